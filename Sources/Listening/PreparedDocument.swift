@@ -1,0 +1,138 @@
+import Foundation
+
+/// A document tokenised and normalised once, ready to be matched by any
+/// number of queries.
+struct PreparedDocument: Sendable {
+    /// The original text, for `raw:` terms.
+    let text: String
+    /// Lowercased words in order.
+    let words: [String]
+    /// Word → its positions in `words`, ascending.
+    let positions: [String: [Int]]
+    let hashtags: Set<String>
+    let mentions: Set<String>
+    let cashtags: Set<String>
+    /// Lowercased handle without `@`.
+    let authorHandle: String
+    let authorId: String
+    /// Lowercased hosts of the post and its links.
+    let hosts: [String]
+    /// Lowercased links.
+    let urls: [String]
+    /// Normalised language code (`en-gb`).
+    let language: String
+    let platform: String
+    let source: String
+    let followers: Int64
+    let verified: Bool
+
+    init(_ document: MatchableDocument) {
+        text = document.text
+        words = WordTokenizer.words(in: document.text)
+        var positions: [String: [Int]] = [:]
+        for (position, word) in words.enumerated() {
+            positions[word, default: []].append(position)
+        }
+        self.positions = positions
+        let found = TextEntities(document.text)
+        hashtags = Set(document.hashtags.map { EntityNormalization.tag($0, marker: "#") }).union(found.hashtags)
+        mentions = Set(document.mentions.map { EntityNormalization.tag($0, marker: "@") }).union(found.mentions)
+        cashtags = Set(document.cashtags.map { EntityNormalization.tag($0, marker: "$") }).union(found.cashtags)
+        authorHandle = EntityNormalization.tag(document.authorHandle, marker: "@")
+        authorId = document.authorId
+        hosts = (document.domains + document.urls).map(EntityNormalization.host).filter { !$0.isEmpty }
+        urls = document.urls.map(WordTokenizer.lowercased)
+        language = EntityNormalization.language(document.language)
+        platform = WordTokenizer.lowercased(document.platform)
+        source = WordTokenizer.lowercased(document.source)
+        followers = document.followers
+        verified = document.verified
+    }
+
+    /// Whether `raw` occurs in the original text, case-exact, and not glued
+    /// to a letter or digit on a side where `raw` itself starts or ends with one:
+    /// `raw:iPhone` matches "my iPhone." but not "iPhones"; `raw:"C++"` matches "C++,".
+    func containsRaw(_ raw: String) -> Bool {
+        guard let first = raw.unicodeScalars.first, let last = raw.unicodeScalars.last else { return false }
+        let checkBefore = WordTokenizer.isWordScalar(first)
+        let checkAfter = WordTokenizer.isWordScalar(last)
+        let scalars = text.unicodeScalars
+        var searchStart = text.startIndex
+        while let found = text.range(of: raw, options: .literal, range: searchStart..<text.endIndex) {
+            let separatedBefore =
+                !checkBefore || found.lowerBound == scalars.startIndex
+                || !WordTokenizer.isWordScalar(scalars[scalars.index(before: found.lowerBound)])
+            let separatedAfter =
+                !checkAfter || found.upperBound == scalars.endIndex
+                || !WordTokenizer.isWordScalar(scalars[found.upperBound])
+            if separatedBefore && separatedAfter { return true }
+            searchStart = scalars.index(after: found.lowerBound)
+        }
+        return false
+    }
+}
+
+/// Hashtags, mentions and cashtags written in a post's text, lowercased and
+/// without their marker: `#Acme`, `@acme.bsky.social`, `$ACME`.
+struct TextEntities {
+    private(set) var hashtags: Set<String> = []
+    private(set) var mentions: Set<String> = []
+    private(set) var cashtags: Set<String> = []
+
+    init(_ text: String) {
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        while index < scalars.count {
+            let marker = scalars[index]
+            let startsEntity =
+                (marker == "#" || marker == "@" || marker == "$")
+                && (index == 0 || !Self.isNameScalar(scalars[index - 1]))
+            guard startsEntity else {
+                index += 1
+                continue
+            }
+            var end = index + 1
+            while end < scalars.count, Self.continuesEntity(scalars[end], marker: marker) {
+                end += 1
+            }
+            var name = scalars[(index + 1)..<end]
+            while let last = name.last, last == "." || last == "-" {
+                name = name.dropLast()
+            }
+            record(name, marker: marker)
+            index = end
+        }
+    }
+
+    /// Whether `scalar` can be part of an entity's name after `marker`:
+    /// word characters and `_`, plus `.` and `-` in handles and `.` in tickers.
+    private static func continuesEntity(_ scalar: Unicode.Scalar, marker: Unicode.Scalar) -> Bool {
+        if isNameScalar(scalar) { return true }
+        switch marker {
+        case "@": return scalar == "." || scalar == "-"
+        case "$": return scalar == "."
+        default: return false
+        }
+    }
+
+    /// Word characters and `_`: a marker glued after one (`bob@acme.com`) starts no entity.
+    private static func isNameScalar(_ scalar: Unicode.Scalar) -> Bool {
+        WordTokenizer.isWordScalar(scalar) || scalar == "_"
+    }
+
+    private mutating func record(_ name: ArraySlice<Unicode.Scalar>, marker: Unicode.Scalar) {
+        guard let first = name.first else { return }
+        var view = String.UnicodeScalarView()
+        for scalar in name {
+            WordTokenizer.appendLowercased(scalar, to: &view)
+        }
+        let value = String(view)
+        switch marker {
+        case "#": hashtags.insert(value)
+        case "@": mentions.insert(value)
+        default:
+            // `$5` is money, not a ticker.
+            if first.properties.isAlphabetic { cashtags.insert(value) }
+        }
+    }
+}
