@@ -1,0 +1,121 @@
+import Testing
+@testable import Listening
+
+@Suite("Syntax errors a marketer understands")
+struct ErrorTests {
+    @Test(
+        "each mistake is reported with its message and 1-based position",
+        arguments: [
+            ("", "empty query", 1),
+            ("   ", "empty query", 1),
+            ("acme AND \"new", "unclosed quote", 10),
+            ("acme AND \"acme corp\" OR \"x", "unclosed quote", 25),
+            ("acme NEAR phone", "NEAR needs a distance: NEAR/5", 6),
+            ("acme NEAR/x phone", "NEAR needs a distance: NEAR/5", 6),
+            ("acme ONEAR/ phone", "ONEAR needs a distance: ONEAR/5", 6),
+            ("acme NEAR/0 phone", "NEAR distance must be from 1 to 30", 6),
+            ("acme NEAR/31 phone", "NEAR distance must be from 1 to 30", 6),
+            ("acme (phone OR tablet", "unbalanced parenthesis", 6),
+            ("acme phone) OR tablet", "unbalanced parenthesis", 11),
+            ("acme ()", "empty parentheses", 6),
+            ("ru*", "wildcard needs at least 3 letters before *", 3),
+            ("acme r?n*", "wildcard needs at least 3 letters before *", 9),
+            ("ac*me", "* can only end a word: run*", 3),
+            ("a?", "? needs at least 2 letters in the same word: wom?n", 1),
+            ("\"new ph*ne\"", "* can only end a word: run*", 8),
+            ("acme NOT", "NOT needs something to exclude", 6),
+            ("acme NOT OR x", "NOT needs something to exclude", 6),
+            ("foo:bar", "unknown field \"foo:\"", 1),
+            ("acme https://x.com", "unknown field \"https:\"", 6),
+            ("NOT job", "a query cannot be only NOT terms; add what to look for: acme NOT job", 1),
+            ("NOT job AND NOT hiring", "a query cannot be only NOT terms; add what to look for: acme NOT job", 1),
+            ("acme OR NOT job", "a query cannot be only NOT terms; add what to look for: acme NOT job", 9),
+            ("AND acme", "AND needs something on both sides", 1),
+            ("acme AND", "AND needs something on both sides", 6),
+            ("acme OR", "OR needs something on both sides", 6),
+            ("OR acme", "OR needs something on both sides", 1),
+            ("(acme OR) x", "OR needs something on both sides", 7),
+            ("NEAR/3 acme", "NEAR/3 needs a word or phrase on both sides", 1),
+            ("acme NEAR/3", "NEAR/3 needs a word or phrase on both sides", 6),
+            ("acme NEAR/3 NOT x", "NEAR/3 needs a word or phrase on both sides", 6),
+            ("#acme NEAR/3 x", "NEAR/3 can only join words, phrases, or groups of them joined by OR", 1),
+            ("x ONEAR/3 (a b)", "ONEAR/3 can only join words, phrases, or groups of them joined by OR", 11),
+            ("\"\"", "empty phrase: put words between the quotes", 1),
+            ("acme \"!!\"", "\"!!\" has no letters or digits to search for", 7),
+            ("acme !!!", "\"!!!\" has no letters or digits to search for", 6),
+            ("\"new phone\"~x", "phrase slop needs a number: \"new phone\"~5", 12),
+            ("\"new phone\"~31", "phrase slop can be at most 30", 12),
+            ("acme -job", "use NOT to exclude: NOT job rather than -job", 6),
+            ("acme author:", "\"author:\" needs a value right after the colon", 6),
+            ("site:https://", "site: needs a domain: site:bbc.co.uk", 1),
+            ("acme followers:1000", "followers: needs a comparison and a number: followers:>1000", 6),
+            ("acme followers:>lots", "followers: needs a comparison and a number: followers:>1000", 6),
+            ("acme verified:yes", "verified: must be true or false", 6),
+            ("# acme", "\"#\" has no letters or digits to search for", 1),
+            ("acme #!", "# needs a name after it: #acme", 6),
+            ("raw:\"C++", "unclosed quote", 5),
+        ])
+    func reportsMistake(query: String, message: String, position: Int) {
+        #expect(syntaxError(query) == QuerySyntaxError(position: position, message: message))
+    }
+
+    @Test("description puts the position after the message")
+    func description() {
+        #expect(syntaxError("acme AND \"new")?.description == "unclosed quote at 10")
+    }
+
+    @Test("positions count characters, not bytes")
+    func positionsCountCharacters() {
+        #expect(syntaxError("cafe\u{301} acme (x")?.position == 11)
+    }
+
+    @Test("the query length limit is enforced")
+    func lengthLimit() {
+        let limits = QueryLimits(maxLength: 10)
+        #expect(syntaxError("acme OR xy", limits: limits) == nil)
+        #expect(
+            syntaxError("acme OR xyz", limits: limits)
+                == QuerySyntaxError(position: 11, message: "query is longer than the limit of 10 characters"))
+    }
+
+    @Test("the term limit counts words, phrases and fields")
+    func termLimit() {
+        let limits = QueryLimits(maxTerms: 3)
+        #expect(syntaxError("a OR \"b c\" OR #d", limits: limits) == nil)
+        #expect(
+            syntaxError("a OR \"b c\" OR #d OR e", limits: limits)
+                == QuerySyntaxError(position: 21, message: "too many terms: a query can have at most 3"))
+    }
+
+    @Test("the wildcard limit bounds how many words are compared with every post word")
+    func wildcardLimit() {
+        let limits = QueryLimits(maxWildcards: 2)
+        #expect(syntaxError("run* OR wom?n", limits: limits) == nil)
+        #expect(
+            syntaxError("run* OR wom?n OR \"jog* fast\"", limits: limits)
+                == QuerySyntaxError(position: 18, message: "too many wildcards: a query can have at most 2"))
+    }
+
+    @Test("NEAR distance and slop limits follow the configured limits")
+    func distanceLimits() {
+        let limits = QueryLimits(maxNearDistance: 5, maxPhraseSlop: 2)
+        #expect(syntaxError("a NEAR/5 b \"c d\"~2", limits: limits) == nil)
+        #expect(syntaxError("a NEAR/6 b", limits: limits)?.message == "NEAR distance must be from 1 to 5")
+        #expect(syntaxError("\"c d\"~3", limits: limits)?.message == "phrase slop can be at most 2")
+    }
+
+    @Test("nesting depth is limited")
+    func nestingLimit() {
+        let limits = QueryLimits(maxNesting: 2)
+        #expect(syntaxError("((a))", limits: limits) == nil)
+        #expect(
+            syntaxError("(((a)))", limits: limits)
+                == QuerySyntaxError(position: 3, message: "parentheses nested too deep: at most 2 levels"))
+    }
+
+    @Test("the tester shows a caret under the mistake")
+    func diagnose() {
+        #expect(QueryTester.diagnose("acme (x") == "acme (x\n     ^\nunbalanced parenthesis at 6")
+        #expect(QueryTester.diagnose("acme") == nil)
+    }
+}
