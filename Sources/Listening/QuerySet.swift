@@ -36,22 +36,31 @@ public struct QuerySet: Sendable {
     /// Ids of the queries that match `document`, sorted, without repeats.
     public func matches(_ document: MatchableDocument) -> [String] {
         let prepared = PreparedDocument(document)
+        var matched: [String] = []
+        for candidate in candidates(for: prepared) where roots[candidate].matches(prepared) {
+            if matched.last != ids[candidate] {
+                matched.append(ids[candidate])
+            }
+        }
+        return matched
+    }
+
+    /// Positions of the queries worth evaluating for `document`, ascending,
+    /// without repeats: those sharing a key with it, plus the unindexed ones.
+    func candidates(for document: PreparedDocument) -> [Int] {
         var candidates = unindexed
-        for key in prepared.anchorKeys {
+        for key in document.anchorKeys {
             if let positions = index[key] {
                 candidates += positions
             }
         }
         candidates.sort()
-        var matched: [String] = []
-        var previous = -1
-        for candidate in candidates where candidate != previous {
-            previous = candidate
-            if roots[candidate].matches(prepared), matched.last != ids[candidate] {
-                matched.append(ids[candidate])
-            }
+        var unique: [Int] = []
+        unique.reserveCapacity(candidates.count)
+        for candidate in candidates where candidate != unique.last {
+            unique.append(candidate)
         }
-        return matched
+        return unique
     }
 
     /// How many queries the set holds.

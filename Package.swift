@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+// Earshot: a self-hosted social media intelligence pipeline.
+//
+// The folders follow the pipeline: native shims (CZeroMQ, CProtobufC,
+// EarshotProtoC), the messaging layer (ZeroMQ, Wire, RPC), the pure cores
+// (Analysis/*, Listening, Scoring, Insights, Store) and the services that move
+// messages between sockets and those cores (Services/*), driven by the
+// `earshot` command.
+import PackageDescription
+
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+
+let package = Package(
+    name: "Earshot",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "earshot", targets: ["earshot"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // MARK: Native libraries
+        .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
+        // protoc-c output for proto/ (scripts/gen-proto.sh); never edited by hand.
+        .target(name: "EarshotProtoC", dependencies: ["CProtobufC"]),
+
+        // MARK: Messaging
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        .target(name: "EarshotWire", dependencies: ["EarshotProtoC", "CProtobufC"], path: "Sources/Wire"),
+        .target(name: "EarshotRPC", dependencies: ["ZeroMQ", "EarshotWire", logging], path: "Sources/RPC"),
+
+        // MARK: Pure cores
+        .target(name: "EarshotStore", dependencies: ["EarshotWire", grdb], path: "Sources/Store"),
+
+        // MARK: Services
+        .target(name: "ServiceRuntime", dependencies: ["ZeroMQ", "EarshotWire", "EarshotRPC", logging],
+                path: "Sources/Services/Runtime"),
+        .target(name: "IngestService", dependencies: ["ServiceRuntime", grdb], path: "Sources/Services/Ingest"),
+        .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore"], path: "Sources/Services/Query"),
+
+        // MARK: The command
+        .executableTarget(name: "earshot", dependencies: [
+            "IngestService", "QueryService",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: Tests
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "WireTests", dependencies: ["EarshotWire"]),
+        .testTarget(name: "RPCTests", dependencies: ["EarshotRPC"]),
+        .testTarget(name: "StoreTests", dependencies: ["EarshotStore"]),
+        .testTarget(name: "PipelineTests", dependencies: ["earshot", "EarshotRPC"]),
+    ]
+)

@@ -1,0 +1,129 @@
+/// A malformed line in one of the embedded lexicon sources.
+struct LexiconSourceError: Error, CustomStringConvertible {
+    /// Name of the source (`vader`, `emoji`, `social`).
+    let source: String
+    /// 1-based line number.
+    let line: Int
+    /// The offending line.
+    let text: String
+    /// What is wrong with it.
+    let reason: String
+
+    var description: String { "\(source) lexicon line \(line) '\(text)': \(reason)" }
+}
+
+/// Builds the analyser's lookup table from the embedded VADER lexicons and
+/// Earshot's social-media additions.
+enum LexiconBuilder {
+    /// Largest absolute valence an emoji can get from its description words.
+    private static let maximumEmojiValence: Float = 4
+
+    /// Parses all embedded sources into one table.
+    static func build() throws(LexiconSourceError) -> LexiconTable {
+        var words: [[UInt8]: WordEntry] = [:]
+        words.reserveCapacity(12_000)
+        try addVaderLexicon(vaderLexiconSource, to: &words)
+        try addSocialLexicon(socialLexiconSource, to: &words)
+        try addEmoji(vaderEmojiSource, to: &words)
+        markPhraseStartsAndSegmentableWords(in: &words)
+        return LexiconTable(words)
+    }
+
+    /// `token<TAB>mean` lines; the last of duplicate tokens wins, as in VADER.
+    static func addVaderLexicon(_ source: String, to words: inout [[UInt8]: WordEntry]) throws(LexiconSourceError) {
+        for (number, line) in lines(of: source) {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 2, let valence = Float(fields[1]) else {
+                throw LexiconSourceError(source: "vader", line: number, text: line, reason: "expected token<TAB>mean")
+            }
+            words[lowercasedBytes(fields[0]), default: .unknown].valence = valence
+        }
+    }
+
+    /// Applies the directives described at `socialLexiconSource`.
+    static func addSocialLexicon(_ source: String, to words: inout [[UInt8]: WordEntry]) throws(LexiconSourceError) {
+        for (number, line) in lines(of: source) where !line.hasPrefix("//") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            func failure(_ reason: String) -> LexiconSourceError {
+                LexiconSourceError(source: "social", line: number, text: line, reason: reason)
+            }
+            guard fields.count == 2 else { throw failure("expected token<TAB>directive") }
+            let key = lowercasedBytes(fields[0])
+            let directive = fields[1].split(separator: " ")
+            var entry = words[key, default: .unknown]
+            switch (directive.first, directive.count) {
+            case ("negate", 1):
+                entry.roles.insert(.negator)
+            case ("word", 1):
+                entry.roles.insert(.segmentable)
+            case ("boost", 2), ("postboost", 2):
+                guard let amount = Float(directive[1]) else { throw failure("boost needs a number") }
+                entry.boost = amount
+                if directive[0] == "postboost" { entry.roles.insert(.postBooster) }
+            case ("role", 2):
+                guard let role = namedRoles[String(directive[1])] else { throw failure("unknown role") }
+                entry.roles.insert(role)
+            case ("=", 2):
+                guard let canonical = words[lowercasedBytes(directive[1])] else { throw failure("unknown canonical word") }
+                entry = canonical
+            case (let number?, 1):
+                guard let valence = Float(number) else { throw failure("unknown directive") }
+                entry.valence = valence
+            default:
+                throw failure("unknown directive")
+            }
+            words[key] = entry
+        }
+    }
+
+    /// `emoji<TAB>description` lines: a single-scalar emoji not already known
+    /// gets the summed valence of its description words (clamped to ±4).
+    static func addEmoji(_ source: String, to words: inout [[UInt8]: WordEntry]) throws(LexiconSourceError) {
+        for (number, line) in lines(of: source) {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 2 else {
+                throw LexiconSourceError(source: "emoji", line: number, text: line, reason: "expected emoji<TAB>description")
+            }
+            let scalars = fields[0].unicodeScalars.filter { $0.value != 0xFE0F }
+            guard scalars.count == 1 else { continue }
+            let key = Array(String(String.UnicodeScalarView(scalars)).utf8)
+            guard words[key] == nil else { continue }
+            let valence = fields[1].split(separator: " ").reduce(Float(0)) { sum, word in
+                sum + (words[lowercasedBytes(word)]?.valence ?? 0)
+            }
+            if valence != 0 {
+                words[key] = WordEntry(valence: max(-maximumEmojiValence, min(maximumEmojiValence, valence)))
+            }
+        }
+    }
+
+    /// Flags the first word of every phrase and every purely alphabetic key
+    /// (hashtag segmentation vocabulary).
+    static func markPhraseStartsAndSegmentableWords(in words: inout [[UInt8]: WordEntry]) {
+        for key in Array(words.keys) {
+            if let space = key.firstIndex(of: 0x20) {
+                words[Array(key[..<space]), default: .unknown].roles.insert(.phraseStart)
+            } else if key.count >= 2 && key.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) {
+                words[key]!.roles.insert(.segmentable)
+            }
+        }
+    }
+
+    private static let namedRoles: [String: WordRoles] = [
+        "contrast": .contrast, "no": .noDeterminer, "least": .least, "leastguard": .leastGuard,
+        "never": .never, "intensifier": .intensifyingDeterminer, "without": .without, "doubt": .doubt,
+        "like": .like, "likesubject": .likeSubject,
+    ]
+
+    /// Non-empty lines with their 1-based numbers.
+    private static func lines(of source: String) -> [(Int, String)] {
+        source.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .filter { !$0.element.isEmpty }
+            .map { ($0.offset + 1, String($0.element)) }
+    }
+
+    /// UTF-8 bytes of `text` with ASCII letters lowercased.
+    private static func lowercasedBytes(_ text: Substring) -> [UInt8] {
+        text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+    }
+}

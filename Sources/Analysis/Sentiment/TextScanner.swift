@@ -1,0 +1,408 @@
+/// Splits UTF-8 text into lexicon-resolved tokens without allocating.
+///
+/// Works on caller-provided scratch memory: `normalized` receives every
+/// token's normalised bytes followed by one space, so that consecutive tokens
+/// form contiguous phrases ("kind of") that can be looked up directly;
+/// `tokens` receives the token records. Both must hold at least
+/// `2 * text.count + 16` bytes and `text.count + 4` tokens.
+///
+/// Handles whitespace-separated chunks like VADER, then within a chunk:
+/// URLs and @mentions are dropped, emoticons are looked up whole, words are
+/// split from surrounding punctuation (which marks clause ends), emoji become
+/// tokens of their own, hashtags are split on camel case or segmented into
+/// known words, elongated words are reduced ("soooo" → "so"), possessive
+/// "'s" is dropped and slang resolves through the lexicon.
+struct TextScanner {
+    /// Longest hashtag body that is segmented into words.
+    private static let maximumSegmentedHashtag = 40
+    /// Longest word considered during hashtag segmentation.
+    private static let maximumSegmentWord = 20
+
+    private let table: LexiconTable
+    private let normalized: UnsafeMutablePointer<UInt8>
+    private let tokens: UnsafeMutablePointer<Token>
+    private(set) var normalizedCount = 0
+    private(set) var tokenCount = 0
+    private var capsTokens = 0
+    private var letterTokens = 0
+
+    init(table: LexiconTable, normalized: UnsafeMutablePointer<UInt8>, tokens: UnsafeMutablePointer<Token>) {
+        self.table = table
+        self.normalized = normalized
+        self.tokens = tokens
+    }
+
+    /// True when some, but not all, words are written in capitals: only then
+    /// do capitals signal emphasis.
+    var hasCapitalDifferential: Bool { capsTokens > 0 && capsTokens < letterTokens }
+
+    /// The scanned tokens.
+    var scannedTokens: UnsafeMutableBufferPointer<Token> {
+        UnsafeMutableBufferPointer(start: tokens, count: tokenCount)
+    }
+
+    /// Scans `text` (already entity-decoded) and resolves multi-word phrases.
+    mutating func scan(_ text: UnsafeBufferPointer<UInt8>) {
+        var position = 0
+        let count = text.count
+        while position < count {
+            if ByteClass.isSpace(text[position]) {
+                position += 1
+                continue
+            }
+            var end = position + 1
+            while end < count && !ByteClass.isSpace(text[end]) { end += 1 }
+            scanChunk(text, position, end)
+            position = end
+        }
+        resolvePhrases()
+    }
+
+    // MARK: - Chunks
+
+    private mutating func scanChunk(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+        if isURL(text, start, end) || isMention(text, start, end) { return }
+        if scanEmoticonChunk(text, start, end) { return }
+        var position = start
+        while position < end {
+            let byte = text[position]
+            if byte == UInt8(ascii: "#") && position + 1 < end && ByteClass.isWordStart(text[position + 1]) {
+                let wordEnd = endOfWord(text, position + 1, end)
+                emitHashtag(text, position + 1, wordEnd)
+                position = wordEnd
+            } else if byte >= 0x80 {
+                let length = ByteClass.scalarLength(byte)
+                let scalarEnd = min(position + length, end)
+                switch ByteClass.classifyScalar(text, position, scalarEnd) {
+                case .ignorable:
+                    position = scalarEnd
+                case .punctuation(let flags):
+                    markLastToken(flags)
+                    position = scalarEnd
+                case .symbol:
+                    emitSymbol(text, position, scalarEnd)
+                    position = scalarEnd
+                case .letter:
+                    let wordEnd = endOfWord(text, position, end)
+                    emitWord(text, position, wordEnd)
+                    position = wordEnd
+                }
+            } else if ByteClass.isAlphanumeric(byte) {
+                let wordEnd = endOfWord(text, position, end)
+                emitWord(text, position, wordEnd)
+                position = wordEnd
+            } else {
+                var runEnd = position + 1
+                while runEnd < end && text[runEnd] < 0x80 && ByteClass.isPunctuation(text[runEnd]) { runEnd += 1 }
+                scanPunctuation(text, position, runEnd)
+                position = runEnd
+            }
+        }
+    }
+
+    private func isURL(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        hasPrefix(text, start, end, "http://") || hasPrefix(text, start, end, "https://")
+            || hasPrefix(text, start, end, "www.")
+    }
+
+    private func isMention(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        text[start] == UInt8(ascii: "@") && start + 1 < end && ByteClass.isWordStart(text[start + 1])
+    }
+
+    /// Case-insensitive ASCII prefix test.
+    private func hasPrefix(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ prefix: StaticString) -> Bool {
+        let length = prefix.utf8CodeUnitCount
+        guard end - start >= length else { return false }
+        let bytes = prefix.utf8Start
+        for offset in 0..<length where ByteClass.lowercased(text[start + offset]) != bytes[offset] {
+            return false
+        }
+        return true
+    }
+
+    /// Emits the chunk as one emoticon token (":D", "<3", ":-)!!") when it
+    /// contains symbols and is a lexicon entry once trailing sentence
+    /// punctuation is removed.
+    private mutating func scanEmoticonChunk(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var coreEnd = end
+        while coreEnd > start + 1 && ByteClass.isTrailingPunctuation(text[coreEnd - 1]) { coreEnd -= 1 }
+        var hasSymbol = false
+        for position in start..<coreEnd {
+            let byte = text[position]
+            if byte >= 0x80 { return false }
+            if !ByteClass.isAlphanumeric(byte) && byte != UInt8(ascii: "'") && byte != UInt8(ascii: "-") {
+                hasSymbol = true
+            }
+        }
+        guard hasSymbol, let entry = lookupLowercased(text, start, coreEnd), entry.valence != 0 else { return false }
+        appendToken(length: coreEnd - start, entry: entry, flags: [])
+        if coreEnd < end { scanPunctuation(text, coreEnd, end) }
+        return true
+    }
+
+    /// Writes `text[start..<end]` lower-cased at the end of the normalised
+    /// buffer (without committing it) and looks it up.
+    private func lookupLowercased(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> WordEntry? {
+        let destination = normalized + normalizedCount
+        for offset in 0..<(end - start) {
+            destination[offset] = ByteClass.lowercased(text[start + offset])
+        }
+        return table.lookup(UnsafeBufferPointer(start: destination, count: end - start))
+    }
+
+    /// A run of ASCII punctuation inside a chunk: an emoticon ("great:)") or
+    /// clause and sentence boundaries.
+    private mutating func scanPunctuation(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+        if end - start >= 2, let entry = lookupLowercased(text, start, end), entry.valence != 0 {
+            appendToken(length: end - start, entry: entry, flags: [])
+            return
+        }
+        var flags: TokenFlags = []
+        for position in start..<end {
+            flags.formUnion(ByteClass.boundaryFlags(text[position]))
+            if text[position] == UInt8(ascii: "-") && position + 1 < end && text[position + 1] == UInt8(ascii: "-") {
+                flags.insert(.clauseEnd)
+            }
+        }
+        markLastToken(flags)
+    }
+
+    private func markLastToken(_ flags: TokenFlags) {
+        guard tokenCount > 0, !flags.isEmpty else { return }
+        tokens[tokenCount - 1].flags.formUnion(flags)
+    }
+
+    /// End of the word starting at `start`: letters, digits, non-ASCII
+    /// letters, and apostrophes or hyphens followed by a letter or digit.
+    private func endOfWord(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var position = start
+        while position < end {
+            let byte = text[position]
+            if ByteClass.isAlphanumeric(byte) {
+                position += 1
+            } else if byte >= 0x80 {
+                let scalarEnd = min(position + ByteClass.scalarLength(byte), end)
+                guard case .letter = ByteClass.classifyScalar(text, position, scalarEnd) else { break }
+                position = scalarEnd
+            } else if (byte == UInt8(ascii: "'") || byte == UInt8(ascii: "-")) && position + 1 < end
+                && ByteClass.isAlphanumeric(text[position + 1]) && position > start
+            {
+                position += 1
+            } else {
+                break
+            }
+        }
+        return max(position, start + 1)
+    }
+
+    // MARK: - Words
+
+    /// Normalises and resolves one word and appends it.
+    private mutating func emitWord(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+        let destination = normalized + normalizedCount
+        var letters = 0
+        var uppers = 0
+        var run = 1
+        var elongated = false
+        for offset in 0..<(end - start) {
+            let byte = text[start + offset]
+            if ByteClass.isLetter(byte) {
+                letters += 1
+                if byte < 0x61 { uppers += 1 }
+            }
+            let lower = ByteClass.lowercased(byte)
+            if offset > 0 && lower == destination[offset - 1] && ByteClass.isLetter(byte) {
+                run += 1
+                if run == 3 { elongated = true }
+            } else {
+                run = 1
+            }
+            destination[offset] = lower
+        }
+        var flags: TokenFlags = elongated ? [.elongated] : []
+        if letters > 0 {
+            letterTokens += 1
+            if letters >= 2 && uppers == letters {
+                capsTokens += 1
+                flags.insert(.allCaps)
+            }
+        }
+        var length = end - start
+        let entry = resolve(destination, &length, elongated: elongated)
+        appendToken(length: length, entry: entry, flags: flags)
+    }
+
+    /// Looks the normalised word up, trying its de-elongated forms, without a
+    /// possessive "'s", and treating any "…n't" form as a negator. May shorten
+    /// `length` to the form that matched.
+    private func resolve(_ word: UnsafeMutablePointer<UInt8>, _ length: inout Int, elongated: Bool) -> WordEntry {
+        if let entry = table.lookup(UnsafeBufferPointer(start: word, count: length)) { return entry }
+        if elongated {
+            let original = length
+            for maximumRun in [2, 1] {
+                length = collapseRuns(word, original, maximumRun: maximumRun)
+                if let entry = table.lookup(UnsafeBufferPointer(start: word, count: length)) { return entry }
+                restoreRuns(word, original)
+            }
+            length = collapseRuns(word, original, maximumRun: 2)
+        }
+        if length > 2 && word[length - 2] == UInt8(ascii: "'") && word[length - 1] == UInt8(ascii: "s"),
+            let entry = table.lookup(UnsafeBufferPointer(start: word, count: length - 2))
+        {
+            length -= 2
+            return entry
+        }
+        if length >= 3 && word[length - 3] == UInt8(ascii: "n") && word[length - 2] == UInt8(ascii: "'")
+            && word[length - 1] == UInt8(ascii: "t")
+        {
+            return WordEntry(roles: .negator)
+        }
+        return .unknown
+    }
+
+    // MARK: - Hashtags
+
+    /// "#NotHappy" → "not happy"; "#epicfail" → "epic fail" when every piece
+    /// is a known word; otherwise the hashtag body as one word.
+    private mutating func emitHashtag(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+        var pieceStart = start
+        var isCamelCase = false
+        for position in (start + 1)..<end {
+            if ByteClass.isLower(text[position - 1]) && ByteClass.isUpper(text[position]) {
+                emitHashtagPiece(text, pieceStart, position)
+                pieceStart = position
+                isCamelCase = true
+            }
+        }
+        if isCamelCase {
+            emitHashtagPiece(text, pieceStart, end)
+        } else if lookupLowercased(text, start, end) == nil, segment(text, start, end) {
+            return
+        } else {
+            emitWord(text, start, end)
+        }
+    }
+
+    /// A camel-case piece of a hashtag; capitals here are not emphasis.
+    private mutating func emitHashtagPiece(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+        let capsBefore = capsTokens
+        emitWord(text, start, end)
+        if capsTokens > capsBefore {
+            capsTokens = capsBefore
+            tokens[tokenCount - 1].flags.remove(.allCaps)
+        }
+    }
+
+    /// Splits a lower-case letters-only hashtag body into the fewest known
+    /// words and emits them; returns false (emitting nothing) when no full
+    /// segmentation exists.
+    private mutating func segment(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let length = end - start
+        guard length >= 4, length <= TextScanner.maximumSegmentedHashtag else { return false }
+        for position in start..<end where !ByteClass.isLetter(text[position]) { return false }
+        let scratch = normalized + normalizedCount
+        for offset in 0..<length { scratch[offset] = ByteClass.lowercased(text[start + offset]) }
+        let splits = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * (length + 1)) { memory -> [Int]? in
+            let pieces = memory.baseAddress!
+            let previous = pieces + (length + 1)
+            pieces[0] = 0
+            for prefix in 1...length {
+                pieces[prefix] = Int.max
+                for cut in max(0, prefix - TextScanner.maximumSegmentWord)..<prefix where pieces[cut] != Int.max {
+                    guard pieces[cut] + 1 < pieces[prefix],
+                        let entry = table.lookup(UnsafeBufferPointer(start: scratch + cut, count: prefix - cut)),
+                        entry.roles.contains(.segmentable)
+                    else { continue }
+                    pieces[prefix] = pieces[cut] + 1
+                    previous[prefix] = cut
+                }
+            }
+            guard pieces[length] != Int.max, pieces[length] > 1 else { return nil }
+            var cuts: [Int] = []
+            var position = length
+            while position > 0 {
+                cuts.append(position)
+                position = previous[position]
+            }
+            return cuts.reversed()
+        }
+        guard let splits else { return false }
+        var pieceStart = start
+        for cut in splits {
+            emitWord(text, pieceStart, start + cut)
+            pieceStart = start + cut
+        }
+        return true
+    }
+
+    // MARK: - Emoji
+
+    private mutating func emitSymbol(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+        guard let entry = table.lookup(UnsafeBufferPointer(rebasing: text[start..<end])) else { return }
+        let destination = normalized + normalizedCount
+        for offset in 0..<(end - start) { destination[offset] = text[start + offset] }
+        appendToken(length: end - start, entry: entry, flags: [])
+    }
+
+    // MARK: - Tokens and phrases
+
+    /// Commits the `length` bytes already written at the end of the
+    /// normalised buffer as a token, followed by a space.
+    private mutating func appendToken(length: Int, entry: WordEntry, flags: TokenFlags) {
+        tokens[tokenCount] = Token(
+            start: Int32(normalizedCount), end: Int32(normalizedCount + length), entry: entry, flags: flags)
+        tokenCount += 1
+        normalizedCount += length
+        normalized[normalizedCount] = 0x20
+        normalizedCount += 1
+    }
+
+    /// Replaces three- and two-word phrases by their entry on the last word
+    /// and marks the other words absorbed; phrases do not span clauses.
+    private mutating func resolvePhrases() {
+        var index = 0
+        while index < tokenCount {
+            defer { index += 1 }
+            guard tokens[index].entry.roles.contains(.phraseStart) else { continue }
+            for words in [3, 2] where index + words <= tokenCount {
+                let last = index + words - 1
+                let crossesClause = (index..<last).contains { tokens[$0].flags.contains(.clauseEnd) }
+                let start = Int(tokens[index].start)
+                let phrase = UnsafeBufferPointer(start: normalized + start, count: Int(tokens[last].end) - start)
+                guard !crossesClause, let entry = table.lookup(phrase) else { continue }
+                for absorbed in index..<last {
+                    tokens[absorbed].entry = .unknown
+                    tokens[absorbed].flags.insert(.absorbed)
+                }
+                tokens[last].entry = entry
+                index = last
+                break
+            }
+        }
+    }
+}
+
+/// Collapses runs of a repeated letter longer than `maximumRun` in place,
+/// keeping a copy of the original after the collapsed form so that
+/// `restoreRuns` can undo it; returns the new length.
+private func collapseRuns(_ word: UnsafeMutablePointer<UInt8>, _ length: Int, maximumRun: Int) -> Int {
+    let backup = word + length + 1
+    for offset in 0..<length { backup[offset] = word[offset] }
+    var written = 0
+    var run = 0
+    for offset in 0..<length {
+        let byte = backup[offset]
+        run = offset > 0 && byte == backup[offset - 1] && ByteClass.isLetter(byte) ? run + 1 : 1
+        if run <= maximumRun {
+            word[written] = byte
+            written += 1
+        }
+    }
+    return written
+}
+
+/// Undoes `collapseRuns`.
+private func restoreRuns(_ word: UnsafeMutablePointer<UInt8>, _ length: Int) {
+    let backup = word + length + 1
+    for offset in 0..<length { word[offset] = backup[offset] }
+}

@@ -1,0 +1,175 @@
+
+/// The VADER heuristics, applied to scanned tokens.
+///
+/// Constants are the empirically derived values published with VADER
+/// (Hutto & Gilbert 2014) unless noted.
+enum ValenceRules {
+    /// Increment of a booster word ("very good").
+    static let boosterIncrement = 0.293
+    /// Increment of a word in capitals when others are not ("GOOD").
+    static let capitalsIncrement = 0.733
+    /// Factor applied by a negation ("not good").
+    static let negationFactor = -0.74
+    /// Factor for "never so/this …" (intensifies instead of negating).
+    static let neverSoFactor = 1.25
+    /// Weight of sentiment before / after a contrastive "but" in the same sentence.
+    static let beforeContrastWeight = 0.5
+    static let afterContrastWeight = 1.5
+    /// Emphasis of each "!" (at most `maximumExclamations` counted).
+    static let exclamationIncrement = 0.292
+    static let maximumExclamations = 4
+    /// Emphasis of each "?" when there are two or three; capped beyond.
+    static let questionIncrement = 0.18
+    static let maximumQuestionEmphasis = 0.96
+    /// Normalisation constant: compound = sum / sqrt(sum² + alpha).
+    static let normalizationAlpha = 15.0
+    /// How many preceding tokens a negator or booster reaches.
+    static let window = 3
+
+    /// Scores scanned tokens. `valences` must hold `tokens.count` values.
+    static func score(
+        _ tokens: UnsafeMutableBufferPointer<Token>, valences: UnsafeMutablePointer<Double>,
+        capitalDifferential: Bool, exclamationMarks: Int, questionMarks: Int
+    ) -> SentimentScores {
+        guard !tokens.isEmpty else { return .empty }
+        for index in tokens.indices {
+            valences[index] = valence(of: index, in: tokens, capitalDifferential: capitalDifferential)
+        }
+        weighContrasts(tokens, valences)
+        return combine(valences, count: tokens.count, exclamationMarks: exclamationMarks, questionMarks: questionMarks)
+    }
+
+    /// Valence of one token after caps, elongation, boosters, negation,
+    /// "least" and post-positioned boosters.
+    private static func valence(
+        of index: Int, in tokens: UnsafeMutableBufferPointer<Token>, capitalDifferential: Bool
+    ) -> Double {
+        let token = tokens[index]
+        let entry = token.entry
+        guard entry.valence != 0, entry.boost == 0, !token.flags.contains(.absorbed) else { return 0 }
+        if entry.roles.contains(.noDeterminer) && index + 1 < tokens.count
+            && tokens[index + 1].entry.valence != 0 && !token.flags.contains(.clauseEnd)
+        {
+            return 0
+        }
+        if entry.roles.contains(.like) && !(index > 0 && tokens[index - 1].entry.roles.contains(.likeSubject)) {
+            return 0
+        }
+        var valence = Double(entry.valence)
+        if capitalDifferential && token.flags.contains(.allCaps) {
+            valence += valence > 0 ? capitalsIncrement : -capitalsIncrement
+        }
+        if token.flags.contains(.elongated) {
+            valence += valence > 0 ? boosterIncrement : -boosterIncrement
+        }
+        valence = applyPrecedingModifiers(to: valence, at: index, in: tokens, capitalDifferential: capitalDifferential)
+        if index + 1 < tokens.count && !token.flags.contains(.clauseEnd) {
+            let next = tokens[index + 1].entry
+            if next.roles.contains(.postBooster) {
+                valence += valence > 0 ? Double(next.boost) : -Double(next.boost)
+            }
+        }
+        return valence
+    }
+
+    /// Boosters, dampeners and negators among the `window` preceding tokens
+    /// of the same clause, with boosters fading with distance; then "least".
+    private static func applyPrecedingModifiers(
+        to initial: Double, at index: Int, in tokens: UnsafeMutableBufferPointer<Token>, capitalDifferential: Bool
+    ) -> Double {
+        var valence = initial
+        var distance = 1
+        while distance <= window && index - distance >= 0 {
+            let previous = tokens[index - distance]
+            if previous.flags.contains(.clauseEnd) { break }
+            let entry = previous.entry
+            if entry.boost != 0 && !entry.roles.contains(.postBooster) {
+                var increment = Double(entry.boost) * (distance == 1 ? 1 : distance == 2 ? 0.95 : 0.9)
+                if capitalDifferential && previous.flags.contains(.allCaps) { increment += capitalsIncrement }
+                valence += valence > 0 ? increment : -increment
+            } else if entry.roles.contains(.negator) {
+                let following = distance > 1 ? tokens[index - distance + 1].entry.roles : []
+                if entry.roles.contains(.never) && following.contains(.intensifyingDeterminer) {
+                    valence *= neverSoFactor
+                } else if !(entry.roles.contains(.without) && following.contains(.doubt)) {
+                    valence *= negationFactor
+                }
+            }
+            distance += 1
+        }
+        if index >= 1 && tokens[index - 1].entry.roles.contains(.least)
+            && !tokens[index - 1].flags.contains(.clauseEnd)
+            && !(index >= 2 && tokens[index - 2].entry.roles.contains(.leastGuard))
+        {
+            valence *= negationFactor
+        }
+        return valence
+    }
+
+    /// Within each sentence containing "but", halves what precedes the first
+    /// "but" and weighs what follows it by 1.5.
+    private static func weighContrasts(_ tokens: UnsafeMutableBufferPointer<Token>, _ valences: UnsafeMutablePointer<Double>) {
+        var sentenceStart = 0
+        var contrast: Int? = nil
+        for index in tokens.indices {
+            if contrast == nil && tokens[index].entry.roles.contains(.contrast) { contrast = index }
+            guard tokens[index].flags.contains(.sentenceEnd) || index == tokens.count - 1 else { continue }
+            if let contrast {
+                for position in sentenceStart..<contrast { valences[position] *= beforeContrastWeight }
+                for position in (contrast + 1)..<(index + 1) { valences[position] *= afterContrastWeight }
+            }
+            sentenceStart = index + 1
+            contrast = nil
+        }
+    }
+
+    /// Sums valences, adds punctuation emphasis, normalises, and splits the
+    /// intensity into positive, neutral and negative shares.
+    private static func combine(
+        _ valences: UnsafeMutablePointer<Double>, count: Int, exclamationMarks: Int, questionMarks: Int
+    ) -> SentimentScores {
+        var sum = 0.0
+        var positiveSum = 0.0
+        var negativeSum = 0.0
+        var neutralCount = 0.0
+        for index in 0..<count {
+            let valence = valences[index]
+            sum += valence
+            if valence > 0 {
+                positiveSum += valence + 1
+            } else if valence < 0 {
+                negativeSum += valence - 1
+            } else {
+                neutralCount += 1
+            }
+        }
+        let emphasis = punctuationEmphasis(exclamationMarks: exclamationMarks, questionMarks: questionMarks)
+        if sum > 0 {
+            sum += emphasis
+        } else if sum < 0 {
+            sum -= emphasis
+        }
+        let compound = max(-1, min(1, sum / (sum * sum + normalizationAlpha).squareRoot()))
+        if positiveSum > -negativeSum {
+            positiveSum += emphasis
+        } else if positiveSum < -negativeSum {
+            negativeSum -= emphasis
+        }
+        let total = positiveSum - negativeSum + neutralCount
+        guard total > 0 else { return .empty }
+        return SentimentScores(
+            compound: compound, positive: positiveSum / total, neutral: neutralCount / total,
+            negative: -negativeSum / total)
+    }
+
+    private static func punctuationEmphasis(exclamationMarks: Int, questionMarks: Int) -> Double {
+        let exclamation = Double(min(exclamationMarks, maximumExclamations)) * exclamationIncrement
+        let question: Double
+        switch questionMarks {
+        case 0, 1: question = 0
+        case 2, 3: question = Double(questionMarks) * questionIncrement
+        default: question = maximumQuestionEmphasis
+        }
+        return exclamation + question
+    }
+}
