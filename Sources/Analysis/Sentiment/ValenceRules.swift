@@ -1,4 +1,3 @@
-
 /// The VADER heuristics, applied to scanned tokens.
 ///
 /// Constants are the empirically derived values published with VADER

@@ -1,0 +1,65 @@
+// earshot-bench-sentiment: accuracy and single-thread speed of the Sentiment
+// analyser on human-rated corpora. Used by scripts/bench-sentiment.sh.
+//
+// Usage: earshot-bench-sentiment [--repeat N] CORPUS_FILE...
+// Prints "memory lexicon_bytes=… rss_delta_bytes=…", then for every corpus
+// "ours <name> texts=… r=… f1=… texts_per_s=…" (same format as
+// scripts/bench/vader_bench.py).
+import Foundation
+import Sentiment
+
+/// Resident set size of this process in bytes, from /proc/self/statm (0 elsewhere).
+func residentBytes() -> Int {
+    guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = statm.split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+/// Short corpus name: "amazonReviewSnippets_GroundTruth.txt" → "amazon".
+func corpusName(_ path: String) -> String {
+    let file = URL(fileURLWithPath: path).lastPathComponent
+    return String(file.prefix { $0 != "R" && $0 != "." && $0 != "_" })
+}
+
+var repeatCount = 1
+var paths: [String] = []
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    if argument == "--repeat", let value = arguments.next().flatMap({ Int($0) }), value > 0 {
+        repeatCount = value
+    } else {
+        paths.append(argument)
+    }
+}
+guard !paths.isEmpty else {
+    FileHandle.standardError.write(Data("usage: earshot-bench-sentiment [--repeat N] CORPUS_FILE...\n".utf8))
+    exit(2)
+}
+
+let residentBefore = residentBytes()
+let analyzer = SentimentAnalyzer.shared
+_ = analyzer.scores(for: "warm up")
+print("memory lexicon_entries=\(analyzer.lexiconCount) lexicon_bytes=\(analyzer.lexiconMemoryFootprint) rss_delta_bytes=\(residentBytes() - residentBefore)")
+
+for path in paths {
+    let corpus: [SentimentCorpusItem]
+    do {
+        corpus = try SentimentEvaluation.loadCorpus(at: path)
+    } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        exit(1)
+    }
+    let accuracy = SentimentEvaluation.evaluate(analyzer, on: corpus)
+    let texts = corpus.map(\.text)
+    var checksum = 0.0
+    let elapsed = ContinuousClock().measure {
+        for _ in 0..<repeatCount {
+            for text in texts { checksum += analyzer.scores(for: text).compound }
+        }
+    }
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    let rate = Double(texts.count * repeatCount) / seconds
+    print(String(format: "ours %@ texts=%d r=%.4f f1=%.4f texts_per_s=%.0f checksum=%.3f",
+                 corpusName(path), corpus.count, accuracy.pearson, accuracy.weightedF1, rate, checksum))
+}
