@@ -83,7 +83,7 @@ private struct Scanner {
         }
         var host = scalars[hostStart..<hostEnd]
         if let at = host.lastIndex(of: "@") { host = host[(at + 1)...] }
-        if let colon = host.lastIndex(of: ":"), !host.contains("]") || host.last != "]" { host = host[..<colon] }
+        if let colon = host.lastIndex(of: ":"), host.last != "]" { host = host[..<colon] }
         guard host.contains("."), host.first != ".", host.allSatisfy(Self.isHostScalar) else { return nil }
         entities.urls.append(Self.string(scalars[start..<end]))
         entities.domains.append(RegisteredDomain.of(host: Self.string(host)))
@@ -125,11 +125,11 @@ private struct Scanner {
     }
 
     private mutating func scanMention(at start: Int) -> Int? {
-        let nameEnd = scanName(from: start + 1, allowDots: true)
+        let nameEnd = scanName(from: start + 1)
         guard nameEnd > start + 1 else { return nil }
         var end = nameEnd
         if end + 1 < scalars.count, scalars[end] == "@" {
-            let domainEnd = scanName(from: end + 1, allowDots: true)
+            let domainEnd = scanName(from: end + 1)
             if scalars[(end + 1)..<domainEnd].contains(".") { end = domainEnd }
         }
         if end < scalars.count, scalars[end] == "@" || Self.isWordScalar(scalars[end]) { return nil }
@@ -138,13 +138,13 @@ private struct Scanner {
     }
 
     /// End of a run of ASCII letters, digits, "_" and (inside, not at the end) "." and "-".
-    private func scanName(from start: Int, allowDots: Bool) -> Int {
+    private func scanName(from start: Int) -> Int {
         var end = start
         while end < scalars.count {
             let scalar = scalars[end]
             if Self.isASCIIAlphanumeric(scalar) || scalar == "_" {
                 end += 1
-            } else if allowDots, scalar == "." || scalar == "-", end + 1 < scalars.count,
+            } else if scalar == "." || scalar == "-", end + 1 < scalars.count,
                       Self.isASCIIAlphanumeric(scalars[end + 1]) || scalars[end + 1] == "_" {
                 end += 1
             } else {
