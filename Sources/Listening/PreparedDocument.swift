@@ -1,5 +1,3 @@
-import Foundation
-
 /// A document tokenised and normalised once, ready to be matched by any
 /// number of queries.
 struct PreparedDocument: Sendable {
@@ -52,21 +50,28 @@ struct PreparedDocument: Sendable {
     /// Whether `raw` occurs in the original text, case-exact, and not glued
     /// to a letter or digit on a side where `raw` itself starts or ends with one:
     /// `raw:iPhone` matches "my iPhone." but not "iPhones"; `raw:"C++"` matches "C++,".
+    ///
+    /// Compares UTF-8 bytes; a valid UTF-8 needle can only match at scalar boundaries.
     func containsRaw(_ raw: String) -> Bool {
         guard let first = raw.unicodeScalars.first, let last = raw.unicodeScalars.last else { return false }
         let checkBefore = WordTokenizer.isWordScalar(first)
         let checkAfter = WordTokenizer.isWordScalar(last)
+        let needle = Array(raw.utf8)
+        let haystack = text.utf8
         let scalars = text.unicodeScalars
-        var searchStart = text.startIndex
-        while let found = text.range(of: raw, options: .literal, range: searchStart..<text.endIndex) {
-            let separatedBefore =
-                !checkBefore || found.lowerBound == scalars.startIndex
-                || !WordTokenizer.isWordScalar(scalars[scalars.index(before: found.lowerBound)])
-            let separatedAfter =
-                !checkAfter || found.upperBound == scalars.endIndex
-                || !WordTokenizer.isWordScalar(scalars[found.upperBound])
-            if separatedBefore && separatedAfter { return true }
-            searchStart = scalars.index(after: found.lowerBound)
+        var start = haystack.startIndex
+        while let candidate = haystack[start...].firstIndex(of: needle[0]) {
+            guard let end = haystack.index(candidate, offsetBy: needle.count, limitedBy: haystack.endIndex) else {
+                return false
+            }
+            if haystack[candidate..<end].elementsEqual(needle) {
+                let separatedBefore =
+                    !checkBefore || candidate == scalars.startIndex
+                    || !WordTokenizer.isWordScalar(scalars[scalars.index(before: candidate)])
+                let separatedAfter = !checkAfter || end == scalars.endIndex || !WordTokenizer.isWordScalar(scalars[end])
+                if separatedBefore && separatedAfter { return true }
+            }
+            start = haystack.index(after: candidate)
         }
         return false
     }

@@ -58,10 +58,17 @@ extension TextExpression {
         case .word(let pattern):
             return pattern.positions(in: document).map { WordSpan(start: $0, end: $0) }
         case .phrase(let patterns, let slop):
-            return Self.phraseSpans(patterns.map { $0.positions(in: document) }, slop: slop)
+            var positions: [[Int]] = []
+            for pattern in patterns {
+                let wordPositions = pattern.positions(in: document)
+                if wordPositions.isEmpty { return [] }
+                positions.append(wordPositions)
+            }
+            return Self.phraseSpans(positions, slop: slop)
         case .near(let left, let right, let distance, let ordered):
-            return Self.nearSpans(
-                left.spans(in: document), right.spans(in: document), distance: distance, ordered: ordered)
+            let leftSpans = left.spans(in: document)
+            if leftSpans.isEmpty { return [] }
+            return Self.nearSpans(leftSpans, right.spans(in: document), distance: distance, ordered: ordered)
         case .anyOf(let expressions):
             return Set(expressions.flatMap { $0.spans(in: document) }).sorted()
         }
@@ -114,7 +121,11 @@ extension WordPattern {
         case .exact(let word):
             return document.positions[word] ?? []
         case .wildcard(let pattern):
-            return document.positions.filter { pattern.matches($0.key) }.flatMap(\.value).sorted()
+            var positions: [Int] = []
+            for (word, wordPositions) in document.positions where pattern.matches(word) {
+                positions += wordPositions
+            }
+            return positions.sorted()
         }
     }
 }
