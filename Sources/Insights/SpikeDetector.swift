@@ -87,9 +87,12 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     public var minimumVolume: Int = 10
     /// Buckets after an alert during which the same series does not alert again. Default 6.
     public var cooldownBuckets: Int = 6
-    /// Multiplier of the count-noise floor: √mean for volume (Poisson), √(p(1−p)/n) for
-    /// sentiment (binomial). Raise it for bursty sources. Default 1.
+    /// Multiplier of the count noise assumed by the tests: Poisson for volume, binomial for
+    /// sentiment. Raise it for sources burstier than that. Default 1.
     public var noiseFloorFactor: Double = 1
+    /// Whether the volume baseline follows a least-squares line through the window (true) or is the
+    /// window's mean (false). The line removes the lag of a plain mean on daily rises. Default true.
+    public var linearTrend: Bool = true
 
     /// The documented defaults.
     public static let `default` = SpikeDetectorConfig()
@@ -150,9 +153,10 @@ public struct BaselineSample: Sendable, Codable, Equatable {
 
 /// Detects upward spikes in one series, bucket after bucket.
 ///
-/// Each bucket is compared with the trailing `baselineBuckets` buckets before it:
-/// z = (observed − mean) / σ, with σ the larger of the window's sample standard deviation and a
-/// count-noise floor. A bucket alerts when z ≥ `zThreshold`, the volume is at least
+/// Each bucket is compared with the trailing `baselineBuckets` buckets before it: the volume
+/// against the window's forecast, with a z-score that is the smaller of a Poisson z and a
+/// sample z; the negative share against the window's pooled share with a binomial z
+/// (details in docs/INSIGHTS.md). A bucket alerts when z ≥ `zThreshold`, the volume is at least
 /// `minimumVolume`, the window is warm and no cooldown runs. Buckets that exceed the threshold enter
 /// the window winsorized at mean + zThreshold·σ, so one spike does not mask the next.
 /// Feed every bucket in order, empty ones as 0, so the window spans real time.
@@ -204,11 +208,14 @@ public struct SpikeDetector: Sendable {
 
     /// The comparison of one bucket with the baseline.
     private struct BaselineTest {
+        /// The bucket's value (count or negative share).
         let observed: Double
+        /// The baseline's expected value.
         let mean: Double
+        /// The noise scale reported with an alert.
         let stdDev: Double
-        /// The z-score; a degenerate σ of 0 (possible only with `noiseFloorFactor` 0) is read as 1e-9.
-        var zScore: Double { (observed - mean) / max(stdDev, 1e-9) }
+        /// The normal-equivalent surprise of `observed` (see `volumeTest` and `sentimentTest`).
+        let zScore: Double
     }
 
     /// Compares `sample` with the window; nil when the bucket carries no information
@@ -220,24 +227,36 @@ public struct SpikeDetector: Sendable {
         }
     }
 
-    /// Count against the window mean; σ floored by the Poisson noise √mean.
+    /// Count against the window's forecast (linear trend or mean).
+    ///
+    /// The z-score is the smaller of a Poisson z on the Anscombe scale
+    /// 2(√(x + 3/8) − √(m + 3/8)), which stays honest for small counts where the Poisson tail is
+    /// skewed, and the plain z against the window's residual standard deviation, which catches
+    /// sources noisier than Poisson. Both are divided by the forecast's own uncertainty factor.
     private func volumeTest(_ sample: BaselineSample) -> BaselineTest {
-        let totals = state.recent.map(\.total)
-        let mean = totals.reduce(0, +) / Double(totals.count)
-        let variance = totals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(totals.count - 1)
-        let poissonFloor = config.noiseFloorFactor * max(mean, 1).squareRoot()
-        return BaselineTest(observed: sample.total, mean: mean, stdDev: max(variance.squareRoot(), poissonFloor))
+        let forecast = Forecast(state.recent.map(\.total), linearTrend: config.linearTrend)
+        let spread = forecast.uncertainty.squareRoot()
+        let poissonZ = 2 * ((sample.total + 0.375).squareRoot() - (forecast.value + 0.375).squareRoot())
+            / (config.noiseFloorFactor * spread)
+        let sampleZ = forecast.residualStdDev > 0
+            ? (sample.total - forecast.value) / (forecast.residualStdDev * spread) : .infinity
+        let stdDev = max(forecast.residualStdDev, config.noiseFloorFactor * max(forecast.value, 1).squareRoot()) * spread
+        return BaselineTest(observed: sample.total, mean: forecast.value, stdDev: stdDev, zScore: min(poissonZ, sampleZ))
     }
 
-    /// Negative share against the window's pooled share (Laplace-smoothed); σ is the
-    /// binomial noise of a bucket of this size.
+    /// Negative share against the window's pooled share (Laplace-smoothed), on the arcsine scale
+    /// 2√n(asin√p̂ − asin√p₀) that makes binomial noise near-normal even for small buckets; the
+    /// pooled share's own uncertainty widens the test by √(1 + n/N).
     private func sentimentTest(_ sample: BaselineSample) -> BaselineTest? {
         guard sample.total > 0 else { return nil }
         let pooledNegative = state.recent.reduce(0) { $0 + $1.negative }
         let pooledTotal = state.recent.reduce(0) { $0 + $1.total }
         let baselineShare = (pooledNegative + 1) / (pooledTotal + 2)
-        let binomial = (baselineShare * (1 - baselineShare) / sample.total).squareRoot()
-        return BaselineTest(observed: sample.negative / sample.total, mean: baselineShare, stdDev: config.noiseFloorFactor * binomial)
+        let adjustedShare = (sample.negative + 0.375) / (sample.total + 0.75)
+        let spread = (1 + sample.total / (pooledTotal + 2)).squareRoot() * config.noiseFloorFactor
+        let zScore = 2 * sample.total.squareRoot() * (asin(adjustedShare.squareRoot()) - asin(baselineShare.squareRoot())) / spread
+        let stdDev = (baselineShare * (1 - baselineShare) / sample.total).squareRoot() * spread
+        return BaselineTest(observed: sample.negative / sample.total, mean: baselineShare, stdDev: stdDev, zScore: zScore)
     }
 
     /// `sample` capped at mean + zThreshold·σ, for storage in the window.

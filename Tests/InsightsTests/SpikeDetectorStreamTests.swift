@@ -1,30 +1,33 @@
+import Foundation
 import Testing
 @testable import Insights
 
-/// The acceptance test of the spike detector on simulated weeks with known spikes.
+/// The acceptance tests of the spike detector on simulated weeks with known spikes.
 @Suite struct SpikeDetectorStreamTests {
-    static let seeds: [UInt64] = [1, 2, 3, 4, 5, 6, 7, 8]
+    static let seeds: [UInt64] = Array(1...8)
+
+    /// Runs the default detector of `kind` over one simulated week and scores it.
+    static func evaluate(kind: SpikeKind, seed: UInt64, config: SpikeDetectorConfig = .default) -> SyntheticStream.Score {
+        var parameters = SyntheticStream.Parameters()
+        parameters.kind = kind
+        let stream = SyntheticStream(seed: seed, parameters: parameters)
+        return stream.score(SpikeDetector.detect(kind: kind, config: config, buckets: stream.buckets))
+    }
 
     @Test(arguments: seeds)
     func findsVolumeSpikesInASimulatedWeek(seed: UInt64) {
-        let stream = SyntheticStream(seed: seed)
-        let score = stream.score(SpikeDetector.detect(kind: .volume, buckets: stream.buckets))
-        print("volume seed \(seed): \(score.detected)/\(score.injected) spikes, \(score.falseAlerts) false alerts over \(score.days) days")
+        let score = Self.evaluate(kind: .volume, seed: seed)
         #expect(score.injected >= 14)
-        #expect(score.recall >= 0.95)
-        #expect(score.falseAlertsPerDay <= 1)
+        #expect(score.recall >= 0.95, "seed \(seed): \(score.detected)/\(score.injected)")
+        #expect(score.falseAlertsPerDay <= 1, "seed \(seed): \(score.falseAlerts) false alerts")
     }
 
     @Test(arguments: seeds)
     func findsNegativeSentimentSpikesInASimulatedWeek(seed: UInt64) {
-        var parameters = SyntheticStream.Parameters()
-        parameters.kind = .negativeSentiment
-        let stream = SyntheticStream(seed: seed, parameters: parameters)
-        let score = stream.score(SpikeDetector.detect(kind: .negativeSentiment, buckets: stream.buckets))
-        print("sentiment seed \(seed): \(score.detected)/\(score.injected) spikes, \(score.falseAlerts) false alerts over \(score.days) days")
+        let score = Self.evaluate(kind: .negativeSentiment, seed: seed)
         #expect(score.injected >= 14)
-        #expect(score.recall >= 0.95)
-        #expect(score.falseAlertsPerDay <= 1)
+        #expect(score.recall >= 0.95, "seed \(seed): \(score.detected)/\(score.injected)")
+        #expect(score.falseAlertsPerDay <= 1, "seed \(seed): \(score.falseAlerts) false alerts")
     }
 
     @Test func findsVolumeSpikesAtMinuteBuckets() {
@@ -38,8 +41,24 @@ import Testing
         config.cooldownBuckets = 15
         let stream = SyntheticStream(seed: 42, parameters: parameters)
         let score = stream.score(SpikeDetector.detect(kind: .volume, config: config, buckets: stream.buckets))
-        print("volume minute buckets: \(score.detected)/\(score.injected) spikes, \(score.falseAlerts) false alerts over \(score.days) days")
-        #expect(score.recall >= 0.95)
-        #expect(score.falseAlertsPerDay <= 1)
+        #expect(score.injected >= 14)
+        #expect(score.recall >= 0.95, "\(score.detected)/\(score.injected)")
+        #expect(score.falseAlertsPerDay <= 1, "\(score.falseAlerts) false alerts")
+    }
+
+    /// The measurement behind docs/INSIGHTS.md: 50 simulated weeks per kind, printed.
+    /// Run with `EARSHOT_BENCH=1 swift test --filter measuresFiftyWeeks`.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["EARSHOT_BENCH"] == "1"), arguments: SpikeKind.allCases)
+    func measuresFiftyWeeks(kind: SpikeKind) {
+        let scores = (UInt64(1)...50).map { Self.evaluate(kind: kind, seed: $0) }
+        let detected = scores.reduce(0) { $0 + $1.detected }
+        let injected = scores.reduce(0) { $0 + $1.injected }
+        let falseAlerts = scores.reduce(0) { $0 + $1.falseAlerts }
+        let days = scores.reduce(0) { $0 + $1.days }
+        let worstRecall = scores.map(\.recall).min() ?? 0
+        let worstWeek = scores.map(\.falseAlerts).max() ?? 0
+        print("\(kind): recall \(detected)/\(injected) = \(Double(detected) / Double(injected)), worst week \(worstRecall); false alerts \(falseAlerts) in \(days) days = \(Double(falseAlerts) / days)/day, worst week \(worstWeek)")
+        #expect(Double(detected) / Double(injected) >= 0.95)
+        #expect(Double(falseAlerts) / days <= 1)
     }
 }

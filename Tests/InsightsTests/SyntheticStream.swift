@@ -59,7 +59,8 @@ struct SyntheticStream {
         /// Share of negative posts outside spikes.
         var negativeShare = 0.15
         var spikesPerDay = 3
-        /// Volume spikes add λ × U(1, 2) + 15 posts; sentiment spikes turn the negative share to U(0.45, 0.7).
+        /// Volume spikes add λ × U(1, 2) + 15 posts (at least doubling the bucket) with the usual
+        /// negative share; sentiment spikes add λ × U(0.5, 1) + 10 posts that are all negative (a complaint storm).
         var kind = SpikeKind.volume
         /// Buckets kept free of spikes at the start (the detector's warm-up) and between spikes.
         var spikeSpacingBuckets = 36
@@ -86,16 +87,20 @@ struct SyntheticStream {
         self.buckets = (0..<count).map { index in
             let phase = 2 * Double.pi * Double(index % perDay) / Double(perDay)
             let rate = parameters.meanRate * (1 + parameters.dailyAmplitude * sin(phase - Double.pi / 2))
-            var total = random.poisson(rate)
-            var share = parameters.negativeShare
+            let regular = random.poisson(rate)
+            var negative = random.binomial(trials: regular, probability: parameters.negativeShare)
+            var extra = 0
             if spikeAt[index] {
                 switch parameters.kind {
-                case .volume: total += random.poisson(rate * Double.random(in: 1...2, using: &random) + 15)
-                case .negativeSentiment: share = Double.random(in: 0.45...0.7, using: &random)
+                case .volume:
+                    extra = Int((rate * Double.random(in: 1...2, using: &random) + 15).rounded())
+                    negative += random.binomial(trials: extra, probability: parameters.negativeShare)
+                case .negativeSentiment:
+                    extra = Int((rate * Double.random(in: 0.5...1, using: &random) + 10).rounded())
+                    negative += extra
                 }
             }
-            let negative = random.binomial(trials: total, probability: share)
-            return BucketCounts(bucketStart: Int64(index) * millisPerBucket, total: total, negative: negative)
+            return BucketCounts(bucketStart: Int64(index) * millisPerBucket, total: regular + extra, negative: negative)
         }
         self.spikes = spikes
         self.bucketsPerDay = perDay

@@ -1,0 +1,57 @@
+/// A robust one-step-ahead forecast of the bucket after a window of values.
+///
+/// Robust so that one elevated bucket at the end of the window (the first bucket of a ramp that
+/// did not alert yet) neither drags the forecast up nor inflates the noise estimate: the level is a
+/// median, the trend a Theil–Sen slope (median of pairwise slopes) and the spread a scaled median
+/// absolute residual.
+struct Forecast {
+    /// The forecast value, never negative.
+    let value: Double
+    /// Robust standard deviation of the window around its fit: 1.4826 × median |residual|.
+    let residualStdDev: Double
+    /// Factor by which the forecast's own estimation error widens the noise variance:
+    /// 1 + π/(2n) for a median, 1 + 1/n + (x₀ − x̄)²/Sxx for a line (the least-squares factor,
+    /// a close approximation for Theil–Sen).
+    let uncertainty: Double
+
+    /// Scales a median absolute deviation to a normal standard deviation.
+    private static let madToStdDev = 1.4826
+
+    /// Forecasts the value after `values` (oldest first, at least two) with a Theil–Sen line
+    /// (`linearTrend`, at least three values) or with their median.
+    init(_ values: [Double], linearTrend: Bool) {
+        let count = Double(values.count)
+        let slope = linearTrend && values.count >= 3 ? Self.theilSenSlope(values) : 0
+        let intercept = Self.median(values.enumerated().map { $0.element - slope * Double($0.offset) })
+        let residuals = values.enumerated().map { abs($0.element - intercept - slope * Double($0.offset)) }
+        value = max(0, intercept + slope * count)
+        residualStdDev = Self.madToStdDev * Self.median(residuals)
+        if linearTrend && values.count >= 3 {
+            let centre = (count - 1) / 2
+            let sumXX = count * (count * count - 1) / 12
+            uncertainty = 1 + 1 / count + (count - centre) * (count - centre) / sumXX
+        } else {
+            uncertainty = 1 + Double.pi / (2 * count)
+        }
+    }
+
+    /// The median of the slopes between every pair of values.
+    private static func theilSenSlope(_ values: [Double]) -> Double {
+        var slopes: [Double] = []
+        slopes.reserveCapacity(values.count * (values.count - 1) / 2)
+        for later in 1..<values.count {
+            for earlier in 0..<later {
+                slopes.append((values[later] - values[earlier]) / Double(later - earlier))
+            }
+        }
+        return median(slopes)
+    }
+
+    /// The median of `values` (the mean of the middle two for an even count); 0 when empty.
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count.isMultiple(of: 2) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[middle]
+    }
+}
