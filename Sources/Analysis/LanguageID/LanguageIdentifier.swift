@@ -51,22 +51,22 @@ public final class LanguageIdentifier: Sendable {
         let scripts: [Script] = script == .han ? [.han, .kana] : [script]
         let letterCount = buffer.letters(in: scripts)
         let share = buffer.share(of: scripts)
-        let candidates = rank(buffer, script: script).map { LanguageGuess(code: $0.code, confidence: $0.confidence * share) }
+        let ranking = rank(buffer, script: script).map { LanguageGuess(code: $0.code, confidence: $0.confidence * share) }
         let tooShort = script == .han
             ? letterCount < Script.han.minimumLetters && buffer.letters(in: [.kana]) < Script.kana.minimumLetters
             : letterCount < script.minimumLetters
-        var guess = LanguageGuess.undetermined(confidence: candidates.first?.confidence ?? 0)
-        if !tooShort, let best = candidates.first, best.confidence >= Self.minimumConfidence {
+        var guess = LanguageGuess.undetermined()
+        if !tooShort, let best = ranking.first, best.confidence >= Self.minimumConfidence {
             guess = best
         }
         var usedHint = false
         if let hintCode, hintCode != guess.code,
-           isPlausible(hint: hintCode, script: script, candidates: candidates, undetermined: guess.isUndetermined) {
-            let modelConfidence = candidates.first { $0.code == hintCode }?.confidence ?? 0
+           isPlausible(hint: hintCode, script: script, ranking: ranking, undetermined: guess.isUndetermined) {
+            let modelConfidence = ranking.first { $0.code == hintCode }?.confidence ?? 0
             guess = LanguageGuess(code: hintCode, confidence: max(modelConfidence, 0.5))
             usedHint = true
         }
-        return LanguageIdentification(guess: guess, candidates: candidates, dominantScript: script,
+        return LanguageIdentification(guess: guess, candidates: Array(ranking.prefix(3)), dominantScript: script,
                                       letterCount: letterCount, usedHint: usedHint)
     }
 
@@ -84,7 +84,7 @@ public final class LanguageIdentifier: Sendable {
         }
     }
 
-    /// The statistical ranking for the dominant script, best first, at most three entries.
+    /// The statistical ranking for the dominant script, best first, every language of the model.
     private func rank(_ buffer: LetterBuffer, script: Script) -> [LanguageGuess] {
         if let language = script.singleLanguage {
             return [LanguageGuess(code: language, confidence: 1)]
@@ -114,34 +114,34 @@ public final class LanguageIdentifier: Sendable {
         return guesses.sorted { $0.confidence > $1.confidence }
     }
 
-    /// Evidence beyond this many n-grams is discounted: overlapping 1-, 2- and 3-grams are far
-    /// from independent, and the plain naive Bayes posterior would be certain after a few words.
-    private static let effectiveGramLimit = 24.0
+    /// Scale from summed log-likelihoods to the log-odds used for confidence. Overlapping 1-, 2-
+    /// and 3-grams are far from independent, so the plain naive Bayes posterior (scale 1) would
+    /// be certain after a few letters; this value was chosen on the evaluation sentences and
+    /// short texts so that confidence 0.5 separates usable from unusable answers.
+    static let evidenceScale = 0.25
 
     private static func rank(_ model: NGramModel, _ buffer: LetterBuffer) -> [LanguageGuess] {
         let (scores, grams) = model.scores(buffer.scalars)
         guard grams > 0, let top = scores.max() else { return [] }
-        let temper = min(1, effectiveGramLimit / Double(grams))
-        let odds = scores.map { exp(($0 - top) * temper) }
+        let odds = scores.map { exp(($0 - top) * evidenceScale) }
         let total = odds.reduce(0, +)
-        let ranked = zip(model.languages, odds)
+        return zip(model.languages, odds)
             .map { LanguageGuess(code: $0.0, confidence: $0.1 / total) }
             .sorted { $0.confidence > $1.confidence }
-        return Array(ranked.prefix(3))
     }
 
     /// A hint is plausible when its language is written in the dominant script and the model does
     /// not clearly rule it out: for n-gram scripts it must keep at least ``hintFloor``;
     /// languages the identifier has no model for are only taken when the text is undetermined.
-    private func isPlausible(hint: String, script: Script, candidates: [LanguageGuess], undetermined: Bool) -> Bool {
+    private func isPlausible(hint: String, script: Script, ranking: [LanguageGuess], undetermined: Bool) -> Bool {
         switch script {
         case .han:
-            return (hint == "ja" || hint == "zh") && (candidates.first { $0.code == hint }?.confidence ?? 0) >= Self.hintFloor
+            return (hint == "ja" || hint == "zh") && (ranking.first { $0.code == hint }?.confidence ?? 0) >= Self.hintFloor
         case .latin, .cyrillic, .arabic, .devanagari:
             guard model(for: script).languages.contains(hint) else {
                 return undetermined && script == .latin && Self.latinHintsWithoutProfile.contains(hint)
             }
-            return undetermined || (candidates.first { $0.code == hint }?.confidence ?? 0) >= Self.hintFloor
+            return undetermined || (ranking.first { $0.code == hint }?.confidence ?? 0) >= Self.hintFloor
         default:
             return script.singleLanguage == hint
         }

@@ -28,11 +28,11 @@ public enum Script: Int, Sendable, CaseIterable {
     /// Fewer letters than this in the dominant script give "und".
     var minimumLetters: Int {
         switch self {
-        case .latin: 12
+        case .latin: 10
         case .cyrillic, .arabic, .devanagari, .greek, .hebrew, .armenian, .georgian: 8
         case .bengali, .gurmukhi, .gujarati, .tamil, .telugu, .kannada, .malayalam, .thai: 4
         case .hangul, .kana: 2
-        case .han: 4
+        case .han: 6
         }
     }
 

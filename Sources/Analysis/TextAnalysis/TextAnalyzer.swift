@@ -25,10 +25,10 @@ public struct TextAnalysis: Sendable, Equatable {
 /// Normalises a text, identifies its language, extracts its entities and, for English, scores
 /// its sentiment.
 ///
-/// Sentiment runs when the language is "en", and also when it is "und" only because the text
-/// is short, provided the text is written in Latin script and the model's best candidate is
-/// English ("love it!!", "great game"): the lexicon is English, and many short posts are.
-/// Every other language gets nil rather than a made-up neutral score.
+/// Sentiment runs when the language is "en", and also when it is "und" (too short or
+/// ambiguous) but the text is in Latin script and English is among the model's three best
+/// candidates ("love it!!", "this is awful"): the lexicon is English, and many short posts are.
+/// Every other language gets nil ("sentiment unavailable") rather than a made-up neutral score.
 public struct TextAnalyzer: Sendable {
     private let identifier: LanguageIdentifier
     private let sentimentAnalyzer: SentimentAnalyzer
@@ -49,10 +49,10 @@ public struct TextAnalyzer: Sendable {
                             entities: EntityExtractor.extract(from: normalized), text: normalized)
     }
 
-    /// English, or undetermined Latin-script text whose best candidate is English.
-    static func sentimentApplies(to identification: LanguageIdentification) -> Bool {
+    /// English, or undetermined Latin-script text with English among the three best candidates.
+    public static func sentimentApplies(to identification: LanguageIdentification) -> Bool {
         if identification.guess.code == "en" { return true }
         guard identification.guess.isUndetermined, identification.dominantScript == .latin else { return false }
-        return identification.candidates.first?.code == "en"
+        return identification.candidates.contains { $0.code == "en" }
     }
 }

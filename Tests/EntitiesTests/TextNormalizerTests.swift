@@ -1,0 +1,40 @@
+import Testing
+import Entities
+
+struct TextNormalizerTests {
+    @Test func decodesCharacterReferences() {
+        #expect(TextNormalizer.normalize("Tom &amp; Jerry &lt;3 &#39;hi&#39; &#x1F600; &hellip; &bogus; & done")
+            == "Tom & Jerry <3 'hi' 😀 … &bogus; & done")
+    }
+
+    @Test func composesToNFC() {
+        let decomposed = "Cafe\u{301} au lait"
+        let normalized = TextNormalizer.normalize(decomposed)
+        #expect(normalized.unicodeScalars.count == decomposed.unicodeScalars.count - 1)
+        #expect(normalized.unicodeScalars.contains("\u{E9}"))
+    }
+
+    @Test func asciiTextIsUnchanged() {
+        #expect(TextNormalizer.normalize("plain text, no entities") == "plain text, no entities")
+    }
+
+    @Test func mastodonContentBecomesTextWithFullLinksAndInstanceMentions() {
+        let html = #"<p>Hello <span class="h-card"><a href="https://mastodon.social/@Gargron" class="u-url mention">@<span>Gargron</span></a></span> see <a href="https://example.com/very/long/path" rel="nofollow noopener" target="_blank"><span class="invisible">https://</span><span class="ellipsis">example.com/very/lo</span><span class="invisible">ng/path</span></a> &amp; <a href="https://mastodon.social/tags/Swift" class="mention hashtag" rel="tag">#<span>Swift</span></a></p><p>Second line<br>third &lt;3 &#39;ok&#39;</p>"#
+        let text = TextNormalizer.htmlToText(html)
+        #expect(text == "Hello @Gargron@mastodon.social see https://example.com/very/long/path & #Swift\n\nSecond line\nthird <3 'ok'")
+        let entities = EntityExtractor.extract(from: text)
+        #expect(entities.mentions == ["gargron@mastodon.social"])
+        #expect(entities.urls == ["https://example.com/very/long/path"])
+        #expect(entities.hashtags == ["swift"])
+    }
+
+    @Test func remoteMentionThatAlreadyNamesItsInstanceIsLeftAlone() {
+        let html = #"<p><a href="https://fosstodon.org/@kev" class="u-url mention">@<span>kev@fosstodon.org</span></a> hi</p>"#
+        #expect(TextNormalizer.htmlToText(html) == "@kev@fosstodon.org hi")
+    }
+
+    @Test func escapedMarkupIsTextNotTags() {
+        #expect(TextNormalizer.htmlToText("<p>use &lt;br&gt; for breaks</p>") == "use <br> for breaks")
+        #expect(TextNormalizer.htmlToText("a < b and no closing") == "a < b and no closing")
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import Entities
+import TextAnalysis
+
+struct AnalyzeCommandTests {
+    private let analyzer = TextAnalyzer()
+
+    private func object(_ line: String) throws -> [String: Any] {
+        #expect(!line.contains("\n"))
+        return try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    @Test func plainTextLineHasAllFieldsInOrder() throws {
+        let line = AnalyzeCommand.outputLine(forPlainText: "I really love #Swift and the new release, see https://www.swift.org/blog! @tim $AAPL 🚀", analyzer: analyzer)
+        #expect(line.hasPrefix(#"{"lang":"en","lang_confidence":"#))
+        let json = try object(line)
+        let sentiment = try #require(json["sentiment"] as? [String: Any])
+        #expect(sentiment["label"] as? String == "positive")
+        #expect((sentiment["compound"] as? Double ?? 0) > 0)
+        #expect(Set(sentiment.keys) == ["compound", "pos", "neu", "neg", "label"])
+        #expect(json["hashtags"] as? [String] == ["swift"])
+        #expect(json["mentions"] as? [String] == ["tim"])
+        #expect(json["urls"] as? [String] == ["https://www.swift.org/blog"])
+        #expect(json["domains"] as? [String] == ["swift.org"])
+        #expect(json["cashtags"] as? [String] == ["AAPL"])
+        #expect(json["emoji"] as? [String] == ["🚀"])
+    }
+
+    @Test func nonEnglishLineHasNullSentiment() throws {
+        let line = AnalyzeCommand.outputLine(forPlainText: "Aujourd'hui il fait vraiment très beau à Paris", analyzer: analyzer)
+        #expect(line.contains(#""sentiment":null"#))
+        #expect(try object(line)["lang"] as? String == "fr")
+    }
+
+    @Test func emptyAndBrokenLinesStillProduceOneErrorLine() throws {
+        #expect(AnalyzeCommand.outputLine(forPlainText: "", analyzer: analyzer) == #"{"error":"empty line"}"#)
+        #expect(AnalyzeCommand.outputLine(forPlainText: " \t ", analyzer: analyzer) == #"{"error":"empty line"}"#)
+        #expect(AnalyzeCommand.outputLine(forPlainTextBytes: [0x66, 0xFF, 0x6F], analyzer: analyzer) == #"{"error":"invalid UTF-8"}"#)
+        #expect(AnalyzeCommand.outputLine(forJSONLine: "", analyzer: analyzer) == #"{"error":"empty line"}"#)
+        for garbage in ["{bad", "[1,2]", #"{"text":"x"} trailing"#, #"{"text":"unterminated}"#, #"{"a":tru}"#] {
+            let line = AnalyzeCommand.outputLine(forJSONLine: garbage, analyzer: analyzer)
+            #expect(try object(line)["error"] is String, "\(garbage) → \(line)")
+        }
+    }
+
+    @Test func jsonLineTakesTextAndHintAndCopiesTheID() throws {
+        let input = #"{"id":"42","text":"Obrigado pela ajuda","lang":"pt","extra":{"a":[1,2.5e3,{"b":null}],"c":true}}"#
+        let json = try object(AnalyzeCommand.outputLine(forJSONLine: input, analyzer: analyzer))
+        #expect(json["id"] as? String == "42")
+        #expect(json["lang"] as? String == "pt")
+        #expect(json["sentiment"] is NSNull)
+    }
+
+    @Test func jsonLineFallsBackToLanguageHintAndDecodesEscapes() throws {
+        let input = #"{"id":7,"language_hint":"en","text":"I \"love\" it \u00e9 \ud83d\ude00 #Tag\nnew line"}"#
+        let json = try object(AnalyzeCommand.outputLine(forJSONLine: input, analyzer: analyzer))
+        #expect(json["id"] as? Int == 7)
+        #expect(json["emoji"] as? [String] == ["😀"])
+        #expect(json["hashtags"] as? [String] == ["tag"])
+    }
+
+    @Test func jsonLineWithoutTextKeepsItsID() throws {
+        let line = AnalyzeCommand.outputLine(forJSONLine: #"{"id":"a1","text":null}"#, analyzer: analyzer)
+        #expect(line == #"{"id":"a1","error":"no string \"text\" field"}"#)
+    }
+
+    @Test func stringsAreEscaped() throws {
+        let analysis = TextAnalysis(language: .undetermined(), sentiment: nil,
+                                    entities: ExtractedEntities(hashtags: ["a\"b\\c", "tab\there", "nl\ncr\r", "bell\u{7}", "é😀"]),
+                                    text: "")
+        let line = AnalyzeCommand.analysisLine(analysis, rawID: nil)
+        #expect(line.contains(#"["a\"b\\c","tab\there","nl\ncr\r","bell\u0007","é😀"]"#))
+        #expect(try object(line)["hashtags"] as? [String] == ["a\"b\\c", "tab\there", "nl\ncr\r", "bell\u{7}", "é😀"])
+    }
+
+    @Test func postFieldsParserReportsWhereJSONBreaks() {
+        #expect(throws: PostLineError.invalidJSON(offset: 8, reason: "expected ':'")) {
+            try PostFields.parse(#"{"text" "x"}"#)
+        }
+        #expect(throws: PostLineError.notAnObject) { try PostFields.parse("42") }
+    }
+}

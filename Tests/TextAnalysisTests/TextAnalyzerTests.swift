@@ -1,0 +1,58 @@
+import Testing
+import Entities
+import LanguageID
+import TextAnalysis
+
+struct TextAnalyzerTests {
+    private let analyzer = TextAnalyzer()
+
+    @Test func englishGetsSentiment() throws {
+        let analysis = analyzer.analyze("I love this new phone, the camera is great! #happy")
+        #expect(analysis.language.code == "en")
+        let sentiment = try #require(analysis.sentiment)
+        #expect(sentiment.compound > 0.3)
+        #expect(sentiment.label == .positive)
+        #expect(analysis.entities.hashtags == ["happy"])
+    }
+
+    @Test func nonEnglishHasNoSentimentRatherThanAFakeNeutral() {
+        let german = analyzer.analyze("Ich liebe dieses neue Telefon, die Kamera ist wirklich toll!")
+        let japanese = analyzer.analyze("この新しい携帯電話は本当に素晴らしいです。")
+        #expect(german.language.code == "de")
+        #expect(german.sentiment == nil)
+        #expect(japanese.language.code == "ja")
+        #expect(japanese.sentiment == nil)
+    }
+
+    @Test func shortEnglishLeaningTextStillGetsSentiment() throws {
+        let analysis = analyzer.analyze("love it!!")
+        #expect(analysis.language.isUndetermined)
+        #expect(try #require(analysis.sentiment).label == .positive)
+    }
+
+    @Test func shortTextLeaningElsewhereGetsNone() {
+        let analysis = analyzer.analyze("Hola amigos, ¿qué tal?")
+        #expect(analysis.language.code != "en")
+        #expect(analysis.sentiment == nil)
+    }
+
+    @Test func hintIsPassedToTheIdentifier() {
+        let analysis = analyzer.analyze("Danke!", languageHint: "de")
+        #expect(analysis.language.code == "de")
+        #expect(analysis.sentiment == nil)
+    }
+
+    @Test func htmlIsConvertedBeforeEverythingElse() {
+        let html = #"<p>What a wonderful day in the park with <a href="https://mastodon.social/@anna" class="u-url mention">@<span>anna</span></a> &amp; friends</p>"#
+        let analysis = analyzer.analyze(html, isHTML: true)
+        #expect(analysis.text == "What a wonderful day in the park with @anna@mastodon.social & friends")
+        #expect(analysis.entities.mentions == ["anna@mastodon.social"])
+        #expect(analysis.language.code == "en")
+        #expect(analysis.sentiment != nil)
+    }
+
+    @Test func textIsNormalised() {
+        let analysis = analyzer.analyze("Cafe\u{301} &amp; croissants")
+        #expect(analysis.text == "Caf\u{E9} & croissants")
+    }
+}
