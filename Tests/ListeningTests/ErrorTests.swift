@@ -69,48 +69,40 @@ struct ErrorTests {
         #expect(syntaxError("cafe\u{301} acme (x")?.position == 11)
     }
 
-    @Test("the query length limit is enforced")
-    func lengthLimit() {
-        let limits = QueryLimits(maxLength: 10)
-        #expect(syntaxError("acme OR xy", limits: limits) == nil)
-        #expect(
-            syntaxError("acme OR xyz", limits: limits)
-                == QuerySyntaxError(position: 11, message: "query is longer than the limit of 10 characters"))
+    /// A limit, a query just within it, a query just over it and the error that reports it.
+    struct LimitCase: Sendable, CustomTestStringConvertible {
+        let limits: QueryLimits
+        let within: String
+        let over: String
+        let error: QuerySyntaxError
+        var testDescription: String { error.message }
     }
 
-    @Test("the term limit counts words, phrases and fields")
-    func termLimit() {
-        let limits = QueryLimits(maxTerms: 3)
-        #expect(syntaxError("a OR \"b c\" OR #d", limits: limits) == nil)
-        #expect(
-            syntaxError("a OR \"b c\" OR #d OR e", limits: limits)
-                == QuerySyntaxError(position: 21, message: "too many terms: a query can have at most 3"))
-    }
-
-    @Test("the wildcard limit bounds how many words are compared with every post word")
-    func wildcardLimit() {
-        let limits = QueryLimits(maxWildcards: 2)
-        #expect(syntaxError("run* OR wom?n", limits: limits) == nil)
-        #expect(
-            syntaxError("run* OR wom?n OR \"jog* fast\"", limits: limits)
-                == QuerySyntaxError(position: 18, message: "too many wildcards: a query can have at most 2"))
-    }
-
-    @Test("NEAR distance and slop limits follow the configured limits")
-    func distanceLimits() {
-        let limits = QueryLimits(maxNearDistance: 5, maxPhraseSlop: 2)
-        #expect(syntaxError("a NEAR/5 b \"c d\"~2", limits: limits) == nil)
-        #expect(syntaxError("a NEAR/6 b", limits: limits)?.message == "NEAR distance must be from 1 to 5")
-        #expect(syntaxError("\"c d\"~3", limits: limits)?.message == "phrase slop can be at most 2")
-    }
-
-    @Test("nesting depth is limited")
-    func nestingLimit() {
-        let limits = QueryLimits(maxNesting: 2)
-        #expect(syntaxError("((a))", limits: limits) == nil)
-        #expect(
-            syntaxError("(((a)))", limits: limits)
-                == QuerySyntaxError(position: 3, message: "parentheses nested too deep: at most 2 levels"))
+    @Test(
+        "each limit accepts a query at the limit and rejects one beyond it",
+        arguments: [
+            LimitCase(
+                limits: QueryLimits(maxLength: 10), within: "acme OR xy", over: "acme OR xyz",
+                error: QuerySyntaxError(position: 11, message: "query is longer than the limit of 10 characters")),
+            LimitCase(
+                limits: QueryLimits(maxTerms: 3), within: "a OR \"b c\" OR #d", over: "a OR \"b c\" OR #d OR e",
+                error: QuerySyntaxError(position: 21, message: "too many terms: a query can have at most 3")),
+            LimitCase(
+                limits: QueryLimits(maxWildcards: 2), within: "run* OR wom?n", over: "run* OR wom?n OR \"jog* fast\"",
+                error: QuerySyntaxError(position: 18, message: "too many wildcards: a query can have at most 2")),
+            LimitCase(
+                limits: QueryLimits(maxNearDistance: 5), within: "a NEAR/5 b", over: "a NEAR/6 b",
+                error: QuerySyntaxError(position: 3, message: "NEAR distance must be from 1 to 5")),
+            LimitCase(
+                limits: QueryLimits(maxPhraseSlop: 2), within: "\"c d\"~2", over: "\"c d\"~3",
+                error: QuerySyntaxError(position: 6, message: "phrase slop can be at most 2")),
+            LimitCase(
+                limits: QueryLimits(maxNesting: 2), within: "((a))", over: "(((a)))",
+                error: QuerySyntaxError(position: 3, message: "parentheses nested too deep: at most 2 levels")),
+        ])
+    func limit(_ limitCase: LimitCase) {
+        #expect(syntaxError(limitCase.within, limits: limitCase.limits) == nil)
+        #expect(syntaxError(limitCase.over, limits: limitCase.limits) == limitCase.error)
     }
 
     @Test("the tester shows a caret under the mistake")
