@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+@testable import Insights
+
+@Suite struct SpikeDetectorTests {
+    /// Buckets 5 minutes apart with the given totals (and negatives).
+    static func buckets(_ totals: [Int], negatives: [Int]? = nil) -> [BucketCounts] {
+        totals.enumerated().map { index, total in
+            BucketCounts(bucketStart: Int64(index) * 300_000, total: total, negative: negatives?[index] ?? 0)
+        }
+    }
+
+    /// A flat-ish series alternating around 50.
+    static let calm = (0..<24).map { 48 + ($0 % 5) }
+
+    @Test func alertsOnAClearVolumeSpike() throws {
+        let alerts = SpikeDetector.detect(kind: .volume, buckets: Self.buckets(Self.calm + [150]))
+        let alert = try #require(alerts.first)
+        #expect(alerts.count == 1)
+        #expect(alert.bucketStart == 24 * 300_000)
+        #expect(alert.kind == .volume)
+        #expect(alert.observed == 150)
+        #expect(abs(alert.baselineMean - 50) < 3)
+        #expect(alert.zScore > 8)
+        #expect(alert.severity >= .high)
+    }
+
+    @Test func staysQuietOnACalmOrEmptySeries() {
+        #expect(SpikeDetector.detect(kind: .volume, buckets: Self.buckets(Self.calm + Self.calm)).isEmpty)
+        #expect(SpikeDetector.detect(kind: .volume, buckets: Self.buckets([Int](repeating: 0, count: 50))).isEmpty)
+        #expect(SpikeDetector.detect(kind: .negativeSentiment, buckets: Self.buckets([Int](repeating: 0, count: 50))).isEmpty)
+    }
+
+    @Test func needsAWarmBaseline() {
+        // Only five buckets of history before the jump: fewer than minimumBaselineBuckets (6).
+        #expect(SpikeDetector.detect(kind: .volume, buckets: Self.buckets([50, 50, 50, 50, 50, 500])).isEmpty)
+        #expect(SpikeDetector.detect(kind: .volume, buckets: Self.buckets([50, 50, 50, 50, 50, 50, 500])).count == 1)
+    }
+
+    @Test func respectsMinimumVolume() {
+        // 0 → 8 posts is a huge z but below the minimum volume of 10.
+        let quiet = [Int](repeating: 0, count: 12)
+        #expect(SpikeDetector.detect(kind: .volume, buckets: Self.buckets(quiet + [8])).isEmpty)
+        #expect(SpikeDetector.detect(kind: .volume, buckets: Self.buckets(quiet + [12])).count == 1)
+    }
+
+    @Test func cooldownSuppressesRepeatsThenReleases() {
+        var config = SpikeDetectorConfig.default
+        config.cooldownBuckets = 3
+        let series = Self.calm + [300, 300, 300, 300, 300, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 400]
+        let alerts = SpikeDetector.detect(kind: .volume, config: config, buckets: Self.buckets(series))
+        #expect(alerts.map { $0.bucketStart / 300_000 } == [24, 28, 40])
+    }
+
+    @Test func severityBands() {
+        let config = SpikeDetectorConfig.default
+        #expect(config.severity(zScore: 3.5) == .low)
+        #expect(config.severity(zScore: 5) == .medium)
+        #expect(config.severity(zScore: 8) == .high)
+        #expect(config.severity(zScore: 12) == .critical)
+        #expect(SpikeSeverity.low < .critical)
+    }
+
+    @Test func detectsANegativeShareSpikeWithoutVolumeChange() throws {
+        let totals = [Int](repeating: 60, count: 25)
+        let negatives = [Int](repeating: 6, count: 24) + [30]
+        let alerts = SpikeDetector.detect(kind: .negativeSentiment, buckets: Self.buckets(totals, negatives: negatives))
+        let alert = try #require(alerts.first)
+        #expect(alert.kind == .negativeSentiment)
+        #expect(alert.observed == 0.5)
+        #expect(abs(alert.baselineMean - 0.1) < 0.01)
+        // The same buckets do not spike in volume.
+        #expect(SpikeDetector.detect(kind: .volume, buckets: Self.buckets(totals, negatives: negatives)).isEmpty)
+    }
+
+    @Test func garbageCountsAreClamped() {
+        let series = Self.buckets(Self.calm + [-40]) + [BucketCounts(bucketStart: 0, total: 10, negative: 99)]
+        var detector = SpikeDetector(kind: .volume)
+        for bucket in series.dropLast() { _ = detector.observe(bucket) }
+        #expect(detector.state.recent.last == BaselineSample(total: 0, negative: 0))
+        _ = detector.observe(series[series.count - 1])
+        #expect(detector.state.recent.last == BaselineSample(total: 10, negative: 10))
+    }
+
+    @Test func spikesEnterTheBaselineWinsorized() {
+        var detector = SpikeDetector(kind: .volume)
+        for bucket in Self.buckets(Self.calm + [10_000]) { _ = detector.observe(bucket) }
+        let stored = detector.state.recent.last?.total ?? 0
+        #expect(stored < 100)
+        #expect(stored > 50)
+        #expect(detector.state.recent.count == SpikeDetectorConfig.default.baselineBuckets)
+    }
+
+    @Test func resumesFromASavedStateExactly() throws {
+        let stream = SyntheticStream(seed: 9)
+        let uninterrupted = SpikeDetector.detect(kind: .volume, buckets: stream.buckets)
+        let half = stream.buckets.count / 2
+        var first = SpikeDetector(kind: .volume)
+        var alerts = stream.buckets[..<half].compactMap { first.observe($0) }
+        let saved = try JSONEncoder().encode(first.state)
+        var resumed = SpikeDetector(kind: .volume, state: try JSONDecoder().decode(SpikeDetectorState.self, from: saved))
+        alerts += stream.buckets[half...].compactMap { resumed.observe($0) }
+        #expect(!uninterrupted.isEmpty)
+        #expect(alerts == uninterrupted)
+        #expect(saved.count < 2_000)
+    }
+
+    @Test func defaultConfigIsValidAndBadOnesNameTheField() throws {
+        try SpikeDetectorConfig.default.validate()
+        var config = SpikeDetectorConfig.default
+        config.mediumZ = 2
+        #expect(throws: InsightsConfigError.outOfRange(field: "mediumZ", value: 2, allowed: "3.5...1000.0")) {
+            try config.validate()
+        }
+        config = .default
+        config.minimumBaselineBuckets = 40
+        #expect(throws: InsightsConfigError.outOfRange(field: "minimumBaselineBuckets", value: 40, allowed: "2.0...12.0")) {
+            try config.validate()
+        }
+        config = .default
+        config.zThreshold = .nan
+        #expect(throws: InsightsConfigError.self) { try config.validate() }
+    }
+}
+
+@Suite struct ForecastTests {
+    @Test func followsALinearTrendExactly() {
+        let forecast = Forecast([10, 12, 14, 16, 18, 20], linearTrend: true)
+        #expect(abs(forecast.value - 22) < 1e-9)
+        #expect(forecast.residualStdDev == 0)
+        #expect(forecast.uncertainty > 1)
+    }
+
+    @Test func medianLevelWithoutTrend() {
+        let forecast = Forecast([10, 12, 14, 16, 18, 20], linearTrend: false)
+        #expect(forecast.value == 15)
+        #expect(abs(forecast.uncertainty - (1 + Double.pi / 12)) < 1e-12)
+    }
+
+    @Test func oneOutlierAtTheEndBarelyMovesTheForecast() {
+        let clean = Forecast([20, 21, 19, 20, 22, 20, 21, 19, 20, 21, 20, 20], linearTrend: true)
+        let spiked = Forecast([20, 21, 19, 20, 22, 20, 21, 19, 20, 21, 20, 60], linearTrend: true)
+        #expect(abs(spiked.value - clean.value) < 2)
+        #expect(spiked.residualStdDev < 2.5)
+    }
+
+    @Test func neverForecastsBelowZero() {
+        #expect(Forecast([50, 40, 30, 20, 10, 0], linearTrend: true).value == 0)
+    }
+}
