@@ -78,7 +78,7 @@ struct PreparedDocument: Sendable {
 }
 
 /// Hashtags, mentions and cashtags written in a post's text, lowercased and
-/// without their marker: `#Acme`, `@acme.bsky.social`, `$ACME`.
+/// without their marker: `#Acme`, `@acme.bsky.social`, `@acme@mastodon.social`, `$ACME`.
 struct TextEntities {
     private(set) var hashtags: Set<String> = []
     private(set) var mentions: Set<String> = []
@@ -101,7 +101,7 @@ struct TextEntities {
                 end += 1
             }
             var name = scalars[(index + 1)..<end]
-            while let last = name.last, last == "." || last == "-" {
+            while let last = name.last, last == "." || last == "-" || last == "@" {
                 name = name.dropLast()
             }
             record(name, marker: marker)
@@ -110,11 +110,12 @@ struct TextEntities {
     }
 
     /// Whether `scalar` can be part of an entity's name after `marker`:
-    /// word characters and `_`, plus `.` and `-` in handles and `.` in tickers.
+    /// word characters and `_`, plus `.`, `-` and `@` in handles
+    /// (`@alice.bsky.social`, `@bob@mastodon.social`) and `.` in tickers.
     private static func continuesEntity(_ scalar: Unicode.Scalar, marker: Unicode.Scalar) -> Bool {
         if isNameScalar(scalar) { return true }
         switch marker {
-        case "@": return scalar == "." || scalar == "-"
+        case "@": return scalar == "." || scalar == "-" || scalar == "@"
         case "$": return scalar == "."
         default: return false
         }

@@ -157,11 +157,14 @@ struct QueryLexer {
         let rest = String(text.dropFirst())
         switch text.first {
         case "#" where !rest.isEmpty:
-            return .field(.hashtag(try entityValue(rest, marker: "#", position: position)))
+            let rule = "hashtag: use letters, digits and _"
+            return .field(.hashtag(try entityName(text, \.hashtags, rule, position: position)))
         case "@" where !rest.isEmpty:
-            return .field(.mention(try entityValue(rest, marker: "@", position: position)))
+            let rule = "mention: use letters, digits, _, ., - and @"
+            return .field(.mention(try entityName(text, \.mentions, rule, position: position)))
         case "$" where rest.first?.isLetter == true:
-            return .field(.cashtag(try entityValue(rest, marker: "$", position: position)))
+            let rule = "cashtag: use letters, digits, _ and ."
+            return .field(.cashtag(try entityName(text, \.cashtags, rule, position: position)))
         case "-" where !rest.isEmpty:
             throw QuerySyntaxError(
                 position: position, message: "use NOT to exclude: NOT \(rest) rather than \(text)")
@@ -170,13 +173,16 @@ struct QueryLexer {
         }
     }
 
-    private func entityValue(
-        _ value: String, marker: Character, position: Int
+    /// The name of a `#tag`, `@handle` or `$TICKER` term, which must read the
+    /// same as it would in a post's text (so `#acme*` or `#acme,` is refused).
+    private func entityName(
+        _ text: String, _ names: KeyPath<TextEntities, Set<String>>, _ rule: String, position: Int
     ) throws(QuerySyntaxError) -> String {
-        guard value.unicodeScalars.contains(where: WordTokenizer.isWordScalar) else {
-            throw QuerySyntaxError(position: position, message: "\(marker) needs a name after it: \(marker)acme")
+        let name = WordTokenizer.lowercased(String(text.dropFirst()))
+        guard TextEntities(text)[keyPath: names] == [name] else {
+            throw QuerySyntaxError(position: position, message: "\"\(text)\" is not a valid \(rule)")
         }
-        return EntityNormalization.tag(value, marker: marker)
+        return name
     }
 
     // MARK: - Terms

@@ -52,7 +52,10 @@ struct ErrorTests {
             ("acme followers:>lots", "followers: needs a comparison and a number: followers:>1000", 6),
             ("acme verified:yes", "verified: must be true or false", 6),
             ("# acme", "\"#\" has no letters or digits to search for", 1),
-            ("acme #!", "# needs a name after it: #acme", 6),
+            ("acme #!", "\"#!\" is not a valid hashtag: use letters, digits and _", 6),
+            ("#acme*", "\"#acme*\" is not a valid hashtag: use letters, digits and _", 1),
+            ("x @acme.", "\"@acme.\" is not a valid mention: use letters, digits, _, ., - and @", 3),
+            ("x $AC!ME", "\"$AC!ME\" is not a valid cashtag: use letters, digits, _ and .", 3),
             ("raw:\"C++", "unclosed quote", 5),
         ])
     func reportsMistake(query: String, message: String, position: Int) {

@@ -141,6 +141,8 @@ struct FieldMatchingTests {
         #expect(try matches("@acme", MatchableDocument(text: "x", mentions: ["@Acme"])))
         #expect(try matches("@acme.bsky.social", "thanks @Acme.bsky.social."))
         #expect(try !matches("@acme", "mail bob@acme"))
+        #expect(try matches("@acme@mastodon.social", "cc @Acme@mastodon.social!"))
+        #expect(try !matches("@acme", "cc @acme@mastodon.social"))
         #expect(try matches("$ACME", "buy $acme now"))
         #expect(try matches("$acme", MatchableDocument(text: "x", cashtags: ["ACME"])))
         #expect(try !matches("$acme", "acme"))
