@@ -101,7 +101,7 @@ struct QueryLexer {
         let position = index + 1
         index += 1
         let digits = chunk()
-        guard let slop = Int(digits), digits.allSatisfy(\.isASCII) else {
+        guard let slop = Self.count(digits) else {
             throw QuerySyntaxError(position: position, message: "phrase slop needs a number: \"new phone\"~5")
         }
         guard slop <= limits.maxPhraseSlop else {
@@ -109,6 +109,12 @@ struct QueryLexer {
                 position: position, message: "phrase slop can be at most \(limits.maxPhraseSlop)")
         }
         return slop
+    }
+
+    /// A non-negative decimal number written with ASCII digits only.
+    private static func count(_ digits: some StringProtocol) -> Int? {
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
     }
 
     // MARK: - Classifying chunks
@@ -139,8 +145,7 @@ struct QueryLexer {
     private func proximityDistance(
         _ suffix: String, _ keyword: String, _ position: Int
     ) throws(QuerySyntaxError) -> Int {
-        let digits = suffix.dropFirst()
-        guard suffix.first == "/", let distance = Int(digits), digits.allSatisfy(\.isASCII) else {
+        guard suffix.first == "/", let distance = Self.count(suffix.dropFirst()) else {
             throw QuerySyntaxError(position: position, message: "\(keyword) needs a distance: \(keyword)/5")
         }
         guard (1...limits.maxNearDistance).contains(distance) else {
@@ -249,15 +254,15 @@ struct QueryLexer {
         let endsWithStar = original.last == "*"
         let body = WordTokenizer.lowercased(String(endsWithStar ? original.dropLast() : original[...]))
         let characters: [Character?] = body.map { $0 == "?" ? nil : $0 }
-        guard characters.allSatisfy({ $0 == nil || $0!.unicodeScalars.allSatisfy(WordTokenizer.isWordScalar) })
-        else {
+        guard characters.allSatisfy({ $0?.unicodeScalars.allSatisfy(WordTokenizer.isWordScalar) ?? true }) else {
             throw QuerySyntaxError(
                 position: position, message: "wildcards work on single words without punctuation: \"\(text)\"")
         }
         let pattern = WildcardPattern(characters: characters, endsWithStar: endsWithStar)
-        if endsWithStar, pattern.literalPrefix.count < 3 {
+        if endsWithStar, pattern.literalPrefix.count < AnchorKey.prefixLength {
             throw QuerySyntaxError(
-                position: position + original.count - 1, message: "wildcard needs at least 3 letters before *")
+                position: position + original.count - 1,
+                message: "wildcard needs at least \(AnchorKey.prefixLength) letters before *")
         }
         if characters.compactMap({ $0 }).count < 2 {
             throw QuerySyntaxError(
@@ -322,7 +327,7 @@ struct QueryLexer {
         default: break
         }
         if multiplier > 1 { digits = digits.dropLast() }
-        guard digits.allSatisfy(\.isASCII), let number = Int64(digits) else { throw invalid }
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int64(digits) else { throw invalid }
         let (bound, overflow) = number.multipliedReportingOverflow(by: multiplier)
         guard !overflow else { throw invalid }
         return .followers(comparison, bound)

@@ -107,8 +107,10 @@ struct QueryParser {
                     position: lexeme.position,
                     message: "parentheses nested too deep: at most \(limits.maxNesting) levels")
             }
-            if peek?.kind == .closeParenthesis {
-                throw QuerySyntaxError(position: lexeme.position, message: "empty parentheses")
+            switch peek?.kind {
+            case nil: throw QuerySyntaxError(position: lexeme.position, message: "unbalanced parenthesis")
+            case .closeParenthesis?: throw QuerySyntaxError(position: lexeme.position, message: "empty parentheses")
+            default: break
             }
             let inner = try orExpression(depth: depth + 1)
             guard peek?.kind == .closeParenthesis else {

@@ -18,6 +18,8 @@ struct ErrorTests {
             ("acme (phone OR tablet", "unbalanced parenthesis", 6),
             ("acme phone) OR tablet", "unbalanced parenthesis", 11),
             ("acme ()", "empty parentheses", 6),
+            ("acme (", "unbalanced parenthesis", 6),
+            ("(acme OR (x)", "unbalanced parenthesis", 1),
             ("ru*", "wildcard needs at least 3 letters before *", 3),
             ("acme r?n*", "wildcard needs at least 3 letters before *", 9),
             ("ac*me", "* can only end a word: run*", 3),
@@ -44,6 +46,8 @@ struct ErrorTests {
             ("acme \"!!\"", "\"!!\" has no letters or digits to search for", 7),
             ("acme !!!", "\"!!!\" has no letters or digits to search for", 6),
             ("\"new phone\"~x", "phrase slop needs a number: \"new phone\"~5", 12),
+            ("\"new phone\"~-1", "phrase slop needs a number: \"new phone\"~5", 12),
+            ("a NEAR/+2 b", "NEAR needs a distance: NEAR/5", 3),
             ("\"new phone\"~31", "phrase slop can be at most 30", 12),
             ("acme -job", "use NOT to exclude: NOT job rather than -job", 6),
             ("acme author:", "\"author:\" needs a value right after the colon", 6),
@@ -106,6 +110,27 @@ struct ErrorTests {
     func limit(_ limitCase: LimitCase) {
         #expect(syntaxError(limitCase.within, limits: limitCase.limits) == nil)
         #expect(syntaxError(limitCase.over, limits: limitCase.limits) == limitCase.error)
+    }
+
+    @Test("random input either parses or reports a position inside the query")
+    func randomInput() {
+        var generator = SeededGenerator(seed: 99)
+        let pieces = [
+            "a", "acme", " ", " ", "(", ")", "\"", "~2", "*", "?", "#", "@", "$", ":", "AND", "OR", "NOT", "NEAR/2",
+            "ONEAR/", "raw:", "site:", "followers:>", "9", "-", "é", "🔥", "東",
+        ]
+        var parsed = 0
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+                .joined()
+            if let error = syntaxError(text) {
+                #expect((1...max(1, text.count)).contains(error.position), "\(text): \(error)")
+            } else {
+                parsed += 1
+                _ = try? ListeningQuery.parse(text).matches(MatchableDocument(text: "acme a (b) #a $a é 東 9"))
+            }
+        }
+        #expect(parsed > 100)
     }
 
     @Test("the tester shows a caret under the mistake")
