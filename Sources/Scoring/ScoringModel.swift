@@ -109,15 +109,14 @@ public struct ScoringModel: Sendable {
         let isLinkOnly = urls > 0 && signals.wordCount <= weights.linkOnlyMaximumWords
         let isFollowFarm = counts.following >= weights.followFarmMinimumFollowing
             && counts.following >= weights.followFarmRatio * max(counts.followers, 1)
-        let risks = [
-            input.isBot ? weights.botFlagRisk : 0,
-            repetition,
-            isLinkOnly ? weights.linkOnlyRisk : 0,
-            Self.stuffingRisk(count: hashtags, free: weights.freeHashtags, perExtra: weights.riskPerExtraHashtag),
-            Self.stuffingRisk(count: mentions, free: weights.freeMentions, perExtra: weights.riskPerExtraMention),
-            isFollowFarm ? weights.followFarmRisk : 0,
-        ]
-        let clean = risks.reduce(1.0) { $0 * (1 - Self.clampedUnit($1)) }
+        var clean = 1.0
+        func include(_ risk: Double) { clean *= 1 - Self.clampedUnit(risk) }
+        include(input.isBot ? weights.botFlagRisk : 0)
+        include(repetition)
+        include(isLinkOnly ? weights.linkOnlyRisk : 0)
+        include(Self.stuffingRisk(count: hashtags, free: weights.freeHashtags, perExtra: weights.riskPerExtraHashtag))
+        include(Self.stuffingRisk(count: mentions, free: weights.freeMentions, perExtra: weights.riskPerExtraMention))
+        include(isFollowFarm ? weights.followFarmRisk : 0)
         return 1 - clean
     }
 

@@ -14,20 +14,12 @@ import Testing
         return stream.score(SpikeDetector.detect(kind: kind, config: config, buckets: stream.buckets))
     }
 
-    @Test(arguments: seeds)
-    func findsVolumeSpikesInASimulatedWeek(seed: UInt64) {
-        let score = Self.evaluate(kind: .volume, seed: seed)
+    @Test(arguments: SpikeKind.allCases, seeds)
+    func findsSpikesInASimulatedWeek(kind: SpikeKind, seed: UInt64) {
+        let score = Self.evaluate(kind: kind, seed: seed)
         #expect(score.injected >= 14)
-        #expect(score.recall >= 0.95, "seed \(seed): \(score.detected)/\(score.injected)")
-        #expect(score.falseAlertsPerDay <= 1, "seed \(seed): \(score.falseAlerts) false alerts")
-    }
-
-    @Test(arguments: seeds)
-    func findsNegativeSentimentSpikesInASimulatedWeek(seed: UInt64) {
-        let score = Self.evaluate(kind: .negativeSentiment, seed: seed)
-        #expect(score.injected >= 14)
-        #expect(score.recall >= 0.95, "seed \(seed): \(score.detected)/\(score.injected)")
-        #expect(score.falseAlertsPerDay <= 1, "seed \(seed): \(score.falseAlerts) false alerts")
+        #expect(score.recall >= 0.95, "\(kind) seed \(seed): \(score.detected)/\(score.injected)")
+        #expect(score.falseAlertsPerDay <= 1, "\(kind) seed \(seed): \(score.falseAlerts) false alerts")
     }
 
     @Test func findsVolumeSpikesAtMinuteBuckets() {
