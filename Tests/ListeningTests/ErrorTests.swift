@@ -82,30 +82,26 @@ struct ErrorTests {
         let within: String
         let over: String
         let error: QuerySyntaxError
+
+        init(_ limits: QueryLimits, _ within: String, _ over: String, _ position: Int, _ message: String) {
+            self.limits = limits
+            self.within = within
+            self.over = over
+            self.error = QuerySyntaxError(position: position, message: message)
+        }
+
         var testDescription: String { error.message }
     }
 
     @Test(
         "each limit accepts a query at the limit and rejects one beyond it",
         arguments: [
-            LimitCase(
-                limits: QueryLimits(maxLength: 10), within: "acme OR xy", over: "acme OR xyz",
-                error: QuerySyntaxError(position: 11, message: "query is longer than the limit of 10 characters")),
-            LimitCase(
-                limits: QueryLimits(maxTerms: 3), within: "a OR \"b c\" OR #d", over: "a OR \"b c\" OR #d OR e",
-                error: QuerySyntaxError(position: 21, message: "too many terms: a query can have at most 3")),
-            LimitCase(
-                limits: QueryLimits(maxWildcards: 2), within: "run* OR wom?n", over: "run* OR wom?n OR \"jog* fast\"",
-                error: QuerySyntaxError(position: 18, message: "too many wildcards: a query can have at most 2")),
-            LimitCase(
-                limits: QueryLimits(maxNearDistance: 5), within: "a NEAR/5 b", over: "a NEAR/6 b",
-                error: QuerySyntaxError(position: 3, message: "NEAR distance must be from 1 to 5")),
-            LimitCase(
-                limits: QueryLimits(maxPhraseSlop: 2), within: "\"c d\"~2", over: "\"c d\"~3",
-                error: QuerySyntaxError(position: 6, message: "phrase slop can be at most 2")),
-            LimitCase(
-                limits: QueryLimits(maxNesting: 2), within: "((a))", over: "(((a)))",
-                error: QuerySyntaxError(position: 3, message: "parentheses nested too deep: at most 2 levels")),
+            LimitCase(.init(maxLength: 10), "acme OR xy", "acme OR xyz", 11, "query is longer than the limit of 10 characters"),
+            LimitCase(.init(maxTerms: 3), "a \"b c\" #d", "a \"b c\" #d e", 12, "too many terms: a query can have at most 3"),
+            LimitCase(.init(maxWildcards: 2), "run* wom?n", "run* wom?n \"jog* x\"", 12, "too many wildcards: a query can have at most 2"),
+            LimitCase(.init(maxNearDistance: 5), "a NEAR/5 b", "a NEAR/6 b", 3, "NEAR distance must be from 1 to 5"),
+            LimitCase(.init(maxPhraseSlop: 2), "\"c d\"~2", "\"c d\"~3", 6, "phrase slop can be at most 2"),
+            LimitCase(.init(maxNesting: 2), "((a))", "(((a)))", 3, "parentheses nested too deep: at most 2 levels"),
         ])
     func limit(_ limitCase: LimitCase) {
         #expect(syntaxError(limitCase.within, limits: limitCase.limits) == nil)

@@ -80,6 +80,11 @@ struct RandomCorpus {
 
 @Suite("QuerySet index")
 struct QuerySetTests {
+    /// A set of the given id → query text pairs.
+    private func querySet(_ queries: KeyValuePairs<String, String>) throws -> QuerySet {
+        QuerySet(try queries.map { (id: $0.key, query: try ListeningQuery.parse($0.value)) })
+    }
+
     @Test("the index returns exactly what evaluating every query one by one returns")
     func indexAgreesWithBruteForce() throws {
         var corpus = RandomCorpus(generator: SeededGenerator(seed: 2026))
@@ -108,10 +113,7 @@ struct QuerySetTests {
 
     @Test("unanchored queries are evaluated for every document")
     func unanchoredQueries() throws {
-        let set = QuerySet([
-            (id: "big", query: try ListeningQuery.parse("followers:>1000")),
-            (id: "brand", query: try ListeningQuery.parse("acme")),
-        ])
+        let set = try querySet(["big": "followers:>1000", "brand": "acme"])
         #expect(set.count == 2)
         #expect(set.unindexedCount == 1)
         #expect(set.matches(MatchableDocument(text: "hello", followers: 5_000)) == ["big"])
@@ -121,21 +123,14 @@ struct QuerySetTests {
 
     @Test("ids come back sorted and a shared id is reported once")
     func sortedUniqueIds() throws {
-        let set = QuerySet([
-            (id: "zeta", query: try ListeningQuery.parse("acme")),
-            (id: "alpha", query: try ListeningQuery.parse("#acme")),
-            (id: "alpha", query: try ListeningQuery.parse("acme*")),
-        ])
+        let set = try querySet(["zeta": "acme", "alpha": "#acme", "alpha": "acme*"])
         #expect(set.matches(MatchableDocument(text: "#acme")) == ["alpha", "zeta"])
     }
 
     @Test("a document only reaches the queries sharing one of its keys")
     func candidatesAreSelective() throws {
-        let set = QuerySet([
-            (id: "acme", query: try ListeningQuery.parse("acme NOT job")),
-            (id: "globex", query: try ListeningQuery.parse("globex OR #globex")),
-            (id: "runners", query: try ListeningQuery.parse("run* lang:en")),
-            (id: "bbc", query: try ListeningQuery.parse("site:bbc.co.uk")),
+        let set = try querySet([
+            "acme": "acme NOT job", "globex": "globex OR #globex", "runners": "run* lang:en", "bbc": "site:bbc.co.uk",
         ])
         let running = PreparedDocument(MatchableDocument(text: "I love running", language: "en"))
         #expect(set.candidates(for: running) == [3])
