@@ -65,3 +65,34 @@ public struct MatchableDocument: Sendable, Equatable {
         self.verified = verified
     }
 }
+
+extension MatchableDocument: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case text, hashtags, mentions, cashtags, authorHandle, authorId, urls, domains, language, platform, source
+        case followers, verified
+    }
+
+    /// Decodes a document from an object with the property names as keys
+    /// (`{"text": "…", "hashtags": ["acme"], "followers": 1200}`); every key
+    /// but `text` may be missing, so sample posts for `earshot queries test`
+    /// can be as small as `{"text": "I love #acme"}`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func list(_ key: CodingKeys) throws -> [String] { try container.decodeIfPresent([String].self, forKey: key) ?? [] }
+        func string(_ key: CodingKeys) throws -> String { try container.decodeIfPresent(String.self, forKey: key) ?? "" }
+        self.init(
+            text: try container.decode(String.self, forKey: .text),
+            hashtags: try list(.hashtags),
+            mentions: try list(.mentions),
+            cashtags: try list(.cashtags),
+            authorHandle: try string(.authorHandle),
+            authorId: try string(.authorId),
+            urls: try list(.urls),
+            domains: try list(.domains),
+            language: try string(.language),
+            platform: try string(.platform),
+            source: try string(.source),
+            followers: try container.decodeIfPresent(Int64.self, forKey: .followers) ?? 0,
+            verified: try container.decodeIfPresent(Bool.self, forKey: .verified) ?? false)
+    }
+}

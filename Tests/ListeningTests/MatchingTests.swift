@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Listening
 
@@ -216,5 +217,28 @@ struct FieldMatchingTests {
     func tester() throws {
         let documents = ["acme rocks", "nothing", "ACME again"].map { MatchableDocument(text: $0) }
         #expect(QueryTester.matchingIndices(of: try ListeningQuery.parse("acme"), in: documents) == [0, 2])
+    }
+}
+
+@Suite("Sample documents")
+struct SampleDocumentTests {
+    @Test("a JSON line with only some keys decodes, the rest defaulting")
+    func decodesPartialJSON() throws {
+        let line = #"{"text": "I love #acme", "followers": 1200, "language": "en-GB", "urls": ["https://bbc.co.uk/x"]}"#
+        let document = try JSONDecoder().decode(MatchableDocument.self, from: Data(line.utf8))
+        #expect(
+            document
+                == MatchableDocument(
+                    text: "I love #acme", urls: ["https://bbc.co.uk/x"], language: "en-GB", followers: 1_200))
+        #expect(try matches("#acme lang:en followers:>1k site:bbc.co.uk", document))
+    }
+
+    @Test("a document encodes and decodes back unchanged")
+    func roundTrip() throws {
+        let document = MatchableDocument(
+            text: "x", hashtags: ["a"], mentions: ["b"], cashtags: ["C"], authorHandle: "d", authorId: "e",
+            urls: ["f"], domains: ["g"], language: "h", platform: "i", source: "j", followers: 7, verified: true)
+        let data = try JSONEncoder().encode(document)
+        #expect(try JSONDecoder().decode(MatchableDocument.self, from: data) == document)
     }
 }
