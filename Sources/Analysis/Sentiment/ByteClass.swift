@@ -36,6 +36,12 @@ enum ByteClass {
 
     @inline(__always) static func lowercased(_ byte: UInt8) -> UInt8 { isUpper(byte) ? byte | 0x20 : byte }
 
+    /// ASCII punctuation found in emoticons but not in ordinary words and
+    /// their trailing punctuation (everything except `' - . , ! ? ;`).
+    @inline(__always) static func isEmoticonByte(_ byte: UInt8) -> Bool {
+        isPunctuation(byte) && byte != UInt8(ascii: "'") && byte != UInt8(ascii: "-") && !isTrailingPunctuation(byte)
+    }
+
     /// Punctuation that may trail an emoticon chunk (":)!!").
     @inline(__always) static func isTrailingPunctuation(_ byte: UInt8) -> Bool {
         switch byte {

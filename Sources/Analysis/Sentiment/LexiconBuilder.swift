@@ -19,14 +19,17 @@ enum LexiconBuilder {
     private static let maximumEmojiValence: Float = 4
 
     /// Parses all embedded sources into one table.
-    static func build() throws(LexiconSourceError) -> LexiconTable {
+    static func build() throws(LexiconSourceError) -> SentimentLexicon {
         var words: [[UInt8]: WordEntry] = [:]
         words.reserveCapacity(12_000)
         try addVaderLexicon(vaderLexiconSource, to: &words)
         try addSocialLexicon(socialLexiconSource, to: &words)
         try addEmoji(vaderEmojiSource, to: &words)
+        addDerivedForms(to: &words)
         markPhraseStartsAndSegmentableWords(in: &words)
-        return LexiconTable(words)
+        let phrases = words.filter { $0.key.contains(0x20) }
+        return SentimentLexicon(
+            words: LexiconTable(words.filter { !$0.key.contains(0x20) }), phrases: LexiconTable(phrases))
     }
 
     /// `token<TAB>mean` lines; the last of duplicate tokens wins, as in VADER.
@@ -97,6 +100,45 @@ enum LexiconBuilder {
         }
     }
 
+    /// Adds regular derivations of sentiment words that the lexicon lacks:
+    /// the "-ly" adverb, "-s", "-ed" and "-ing" forms with the same valence,
+    /// and "un-" / "-less" forms with the negated valence ("unfunny",
+    /// "charmless"). Entries already present are kept; when two words derive
+    /// the same form, the alphabetically first wins.
+    static func addDerivedForms(to words: inout [[UInt8]: WordEntry]) {
+        var derived: [[UInt8]: WordEntry] = [:]
+        let bases = words.filter { key, entry in
+            entry.valence != 0 && entry.boost == 0 && entry.roles.isEmpty && key.count >= 3
+                && key.allSatisfy { $0 >= 0x61 && $0 <= 0x7A }
+        }
+        for (key, entry) in bases.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            let word = String(decoding: key, as: UTF8.self)
+            let negated = entry.valence * Float(ValenceRules.negationFactor)
+            let forms: [(String, Float)] = [
+                (adverb(of: word), entry.valence),
+                ("un" + word, negated),
+                (word + "less", negated),
+                (word + "s", entry.valence),
+                (word.hasSuffix("e") ? word + "d" : word + "ed", entry.valence),
+                (word.hasSuffix("e") ? String(word.dropLast()) + "ing" : word + "ing", entry.valence),
+            ]
+            for (form, valence) in forms where words[Array(form.utf8)] == nil && derived[Array(form.utf8)] == nil {
+                derived[Array(form.utf8)] = WordEntry(valence: valence)
+            }
+        }
+        words.merge(derived) { existing, _ in existing }
+    }
+
+    /// The "-ly" adverb of an adjective: poor → poorly, horrible → horribly,
+    /// happy → happily, tragic → tragically, full → fully.
+    static func adverb(of adjective: String) -> String {
+        if adjective.hasSuffix("le") { return adjective.dropLast() + "y" }
+        if adjective.hasSuffix("y") { return adjective.dropLast() + "ily" }
+        if adjective.hasSuffix("ic") { return adjective + "ally" }
+        if adjective.hasSuffix("ll") { return adjective + "y" }
+        return adjective + "ly"
+    }
+
     /// Flags the first word of every phrase and every purely alphabetic key
     /// (hashtag segmentation vocabulary).
     static func markPhraseStartsAndSegmentableWords(in words: inout [[UInt8]: WordEntry]) {
@@ -112,7 +154,7 @@ enum LexiconBuilder {
     private static let namedRoles: [String: WordRoles] = [
         "contrast": .contrast, "no": .noDeterminer, "least": .least, "leastguard": .leastGuard,
         "never": .never, "intensifier": .intensifyingDeterminer, "without": .without, "doubt": .doubt,
-        "like": .like, "likesubject": .likeSubject,
+        "like": .like, "likesubject": .likeSubject, "excess": .excess,
     ]
 
     /// Non-empty lines with their 1-based numbers.

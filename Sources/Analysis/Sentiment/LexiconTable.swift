@@ -31,6 +31,8 @@ struct WordRoles: OptionSet, Sendable, Hashable {
     static let like = WordRoles(rawValue: 1 << 12)
     /// Subjects and auxiliaries that make a following "like" a verb ("I like", "would like").
     static let likeSubject = WordRoles(rawValue: 1 << 13)
+    /// "too": excess ("too long") is negative before a word without valence.
+    static let excess = WordRoles(rawValue: 1 << 14)
 }
 
 /// Everything the analyser knows about one token or phrase.
@@ -46,91 +48,125 @@ struct WordEntry: Sendable, Equatable {
     static let unknown = WordEntry()
 }
 
+/// The analyser's tables: single tokens, and multi-word phrases (kept apart
+/// so that the frequent phrase probes hit a small, cache-resident table).
+struct SentimentLexicon: Sendable {
+    /// Words, emoticons and emoji.
+    let words: LexiconTable
+    /// Space-separated phrases ("kind of", "the shit", "cut the mustard").
+    let phrases: LexiconTable
+
+    /// Number of entries.
+    var count: Int { words.count + phrases.count }
+    /// Approximate heap footprint in bytes.
+    var memoryFootprint: Int { words.memoryFootprint + phrases.memoryFootprint }
+}
+
 /// Immutable open-addressing hash table from UTF-8 byte strings to
 /// `WordEntry`, built once per process; lookups take a byte slice and never
 /// allocate.
+///
+/// Slots are 16 bytes (the whole table stays within a core's L2 cache): a
+/// key of up to 8 bytes is stored verbatim, a longer key as a 64-bit
+/// fingerprint (a false match would need a 64-bit hash collision between two
+/// equally long words); valences and boosts are kept in thousandths.
 struct LexiconTable: Sendable {
     private struct Slot: Sendable {
-        var hash: UInt32 = 0
-        var keyOffset: UInt32 = 0
-        var keyLength: UInt32 = 0
-        var entryIndex: UInt32 = 0
+        /// Key bytes (up to 8, little-endian) or fingerprint of a longer key.
+        var key: UInt64 = 0
+        var valence: Int16 = 0
+        var boost: Int16 = 0
+        var roles: UInt16 = 0
+        /// Key length in bytes; 0 marks an empty slot.
+        var length: UInt16 = 0
     }
+
+    /// Longest key in bytes.
+    static let maximumKeyLength = Int(UInt16.max)
+    /// Largest share of occupied slots.
+    private static let maximumLoad = 0.5
+    /// Resolution of stored valences and boosts.
+    private static let scale: Float = 1000
 
     private let slots: [Slot]
-    private let keyBytes: [UInt8]
-    private let entries: [WordEntry]
-    private let mask: Int
+    private let shift: UInt64
+    /// Number of keys.
+    let count: Int
 
-    /// Freezes `dictionary` into the table (load factor at most 1/2).
+    /// Freezes `dictionary` into the table; keys must be non-empty and at
+    /// most `maximumKeyLength` bytes, values within ±32.
     init(_ dictionary: [[UInt8]: WordEntry]) {
-        var capacity = 16
-        while capacity < dictionary.count * 2 { capacity <<= 1 }
-        var slots = [Slot](repeating: Slot(), count: capacity)
-        var keyBytes: [UInt8] = []
-        var entries: [WordEntry] = []
-        keyBytes.reserveCapacity(dictionary.keys.reduce(0) { $0 + $1.count })
-        entries.reserveCapacity(dictionary.count)
-        for (key, entry) in dictionary where !key.isEmpty {
-            let hash = key.withUnsafeBufferPointer { LexiconTable.hash($0) }
-            var index = Int(hash) & (capacity - 1)
-            while slots[index].keyLength != 0 { index = (index + 1) & (capacity - 1) }
+        var bits: UInt64 = 4
+        while Double(1 << bits) * LexiconTable.maximumLoad < Double(dictionary.count) { bits += 1 }
+        let mask = (1 << Int(bits)) - 1
+        var slots = [Slot](repeating: Slot(), count: 1 << Int(bits))
+        for (key, entry) in dictionary {
+            precondition(!key.isEmpty && key.count <= LexiconTable.maximumKeyLength, "invalid lexicon key length")
+            let fingerprint = key.withUnsafeBufferPointer { LexiconTable.fingerprint($0) }
+            var index = LexiconTable.index(fingerprint, shift: 64 - bits)
+            while slots[index].length != 0 { index = (index + 1) & mask }
             slots[index] = Slot(
-                hash: hash, keyOffset: UInt32(keyBytes.count),
-                keyLength: UInt32(key.count), entryIndex: UInt32(entries.count))
-            keyBytes.append(contentsOf: key)
-            entries.append(entry)
+                key: fingerprint, valence: Int16((entry.valence * LexiconTable.scale).rounded()),
+                boost: Int16((entry.boost * LexiconTable.scale).rounded()), roles: entry.roles.rawValue,
+                length: UInt16(key.count))
         }
         self.slots = slots
-        self.keyBytes = keyBytes
-        self.entries = entries
-        self.mask = capacity - 1
+        self.shift = 64 - bits
+        self.count = dictionary.count
     }
-
-    /// Number of keys.
-    var count: Int { entries.count }
 
     /// Approximate heap footprint of the table in bytes.
-    var memoryFootprint: Int {
-        slots.count * MemoryLayout<Slot>.stride + keyBytes.count
-            + entries.count * MemoryLayout<WordEntry>.stride
-    }
+    var memoryFootprint: Int { slots.count * MemoryLayout<Slot>.stride }
 
-    /// FNV-1a over `bytes`.
+    /// The bytes of a key of up to 8 bytes, little-endian; a 64-bit hash of a longer one.
     @inline(__always)
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var hash: UInt32 = 2_166_136_261
-        for byte in bytes {
-            hash = (hash ^ UInt32(byte)) &* 16_777_619
+    private static func fingerprint(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var word: UInt64 = 0
+        if key.count <= 8 {
+            for offset in 0..<key.count { word |= UInt64(key[offset]) << (8 * offset) }
+            return word
         }
-        return hash
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        for offset in 0..<key.count {
+            word |= UInt64(key[offset]) << (8 * (offset & 7))
+            if offset & 7 == 7 {
+                hash = mix(hash ^ word)
+                word = 0
+            }
+        }
+        return key.count & 7 == 0 ? hash : mix(hash ^ word)
     }
 
-    /// The entry stored for exactly `key`, if any.
+    @inline(__always)
+    private static func mix(_ value: UInt64) -> UInt64 {
+        let product = value &* 0xBF58_476D_1CE4_E5B9
+        return product ^ (product >> 29)
+    }
+
+    @inline(__always)
+    private static func index(_ fingerprint: UInt64, shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (fingerprint &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    }
+
+    /// The entry stored for `key`, if any.
+    @inline(__always)
     func lookup(_ key: UnsafeBufferPointer<UInt8>) -> WordEntry? {
-        guard !key.isEmpty else { return nil }
-        let hash = LexiconTable.hash(key)
-        var index = Int(hash) & mask
-        return keyBytes.withUnsafeBufferPointer { stored -> WordEntry? in
+        let length = key.count
+        guard length > 0, length <= LexiconTable.maximumKeyLength else { return nil }
+        let fingerprint = LexiconTable.fingerprint(key)
+        return slots.withUnsafeBufferPointer { slots -> WordEntry? in
+            let mask = slots.count - 1
+            var index = LexiconTable.index(fingerprint, shift: shift)
             while true {
                 let slot = slots[index]
-                if slot.keyLength == 0 { return nil }
-                if slot.hash == hash && Int(slot.keyLength) == key.count
-                    && memcmpEqual(stored.baseAddress! + Int(slot.keyOffset), key.baseAddress!, key.count)
-                {
-                    return entries[Int(slot.entryIndex)]
+                if slot.length == 0 { return nil }
+                if slot.key == fingerprint && Int(slot.length) == length {
+                    return WordEntry(
+                        valence: Float(slot.valence) / LexiconTable.scale, boost: Float(slot.boost) / LexiconTable.scale,
+                        roles: WordRoles(rawValue: slot.roles))
                 }
                 index = (index + 1) & mask
             }
         }
     }
-}
-
-/// Byte-wise equality of two equally long memory ranges.
-@inline(__always)
-private func memcmpEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    for offset in 0..<count where lhs[offset] != rhs[offset] {
-        return false
-    }
-    return true
 }

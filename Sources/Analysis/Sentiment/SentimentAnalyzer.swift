@@ -16,22 +16,22 @@ public final class SentimentAnalyzer: Sendable {
     /// The process-wide analyser; its tables are built on first use.
     public static let shared = SentimentAnalyzer()
 
-    private let table: LexiconTable
+    private let lexicon: SentimentLexicon
 
     /// Builds the lexicon tables (about 10 ms). Prefer `shared`.
     public init() {
         do {
-            table = try LexiconBuilder.build()
+            lexicon = try LexiconBuilder.build()
         } catch {
             preconditionFailure("embedded sentiment lexicon is malformed: \(error)")
         }
     }
 
     /// Number of entries (words, emoticons, emoji, phrases) in the lexicon.
-    public var lexiconCount: Int { table.count }
+    public var lexiconCount: Int { lexicon.count }
 
     /// Approximate memory held by the lexicon tables, in bytes.
-    public var lexiconMemoryFootprint: Int { table.memoryFootprint }
+    public var lexiconMemoryFootprint: Int { lexicon.memoryFootprint }
 
     /// Sentiment of `text`.
     public func scores(for text: String) -> SentimentScores {
@@ -44,18 +44,22 @@ public final class SentimentAnalyzer: Sendable {
         let count = bytes.count
         guard count > 0 else { return .empty }
         let normalizedCapacity = 2 * count + 16
+        let survey = TextPreparation.survey(bytes)
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + normalizedCapacity) { bytesMemory in
             withUnsafeTemporaryAllocation(of: Token.self, capacity: count + 4) { tokenMemory in
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: count + 4) { valenceMemory in
-                    let prepared = bytesMemory.baseAddress!
-                    let preparation = TextPreparation.prepare(bytes, into: prepared)
+                    let decoded = bytesMemory.baseAddress!
+                    let text =
+                        survey.needsDecoding
+                        ? UnsafeBufferPointer(start: decoded, count: TextPreparation.decode(bytes, into: decoded))
+                        : bytes
                     var scanner = TextScanner(
-                        table: table, normalized: prepared + count, tokens: tokenMemory.baseAddress!)
-                    scanner.scan(UnsafeBufferPointer(start: prepared, count: preparation.count))
+                        lexicon: lexicon, normalized: decoded + count, tokens: tokenMemory.baseAddress!)
+                    scanner.scan(text)
                     return ValenceRules.score(
                         scanner.scannedTokens, valences: valenceMemory.baseAddress!,
                         capitalDifferential: scanner.hasCapitalDifferential,
-                        exclamationMarks: preparation.exclamationMarks, questionMarks: preparation.questionMarks)
+                        exclamationMarks: survey.exclamationMarks, questionMarks: survey.questionMarks)
                 }
             }
         }

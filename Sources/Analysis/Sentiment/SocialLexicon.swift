@@ -92,6 +92,7 @@ this	role intensifier
 without	role without
 doubt	role doubt
 like	role like
+too	role excess
 i	role likesubject
 we	role likesubject
 you	role likesubject
@@ -225,10 +226,7 @@ under the weather	-2
 // Social-media phrases.
 epic fail	-2.8
 epic win	2.8
-not bad	1.2
-no problem	1.2
-no worries	1.2
-no doubt	1.0
+thanks for nothing	-2
 // Slang valences.
 fml	-2.5
 stfu	-2.3
@@ -258,6 +256,123 @@ bleh	-1.0
 hehe	1.5
 yup	0.6
 epic	1.8
+// Evaluative words missing from VADER (reviews, products, media).
+touching	1.5
+riveting	2.6
+gripping	2.2
+engrossing	2.2
+mesmerizing	2.6
+captivating	2.6
+inventive	2.0
+imaginative	2.0
+refreshing	2.0
+vivid	1.5
+masterful	3.0
+gem	2.5
+poignant	1.8
+insightful	2.2
+thought-provoking	2.2
+sturdy	1.5
+durable	1.8
+crisp	1.2
+sleek	1.8
+intuitive	1.8
+seamless	1.8
+impeccable	3.0
+exquisite	3.0
+polished	1.5
+authentic	1.5
+unforgettable	2.5
+memorable	2.0
+must-see	2.5
+uplifting	2.5
+finest	2.8
+affordable	1.5
+handy	1.5
+accurate	1.2
+comfy	2.0
+cozy	2.0
+tasty	2.0
+stylish	2.0
+legendary	2.5
+iconic	2.0
+smooth	1.2
+stoked	2.5
+pumped	1.8
+spectacular	3.0
+phenomenal	3.2
+charismatic	2.0
+pretentious	-1.8
+pointless	-2.2
+tedious	-2.0
+contrived	-1.5
+incoherent	-2.0
+generic	-1.0
+bland	-1.5
+mediocre	-1.8
+predictable	-1.0
+cliche	-1.3
+cliched	-1.3
+cliché	-1.3
+clichéd	-1.3
+clichés	-1.3
+formulaic	-1.5
+shallow	-1.2
+devoid	-1.5
+lifeless	-2.0
+soulless	-2.2
+unwatchable	-3.0
+overrated	-1.8
+overlong	-1.5
+overwrought	-1.5
+overblown	-1.5
+overpriced	-2.0
+sloppy	-1.8
+clumsy	-1.5
+amateurish	-2.0
+cheesy	-1.2
+corny	-1.2
+plodding	-1.5
+lackluster	-2.0
+forgettable	-1.8
+tiresome	-2.0
+flimsy	-1.8
+glitchy	-1.8
+buggy	-1.5
+laggy	-1.8
+junk	-2.0
+overhyped	-1.5
+ripoff	-2.5
+rip-off	-2.5
+cringeworthy	-2.0
+insufferable	-2.5
+abysmal	-3.0
+atrocious	-3.0
+subpar	-1.8
+shoddy	-2.2
+bloated	-1.5
+muddled	-1.5
+convoluted	-1.3
+preachy	-1.3
+senseless	-2.0
+schmaltzy	-1.2
+mawkish	-1.5
+banal	-1.8
+hackneyed	-1.8
+derivative	-1.2
+stale	-1.5
+snooze	-1.5
+yawn	-1.2
+choppy	-1.2
+uneven	-1.0
+hollow	-1.5
+vapid	-2.0
+inept	-2.2
+misguided	-1.5
+misfire	-1.8
+botched	-2.0
+underwhelming	-1.8
+unbearable	-2.5
 // Emoji VADER's descriptions leave neutral.
 👍	1.8
 👎	-1.8
@@ -329,6 +444,8 @@ suckz	= sucks
 worstt	= worst
 bst	= best
 favourite	= favorite
+embarassing	= embarrassing
+embarassed	= embarrassed
 // Common words for hashtag segmentation.
 a	word
 about	word

@@ -1,59 +1,97 @@
-/// Result of `TextPreparation.prepare`.
-struct PreparedText {
-    /// Number of bytes written.
-    var count = 0
+/// Punctuation counts and decoding needs of a raw text.
+struct TextSurvey {
     /// Number of "!" in the text.
     var exclamationMarks = 0
     /// Number of "?" in the text.
     var questionMarks = 0
+    /// Whether the text has "&" or typographic quotes that `TextPreparation.decode` rewrites.
+    var needsDecoding = false
 }
 
-/// First pass over the raw bytes: decodes HTML entities (`&amp;`, `&lt;`,
-/// `&#39;`, `&#x1F600;` …), folds typographic quotes to ASCII and counts
-/// exclamation and question marks. The output is never longer than the input.
+/// First pass over the raw bytes: counts exclamation and question marks and
+/// finds whether HTML entities (`&amp;`, `&lt;`, `&#39;`, `&#x1F600;` …) or
+/// typographic quotes need decoding; `decode` then rewrites them (the output
+/// is never longer than the input).
 enum TextPreparation {
     /// Longest entity considered, "&" and ";" included.
     private static let maximumEntityLength = 10
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
-    static func prepare(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) -> PreparedText {
-        var result = PreparedText()
+    /// Counts "!" and "?" and looks for "&" and U+2018…U+201D lead bytes,
+    /// skipping eight bytes at a time where none occurs.
+    static func survey(_ input: UnsafeBufferPointer<UInt8>) -> TextSurvey {
+        var survey = TextSurvey()
+        guard let base = input.baseAddress else { return survey }
+        var position = 0
+        let count = input.count
+        while position < count {
+            if position + 8 <= count {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                if !containsAny(word) {
+                    position += 8
+                    continue
+                }
+            }
+            let end = min(position + 8, count)
+            while position < end {
+                switch input[position] {
+                case UInt8(ascii: "!"): survey.exclamationMarks += 1
+                case UInt8(ascii: "?"): survey.questionMarks += 1
+                case UInt8(ascii: "&"), 0xE2: survey.needsDecoding = true
+                default: break
+                }
+                position += 1
+            }
+        }
+        return survey
+    }
+
+    /// Whether any byte of `word` is "!", "?", "&" or 0xE2.
+    @inline(__always)
+    private static func containsAny(_ word: UInt64) -> Bool {
+        hasZeroByte(word ^ (ones &* 0x21)) || hasZeroByte(word ^ (ones &* 0x3F)) || hasZeroByte(word ^ (ones &* 0x26))
+            || hasZeroByte(word ^ (ones &* 0xE2))
+    }
+
+    @inline(__always)
+    private static func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highBits != 0 }
+
+    /// Copies `input` to `output`, decoding HTML entities and folding
+    /// typographic quotes to ASCII; returns the number of bytes written.
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) -> Int {
+        var written = 0
         var position = 0
         let count = input.count
         while position < count {
             let byte = input[position]
-            switch byte {
-            case UInt8(ascii: "!"):
-                result.exclamationMarks += 1
-            case UInt8(ascii: "?"):
-                result.questionMarks += 1
-            case UInt8(ascii: "&"):
-                if let consumed = decodeEntity(input, position, output, &result.count) {
-                    position += consumed
-                    continue
-                }
-            case 0xE2 where position + 2 < count && input[position + 1] == 0x80:
-                switch input[position + 2] {
-                case 0x98, 0x99, 0xB2:
-                    output[result.count] = UInt8(ascii: "'")
-                    result.count += 1
-                    position += 3
-                    continue
-                case 0x9C, 0x9D, 0xB3:
-                    output[result.count] = UInt8(ascii: "\"")
-                    result.count += 1
-                    position += 3
-                    continue
-                default:
-                    break
-                }
-            default:
-                break
+            if byte == UInt8(ascii: "&"), let consumed = decodeEntity(input, position, output, &written) {
+                position += consumed
+                continue
             }
-            output[result.count] = byte
-            result.count += 1
+            if byte == 0xE2 && position + 2 < count && input[position + 1] == 0x80,
+                let folded = foldedQuote(input[position + 2])
+            {
+                output[written] = folded
+                written += 1
+                position += 3
+                continue
+            }
+            output[written] = byte
+            written += 1
             position += 1
         }
-        return result
+        return written
+    }
+
+    /// ASCII replacement of the typographic quote U+2018…U+201D or prime
+    /// U+2032/U+2033 whose last UTF-8 byte is `last`.
+    private static func foldedQuote(_ last: UInt8) -> UInt8? {
+        switch last {
+        case 0x98, 0x99, 0xB2: UInt8(ascii: "'")
+        case 0x9C, 0x9D, 0xB3: UInt8(ascii: "\"")
+        default: nil
+        }
     }
 
     /// Decodes the entity starting at `input[start]` ("&") into

@@ -19,6 +19,7 @@ struct TextScanner {
     private static let maximumSegmentWord = 20
 
     private let table: LexiconTable
+    private let phrases: LexiconTable
     private let normalized: UnsafeMutablePointer<UInt8>
     private let tokens: UnsafeMutablePointer<Token>
     private(set) var normalizedCount = 0
@@ -26,8 +27,9 @@ struct TextScanner {
     private var capsTokens = 0
     private var letterTokens = 0
 
-    init(table: LexiconTable, normalized: UnsafeMutablePointer<UInt8>, tokens: UnsafeMutablePointer<Token>) {
-        self.table = table
+    init(lexicon: SentimentLexicon, normalized: UnsafeMutablePointer<UInt8>, tokens: UnsafeMutablePointer<Token>) {
+        self.table = lexicon.words
+        self.phrases = lexicon.phrases
         self.normalized = normalized
         self.tokens = tokens
     }
@@ -50,9 +52,13 @@ struct TextScanner {
                 position += 1
                 continue
             }
-            var end = position + 1
-            while end < count && !ByteClass.isSpace(text[end]) { end += 1 }
-            scanChunk(text, position, end)
+            var end = position
+            var mayBeEmoticon = false
+            while end < count && !ByteClass.isSpace(text[end]) {
+                mayBeEmoticon = mayBeEmoticon || ByteClass.isEmoticonByte(text[end])
+                end += 1
+            }
+            scanChunk(text, position, end, mayBeEmoticon: mayBeEmoticon)
             position = end
         }
         resolvePhrases()
@@ -60,9 +66,11 @@ struct TextScanner {
 
     // MARK: - Chunks
 
-    private mutating func scanChunk(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+    /// One whitespace-separated chunk; `mayBeEmoticon` tells whether it has
+    /// a symbol that can only come from an emoticon.
+    private mutating func scanChunk(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, mayBeEmoticon: Bool) {
         if isURL(text, start, end) || isMention(text, start, end) { return }
-        if scanEmoticonChunk(text, start, end) { return }
+        if mayBeEmoticon && scanEmoticonChunk(text, start, end) { return }
         var position = start
         while position < end {
             let byte = text[position]
@@ -101,7 +109,9 @@ struct TextScanner {
     }
 
     private func isURL(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        hasPrefix(text, start, end, "http://") || hasPrefix(text, start, end, "https://")
+        let first = text[start] | 0x20
+        guard first == UInt8(ascii: "h") || first == UInt8(ascii: "w") else { return false }
+        return hasPrefix(text, start, end, "http://") || hasPrefix(text, start, end, "https://")
             || hasPrefix(text, start, end, "www.")
     }
 
@@ -369,7 +379,7 @@ struct TextScanner {
                 let crossesClause = (index..<last).contains { tokens[$0].flags.contains(.clauseEnd) }
                 let start = Int(tokens[index].start)
                 let phrase = UnsafeBufferPointer(start: normalized + start, count: Int(tokens[last].end) - start)
-                guard !crossesClause, let entry = table.lookup(phrase) else { continue }
+                guard !crossesClause, let entry = phrases.lookup(phrase) else { continue }
                 for absorbed in index..<last {
                     tokens[absorbed].entry = .unknown
                     tokens[absorbed].flags.insert(.absorbed)

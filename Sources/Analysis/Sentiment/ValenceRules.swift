@@ -22,6 +22,8 @@ enum ValenceRules {
     static let maximumQuestionEmphasis = 0.96
     /// Normalisation constant: compound = sum / sqrt(sum² + alpha).
     static let normalizationAlpha = 15.0
+    /// Valence of "too" before a word without valence ("too long"); Earshot's value.
+    static let excessValence = -1.0
     /// How many preceding tokens a negator or booster reaches.
     static let window = 3
 
@@ -45,6 +47,9 @@ enum ValenceRules {
     ) -> Double {
         let token = tokens[index]
         let entry = token.entry
+        if entry.roles.contains(.excess) {
+            return excessValence(at: index, in: tokens)
+        }
         guard entry.valence != 0, entry.boost == 0, !token.flags.contains(.absorbed) else { return 0 }
         if entry.roles.contains(.noDeterminer) && index + 1 < tokens.count
             && tokens[index + 1].entry.valence != 0 && !token.flags.contains(.clauseEnd)
@@ -87,10 +92,11 @@ enum ValenceRules {
                 if capitalDifferential && previous.flags.contains(.allCaps) { increment += capitalsIncrement }
                 valence += valence > 0 ? increment : -increment
             } else if entry.roles.contains(.negator) {
-                let following = distance > 1 ? tokens[index - distance + 1].entry.roles : []
-                if entry.roles.contains(.never) && following.contains(.intensifyingDeterminer) {
+                if entry.roles.contains(.never) && hasIntensifier(in: tokens, after: index - distance, before: index) {
                     valence *= neverSoFactor
-                } else if !(entry.roles.contains(.without) && following.contains(.doubt)) {
+                } else if !(entry.roles.contains(.without) && distance > 1
+                    && tokens[index - distance + 1].entry.roles.contains(.doubt))
+                {
                     valence *= negationFactor
                 }
             }
@@ -105,18 +111,36 @@ enum ValenceRules {
         return valence
     }
 
+    /// "too" before a word of its clause that has no valence ("too long") is
+    /// negative; elsewhere ("me too", "too good") it is neutral.
+    private static func excessValence(at index: Int, in tokens: UnsafeMutableBufferPointer<Token>) -> Double {
+        guard index + 1 < tokens.count, !tokens[index].flags.contains(.clauseEnd),
+            tokens[index + 1].entry.valence == 0, tokens[index + 1].entry.boost == 0
+        else { return 0 }
+        return excessValence
+    }
+
+    /// Whether a "so"/"this" lies strictly between two token positions ("never been this good").
+    private static func hasIntensifier(in tokens: UnsafeMutableBufferPointer<Token>, after start: Int, before end: Int) -> Bool {
+        ((start + 1)..<end).contains { tokens[$0].entry.roles.contains(.intensifyingDeterminer) }
+    }
+
     /// Within each sentence containing "but", halves what precedes the first
-    /// "but" and weighs what follows it by 1.5.
+    /// "but" and weighs what follows it by 1.5. A sentence-initial "But"
+    /// contrasts with the previous sentence.
     private static func weighContrasts(_ tokens: UnsafeMutableBufferPointer<Token>, _ valences: UnsafeMutablePointer<Double>) {
+        var previousSentenceStart = 0
         var sentenceStart = 0
         var contrast: Int? = nil
         for index in tokens.indices {
             if contrast == nil && tokens[index].entry.roles.contains(.contrast) { contrast = index }
             guard tokens[index].flags.contains(.sentenceEnd) || index == tokens.count - 1 else { continue }
             if let contrast {
-                for position in sentenceStart..<contrast { valences[position] *= beforeContrastWeight }
+                let before = contrast == sentenceStart ? previousSentenceStart : sentenceStart
+                for position in before..<contrast { valences[position] *= beforeContrastWeight }
                 for position in (contrast + 1)..<(index + 1) { valences[position] *= afterContrastWeight }
             }
+            previousSentenceStart = sentenceStart
             sentenceStart = index + 1
             contrast = nil
         }
