@@ -23,13 +23,19 @@ enum LexiconBuilder {
         var words: [[UInt8]: WordEntry] = [:]
         words.reserveCapacity(12_000)
         try addVaderLexicon(vaderLexiconSource, to: &words)
-        try addSocialLexicon(socialLexiconSource, to: &words)
+        let commonWords = try addSocialLexicon(socialLexiconSource, to: &words)
         try addEmoji(vaderEmojiSource, to: &words)
         addDerivedForms(to: &words)
-        markPhraseStartsAndSegmentableWords(in: &words)
+        markPhrasesAndSegmentableWords(in: &words)
         let phrases = words.filter { $0.key.contains(0x20) }
+        let singles = words.filter { !$0.key.contains(0x20) }
+        let ruleRoles = WordRoles.segmentable.union([.phraseStart, .phraseSecond]).symmetricDifference(
+            WordRoles(rawValue: .max))
+        let frequent = singles.filter { key, entry in
+            commonWords.contains(key) || !entry.roles.isDisjoint(with: ruleRoles) || entry.boost != 0
+        }
         return SentimentLexicon(
-            words: LexiconTable(words.filter { !$0.key.contains(0x20) }), phrases: LexiconTable(phrases))
+            frequentWords: LexiconTable(frequent), words: LexiconTable(singles), phrases: LexiconTable(phrases))
     }
 
     /// `token<TAB>mean` lines; the last of duplicate tokens wins, as in VADER.
@@ -43,8 +49,12 @@ enum LexiconBuilder {
         }
     }
 
-    /// Applies the directives described at `socialLexiconSource`.
-    static func addSocialLexicon(_ source: String, to words: inout [[UInt8]: WordEntry]) throws(LexiconSourceError) {
+    /// Applies the directives described at `socialLexiconSource`; returns
+    /// the plain common words (`word` directive).
+    static func addSocialLexicon(
+        _ source: String, to words: inout [[UInt8]: WordEntry]
+    ) throws(LexiconSourceError) -> Set<[UInt8]> {
+        var commonWords: Set<[UInt8]> = []
         for (number, line) in lines(of: source) where !line.hasPrefix("//") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             func failure(_ reason: String) -> LexiconSourceError {
@@ -59,6 +69,7 @@ enum LexiconBuilder {
                 entry.roles.insert(.negator)
             case ("word", 1):
                 entry.roles.insert(.segmentable)
+                commonWords.insert(key)
             case ("boost", 2), ("postboost", 2):
                 guard let amount = Float(directive[1]) else { throw failure("boost needs a number") }
                 entry.boost = amount
@@ -77,6 +88,7 @@ enum LexiconBuilder {
             }
             words[key] = entry
         }
+        return commonWords
     }
 
     /// `emoji<TAB>description` lines: a single-scalar emoji not already known
@@ -139,12 +151,15 @@ enum LexiconBuilder {
         return adjective + "ly"
     }
 
-    /// Flags the first word of every phrase and every purely alphabetic key
-    /// (hashtag segmentation vocabulary).
-    static func markPhraseStartsAndSegmentableWords(in words: inout [[UInt8]: WordEntry]) {
+    /// Flags the first and second words of every phrase, and every purely
+    /// alphabetic key (hashtag segmentation vocabulary).
+    static func markPhrasesAndSegmentableWords(in words: inout [[UInt8]: WordEntry]) {
         for key in Array(words.keys) {
             if let space = key.firstIndex(of: 0x20) {
+                let rest = key[(space + 1)...]
+                let second = rest.firstIndex(of: 0x20).map { rest[..<$0] } ?? rest
                 words[Array(key[..<space]), default: .unknown].roles.insert(.phraseStart)
+                words[Array(second), default: .unknown].roles.insert(.phraseSecond)
             } else if key.count >= 2 && key.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) {
                 words[key]!.roles.insert(.segmentable)
             }

@@ -33,6 +33,8 @@ struct WordRoles: OptionSet, Sendable, Hashable {
     static let likeSubject = WordRoles(rawValue: 1 << 13)
     /// "too": excess ("too long") is negative before a word without valence.
     static let excess = WordRoles(rawValue: 1 << 14)
+    /// Second word of at least one multi-word entry.
+    static let phraseSecond = WordRoles(rawValue: 1 << 15)
 }
 
 /// Everything the analyser knows about one token or phrase.
@@ -48,30 +50,49 @@ struct WordEntry: Sendable, Equatable {
     static let unknown = WordEntry()
 }
 
-/// The analyser's tables: single tokens, and multi-word phrases (kept apart
-/// so that the frequent phrase probes hit a small, cache-resident table).
-struct SentimentLexicon: Sendable {
-    /// Words, emoticons and emoji.
+/// The analyser's tables. Frequent function words and rule words, and the
+/// multi-word phrases, are kept in small tables that stay in the L1 cache;
+/// only other words probe the large table.
+///
+/// Immutable after `init`; it owns the tables' memory and frees it on deinit,
+/// which is why it is `@unchecked Sendable`: nothing is ever written after
+/// construction, so concurrent lookups are safe.
+final class SentimentLexicon: @unchecked Sendable {
+    /// Frequent words, negators, boosters and other rule words.
+    let frequentWords: LexiconTable
+    /// All single tokens: words, emoticons and emoji.
     let words: LexiconTable
     /// Space-separated phrases ("kind of", "the shit", "cut the mustard").
     let phrases: LexiconTable
 
-    /// Number of entries.
+    init(frequentWords: LexiconTable, words: LexiconTable, phrases: LexiconTable) {
+        self.frequentWords = frequentWords
+        self.words = words
+        self.phrases = phrases
+    }
+
+    deinit {
+        frequentWords.deallocate()
+        words.deallocate()
+        phrases.deallocate()
+    }
+
+    /// Number of distinct entries.
     var count: Int { words.count + phrases.count }
     /// Approximate heap footprint in bytes.
-    var memoryFootprint: Int { words.memoryFootprint + phrases.memoryFootprint }
+    var memoryFootprint: Int { frequentWords.memoryFootprint + words.memoryFootprint + phrases.memoryFootprint }
 }
 
-/// Immutable open-addressing hash table from UTF-8 byte strings to
-/// `WordEntry`, built once per process; lookups take a byte slice and never
-/// allocate.
+/// Open-addressing hash table from UTF-8 byte strings to `WordEntry`, built
+/// once per process; lookups take a byte slice and never allocate.
 ///
 /// Slots are 16 bytes (the whole table stays within a core's L2 cache): a
 /// key of up to 8 bytes is stored verbatim, a longer key as a 64-bit
 /// fingerprint (a false match would need a 64-bit hash collision between two
 /// equally long words); valences and boosts are kept in thousandths.
-struct LexiconTable: Sendable {
-    private struct Slot: Sendable {
+/// The slot memory is owned by `SentimentLexicon`, which frees it.
+struct LexiconTable {
+    private struct Slot {
         /// Key bytes (up to 8, little-endian) or fingerprint of a longer key.
         var key: UInt64 = 0
         var valence: Int16 = 0
@@ -88,47 +109,52 @@ struct LexiconTable: Sendable {
     /// Resolution of stored valences and boosts.
     private static let scale: Float = 1000
 
-    private let slots: [Slot]
+    private let slots: UnsafeMutableBufferPointer<Slot>
+    private let mask: Int
     private let shift: UInt64
     /// Number of keys.
     let count: Int
 
-    /// Freezes `dictionary` into the table; keys must be non-empty and at
-    /// most `maximumKeyLength` bytes, values within ±32.
+    /// Freezes `dictionary` into a newly allocated table; keys must be
+    /// non-empty and at most `maximumKeyLength` bytes, values within ±32.
     init(_ dictionary: [[UInt8]: WordEntry]) {
         var bits: UInt64 = 4
         while Double(1 << bits) * LexiconTable.maximumLoad < Double(dictionary.count) { bits += 1 }
-        let mask = (1 << Int(bits)) - 1
-        var slots = [Slot](repeating: Slot(), count: 1 << Int(bits))
+        slots = .allocate(capacity: 1 << Int(bits))
+        slots.initialize(repeating: Slot())
+        mask = slots.count - 1
+        shift = 64 - bits
+        count = dictionary.count
         for (key, entry) in dictionary {
             precondition(!key.isEmpty && key.count <= LexiconTable.maximumKeyLength, "invalid lexicon key length")
             let fingerprint = key.withUnsafeBufferPointer { LexiconTable.fingerprint($0) }
-            var index = LexiconTable.index(fingerprint, shift: 64 - bits)
+            var index = self.index(fingerprint)
             while slots[index].length != 0 { index = (index + 1) & mask }
             slots[index] = Slot(
                 key: fingerprint, valence: Int16((entry.valence * LexiconTable.scale).rounded()),
                 boost: Int16((entry.boost * LexiconTable.scale).rounded()), roles: entry.roles.rawValue,
                 length: UInt16(key.count))
         }
-        self.slots = slots
-        self.shift = 64 - bits
-        self.count = dictionary.count
     }
+
+    /// Frees the slots; called once by the owning `SentimentLexicon`.
+    func deallocate() { slots.deallocate() }
 
     /// Approximate heap footprint of the table in bytes.
     var memoryFootprint: Int { slots.count * MemoryLayout<Slot>.stride }
 
-    /// The bytes of a key of up to 8 bytes, little-endian; a 64-bit hash of a longer one.
+    /// The bytes of a key of up to 8 bytes, little-endian; a 64-bit hash of
+    /// a longer one. Shared by all tables, so one computation serves several lookups.
     @inline(__always)
-    private static func fingerprint(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    static func fingerprint(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var word: UInt64 = 0
         if key.count <= 8 {
-            for offset in 0..<key.count { word |= UInt64(key[offset]) << (8 * offset) }
+            for offset in 0..<key.count { word |= UInt64(key[offset]) &<< (8 &* offset) }
             return word
         }
         var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
         for offset in 0..<key.count {
-            word |= UInt64(key[offset]) << (8 * (offset & 7))
+            word |= UInt64(key[offset]) &<< (8 &* (offset & 7))
             if offset & 7 == 7 {
                 hash = mix(hash ^ word)
                 word = 0
@@ -140,33 +166,34 @@ struct LexiconTable: Sendable {
     @inline(__always)
     private static func mix(_ value: UInt64) -> UInt64 {
         let product = value &* 0xBF58_476D_1CE4_E5B9
-        return product ^ (product >> 29)
+        return product ^ (product &>> 29)
     }
 
     @inline(__always)
-    private static func index(_ fingerprint: UInt64, shift: UInt64) -> Int {
-        Int(truncatingIfNeeded: (fingerprint &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    private func index(_ fingerprint: UInt64) -> Int {
+        Int(truncatingIfNeeded: (fingerprint &* 0x9E37_79B9_7F4A_7C15) &>> shift)
     }
 
     /// The entry stored for `key`, if any.
     @inline(__always)
     func lookup(_ key: UnsafeBufferPointer<UInt8>) -> WordEntry? {
-        let length = key.count
+        lookup(fingerprint: LexiconTable.fingerprint(key), length: key.count)
+    }
+
+    /// The entry stored for the key with this `fingerprint` and `length`, if any.
+    @inline(__always)
+    func lookup(fingerprint: UInt64, length: Int) -> WordEntry? {
         guard length > 0, length <= LexiconTable.maximumKeyLength else { return nil }
-        let fingerprint = LexiconTable.fingerprint(key)
-        return slots.withUnsafeBufferPointer { slots -> WordEntry? in
-            let mask = slots.count - 1
-            var index = LexiconTable.index(fingerprint, shift: shift)
-            while true {
-                let slot = slots[index]
-                if slot.length == 0 { return nil }
-                if slot.key == fingerprint && Int(slot.length) == length {
-                    return WordEntry(
-                        valence: Float(slot.valence) / LexiconTable.scale, boost: Float(slot.boost) / LexiconTable.scale,
-                        roles: WordRoles(rawValue: slot.roles))
-                }
-                index = (index + 1) & mask
+        var index = self.index(fingerprint)
+        while true {
+            let slot = slots[index]
+            if slot.length == 0 { return nil }
+            if slot.key == fingerprint && Int(slot.length) == length {
+                return WordEntry(
+                    valence: Float(slot.valence) * (1 / LexiconTable.scale),
+                    boost: Float(slot.boost) * (1 / LexiconTable.scale), roles: WordRoles(rawValue: slot.roles))
             }
+            index = (index &+ 1) & mask
         }
     }
 }

@@ -1,4 +1,5 @@
 /// Splits UTF-8 text into lexicon-resolved tokens without allocating.
+/// The caller keeps the `SentimentLexicon` alive while scanning.
 ///
 /// Works on caller-provided scratch memory: `normalized` receives every
 /// token's normalised bytes followed by one space, so that consecutive tokens
@@ -18,7 +19,8 @@ struct TextScanner {
     /// Longest word considered during hashtag segmentation.
     private static let maximumSegmentWord = 20
 
-    private let table: LexiconTable
+    private let frequentWords: LexiconTable
+    private let words: LexiconTable
     private let phrases: LexiconTable
     private let normalized: UnsafeMutablePointer<UInt8>
     private let tokens: UnsafeMutablePointer<Token>
@@ -28,7 +30,8 @@ struct TextScanner {
     private var letterTokens = 0
 
     init(lexicon: SentimentLexicon, normalized: UnsafeMutablePointer<UInt8>, tokens: UnsafeMutablePointer<Token>) {
-        self.table = lexicon.words
+        self.frequentWords = lexicon.frequentWords
+        self.words = lexicon.words
         self.phrases = lexicon.phrases
         self.normalized = normalized
         self.tokens = tokens
@@ -62,6 +65,14 @@ struct TextScanner {
             position = end
         }
         resolvePhrases()
+    }
+
+    /// The entry of a single token: frequent words first, then all words.
+    @inline(__always)
+    private func entry(for key: UnsafeBufferPointer<UInt8>) -> WordEntry? {
+        let fingerprint = LexiconTable.fingerprint(key)
+        return frequentWords.lookup(fingerprint: fingerprint, length: key.count)
+            ?? words.lookup(fingerprint: fingerprint, length: key.count)
     }
 
     // MARK: - Chunks
@@ -157,7 +168,7 @@ struct TextScanner {
         for offset in 0..<(end - start) {
             destination[offset] = ByteClass.lowercased(text[start + offset])
         }
-        return table.lookup(UnsafeBufferPointer(start: destination, count: end - start))
+        return entry(for: UnsafeBufferPointer(start: destination, count: end - start))
     }
 
     /// A run of ASCII punctuation inside a chunk: an emoticon ("great:)") or
@@ -246,18 +257,18 @@ struct TextScanner {
     /// possessive "'s", and treating any "…n't" form as a negator. May shorten
     /// `length` to the form that matched.
     private func resolve(_ word: UnsafeMutablePointer<UInt8>, _ length: inout Int, elongated: Bool) -> WordEntry {
-        if let entry = table.lookup(UnsafeBufferPointer(start: word, count: length)) { return entry }
+        if let entry = entry(for: UnsafeBufferPointer(start: word, count: length)) { return entry }
         if elongated {
             let original = length
             for maximumRun in [2, 1] {
                 length = collapseRuns(word, original, maximumRun: maximumRun)
-                if let entry = table.lookup(UnsafeBufferPointer(start: word, count: length)) { return entry }
+                if let entry = entry(for: UnsafeBufferPointer(start: word, count: length)) { return entry }
                 restoreRuns(word, original)
             }
             length = collapseRuns(word, original, maximumRun: 2)
         }
         if length > 2 && word[length - 2] == UInt8(ascii: "'") && word[length - 1] == UInt8(ascii: "s"),
-            let entry = table.lookup(UnsafeBufferPointer(start: word, count: length - 2))
+            let entry = entry(for: UnsafeBufferPointer(start: word, count: length - 2))
         {
             length -= 2
             return entry
@@ -320,7 +331,7 @@ struct TextScanner {
                 pieces[prefix] = Int.max
                 for cut in max(0, prefix - TextScanner.maximumSegmentWord)..<prefix where pieces[cut] != Int.max {
                     guard pieces[cut] + 1 < pieces[prefix],
-                        let entry = table.lookup(UnsafeBufferPointer(start: scratch + cut, count: prefix - cut)),
+                        let entry = entry(for: UnsafeBufferPointer(start: scratch + cut, count: prefix - cut)),
                         entry.roles.contains(.segmentable)
                     else { continue }
                     pieces[prefix] = pieces[cut] + 1
@@ -348,7 +359,7 @@ struct TextScanner {
     // MARK: - Emoji
 
     private mutating func emitSymbol(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
-        guard let entry = table.lookup(UnsafeBufferPointer(rebasing: text[start..<end])) else { return }
+        guard let entry = entry(for: UnsafeBufferPointer(rebasing: text[start..<end])) else { return }
         let destination = normalized + normalizedCount
         for offset in 0..<(end - start) { destination[offset] = text[start + offset] }
         appendToken(length: end - start, entry: entry, flags: [])
@@ -371,24 +382,36 @@ struct TextScanner {
     /// and marks the other words absorbed; phrases do not span clauses.
     private mutating func resolvePhrases() {
         var index = 0
-        while index < tokenCount {
+        while index + 1 < tokenCount {
             defer { index += 1 }
-            guard tokens[index].entry.roles.contains(.phraseStart) else { continue }
-            for words in [3, 2] where index + words <= tokenCount {
-                let last = index + words - 1
-                let crossesClause = (index..<last).contains { tokens[$0].flags.contains(.clauseEnd) }
-                let start = Int(tokens[index].start)
-                let phrase = UnsafeBufferPointer(start: normalized + start, count: Int(tokens[last].end) - start)
-                guard !crossesClause, let entry = phrases.lookup(phrase) else { continue }
-                for absorbed in index..<last {
-                    tokens[absorbed].entry = .unknown
-                    tokens[absorbed].flags.insert(.absorbed)
-                }
-                tokens[last].entry = entry
-                index = last
-                break
+            guard tokens[index].entry.roles.contains(.phraseStart), !tokens[index].flags.contains(.clauseEnd),
+                tokens[index + 1].entry.roles.contains(.phraseSecond)
+            else { continue }
+            if index + 2 < tokenCount && !tokens[index + 1].flags.contains(.clauseEnd),
+                let entry = phraseEntry(from: index, to: index + 2)
+            {
+                absorbPhrase(from: index, to: index + 2, entry)
+                index += 2
+            } else if let entry = phraseEntry(from: index, to: index + 1) {
+                absorbPhrase(from: index, to: index + 1, entry)
+                index += 1
             }
         }
+    }
+
+    /// The phrase entry for tokens `first...last`, which are contiguous in
+    /// the normalised buffer.
+    private func phraseEntry(from first: Int, to last: Int) -> WordEntry? {
+        let start = Int(tokens[first].start)
+        return phrases.lookup(UnsafeBufferPointer(start: normalized + start, count: Int(tokens[last].end) - start))
+    }
+
+    private func absorbPhrase(from first: Int, to last: Int, _ entry: WordEntry) {
+        for absorbed in first..<last {
+            tokens[absorbed].entry = .unknown
+            tokens[absorbed].flags.insert(.absorbed)
+        }
+        tokens[last].entry = entry
     }
 }
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Side-by-side accuracy and single-thread speed of Earshot's Sentiment module
+# and vaderSentiment 3.3.2 on the same corpora, same machine, same run.
+#
+# Usage: scripts/bench-sentiment.sh [PASSES]
+#   PASSES (default 5): timed passes over each corpus; the fastest pass of
+#   each side is reported, which damps noise from other processes.
+# Environment:
+#   SENTIMENT_DATA   corpus folder (default <repo>/../shared/data/sentiment)
+#   SWIFT_PACKAGE    package that has the earshot-bench-sentiment product (default <repo>)
+#   BENCH_CPU        CPU to pin both benchmarks to with taskset (default 0; empty: no pinning)
+#
+# Creates a Python venv under <repo>/.build-bench/venv (ignored by git) with
+# vaderSentiment==3.3.2, builds earshot-bench-sentiment with -c release, and
+# prints Pearson r, weighted F1 and texts/s for both, and the speed ratio.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PASSES="${1:-5}"
+DATA="${SENTIMENT_DATA:-$ROOT/../shared/data/sentiment}"
+PACKAGE="${SWIFT_PACKAGE:-$ROOT}"
+CPU="${BENCH_CPU-0}"
+VENV="$ROOT/.build-bench/venv"
+CORPORA=("$DATA/amazonReviewSnippets_GroundTruth.txt" "$DATA/movieReviewSnippets_GroundTruth.txt")
+
+for corpus in "${CORPORA[@]}"; do
+    if [[ ! -f "$corpus" ]]; then
+        echo "error: corpus $corpus not found (set SENTIMENT_DATA)" >&2
+        exit 1
+    fi
+done
+
+PIN=()
+if [[ -n "$CPU" ]] && command -v taskset >/dev/null; then
+    PIN=(taskset -c "$CPU")
+fi
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+    echo "== creating $VENV" >&2
+    python3 -m venv "$VENV"
+fi
+if ! "$VENV/bin/python" -c 'import importlib.metadata as m; assert m.version("vaderSentiment") == "3.3.2"' 2>/dev/null; then
+    echo "== installing vaderSentiment==3.3.2" >&2
+    "$VENV/bin/pip" install --quiet "vaderSentiment==3.3.2"
+fi
+
+echo "== building earshot-bench-sentiment (release) in $PACKAGE" >&2
+swift build --package-path "$PACKAGE" -c release --product earshot-bench-sentiment >&2
+BENCH="$(swift build --package-path "$PACKAGE" -c release --show-bin-path)/earshot-bench-sentiment"
+
+OUTPUT="$(mktemp)"
+trap 'rm -f "$OUTPUT"' EXIT
+echo "== timing vaderSentiment ($PASSES passes per corpus)" >&2
+"${PIN[@]}" "$VENV/bin/python" "$ROOT/scripts/bench/vader_bench.py" --repeat "$PASSES" "${CORPORA[@]}" >>"$OUTPUT"
+echo "== timing Earshot Sentiment ($PASSES passes per corpus)" >&2
+"${PIN[@]}" "$BENCH" --repeat "$PASSES" "${CORPORA[@]}" >>"$OUTPUT"
+
+echo
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), pinned: ${PIN[*]:-no}"
+awk -f "$ROOT/scripts/bench/sentiment_report.awk" "$OUTPUT"
