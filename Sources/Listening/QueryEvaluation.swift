@@ -48,7 +48,9 @@ extension TextExpression {
         case .word(.exact(let word)): document.positions[word] != nil
         case .word(.wildcard(let pattern)): document.positions.keys.contains(where: pattern.matches)
         case .anyOf(let expressions): expressions.contains { $0.occurs(in: document) }
-        case .phrase, .near: !spans(in: document).isEmpty
+        case .phrase: !spans(in: document).isEmpty
+        case .near(let left, let right, let distance, let ordered):
+            Self.nearPairExists(left.spans(in: document), { right.spans(in: document) }, distance, ordered)
         }
     }
 
@@ -84,8 +86,9 @@ extension TextExpression {
         for start in firstPositions {
             var end = start
             for later in positions.dropFirst() {
-                guard let next = later.first(where: { $0 > end }) else { return spans }
-                end = next
+                let next = later.partitionPoint { $0 > end }
+                guard next < later.count else { return spans }
+                end = later[next]
             }
             if end - start - (positions.count - 1) <= slop {
                 spans.append(WordSpan(start: start, end: end))
@@ -101,16 +104,66 @@ extension TextExpression {
         _ left: [WordSpan], _ right: [WordSpan], distance: Int, ordered: Bool
     ) -> [WordSpan] {
         var result: Set<WordSpan> = []
-        for first in left {
-            for second in right {
-                if first.end < second.start, second.start - first.end <= distance {
-                    result.insert(WordSpan(start: first.start, end: second.end))
-                } else if !ordered, second.end < first.start, first.start - second.end <= distance {
-                    result.insert(WordSpan(start: second.start, end: first.end))
-                }
-            }
+        visitNearPairs(left, right, distance, ordered) { span in
+            result.insert(span)
+            return true
         }
         return result.sorted()
+    }
+
+    /// Whether ``nearSpans(_:_:distance:ordered:)`` would find any pair, stopping at the first.
+    /// `right` is only computed when `left` is not empty.
+    private static func nearPairExists(
+        _ left: [WordSpan], _ right: () -> [WordSpan], _ distance: Int, _ ordered: Bool
+    ) -> Bool {
+        guard !left.isEmpty else { return false }
+        var found = false
+        visitNearPairs(left, right(), distance, ordered) { _ in
+            found = true
+            return false
+        }
+        return found
+    }
+
+    /// Calls `visit` with the combined span of each near pair until it returns
+    /// `false`. Both inputs are sorted by start; binary search finds each left
+    /// span's partners, so long posts with many occurrences stay cheap.
+    private static func visitNearPairs(
+        _ left: [WordSpan], _ right: [WordSpan], _ distance: Int, _ ordered: Bool,
+        _ visit: (WordSpan) -> Bool
+    ) {
+        guard !left.isEmpty, !right.isEmpty else { return }
+        let rightByEnd = ordered ? [] : right.sorted { $0.end < $1.end }
+        for first in left {
+            var after = right.partitionPoint { $0.start > first.end }
+            while after < right.count, right[after].start - first.end <= distance {
+                if !visit(WordSpan(start: first.start, end: right[after].end)) { return }
+                after += 1
+            }
+            var before = rightByEnd.partitionPoint { $0.end >= first.start - distance }
+            while before < rightByEnd.count, rightByEnd[before].end < first.start {
+                if !visit(WordSpan(start: rightByEnd[before].start, end: first.end)) { return }
+                before += 1
+            }
+        }
+    }
+}
+
+extension Array {
+    /// The index of the first element for which `isPast` holds, in an array
+    /// where it holds for a suffix only (binary search); `count` if none.
+    func partitionPoint(_ isPast: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if isPast(self[middle]) {
+                high = middle
+            } else {
+                low = middle + 1
+            }
+        }
+        return low
     }
 }
 

@@ -242,3 +242,47 @@ struct SampleDocumentTests {
         #expect(try JSONDecoder().decode(MatchableDocument.self, from: data) == document)
     }
 }
+
+@Suite("Proximity against a reference")
+struct ProximityReferenceTests {
+    /// Positions of `word` in a space-separated text of single-letter words.
+    private func positions(of word: String, in words: [String]) -> [Int] {
+        words.indices.filter { words[$0] == word }
+    }
+
+    @Test("NEAR, ONEAR and phrase slop agree with their definitions on random texts")
+    func randomTexts() throws {
+        var generator = SeededGenerator(seed: 7)
+        var matched = 0
+        for _ in 0..<600 {
+            let words = (0..<Int.random(in: 0...40, using: &generator)).map { _ in ["a", "b", "x", "y"].randomElement(using: &generator)! }
+            let text = words.joined(separator: " ")
+            let distance = Int.random(in: 1...4, using: &generator)
+            let (a, b) = (positions(of: "a", in: words), positions(of: "b", in: words))
+            let near = a.contains { i in b.contains { j in i != j && abs(i - j) <= distance } }
+            let onear = a.contains { i in b.contains { j in j > i && j - i <= distance } }
+            let slop = distance - 1
+            let phrase = a.contains { i in b.contains { j in j > i && j - i - 1 <= slop } }
+            #expect(try matches("a NEAR/\(distance) b", text) == near, "\(text)")
+            #expect(try matches("a ONEAR/\(distance) b", text) == onear, "\(text)")
+            #expect(try matches("\"a b\"~\(slop)", text) == phrase, "\(text)")
+            matched += near ? 1 : 0
+        }
+        #expect(matched > 100)
+    }
+
+    @Test("a NEAR between a phrase and a word measures from the phrase's edge")
+    func phraseEdges() throws {
+        var generator = SeededGenerator(seed: 11)
+        for _ in 0..<300 {
+            let words = (0..<Int.random(in: 0...30, using: &generator)).map { _ in ["a", "b", "c", "x"].randomElement(using: &generator)! }
+            let text = words.joined(separator: " ")
+            let starts = words.indices.dropLast().filter { words[$0] == "a" && words[$0 + 1] == "b" }
+            let c = positions(of: "c", in: words)
+            let expected = starts.contains { start in
+                c.contains { j in (j > start + 1 && j - (start + 1) <= 2) || (j < start && start - j <= 2) }
+            }
+            #expect(try matches("\"a b\" NEAR/2 c", text) == expected, "\(text)")
+        }
+    }
+}
