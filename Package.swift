@@ -35,25 +35,50 @@ let package = Package(
         .target(name: "EarshotRPC", dependencies: ["ZeroMQ", "EarshotWire", logging], path: "Sources/RPC"),
 
         // MARK: Pure cores
+        .target(name: "Sentiment", path: "Sources/Analysis/Sentiment"),
+        .target(name: "LanguageID", path: "Sources/Analysis/LanguageID"),
+        .target(name: "Entities", path: "Sources/Analysis/Entities"),
+        .target(name: "TextAnalysis", dependencies: ["Sentiment", "LanguageID", "Entities"], path: "Sources/Analysis/TextAnalysis"),
+        .target(name: "Listening"),
+        .target(name: "Scoring"),
+        .target(name: "Insights"),
         .target(name: "EarshotStore", dependencies: ["EarshotWire", grdb], path: "Sources/Store"),
 
         // MARK: Services
         .target(name: "ServiceRuntime", dependencies: ["ZeroMQ", "EarshotWire", "EarshotRPC", logging],
                 path: "Sources/Services/Runtime"),
         .target(name: "IngestService", dependencies: ["ServiceRuntime", grdb], path: "Sources/Services/Ingest"),
+        .target(name: "EnrichService", dependencies: ["ServiceRuntime", "TextAnalysis"], path: "Sources/Services/Enrich"),
+        .target(name: "ScoreService", dependencies: ["ServiceRuntime", "Scoring"], path: "Sources/Services/Score"),
         .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore"], path: "Sources/Services/Query"),
+
+        // MARK: Running the stack
+        .target(name: "SampleData", dependencies: ["EarshotWire"]),
+        .target(name: "Launcher", dependencies: ["EarshotRPC", "EarshotWire", "ZeroMQ"]),
 
         // MARK: The command
         .executableTarget(name: "earshot", dependencies: [
-            "IngestService", "QueryService",
+            "IngestService", "EnrichService", "ScoreService", "QueryService", "ServiceRuntime",
+            "TextAnalysis", "SampleData", "Launcher", "EarshotRPC", "EarshotWire", "ZeroMQ",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // MARK: Benchmarks (run with -c release; see README)
+        .executableTarget(name: "earshot-bench-sentiment", dependencies: ["Sentiment"], path: "Sources/Benchmarks/SentimentBench"),
+        .executableTarget(name: "earshot-bench-listening", dependencies: ["Listening"], path: "Sources/Benchmarks/ListeningBench"),
+
         // MARK: Tests
+        .testTarget(name: "SentimentTests", dependencies: ["Sentiment"]),
+        .testTarget(name: "LanguageIDTests", dependencies: ["LanguageID"]),
+        .testTarget(name: "EntitiesTests", dependencies: ["Entities"]),
+        .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis", "LanguageID", "Entities", "Sentiment"]),
+        .testTarget(name: "ListeningTests", dependencies: ["Listening"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
+        .testTarget(name: "InsightsTests", dependencies: ["Insights"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "WireTests", dependencies: ["EarshotWire"]),
         .testTarget(name: "RPCTests", dependencies: ["EarshotRPC"]),
         .testTarget(name: "StoreTests", dependencies: ["EarshotStore"]),
-        .testTarget(name: "PipelineTests", dependencies: ["earshot", "EarshotRPC"]),
+        .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "SampleData", "EarshotRPC", "EarshotWire", "ZeroMQ"]),
     ]
 )

@@ -131,6 +131,11 @@ public final class Socket {
         _ = try zmqCall("zmq_connect(\(endpoint))") { zmq_connect(handle, endpoint) }
     }
 
+    /// Stops connecting to `endpoint`; messages already received stay readable.
+    public func disconnect(_ endpoint: String) throws(ZMQError) {
+        _ = try zmqCall("zmq_disconnect(\(endpoint))") { zmq_disconnect(handle, endpoint) }
+    }
+
     /// The last endpoint bound, as libzmq reports it.
     public var lastEndpoint: String? {
         var buffer = [CChar](repeating: 0, count: 1024)

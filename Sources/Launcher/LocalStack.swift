@@ -1,0 +1,173 @@
+import EarshotRPC
+import EarshotWire
+import Foundation
+import ZeroMQ
+
+/// The TCP ports of a stack on one machine, all derived from a base port.
+public struct StackPorts: Sendable {
+    public let base: Int
+    public init(base: Int) { self.base = base }
+
+    public var ingestRPC: String { endpoint(0) }
+    public var dispatch: String { endpoint(1) }
+    public var relayIn: String { endpoint(2) }
+    public var relayOut: String { endpoint(3) }
+    public var acks: String { endpoint(4) }
+    public var collect: String { endpoint(5) }
+    public var queryRPC: String { endpoint(10) }
+    /// Control RPC of the n-th worker process (health and stats).
+    public func workerControl(_ n: Int) -> String { endpoint(20 + n) }
+
+    private func endpoint(_ offset: Int) -> String { "tcp://127.0.0.1:\(base + offset)" }
+}
+
+/// A failure to start or stop a local stack.
+public struct StackError: Error, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The four services as separate local processes of this `earshot` binary,
+/// as `earshot demo`, `earshot bench pipeline` and the end-to-end tests run them.
+public final class LocalStack {
+    /// One running service process.
+    public final class Member {
+        public let name: String
+        public let arguments: [String]
+        public private(set) var process: Process
+        let logFile: URL
+
+        init(name: String, arguments: [String], process: Process, logFile: URL) {
+            self.name = name
+            self.arguments = arguments
+            self.process = process
+            self.logFile = logFile
+        }
+
+        public var pid: Int32 { process.processIdentifier }
+        public var isRunning: Bool { process.isRunning }
+
+        func replace(with process: Process) { self.process = process }
+    }
+
+    public let executable: URL
+    public let directory: URL
+    public let ports: StackPorts
+    public private(set) var members: [Member] = []
+    private let extraEnvironment: [String: String]
+    private var workerCount = 0
+
+    /// A stack whose data lives in `directory` and whose ports start at `basePort`.
+    public init(executable: URL, directory: URL, basePort: Int, environment: [String: String] = [:]) throws {
+        self.executable = executable
+        self.directory = directory
+        ports = StackPorts(base: basePort)
+        extraEnvironment = environment
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    /// This process's own executable (for `earshot` subcommands that start the stack).
+    public static var currentExecutable: URL {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    }
+
+    /// Starts ingest, `enrich` enrich workers, `score` score workers and query.
+    public func start(enrich: Int, score: Int, ingestArguments: [String] = [], threads: Int = 1) throws {
+        try launch("ingest", ["ingest", "--rpc", ports.ingestRPC, "--dispatch", ports.dispatch, "--relay-in", ports.relayIn,
+                              "--relay-out", ports.relayOut, "--acks", ports.acks,
+                              "--journal", directory.appendingPathComponent("ingest/journal.sqlite").path] + ingestArguments)
+        try launch("query", ["query", "--rpc", ports.queryRPC, "--collect", ports.collect, "--acks", ports.acks,
+                             "--store", directory.appendingPathComponent("query/store.sqlite").path])
+        for _ in 0..<enrich { try addWorker("enrich", threads: threads) }
+        for _ in 0..<score { try addWorker("score", threads: threads) }
+    }
+
+    /// Starts one more enrich or score worker process.
+    @discardableResult
+    public func addWorker(_ kind: String, threads: Int = 1) throws -> Member {
+        workerCount += 1
+        let (pull, push) = kind == "enrich" ? (ports.dispatch, ports.relayIn) : (ports.relayOut, ports.collect)
+        return try launch("\(kind)-\(workerCount)", [kind, "--pull", pull, "--push", push, "--threads", "\(threads)",
+                                                     "--rpc", ports.workerControl(workerCount)])
+    }
+
+    @discardableResult
+    private func launch(_ name: String, _ arguments: [String]) throws -> Member {
+        let logFile = directory.appendingPathComponent("\(name).log")
+        let member = Member(name: name, arguments: arguments, process: try spawn(arguments, logFile: logFile), logFile: logFile)
+        members.append(member)
+        return member
+    }
+
+    private func spawn(_ arguments: [String], logFile: URL) throws -> Process {
+        if !FileManager.default.fileExists(atPath: logFile.path) { FileManager.default.createFile(atPath: logFile.path, contents: nil) }
+        let log = try FileHandle(forWritingTo: logFile)
+        log.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = log
+        process.standardError = log
+        process.environment = ProcessInfo.processInfo.environment.merging(extraEnvironment) { $1 }
+        try process.run()
+        return process
+    }
+
+    /// The member named `name`.
+    public func member(_ name: String) -> Member? { members.first { $0.name == name } }
+
+    /// Kills a member with SIGKILL (a crash), and waits for it to be gone.
+    public func kill(_ member: Member) {
+        Foundation.kill(member.pid, SIGKILL)
+        member.process.waitUntilExit()
+    }
+
+    /// Starts a stopped member again with the same arguments.
+    public func restart(_ member: Member) throws {
+        member.replace(with: try spawn(member.arguments, logFile: member.logFile))
+    }
+
+    /// Waits until every RPC endpoint answers Health/Check with SERVING.
+    public func waitUntilHealthy(timeoutSeconds: Double = 60) throws {
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        let context = try Context()
+        var endpoints = [ports.ingestRPC, ports.queryRPC] + (1...max(1, workerCount)).map(ports.workerControl)
+        if workerCount == 0 { endpoints.removeLast() }
+        for endpoint in endpoints {
+            let client = try RPCClient(endpoint: endpoint, context: context)
+            while true {
+                if let response = try? client.call(Method.healthCheck, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMilliseconds: 1_000),
+                   response.status == .serving { break }
+                if let dead = members.first(where: { !$0.isRunning }) {
+                    throw StackError("\(dead.name) exited with status \(dead.process.terminationStatus); see \(dead.logFile.path)")
+                }
+                if Date() > deadline { throw StackError("\(endpoint) not healthy after \(timeoutSeconds) s") }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+    }
+
+    /// Sends SIGTERM to every member and waits for them to exit (SIGKILL after `graceSeconds`).
+    public func stop(graceSeconds: Double = 15) {
+        for member in members where member.isRunning { Foundation.kill(member.pid, SIGTERM) }
+        let deadline = Date().addingTimeInterval(graceSeconds)
+        for member in members {
+            while member.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if member.isRunning {
+                Foundation.kill(member.pid, SIGKILL)
+                member.process.waitUntilExit()
+            }
+        }
+    }
+
+    /// Peak resident memory (VmHWM) of a running member in bytes, from /proc.
+    public func peakResidentBytes(_ member: Member) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(member.pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kilobytes * 1024
+    }
+
+    deinit { stop(graceSeconds: 5) }
+}

@@ -1,0 +1,211 @@
+import EarshotWire
+import Logging
+import ZeroMQ
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Milliseconds on a monotonic clock (for deadlines and latencies).
+public func monotonicMilliseconds() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+}
+
+/// What a handler knows about the call it serves.
+public struct CallContext: Sendable {
+    public let method: String
+    public let requestID: String
+    public let metadata: [String: String]
+    /// Monotonic deadline (``monotonicMilliseconds()``), nil if the client set none.
+    public let deadline: Int64?
+
+    /// Whether the client has given up on this call already.
+    public var isExpired: Bool { deadline.map { monotonicMilliseconds() > $0 } ?? false }
+}
+
+/// Limits and identity of an RPC server.
+public struct RPCServerConfiguration: Sendable {
+    /// Bind address, e.g. "tcp://127.0.0.1:5550" or "tcp://*:5550".
+    public var endpoint: String
+    /// "ingest", "enrich", "score" or "query": reported by Health/Check.
+    public var serviceName: String
+    /// Requests with a larger payload get RESOURCE_EXHAUSTED.
+    public var maxPayloadBytes: Int = 16 << 20
+    /// Larger frames make libzmq drop the connection (ZMQ_MAXMSGSIZE).
+    public var maxFrameBytes: Int64 = 64 << 20
+    /// Replies and requests queued per client before drops (ZMQ HWMs).
+    public var highWaterMark: Int32 = 1_000
+
+    public init(endpoint: String, serviceName: String) {
+        self.endpoint = endpoint
+        self.serviceName = serviceName
+    }
+}
+
+/// A gRPC-style server on a ZeroMQ ROUTER socket.
+///
+/// Frames: every part before the last is the routing envelope (the ROUTER's
+/// peer identity, plus an empty delimiter when the client is a REQ socket),
+/// the last part is an encoded `RpcRequest`. The reply carries the same
+/// envelope and one encoded `RpcResponse`. See docs/PROTOCOL.md.
+///
+/// Not thread-safe: create it on the thread that serves, and either call
+/// ``serve(until:)`` or put ``socket`` in that thread's poller and call
+/// ``serveAvailable(limit:)`` when it is readable.
+public final class RPCServer {
+    /// Serves one call. Throw ``RPCError`` for a non-OK status; any other
+    /// error becomes INTERNAL.
+    public typealias Handler = (_ payload: [UInt8], _ context: CallContext) throws -> [UInt8]
+
+    public let configuration: RPCServerConfiguration
+    public let socket: Socket
+    /// The endpoint actually bound (with the port chosen for "tcp://host:*").
+    public let boundEndpoint: String
+    private var handlers: [String: Handler] = [:]
+    private let logger: Logger
+    private let instance: String
+    /// Health/Check answers SERVING while this is true and the server is not draining.
+    public var isReady = true
+    public private(set) var isDraining = false
+
+    public init(_ configuration: RPCServerConfiguration, context: Context, logger: Logger) throws(ZMQError) {
+        self.configuration = configuration
+        self.logger = logger
+        socket = try Socket(.router, context: context)
+        try socket.set([
+            .linger(0),
+            .routerMandatory(false),
+            .maxMessageSize(configuration.maxFrameBytes),
+            .sendHighWaterMark(configuration.highWaterMark),
+            .receiveHighWaterMark(configuration.highWaterMark),
+            .heartbeatInterval(5_000), .heartbeatTimeout(15_000),
+        ])
+        boundEndpoint = try socket.bind(configuration.endpoint)
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        instance = "\(String(cString: host)):\(getpid())"
+        register(Method.healthCheck) { [unowned self] (_: HealthCheckRequest, _) in
+            var response = HealthCheckResponse()
+            response.status = self.isReady && !self.isDraining ? .serving : .notServing
+            response.serviceName = configuration.serviceName
+            response.instance = self.instance
+            return response
+        }
+    }
+
+    /// Registers `handler` for `method` with raw payloads.
+    public func registerRaw(_ method: String, _ handler: @escaping Handler) {
+        handlers[method] = handler
+    }
+
+    /// Registers a typed handler: the payload is decoded as `Request`
+    /// (INVALID_ARGUMENT if it cannot be) and the result encoded.
+    public func register<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: String, _ handler: @escaping (Request, CallContext) throws -> Response
+    ) {
+        handlers[method] = { payload, context in
+            let request: Request
+            do { request = try Request(serializedBytes: payload) } catch {
+                throw RPCError(.invalidArgument, "cannot decode \(Request.protoName) payload of \(payload.count) bytes")
+            }
+            let response = try handler(request, context)
+            do { return try response.serializedBytes() } catch {
+                throw RPCError(.internal, "cannot encode \(Response.protoName): \(error)")
+            }
+        }
+    }
+
+    /// Stops accepting work: Health/Check turns NOT_SERVING and every other
+    /// call gets UNAVAILABLE, so clients go elsewhere while the process drains.
+    public func beginDraining() { isDraining = true }
+
+    /// Serves every request already queued, up to `limit`, without blocking.
+    /// Returns how many were served.
+    @discardableResult
+    public func serveAvailable(limit: Int = 64) throws(ZMQError) -> Int {
+        var served = 0
+        while served < limit, let frames = try socket.receive(wait: false) {
+            handle(frames)
+            served += 1
+        }
+        return served
+    }
+
+    /// Serves until `shouldStop` returns true (checked at least every
+    /// `checkIntervalMilliseconds`) or the context is shut down.
+    public func serve(checkIntervalMilliseconds: Int = 200, until shouldStop: () -> Bool) throws(ZMQError) {
+        var poller = Poller()
+        poller.add(socket)
+        while !shouldStop() {
+            do {
+                if try poller.poll(timeoutMilliseconds: checkIntervalMilliseconds) > 0 { try serveAvailable() }
+            } catch .contextTerminated {
+                return
+            }
+        }
+    }
+
+    private func handle(_ frames: [[UInt8]]) {
+        let receivedAt = monotonicMilliseconds()
+        guard frames.count >= 2 else {
+            logger.debug("dropping a message without a routing envelope", metadata: ["frames": "\(frames.count)"])
+            return
+        }
+        let envelope = Array(frames.dropLast())
+        var response = RpcResponse()
+        do throws(RPCError) {
+            let request: RpcRequest
+            do { request = try RpcRequest(serializedBytes: frames[frames.count - 1]) } catch {
+                throw RPCError(.invalidArgument, "the last frame is not an earshot.v1.RpcRequest (\(frames[frames.count - 1].count) bytes)")
+            }
+            response.requestId = request.requestId
+            response.payload = try dispatch(request, receivedAt: receivedAt)
+        } catch {
+            response.statusCode = error.code.rawValue
+            response.statusMessage = error.message
+            response.payload = []
+            if error.code == .internal {
+                logger.error("RPC failed", metadata: ["error": "\(error)"])
+            }
+        }
+        do {
+            try socket.send(envelope + [try response.serializedBytes()], wait: false)
+        } catch {
+            logger.warning("cannot send RPC response", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func dispatch(_ request: RpcRequest, receivedAt: Int64) throws(RPCError) -> [UInt8] {
+        guard let handler = handlers[request.method] else {
+            throw RPCError(.unimplemented, "unknown method '\(request.method)' on \(configuration.serviceName)")
+        }
+        if isDraining && request.method != Method.healthCheck {
+            throw RPCError(.unavailable, "\(configuration.serviceName) is shutting down")
+        }
+        if request.payload.count > configuration.maxPayloadBytes {
+            throw RPCError(.resourceExhausted, "payload of \(request.payload.count) bytes is over the limit of \(configuration.maxPayloadBytes)")
+        }
+        guard request.timeoutMs >= 0 else {
+            throw RPCError(.invalidArgument, "timeout_ms must not be negative")
+        }
+        let deadline = request.timeoutMs > 0 ? receivedAt + request.timeoutMs : nil
+        let context = CallContext(method: request.method, requestID: request.requestId, metadata: request.metadata, deadline: deadline)
+        if context.isExpired {
+            throw RPCError(.deadlineExceeded, "deadline of \(request.timeoutMs) ms expired before the call started")
+        }
+        let payload: [UInt8]
+        do {
+            payload = try handler(request.payload, context)
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError(.internal, "\(request.method) failed: \(error)")
+        }
+        if context.isExpired {
+            throw RPCError(.deadlineExceeded, "deadline of \(request.timeoutMs) ms expired during the call")
+        }
+        return payload
+    }
+}

@@ -1,0 +1,62 @@
+import EarshotWire
+import ServiceRuntime
+import TextAnalysis
+
+/// Endpoints of an enrich worker. It only connects: start as many as needed.
+public struct EnrichConfiguration: Sendable {
+    /// Ingest's dispatch socket (PUSH) to pull posts from.
+    public var pullEndpoint = "tcp://127.0.0.1:5551"
+    /// Ingest's relay input (PULL) to push enriched posts to.
+    public var pushEndpoint = "tcp://127.0.0.1:5552"
+    /// Worker threads; each analyses whole batches.
+    public var threads = 1
+    /// Control RPC (Health, Stats) bind address; nil = none.
+    public var rpcEndpoint: String?
+
+    public init() {}
+}
+
+/// The enrich stage: language, sentiment and entities for every post.
+public enum EnrichService {
+    /// Adds the text analysis of each post to the batch.
+    public static func enrich(_ batch: inout PipelineBatch, analyzer: TextAnalyzer) {
+        for index in batch.posts.indices {
+            let post = batch.posts[index].post
+            let analysis = analyzer.analyze(post.text, languageHint: post.languageHint.isEmpty ? nil : post.languageHint, isHTML: post.textIsHtml)
+            batch.posts[index].enrichment = Enrichment(analysis)
+        }
+    }
+
+    /// Runs the worker until shutdown.
+    public static func run(configuration: EnrichConfiguration, service: ServiceContext) throws {
+        let analyzer = TextAnalyzer()
+        let control = try configuration.rpcEndpoint.map { endpoint in try ControlServer.start(endpoint: endpoint, service: service) }
+        PipelineWorker(pullEndpoint: configuration.pullEndpoint, pushEndpoint: configuration.pushEndpoint, threads: configuration.threads) { batch in
+            enrich(&batch, analyzer: analyzer)
+        }.run(service: service)
+        control?.join()
+    }
+}
+
+extension Enrichment {
+    /// The wire form of a text analysis.
+    init(_ analysis: TextAnalysis) {
+        self.init()
+        language = analysis.language.code
+        languageConfidence = analysis.language.confidence
+        if let scores = analysis.sentiment {
+            sentiment.available = true
+            sentiment.compound = scores.compound
+            sentiment.positive = scores.positive
+            sentiment.neutral = scores.neutral
+            sentiment.negative = scores.negative
+            sentiment.label = scores.label.rawValue
+        }
+        entities.hashtags = analysis.entities.hashtags
+        entities.mentions = analysis.entities.mentions
+        entities.urls = analysis.entities.urls
+        entities.domains = analysis.entities.domains
+        entities.cashtags = analysis.entities.cashtags
+        entities.emoji = analysis.entities.emoji
+    }
+}

@@ -1,0 +1,192 @@
+import EarshotRPC
+import EarshotWire
+import Logging
+import ServiceRuntime
+import ZeroMQ
+
+/// The entry point of the pipeline: makes published posts durable, sends
+/// them to the enrich workers, and sends again whatever the query store has
+/// not acknowledged in time (at-least-once delivery; the store makes it
+/// exactly-once in effect).
+///
+/// One thread owns the RPC socket, the dispatch socket, the ack socket and
+/// the journal, in one poll loop; the enrich→score relay runs on a second.
+public final class IngestService {
+    private let configuration: IngestConfiguration
+    private let service: ServiceContext
+    private var logger: Logger { service.logger }
+    private var journal: Journal!
+    private var window: InFlightWindow
+    /// Highest seq dispatched for the first time; newer entries are new work.
+    private var dispatchCursor: UInt64 = 0
+    /// Whether the journal may hold entries past the cursor.
+    private var hasNewWork = true
+    private var redeliveryQueue: [UInt64] = []
+    private var backlog = 0
+
+    public init(configuration: IngestConfiguration, service: ServiceContext) {
+        self.configuration = configuration
+        self.service = service
+        window = InFlightWindow(capacity: configuration.maxInFlight, redeliveryTimeoutMs: configuration.redeliveryTimeoutMs)
+    }
+
+    /// Runs until the shutdown signal; returns after the sockets are closed.
+    public func run() throws {
+        journal = try Journal(path: configuration.journalPath)
+        backlog = try journal.backlogCount()
+        let relay = ServiceThread(name: "relay") { [configuration, service] in
+            do {
+                try Relay.run(inEndpoint: configuration.relayInEndpoint, outEndpoint: configuration.relayOutEndpoint, service: service)
+            } catch {
+                service.logger.critical("relay stopped", metadata: ["error": "\(error)"])
+                service.shutdown.request()
+            }
+        }
+        defer { relay.join() }
+
+        let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
+        server.register(Method.publish) { [unowned self] (request: PublishRequest, _) in
+            var response = PublishResponse()
+            response.duplicate = try accept([request.post]).duplicates == 1
+            return response
+        }
+        server.register(Method.publishBatch) { [unowned self] (request: PublishBatchRequest, _) in
+            let (accepted, duplicates) = try accept(request.posts)
+            var response = PublishBatchResponse()
+            response.accepted = Int32(accepted)
+            response.duplicates = Int32(duplicates)
+            return response
+        }
+        let dispatch = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 2)
+        try dispatch.bind(configuration.dispatchEndpoint)
+        let acks = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 1_000)
+        try acks.bind(configuration.acksEndpoint)
+        logger.info("ingest ready", metadata: [
+            "rpc": "\(server.boundEndpoint)", "dispatch": "\(configuration.dispatchEndpoint)",
+            "acks": "\(configuration.acksEndpoint)", "journal": "\(configuration.journalPath)", "backlog": "\(backlog)",
+        ])
+
+        var poller = Poller()
+        let rpcIndex = poller.add(server.socket)
+        let ackIndex = poller.add(acks)
+        let dispatchIndex = poller.add(dispatch, events: [])
+        var nextHousekeeping = monotonicMilliseconds()
+        do {
+            while !service.shutdown.isRequested {
+                let wantsToSend = window.freeSlots > 0 && (hasNewWork || !redeliveryQueue.isEmpty)
+                poller.setEvents(wantsToSend ? .writable : [], at: dispatchIndex)
+                try poller.poll(timeoutMilliseconds: 100)
+                if poller.isReady(rpcIndex) { try server.serveAvailable() }
+                if poller.isReady(ackIndex) { try receiveAcks(acks) }
+                if wantsToSend, poller.isReady(dispatchIndex, .writable) { try dispatchBatch(dispatch) }
+                let now = monotonicMilliseconds()
+                if now >= nextHousekeeping {
+                    nextHousekeeping = now + 500
+                    scheduleRedeliveries(now: now)
+                    publishGauges()
+                }
+            }
+        } catch ZMQError.contextTerminated {}
+        server.beginDraining()
+        logger.info("ingest stopping", metadata: ["in_flight": "\(window.count)", "backlog": "\(backlog)"])
+    }
+
+    // MARK: Publish
+
+    private func accept(_ posts: [Post]) throws(RPCError) -> (accepted: Int, duplicates: Int) {
+        if posts.count > configuration.maxPostsPerBatch {
+            throw RPCError(.resourceExhausted, "\(posts.count) posts in one call; at most \(configuration.maxPostsPerBatch)")
+        }
+        for (index, post) in posts.enumerated() {
+            if let problem = post.validationProblem { throw .invalidArgument("post \(index): \(problem)") }
+        }
+        if backlog + posts.count > configuration.maxBacklog {
+            service.metrics.increment("earshot_ingest_rejected_backlog_total", by: Double(posts.count), help: "Posts refused because the backlog was full")
+            throw RPCError(.resourceExhausted, "journal backlog is full (\(backlog) posts not yet processed, limit \(configuration.maxBacklog)); retry later")
+        }
+        let records: [(id: String, payload: [UInt8])]
+        do { records = try posts.map { ($0.id, try $0.serializedBytes()) } } catch {
+            throw RPCError(.internal, "cannot encode post: \(error)")
+        }
+        let fresh: [Bool]
+        do { fresh = try journal.append(records, receivedAtMs: wallClockMilliseconds()) } catch {
+            logger.error("journal append failed", metadata: ["error": "\(error)"])
+            throw RPCError(.unavailable, "journal write failed; nothing was accepted: \(error.underlying)")
+        }
+        let accepted = fresh.filter { $0 }.count
+        backlog += accepted
+        if accepted > 0 { hasNewWork = true }
+        service.metrics.increment("earshot_ingest_received_total", by: Double(posts.count), help: "Posts received by Publish/PublishBatch")
+        service.metrics.increment("earshot_ingest_accepted_total", by: Double(accepted), help: "Posts made durable")
+        service.metrics.increment("earshot_ingest_duplicates_total", by: Double(posts.count - accepted), help: "Posts already known")
+        return (accepted, posts.count - accepted)
+    }
+
+    // MARK: Dispatch
+
+    private func dispatchBatch(_ socket: Socket) throws {
+        let limit = min(configuration.batchSize, window.freeSlots)
+        let entries: [JournalEntry]
+        let isRedelivery = !redeliveryQueue.isEmpty
+        if isRedelivery {
+            let seqs = Array(redeliveryQueue.prefix(limit))
+            entries = try journal.entries(seqs)
+            // Entries acknowledged meanwhile are gone from the result; forget them all.
+            redeliveryQueue.removeFirst(seqs.count)
+            if entries.isEmpty { return }
+        } else {
+            entries = try journal.pending(after: dispatchCursor, limit: limit)
+            if entries.isEmpty { hasNewWork = false; return }
+        }
+        let now = monotonicMilliseconds()
+        var batch = PipelineBatch()
+        batch.posts.reserveCapacity(entries.count)
+        for entry in entries {
+            var item = PipelinePost()
+            item.deliverySeq = entry.seq
+            item.post = try Post(serializedBytes: entry.payload)
+            item.ingestedAtMs = entry.receivedAtMs
+            item.deliveryAttempt = window.attempt(of: entry.seq) + 1
+            batch.posts.append(item)
+        }
+        guard try socket.send(batch.serializedBytes(), wait: false) else {
+            if isRedelivery { redeliveryQueue.insert(contentsOf: entries.map(\.seq), at: 0) }
+            return
+        }
+        for entry in entries { window.dispatched(entry.seq, at: now) }
+        if !isRedelivery { dispatchCursor = entries[entries.count - 1].seq }
+        service.metrics.increment(isRedelivery ? "earshot_ingest_redelivered_total" : "earshot_ingest_dispatched_total",
+                                  by: Double(entries.count), help: isRedelivery ? "Posts sent again after the redelivery timeout" : "Posts sent into the pipeline")
+    }
+
+    private func scheduleRedeliveries(now: Int64) {
+        guard redeliveryQueue.isEmpty else { return }
+        redeliveryQueue = window.overdue(at: now, limit: configuration.maxInFlight)
+        if !redeliveryQueue.isEmpty {
+            logger.warning("redelivering unacknowledged posts", metadata: ["count": "\(redeliveryQueue.count)", "timeout_ms": "\(configuration.redeliveryTimeoutMs)"])
+        }
+    }
+
+    // MARK: Acknowledgements
+
+    private func receiveAcks(_ socket: Socket) throws {
+        var seqs: [UInt64] = []
+        while seqs.count < 50_000, let frames = try socket.receive(wait: false) {
+            guard let last = frames.last, let ack = try? AckBatch(serializedBytes: last) else {
+                service.metrics.increment("earshot_ingest_bad_acks_total", help: "Undecodable acknowledgement messages")
+                continue
+            }
+            seqs += ack.deliverySeqs
+        }
+        guard !seqs.isEmpty else { return }
+        window.acknowledged(seqs)
+        let newlyDone = try journal.acknowledge(seqs)
+        backlog = max(0, backlog - newlyDone)
+        service.metrics.increment("earshot_ingest_acknowledged_total", by: Double(newlyDone), help: "Posts stored for good by query")
+    }
+
+    private func publishGauges() {
+        service.metrics.set("earshot_ingest_in_flight", Double(window.count), help: "Posts dispatched and not yet acknowledged")
+        service.metrics.set("earshot_ingest_backlog", Double(backlog), help: "Posts accepted and not yet acknowledged")
+    }
+}

@@ -1,0 +1,36 @@
+import ServiceRuntime
+import ZeroMQ
+
+/// The stable middle of the pipeline: enrich workers push here, score workers
+/// pull from here, so both sides can scale by only connecting (the zguide's
+/// "streamer" device). Frames are forwarded untouched; a full score side
+/// stops the relay reading, which pushes back on enrich.
+enum Relay {
+    static func run(inEndpoint: String, outEndpoint: String, service: ServiceContext) throws(ZMQError) {
+        let input = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 16)
+        let output = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 4)
+        try input.bind(inEndpoint)
+        try output.bind(outEndpoint)
+        var poller = Poller()
+        let inputIndex = poller.add(input)
+        let outputIndex = poller.add(output)
+        service.logger.info("relay listening", metadata: ["in": "\(inEndpoint)", "out": "\(outEndpoint)"])
+        // Hold at most one message: read only when the last one went out, so a
+        // full score side stops the relay reading and pushes back on enrich.
+        var held: [[UInt8]]?
+        do {
+            while !service.shutdown.isRequested {
+                poller.setEvents(held == nil ? .readable : [], at: inputIndex)
+                poller.setEvents(held == nil ? [] : .writable, at: outputIndex)
+                try poller.poll(timeoutMilliseconds: 100)
+                if held == nil { held = try input.receive(wait: false) }
+                if let frames = held, try output.send(frames, wait: false) {
+                    held = nil
+                    service.metrics.increment("earshot_relay_batches_total", help: "Batches forwarded from enrich to score")
+                }
+            }
+        } catch .contextTerminated {
+            return
+        }
+    }
+}

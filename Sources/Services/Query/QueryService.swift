@@ -1,0 +1,102 @@
+import EarshotRPC
+import EarshotStore
+import EarshotWire
+import ServiceRuntime
+import ZeroMQ
+
+/// Endpoints and files of the query service. Defaults work on one machine.
+public struct QueryConfiguration: Sendable {
+    /// RPC (ROUTER, bound): Query/*, Health, Stats.
+    public var rpcEndpoint = "tcp://127.0.0.1:5560"
+    /// Scored posts from score workers (PULL, bound; workers connect PUSH).
+    public var collectEndpoint = "tcp://127.0.0.1:5555"
+    /// Ingest's acknowledgement socket (PULL) to push acks to.
+    public var acksEndpoint = "tcp://127.0.0.1:5554"
+    /// The SQLite store file.
+    public var storePath = "var/query/store.sqlite"
+    /// fsync each applied batch before acknowledging it.
+    public var durable = true
+    /// Posts applied in one transaction at most.
+    public var maxPostsPerTransaction = 4_096
+
+    public init() {}
+}
+
+/// Stores scored posts (exactly once in effect) and answers questions about them.
+///
+/// Two threads: the collector owns the PULL and ack sockets and is the only
+/// writer; the main thread owns the RPC socket and only reads.
+public enum QueryService {
+    public static func run(configuration: QueryConfiguration, service: ServiceContext) throws {
+        let store = try PostStore(path: configuration.storePath, durable: configuration.durable)
+        let collector = ServiceThread(name: "collector") {
+            do {
+                try collect(configuration: configuration, store: store, service: service)
+            } catch {
+                service.logger.critical("collector stopped", metadata: ["error": "\(error)"])
+                service.shutdown.request()
+            }
+        }
+        defer { collector.join() }
+        let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
+        register(on: server, store: store)
+        service.metrics.set("earshot_query_posts_stored", Double(try store.postCount()), help: "Posts in the store")
+        service.logger.info("query ready", metadata: [
+            "rpc": "\(server.boundEndpoint)", "collect": "\(configuration.collectEndpoint)", "store": "\(configuration.storePath)",
+        ])
+        try server.serve { service.shutdown.isRequested }
+        server.beginDraining()
+    }
+
+    /// Registers the Query methods, mapping store errors to gRPC status codes.
+    static func register(on server: RPCServer, store: PostStore) {
+        func serve<Request: ProtoMessage, Response: ProtoMessage>(_ method: String, _ body: @escaping (Request) throws(StoreError) -> Response) {
+            server.register(method) { (request: Request, _: CallContext) throws(RPCError) -> Response in
+                do throws(StoreError) { return try body(request) } catch {
+                    switch error {
+                    case .invalidArgument(let message): throw RPCError(.invalidArgument, message)
+                    case .database: throw RPCError(.internal, error.description)
+                    }
+                }
+            }
+        }
+        serve(Method.overview, store.overview)
+        serve(Method.timeSeries, store.timeSeries)
+        serve(Method.topHashtags, store.topHashtags)
+        serve(Method.searchPosts, store.search)
+    }
+
+    private static func collect(configuration: QueryConfiguration, store: PostStore, service: ServiceContext) throws {
+        let input = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 16)
+        try input.bind(configuration.collectEndpoint)
+        let acks = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 1_000, lingerMilliseconds: 5_000)
+        try acks.connect(configuration.acksEndpoint)
+        var poller = Poller()
+        poller.add(input)
+        do {
+            while !service.shutdown.isRequested {
+                guard try poller.poll(timeoutMilliseconds: 100) > 0 else { continue }
+                // Group commit: everything already queued, up to the limit, in one transaction.
+                var posts: [PipelinePost] = []
+                while posts.count < configuration.maxPostsPerTransaction, let frames = try input.receive(wait: false) {
+                    guard let last = frames.last, let batch = try? PipelineBatch(serializedBytes: last) else {
+                        service.metrics.increment("earshot_query_rejected_total", help: "Undecodable pipeline messages dropped")
+                        continue
+                    }
+                    posts += batch.posts
+                }
+                guard !posts.isEmpty else { continue }
+                let result = try store.apply(posts)
+                // Acknowledge only after the commit: a crash before this line means redelivery, never loss.
+                try acks.send(AckBatch(deliverySeqs: posts.map(\.deliverySeq)).serializedBytes())
+                let now = wallClockMilliseconds()
+                for post in posts where post.ingestedAtMs > 0 {
+                    service.metrics.observe("earshot_query_publish_to_stored_ms", Double(now - post.ingestedAtMs), help: "Milliseconds from durable publish to stored and queryable")
+                }
+                service.metrics.increment("earshot_query_stored_total", by: Double(result.inserted), help: "Posts stored for the first time")
+                service.metrics.increment("earshot_query_duplicates_total", by: Double(result.duplicates), help: "Redelivered posts ignored")
+                service.metrics.increment("earshot_query_posts_stored", by: Double(result.inserted))
+            }
+        } catch ZMQError.contextTerminated {}
+    }
+}

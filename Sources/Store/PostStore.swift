@@ -1,0 +1,136 @@
+import EarshotWire
+import Foundation
+import GRDB
+
+/// A store failure: a bad request, or the database failing.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    /// The request is invalid; the message says how to fix it.
+    case invalidArgument(String)
+    /// SQLite failed while doing `operation`.
+    case database(operation: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .invalidArgument(let message): return message
+        case .database(let operation, let message): return "store \(operation) failed: \(message)"
+        }
+    }
+}
+
+/// What applying a batch did.
+public struct ApplyResult: Sendable, Equatable {
+    /// Posts stored for the first time.
+    public var inserted: Int
+    /// Posts that were already stored (redeliveries); nothing changed for them.
+    public var duplicates: Int
+}
+
+/// The query service's store: scored posts plus per-bucket aggregates, in SQLite (WAL).
+///
+/// ``apply(_:)`` is idempotent per post id and atomic per batch: a post's
+/// row, hashtags and its share of every aggregate are written in the same
+/// transaction, and only when the post is new, so whatever arrives twice is
+/// counted once. Reads run concurrently with writes (WAL readers).
+public final class PostStore: Sendable {
+    public let path: String
+    let database: DatabasePool
+
+    /// Opens or creates the store at `path`. With `durable`, each applied
+    /// batch is fsynced before ``apply(_:)`` returns (acknowledged posts
+    /// survive power loss); without, only process crashes are survived.
+    public init(path: String, durable: Bool = true) throws(StoreError) {
+        self.path = path
+        do {
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = \(durable ? "FULL" : "NORMAL")")
+            }
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            database = try DatabasePool(path: path, configuration: configuration)
+            try StoreSchema.migrator.migrate(database)
+        } catch {
+            throw StoreError.database(operation: "open \(path)", message: "\(error)")
+        }
+    }
+
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try database.read(body) } catch let error as StoreError { throw error } catch {
+            throw StoreError.database(operation: operation, message: "\(error)")
+        }
+    }
+
+    // MARK: Writing
+
+    /// Stores the new posts of a batch and adds them to the aggregates, in one transaction.
+    public func apply(_ posts: [PipelinePost]) throws(StoreError) -> ApplyResult {
+        do {
+            return try database.write { db in
+                let insertPost = try db.cachedStatement(sql: """
+                    INSERT OR IGNORE INTO posts (id, created_at_ms, author_id, author_handle, platform, language,
+                        sentiment, reach, engagement, priority, search_text, view)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                let insertTag = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_hashtags (tag, created_at_ms, post_rowid) VALUES (?, ?, ?)")
+                var aggregates = AggregateDelta()
+                var result = ApplyResult(inserted: 0, duplicates: 0)
+                for item in posts {
+                    let post = item.post
+                    let sentiment = SentimentClass(item.enrichment.sentiment)
+                    var view = PostView()
+                    view.post = post
+                    view.enrichment = item.enrichment
+                    view.scores = item.scores
+                    try insertPost.execute(arguments: [
+                        post.id, post.createdAtMs, post.author.id, post.author.handle.lowercased(), Int(post.platform.rawValue),
+                        item.enrichment.language, sentiment.rawValue, item.scores.reach, item.scores.engagement,
+                        Int(item.scores.priority), post.text.lowercased(), Data(try view.serializedBytes()),
+                    ])
+                    guard db.changesCount == 1 else {
+                        result.duplicates += 1
+                        continue
+                    }
+                    result.inserted += 1
+                    let rowID = db.lastInsertedRowID
+                    for tag in Set(item.enrichment.entities.hashtags) {
+                        try insertTag.execute(arguments: [tag, post.createdAtMs, rowID])
+                    }
+                    aggregates.add(item, sentiment: sentiment)
+                }
+                try aggregates.write(db)
+                return result
+            }
+        } catch {
+            throw StoreError.database(operation: "apply batch of \(posts.count)", message: "\(error)")
+        }
+    }
+
+    /// How many posts are stored.
+    public func postCount() throws(StoreError) -> Int {
+        try read("count") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM posts") ?? 0 }
+    }
+}
+
+/// Sentiment as the store keeps it.
+enum SentimentClass: Int {
+    case unavailable = 0, negative = 1, neutral = 2, positive = 3
+
+    init(_ sentiment: PostSentiment) {
+        guard sentiment.available else { self = .unavailable; return }
+        switch sentiment.label {
+        case "positive": self = .positive
+        case "negative": self = .negative
+        default: self = .neutral
+        }
+    }
+
+    init?(label: String) {
+        switch label {
+        case "positive": self = .positive
+        case "negative": self = .negative
+        case "neutral": self = .neutral
+        case "unavailable": self = .unavailable
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import GRDB
+
+/// The store's tables. `buckets` and `facet_buckets` hold aggregates at
+/// three levels (minute, hour, day; see ``BucketLevel``) so any range is
+/// answered from a few hundred rows at most (``TimeCover``).
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE posts (
+                    rowid INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    created_at_ms INTEGER NOT NULL,
+                    author_id TEXT NOT NULL,
+                    author_handle TEXT NOT NULL,
+                    platform INTEGER NOT NULL,
+                    language TEXT NOT NULL,
+                    sentiment INTEGER NOT NULL,      -- SentimentClass
+                    reach REAL NOT NULL,
+                    engagement REAL NOT NULL,
+                    priority INTEGER NOT NULL,
+                    search_text TEXT NOT NULL,       -- lowercased text for substring search
+                    view BLOB NOT NULL               -- encoded earshot.v1.PostView
+                );
+                CREATE INDEX posts_by_time ON posts (created_at_ms, rowid);
+                CREATE INDEX posts_by_author_time ON posts (created_at_ms, author_id);
+                CREATE TABLE post_hashtags (
+                    tag TEXT NOT NULL,
+                    created_at_ms INTEGER NOT NULL,
+                    post_rowid INTEGER NOT NULL,
+                    PRIMARY KEY (tag, created_at_ms, post_rowid)
+                ) WITHOUT ROWID;
+                CREATE TABLE buckets (
+                    level INTEGER NOT NULL,
+                    bucket_ms INTEGER NOT NULL,
+                    posts INTEGER NOT NULL,
+                    reach REAL NOT NULL,
+                    engagement REAL NOT NULL,
+                    positive INTEGER NOT NULL,
+                    neutral INTEGER NOT NULL,
+                    negative INTEGER NOT NULL,
+                    unavailable INTEGER NOT NULL,
+                    PRIMARY KEY (level, bucket_ms)
+                ) WITHOUT ROWID;
+                CREATE TABLE facet_buckets (
+                    facet INTEGER NOT NULL,          -- Facet
+                    level INTEGER NOT NULL,
+                    bucket_ms INTEGER NOT NULL,
+                    value TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (facet, level, bucket_ms, value)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}
+
+/// Dimensions counted per bucket.
+enum Facet: Int, CaseIterable {
+    case language = 1, platform = 2, hashtag = 3
+}

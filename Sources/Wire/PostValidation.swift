@@ -1,0 +1,20 @@
+/// Limits on what ingest accepts, so one bad source cannot flood the store.
+public enum PostLimits {
+    public static let maxIdBytes = 512
+    public static let maxTextBytes = 64 * 1024
+    public static let maxReferences = 64
+}
+
+extension Post {
+    /// Why this post cannot be accepted, or nil if it can.
+    public var validationProblem: String? {
+        if id.isEmpty { return "id is empty (expected \"<source>:<native id>\")" }
+        if id.utf8.count > PostLimits.maxIdBytes { return "id is longer than \(PostLimits.maxIdBytes) bytes" }
+        if createdAtMs <= 0 { return "created_at_ms must be a positive Unix time in milliseconds (post \(id))" }
+        if text.utf8.count > PostLimits.maxTextBytes { return "text of post \(id) is longer than \(PostLimits.maxTextBytes) bytes" }
+        if references.count > PostLimits.maxReferences { return "post \(id) has more than \(PostLimits.maxReferences) references" }
+        let counts = [author.followers, author.following, engagement.likes, engagement.reposts, engagement.replies, engagement.quotes, engagement.views]
+        if counts.contains(where: { $0 < 0 }) { return "post \(id) has a negative follower or engagement count" }
+        return nil
+    }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import EarshotRPC
+import EarshotWire
+import Foundation
+
+struct AskCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ask", abstract: "Ask the query service (tables for people, --json for machines).",
+        subcommands: [Overview.self, Series.self, Hashtags.self, Search.self, Stats.self]
+    )
+
+    struct Overview: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "overview", abstract: "Volume, sentiment, reach and engagement.")
+        @OptionGroup var endpoints: EndpointOptions
+        @OptionGroup var range: RangeOptions
+        @Flag(help: "Print JSON") var json = false
+
+        func run() throws {
+            var request = OverviewRequest()
+            request.range = try range.range()
+            let response = try call(endpoints.query, Method.overview, request, as: OverviewResponse.self, timeoutMs: endpoints.timeoutMs)
+            print(json ? ProtoJSON.encode(response) : Report.overview(response))
+        }
+    }
+
+    struct Series: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "timeseries", abstract: "Volume and sentiment per time bucket.")
+        @OptionGroup var endpoints: EndpointOptions
+        @OptionGroup var range: RangeOptions
+        @Option(help: "minute, hour or day") var granularity = "hour"
+        @Flag(help: "Print JSON") var json = false
+
+        func run() throws {
+            var request = TimeSeriesRequest()
+            request.range = try range.range()
+            guard let granularity = ["minute": Granularity.minute, "hour": .hour, "day": .day][granularity] else {
+                throw ValidationError("--granularity must be minute, hour or day")
+            }
+            request.granularity = granularity
+            let response = try call(endpoints.query, Method.timeSeries, request, as: TimeSeriesResponse.self, timeoutMs: endpoints.timeoutMs)
+            print(json ? ProtoJSON.encode(response) : Report.timeSeries(response))
+        }
+    }
+
+    struct Hashtags: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "hashtags", abstract: "The most used hashtags.")
+        @OptionGroup var endpoints: EndpointOptions
+        @OptionGroup var range: RangeOptions
+        @Option(help: "How many (1-1000)") var limit: Int32 = 10
+        @Flag(help: "Print JSON") var json = false
+
+        func run() throws {
+            var request = TopHashtagsRequest()
+            request.range = try range.range()
+            request.limit = limit
+            let response = try call(endpoints.query, Method.topHashtags, request, as: TopHashtagsResponse.self, timeoutMs: endpoints.timeoutMs)
+            print(json ? ProtoJSON.encode(response) : Report.hashtags(response))
+        }
+    }
+
+    struct Search: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "search", abstract: "Find posts, newest first, a page at a time.")
+        @OptionGroup var endpoints: EndpointOptions
+        @OptionGroup var range: RangeOptions
+        @Option(help: "Text the post contains (case-insensitive)") var text = ""
+        @Option(help: "Hashtag, with or without #") var hashtag = ""
+        @Option(help: "Author handle") var author = ""
+        @Option(help: "Language code") var language = ""
+        @Option(help: "x, mastodon, reddit, bluesky, other") var platform = ""
+        @Option(help: "positive, neutral, negative, unavailable") var sentiment = ""
+        @Option(help: "Minimum care priority (1-100)") var minPriority: Int32 = 0
+        @Option(help: "Posts per page (1-500)") var pageSize: Int32 = 20
+        @Option(help: "next_page_token of the previous page") var pageToken = ""
+        @Flag(help: "Print JSON") var json = false
+
+        func run() throws {
+            var request = SearchPostsRequest()
+            request.range = try range.range()
+            request.textContains = text
+            request.hashtag = hashtag
+            request.authorHandle = author
+            request.language = language
+            if !platform.isEmpty {
+                guard let value = Platform(name: platform) else { throw ValidationError("unknown --platform '\(platform)'") }
+                request.platform = value
+            }
+            request.sentimentLabel = sentiment
+            request.minPriority = minPriority
+            request.pageSize = pageSize
+            request.pageToken = pageToken
+            let response = try call(endpoints.query, Method.searchPosts, request, as: SearchPostsResponse.self, timeoutMs: endpoints.timeoutMs)
+            print(json ? ProtoJSON.encode(response) : Report.posts(response))
+        }
+    }
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "stats", abstract: "Counters and gauges of the services.")
+        @OptionGroup var endpoints: EndpointOptions
+        @Option(help: "More RPC endpoints to include (worker control endpoints)") var endpoint: [String] = []
+        @Flag(help: "Print JSON") var json = false
+
+        func run() throws {
+            for target in [endpoints.ingest, endpoints.query] + endpoint {
+                let response = try call(target, Method.stats, StatsRequest(), as: StatsResponse.self, timeoutMs: endpoints.timeoutMs)
+                if json {
+                    print(ProtoJSON.encode(response))
+                } else {
+                    print("\(response.serviceName) \(response.instance) up \(response.uptimeMs / 1000) s (\(target))")
+                    print(table(["metric", "value"], response.metrics.map { [$0.name, humanNumber($0.value)] }))
+                    print()
+                }
+            }
+        }
+    }
+}
+
+/// Human-readable renderings of query responses.
+enum Report {
+    static func overview(_ response: OverviewResponse) -> String {
+        let rated = max(1, response.positive + response.neutral + response.negative)
+        func share(_ count: Int64) -> String { String(format: "%5.1f%%", Double(count) * 100 / Double(rated)) }
+        var lines = [
+            table(["metric", "value"], [
+                ["posts", "\(response.posts)"],
+                ["unique authors", "\(response.uniqueAuthors)"],
+                ["reach (est. impressions)", humanNumber(response.reach)],
+                ["engagement", humanNumber(response.engagement)],
+                ["positive", "\(response.positive)  \(share(response.positive))"],
+                ["neutral", "\(response.neutral)  \(share(response.neutral))"],
+                ["negative", "\(response.negative)  \(share(response.negative))"],
+                ["sentiment unavailable", "\(response.sentimentUnavailable)"],
+                ["net sentiment", String(format: "%+.1f", response.netSentiment)],
+            ]),
+        ]
+        if !response.languages.isEmpty {
+            lines.append("\n" + table(["language", "posts"], response.languages.prefix(8).map { [$0.label, "\($0.count)"] }))
+        }
+        if !response.platforms.isEmpty {
+            lines.append("\n" + table(["platform", "posts"], response.platforms.map { [$0.label, "\($0.count)"] }))
+        }
+        return lines.joined()
+    }
+
+    static func timeSeries(_ response: TimeSeriesResponse) -> String {
+        let peak = max(1, response.buckets.map(\.posts).max() ?? 1)
+        return table(["bucket (UTC)", "posts", "neg", "volume"], response.buckets.map { bucket in
+            [formatTime(bucket.startMs), "\(bucket.posts)", "\(bucket.negative)", String(repeating: "█", count: Int(max(1, bucket.posts * 30 / peak)))]
+        })
+    }
+
+    static func hashtags(_ response: TopHashtagsResponse) -> String {
+        table(["hashtag", "posts"], response.hashtags.map { ["#" + $0.label, "\($0.count)"] })
+    }
+
+    static func posts(_ response: SearchPostsResponse) -> String {
+        var text = table(["time (UTC)", "author", "sentiment", "priority", "text"], response.posts.map { view in
+            let flat = view.post.text.replacingOccurrences(of: "\n", with: " ")
+            return [formatTime(view.post.createdAtMs), "@" + view.post.author.handle,
+                    view.enrichment.sentiment.available ? view.enrichment.sentiment.label : "n/a",
+                    "\(view.scores.priority)", flat.count > 70 ? String(flat.prefix(69)) + "…" : flat]
+        })
+        if !response.nextPageToken.isEmpty { text += "\nnext page: --page-token \(response.nextPageToken)" }
+        return text
+    }
+}

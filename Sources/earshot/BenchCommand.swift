@@ -1,0 +1,106 @@
+import ArgumentParser
+import EarshotRPC
+import EarshotWire
+import Foundation
+import Launcher
+import SampleData
+import ServiceRuntime
+import ZeroMQ
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Benchmarks that print figures (build with -c release).",
+        subcommands: [Pipeline.self]
+    )
+
+    struct Pipeline: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pipeline",
+            abstract: "Throughput, publish-to-queryable latency and memory of the whole stack on this machine.",
+            discussion: "Starts the four services as separate processes with a durable journal and store, pushes a generated stream through them as fast as ingest accepts it, then at a fixed rate, and prints posts/s, latency percentiles and each service's peak RSS."
+        )
+
+        @Option(help: "Posts for the throughput run") var posts = 200_000
+        @Option(help: "Rate (posts/s) of the latency run") var rate = 5_000
+        @Option(help: "Seconds of the latency run") var seconds = 10
+        @Option(help: "Enrich worker processes") var enrich = 1
+        @Option(help: "Score worker processes") var score = 1
+        @Option(help: "First TCP port of the stack") var basePort = 26_550
+
+        func run() throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("earshot-bench-\(getpid())")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let stack = try LocalStack(executable: LocalStack.currentExecutable, directory: folder, basePort: basePort)
+            try stack.start(enrich: enrich, score: score)
+            defer { stack.stop() }
+            try stack.waitUntilHealthy()
+            let context = try Context()
+            let publisher = Publisher(client: try RPCClient(endpoint: stack.ports.ingestRPC, context: context, clientName: "bench"))
+            let query = try RPCClient(endpoint: stack.ports.queryRPC, context: context, clientName: "bench")
+            var stream = SampleStream(seed: 11, startMs: Int64(Date().timeIntervalSince1970 * 1000) - 86_400_000)
+            let batches = stride(from: 0, to: posts, by: 1_000).map { stream.next(min(1_000, posts - $0)) }
+
+            // 1. Throughput: publish as fast as ingest accepts, until all are stored.
+            print("throughput run: \(posts) posts, \(enrich) enrich, \(score) score process(es)")
+            let started = Date()
+            for batch in batches { _ = try publisher.publish(batch) }
+            let publishSeconds = Date().timeIntervalSince(started)
+            try waitForStored(posts, query: query, timeoutSeconds: 600)
+            let throughputSeconds = Date().timeIntervalSince(started)
+
+            // 2. Latency at a fixed rate.
+            let before = try latencyHistogram(query)
+            let total = rate * seconds
+            let perTick = max(1, rate / 50)
+            let latencyStart = Date()
+            var sent = 0
+            while sent < total {
+                let batch = stream.next(min(perTick, total - sent))
+                _ = try publisher.publish(batch)
+                sent += batch.count
+                let due = latencyStart.addingTimeInterval(Double(sent) / Double(rate))
+                if due > Date() { Thread.sleep(until: due) }
+            }
+            let achievedRate = Double(sent) / Date().timeIntervalSince(latencyStart)
+            try waitForStored(posts + total, query: query, timeoutSeconds: 300)
+            let after = try latencyHistogram(query)
+            let counts = zip(after, before).map { $0 - $1 }
+
+            print(table(["measure", "value"], [
+                ["publish rate (ingest, durable)", "\(Int(Double(posts) / publishSeconds)) posts/s"],
+                ["end-to-end throughput", "\(Int(Double(posts) / throughputSeconds)) posts/s"],
+                ["latency run rate", "\(Int(achievedRate)) posts/s for \(seconds) s"],
+                ["publish-to-queryable p50", "≤ \(percentile(counts, 0.50)) ms"],
+                ["publish-to-queryable p99", "≤ \(percentile(counts, 0.99)) ms"],
+            ]))
+            print()
+            print(table(["service", "peak RSS"], stack.members.map { member in
+                [member.name, stack.peakResidentBytes(member).map { String(format: "%.1f MB", Double($0) / 1e6) } ?? "?"]
+            }))
+        }
+
+        private func waitForStored(_ count: Int, query: RPCClient, timeoutSeconds: Double) throws {
+            let deadline = Date().addingTimeInterval(timeoutSeconds)
+            while try query.call(Method.overview, OverviewRequest(), as: OverviewResponse.self).posts < count {
+                guard Date() < deadline else { throw StackError("fewer than \(count) posts stored after \(timeoutSeconds) s") }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+
+        /// Cumulative bucket counts of the query service's latency histogram.
+        private func latencyHistogram(_ query: RPCClient) throws -> [Double] {
+            let stats = try query.call(Method.stats, StatsRequest(), as: StatsResponse.self)
+            return stats.metrics.filter { $0.name.hasPrefix("earshot_query_publish_to_stored_ms_bucket") }.map(\.value)
+        }
+
+        /// The bucket bound under which `fraction` of observations fall.
+        private func percentile(_ cumulative: [Double], _ fraction: Double) -> String {
+            guard let total = cumulative.last, total > 0 else { return "n/a" }
+            let bounds = MetricsRegistry.histogramBounds
+            for (index, count) in cumulative.enumerated() where count >= total * fraction {
+                return index < bounds.count ? String(format: "%g", bounds[index]) : "∞"
+            }
+            return "∞"
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import EarshotRPC
+import EarshotWire
+import Foundation
+import ZeroMQ
+
+/// Where the services are, for commands that talk to a running stack.
+struct EndpointOptions: ParsableArguments {
+    @Option(help: "Ingest RPC endpoint [EARSHOT_INGEST]") var ingest = environment("EARSHOT_INGEST", "tcp://127.0.0.1:5550")
+    @Option(help: "Query RPC endpoint [EARSHOT_QUERY]") var query = environment("EARSHOT_QUERY", "tcp://127.0.0.1:5560")
+    @Option(help: "RPC deadline in milliseconds") var timeoutMs: Int64 = 10_000
+}
+
+/// A time range from command-line words.
+struct RangeOptions: ParsableArguments {
+    @Option(help: "Start: ISO-8601 (2026-11-26T10:00:00Z), a date, Unix ms, or an age like 24h / 7d (ago)") var from: String?
+    @Option(help: "End (exclusive), same forms; default: open") var to: String?
+
+    func range() throws -> TimeRange {
+        TimeRange(fromMs: try from.map(parseTime) ?? 0, toMs: try to.map(parseTime) ?? 0)
+    }
+}
+
+/// Parses a time given as Unix ms, ISO-8601, a date, or an age ("15m", "24h", "7d").
+func parseTime(_ text: String) throws -> Int64 {
+    if let milliseconds = Int64(text) { return milliseconds }
+    if let unit = text.last, let amount = Double(text.dropLast()), amount >= 0 {
+        let seconds: Double? = switch unit {
+        case "s": amount
+        case "m": amount * 60
+        case "h": amount * 3_600
+        case "d": amount * 86_400
+        default: nil
+        }
+        if let seconds { return Int64((Date().timeIntervalSince1970 - seconds) * 1000) }
+    }
+    let formatter = ISO8601DateFormatter()
+    for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime], [.withFullDate]] {
+        formatter.formatOptions = options
+        if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
+    }
+    throw ValidationError("cannot read '\(text)' as a time: use 2026-11-26T10:00:00Z, 2026-11-26, Unix milliseconds or an age like 24h")
+}
+
+/// Formats Unix ms as ISO-8601 UTC.
+func formatTime(_ milliseconds: Int64) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+}
+
+/// Calls an RPC and turns a failure into a clear message and exit status 1.
+func call<Request: ProtoMessage, Response: ProtoMessage>(_ endpoint: String, _ method: String, _ request: Request,
+                                                         as type: Response.Type, timeoutMs: Int64) throws -> Response {
+    let context = try Context()
+    let client = try RPCClient(endpoint: endpoint, context: context, clientName: "earshot-cli")
+    do {
+        return try client.call(method, request, as: type, timeoutMilliseconds: timeoutMs)
+    } catch {
+        printError("earshot: \(method) at \(endpoint) failed: \(error)")
+        throw ExitCode(1)
+    }
+}
+
+/// A plain text table with aligned columns.
+func table(_ header: [String], _ rows: [[String]]) -> String {
+    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { index, cell in
+            let padding = String(repeating: " ", count: widths[index] - cell.count)
+            return index == 0 ? cell + padding : padding + cell
+        }.joined(separator: "  ")
+    }
+    return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")
+}
+
+/// Numbers for people: 12,345 and 1.2M.
+func humanNumber(_ value: Double) -> String {
+    switch abs(value) {
+    case 1e9...: return String(format: "%.1fB", value / 1e9)
+    case 1e6...: return String(format: "%.1fM", value / 1e6)
+    case 1e4...: return String(format: "%.1fk", value / 1e3)
+    default: return value == value.rounded() ? String(Int64(value)) : String(format: "%.2f", value)
+    }
+}

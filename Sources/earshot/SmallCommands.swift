@@ -1,0 +1,68 @@
+import ArgumentParser
+import EarshotRPC
+import EarshotWire
+import Foundation
+import SampleData
+import TextAnalysis
+
+struct HealthCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "health", abstract: "Call Health/Check on a service; exit 0 when SERVING (for container health checks).")
+    @Option(help: "The service's RPC endpoint") var endpoint = environment("EARSHOT_HEALTH_ENDPOINT", "tcp://127.0.0.1:5550")
+    @Option(help: "Deadline in milliseconds") var timeoutMs: Int64 = 2_000
+
+    func run() throws {
+        let response = try call(endpoint, Method.healthCheck, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMs: timeoutMs)
+        print("\(response.serviceName) \(response.instance): \(response.status.jsonName)")
+        if response.status != .serving { throw ExitCode(1) }
+    }
+}
+
+struct AnalyzeCLI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Analyse texts from standard input: one JSON object per input line, in order.",
+        discussion: "Reads plain-text lines (default) or Earshot JSONL posts (--jsonl). Each output line has lang, sentiment (null when unavailable), hashtags, mentions, urls, domains, cashtags and emoji; a line that cannot be read gets an error field instead, so outputs stay aligned with inputs."
+    )
+    @Flag(help: "Input lines are Earshot JSON posts") var jsonl = false
+
+    func run() throws {
+        let analyzer = TextAnalyzer()
+        var output = Data()
+        for line in LineReader(FileHandle.standardInput) {
+            let result = jsonl ? AnalyzeCommand.outputLine(forJSONLine: line, analyzer: analyzer)
+                               : AnalyzeCommand.outputLine(forPlainText: line, analyzer: analyzer)
+            output.append(contentsOf: result.utf8)
+            output.append(0x0A)
+            if output.count > 1 << 16 {
+                FileHandle.standardOutput.write(output)
+                output.removeAll(keepingCapacity: true)
+            }
+        }
+        FileHandle.standardOutput.write(output)
+    }
+}
+
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate", abstract: "Write a realistic sample stream of posts as Earshot JSONL.")
+    @Option(help: "How many posts") var count = 10_000
+    @Option(help: "Random seed (the same seed gives the same stream)") var seed: UInt64 = 42
+    @Option(help: "Spread created_at over this many hours, ending now") var hours = 24
+
+    func run() throws {
+        let span = Int64(max(1, hours)) * 3_600_000
+        var stream = SampleStream(seed: seed, startMs: Int64(Date().timeIntervalSince1970 * 1000) - span, spanMs: span, expectedCount: max(1, count))
+        var output = Data()
+        for _ in 0..<max(0, count) {
+            output.append(contentsOf: ProtoJSON.encode(stream.next()).utf8)
+            output.append(0x0A)
+            if output.count > 1 << 16 {
+                FileHandle.standardOutput.write(output)
+                output.removeAll(keepingCapacity: true)
+            }
+        }
+        FileHandle.standardOutput.write(output)
+    }
+}
