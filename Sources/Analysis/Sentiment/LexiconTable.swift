@@ -190,8 +190,8 @@ struct LexiconTable {
             if slot.length == 0 { return nil }
             if slot.key == fingerprint && Int(slot.length) == length {
                 return WordEntry(
-                    valence: Float(slot.valence) * (1 / LexiconTable.scale),
-                    boost: Float(slot.boost) * (1 / LexiconTable.scale), roles: WordRoles(rawValue: slot.roles))
+                    valence: Float(slot.valence) / LexiconTable.scale, boost: Float(slot.boost) / LexiconTable.scale,
+                    roles: WordRoles(rawValue: slot.roles))
             }
             index = (index &+ 1) & mask
         }

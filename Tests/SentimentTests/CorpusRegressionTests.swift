@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+import Sentiment
+
+/// Corpus-level accuracy on the human-rated development sets in
+/// <repo>/../shared/data/sentiment (or $SENTIMENT_DATA). Each row pins our
+/// Pearson r and weighted F1 above vaderSentiment 3.3.2's figures on the same
+/// file and just below the values measured when the floor was last raised,
+/// so that a regression fails.
+@Suite("Corpus regression")
+struct CorpusRegressionTests {
+    struct Baseline: Sendable, CustomStringConvertible {
+        let file: String
+        let vaderPearson: Double
+        let vaderF1: Double
+        let floorPearson: Double
+        let floorF1: Double
+        var description: String { file }
+    }
+
+    static let baselines = [
+        Baseline(
+            file: "amazonReviewSnippets_GroundTruth.txt", vaderPearson: 0.590, vaderF1: 0.608,
+            floorPearson: 0.605, floorF1: 0.620),
+        Baseline(
+            file: "movieReviewSnippets_GroundTruth.txt", vaderPearson: 0.427, vaderF1: 0.580,
+            floorPearson: 0.500, floorF1: 0.625),
+    ]
+
+    /// The shared data folder beside the repository clone.
+    static var dataDirectory: URL {
+        if let override = ProcessInfo.processInfo.environment["SENTIMENT_DATA"] {
+            return URL(fileURLWithPath: override)
+        }
+        let repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return repository.deletingLastPathComponent().appendingPathComponent("shared/data/sentiment")
+    }
+
+    @Test("accuracy stays above VADER", arguments: baselines)
+    func accuracyAboveVader(baseline: Baseline) throws {
+        let path = Self.dataDirectory.appendingPathComponent(baseline.file).path
+        try #require(
+            FileManager.default.fileExists(atPath: path),
+            "sentiment corpus missing at \(path): clone the repository next to shared/ or set SENTIMENT_DATA")
+        let corpus = try SentimentEvaluation.loadCorpus(at: path)
+        #expect(corpus.count > 1_000)
+        let accuracy = SentimentEvaluation.evaluate(SentimentAnalyzer.shared, on: corpus)
+        #expect(accuracy.pearson > baseline.vaderPearson)
+        #expect(accuracy.weightedF1 > baseline.vaderF1)
+        #expect(accuracy.pearson >= baseline.floorPearson)
+        #expect(accuracy.weightedF1 >= baseline.floorF1)
+    }
+}

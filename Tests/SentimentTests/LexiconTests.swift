@@ -1,0 +1,82 @@
+import Testing
+
+@testable import Sentiment
+
+@Suite("Lexicon")
+struct LexiconTests {
+    @Test("embedded sources build into tables well under 50 MB")
+    func embeddedSourcesBuild() throws {
+        let lexicon = try LexiconBuilder.build()
+        #expect(lexicon.count > 40_000)
+        #expect(lexicon.memoryFootprint < 8 * 1024 * 1024)
+    }
+
+    @Test("table lookups are exact for short and long keys")
+    func tableLookups() {
+        let keys = ["a", "good", "12345678", "123456789", "a much longer key than sixteen bytes", "😍"]
+        var dictionary: [[UInt8]: WordEntry] = [:]
+        for (index, key) in keys.enumerated() {
+            dictionary[Array(key.utf8)] = WordEntry(valence: Float(index) + 0.5, boost: 0.293, roles: .negator)
+        }
+        let table = LexiconTable(dictionary)
+        defer { table.deallocate() }
+        for (index, key) in keys.enumerated() {
+            let entry = Array(key.utf8).withUnsafeBufferPointer { table.lookup($0) }
+            #expect(entry?.valence == Float(index) + 0.5)
+            #expect(entry?.boost == 0.293)
+            #expect(entry?.roles == .negator)
+        }
+        for missing in ["", "goo", "goods", "12345679", "a much longer key than sixteen bytez"] {
+            #expect(Array(missing.utf8).withUnsafeBufferPointer { table.lookup($0) } == nil)
+        }
+    }
+
+    @Test("malformed lines are reported with source and line number")
+    func malformedSources() {
+        var words: [[UInt8]: WordEntry] = [:]
+        #expect(throws: LexiconSourceError.self) { try LexiconBuilder.addVaderLexicon("good\t1.9\nbad\tx", to: &words) }
+        do {
+            _ = try LexiconBuilder.addSocialLexicon("// comment\nfoo\tboost\n", to: &words)
+            Issue.record("a boost without amount must be rejected")
+        } catch {
+            #expect(error.source == "social")
+            #expect(error.line == 2)
+            #expect(error.text == "foo\tboost")
+        }
+        #expect(throws: LexiconSourceError.self) {
+            _ = try LexiconBuilder.addSocialLexicon("slang\t= nonexistentword", to: &words)
+        }
+        #expect(throws: LexiconSourceError.self) {
+            _ = try LexiconBuilder.addSocialLexicon("word\trole unknownrole", to: &words)
+        }
+    }
+
+    @Test("social directives set valences, roles, boosts and aliases")
+    func socialDirectives() throws {
+        var words: [[UInt8]: WordEntry] = [:]
+        try LexiconBuilder.addVaderLexicon("love\t3.2", to: &words)
+        let common = try LexiconBuilder.addSocialLexicon(
+            "luv\t= love\nnah\tnegate\nhella\tboost 0.293\naf\tpostboost 0.293\nbut\trole contrast\nthe\tword\nlit\t2.0",
+            to: &words)
+        #expect(words[Array("luv".utf8)]?.valence == 3.2)
+        #expect(words[Array("nah".utf8)]?.roles.contains(.negator) == true)
+        #expect(words[Array("hella".utf8)]?.boost == 0.293)
+        #expect(words[Array("af".utf8)]?.roles.contains(.postBooster) == true)
+        #expect(words[Array("but".utf8)]?.roles.contains(.contrast) == true)
+        #expect(words[Array("lit".utf8)]?.valence == 2.0)
+        #expect(common == [Array("the".utf8)])
+    }
+
+    @Test("derived forms keep or negate the base valence")
+    func derivedForms() {
+        var words: [[UInt8]: WordEntry] = [Array("funny".utf8): WordEntry(valence: 2), Array("funnily".utf8): WordEntry(valence: 1)]
+        LexiconBuilder.addDerivedForms(to: &words)
+        #expect(words[Array("unfunny".utf8)]?.valence == Float(2 * ValenceRules.negationFactor))
+        #expect(words[Array("funnily".utf8)]?.valence == 1)
+        #expect(words[Array("funnys".utf8)]?.valence == 2)
+        #expect(LexiconBuilder.adverb(of: "horrible") == "horribly")
+        #expect(LexiconBuilder.adverb(of: "happy") == "happily")
+        #expect(LexiconBuilder.adverb(of: "tragic") == "tragically")
+        #expect(LexiconBuilder.adverb(of: "poor") == "poorly")
+    }
+}
