@@ -17,9 +17,28 @@
 public enum EntityExtractor {
     /// The entities of `text`, in order of appearance.
     public static func extract(from text: String) -> ExtractedEntities {
+        guard mayContainEntities(text) else { return ExtractedEntities() }
         var scanner = Scanner(scalars: Array(text.unicodeScalars))
         scanner.run()
         return scanner.entities
+    }
+}
+
+extension EntityExtractor {
+    /// A byte-level pre-check: every entity needs "#", "@", "$", "://", "www." (any case) or a
+    /// non-ASCII scalar (emoji, full-width signs), so texts without any are skipped quickly.
+    static func mayContainEntities(_ text: String) -> Bool {
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "#"), UInt8(ascii: "@"), UInt8(ascii: "$"), 0x80...: return true
+            case UInt8(ascii: "/") where previous == (UInt8(ascii: ":"), UInt8(ascii: "/")): return true
+            case UInt8(ascii: ".") where previous.0 | 0x20 == UInt8(ascii: "w") && previous.1 | 0x20 == UInt8(ascii: "w"): return true
+            default: break
+            }
+            previous = (previous.1, byte)
+        }
+        return false
     }
 }
 
@@ -41,7 +60,7 @@ private struct Scanner {
     /// Records the entity starting at `index`, if any, and returns the index after it.
     private mutating func scanEntity(at index: Int) -> Int? {
         let scalar = scalars[index]
-        let atBoundary = index == 0 || !Self.isWordScalar(scalars[index - 1])
+        var atBoundary: Bool { index == 0 || !Self.isWordScalar(scalars[index - 1]) }
         switch scalar {
         case "h", "H", "w", "W":
             return atBoundary ? scanURL(at: index) : nil
@@ -52,7 +71,7 @@ private struct Scanner {
         case "$":
             return atBoundary ? scanCashtag(at: index) : nil
         default:
-            return scalar.value < 0x80 && !Self.isKeycapBase(scalar) ? nil : scanEmoji(at: index)
+            return Self.mayStartEmoji(scalar) ? scanEmoji(at: index) : nil
         }
     }
 
@@ -92,20 +111,18 @@ private struct Scanner {
 
     /// Index after "http://", "https://" (any case) or at "www.", or nil.
     private func urlHostStart(at start: Int) -> Int? {
-        for prefix in ["https://", "http://"] where hasPrefix(prefix, at: start, caseInsensitive: true) {
-            return start + prefix.unicodeScalars.count
-        }
-        return hasPrefix("www.", at: start, caseInsensitive: true) ? start : nil
+        if hasPrefix("https://", at: start) { return start + 8 }
+        if hasPrefix("http://", at: start) { return start + 7 }
+        return hasPrefix("www.", at: start) ? start : nil
     }
 
-    private func hasPrefix(_ prefix: String, at start: Int, caseInsensitive: Bool) -> Bool {
-        var index = start
-        for expected in prefix.unicodeScalars {
-            guard index < scalars.count else { return false }
-            var actual = scalars[index].value
-            if caseInsensitive, (0x41...0x5A).contains(actual) { actual += 0x20 }
-            if actual != expected.value { return false }
-            index += 1
+    /// Whether the ASCII `prefix` (lower case) starts at `start`, ignoring case.
+    private func hasPrefix(_ prefix: StaticString, at start: Int) -> Bool {
+        guard start + prefix.utf8CodeUnitCount <= scalars.count else { return false }
+        for offset in 0..<prefix.utf8CodeUnitCount {
+            var actual = scalars[start + offset].value
+            if (0x41...0x5A).contains(actual) { actual += 0x20 }
+            if actual != UInt32(prefix.utf8Start[offset]) { return false }
         }
         return true
     }
@@ -217,9 +234,12 @@ private struct Scanner {
     // MARK: Character classes
 
     private static func string(_ slice: ArraySlice<Unicode.Scalar>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: slice)
-        return String(view)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(slice.count * 2)
+        for scalar in slice {
+            UTF8.encode(scalar) { bytes.append($0) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func isASCIIAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
@@ -241,6 +261,16 @@ private struct Scanner {
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .spacingMark, .enclosingMark: return true
         default: return false
+        }
+    }
+
+    /// A cheap range pre-check before the Unicode property lookups of ``scanEmoji(at:)``:
+    /// emoji start with a keycap base, U+00A9, U+00AE, a scalar in U+2000...U+2BFF, one of four
+    /// CJK symbols, or a scalar from U+1F000 on.
+    private static func mayStartEmoji(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x23, 0x2A, 0x30...0x39, 0xA9, 0xAE, 0x2000...0x2BFF, 0x3030, 0x303D, 0x3297, 0x3299, 0x1F000...: true
+        default: false
         }
     }
 

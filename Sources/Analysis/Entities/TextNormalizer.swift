@@ -16,7 +16,7 @@ public enum TextNormalizer {
     /// `text` with character references decoded ("&amp;" → "&", "&#39;" → "'") and in Unicode NFC.
     public static func normalize(_ text: String) -> String {
         let decoded = text.utf8.contains(UInt8(ascii: "&")) ? decodeCharacterReferences(text) : text
-        return decoded.utf8.allSatisfy { $0 < 0x80 } ? decoded : decoded.precomposedStringWithCanonicalMapping
+        return NFCQuickCheck.isCertainlyNFC(decoded) ? decoded : decoded.precomposedStringWithCanonicalMapping
     }
 
     /// Decodes named (the common ones) and numeric character references; unknown ones stay as written.

@@ -48,25 +48,24 @@ public final class LanguageIdentifier: Sendable {
         guard let script = buffer.dominantScript else {
             return LanguageIdentification(guess: .undetermined(), candidates: [], dominantScript: nil, letterCount: 0, usedHint: false)
         }
-        let scripts: [Script] = script == .han ? [.han, .kana] : [script]
-        let letterCount = buffer.letters(in: scripts)
-        let share = buffer.share(of: scripts)
-        let ranking = rank(buffer, script: script).map { LanguageGuess(code: $0.code, confidence: $0.confidence * share) }
+        let letterCount = script == .han ? buffer.letters(in: .han) + buffer.letters(in: .kana) : buffer.letters(in: script)
+        let share = buffer.share(of: script)
+        let ranking = rank(buffer, script: script).scaled(by: share)
         let tooShort = script == .han
-            ? letterCount < Script.han.minimumLetters && buffer.letters(in: [.kana]) < Script.kana.minimumLetters
+            ? letterCount < Script.han.minimumLetters && buffer.letters(in: .kana) < Script.kana.minimumLetters
             : letterCount < script.minimumLetters
         var guess = LanguageGuess.undetermined()
-        if !tooShort, let best = ranking.first, best.confidence >= Self.minimumConfidence {
+        let candidates = ranking.top(3)
+        if !tooShort, let best = candidates.first, best.confidence >= Self.minimumConfidence {
             guess = best
         }
         var usedHint = false
         if let hintCode, hintCode != guess.code,
            isPlausible(hint: hintCode, script: script, ranking: ranking, undetermined: guess.isUndetermined) {
-            let modelConfidence = ranking.first { $0.code == hintCode }?.confidence ?? 0
-            guess = LanguageGuess(code: hintCode, confidence: max(modelConfidence, 0.5))
+            guess = LanguageGuess(code: hintCode, confidence: max(ranking.confidence(of: hintCode), 0.5))
             usedHint = true
         }
-        return LanguageIdentification(guess: guess, candidates: Array(ranking.prefix(3)), dominantScript: script,
+        return LanguageIdentification(guess: guess, candidates: candidates, dominantScript: script,
                                       letterCount: letterCount, usedHint: usedHint)
     }
 
@@ -84,13 +83,13 @@ public final class LanguageIdentifier: Sendable {
         }
     }
 
-    /// The statistical ranking for the dominant script, best first, every language of the model.
-    private func rank(_ buffer: LetterBuffer, script: Script) -> [LanguageGuess] {
+    /// The statistical ranking for the dominant script.
+    private func rank(_ buffer: LetterBuffer, script: Script) -> Ranking {
         if let language = script.singleLanguage {
-            return [LanguageGuess(code: language, confidence: 1)]
+            return Ranking(languages: [language], confidences: [1])
         }
         if script == .han {
-            return Self.rankChineseCharacters(han: buffer.letters(in: [.han]), kana: buffer.letters(in: [.kana]))
+            return Self.rankChineseCharacters(han: buffer.letters(in: .han), kana: buffer.letters(in: .kana))
         }
         return Self.rank(model(for: script), buffer)
     }
@@ -107,11 +106,10 @@ public final class LanguageIdentifier: Sendable {
 
     /// Kana mark Japanese: a text with Kana for at least 1 in 20 of its CJK characters is Japanese,
     /// one with none is Chinese; a few stray Kana leave it open.
-    private static func rankChineseCharacters(han: Int, kana: Int) -> [LanguageGuess] {
+    private static func rankChineseCharacters(han: Int, kana: Int) -> Ranking {
         let kanaShare = Double(kana) / Double(max(han + kana, 1))
         let japanese = kana == 0 ? 0.05 : min(0.99, 0.5 + kanaShare * 10)
-        let guesses = [LanguageGuess(code: "ja", confidence: japanese), LanguageGuess(code: "zh", confidence: 1 - japanese)]
-        return guesses.sorted { $0.confidence > $1.confidence }
+        return Ranking(languages: ["ja", "zh"], confidences: [japanese, 1 - japanese])
     }
 
     /// Scale from summed log-likelihoods to the log-odds used for confidence. Overlapping 1-, 2-
@@ -120,28 +118,27 @@ public final class LanguageIdentifier: Sendable {
     /// short texts so that confidence 0.5 separates usable from unusable answers.
     static let evidenceScale = 0.25
 
-    private static func rank(_ model: NGramModel, _ buffer: LetterBuffer) -> [LanguageGuess] {
+    private static func rank(_ model: NGramModel, _ buffer: LetterBuffer) -> Ranking {
         let (scores, grams) = model.scores(buffer.scalars)
-        guard grams > 0, let top = scores.max() else { return [] }
-        let odds = scores.map { exp(($0 - top) * evidenceScale) }
+        guard grams > 0, let top = scores.max() else { return Ranking(languages: [], confidences: []) }
+        var odds = scores.map { exp(($0 - top) * evidenceScale) }
         let total = odds.reduce(0, +)
-        return zip(model.languages, odds)
-            .map { LanguageGuess(code: $0.0, confidence: $0.1 / total) }
-            .sorted { $0.confidence > $1.confidence }
+        for index in odds.indices { odds[index] /= total }
+        return Ranking(languages: model.languages, confidences: odds)
     }
 
     /// A hint is plausible when its language is written in the dominant script and the model does
     /// not clearly rule it out: for n-gram scripts it must keep at least ``hintFloor``;
     /// languages the identifier has no model for are only taken when the text is undetermined.
-    private func isPlausible(hint: String, script: Script, ranking: [LanguageGuess], undetermined: Bool) -> Bool {
+    private func isPlausible(hint: String, script: Script, ranking: Ranking, undetermined: Bool) -> Bool {
         switch script {
         case .han:
-            return (hint == "ja" || hint == "zh") && (ranking.first { $0.code == hint }?.confidence ?? 0) >= Self.hintFloor
+            return (hint == "ja" || hint == "zh") && ranking.confidence(of: hint) >= Self.hintFloor
         case .latin, .cyrillic, .arabic, .devanagari:
             guard model(for: script).languages.contains(hint) else {
                 return undetermined && script == .latin && Self.latinHintsWithoutProfile.contains(hint)
             }
-            return undetermined || (ranking.first { $0.code == hint }?.confidence ?? 0) >= Self.hintFloor
+            return undetermined || ranking.confidence(of: hint) >= Self.hintFloor
         default:
             return script.singleLanguage == hint
         }
@@ -149,4 +146,32 @@ public final class LanguageIdentifier: Sendable {
 
     /// Common Latin-script languages without a profile; a hint naming one may settle undetermined Latin text.
     private static let latinHintsWithoutProfile: Set<String> = ["gl", "eu", "eo", "ms", "is", "ga", "lb", "mt", "oc", "br", "fy", "gd", "la"]
+}
+
+/// Confidences of a model's languages, in the model's order.
+private struct Ranking {
+    let languages: [String]
+    let confidences: [Double]
+
+    /// Every confidence multiplied by `factor`.
+    func scaled(by factor: Double) -> Ranking {
+        factor == 1 ? self : Ranking(languages: languages, confidences: confidences.map { $0 * factor })
+    }
+
+    /// The `count` most likely languages, best first.
+    func top(_ count: Int) -> [LanguageGuess] {
+        var best: [LanguageGuess] = []
+        for (index, confidence) in confidences.enumerated() {
+            guard best.count < count || confidence > best[best.count - 1].confidence else { continue }
+            let position = best.firstIndex { $0.confidence < confidence } ?? best.count
+            best.insert(LanguageGuess(code: languages[index], confidence: confidence), at: position)
+            if best.count > count { best.removeLast() }
+        }
+        return best
+    }
+
+    /// The confidence of `code`, 0 when the model does not know the language.
+    func confidence(of code: String) -> Double {
+        languages.firstIndex(of: code).map { confidences[$0] } ?? 0
+    }
 }

@@ -1,6 +1,7 @@
 /// The letters of a text as the identifier uses them: lower-cased, normalised like the training
 /// profiles, words separated by one 0x20, with URLs, e-mail addresses, mentions, hashtags and
 /// cashtags left out (they name things rather than speak a language), and a letter count per script.
+/// Built in one pass over the UTF-8 bytes.
 struct LetterBuffer {
     /// Normalised scalar values; 0x20 separates words.
     private(set) var scalars: [UInt32] = []
@@ -8,20 +9,8 @@ struct LetterBuffer {
     private(set) var letterCounts = [Int](repeating: 0, count: Script.allCases.count)
 
     init(_ text: String) {
-        let view = text.unicodeScalars
-        scalars.reserveCapacity(text.utf8.count)
-        var tokenStart = view.startIndex
-        while tokenStart < view.endIndex {
-            var tokenEnd = tokenStart
-            while tokenEnd < view.endIndex && !Self.isSpace(view[tokenEnd]) {
-                tokenEnd = view.index(after: tokenEnd)
-            }
-            let token = view[tokenStart..<tokenEnd]
-            if !token.isEmpty && !Self.isMarkup(token) {
-                append(token)
-            }
-            tokenStart = tokenEnd < view.endIndex ? view.index(after: tokenEnd) : tokenEnd
-        }
+        var text = text
+        text.withUTF8 { fill(from: $0) }
     }
 
     /// The script with the most (weighted) letters, or nil when there are no letters.
@@ -29,72 +18,149 @@ struct LetterBuffer {
     var dominantScript: Script? {
         var best: Script?
         var bestWeight = 0
-        for script in Script.allCases where script != .kana {
-            let weight = letters(in: script == .han ? [.han, .kana] : [script]) * script.weight
-            if weight > bestWeight {
+        for script in Self.scripts where script != .kana {
+            let letters = script == .han ? letters(in: .han) + letters(in: .kana) : letters(in: script)
+            if letters * script.weight > bestWeight {
                 best = script
-                bestWeight = weight
+                bestWeight = letters * script.weight
             }
         }
         return best
     }
 
-    /// Letters in any of `scripts`.
-    func letters(in scripts: [Script]) -> Int {
-        scripts.reduce(0) { $0 + letterCounts[$1.rawValue] }
+    /// Letters in `script`.
+    func letters(in script: Script) -> Int {
+        letterCounts[script.rawValue]
     }
 
-    /// Share of all letters (weighted by ``Script/weight``) that belong to `scripts`.
-    func share(of scripts: [Script]) -> Double {
-        let weighted = { (subset: [Script]) in subset.reduce(0) { $0 + self.letterCounts[$1.rawValue] * $1.weight } }
-        let total = weighted(Script.allCases)
-        return total == 0 ? 0 : Double(weighted(scripts)) / Double(total)
-    }
-
-    private mutating func append(_ token: Substring.UnicodeScalarView) {
-        for scalar in token {
-            let classified = ClassifiedScalar.classify(scalar.value)
-            if classified.isSilentMark { continue }
-            if let script = classified.script {
-                letterCounts[script.rawValue] += 1
-                scalars.append(classified.value)
-            } else if scalars.last != 0x20 {
-                scalars.append(0x20)
-            }
+    /// Share of all letters (weighted by ``Script/weight``) that belong to `script`, Kana
+    /// counting with Han.
+    func share(of script: Script) -> Double {
+        var total = 0
+        for other in Self.scripts {
+            total += letterCounts[other.rawValue] * other.weight
         }
+        let part = script == .han ? (letters(in: .han) + letters(in: .kana)) * script.weight : letters(in: script) * script.weight
+        return total == 0 ? 0 : Double(part) / Double(total)
+    }
+
+    private static let scripts = Script.allCases
+
+    private mutating func fill(from bytes: UnsafeBufferPointer<UInt8>) {
+        scalars.reserveCapacity(bytes.count + 1)
+        var index = 0
+        var atTokenStart = true
+        var skippingToken = false
+        var tokenStart = 0
+        var previous: (UInt32, UInt32) = (0x20, 0x20)
+        while index < bytes.count {
+            let start = index
+            let value = Self.decode(bytes, at: &index)
+            if Self.isSpace(value) {
+                atTokenStart = true
+                skippingToken = false
+                appendSeparator()
+                continue
+            }
+            if skippingToken { continue }
+            if atTokenStart {
+                if Self.isOpeningPunctuation(value) { continue }
+                atTokenStart = false
+                tokenStart = scalars.count
+                previous = (0x20, 0x20)
+                if Self.isMarkupSigil(value) || Self.startsURL(bytes, at: start) {
+                    skippingToken = true
+                    continue
+                }
+            }
+            if value == 0x40 || (value == 0x2F && previous == (0x3A, 0x2F)) {
+                // "@" inside a token (e-mail address) or "://" (URL): drop the whole token.
+                dropScalars(from: tokenStart)
+                skippingToken = true
+                continue
+            }
+            previous = (previous.1, value)
+            append(ClassifiedScalar.classify(value))
+        }
+        appendSeparator()
+    }
+
+    private mutating func append(_ classified: ClassifiedScalar) {
+        if classified.isSilentMark { return }
+        if let script = classified.script {
+            letterCounts[script.rawValue] += 1
+            scalars.append(classified.value)
+        } else {
+            appendSeparator()
+        }
+    }
+
+    private mutating func appendSeparator() {
         if scalars.last != 0x20 {
             scalars.append(0x20)
         }
     }
 
-    private static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
+    private mutating func dropScalars(from start: Int) {
+        for value in scalars[start...] {
+            if let script = ClassifiedScalar.classify(value).script {
+                letterCounts[script.rawValue] -= 1
+            }
+        }
+        scalars.removeSubrange(start...)
+        appendSeparator()
+    }
+
+    /// Decodes the scalar at `index` of valid UTF-8 and advances past it.
+    @inline(__always)
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) -> UInt32 {
+        let lead = UInt32(bytes[index])
+        if lead < 0x80 {
+            index += 1
+            return lead
+        }
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        var value = lead & (0x7F >> UInt32(length))
+        for offset in 1..<length where index + offset < bytes.count {
+            value = value << 6 | UInt32(bytes[index + offset] & 0x3F)
+        }
+        index += length
+        return value
+    }
+
+    private static func isSpace(_ value: UInt32) -> Bool {
+        switch value {
         case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
         default: false
         }
     }
 
-    /// URLs, e-mail addresses, mentions, hashtags, cashtags: a token that, after leading
-    /// brackets or quotes, starts with @ # $ or www., or contains "://" or an inner "@".
-    private static func isMarkup(_ token: Substring.UnicodeScalarView) -> Bool {
-        var index = token.startIndex
-        while index < token.endIndex, "([{\"'«“‘¿¡".unicodeScalars.contains(token[index]) {
-            index = token.index(after: index)
+    private static func isOpeningPunctuation(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x28, 0x5B, 0x7B, 0x22, 0x27, 0xAB, 0x201C, 0x2018, 0xBF, 0xA1: true  // ( [ { " ' « “ ‘ ¿ ¡
+        default: false
         }
-        guard index < token.endIndex else { return false }
-        switch token[index] {
-        case "@", "#", "$", "＃", "＠": return true
-        default: break
+    }
+
+    /// "@", "#", "$" and their full-width forms start mentions, hashtags and cashtags.
+    private static func isMarkupSigil(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x40, 0x23, 0x24, 0xFF03, 0xFF20: true
+        default: false
         }
-        var previous: (Unicode.Scalar, Unicode.Scalar) = (" ", " ")
-        var position = 0
-        for scalar in token[index...] {
-            if scalar == "/" && previous == (":", "/") { return true }
-            if scalar == "@" { return true }
-            if scalar == "." && position == 3 && previous == ("w", "w") && token[index] == "w" { return true }
-            previous = (previous.1, scalar)
-            position += 1
+    }
+
+    /// Whether "http://", "https://" or "www." (any case) starts at `start`.
+    private static func startsURL(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        func matches(_ prefix: StaticString) -> Bool {
+            guard start + prefix.utf8CodeUnitCount <= bytes.count else { return false }
+            for offset in 0..<prefix.utf8CodeUnitCount {
+                let byte = bytes[start + offset]
+                let lower = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+                if lower != prefix.utf8Start[offset] { return false }
+            }
+            return true
         }
-        return false
+        return matches("http://") || matches("https://") || matches("www.")
     }
 }

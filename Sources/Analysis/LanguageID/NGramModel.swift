@@ -11,9 +11,11 @@ struct NGramModel: Sendable {
     /// Language codes, in column order.
     let languages: [String]
     /// Gram key (up to three scalars, 21 bits each) to row in `weights`.
-    private let rows: [UInt64: Int32]
-    /// Row-major weights: `weights[row * languages.count + column]`.
-    private let weights: [Float]
+    private let rows: GramTable
+    /// Row-major weights in blocks of 8 languages: language `column` of `row` is
+    /// `weights[row * blocksPerRow + column / 8][column % 8]`; padding lanes are 0.
+    private let weights: [SIMD8<Float>]
+    private let blocksPerRow: Int
 
     /// Smoothing of the langdetect detector (alpha 0.5 / base frequency 10 000), in millionths.
     private static let smoothingMillionths: Float = 50
@@ -35,50 +37,183 @@ struct NGramModel: Sendable {
             }
             entries.append((key, languages.count - 1, log1p(millionths / Self.smoothingMillionths)))
         }
-        var rows: [UInt64: Int32] = [:]
-        rows.reserveCapacity(entries.count)
-        for entry in entries where rows[entry.key] == nil {
-            rows[entry.key] = Int32(rows.count)
+        var rowOfKey: [UInt64: Int32] = [:]
+        rowOfKey.reserveCapacity(entries.count)
+        for entry in entries where rowOfKey[entry.key] == nil {
+            rowOfKey[entry.key] = Int32(rowOfKey.count)
         }
-        var weights = [Float](repeating: 0, count: rows.count * languages.count)
+        let blocksPerRow = (languages.count + 7) / 8
+        var weights = [SIMD8<Float>](repeating: .zero, count: rowOfKey.count * blocksPerRow)
         for entry in entries {
-            weights[Int(rows[entry.key]!) * languages.count + entry.column] = entry.weight
+            weights[Int(rowOfKey[entry.key]!) * blocksPerRow + entry.column / 8][entry.column % 8] = entry.weight
         }
+        let rows = GramTable(rowOfKey)
         self.languages = languages
         self.rows = rows
         self.weights = weights
+        self.blocksPerRow = blocksPerRow
     }
+
+    /// Once the leader is this far ahead (in summed weights, about e^-10 in ``LanguageIdentifier``'s
+    /// confidence for the runner-up), further grams cannot change the answer and are not read.
+    private static let decisiveLead: Float = 40
+    /// Grams looked up between two checks of the lead.
+    private static let gramsPerCheck = 48
 
     /// Log-likelihood scores per language (column order) and the number of grams that counted.
     /// `text` holds normalised scalars with 0x20 between words, as built by ``LetterBuffer``.
+    /// Grams are built the way langdetect builds them: a word starts after a space, and grams
+    /// may end with one. Scoring stops early once one language has a decisive lead.
     func scores(_ text: [UInt32]) -> (scores: [Double], grams: Int) {
-        let width = languages.count
-        var totals = [Double](repeating: 0, count: width)
+        var totals = [SIMD8<Float>](repeating: .zero, count: blocksPerRow)
+        var pending: [Int32] = []
+        pending.reserveCapacity(Self.gramsPerCheck + 3)
         var grams = 0
         var window: (UInt32, UInt32, UInt32) = (0, 0, 0x20)
+        var codes: (Int, Int, Int) = (-1, -1, 0)
         for scalar in text {
             if scalar == 0x20 && window.2 == 0x20 { continue }
-            window = window.2 == 0x20 ? (0, 0x20, scalar) : (window.1, window.2, scalar)
-            if scalar != 0x20 {
-                grams += add(UInt64(scalar), to: &totals)
+            let code = GramTable.asciiCode(scalar)
+            if window.2 == 0x20 {
+                window = (0, 0x20, scalar)
+                codes = (-1, 0, code)
+            } else {
+                window = (window.1, window.2, scalar)
+                codes = (codes.1, codes.2, code)
             }
-            grams += add(UInt64(window.1) << 21 | UInt64(scalar), to: &totals)
-            if window.0 != 0 {
-                grams += add(UInt64(window.0) << 42 | UInt64(window.1) << 21 | UInt64(scalar), to: &totals)
+            if scalar != 0x20, let row = rows.row(key: UInt64(scalar), codes: (-1, -1, code)) {
+                pending.append(row)
+            }
+            if let row = rows.row(key: UInt64(window.1) << 21 | UInt64(scalar), codes: (-1, codes.1, code)) {
+                pending.append(row)
+            }
+            if window.0 != 0, let row = rows.row(key: UInt64(window.0) << 42 | UInt64(window.1) << 21 | UInt64(scalar), codes: codes) {
+                pending.append(row)
+            }
+            if pending.count >= Self.gramsPerCheck {
+                grams += pending.count
+                accumulate(pending, into: &totals)
+                pending.removeAll(keepingCapacity: true)
+                if hasDecisiveLead(totals) { break }
             }
         }
-        return (totals, grams)
+        grams += pending.count
+        accumulate(pending, into: &totals)
+        let scores = (0..<languages.count).map { Double(totals[$0 / 8][$0 % 8]) }
+        return (scores, grams)
     }
 
-    /// Adds the weights of one gram to `totals`; returns 1 when the gram is known, else 0.
-    @inline(__always)
-    private func add(_ key: UInt64, to totals: inout [Double]) -> Int {
-        guard let row = rows[key] else { return 0 }
-        let width = languages.count
-        let base = Int(row) * width
-        for column in 0..<width {
-            totals[column] += Double(weights[base + column])
+    private func accumulate(_ found: [Int32], into totals: inout [SIMD8<Float>]) {
+        let blocksPerRow = blocksPerRow
+        weights.withUnsafeBufferPointer { weights in
+            totals.withUnsafeMutableBufferPointer { totals in
+                for row in found {
+                    let base = Int(row) * blocksPerRow
+                    for block in 0..<blocksPerRow {
+                        totals[block] += weights[base + block]
+                    }
+                }
+            }
         }
-        return 1
+    }
+
+    private func hasDecisiveLead(_ totals: [SIMD8<Float>]) -> Bool {
+        var best: Float = 0
+        var second: Float = 0
+        for column in 0..<languages.count {
+            let score = totals[column / 8][column % 8]
+            if score > best {
+                second = best
+                best = score
+            } else if score > second {
+                second = score
+            }
+        }
+        return best - second > Self.decisiveLead
+    }
+}
+
+/// Gram key to weight row: grams of ASCII letters and spaces (most Latin-script text) index a
+/// flat array directly; other grams go through an open-addressing hash table with a
+/// multiplicative hash, several times faster than `Dictionary`'s seeded SipHash here.
+private struct GramTable: Sendable {
+    private let keys: [UInt64]
+    private let hashedRows: [Int32]
+    private let shift: UInt64
+    /// Rows of ASCII grams by ``asciiIndex(_:)``; -1 where no language uses the gram.
+    private let asciiRows: [Int32]
+
+    /// 0 for a space, 1...26 for a...z, -1 for anything else.
+    @inline(__always)
+    static func asciiCode(_ scalar: UInt32) -> Int {
+        switch scalar {
+        case 0x20: 0
+        case 0x61...0x7A: Int(scalar) - 0x60
+        default: -1
+        }
+    }
+
+    /// Index in `asciiRows` of a gram given as codes (-1 for the missing leading positions of
+    /// shorter grams), or nil when a scalar is not an ASCII letter or space.
+    @inline(__always)
+    private static func asciiIndex(_ codes: (Int, Int, Int)) -> Int? {
+        guard codes.2 >= 0 else { return nil }
+        if codes.1 < 0 { return codes.2 }
+        if codes.0 < 0 { return 27 + codes.1 * 27 + codes.2 }
+        return 27 + 27 * 27 + codes.0 * 27 * 27 + codes.1 * 27 + codes.2
+    }
+
+    init(_ rowOfKey: [UInt64: Int32]) {
+        var bits: UInt64 = 4
+        while (1 << bits) < rowOfKey.count * 2 { bits += 1 }
+        var keys = [UInt64](repeating: 0, count: 1 << bits)
+        var hashedRows = [Int32](repeating: -1, count: 1 << bits)
+        var asciiRows = [Int32](repeating: -1, count: 27 + 27 * 27 + 27 * 27 * 27)
+        shift = 64 - bits
+        for (key, row) in rowOfKey {
+            var slot = Self.slot(key, shift: shift)
+            while hashedRows[slot] >= 0 { slot = (slot + 1) & (keys.count - 1) }
+            keys[slot] = key
+            hashedRows[slot] = row
+            if let index = Self.asciiIndex(Self.codes(ofKey: key)) {
+                asciiRows[index] = row
+            }
+        }
+        self.keys = keys
+        self.hashedRows = hashedRows
+        self.asciiRows = asciiRows
+    }
+
+    /// The codes of the (up to three) 21-bit scalars packed in `key`, -1 for absent positions.
+    private static func codes(ofKey key: UInt64) -> (Int, Int, Int) {
+        let mask: UInt64 = (1 << 21) - 1
+        let scalars = (UInt32(key >> 42 & mask), UInt32(key >> 21 & mask), UInt32(key & mask))
+        let code = { (scalar: UInt32, present: Bool) in present ? asciiCode(scalar) : -1 }
+        let third = asciiCode(scalars.2)
+        let second = code(scalars.1, key >= 1 << 21)
+        let first = code(scalars.0, key >= 1 << 42)
+        let anyNonASCII = third < 0 || (key >= 1 << 21 && second < 0) || (key >= 1 << 42 && first < 0)
+        return anyNonASCII ? (-1, -1, -1) : (first, second, third)
+    }
+
+    @inline(__always)
+    private static func slot(_ key: UInt64, shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    }
+
+    /// The row of the gram `key` (with its ASCII `codes`), or nil when no language uses it.
+    @inline(__always)
+    func row(key: UInt64, codes: (Int, Int, Int)) -> Int32? {
+        if let index = Self.asciiIndex(codes) {
+            let row = asciiRows[index]
+            return row < 0 ? nil : row
+        }
+        var slot = Self.slot(key, shift: shift)
+        while true {
+            let row = hashedRows[slot]
+            if row < 0 { return nil }
+            if keys[slot] == key { return row }
+            slot = (slot + 1) & (keys.count - 1)
+        }
     }
 }

@@ -1,46 +1,53 @@
-/// Writes one compact JSON object by hand (no JSONSerialization): keys in call order, strings
-/// escaped per RFC 8259, numbers rounded to 4 decimals.
+/// Writes one compact JSON object by hand (no JSONSerialization) into a UTF-8 byte buffer:
+/// keys in call order, strings escaped per RFC 8259, numbers rounded to 4 decimals.
 struct JSONLineWriter {
-    private(set) var output = "{"
+    private var output: [UInt8] = []
     private var needsComma = false
+
+    init() {
+        output.reserveCapacity(256)
+        output.append(UInt8(ascii: "{"))
+    }
 
     /// Finishes the object and returns it.
     mutating func finish() -> String {
-        output += "}"
-        return output
+        output.append(UInt8(ascii: "}"))
+        return String(decoding: output, as: UTF8.self)
     }
 
-    mutating func add(_ key: String, string value: String) {
+    mutating func add(_ key: StaticString, string value: String) {
         addKey(key)
-        Self.appendQuoted(value, to: &output)
+        appendQuoted(value)
     }
 
-    mutating func add(_ key: String, number value: Double) {
+    mutating func add(_ key: StaticString, number value: Double) {
         addKey(key)
-        output += Self.format(value)
+        output.append(contentsOf: Self.format(value).utf8)
     }
 
     /// Adds a raw JSON value that is already valid (a nested object, `null`, or a number as written).
-    mutating func add(_ key: String, raw value: String) {
+    mutating func add(_ key: StaticString, raw value: String) {
         addKey(key)
-        output += value
+        output.append(contentsOf: value.utf8)
     }
 
-    mutating func add(_ key: String, strings values: [String]) {
+    mutating func add(_ key: StaticString, strings values: [String]) {
         addKey(key)
-        output += "["
+        output.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
-            if index > 0 { output += "," }
-            Self.appendQuoted(value, to: &output)
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            appendQuoted(value)
         }
-        output += "]"
+        output.append(UInt8(ascii: "]"))
     }
 
-    private mutating func addKey(_ key: String) {
-        if needsComma { output += "," }
+    /// Keys are plain ASCII literals chosen by this module, so they need no escaping.
+    private mutating func addKey(_ key: StaticString) {
+        if needsComma { output.append(UInt8(ascii: ",")) }
         needsComma = true
-        Self.appendQuoted(key, to: &output)
-        output += ":"
+        output.append(UInt8(ascii: "\""))
+        output.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        output.append(contentsOf: "\":".utf8)
     }
 
     /// `value` rounded to 4 decimals; non-finite values become `null`.
@@ -52,33 +59,26 @@ struct JSONLineWriter {
 
     /// Appends `value` as a JSON string: quotes, backslashes and control characters escaped,
     /// everything else copied as UTF-8.
-    static func appendQuoted(_ value: String, to output: inout String) {
-        output += "\""
-        var clean = value.utf8.startIndex
-        let utf8 = value.utf8
-        for index in utf8.indices {
-            let byte = utf8[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            output += String(Substring(utf8[clean..<index]))
-            output += escape(byte)
-            clean = utf8.index(after: index)
+    private mutating func appendQuoted(_ value: String) {
+        output.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): output.append(contentsOf: #"\\"#.utf8)
+            case 0x0A: output.append(contentsOf: #"\n"#.utf8)
+            case 0x0D: output.append(contentsOf: #"\r"#.utf8)
+            case 0x09: output.append(contentsOf: #"\t"#.utf8)
+            case 0x08: output.append(contentsOf: #"\b"#.utf8)
+            case 0x0C: output.append(contentsOf: #"\f"#.utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: #"\u00"#.utf8)
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 0xF)])
+            default:
+                output.append(byte)
+            }
         }
-        output += String(Substring(utf8[clean...]))
-        output += "\""
-    }
-
-    private static func escape(_ byte: UInt8) -> String {
-        switch byte {
-        case UInt8(ascii: "\""): return "\\\""
-        case UInt8(ascii: "\\"): return "\\\\"
-        case 0x0A: return "\\n"
-        case 0x0D: return "\\r"
-        case 0x09: return "\\t"
-        case 0x08: return "\\b"
-        case 0x0C: return "\\f"
-        default:
-            let hex = String(byte, radix: 16)
-            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        }
+        output.append(UInt8(ascii: "\""))
     }
 }
