@@ -18,29 +18,37 @@ OUTPUT = ROOT / "Sources" / "Analysis" / "Sentiment" / "Generated" / "VaderLexic
 DELIMITER = '"###'
 
 
-def lexicon_lines():
+def two_column_lines(name, is_valid):
+    """Non-blank lines of data/vader/<name> reduced to their first two
+    tab-separated columns; exits with the line number when `is_valid`
+    rejects a line's fields."""
     lines = []
-    for number, raw in enumerate((DATA / "vader_lexicon.txt").read_text(encoding="utf-8").splitlines(), 1):
+    for number, raw in enumerate((DATA / name).read_text(encoding="utf-8").splitlines(), 1):
         if not raw.strip():
             continue
         fields = raw.split("\t")
-        if len(fields) < 2:
-            sys.exit(f"vader_lexicon.txt:{number}: expected token<TAB>mean, got {raw!r}")
-        float(fields[1])
+        if not is_valid(fields):
+            sys.exit(f"{name}:{number}: unexpected line {raw!r}")
         lines.append(f"{fields[0]}\t{fields[1]}")
     return lines
+
+
+def is_number(text):
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def lexicon_lines():
+    """token<TAB>mean lines (the standard deviation and ratings are dropped)."""
+    return two_column_lines("vader_lexicon.txt", lambda fields: len(fields) >= 2 and is_number(fields[1]))
 
 
 def emoji_lines():
-    lines = []
-    for number, raw in enumerate((DATA / "emoji_utf8_lexicon.txt").read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip():
-            continue
-        fields = raw.split("\t")
-        if len(fields) != 2:
-            sys.exit(f"emoji_utf8_lexicon.txt:{number}: expected emoji<TAB>description, got {raw!r}")
-        lines.append(f"{fields[0]}\t{fields[1]}")
-    return lines
+    """emoji<TAB>description lines."""
+    return two_column_lines("emoji_utf8_lexicon.txt", lambda fields: len(fields) == 2)
 
 
 def literal(name, doc, lines):

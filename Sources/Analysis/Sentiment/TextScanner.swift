@@ -19,9 +19,9 @@ struct TextScanner {
     /// Longest word considered during hashtag segmentation.
     private static let maximumSegmentWord = 20
 
-    private let frequentWords: LexiconTable
-    private let words: LexiconTable
-    private let phrases: LexiconTable
+    /// Not retained, to keep the scanner small and free of reference
+    /// counting; the caller keeps the lexicon alive while scanning.
+    private unowned(unsafe) let lexicon: SentimentLexicon
     private let normalized: UnsafeMutablePointer<UInt8>
     private let tokens: UnsafeMutablePointer<Token>
     private(set) var normalizedCount = 0
@@ -30,9 +30,7 @@ struct TextScanner {
     private var letterTokens = 0
 
     init(lexicon: SentimentLexicon, normalized: UnsafeMutablePointer<UInt8>, tokens: UnsafeMutablePointer<Token>) {
-        self.frequentWords = lexicon.frequentWords
-        self.words = lexicon.words
-        self.phrases = lexicon.phrases
+        self.lexicon = lexicon
         self.normalized = normalized
         self.tokens = tokens
     }
@@ -71,8 +69,8 @@ struct TextScanner {
     @inline(__always)
     private func entry(for key: UnsafeBufferPointer<UInt8>) -> WordEntry? {
         let fingerprint = LexiconTable.fingerprint(key)
-        return frequentWords.lookup(fingerprint: fingerprint, length: key.count)
-            ?? words.lookup(fingerprint: fingerprint, length: key.count)
+        return lexicon.frequentWords.lookup(fingerprint: fingerprint, length: key.count)
+            ?? lexicon.words.lookup(fingerprint: fingerprint, length: key.count)
     }
 
     // MARK: - Chunks
@@ -403,7 +401,7 @@ struct TextScanner {
     /// the normalised buffer.
     private func phraseEntry(from first: Int, to last: Int) -> WordEntry? {
         let start = Int(tokens[first].start)
-        return phrases.lookup(UnsafeBufferPointer(start: normalized + start, count: Int(tokens[last].end) - start))
+        return lexicon.phrases.lookup(UnsafeBufferPointer(start: normalized + start, count: Int(tokens[last].end) - start))
     }
 
     private func absorbPhrase(from first: Int, to last: Int, _ entry: WordEntry) {
