@@ -406,12 +406,12 @@ static const ProtobufCFieldDescriptor earshot__v1__rpc_request__field_descriptor
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
-    "timeout_ms",
+    "deadline_unix_ms",
     3,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_INT64,
     0,   /* quantifier_offset */
-    offsetof(Earshot__V1__RpcRequest, timeout_ms),
+    offsetof(Earshot__V1__RpcRequest, deadline_unix_ms),
     NULL,
     NULL,
     0,             /* flags */
@@ -443,11 +443,11 @@ static const ProtobufCFieldDescriptor earshot__v1__rpc_request__field_descriptor
   },
 };
 static const unsigned earshot__v1__rpc_request__field_indices_by_name[] = {
+  2,   /* field[2] = deadline_unix_ms */
   3,   /* field[3] = metadata */
   0,   /* field[0] = method */
   4,   /* field[4] = payload */
   1,   /* field[1] = request_id */
-  2,   /* field[2] = timeout_ms */
 };
 static const ProtobufCIntRange earshot__v1__rpc_request__number_ranges[1 + 1] =
 {

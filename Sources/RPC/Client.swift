@@ -45,7 +45,7 @@ public final class RPCClient {
         var request = RpcRequest()
         request.method = method
         request.requestId = "\(clientName)-\(nextRequestNumber)"
-        request.timeoutMs = timeoutMilliseconds
+        request.deadlineUnixMs = wallClockMilliseconds() + timeoutMilliseconds
         request.metadata = metadata
         request.payload = payload
         let deadline = monotonicMilliseconds() + timeoutMilliseconds

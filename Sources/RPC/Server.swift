@@ -13,16 +13,23 @@ public func monotonicMilliseconds() -> Int64 {
     return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
 }
 
+/// Milliseconds since the Unix epoch on the wall clock (deadlines on the wire).
+public func wallClockMilliseconds() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+}
+
 /// What a handler knows about the call it serves.
 public struct CallContext: Sendable {
     public let method: String
     public let requestID: String
     public let metadata: [String: String]
-    /// Monotonic deadline (``monotonicMilliseconds()``), nil if the client set none.
+    /// The client's deadline in Unix ms, nil if it set none.
     public let deadline: Int64?
 
     /// Whether the client has given up on this call already.
-    public var isExpired: Bool { deadline.map { monotonicMilliseconds() > $0 } ?? false }
+    public var isExpired: Bool { deadline.map { wallClockMilliseconds() > $0 } ?? false }
 }
 
 /// Limits and identity of an RPC server.
@@ -148,7 +155,6 @@ public final class RPCServer {
     }
 
     private func handle(_ frames: [[UInt8]]) {
-        let receivedAt = monotonicMilliseconds()
         guard frames.count >= 2 else {
             logger.debug("dropping a message without a routing envelope", metadata: ["frames": "\(frames.count)"])
             return
@@ -161,7 +167,7 @@ public final class RPCServer {
                 throw RPCError(.invalidArgument, "the last frame is not an earshot.v1.RpcRequest (\(frames[frames.count - 1].count) bytes)")
             }
             response.requestId = request.requestId
-            response.payload = try dispatch(request, receivedAt: receivedAt)
+            response.payload = try dispatch(request)
         } catch {
             response.statusCode = error.code.rawValue
             response.statusMessage = error.message
@@ -177,7 +183,7 @@ public final class RPCServer {
         }
     }
 
-    private func dispatch(_ request: RpcRequest, receivedAt: Int64) throws(RPCError) -> [UInt8] {
+    private func dispatch(_ request: RpcRequest) throws(RPCError) -> [UInt8] {
         guard let handler = handlers[request.method] else {
             throw RPCError(.unimplemented, "unknown method '\(request.method)' on \(configuration.serviceName)")
         }
@@ -187,13 +193,10 @@ public final class RPCServer {
         if request.payload.count > configuration.maxPayloadBytes {
             throw RPCError(.resourceExhausted, "payload of \(request.payload.count) bytes is over the limit of \(configuration.maxPayloadBytes)")
         }
-        guard request.timeoutMs >= 0 else {
-            throw RPCError(.invalidArgument, "timeout_ms must not be negative")
-        }
-        let deadline = request.timeoutMs > 0 ? receivedAt + request.timeoutMs : nil
+        let deadline = request.deadlineUnixMs > 0 ? request.deadlineUnixMs : nil
         let context = CallContext(method: request.method, requestID: request.requestId, metadata: request.metadata, deadline: deadline)
         if context.isExpired {
-            throw RPCError(.deadlineExceeded, "deadline of \(request.timeoutMs) ms expired before the call started")
+            throw RPCError(.deadlineExceeded, "deadline passed \(wallClockMilliseconds() - request.deadlineUnixMs) ms before the call could start")
         }
         let payload: [UInt8]
         do {
@@ -204,7 +207,7 @@ public final class RPCServer {
             throw RPCError(.internal, "\(request.method) failed: \(error)")
         }
         if context.isExpired {
-            throw RPCError(.deadlineExceeded, "deadline of \(request.timeoutMs) ms expired during the call")
+            throw RPCError(.deadlineExceeded, "deadline passed during the call")
         }
         return payload
     }

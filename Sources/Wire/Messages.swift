@@ -163,7 +163,7 @@ public struct RpcRequest: ProtoMessage, Equatable {
     public static let protoName = "earshot.v1.RpcRequest"
     public var method = ""
     public var requestId = ""
-    public var timeoutMs: Int64 = 0
+    public var deadlineUnixMs: Int64 = 0
     public var metadata: [String: String] = [:]
     public var payload: [UInt8] = []
     public init() {}

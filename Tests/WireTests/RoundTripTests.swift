@@ -96,7 +96,7 @@ func samplePipelinePost(_ index: Int = 1) -> PipelinePost {
         var request = RpcRequest()
         request.method = "earshot.v1.Query/Overview"
         request.requestId = "r-1"
-        request.timeoutMs = 2_500
+        request.deadlineUnixMs = 1_790_000_002_500
         request.metadata = ["client": "tests", "trace": "αβγ", "": "empty key"]
         request.payload = Array(0...255) + [0, 0, 0]
         #expect(try roundTrip(request) == request)

@@ -60,10 +60,12 @@ struct  Earshot__V1__RpcRequest
    */
   char *request_id;
   /*
-   * Time budget in milliseconds from the moment the server receives the
-   * request (like gRPC's grpc-timeout). 0 = no deadline.
+   * Absolute deadline, Unix epoch milliseconds (UTC): the client gives up
+   * then, and the server answers DEADLINE_EXCEEDED instead of starting a call
+   * that is already late (e.g. after waiting in its queue). 0 = no deadline.
+   * Hosts' clocks must agree (NTP) to well under the deadlines used.
    */
-  int64_t timeout_ms;
+  int64_t deadline_unix_ms;
   /*
    * free-form, e.g. "client" -> "earshot-cli"
    */

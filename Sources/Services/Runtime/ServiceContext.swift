@@ -4,11 +4,6 @@ import Foundation
 import Logging
 import ZeroMQ
 
-/// Wall-clock Unix time in milliseconds.
-public func wallClockMilliseconds() -> Int64 {
-    Int64((Date().timeIntervalSince1970 * 1000).rounded())
-}
-
 /// What every Earshot service process has: its name, a ZeroMQ context, a
 /// logger, metrics and the shutdown signal.
 public final class ServiceContext: Sendable {

@@ -1,3 +1,4 @@
+import EarshotRPC
 import EarshotWire
 import Scoring
 import ServiceRuntime
