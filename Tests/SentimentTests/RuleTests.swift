@@ -102,6 +102,7 @@ struct ValenceRuleTests {
         #expect(compound("great😍") > compound("great"))
         #expect(compound("👍") > 0)
         #expect(compound("👍🏽") == compound("👍"))
+        #expect(compound("💔") < 0)
         #expect(compound(":)") > 0)
         #expect(compound(":(") < 0)
         #expect(compound("lol :D!") > compound("lol"))
@@ -149,6 +150,8 @@ struct ValenceRuleTests {
         #expect(compound("yeah right") < 0)
         #expect(compound("bus stop") == 0)
         #expect(compound("thanks for nothing") < 0)
+        #expect(compound("Can't wait for the weekend") > 0)
+        #expect(compound("I could not be happier") > 0)
     }
 
     @Test("'least' negates unless in 'at least'")

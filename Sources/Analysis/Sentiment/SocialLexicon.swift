@@ -227,6 +227,17 @@ under the weather	-2
 epic fail	-2.8
 epic win	2.8
 thanks for nothing	-2
+can't wait	1.8
+cant wait	1.8
+cannot wait	1.8
+couldn't be happier	3
+couldnt be happier	3
+not be happier	3
+couldn't be better	2.5
+couldnt be better	2.5
+not be better	2.5
+can't complain	1
+cant complain	1
 // Slang valences.
 fml	-2.5
 stfu	-2.3
@@ -384,6 +395,27 @@ unbearable	-2.5
 🤮	-2.5
 🤬	-2.8
 💩	-1.5
+😉	1
+😋	1.5
+🤩	2.5
+😜	1
+😛	0.8
+😝	0.8
+🤪	1
+💪	1.2
+🤞	0.8
+😒	-1.5
+😤	-1.5
+😡	-2.5
+😔	-1.2
+😑	-0.6
+😐	-0.3
+🤢	-2
+😷	-0.8
+🤒	-1.2
+🤕	-1.2
+🤦	-1.5
+💔	-2.5
 ✅	0.8
 ❌	-0.8
 // Slang and misspellings of known words.
