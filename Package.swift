@@ -79,6 +79,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["EarshotWire"]),
         .testTarget(name: "RPCTests", dependencies: ["EarshotRPC"]),
         .testTarget(name: "StoreTests", dependencies: ["EarshotStore"]),
+        .testTarget(name: "IngestTests", dependencies: ["IngestService"]),
         .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "SampleData", "EarshotRPC", "EarshotWire", "ZeroMQ"]),
     ]
 )

@@ -1,0 +1,195 @@
+import EarshotWire
+import Foundation
+import Testing
+@testable import EarshotStore
+
+func temporaryPath(_ name: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("earshot-test-\(UUID().uuidString)/\(name)").path
+}
+
+/// A scored post at `minute` minutes after `base`.
+func item(_ number: Int, minute: Int64, label: String = "positive", tags: [String] = [], author: String = "a",
+          language: String = "en", platform: Platform = .x, priority: Int32 = 10, text: String = "hello") -> PipelinePost {
+    var item = PipelinePost()
+    item.deliverySeq = UInt64(number)
+    item.post.id = "t:\(number)"
+    item.post.platform = platform
+    item.post.author.id = author
+    item.post.author.handle = author
+    item.post.text = text
+    item.post.createdAtMs = base + minute * 60_000 + 1_234
+    item.enrichment.language = language
+    item.enrichment.sentiment.available = label != "unavailable"
+    item.enrichment.sentiment.label = label == "unavailable" ? "" : label
+    item.enrichment.entities.hashtags = tags
+    item.scores.reach = 100
+    item.scores.engagement = 5
+    item.scores.priority = priority
+    return item
+}
+
+/// 2026-01-01T00:00:00Z, a day boundary.
+let base: Int64 = 1_767_225_600_000
+
+@Suite struct StoreTests {
+    @Test func applyingTheSameBatchTwiceCountsOnce() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        let batch = (1...50).map { item($0, minute: Int64($0)) }
+        #expect(try store.apply(batch) == ApplyResult(inserted: 50, duplicates: 0))
+        #expect(try store.apply(batch + [item(51, minute: 3)]) == ApplyResult(inserted: 1, duplicates: 50))
+        #expect(try store.postCount() == 51)
+        let overview = try store.overview(OverviewRequest())
+        #expect(overview.posts == 51)
+        #expect(overview.reach == 5_100)
+        #expect(overview.engagement == 255)
+    }
+
+    @Test func storedPostsSurviveReopening() throws {
+        let path = temporaryPath("store.sqlite")
+        do {
+            let store = try PostStore(path: path)
+            _ = try store.apply([item(1, minute: 0)])
+        }
+        let reopened = try PostStore(path: path)
+        #expect(try reopened.postCount() == 1)
+        #expect(try reopened.apply([item(1, minute: 0)]).duplicates == 1)
+    }
+
+    @Test func overviewCountsSentimentLanguagesPlatformsAndAuthors() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        _ = try store.apply([
+            item(1, minute: 0, label: "positive", author: "a"),
+            item(2, minute: 1, label: "positive", author: "b", platform: .mastodon),
+            item(3, minute: 2, label: "negative", author: "a"),
+            item(4, minute: 3, label: "neutral", author: "c", language: "fr"),
+            item(5, minute: 4, label: "unavailable", author: "d", language: "ja"),
+        ])
+        let overview = try store.overview(OverviewRequest())
+        #expect(overview.posts == 5)
+        #expect(overview.uniqueAuthors == 4)
+        #expect((overview.positive, overview.neutral, overview.negative, overview.sentimentUnavailable) == (2, 1, 1, 1))
+        #expect(overview.netSentiment == 25)  // (2 - 1) / 4 rated
+        #expect(overview.languages.first == LabeledCount(label: "en", count: 3))
+        #expect(overview.platforms.contains(LabeledCount(label: "mastodon", count: 1)))
+    }
+
+    @Test func overviewOverARangeMatchesACountOfThePosts() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        // Posts every 7 minutes over three days: ranges cross minute, hour and day buckets.
+        let posts = (0..<900).map { item($0, minute: Int64($0) * 7) }
+        _ = try store.apply(posts)
+        for (from, to) in [(0, 3 * 1_440), (61, 1_500), (1_439, 1_441), (5, 6), (100, 2_900)] as [(Int64, Int64)] {
+            var request = OverviewRequest()
+            request.range = TimeRange(fromMs: base + from * 60_000, toMs: base + to * 60_000)
+            let expected = posts.filter { $0.post.createdAtMs >= base + from * 60_000 && $0.post.createdAtMs < base + to * 60_000 }.count
+            #expect(try store.overview(request).posts == Int64(expected), "range \(from)..<\(to) minutes")
+        }
+    }
+
+    @Test func timeSeriesHasOneBucketPerHourWithPosts() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        _ = try store.apply([item(1, minute: 0), item(2, minute: 30), item(3, minute: 61, label: "negative"), item(4, minute: 185)])
+        var request = TimeSeriesRequest()
+        request.granularity = .hour
+        let buckets = try store.timeSeries(request).buckets
+        #expect(buckets.map(\.startMs) == [base, base + 3_600_000, base + 3 * 3_600_000])
+        #expect(buckets.map(\.posts) == [2, 1, 1])
+        #expect(buckets[1].negative == 1)
+        request.granularity = .day
+        #expect(try store.timeSeries(request).buckets.map(\.posts) == [4])
+    }
+
+    @Test func topHashtagsRanksByPosts() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        _ = try store.apply([
+            item(1, minute: 0, tags: ["acme", "fail"]), item(2, minute: 1, tags: ["acme"]),
+            item(3, minute: 2, tags: ["acme", "acme"]), item(4, minute: 3, tags: ["globex"]),
+        ])
+        var request = TopHashtagsRequest()
+        request.limit = 2
+        #expect(try store.topHashtags(request).hashtags == [LabeledCount(label: "acme", count: 3), LabeledCount(label: "fail", count: 1)])
+    }
+
+    @Test func searchFiltersAndPagesWithoutGapsOrRepeats() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        var posts = (0..<230).map { item($0, minute: Int64($0 % 40), label: $0 % 3 == 0 ? "negative" : "positive", tags: $0 % 2 == 0 ? ["even"] : [],
+                                           priority: Int32($0 % 100), text: $0 % 5 == 0 ? "My Phone is BROKEN" : "fine") }
+        posts.append(item(999, minute: 10, author: "Special", text: "x"))
+        _ = try store.apply(posts)
+        var request = SearchPostsRequest()
+        request.pageSize = 7
+        request.hashtag = "#Even"
+        request.sentimentLabel = "negative"
+        var seen: [String] = []
+        var pages = 0
+        repeat {
+            let page = try store.search(request)
+            seen += page.posts.map(\.post.id)
+            for view in page.posts {
+                #expect(view.enrichment.entities.hashtags == ["even"])
+                #expect(view.enrichment.sentiment.label == "negative")
+            }
+            request.pageToken = page.nextPageToken
+            pages += 1
+        } while !request.pageToken.isEmpty
+        let expected = posts.filter { $0.enrichment.entities.hashtags == ["even"] && $0.enrichment.sentiment.label == "negative" }
+        #expect(seen.count == expected.count)
+        #expect(Set(seen) == Set(expected.map(\.post.id)))
+        #expect(pages == (expected.count + 6) / 7)
+
+        var text = SearchPostsRequest()
+        text.textContains = "broken"
+        text.minPriority = 50
+        text.pageSize = 500
+        let found = try store.search(text).posts
+        #expect(!found.isEmpty)
+        #expect(found.allSatisfy { $0.post.text.contains("BROKEN") && $0.scores.priority >= 50 })
+        // Newest first.
+        #expect(found.map(\.post.createdAtMs) == found.map(\.post.createdAtMs).sorted(by: >))
+
+        var author = SearchPostsRequest()
+        author.authorHandle = "@special"
+        #expect(try store.search(author).posts.map(\.post.id) == ["t:999"])
+    }
+
+    @Test func badArgumentsAreInvalidArgumentWithAMessage() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        var inverted = OverviewRequest()
+        inverted.range = TimeRange(fromMs: 10, toMs: 5)
+        #expect(throws: StoreError.invalidArgument("inverted time range: from_ms 10 is not before to_ms 5")) { try store.overview(inverted) }
+        var bigPage = SearchPostsRequest()
+        bigPage.pageSize = 1_000_000
+        #expect(throws: StoreError.self) { try store.search(bigPage) }
+        var badToken = SearchPostsRequest()
+        badToken.pageToken = "garbage"
+        #expect(throws: StoreError.invalidArgument("page_token 'garbage' was not issued by this service")) { try store.search(badToken) }
+        var badLabel = SearchPostsRequest()
+        badLabel.sentimentLabel = "happy"
+        #expect(throws: StoreError.self) { try store.search(badLabel) }
+        var badLimit = TopHashtagsRequest()
+        badLimit.limit = -1
+        #expect(throws: StoreError.self) { try store.topHashtags(badLimit) }
+    }
+}
+
+@Suite struct TimeCoverTests {
+    @Test func spansTileTheRangeExactlyWithCoarseBucketsInside() {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let from = base + Int64.random(in: 0..<(5 * 86_400_000), using: &random)
+            let to = from + Int64.random(in: 1..<(4 * 86_400_000), using: &random)
+            let spans = TimeCover.spans(from: from, to: to)
+            #expect(spans.first?.from == BucketLevel.minute.bucketStart(from))
+            #expect(spans.last?.to == -BucketLevel.minute.bucketStart(-to))
+            for (previous, next) in zip(spans, spans.dropFirst()) { #expect(previous.to == next.from) }
+            for span in spans {
+                #expect(span.from % span.level.width == 0 && span.to % span.level.width == 0)
+            }
+            #expect(spans.count <= 2 * 24 + 2 * 60 + 1)
+        }
+    }
+
+    @Test func aWholeDayIsOneDayBucket() {
+        #expect(TimeCover.spans(from: base, to: base + 86_400_000) == [LevelSpan(level: .day, from: base, to: base + 86_400_000)])
+    }
+}
