@@ -118,10 +118,15 @@ struct TextScanner {
     }
 
     private func isURL(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        let first = text[start] | 0x20
-        guard first == UInt8(ascii: "h") || first == UInt8(ascii: "w") else { return false }
-        return hasPrefix(text, start, end, "http://") || hasPrefix(text, start, end, "https://")
-            || hasPrefix(text, start, end, "www.")
+        guard end - start > 4 else { return false }
+        switch (text[start] | 0x20, text[start + 1] | 0x20) {
+        case (UInt8(ascii: "h"), UInt8(ascii: "t")):
+            return hasPrefix(text, start, end, "http://") || hasPrefix(text, start, end, "https://")
+        case (UInt8(ascii: "w"), UInt8(ascii: "w")):
+            return hasPrefix(text, start, end, "www.")
+        default:
+            return false
+        }
     }
 
     private func isMention(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
