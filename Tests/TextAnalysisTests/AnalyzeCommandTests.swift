@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import Entities
+import LanguageID
+import Sentiment
 import TextAnalysis
 
 struct AnalyzeCommandTests {
@@ -79,5 +81,16 @@ struct AnalyzeCommandTests {
             try PostFields.parse(#"{"text" "x"}"#)
         }
         #expect(throws: PostLineError.notAnObject) { try PostFields.parse("42") }
+    }
+}
+
+struct NumberFormatTests {
+    @Test func numbersHaveAtMostFourDecimals() throws {
+        let scores = SentimentScores(compound: 0.63694, positive: 0.5, neutral: 1, negative: -0.00004)
+        let analysis = TextAnalysis(language: LanguageGuess(code: "en", confidence: 0.99999), sentiment: scores,
+                                    entities: ExtractedEntities(), text: "")
+        let line = AnalyzeCommand.analysisLine(analysis, rawID: nil)
+        #expect(line.contains(#""lang_confidence":1.0,"#))
+        #expect(line.contains(#"{"compound":0.6369,"pos":0.5,"neu":1.0,"neg":0.0,"label":"positive"}"#))
     }
 }

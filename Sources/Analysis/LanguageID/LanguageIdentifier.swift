@@ -73,6 +73,10 @@ public final class LanguageIdentifier: Sendable {
     /// ("iw" → "he", "in" → "id", "nb"/"nn" → "no"); nil for nil, empty or "und".
     public static func languageCode(fromHint hint: String?) -> String? {
         guard let hint else { return nil }
+        let bytes = hint.utf8
+        if bytes.count == 2, bytes.allSatisfy({ (0x61...0x7A).contains($0) }), hint != "iw", hint != "in", hint != "nb", hint != "nn" {
+            return hint
+        }
         let primary = hint.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() } ?? ""
         switch primary {
         case "", LanguageGuess.undeterminedCode: return nil

@@ -17,6 +17,9 @@ struct NGramModel: Sendable {
     private let weights: [SIMD8<Float>]
     private let blocksPerRow: Int
 
+    /// Languages per script group: four blocks of eight, accumulated in registers.
+    private static let maximumLanguages = 32
+
     /// Smoothing of the langdetect detector (alpha 0.5 / base frequency 10 000), in millionths.
     private static let smoothingMillionths: Float = 50
 
@@ -42,6 +45,7 @@ struct NGramModel: Sendable {
         for entry in entries where rowOfKey[entry.key] == nil {
             rowOfKey[entry.key] = Int32(rowOfKey.count)
         }
+        precondition(languages.count <= Self.maximumLanguages, "a script group holds at most \(Self.maximumLanguages) languages")
         let blocksPerRow = (languages.count + 7) / 8
         var weights = [SIMD8<Float>](repeating: .zero, count: rowOfKey.count * blocksPerRow)
         for entry in entries {
@@ -70,21 +74,22 @@ struct NGramModel: Sendable {
         pending.reserveCapacity(Self.gramsPerCheck + 3)
         var grams = 0
         var window: (UInt32, UInt32, UInt32) = (0, 0, 0x20)
-        var codes: (Int, Int, Int) = (-1, -1, 0)
+        let absent = GramTable.absent
+        var codes: (Int, Int, Int) = (absent, absent, 0)
         for scalar in text {
             if scalar == 0x20 && window.2 == 0x20 { continue }
             let code = GramTable.asciiCode(scalar)
             if window.2 == 0x20 {
                 window = (0, 0x20, scalar)
-                codes = (-1, 0, code)
+                codes = (absent, 0, code)
             } else {
                 window = (window.1, window.2, scalar)
                 codes = (codes.1, codes.2, code)
             }
-            if scalar != 0x20, let row = rows.row(key: UInt64(scalar), codes: (-1, -1, code)) {
+            if scalar != 0x20, let row = rows.row(key: UInt64(scalar), codes: (absent, absent, code)) {
                 pending.append(row)
             }
-            if let row = rows.row(key: UInt64(window.1) << 21 | UInt64(scalar), codes: (-1, codes.1, code)) {
+            if let row = rows.row(key: UInt64(window.1) << 21 | UInt64(scalar), codes: (absent, codes.1, code)) {
                 pending.append(row)
             }
             if window.0 != 0, let row = rows.row(key: UInt64(window.0) << 42 | UInt64(window.1) << 21 | UInt64(scalar), codes: codes) {
@@ -103,18 +108,24 @@ struct NGramModel: Sendable {
         return (scores, grams)
     }
 
+    /// Adds the weight rows of `found` to `totals`, keeping the (at most four) blocks in registers.
     private func accumulate(_ found: [Int32], into totals: inout [SIMD8<Float>]) {
         let blocksPerRow = blocksPerRow
+        var sums = (totals[0], blocksPerRow > 1 ? totals[1] : .zero,
+                    blocksPerRow > 2 ? totals[2] : .zero, blocksPerRow > 3 ? totals[3] : .zero)
         weights.withUnsafeBufferPointer { weights in
-            totals.withUnsafeMutableBufferPointer { totals in
-                for row in found {
-                    let base = Int(row) * blocksPerRow
-                    for block in 0..<blocksPerRow {
-                        totals[block] += weights[base + block]
-                    }
-                }
+            for row in found {
+                let base = Int(row) &* blocksPerRow
+                sums.0 += weights[base]
+                if blocksPerRow > 1 { sums.1 += weights[base &+ 1] }
+                if blocksPerRow > 2 { sums.2 += weights[base &+ 2] }
+                if blocksPerRow > 3 { sums.3 += weights[base &+ 3] }
             }
         }
+        totals[0] = sums.0
+        if blocksPerRow > 1 { totals[1] = sums.1 }
+        if blocksPerRow > 2 { totals[2] = sums.2 }
+        if blocksPerRow > 3 { totals[3] = sums.3 }
     }
 
     private func hasDecisiveLead(_ totals: [SIMD8<Float>]) -> Bool {
@@ -143,6 +154,9 @@ private struct GramTable: Sendable {
     /// Rows of ASCII grams by ``asciiIndex(_:)``; -1 where no language uses the gram.
     private let asciiRows: [Int32]
 
+    /// The code of a position a shorter gram does not have.
+    static let absent = -2
+
     /// 0 for a space, 1...26 for a...z, -1 for anything else.
     @inline(__always)
     static func asciiCode(_ scalar: UInt32) -> Int {
@@ -153,13 +167,13 @@ private struct GramTable: Sendable {
         }
     }
 
-    /// Index in `asciiRows` of a gram given as codes (-1 for the missing leading positions of
-    /// shorter grams), or nil when a scalar is not an ASCII letter or space.
+    /// Index in `asciiRows` of a gram given as codes (``absent`` for the leading positions of
+    /// shorter grams), or nil when one of its scalars is not an ASCII letter or space.
     @inline(__always)
     private static func asciiIndex(_ codes: (Int, Int, Int)) -> Int? {
-        guard codes.2 >= 0 else { return nil }
-        if codes.1 < 0 { return codes.2 }
-        if codes.0 < 0 { return 27 + codes.1 * 27 + codes.2 }
+        guard codes.2 >= 0, codes.1 != -1, codes.0 != -1 else { return nil }
+        if codes.1 == absent { return codes.2 }
+        if codes.0 == absent { return 27 + codes.1 * 27 + codes.2 }
         return 27 + 27 * 27 + codes.0 * 27 * 27 + codes.1 * 27 + codes.2
     }
 
@@ -184,16 +198,11 @@ private struct GramTable: Sendable {
         self.asciiRows = asciiRows
     }
 
-    /// The codes of the (up to three) 21-bit scalars packed in `key`, -1 for absent positions.
+    /// The codes of the (up to three) 21-bit scalars packed in `key`, ``absent`` for missing positions.
     private static func codes(ofKey key: UInt64) -> (Int, Int, Int) {
         let mask: UInt64 = (1 << 21) - 1
-        let scalars = (UInt32(key >> 42 & mask), UInt32(key >> 21 & mask), UInt32(key & mask))
-        let code = { (scalar: UInt32, present: Bool) in present ? asciiCode(scalar) : -1 }
-        let third = asciiCode(scalars.2)
-        let second = code(scalars.1, key >= 1 << 21)
-        let first = code(scalars.0, key >= 1 << 42)
-        let anyNonASCII = third < 0 || (key >= 1 << 21 && second < 0) || (key >= 1 << 42 && first < 0)
-        return anyNonASCII ? (-1, -1, -1) : (first, second, third)
+        let code = { (shift: UInt64) in key >> shift == 0 ? absent : asciiCode(UInt32(key >> shift & mask)) }
+        return (code(42), code(21), code(0))
     }
 
     @inline(__always)

@@ -50,11 +50,22 @@ struct JSONLineWriter {
         output.append(contentsOf: "\":".utf8)
     }
 
-    /// `value` rounded to 4 decimals; non-finite values become `null`.
+    /// `value` rounded to 4 decimals, written without trailing zeros but with at least one
+    /// decimal ("0.6369", "0.5", "1.0", "-0.25"); non-finite values become `null`.
     static func format(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
-        let rounded = (value * 10_000).rounded() / 10_000
-        return rounded == 0 ? "0.0" : String(rounded)
+        let scaled = (value * 10_000).rounded()
+        guard abs(scaled) < 1e15 else { return String(scaled / 10_000) }
+        let magnitude = Int(abs(scaled))
+        var decimals = magnitude % 10_000
+        var digits = 4
+        while digits > 1 && decimals % 10 == 0 {
+            decimals /= 10
+            digits -= 1
+        }
+        let fraction = String(decimals)
+        let sign = scaled < 0 ? "-" : ""
+        return sign + String(magnitude / 10_000) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
     }
 
     /// Appends `value` as a JSON string: quotes, backslashes and control characters escaped,
