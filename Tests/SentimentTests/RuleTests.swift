@@ -233,6 +233,21 @@ struct ScoreTests {
         #expect(SentimentAnalyzer.shared.scores(for: hashtag).compound == 0)
     }
 
+    @Test("concurrent scoring gives the serial results")
+    func concurrentScoring() async {
+        let texts = (0..<200).map { "text \($0): not bad at all, #NotHappy 😍 but GREAT!!! &amp; https://x.y \($0 % 7)" }
+        let serial = texts.map { SentimentAnalyzer.shared.scores(for: $0) }
+        let concurrent = await withTaskGroup(of: (Int, SentimentScores).self) { group in
+            for (index, text) in texts.enumerated() {
+                group.addTask { (index, SentimentAnalyzer.shared.scores(for: text)) }
+            }
+            var results = [SentimentScores](repeating: .empty, count: texts.count)
+            for await (index, scores) in group { results[index] = scores }
+            return results
+        }
+        #expect(concurrent == serial)
+    }
+
     @Test("separate analysers agree")
     func deterministic() {
         let fresh = SentimentAnalyzer()
