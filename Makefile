@@ -1,0 +1,25 @@
+# The two commands of the README, and a few more.
+#   make demo   run the whole pipeline locally on a sample stream and print a report
+#   make test   run every test (what CI runs)
+.PHONY: demo test setup proto proto-check bench bench-pipeline
+
+setup:
+	@scripts/setup.sh
+
+proto: setup
+	scripts/gen-proto.sh
+
+proto-check: setup
+	scripts/gen-proto.sh --check
+
+demo: setup
+	swift build --product earshot
+	.build/debug/earshot demo
+
+test: proto-check
+	swift build --build-tests
+	swift test --skip-build
+
+bench-pipeline: setup
+	swift build -c release --product earshot
+	.build/release/earshot bench pipeline
