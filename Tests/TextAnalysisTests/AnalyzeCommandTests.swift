@@ -94,3 +94,22 @@ struct NumberFormatTests {
         #expect(line.contains(#"{"compound":0.6369,"pos":0.5,"neu":1.0,"neg":0.0,"label":"positive"}"#))
     }
 }
+
+struct EarshotPostJSONTests {
+    @Test func camelCaseEarshotPostWithHTMLContent() throws {
+        let input = #"{"id":"m1","platform":"MASTODON","text":"<p>Ein wunderschöner Morgen am See mit <a href=\"https://chaos.social/@lena\" class=\"u-url mention\">@<span>lena</span></a></p>","textIsHtml":true,"languageHint":"de","engagement":{"likes":3}}"#
+        let fields = try PostFields.parse(input)
+        #expect(fields.isHTML)
+        #expect(fields.languageHint == "de")
+        let line = AnalyzeCommand.outputLine(forJSONLine: input, analyzer: TextAnalyzer())
+        let json = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(json["lang"] as? String == "de")
+        #expect(json["mentions"] as? [String] == ["lena@chaos.social"])
+        #expect(json["sentiment"] is NSNull)
+    }
+
+    @Test func langWinsOverLanguageHintAndFalseMeansPlainText() throws {
+        let fields = try PostFields.parse(#"{"language_hint":"fr","lang":"en","text_is_html":false,"text":"<b>x</b>"}"#)
+        #expect(fields == PostFields(text: "<b>x</b>", languageHint: "en", isHTML: false))
+    }
+}

@@ -21,8 +21,9 @@ public enum AnalyzeCommand {
         return outputLine(forPlainText: text, analyzer: analyzer)
     }
 
-    /// Analyses one Earshot post JSON object: text from "text", hint from "lang" or
-    /// "language_hint"; other fields are ignored except "id", which is copied to the output.
+    /// Analyses one Earshot post JSON object: text from "text", hint from "lang" or else
+    /// "languageHint" / "language_hint", HTML when "textIsHtml" / "text_is_html" is true; other
+    /// fields are ignored except "id", which is copied to the output.
     public static func outputLine(forJSONLine line: String, analyzer: TextAnalyzer) -> String {
         let fields: PostFields
         do {
@@ -32,7 +33,7 @@ public enum AnalyzeCommand {
         }
         guard let text = fields.text else { return errorLine(.missingText, rawID: fields.rawID) }
         guard text.contains(where: { !$0.isWhitespace }) else { return errorLine(.empty, rawID: fields.rawID) }
-        return analysisLine(analyzer.analyze(text, languageHint: fields.languageHint), rawID: fields.rawID)
+        return analysisLine(analyzer.analyze(text, languageHint: fields.languageHint, isHTML: fields.isHTML), rawID: fields.rawID)
     }
 
     /// The JSON object for an analysis.

@@ -23,14 +23,25 @@ public enum PostLineError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The fields of an Earshot post JSON object that `earshot analyze --jsonl` uses.
+/// The fields of an Earshot post JSON object that `earshot analyze --jsonl` uses. Keys are
+/// accepted in Earshot's lowerCamelCase and in snake_case.
 public struct PostFields: Sendable, Equatable {
     /// The "text" field.
     public var text: String?
-    /// The "lang" field, or else "language_hint".
+    /// The "lang" field, or else "languageHint" / "language_hint".
     public var languageHint: String?
+    /// The "textIsHtml" / "text_is_html" field (Mastodon `content`); false when absent.
+    public var isHTML = false
     /// The "id" field as raw JSON (a string with its quotes, or a number), copied to the output.
     public var rawID: String?
+
+    /// Creates fields; everything defaults to absent.
+    public init(text: String? = nil, languageHint: String? = nil, isHTML: Bool = false, rawID: String? = nil) {
+        self.text = text
+        self.languageHint = languageHint
+        self.isHTML = isHTML
+        self.rawID = rawID
+    }
 
     /// Reads the top-level fields of one JSON object, skipping every other field and nested value.
     public static func parse(_ line: String) throws(PostLineError) -> PostFields {
@@ -72,10 +83,15 @@ private struct JSONPostReader {
                 skipWhitespace()
                 let valueStart = position
                 switch key {
-                case "text", "lang", "language_hint":
-                    let value = peek() == UInt8(ascii: "\"") ? try readString() : nil
-                    if value == nil { try skipValue(depth: 1) }
-                    if key == "text" { fields.text = value } else if key == "lang" { fields.languageHint = value } else { languageHint = value }
+                case "text":
+                    fields.text = try readOptionalString()
+                case "lang":
+                    fields.languageHint = try readOptionalString()
+                case "languageHint", "language_hint":
+                    languageHint = try readOptionalString()
+                case "textIsHtml", "text_is_html":
+                    fields.isHTML = peek() == UInt8(ascii: "t")
+                    try skipValue(depth: 1)
                 case "id":
                     try skipValue(depth: 1)
                     fields.rawID = String(decoding: bytes[valueStart..<position], as: UTF8.self)
@@ -92,6 +108,13 @@ private struct JSONPostReader {
         guard position == bytes.count else { throw .invalidJSON(offset: position, reason: "unexpected data after the object") }
         if fields.languageHint == nil { fields.languageHint = languageHint }
         return fields
+    }
+
+    /// A string value, or nil (skipping the value) when it is not a string.
+    private mutating func readOptionalString() throws(PostLineError) -> String? {
+        if peek() == UInt8(ascii: "\"") { return try readString() }
+        try skipValue(depth: 1)
+        return nil
     }
 
     private func peek() -> UInt8? {
