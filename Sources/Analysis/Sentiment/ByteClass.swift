@@ -12,6 +12,30 @@ enum ScalarClass {
 
 /// Byte and scalar classification for the scanner (ASCII rules, UTF-8 aware).
 enum ByteClass {
+    /// Bits of `table`, one byte per possible byte value, for the hot loops.
+    static let spaceBit: UInt8 = 1 << 0
+    static let letterBit: UInt8 = 1 << 1
+    static let digitBit: UInt8 = 1 << 2
+    static let upperBit: UInt8 = 1 << 3
+    static let emoticonBit: UInt8 = 1 << 4
+    static let alphanumericBits: UInt8 = letterBit | digitBit
+
+    /// A 256-entry table of the bits above, for `SentimentLexicon` to own.
+    static func makeTable() -> UnsafeMutablePointer<UInt8> {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for value in 0..<256 {
+            let byte = UInt8(value)
+            var bits: UInt8 = 0
+            if isSpace(byte) { bits |= spaceBit }
+            if isLetter(byte) { bits |= letterBit }
+            if byte >= 0x30 && byte <= 0x39 { bits |= digitBit }
+            if isUpper(byte) { bits |= upperBit }
+            if isEmoticonByte(byte) { bits |= emoticonBit }
+            table[value] = bits
+        }
+        return table
+    }
+
     @inline(__always) static func isSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }

@@ -64,17 +64,21 @@ final class SentimentLexicon: @unchecked Sendable {
     let words: LexiconTable
     /// Space-separated phrases ("kind of", "the shit", "cut the mustard").
     let phrases: LexiconTable
+    /// `ByteClass` bits of every byte value.
+    let byteClasses: UnsafePointer<UInt8>
 
     init(frequentWords: LexiconTable, words: LexiconTable, phrases: LexiconTable) {
         self.frequentWords = frequentWords
         self.words = words
         self.phrases = phrases
+        self.byteClasses = UnsafePointer(ByteClass.makeTable())
     }
 
     deinit {
         frequentWords.deallocate()
         words.deallocate()
         phrases.deallocate()
+        byteClasses.deallocate()
     }
 
     /// Number of distinct entries.

@@ -22,6 +22,8 @@ struct TextScanner {
     /// Not retained, to keep the scanner small and free of reference
     /// counting; the caller keeps the lexicon alive while scanning.
     private unowned(unsafe) let lexicon: SentimentLexicon
+    /// `ByteClass` bits of every byte value (owned by the lexicon).
+    private let classes: UnsafePointer<UInt8>
     private let normalized: UnsafeMutablePointer<UInt8>
     private let tokens: UnsafeMutablePointer<Token>
     private(set) var normalizedCount = 0
@@ -31,6 +33,7 @@ struct TextScanner {
 
     init(lexicon: SentimentLexicon, normalized: UnsafeMutablePointer<UInt8>, tokens: UnsafeMutablePointer<Token>) {
         self.lexicon = lexicon
+        self.classes = lexicon.byteClasses
         self.normalized = normalized
         self.tokens = tokens
     }
@@ -49,16 +52,19 @@ struct TextScanner {
         var position = 0
         let count = text.count
         while position < count {
-            if ByteClass.isSpace(text[position]) {
+            if has(text[position], ByteClass.spaceBit) {
                 position += 1
                 continue
             }
             var end = position
-            var mayBeEmoticon = false
-            while end < count && !ByteClass.isSpace(text[end]) {
-                mayBeEmoticon = mayBeEmoticon || ByteClass.isEmoticonByte(text[end])
+            var seen: UInt8 = 0
+            while end < count {
+                let bits = classes[Int(text[end])]
+                if bits & ByteClass.spaceBit != 0 { break }
+                seen |= bits
                 end += 1
             }
+            let mayBeEmoticon = seen & ByteClass.emoticonBit != 0
             scanChunk(text, position, end, mayBeEmoticon: mayBeEmoticon)
             position = end
         }
@@ -72,6 +78,10 @@ struct TextScanner {
         return lexicon.frequentWords.lookup(fingerprint: fingerprint, length: key.count)
             ?? lexicon.words.lookup(fingerprint: fingerprint, length: key.count)
     }
+
+    /// Whether `byte` has any of the `ByteClass` bits in `mask`.
+    @inline(__always)
+    private func has(_ byte: UInt8, _ mask: UInt8) -> Bool { classes[Int(byte)] & mask != 0 }
 
     // MARK: - Chunks
 
@@ -104,7 +114,7 @@ struct TextScanner {
                     emitWord(text, position, wordEnd)
                     position = wordEnd
                 }
-            } else if ByteClass.isAlphanumeric(byte) {
+            } else if has(byte, ByteClass.alphanumericBits) {
                 let wordEnd = endOfWord(text, position, end)
                 emitWord(text, position, wordEnd)
                 position = wordEnd
@@ -202,14 +212,14 @@ struct TextScanner {
         var position = start
         while position < end {
             let byte = text[position]
-            if ByteClass.isAlphanumeric(byte) {
+            if has(byte, ByteClass.alphanumericBits) {
                 position += 1
             } else if byte >= 0x80 {
                 let scalarEnd = min(position + ByteClass.scalarLength(byte), end)
                 guard case .letter = ByteClass.classifyScalar(text, position, scalarEnd) else { break }
                 position = scalarEnd
             } else if (byte == UInt8(ascii: "'") || byte == UInt8(ascii: "-")) && position + 1 < end
-                && ByteClass.isAlphanumeric(text[position + 1]) && position > start
+                && has(text[position + 1], ByteClass.alphanumericBits) && position > start
             {
                 position += 1
             } else {
@@ -230,12 +240,14 @@ struct TextScanner {
         var elongated = false
         for offset in 0..<(end - start) {
             let byte = text[start + offset]
-            if ByteClass.isLetter(byte) {
-                letters += 1
-                if byte < 0x61 { uppers += 1 }
+            let bits = classes[Int(byte)]
+            let isLetter = bits & ByteClass.letterBit != 0
+            if isLetter {
+                letters &+= 1
+                if bits & ByteClass.upperBit != 0 { uppers &+= 1 }
             }
-            let lower = ByteClass.lowercased(byte)
-            if offset > 0 && lower == destination[offset - 1] && ByteClass.isLetter(byte) {
+            let lower = bits & ByteClass.upperBit != 0 ? byte | 0x20 : byte
+            if isLetter && offset > 0 && lower == destination[offset - 1] {
                 run += 1
                 if run == 3 { elongated = true }
             } else {
