@@ -1,0 +1,213 @@
+import EarshotWire
+import Foundation
+
+/// Turns input lines in any ``SourceFormat`` into posts, one line at a time,
+/// so it can read a live stream. Every line yields its posts or one
+/// ``SourceRejection`` naming the line; nothing is dropped silently. A line
+/// holding several posts (an X response, a JSON array) is accepted or
+/// rejected as a whole.
+public struct SourceReader: Sendable {
+    /// The format asked for (``SourceFormat/auto`` detects per line).
+    public let format: SourceFormat
+    private let csvMapping: CSVColumnMapping?
+    private let sourceName: String?
+    private var mode: Mode
+    private var csvSplitter = CSVRecordSplitter()
+    /// The CSV header's layout once read, or why the header was rejected.
+    private var csvHeader: Result<CSVLayout, SourceRejection>?
+
+    /// What the reader has decided the input is.
+    private enum Mode: Sendable {
+        /// Auto-detection before the first non-blank line.
+        case undecided
+        /// JSON lines, of one format or (nil) detected per line.
+        case json(JSONFormat?)
+        /// CSV records after a header.
+        case csv
+    }
+
+    /// A reader for `format`. `csvMapping` names CSV columns explicitly;
+    /// `sourceName` becomes every post's `source` (default: the format's name).
+    public init(format: SourceFormat, csvMapping: CSVColumnMapping? = nil, sourceName: String? = nil) {
+        self.format = format
+        self.csvMapping = csvMapping
+        self.sourceName = sourceName
+        switch format {
+        case .auto: mode = .undecided
+        case .csv: mode = .csv
+        case .earshot, .x, .mastodon, .reddit, .bluesky: mode = .json(JSONFormat(rawValue: format.rawValue))
+        }
+    }
+
+    /// The posts in one line (numbered from 1). A CSV header, a blank line or
+    /// a line that a CSV record continues past yields no posts.
+    public mutating func read(line: String, lineNumber: Int) -> Result<[Post], SourceRejection> {
+        switch mode {
+        case .undecided:
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { return .success([]) }
+            if !trimmed.hasPrefix("{"), !trimmed.hasPrefix("["), let layout = Self.csvHeader(line, mapping: csvMapping) {
+                mode = .csv
+                csvSplitter.delimiter = layout.delimiter
+                csvHeader = .success(layout.layout)
+                return .success([])
+            }
+            mode = .json(nil)
+            return readJSON(line, lineNumber: lineNumber, format: nil)
+        case .json(let format):
+            return readJSON(line, lineNumber: lineNumber, format: format)
+        case .csv:
+            if !csvSplitter.hasOpenRecord {
+                if line.allSatisfy(\.isWhitespace) { return .success([]) }
+                if csvHeader == nil { csvSplitter.delimiter = Self.likelyDelimiter(line) }
+            }
+            let record: CSVRecordSplitter.Record
+            do {
+                guard let complete = try csvSplitter.feed(line, lineNumber: lineNumber) else { return .success([]) }
+                record = complete
+            } catch {
+                return .failure(error)
+            }
+            return readCSV(record)
+        }
+    }
+
+    /// The rejection for input that ends inside a quoted CSV field, if it does.
+    /// Call once after the last line.
+    public mutating func finish() -> SourceRejection? {
+        csvSplitter.finish()
+    }
+
+    /// Posts and rejections of a whole text (lines split at `\n`, a trailing `\r` dropped).
+    public static func read(text: String, format: SourceFormat, csvMapping: CSVColumnMapping? = nil,
+                            sourceName: String? = nil) -> (posts: [Post], rejections: [SourceRejection]) {
+        var reader = SourceReader(format: format, csvMapping: csvMapping, sourceName: sourceName)
+        var posts: [Post] = []
+        var rejections: [SourceRejection] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let content = line.hasSuffix("\r") ? line.dropLast() : line
+            switch reader.read(line: String(content), lineNumber: index + 1) {
+            case .success(let found): posts += found
+            case .failure(let rejection): rejections.append(rejection)
+            }
+        }
+        if let rejection = reader.finish() { rejections.append(rejection) }
+        return (posts, rejections)
+    }
+
+    // MARK: CSV
+
+    private mutating func readCSV(_ record: CSVRecordSplitter.Record) -> Result<[Post], SourceRejection> {
+        switch csvHeader {
+        case nil:
+            do {
+                csvHeader = .success(try CSVLayout(header: record.fields, mapping: csvMapping))
+                return .success([])
+            } catch {
+                let rejection = SourceRejection(line: record.line, reason: error.reason)
+                csvHeader = .failure(rejection)
+                return .failure(rejection)
+            }
+        case .failure(let headerRejection):
+            return .failure(SourceRejection(line: record.line, reason: "no usable CSV header (see line \(headerRejection.line))"))
+        case .success(let layout):
+            return finished(Result { () throws(RecordProblem) in [try layout.post(from: record.fields)] }, line: record.line, formatName: "csv")
+        }
+    }
+
+    /// The delimiter and layout, if `line` is a one-line CSV header with text and created_at columns.
+    private static func csvHeader(_ line: String, mapping: CSVColumnMapping?) -> (delimiter: UInt8, layout: CSVLayout)? {
+        var splitter = CSVRecordSplitter()
+        splitter.delimiter = likelyDelimiter(line)
+        guard let record = try? splitter.feed(line, lineNumber: 1), record.fields.count > 1,
+              let layout = try? CSVLayout(header: record.fields, mapping: mapping) else { return nil }
+        return (splitter.delimiter, layout)
+    }
+
+    /// Comma, semicolon or tab, whichever the header line has most of.
+    private static func likelyDelimiter(_ header: String) -> UInt8 {
+        let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")]
+        let counts = candidates.map { candidate in header.utf8.reduce(0) { $0 + ($1 == candidate ? 1 : 0) } }
+        return counts.max().flatMap { best in best == 0 ? nil : candidates[counts.firstIndex(of: best)!] } ?? candidates[0]
+    }
+
+    // MARK: JSON
+
+    private func readJSON(_ line: String, lineNumber: Int, format: JSONFormat?) -> Result<[Post], SourceRejection> {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return .success([]) }
+        let data = Data(trimmed.utf8)
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            return .failure(SourceRejection(line: lineNumber, reason: "not JSON: \(Self.jsonSyntaxMessage(error))"))
+        }
+        var posts: [Post] = []
+        var formatName = format?.rawValue ?? ""
+        do throws(RecordProblem) {
+            if let object = parsed as? [String: Any] {
+                let (found, detected) = try Self.posts(in: object, format: format) { data }
+                posts = found
+                formatName = detected.rawValue
+            } else if let array = parsed as? [Any] {
+                for (index, element) in array.enumerated() {
+                    guard let object = element as? [String: Any] else { throw RecordProblem("element \(index) of the JSON array is not an object") }
+                    do {
+                        let (found, detected) = try Self.posts(in: object, format: format) {
+                            (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+                        }
+                        posts += found
+                        formatName = detected.rawValue
+                    } catch {
+                        throw RecordProblem("element \(index): \(error.reason)")
+                    }
+                }
+            } else {
+                throw RecordProblem("a JSON line must hold an object or an array of objects")
+            }
+        } catch {
+            return .failure(SourceRejection(line: lineNumber, reason: error.reason))
+        }
+        return finished(.success(posts), line: lineNumber, formatName: formatName)
+    }
+
+    /// The posts in one JSON object, in `format` or the one its keys show.
+    private static func posts(in fields: [String: Any], format: JSONFormat?, data: () -> Data) throws(RecordProblem) -> ([Post], JSONFormat) {
+        guard let format = format ?? JSONFormat.detect(fields) else {
+            let keys = fields.keys.sorted()
+            let shown = keys.prefix(8).joined(separator: ", ") + (keys.count > 8 ? ", …" : "")
+            throw RecordProblem("not a known post format (keys: \(shown)); name the format to force one")
+        }
+        return (try format.posts(in: fields, data: data), format)
+    }
+
+    /// "invalid value around character 8" from Foundation's error.
+    private static func jsonSyntaxMessage(_ error: any Error) -> String {
+        let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "syntax error"
+        let trimmed = detail.hasSuffix(".") ? String(detail.dropLast()) : detail
+        return trimmed.prefix(1).lowercased() + trimmed.dropFirst()
+    }
+
+    // MARK: Common
+
+    /// Stamps the source on each post and rejects the line if any post is not acceptable.
+    private func finished(_ result: Result<[Post], RecordProblem>, line: Int, formatName: String) -> Result<[Post], SourceRejection> {
+        switch result {
+        case .failure(let problem):
+            return .failure(SourceRejection(line: line, reason: problem.reason))
+        case .success(var posts):
+            for index in posts.indices {
+                if let sourceName {
+                    posts[index].source = sourceName
+                } else if posts[index].source.isEmpty {
+                    posts[index].source = formatName
+                }
+                if let problem = posts[index].validationProblem {
+                    return .failure(SourceRejection(line: line, reason: problem))
+                }
+            }
+            return .success(posts)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+/// Date parsing for source formats, written out on UTF-8 bytes because
+/// imports parse one date per line at tens of thousands of lines a second.
+enum Timestamp {
+    /// Numbers at or above this are Unix milliseconds, below it Unix seconds
+    /// (10^11 seconds is the year 5138; 10^11 milliseconds is March 1973).
+    static let millisecondThreshold = 100_000_000_000.0
+
+    /// Milliseconds since 1970 for an ISO-8601 date or date-time:
+    /// `2024-05-01`, `2024-05-01T12:30`, `2024-05-01T12:30:05.123Z`,
+    /// `2024-05-01 12:30:05+02:00`, `…-0500`. No zone means UTC.
+    static func iso8601Milliseconds(_ text: String) -> Int64? {
+        var scanner = DigitScanner(bytes: Array(text.utf8))
+        guard let year = scanner.digits(4), scanner.skip("-"), let month = scanner.digits(2), scanner.skip("-"),
+              let day = scanner.digits(2), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+        else { return nil }
+        var secondsOfDay = 0, milliseconds = 0, offsetSeconds = 0
+        if scanner.skip("T") || scanner.skip("t") || scanner.skip(" ") {
+            guard let hour = scanner.digits(2), scanner.skip(":"), let minute = scanner.digits(2),
+                  hour < 24, minute < 60 else { return nil }
+            var second = 0
+            if scanner.skip(":") {
+                guard let parsed = scanner.digits(2), parsed < 61 else { return nil }
+                second = min(parsed, 59)
+                if scanner.skip(".") || scanner.skip(",") {
+                    guard let fraction = scanner.fractionMilliseconds() else { return nil }
+                    milliseconds = fraction
+                }
+            }
+            secondsOfDay = hour * 3600 + minute * 60 + second
+            guard let offset = scanner.zoneOffsetSeconds() else { return nil }
+            offsetSeconds = offset
+        }
+        guard scanner.atEnd else { return nil }
+        let seconds = daysFromCivil(year: year, month: month, day: day) * 86_400 + secondsOfDay - offsetSeconds
+        return Int64(seconds) * 1000 + Int64(milliseconds)
+    }
+
+    /// Milliseconds since 1970 for a Unix time in seconds or milliseconds,
+    /// written as an integer or decimal ("1700000000", "1700000000.25", "1700000000250").
+    static func unixMilliseconds(_ text: String) -> Int64? {
+        guard let value = Double(text) else { return nil }
+        return unixMilliseconds(value)
+    }
+
+    /// Milliseconds since 1970 for a Unix time in seconds or milliseconds (see ``millisecondThreshold``).
+    static func unixMilliseconds(_ value: Double) -> Int64? {
+        guard value.isFinite, value > 0, value < 1.0e15 else { return nil }
+        return Int64((value >= millisecondThreshold ? value : value * 1000).rounded())
+    }
+
+    private static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+/// Reads fixed-width digit groups and separators from UTF-8 bytes.
+private struct DigitScanner {
+    let bytes: [UInt8]
+    var position = 0
+
+    var atEnd: Bool { position == bytes.count }
+
+    /// Consumes `character` if it is next.
+    mutating func skip(_ character: Unicode.Scalar) -> Bool {
+        guard position < bytes.count, bytes[position] == UInt8(character.value) else { return false }
+        position += 1
+        return true
+    }
+
+    /// Exactly `count` decimal digits as a number.
+    mutating func digits(_ count: Int) -> Int? {
+        guard position + count <= bytes.count else { return nil }
+        var value = 0
+        for byte in bytes[position..<(position + count)] {
+            guard (0x30...0x39).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        position += count
+        return value
+    }
+
+    /// One or more fraction digits, as milliseconds (extra precision is cut off).
+    mutating func fractionMilliseconds() -> Int? {
+        var value = 0, count = 0
+        while position < bytes.count, (0x30...0x39).contains(bytes[position]) {
+            if count < 3 { value = value * 10 + Int(bytes[position] - 0x30) }
+            count += 1
+            position += 1
+        }
+        guard count > 0 else { return nil }
+        for _ in count..<max(count, 3) { value *= 10 }
+        return value
+    }
+
+    /// `Z`, `±HH:MM`, `±HHMM`, `±HH` or nothing (UTC), as seconds east of UTC.
+    mutating func zoneOffsetSeconds() -> Int? {
+        if atEnd || skip("Z") || skip("z") { return 0 }
+        let sign: Int
+        if skip("+") { sign = 1 } else if skip("-") { sign = -1 } else { return nil }
+        guard let hours = digits(2), hours < 24 else { return nil }
+        var minutes = 0
+        if !atEnd {
+            _ = skip(":")
+            guard let parsed = digits(2), parsed < 60 else { return nil }
+            minutes = parsed
+        }
+        return sign * (hours * 3600 + minutes * 60)
+    }
+}
