@@ -92,6 +92,8 @@ struct ValenceRuleTests {
         #expect(compound("#epicfail") < 0)
         #expect(compound("#BestDayEver") > 0)
         #expect(compound("#zzyzx42") == 0)
+        #expect(compound("#😍") == compound("😍"))
+        #expect(compound("#café good") == compound("good"))
     }
 
     @Test("emoji and emoticons carry valence, even stuck to words")

@@ -50,9 +50,6 @@ enum ByteClass {
         isLetter(byte) || (byte >= 0x30 && byte <= 0x39)
     }
 
-    /// A byte that can start a hashtag or mention body.
-    @inline(__always) static func isWordStart(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte >= 0x80 }
-
     /// Printable ASCII that is neither a letter, a digit nor a space.
     @inline(__always) static func isPunctuation(_ byte: UInt8) -> Bool {
         byte > 0x20 && byte < 0x7F && !isAlphanumeric(byte)

@@ -1,4 +1,5 @@
-/// Splits UTF-8 text into lexicon-resolved tokens without allocating.
+/// Splits UTF-8 text into lexicon-resolved tokens; only hashtag segmentation
+/// allocates.
 /// The caller keeps the `SentimentLexicon` alive while scanning.
 ///
 /// Works on caller-provided scratch memory: `normalized` receives every
@@ -93,7 +94,7 @@ struct TextScanner {
         var position = start
         while position < end {
             let byte = text[position]
-            if byte == UInt8(ascii: "#") && position + 1 < end && ByteClass.isWordStart(text[position + 1]) {
+            if byte == UInt8(ascii: "#") && startsWord(text, position + 1, end) {
                 let wordEnd = endOfWord(text, position + 1, end)
                 emitHashtag(text, position + 1, wordEnd)
                 position = wordEnd
@@ -140,7 +141,17 @@ struct TextScanner {
     }
 
     private func isMention(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        text[start] == UInt8(ascii: "@") && start + 1 < end && ByteClass.isWordStart(text[start + 1])
+        text[start] == UInt8(ascii: "@") && startsWord(text, start + 1, end)
+    }
+
+    /// Whether a word (letter, digit or non-ASCII letter) starts at `position`.
+    private func startsWord(_ text: UnsafeBufferPointer<UInt8>, _ position: Int, _ end: Int) -> Bool {
+        guard position < end else { return false }
+        let byte = text[position]
+        if byte < 0x80 { return has(byte, ByteClass.alphanumericBits) }
+        guard case .letter = ByteClass.classifyScalar(text, position, min(position + ByteClass.scalarLength(byte), end))
+        else { return false }
+        return true
     }
 
     /// Case-insensitive ASCII prefix test.
