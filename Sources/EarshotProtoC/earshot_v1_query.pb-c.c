@@ -649,7 +649,7 @@ const ProtobufCMessageDescriptor earshot__v1__labeled_count__descriptor =
   (ProtobufCMessageInit) earshot__v1__labeled_count__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__overview_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor earshot__v1__overview_request__field_descriptors[2] =
 {
   {
     "range",
@@ -663,14 +663,27 @@ static const ProtobufCFieldDescriptor earshot__v1__overview_request__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "query_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__OverviewRequest, query_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__overview_request__field_indices_by_name[] = {
+  1,   /* field[1] = query_id */
   0,   /* field[0] = range */
 };
 static const ProtobufCIntRange earshot__v1__overview_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor earshot__v1__overview_request__descriptor =
 {
@@ -680,7 +693,7 @@ const ProtobufCMessageDescriptor earshot__v1__overview_request__descriptor =
   "Earshot__V1__OverviewRequest",
   "earshot.v1",
   sizeof(Earshot__V1__OverviewRequest),
-  1,
+  2,
   earshot__v1__overview_request__field_descriptors,
   earshot__v1__overview_request__field_indices_by_name,
   1,  earshot__v1__overview_request__number_ranges,
@@ -855,7 +868,7 @@ const ProtobufCMessageDescriptor earshot__v1__overview_response__descriptor =
   (ProtobufCMessageInit) earshot__v1__overview_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__time_series_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor earshot__v1__time_series_request__field_descriptors[3] =
 {
   {
     "range",
@@ -881,15 +894,28 @@ static const ProtobufCFieldDescriptor earshot__v1__time_series_request__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "query_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__TimeSeriesRequest, query_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__time_series_request__field_indices_by_name[] = {
   1,   /* field[1] = granularity */
+  2,   /* field[2] = query_id */
   0,   /* field[0] = range */
 };
 static const ProtobufCIntRange earshot__v1__time_series_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor earshot__v1__time_series_request__descriptor =
 {
@@ -899,7 +925,7 @@ const ProtobufCMessageDescriptor earshot__v1__time_series_request__descriptor =
   "Earshot__V1__TimeSeriesRequest",
   "earshot.v1",
   sizeof(Earshot__V1__TimeSeriesRequest),
-  2,
+  3,
   earshot__v1__time_series_request__field_descriptors,
   earshot__v1__time_series_request__field_indices_by_name,
   1,  earshot__v1__time_series_request__number_ranges,
@@ -1060,7 +1086,7 @@ const ProtobufCMessageDescriptor earshot__v1__time_series_response__descriptor =
   (ProtobufCMessageInit) earshot__v1__time_series_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__top_hashtags_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor earshot__v1__top_hashtags_request__field_descriptors[3] =
 {
   {
     "range",
@@ -1086,15 +1112,28 @@ static const ProtobufCFieldDescriptor earshot__v1__top_hashtags_request__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "query_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__TopHashtagsRequest, query_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__top_hashtags_request__field_indices_by_name[] = {
   1,   /* field[1] = limit */
+  2,   /* field[2] = query_id */
   0,   /* field[0] = range */
 };
 static const ProtobufCIntRange earshot__v1__top_hashtags_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor earshot__v1__top_hashtags_request__descriptor =
 {
@@ -1104,7 +1143,7 @@ const ProtobufCMessageDescriptor earshot__v1__top_hashtags_request__descriptor =
   "Earshot__V1__TopHashtagsRequest",
   "earshot.v1",
   sizeof(Earshot__V1__TopHashtagsRequest),
-  2,
+  3,
   earshot__v1__top_hashtags_request__field_descriptors,
   earshot__v1__top_hashtags_request__field_indices_by_name,
   1,  earshot__v1__top_hashtags_request__number_ranges,
@@ -1149,7 +1188,7 @@ const ProtobufCMessageDescriptor earshot__v1__top_hashtags_response__descriptor 
   (ProtobufCMessageInit) earshot__v1__top_hashtags_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__search_posts_request__field_descriptors[10] =
+static const ProtobufCFieldDescriptor earshot__v1__search_posts_request__field_descriptors[11] =
 {
   {
     "range",
@@ -1271,6 +1310,18 @@ static const ProtobufCFieldDescriptor earshot__v1__search_posts_request__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "query_id",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__SearchPostsRequest, query_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__search_posts_request__field_indices_by_name[] = {
   3,   /* field[3] = author_handle */
@@ -1280,6 +1331,7 @@ static const unsigned earshot__v1__search_posts_request__field_indices_by_name[]
   8,   /* field[8] = page_size */
   9,   /* field[9] = page_token */
   5,   /* field[5] = platform */
+  10,   /* field[10] = query_id */
   0,   /* field[0] = range */
   6,   /* field[6] = sentiment_label */
   1,   /* field[1] = text_contains */
@@ -1287,7 +1339,7 @@ static const unsigned earshot__v1__search_posts_request__field_indices_by_name[]
 static const ProtobufCIntRange earshot__v1__search_posts_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor earshot__v1__search_posts_request__descriptor =
 {
@@ -1297,7 +1349,7 @@ const ProtobufCMessageDescriptor earshot__v1__search_posts_request__descriptor =
   "Earshot__V1__SearchPostsRequest",
   "earshot.v1",
   sizeof(Earshot__V1__SearchPostsRequest),
-  10,
+  11,
   earshot__v1__search_posts_request__field_descriptors,
   earshot__v1__search_posts_request__field_indices_by_name,
   1,  earshot__v1__search_posts_request__number_ranges,

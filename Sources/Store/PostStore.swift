@@ -72,6 +72,7 @@ public final class PostStore: Sendable {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 let insertTag = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_hashtags (tag, created_at_ms, post_rowid) VALUES (?, ?, ?)")
+                let insertMatch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_queries (query_id, created_at_ms, post_rowid) VALUES (?, ?, ?)")
                 var aggregates = AggregateDelta()
                 var result = ApplyResult(inserted: 0, duplicates: 0)
                 for item in posts {
@@ -95,7 +96,11 @@ public final class PostStore: Sendable {
                     for tag in Set(item.enrichment.entities.hashtags) {
                         try insertTag.execute(arguments: [tag, post.createdAtMs, rowID])
                     }
-                    aggregates.add(item, sentiment: sentiment)
+                    aggregates.add(item, sentiment: sentiment, scope: AggregateDelta.allPosts)
+                    for queryID in Set(item.enrichment.matchedQueryIds) {
+                        try insertMatch.execute(arguments: [queryID, post.createdAtMs, rowID])
+                        aggregates.add(item, sentiment: sentiment, scope: queryID)
+                    }
                 }
                 try aggregates.write(db)
                 return result

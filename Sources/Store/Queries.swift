@@ -20,14 +20,14 @@ struct ResolvedRange {
         }
     }
 
-    /// SQL condition and arguments selecting the aggregate rows that cover the range.
-    func spanCondition() -> (sql: String, arguments: StatementArguments) {
+    /// SQL condition and arguments selecting the aggregate rows of `scope` that cover the range.
+    func spanCondition(scope: String) -> (sql: String, arguments: StatementArguments) {
         let spans = TimeCover.spans(from: from, to: to)
         guard !spans.isEmpty else { return ("0", []) }
         let sql = spans.map { _ in "(level = ? AND bucket_ms >= ? AND bucket_ms < ?)" }.joined(separator: " OR ")
-        var arguments = StatementArguments()
+        var arguments: StatementArguments = [scope]
         for span in spans { arguments += [span.level.rawValue, span.from, span.to] }
-        return ("(\(sql))", arguments)
+        return ("scope = ? AND (\(sql))", arguments)
     }
 }
 
@@ -35,7 +35,7 @@ extension PostStore {
     /// Totals, sentiment breakdown, languages and platforms over a range.
     public func overview(_ request: OverviewRequest) throws(StoreError) -> OverviewResponse {
         let range = try ResolvedRange(request.range)
-        let (condition, arguments) = range.spanCondition()
+        let (condition, arguments) = range.spanCondition(scope: request.queryId)
         return try read("overview") { db in
             var response = OverviewResponse()
             if let row = try Row.fetchOne(db, sql: """
@@ -57,8 +57,13 @@ extension PostStore {
             response.platforms = try facetCounts(db, .platform, condition, arguments, limit: 100)
             let minuteFrom = BucketLevel.minute.bucketStart(range.from)
             let minuteTo = -BucketLevel.minute.bucketStart(-range.to)
-            response.uniqueAuthors = try Int64.fetchOne(db, sql: "SELECT COUNT(DISTINCT author_id) FROM posts WHERE created_at_ms >= ? AND created_at_ms < ?",
-                                                        arguments: [minuteFrom, minuteTo]) ?? 0
+            response.uniqueAuthors = try Int64.fetchOne(db, sql: request.queryId.isEmpty
+                ? "SELECT COUNT(DISTINCT author_id) FROM posts WHERE created_at_ms >= ? AND created_at_ms < ?"
+                : """
+                  SELECT COUNT(DISTINCT p.author_id) FROM post_queries q JOIN posts p ON p.rowid = q.post_rowid
+                  WHERE q.query_id = ? AND q.created_at_ms >= ? AND q.created_at_ms < ?
+                  """,
+                arguments: (request.queryId.isEmpty ? [] : [request.queryId]) + [minuteFrom, minuteTo]) ?? 0
             return response
         }
     }
@@ -82,8 +87,8 @@ extension PostStore {
         return try read("time series") { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT bucket_ms, posts, reach, engagement, positive, neutral, negative FROM buckets
-                WHERE level = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms LIMIT ?
-                """, arguments: [level.rawValue, level.bucketStart(range.from), range.to, maxBuckets + 1])
+                WHERE scope = ? AND level = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms LIMIT ?
+                """, arguments: [request.queryId, level.rawValue, level.bucketStart(range.from), range.to, maxBuckets + 1])
             if rows.count > maxBuckets {
                 throw StoreError.invalidArgument("more than \(maxBuckets) buckets in range; use a coarser granularity or a shorter range")
             }
@@ -109,7 +114,7 @@ extension PostStore {
         guard (0...1_000).contains(request.limit) else {
             throw .invalidArgument("limit must be between 1 and 1000 (0 means 10), got \(request.limit)")
         }
-        let (condition, arguments) = range.spanCondition()
+        let (condition, arguments) = range.spanCondition(scope: request.queryId)
         return try read("top hashtags") { db in
             var response = TopHashtagsResponse()
             response.hashtags = try facetCounts(db, .hashtag, condition, arguments, limit: request.limit == 0 ? 10 : Int(request.limit))
@@ -156,6 +161,10 @@ extension PostStore {
         if !request.hashtag.isEmpty {
             conditions.append("rowid IN (SELECT post_rowid FROM post_hashtags WHERE tag = ? AND created_at_ms >= ? AND created_at_ms < ?)")
             arguments += [request.hashtag.lowercased().trimmingPrefix("#"), range.from, range.to]
+        }
+        if !request.queryId.isEmpty {
+            conditions.append("rowid IN (SELECT post_rowid FROM post_queries WHERE query_id = ? AND created_at_ms >= ? AND created_at_ms < ?)")
+            arguments += [request.queryId, range.from, range.to]
         }
         if !request.pageToken.isEmpty {
             let cursor = try PageCursor(token: request.pageToken)

@@ -2,7 +2,9 @@ import GRDB
 
 /// The store's tables. `buckets` and `facet_buckets` hold aggregates at
 /// three levels (minute, hour, day; see ``BucketLevel``) so any range is
-/// answered from a few hundred rows at most (``TimeCover``).
+/// answered from a few hundred rows at most (``TimeCover``), per scope: ''
+/// for every post and one scope per listening query. `post_queries` says
+/// which stored posts match which listening query.
 enum StoreSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -31,7 +33,16 @@ enum StoreSchema {
                     post_rowid INTEGER NOT NULL,
                     PRIMARY KEY (tag, created_at_ms, post_rowid)
                 ) WITHOUT ROWID;
+                CREATE TABLE post_queries (
+                    query_id TEXT NOT NULL,
+                    created_at_ms INTEGER NOT NULL,
+                    post_rowid INTEGER NOT NULL,
+                    PRIMARY KEY (query_id, created_at_ms, post_rowid)
+                ) WITHOUT ROWID;
+                CREATE INDEX post_queries_by_post ON post_queries (post_rowid);
+                -- scope: '' = every post, else a listening query id.
                 CREATE TABLE buckets (
+                    scope TEXT NOT NULL,
                     level INTEGER NOT NULL,
                     bucket_ms INTEGER NOT NULL,
                     posts INTEGER NOT NULL,
@@ -41,15 +52,16 @@ enum StoreSchema {
                     neutral INTEGER NOT NULL,
                     negative INTEGER NOT NULL,
                     unavailable INTEGER NOT NULL,
-                    PRIMARY KEY (level, bucket_ms)
+                    PRIMARY KEY (scope, level, bucket_ms)
                 ) WITHOUT ROWID;
                 CREATE TABLE facet_buckets (
+                    scope TEXT NOT NULL,
                     facet INTEGER NOT NULL,          -- Facet
                     level INTEGER NOT NULL,
                     bucket_ms INTEGER NOT NULL,
                     value TEXT NOT NULL,
                     count INTEGER NOT NULL,
-                    PRIMARY KEY (facet, level, bucket_ms, value)
+                    PRIMARY KEY (scope, facet, level, bucket_ms, value)
                 ) WITHOUT ROWID;
                 """)
         }

@@ -283,6 +283,7 @@ public struct LabeledCount: ProtoMessage, Equatable {
 public struct OverviewRequest: ProtoMessage, Equatable {
     public static let protoName = "earshot.v1.OverviewRequest"
     public var range = TimeRange()
+    public var queryId = ""
     public init() {}
 }
 
@@ -306,6 +307,7 @@ public struct TimeSeriesRequest: ProtoMessage, Equatable {
     public static let protoName = "earshot.v1.TimeSeriesRequest"
     public var range = TimeRange()
     public var granularity = Granularity.unspecified
+    public var queryId = ""
     public init() {}
 }
 
@@ -331,6 +333,7 @@ public struct TopHashtagsRequest: ProtoMessage, Equatable {
     public static let protoName = "earshot.v1.TopHashtagsRequest"
     public var range = TimeRange()
     public var limit: Int32 = 0
+    public var queryId = ""
     public init() {}
 }
 
@@ -352,6 +355,7 @@ public struct SearchPostsRequest: ProtoMessage, Equatable {
     public var minPriority: Int32 = 0
     public var pageSize: Int32 = 0
     public var pageToken = ""
+    public var queryId = ""
     public init() {}
 }
 

@@ -193,3 +193,37 @@ let base: Int64 = 1_767_225_600_000
         #expect(TimeCover.spans(from: base, to: base + 86_400_000) == [LevelSpan(level: .day, from: base, to: base + 86_400_000)])
     }
 }
+
+@Suite struct QueryScopeTests {
+    @Test func aggregatesAndSearchCanBeScopedToAListeningQuery() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        var posts = (0..<10).map { item($0, minute: Int64($0), label: $0 < 4 ? "negative" : "positive", tags: ["t\($0 % 2)"], author: "a\($0 % 3)") }
+        for index in 0..<4 { posts[index].enrichment.matchedQueryIds = ["complaints"] }
+        posts[3].enrichment.matchedQueryIds.append("brand")
+        _ = try store.apply(posts)
+        _ = try store.apply(posts)  // redelivery: still counted once per scope
+
+        var overview = OverviewRequest()
+        overview.queryId = "complaints"
+        let scoped = try store.overview(overview)
+        #expect(scoped.posts == 4)
+        #expect(scoped.negative == 4)
+        #expect(scoped.uniqueAuthors == 3)
+        overview.queryId = "brand"
+        #expect(try store.overview(overview).posts == 1)
+        overview.queryId = ""
+        #expect(try store.overview(overview).posts == 10)
+
+        var series = TimeSeriesRequest()
+        series.queryId = "complaints"
+        #expect(try store.timeSeries(series).buckets.map(\.posts) == [4])
+
+        var tags = TopHashtagsRequest()
+        tags.queryId = "complaints"
+        #expect(try store.topHashtags(tags).hashtags == [LabeledCount(label: "t0", count: 2), LabeledCount(label: "t1", count: 2)])
+
+        var search = SearchPostsRequest()
+        search.queryId = "complaints"
+        #expect(Set(try store.search(search).posts.map(\.post.id)) == Set((0..<4).map { "t:\($0)" }))
+    }
+}

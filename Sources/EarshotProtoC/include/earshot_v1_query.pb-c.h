@@ -75,10 +75,14 @@ struct  Earshot__V1__OverviewRequest
 {
   ProtobufCMessage base;
   Earshot__V1__TimeRange *range;
+  /*
+   * a listening query's id; "" = all posts
+   */
+  char *query_id;
 };
 #define EARSHOT__V1__OVERVIEW_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__overview_request__descriptor) \
-    , NULL }
+    , NULL, (char *)protobuf_c_empty_string }
 
 
 struct  Earshot__V1__OverviewResponse
@@ -111,10 +115,14 @@ struct  Earshot__V1__TimeSeriesRequest
   ProtobufCMessage base;
   Earshot__V1__TimeRange *range;
   Earshot__V1__Granularity granularity;
+  /*
+   * "" = all posts
+   */
+  char *query_id;
 };
 #define EARSHOT__V1__TIME_SERIES_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__time_series_request__descriptor) \
-    , NULL, EARSHOT__V1__GRANULARITY__GRANULARITY_UNSPECIFIED }
+    , NULL, EARSHOT__V1__GRANULARITY__GRANULARITY_UNSPECIFIED, (char *)protobuf_c_empty_string }
 
 
 struct  Earshot__V1__TimeBucket
@@ -155,10 +163,14 @@ struct  Earshot__V1__TopHashtagsRequest
    * 1..1000, 0 = 10
    */
   int32_t limit;
+  /*
+   * "" = all posts
+   */
+  char *query_id;
 };
 #define EARSHOT__V1__TOP_HASHTAGS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__top_hashtags_request__descriptor) \
-    , NULL, 0 }
+    , NULL, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Earshot__V1__TopHashtagsResponse
@@ -203,10 +215,14 @@ struct  Earshot__V1__SearchPostsRequest
    * from the previous page's next_page_token
    */
   char *page_token;
+  /*
+   * only posts matching this listening query; "" = all
+   */
+  char *query_id;
 };
 #define EARSHOT__V1__SEARCH_POSTS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__search_posts_request__descriptor) \
-    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, EARSHOT__V1__PLATFORM__PLATFORM_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
+    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, EARSHOT__V1__PLATFORM__PLATFORM_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
