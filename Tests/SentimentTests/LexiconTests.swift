@@ -18,7 +18,7 @@ struct LexiconTests {
         for (index, key) in keys.enumerated() {
             dictionary[Array(key.utf8)] = WordEntry(valence: Float(index) + 0.5, boost: 0.293, roles: .negator)
         }
-        let table = LexiconTable(dictionary)
+        let table = LexiconTable(Array(dictionary))
         defer { table.deallocate() }
         for (index, key) in keys.enumerated() {
             let entry = Array(key.utf8).withUnsafeBufferPointer { table.lookup($0) }

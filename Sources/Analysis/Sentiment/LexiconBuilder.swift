@@ -20,19 +20,27 @@ enum LexiconBuilder {
 
     /// Parses all embedded sources into one table.
     static func build() throws(LexiconSourceError) -> SentimentLexicon {
-        var words: [[UInt8]: WordEntry] = [:]
-        words.reserveCapacity(12_000)
+        var words = [[UInt8]: WordEntry](minimumCapacity: 65_536)
         try addVaderLexicon(vaderLexiconSource, to: &words)
         let commonWords = try addSocialLexicon(socialLexiconSource, to: &words)
         try addEmoji(vaderEmojiSource, to: &words)
         addDerivedForms(to: &words)
         markPhrasesAndSegmentableWords(in: &words)
-        let phrases = words.filter { $0.key.contains(0x20) }
-        let singles = words.filter { !$0.key.contains(0x20) }
         let ruleRoles = WordRoles.segmentable.union([.phraseStart, .phraseSecond]).symmetricDifference(
             WordRoles(rawValue: .max))
-        let frequent = singles.filter { key, entry in
-            commonWords.contains(key) || !entry.roles.isDisjoint(with: ruleRoles) || entry.boost != 0
+        var singles: [([UInt8], WordEntry)] = []
+        var frequent: [([UInt8], WordEntry)] = []
+        var phrases: [([UInt8], WordEntry)] = []
+        singles.reserveCapacity(words.count)
+        for (key, entry) in words {
+            if key.contains(0x20) {
+                phrases.append((key, entry))
+                continue
+            }
+            singles.append((key, entry))
+            if commonWords.contains(key) || !entry.roles.isDisjoint(with: ruleRoles) || entry.boost != 0 {
+                frequent.append((key, entry))
+            }
         }
         return SentimentLexicon(
             frequentWords: LexiconTable(frequent), words: LexiconTable(singles), phrases: LexiconTable(phrases))

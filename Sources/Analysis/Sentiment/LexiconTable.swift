@@ -119,17 +119,17 @@ struct LexiconTable {
     /// Number of keys.
     let count: Int
 
-    /// Freezes `dictionary` into a newly allocated table; keys must be
+    /// Freezes distinct `entries` into a newly allocated table; keys must be
     /// non-empty and at most `maximumKeyLength` bytes, values within ±32.
-    init(_ dictionary: [[UInt8]: WordEntry]) {
+    init(_ entries: [([UInt8], WordEntry)]) {
         var bits: UInt64 = 4
-        while Double(1 << bits) * LexiconTable.maximumLoad < Double(dictionary.count) { bits += 1 }
+        while Double(1 << bits) * LexiconTable.maximumLoad < Double(entries.count) { bits += 1 }
         slots = .allocate(capacity: 1 << Int(bits))
         slots.initialize(repeating: Slot())
         mask = slots.count - 1
         shift = 64 - bits
-        count = dictionary.count
-        for (key, entry) in dictionary {
+        count = entries.count
+        for (key, entry) in entries {
             precondition(!key.isEmpty && key.count <= LexiconTable.maximumKeyLength, "invalid lexicon key length")
             let fingerprint = key.withUnsafeBufferPointer { LexiconTable.fingerprint($0) }
             var index = self.index(fingerprint)
