@@ -83,6 +83,14 @@ struct ValenceRuleTests {
         #expect(compound("loooove it") > 0)
     }
 
+    @Test("repeated laughter syllables resolve to known laughter")
+    func laughter() {
+        #expect(compound("hahahahaha") == compound("hahaha"))
+        #expect(compound("lololol") == compound("lol"))
+        #expect(compound("hehehehe") > 0)
+        #expect(compound("ababab") == 0)
+    }
+
     @Test("hashtags are split on camel case and segmented into known words")
     func hashtags() {
         #expect(compound("#happy") > 0)

@@ -304,7 +304,21 @@ struct TextScanner {
         {
             return WordEntry(roles: .negator)
         }
-        return .unknown
+        return repeatedSyllableEntry(word, length) ?? .unknown
+    }
+
+    /// Laughter and other repeated two-letter syllables ("hahahahaha",
+    /// "lololol", "xoxoxoxo") resolve through their longest known prefix of
+    /// six to three letters ("hahaha", "lol", "xoxo").
+    private func repeatedSyllableEntry(_ word: UnsafeMutablePointer<UInt8>, _ length: Int) -> WordEntry? {
+        guard length >= 5 else { return nil }
+        for offset in 2..<length where word[offset] != word[offset - 2] || !has(word[offset], ByteClass.letterBit) {
+            return nil
+        }
+        for prefix in stride(from: min(6, length - 1), through: 3, by: -1) {
+            if let entry = entry(for: UnsafeBufferPointer(start: word, count: prefix)) { return entry }
+        }
+        return nil
     }
 
     // MARK: - Hashtags
