@@ -78,15 +78,16 @@ public struct SourceReader: Sendable {
         csvSplitter.finish()
     }
 
-    /// Posts and rejections of a whole text (lines split at `\n`, a trailing `\r` dropped).
+    /// Posts and rejections of a whole text, split into lines at `\n` or `\r\n`.
     public static func read(text: String, format: SourceFormat, csvMapping: CSVColumnMapping? = nil,
                             sourceName: String? = nil) -> (posts: [Post], rejections: [SourceRejection]) {
         var reader = SourceReader(format: format, csvMapping: csvMapping, sourceName: sourceName)
         var posts: [Post] = []
         var rejections: [SourceRejection] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let content = line.hasSuffix("\r") ? line.dropLast() : line
-            switch reader.read(line: String(content), lineNumber: index + 1) {
+        // "\r\n" is one Character, so it is a separator of its own.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        for (index, line) in lines.enumerated() {
+            switch reader.read(line: String(line), lineNumber: index + 1) {
             case .success(let found): posts += found
             case .failure(let rejection): rejections.append(rejection)
             }
@@ -134,9 +135,8 @@ public struct SourceReader: Sendable {
     // MARK: JSON
 
     private func readJSON(_ line: String, lineNumber: Int, format: JSONFormat?) -> Result<[Post], SourceRejection> {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty { return .success([]) }
-        let data = Data(trimmed.utf8)
+        if line.allSatisfy(\.isWhitespace) { return .success([]) }
+        let data = Data(line.utf8)
         let parsed: Any
         do {
             parsed = try JSONSerialization.jsonObject(with: data)
@@ -182,11 +182,14 @@ public struct SourceReader: Sendable {
         return (try format.posts(in: fields, data: data), format)
     }
 
-    /// "invalid value around character 8" from Foundation's error.
+    /// "invalid value around column 9" from Foundation's "Invalid value around character 8."
     private static func jsonSyntaxMessage(_ error: any Error) -> String {
-        let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "syntax error"
-        let trimmed = detail.hasSuffix(".") ? String(detail.dropLast()) : detail
-        return trimmed.prefix(1).lowercased() + trimmed.dropFirst()
+        var detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "syntax error"
+        if detail.hasSuffix(".") { detail.removeLast() }
+        if let range = detail.range(of: " around character "), let offset = Int(detail[range.upperBound...]) {
+            detail = detail[..<range.lowerBound] + " around column \(offset + 1)"
+        }
+        return detail.prefix(1).lowercased() + detail.dropFirst()
     }
 
     // MARK: Common
