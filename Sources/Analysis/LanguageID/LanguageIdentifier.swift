@@ -125,7 +125,10 @@ public final class LanguageIdentifier: Sendable {
     private static func rank(_ model: NGramModel, _ buffer: LetterBuffer) -> Ranking {
         let (scores, grams) = model.scores(buffer.scalars)
         guard grams > 0, let top = scores.max() else { return Ranking(languages: [], confidences: []) }
-        var odds = scores.map { exp(($0 - top) * evidenceScale) }
+        var odds = scores.map { score in
+            let logOdds = (score - top) * evidenceScale
+            return logOdds < -30 ? 0 : exp(logOdds)  // below e^-30 a language cannot matter
+        }
         let total = odds.reduce(0, +)
         for index in odds.indices { odds[index] /= total }
         return Ranking(languages: model.languages, confidences: odds)

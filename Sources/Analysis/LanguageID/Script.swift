@@ -1,7 +1,11 @@
 /// Writing systems that the identifier tells apart before looking at n-grams.
 public enum Script: Int, Sendable, CaseIterable {
+    /// Alphabets and abjads; Latin, Cyrillic, Arabic and Devanagari are shared by several
+    /// languages and go through an n-gram model.
     case latin, cyrillic, arabic, devanagari, greek, hebrew, armenian, georgian
+    /// Indic abugidas and Thai, each reported as its main language.
     case bengali, gurmukhi, gujarati, tamil, telugu, kannada, malayalam, thai
+    /// Korean syllables, Japanese kana, Chinese characters (also used in Japanese).
     case hangul, kana, han
 
     /// The only language the identifier reports for this script, or nil when n-grams

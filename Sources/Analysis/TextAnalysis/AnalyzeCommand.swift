@@ -42,7 +42,17 @@ public enum AnalyzeCommand {
         if let rawID { writer.add("id", raw: rawID) }
         writer.add("lang", string: analysis.language.code)
         writer.add("lang_confidence", number: analysis.language.confidence)
-        writer.add("sentiment", raw: analysis.sentiment.map(sentimentObject) ?? "null")
+        if let scores = analysis.sentiment {
+            writer.beginObject("sentiment")
+            writer.add("compound", number: scores.compound)
+            writer.add("pos", number: scores.positive)
+            writer.add("neu", number: scores.neutral)
+            writer.add("neg", number: scores.negative)
+            writer.add("label", string: scores.label.rawValue)
+            writer.endObject()
+        } else {
+            writer.add("sentiment", raw: "null")
+        }
         let entities = analysis.entities
         writer.add("hashtags", strings: entities.hashtags)
         writer.add("mentions", strings: entities.mentions)
@@ -50,16 +60,6 @@ public enum AnalyzeCommand {
         writer.add("domains", strings: entities.domains)
         writer.add("cashtags", strings: entities.cashtags)
         writer.add("emoji", strings: entities.emoji)
-        return writer.finish()
-    }
-
-    private static func sentimentObject(_ scores: SentimentScores) -> String {
-        var writer = JSONLineWriter()
-        writer.add("compound", number: scores.compound)
-        writer.add("pos", number: scores.positive)
-        writer.add("neu", number: scores.neutral)
-        writer.add("neg", number: scores.negative)
-        writer.add("label", string: scores.label.rawValue)
         return writer.finish()
     }
 

@@ -22,7 +22,19 @@ struct JSONLineWriter {
 
     mutating func add(_ key: StaticString, number value: Double) {
         addKey(key)
-        output.append(contentsOf: Self.format(value).utf8)
+        appendNumber(value)
+    }
+
+    /// Starts a nested object under `key`; close it with ``endObject()``.
+    mutating func beginObject(_ key: StaticString) {
+        addKey(key)
+        output.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    mutating func endObject() {
+        output.append(UInt8(ascii: "}"))
+        needsComma = true
     }
 
     /// Adds a raw JSON value that is already valid (a nested object, `null`, or a number as written).
@@ -50,22 +62,41 @@ struct JSONLineWriter {
         output.append(contentsOf: "\":".utf8)
     }
 
-    /// `value` rounded to 4 decimals, written without trailing zeros but with at least one
+    /// Appends `value` rounded to 4 decimals, without trailing zeros but with at least one
     /// decimal ("0.6369", "0.5", "1.0", "-0.25"); non-finite values become `null`.
-    static func format(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
+    private mutating func appendNumber(_ value: Double) {
         let scaled = (value * 10_000).rounded()
-        guard abs(scaled) < 1e15 else { return String(scaled / 10_000) }
-        let magnitude = Int(abs(scaled))
-        var decimals = magnitude % 10_000
-        var digits = 4
-        while digits > 1 && decimals % 10 == 0 {
-            decimals /= 10
-            digits -= 1
+        guard scaled.isFinite else {
+            output.append(contentsOf: "null".utf8)
+            return
         }
-        let fraction = String(decimals)
-        let sign = scaled < 0 ? "-" : ""
-        return sign + String(magnitude / 10_000) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
+        guard abs(scaled) < 1e15 else {
+            output.append(contentsOf: String(scaled / 10_000).utf8)
+            return
+        }
+        if scaled < 0 { output.append(UInt8(ascii: "-")) }
+        let magnitude = Int(abs(scaled))
+        appendDigits(magnitude / 10_000, minimumCount: 1)
+        output.append(UInt8(ascii: "."))
+        var decimals = magnitude % 10_000
+        var count = 4
+        while count > 1 && decimals % 10 == 0 {
+            decimals /= 10
+            count -= 1
+        }
+        appendDigits(decimals, minimumCount: count)
+    }
+
+    /// Appends the decimal digits of `value` (non-negative), left-padded with zeros to `minimumCount`.
+    private mutating func appendDigits(_ value: Int, minimumCount: Int) {
+        var digits: [UInt8] = []
+        var rest = value
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        while digits.count < minimumCount { digits.append(UInt8(ascii: "0")) }
+        output.append(contentsOf: digits.reversed())
     }
 
     /// Appends `value` as a JSON string: quotes, backslashes and control characters escaped,
