@@ -56,3 +56,10 @@ struct TextAnalyzerTests {
         #expect(analysis.text == "Caf\u{E9} & croissants")
     }
 }
+
+struct HTMLDecodingTests {
+    @Test func htmlReferencesAreDecodedExactlyOnce() {
+        let analysis = TextAnalyzer().analyze("<p>I typed &amp;lt;3 and Cafe\u{301}</p>", isHTML: true)
+        #expect(analysis.text == "I typed &lt;3 and Caf\u{E9}")
+    }
+}

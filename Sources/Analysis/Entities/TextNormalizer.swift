@@ -15,8 +15,12 @@ public enum TextNormalizer {
 
     /// `text` with character references decoded ("&amp;" → "&", "&#39;" → "'") and in Unicode NFC.
     public static func normalize(_ text: String) -> String {
-        let decoded = text.utf8.contains(UInt8(ascii: "&")) ? decodeCharacterReferences(text) : text
-        return NFCQuickCheck.isCertainlyNFC(decoded) ? decoded : decoded.precomposedStringWithCanonicalMapping
+        composedNFC(text.utf8.contains(UInt8(ascii: "&")) ? decodeCharacterReferences(text) : text)
+    }
+
+    /// `text` in Unicode NFC (Foundation runs only when a quick check says the text could change).
+    public static func composedNFC(_ text: String) -> String {
+        NFCQuickCheck.isCertainlyNFC(text) ? text : text.precomposedStringWithCanonicalMapping
     }
 
     /// Decodes named (the common ones) and numeric character references; unknown ones stay as written.
