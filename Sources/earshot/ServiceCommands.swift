@@ -6,20 +6,30 @@ import QueryService
 import ScoreService
 import ServiceRuntime
 
-/// Runs a service body with logging, signal handling and a clear exit status.
-private func runService(_ name: String, _ body: (ServiceContext) throws -> Void) throws {
+/// Runs a service body with logging, signal handling, the optional metrics
+/// HTTP endpoint and a clear exit status.
+private func runService(_ name: String, metrics: MetricsOptions, _ body: (ServiceContext) throws -> Void) throws {
     Earshot.bootstrapLogging()
     let service = try ServiceContext(serviceName: name)
     service.shutdown.installSignalHandlers { signal in
         service.logger.info("received signal \(signal); draining and stopping")
     }
     do {
+        let metricsServer = try metrics.address.isEmpty ? nil : MetricsHTTPServer(address: metrics.address, service: service)
         try body(service)
+        service.shutdown.request()
+        metricsServer?.join()
         service.logger.info("\(name) stopped")
     } catch {
         service.logger.critical("\(name) failed", metadata: ["error": "\(error)"])
         throw ExitCode(1)
     }
+}
+
+/// The Prometheus endpoint that every service can serve.
+struct MetricsOptions: ParsableArguments {
+    @Option(name: .customLong("metrics"), help: "Serve GET /metrics (Prometheus text) on host:port, e.g. 0.0.0.0:9100; empty = off [EARSHOT_METRICS_ADDR]")
+    var address = environment("EARSHOT_METRICS_ADDR", "")
 }
 
 struct IngestCommand: ParsableCommand {
@@ -35,11 +45,17 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Posts in flight at most [EARSHOT_MAX_IN_FLIGHT]") var maxInFlight = environment("EARSHOT_MAX_IN_FLIGHT", IngestConfiguration().maxInFlight)
     @Option(help: "Redelivery timeout in ms [EARSHOT_REDELIVERY_MS]") var redeliveryMs = environment("EARSHOT_REDELIVERY_MS", Int(IngestConfiguration().redeliveryTimeoutMs))
     @Option(help: "Unfinished posts at most before RESOURCE_EXHAUSTED [EARSHOT_MAX_BACKLOG]") var maxBacklog = environment("EARSHOT_MAX_BACKLOG", IngestConfiguration().maxBacklog)
+    @Option(help: "A source is flagged silent when quiet for this multiple of its usual gap [EARSHOT_SILENCE_FACTOR]")
+    var silenceFactor = Double(environment("EARSHOT_SILENCE_FACTOR", "")) ?? SourceHealthPolicy().silenceFactor
+    @Option(help: "… and for at least this many ms [EARSHOT_SILENCE_FLOOR_MS]")
+    var silenceFloorMs = environment("EARSHOT_SILENCE_FLOOR_MS", Int(SourceHealthPolicy().silenceFloorMs))
+    @OptionGroup var metrics: MetricsOptions
 
     func validate() throws {
         guard batchSize > 0, maxInFlight > 0, redeliveryMs > 0, maxBacklog > 0 else {
             throw ValidationError("--batch-size, --max-in-flight, --redelivery-ms and --max-backlog must be positive")
         }
+        guard silenceFactor > 0, silenceFloorMs >= 0 else { throw ValidationError("--silence-factor must be positive and --silence-floor-ms not negative") }
     }
 
     func run() throws {
@@ -54,7 +70,12 @@ struct IngestCommand: ParsableCommand {
         configuration.maxInFlight = maxInFlight
         configuration.redeliveryTimeoutMs = Int64(redeliveryMs)
         configuration.maxBacklog = maxBacklog
-        try runService("ingest") { service in try IngestService(configuration: configuration, service: service).run() }
+        try runService("ingest", metrics: metrics) { service in
+            var policy = SourceHealthPolicy()
+            policy.silenceFactor = silenceFactor
+            policy.silenceFloorMs = Int64(silenceFloorMs)
+            try IngestService(configuration: configuration, service: service, sourceHealth: policy).run()
+        }
     }
 }
 
@@ -62,6 +83,7 @@ struct IngestCommand: ParsableCommand {
 struct WorkerOptions: ParsableArguments {
     @Option(help: "Worker threads [EARSHOT_THREADS]") var threads = environment("EARSHOT_THREADS", 1)
     @Option(help: "Control RPC bind endpoint for Health and Stats; empty = none [EARSHOT_WORKER_RPC]") var rpc = environment("EARSHOT_WORKER_RPC", "")
+    @OptionGroup var metrics: MetricsOptions
 
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
@@ -73,6 +95,8 @@ struct EnrichCommand: ParsableCommand {
 
     @Option(help: "Ingest dispatch endpoint to pull from [EARSHOT_ENRICH_PULL]") var pull = environment("EARSHOT_ENRICH_PULL", EnrichConfiguration().pullEndpoint)
     @Option(help: "Relay input endpoint to push to [EARSHOT_ENRICH_PUSH]") var push = environment("EARSHOT_ENRICH_PUSH", EnrichConfiguration().pushEndpoint)
+    @Option(help: "Query service's listening query-set feed to subscribe to; empty = match no listening queries [EARSHOT_QUERY_SET]")
+    var querySet = environment("EARSHOT_QUERY_SET", EnrichConfiguration().querySetEndpoint ?? "")
     @OptionGroup var worker: WorkerOptions
 
     func run() throws {
@@ -81,7 +105,8 @@ struct EnrichCommand: ParsableCommand {
         configuration.pushEndpoint = push
         configuration.threads = worker.threads
         configuration.rpcEndpoint = worker.rpc.isEmpty ? nil : worker.rpc
-        try runService("enrich") { service in try EnrichService.run(configuration: configuration, service: service) }
+        configuration.querySetEndpoint = querySet.isEmpty ? nil : querySet
+        try runService("enrich", metrics: worker.metrics) { service in try EnrichService.run(configuration: configuration, service: service) }
     }
 }
 
@@ -98,7 +123,7 @@ struct ScoreCommand: ParsableCommand {
         configuration.pushEndpoint = push
         configuration.threads = worker.threads
         configuration.rpcEndpoint = worker.rpc.isEmpty ? nil : worker.rpc
-        try runService("score") { service in try ScoreService.run(configuration: configuration, service: service) }
+        try runService("score", metrics: worker.metrics) { service in try ScoreService.run(configuration: configuration, service: service) }
     }
 }
 
@@ -109,6 +134,11 @@ struct QueryCommand: ParsableCommand {
     @Option(help: "Collector bind endpoint for score workers [EARSHOT_COLLECT_BIND]") var collect = environment("EARSHOT_COLLECT_BIND", QueryConfiguration().collectEndpoint)
     @Option(help: "Ingest acknowledgement endpoint to push to [EARSHOT_ACKS]") var acks = environment("EARSHOT_ACKS", QueryConfiguration().acksEndpoint)
     @Option(help: "Store file [EARSHOT_STORE]") var store = environment("EARSHOT_STORE", QueryConfiguration().storePath)
+    @Option(help: "Listening query-set feed (PUB), bind [EARSHOT_QUERY_SET_BIND]")
+    var querySet = environment("EARSHOT_QUERY_SET_BIND", ListeningConfiguration().querySetEndpoint)
+    @Option(help: "Delay in ms before a backfill's second pass over posts stored meanwhile [EARSHOT_BACKFILL_SETTLE_MS]")
+    var backfillSettleMs = environment("EARSHOT_BACKFILL_SETTLE_MS", ListeningConfiguration().backfillSettleMs)
+    @OptionGroup var metrics: MetricsOptions
 
     func run() throws {
         var configuration = QueryConfiguration()
@@ -116,6 +146,8 @@ struct QueryCommand: ParsableCommand {
         configuration.collectEndpoint = collect
         configuration.acksEndpoint = acks
         configuration.storePath = store
-        try runService("query") { service in try QueryService.run(configuration: configuration, service: service) }
+        configuration.listening.querySetEndpoint = querySet
+        configuration.listening.backfillSettleMs = backfillSettleMs
+        try runService("query", metrics: metrics) { service in try QueryService.run(configuration: configuration, service: service) }
     }
 }
