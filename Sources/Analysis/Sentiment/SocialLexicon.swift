@@ -193,6 +193,7 @@ sorta	boost -0.293
 sortof	boost -0.293
 sort-of	boost -0.293
 // Social-media boosters.
+fairly	boost -0.293
 super	boost 0.293
 mega	boost 0.293
 rly	boost 0.293
@@ -238,6 +239,13 @@ couldnt be better	2.5
 not be better	2.5
 can't complain	1
 cant complain	1
+// Inflections the derivation rules would get wrong (adjective + s, "hand" idioms).
+kinds	0
+goods	0
+wells	0
+hands	0
+handed	0
+handing	0
 // Slang valences.
 fml	-2.5
 stfu	-2.3
