@@ -1,5 +1,30 @@
 import Foundation
 
+/// One value of `JSONSerialization` output, by kind.
+///
+/// The casts are tried in an order that never asks the runtime whether a
+/// Swift dictionary or array is an `NSNull` or `NSNumber`: on Linux that
+/// question bridges (copies) the whole collection to Foundation first, which
+/// made reading several times slower.
+enum JSONValue {
+    case null, string(String), number(NSNumber), bool(Bool), object([String: Any]), array([Any])
+
+    init(_ value: Any?) {
+        switch value {
+        case nil: self = .null
+        case let string as String: self = .string(string)
+        case let object as [String: Any]: self = .object(object)
+        case let array as [Any]: self = .array(array)
+        case let number as NSNumber:
+            self = ObjectIdentifier(type(of: number)) == Self.booleanClass ? .bool(number.boolValue) : .number(number)
+        default: self = .null
+        }
+    }
+
+    /// The class JSONSerialization uses for `true` and `false`.
+    private static let booleanClass = ObjectIdentifier(type(of: NSNumber(value: true)))
+}
+
 /// A JSON object as `JSONSerialization` returns it, with typed accessors that
 /// treat a missing key and `null` alike and explain wrong types.
 struct JSONObject {
@@ -12,19 +37,21 @@ struct JSONObject {
         self.subject = subject
     }
 
+    /// The value of `key` by kind.
+    func value(_ key: String) -> JSONValue { JSONValue(fields[key]) }
+
     /// Whether `key` is present with a non-null value.
     func has(_ key: String) -> Bool {
-        guard let value = fields[key] else { return false }
-        return !(value is NSNull)
+        if case .null = value(key) { return false }
+        return true
     }
 
     /// A string value; integers are accepted too (some dumps write ids as numbers).
     func string(_ key: String) throws(RecordProblem) -> String? {
-        switch fields[key] {
-        case nil, is NSNull: return nil
-        case let string as String: return string
-        case let number as NSNumber where !number.isBoolean && number.doubleValue.rounded() == number.doubleValue:
-            return String(number.int64Value)
+        switch value(key) {
+        case .null: return nil
+        case .string(let string): return string
+        case .number(let number) where number.doubleValue.rounded() == number.doubleValue: return String(number.int64Value)
         default: throw RecordProblem("\(subject): \(key) is not a string")
         }
     }
@@ -53,12 +80,12 @@ struct JSONObject {
     /// An integer written as a number or a numeric string (fractions are truncated); missing is nil.
     func number(_ key: String) throws(RecordProblem) -> Int64? {
         let parsed: Double?
-        switch fields[key] {
-        case nil, is NSNull: return nil
-        case let number as NSNumber where !number.isBoolean:
-            if let exact = Int64(exactly: number.int64Value), Double(exact) == number.doubleValue { return exact }
+        switch value(key) {
+        case .null: return nil
+        case .number(let number):
+            if Double(number.int64Value) == number.doubleValue { return number.int64Value }
             parsed = number.doubleValue
-        case let string as String:
+        case .string(let string):
             if let exact = Int64(string) { return exact }
             parsed = Double(string)
         default: parsed = nil
@@ -71,27 +98,27 @@ struct JSONObject {
 
     /// A boolean; missing is false.
     func bool(_ key: String) throws(RecordProblem) -> Bool {
-        switch fields[key] {
-        case nil, is NSNull: return false
-        case let number as NSNumber where number.isBoolean: return number.boolValue
+        switch value(key) {
+        case .null: return false
+        case .bool(let bool): return bool
         default: throw RecordProblem("\(subject): \(key) is not true or false")
         }
     }
 
     /// A nested object, described as `subject` in messages; missing is nil.
     func object(_ key: String, subject: String? = nil) throws(RecordProblem) -> JSONObject? {
-        switch fields[key] {
-        case nil, is NSNull: return nil
-        case let object as [String: Any]: return JSONObject(object, subject: subject ?? "\(self.subject): \(key)")
+        switch value(key) {
+        case .null: return nil
+        case .object(let object): return JSONObject(object, subject: subject ?? "\(self.subject): \(key)")
         default: throw RecordProblem("\(subject ?? self.subject): \(key) is not an object")
         }
     }
 
     /// A nested array; missing is empty.
     func array(_ key: String) throws(RecordProblem) -> [Any] {
-        switch fields[key] {
-        case nil, is NSNull: return []
-        case let array as [Any]: return array
+        switch value(key) {
+        case .null: return []
+        case .array(let array): return array
         default: throw RecordProblem("\(subject): \(key) is not an array")
         }
     }
@@ -100,7 +127,7 @@ struct JSONObject {
     func objects(_ key: String) throws(RecordProblem) -> [JSONObject] {
         var result: [JSONObject] = []
         for (index, element) in try array(key).enumerated() {
-            guard let object = element as? [String: Any] else { throw RecordProblem("\(subject): \(key)[\(index)] is not an object") }
+            guard case .object(let object) = JSONValue(element) else { throw RecordProblem("\(subject): \(key)[\(index)] is not an object") }
             result.append(JSONObject(object, subject: "\(subject): \(key)[\(index)]"))
         }
         return result
@@ -114,9 +141,4 @@ struct JSONObject {
         }
         return milliseconds
     }
-}
-
-extension NSNumber {
-    /// Whether JSONSerialization made this number from `true` or `false`.
-    var isBoolean: Bool { type(of: self) == type(of: NSNumber(value: true)) }
 }

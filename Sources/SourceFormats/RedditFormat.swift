@@ -32,7 +32,7 @@ enum RedditFormat {
         } else if isSubmission {
             post.url = "https://www.reddit.com/r/\(subreddit)/comments/\(bareId)/"
         } else if let link = try item.string("link_id") {
-            post.url = "https://www.reddit.com/r/\(subreddit)/comments/\(link.replacingOccurrences(of: "t3_", with: ""))/_/\(bareId)/"
+            post.url = "https://www.reddit.com/r/\(subreddit)/comments/\(link.replacing("t3_", with: ""))/_/\(bareId)/"
         }
         if isSubmission {
             post.text = try submissionText(item)
@@ -67,7 +67,6 @@ enum RedditFormat {
     /// Reddit's JSON escapes `&`, `<` and `>` in Markdown text as HTML entities.
     private static func unescapingEntities(_ text: String) -> String {
         guard text.contains("&") else { return text }
-        return text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&amp;", with: "&")
+        return text.replacing("&lt;", with: "<").replacing("&gt;", with: ">").replacing("&amp;", with: "&")
     }
 }

@@ -7,8 +7,8 @@ struct WebAddress {
     let segments: [Substring]
 
     init?(_ address: String) {
-        guard let schemeEnd = address.range(of: "://") else { return nil }
-        let rest = address[schemeEnd.upperBound...]
+        guard let colon = address.firstIndex(of: ":"), address[colon...].hasPrefix("://") else { return nil }
+        let rest = address[colon...].dropFirst(3)
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
         var authority = rest[..<authorityEnd]
         if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }

@@ -69,7 +69,7 @@ enum XFormat {
         var expanded = text
         for link in try entities?.objects("urls") ?? [] {
             guard let short = try link.string("url"), let long = try link.string("expanded_url"), !short.isEmpty else { continue }
-            expanded = expanded.replacingOccurrences(of: short, with: long)
+            expanded = expanded.replacing(short, with: long)
         }
         return expanded
     }
