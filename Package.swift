@@ -31,7 +31,7 @@ let package = Package(
 
         // MARK: Messaging
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
-        .target(name: "EarshotWire", dependencies: ["EarshotProtoC", "CProtobufC"], path: "Sources/Wire"),
+        .target(name: "EarshotWire", dependencies: ["EarshotProtoC", "CProtobufC", "Listening"], path: "Sources/Wire"),
         .target(name: "EarshotRPC", dependencies: ["ZeroMQ", "EarshotWire", logging], path: "Sources/RPC"),
 
         // MARK: Pure cores
@@ -48,9 +48,9 @@ let package = Package(
         .target(name: "ServiceRuntime", dependencies: ["ZeroMQ", "EarshotWire", "EarshotRPC", logging],
                 path: "Sources/Services/Runtime"),
         .target(name: "IngestService", dependencies: ["ServiceRuntime", grdb], path: "Sources/Services/Ingest"),
-        .target(name: "EnrichService", dependencies: ["ServiceRuntime", "TextAnalysis"], path: "Sources/Services/Enrich"),
+        .target(name: "EnrichService", dependencies: ["ServiceRuntime", "TextAnalysis", "Listening"], path: "Sources/Services/Enrich"),
         .target(name: "ScoreService", dependencies: ["ServiceRuntime", "Scoring"], path: "Sources/Services/Score"),
-        .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore"], path: "Sources/Services/Query"),
+        .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore", "Listening", "Entities"], path: "Sources/Services/Query"),
 
         // MARK: Running the stack
         .target(name: "SampleData", dependencies: ["EarshotWire"]),
@@ -59,7 +59,7 @@ let package = Package(
         // MARK: The command
         .executableTarget(name: "earshot", dependencies: [
             "IngestService", "EnrichService", "ScoreService", "QueryService", "ServiceRuntime",
-            "TextAnalysis", "SampleData", "Launcher", "EarshotRPC", "EarshotWire", "ZeroMQ",
+            "TextAnalysis", "SampleData", "Launcher", "EarshotRPC", "EarshotWire", "ZeroMQ", "Listening",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "WireTests", dependencies: ["EarshotWire"]),
         .testTarget(name: "RPCTests", dependencies: ["EarshotRPC"]),
-        .testTarget(name: "StoreTests", dependencies: ["EarshotStore"]),
+        .testTarget(name: "StoreTests", dependencies: ["EarshotStore", grdb]),
         .testTarget(name: "IngestTests", dependencies: ["IngestService"]),
         .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "SampleData", "EarshotRPC", "EarshotWire", "ZeroMQ"]),
     ]

@@ -15,6 +15,8 @@ public struct StackPorts: Sendable {
     public var acks: String { endpoint(4) }
     public var collect: String { endpoint(5) }
     public var queryRPC: String { endpoint(10) }
+    /// The query service's listening query-set feed (PUB).
+    public var querySet: String { endpoint(11) }
     /// Control RPC of the n-th worker process (health and stats).
     public func workerControl(_ n: Int) -> String { endpoint(20 + n) }
 
@@ -78,7 +80,7 @@ public final class LocalStack {
                               "--relay-out", ports.relayOut, "--acks", ports.acks,
                               "--journal", directory.appendingPathComponent("ingest/journal.sqlite").path] + ingestArguments)
         try launch("query", ["query", "--rpc", ports.queryRPC, "--collect", ports.collect, "--acks", ports.acks,
-                             "--store", directory.appendingPathComponent("query/store.sqlite").path])
+                             "--store", directory.appendingPathComponent("query/store.sqlite").path, "--query-set", ports.querySet])
         for _ in 0..<enrich { try addWorker("enrich", threads: threads) }
         for _ in 0..<score { try addWorker("score", threads: threads) }
     }
@@ -88,8 +90,9 @@ public final class LocalStack {
     public func addWorker(_ kind: String, threads: Int = 1) throws -> Member {
         workerCount += 1
         let (pull, push) = kind == "enrich" ? (ports.dispatch, ports.relayIn) : (ports.relayOut, ports.collect)
+        let listening = kind == "enrich" ? ["--query-set", ports.querySet] : []
         return try launch("\(kind)-\(workerCount)", [kind, "--pull", pull, "--push", push, "--threads", "\(threads)",
-                                                     "--rpc", ports.workerControl(workerCount)])
+                                                     "--rpc", ports.workerControl(workerCount)] + listening)
     }
 
     @discardableResult

@@ -65,6 +65,7 @@ enum StoreSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-listening", migrate: ListeningQueryTables.create)
         return migrator
     }
 }

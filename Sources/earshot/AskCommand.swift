@@ -6,7 +6,7 @@ import Foundation
 struct AskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ask", abstract: "Ask the query service (tables for people, --json for machines).",
-        subcommands: [Overview.self, Series.self, Hashtags.self, Search.self, Stats.self]
+        subcommands: [Overview.self, Series.self, Hashtags.self, Search.self, Stats.self, SourcesCommand.self]
     )
 
     struct Overview: ParsableCommand {

@@ -1,4 +1,5 @@
 import EarshotWire
+import Listening
 import ServiceRuntime
 import TextAnalysis
 
@@ -12,18 +13,25 @@ public struct EnrichConfiguration: Sendable {
     public var threads = 1
     /// Control RPC (Health, Stats) bind address; nil = none.
     public var rpcEndpoint: String?
+    /// The query service's listening query-set feed (PUB) to subscribe to;
+    /// nil = match no listening queries and do not wait for them.
+    public var querySetEndpoint: String? = "tcp://127.0.0.1:5561"
 
     public init() {}
 }
 
 /// The enrich stage: language, sentiment and entities for every post.
 public enum EnrichService {
-    /// Adds the text analysis of each post to the batch.
-    public static func enrich(_ batch: inout PipelineBatch, analyzer: TextAnalyzer) {
+    /// Adds the text analysis of each post to the batch, and the ids of the listening `queries` it matches.
+    public static func enrich(_ batch: inout PipelineBatch, analyzer: TextAnalyzer, queries: QuerySet? = nil) {
         for index in batch.posts.indices {
             let post = batch.posts[index].post
             let analysis = analyzer.analyze(post.text, languageHint: post.languageHint.isEmpty ? nil : post.languageHint, isHTML: post.textIsHtml)
-            batch.posts[index].enrichment = Enrichment(analysis)
+            var enrichment = Enrichment(analysis)
+            if let queries, queries.count > 0 {
+                enrichment.matchedQueryIds = queries.matches(MatchableDocument(post: post, enrichment: enrichment, text: analysis.text))
+            }
+            batch.posts[index].enrichment = enrichment
         }
     }
 
@@ -31,9 +39,14 @@ public enum EnrichService {
     public static func run(configuration: EnrichConfiguration, service: ServiceContext) throws {
         let analyzer = TextAnalyzer()
         let control = try configuration.rpcEndpoint.map { endpoint in try ControlServer.start(endpoint: endpoint, service: service) }
-        PipelineWorker(pullEndpoint: configuration.pullEndpoint, pushEndpoint: configuration.pushEndpoint, threads: configuration.threads) { batch in
-            enrich(&batch, analyzer: analyzer)
-        }.run(service: service)
+        let subscription = configuration.querySetEndpoint.map { QuerySubscription(endpoint: $0, service: service) }
+        // A worker takes no post before it has the current listening queries.
+        if subscription?.waitForFirstSnapshot(service: service) ?? true {
+            PipelineWorker(pullEndpoint: configuration.pullEndpoint, pushEndpoint: configuration.pushEndpoint, threads: configuration.threads) { batch in
+                enrich(&batch, analyzer: analyzer, queries: subscription?.queries)
+            }.run(service: service)
+        }
+        subscription?.join()
         control?.join()
     }
 }

@@ -23,10 +23,12 @@ public final class IngestService {
     private var hasNewWork = true
     private var redeliveryQueue: [UInt64] = []
     private var backlog = 0
+    private let sourceHealth: SourceHealthMonitor
 
-    public init(configuration: IngestConfiguration, service: ServiceContext) {
+    public init(configuration: IngestConfiguration, service: ServiceContext, sourceHealth policy: SourceHealthPolicy = SourceHealthPolicy()) {
         self.configuration = configuration
         self.service = service
+        sourceHealth = SourceHealthMonitor(path: configuration.journalPath + ".sources.json", policy: policy, logger: service.logger)
         window = InFlightWindow(capacity: configuration.maxInFlight, redeliveryTimeoutMs: configuration.redeliveryTimeoutMs)
     }
 
@@ -57,6 +59,7 @@ public final class IngestService {
             response.duplicates = Int32(duplicates)
             return response
         }
+        sourceHealth.register(on: server)
         let dispatch = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 2)
         try dispatch.bind(configuration.dispatchEndpoint)
         let acks = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 1_000)
@@ -84,9 +87,11 @@ public final class IngestService {
                     nextHousekeeping = now + 500
                     scheduleRedeliveries(now: now)
                     publishGauges()
+                    sourceHealth.save()
                 }
             }
         } catch ZMQError.contextTerminated {}
+        sourceHealth.save(force: true)
         server.beginDraining()
         logger.info("ingest stopping", metadata: ["in_flight": "\(window.count)", "backlog": "\(backlog)"])
     }
@@ -98,7 +103,10 @@ public final class IngestService {
             throw RPCError(.resourceExhausted, "\(posts.count) posts in one call; at most \(configuration.maxPostsPerBatch)")
         }
         for (index, post) in posts.enumerated() {
-            if let problem = post.validationProblem { throw .invalidArgument("post \(index): \(problem)") }
+            if let problem = post.validationProblem {
+                sourceHealth.recordRejected(source: post.source, count: 1)
+                throw .invalidArgument("post \(index): \(problem)")
+            }
         }
         if backlog + posts.count > configuration.maxBacklog {
             service.metrics.increment("earshot_ingest_rejected_backlog_total", by: Double(posts.count), help: "Posts refused because the backlog was full")
@@ -113,6 +121,7 @@ public final class IngestService {
             logger.error("journal append failed", metadata: ["error": "\(error)"])
             throw RPCError(.unavailable, "journal write failed; nothing was accepted: \(error.underlying)")
         }
+        sourceHealth.recordDelivery(posts, fresh: fresh)
         let accepted = fresh.filter { $0 }.count
         backlog += accepted
         if accepted > 0 { hasNewWork = true }

@@ -18,6 +18,8 @@ public struct QueryConfiguration: Sendable {
     public var durable = true
     /// Posts applied in one transaction at most.
     public var maxPostsPerTransaction = 4_096
+    /// Listening queries: the query-set feed and backfills.
+    public var listening = ListeningConfiguration()
 
     public init() {}
 }
@@ -40,6 +42,8 @@ public enum QueryService {
         defer { collector.join() }
         let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
         register(on: server, store: store)
+        let listening = try ListeningRPC.start(on: server, store: store, configuration: configuration.listening, service: service)
+        defer { listening.join() }
         service.metrics.set("earshot_query_posts_stored", Double(try store.postCount()), help: "Posts in the store")
         service.logger.info("query ready", metadata: [
             "rpc": "\(server.boundEndpoint)", "collect": "\(configuration.collectEndpoint)", "store": "\(configuration.storePath)",

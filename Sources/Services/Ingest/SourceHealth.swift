@@ -1,0 +1,167 @@
+import EarshotRPC
+import EarshotWire
+import Foundation
+import Logging
+
+/// When a source counts as silent.
+public struct SourceHealthPolicy: Sendable, Equatable {
+    /// A source is silent when quiet for longer than this multiple of its usual gap …
+    public var silenceFactor = 5.0
+    /// … and longer than this, whatever its usual gap.
+    public var silenceFloorMs: Int64 = 60_000
+    /// Deliveries needed before the usual gap is trusted (a source seen once is "new", never silent).
+    public var minimumDeliveries = 3
+    /// Posts per minute are averaged over this window.
+    public var rateWindowMs: Int64 = 300_000
+
+    public init() {}
+}
+
+/// Counters and timing of one source.
+struct SourceStats: Codable, Equatable {
+    var accepted: Int64 = 0
+    var duplicates: Int64 = 0
+    var rejected: Int64 = 0
+    var firstSeenMs: Int64 = 0
+    var lastSeenMs: Int64 = 0
+    var lastCreatedAtMs: Int64 = 0
+    /// Publish calls that carried posts of this source.
+    var deliveries: Int64 = 0
+    /// Exponentially weighted mean of the time between deliveries.
+    var usualGapMs = 0.0
+    /// Posts per minute bucket (bucket start ms) inside the rate window.
+    var recentPosts: [Int64: Int64] = [:]
+}
+
+/// Per-source health: the pure bookkeeping behind `earshot.v1.Sources/List`.
+///
+/// A delivery is one Publish call carrying posts of a source; the usual gap
+/// between deliveries is an EWMA (weight 0.2 for the newest gap), so it
+/// follows a source whose pace changes within a few deliveries and is not
+/// fooled by one burst. Times are passed in, so the logic is testable.
+struct SourceHealthTracker: Codable, Equatable {
+    static let unnamed = "unnamed"
+    private static let gapWeight = 0.2
+    private static let minuteMs: Int64 = 60_000
+
+    private(set) var sources: [String: SourceStats] = [:]
+
+    private static func key(_ source: String) -> String { source.isEmpty ? unnamed : source }
+
+    /// Records one Publish call: `fresh[i]` says whether `posts[i]` was new.
+    mutating func recordDelivery(_ posts: [Post], fresh: [Bool], nowMs: Int64, policy: SourceHealthPolicy) {
+        for (source, indices) in Dictionary(grouping: posts.indices, by: { Self.key(posts[$0].source) }) {
+            var stats = sources[source] ?? SourceStats(firstSeenMs: nowMs)
+            let accepted = Int64(indices.filter { fresh[$0] }.count)
+            stats.accepted += accepted
+            stats.duplicates += Int64(indices.count) - accepted
+            stats.lastCreatedAtMs = max(stats.lastCreatedAtMs, indices.map { posts[$0].createdAtMs }.max() ?? 0)
+            if stats.deliveries > 0 {
+                let gap = Double(max(0, nowMs - stats.lastSeenMs))
+                stats.usualGapMs = stats.deliveries == 1 ? gap : (1 - Self.gapWeight) * stats.usualGapMs + Self.gapWeight * gap
+            }
+            stats.deliveries += 1
+            stats.lastSeenMs = nowMs
+            let minute = nowMs - nowMs % Self.minuteMs
+            stats.recentPosts[minute, default: 0] += Int64(indices.count)
+            stats.recentPosts = stats.recentPosts.filter { $0.key > nowMs - policy.rateWindowMs - Self.minuteMs }
+            sources[source] = stats
+        }
+    }
+
+    /// Counts `count` refused posts or unparseable lines against `source`.
+    mutating func recordRejected(source: String, count: Int64, nowMs: Int64) {
+        sources[Self.key(source), default: SourceStats(firstSeenMs: nowMs)].rejected += count
+    }
+
+    /// The health of every source at `nowMs`: silent ones first, then by name.
+    func report(nowMs: Int64, policy: SourceHealthPolicy) -> ListSourcesResponse {
+        var response = ListSourcesResponse()
+        response.silenceFactor = policy.silenceFactor
+        response.silenceFloorMs = policy.silenceFloorMs
+        response.sources = sources.map { name, stats in
+            var health = SourceHealth()
+            health.source = name
+            health.lastSeenMs = stats.lastSeenMs
+            health.lastCreatedAtMs = stats.lastCreatedAtMs
+            health.accepted = stats.accepted
+            health.duplicates = stats.duplicates
+            health.rejected = stats.rejected
+            health.usualGapMs = stats.deliveries >= 2 ? stats.usualGapMs : 0
+            health.silentForMs = stats.deliveries > 0 ? max(0, nowMs - stats.lastSeenMs) : 0
+            let threshold = max(Double(policy.silenceFloorMs), policy.silenceFactor * stats.usualGapMs)
+            health.silent = stats.deliveries >= Int64(policy.minimumDeliveries) && Double(health.silentForMs) > threshold
+            let windowStart = nowMs - policy.rateWindowMs
+            let recent = stats.recentPosts.filter { $0.key >= windowStart - windowStart % Self.minuteMs }.values.reduce(0, +)
+            let observedMs = max(Self.minuteMs, min(policy.rateWindowMs, nowMs - stats.firstSeenMs))
+            health.postsPerMinute = Double(recent) * Double(Self.minuteMs) / Double(observedMs)
+            return health
+        }.sorted { ($0.silent ? 0 : 1, $0.source) < ($1.silent ? 0 : 1, $1.source) }
+        return response
+    }
+}
+
+/// Source health in the ingest process: the tracker, its RPCs and its file.
+///
+/// Kept in memory (updated by the ingest loop on every Publish) and written
+/// as JSON next to the journal (`<journal>.sources.json`) at most every
+/// 10 seconds and at shutdown, so counters survive restarts; at worst the
+/// last 10 seconds of counts are lost in a crash. Use from the ingest thread only.
+final class SourceHealthMonitor {
+    private let path: String
+    private let policy: SourceHealthPolicy
+    private let logger: Logger
+    private var tracker = SourceHealthTracker()
+    private var dirty = false
+    private var nextSaveMs: Int64 = 0
+    private static let saveIntervalMs: Int64 = 10_000
+
+    init(path: String, policy: SourceHealthPolicy, logger: Logger) {
+        self.path = path
+        self.policy = policy
+        self.logger = logger
+        guard let data = FileManager.default.contents(atPath: path) else { return }
+        do { tracker = try JSONDecoder().decode(SourceHealthTracker.self, from: data) } catch {
+            logger.warning("ignoring unreadable source health file", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
+    }
+
+    /// Registers `earshot.v1.Sources/List` and `RecordRejections`.
+    func register(on server: RPCServer) {
+        server.register(ListeningMethod.listSources) { [unowned self] (_: ListSourcesRequest, _) in
+            tracker.report(nowMs: wallClockMilliseconds(), policy: policy)
+        }
+        server.register(ListeningMethod.recordRejections) { [unowned self] (request: RecordRejectionsRequest, _) throws(RPCError) in
+            guard (1...1_000_000_000).contains(request.count) else {
+                throw .invalidArgument("count must be between 1 and 1000000000, got \(request.count)")
+            }
+            recordRejected(source: request.source, count: request.count)
+            return RecordRejectionsResponse()
+        }
+    }
+
+    /// Records a Publish call that was made durable.
+    func recordDelivery(_ posts: [Post], fresh: [Bool]) {
+        tracker.recordDelivery(posts, fresh: fresh, nowMs: wallClockMilliseconds(), policy: policy)
+        dirty = true
+    }
+
+    /// Records posts refused as invalid (or lines a client could not parse).
+    func recordRejected(source: String, count: Int64) {
+        tracker.recordRejected(source: source, count: count, nowMs: wallClockMilliseconds())
+        dirty = true
+    }
+
+    /// Writes the file when something changed and the last write is old enough (or `force`).
+    func save(force: Bool = false) {
+        let now = monotonicMilliseconds()
+        guard dirty, force || now >= nextSaveMs else { return }
+        nextSaveMs = now + Self.saveIntervalMs
+        do {
+            try JSONEncoder().encode(tracker).write(to: URL(fileURLWithPath: path), options: .atomic)
+            dirty = false
+        } catch {
+            logger.error("cannot save source health", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
+    }
+}

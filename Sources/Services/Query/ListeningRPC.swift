@@ -1,0 +1,232 @@
+import EarshotRPC
+import EarshotStore
+import EarshotWire
+import Entities
+import Foundation
+import Listening
+import ServiceRuntime
+import Synchronization
+import ZeroMQ
+
+/// Settings of listening-query management in the query service.
+public struct ListeningConfiguration: Sendable {
+    /// The query-set feed (PUB, bound; enrich workers connect SUB).
+    public var querySetEndpoint = "tcp://127.0.0.1:5561"
+    /// The whole set is published on every change and at least this often.
+    public var publishIntervalMs = 1_000
+    /// A backfill's second pass starts this long after the first pass began:
+    /// longer than the 2 s propagation bound plus the time a post takes
+    /// through the pipeline, so posts enriched before the new query reached
+    /// the workers are stored by then.
+    public var backfillSettleMs = 5_000
+    /// Posts matched per backfill transaction.
+    public var backfillChunkSize = 2_000
+
+    public init() {}
+}
+
+/// The Listening RPCs (CreateQuery, UpdateQuery, DeleteQuery, ListQueries,
+/// ValidateQuery), the query-set feed and the backfills.
+public final class ListeningRPC: Sendable {
+    private let store: PostStore
+    private let configuration: ListeningConfiguration
+    private let service: ServiceContext
+    private let feed: QuerySetFeed
+    private let backfills = Mutex<[ServiceThread]>([])
+
+    private init(store: PostStore, configuration: ListeningConfiguration, service: ServiceContext) {
+        self.store = store
+        self.configuration = configuration
+        self.service = service
+        feed = QuerySetFeed(store: store, configuration: configuration, service: service)
+    }
+
+    /// Starts the feed, registers the RPCs on `server` and resumes backfills
+    /// a previous run left unfinished (re-running one is harmless: matches
+    /// are recorded once). Call ``join()`` after shutdown was requested.
+    public static func start(on server: RPCServer, store: PostStore, configuration: ListeningConfiguration,
+                             service: ServiceContext) throws -> ListeningRPC {
+        let listening = ListeningRPC(store: store, configuration: configuration, service: service)
+        listening.register(on: server)
+        for saved in try store.listeningQueries() where !["", "done"].contains(saved.backfillState) && !saved.backfillState.hasPrefix("failed") {
+            listening.startBackfill(saved)
+        }
+        return listening
+    }
+
+    /// Waits for the feed and the backfills to stop (after shutdown was requested).
+    public func join() {
+        feed.thread.join()
+        for thread in backfills.withLock({ $0 }) { thread.join() }
+    }
+
+    private func register(on server: RPCServer) {
+        server.register(ListeningMethod.validateQuery) { (request: ValidateQueryRequest, _) in
+            var response = ValidateQueryResponse()
+            do throws(QuerySyntaxError) {
+                _ = try ListeningQuery.parse(request.query)
+                response.valid = true
+            } catch {
+                response.position = Int32(clamping: error.position)
+                response.message = error.message
+            }
+            return response
+        }
+        server.register(ListeningMethod.createQuery) { [self] (request: CreateQueryRequest, _) in
+            try Self.validate(request.query)
+            let saved = try mapped { () throws(ListeningQueryError) in
+                try store.createListeningQuery(name: request.name, group: request.group, query: request.query,
+                                               backfillState: request.backfill ? "pending" : "", nowMs: wallClockMilliseconds())
+            }
+            feed.changed()
+            service.logger.info("listening query created", metadata: ["id": "\(saved.id)", "name": "\(saved.name)", "group": "\(saved.group)"])
+            if request.backfill { startBackfill(saved) }
+            return saved
+        }
+        server.register(ListeningMethod.updateQuery) { [self] (request: UpdateQueryRequest, _) in
+            if !request.query.isEmpty { try Self.validate(request.query) }
+            let change = ListeningQueryChange(name: request.name.isEmpty ? nil : request.name,
+                                              group: request.group.isEmpty ? nil : request.group,
+                                              query: request.query.isEmpty ? nil : request.query)
+            let saved = try mapped { () throws(ListeningQueryError) in try store.updateListeningQuery(id: request.id, change, nowMs: wallClockMilliseconds()) }
+            feed.changed()
+            service.logger.info("listening query updated", metadata: ["id": "\(saved.id)"])
+            return saved
+        }
+        server.register(ListeningMethod.deleteQuery) { [self] (request: DeleteQueryRequest, _) in
+            try mapped { () throws(ListeningQueryError) in try store.deleteListeningQuery(id: request.id) }
+            feed.changed()
+            service.logger.info("listening query deleted", metadata: ["id": "\(request.id)"])
+            return DeleteQueryResponse()
+        }
+        server.register(ListeningMethod.listQueries) { [self] (request: ListQueriesRequest, _) in
+            var response = ListQueriesResponse()
+            response.queries = try mapped { () throws(ListeningQueryError) in try store.listeningQueries(group: request.group) }
+            return response
+        }
+    }
+
+    /// INVALID_ARGUMENT with the marketer-friendly message ("unclosed quote at 14") for a bad query.
+    private static func validate(_ query: String) throws(RPCError) {
+        do { _ = try ListeningQuery.parse(query) } catch { throw .invalidArgument(error.description) }
+    }
+
+    /// Runs a store operation, turning its error into the matching status code.
+    private func mapped<T>(_ body: () throws(ListeningQueryError) -> T) throws(RPCError) -> T {
+        do { return try body() } catch {
+            switch error {
+            case .notFound: throw RPCError(.notFound, error.description)
+            case .duplicateName: throw RPCError(.alreadyExists, error.description)
+            case .invalidArgument: throw RPCError(.invalidArgument, error.description)
+            case .store: throw RPCError(.internal, error.description)
+            }
+        }
+    }
+
+    // MARK: Backfill
+
+    private func startBackfill(_ saved: SavedQuery) {
+        let thread = ServiceThread(name: "backfill-\(saved.id)") { [self] in
+            do {
+                try backfill(saved)
+            } catch {
+                service.logger.error("backfill failed", metadata: ["id": "\(saved.id)", "error": "\(error)"])
+                try? store.setBackfillState(id: saved.id, "failed: \(error)")
+            }
+        }
+        backfills.withLock { $0.append(thread) }
+    }
+
+    /// Two passes: the posts stored when the backfill began, then, after the
+    /// settle delay, the posts stored since (some were enriched before the
+    /// new query reached every worker). Stops early on shutdown or when the
+    /// query is deleted.
+    private func backfill(_ saved: SavedQuery) throws {
+        let query = try ListeningQuery.parse(saved.query)
+        let matches = { (view: PostView) in query.matches(Self.document(view)) }
+        let started = monotonicMilliseconds()
+        let boundary = try store.lastPostRowID()
+        service.logger.info("backfill started", metadata: ["id": "\(saved.id)", "posts": "\(boundary)"])
+        var lastLoggedTenth = -1
+        let first = try store.backfill(queryID: saved.id, rows: 1...max(1, boundary), chunkSize: configuration.backfillChunkSize,
+                                       matches: matches) { progress in
+            let percent = Int(progress.fraction * 100)
+            if percent / 10 > lastLoggedTenth {
+                lastLoggedTenth = percent / 10
+                service.logger.info("backfill progress", metadata: ["id": "\(saved.id)", "percent": "\(percent)", "added": "\(progress.added)"])
+            }
+            return record(saved.id, "running \(percent)%")
+        }
+        guard !service.shutdown.isRequested, record(saved.id, "settling") else { return }
+        while monotonicMilliseconds() - started < Int64(configuration.backfillSettleMs) {
+            if service.shutdown.isRequested { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let end = try store.lastPostRowID()
+        let second = try store.backfill(queryID: saved.id, rows: (boundary + 1)...max(boundary + 1, end),
+                                        chunkSize: configuration.backfillChunkSize, matches: matches) { _ in record(saved.id, "settling") }
+        guard !service.shutdown.isRequested, record(saved.id, "done") else { return }
+        service.logger.info("backfill done", metadata: [
+            "id": "\(saved.id)", "scanned": "\(first.scanned + second.scanned)", "added": "\(first.added + second.added)",
+        ])
+    }
+
+    /// Saves a backfill state; false when the backfill should stop (shutdown, query deleted).
+    private func record(_ id: String, _ state: String) -> Bool {
+        guard !service.shutdown.isRequested else { return false }
+        do { try store.setBackfillState(id: id, state) } catch {
+            return false
+        }
+        return true
+    }
+
+    /// A stored post as listening queries see it; the text is normalised as
+    /// the enrich stage normalises it.
+    static func document(_ view: PostView) -> MatchableDocument {
+        let post = view.post
+        let text = TextNormalizer.normalize(post.textIsHtml ? TextNormalizer.htmlToText(post.text) : post.text)
+        return MatchableDocument(post: post, enrichment: view.enrichment, text: text)
+    }
+}
+
+/// The query-set feed: a PUB socket on its own thread that publishes the
+/// whole current set (``QuerySetSnapshot``) as soon as it changes and every
+/// ``ListeningConfiguration/publishIntervalMs``, so a subscriber that
+/// joined late or lost a message is current after at most one interval.
+final class QuerySetFeed: Sendable {
+    let thread: ServiceThread
+    private let wakeUp = DispatchSemaphore(value: 0)
+
+    /// Starts the feed thread; a failure to bind stops the service.
+    init(store: PostStore, configuration: ListeningConfiguration, service: ServiceContext) {
+        thread = ServiceThread(name: "query-set-feed") { [wakeUp] in
+            do {
+                try Self.publish(store: store, configuration: configuration, service: service, wakeUp: wakeUp)
+            } catch {
+                service.logger.critical("query-set feed stopped", metadata: ["error": "\(error)"])
+                service.shutdown.request()
+            }
+        }
+    }
+
+    private static func publish(store: PostStore, configuration: ListeningConfiguration, service: ServiceContext,
+                                wakeUp: DispatchSemaphore) throws {
+        let socket = try PipelineSocket.open(.pub, context: service.zmq, highWaterMark: 16, lingerMilliseconds: 0)
+        defer { socket.close() }
+        try socket.bind(configuration.querySetEndpoint)
+        service.logger.info("query-set feed ready", metadata: ["pub": "\(configuration.querySetEndpoint)"])
+        var nextPublish = monotonicMilliseconds()
+        while !service.shutdown.isRequested {
+            let woken = wakeUp.wait(timeout: .now() + .milliseconds(100)) == .success
+            guard woken || monotonicMilliseconds() >= nextPublish else { continue }
+            nextPublish = monotonicMilliseconds() + Int64(configuration.publishIntervalMs)
+            let snapshot = try store.listeningQuerySet()
+            _ = try socket.send(snapshot.serializedBytes(), wait: false)
+            service.metrics.set("earshot_query_listening_queries", Double(snapshot.queries.count), help: "Active listening queries")
+            service.metrics.set("earshot_query_query_set_version", Double(snapshot.version), help: "Version of the published query set")
+        }
+    }
+
+    /// Publishes now (after a change).
+    func changed() { wakeUp.signal() }
+}

@@ -1,0 +1,288 @@
+import EarshotWire
+import Foundation
+import GRDB
+
+/// A failure of a listening-query operation on the store.
+public enum ListeningQueryError: Error, Equatable, CustomStringConvertible {
+    /// No query has this id.
+    case notFound(id: String)
+    /// Another query of `group` is already called `name`.
+    case duplicateName(name: String, group: String)
+    /// A field is missing or malformed; the message says which.
+    case invalidArgument(String)
+    /// The store failed.
+    case store(StoreError)
+
+    public var description: String {
+        switch self {
+        case .notFound(let id): return "no listening query with id '\(id)'"
+        case .duplicateName(let name, let group): return "group '\(group)' already has a query named '\(name)'"
+        case .invalidArgument(let message): return message
+        case .store(let error): return error.description
+        }
+    }
+}
+
+/// The fields of a query that an update may change; nil = unchanged.
+public struct ListeningQueryChange: Sendable, Equatable {
+    public var name: String?
+    public var group: String?
+    public var query: String?
+
+    public init(name: String? = nil, group: String? = nil, query: String? = nil) {
+        self.name = name
+        self.group = group
+        self.query = query
+    }
+}
+
+/// How far a backfill pass got.
+public struct BackfillProgress: Sendable, Equatable {
+    /// Posts examined so far in this pass.
+    public var scanned: Int
+    /// Posts newly recorded as matching (not matched before, e.g. live).
+    public var added: Int
+    /// Share of the pass's row range done, 0...1.
+    public var fraction: Double
+}
+
+/// Tables of the listening queries: `listening_queries` (one row per query;
+/// other components read `id` and `group_name`) and `listening_state` (the
+/// id counter and the query-set version, bumped by every change).
+enum ListeningQueryTables {
+    static func create(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE listening_queries (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                group_name TEXT NOT NULL,
+                query TEXT NOT NULL,
+                created_at_ms INTEGER NOT NULL,
+                updated_at_ms INTEGER NOT NULL,
+                backfill_state TEXT NOT NULL DEFAULT ''
+            );
+            CREATE UNIQUE INDEX listening_queries_by_group_name ON listening_queries (group_name, name);
+            CREATE TABLE listening_state (
+                singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                last_number INTEGER NOT NULL,
+                version INTEGER NOT NULL
+            );
+            INSERT INTO listening_state (singleton, last_number, version) VALUES (1, 0, 1);
+            """)
+    }
+}
+
+extension PostStore {
+    /// Writes in one transaction, mapping database failures to ``ListeningQueryError/store(_:)``.
+    private func writeListening<T>(_ operation: String, _ body: (Database) throws -> T) throws(ListeningQueryError) -> T {
+        do { return try database.write(body) } catch let error as ListeningQueryError { throw error } catch {
+            throw .store(.database(operation: operation, message: "\(error)"))
+        }
+    }
+
+    private func readListening<T>(_ operation: String, _ body: (Database) throws -> T) throws(ListeningQueryError) -> T {
+        do { return try read(operation, body) } catch { throw .store(error) }
+    }
+
+    private static let queryColumns = "id, name, group_name, query, created_at_ms, updated_at_ms, backfill_state"
+
+    private static func savedQuery(_ row: Row) -> SavedQuery {
+        var saved = SavedQuery()
+        saved.id = row[0]
+        saved.name = row[1]
+        saved.group = row[2]
+        saved.query = row[3]
+        saved.createdAtMs = row[4]
+        saved.updatedAtMs = row[5]
+        saved.backfillState = row[6]
+        return saved
+    }
+
+    private static func fetchQuery(_ db: Database, id: String) throws -> SavedQuery {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(queryColumns) FROM listening_queries WHERE id = ?", arguments: [id]) else {
+            throw ListeningQueryError.notFound(id: id)
+        }
+        return savedQuery(row)
+    }
+
+    private static func requireUniqueName(_ db: Database, name: String, group: String, except id: String) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM listening_queries WHERE group_name = ? AND name = ? AND id <> ?",
+                             arguments: [group, name, id]) == true {
+            throw ListeningQueryError.duplicateName(name: name, group: group)
+        }
+    }
+
+    private static func bumpVersion(_ db: Database) throws {
+        try db.execute(sql: "UPDATE listening_state SET version = version + 1")
+    }
+
+    /// Stores a new query under the next id ("q-1", "q-2", …; ids are never
+    /// reused). The caller has validated `query`. Throws
+    /// ``ListeningQueryError/duplicateName(name:group:)`` when the group already has `name`.
+    public func createListeningQuery(name: String, group: String, query: String, backfillState: String = "",
+                                     nowMs: Int64) throws(ListeningQueryError) -> SavedQuery {
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidArgument("a query needs a name") }
+        return try writeListening("create listening query") { db in
+            try Self.requireUniqueName(db, name: name, group: group, except: "")
+            try db.execute(sql: "UPDATE listening_state SET last_number = last_number + 1")
+            let number = try Int64.fetchOne(db, sql: "SELECT last_number FROM listening_state") ?? 1
+            var saved = SavedQuery()
+            saved.id = "q-\(number)"
+            saved.name = name
+            saved.group = group
+            saved.query = query
+            saved.createdAtMs = nowMs
+            saved.updatedAtMs = nowMs
+            saved.backfillState = backfillState
+            try db.execute(sql: "INSERT INTO listening_queries (\(Self.queryColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [saved.id, name, group, query, nowMs, nowMs, backfillState])
+            try Self.bumpVersion(db)
+            return saved
+        }
+    }
+
+    /// Changes the given fields of query `id` (the caller has validated a new query text).
+    public func updateListeningQuery(id: String, _ change: ListeningQueryChange, nowMs: Int64) throws(ListeningQueryError) -> SavedQuery {
+        if let name = change.name, name.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw .invalidArgument("a query needs a name")
+        }
+        return try writeListening("update listening query") { db in
+            var saved = try Self.fetchQuery(db, id: id)
+            saved.name = change.name ?? saved.name
+            saved.group = change.group ?? saved.group
+            saved.query = change.query ?? saved.query
+            saved.updatedAtMs = nowMs
+            try Self.requireUniqueName(db, name: saved.name, group: saved.group, except: id)
+            try db.execute(sql: "UPDATE listening_queries SET name = ?, group_name = ?, query = ?, updated_at_ms = ? WHERE id = ?",
+                           arguments: [saved.name, saved.group, saved.query, nowMs, id])
+            try Self.bumpVersion(db)
+            return saved
+        }
+    }
+
+    /// Removes query `id` with its matches (`post_queries`) and its aggregates (its scope).
+    public func deleteListeningQuery(id: String) throws(ListeningQueryError) {
+        try writeListening("delete listening query") { db in
+            try db.execute(sql: "DELETE FROM listening_queries WHERE id = ?", arguments: [id])
+            guard db.changesCount == 1 else { throw ListeningQueryError.notFound(id: id) }
+            try db.execute(sql: "DELETE FROM post_queries WHERE query_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM buckets WHERE scope = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM facet_buckets WHERE scope = ?", arguments: [id])
+            try Self.bumpVersion(db)
+        }
+    }
+
+    /// Query `id`.
+    public func listeningQuery(id: String) throws(ListeningQueryError) -> SavedQuery {
+        try readListening("read listening query") { db in try Self.fetchQuery(db, id: id) }
+    }
+
+    /// The queries of `group` ("" = all), by group then name.
+    public func listeningQueries(group: String = "") throws(ListeningQueryError) -> [SavedQuery] {
+        try readListening("list listening queries") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.queryColumns) FROM listening_queries WHERE ? = '' OR group_name = ? ORDER BY group_name, name
+                """, arguments: [group, group]).map(Self.savedQuery)
+        }
+    }
+
+    /// Every query with the current version, read in one transaction (what the query-set feed publishes).
+    public func listeningQuerySet() throws(ListeningQueryError) -> QuerySetSnapshot {
+        try readListening("read query set") { db in
+            var snapshot = QuerySetSnapshot()
+            snapshot.version = UInt64(try Int64.fetchOne(db, sql: "SELECT version FROM listening_state") ?? 0)
+            snapshot.queries = try Row.fetchAll(db, sql: "SELECT \(Self.queryColumns) FROM listening_queries ORDER BY id").map(Self.savedQuery)
+            return snapshot
+        }
+    }
+
+    /// Records a backfill's progress (not a query-set change: no version bump);
+    /// ``ListeningQueryError/notFound(id:)`` tells a backfill its query was deleted.
+    public func setBackfillState(id: String, _ state: String) throws(ListeningQueryError) {
+        try writeListening("record backfill state") { db in
+            try db.execute(sql: "UPDATE listening_queries SET backfill_state = ? WHERE id = ?", arguments: [state, id])
+            guard db.changesCount == 1 else { throw ListeningQueryError.notFound(id: id) }
+        }
+    }
+
+    // MARK: Backfill
+
+    /// The highest post rowid stored so far (0 when empty): the boundary
+    /// between a backfill's first pass and its second.
+    public func lastPostRowID() throws(StoreError) -> Int64 {
+        try read("last post rowid") { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(rowid), 0) FROM posts") ?? 0 }
+    }
+
+    /// Matches the stored posts with rowid in `rows` against `matches` and
+    /// records the matching ones for `queryID`, `chunkSize` posts per
+    /// transaction (memory stays bounded by one chunk).
+    ///
+    /// A match is recorded with `INSERT OR IGNORE` and added to the query's
+    /// aggregates only when the insert happened, in the same transaction, so
+    /// a post that live matching (or an earlier pass) recorded already is
+    /// counted once. `progress` is called after each chunk and may return
+    /// `false` to stop early (shutdown). Returns the last progress.
+    @discardableResult
+    public func backfill(queryID: String, rows: ClosedRange<Int64>, chunkSize: Int = 2_000,
+                         matches: (PostView) -> Bool,
+                         progress: (BackfillProgress) -> Bool = { _ in true }) throws(StoreError) -> BackfillProgress {
+        var state = BackfillProgress(scanned: 0, added: 0, fraction: rows.isEmpty ? 1 : 0)
+        var cursor = rows.lowerBound - 1
+        let span = Double(max(1, rows.upperBound - rows.lowerBound + 1))
+        while cursor < rows.upperBound {
+            let chunk = try read("backfill read") { db in
+                try Row.fetchAll(db, sql: "SELECT rowid, view FROM posts WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?",
+                                 arguments: [cursor, rows.upperBound, chunkSize])
+                    .map { row in (rowID: row[0] as Int64, view: row[1] as Data) }
+            }
+            guard let last = chunk.last else { break }
+            var matched: [(rowID: Int64, item: PipelinePost)] = []
+            for entry in chunk {
+                let view: PostView
+                do { view = try PostView(serializedBytes: [UInt8](entry.view)) } catch {
+                    throw .database(operation: "backfill decode post rowid \(entry.rowID)", message: "\(error)")
+                }
+                if matches(view) { matched.append((entry.rowID, PipelinePost(view))) }
+            }
+            state.added += try recordMatches(queryID: queryID, matched)
+            state.scanned += chunk.count
+            cursor = last.rowID
+            state.fraction = min(1, Double(cursor - rows.lowerBound + 1) / span)
+            if !progress(state) { return state }
+        }
+        state.fraction = 1
+        return state
+    }
+
+    /// Inserts the matches of one chunk and aggregates the new ones; returns how many were new.
+    private func recordMatches(queryID: String, _ matched: [(rowID: Int64, item: PipelinePost)]) throws(StoreError) -> Int {
+        guard !matched.isEmpty else { return 0 }
+        do {
+            return try database.write { db in
+                let insertMatch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_queries (query_id, created_at_ms, post_rowid) VALUES (?, ?, ?)")
+                var aggregates = AggregateDelta()
+                var added = 0
+                for (rowID, item) in matched {
+                    try insertMatch.execute(arguments: [queryID, item.post.createdAtMs, rowID])
+                    guard db.changesCount == 1 else { continue }
+                    added += 1
+                    aggregates.add(item, sentiment: SentimentClass(item.enrichment.sentiment), scope: queryID)
+                }
+                try aggregates.write(db)
+                return added
+            }
+        } catch {
+            throw .database(operation: "backfill write for \(queryID)", message: "\(error)")
+        }
+    }
+}
+
+extension PipelinePost {
+    /// A stored post as the aggregates see it.
+    init(_ view: PostView) {
+        self.init()
+        post = view.post
+        enrichment = view.enrichment
+        scores = view.scores
+    }
+}

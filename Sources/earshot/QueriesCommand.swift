@@ -1,0 +1,160 @@
+import ArgumentParser
+import EarshotRPC
+import EarshotWire
+import EnrichService
+import Foundation
+import Listening
+import TextAnalysis
+
+/// `earshot queries`: manage listening queries on the query service, and try
+/// a query locally before saving it.
+struct QueriesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queries", abstract: "Manage listening queries (what Earshot listens for).",
+        discussion: "The query language is described in docs/QUERY-LANGUAGE.md. Changes reach every enrich worker within 2 seconds.",
+        subcommands: [Add.self, List.self, Update.self, Remove.self, Validate.self, Test.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Save a new listening query.")
+        @Option(help: "Name, unique within the group") var name: String
+        @Option(help: "Group (project): a brand and its competitors") var group = ""
+        @Flag(help: "Also match the posts already stored (progress in `queries list`)") var backfill = false
+        @Argument(help: "The query, e.g. '\"acme phone\" OR #acme NOT jobs'") var query: String
+        @OptionGroup var endpoints: EndpointOptions
+        @Flag(help: "Print JSON") var json = false
+
+        func run() throws {
+            try requireValid(query)
+            var request = CreateQueryRequest()
+            request.name = name
+            request.group = group
+            request.query = query
+            request.backfill = backfill
+            try save(ListeningMethod.createQuery, request, endpoints: endpoints, json: json, done: "created")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the listening queries.")
+        @Option(help: "Only this group") var group = ""
+        @OptionGroup var endpoints: EndpointOptions
+        @Flag(help: "Print JSON") var json = false
+
+        func run() throws {
+            var request = ListQueriesRequest()
+            request.group = group
+            let response = try call(endpoints.query, ListeningMethod.listQueries, request, as: ListQueriesResponse.self, timeoutMs: endpoints.timeoutMs)
+            if json {
+                print(ProtoJSON.encode(response))
+                return
+            }
+            print(table(["id", "group", "name", "backfill", "updated (UTC)", "query"], response.queries.map { saved in
+                [saved.id, saved.group, saved.name, saved.backfillState.isEmpty ? "-" : saved.backfillState, formatTime(saved.updatedAtMs), saved.query]
+            }))
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "update", abstract: "Change a query's name, group or text.")
+        @Argument(help: "The query id (q-…)") var id: String
+        @Option(help: "New name") var name = ""
+        @Option(help: "New group") var group = ""
+        @Option(help: "New query text") var query = ""
+        @OptionGroup var endpoints: EndpointOptions
+        @Flag(help: "Print JSON") var json = false
+
+        func run() throws {
+            guard !(name.isEmpty && group.isEmpty && query.isEmpty) else { throw ValidationError("give at least one of --name, --group, --query") }
+            if !query.isEmpty { try requireValid(query) }
+            var request = UpdateQueryRequest()
+            request.id = id
+            request.name = name
+            request.group = group
+            request.query = query
+            try save(ListeningMethod.updateQuery, request, endpoints: endpoints, json: json, done: "updated")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rm", abstract: "Delete a query with its matches and aggregates.")
+        @Argument(help: "The query id (q-…)") var id: String
+        @OptionGroup var endpoints: EndpointOptions
+
+        func run() throws {
+            var request = DeleteQueryRequest()
+            request.id = id
+            _ = try call(endpoints.query, ListeningMethod.deleteQuery, request, as: DeleteQueryResponse.self, timeoutMs: endpoints.timeoutMs)
+            print("deleted \(id)")
+        }
+    }
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a query's syntax (no service needed).")
+        @Argument(help: "The query") var query: String
+
+        func run() throws {
+            try requireValid(query)
+            print("valid")
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test", abstract: "Print the lines of standard input that a query matches.",
+            discussion: """
+                Each line is an Earshot post (JSON with an "id", analysed as the enrich stage does, so hashtags, \
+                mentions and language are found) or a MatchableDocument ({"text": "…", "hashtags": […], "followers": 1200}).
+                """
+        )
+        @Argument(help: "The query") var query: String
+
+        func run() throws {
+            let compiled: ListeningQuery
+            do { compiled = try ListeningQuery.parse(query) } catch {
+                printError(QueryTester.diagnose(query) ?? error.description)
+                throw ExitCode(1)
+            }
+            let analyzer = TextAnalyzer()
+            var lines = 0, matched = 0, unreadable = 0
+            for line in LineReader(FileHandle.standardInput) where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                lines += 1
+                do {
+                    if compiled.matches(try sampleDocument(line, analyzer: analyzer)) {
+                        matched += 1
+                        print(line)
+                    }
+                } catch {
+                    unreadable += 1
+                    printError("line \(lines): skipped: \(error)")
+                }
+            }
+            printError("\(matched) of \(lines) lines match" + (unreadable > 0 ? " (\(unreadable) unreadable)" : ""))
+        }
+    }
+}
+
+/// Sends a create or update and prints the saved query ("created q-3", or its JSON).
+private func save<Request: ProtoMessage>(_ method: String, _ request: Request, endpoints: EndpointOptions, json: Bool, done: String) throws {
+    let saved = try call(endpoints.query, method, request, as: SavedQuery.self, timeoutMs: endpoints.timeoutMs)
+    print(json ? ProtoJSON.encode(saved) : "\(done) \(saved.id)")
+}
+
+/// Prints the query with a caret under its mistake and exits 1 when it does not parse.
+private func requireValid(_ query: String) throws {
+    guard let problem = QueryTester.diagnose(query) else { return }
+    printError(problem)
+    throw ExitCode(1)
+}
+
+/// A JSON line as a document: an Earshot post when it has an "id", else a MatchableDocument.
+private func sampleDocument(_ line: String, analyzer: TextAnalyzer) throws -> MatchableDocument {
+    let data = Data(line.utf8)
+    guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        throw ValidationError("not a JSON object")
+    }
+    guard object["id"] != nil else { return try JSONDecoder().decode(MatchableDocument.self, from: data) }
+    let post = try ProtoJSON.decode(Post.self, from: data)
+    let analysis = analyzer.analyze(post.text, languageHint: post.languageHint.isEmpty ? nil : post.languageHint, isHTML: post.textIsHtml)
+    return MatchableDocument(post: post, analysis: analysis)
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import EarshotRPC
+import EarshotWire
+import Foundation
+
+/// `earshot ask sources`: is every source still delivering?
+struct SourcesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sources", abstract: "Per-source health from ingest: last post, rate, duplicates, rejected, silent sources.")
+    @OptionGroup var endpoints: EndpointOptions
+    @Flag(help: "Print JSON") var json = false
+
+    func run() throws {
+        let response = try call(endpoints.ingest, ListeningMethod.listSources, ListSourcesRequest(), as: ListSourcesResponse.self,
+                                timeoutMs: endpoints.timeoutMs)
+        if json {
+            print(ProtoJSON.encode(response))
+            return
+        }
+        print(table(["source", "status", "last post (UTC)", "quiet for", "usual gap", "posts/min", "accepted", "duplicates", "rejected"],
+                    response.sources.map { health in
+            [health.source, health.silent ? "SILENT" : "ok", health.lastSeenMs > 0 ? formatTime(health.lastSeenMs) : "-",
+             duration(Double(health.silentForMs)), health.usualGapMs > 0 ? duration(health.usualGapMs) : "-",
+             String(format: "%.1f", health.postsPerMinute), "\(health.accepted)", "\(health.duplicates)", "\(health.rejected)"]
+        }))
+        print(String(format: "\nsilent = quiet for more than %.1f × the usual gap and at least %@", response.silenceFactor,
+                     duration(Double(response.silenceFloorMs))))
+    }
+}
+
+/// Milliseconds for people: 850ms, 42s, 7m, 3h.
+private func duration(_ milliseconds: Double) -> String {
+    switch milliseconds {
+    case ..<1_000: return "\(Int(milliseconds))ms"
+    case ..<120_000: return "\(Int(milliseconds / 1_000))s"
+    case ..<7_200_000: return "\(Int(milliseconds / 60_000))m"
+    default: return "\(Int(milliseconds / 3_600_000))h"
+    }
+}

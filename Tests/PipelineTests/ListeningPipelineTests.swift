@@ -1,0 +1,189 @@
+import EarshotRPC
+import EarshotWire
+import Foundation
+import Launcher
+import Testing
+import ZeroMQ
+
+/// A post of `source` whose text is `text`.
+private func post(_ id: String, _ text: String, source: String = "test-feed") -> Post {
+    var post = Post()
+    post.id = id
+    post.platform = .mastodon
+    post.source = source
+    post.author.id = "author-\(id)"
+    post.author.handle = "author\(id.hashValue & 0xFFFF)"
+    post.text = text
+    post.createdAtMs = 1_767_225_600_000 + Int64(abs(id.hashValue) % 86_400_000)
+    return post
+}
+
+/// `count` posts "<prefix>-<n>" with `text`.
+private func posts(_ prefix: String, _ count: Int, _ text: String, source: String = "test-feed") -> [Post] {
+    (1...count).map { post("\(prefix)-\($0)", text, source: source) }
+}
+
+/// Polls `condition` every 100 ms for up to `seconds`; returns its last value.
+private func poll(seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while true {
+        if try condition() { return true }
+        if Date() > deadline { return false }
+        Thread.sleep(forTimeInterval: 0.1)
+    }
+}
+
+/// A metric of the process answering at `endpoint`, nil when absent.
+private func metric(_ name: String, at client: RPCClient) throws -> Double? {
+    try client.call(Method.stats, StatsRequest(), as: StatsResponse.self).metrics.first { $0.name == name }?.value
+}
+
+/// The stored posts whose text contains `marker`, with the listening queries they matched.
+private func matchedQueries(_ marker: String, _ query: RPCClient) throws -> [[String]] {
+    var request = SearchPostsRequest()
+    request.textContains = marker
+    request.pageSize = 500
+    return try query.call(Method.searchPosts, request, as: SearchPostsResponse.self).posts.map(\.enrichment.matchedQueryIds)
+}
+
+/// Stored posts that matched listening query `id`.
+private func queryVolume(_ id: String, _ query: RPCClient) throws -> Int64 {
+    var request = OverviewRequest()
+    request.queryId = id
+    return try query.call(Method.overview, request, as: OverviewResponse.self).posts
+}
+
+@Suite(.serialized) struct ListeningPipelineTests {
+    @Test func queryChangesReachRunningAndLateWorkersAndBackfillFindsThePast() throws {
+        let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(3))
+        defer { stack.stop() }
+        try stack.start(enrich: 1, score: 1, ingestArguments: ["--redelivery-ms", "2000"])
+        try stack.waitUntilHealthy()
+        let context = try Context()
+        let publisher = Publisher(client: try RPCClient(endpoint: stack.ports.ingestRPC, context: context))
+        let query = try RPCClient(endpoint: stack.ports.queryRPC, context: context)
+        let worker = try RPCClient(endpoint: stack.ports.workerControl(1), context: context)
+
+        // History from before any query: 40 posts mention gronk.
+        _ = try publisher.publish(posts("past", 40, "the gronk launch was yesterday") + posts("noise", 20, "unrelated chatter"))
+        #expect(try waitForStored(60, query, timeoutSeconds: 60).posts == 60)
+
+        // Validation and error codes.
+        var validate = ValidateQueryRequest()
+        validate.query = #"acme AND "new phone"#
+        let verdict = try query.call(ListeningMethod.validateQuery, validate, as: ValidateQueryResponse.self)
+        #expect(!verdict.valid && verdict.position == 10 && verdict.message == "unclosed quote")
+        var create = CreateQueryRequest()
+        create.name = "Zorblax"
+        create.group = "brands"
+        create.query = validate.query
+        #expect(throws: RPCError(.invalidArgument, "unclosed quote at 10")) {
+            try query.call(ListeningMethod.createQuery, create, as: SavedQuery.self)
+        }
+        create.query = "zorblax OR #zorblax"
+        let zorblax = try query.call(ListeningMethod.createQuery, create, as: SavedQuery.self)
+        #expect(throws: RPCError(.alreadyExists, "group 'brands' already has a query named 'Zorblax'")) {
+            try query.call(ListeningMethod.createQuery, create, as: SavedQuery.self)
+        }
+
+        // 1. A new query reaches the running worker (bound: 2 s; polled with slack).
+        #expect(try poll(seconds: 5) { try metric("earshot_enrich_listening_queries", at: worker) == 1 })
+        _ = try publisher.publish(posts("live", 30, "loving my new zorblax") + posts("other", 30, "loving my new phone"))
+        #expect(try waitForStored(120, query, timeoutSeconds: 60).posts == 120)
+        #expect(try queryVolume(zorblax.id, query) == 30)
+        #expect(try matchedQueries("new zorblax", query).allSatisfy { $0 == [zorblax.id] })
+        #expect(try matchedQueries("new phone", query).allSatisfy(\.isEmpty))
+
+        // 2. An update reaches it: the query now listens for quuxly instead.
+        let version = try #require(try metric("earshot_enrich_query_set_version", at: worker))
+        var update = UpdateQueryRequest()
+        update.id = zorblax.id
+        update.query = "quuxly"
+        #expect(try query.call(ListeningMethod.updateQuery, update, as: SavedQuery.self).query == "quuxly")
+        #expect(try poll(seconds: 5) { try metric("earshot_enrich_query_set_version", at: worker) ?? 0 > version })
+        _ = try publisher.publish(posts("after-update-old", 10, "zorblax again") + posts("after-update-new", 10, "quuxly rocks"))
+        #expect(try waitForStored(140, query, timeoutSeconds: 60).posts == 140)
+        #expect(try queryVolume(zorblax.id, query) == 40)
+        #expect(try matchedQueries("zorblax again", query).allSatisfy(\.isEmpty))
+
+        // 3. A delete reaches it.
+        var delete = DeleteQueryRequest()
+        delete.id = zorblax.id
+        _ = try query.call(ListeningMethod.deleteQuery, delete, as: DeleteQueryResponse.self)
+        #expect(throws: RPCError(.notFound, "no listening query with id '\(zorblax.id)'")) {
+            try query.call(ListeningMethod.deleteQuery, delete, as: DeleteQueryResponse.self)
+        }
+        #expect(try poll(seconds: 5) { try metric("earshot_enrich_listening_queries", at: worker) == 0 })
+        _ = try publisher.publish(posts("after-delete", 10, "quuxly forever"))
+        #expect(try waitForStored(150, query, timeoutSeconds: 60).posts == 150)
+        #expect(try matchedQueries("quuxly forever", query).allSatisfy(\.isEmpty))
+
+        // 4. A worker started after a change matches from its first post.
+        create.name = "Flumph"
+        create.query = "flumph"
+        let flumph = try query.call(ListeningMethod.createQuery, create, as: SavedQuery.self)
+        stack.kill(try #require(stack.member("enrich-1")))
+        try stack.addWorker("enrich")
+        _ = try publisher.publish(posts("late", 25, "a flumph appeared"))
+        #expect(try waitForStored(175, query, timeoutSeconds: 60).posts == 175)
+        #expect(try queryVolume(flumph.id, query) == 25)
+
+        // 5. Backfill gives a new query its past mentions, once.
+        create.name = "Gronk"
+        create.query = "gronk"
+        create.backfill = true
+        let gronk = try query.call(ListeningMethod.createQuery, create, as: SavedQuery.self)
+        #expect(gronk.backfillState == "pending")
+        var list = ListQueriesRequest()
+        list.group = "brands"
+        #expect(try poll(seconds: 60) {
+            try query.call(ListeningMethod.listQueries, list, as: ListQueriesResponse.self).queries.first { $0.id == gronk.id }?.backfillState == "done"
+        })
+        #expect(try queryVolume(gronk.id, query) == 40)
+        let names = try query.call(ListeningMethod.listQueries, list, as: ListQueriesResponse.self).queries.map(\.name)
+        #expect(names == ["Flumph", "Gronk"])
+    }
+
+    @Test func sourceHealthCountsAndFlagsASilentSource() throws {
+        let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(4))
+        defer { stack.stop() }
+        try stack.start(enrich: 0, score: 0, ingestArguments: ["--silence-factor", "2", "--silence-floor-ms", "1000"])
+        try stack.waitUntilHealthy()
+        let ingest = try RPCClient(endpoint: stack.ports.ingestRPC, context: try Context())
+        let publisher = Publisher(client: ingest)
+
+        for round in 0..<3 {
+            _ = try publisher.publish(posts("a\(round)", 10, "from a", source: "feed-a"))
+            _ = try publisher.publish(posts("b\(round)", 5, "from b", source: "feed-b"))
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        _ = try publisher.publish(posts("a0", 10, "from a", source: "feed-a"))  // 10 duplicates
+        var invalid = post("", "no id", source: "feed-b")
+        invalid.id = ""
+        #expect(throws: RPCError.self) { try ingest.call(Method.publishBatch, PublishBatchRequest(posts: [invalid]), as: PublishBatchResponse.self) }
+        var rejections = RecordRejectionsRequest()
+        rejections.source = "feed-b"
+        rejections.count = 4
+        _ = try ingest.call(ListeningMethod.recordRejections, rejections, as: RecordRejectionsResponse.self)
+
+        // feed-b keeps delivering every 200 ms; feed-a stops.
+        var health: [String: SourceHealth] = [:]
+        var round = 3
+        let flagged = try poll(seconds: 6) {
+            _ = try publisher.publish(posts("b\(round)", 5, "from b", source: "feed-b"))
+            round += 1
+            Thread.sleep(forTimeInterval: 0.1)
+            let response = try ingest.call(ListeningMethod.listSources, ListSourcesRequest(), as: ListSourcesResponse.self)
+            health = Dictionary(uniqueKeysWithValues: response.sources.map { ($0.source, $0) })
+            return health["feed-a"]?.silent == true
+        }
+        #expect(flagged)
+        let a = try #require(health["feed-a"])
+        let b = try #require(health["feed-b"])
+        #expect(a.accepted == 30 && a.duplicates == 10 && a.rejected == 0)
+        #expect(a.silentForMs > 1_000)
+        #expect(!b.silent)
+        #expect(b.accepted == Int64(5 * round) && b.rejected == 5)
+        #expect(b.usualGapMs > 0 && b.postsPerMinute > 0)
+    }
+}
