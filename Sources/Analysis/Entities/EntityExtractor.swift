@@ -133,7 +133,7 @@ private struct Scanner {
         var end = start + 1
         var hasLetter = false
         while end < scalars.count, Self.isHashtagScalar(scalars[end]) {
-            hasLetter = hasLetter || scalars[end].properties.isAlphabetic
+            hasLetter = hasLetter || Self.isLetter(scalars[end])
             end += 1
         }
         guard hasLetter else { return nil }
@@ -187,7 +187,7 @@ private struct Scanner {
 
     private func asciiLetters(from start: Int, max count: Int) -> Int {
         var end = start
-        while end < scalars.count, end - start < count, scalars[end].properties.isAlphabetic, scalars[end].isASCII {
+        while end < scalars.count, end - start < count, scalars[end].isASCII, Self.isLetter(scalars[end]) {
             end += 1
         }
         return end
@@ -242,6 +242,14 @@ private struct Scanner {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x41...0x5A, 0x61...0x7A: true
+        case 0..<0x80: false
+        default: scalar.properties.isAlphabetic
+        }
+    }
+
     private static func isASCIIAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
@@ -292,6 +300,7 @@ private struct Scanner {
         case 0...0x20, 0x7F...0xA0: return false
         case 0x22, 0x3C, 0x3E, 0x5C, 0x5E, 0x60, 0x7B, 0x7C, 0x7D: return false
         case 0x2000...0x206F, 0x3000...0x303F, 0xFF01...0xFF0F, 0xFF1A...0xFF20, 0xFE30...0xFE4F: return false
+        case 0..<0x80: return true
         default: return !scalar.properties.isEmojiPresentation
         }
     }

@@ -55,7 +55,7 @@ public final class LanguageIdentifier: Sendable {
             ? letterCount < Script.han.minimumLetters && buffer.letters(in: .kana) < Script.kana.minimumLetters
             : letterCount < script.minimumLetters
         var guess = LanguageGuess.undetermined()
-        let candidates = ranking.top(3)
+        let candidates = ranking.topThree()
         if !tooShort, let best = candidates.first, best.confidence >= Self.minimumConfidence {
             guess = best
         }
@@ -127,7 +127,7 @@ public final class LanguageIdentifier: Sendable {
         guard grams > 0, let top = scores.max() else { return Ranking(languages: [], confidences: []) }
         var odds = scores.map { score in
             let logOdds = (score - top) * evidenceScale
-            return logOdds < -30 ? 0 : exp(logOdds)  // below e^-30 a language cannot matter
+            return logOdds < -20 ? 0 : exp(logOdds)  // below e^-20 a language cannot matter
         }
         let total = odds.reduce(0, +)
         for index in odds.indices { odds[index] /= total }
@@ -165,16 +165,26 @@ private struct Ranking {
         factor == 1 ? self : Ranking(languages: languages, confidences: confidences.map { $0 * factor })
     }
 
-    /// The `count` most likely languages, best first.
-    func top(_ count: Int) -> [LanguageGuess] {
-        var best: [LanguageGuess] = []
+    /// The three most likely languages (fewer if the model has fewer), best first.
+    func topThree() -> [LanguageGuess] {
+        var top: ((index: Int, confidence: Double), (index: Int, confidence: Double), (index: Int, confidence: Double))
+        top = ((-1, -1), (-1, -1), (-1, -1))
         for (index, confidence) in confidences.enumerated() {
-            guard best.count < count || confidence > best[best.count - 1].confidence else { continue }
-            let position = best.firstIndex { $0.confidence < confidence } ?? best.count
-            best.insert(LanguageGuess(code: languages[index], confidence: confidence), at: position)
-            if best.count > count { best.removeLast() }
+            let entry = (index: index, confidence: confidence)
+            if confidence > top.0.confidence {
+                top = (entry, top.0, top.1)
+            } else if confidence > top.1.confidence {
+                top = (top.0, entry, top.1)
+            } else if confidence > top.2.confidence {
+                top.2 = entry
+            }
         }
-        return best
+        var guesses: [LanguageGuess] = []
+        guesses.reserveCapacity(3)
+        for entry in [top.0, top.1, top.2] where entry.index >= 0 {
+            guesses.append(LanguageGuess(code: languages[entry.index], confidence: entry.confidence))
+        }
+        return guesses
     }
 
     /// The confidence of `code`, 0 when the model does not know the language.

@@ -69,50 +69,52 @@ struct NGramModel: Sendable {
     /// Grams are built the way langdetect builds them: a word starts after a space, and grams
     /// may end with one. Scoring stops early once one language has a decisive lead.
     func scores(_ text: [UInt32]) -> (scores: [Double], grams: Int) {
-        var totals = [SIMD8<Float>](repeating: .zero, count: blocksPerRow)
-        var pending: [Int32] = []
-        pending.reserveCapacity(Self.gramsPerCheck + 3)
+        var totals = Totals()
         var grams = 0
-        var window: (UInt32, UInt32, UInt32) = (0, 0, 0x20)
-        let absent = GramTable.absent
-        var codes: (Int, Int, Int) = (absent, absent, 0)
-        for scalar in text {
-            if scalar == 0x20 && window.2 == 0x20 { continue }
-            let code = GramTable.asciiCode(scalar)
-            if window.2 == 0x20 {
-                window = (0, 0x20, scalar)
-                codes = (absent, 0, code)
-            } else {
-                window = (window.1, window.2, scalar)
-                codes = (codes.1, codes.2, code)
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.gramsPerCheck + 3) { pending in
+            var pendingCount = 0
+            func add(_ row: Int32?) {
+                guard let row else { return }
+                pending[pendingCount] = row
+                pendingCount += 1
             }
-            if scalar != 0x20, let row = rows.row(key: UInt64(scalar), codes: (absent, absent, code)) {
-                pending.append(row)
+            var window: (UInt32, UInt32, UInt32) = (0, 0, 0x20)
+            let absent = GramTable.absent
+            var codes: (Int, Int, Int) = (absent, absent, 0)
+            for scalar in text {
+                if scalar == 0x20 && window.2 == 0x20 { continue }
+                let code = GramTable.asciiCode(scalar)
+                if window.2 == 0x20 {
+                    window = (0, 0x20, scalar)
+                    codes = (absent, 0, code)
+                } else {
+                    window = (window.1, window.2, scalar)
+                    codes = (codes.1, codes.2, code)
+                }
+                if scalar != 0x20 {
+                    add(rows.row(key: UInt64(scalar), codes: (absent, absent, code)))
+                }
+                add(rows.row(key: UInt64(window.1) << 21 | UInt64(scalar), codes: (absent, codes.1, code)))
+                if window.0 != 0 {
+                    add(rows.row(key: UInt64(window.0) << 42 | UInt64(window.1) << 21 | UInt64(scalar), codes: codes))
+                }
+                if pendingCount >= Self.gramsPerCheck {
+                    grams += pendingCount
+                    accumulate(pending[0..<pendingCount], into: &totals)
+                    pendingCount = 0
+                    if totals.lead(languageCount: languages.count) > Self.decisiveLead { break }
+                }
             }
-            if let row = rows.row(key: UInt64(window.1) << 21 | UInt64(scalar), codes: (absent, codes.1, code)) {
-                pending.append(row)
-            }
-            if window.0 != 0, let row = rows.row(key: UInt64(window.0) << 42 | UInt64(window.1) << 21 | UInt64(scalar), codes: codes) {
-                pending.append(row)
-            }
-            if pending.count >= Self.gramsPerCheck {
-                grams += pending.count
-                accumulate(pending, into: &totals)
-                pending.removeAll(keepingCapacity: true)
-                if hasDecisiveLead(totals) { break }
-            }
+            grams += pendingCount
+            accumulate(pending[0..<pendingCount], into: &totals)
         }
-        grams += pending.count
-        accumulate(pending, into: &totals)
-        let scores = (0..<languages.count).map { Double(totals[$0 / 8][$0 % 8]) }
-        return (scores, grams)
+        return ((0..<languages.count).map { Double(totals[$0]) }, grams)
     }
 
-    /// Adds the weight rows of `found` to `totals`, keeping the (at most four) blocks in registers.
-    private func accumulate(_ found: [Int32], into totals: inout [SIMD8<Float>]) {
+    /// Adds the weight rows of `found` to `totals`.
+    private func accumulate(_ found: Slice<UnsafeMutableBufferPointer<Int32>>, into totals: inout Totals) {
         let blocksPerRow = blocksPerRow
-        var sums = (totals[0], blocksPerRow > 1 ? totals[1] : .zero,
-                    blocksPerRow > 2 ? totals[2] : .zero, blocksPerRow > 3 ? totals[3] : .zero)
+        var sums = totals.blocks
         weights.withUnsafeBufferPointer { weights in
             for row in found {
                 let base = Int(row) &* blocksPerRow
@@ -122,17 +124,31 @@ struct NGramModel: Sendable {
                 if blocksPerRow > 3 { sums.3 += weights[base &+ 3] }
             }
         }
-        totals[0] = sums.0
-        if blocksPerRow > 1 { totals[1] = sums.1 }
-        if blocksPerRow > 2 { totals[2] = sums.2 }
-        if blocksPerRow > 3 { totals[3] = sums.3 }
+        totals.blocks = sums
+    }
+}
+
+/// Per-language sums in four blocks of eight, held in registers rather than an array.
+private struct Totals {
+    var blocks: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) = (.zero, .zero, .zero, .zero)
+
+    /// The sum of language `column`.
+    subscript(column: Int) -> Float {
+        let lane = column % 8
+        switch column / 8 {
+        case 0: return blocks.0[lane]
+        case 1: return blocks.1[lane]
+        case 2: return blocks.2[lane]
+        default: return blocks.3[lane]
+        }
     }
 
-    private func hasDecisiveLead(_ totals: [SIMD8<Float>]) -> Bool {
+    /// How far the best of the first `languageCount` sums is ahead of the second best.
+    func lead(languageCount: Int) -> Float {
         var best: Float = 0
         var second: Float = 0
-        for column in 0..<languages.count {
-            let score = totals[column / 8][column % 8]
+        for column in 0..<languageCount {
+            let score = self[column]
             if score > best {
                 second = best
                 best = score
@@ -140,7 +156,7 @@ struct NGramModel: Sendable {
                 second = score
             }
         }
-        return best - second > Self.decisiveLead
+        return best - second
     }
 }
 
