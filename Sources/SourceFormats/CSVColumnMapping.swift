@@ -35,6 +35,7 @@ public struct CSVColumnMapping: Sendable, Equatable {
         public var assignment: String
         /// What is wrong with it.
         public var problem: String
+        /// `CSV column mapping "words=Body": unknown field "words"; fields are …`.
         public var description: String { "CSV column mapping \"\(assignment)\": \(problem)" }
     }
 

@@ -84,3 +84,22 @@ import Testing
         #expect(posts.map(\.id) == ["mastodon:mastodon.social:112233445566778899", "mastodon:mastodon.social:112233445566790000"])
     }
 }
+
+@Suite struct ResponseEnvelopeTests {
+    @Test func blueskyFeedItemsGiveTheirPosts() throws {
+        let view = try #require(try fixture("bluesky.jsonl").split(separator: "\n").first)
+        var reader = SourceReader(format: .auto)
+        let feed = try reader.read(line: #"{"feed":[{"post":\#(view),"reason":{"$type":"app.bsky.feed.defs#reasonRepost"}}],"cursor":"x"}"#, lineNumber: 1).get()
+        #expect(feed.map(\.id) == ["bluesky:at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3kq2abcxyz22a"])
+        let item = try reader.read(line: #"{"post":\#(view)}"#, lineNumber: 2).get()
+        #expect(item == feed)
+        #expect(reader.read(line: #"{"feed":[{"reason":{}}]}"#, lineNumber: 3)
+                == .failure(SourceRejection(line: 3, reason: "Bluesky feed[0] without post")))
+    }
+
+    @Test func aBadPostInAnXResponseNamesItsPlace() {
+        let line = #"{"data":[{"id":"1","text":"a","created_at":"2024-01-01T00:00:00Z"},{"id":"2","created_at":"2024-01-01T00:00:00Z"}]}"#
+        var reader = SourceReader(format: .auto)
+        #expect(reader.read(line: line, lineNumber: 6) == .failure(SourceRejection(line: 6, reason: "X post 2 (data[1]) without text")))
+    }
+}
