@@ -87,4 +87,19 @@ import Testing
         #expect(posts?.first?.text == "first half\n\nsecond half")
         #expect(reader.finish() == nil)
     }
+
+    @Test func aByteOrderMarkBeforeTheHeaderIsIgnored() {
+        let (posts, rejections) = SourceReader.read(text: "\u{FEFF}Text,Date\nhi,2024-01-01\n", format: .auto)
+        #expect(rejections.isEmpty && posts.first?.text == "hi")
+    }
+
+    @Test func aQuoteLeftOpenCannotSwallowTheInput() {
+        var reader = SourceReader(format: .csv)
+        _ = reader.read(line: "text,created_at", lineNumber: 1)
+        _ = reader.read(line: "\"open", lineNumber: 2)
+        let long = String(repeating: "a", count: 1 << 20)
+        #expect(reader.read(line: long, lineNumber: 3)
+                == .failure(SourceRejection(line: 2, reason: "CSV record is longer than 1048576 bytes (is a quote left open?)")))
+        #expect((try? reader.read(line: "after,2024-01-01", lineNumber: 4).get())?.first?.text == "after")
+    }
 }
