@@ -18,7 +18,7 @@ enum MastodonFormat {
         post.platform = .mastodon
         post.url = try status.firstString("url", "uri") ?? ""
         post.createdAtMs = try status.isoTime("created_at")
-        guard let account = try status.object("account", subject: "Mastodon status \(localId): account") else {
+        guard let account = try status.object("account") else {
             throw RecordProblem("Mastodon status \(localId) without account")
         }
         post.author = try author(account)
@@ -29,7 +29,7 @@ enum MastodonFormat {
             post.references.append(Reference(.replyTo, identity.sibling(parentId)))
         }
         let content: JSONObject
-        if let boosted = try status.object("reblog", subject: "Mastodon status \(localId): reblog") {
+        if let boosted = try status.object("reblog") {
             let boostedId = try boosted.requiredString("id")
             post.references.append(Reference(.repostOf, try StatusIdentity(boosted, localId: boostedId).postId))
             content = boosted
@@ -46,6 +46,7 @@ enum MastodonFormat {
     /// Hashtags listed in `tags` that the HTML never mentions (some servers
     /// send them only there), as a paragraph so hashtag queries still see them.
     private static func missingTagsParagraph(_ tags: [JSONObject], html: String) throws(RecordProblem) -> String {
+        guard !tags.isEmpty else { return "" }
         let lowercasedHTML = html.lowercased()
         var missing: [String] = []
         for tag in tags {
