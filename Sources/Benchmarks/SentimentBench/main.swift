@@ -1,8 +1,9 @@
 // earshot-bench-sentiment: accuracy and single-thread speed of the Sentiment
 // analyser on human-rated corpora. Used by scripts/bench-sentiment.sh.
 //
-// Usage: earshot-bench-sentiment [--repeat N] CORPUS_FILE...
-// Times N passes over each corpus on one thread and reports the fastest pass
+// Usage: earshot-bench-sentiment [--repeat N] [--min-seconds S] CORPUS_FILE...
+// Times at least N passes over each corpus on one thread, and keeps going
+// until S seconds were spent on that corpus; reports the fastest pass
 // (robust against other processes sharing the machine). Prints "memory lexicon_bytes=… rss_delta_bytes=…", then for every corpus
 // "ours <name> texts=… r=… f1=… texts_per_s=…" (same format as
 // scripts/bench/vader_bench.py).
@@ -24,17 +25,20 @@ func corpusName(_ path: String) -> String {
 }
 
 var repeatCount = 1
+var minimumSeconds = 0.0
 var paths: [String] = []
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     if argument == "--repeat", let value = arguments.next().flatMap({ Int($0) }), value > 0 {
         repeatCount = value
+    } else if argument == "--min-seconds", let value = arguments.next().flatMap({ Double($0) }), value >= 0 {
+        minimumSeconds = value
     } else {
         paths.append(argument)
     }
 }
 guard !paths.isEmpty else {
-    FileHandle.standardError.write(Data("usage: earshot-bench-sentiment [--repeat N] CORPUS_FILE...\n".utf8))
+    FileHandle.standardError.write(Data("usage: earshot-bench-sentiment [--repeat N] [--min-seconds S] CORPUS_FILE...\n".utf8))
     exit(2)
 }
 
@@ -55,13 +59,18 @@ for path in paths {
     let texts = corpus.map(\.text)
     var checksum = 0.0
     var fastest = Double.infinity
-    for _ in 0..<repeatCount {
+    var measuring = 0.0
+    var passes = 0
+    while passes < repeatCount || measuring < minimumSeconds {
         let elapsed = ContinuousClock().measure {
             for text in texts { checksum += analyzer.scores(for: text).compound }
         }
-        fastest = min(fastest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        fastest = min(fastest, seconds)
+        measuring += seconds
+        passes += 1
     }
     let rate = Double(texts.count) / fastest
-    print(String(format: "ours %@ texts=%d r=%.4f f1=%.4f texts_per_s=%.0f checksum=%.1f",
-                 corpusName(path), corpus.count, accuracy.pearson, accuracy.weightedF1, rate, checksum))
+    print(String(format: "ours %@ texts=%d r=%.4f f1=%.4f texts_per_s=%.0f seconds=%.3f passes=%d checksum=%.1f",
+                 corpusName(path), corpus.count, accuracy.pearson, accuracy.weightedF1, rate, measuring, passes, checksum))
 }
