@@ -187,3 +187,46 @@ private func queryVolume(_ id: String, _ query: RPCClient) throws -> Int64 {
         #expect(b.usualGapMs > 0 && b.postsPerMinute > 0)
     }
 }
+
+/// Runs `earshot` with `arguments`, feeding `input` on standard input; returns (status, stdout, stderr).
+private func runEarshot(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String, errors: String) {
+    let process = Process()
+    process.executableURL = earshotBinary
+    process.arguments = arguments
+    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    try stdin.fileHandleForWriting.close()
+    let output = stdout.fileHandleForReading.readDataToEndOfFile()
+    let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+}
+
+@Suite struct QueriesCommandTests {
+    @Test func validatePointsAtTheMistake() throws {
+        let bad = try runEarshot(["queries", "validate", #"acme AND "new phone"#])
+        #expect(bad.status == 1)
+        #expect(bad.errors == "acme AND \"new phone\n         ^\nunclosed quote at 10\n")
+        #expect(try runEarshot(["queries", "validate", "#acme OR site:acme.com"]).output == "valid\n")
+    }
+
+    @Test func testPrintsTheMatchingLinesOfPostsAndDocuments() throws {
+        let lines = [
+            #"{"id":"m:1","platform":"mastodon","text":"<p>Loving the new <b>#Acme</b> phone</p>","textIsHtml":true,"createdAtMs":1767225600000}"#,
+            #"{"id":"m:2","platform":"mastodon","text":"nothing to see","createdAtMs":1767225600000}"#,
+            #"{"text":"short document about acme","followers":5000}"#,
+            #"{"text":"acme, but too small","followers":10}"#,
+            "not json",
+        ]
+        let result = try runEarshot(["queries", "test", "(#acme OR acme) followers:>100 OR platform:mastodon #acme"],
+                                    input: lines.joined(separator: "\n") + "\n")
+        #expect(result.status == 0)
+        #expect(result.output == lines[0] + "\n" + lines[2] + "\n")
+        #expect(result.errors.contains("line 5: skipped: not a JSON object"))
+        #expect(result.errors.contains("2 of 5 lines match (1 unreadable)"))
+    }
+}
