@@ -40,6 +40,10 @@ public final class SentimentAnalyzer: Sendable {
     }
 
     /// Sentiment of UTF-8 encoded text (invalid sequences are tolerated).
+    ///
+    /// Uses scratch memory of roughly 40 bytes per input byte for the call
+    /// (on the stack when small), so it suits posts and paragraphs; split
+    /// book-length input into sentences or paragraphs first.
     public func scores(forUTF8 bytes: UnsafeBufferPointer<UInt8>) -> SentimentScores {
         let count = bytes.count
         guard count > 0 else { return .empty }
