@@ -42,6 +42,7 @@ let package = Package(
         .target(name: "Listening"),
         .target(name: "Scoring"),
         .target(name: "Insights"),
+        .target(name: "SourceFormats", dependencies: ["EarshotWire"]),
         .target(name: "EarshotStore", dependencies: ["EarshotWire", grdb], path: "Sources/Store"),
 
         // MARK: Services
@@ -59,7 +60,7 @@ let package = Package(
         // MARK: The command
         .executableTarget(name: "earshot", dependencies: [
             "IngestService", "EnrichService", "ScoreService", "QueryService", "ServiceRuntime",
-            "TextAnalysis", "SampleData", "Launcher", "EarshotRPC", "EarshotWire", "ZeroMQ", "Listening",
+            "TextAnalysis", "SampleData", "Launcher", "EarshotRPC", "EarshotWire", "ZeroMQ", "Listening", "SourceFormats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -75,6 +76,7 @@ let package = Package(
         .testTarget(name: "ListeningTests", dependencies: ["Listening"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
         .testTarget(name: "InsightsTests", dependencies: ["Insights"]),
+        .testTarget(name: "SourceFormatsTests", dependencies: ["SourceFormats", "EarshotWire"], exclude: ["Fixtures"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "WireTests", dependencies: ["EarshotWire"]),
         .testTarget(name: "RPCTests", dependencies: ["EarshotRPC"]),

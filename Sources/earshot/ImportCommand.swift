@@ -3,16 +3,28 @@ import EarshotRPC
 import EarshotWire
 import Foundation
 import Launcher
+import SourceFormats
 import ZeroMQ
+
+extension SourceFormat: ExpressibleByArgument {}
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Publish a JSON Lines file of Earshot posts through ingest.",
-        discussion: "One post per line in Earshot's JSON form (the fields of earshot.v1.Post, camelCase or snake_case). Bad lines are reported with their number and skipped; nothing else is dropped."
+        abstract: "Publish posts from a file or a live stream through ingest.",
+        discussion: """
+            Reads X API v2, Mastodon, Reddit (Pushshift), Bluesky, CSV or Earshot JSON, one record per line, \
+            detected per line or forced with --format (docs/SOURCE-FORMATS.md). Every rejected line is reported \
+            with its number and reason (and written to --rejects) and counted against the source in ingest's \
+            source health; nothing else is dropped. Reading - lets a connector pipe into it.
+            """
     )
 
     @Argument(help: "The file, or - for standard input") var file: String
+    @Option(help: "auto (detect per line), earshot, x, mastodon, reddit, bluesky or csv") var format = SourceFormat.auto
+    @Option(name: .customLong("csv-column"), help: "A CSV column for a field, e.g. text=body (repeatable; default: common column names)")
+    var csvColumns: [String] = []
+    @Option(help: "Source name for every post (default: the post's own, else the format's name)") var source: String?
     @Option(help: "Write rejected lines (with the reason) to this JSONL file") var rejects: String?
     @Option(help: "Posts per PublishBatch call") var batchSize = 500
     @OptionGroup var endpoints: EndpointOptions
@@ -22,6 +34,10 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
+        let mapping: CSVColumnMapping?
+        do { mapping = csvColumns.isEmpty ? nil : try CSVColumnMapping(parsing: csvColumns) } catch {
+            throw ValidationError(error.description)
+        }
         guard let input = file == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: file) else {
             printError("earshot import: cannot open \(file)")
             throw ExitCode(1)
@@ -32,7 +48,8 @@ struct ImportCommand: ParsableCommand {
             rejectSink = FileHandle(forWritingAtPath: rejects)
         }
         let context = try Context()
-        let publisher = Publisher(client: try RPCClient(endpoint: endpoints.ingest, context: context, clientName: "earshot-import"))
+        let client = try RPCClient(endpoint: endpoints.ingest, context: context, clientName: "earshot-import")
+        let publisher = Publisher(client: client)
         var progress = ImportProgress()
         var pending: [Post] = []
         func flush() throws {
@@ -48,24 +65,36 @@ struct ImportCommand: ParsableCommand {
             pending.removeAll(keepingCapacity: true)
             progress.report(final: false)
         }
+        func reject(_ rejection: SourceRejection, input: String) {
+            progress.rejected += 1
+            printError("line \(rejection.line): rejected: \(rejection.reason)")
+            rejectSink?.write(Data((#"{"line":\#(rejection.line),"reason":\#(jsonString(rejection.reason)),"input":\#(jsonString(input))}"# + "\n").utf8))
+        }
+        var reader = SourceReader(format: format, csvMapping: mapping, sourceName: source)
         for line in LineReader(input) {
             progress.lines += 1
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { continue }
-            do {
-                let post = try ProtoJSON.decode(Post.self, from: Data(trimmed.utf8))
-                if let problem = post.validationProblem { throw ProtoJSON.DecodingProblem(path: "", message: problem) }
-                pending.append(post)
-            } catch {
-                progress.rejected += 1
-                printError("line \(progress.lines): rejected: \(error)")
-                rejectSink?.write(Data((#"{"line":\#(progress.lines),"reason":\#(jsonString("\(error)")),"input":\#(jsonString(line))}"# + "\n").utf8))
+            switch reader.read(line: line, lineNumber: progress.lines) {
+            case .success(let posts): pending += posts
+            case .failure(let rejection): reject(rejection, input: line)
             }
             if pending.count >= batchSize { try flush() }
         }
+        if let rejection = reader.finish() { reject(rejection, input: "") }
         try flush()
         progress.report(final: true)
-        if progress.rejected > 0 { throw ExitCode(2) }
+        guard progress.rejected > 0 else { return }
+        recordRejections(progress.rejected, client: client)
+        throw ExitCode(2)
+    }
+
+    /// Counts the rejected lines against the source in ingest's source health (best effort: a failure only warns).
+    private func recordRejections(_ count: Int, client: RPCClient) {
+        var request = RecordRejectionsRequest()
+        request.source = source ?? (format == .auto ? "" : format.rawValue)
+        request.count = Int64(count)
+        do { _ = try client.call(ListeningMethod.recordRejections, request, as: RecordRejectionsResponse.self) } catch {
+            printError("earshot import: could not report the rejected lines to ingest's source health: \(error)")
+        }
     }
 }
 

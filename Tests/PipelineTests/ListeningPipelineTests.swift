@@ -206,6 +206,25 @@ private func runEarshot(_ arguments: [String], input: String = "") throws -> (st
     return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
 }
 
+@Suite struct ImportSourceHealthTests {
+    @Test func importCountsRejectedLinesAgainstTheSource() throws {
+        let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(5))
+        defer { stack.stop() }
+        try stack.start(enrich: 0, score: 0)
+        try stack.waitUntilHealthy()
+        let status = #"{"id":"ID","created_at":"2026-01-01T10:00:00.000Z","url":"https://mastodon.social/@a/ID","content":"<p>hello</p>","account":{"id":"1","acct":"a"}}"#
+        let input = [status.replacingOccurrences(of: "ID", with: "101"), "{broken", status.replacingOccurrences(of: "ID", with: "102")]
+        let result = try runEarshot(["import", "--format", "mastodon", "--source", "masto-feed", "--ingest", stack.ports.ingestRPC, "-"],
+                                    input: input.joined(separator: "\n") + "\n")
+        #expect(result.status == 2)
+        #expect(result.errors.contains("line 2: rejected"))
+        let ingest = try RPCClient(endpoint: stack.ports.ingestRPC, context: try Context())
+        let sources = try ingest.call(ListeningMethod.listSources, ListSourcesRequest(), as: ListSourcesResponse.self).sources
+        let feed = try #require(sources.first { $0.source == "masto-feed" })
+        #expect(feed.accepted == 2 && feed.rejected == 1 && !feed.silent)
+    }
+}
+
 @Suite struct QueriesCommandTests {
     @Test func validatePointsAtTheMistake() throws {
         let bad = try runEarshot(["queries", "validate", #"acme AND "new phone"#])
