@@ -8,14 +8,15 @@
 /// - `boost N`: booster (N > 0) or dampener (N < 0) of the following sentiment words;
 /// - `postboost N`: booster of the preceding sentiment word;
 /// - `role NAME`: a rule role (`contrast`, `no`, `least`, `leastguard`, `never`,
-///   `intensifier`, `without`, `doubt`, `like`, `likesubject`);
+///   `intensifier`, `without`, `doubt`, `like`, `likesubject`, `excess`);
 /// - `= word`: slang or misspelling sharing the entry of `word` (which must be known);
-/// - `word`: a plain English word, known for hashtag segmentation only.
+/// - `word`: a common English word, known for hashtag segmentation and kept
+///   in the small table of frequent words.
 ///
 /// The negator and booster lists, the special-case phrases and the idioms
 /// are those published with VADER (Hutto & Gilbert 2014, MIT licence, see
-/// data/vader/NOTICE.md); the slang, misspellings, emoji and common words are
-/// Earshot's.
+/// data/vader/NOTICE.md); the slang, misspellings, evaluative words, emoji
+/// valences and common words are Earshot's.
 let socialLexiconSource = #"""
 // Negators (VADER's list, plus spellings seen on social media).
 aint	negate
