@@ -69,9 +69,9 @@ struct DemoCommand: ParsableCommand {
         print(Report.timeSeries(try query.call(Method.timeSeries, series, as: TimeSeriesResponse.self)))
         var care = SearchPostsRequest()
         care.sentimentLabel = "negative"
-        care.minPriority = 50
+        care.minPriority = 30
         care.pageSize = 5
-        print("\n== Care queue candidates (negative, priority ≥ 50, newest) ==")
+        print("\n== Care queue candidates (negative, priority ≥ 30, newest) ==")
         print(Report.posts(try query.call(Method.searchPosts, care, as: SearchPostsResponse.self)))
         print("\nStopping the services (SIGTERM, graceful drain)…")
     }

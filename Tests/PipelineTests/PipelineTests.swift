@@ -15,7 +15,7 @@ let earshotBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPa
     .deletingLastPathComponent().appendingPathComponent("earshot")
 
 /// A base port per test process, away from the defaults and from other suites.
-func stackBasePort(_ slot: Int) -> Int { 40_000 + Int(getpid() % 400) * 50 + slot * 25 }
+func stackBasePort(_ slot: Int) -> Int { 40_000 + Int(getpid() % 100) * 250 + slot * 25 }
 
 func stackDirectory() -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("earshot-e2e-\(UUID().uuidString)")

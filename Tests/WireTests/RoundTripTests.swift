@@ -163,9 +163,4 @@ func samplePipelinePost(_ index: Int = 1) -> PipelinePost {
         let post = try Post(serializedBytes: [0x10, 99])
         #expect(post.platform == .unspecified)
     }
-
-    @Test func swiftNamesFollowProtoFieldNames() {
-        #expect(MessageSchema.swiftName(ofProtoField: "created_at_ms") == "createdAtMs")
-        #expect(MessageSchema.swiftName(ofProtoField: "id") == "id")
-    }
 }
