@@ -164,3 +164,33 @@ func samplePipelinePost(_ index: Int = 1) -> PipelinePost {
         #expect(post.platform == .unspecified)
     }
 }
+
+@Suite struct WireSpliceTests {
+    @Test func splicedPipelineBatchDecodesLikeTheCodecsOwn() throws {
+        let items = (0..<50).map { index in
+            WireSplice.Item(deliverySeq: UInt64(index) * 1_000_003, post: try! samplePost(index).serializedBytes(),
+                            ingestedAtMs: 1_790_000_000_000 + Int64(index), deliveryAttempt: UInt32(index % 3))
+        }
+        let decoded = try PipelineBatch(serializedBytes: WireSplice.pipelineBatch(items))
+        var expected = PipelineBatch()
+        expected.posts = (0..<50).map { index in
+            var item = PipelinePost()
+            item.deliverySeq = UInt64(index) * 1_000_003
+            item.post = samplePost(index)
+            item.ingestedAtMs = 1_790_000_000_000 + Int64(index)
+            item.deliveryAttempt = UInt32(index % 3)
+            return item
+        }
+        #expect(decoded == expected)
+        #expect(try PipelineBatch(serializedBytes: WireSplice.pipelineBatch([])) == PipelineBatch())
+    }
+
+    @Test func postsAreCutOutOfAPublishBatchRequestUnchanged() throws {
+        let posts = (0..<20).map(samplePost)
+        let request = try PublishBatchRequest(posts: posts).serializedBytes()
+        let slices = try #require(WireSplice.lengthDelimitedFields(1, in: request))
+        #expect(try slices.map { try Post(serializedBytes: Array($0)) } == posts)
+        #expect(WireSplice.lengthDelimitedFields(1, in: [0x0A, 0x7F, 0x01]) == nil)
+        #expect(WireSplice.lengthDelimitedFields(1, in: []) == [])
+    }
+}

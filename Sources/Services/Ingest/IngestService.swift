@@ -52,12 +52,18 @@ public final class IngestService {
             response.duplicate = try accept([request.post]).duplicates == 1
             return response
         }
-        server.register(Method.publishBatch) { [unowned self] (request: PublishBatchRequest, _) in
-            let (accepted, duplicates) = try accept(request.posts)
+        server.registerRaw(Method.publishBatch) { [unowned self] payload, _ in
+            // The journal keeps each post's bytes as the client encoded them:
+            // cut them out of the request instead of encoding every post again.
+            guard let request = try? PublishBatchRequest(serializedBytes: payload),
+                  let encodedPosts = WireSplice.lengthDelimitedFields(1, in: payload) else {
+                throw RPCError(.invalidArgument, "cannot decode earshot.v1.PublishBatchRequest payload of \(payload.count) bytes")
+            }
+            let (accepted, duplicates) = try accept(request.posts, encoded: encodedPosts.map(Array.init))
             var response = PublishBatchResponse()
             response.accepted = Int32(accepted)
             response.duplicates = Int32(duplicates)
-            return response
+            return try response.serializedBytes()
         }
         sourceHealth.register(on: server)
         let dispatch = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 2)
@@ -98,7 +104,8 @@ public final class IngestService {
 
     // MARK: Publish
 
-    private func accept(_ posts: [Post]) throws(RPCError) -> (accepted: Int, duplicates: Int) {
+    /// Validates and journals `posts`; `encoded` are their bytes when the caller has them.
+    private func accept(_ posts: [Post], encoded: [[UInt8]]? = nil) throws(RPCError) -> (accepted: Int, duplicates: Int) {
         if posts.count > configuration.maxPostsPerBatch {
             throw RPCError(.resourceExhausted, "\(posts.count) posts in one call; at most \(configuration.maxPostsPerBatch)")
         }
@@ -112,10 +119,11 @@ public final class IngestService {
             service.metrics.increment("earshot_ingest_rejected_backlog_total", by: Double(posts.count), help: "Posts refused because the backlog was full")
             throw RPCError(.resourceExhausted, "journal backlog is full (\(backlog) posts not yet processed, limit \(configuration.maxBacklog)); retry later")
         }
-        let records: [(id: String, payload: [UInt8])]
-        do { records = try posts.map { ($0.id, try $0.serializedBytes()) } } catch {
+        let payloads: [[UInt8]]
+        do { payloads = try encoded ?? posts.map { try $0.serializedBytes() } } catch {
             throw RPCError(.internal, "cannot encode post: \(error)")
         }
+        let records = zip(posts, payloads).map { (id: $0.id, payload: $1) }
         let fresh: [Bool]
         do { fresh = try journal.append(records, receivedAtMs: wallClockMilliseconds()) } catch {
             logger.error("journal append failed", metadata: ["error": "\(error)"])
@@ -148,17 +156,12 @@ public final class IngestService {
             if entries.isEmpty { hasNewWork = false; return }
         }
         let now = monotonicMilliseconds()
-        var batch = PipelineBatch()
-        batch.posts.reserveCapacity(entries.count)
-        for entry in entries {
-            var item = PipelinePost()
-            item.deliverySeq = entry.seq
-            item.post = try Post(serializedBytes: entry.payload)
-            item.ingestedAtMs = entry.receivedAtMs
-            item.deliveryAttempt = window.attempt(of: entry.seq) + 1
-            batch.posts.append(item)
-        }
-        guard try socket.send(batch.serializedBytes(), wait: false) else {
+        // The journal holds encoded posts: wrap them, don't decode them.
+        let batch = WireSplice.pipelineBatch(entries.map { entry in
+            WireSplice.Item(deliverySeq: entry.seq, post: entry.payload, ingestedAtMs: entry.receivedAtMs,
+                            deliveryAttempt: window.attempt(of: entry.seq) + 1)
+        })
+        guard try socket.send(batch, wait: false) else {
             if isRedelivery { redeliveryQueue.insert(contentsOf: entries.map(\.seq), at: 0) }
             return
         }
