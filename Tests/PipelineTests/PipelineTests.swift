@@ -14,7 +14,6 @@ import Glibc
 let earshotBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     .deletingLastPathComponent().appendingPathComponent("earshot")
 
-/// A base port per test process, away from the defaults and from other suites.
 /// A base port per test process and slot (0-9, one per stack a suite starts;
 /// suites run in parallel, so each stack has its own slot), away from the defaults.
 func stackBasePort(_ slot: Int) -> Int { 40_000 + Int(getpid() % 100) * 250 + slot * 25 }
