@@ -62,3 +62,8 @@ echo "== timing Earshot Sentiment (at least $PASSES passes and ${BUDGET}s per co
 echo
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), pinned: ${PIN[*]:-no}"
 awk -f "$ROOT/scripts/bench/sentiment_report.awk" "$OUTPUT"
+
+echo
+echo "== the enrich stage's whole analysis (language, sentiment, entities), 1 thread and all cores"
+swift build --package-path "$PACKAGE" -c release --product earshot >&2
+"$(swift build --package-path "$PACKAGE" -c release --show-bin-path)/earshot" bench analysis

@@ -10,7 +10,7 @@ import ZeroMQ
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures (build with -c release).",
-        subcommands: [Pipeline.self]
+        subcommands: [Pipeline.self, StoreBench.self, CodecBenchCommand.self, AnalysisBenchCommand.self]
     )
 
     struct Pipeline: ParsableCommand {
@@ -74,8 +74,9 @@ struct BenchCommand: ParsableCommand {
                 ["publish-to-queryable p99", "≤ \(percentile(counts, 0.99)) ms"],
             ]))
             print()
-            print(table(["service", "peak RSS"], stack.members.map { member in
-                [member.name, stack.peakResidentBytes(member).map { String(format: "%.1f MB", Double($0) / 1e6) } ?? "?"]
+            print(table(["service", "peak RSS", "CPU s (whole run)"], stack.members.map { member in
+                [member.name, stack.peakResidentBytes(member).map { String(format: "%.1f MB", Double($0) / 1e6) } ?? "?",
+                 stack.cpuSeconds(member).map { String(format: "%.1f", $0) } ?? "?"]
             }))
         }
 

@@ -81,7 +81,8 @@ struct IngestCommand: ParsableCommand {
 
 /// Options shared by the scalable workers.
 struct WorkerOptions: ParsableArguments {
-    @Option(help: "Worker threads [EARSHOT_THREADS]") var threads = environment("EARSHOT_THREADS", 1)
+    @Option(help: "Worker threads, each with its own sockets; default: every core this process may use [EARSHOT_THREADS]")
+    var threads = environment("EARSHOT_THREADS", ProcessInfo.processInfo.activeProcessorCount)
     @Option(help: "Control RPC bind endpoint for Health and Stats; empty = none [EARSHOT_WORKER_RPC]") var rpc = environment("EARSHOT_WORKER_RPC", "")
     @OptionGroup var metrics: MetricsOptions
 
@@ -138,6 +139,7 @@ struct QueryCommand: ParsableCommand {
     var querySet = environment("EARSHOT_QUERY_SET_BIND", ListeningConfiguration().querySetEndpoint)
     @Option(help: "Delay in ms before a backfill's second pass over posts stored meanwhile [EARSHOT_BACKFILL_SETTLE_MS]")
     var backfillSettleMs = environment("EARSHOT_BACKFILL_SETTLE_MS", ListeningConfiguration().backfillSettleMs)
+    @OptionGroup var alerts: AlertOptions
     @OptionGroup var metrics: MetricsOptions
 
     func run() throws {
@@ -148,6 +150,7 @@ struct QueryCommand: ParsableCommand {
         configuration.storePath = store
         configuration.listening.querySetEndpoint = querySet
         configuration.listening.backfillSettleMs = backfillSettleMs
+        configuration.alerts = try alerts.configuration()
         try runService("query", metrics: metrics) { service in try QueryService.run(configuration: configuration, service: service) }
     }
 }
