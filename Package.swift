@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "IngestService", dependencies: ["ServiceRuntime", grdb], path: "Sources/Services/Ingest"),
         .target(name: "EnrichService", dependencies: ["ServiceRuntime", "TextAnalysis", "Listening"], path: "Sources/Services/Enrich"),
         .target(name: "ScoreService", dependencies: ["ServiceRuntime", "Scoring"], path: "Sources/Services/Score"),
-        .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore", "Listening", "Entities"], path: "Sources/Services/Query"),
+        .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore", "Listening", "Entities", "Insights"], path: "Sources/Services/Query"),
 
         // MARK: Running the stack
         .target(name: "SampleData", dependencies: ["EarshotWire"]),

@@ -649,7 +649,7 @@ const ProtobufCMessageDescriptor earshot__v1__labeled_count__descriptor =
   (ProtobufCMessageInit) earshot__v1__labeled_count__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__overview_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor earshot__v1__overview_request__field_descriptors[3] =
 {
   {
     "range",
@@ -675,15 +675,28 @@ static const ProtobufCFieldDescriptor earshot__v1__overview_request__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "group",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__OverviewRequest, group),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__overview_request__field_indices_by_name[] = {
+  2,   /* field[2] = group */
   1,   /* field[1] = query_id */
   0,   /* field[0] = range */
 };
 static const ProtobufCIntRange earshot__v1__overview_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor earshot__v1__overview_request__descriptor =
 {
@@ -693,14 +706,14 @@ const ProtobufCMessageDescriptor earshot__v1__overview_request__descriptor =
   "Earshot__V1__OverviewRequest",
   "earshot.v1",
   sizeof(Earshot__V1__OverviewRequest),
-  2,
+  3,
   earshot__v1__overview_request__field_descriptors,
   earshot__v1__overview_request__field_indices_by_name,
   1,  earshot__v1__overview_request__number_ranges,
   (ProtobufCMessageInit) earshot__v1__overview_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__overview_response__field_descriptors[11] =
+static const ProtobufCFieldDescriptor earshot__v1__overview_response__field_descriptors[12] =
 {
   {
     "posts",
@@ -834,6 +847,18 @@ static const ProtobufCFieldDescriptor earshot__v1__overview_response__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "unique_authors_estimated",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__OverviewResponse, unique_authors_estimated),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__overview_response__field_indices_by_name[] = {
   3,   /* field[3] = engagement */
@@ -847,11 +872,12 @@ static const unsigned earshot__v1__overview_response__field_indices_by_name[] = 
   2,   /* field[2] = reach */
   7,   /* field[7] = sentiment_unavailable */
   1,   /* field[1] = unique_authors */
+  11,   /* field[11] = unique_authors_estimated */
 };
 static const ProtobufCIntRange earshot__v1__overview_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor earshot__v1__overview_response__descriptor =
 {
@@ -861,14 +887,14 @@ const ProtobufCMessageDescriptor earshot__v1__overview_response__descriptor =
   "Earshot__V1__OverviewResponse",
   "earshot.v1",
   sizeof(Earshot__V1__OverviewResponse),
-  11,
+  12,
   earshot__v1__overview_response__field_descriptors,
   earshot__v1__overview_response__field_indices_by_name,
   1,  earshot__v1__overview_response__number_ranges,
   (ProtobufCMessageInit) earshot__v1__overview_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__time_series_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor earshot__v1__time_series_request__field_descriptors[4] =
 {
   {
     "range",
@@ -906,16 +932,29 @@ static const ProtobufCFieldDescriptor earshot__v1__time_series_request__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "group",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__TimeSeriesRequest, group),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__time_series_request__field_indices_by_name[] = {
   1,   /* field[1] = granularity */
+  3,   /* field[3] = group */
   2,   /* field[2] = query_id */
   0,   /* field[0] = range */
 };
 static const ProtobufCIntRange earshot__v1__time_series_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor earshot__v1__time_series_request__descriptor =
 {
@@ -925,14 +964,14 @@ const ProtobufCMessageDescriptor earshot__v1__time_series_request__descriptor =
   "Earshot__V1__TimeSeriesRequest",
   "earshot.v1",
   sizeof(Earshot__V1__TimeSeriesRequest),
-  3,
+  4,
   earshot__v1__time_series_request__field_descriptors,
   earshot__v1__time_series_request__field_indices_by_name,
   1,  earshot__v1__time_series_request__number_ranges,
   (ProtobufCMessageInit) earshot__v1__time_series_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__time_bucket__field_descriptors[7] =
+static const ProtobufCFieldDescriptor earshot__v1__time_bucket__field_descriptors[9] =
 {
   {
     "start_ms",
@@ -1018,20 +1057,46 @@ static const ProtobufCFieldDescriptor earshot__v1__time_bucket__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "sentiment_unavailable",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__TimeBucket, sentiment_unavailable),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "net_sentiment",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__TimeBucket, net_sentiment),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__time_bucket__field_indices_by_name[] = {
   3,   /* field[3] = engagement */
   6,   /* field[6] = negative */
+  8,   /* field[8] = net_sentiment */
   5,   /* field[5] = neutral */
   4,   /* field[4] = positive */
   1,   /* field[1] = posts */
   2,   /* field[2] = reach */
+  7,   /* field[7] = sentiment_unavailable */
   0,   /* field[0] = start_ms */
 };
 static const ProtobufCIntRange earshot__v1__time_bucket__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor earshot__v1__time_bucket__descriptor =
 {
@@ -1041,7 +1106,7 @@ const ProtobufCMessageDescriptor earshot__v1__time_bucket__descriptor =
   "Earshot__V1__TimeBucket",
   "earshot.v1",
   sizeof(Earshot__V1__TimeBucket),
-  7,
+  9,
   earshot__v1__time_bucket__field_descriptors,
   earshot__v1__time_bucket__field_indices_by_name,
   1,  earshot__v1__time_bucket__number_ranges,
@@ -1086,7 +1151,7 @@ const ProtobufCMessageDescriptor earshot__v1__time_series_response__descriptor =
   (ProtobufCMessageInit) earshot__v1__time_series_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__top_hashtags_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor earshot__v1__top_hashtags_request__field_descriptors[4] =
 {
   {
     "range",
@@ -1124,8 +1189,21 @@ static const ProtobufCFieldDescriptor earshot__v1__top_hashtags_request__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "group",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__TopHashtagsRequest, group),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__top_hashtags_request__field_indices_by_name[] = {
+  3,   /* field[3] = group */
   1,   /* field[1] = limit */
   2,   /* field[2] = query_id */
   0,   /* field[0] = range */
@@ -1133,7 +1211,7 @@ static const unsigned earshot__v1__top_hashtags_request__field_indices_by_name[]
 static const ProtobufCIntRange earshot__v1__top_hashtags_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor earshot__v1__top_hashtags_request__descriptor =
 {
@@ -1143,7 +1221,7 @@ const ProtobufCMessageDescriptor earshot__v1__top_hashtags_request__descriptor =
   "Earshot__V1__TopHashtagsRequest",
   "earshot.v1",
   sizeof(Earshot__V1__TopHashtagsRequest),
-  3,
+  4,
   earshot__v1__top_hashtags_request__field_descriptors,
   earshot__v1__top_hashtags_request__field_indices_by_name,
   1,  earshot__v1__top_hashtags_request__number_ranges,
@@ -1188,7 +1266,7 @@ const ProtobufCMessageDescriptor earshot__v1__top_hashtags_response__descriptor 
   (ProtobufCMessageInit) earshot__v1__top_hashtags_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__search_posts_request__field_descriptors[11] =
+static const ProtobufCFieldDescriptor earshot__v1__search_posts_request__field_descriptors[12] =
 {
   {
     "range",
@@ -1322,9 +1400,22 @@ static const ProtobufCFieldDescriptor earshot__v1__search_posts_request__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "group",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__SearchPostsRequest, group),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__search_posts_request__field_indices_by_name[] = {
   3,   /* field[3] = author_handle */
+  11,   /* field[11] = group */
   2,   /* field[2] = hashtag */
   4,   /* field[4] = language */
   7,   /* field[7] = min_priority */
@@ -1339,7 +1430,7 @@ static const unsigned earshot__v1__search_posts_request__field_indices_by_name[]
 static const ProtobufCIntRange earshot__v1__search_posts_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor earshot__v1__search_posts_request__descriptor =
 {
@@ -1349,7 +1440,7 @@ const ProtobufCMessageDescriptor earshot__v1__search_posts_request__descriptor =
   "Earshot__V1__SearchPostsRequest",
   "earshot.v1",
   sizeof(Earshot__V1__SearchPostsRequest),
-  11,
+  12,
   earshot__v1__search_posts_request__field_descriptors,
   earshot__v1__search_posts_request__field_indices_by_name,
   1,  earshot__v1__search_posts_request__number_ranges,

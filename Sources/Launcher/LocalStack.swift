@@ -17,6 +17,8 @@ public struct StackPorts: Sendable {
     public var queryRPC: String { endpoint(10) }
     /// The query service's listening query-set feed (PUB).
     public var querySet: String { endpoint(11) }
+    /// The query service's spike alerts (PUB).
+    public var alerts: String { endpoint(12) }
     /// Control RPC of the n-th worker process (health and stats).
     public func workerControl(_ n: Int) -> String { endpoint(20 + n) }
 
@@ -75,12 +77,13 @@ public final class LocalStack {
     }
 
     /// Starts ingest, `enrich` enrich workers, `score` score workers and query.
-    public func start(enrich: Int, score: Int, ingestArguments: [String] = [], threads: Int = 1) throws {
+    public func start(enrich: Int, score: Int, ingestArguments: [String] = [], queryArguments: [String] = [], threads: Int = 1) throws {
         try launch("ingest", ["ingest", "--rpc", ports.ingestRPC, "--dispatch", ports.dispatch, "--relay-in", ports.relayIn,
                               "--relay-out", ports.relayOut, "--acks", ports.acks,
                               "--journal", directory.appendingPathComponent("ingest/journal.sqlite").path] + ingestArguments)
         try launch("query", ["query", "--rpc", ports.queryRPC, "--collect", ports.collect, "--acks", ports.acks,
-                             "--store", directory.appendingPathComponent("query/store.sqlite").path, "--query-set", ports.querySet])
+                             "--store", directory.appendingPathComponent("query/store.sqlite").path, "--query-set", ports.querySet,
+                             "--alerts-pub", ports.alerts] + queryArguments)
         for _ in 0..<enrich { try addWorker("enrich", threads: threads) }
         for _ in 0..<score { try addWorker("score", threads: threads) }
     }

@@ -20,14 +20,19 @@ struct ResolvedRange {
         }
     }
 
-    /// SQL condition and arguments selecting the aggregate rows of `scope` that cover the range.
-    func spanCondition(scope: String) -> (sql: String, arguments: StatementArguments) {
+    /// A derived table of the `columns` of the aggregate rows of `scope` (and `facet`, in
+    /// `facet_buckets`) that cover the range: one primary-key range per span, joined by
+    /// UNION ALL, so SQLite never scans the scope's other buckets.
+    func spanRows(_ table: String, _ columns: String, scope: ResolvedScope, facet: Facet? = nil) -> (sql: String, arguments: StatementArguments) {
         let spans = TimeCover.spans(from: from, to: to)
-        guard !spans.isEmpty else { return ("0", []) }
-        let sql = spans.map { _ in "(level = ? AND bucket_ms >= ? AND bucket_ms < ?)" }.joined(separator: " OR ")
-        var arguments: StatementArguments = [scope]
-        for span in spans { arguments += [span.level.rawValue, span.from, span.to] }
-        return ("scope = ? AND (\(sql))", arguments)
+        guard !spans.isEmpty else { return ("(SELECT \(columns) FROM \(table) WHERE 0)", []) }
+        let (scopeSQL, scopeArguments) = scope.condition("scope")
+        let facetSQL = facet == nil ? "" : " AND facet = ?"
+        let facetArguments: StatementArguments = facet.map { [$0.rawValue] } ?? []
+        var arguments: StatementArguments = []
+        for span in spans { arguments += scopeArguments + facetArguments + [span.level.rawValue, span.from, span.to] }
+        let select = "SELECT \(columns) FROM \(table) WHERE \(scopeSQL)\(facetSQL) AND level = ? AND bucket_ms >= ? AND bucket_ms < ?"
+        return ("(" + Array(repeating: select, count: spans.count).joined(separator: " UNION ALL ") + ")", arguments)
     }
 }
 
@@ -35,13 +40,14 @@ extension PostStore {
     /// Totals, sentiment breakdown, languages and platforms over a range.
     public func overview(_ request: OverviewRequest) throws(StoreError) -> OverviewResponse {
         let range = try ResolvedRange(request.range)
-        let (condition, arguments) = range.spanCondition(scope: request.queryId)
         return try read("overview") { db in
+            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            let (rows, arguments) = range.spanRows("buckets", "posts, reach, engagement, positive, neutral, negative, unavailable", scope: scope)
             var response = OverviewResponse()
             if let row = try Row.fetchOne(db, sql: """
                 SELECT COALESCE(SUM(posts), 0), COALESCE(SUM(reach), 0), COALESCE(SUM(engagement), 0), COALESCE(SUM(positive), 0),
                        COALESCE(SUM(neutral), 0), COALESCE(SUM(negative), 0), COALESCE(SUM(unavailable), 0)
-                FROM buckets WHERE \(condition)
+                FROM \(rows)
                 """, arguments: arguments) {
                 response.posts = row[0]
                 response.reach = row[1]
@@ -53,26 +59,17 @@ extension PostStore {
             }
             let rated = response.positive + response.neutral + response.negative
             response.netSentiment = rated == 0 ? 0 : Double(response.positive - response.negative) * 100 / Double(rated)
-            response.languages = try facetCounts(db, .language, condition, arguments, limit: 100)
-            response.platforms = try facetCounts(db, .platform, condition, arguments, limit: 100)
-            let minuteFrom = BucketLevel.minute.bucketStart(range.from)
-            let minuteTo = -BucketLevel.minute.bucketStart(-range.to)
-            response.uniqueAuthors = try Int64.fetchOne(db, sql: request.queryId.isEmpty
-                ? "SELECT COUNT(DISTINCT author_id) FROM posts WHERE created_at_ms >= ? AND created_at_ms < ?"
-                : """
-                  SELECT COUNT(DISTINCT p.author_id) FROM post_queries q JOIN posts p ON p.rowid = q.post_rowid
-                  WHERE q.query_id = ? AND q.created_at_ms >= ? AND q.created_at_ms < ?
-                  """,
-                arguments: (request.queryId.isEmpty ? [] : [request.queryId]) + [minuteFrom, minuteTo]) ?? 0
+            response.languages = try facetCounts(db, .language, range, scope, limit: 100)
+            response.platforms = try facetCounts(db, .platform, range, scope, limit: 100)
+            (response.uniqueAuthors, response.uniqueAuthorsEstimated) = try uniqueAuthors(db, scope: scope, range: range, posts: response.posts)
             return response
         }
     }
 
-    private func facetCounts(_ db: Database, _ facet: Facet, _ condition: String, _ arguments: StatementArguments, limit: Int) throws -> [LabeledCount] {
-        try Row.fetchAll(db, sql: """
-            SELECT value, SUM(count) AS total FROM facet_buckets WHERE facet = ? AND \(condition)
-            GROUP BY value ORDER BY total DESC, value LIMIT ?
-            """, arguments: [facet.rawValue] + arguments + [limit]).map { LabeledCount(label: $0[0], count: $0[1]) }
+    private func facetCounts(_ db: Database, _ facet: Facet, _ range: ResolvedRange, _ scope: ResolvedScope, limit: Int) throws -> [LabeledCount] {
+        let (rows, arguments) = range.spanRows("facet_buckets", "value, count", scope: scope, facet: facet)
+        return try Row.fetchAll(db, sql: "SELECT value, SUM(count) AS total FROM \(rows) GROUP BY value ORDER BY total DESC, value LIMIT ?",
+                                arguments: arguments + [limit]).map { LabeledCount(label: $0[0], count: $0[1]) }
     }
 
     /// Volume, reach, engagement and sentiment per bucket (only buckets with posts).
@@ -85,10 +82,13 @@ extension PostStore {
         }
         let maxBuckets = 100_000
         return try read("time series") { db in
+            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            let (scopeCondition, scopeArguments) = scope.condition("scope")
             let rows = try Row.fetchAll(db, sql: """
-                SELECT bucket_ms, posts, reach, engagement, positive, neutral, negative FROM buckets
-                WHERE scope = ? AND level = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms LIMIT ?
-                """, arguments: [request.queryId, level.rawValue, level.bucketStart(range.from), range.to, maxBuckets + 1])
+                SELECT bucket_ms, SUM(posts), SUM(reach), SUM(engagement), SUM(positive), SUM(neutral), SUM(negative), SUM(unavailable)
+                FROM buckets WHERE \(scopeCondition) AND level = ? AND bucket_ms >= ? AND bucket_ms < ?
+                GROUP BY bucket_ms ORDER BY bucket_ms LIMIT ?
+                """, arguments: scopeArguments + [level.rawValue, level.bucketStart(range.from), range.to, maxBuckets + 1])
             if rows.count > maxBuckets {
                 throw StoreError.invalidArgument("more than \(maxBuckets) buckets in range; use a coarser granularity or a shorter range")
             }
@@ -102,6 +102,9 @@ extension PostStore {
                 bucket.positive = row[4]
                 bucket.neutral = row[5]
                 bucket.negative = row[6]
+                bucket.sentimentUnavailable = row[7]
+                let rated = bucket.positive + bucket.neutral + bucket.negative
+                bucket.netSentiment = rated == 0 ? 0 : Double(bucket.positive - bucket.negative) * 100 / Double(rated)
                 return bucket
             }
             return response
@@ -114,10 +117,10 @@ extension PostStore {
         guard (0...1_000).contains(request.limit) else {
             throw .invalidArgument("limit must be between 1 and 1000 (0 means 10), got \(request.limit)")
         }
-        let (condition, arguments) = range.spanCondition(scope: request.queryId)
         return try read("top hashtags") { db in
+            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
             var response = TopHashtagsResponse()
-            response.hashtags = try facetCounts(db, .hashtag, condition, arguments, limit: request.limit == 0 ? 10 : Int(request.limit))
+            response.hashtags = try facetCounts(db, .hashtag, range, scope, limit: request.limit == 0 ? 10 : Int(request.limit))
             return response
         }
     }
@@ -162,19 +165,21 @@ extension PostStore {
             conditions.append("rowid IN (SELECT post_rowid FROM post_hashtags WHERE tag = ? AND created_at_ms >= ? AND created_at_ms < ?)")
             arguments += [request.hashtag.lowercased().trimmingPrefix("#"), range.from, range.to]
         }
-        if !request.queryId.isEmpty {
-            conditions.append("rowid IN (SELECT post_rowid FROM post_queries WHERE query_id = ? AND created_at_ms >= ? AND created_at_ms < ?)")
-            arguments += [request.queryId, range.from, range.to]
-        }
         if !request.pageToken.isEmpty {
             let cursor = try PageCursor(token: request.pageToken)
             conditions.append("(created_at_ms, rowid) < (?, ?)")
             arguments += [cursor.createdAtMs, cursor.rowID]
         }
-        let sql = "SELECT rowid, created_at_ms, view FROM posts WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at_ms DESC, rowid DESC LIMIT ?"
-        arguments += [pageSize + 1]
         return try read("search") { db in
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            var (conditions, arguments) = (conditions, arguments)
+            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            if !scope.isAllPosts {
+                let (scopeCondition, scopeArguments) = scope.condition("query_id")
+                conditions.append("rowid IN (SELECT post_rowid FROM post_queries WHERE \(scopeCondition) AND created_at_ms >= ? AND created_at_ms < ?)")
+                arguments += scopeArguments + [range.from, range.to]
+            }
+            let sql = "SELECT rowid, created_at_ms, view FROM posts WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at_ms DESC, rowid DESC LIMIT ?"
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments + [pageSize + 1])
             var response = SearchPostsResponse()
             for row in rows.prefix(pageSize) {
                 response.posts.append(try PostView(serializedBytes: [UInt8](row[2] as Data)))

@@ -66,6 +66,7 @@ enum StoreSchema {
                 """)
         }
         migrator.registerMigration("v2-listening", migrate: ListeningQueryTables.create)
+        migrator.registerMigration("v3-insights", migrate: InsightsSchema.create)
         return migrator
     }
 }
@@ -73,4 +74,6 @@ enum StoreSchema {
 /// Dimensions counted per bucket.
 enum Facet: Int, CaseIterable {
     case language = 1, platform = 2, hashtag = 3
+    /// Insight facets (InsightsDelta): words of the text, link domains, @mentions.
+    case term = 4, domain = 5, mention = 6
 }

@@ -284,6 +284,7 @@ public struct OverviewRequest: ProtoMessage, Equatable {
     public static let protoName = "earshot.v1.OverviewRequest"
     public var range = TimeRange()
     public var queryId = ""
+    public var group = ""
     public init() {}
 }
 
@@ -300,6 +301,7 @@ public struct OverviewResponse: ProtoMessage, Equatable {
     public var netSentiment = 0.0
     public var languages: [LabeledCount] = []
     public var platforms: [LabeledCount] = []
+    public var uniqueAuthorsEstimated = false
     public init() {}
 }
 
@@ -308,6 +310,7 @@ public struct TimeSeriesRequest: ProtoMessage, Equatable {
     public var range = TimeRange()
     public var granularity = Granularity.unspecified
     public var queryId = ""
+    public var group = ""
     public init() {}
 }
 
@@ -320,6 +323,8 @@ public struct TimeBucket: ProtoMessage, Equatable {
     public var positive: Int64 = 0
     public var neutral: Int64 = 0
     public var negative: Int64 = 0
+    public var sentimentUnavailable: Int64 = 0
+    public var netSentiment = 0.0
     public init() {}
 }
 
@@ -334,6 +339,7 @@ public struct TopHashtagsRequest: ProtoMessage, Equatable {
     public var range = TimeRange()
     public var limit: Int32 = 0
     public var queryId = ""
+    public var group = ""
     public init() {}
 }
 
@@ -356,6 +362,7 @@ public struct SearchPostsRequest: ProtoMessage, Equatable {
     public var pageSize: Int32 = 0
     public var pageToken = ""
     public var queryId = ""
+    public var group = ""
     public init() {}
 }
 

@@ -6,7 +6,8 @@ import Foundation
 struct AskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ask", abstract: "Ask the query service (tables for people, --json for machines).",
-        subcommands: [Overview.self, Series.self, Hashtags.self, Search.self, Stats.self, SourcesCommand.self]
+        subcommands: [Overview.self, Series.self, Hashtags.self, Search.self, Stats.self, SourcesCommand.self,
+                      ShareOfVoiceCommand.self, TrendingCommand.self, TopAuthorsCommand.self, CareQueueCommand.self, MarkHandledCommand.self]
     )
 
     struct Overview: ParsableCommand {

@@ -1,5 +1,6 @@
 // Umbrella header of the protobuf-c code generated from proto/ (scripts/gen-proto.sh).
 #include "earshot_v1_ingest.pb-c.h"
+#include "earshot_v1_insights.pb-c.h"
 #include "earshot_v1_listening.pb-c.h"
 #include "earshot_v1_post.pb-c.h"
 #include "earshot_v1_query.pb-c.h"

@@ -79,10 +79,14 @@ struct  Earshot__V1__OverviewRequest
    * a listening query's id; "" = all posts
    */
   char *query_id;
+  /*
+   * or a group of listening queries (when query_id is "")
+   */
+  char *group;
 };
 #define EARSHOT__V1__OVERVIEW_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__overview_request__descriptor) \
-    , NULL, (char *)protobuf_c_empty_string }
+    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Earshot__V1__OverviewResponse
@@ -104,10 +108,15 @@ struct  Earshot__V1__OverviewResponse
   Earshot__V1__LabeledCount **languages;
   size_t n_platforms;
   Earshot__V1__LabeledCount **platforms;
+  /*
+   * unique_authors is a HyperLogLog estimate (about ±2%) rather than an exact
+   * count: set for ranges with many posts and for groups.
+   */
+  protobuf_c_boolean unique_authors_estimated;
 };
 #define EARSHOT__V1__OVERVIEW_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__overview_response__descriptor) \
-    , 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL, 0,NULL }
+    , 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL, 0,NULL, 0 }
 
 
 struct  Earshot__V1__TimeSeriesRequest
@@ -119,10 +128,14 @@ struct  Earshot__V1__TimeSeriesRequest
    * "" = all posts
    */
   char *query_id;
+  /*
+   * or a group of listening queries
+   */
+  char *group;
 };
 #define EARSHOT__V1__TIME_SERIES_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__time_series_request__descriptor) \
-    , NULL, EARSHOT__V1__GRANULARITY__GRANULARITY_UNSPECIFIED, (char *)protobuf_c_empty_string }
+    , NULL, EARSHOT__V1__GRANULARITY__GRANULARITY_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Earshot__V1__TimeBucket
@@ -135,10 +148,15 @@ struct  Earshot__V1__TimeBucket
   int64_t positive;
   int64_t neutral;
   int64_t negative;
+  int64_t sentiment_unavailable;
+  /*
+   * %positive - %negative among rated posts
+   */
+  double net_sentiment;
 };
 #define EARSHOT__V1__TIME_BUCKET__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__time_bucket__descriptor) \
-    , 0, 0, 0, 0, 0, 0, 0 }
+    , 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 struct  Earshot__V1__TimeSeriesResponse
@@ -167,10 +185,14 @@ struct  Earshot__V1__TopHashtagsRequest
    * "" = all posts
    */
   char *query_id;
+  /*
+   * or a group of listening queries
+   */
+  char *group;
 };
 #define EARSHOT__V1__TOP_HASHTAGS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__top_hashtags_request__descriptor) \
-    , NULL, 0, (char *)protobuf_c_empty_string }
+    , NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Earshot__V1__TopHashtagsResponse
@@ -219,10 +241,14 @@ struct  Earshot__V1__SearchPostsRequest
    * only posts matching this listening query; "" = all
    */
   char *query_id;
+  /*
+   * or any query of this group
+   */
+  char *group;
 };
 #define EARSHOT__V1__SEARCH_POSTS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__search_posts_request__descriptor) \
-    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, EARSHOT__V1__PLATFORM__PLATFORM_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, EARSHOT__V1__PLATFORM__PLATFORM_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*

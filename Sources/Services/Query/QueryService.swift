@@ -18,6 +18,8 @@ public struct QueryConfiguration: Sendable {
     public var durable = true
     /// Posts applied in one transaction at most.
     public var maxPostsPerTransaction = 4_096
+    /// Spike alerts: detection settings and the PUB endpoint (AlertMonitor.swift).
+    public var alerts = AlertMonitorConfiguration()
     /// Listening queries: the query-set feed and backfills.
     public var listening = ListeningConfiguration()
 
@@ -40,6 +42,8 @@ public enum QueryService {
             }
         }
         defer { collector.join() }
+        let alertMonitor = AlertMonitor.start(configuration: configuration.alerts, store: store, service: service)
+        defer { alertMonitor.join() }
         let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
         register(on: server, store: store)
         let listening = try ListeningRPC.start(on: server, store: store, configuration: configuration.listening, service: service)
@@ -59,6 +63,7 @@ public enum QueryService {
                 do throws(StoreError) { return try body(request) } catch {
                     switch error {
                     case .invalidArgument(let message): throw RPCError(.invalidArgument, message)
+                    case .notFound(let message): throw RPCError(.notFound, message)
                     case .database: throw RPCError(.internal, error.description)
                     }
                 }
@@ -68,6 +73,7 @@ public enum QueryService {
         serve(Method.timeSeries, store.timeSeries)
         serve(Method.topHashtags, store.topHashtags)
         serve(Method.searchPosts, store.search)
+        InsightsRPC.register(on: server, store: store)
     }
 
     private static func collect(configuration: QueryConfiguration, store: PostStore, service: ServiceContext) throws {

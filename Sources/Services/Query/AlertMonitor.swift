@@ -1,0 +1,179 @@
+import EarshotRPC
+import EarshotStore
+import EarshotWire
+import Foundation
+import Insights
+import ServiceRuntime
+import ZeroMQ
+
+/// Settings of the spike alert monitor in the query process.
+public struct AlertMonitorConfiguration: Sendable {
+    /// PUB socket (bound) on which alerts are published; "" = do not publish.
+    public var publishEndpoint = "tcp://127.0.0.1:5562"
+    /// Width of the detection buckets in minutes (1…60).
+    public var bucketMinutes = 5
+    /// How often the monitor looks for completed buckets, in milliseconds.
+    public var intervalMilliseconds = 1_000
+    /// A bucket is judged once the newest stored post is this many minutes past its end,
+    /// so posts still on their way through the pipeline are counted.
+    public var graceMinutes = 1
+    /// k (`zThreshold`), window (`baselineBuckets`), `minimumVolume`, `cooldownBuckets`…
+    public var detector = SpikeDetectorConfig.default
+    /// Terms and authors named in an alert's explanation.
+    public var explanationLimit = 5
+
+    public init() {}
+
+    /// Checks the ranges; the message names the bad setting.
+    public func validate() throws(InsightsConfigError) {
+        try detector.validate()
+        for (field, value, range) in [("bucketMinutes", bucketMinutes, 1...60), ("intervalMilliseconds", intervalMilliseconds, 10...3_600_000),
+                                      ("graceMinutes", graceMinutes, 0...1_440), ("explanationLimit", explanationLimit, 0...100)]
+        where !range.contains(value) {
+            throw .outOfRange(field: field, value: Double(value), allowed: "\(range)")
+        }
+    }
+}
+
+/// Watches every scope (all posts and each listening query) for volume and negative-sentiment
+/// spikes, bucket by bucket in data time, and stores and publishes what it finds.
+///
+/// Data time: a bucket is complete when the newest stored post is `graceMinutes` past its end,
+/// so a replayed history is judged like a live stream. Alerts are stored with a unique id per
+/// scope, kind and bucket; only newly stored alerts are published, so a restarted monitor, which
+/// re-reads each scope from its first bucket, repeats nothing.
+///
+/// PUB messages have two frames: the topic `alert.<query_id or *>.<volume|negative>` and an
+/// encoded `earshot.v1.Alert`.
+final class AlertMonitor {
+    private struct Track {
+        var nextBucket: Int64
+        var volume: SpikeDetector
+        var negative: SpikeDetector
+    }
+
+    private let configuration: AlertMonitorConfiguration
+    private let store: PostStore
+    private let service: ServiceContext
+    private let publisher: Socket?
+    private var tracks: [String: Track] = [:]
+    private var width: Int64 { Int64(configuration.bucketMinutes) * 60_000 }
+
+    init(configuration: AlertMonitorConfiguration, store: PostStore, service: ServiceContext) throws {
+        self.configuration = configuration
+        self.store = store
+        self.service = service
+        if configuration.publishEndpoint.isEmpty {
+            publisher = nil
+        } else {
+            let socket = try Socket(.pub, context: service.zmq)
+            try socket.set([.linger(1_000), .sendHighWaterMark(10_000)])
+            _ = try socket.bind(configuration.publishEndpoint)
+            publisher = socket
+        }
+    }
+
+    /// Starts the monitor on its own thread; it stops with the service's shutdown signal.
+    static func start(configuration: AlertMonitorConfiguration, store: PostStore, service: ServiceContext) -> ServiceThread {
+        ServiceThread(name: "alerts") {
+            do {
+                let monitor = try AlertMonitor(configuration: configuration, store: store, service: service)
+                defer { monitor.publisher?.close() }
+                while !service.shutdown.isRequested {
+                    try monitor.checkOnce()
+                    monitor.sleep()
+                }
+            } catch {
+                service.logger.critical("alert monitor stopped", metadata: ["error": "\(error)"])
+                service.shutdown.request()
+            }
+        }
+    }
+
+    private func sleep() {
+        let until = monotonicMilliseconds() + Int64(configuration.intervalMilliseconds)
+        while !service.shutdown.isRequested && monotonicMilliseconds() < until {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// Judges every bucket completed since the last call, in every scope.
+    func checkOnce() throws {
+        guard let newest = try store.newestMinute() else { return }
+        let watermark = newest + 60_000 - Int64(configuration.graceMinutes) * 60_000
+        let completeEnd = floor(watermark)
+        for scope in try store.alertScopes() {
+            if tracks[scope] == nil {
+                guard let oldest = try store.oldestMinute(scope: scope) else { continue }
+                tracks[scope] = Track(nextBucket: floor(oldest),
+                                      volume: SpikeDetector(kind: .volume, config: configuration.detector),
+                                      negative: SpikeDetector(kind: .negativeSentiment, config: configuration.detector))
+            }
+            try advance(scope, to: completeEnd)
+        }
+    }
+
+    private func floor(_ time: Int64) -> Int64 { time - ((time % width) + width) % width }
+
+    private func advance(_ scope: String, to end: Int64) throws {
+        guard var track = tracks[scope], track.nextBucket < end else { return }
+        var buckets: [Int64: (posts: Int, positive: Int, neutral: Int, negative: Int)] = [:]
+        for minute in try store.minuteCounts(scope: scope, from: track.nextBucket, to: end) {
+            var bucket = buckets[floor(minute.bucketMs)] ?? (0, 0, 0, 0)
+            bucket.posts += minute.posts
+            bucket.positive += minute.positive
+            bucket.neutral += minute.neutral
+            bucket.negative += minute.negative
+            buckets[floor(minute.bucketMs)] = bucket
+        }
+        var start = track.nextBucket
+        while start < end {
+            let counts = buckets[start] ?? (0, 0, 0, 0)
+            let observed = BucketCounts(bucketStart: start, total: counts.posts, negative: counts.negative)
+            for spike in [track.volume.observe(observed), track.negative.observe(observed)].compactMap({ $0 }) {
+                try report(spike, scope: scope, counts: counts)
+            }
+            start += width
+        }
+        track.nextBucket = end
+        tracks[scope] = track
+    }
+
+    private func report(_ spike: SpikeAlert, scope: String, counts: (posts: Int, positive: Int, neutral: Int, negative: Int)) throws {
+        var alert = Alert()
+        alert.queryId = scope
+        alert.kind = spike.kind == .volume ? .volume : .negativeSentiment
+        alert.id = "\(scope.isEmpty ? "*" : scope)/\(alert.kind.topicName)/\(spike.bucketStart)"
+        alert.severity = switch spike.severity {
+        case .low: .low
+        case .medium: .medium
+        case .high: .high
+        case .critical: .critical
+        }
+        alert.bucketStartMs = spike.bucketStart
+        alert.bucketEndMs = spike.bucketStart + width
+        alert.observed = spike.observed
+        alert.baselineMean = spike.baselineMean
+        alert.baselineStdDev = spike.baselineStdDev
+        alert.zScore = spike.zScore
+        alert.posts = Int64(counts.posts)
+        alert.negative = Int64(counts.negative)
+        let sentiments = [("negative", counts.negative), ("neutral", counts.neutral), ("positive", counts.positive)]
+        alert.dominantSentiment = sentiments.max { $0.1 < $1.1 }?.0 ?? ""
+        let baselineBuckets = configuration.detector.baselineBuckets
+        let baselineFrom = max(0, spike.bucketStart - Int64(baselineBuckets) * width)
+        let explanation = SpikeExplanation(
+            spikeTerms: try store.termCounts(scope: scope, from: spike.bucketStart, to: alert.bucketEndMs),
+            baselineTerms: try store.termCounts(scope: scope, from: baselineFrom, to: spike.bucketStart),
+            spikeAuthors: try store.authorCounts(scope: scope, from: spike.bucketStart, to: alert.bucketEndMs),
+            baselineAuthors: try store.authorCounts(scope: scope, from: baselineFrom, to: spike.bucketStart),
+            baselineBuckets: baselineBuckets, limit: configuration.explanationLimit)
+        alert.terms = explanation.terms.map { AlertContributor(key: $0.key, observed: Int64($0.observed), expected: $0.expected) }
+        alert.authors = explanation.authors.map { AlertContributor(key: $0.key, observed: Int64($0.observed), expected: $0.expected) }
+        alert.detectedAtMs = wallClockMilliseconds()
+        guard try store.insertAlert(alert) else { return }
+        service.metrics.increment("earshot_query_alerts_total", help: "Spike alerts raised")
+        service.logger.info("alert", metadata: ["id": "\(alert.id)", "severity": "\(alert.severity.name)", "z": "\(alert.zScore)"])
+        _ = try publisher?.send([Array(alert.topic.utf8), try alert.serializedBytes()], wait: false)
+    }
+}

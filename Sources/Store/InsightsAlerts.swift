@@ -1,0 +1,113 @@
+import EarshotWire
+import Foundation
+import GRDB
+
+extension PostStore {
+    /// Stores an alert unless one with the same id (scope, kind, bucket) exists; returns
+    /// whether it was new, so a restarted monitor never publishes an alert twice.
+    public func insertAlert(_ alert: Alert) throws(StoreError) -> Bool {
+        do {
+            let bytes = try alert.serializedBytes()
+            return try database.write { db in
+                try db.execute(sql: "INSERT OR IGNORE INTO alerts (id, scope, kind, severity, bucket_ms, alert) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [alert.id, alert.queryId, Int(alert.kind.rawValue), Int(alert.severity.rawValue),
+                                           alert.bucketStartMs, Data(bytes)])
+                return db.changesCount == 1
+            }
+        } catch {
+            throw .database(operation: "insert alert \(alert.id)", message: "\(error)")
+        }
+    }
+
+    /// Stored alerts matching the filters, newest bucket first.
+    public func alerts(_ request: AlertsRequest) throws(StoreError) -> AlertsResponse {
+        let range = try ResolvedRange(request.range)
+        guard (0...1_000).contains(request.limit) else {
+            throw .invalidArgument("limit must be between 1 and 1000 (0 means 100), got \(request.limit)")
+        }
+        var sql = "bucket_ms >= ? AND bucket_ms < ? AND severity >= ?"
+        var arguments: StatementArguments = [range.from, range.to, Int(request.minSeverity.rawValue)]
+        if request.kind != .unspecified {
+            sql += " AND kind = ?"
+            arguments += [Int(request.kind.rawValue)]
+        }
+        return try read("alerts") { db in
+            var (sql, arguments) = (sql, arguments)
+            if request.queryId == "*" {
+                sql += " AND scope = ''"
+            } else if !request.queryId.isEmpty {
+                guard try ResolvedScope.isKnownQuery(request.queryId, db) else {
+                    throw StoreError.notFound("unknown query id '\(request.queryId)'")
+                }
+                sql += " AND scope = ?"
+                arguments += [request.queryId]
+            }
+            var response = AlertsResponse()
+            for blob in try Data.fetchAll(db, sql: "SELECT alert FROM alerts WHERE \(sql) ORDER BY bucket_ms DESC, id LIMIT ?",
+                                          arguments: arguments + [request.limit == 0 ? 100 : Int(request.limit)]) {
+                response.alerts.append(try Alert(serializedBytes: [UInt8](blob)))
+            }
+            return response
+        }
+    }
+
+    // MARK: Reads for the alert monitor
+
+    /// The scopes to watch: every post ("") and every listening query with stored posts or saved.
+    public func alertScopes() throws(StoreError) -> [String] {
+        try read("alert scopes") { db in
+            var scopes = Set(try String.fetchAll(db, sql: "SELECT DISTINCT scope FROM buckets WHERE level = ?", arguments: [BucketLevel.day.rawValue]))
+            if try db.tableExists("listening_queries") {
+                scopes.formUnion(try String.fetchAll(db, sql: "SELECT id FROM listening_queries"))
+            }
+            scopes.insert(AggregateDelta.allPosts)
+            return scopes.sorted()
+        }
+    }
+
+    /// The start of the newest minute bucket holding any post, nil for an empty store.
+    public func newestMinute() throws(StoreError) -> Int64? {
+        try read("newest minute") { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(bucket_ms) FROM buckets WHERE scope = '' AND level = ?", arguments: [BucketLevel.minute.rawValue])
+        }
+    }
+
+    /// The start of the oldest minute bucket of `scope`, nil when it has no posts.
+    public func oldestMinute(scope: String) throws(StoreError) -> Int64? {
+        try read("oldest minute") { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(bucket_ms) FROM buckets WHERE scope = ? AND level = ?", arguments: [scope, BucketLevel.minute.rawValue])
+        }
+    }
+
+    /// Minute buckets of `scope` in [from, to) that hold posts, oldest first.
+    public func minuteCounts(scope: String, from: Int64, to: Int64) throws(StoreError) -> [MinuteCount] {
+        try read("minute counts") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT bucket_ms, posts, positive, neutral, negative FROM buckets
+                WHERE scope = ? AND level = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms
+                """, arguments: [scope, BucketLevel.minute.rawValue, from, to]).map { row in
+                MinuteCount(bucketMs: row[0], posts: row[1], positive: row[2], neutral: row[3], negative: row[4])
+            }
+        }
+    }
+
+    /// Term counts of `scope` in [from, to) (minute-aligned), for spike explanations.
+    public func termCounts(scope: String, from: Int64, to: Int64) throws(StoreError) -> [String: Int] {
+        let range = try ResolvedRange(TimeRange(fromMs: from, toMs: to))
+        return try read("term counts") { db in try facetTotals(db, .term, range, ResolvedScope(scopes: [scope])) }
+    }
+
+    /// Posts per author handle of `scope` in [from, to), for spike explanations.
+    public func authorCounts(scope: String, from: Int64, to: Int64) throws(StoreError) -> [String: Int] {
+        let range = try ResolvedRange(TimeRange(fromMs: from, toMs: to))
+        let (condition, arguments) = scopedPostsCondition(scope: ResolvedScope(scopes: [scope]), range: range)
+        return try read("author counts") { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT author_handle, COUNT(*) FROM posts WHERE \(condition) GROUP BY author_handle",
+                                        arguments: arguments) {
+                counts[row[0]] = row[1]
+            }
+            return counts
+        }
+    }
+}

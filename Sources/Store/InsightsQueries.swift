@@ -1,0 +1,277 @@
+import EarshotWire
+import Foundation
+import GRDB
+
+/// Per-item counts of the current window and of its baseline, for `Trending`.
+public struct TrendCounts: Sendable, Equatable {
+    /// Item → count in the current window.
+    public var current: [String: Int]
+    /// Item → count summed over the baseline windows.
+    public var baseline: [String: Int]
+    /// How many windows of the current window's length the baseline spans.
+    public var baselineWindows: Int
+    /// The current window, resolved.
+    public var window: TimeRange
+    /// The baseline span, just before the window.
+    public var baselineRange: TimeRange
+}
+
+/// Posts and negative posts of one minute bucket of one scope, for spike detection.
+public struct MinuteCount: Sendable, Equatable {
+    public var bucketMs: Int64
+    public var posts: Int
+    public var positive: Int
+    public var neutral: Int
+    public var negative: Int
+}
+
+extension PostStore {
+    /// Ranges with at most this many posts count unique authors exactly; larger ones merge sketches.
+    static let exactAuthorLimit: Int64 = 20_000
+
+    /// Unique authors of a scope over a range, and whether the figure is a sketch estimate.
+    func uniqueAuthors(_ db: Database, scope: ResolvedScope, range: ResolvedRange, posts: Int64) throws -> (Int64, Bool) {
+        let spans = TimeCover.spans(from: range.from, to: range.to)
+        guard let first = spans.first, let last = spans.last else { return (0, false) }
+        if posts <= Self.exactAuthorLimit {
+            let (sql, arguments) = authorIDsSQL(scope: scope, from: first.from, to: last.to)
+            return (try Int64.fetchOne(db, sql: "SELECT COUNT(DISTINCT author_id) FROM (\(sql))", arguments: arguments) ?? 0, false)
+        }
+        var sketch = AuthorSketch()
+        let (scopeSQL, scopeArguments) = scope.condition("scope")
+        for span in spans {
+            if span.level == .minute {
+                let (sql, arguments) = authorIDsSQL(scope: scope, from: span.from, to: span.to)
+                let authorIDs = try String.fetchCursor(db, sql: sql, arguments: arguments)
+                while let authorID = try authorIDs.next() { sketch.insert(hash: AuthorSketch.hash(authorID)) }
+            } else {
+                let rows = try Data.fetchCursor(db, sql: """
+                    SELECT registers FROM author_sketches WHERE \(scopeSQL) AND level = ? AND bucket_ms >= ? AND bucket_ms < ?
+                    """, arguments: scopeArguments + [span.level.rawValue, span.from, span.to])
+                while let registers = try rows.next() { sketch.merge(AuthorSketch(bytes: [UInt8](registers))) }
+            }
+        }
+        return (sketch.estimate, true)
+    }
+
+    /// SQL selecting the author id of every post of `scope` in [from, to) (once per post).
+    private func authorIDsSQL(scope: ResolvedScope, from: Int64, to: Int64) -> (String, StatementArguments) {
+        if scope.isAllPosts {
+            return ("SELECT author_id FROM posts WHERE created_at_ms >= ? AND created_at_ms < ?", [from, to])
+        }
+        let (condition, arguments) = scope.condition("query_id")
+        return ("""
+            SELECT author_id FROM posts WHERE rowid IN
+                (SELECT post_rowid FROM post_queries WHERE \(condition) AND created_at_ms >= ? AND created_at_ms < ?)
+            """, arguments + [from, to])
+    }
+
+    /// Mentions and reach of each query of a group (or of the listed queries), in group
+    /// order; the shares are left at 0 for the caller (Insights.ShareOfVoice) to fill.
+    public func voiceTotals(_ request: ShareOfVoiceRequest) throws(StoreError) -> [VoiceShare] {
+        let range = try ResolvedRange(request.range)
+        guard request.group.isEmpty != request.queryIds.isEmpty else {
+            throw .invalidArgument("give a group or query_ids (one of them), got group '\(request.group)' and \(request.queryIds.count) query ids")
+        }
+        guard request.queryIds.count <= 100 else {
+            throw .invalidArgument("at most 100 query_ids, got \(request.queryIds.count)")
+        }
+        return try read("share of voice") { db in
+            let members: [String]
+            if request.group.isEmpty {
+                for queryID in request.queryIds where try !ResolvedScope.isKnownQuery(queryID, db) {
+                    throw StoreError.notFound("unknown query id '\(queryID)'")
+                }
+                members = request.queryIds
+            } else {
+                members = try ResolvedScope.resolve(queryID: "", group: request.group, db).scopes
+            }
+            let (rows, arguments) = range.spanRows("buckets", "scope, posts, reach", scope: ResolvedScope(scopes: members))
+            var totals: [String: (Int64, Double)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT scope, SUM(posts), SUM(reach) FROM \(rows) GROUP BY scope", arguments: arguments) {
+                totals[row[0]] = (row[1], row[2])
+            }
+            return members.map { queryID in
+                var share = VoiceShare()
+                share.queryId = queryID
+                (share.mentions, share.reach) = totals[queryID] ?? (0, 0)
+                return share
+            }
+        }
+    }
+
+    /// Counts of hashtags, terms, domains or mentions in the request's window and in the
+    /// `baseline_windows` windows of the same length just before it.
+    public func trendCounts(_ request: TrendingRequest, now: Int64) throws(StoreError) -> TrendCounts {
+        guard request.range.fromMs > 0 else {
+            throw .invalidArgument("Trending needs range.from_ms (the start of the current window)")
+        }
+        var window = request.range
+        if window.toMs == 0 { window.toMs = now }
+        let range = try ResolvedRange(window)
+        guard (0...1_000).contains(request.limit) else {
+            throw .invalidArgument("limit must be between 1 and 1000 (0 means 20), got \(request.limit)")
+        }
+        guard (0...168).contains(request.baselineWindows) else {
+            throw .invalidArgument("baseline_windows must be between 1 and 168 (0 means 24), got \(request.baselineWindows)")
+        }
+        let windows = request.baselineWindows == 0 ? 24 : Int(request.baselineWindows)
+        let length = range.to - range.from
+        let baselineFrom = max(0, range.from - length * Int64(windows))
+        let facet: Facet = switch request.kind {
+        case .unspecified, .hashtag: .hashtag
+        case .term: .term
+        case .domain: .domain
+        case .mention: .mention
+        }
+        return try read("trending") { db in
+            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            func counts(_ from: Int64, _ to: Int64) throws -> [String: Int] {
+                guard from < to else { return [:] }
+                return try facetTotals(db, facet, ResolvedRange(TimeRange(fromMs: from, toMs: to)), scope)
+            }
+            return TrendCounts(current: try counts(range.from, range.to), baseline: try counts(baselineFrom, range.from),
+                               baselineWindows: windows, window: TimeRange(fromMs: range.from, toMs: range.to),
+                               baselineRange: TimeRange(fromMs: baselineFrom, toMs: range.from))
+        }
+    }
+
+    /// Item → count of one facet of a scope over a range.
+    func facetTotals(_ db: Database, _ facet: Facet, _ range: ResolvedRange, _ scope: ResolvedScope) throws -> [String: Int] {
+        let (rows, arguments) = range.spanRows("facet_buckets", "value, count", scope: scope, facet: facet)
+        var counts: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT value, SUM(count) FROM \(rows) GROUP BY value", arguments: arguments) {
+            counts[row[0]] = row[1]
+        }
+        return counts
+    }
+
+    /// Authors ranked by reach, engagement or posts over a range (from the posts themselves).
+    public func topAuthors(_ request: TopAuthorsRequest) throws(StoreError) -> TopAuthorsResponse {
+        let range = try ResolvedRange(request.range)
+        guard (0...1_000).contains(request.limit) else {
+            throw .invalidArgument("limit must be between 1 and 1000 (0 means 20), got \(request.limit)")
+        }
+        let order = switch request.orderBy {
+        case .unspecified, .reach: "SUM(reach)"
+        case .engagement: "SUM(engagement)"
+        case .posts: "COUNT(*)"
+        }
+        return try read("top authors") { db in
+            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            let (postsSQL, arguments) = scopedPostsCondition(scope: scope, range: range)
+            var response = TopAuthorsResponse()
+            response.authors = try Row.fetchAll(db, sql: """
+                SELECT author_id, MAX(author_handle), COUNT(*), SUM(reach), SUM(engagement) FROM posts WHERE \(postsSQL)
+                GROUP BY author_id ORDER BY \(order) DESC, author_id LIMIT ?
+                """, arguments: arguments + [request.limit == 0 ? 20 : Int(request.limit)]).map { row in
+                var author = AuthorStats()
+                author.authorId = row[0]
+                author.handle = row[1]
+                author.posts = row[2]
+                author.reach = row[3]
+                author.engagement = row[4]
+                return author
+            }
+            return response
+        }
+    }
+
+    /// Condition on `posts` selecting the posts of a scope in a range.
+    func scopedPostsCondition(scope: ResolvedScope, range: ResolvedRange) -> (String, StatementArguments) {
+        var sql = "created_at_ms >= ? AND created_at_ms < ?"
+        var arguments: StatementArguments = [range.from, range.to]
+        if !scope.isAllPosts {
+            let (condition, scopeArguments) = scope.condition("query_id")
+            sql += " AND rowid IN (SELECT post_rowid FROM post_queries WHERE \(condition) AND created_at_ms >= ? AND created_at_ms < ?)"
+            arguments += scopeArguments + [range.from, range.to]
+        }
+        return (sql, arguments)
+    }
+
+    /// Unhandled posts by care priority (highest first, then newest), a page at a time.
+    public func careQueue(_ request: CareQueueRequest) throws(StoreError) -> CareQueueResponse {
+        let range = try ResolvedRange(request.range)
+        guard (1...500).contains(request.pageSize) else {
+            throw .invalidArgument("page_size must be between 1 and 500, got \(request.pageSize)")
+        }
+        guard (0...100).contains(request.minPriority) else {
+            throw .invalidArgument("min_priority must be between 0 and 100, got \(request.minPriority)")
+        }
+        let cursor = try request.pageToken.isEmpty ? nil : CareCursor(token: request.pageToken)
+        let pageSize = Int(request.pageSize)
+        return try read("care queue") { db in
+            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            var (sql, arguments) = scopedPostsCondition(scope: scope, range: range)
+            sql += " AND priority >= ? AND NOT EXISTS (SELECT 1 FROM care_handled h WHERE h.post_rowid = posts.rowid)"
+            arguments += [Int(request.minPriority)]
+            if let cursor {
+                sql += " AND (priority, created_at_ms, rowid) < (?, ?, ?)"
+                arguments += [cursor.priority, cursor.createdAtMs, cursor.rowID]
+            }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT rowid, priority, created_at_ms, view FROM posts WHERE \(sql)
+                ORDER BY priority DESC, created_at_ms DESC, rowid DESC LIMIT ?
+                """, arguments: arguments + [pageSize + 1])
+            var response = CareQueueResponse()
+            for row in rows.prefix(pageSize) {
+                response.posts.append(try PostView(serializedBytes: [UInt8](row[3] as Data)))
+            }
+            if rows.count > pageSize, let last = rows.prefix(pageSize).last {
+                response.nextPageToken = CareCursor(priority: last[1], createdAtMs: last[2], rowID: last[0]).token
+            }
+            return response
+        }
+    }
+
+    /// Claims a post for `agent`: the first claim wins (a conditional insert in one
+    /// transaction), a repeat by the same agent is a success, and the post leaves the queue.
+    public func markHandled(_ request: MarkHandledRequest, now: Int64) throws(StoreError) -> MarkHandledResponse {
+        guard !request.postId.isEmpty else { throw .invalidArgument("post_id is empty") }
+        guard !request.agent.isEmpty, request.agent.utf8.count <= 200 else {
+            throw .invalidArgument("agent must be 1 to 200 bytes, got \(request.agent.utf8.count)")
+        }
+        do {
+            return try database.write { db in
+                guard let rowID = try Int64.fetchOne(db, sql: "SELECT rowid FROM posts WHERE id = ?", arguments: [request.postId]) else {
+                    throw StoreError.notFound("no stored post with id '\(request.postId)'")
+                }
+                try db.execute(sql: "INSERT INTO care_handled (post_rowid, agent, handled_at_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                               arguments: [rowID, request.agent, now])
+                let row = try Row.fetchOne(db, sql: "SELECT agent, handled_at_ms FROM care_handled WHERE post_rowid = ?", arguments: [rowID])!
+                var response = MarkHandledResponse()
+                response.handledBy = row[0]
+                response.handledAtMs = row[1]
+                response.claimed = response.handledBy == request.agent
+                return response
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .database(operation: "mark handled", message: "\(error)")
+        }
+    }
+}
+
+/// Where the next page of the care queue starts: after this (priority, created_at, rowid).
+struct CareCursor: Equatable {
+    var priority: Int64
+    var createdAtMs: Int64
+    var rowID: Int64
+
+    init(priority: Int64, createdAtMs: Int64, rowID: Int64) {
+        self.priority = priority
+        self.createdAtMs = createdAtMs
+        self.rowID = rowID
+    }
+
+    init(token: String) throws(StoreError) {
+        let parts = token.split(separator: ".")
+        guard parts.count == 4, parts[0] == "c1", let priority = Int64(parts[1]), let created = Int64(parts[2]), let row = Int64(parts[3]) else {
+            throw .invalidArgument("page_token '\(token.prefix(40))' was not issued by the care queue")
+        }
+        self.init(priority: priority, createdAtMs: created, rowID: row)
+    }
+
+    var token: String { "c1.\(priority).\(createdAtMs).\(rowID)" }
+}

@@ -1,0 +1,58 @@
+import GRDB
+
+/// The aggregate scopes one request covers: every post (`[""]`), one listening
+/// query, or the queries of a group (`listening_queries.group_name`).
+///
+/// Aggregates of a group are the sums of its queries' aggregates, so a post
+/// matching two queries of the same group counts twice in the group's posts,
+/// reach and sentiment (each query did hear it); unique authors are merged
+/// sketches and count each author once.
+struct ResolvedScope: Equatable {
+    /// Aggregate scope keys ("" = every post, else listening query ids), never empty.
+    let scopes: [String]
+
+    static let allPosts = ResolvedScope(scopes: [AggregateDelta.allPosts])
+
+    /// Whether this is every post rather than listening queries.
+    var isAllPosts: Bool { scopes == [AggregateDelta.allPosts] }
+
+    /// `column IN (?, ?, …)` for the scopes, with the arguments.
+    func condition(_ column: String) -> (sql: String, arguments: StatementArguments) {
+        ("\(column) IN (\(scopes.map { _ in "?" }.joined(separator: ", ")))", StatementArguments(scopes))
+    }
+
+    /// Resolves a request's `query_id` / `group` pair. NOT_FOUND for an unknown
+    /// query id or group; INVALID_ARGUMENT when both are given.
+    static func resolve(queryID: String, group: String, _ db: Database) throws -> ResolvedScope {
+        switch (queryID.isEmpty, group.isEmpty) {
+        case (true, true):
+            return .allPosts
+        case (false, false):
+            throw StoreError.invalidArgument("give query_id or group, not both (got query_id '\(queryID)', group '\(group)')")
+        case (false, true):
+            guard try isKnownQuery(queryID, db) else {
+                throw StoreError.notFound("unknown query id '\(queryID)'")
+            }
+            return ResolvedScope(scopes: [queryID])
+        case (true, false):
+            let members = try groupMembers(group, db)
+            guard !members.isEmpty else { throw StoreError.notFound("unknown group '\(group)': no listening query has it") }
+            return ResolvedScope(scopes: members)
+        }
+    }
+
+    /// A query is known when it is a saved listening query or has matched stored posts.
+    static func isKnownQuery(_ queryID: String, _ db: Database) throws -> Bool {
+        if try db.tableExists("listening_queries"),
+           try Bool.fetchOne(db, sql: "SELECT 1 FROM listening_queries WHERE id = ?", arguments: [queryID]) == true {
+            return true
+        }
+        return try Bool.fetchOne(db, sql: "SELECT 1 FROM buckets WHERE scope = ? LIMIT 1", arguments: [queryID]) == true
+    }
+
+    /// The ids of a group's listening queries, by name.
+    static func groupMembers(_ group: String, _ db: Database) throws -> [String] {
+        guard try db.tableExists("listening_queries") else { return [] }
+        return try String.fetchAll(db, sql: "SELECT id FROM listening_queries WHERE group_name = ? ORDER BY name, id", arguments: [group])
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A HyperLogLog sketch of distinct authors (2,048 one-byte registers, standard error
+/// about 2.3 %). Sketches of different buckets merge by register-wise maximum, so the
+/// union of any buckets (and of a group's queries) is estimated without double counting.
+struct AuthorSketch: Equatable {
+    static let precision = 11
+    static let registerCount = 1 << precision
+    private(set) var registers: [UInt8]
+
+    init() { registers = [UInt8](repeating: 0, count: Self.registerCount) }
+
+    /// A sketch from stored registers; a blob of the wrong size reads as empty.
+    init(bytes: [UInt8]) {
+        registers = bytes.count == Self.registerCount ? bytes : [UInt8](repeating: 0, count: Self.registerCount)
+    }
+
+    /// Counts `hash` (a well-mixed 64-bit hash of the author id).
+    mutating func insert(hash: UInt64) {
+        let index = Int(hash >> UInt64(64 - Self.precision))
+        let rank = UInt8(min((hash << UInt64(Self.precision)).leadingZeroBitCount + 1, 64 - Self.precision + 1))
+        if rank > registers[index] { registers[index] = rank }
+    }
+
+    /// Adds every author of `other`.
+    mutating func merge(_ other: AuthorSketch) {
+        for index in 0..<Self.registerCount where other.registers[index] > registers[index] {
+            registers[index] = other.registers[index]
+        }
+    }
+
+    /// The estimated number of distinct authors (with the small-range correction).
+    var estimate: Int64 {
+        let m = Double(Self.registerCount)
+        var sum = 0.0
+        var zeros = 0
+        for register in registers {
+            sum += 1 / Double(UInt64(1) << UInt64(register))
+            if register == 0 { zeros += 1 }
+        }
+        let raw = 0.7213 / (1 + 1.079 / m) * m * m / sum
+        if raw <= 2.5 * m && zeros > 0 { return Int64((m * log(m / Double(zeros))).rounded()) }
+        return Int64(raw.rounded())
+    }
+
+    /// A 64-bit hash of an author id: FNV-1a, then the SplitMix64 finalizer for the high bits.
+    static func hash(_ authorID: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in authorID.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
+        return hash ^ (hash >> 31)
+    }
+}

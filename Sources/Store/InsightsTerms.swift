@@ -1,0 +1,75 @@
+/// The words of a post that `Trending` and spike explanations count as terms.
+///
+/// The text is cut at whitespace; chunks that are hashtags, mentions, cashtags or
+/// links are skipped (they have their own facets); the rest is cut into words at
+/// ASCII punctuation, lowercased (ASCII), and words shorter than 3 bytes, longer
+/// than 40, made of digits only, or in a short English stop list are dropped.
+/// Each distinct term counts once per post, at most ``maximumTerms`` per post.
+enum TermExtractor {
+    static let maximumTerms = 24
+
+    static func terms(of text: String) -> [String] {
+        var terms: [String] = []
+        var seen = Set<String>()
+        var word: [UInt8] = []
+        var skippingChunk = false
+        var chunkStart = true
+
+        func finishWord() {
+            defer { word.removeAll(keepingCapacity: true) }
+            guard (3...40).contains(word.count), !word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return }
+            let term = String(decoding: word, as: UTF8.self)
+            guard !stopWords.contains(term), terms.count < maximumTerms, seen.insert(term).inserted else { return }
+            terms.append(term)
+        }
+
+        var bytes = Array(text.utf8)
+        bytes.append(0x20)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                if !skippingChunk { finishWord() }
+                word.removeAll(keepingCapacity: true)
+                skippingChunk = false
+                chunkStart = true
+                index += 1
+                continue
+            }
+            if chunkStart {
+                chunkStart = false
+                skippingChunk = byte == 0x23 || byte == 0x40 || byte == 0x24 || startsLink(bytes, at: index)
+            }
+            if !skippingChunk {
+                if isWordByte(byte) {
+                    word.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+                } else if byte != 0x27 {  // apostrophes join: "doesn't" → "doesnt"
+                    finishWord()
+                }
+            }
+            index += 1
+        }
+        return terms
+    }
+
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+    }
+
+    private static func startsLink(_ bytes: [UInt8], at index: Int) -> Bool {
+        for prefix in linkPrefixes where bytes.count - index >= prefix.count {
+            if zip(bytes[index...], prefix).allSatisfy({ $0 | 0x20 == $1 }) { return true }
+        }
+        return false
+    }
+
+    private static let linkPrefixes: [[UInt8]] = [Array("http://".utf8), Array("https://".utf8), Array("www.".utf8)]
+
+    private static let stopWords: Set<String> = Set("""
+        the and for are but not you your yours with this that these those have has had was were will would \
+        can could should its it's our ours they them their what when where who why how all any some just \
+        from into out about than then there here been being very too also only more most much such own \
+        same other again once over under after before again off she her his him hers i'm ive dont doesnt \
+        didnt cant wont isnt arent im get got one two now new today amp via
+        """.split(separator: " ").map(String.init))
+}

@@ -1,0 +1,183 @@
+import EarshotWire
+import Foundation
+import Testing
+@testable import EarshotStore
+
+/// A post of `item` that matches listening queries `queries`.
+private func matching(_ number: Int, minute: Int64, queries: [String], reach: Double = 100, author: String = "a",
+                      label: String = "positive", priority: Int32 = 10, text: String = "hello") -> PipelinePost {
+    var post = item(number, minute: minute, label: label, author: author, priority: priority, text: text)
+    post.enrichment.matchedQueryIds = queries
+    post.scores.reach = reach
+    return post
+}
+
+@Suite struct InsightsStoreTests {
+    @Test func shareOfVoiceSumsMentionsAndReachPerQuery() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        _ = try store.apply((0..<30).map { matching($0, minute: Int64($0), queries: ["acme"], reach: 10) }
+            + (30..<40).map { matching($0, minute: Int64($0), queries: ["globex"], reach: 100) })
+        var request = ShareOfVoiceRequest()
+        request.queryIds = ["acme", "globex"]
+        let totals = try store.voiceTotals(request)
+        #expect(totals.map(\.queryId) == ["acme", "globex"])
+        #expect(totals.map(\.mentions) == [30, 10])
+        #expect(totals.map(\.reach) == [300, 1_000])
+
+        request.queryIds = ["acme", "nobody"]
+        #expect(throws: StoreError.notFound("unknown query id 'nobody'")) { try store.voiceTotals(request) }
+        request.group = "brands"
+        #expect(throws: StoreError.self) { try store.voiceTotals(request) }
+    }
+
+    @Test func groupsAggregateTheirQueriesAndCountAuthorsOnce() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        let acme = try store.createListeningQuery(name: "Acme", group: "phones", query: "acme", nowMs: 1)
+        let globex = try store.createListeningQuery(name: "Globex", group: "phones", query: "globex", nowMs: 1)
+        _ = try store.apply([
+            matching(1, minute: 0, queries: [acme.id], author: "u1"),
+            matching(2, minute: 1, queries: [globex.id], author: "u1"),
+            matching(3, minute: 2, queries: [globex.id], author: "u2", label: "negative"),
+            matching(4, minute: 3, queries: [], author: "u3"),
+        ])
+        var request = OverviewRequest()
+        request.group = "phones"
+        let overview = try store.overview(request)
+        #expect(overview.posts == 3)
+        #expect(overview.uniqueAuthors == 2)
+        #expect(overview.negative == 1)
+
+        var series = TimeSeriesRequest()
+        series.group = "phones"
+        series.granularity = .day
+        #expect(try store.timeSeries(series).buckets.map(\.posts) == [3])
+
+        var voice = ShareOfVoiceRequest()
+        voice.group = "phones"
+        #expect(try store.voiceTotals(voice).map(\.mentions) == [1, 2])  // by name: Acme, Globex
+
+        request.group = "unknown"
+        #expect(throws: StoreError.notFound("unknown group 'unknown': no listening query has it")) { try store.overview(request) }
+        request.group = ""
+        request.queryId = "q-404"
+        #expect(throws: StoreError.notFound("unknown query id 'q-404'")) { try store.overview(request) }
+    }
+
+    @Test func trendCountsCompareTheWindowWithTheWindowsBefore() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        // Hour 0-2: "battery" twice an hour; hour 3: "battery" ten times and "recall" eight times.
+        var posts = (0..<6).map { item($0, minute: Int64($0) * 30, text: "My battery is fine") }
+        posts += (0..<10).map { item(100 + $0, minute: 180 + Int64($0), text: "battery recall? https://x.example/recall #Acme") }
+        posts += (0..<8).map { item(200 + $0, minute: 190 + Int64($0), text: "Recall announced") }
+        _ = try store.apply(posts)
+        var request = TrendingRequest()
+        request.kind = .term
+        request.range = TimeRange(fromMs: base + 3 * 3_600_000, toMs: base + 4 * 3_600_000)
+        request.baselineWindows = 3
+        let counts = try store.trendCounts(request, now: 0)
+        #expect(counts.current["battery"] == 10)
+        #expect(counts.current["recall"] == 18)
+        #expect(counts.current["https"] == nil)  // links are not terms
+        #expect(counts.baseline["battery"] == 6)
+        #expect(counts.baselineWindows == 3)
+        #expect(counts.baselineRange == TimeRange(fromMs: base, toMs: base + 3 * 3_600_000))
+
+        request.range.fromMs = 0
+        #expect(throws: StoreError.self) { try store.trendCounts(request, now: 0) }
+    }
+
+    @Test func careQueueRanksByPriorityPagesAndDropsHandledPosts() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        _ = try store.apply((1...7).map { item($0, minute: Int64($0), priority: Int32($0 * 10)) })
+        var request = CareQueueRequest()
+        request.pageSize = 3
+        let first = try store.careQueue(request)
+        #expect(first.posts.map(\.post.id) == ["t:7", "t:6", "t:5"])
+        request.pageToken = first.nextPageToken
+        let second = try store.careQueue(request)
+        #expect(second.posts.map(\.post.id) == ["t:4", "t:3", "t:2"])
+
+        let claim = try store.markHandled(MarkHandledRequest(postId: "t:7", agent: "ana"), now: 5)
+        #expect(claim == { var r = MarkHandledResponse(); r.claimed = true; r.handledBy = "ana"; r.handledAtMs = 5; return r }())
+        let rival = try store.markHandled(MarkHandledRequest(postId: "t:7", agent: "bob"), now: 6)
+        #expect(!rival.claimed && rival.handledBy == "ana")
+        #expect(try store.markHandled(MarkHandledRequest(postId: "t:7", agent: "ana"), now: 7).claimed)
+        #expect(throws: StoreError.notFound("no stored post with id 't:99'")) {
+            try store.markHandled(MarkHandledRequest(postId: "t:99", agent: "ana"), now: 7)
+        }
+        request.pageToken = ""
+        request.minPriority = 50
+        #expect(try store.careQueue(request).posts.map(\.post.id) == ["t:6", "t:5"])
+        request.pageToken = "p1.1.1"
+        #expect(throws: StoreError.invalidArgument("page_token 'p1.1.1' was not issued by the care queue")) { try store.careQueue(request) }
+        request.pageToken = ""
+        request.pageSize = 0
+        #expect(throws: StoreError.invalidArgument("page_size must be between 1 and 500, got 0")) { try store.careQueue(request) }
+    }
+
+    @Test func topAuthorsRankByReachOrEngagement() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        var posts = [matching(1, minute: 0, queries: [], reach: 500, author: "big"),
+                     matching(2, minute: 1, queries: [], reach: 10, author: "busy"),
+                     matching(3, minute: 2, queries: [], reach: 10, author: "busy")]
+        posts[1].scores.engagement = 400
+        _ = try store.apply(posts)
+        var request = TopAuthorsRequest()
+        #expect(try store.topAuthors(request).authors.map(\.authorId) == ["big", "busy"])
+        request.orderBy = .engagement
+        let byEngagement = try store.topAuthors(request).authors
+        #expect(byEngagement.first?.authorId == "busy")
+        #expect(byEngagement.first?.posts == 2)
+        request.limit = 1_000_000
+        #expect(throws: StoreError.self) { try store.topAuthors(request) }
+    }
+
+    @Test func alertsAreStoredOnceAndFiltered() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        _ = try store.apply([matching(1, minute: 0, queries: ["acme"])])
+        var alert = Alert()
+        alert.id = "acme/volume/1000"
+        alert.queryId = "acme"
+        alert.kind = .volume
+        alert.severity = .high
+        alert.bucketStartMs = 1_000
+        #expect(try store.insertAlert(alert))
+        #expect(try !store.insertAlert(alert))
+        var overall = alert
+        overall.id = "*/negative/2000"
+        overall.queryId = ""
+        overall.kind = .negativeSentiment
+        overall.severity = .low
+        overall.bucketStartMs = 2_000
+        #expect(try store.insertAlert(overall))
+
+        #expect(try store.alerts(AlertsRequest()).alerts.map(\.id) == ["*/negative/2000", "acme/volume/1000"])
+        var request = AlertsRequest()
+        request.minSeverity = .medium
+        #expect(try store.alerts(request).alerts == [alert])
+        request = AlertsRequest()
+        request.queryId = "*"
+        #expect(try store.alerts(request).alerts.map(\.id) == ["*/negative/2000"])
+        request.queryId = "nope"
+        #expect(throws: StoreError.self) { try store.alerts(request) }
+    }
+
+    @Test func authorSketchEstimatesWithinAFewPercent() {
+        var sketch = AuthorSketch()
+        var other = AuthorSketch()
+        for number in 0..<60_000 { sketch.insert(hash: AuthorSketch.hash("u\(number)")) }
+        for number in 30_000..<90_000 { other.insert(hash: AuthorSketch.hash("u\(number)")) }
+        #expect(abs(Double(sketch.estimate) - 60_000) / 60_000 < 0.05)
+        sketch.merge(other)
+        #expect(abs(Double(sketch.estimate) - 90_000) / 90_000 < 0.05)  // the overlap counts once
+        var small = AuthorSketch()
+        for number in 0..<100 { small.insert(hash: AuthorSketch.hash("a\(number)")) }
+        #expect(abs(small.estimate - 100) <= 3)
+    }
+
+    @Test func termsSkipEntitiesLinksAndStopWords() {
+        #expect(TermExtractor.terms(of: "Why does the Acme phone keep CRASHING?? @acme #fail https://acme.example/x $ACME it's 2024")
+            == ["does", "acme", "phone", "keep", "crashing"])
+        #expect(TermExtractor.terms(of: "refund refund Refund") == ["refund"])
+    }
+}
