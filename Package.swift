@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(name: "RPCTests", dependencies: ["EarshotRPC"]),
         .testTarget(name: "StoreTests", dependencies: ["EarshotStore", grdb]),
         .testTarget(name: "IngestTests", dependencies: ["IngestService"]),
+        .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"]),
         .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "SampleData", "EarshotRPC", "EarshotWire", "ZeroMQ"]),
     ]
 )
