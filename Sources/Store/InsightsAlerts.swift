@@ -56,7 +56,13 @@ extension PostStore {
     /// The scopes to watch: every post ("") and every listening query with stored posts or saved.
     public func alertScopes() throws(StoreError) -> [String] {
         try read("alert scopes") { db in
-            var scopes = Set(try String.fetchAll(db, sql: "SELECT DISTINCT scope FROM buckets WHERE level = ?", arguments: [BucketLevel.day.rawValue]))
+            // A skip scan over the primary key: one index seek per scope, not a scan of every bucket.
+            var scopes = Set(try String.fetchAll(db, sql: """
+                WITH RECURSIVE next(scope) AS (
+                    SELECT MIN(scope) FROM buckets
+                    UNION ALL SELECT (SELECT MIN(scope) FROM buckets WHERE scope > next.scope) FROM next WHERE next.scope IS NOT NULL)
+                SELECT scope FROM next WHERE scope IS NOT NULL
+                """))
             if try db.tableExists("listening_queries") {
                 scopes.formUnion(try String.fetchAll(db, sql: "SELECT id FROM listening_queries"))
             }

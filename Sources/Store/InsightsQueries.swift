@@ -59,11 +59,13 @@ extension PostStore {
         if scope.isAllPosts {
             return ("SELECT author_id FROM posts WHERE created_at_ms >= ? AND created_at_ms < ?", [from, to])
         }
+        // The covering (created_at_ms, author_id) index over the range, filtered by rowid: no
+        // lookups of the wide post rows, which would read the disk on a cold cache.
         let (condition, arguments) = scope.condition("query_id")
         return ("""
-            SELECT author_id FROM posts WHERE rowid IN
+            SELECT author_id FROM posts INDEXED BY posts_by_author_time WHERE created_at_ms >= ? AND created_at_ms < ? AND rowid IN
                 (SELECT post_rowid FROM post_queries WHERE \(condition) AND created_at_ms >= ? AND created_at_ms < ?)
-            """, arguments + [from, to])
+            """, [from, to] + arguments + [from, to])
     }
 
     /// Mentions and reach of each query of a group (or of the listed queries), in group
