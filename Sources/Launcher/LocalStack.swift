@@ -175,5 +175,15 @@ public final class LocalStack {
         return kilobytes * 1024
     }
 
+    /// CPU time (user + system) a running member has used so far, in seconds, from /proc.
+    public func cpuSeconds(_ member: Member) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(member.pid)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return nil }
+        // Fields after "(comm)": state is field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     deinit { stop(graceSeconds: 5) }
 }
