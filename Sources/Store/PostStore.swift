@@ -41,15 +41,17 @@ public final class PostStore: Sendable {
     /// batch is fsynced before ``apply(_:)`` returns (acknowledged posts
     /// survive power loss); without, only process crashes are survived (no
     /// fsync at all, checkpoints included: `synchronous = OFF`).
-    public init(path: String, durable: Bool = true) throws(StoreError) {
+    /// `writerCacheMegabytes` is the single writer's page cache: bigger
+    /// speeds up applying to big stores (128 MB saves about 25 % of the apply
+    /// time at 5 M posts) at the cost of resident memory; readers keep
+    /// SQLite's default.
+    public init(path: String, durable: Bool = true, writerCacheMegabytes: Int = 32) throws(StoreError) {
         self.path = path
         do {
             var configuration = Configuration()
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = \(durable ? "FULL" : "OFF")")
-                // The single writer keeps the hot index pages of big stores cached (128 MB,
-                // about 25 % of the apply time at 5 M posts); readers keep SQLite's default.
-                if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -131072") }
+                if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -\(writerCacheMegabytes * 1024)") }
             }
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }

@@ -59,7 +59,7 @@ struct StoreBench: ParsableCommand {
     }
 
     private func buildStore(at storePath: String, startMs: Int64, spanMs: Int64) throws -> Build {
-        let store = try PostStore(path: storePath, durable: false)
+        let store = try PostStore(path: storePath, durable: false, writerCacheMegabytes: 128)
         var result = Build()
         var brandQueries: [(name: String, id: String)] = []
         for brand in SampleStream.brands {
