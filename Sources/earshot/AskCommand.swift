@@ -14,11 +14,14 @@ struct AskCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "overview", abstract: "Volume, sentiment, reach and engagement.")
         @OptionGroup var endpoints: EndpointOptions
         @OptionGroup var range: RangeOptions
+        @OptionGroup var scope: ScopeOptions
         @Flag(help: "Print JSON") var json = false
 
         func run() throws {
             var request = OverviewRequest()
             request.range = try range.range()
+            request.queryId = scope.queryId
+            request.group = scope.group
             let response = try call(endpoints.query, Method.overview, request, as: OverviewResponse.self, timeoutMs: endpoints.timeoutMs)
             print(json ? ProtoJSON.encode(response) : Report.overview(response))
         }
@@ -28,12 +31,15 @@ struct AskCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "timeseries", abstract: "Volume and sentiment per time bucket.")
         @OptionGroup var endpoints: EndpointOptions
         @OptionGroup var range: RangeOptions
+        @OptionGroup var scope: ScopeOptions
         @Option(help: "minute, hour or day") var granularity = "hour"
         @Flag(help: "Print JSON") var json = false
 
         func run() throws {
             var request = TimeSeriesRequest()
             request.range = try range.range()
+            request.queryId = scope.queryId
+            request.group = scope.group
             guard let granularity = ["minute": Granularity.minute, "hour": .hour, "day": .day][granularity] else {
                 throw ValidationError("--granularity must be minute, hour or day")
             }
@@ -47,12 +53,15 @@ struct AskCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "hashtags", abstract: "The most used hashtags.")
         @OptionGroup var endpoints: EndpointOptions
         @OptionGroup var range: RangeOptions
+        @OptionGroup var scope: ScopeOptions
         @Option(help: "How many (1-1000)") var limit: Int32 = 10
         @Flag(help: "Print JSON") var json = false
 
         func run() throws {
             var request = TopHashtagsRequest()
             request.range = try range.range()
+            request.queryId = scope.queryId
+            request.group = scope.group
             request.limit = limit
             let response = try call(endpoints.query, Method.topHashtags, request, as: TopHashtagsResponse.self, timeoutMs: endpoints.timeoutMs)
             print(json ? ProtoJSON.encode(response) : Report.hashtags(response))
@@ -63,6 +72,7 @@ struct AskCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "search", abstract: "Find posts, newest first, a page at a time.")
         @OptionGroup var endpoints: EndpointOptions
         @OptionGroup var range: RangeOptions
+        @OptionGroup var scope: ScopeOptions
         @Option(help: "Text the post contains (case-insensitive)") var text = ""
         @Option(help: "Hashtag, with or without #") var hashtag = ""
         @Option(help: "Author handle") var author = ""
@@ -77,6 +87,8 @@ struct AskCommand: ParsableCommand {
         func run() throws {
             var request = SearchPostsRequest()
             request.range = try range.range()
+            request.queryId = scope.queryId
+            request.group = scope.group
             request.textContains = text
             request.hashtag = hashtag
             request.authorHandle = author

@@ -34,6 +34,19 @@ struct DemoCommand: ParsableCommand {
 
         let context = try Context()
         let publisher = Publisher(client: try RPCClient(endpoint: stack.ports.ingestRPC, context: context, clientName: "demo"))
+        let query = try RPCClient(endpoint: stack.ports.queryRPC, context: context, clientName: "demo")
+        // One listening query per brand, in one group, so share of voice can compare them.
+        var queryNames: [String: String] = [:]
+        for brand in SampleStream.brands {
+            var create = CreateQueryRequest()
+            create.name = brand.name
+            create.group = "brands"
+            create.query = "\(brand.name.lowercased()) OR #\(brand.hashtag) OR @\(brand.handle)"
+            let saved = try query.call(ListeningMethod.createQuery, create, as: SavedQuery.self)
+            queryNames[saved.id] = brand.name
+            print("listening query \(saved.id) \(brand.name): \(saved.query)")
+        }
+        Thread.sleep(forTimeInterval: 1.5)  // the query set reaches the enrich workers (published every second)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var stream = SampleStream(seed: 7, startMs: now - 86_400_000, spanMs: 86_400_000, expectedCount: posts)
         let started = Date()
@@ -44,7 +57,6 @@ struct DemoCommand: ParsableCommand {
             published += batch.count
             if published % 5_000 == 0 || published == posts { print("published \(published)/\(posts)") }
         }
-        let query = try RPCClient(endpoint: stack.ports.queryRPC, context: context, clientName: "demo")
         var overview = OverviewResponse()
         while overview.posts < posts {
             guard Date().timeIntervalSince(started) < 300 else {
@@ -67,12 +79,27 @@ struct DemoCommand: ParsableCommand {
         series.range = TimeRange(fromMs: now - 6 * 3_600_000, toMs: 0)
         print("\n== Volume per hour (last 6 h) ==")
         print(Report.timeSeries(try query.call(Method.timeSeries, series, as: TimeSeriesResponse.self)))
-        var care = SearchPostsRequest()
-        care.sentimentLabel = "negative"
-        care.minPriority = 30
+        var voice = ShareOfVoiceRequest()
+        voice.group = "brands"
+        let shares = try query.call(InsightsMethod.shareOfVoice, voice, as: ShareOfVoiceResponse.self).shares
+        print("\n== Share of voice (group \"brands\") ==")
+        print(table(["brand", "mentions", "share", "reach share"], shares.map { share in
+            [queryNames[share.queryId] ?? share.queryId, "\(share.mentions)",
+             String(format: "%.1f%%", share.mentionShare * 100), String(format: "%.1f%%", share.reachShare * 100)]
+        }))
+        var care = CareQueueRequest()
         care.pageSize = 5
-        print("\n== Care queue candidates (negative, priority ≥ 30, newest) ==")
-        print(Report.posts(try query.call(Method.searchPosts, care, as: SearchPostsResponse.self)))
+        print("\n== Care queue (highest priority first) ==")
+        print(Report.posts(SearchPostsResponse(carePage: try query.call(InsightsMethod.careQueue, care, as: CareQueueResponse.self))))
         print("\nStopping the services (SIGTERM, graceful drain)…")
+    }
+}
+
+extension SearchPostsResponse {
+    /// A care-queue page in the shape ``Report/posts(_:)`` prints.
+    init(carePage: CareQueueResponse) {
+        self.init()
+        posts = carePage.posts
+        nextPageToken = carePage.nextPageToken
     }
 }
