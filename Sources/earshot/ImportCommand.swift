@@ -118,29 +118,39 @@ func jsonString(_ text: String) -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
-/// Lines of a file handle, read in chunks (no whole-file buffering).
+/// Lines of a file handle, read in chunks (no whole-file buffering); a
+/// trailing CR is dropped, a last line without a newline is still a line.
 struct LineReader: Sequence, IteratorProtocol {
     private let handle: FileHandle
-    private var buffer = Data()
+    private var buffer: [UInt8] = []
+    private var start = 0
     private var atEnd = false
 
     init(_ handle: FileHandle) { self.handle = handle }
 
     mutating func next() -> String? {
+        nextBytes().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The next line's bytes, without its line ending.
+    mutating func nextBytes() -> ArraySlice<UInt8>? {
         while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                var line = buffer[buffer.startIndex..<newline]
+            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+                var line = buffer[start..<newline]
                 if line.last == 0x0D { line = line.dropLast() }
-                buffer = Data(buffer[(newline + 1)...])
-                return String(decoding: line, as: UTF8.self)
+                start = newline + 1
+                return line
             }
             if atEnd {
-                guard !buffer.isEmpty else { return nil }
-                defer { buffer = Data() }
-                return String(decoding: buffer, as: UTF8.self)
+                guard start < buffer.count else { return nil }
+                defer { start = buffer.count }
+                return buffer[start...]
             }
+            // Keep the unread tail, then read more.
+            buffer.removeFirst(start)
+            start = 0
             let chunk = handle.readData(ofLength: 1 << 16)
-            if chunk.isEmpty { atEnd = true } else { buffer.append(chunk) }
+            if chunk.isEmpty { atEnd = true } else { buffer.append(contentsOf: chunk) }
         }
     }
 }

@@ -29,9 +29,11 @@ struct AnalyzeCLI: ParsableCommand {
     func run() throws {
         let analyzer = TextAnalyzer()
         var output = Data()
-        for line in LineReader(FileHandle.standardInput) {
-            let result = jsonl ? AnalyzeCommand.outputLine(forJSONLine: line, analyzer: analyzer)
-                               : AnalyzeCommand.outputLine(forPlainText: line, analyzer: analyzer)
+        var lines = LineReader(FileHandle.standardInput)
+        while let line = lines.nextBytes() {
+            // Plain text goes in as bytes, so invalid UTF-8 gets an error line instead of repairs.
+            let result = jsonl ? AnalyzeCommand.outputLine(forJSONLine: String(decoding: line, as: UTF8.self), analyzer: analyzer)
+                               : AnalyzeCommand.outputLine(forPlainTextBytes: line, analyzer: analyzer)
             output.append(contentsOf: result.utf8)
             output.append(0x0A)
             if output.count > 1 << 16 {
