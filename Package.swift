@@ -31,7 +31,7 @@ let package = Package(
 
         // MARK: Messaging
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
-        .target(name: "EarshotWire", dependencies: ["EarshotProtoC", "CProtobufC", "Listening"], path: "Sources/Wire"),
+        .target(name: "EarshotWire", dependencies: ["EarshotProtoC", "CProtobufC"], path: "Sources/Wire"),
         .target(name: "EarshotRPC", dependencies: ["ZeroMQ", "EarshotWire", logging], path: "Sources/RPC"),
 
         // MARK: Pure cores
@@ -43,15 +43,16 @@ let package = Package(
         .target(name: "Scoring"),
         .target(name: "Insights"),
         .target(name: "SourceFormats", dependencies: ["EarshotWire"]),
+        .target(name: "PostMatching", dependencies: ["EarshotWire", "Listening"]),
         .target(name: "EarshotStore", dependencies: ["EarshotWire", grdb], path: "Sources/Store"),
 
         // MARK: Services
         .target(name: "ServiceRuntime", dependencies: ["ZeroMQ", "EarshotWire", "EarshotRPC", logging],
                 path: "Sources/Services/Runtime"),
         .target(name: "IngestService", dependencies: ["ServiceRuntime", grdb], path: "Sources/Services/Ingest"),
-        .target(name: "EnrichService", dependencies: ["ServiceRuntime", "TextAnalysis", "Listening"], path: "Sources/Services/Enrich"),
+        .target(name: "EnrichService", dependencies: ["ServiceRuntime", "TextAnalysis", "Listening", "PostMatching"], path: "Sources/Services/Enrich"),
         .target(name: "ScoreService", dependencies: ["ServiceRuntime", "Scoring"], path: "Sources/Services/Score"),
-        .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore", "Listening", "Entities", "Insights"], path: "Sources/Services/Query"),
+        .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore", "Listening", "PostMatching", "Entities", "Insights"], path: "Sources/Services/Query"),
 
         // MARK: Running the stack
         .target(name: "SampleData", dependencies: ["EarshotWire"]),
@@ -60,7 +61,7 @@ let package = Package(
         // MARK: The command
         .executableTarget(name: "earshot", dependencies: [
             "IngestService", "EnrichService", "ScoreService", "QueryService", "ServiceRuntime",
-            "TextAnalysis", "SampleData", "Launcher", "EarshotRPC", "EarshotWire", "ZeroMQ", "Listening", "SourceFormats",
+            "TextAnalysis", "SampleData", "Launcher", "EarshotRPC", "EarshotWire", "ZeroMQ", "Listening", "PostMatching", "SourceFormats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -4,6 +4,7 @@ import EarshotWire
 import EnrichService
 import Foundation
 import Listening
+import PostMatching
 import TextAnalysis
 
 /// `earshot queries`: manage listening queries on the query service, and try

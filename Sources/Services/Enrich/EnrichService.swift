@@ -1,5 +1,6 @@
 import EarshotWire
 import Listening
+import PostMatching
 import ServiceRuntime
 import TextAnalysis
 

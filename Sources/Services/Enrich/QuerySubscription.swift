@@ -1,6 +1,7 @@
 import EarshotWire
 import Foundation
 import Listening
+import PostMatching
 import ServiceRuntime
 import Synchronization
 import TextAnalysis

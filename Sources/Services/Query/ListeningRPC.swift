@@ -4,6 +4,7 @@ import EarshotWire
 import Entities
 import Foundation
 import Listening
+import PostMatching
 import ServiceRuntime
 import Synchronization
 import ZeroMQ
