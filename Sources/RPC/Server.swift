@@ -141,7 +141,8 @@ public final class RPCServer {
     }
 
     /// Serves until `shouldStop` returns true (checked at least every
-    /// `checkIntervalMilliseconds`) or the context is shut down.
+    /// `checkIntervalMilliseconds`) or the context is shut down, then answers
+    /// what is still queued with UNAVAILABLE (see ``finishDraining()``).
     public func serve(checkIntervalMilliseconds: Int = 200, until shouldStop: () -> Bool) throws(ZMQError) {
         var poller = Poller()
         poller.add(socket)
@@ -152,6 +153,15 @@ public final class RPCServer {
                 return
             }
         }
+        finishDraining()
+    }
+
+    /// For a stopping service: turns NOT_SERVING and answers every request
+    /// already queued with UNAVAILABLE, so clients learn at once to retry
+    /// elsewhere instead of waiting for their deadline.
+    public func finishDraining() {
+        beginDraining()
+        _ = try? serveAvailable(limit: 10_000)
     }
 
     private func handle(_ frames: [[UInt8]]) {

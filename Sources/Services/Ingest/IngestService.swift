@@ -98,7 +98,7 @@ public final class IngestService {
             }
         } catch ZMQError.contextTerminated {}
         sourceHealth.save(force: true)
-        server.beginDraining()
+        server.finishDraining()
         logger.info("ingest stopping", metadata: ["in_flight": "\(window.count)", "backlog": "\(backlog)"])
     }
 

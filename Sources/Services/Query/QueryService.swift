@@ -53,7 +53,6 @@ public enum QueryService {
             "rpc": "\(server.boundEndpoint)", "collect": "\(configuration.collectEndpoint)", "store": "\(configuration.storePath)",
         ])
         try server.serve { service.shutdown.isRequested }
-        server.beginDraining()
     }
 
     /// Registers the Query methods, mapping store errors to gRPC status codes.
