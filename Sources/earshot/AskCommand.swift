@@ -176,3 +176,12 @@ enum Report {
         return text
     }
 }
+
+extension SearchPostsResponse {
+    /// A care-queue page in the shape ``Report/posts(_:)`` prints.
+    init(carePage: CareQueueResponse) {
+        self.init()
+        posts = carePage.posts
+        nextPageToken = carePage.nextPageToken
+    }
+}

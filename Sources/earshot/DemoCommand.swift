@@ -94,12 +94,3 @@ struct DemoCommand: ParsableCommand {
         print("\nStopping the services (SIGTERM, graceful drain)…")
     }
 }
-
-extension SearchPostsResponse {
-    /// A care-queue page in the shape ``Report/posts(_:)`` prints.
-    init(carePage: CareQueueResponse) {
-        self.init()
-        posts = carePage.posts
-        nextPageToken = carePage.nextPageToken
-    }
-}

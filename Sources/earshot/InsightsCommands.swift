@@ -149,10 +149,7 @@ struct CareQueueCommand: ParsableCommand {
         request.pageToken = pageToken
         let response = try call(endpoints.query, InsightsMethod.careQueue, request, as: CareQueueResponse.self, timeoutMs: endpoints.timeoutMs)
         guard !json else { return print(ProtoJSON.encode(response)) }
-        var page = SearchPostsResponse()
-        page.posts = response.posts
-        page.nextPageToken = response.nextPageToken
-        print(Report.posts(page))
+        print(Report.posts(SearchPostsResponse(carePage: response)))
     }
 }
 
