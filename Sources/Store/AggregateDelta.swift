@@ -1,66 +1,137 @@
 import EarshotWire
 import GRDB
 
-/// The aggregate changes of one batch, summed in memory and written as one
-/// upsert per touched row.
+/// The aggregate changes of one batch, summed in memory per scope and minute,
+/// rolled up to hours and days and written as one upsert per touched row.
+///
+/// Scopes are interned to small integers (``scope(_:)``); facet counts
+/// (``facets``) are shared with ``InsightsDelta``.
 struct AggregateDelta {
     struct Totals {
         var posts = 0, positive = 0, neutral = 0, negative = 0, unavailable = 0
         var reach = 0.0, engagement = 0.0
+
+        mutating func add(_ other: Totals) {
+            posts += other.posts
+            positive += other.positive
+            neutral += other.neutral
+            negative += other.negative
+            unavailable += other.unavailable
+            reach += other.reach
+            engagement += other.engagement
+        }
     }
-    struct BucketKey: Hashable { var scope: String; var level: Int; var bucket: Int64 }
-    struct FacetKey: Hashable { var scope: String; var facet: Int; var level: Int; var bucket: Int64; var value: String }
+    private struct BucketKey: Hashable { var scope: Int32; var bucket: Int64 }
 
     /// The aggregate scope of every post.
     static let allPosts = ""
 
-    private(set) var buckets: [BucketKey: Totals] = [:]
-    private(set) var facets: [FacetKey: Int] = [:]
+    /// Scope names by id.
+    private(set) var scopeNames: [String] = []
+    private var scopeIDs: [String: Int32] = [:]
+    private var minuteTotals: [BucketKey: Totals] = [:]
+    /// Facet counts of the batch (languages, platforms and hashtags from here; terms, domains, mentions from ``InsightsDelta``).
+    var facets = FacetCounts()
 
-    /// Counts `item` once in `scope` ("" = all posts, else a listening query id).
-    mutating func add(_ item: PipelinePost, sentiment: SentimentClass, scope: String) {
-        let time = item.post.createdAtMs
-        for level in BucketLevel.allCases {
-            let bucket = level.bucketStart(time)
-            let key = BucketKey(scope: scope, level: level.rawValue, bucket: bucket)
-            var totals = buckets[key] ?? Totals()
-            totals.posts += 1
-            totals.reach += item.scores.reach
-            totals.engagement += item.scores.engagement
-            switch sentiment {
-            case .positive: totals.positive += 1
-            case .neutral: totals.neutral += 1
-            case .negative: totals.negative += 1
-            case .unavailable: totals.unavailable += 1
-            }
-            buckets[key] = totals
-            facets[FacetKey(scope: scope, facet: Facet.language.rawValue, level: level.rawValue, bucket: bucket, value: item.enrichment.language), default: 0] += 1
-            facets[FacetKey(scope: scope, facet: Facet.platform.rawValue, level: level.rawValue, bucket: bucket, value: item.post.platform.name), default: 0] += 1
-            for tag in Set(item.enrichment.entities.hashtags) {
-                facets[FacetKey(scope: scope, facet: Facet.hashtag.rawValue, level: level.rawValue, bucket: bucket, value: tag), default: 0] += 1
-            }
+    /// The id of scope `name` ("" = all posts, else a listening query id).
+    mutating func scope(_ name: String) -> Int32 {
+        if let id = scopeIDs[name] { return id }
+        let id = Int32(scopeNames.count)
+        scopeNames.append(name)
+        scopeIDs[name] = id
+        return id
+    }
+
+    /// The scopes a new post counts in: all posts, then each distinct listening query it matches.
+    mutating func scopes(of item: PipelinePost) -> [Int32] {
+        var scopes = [scope(Self.allPosts)]
+        for queryID in item.enrichment.matchedQueryIds {
+            let id = scope(queryID)
+            if !scopes.contains(id) { scopes.append(id) }
+        }
+        return scopes
+    }
+
+    /// Counts `item` once in each of `scopes` (ids from ``scope(_:)``), with its language,
+    /// platform and distinct hashtags.
+    mutating func add(_ item: PipelinePost, sentiment: SentimentClass, scopes: [Int32]) {
+        let minute = BucketLevel.minute.bucketStart(item.post.createdAtMs)
+        var totals = Totals(posts: 1, reach: item.scores.reach, engagement: item.scores.engagement)
+        switch sentiment {
+        case .positive: totals.positive = 1
+        case .neutral: totals.neutral = 1
+        case .negative: totals.negative = 1
+        case .unavailable: totals.unavailable = 1
+        }
+        for scope in scopes {
+            minuteTotals[BucketKey(scope: scope, bucket: minute), default: Totals()].add(totals)
+        }
+        facets.add(.language, value: facets.values.id(item.enrichment.language), scopes: scopes, minute: minute)
+        facets.add(.platform, value: facets.values.id(item.post.platform.name), scopes: scopes, minute: minute)
+        var tags: [Int32] = []
+        for tag in item.enrichment.entities.hashtags {
+            let id = facets.values.id(tag)
+            guard !tags.contains(id) else { continue }
+            tags.append(id)
+            facets.add(.hashtag, value: id, scopes: scopes, minute: minute)
         }
     }
 
     func write(_ db: Database) throws {
-        let bucket = try db.cachedStatement(sql: """
+        let upsert = try db.cachedStatement(sql: """
             INSERT INTO buckets (scope, level, bucket_ms, posts, reach, engagement, positive, neutral, negative, unavailable)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             ON CONFLICT (scope, level, bucket_ms) DO UPDATE SET
                 posts = posts + excluded.posts, reach = reach + excluded.reach, engagement = engagement + excluded.engagement,
                 positive = positive + excluded.positive, neutral = neutral + excluded.neutral,
                 negative = negative + excluded.negative, unavailable = unavailable + excluded.unavailable
             """)
-        for (key, totals) in buckets {
-            try bucket.execute(arguments: [key.scope, key.level, key.bucket, totals.posts, totals.reach, totals.engagement,
-                                           totals.positive, totals.neutral, totals.negative, totals.unavailable])
+        for level in BucketLevel.allCases {
+            var rows = minuteTotals
+            if level != .minute {
+                rows = [:]
+                for (key, totals) in minuteTotals {
+                    rows[BucketKey(scope: key.scope, bucket: level.bucketStart(key.bucket)), default: Totals()].add(totals)
+                }
+            }
+            for (key, totals) in rows {
+                try RawStatement(upsert, db).run { bind in
+                    bind.text(1, scopeNames[Int(key.scope)])
+                    bind.int(2, Int64(level.rawValue))
+                    bind.int(3, key.bucket)
+                    bind.int(4, Int64(totals.posts))
+                    bind.double(5, totals.reach)
+                    bind.double(6, totals.engagement)
+                    bind.int(7, Int64(totals.positive))
+                    bind.int(8, Int64(totals.neutral))
+                    bind.int(9, Int64(totals.negative))
+                    bind.int(10, Int64(totals.unavailable))
+                }
+            }
         }
-        let facet = try db.cachedStatement(sql: """
-            INSERT INTO facet_buckets (scope, facet, level, bucket_ms, value, count) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (scope, facet, level, bucket_ms, value) DO UPDATE SET count = count + excluded.count
-            """)
-        for (key, count) in facets {
-            try facet.execute(arguments: [key.scope, key.facet, key.level, key.bucket, key.value, count])
+        try facets.write(db, scopeNames: scopeNames)
+    }
+}
+
+/// The aggregate and insight deltas of one batch. `PostStore.apply` fills one on a
+/// thread of its own while the writer inserts the rows: that thread is the only one
+/// touching it until the writer has waited for it, then only the writer reads it.
+final class BatchDeltas: @unchecked Sendable {
+    private var aggregates = AggregateDelta()
+    private var insights = InsightsDelta()
+
+    /// Counts each post as new.
+    func add(_ posts: some Sequence<PipelinePost>) {
+        for item in posts {
+            let scopes = aggregates.scopes(of: item)
+            aggregates.add(item, sentiment: SentimentClass(item.enrichment.sentiment), scopes: scopes)
+            insights.add(item, scopes: scopes, facets: &aggregates.facets)
         }
+    }
+
+    /// Writes every delta in the caller's transaction.
+    func write(_ db: Database) throws {
+        try aggregates.write(db)
+        try insights.write(db, scopeNames: aggregates.scopeNames)
     }
 }

@@ -8,25 +8,38 @@
 enum TermExtractor {
     static let maximumTerms = 24
 
+    /// The distinct terms of `text`, in order of first appearance, at most ``maximumTerms``.
     static func terms(of text: String) -> [String] {
         var terms: [String] = []
-        var seen = Set<String>()
+        forEachCandidate(in: text) { word in
+            let term = String(decoding: word, as: UTF8.self)
+            if !terms.contains(term) { terms.append(term) }
+            return terms.count < maximumTerms
+        }
+        return terms
+    }
+
+    /// Calls `body` with the bytes of each word of `text` that qualifies as a term, in
+    /// order, repeats included, until `body` returns false. The bytes are valid only
+    /// during the call.
+    static func forEachCandidate(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
         var word: [UInt8] = []
         var skippingChunk = false
         var chunkStart = true
+        var going = true
 
         func finishWord() {
             defer { word.removeAll(keepingCapacity: true) }
-            guard (3...40).contains(word.count), !word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return }
-            let term = String(decoding: word, as: UTF8.self)
-            guard !stopWords.contains(term), terms.count < maximumTerms, seen.insert(term).inserted else { return }
-            terms.append(term)
+            guard going, (3...40).contains(word.count), !word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return }
+            word.withUnsafeBufferPointer { word in
+                if stopWords.find(word) == nil { going = body(word) }
+            }
         }
 
         var bytes = Array(text.utf8)
         bytes.append(0x20)
         var index = 0
-        while index < bytes.count {
+        while going && index < bytes.count {
             let byte = bytes[index]
             if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
                 if !skippingChunk { finishWord() }
@@ -49,7 +62,6 @@ enum TermExtractor {
             }
             index += 1
         }
-        return terms
     }
 
     private static func isWordByte(_ byte: UInt8) -> Bool {
@@ -65,11 +77,16 @@ enum TermExtractor {
 
     private static let linkPrefixes: [[UInt8]] = [Array("http://".utf8), Array("https://".utf8), Array("www.".utf8)]
 
-    private static let stopWords: Set<String> = Set("""
+    private static let stopWords: ByteInterner = {
+        var words = ByteInterner()
+        let list = """
         the and for are but not you your yours with this that these those have has had was were will would \
         can could should its it's our ours they them their what when where who why how all any some just \
         from into out about than then there here been being very too also only more most much such own \
         same other again once over under after before again off she her his him hers i'm ive dont doesnt \
         didnt cant wont isnt arent im get got one two now new today amp via
-        """.split(separator: " ").map(String.init))
+        """
+        for word in list.split(separator: " ") { _ = words.id(String(word)) }
+        return words
+    }()
 }

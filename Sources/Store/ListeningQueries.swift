@@ -266,7 +266,7 @@ extension PostStore {
                     try insertMatch.execute(arguments: [queryID, item.post.createdAtMs, rowID])
                     guard db.changesCount == 1 else { continue }
                     added += 1
-                    aggregates.add(item, sentiment: SentimentClass(item.enrichment.sentiment), scope: queryID)
+                    aggregates.add(item, sentiment: SentimentClass(item.enrichment.sentiment), scopes: [aggregates.scope(queryID)])
                 }
                 try aggregates.write(db)
                 return added

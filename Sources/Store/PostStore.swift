@@ -1,4 +1,5 @@
 import EarshotWire
+import Dispatch
 import Foundation
 import GRDB
 
@@ -71,8 +72,16 @@ public final class PostStore: Sendable {
     // MARK: Writing
 
     /// Stores the new posts of a batch and adds them to the aggregates, in one transaction.
+    ///
+    /// The aggregate and insight deltas are computed on a thread of their own while
+    /// the writer inserts the rows, assuming every post is new; when some were
+    /// already stored, they are computed again from the new posts only.
     public func apply(_ posts: [PipelinePost]) throws(StoreError) -> ApplyResult {
         do {
+            let deltas = BatchDeltas()
+            let computing = DispatchGroup()
+            DispatchQueue.global().async(group: computing) { deltas.add(posts) }
+            defer { computing.wait() }
             let prepared = try PreparedPosts(posts)
             return try database.write { db in
                 let insertPost = try db.cachedStatement(sql: """
@@ -80,22 +89,20 @@ public final class PostStore: Sendable {
                         sentiment, reach, engagement, priority, search_text, view)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                let insertTag = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_hashtags (tag, created_at_ms, post_rowid) VALUES (?, ?, ?)")
-                let insertMatch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_queries (query_id, created_at_ms, post_rowid) VALUES (?, ?, ?)")
-                var aggregates = AggregateDelta()
-                var insights = InsightsDelta()
+                let insertTag = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_hashtags (tag, created_at_ms, post_rowid) VALUES (?1, ?2, ?3)")
+                let insertMatch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_queries (query_id, created_at_ms, post_rowid) VALUES (?1, ?2, ?3)")
                 var result = ApplyResult(inserted: 0, duplicates: 0)
+                var duplicateIndices: Set<Int> = []
                 for (index, item) in posts.enumerated() {
                     let post = item.post
-                    let sentiment = SentimentClass(item.enrichment.sentiment)
                     try RawStatement(insertPost, db).run { bind in
                         bind.text(1, post.id)
                         bind.int(2, post.createdAtMs)
                         bind.text(3, post.author.id)
-                        bind.text(4, post.author.handle.lowercased())
+                        bind.text(4, prepared.handles[index])
                         bind.int(5, Int64(post.platform.rawValue))
                         bind.text(6, item.enrichment.language)
-                        bind.int(7, Int64(sentiment.rawValue))
+                        bind.int(7, Int64(SentimentClass(item.enrichment.sentiment).rawValue))
                         bind.double(8, item.scores.reach)
                         bind.double(9, item.scores.engagement)
                         bind.int(10, Int64(item.scores.priority))
@@ -104,22 +111,29 @@ public final class PostStore: Sendable {
                     }
                     guard db.changesCount == 1 else {
                         result.duplicates += 1
+                        duplicateIndices.insert(index)
                         continue
                     }
                     result.inserted += 1
                     let rowID = db.lastInsertedRowID
-                    for tag in Set(item.enrichment.entities.hashtags) {
-                        try insertTag.execute(arguments: [tag, post.createdAtMs, rowID])
+                    for (statement, keys) in [(insertTag, item.enrichment.entities.hashtags), (insertMatch, item.enrichment.matchedQueryIds)] {
+                        for (position, key) in keys.enumerated() where !keys[..<position].contains(key) {
+                            try RawStatement(statement, db).run { bind in
+                                bind.text(1, key)
+                                bind.int(2, post.createdAtMs)
+                                bind.int(3, rowID)
+                            }
+                        }
                     }
-                    aggregates.add(item, sentiment: sentiment, scope: AggregateDelta.allPosts)
-                    for queryID in Set(item.enrichment.matchedQueryIds) {
-                        try insertMatch.execute(arguments: [queryID, post.createdAtMs, rowID])
-                        aggregates.add(item, sentiment: sentiment, scope: queryID)
-                    }
-                    insights.add(item, scopes: [AggregateDelta.allPosts] + Set(item.enrichment.matchedQueryIds))
                 }
-                try aggregates.write(db)
-                try insights.write(db)
+                computing.wait()
+                if duplicateIndices.isEmpty {
+                    try deltas.write(db)
+                } else {
+                    let fresh = BatchDeltas()
+                    fresh.add(posts.indices.lazy.filter { !duplicateIndices.contains($0) }.map { posts[$0] })
+                    try fresh.write(db)
+                }
                 return result
             }
         } catch {
