@@ -170,3 +170,28 @@ func sendRawTCP(_ endpoint: String, bytes: [UInt8]) throws {
     try #require(connected == 0, "connect to \(endpoint)")
     _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
 }
+
+@Suite struct StartupFailureTests {
+    @Test func aServiceWhosePortIsTakenExitsWithAClearError() throws {
+        let context = try Context()
+        let squatter = try Socket(.router, context: context)
+        let taken = try squatter.bind("tcp://127.0.0.1:*")
+        let free = stackBasePort(9)
+        let process = Process()
+        process.executableURL = earshotBinary
+        process.arguments = ["ingest", "--rpc", taken, "--journal", stackDirectory().appendingPathComponent("j.sqlite").path,
+                             "--dispatch", "tcp://127.0.0.1:\(free)", "--relay-in", "tcp://127.0.0.1:\(free + 1)",
+                             "--relay-out", "tcp://127.0.0.1:\(free + 2)", "--acks", "tcp://127.0.0.1:\(free + 3)"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!process.isRunning, "ingest must exit, not hang, when its RPC port is taken")
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("Address already in use"))
+    }
+}

@@ -44,7 +44,8 @@ public final class IngestService {
                 service.shutdown.request()
             }
         }
-        defer { relay.join() }
+        // Any early exit (a failed bind, say) must stop the relay before waiting for it.
+        defer { service.shutdown.request(); relay.join() }
 
         let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
         server.register(Method.publish) { [unowned self] (request: PublishRequest, _) in

@@ -41,13 +41,13 @@ public enum QueryService {
                 service.shutdown.request()
             }
         }
-        defer { collector.join() }
+        defer { service.shutdown.request(); collector.join() }
         let alertMonitor = AlertMonitor.start(configuration: configuration.alerts, store: store, service: service)
-        defer { alertMonitor.join() }
+        defer { service.shutdown.request(); alertMonitor.join() }
         let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
         register(on: server, store: store)
         let listening = try ListeningRPC.start(on: server, store: store, configuration: configuration.listening, service: service)
-        defer { listening.join() }
+        defer { service.shutdown.request(); listening.join() }
         service.metrics.set("earshot_query_posts_stored", Double(try store.postCount()), help: "Posts in the store")
         service.logger.info("query ready", metadata: [
             "rpc": "\(server.boundEndpoint)", "collect": "\(configuration.collectEndpoint)", "store": "\(configuration.storePath)",
