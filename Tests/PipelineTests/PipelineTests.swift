@@ -38,7 +38,7 @@ func waitForStored(_ count: Int64, _ client: RPCClient, timeoutSeconds: Double) 
 }
 
 @Suite(.serialized) struct PipelineTests {
-    @Test func twentyThousandPostsSurviveKilledWorkersExactlyOnce() throws {
+    @Test func twentyThousandPostsSurviveKilledWorkersAndQueryExactlyOnce() throws {
         let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(0))
         defer { stack.stop() }
         try stack.start(enrich: 2, score: 3, ingestArguments: ["--redelivery-ms", "3000"])
@@ -58,6 +58,11 @@ func waitForStored(_ count: Int64, _ client: RPCClient, timeoutSeconds: Double) 
                 stack.kill(score)
                 stack.kill(enrich)
                 try stack.restart(enrich)
+            }
+            if index == 28 {  // 14,500 published: crash the store's owner too, mid-transaction or not
+                let store = try #require(stack.member("query"))
+                stack.kill(store)
+                try stack.restart(store)
             }
         }
         #expect(accepted == 20_000)
