@@ -38,7 +38,7 @@ func waitForStored(_ count: Int64, _ client: RPCClient, timeoutSeconds: Double) 
 }
 
 @Suite(.serialized) struct PipelineTests {
-    @Test func twentyThousandPostsSurviveKilledWorkersAndQueryExactlyOnce() throws {
+    @Test func twentyThousandPostsSurviveEveryKilledServiceExactlyOnce() throws {
         let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(0))
         defer { stack.stop() }
         try stack.start(enrich: 2, score: 3, ingestArguments: ["--redelivery-ms", "3000"])
@@ -63,6 +63,11 @@ func waitForStored(_ count: Int64, _ client: RPCClient, timeoutSeconds: Double) 
                 let store = try #require(stack.member("query"))
                 stack.kill(store)
                 try stack.restart(store)
+            }
+            if index == 34 {  // 17,500 published: crash ingest; what it acknowledged is in its journal
+                let ingest = try #require(stack.member("ingest"))
+                stack.kill(ingest)
+                try stack.restart(ingest)
             }
         }
         #expect(accepted == 20_000)
