@@ -16,11 +16,13 @@ let earshotBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPa
 
 /// A base port per test process and slot (0-9, one per stack a suite starts;
 /// suites run in parallel, so each stack has its own slot), away from the defaults.
-func stackBasePort(_ slot: Int) -> Int { 40_000 + processPortBlock * 250 + slot * 25 }
+/// A stack uses ports base…base+20 and base+21… for its worker processes,
+/// so slots are 50 apart.
+func stackBasePort(_ slot: Int) -> Int { 40_000 + processPortBlock * 500 + slot * 50 }
 
-/// A block of 250 ports chosen at random once per test process, so test
+/// A block of 500 ports chosen at random once per test process, so test
 /// processes running side by side (developers' and CI's) rarely meet.
-let processPortBlock = Int.random(in: 0..<100)
+let processPortBlock = Int.random(in: 0..<50)
 
 func stackDirectory() -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("earshot-e2e-\(UUID().uuidString)")
