@@ -120,13 +120,14 @@ final class BatchDeltas: @unchecked Sendable {
     private var aggregates = AggregateDelta()
     private var insights = InsightsDelta()
 
-    /// Counts each post as new.
+    /// Counts each post as new and rolls the counts up for writing.
     func add(_ posts: some Sequence<PipelinePost>) {
         for item in posts {
             let scopes = aggregates.scopes(of: item)
             aggregates.add(item, sentiment: SentimentClass(item.enrichment.sentiment), scopes: scopes)
             insights.add(item, scopes: scopes, facets: &aggregates.facets)
         }
+        aggregates.facets.rollUp()
     }
 
     /// Writes every delta in the caller's transaction.

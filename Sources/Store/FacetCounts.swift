@@ -108,9 +108,12 @@ struct CountTable {
         if count * 2 > keys.count { grow() }
     }
 
+    /// A key with its count.
+    typealias Entry = (key: Key, count: Int64)
+
     /// Every key with its count, in no particular order.
-    var entries: [(key: Key, count: Int64)] {
-        var entries: [(key: Key, count: Int64)] = []
+    var entries: [Entry] {
+        var entries: [Entry] = []
         entries.reserveCapacity(count)
         for slot in used.indices where used[slot] { entries.append((keys[slot], counts[slot])) }
         return entries
@@ -142,6 +145,8 @@ struct FacetCounts {
     var values = ByteInterner()
     /// Key: scope (bits 40…), facet (bits 32–39), value id (bits 0–31); the bucket start.
     private var minuteCounts = CountTable()
+    /// The rows of each level (minute, hour, day) by ``rollUp()``; empty = not rolled up since the last add.
+    private var levelRows: [[CountTable.Entry]] = []
 
     private static func key(scope: Int32, facet: Int, value: Int32, bucket: Int64) -> CountTable.Key {
         CountTable.Key(high: UInt64(UInt32(bitPattern: scope)) << 40 | UInt64(facet) << 32 | UInt64(UInt32(bitPattern: value)), low: bucket)
@@ -149,8 +154,29 @@ struct FacetCounts {
 
     /// Counts value `value` (an id of ``values``) of `facet` once in each of `scopes` at `minute`.
     mutating func add(_ facet: Facet, value: Int32, scopes: [Int32], minute: Int64) {
+        if !levelRows.isEmpty { levelRows = [] }
         for scope in scopes {
             minuteCounts.add(Self.key(scope: scope, facet: facet.rawValue, value: value, bucket: minute), 1)
+        }
+    }
+
+    /// Computes the rows of every level ahead of ``write(_:scopeNames:)`` (which
+    /// otherwise does it), so a thread other than the writer can do it.
+    mutating func rollUp() { levelRows = rows() }
+
+    /// The rows of each level (minute, hour, day), sorted by scope, facet and bucket so
+    /// that neighbouring upserts touch neighbouring pages.
+    private func rows() -> [[CountTable.Entry]] {
+        let minutes = minuteCounts.entries
+        return BucketLevel.allCases.map { level in
+            var rows = minutes
+            if level != .minute {
+                var rolled = CountTable(capacity: minutes.count / 8)
+                for (key, count) in minutes { rolled.add(CountTable.Key(high: key.high, low: level.bucketStart(key.low)), count) }
+                rows = rolled.entries
+            }
+            rows.sort { ($0.key.high >> 32, $0.key.low) < ($1.key.high >> 32, $1.key.low) }
+            return rows
         }
     }
 
@@ -160,16 +186,7 @@ struct FacetCounts {
             INSERT INTO facet_buckets (scope, facet, level, bucket_ms, value, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             ON CONFLICT (scope, facet, level, bucket_ms, value) DO UPDATE SET count = count + excluded.count
             """)
-        let minutes = minuteCounts.entries
-        for level in BucketLevel.allCases {
-            var rows = minutes
-            if level != .minute {
-                var rolled = CountTable(capacity: minutes.count / 8)
-                for (key, count) in minutes { rolled.add(CountTable.Key(high: key.high, low: level.bucketStart(key.low)), count) }
-                rows = rolled.entries
-            }
-            // By scope, facet and bucket: neighbouring upserts touch neighbouring pages.
-            rows.sort { ($0.key.high >> 32, $0.key.low) < ($1.key.high >> 32, $1.key.low) }
+        for (level, rows) in zip(BucketLevel.allCases, levelRows.isEmpty ? rows() : levelRows) {
             for (key, count) in rows {
                 try RawStatement(upsert, db).run { bind in
                     bind.text(1, scopeNames[Int(key.high >> 40)])
