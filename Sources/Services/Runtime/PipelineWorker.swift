@@ -91,7 +91,9 @@ public struct PipelineWorker: Sendable {
             }
         }
         service.metrics.increment("earshot_worker_processed_total", by: Double(batch.posts.count), help: "Posts processed and passed on")
-        service.metrics.increment("earshot_worker_processing_seconds_total", by: Double(monotonicNanoseconds() - started) / 1e9, help: "Time spent processing")
+        let elapsed = Double(monotonicNanoseconds() - started)
+        service.metrics.increment("earshot_worker_processing_seconds_total", by: elapsed / 1e9, help: "Time spent processing")
+        service.metrics.observe("earshot_worker_batch_ms", elapsed / 1e6, help: "Milliseconds to process and pass on one batch")
     }
 }
 
