@@ -180,23 +180,63 @@ struct FacetCounts {
         }
     }
 
-    /// Upserts the counts at every level; `scopeNames[id]` is the name of scope `id`.
+    /// Upserts the counts at every level (minute-level terms into ``TermMinutes`` blobs);
+    /// `scopeNames[id]` is the name of scope `id`.
     func write(_ db: Database, scopeNames: [String]) throws {
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO facet_buckets (scope, facet, level, bucket_ms, value, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             ON CONFLICT (scope, facet, level, bucket_ms, value) DO UPDATE SET count = count + excluded.count
             """)
         for (level, rows) in zip(BucketLevel.allCases, levelRows.isEmpty ? rows() : levelRows) {
-            for (key, count) in rows {
+            var index = rows.startIndex
+            while index < rows.endIndex {
+                let key = rows[index].key
+                if level == .minute, key.high >> 32 & 0xFF == UInt64(Facet.term.rawValue) {
+                    // Rows are sorted by scope, facet and bucket: one scope-minute's terms are adjacent.
+                    var end = index + 1
+                    while end < rows.endIndex, rows[end].key.high >> 32 == key.high >> 32, rows[end].key.low == key.low { end += 1 }
+                    try mergeTermMinute(db, scope: scopeNames[Int(key.high >> 40)], minute: key.low, rows: rows[index..<end])
+                    index = end
+                    continue
+                }
                 try RawStatement(upsert, db).run { bind in
                     bind.text(1, scopeNames[Int(key.high >> 40)])
                     bind.int(2, Int64(key.high >> 32 & 0xFF))
                     bind.int(3, Int64(level.rawValue))
                     bind.int(4, key.low)
-                    values.withBytes(Int32(truncatingIfNeeded: key.high & 0xFFFF_FFFF)) { bind.text(5, bytes: $0) }
-                    bind.int(6, count)
+                    values.withBytes(Self.valueID(key)) { bind.text(5, bytes: $0) }
+                    bind.int(6, rows[index].count)
+                }
+                index += 1
+            }
+        }
+    }
+
+    private static func valueID(_ key: CountTable.Key) -> Int32 { Int32(truncatingIfNeeded: key.high & 0xFFFF_FFFF) }
+
+    /// Adds the term `rows` of one scope and minute to its stored ``TermMinutes`` blob.
+    private func mergeTermMinute(_ db: Database, scope: String, minute: Int64, rows: ArraySlice<CountTable.Entry>) throws {
+        let load = try db.cachedStatement(sql: "SELECT counts FROM term_minutes WHERE scope = ? AND bucket_ms = ?")
+        let save = try db.cachedStatement(sql: "INSERT OR REPLACE INTO term_minutes (scope, bucket_ms, counts) VALUES (?1, ?2, ?3)")
+        let batch = rows.map { (Self.valueID($0.key), $0.count) }
+        var blob: [UInt8] = []
+        var unstored = batch
+        if let stored = try Data.fetchOne(load, arguments: [scope, minute]) {
+            var added = Dictionary(uniqueKeysWithValues: batch)
+            blob.reserveCapacity(stored.count + rows.count * 8)
+            stored.withUnsafeBytes { bytes in
+                TermMinutes.forEachPair(in: bytes) { term, count in
+                    let extra = values.find(term).flatMap { added.removeValue(forKey: $0) } ?? 0
+                    TermMinutes.append(term: term, count: count + extra, to: &blob)
                 }
             }
+            unstored = added.map { ($0.key, $0.value) }
+        }
+        for (id, count) in unstored { values.withBytes(id) { TermMinutes.append(term: $0, count: count, to: &blob) } }
+        try RawStatement(save, db).run { bind in
+            bind.text(1, scope)
+            bind.int(2, minute)
+            bind.blob(3, blob)
         }
     }
 }

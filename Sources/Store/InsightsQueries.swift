@@ -139,11 +139,17 @@ extension PostStore {
     }
 
     /// Item → count of one facet of a scope over a range.
+    /// Minute-level terms come from ``TermMinutes``, the rest from `facet_buckets`.
     func facetTotals(_ db: Database, _ facet: Facet, _ range: ResolvedRange, _ scope: ResolvedScope) throws -> [String: Int] {
-        let (rows, arguments) = range.spanRows("facet_buckets", "value, count", scope: scope, facet: facet)
+        var spans = TimeCover.spans(from: range.from, to: range.to)
         var counts: [String: Int] = [:]
+        if facet == .term {
+            try TermMinutes.addCounts(db, scope: scope, spans: spans.filter { $0.level == .minute }, into: &counts)
+            spans.removeAll { $0.level == .minute }
+        }
+        let (rows, arguments) = range.spanRows("facet_buckets", "value, count", scope: scope, facet: facet, spans: spans)
         for row in try Row.fetchAll(db, sql: "SELECT value, SUM(count) FROM \(rows) GROUP BY value", arguments: arguments) {
-            counts[row[0]] = row[1]
+            counts[row[0], default: 0] += row[1]
         }
         return counts
     }

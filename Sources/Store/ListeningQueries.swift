@@ -168,6 +168,7 @@ extension PostStore {
             try db.execute(sql: "DELETE FROM post_queries WHERE query_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM buckets WHERE scope = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM facet_buckets WHERE scope = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM term_minutes WHERE scope = ?", arguments: [id])
             try Self.bumpVersion(db)
         }
     }

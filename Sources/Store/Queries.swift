@@ -22,9 +22,11 @@ struct ResolvedRange {
 
     /// A derived table of the `columns` of the aggregate rows of `scope` (and `facet`, in
     /// `facet_buckets`) that cover the range: one primary-key range per span, joined by
-    /// UNION ALL, so SQLite never scans the scope's other buckets.
-    func spanRows(_ table: String, _ columns: String, scope: ResolvedScope, facet: Facet? = nil) -> (sql: String, arguments: StatementArguments) {
-        let spans = TimeCover.spans(from: from, to: to)
+    /// UNION ALL, so SQLite never scans the scope's other buckets. `spans` defaults to
+    /// the range's ``TimeCover`` spans.
+    func spanRows(_ table: String, _ columns: String, scope: ResolvedScope, facet: Facet? = nil,
+                  spans: [LevelSpan]? = nil) -> (sql: String, arguments: StatementArguments) {
+        let spans = spans ?? TimeCover.spans(from: from, to: to)
         guard !spans.isEmpty else { return ("(SELECT \(columns) FROM \(table) WHERE 0)", []) }
         let (scopeSQL, scopeArguments) = scope.condition("scope")
         let facetSQL = facet == nil ? "" : " AND facet = ?"

@@ -3,7 +3,8 @@ import GRDB
 /// The store's tables. `buckets` and `facet_buckets` hold aggregates at
 /// three levels (minute, hour, day; see ``BucketLevel``) so any range is
 /// answered from a few hundred rows at most (``TimeCover``), per scope: ''
-/// for every post and one scope per listening query. `post_queries` says
+/// for every post and one scope per listening query; minute-level term counts
+/// are packed per scope and minute in `term_minutes` (``TermMinutes``). `post_queries` says
 /// which stored posts match which listening query.
 enum StoreSchema {
     static var migrator: DatabaseMigrator {
@@ -67,6 +68,7 @@ enum StoreSchema {
         }
         migrator.registerMigration("v2-listening", migrate: ListeningQueryTables.create)
         migrator.registerMigration("v3-insights", migrate: InsightsSchema.create)
+        migrator.registerMigration("v4-term-minutes", migrate: TermMinutes.create)
         return migrator
     }
 }

@@ -1,5 +1,6 @@
 import EarshotWire
 import Foundation
+import GRDB
 import Testing
 @testable import EarshotStore
 
@@ -84,6 +85,50 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
 
         request.range.fromMs = 0
         #expect(throws: StoreError.self) { try store.trendCounts(request, now: 0) }
+    }
+
+    @Test func minuteTermCountsMergeAcrossBatchesAndCutAtMinuteEdges() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        // Minute 59: "battery" twice in two batches; minutes 60-61: "battery" and "recall"; minute 62: "recall".
+        _ = try store.apply([item(1, minute: 59, text: "battery"), item(2, minute: 60, text: "battery recall")])
+        _ = try store.apply([item(3, minute: 59, text: "battery charger"), item(4, minute: 61, text: "recall battery"),
+                             item(5, minute: 62, text: "recall")])
+        _ = try store.apply([item(3, minute: 59, text: "battery charger")])  // a redelivery counts once
+        let minute: Int64 = 60_000
+        #expect(try store.termCounts(scope: "", from: base + 59 * minute, to: base + 60 * minute) == ["battery": 2, "charger": 1])
+        #expect(try store.termCounts(scope: "", from: base + 59 * minute, to: base + 62 * minute)
+                == ["battery": 4, "charger": 1, "recall": 2])
+        var request = TrendingRequest()
+        request.kind = .term
+        request.range = TimeRange(fromMs: base + 60 * minute, toMs: base + 63 * minute)
+        request.baselineWindows = 1
+        let counts = try store.trendCounts(request, now: 0)
+        #expect(counts.current == ["battery": 2, "recall": 3])
+        #expect(counts.baseline == ["battery": 2, "charger": 1])
+    }
+
+    @Test func termMinutesMigrationPacksStoredMinuteTermRows() throws {
+        let path = temporaryPath("store.sqlite")
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let queue = try DatabaseQueue(path: path)
+        try StoreSchema.migrator.migrate(queue, upTo: "v3-insights")
+        try queue.write { db in
+            for (bucket, value, count) in [(base, "battery", 300), (base, "recall", 1), (base + 60_000, "battery", 2)] {
+                try db.execute(sql: "INSERT INTO facet_buckets (scope, facet, level, bucket_ms, value, count) VALUES ('', 4, 0, ?, ?, ?)",
+                               arguments: [bucket, value, count])
+            }
+            try db.execute(sql: "INSERT INTO facet_buckets (scope, facet, level, bucket_ms, value, count) VALUES ('', 4, 1, ?, 'battery', 5)",
+                           arguments: [base])
+        }
+        try queue.close()
+        let store = try PostStore(path: path, durable: false)
+        #expect(try store.termCounts(scope: "", from: base, to: base + 60_000) == ["battery": 300, "recall": 1])  // a wide count
+        #expect(try store.termCounts(scope: "", from: base, to: base + 120_000) == ["battery": 302, "recall": 1])
+        #expect(try store.termCounts(scope: "", from: base, to: base + 3_600_000) == ["battery": 5])  // the hour row
+        let minuteRows = try store.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM facet_buckets WHERE facet = 4 AND level = 0")
+        }
+        #expect(minuteRows == 0)
     }
 
     @Test func careQueueRanksByPriorityPagesAndDropsHandledPosts() throws {
