@@ -73,13 +73,7 @@ struct AskCommand: ParsableCommand {
         @OptionGroup var endpoints: EndpointOptions
         @OptionGroup var range: RangeOptions
         @OptionGroup var scope: ScopeOptions
-        @Option(help: "Text the post contains (case-insensitive)") var text = ""
-        @Option(help: "Hashtag, with or without #") var hashtag = ""
-        @Option(help: "Author handle") var author = ""
-        @Option(help: "Language code") var language = ""
-        @Option(help: "x, mastodon, reddit, bluesky, other") var platform = ""
-        @Option(help: "positive, neutral, negative, unavailable") var sentiment = ""
-        @Option(help: "Minimum care priority (1-100)") var minPriority: Int32 = 0
+        @OptionGroup var filters: PostFilterOptions
         @Option(help: "Posts per page (1-500)") var pageSize: Int32 = 20
         @Option(help: "next_page_token of the previous page") var pageToken = ""
         @Flag(help: "Print JSON") var json = false
@@ -89,16 +83,7 @@ struct AskCommand: ParsableCommand {
             request.range = try range.range()
             request.queryId = scope.queryId
             request.group = scope.group
-            request.textContains = text
-            request.hashtag = hashtag
-            request.authorHandle = author
-            request.language = language
-            if !platform.isEmpty {
-                guard let value = Platform(name: platform) else { throw ValidationError("unknown --platform '\(platform)'") }
-                request.platform = value
-            }
-            request.sentimentLabel = sentiment
-            request.minPriority = minPriority
+            try filters.apply(to: &request)
             request.pageSize = pageSize
             request.pageToken = pageToken
             let response = try call(endpoints.query, Method.searchPosts, request, as: SearchPostsResponse.self, timeoutMs: endpoints.timeoutMs)
@@ -124,6 +109,31 @@ struct AskCommand: ParsableCommand {
                 }
             }
         }
+    }
+}
+
+/// The post filters of a search, shared by `ask search` and `export`.
+struct PostFilterOptions: ParsableArguments {
+    @Option(help: "Text the post contains (case-insensitive)") var text = ""
+    @Option(help: "Hashtag, with or without #") var hashtag = ""
+    @Option(help: "Author handle") var author = ""
+    @Option(help: "Language code") var language = ""
+    @Option(help: "x, mastodon, reddit, bluesky, other") var platform = ""
+    @Option(help: "positive, neutral, negative, unavailable") var sentiment = ""
+    @Option(help: "Minimum care priority (1-100)") var minPriority: Int32 = 0
+
+    /// Sets the filters on `request`.
+    func apply(to request: inout SearchPostsRequest) throws {
+        request.textContains = text
+        request.hashtag = hashtag
+        request.authorHandle = author
+        request.language = language
+        if !platform.isEmpty {
+            guard let value = Platform(name: platform) else { throw ValidationError("unknown --platform '\(platform)'") }
+            request.platform = value
+        }
+        request.sentimentLabel = sentiment
+        request.minPriority = minPriority
     }
 }
 

@@ -179,11 +179,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var range: RangeOptions
     @OptionGroup var scope: ScopeOptions
     @Option(help: "csv or jsonl") var format = "jsonl"
-    @Option(help: "Text the post contains (case-insensitive)") var text = ""
-    @Option(help: "Hashtag, with or without #") var hashtag = ""
-    @Option(help: "Language code") var language = ""
-    @Option(help: "positive, neutral, negative, unavailable") var sentiment = ""
-    @Option(help: "Minimum care priority (1-100)") var minPriority: Int32 = 0
+    @OptionGroup var filters: PostFilterOptions
     @Option(help: "Output file (default: standard output)") var output: String?
 
     func run() throws {
@@ -192,11 +188,7 @@ struct ExportCommand: ParsableCommand {
         request.range = try range.range()
         request.queryId = scope.queryId
         request.group = scope.group
-        request.textContains = text
-        request.hashtag = hashtag
-        request.language = language
-        request.sentimentLabel = sentiment
-        request.minPriority = minPriority
+        try filters.apply(to: &request)
         request.pageSize = 500
         let sink: FileHandle
         if let output {
