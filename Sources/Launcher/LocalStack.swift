@@ -138,8 +138,7 @@ public final class LocalStack {
     public func waitUntilHealthy(timeoutSeconds: Double = 60) throws {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         let context = try Context()
-        var endpoints = [ports.ingestRPC, ports.queryRPC] + (1...max(1, workerCount)).map(ports.workerControl)
-        if workerCount == 0 { endpoints.removeLast() }
+        let endpoints = [ports.ingestRPC, ports.queryRPC] + (0..<workerCount).map { ports.workerControl($0 + 1) }
         for endpoint in endpoints {
             let client = try RPCClient(endpoint: endpoint, context: context)
             while true {

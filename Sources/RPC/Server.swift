@@ -73,8 +73,6 @@ public final class RPCServer {
     private var handlers: [String: Handler] = [:]
     private let logger: Logger
     private let instance: String
-    /// Health/Check answers SERVING while this is true and the server is not draining.
-    public var isReady = true
     public private(set) var isDraining = false
 
     public init(_ configuration: RPCServerConfiguration, context: Context, logger: Logger) throws(ZMQError) {
@@ -95,7 +93,7 @@ public final class RPCServer {
         instance = "\(String(cString: host)):\(getpid())"
         register(Method.healthCheck) { [unowned self] (_: HealthCheckRequest, _) in
             var response = HealthCheckResponse()
-            response.status = self.isReady && !self.isDraining ? .serving : .notServing
+            response.status = self.isDraining ? .notServing : .serving
             response.serviceName = configuration.serviceName
             response.instance = self.instance
             return response
