@@ -1,18 +1,37 @@
+import Dispatch
 import EarshotRPC
+import Synchronization
+import ZeroMQ
 
 /// A Health/Stats RPC server on its own thread, for processes whose main
 /// loops have no RPC socket (the enrich and score workers).
 public enum ControlServer {
-    /// Binds `endpoint` and serves Health/Check and Stats/Get until shutdown.
-    public static func start(endpoint: String, service: ServiceContext) throws -> ServiceThread {
-        ServiceThread(name: "control") {
+    /// Binds `endpoint` (on the serving thread, which owns the socket) and
+    /// serves Health/Check and Stats/Get until shutdown. Throws when the bind
+    /// fails, so a worker whose control port is taken stops at once with a
+    /// clear error instead of running without health checks.
+    public static func start(endpoint: String, service: ServiceContext) throws(ZMQError) -> ServiceThread {
+        let bound = DispatchSemaphore(value: 0)
+        let failure = Mutex<ZMQError?>(nil)
+        let thread = ServiceThread(name: "control") {
+            let server: RPCServer
+            do throws(ZMQError) {
+                server = try service.makeRPCServer(endpoint: endpoint)
+            } catch {
+                failure.withLock { $0 = error }
+                bound.signal()
+                return
+            }
+            bound.signal()
+            service.logger.info("control RPC listening", metadata: ["endpoint": "\(server.boundEndpoint)"])
             do {
-                let server = try service.makeRPCServer(endpoint: endpoint)
-                service.logger.info("control RPC listening", metadata: ["endpoint": "\(server.boundEndpoint)"])
                 try server.serve { service.shutdown.isRequested }
             } catch {
                 service.logger.error("control RPC stopped", metadata: ["error": "\(error)"])
             }
         }
+        bound.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+        return thread
     }
 }
