@@ -28,17 +28,23 @@ extension EntityExtractor {
     /// A byte-level pre-check: every entity needs "#", "@", "$", "://", "www." (any case) or a
     /// non-ASCII scalar (emoji, full-width signs), so texts without any are skipped quickly.
     static func mayContainEntities(_ text: String) -> Bool {
-        var previous: (UInt8, UInt8) = (0, 0)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "#"), UInt8(ascii: "@"), UInt8(ascii: "$"), 0x80...: return true
-            case UInt8(ascii: "/") where previous == (UInt8(ascii: ":"), UInt8(ascii: "/")): return true
-            case UInt8(ascii: ".") where previous.0 | 0x20 == UInt8(ascii: "w") && previous.1 | 0x20 == UInt8(ascii: "w"): return true
-            default: break
+        TextNormalizer.withUTF8Bytes(of: text) { bytes in
+            // Branch-free counting (the compiler vectorises it): most texts have no candidate at all.
+            var hits = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                let sigil = byte == UInt8(ascii: "#") || byte == UInt8(ascii: "@") || byte == UInt8(ascii: "$") || byte >= 0x80
+                hits &+= sigil ? 1 : 0
             }
-            previous = (previous.1, byte)
+            guard hits == 0, bytes.count >= 3 else { return hits > 0 }
+            for index in 2..<bytes.count {
+                let (byte, previous, beforePrevious) = (bytes[index], bytes[index - 1], bytes[index - 2])
+                let schemeEnd = byte == UInt8(ascii: "/") && previous == UInt8(ascii: "/") && beforePrevious == UInt8(ascii: ":")
+                let wwwDot = byte == UInt8(ascii: ".") && previous | 0x20 == UInt8(ascii: "w") && beforePrevious | 0x20 == UInt8(ascii: "w")
+                hits &+= schemeEnd || wwwDot ? 1 : 0
+            }
+            return hits > 0
         }
-        return false
     }
 }
 

@@ -5,6 +5,10 @@
 /// canonical order. The ranges were derived with Python's unicodedata (Unicode 14): every
 /// scalar c >= U+0300 with NFC(c) != c or that is the second part of a canonical decomposition pair.
 enum NFCQuickCheck {
+    /// UTF-8 lead byte of U+0300, the first combining mark: text whose bytes are all below it
+    /// (ASCII, Latin-1, Latin Extended) is certainly NFC.
+    static let firstCombiningLeadByte: UInt8 = 0xCC
+
     /// Whether `text` is certainly in NFC already.
     static func isCertainlyNFC(_ text: String) -> Bool {
         var previousClass: UInt8 = 0

@@ -15,12 +15,30 @@ public enum TextNormalizer {
 
     /// `text` with character references decoded ("&amp;" → "&", "&#39;" → "'") and in Unicode NFC.
     public static func normalize(_ text: String) -> String {
-        composedNFC(text.utf8.contains(UInt8(ascii: "&")) ? decodeCharacterReferences(text) : text)
+        let (hasReference, isBelowCombiningMarks) = withUTF8Bytes(of: text) { bytes in
+            var ampersands = 0
+            var highLeads = 0
+            for byte in bytes {
+                ampersands &+= byte == UInt8(ascii: "&") ? 1 : 0
+                highLeads &+= byte >= NFCQuickCheck.firstCombiningLeadByte ? 1 : 0
+            }
+            return (ampersands > 0, highLeads == 0)
+        }
+        if hasReference { return composedNFC(decodeCharacterReferences(text)) }
+        return isBelowCombiningMarks ? text : composedNFC(text)
     }
 
     /// `text` in Unicode NFC (Foundation runs only when a quick check says the text could change).
     public static func composedNFC(_ text: String) -> String {
         NFCQuickCheck.isCertainlyNFC(text) ? text : text.precomposedStringWithCanonicalMapping
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `text`, without copying them when the string is
+    /// stored contiguously (native strings are).
+    static func withUTF8Bytes<Result>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = text
+        return copy.withUTF8(body)
     }
 
     /// Decodes named (the common ones) and numeric character references; unknown ones stay as written.

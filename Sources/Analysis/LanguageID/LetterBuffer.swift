@@ -4,13 +4,23 @@
 /// Built in one pass over the UTF-8 bytes.
 struct LetterBuffer {
     /// Normalised scalar values; 0x20 separates words.
-    private(set) var scalars: [UInt32] = []
+    let scalars: [UInt32]
     /// Letters per ``Script`` (indexed by raw value).
-    private(set) var letterCounts = [Int](repeating: 0, count: Script.allCases.count)
+    let letterCounts: [Int]
 
     init(_ text: String) {
         var text = text
-        text.withUTF8 { fill(from: $0) }
+        var counts = [Int](repeating: 0, count: Script.allCases.count)
+        scalars = text.withUTF8 { bytes in
+            counts.withUnsafeMutableBufferPointer { counts in
+                [UInt32](unsafeUninitializedCapacity: bytes.count + 1) { output, count in
+                    var writer = Writer(output: output, letterCounts: counts)
+                    writer.fill(from: bytes)
+                    count = writer.count
+                }
+            }
+        }
+        letterCounts = counts
     }
 
     /// The script with the most (weighted) letters, or nil when there are no letters.
@@ -46,74 +56,108 @@ struct LetterBuffer {
 
     private static let scripts = Script.allCases
 
-    private mutating func fill(from bytes: UnsafeBufferPointer<UInt8>) {
-        scalars.reserveCapacity(bytes.count + 1)
-        var index = 0
-        var atTokenStart = true
-        var skippingToken = false
-        var tokenStart = 0
-        var previous: (UInt32, UInt32) = (0x20, 0x20)
-        while index < bytes.count {
-            let start = index
-            let value = Self.decode(bytes, at: &index)
-            if Self.isSpace(value) {
-                atTokenStart = true
-                skippingToken = false
-                appendSeparator()
-                continue
-            }
-            if skippingToken { continue }
-            if atTokenStart {
-                if Self.isOpeningPunctuation(value) { continue }
-                atTokenStart = false
-                tokenStart = scalars.count
-                previous = (0x20, 0x20)
-                if Self.isMarkupSigil(value) || Self.startsURL(bytes, at: start) {
+    /// Writes scalars and letter counts straight into preallocated memory (one scalar per input
+    /// byte at most, plus the final separator), without the uniqueness checks of array appends.
+    private struct Writer {
+        let output: UnsafeMutableBufferPointer<UInt32>
+        let letterCounts: UnsafeMutableBufferPointer<Int>
+        /// Scalars written so far.
+        var count = 0
+
+        mutating func fill(from bytes: UnsafeBufferPointer<UInt8>) {
+            var index = 0
+            var atTokenStart = true
+            var skippingToken = false
+            var tokenStart = 0
+            var previous: (UInt32, UInt32) = (0x20, 0x20)
+            while index < bytes.count {
+                let start = index
+                let value = LetterBuffer.decode(bytes, at: &index)
+                if LetterBuffer.isSpace(value) {
+                    atTokenStart = true
+                    skippingToken = false
+                    appendSeparator()
+                    continue
+                }
+                if skippingToken { continue }
+                if atTokenStart {
+                    if LetterBuffer.isOpeningPunctuation(value) { continue }
+                    atTokenStart = false
+                    tokenStart = count
+                    previous = (0x20, 0x20)
+                    if LetterBuffer.isMarkupSigil(value) || LetterBuffer.startsURL(bytes, at: start) {
+                        skippingToken = true
+                        continue
+                    }
+                }
+                if value == 0x40 || (value == 0x2F && previous == (0x3A, 0x2F)) {
+                    // "@" inside a token (e-mail address) or "://" (URL): drop the whole token.
+                    dropScalars(from: tokenStart)
                     skippingToken = true
                     continue
                 }
+                switch value {
+                case 0x41...0x5A, 0x61...0x7A:
+                    // The common case: copy the whole run of ASCII letters, lower-cased.
+                    index = start
+                    var latinLetters = 0
+                    while index < bytes.count, case let byte = UInt32(bytes[index]), (byte | 0x20) &- 0x61 < 26 {
+                        output[count &+ latinLetters] = byte | 0x20
+                        latinLetters &+= 1
+                        index &+= 1
+                    }
+                    count &+= latinLetters
+                    letterCounts[Script.latin.rawValue] &+= latinLetters
+                    previous = (0x61, 0x61)  // any letters: only "://" matters
+                case 0..<0x80:
+                    previous = (previous.1, value)
+                    appendSeparator()
+                default:
+                    previous = (previous.1, value)
+                    append(ClassifiedScalar.classify(value))
+                }
             }
-            if value == 0x40 || (value == 0x2F && previous == (0x3A, 0x2F)) {
-                // "@" inside a token (e-mail address) or "://" (URL): drop the whole token.
-                dropScalars(from: tokenStart)
-                skippingToken = true
-                continue
-            }
-            previous = (previous.1, value)
-            append(ClassifiedScalar.classify(value))
+            appendSeparator()
         }
-        appendSeparator()
-    }
 
-    private mutating func append(_ classified: ClassifiedScalar) {
-        if classified.isSilentMark { return }
-        if let script = classified.script {
+        @inline(__always)
+        private mutating func appendLetter(_ value: UInt32, _ script: Script) {
             letterCounts[script.rawValue] += 1
-            scalars.append(classified.value)
-        } else {
+            output[count] = value
+            count += 1
+        }
+
+        private mutating func append(_ classified: ClassifiedScalar) {
+            if classified.isSilentMark { return }
+            if let script = classified.script {
+                appendLetter(classified.value, script)
+            } else {
+                appendSeparator()
+            }
+        }
+
+        @inline(__always)
+        private mutating func appendSeparator() {
+            if count == 0 || output[count - 1] != 0x20 {
+                output[count] = 0x20
+                count += 1
+            }
+        }
+
+        private mutating func dropScalars(from start: Int) {
+            for value in output[start..<count] {
+                if let script = ClassifiedScalar.classify(value).script {
+                    letterCounts[script.rawValue] -= 1
+                }
+            }
+            count = start
             appendSeparator()
         }
     }
 
-    private mutating func appendSeparator() {
-        if scalars.last != 0x20 {
-            scalars.append(0x20)
-        }
-    }
-
-    private mutating func dropScalars(from start: Int) {
-        for value in scalars[start...] {
-            if let script = ClassifiedScalar.classify(value).script {
-                letterCounts[script.rawValue] -= 1
-            }
-        }
-        scalars.removeSubrange(start...)
-        appendSeparator()
-    }
-
     /// Decodes the scalar at `index` of valid UTF-8 and advances past it.
     @inline(__always)
-    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) -> UInt32 {
+    fileprivate static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) -> UInt32 {
         let lead = UInt32(bytes[index])
         if lead < 0x80 {
             index += 1
@@ -128,14 +172,15 @@ struct LetterBuffer {
         return value
     }
 
-    private static func isSpace(_ value: UInt32) -> Bool {
+    @inline(__always)
+    fileprivate static func isSpace(_ value: UInt32) -> Bool {
         switch value {
         case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
         default: false
         }
     }
 
-    private static func isOpeningPunctuation(_ value: UInt32) -> Bool {
+    fileprivate static func isOpeningPunctuation(_ value: UInt32) -> Bool {
         switch value {
         case 0x28, 0x5B, 0x7B, 0x22, 0x27, 0xAB, 0x201C, 0x2018, 0xBF, 0xA1: true  // ( [ { " ' « “ ‘ ¿ ¡
         default: false
@@ -143,7 +188,7 @@ struct LetterBuffer {
     }
 
     /// "@", "#", "$" and their full-width forms start mentions, hashtags and cashtags.
-    private static func isMarkupSigil(_ value: UInt32) -> Bool {
+    fileprivate static func isMarkupSigil(_ value: UInt32) -> Bool {
         switch value {
         case 0x40, 0x23, 0x24, 0xFF03, 0xFF20: true
         default: false
@@ -151,7 +196,7 @@ struct LetterBuffer {
     }
 
     /// Whether "http://", "https://" or "www." (any case) starts at `start`.
-    private static func startsURL(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+    fileprivate static func startsURL(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
         func matches(_ prefix: StaticString) -> Bool {
             guard start + prefix.utf8CodeUnitCount <= bytes.count else { return false }
             for offset in 0..<prefix.utf8CodeUnitCount {

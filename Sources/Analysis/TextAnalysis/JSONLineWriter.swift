@@ -59,7 +59,8 @@ struct JSONLineWriter {
         needsComma = true
         output.append(UInt8(ascii: "\""))
         output.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        output.append(contentsOf: "\":".utf8)
+        output.append(UInt8(ascii: "\""))
+        output.append(UInt8(ascii: ":"))
     }
 
     /// Appends `value` rounded to 4 decimals, without trailing zeros but with at least one
@@ -89,20 +90,32 @@ struct JSONLineWriter {
 
     /// Appends the decimal digits of `value` (non-negative), left-padded with zeros to `minimumCount`.
     private mutating func appendDigits(_ value: Int, minimumCount: Int) {
-        var digits: [UInt8] = []
+        var digitCount = 1
+        var power = 10
+        while power <= value {
+            power *= 10
+            digitCount += 1
+        }
+        let count = max(digitCount, minimumCount)
+        output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
         var rest = value
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+        var position = output.count - 1
+        while rest > 0 {
+            output[position] = UInt8(ascii: "0") + UInt8(rest % 10)
             rest /= 10
-        } while rest > 0
-        while digits.count < minimumCount { digits.append(UInt8(ascii: "0")) }
-        output.append(contentsOf: digits.reversed())
+            position -= 1
+        }
     }
 
     /// Appends `value` as a JSON string: quotes, backslashes and control characters escaped,
     /// everything else copied as UTF-8.
     private mutating func appendQuoted(_ value: String) {
         output.append(UInt8(ascii: "\""))
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output.append(contentsOf: value.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)
