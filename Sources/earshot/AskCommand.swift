@@ -18,10 +18,7 @@ struct AskCommand: ParsableCommand {
         @Flag(help: "Print JSON") var json = false
 
         func run() throws {
-            var request = OverviewRequest()
-            request.range = try range.range()
-            request.queryId = scope.queryId
-            request.group = scope.group
+            let request = scope.request(OverviewRequest.self, over: try range.range())
             let response = try call(endpoints.query, Method.overview, request, as: OverviewResponse.self, timeoutMs: endpoints.timeoutMs)
             print(json ? ProtoJSON.encode(response) : Report.overview(response))
         }
@@ -36,10 +33,7 @@ struct AskCommand: ParsableCommand {
         @Flag(help: "Print JSON") var json = false
 
         func run() throws {
-            var request = TimeSeriesRequest()
-            request.range = try range.range()
-            request.queryId = scope.queryId
-            request.group = scope.group
+            var request = scope.request(TimeSeriesRequest.self, over: try range.range())
             guard let granularity = ["minute": Granularity.minute, "hour": .hour, "day": .day][granularity] else {
                 throw ValidationError("--granularity must be minute, hour or day")
             }
@@ -58,10 +52,7 @@ struct AskCommand: ParsableCommand {
         @Flag(help: "Print JSON") var json = false
 
         func run() throws {
-            var request = TopHashtagsRequest()
-            request.range = try range.range()
-            request.queryId = scope.queryId
-            request.group = scope.group
+            var request = scope.request(TopHashtagsRequest.self, over: try range.range())
             request.limit = limit
             let response = try call(endpoints.query, Method.topHashtags, request, as: TopHashtagsResponse.self, timeoutMs: endpoints.timeoutMs)
             print(json ? ProtoJSON.encode(response) : Report.hashtags(response))
@@ -79,10 +70,7 @@ struct AskCommand: ParsableCommand {
         @Flag(help: "Print JSON") var json = false
 
         func run() throws {
-            var request = SearchPostsRequest()
-            request.range = try range.range()
-            request.queryId = scope.queryId
-            request.group = scope.group
+            var request = scope.request(SearchPostsRequest.self, over: try range.range())
             try filters.apply(to: &request)
             request.pageSize = pageSize
             request.pageToken = pageToken

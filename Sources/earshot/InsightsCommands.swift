@@ -45,7 +45,31 @@ struct AlertOptions: ParsableArguments {
 struct ScopeOptions: ParsableArguments {
     @Option(help: "A listening query id (default: all posts)") var queryId = ""
     @Option(help: "A group of listening queries") var group = ""
+
+    /// A new request of type `Request` about `range` within this scope.
+    func request<Request: ScopedRangeRequest>(_ type: Request.Type, over range: TimeRange) -> Request {
+        var request = Request()
+        request.range = range
+        request.queryId = queryId
+        request.group = group
+        return request
+    }
 }
+
+/// A request about a time range of one listening query, a query group, or all posts.
+protocol ScopedRangeRequest: ProtoMessage {
+    var range: TimeRange { get set }
+    var queryId: String { get set }
+    var group: String { get set }
+}
+
+extension OverviewRequest: ScopedRangeRequest {}
+extension TimeSeriesRequest: ScopedRangeRequest {}
+extension TopHashtagsRequest: ScopedRangeRequest {}
+extension SearchPostsRequest: ScopedRangeRequest {}
+extension TrendingRequest: ScopedRangeRequest {}
+extension TopAuthorsRequest: ScopedRangeRequest {}
+extension CareQueueRequest: ScopedRangeRequest {}
 
 /// `ask sov`: share of voice among a group's queries.
 struct ShareOfVoiceCommand: ParsableCommand {
@@ -81,10 +105,7 @@ struct TrendingCommand: ParsableCommand {
     @Flag(help: "Print JSON") var json = false
 
     func run() throws {
-        var request = TrendingRequest()
-        request.range = TimeRange(fromMs: try parseTime(from), toMs: try to.map(parseTime) ?? 0)
-        request.queryId = scope.queryId
-        request.group = scope.group
+        var request = scope.request(TrendingRequest.self, over: TimeRange(fromMs: try parseTime(from), toMs: try to.map(parseTime) ?? 0))
         guard let kind = ["hashtag": TrendKind.hashtag, "term": .term, "domain": .domain, "mention": .mention][kind] else {
             throw ValidationError("--kind must be hashtag, term, domain or mention")
         }
@@ -112,10 +133,7 @@ struct TopAuthorsCommand: ParsableCommand {
     @Flag(help: "Print JSON") var json = false
 
     func run() throws {
-        var request = TopAuthorsRequest()
-        request.range = try range.range()
-        request.queryId = scope.queryId
-        request.group = scope.group
+        var request = scope.request(TopAuthorsRequest.self, over: try range.range())
         guard let order = ["reach": AuthorOrder.reach, "engagement": .engagement, "posts": .posts][by] else {
             throw ValidationError("--by must be reach, engagement or posts")
         }
@@ -140,10 +158,7 @@ struct CareQueueCommand: ParsableCommand {
     @Flag(help: "Print JSON") var json = false
 
     func run() throws {
-        var request = CareQueueRequest()
-        request.range = try range.range()
-        request.queryId = scope.queryId
-        request.group = scope.group
+        var request = scope.request(CareQueueRequest.self, over: try range.range())
         request.minPriority = minPriority
         request.pageSize = pageSize
         request.pageToken = pageToken
@@ -184,10 +199,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         guard format == "csv" || format == "jsonl" else { throw ValidationError("--format must be csv or jsonl") }
-        var request = SearchPostsRequest()
-        request.range = try range.range()
-        request.queryId = scope.queryId
-        request.group = scope.group
+        var request = scope.request(SearchPostsRequest.self, over: try range.range())
         try filters.apply(to: &request)
         request.pageSize = 500
         let sink: FileHandle
