@@ -44,8 +44,11 @@ struct ImportCommand: ParsableCommand {
         }
         var rejectSink: FileHandle?
         if let rejects {
-            FileManager.default.createFile(atPath: rejects, contents: nil)
-            rejectSink = FileHandle(forWritingAtPath: rejects)
+            guard FileManager.default.createFile(atPath: rejects, contents: nil), let sink = FileHandle(forWritingAtPath: rejects) else {
+                printError("earshot import: cannot write the rejects file \(rejects)")
+                throw ExitCode(1)
+            }
+            rejectSink = sink
         }
         let context = try Context()
         let client = try RPCClient(endpoint: endpoints.ingest, context: context, clientName: "earshot-import")
