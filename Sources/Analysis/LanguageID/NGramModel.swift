@@ -61,8 +61,8 @@ struct NGramModel: Sendable {
         self.weights = weights
     }
 
-    /// Once the leader is this far ahead (in summed weights, about e^-10 in ``LanguageIdentifier``'s
-    /// confidence for the runner-up), further grams cannot change the answer and are not read.
+    /// Once the leader is this far ahead (in summed weights, about e^-5 in ``LanguageIdentifier``'s
+    /// confidence for the runner-up), the answer is taken as settled and further grams are not read.
     private static let decisiveLead: UInt32 = 20 * UInt32(weightsPerUnit)
     /// Grams looked up between two checks of the lead.
     private static let gramsPerCheck = 24
