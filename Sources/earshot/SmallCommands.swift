@@ -28,20 +28,19 @@ struct AnalyzeCLI: ParsableCommand {
 
     func run() throws {
         let analyzer = TextAnalyzer()
-        var output = Data()
+        let format: AnalyzeCommand.InputFormat = jsonl ? .jsonPost : .plainText
+        var output: [UInt8] = []
+        output.reserveCapacity(1 << 17)
         var lines = LineReader(FileHandle.standardInput)
         while let line = lines.nextBytes() {
-            // Plain text goes in as bytes, so invalid UTF-8 gets an error line instead of repairs.
-            let result = jsonl ? AnalyzeCommand.outputLine(forJSONLine: String(decoding: line, as: UTF8.self), analyzer: analyzer)
-                               : AnalyzeCommand.outputLine(forPlainTextBytes: line, analyzer: analyzer)
-            output.append(contentsOf: result.utf8)
+            AnalyzeCommand.appendOutputLine(for: line, format: format, analyzer: analyzer, to: &output)
             output.append(0x0A)
             if output.count > 1 << 16 {
-                FileHandle.standardOutput.write(output)
+                FileHandle.standardOutput.write(Data(output))
                 output.removeAll(keepingCapacity: true)
             }
         }
-        FileHandle.standardOutput.write(output)
+        FileHandle.standardOutput.write(Data(output))
     }
 }
 

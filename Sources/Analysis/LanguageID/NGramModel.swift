@@ -61,11 +61,11 @@ struct NGramModel: Sendable {
         self.weights = weights
     }
 
-    /// Once the leader is this far ahead (in summed weights, about e^-5 in ``LanguageIdentifier``'s
+    /// Once the leader is this far ahead (in summed weights, about e^-7.5 in ``LanguageIdentifier``'s
     /// confidence for the runner-up), the answer is taken as settled and further grams are not read.
-    private static let decisiveLead: UInt32 = 20 * UInt32(weightsPerUnit)
+    private static let decisiveLead: UInt32 = 30 * UInt32(weightsPerUnit)
     /// Grams looked up between two checks of the lead.
-    private static let gramsPerCheck = 24
+    private static let gramsPerCheck = 48
 
     /// Log-likelihood scores per language (column order) and the number of grams that counted.
     /// `text` holds normalised scalars with 0x20 between words, as built by ``LetterBuffer``.

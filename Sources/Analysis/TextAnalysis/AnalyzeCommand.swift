@@ -9,36 +9,71 @@ import Sentiment
 /// "lang_confidence", "sentiment" (object with compound/pos/neu/neg/label, or null when
 /// unavailable), "hashtags", "mentions", "urls", "domains", "cashtags", "emoji".
 public enum AnalyzeCommand {
-    /// Analyses one line of plain text.
-    public static func outputLine(forPlainText line: String, analyzer: TextAnalyzer) -> String {
-        guard line.contains(where: { !$0.isWhitespace }) else { return errorLine(.empty, rawID: nil) }
-        return analysisLine(analyzer.analyze(line), rawID: nil)
+    /// How `earshot analyze` reads its input lines.
+    public enum InputFormat: Sendable {
+        /// Each line is a text (UTF-8).
+        case plainText
+        /// Each line is an Earshot post as a JSON object (`--jsonl`).
+        case jsonPost
     }
 
-    /// Analyses one line of raw bytes as plain text; bytes that are not UTF-8 give an "error" line.
-    public static func outputLine(forPlainTextBytes line: some Collection<UInt8>, analyzer: TextAnalyzer) -> String {
-        guard let text = String(validating: line, as: UTF8.self) else { return errorLine(.invalidUTF8, rawID: nil) }
-        return outputLine(forPlainText: text, analyzer: analyzer)
-    }
-
-    /// Analyses one Earshot post JSON object: text from "text", hint from "lang" or else
-    /// "languageHint" / "language_hint", HTML when "textIsHtml" / "text_is_html" is true; other
-    /// fields are ignored except "id", which is copied to the output.
-    public static func outputLine(forJSONLine line: String, analyzer: TextAnalyzer) -> String {
-        let fields: PostFields
-        do {
-            fields = try PostFields.parse(line)
-        } catch {
-            return errorLine(error, rawID: nil)
+    /// Appends the output object for one input line (without its newline) to `output`: what
+    /// `earshot analyze` does per line, writing straight into its output buffer.
+    ///
+    /// Plain text must be UTF-8 (other bytes give an "error" line rather than repairs). A JSON
+    /// post gives its text from "text", its hint from "lang" or else "languageHint" /
+    /// "language_hint", HTML when "textIsHtml" / "text_is_html" is true; other fields are ignored
+    /// except "id", which is copied to the output.
+    public static func appendOutputLine(for line: some Collection<UInt8>, format: InputFormat, analyzer: TextAnalyzer,
+                                        to output: inout [UInt8]) {
+        switch format {
+        case .plainText:
+            guard let text = String(validating: line, as: UTF8.self) else { return appendError(.invalidUTF8, rawID: nil, to: &output) }
+            guard text.contains(where: { !$0.isWhitespace }) else { return appendError(.empty, rawID: nil, to: &output) }
+            appendAnalysis(analyzer.analyze(text), rawID: nil, to: &output)
+        case .jsonPost:
+            let fields: PostFields
+            do {
+                fields = try PostFields.parse(String(decoding: line, as: UTF8.self))
+            } catch {
+                return appendError(error, rawID: nil, to: &output)
+            }
+            guard let text = fields.text else { return appendError(.missingText, rawID: fields.rawID, to: &output) }
+            guard text.contains(where: { !$0.isWhitespace }) else { return appendError(.empty, rawID: fields.rawID, to: &output) }
+            appendAnalysis(analyzer.analyze(text, languageHint: fields.languageHint, isHTML: fields.isHTML), rawID: fields.rawID, to: &output)
         }
-        guard let text = fields.text else { return errorLine(.missingText, rawID: fields.rawID) }
-        guard text.contains(where: { !$0.isWhitespace }) else { return errorLine(.empty, rawID: fields.rawID) }
-        return analysisLine(analyzer.analyze(text, languageHint: fields.languageHint, isHTML: fields.isHTML), rawID: fields.rawID)
+    }
+
+    /// The output object for one line of plain text.
+    public static func outputLine(forPlainText line: String, analyzer: TextAnalyzer) -> String {
+        outputLine(for: line.utf8, format: .plainText, analyzer: analyzer)
+    }
+
+    /// The output object for one line of raw bytes read as plain text.
+    public static func outputLine(forPlainTextBytes line: some Collection<UInt8>, analyzer: TextAnalyzer) -> String {
+        outputLine(for: line, format: .plainText, analyzer: analyzer)
+    }
+
+    /// The output object for one Earshot post JSON object.
+    public static func outputLine(forJSONLine line: String, analyzer: TextAnalyzer) -> String {
+        outputLine(for: line.utf8, format: .jsonPost, analyzer: analyzer)
     }
 
     /// The JSON object for an analysis.
     public static func analysisLine(_ analysis: TextAnalysis, rawID: String?) -> String {
-        var writer = JSONLineWriter()
+        var bytes: [UInt8] = []
+        appendAnalysis(analysis, rawID: rawID, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func outputLine(for line: some Collection<UInt8>, format: InputFormat, analyzer: TextAnalyzer) -> String {
+        var bytes: [UInt8] = []
+        appendOutputLine(for: line, format: format, analyzer: analyzer, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func appendAnalysis(_ analysis: TextAnalysis, rawID: String?, to output: inout [UInt8]) {
+        var writer = JSONLineWriter(appendingTo: &output)
         if let rawID { writer.add("id", raw: rawID) }
         writer.add("lang", string: analysis.language.code)
         writer.add("lang_confidence", number: analysis.language.confidence)
@@ -60,13 +95,13 @@ public enum AnalyzeCommand {
         writer.add("domains", strings: entities.domains)
         writer.add("cashtags", strings: entities.cashtags)
         writer.add("emoji", strings: entities.emoji)
-        return writer.finish()
+        writer.finish(into: &output)
     }
 
-    private static func errorLine(_ error: PostLineError, rawID: String?) -> String {
-        var writer = JSONLineWriter()
+    private static func appendError(_ error: PostLineError, rawID: String?, to output: inout [UInt8]) {
+        var writer = JSONLineWriter(appendingTo: &output)
         if let rawID { writer.add("id", raw: rawID) }
         writer.add("error", string: error.description)
-        return writer.finish()
+        writer.finish(into: &output)
     }
 }

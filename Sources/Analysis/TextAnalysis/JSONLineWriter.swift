@@ -1,18 +1,20 @@
-/// Writes one compact JSON object by hand (no JSONSerialization) into a UTF-8 byte buffer:
-/// keys in call order, strings escaped per RFC 8259, numbers rounded to 4 decimals.
+/// Writes one compact JSON object by hand (no JSONSerialization) at the end of a UTF-8 byte
+/// buffer: keys in call order, strings escaped per RFC 8259, numbers rounded to 4 decimals.
 struct JSONLineWriter {
     private var output: [UInt8] = []
     private var needsComma = false
 
-    init() {
-        output.reserveCapacity(256)
+    /// Starts an object at the end of `buffer`. The writer holds the buffer (which is empty
+    /// meanwhile, so appends never copy it) until ``finish(into:)`` hands it back.
+    init(appendingTo buffer: inout [UInt8]) {
+        swap(&output, &buffer)
         output.append(UInt8(ascii: "{"))
     }
 
-    /// Finishes the object and returns it.
-    mutating func finish() -> String {
+    /// Closes the object and hands the buffer back to `buffer`.
+    mutating func finish(into buffer: inout [UInt8]) {
         output.append(UInt8(ascii: "}"))
-        return String(decoding: output, as: UTF8.self)
+        swap(&output, &buffer)
     }
 
     mutating func add(_ key: StaticString, string value: String) {
