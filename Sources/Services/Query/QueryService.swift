@@ -75,6 +75,9 @@ public enum QueryService {
         InsightsRPC.register(on: server, store: store)
     }
 
+    /// A group commit slower than this is logged: it holds back every post behind it.
+    static let slowApplyMilliseconds = 500.0
+
     private static func collect(configuration: QueryConfiguration, store: PostStore, service: ServiceContext) throws {
         let input = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 16)
         try input.bind(configuration.collectEndpoint)
@@ -95,7 +98,15 @@ public enum QueryService {
                     posts += batch.posts
                 }
                 guard !posts.isEmpty else { continue }
+                let applyStarted = monotonicNanoseconds()
                 let result = try store.apply(posts)
+                let applyMilliseconds = Double(monotonicNanoseconds() - applyStarted) / 1e6
+                service.metrics.observe("earshot_query_apply_ms", applyMilliseconds, help: "Milliseconds to store one group commit")
+                if applyMilliseconds > Self.slowApplyMilliseconds {
+                    service.logger.warning("slow store commit", metadata: [
+                        "posts": "\(posts.count)", "ms": "\(Int(applyMilliseconds))",
+                    ])
+                }
                 // Acknowledge only after the commit: a crash before this line means redelivery, never loss.
                 try acks.send(AckBatch(deliverySeqs: posts.map(\.deliverySeq)).serializedBytes())
                 let now = wallClockMilliseconds()
