@@ -33,7 +33,7 @@ struct AnalyzeCLI: ParsableCommand {
         output.reserveCapacity(1 << 17)
         var lines = LineReader(FileHandle.standardInput)
         while let line = lines.nextBytes() {
-            AnalyzeCommand.appendOutputLine(for: line, format: format, analyzer: analyzer, to: &output)
+            line.withUnsafeBufferPointer { AnalyzeCommand.appendOutputLine(for: $0, format: format, analyzer: analyzer, to: &output) }
             output.append(0x0A)
             if output.count > 1 << 16 {
                 FileHandle.standardOutput.write(Data(output))

@@ -29,21 +29,22 @@ extension EntityExtractor {
     /// non-ASCII scalar (emoji, full-width signs), so texts without any are skipped quickly.
     static func mayContainEntities(_ text: String) -> Bool {
         TextNormalizer.withUTF8Bytes(of: text) { bytes in
-            // Branch-free counting (the compiler vectorises it): most texts have no candidate at all.
-            var hits = 0
-            for index in bytes.indices {
-                let byte = bytes[index]
-                let sigil = byte == UInt8(ascii: "#") || byte == UInt8(ascii: "@") || byte == UInt8(ascii: "$") || byte >= 0x80
-                hits &+= sigil ? 1 : 0
+            // Branch-free (the compiler vectorises it): most texts have no candidate at all.
+            var hits: UInt8 = 0
+            for byte in bytes {
+                hits |= (byte == UInt8(ascii: "#") ? 1 : 0) | (byte == UInt8(ascii: "@") ? 1 : 0)
+                    | (byte == UInt8(ascii: "$") ? 1 : 0) | (byte >= 0x80 ? 1 : 0)
             }
-            guard hits == 0, bytes.count >= 3 else { return hits > 0 }
+            guard hits == 0, bytes.count >= 3 else { return hits != 0 }
             for index in 2..<bytes.count {
                 let (byte, previous, beforePrevious) = (bytes[index], bytes[index - 1], bytes[index - 2])
-                let schemeEnd = byte == UInt8(ascii: "/") && previous == UInt8(ascii: "/") && beforePrevious == UInt8(ascii: ":")
-                let wwwDot = byte == UInt8(ascii: ".") && previous | 0x20 == UInt8(ascii: "w") && beforePrevious | 0x20 == UInt8(ascii: "w")
-                hits &+= schemeEnd || wwwDot ? 1 : 0
+                let schemeEnd = (byte == UInt8(ascii: "/") ? 1 : 0) & (previous == UInt8(ascii: "/") ? 1 : 0)
+                    & (beforePrevious == UInt8(ascii: ":") ? 1 : 0) as UInt8
+                let wwwDot = (byte == UInt8(ascii: ".") ? 1 : 0) & (previous | 0x20 == UInt8(ascii: "w") ? 1 : 0)
+                    & (beforePrevious | 0x20 == UInt8(ascii: "w") ? 1 : 0) as UInt8
+                hits |= schemeEnd | wwwDot
             }
-            return hits > 0
+            return hits != 0
         }
     }
 }

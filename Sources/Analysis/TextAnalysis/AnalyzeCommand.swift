@@ -24,7 +24,7 @@ public enum AnalyzeCommand {
     /// post gives its text from "text", its hint from "lang" or else "languageHint" /
     /// "language_hint", HTML when "textIsHtml" / "text_is_html" is true; other fields are ignored
     /// except "id", which is copied to the output.
-    public static func appendOutputLine(for line: some Collection<UInt8>, format: InputFormat, analyzer: TextAnalyzer,
+    public static func appendOutputLine(for line: UnsafeBufferPointer<UInt8>, format: InputFormat, analyzer: TextAnalyzer,
                                         to output: inout [UInt8]) {
         switch format {
         case .plainText:
@@ -68,7 +68,7 @@ public enum AnalyzeCommand {
 
     private static func outputLine(for line: some Collection<UInt8>, format: InputFormat, analyzer: TextAnalyzer) -> String {
         var bytes: [UInt8] = []
-        appendOutputLine(for: line, format: format, analyzer: analyzer, to: &bytes)
+        Array(line).withUnsafeBufferPointer { appendOutputLine(for: $0, format: format, analyzer: analyzer, to: &bytes) }
         return String(decoding: bytes, as: UTF8.self)
     }
 

@@ -91,7 +91,8 @@ for path in paths {
     output.reserveCapacity(1 << 17)
     let wholeTiming = fastestPass(over: texts) { text in
         // As `earshot analyze` does: the line's bytes in, the JSON object appended to one buffer.
-        AnalyzeCommand.appendOutputLine(for: text.utf8, format: .plainText, analyzer: textAnalyzer, to: &output)
+        var text = text
+        text.withUTF8 { AnalyzeCommand.appendOutputLine(for: $0, format: .plainText, analyzer: textAnalyzer, to: &output) }
         outputBytes &+= output.count
         output.removeAll(keepingCapacity: true)
     }
