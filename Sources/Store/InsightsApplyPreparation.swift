@@ -73,16 +73,29 @@ private final class PreparedChunk: @unchecked Sendable {
 }
 
 extension String {
-    /// `lowercased()`, without Unicode case tables when the text is ASCII (same result).
+    /// `lowercased()`, with ASCII lowered byte by byte instead of through the Unicode tables:
+    /// the same result, since `lowercased()` maps each scalar on its own.
     var storeLowercased: String {
         var text = self
         let ascii: String? = text.withUTF8 { bytes in
             guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
             return String(unsafeUninitializedCapacity: bytes.count) { output in
-                for (index, byte) in bytes.enumerated() { output[index] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+                for (index, byte) in bytes.enumerated() { output[index] = Self.asciiLowercased(byte) }
                 return bytes.count
             }
         }
-        return ascii ?? lowercased()
+        if let ascii { return ascii }
+        var lowered: [UInt8] = []
+        lowered.reserveCapacity(utf8.count + 8)
+        for scalar in unicodeScalars {
+            if scalar.isASCII {
+                lowered.append(Self.asciiLowercased(UInt8(scalar.value)))
+            } else {
+                lowered.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+            }
+        }
+        return String(decoding: lowered, as: UTF8.self)
     }
+
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
 }

