@@ -57,14 +57,14 @@ cat >> "$tmp/flat/include/EarshotProtoC.h" <<'HDR'
 const ProtobufCMessageDescriptor *earshot_find_message_descriptor(const char *full_name);
 HDR
 
-swift_out=Sources/Wire/Generated/CStructConformances.swift
-python3 scripts/gen-swift-wire.py . "$tmp/flat/include" > "$tmp/CStructConformances.swift"
+swift_out=Sources/Wire/Generated/WireMessages.swift
+python3 scripts/gen-swift-wire.py . "$tmp/flat/include" > "$tmp/WireMessages.swift"
 
 if [ $check = 1 ]; then
-  if diff -r "$tmp/flat" "$out" >/dev/null 2>&1 && diff "$tmp/CStructConformances.swift" "$swift_out" >/dev/null 2>&1; then
+  if diff -r "$tmp/flat" "$out" >/dev/null 2>&1 && diff "$tmp/WireMessages.swift" "$swift_out" >/dev/null 2>&1; then
     echo "gen-proto: $out and $swift_out are in sync with proto/"
   else
-    { diff -r "$tmp/flat" "$out"; diff "$tmp/CStructConformances.swift" "$swift_out"; } | head -20 >&2 || true
+    { diff -r "$tmp/flat" "$out"; diff "$tmp/WireMessages.swift" "$swift_out"; } | head -20 >&2 || true
     echo "gen-proto: generated code is stale: run scripts/gen-proto.sh and commit" >&2
     exit 1
   fi
@@ -72,6 +72,6 @@ else
   rm -rf "$out"
   cp -r "$tmp/flat" "$out"
   mkdir -p "$(dirname "$swift_out")"
-  cp "$tmp/CStructConformances.swift" "$swift_out"
+  cp "$tmp/WireMessages.swift" "$swift_out"
   echo "gen-proto: wrote $out and $swift_out"
 fi

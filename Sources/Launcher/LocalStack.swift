@@ -142,7 +142,7 @@ public final class LocalStack {
         for endpoint in endpoints {
             let client = try RPCClient(endpoint: endpoint, context: context)
             while true {
-                if let response = try? client.call(Method.healthCheck, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMilliseconds: 1_000),
+                if let response = try? client.call(HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMilliseconds: 1_000),
                    response.status == .serving { break }
                 if let dead = members.first(where: { !$0.isRunning }) {
                     throw StackError("\(dead.name) exited with status \(dead.process.terminationStatus); see \(dead.logFile.path)")

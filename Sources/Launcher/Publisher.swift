@@ -19,7 +19,7 @@ public struct Publisher {
         while true {
             attempt += 1
             do {
-                let response = try client.call(Method.publishBatch, PublishBatchRequest(posts: posts), as: PublishBatchResponse.self, timeoutMilliseconds: 30_000)
+                let response = try client.call(IngestMethod.publishBatch, PublishBatchRequest(posts: posts), as: PublishBatchResponse.self, timeoutMilliseconds: 30_000)
                 return (Int(response.accepted), Int(response.duplicates))
             } catch where [.resourceExhausted, .unavailable, .deadlineExceeded].contains(error.code) && attempt < maxAttempts {
                 Thread.sleep(forTimeInterval: min(2.0, 0.05 * Double(attempt)))

@@ -91,7 +91,7 @@ public final class RPCServer {
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
         instance = "\(String(cString: host)):\(getpid())"
-        register(Method.healthCheck) { [unowned self] (_: HealthCheckRequest, _) in
+        register(HealthMethod.check) { [unowned self] (_: HealthCheckRequest, _) in
             var response = HealthCheckResponse()
             response.status = self.isDraining ? .notServing : .serving
             response.serviceName = configuration.serviceName
@@ -195,7 +195,7 @@ public final class RPCServer {
         guard let handler = handlers[request.method] else {
             throw RPCError(.unimplemented, "unknown method '\(request.method)' on \(configuration.serviceName)")
         }
-        if isDraining && request.method != Method.healthCheck {
+        if isDraining && request.method != HealthMethod.check {
             throw RPCError(.unavailable, "\(configuration.serviceName) is shutting down")
         }
         if request.payload.count > configuration.maxPayloadBytes {

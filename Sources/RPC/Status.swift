@@ -47,14 +47,3 @@ public struct RPCError: Error, Equatable, CustomStringConvertible {
     public static func invalidArgument(_ message: String) -> RPCError { RPCError(.invalidArgument, message) }
 }
 
-/// Well-known method names ("<package>.<Service>/<Method>").
-public enum Method {
-    public static let healthCheck = "earshot.v1.Health/Check"
-    public static let stats = "earshot.v1.Stats/Get"
-    public static let publish = "earshot.v1.Ingest/Publish"
-    public static let publishBatch = "earshot.v1.Ingest/PublishBatch"
-    public static let overview = "earshot.v1.Query/Overview"
-    public static let timeSeries = "earshot.v1.Query/TimeSeries"
-    public static let topHashtags = "earshot.v1.Query/TopHashtags"
-    public static let searchPosts = "earshot.v1.Query/SearchPosts"
-}

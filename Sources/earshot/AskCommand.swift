@@ -19,7 +19,7 @@ struct AskCommand: ParsableCommand {
 
         func run() throws {
             let request = scope.request(OverviewRequest.self, over: try range.range())
-            let response = try call(endpoints.query, Method.overview, request, as: OverviewResponse.self, timeoutMs: endpoints.timeoutMs)
+            let response = try call(endpoints.query, QueryMethod.overview, request, as: OverviewResponse.self, timeoutMs: endpoints.timeoutMs)
             print(json ? ProtoJSON.encode(response) : Report.overview(response))
         }
     }
@@ -38,7 +38,7 @@ struct AskCommand: ParsableCommand {
                 throw ValidationError("--granularity must be minute, hour or day")
             }
             request.granularity = granularity
-            let response = try call(endpoints.query, Method.timeSeries, request, as: TimeSeriesResponse.self, timeoutMs: endpoints.timeoutMs)
+            let response = try call(endpoints.query, QueryMethod.timeSeries, request, as: TimeSeriesResponse.self, timeoutMs: endpoints.timeoutMs)
             print(json ? ProtoJSON.encode(response) : Report.timeSeries(response))
         }
     }
@@ -54,7 +54,7 @@ struct AskCommand: ParsableCommand {
         func run() throws {
             var request = scope.request(TopHashtagsRequest.self, over: try range.range())
             request.limit = limit
-            let response = try call(endpoints.query, Method.topHashtags, request, as: TopHashtagsResponse.self, timeoutMs: endpoints.timeoutMs)
+            let response = try call(endpoints.query, QueryMethod.topHashtags, request, as: TopHashtagsResponse.self, timeoutMs: endpoints.timeoutMs)
             print(json ? ProtoJSON.encode(response) : Report.hashtags(response))
         }
     }
@@ -74,7 +74,7 @@ struct AskCommand: ParsableCommand {
             try filters.apply(to: &request)
             request.pageSize = pageSize
             request.pageToken = pageToken
-            let response = try call(endpoints.query, Method.searchPosts, request, as: SearchPostsResponse.self, timeoutMs: endpoints.timeoutMs)
+            let response = try call(endpoints.query, QueryMethod.searchPosts, request, as: SearchPostsResponse.self, timeoutMs: endpoints.timeoutMs)
             print(json ? ProtoJSON.encode(response) : Report.posts(response))
         }
     }
@@ -87,7 +87,7 @@ struct AskCommand: ParsableCommand {
 
         func run() throws {
             for target in [endpoints.ingest, endpoints.query] + endpoint {
-                let response = try call(target, Method.stats, StatsRequest(), as: StatsResponse.self, timeoutMs: endpoints.timeoutMs)
+                let response = try call(target, StatsMethod.get, StatsRequest(), as: StatsResponse.self, timeoutMs: endpoints.timeoutMs)
                 if json {
                     print(ProtoJSON.encode(response))
                 } else {

@@ -82,7 +82,7 @@ struct BenchCommand: ParsableCommand {
 
         private func waitForStored(_ count: Int, query: RPCClient, timeoutSeconds: Double) throws {
             let deadline = Date().addingTimeInterval(timeoutSeconds)
-            while try query.call(Method.overview, OverviewRequest(), as: OverviewResponse.self).posts < count {
+            while try query.call(QueryMethod.overview, OverviewRequest(), as: OverviewResponse.self).posts < count {
                 guard Date() < deadline else { throw StackError("fewer than \(count) posts stored after \(timeoutSeconds) s") }
                 Thread.sleep(forTimeInterval: 0.05)
             }
@@ -90,7 +90,7 @@ struct BenchCommand: ParsableCommand {
 
         /// Cumulative bucket counts of the query service's latency histogram.
         private func latencyHistogram(_ query: RPCClient) throws -> [Double] {
-            let stats = try query.call(Method.stats, StatsRequest(), as: StatsResponse.self)
+            let stats = try query.call(StatsMethod.get, StatsRequest(), as: StatsResponse.self)
             return stats.metrics.filter { $0.name.hasPrefix("earshot_query_publish_to_stored_ms_bucket") }.map(\.value)
         }
 

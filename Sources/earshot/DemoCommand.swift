@@ -63,7 +63,7 @@ struct DemoCommand: ParsableCommand {
                 throw StackError("only \(overview.posts) of \(posts) posts stored after 300 s; see the logs in \(folder.path)")
             }
             Thread.sleep(forTimeInterval: 0.2)
-            overview = try query.call(Method.overview, OverviewRequest(), as: OverviewResponse.self)
+            overview = try query.call(QueryMethod.overview, OverviewRequest(), as: OverviewResponse.self)
         }
         let seconds = Date().timeIntervalSince(started)
         print("\n\(posts) posts through the pipeline in \(String(format: "%.1f", seconds)) s (\(Int(Double(posts) / seconds)) posts/s, debug builds are slower)\n")
@@ -73,12 +73,12 @@ struct DemoCommand: ParsableCommand {
         var tags = TopHashtagsRequest()
         tags.limit = 8
         print("\n== Top hashtags ==")
-        print(Report.hashtags(try query.call(Method.topHashtags, tags, as: TopHashtagsResponse.self)))
+        print(Report.hashtags(try query.call(QueryMethod.topHashtags, tags, as: TopHashtagsResponse.self)))
         var series = TimeSeriesRequest()
         series.granularity = .hour
         series.range = TimeRange(fromMs: now - 6 * 3_600_000, toMs: 0)
         print("\n== Volume per hour (last 6 h) ==")
-        print(Report.timeSeries(try query.call(Method.timeSeries, series, as: TimeSeriesResponse.self)))
+        print(Report.timeSeries(try query.call(QueryMethod.timeSeries, series, as: TimeSeriesResponse.self)))
         var voice = ShareOfVoiceRequest()
         voice.group = "brands"
         let shares = try query.call(InsightsMethod.shareOfVoice, voice, as: ShareOfVoiceResponse.self).shares

@@ -95,7 +95,7 @@ struct ImportCommand: ParsableCommand {
         var request = RecordRejectionsRequest()
         request.source = source ?? (format == .auto ? "" : format.rawValue)
         request.count = Int64(count)
-        do { _ = try client.call(ListeningMethod.recordRejections, request, as: RecordRejectionsResponse.self) } catch {
+        do { _ = try client.call(SourcesMethod.recordRejections, request, as: RecordRejectionsResponse.self) } catch {
             printError("earshot import: could not report the rejected lines to ingest's source health: \(error)")
         }
     }

@@ -218,7 +218,7 @@ struct ExportCommand: ParsableCommand {
         repeat {
             let page: SearchPostsResponse
             do {
-                page = try client.call(Method.searchPosts, request, as: SearchPostsResponse.self, timeoutMilliseconds: endpoints.timeoutMs)
+                page = try client.call(QueryMethod.searchPosts, request, as: SearchPostsResponse.self, timeoutMilliseconds: endpoints.timeoutMs)
             } catch {
                 printError("earshot: export stopped after \(exported) posts: \(error)")
                 throw ExitCode(1)

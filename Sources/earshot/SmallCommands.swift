@@ -12,7 +12,7 @@ struct HealthCommand: ParsableCommand {
     @Option(help: "Deadline in milliseconds") var timeoutMs: Int64 = 2_000
 
     func run() throws {
-        let response = try call(endpoint, Method.healthCheck, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMs: timeoutMs)
+        let response = try call(endpoint, HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMs: timeoutMs)
         print("\(response.serviceName) \(response.instance): \(response.status.jsonName)")
         if response.status != .serving { throw ExitCode(1) }
     }

@@ -11,7 +11,7 @@ struct SourcesCommand: ParsableCommand {
     @Flag(help: "Print JSON") var json = false
 
     func run() throws {
-        let response = try call(endpoints.ingest, ListeningMethod.listSources, ListSourcesRequest(), as: ListSourcesResponse.self,
+        let response = try call(endpoints.ingest, SourcesMethod.list, ListSourcesRequest(), as: ListSourcesResponse.self,
                                 timeoutMs: endpoints.timeoutMs)
         if json {
             print(ProtoJSON.encode(response))

@@ -113,7 +113,7 @@ struct StoreBench: ParsableCommand {
         let context = try Context()
         let client = try RPCClient(endpoint: ports.queryRPC, context: context, clientName: "bench")
         let deadline = Date().addingTimeInterval(120)
-        while (try? client.call(Method.healthCheck, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMilliseconds: 1_000))?.status != .serving {
+        while (try? client.call(HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMilliseconds: 1_000))?.status != .serving {
             guard Date() < deadline, process.isRunning else { throw StackError("query process not serving on \(ports.queryRPC)") }
             Thread.sleep(forTimeInterval: 0.2)
         }
@@ -149,21 +149,21 @@ struct StoreBench: ParsableCommand {
             var request = OverviewRequest()
             request.range = randomRange()
             (request.queryId, request.group) = scope(call)
-            _ = try client.call(Method.overview, request, as: OverviewResponse.self)
+            _ = try client.call(QueryMethod.overview, request, as: OverviewResponse.self)
         }
         try time("TimeSeries (hour)") { call in
             var request = TimeSeriesRequest()
             request.range = randomRange()
             request.granularity = .hour
             (request.queryId, request.group) = scope(call)
-            _ = try client.call(Method.timeSeries, request, as: TimeSeriesResponse.self)
+            _ = try client.call(QueryMethod.timeSeries, request, as: TimeSeriesResponse.self)
         }
         try time("TimeSeries (minute, ≤ 1 day)") { call in
             var request = TimeSeriesRequest()
             request.range = randomRange(maxLength: 86_400_000)
             request.granularity = .minute
             (request.queryId, request.group) = scope(call)
-            _ = try client.call(Method.timeSeries, request, as: TimeSeriesResponse.self)
+            _ = try client.call(QueryMethod.timeSeries, request, as: TimeSeriesResponse.self)
         }
         try time("ShareOfVoice (group)") { _ in
             var request = ShareOfVoiceRequest()

@@ -76,7 +76,7 @@ private func complaint(_ number: Int, at time: Int64) -> Post {
 
         var overview = OverviewRequest()
         overview.group = "brands"
-        let group = try query.call(Method.overview, overview, as: OverviewResponse.self)
+        let group = try query.call(QueryMethod.overview, overview, as: OverviewResponse.self)
         #expect(group.posts == shares.totalMentions)
 
         var trending = TrendingRequest()
@@ -110,7 +110,7 @@ private func complaint(_ number: Int, at time: Int64) -> Post {
         let inverted = TimeRange(fromMs: dayStart + hour, toMs: dayStart)
         overview = OverviewRequest()
         overview.queryId = "q-404"
-        expectStatus(.notFound, "unknown query id 'q-404'") { try query.call(Method.overview, overview, as: OverviewResponse.self) }
+        expectStatus(.notFound, "unknown query id 'q-404'") { try query.call(QueryMethod.overview, overview, as: OverviewResponse.self) }
         voice.group = "nobody"
         expectStatus(.notFound, "unknown group 'nobody'") { try query.call(InsightsMethod.shareOfVoice, voice, as: ShareOfVoiceResponse.self) }
         voice.group = "brands"
@@ -132,7 +132,7 @@ private func complaint(_ number: Int, at time: Int64) -> Post {
         }
         var search = SearchPostsRequest()
         search.pageSize = 1_000_000
-        expectStatus(.invalidArgument, "page_size must be between 1 and 500") { try query.call(Method.searchPosts, search, as: SearchPostsResponse.self) }
+        expectStatus(.invalidArgument, "page_size must be between 1 and 500") { try query.call(QueryMethod.searchPosts, search, as: SearchPostsResponse.self) }
         care.pageSize = 10
         care.range = inverted
         expectStatus(.invalidArgument, "inverted time range") { try query.call(InsightsMethod.careQueue, care, as: CareQueueResponse.self) }

@@ -35,7 +35,7 @@ private func poll(seconds: Double, _ condition: () throws -> Bool) rethrows -> B
 
 /// A metric of the process answering at `endpoint`, nil when absent.
 private func metric(_ name: String, at client: RPCClient) throws -> Double? {
-    try client.call(Method.stats, StatsRequest(), as: StatsResponse.self).metrics.first { $0.name == name }?.value
+    try client.call(StatsMethod.get, StatsRequest(), as: StatsResponse.self).metrics.first { $0.name == name }?.value
 }
 
 /// The stored posts whose text contains `marker`, with the listening queries they matched.
@@ -43,14 +43,14 @@ private func matchedQueries(_ marker: String, _ query: RPCClient) throws -> [[St
     var request = SearchPostsRequest()
     request.textContains = marker
     request.pageSize = 500
-    return try query.call(Method.searchPosts, request, as: SearchPostsResponse.self).posts.map(\.enrichment.matchedQueryIds)
+    return try query.call(QueryMethod.searchPosts, request, as: SearchPostsResponse.self).posts.map(\.enrichment.matchedQueryIds)
 }
 
 /// Stored posts that matched listening query `id`.
 private func queryVolume(_ id: String, _ query: RPCClient) throws -> Int64 {
     var request = OverviewRequest()
     request.queryId = id
-    return try query.call(Method.overview, request, as: OverviewResponse.self).posts
+    return try query.call(QueryMethod.overview, request, as: OverviewResponse.self).posts
 }
 
 @Suite(.serialized) struct ListeningPipelineTests {
@@ -160,11 +160,11 @@ private func queryVolume(_ id: String, _ query: RPCClient) throws -> Int64 {
         _ = try publisher.publish(posts("a0", 10, "from a", source: "feed-a"))  // 10 duplicates
         var invalid = post("", "no id", source: "feed-b")
         invalid.id = ""
-        #expect(throws: RPCError.self) { try ingest.call(Method.publishBatch, PublishBatchRequest(posts: [invalid]), as: PublishBatchResponse.self) }
+        #expect(throws: RPCError.self) { try ingest.call(IngestMethod.publishBatch, PublishBatchRequest(posts: [invalid]), as: PublishBatchResponse.self) }
         var rejections = RecordRejectionsRequest()
         rejections.source = "feed-b"
         rejections.count = 4
-        _ = try ingest.call(ListeningMethod.recordRejections, rejections, as: RecordRejectionsResponse.self)
+        _ = try ingest.call(SourcesMethod.recordRejections, rejections, as: RecordRejectionsResponse.self)
 
         // feed-b keeps delivering every 200 ms; feed-a stops.
         var health: [String: SourceHealth] = [:]
@@ -173,7 +173,7 @@ private func queryVolume(_ id: String, _ query: RPCClient) throws -> Int64 {
             _ = try publisher.publish(posts("b\(round)", 5, "from b", source: "feed-b"))
             round += 1
             Thread.sleep(forTimeInterval: 0.1)
-            let response = try ingest.call(ListeningMethod.listSources, ListSourcesRequest(), as: ListSourcesResponse.self)
+            let response = try ingest.call(SourcesMethod.list, ListSourcesRequest(), as: ListSourcesResponse.self)
             health = Dictionary(uniqueKeysWithValues: response.sources.map { ($0.source, $0) })
             return health["feed-a"]?.silent == true
         }
@@ -219,7 +219,7 @@ private func runEarshot(_ arguments: [String], input: String = "") throws -> (st
         #expect(result.status == 2)
         #expect(result.errors.contains("line 2: rejected"))
         let ingest = try RPCClient(endpoint: stack.ports.ingestRPC, context: try Context())
-        let sources = try ingest.call(ListeningMethod.listSources, ListSourcesRequest(), as: ListSourcesResponse.self).sources
+        let sources = try ingest.call(SourcesMethod.list, ListSourcesRequest(), as: ListSourcesResponse.self).sources
         let feed = try #require(sources.first { $0.source == "masto-feed" })
         #expect(feed.accepted == 2 && feed.rejected == 1 && !feed.silent)
     }

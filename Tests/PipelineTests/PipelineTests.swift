@@ -31,7 +31,7 @@ func stackDirectory() -> URL {
 }
 
 func overview(_ client: RPCClient) throws -> OverviewResponse {
-    try client.call(Method.overview, OverviewRequest(), as: OverviewResponse.self, timeoutMilliseconds: 10_000)
+    try client.call(QueryMethod.overview, OverviewRequest(), as: OverviewResponse.self, timeoutMilliseconds: 10_000)
 }
 
 /// Polls until the store holds `count` posts (or the time is up); returns what it holds.
@@ -158,18 +158,18 @@ func waitForStored(_ count: Int64, _ client: RPCClient, timeoutSeconds: Double) 
         var posts = stream.next(3)
         posts[1].id = ""
         do {
-            _ = try client.call(Method.publishBatch, PublishBatchRequest(posts: posts), as: PublishBatchResponse.self)
+            _ = try client.call(IngestMethod.publishBatch, PublishBatchRequest(posts: posts), as: PublishBatchResponse.self)
             Issue.record("a post without id must be refused")
         } catch {
             #expect(error.code == .invalidArgument)
             #expect(error.message.hasPrefix("post 1: id is empty"))
         }
         let tooMany = PublishBatchRequest(posts: Array(repeating: posts[0], count: 10_001))
-        #expect(throws: RPCError.self) { try client.call(Method.publishBatch, tooMany, as: PublishBatchResponse.self) }
+        #expect(throws: RPCError.self) { try client.call(IngestMethod.publishBatch, tooMany, as: PublishBatchResponse.self) }
         var single = PublishRequest()
         single.post = posts[0]
-        #expect(try client.call(Method.publish, single, as: PublishResponse.self).duplicate == false)
-        #expect(try client.call(Method.publish, single, as: PublishResponse.self).duplicate == true)
+        #expect(try client.call(IngestMethod.publish, single, as: PublishResponse.self).duplicate == false)
+        #expect(try client.call(IngestMethod.publish, single, as: PublishResponse.self).duplicate == true)
     }
 }
 

@@ -56,7 +56,7 @@ final class EchoServer: @unchecked Sendable {
     }
 
     func healthy(_ client: RPCClient) throws -> Bool {
-        try client.call(Method.healthCheck, HealthCheckRequest(), as: HealthCheckResponse.self).status == .serving
+        try client.call(HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self).status == .serving
     }
 
     @Test func typedCallRoundTrips() throws {
@@ -68,7 +68,7 @@ final class EchoServer: @unchecked Sendable {
 
     @Test func healthCheckReportsServingAndTheServiceName() throws {
         let server = try EchoServer()
-        let response = try client(server).call(Method.healthCheck, HealthCheckRequest(), as: HealthCheckResponse.self)
+        let response = try client(server).call(HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self)
         #expect(response.status == .serving)
         #expect(response.serviceName == "echo")
         #expect(response.instance.contains(":"))
@@ -199,13 +199,13 @@ final class EchoServer: @unchecked Sendable {
         #expect(throws: RPCError(.unavailable, "echo is shutting down")) {
             try client.call("test.v1.Echo/Echo", LabeledCount(label: "x", count: 0), as: LabeledCount.self)
         }
-        #expect(try client.call(Method.healthCheck, HealthCheckRequest(), as: HealthCheckResponse.self).status == .notServing)
+        #expect(try client.call(HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self).status == .notServing)
     }
 
     @Test func noServerMeansDeadlineExceededOrUnavailable() throws {
         let client = try RPCClient(endpoint: "tcp://127.0.0.1:1", context: try Context())
         do {
-            _ = try client.callRaw(Method.healthCheck, payload: [], timeoutMilliseconds: 200)
+            _ = try client.callRaw(HealthMethod.check, payload: [], timeoutMilliseconds: 200)
             Issue.record("nobody listens on port 1")
         } catch {
             #expect([.unavailable, .deadlineExceeded].contains(error.code))
@@ -219,7 +219,7 @@ final class EchoServer: @unchecked Sendable {
         try req.connect(server.endpoint)
         try req.set(.receiveTimeout(5_000))
         var request = RpcRequest()
-        request.method = Method.healthCheck
+        request.method = HealthMethod.check
         request.requestId = "req-1"
         try req.send(try request.serializedBytes())
         let frames = try #require(try req.receive())

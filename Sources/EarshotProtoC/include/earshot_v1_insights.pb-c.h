@@ -37,6 +37,9 @@ typedef struct Earshot__V1__AlertsResponse Earshot__V1__AlertsResponse;
 
 /* --- enums --- */
 
+/*
+ * What `Trending` ranks (unspecified = hashtags).
+ */
 typedef enum _Earshot__V1__TrendKind {
   /*
    * hashtags
@@ -57,6 +60,9 @@ typedef enum _Earshot__V1__TrendKind {
   EARSHOT__V1__TREND_KIND__TREND_KIND_MENTION = 4
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(EARSHOT__V1__TREND_KIND)
 } Earshot__V1__TrendKind;
+/*
+ * How `TopAuthors` ranks (unspecified = reach).
+ */
 typedef enum _Earshot__V1__AuthorOrder {
   /*
    * reach
@@ -67,6 +73,9 @@ typedef enum _Earshot__V1__AuthorOrder {
   EARSHOT__V1__AUTHOR_ORDER__AUTHOR_ORDER_POSTS = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(EARSHOT__V1__AUTHOR_ORDER)
 } Earshot__V1__AuthorOrder;
+/*
+ * What an alert is about (unspecified = any, in requests).
+ */
 typedef enum _Earshot__V1__AlertKind {
   /*
    * any (in requests)
@@ -76,6 +85,9 @@ typedef enum _Earshot__V1__AlertKind {
   EARSHOT__V1__ALERT_KIND__ALERT_KIND_NEGATIVE_SENTIMENT = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(EARSHOT__V1__ALERT_KIND)
 } Earshot__V1__AlertKind;
+/*
+ * How far a spike stands out (unspecified = any, in requests).
+ */
 typedef enum _Earshot__V1__AlertSeverity {
   /*
    * any (in requests)
@@ -90,6 +102,9 @@ typedef enum _Earshot__V1__AlertSeverity {
 
 /* --- messages --- */
 
+/*
+ * Each query's share of its group's mentions and reach.
+ */
 struct  Earshot__V1__ShareOfVoiceRequest
 {
   ProtobufCMessage base;
@@ -109,6 +124,9 @@ struct  Earshot__V1__ShareOfVoiceRequest
     , NULL, (char *)protobuf_c_empty_string, 0,NULL }
 
 
+/*
+ * One query's share of voice.
+ */
 struct  Earshot__V1__VoiceShare
 {
   ProtobufCMessage base;
@@ -169,6 +187,9 @@ struct  Earshot__V1__TrendingRequest
     , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, EARSHOT__V1__TREND_KIND__TREND_KIND_UNSPECIFIED, 0, 0 }
 
 
+/*
+ * One ranked item of `Trending`.
+ */
 struct  Earshot__V1__TrendingItem
 {
   ProtobufCMessage base;
@@ -233,6 +254,9 @@ struct  Earshot__V1__TopAuthorsRequest
     , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, EARSHOT__V1__AUTHOR_ORDER__AUTHOR_ORDER_UNSPECIFIED, 0 }
 
 
+/*
+ * An author's totals over a range.
+ */
 struct  Earshot__V1__AuthorStats
 {
   ProtobufCMessage base;

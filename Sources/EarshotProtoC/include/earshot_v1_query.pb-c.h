@@ -32,6 +32,9 @@ typedef struct Earshot__V1__SearchPostsResponse Earshot__V1__SearchPostsResponse
 
 /* --- enums --- */
 
+/*
+ * Bucket width of a time series (unspecified = hour).
+ */
 typedef enum _Earshot__V1__Granularity {
   /*
    * hour

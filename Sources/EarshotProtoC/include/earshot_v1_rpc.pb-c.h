@@ -48,6 +48,9 @@ struct  Earshot__V1__RpcRequest__MetadataEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * A request in the RPC envelope.
+ */
 struct  Earshot__V1__RpcRequest
 {
   ProtobufCMessage base;
@@ -81,6 +84,9 @@ struct  Earshot__V1__RpcRequest
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, {0,NULL} }
 
 
+/*
+ * A response in the RPC envelope.
+ */
 struct  Earshot__V1__RpcResponse
 {
   ProtobufCMessage base;

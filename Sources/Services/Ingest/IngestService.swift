@@ -48,12 +48,12 @@ public final class IngestService {
         defer { service.shutdown.request(); relay.join() }
 
         let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
-        server.register(Method.publish) { [unowned self] (request: PublishRequest, _) in
+        server.register(IngestMethod.publish) { [unowned self] (request: PublishRequest, _) in
             var response = PublishResponse()
             response.duplicate = try accept([request.post]).duplicates == 1
             return response
         }
-        server.registerRaw(Method.publishBatch) { [unowned self] payload, _ in
+        server.registerRaw(IngestMethod.publishBatch) { [unowned self] payload, _ in
             // The journal keeps each post's bytes as the client encoded them:
             // cut them out of the request instead of encoding every post again.
             guard let request = try? PublishBatchRequest(serializedBytes: payload),

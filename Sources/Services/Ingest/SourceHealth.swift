@@ -128,10 +128,10 @@ final class SourceHealthMonitor {
 
     /// Registers `earshot.v1.Sources/List` and `RecordRejections`.
     func register(on server: RPCServer) {
-        server.register(ListeningMethod.listSources) { [unowned self] (_: ListSourcesRequest, _) in
+        server.register(SourcesMethod.list) { [unowned self] (_: ListSourcesRequest, _) in
             tracker.report(nowMs: wallClockMilliseconds(), policy: policy)
         }
-        server.register(ListeningMethod.recordRejections) { [unowned self] (request: RecordRejectionsRequest, _) throws(RPCError) in
+        server.register(SourcesMethod.recordRejections) { [unowned self] (request: RecordRejectionsRequest, _) throws(RPCError) in
             guard (1...1_000_000_000).contains(request.count) else {
                 throw .invalidArgument("count must be between 1 and 1000000000, got \(request.count)")
             }

@@ -68,10 +68,10 @@ public enum QueryService {
                 }
             }
         }
-        serve(Method.overview, store.overview)
-        serve(Method.timeSeries, store.timeSeries)
-        serve(Method.topHashtags, store.topHashtags)
-        serve(Method.searchPosts, store.search)
+        serve(QueryMethod.overview, store.overview)
+        serve(QueryMethod.timeSeries, store.timeSeries)
+        serve(QueryMethod.topHashtags, store.topHashtags)
+        serve(QueryMethod.searchPosts, store.search)
         InsightsRPC.register(on: server, store: store)
     }
 

@@ -27,7 +27,7 @@ public final class ServiceContext: Sendable {
     /// Call on the thread that will serve it.
     public func makeRPCServer(endpoint: String) throws(ZMQError) -> RPCServer {
         let server = try RPCServer(RPCServerConfiguration(endpoint: endpoint, serviceName: serviceName), context: zmq, logger: logger)
-        server.register(Method.stats) { [self] (_: StatsRequest, _) in
+        server.register(StatsMethod.get) { [self] (_: StatsRequest, _) in
             var response = StatsResponse()
             response.serviceName = serviceName
             response.uptimeMs = monotonicMilliseconds() - startedAt
