@@ -21,7 +21,7 @@ struct StoreBench: ParsableCommand {
             Generates --posts posts with SampleStream over --days days (200,000 authors), enriches each distinct text once \
             with the real analyzer, scores every post with the real model, marks each post as matching the listening \
             query of every brand it names (4 queries in group "bench"), and applies them with PostStore.apply in batches \
-            (durable: false). Then starts `earshot query` on the store and times --calls calls of each method through \
+            (durable: false unless --durable). Then starts `earshot query` on the store and times --calls calls of each method through \
             its socket, over random ranges of 1 hour to the whole span, scoped to all posts, one query or the group.
             """
     )
@@ -32,6 +32,7 @@ struct StoreBench: ParsableCommand {
     @Option(help: "Timed calls per method") var calls = 300
     @Option(help: "Store file (default: a temporary file, deleted afterwards)") var path: String?
     @Option(help: "First TCP port for the query process") var basePort = 27_550
+    @Flag(help: "fsync every batch, as the query service does (synchronous = FULL)") var durable = false
 
     func run() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("earshot-bench-store-\(getpid())")
@@ -43,7 +44,7 @@ struct StoreBench: ParsableCommand {
         let bytes = ["", "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: storePath + $0)[.size] as? Int }.reduce(0, +)
         print(table(["build", "value"], [
             ["posts stored", "\(build.posts)"],
-            ["apply (PostStore.apply, batches of \(batch))", String(format: "%.1f s = %.0f posts/s", build.applySeconds, Double(build.posts) / build.applySeconds)],
+            ["apply (PostStore.apply, batches of \(batch)\(durable ? ", durable" : ""))", String(format: "%.1f s = %.0f posts/s", build.applySeconds, Double(build.posts) / build.applySeconds)],
             ["generate + enrich + score", String(format: "%.1f s", build.generateSeconds)],
             ["store size", String(format: "%.2f GB = %.0f bytes/post", Double(bytes) / 1e9, Double(bytes) / Double(build.posts))],
         ]))
@@ -59,7 +60,7 @@ struct StoreBench: ParsableCommand {
     }
 
     private func buildStore(at storePath: String, startMs: Int64, spanMs: Int64) throws -> Build {
-        let store = try PostStore(path: storePath, durable: false, writerCacheMegabytes: 128)
+        let store = try PostStore(path: storePath, durable: durable, writerCacheMegabytes: 128)
         var result = Build()
         var brandQueries: [(name: String, id: String)] = []
         for brand in SampleStream.brands {
