@@ -76,6 +76,19 @@ struct AnalyzeCommandTests {
         #expect(try object(line)["hashtags"] as? [String] == ["a\"b\\c", "tab\there", "nl\ncr\r", "bell\u{7}", "é😀"])
     }
 
+    @Test func worstCaseEscapingFitsTheScratchBuffer() throws {
+        // Every byte a control character (6 bytes once escaped), in many strings: the writer's
+        // scratch size comes from the strings' byte counts, so this must not overrun it.
+        let nasty = String(repeating: "\u{1}", count: 300)
+        let entities = ExtractedEntities(hashtags: Array(repeating: nasty, count: 40), emoji: ["\u{1F600}", "\"\\"])
+        let line = AnalyzeCommand.analysisLine(TextAnalysis(language: .undetermined(), sentiment: nil, entities: entities, text: ""),
+                                               rawID: #""id-with-\"quote""#)
+        let json = try object(line)
+        #expect((json["hashtags"] as? [String])?.count == 40)
+        #expect((json["hashtags"] as? [String])?.first == nasty)
+        #expect(json["emoji"] as? [String] == ["\u{1F600}", "\"\\"])
+    }
+
     @Test func postFieldsParserReportsWhereJSONBreaks() {
         #expect(throws: PostLineError.invalidJSON(offset: 8, reason: "expected ':'")) {
             try PostFields.parse(#"{"text" "x"}"#)

@@ -26,6 +26,17 @@ public struct ExtractedEntities: Sendable, Equatable {
         self.emoji = emoji
     }
 
+    /// Number of entities in all lists together.
+    public var count: Int {
+        hashtags.count + mentions.count + urls.count + domains.count + cashtags.count + emoji.count
+    }
+
+    /// UTF-8 bytes of all entities together.
+    public var utf8Count: Int {
+        func bytes(_ list: [String]) -> Int { list.reduce(0) { $0 + $1.utf8.count } }
+        return bytes(hashtags) + bytes(mentions) + bytes(urls) + bytes(domains) + bytes(cashtags) + bytes(emoji)
+    }
+
     /// Whether nothing was found.
     public var isEmpty: Bool {
         hashtags.isEmpty && mentions.isEmpty && urls.isEmpty && cashtags.isEmpty && emoji.isEmpty

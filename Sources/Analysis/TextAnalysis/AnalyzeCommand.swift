@@ -73,35 +73,38 @@ public enum AnalyzeCommand {
     }
 
     private static func appendAnalysis(_ analysis: TextAnalysis, rawID: String?, to output: inout [UInt8]) {
-        var writer = JSONLineWriter(appendingTo: &output)
-        if let rawID { writer.add("id", raw: rawID) }
-        writer.add("lang", string: analysis.language.code)
-        writer.add("lang_confidence", number: analysis.language.confidence)
-        if let scores = analysis.sentiment {
-            writer.beginObject("sentiment")
-            writer.add("compound", number: scores.compound)
-            writer.add("pos", number: scores.positive)
-            writer.add("neu", number: scores.neutral)
-            writer.add("neg", number: scores.negative)
-            writer.add("label", string: scores.label.rawValue)
-            writer.endObject()
-        } else {
-            writer.add("sentiment", raw: "null")
-        }
         let entities = analysis.entities
-        writer.add("hashtags", strings: entities.hashtags)
-        writer.add("mentions", strings: entities.mentions)
-        writer.add("urls", strings: entities.urls)
-        writer.add("domains", strings: entities.domains)
-        writer.add("cashtags", strings: entities.cashtags)
-        writer.add("emoji", strings: entities.emoji)
-        writer.finish(into: &output)
+        let label = analysis.sentiment?.label.rawValue ?? ""
+        let stringBytes = (rawID?.utf8.count ?? 0) + analysis.language.code.utf8.count + label.utf8.count + entities.utf8Count
+        JSONLineWriter.append(to: &output, stringBytes: stringBytes, stringCount: 3 + entities.count) { writer in
+            if let rawID { writer.add("id", raw: rawID) }
+            writer.add("lang", string: analysis.language.code)
+            writer.add("lang_confidence", number: analysis.language.confidence)
+            if let scores = analysis.sentiment {
+                writer.beginObject("sentiment")
+                writer.add("compound", number: scores.compound)
+                writer.add("pos", number: scores.positive)
+                writer.add("neu", number: scores.neutral)
+                writer.add("neg", number: scores.negative)
+                writer.add("label", string: label)
+                writer.endObject()
+            } else {
+                writer.add("sentiment", raw: "null")
+            }
+            writer.add("hashtags", strings: entities.hashtags)
+            writer.add("mentions", strings: entities.mentions)
+            writer.add("urls", strings: entities.urls)
+            writer.add("domains", strings: entities.domains)
+            writer.add("cashtags", strings: entities.cashtags)
+            writer.add("emoji", strings: entities.emoji)
+        }
     }
 
     private static func appendError(_ error: PostLineError, rawID: String?, to output: inout [UInt8]) {
-        var writer = JSONLineWriter(appendingTo: &output)
-        if let rawID { writer.add("id", raw: rawID) }
-        writer.add("error", string: error.description)
-        writer.finish(into: &output)
+        let message = error.description
+        JSONLineWriter.append(to: &output, stringBytes: (rawID?.utf8.count ?? 0) + message.utf8.count, stringCount: 2) { writer in
+            if let rawID { writer.add("id", raw: rawID) }
+            writer.add("error", string: message)
+        }
     }
 }

@@ -1,20 +1,39 @@
 /// Writes one compact JSON object by hand (no JSONSerialization) at the end of a UTF-8 byte
 /// buffer: keys in call order, strings escaped per RFC 8259, numbers rounded to 4 decimals.
+///
+/// The object is built in scratch memory sized up front (so each byte is a plain store, not an
+/// array append with its uniqueness and capacity checks) and then copied to the buffer at once.
 struct JSONLineWriter {
-    private var output: [UInt8] = []
+    private let scratch: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private var count = 0
     private var needsComma = false
 
-    /// Starts an object at the end of `buffer`. The writer holds the buffer (which is empty
-    /// meanwhile, so appends never copy it) until ``finish(into:)`` hands it back.
-    init(appendingTo buffer: inout [UInt8]) {
-        swap(&output, &buffer)
-        output.append(UInt8(ascii: "{"))
+    /// Bytes of everything but the strings: keys, punctuation, numbers and short literals.
+    private static let fixedBytes = 512
+    /// The most one UTF-8 byte of a string can take once escaped ("\u001f").
+    private static let escapedBytesPerByte = 6
+    /// Quotes and comma around each string.
+    private static let bytesAroundString = 3
+
+    /// Writes the object that `body` builds at the end of `output`. The strings `body` adds
+    /// (values, array elements and raw values; not keys) must total at most `stringBytes` UTF-8
+    /// bytes in at most `stringCount` strings, which bounds the scratch memory (on the stack for
+    /// a usual line).
+    static func append(to output: inout [UInt8], stringBytes: Int, stringCount: Int, _ body: (inout JSONLineWriter) -> Void) {
+        let capacity = fixedBytes + stringBytes * escapedBytesPerByte + stringCount * bytesAroundString
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { scratch in
+            var writer = JSONLineWriter(scratch: scratch.baseAddress!, capacity: capacity)
+            writer.byte(UInt8(ascii: "{"))
+            body(&writer)
+            writer.byte(UInt8(ascii: "}"))
+            output.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress, count: writer.count))
+        }
     }
 
-    /// Closes the object and hands the buffer back to `buffer`.
-    mutating func finish(into buffer: inout [UInt8]) {
-        output.append(UInt8(ascii: "}"))
-        swap(&output, &buffer)
+    private init(scratch: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        self.scratch = scratch
+        self.capacity = capacity
     }
 
     mutating func add(_ key: StaticString, string value: String) {
@@ -30,57 +49,68 @@ struct JSONLineWriter {
     /// Starts a nested object under `key`; close it with ``endObject()``.
     mutating func beginObject(_ key: StaticString) {
         addKey(key)
-        output.append(UInt8(ascii: "{"))
+        byte(UInt8(ascii: "{"))
         needsComma = false
     }
 
     mutating func endObject() {
-        output.append(UInt8(ascii: "}"))
+        byte(UInt8(ascii: "}"))
         needsComma = true
     }
 
     /// Adds a raw JSON value that is already valid (a nested object, `null`, or a number as written).
     mutating func add(_ key: StaticString, raw value: String) {
         addKey(key)
-        output.append(contentsOf: value.utf8)
+        var value = value
+        value.withUTF8 { bytes($0) }
     }
 
     mutating func add(_ key: StaticString, strings values: [String]) {
         addKey(key)
-        output.append(UInt8(ascii: "["))
+        byte(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
-            if index > 0 { output.append(UInt8(ascii: ",")) }
+            if index > 0 { byte(UInt8(ascii: ",")) }
             appendQuoted(value)
         }
-        output.append(UInt8(ascii: "]"))
+        byte(UInt8(ascii: "]"))
+    }
+
+    @inline(__always)
+    private mutating func byte(_ value: UInt8) {
+        precondition(count < capacity, "JSONLineWriter: more string bytes than append(to:stringBytes:stringCount:_:) was told")
+        scratch[count] = value
+        count &+= 1
+    }
+
+    private mutating func bytes(_ values: UnsafeBufferPointer<UInt8>) {
+        precondition(count + values.count <= capacity, "JSONLineWriter: more string bytes than append(to:stringBytes:stringCount:_:) was told")
+        (scratch + count).update(from: values.baseAddress!, count: values.count)
+        count &+= values.count
     }
 
     /// Keys are plain ASCII literals chosen by this module, so they need no escaping.
     private mutating func addKey(_ key: StaticString) {
-        if needsComma { output.append(UInt8(ascii: ",")) }
+        if needsComma { byte(UInt8(ascii: ",")) }
         needsComma = true
-        output.append(UInt8(ascii: "\""))
-        output.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        output.append(UInt8(ascii: "\""))
-        output.append(UInt8(ascii: ":"))
+        byte(UInt8(ascii: "\""))
+        bytes(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        byte(UInt8(ascii: "\""))
+        byte(UInt8(ascii: ":"))
     }
 
     /// Appends `value` rounded to 4 decimals, without trailing zeros but with at least one
     /// decimal ("0.6369", "0.5", "1.0", "-0.25"); non-finite values become `null`.
     private mutating func appendNumber(_ value: Double) {
         let scaled = (value * 10_000).rounded()
-        guard scaled.isFinite else {
-            output.append(contentsOf: "null".utf8)
-            return
-        }
+        guard scaled.isFinite else { return literal("null") }
         guard abs(scaled) < 1e15 else {
-            output.append(contentsOf: String(scaled / 10_000).utf8)
-            return
+            var text = String(scaled / 10_000)
+            return text.withUTF8 { bytes($0) }
         }
-        if scaled < 0 { output.append(UInt8(ascii: "-")) }
+        if scaled < 0 { byte(UInt8(ascii: "-")) }
         let magnitude = Int(abs(scaled))
         appendDigits(magnitude / 10_000, minimumCount: 1)
-        output.append(UInt8(ascii: "."))
+        byte(UInt8(ascii: "."))
         var decimals = magnitude % 10_000
         var count = 4
         while count > 1 && decimals % 10 == 0 {
@@ -98,44 +128,48 @@ struct JSONLineWriter {
             power *= 10
             digitCount += 1
         }
-        let count = max(digitCount, minimumCount)
-        output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        let width = max(digitCount, minimumCount)
+        precondition(count + width <= capacity, "JSONLineWriter: number wider than the scratch buffer left")
         var rest = value
-        var position = output.count - 1
-        while rest > 0 {
-            output[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+        for position in stride(from: count + width - 1, through: count, by: -1) {
+            scratch[position] = UInt8(ascii: "0") + UInt8(rest % 10)
             rest /= 10
-            position -= 1
         }
+        count += width
+    }
+
+    private mutating func literal(_ text: StaticString) {
+        bytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Appends `value` as a JSON string: quotes, backslashes and control characters escaped,
     /// everything else copied as UTF-8.
     private mutating func appendQuoted(_ value: String) {
-        output.append(UInt8(ascii: "\""))
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            output.append(contentsOf: value.utf8)
-            output.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): output.append(contentsOf: #"\\"#.utf8)
-            case 0x0A: output.append(contentsOf: #"\n"#.utf8)
-            case 0x0D: output.append(contentsOf: #"\r"#.utf8)
-            case 0x09: output.append(contentsOf: #"\t"#.utf8)
-            case 0x08: output.append(contentsOf: #"\b"#.utf8)
-            case 0x0C: output.append(contentsOf: #"\f"#.utf8)
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: #"\u00"#.utf8)
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0xF)])
-            default:
-                output.append(byte)
+        byte(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                return bytes(utf8)
+            }
+            for unit in utf8 {
+                switch unit {
+                case UInt8(ascii: "\""): literal(#"\""#)
+                case UInt8(ascii: "\\"): literal(#"\\"#)
+                case 0x0A: literal(#"\n"#)
+                case 0x0D: literal(#"\r"#)
+                case 0x09: literal(#"\t"#)
+                case 0x08: literal(#"\b"#)
+                case 0x0C: literal(#"\f"#)
+                case 0..<0x20:
+                    let hex: StaticString = "0123456789abcdef"
+                    literal(#"\u00"#)
+                    byte(hex.utf8Start[Int(unit >> 4)])
+                    byte(hex.utf8Start[Int(unit & 0xF)])
+                default:
+                    byte(unit)
+                }
             }
         }
-        output.append(UInt8(ascii: "\""))
+        byte(UInt8(ascii: "\""))
     }
 }
