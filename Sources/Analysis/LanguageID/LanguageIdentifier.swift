@@ -181,9 +181,12 @@ private struct Ranking {
         }
         var guesses: [LanguageGuess] = []
         guesses.reserveCapacity(3)
-        for entry in [top.0, top.1, top.2] where entry.index >= 0 {
-            guesses.append(LanguageGuess(code: languages[entry.index], confidence: entry.confidence))
+        func add(_ entry: (index: Int, confidence: Double)) {
+            if entry.index >= 0 { guesses.append(LanguageGuess(code: languages[entry.index], confidence: entry.confidence)) }
         }
+        add(top.0)
+        add(top.1)
+        add(top.2)
         return guesses
     }
 

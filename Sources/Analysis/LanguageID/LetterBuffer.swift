@@ -5,16 +5,16 @@
 struct LetterBuffer {
     /// Normalised scalar values; 0x20 separates words.
     let scalars: [UInt32]
-    /// Letters per ``Script`` (indexed by raw value).
-    let letterCounts: [Int]
+    /// Letters per ``Script`` (lane = raw value), held inline rather than in an array.
+    let letterCounts: SIMD32<Int32>
 
     init(_ text: String) {
         var text = text
-        var counts = [Int](repeating: 0, count: Script.allCases.count)
+        var counts = SIMD32<Int32>.zero
         scalars = text.withUTF8 { bytes in
-            counts.withUnsafeMutableBufferPointer { counts in
+            withUnsafeMutableBytes(of: &counts) { counts in
                 [UInt32](unsafeUninitializedCapacity: bytes.count + 1) { output, count in
-                    var writer = Writer(output: output, letterCounts: counts)
+                    var writer = Writer(output: output, letterCounts: counts.bindMemory(to: Int32.self))
                     writer.fill(from: bytes)
                     count = writer.count
                 }
@@ -40,7 +40,7 @@ struct LetterBuffer {
 
     /// Letters in `script`.
     func letters(in script: Script) -> Int {
-        letterCounts[script.rawValue]
+        Int(letterCounts[script.rawValue])
     }
 
     /// Share of all letters (weighted by ``Script/weight``) that belong to `script`, Kana
@@ -48,7 +48,7 @@ struct LetterBuffer {
     func share(of script: Script) -> Double {
         var total = 0
         for other in Self.scripts {
-            total += letterCounts[other.rawValue] * other.weight
+            total += letters(in: other) * other.weight
         }
         let part = script == .han ? (letters(in: .han) + letters(in: .kana)) * script.weight : letters(in: script) * script.weight
         return total == 0 ? 0 : Double(part) / Double(total)
@@ -60,7 +60,7 @@ struct LetterBuffer {
     /// byte at most, plus the final separator), without the uniqueness checks of array appends.
     private struct Writer {
         let output: UnsafeMutableBufferPointer<UInt32>
-        let letterCounts: UnsafeMutableBufferPointer<Int>
+        let letterCounts: UnsafeMutableBufferPointer<Int32>
         /// Scalars written so far.
         var count = 0
 
@@ -107,7 +107,7 @@ struct LetterBuffer {
                         index &+= 1
                     }
                     count &+= latinLetters
-                    letterCounts[Script.latin.rawValue] &+= latinLetters
+                    letterCounts[Script.latin.rawValue] &+= Int32(truncatingIfNeeded: latinLetters)
                     previous = (0x61, 0x61)  // any letters: only "://" matters
                 case 0..<0x80:
                     previous = (previous.1, value)
