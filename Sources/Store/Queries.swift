@@ -59,13 +59,18 @@ extension PostStore {
                 response.negative = row[5]
                 response.sentimentUnavailable = row[6]
             }
-            let rated = response.positive + response.neutral + response.negative
-            response.netSentiment = rated == 0 ? 0 : Double(response.positive - response.negative) * 100 / Double(rated)
+            response.netSentiment = Self.netSentiment(positive: response.positive, neutral: response.neutral, negative: response.negative)
             response.languages = try facetCounts(db, .language, range, scope, limit: 100)
             response.platforms = try facetCounts(db, .platform, range, scope, limit: 100)
             (response.uniqueAuthors, response.uniqueAuthorsEstimated) = try uniqueAuthors(db, scope: scope, range: range, posts: response.posts)
             return response
         }
+    }
+
+    /// Net sentiment: % positive − % negative among posts with sentiment, in [-100, 100]; 0 without any.
+    static func netSentiment(positive: Int64, neutral: Int64, negative: Int64) -> Double {
+        let rated = positive + neutral + negative
+        return rated == 0 ? 0 : Double(positive - negative) * 100 / Double(rated)
     }
 
     private func facetCounts(_ db: Database, _ facet: Facet, _ range: ResolvedRange, _ scope: ResolvedScope, limit: Int) throws -> [LabeledCount] {
@@ -105,8 +110,7 @@ extension PostStore {
                 bucket.neutral = row[5]
                 bucket.negative = row[6]
                 bucket.sentimentUnavailable = row[7]
-                let rated = bucket.positive + bucket.neutral + bucket.negative
-                bucket.netSentiment = rated == 0 ? 0 : Double(bucket.positive - bucket.negative) * 100 / Double(rated)
+                bucket.netSentiment = Self.netSentiment(positive: bucket.positive, neutral: bucket.neutral, negative: bucket.negative)
                 return bucket
             }
             return response
