@@ -14,7 +14,7 @@ struct AnalyzeCommandTests {
     }
 
     @Test func plainTextLineHasAllFieldsInOrder() throws {
-        let line = AnalyzeCommand.outputLine(forPlainText: "I really love #Swift and the new release, see https://www.swift.org/blog! @tim $AAPL 🚀", analyzer: analyzer)
+        let line = AnalyzeCommand.outputLine(for: "I really love #Swift and the new release, see https://www.swift.org/blog! @tim $AAPL 🚀".utf8, format: .plainText, analyzer: analyzer)
         #expect(line.hasPrefix(#"{"lang":"en","lang_confidence":"#))
         let json = try object(line)
         let sentiment = try #require(json["sentiment"] as? [String: Any])
@@ -30,25 +30,28 @@ struct AnalyzeCommandTests {
     }
 
     @Test func nonEnglishLineHasNullSentiment() throws {
-        let line = AnalyzeCommand.outputLine(forPlainText: "Aujourd'hui il fait vraiment très beau à Paris", analyzer: analyzer)
+        let line = AnalyzeCommand.outputLine(for: "Aujourd'hui il fait vraiment très beau à Paris".utf8, format: .plainText, analyzer: analyzer)
         #expect(line.contains(#""sentiment":null"#))
         #expect(try object(line)["lang"] as? String == "fr")
     }
 
     @Test func emptyAndBrokenLinesStillProduceOneErrorLine() throws {
-        #expect(AnalyzeCommand.outputLine(forPlainText: "", analyzer: analyzer) == #"{"error":"empty line"}"#)
-        #expect(AnalyzeCommand.outputLine(forPlainText: " \t ", analyzer: analyzer) == #"{"error":"empty line"}"#)
-        #expect(AnalyzeCommand.outputLine(forPlainTextBytes: [0x66, 0xFF, 0x6F], analyzer: analyzer) == #"{"error":"invalid UTF-8"}"#)
-        #expect(AnalyzeCommand.outputLine(forJSONLine: "", analyzer: analyzer) == #"{"error":"empty line"}"#)
+        #expect(AnalyzeCommand.outputLine(for: "".utf8, format: .plainText, analyzer: analyzer) == #"{"error":"empty line"}"#)
+        #expect(AnalyzeCommand.outputLine(for: " \t ".utf8, format: .plainText, analyzer: analyzer) == #"{"error":"empty line"}"#)
+        #expect(AnalyzeCommand.outputLine(for: [0x66, 0xFF, 0x6F], format: .plainText, analyzer: analyzer) == #"{"error":"invalid UTF-8"}"#)
+        var brokenPost: [UInt8] = Array(#"{"text":"caf"#.utf8)
+        brokenPost += [0xC3, 0x28] + Array(#""}"#.utf8)
+        #expect(AnalyzeCommand.outputLine(for: brokenPost, format: .jsonPost, analyzer: analyzer) == #"{"error":"invalid UTF-8"}"#)
+        #expect(AnalyzeCommand.outputLine(for: "".utf8, format: .jsonPost, analyzer: analyzer) == #"{"error":"empty line"}"#)
         for garbage in ["{bad", "[1,2]", #"{"text":"x"} trailing"#, #"{"text":"unterminated}"#, #"{"a":tru}"#] {
-            let line = AnalyzeCommand.outputLine(forJSONLine: garbage, analyzer: analyzer)
+            let line = AnalyzeCommand.outputLine(for: garbage.utf8, format: .jsonPost, analyzer: analyzer)
             #expect(try object(line)["error"] is String, "\(garbage) → \(line)")
         }
     }
 
     @Test func jsonLineTakesTextAndHintAndCopiesTheID() throws {
         let input = #"{"id":"42","text":"Obrigado pela ajuda","lang":"pt","extra":{"a":[1,2.5e3,{"b":null}],"c":true}}"#
-        let json = try object(AnalyzeCommand.outputLine(forJSONLine: input, analyzer: analyzer))
+        let json = try object(AnalyzeCommand.outputLine(for: input.utf8, format: .jsonPost, analyzer: analyzer))
         #expect(json["id"] as? String == "42")
         #expect(json["lang"] as? String == "pt")
         #expect(json["sentiment"] is NSNull)
@@ -56,14 +59,14 @@ struct AnalyzeCommandTests {
 
     @Test func jsonLineFallsBackToLanguageHintAndDecodesEscapes() throws {
         let input = #"{"id":7,"language_hint":"en","text":"I \"love\" it \u00e9 \ud83d\ude00 #Tag\nnew line"}"#
-        let json = try object(AnalyzeCommand.outputLine(forJSONLine: input, analyzer: analyzer))
+        let json = try object(AnalyzeCommand.outputLine(for: input.utf8, format: .jsonPost, analyzer: analyzer))
         #expect(json["id"] as? Int == 7)
         #expect(json["emoji"] as? [String] == ["😀"])
         #expect(json["hashtags"] as? [String] == ["tag"])
     }
 
     @Test func jsonLineWithoutTextKeepsItsID() throws {
-        let line = AnalyzeCommand.outputLine(forJSONLine: #"{"id":"a1","text":null}"#, analyzer: analyzer)
+        let line = AnalyzeCommand.outputLine(for: #"{"id":"a1","text":null}"#.utf8, format: .jsonPost, analyzer: analyzer)
         #expect(line == #"{"id":"a1","error":"no string \"text\" field"}"#)
     }
 
@@ -114,7 +117,7 @@ struct EarshotPostJSONTests {
         let fields = try PostFields.parse(input)
         #expect(fields.isHTML)
         #expect(fields.languageHint == "de")
-        let line = AnalyzeCommand.outputLine(forJSONLine: input, analyzer: TextAnalyzer())
+        let line = AnalyzeCommand.outputLine(for: input.utf8, format: .jsonPost, analyzer: TextAnalyzer())
         let json = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(json["lang"] as? String == "de")
         #expect(json["mentions"] as? [String] == ["lena@chaos.social"])

@@ -20,7 +20,7 @@ public enum AnalyzeCommand {
     /// Appends the output object for one input line (without its newline) to `output`: what
     /// `earshot analyze` does per line, writing straight into its output buffer.
     ///
-    /// Plain text must be UTF-8 (other bytes give an "error" line rather than repairs). A JSON
+    /// Lines must be UTF-8 (other bytes give an "error" line rather than repairs). A JSON
     /// post gives its text from "text", its hint from "lang" or else "languageHint" /
     /// "language_hint", HTML when "textIsHtml" / "text_is_html" is true; other fields are ignored
     /// except "id", which is copied to the output.
@@ -34,7 +34,7 @@ public enum AnalyzeCommand {
         case .jsonPost:
             let fields: PostFields
             do {
-                fields = try PostFields.parse(String(decoding: line, as: UTF8.self))
+                fields = try PostFields.parse(bytes: line)
             } catch {
                 return appendError(error, rawID: nil, to: &output)
             }
@@ -44,31 +44,17 @@ public enum AnalyzeCommand {
         }
     }
 
-    /// The output object for one line of plain text.
-    public static func outputLine(forPlainText line: String, analyzer: TextAnalyzer) -> String {
-        outputLine(for: line.utf8, format: .plainText, analyzer: analyzer)
-    }
-
-    /// The output object for one line of raw bytes read as plain text.
-    public static func outputLine(forPlainTextBytes line: some Collection<UInt8>, analyzer: TextAnalyzer) -> String {
-        outputLine(for: line, format: .plainText, analyzer: analyzer)
-    }
-
-    /// The output object for one Earshot post JSON object.
-    public static func outputLine(forJSONLine line: String, analyzer: TextAnalyzer) -> String {
-        outputLine(for: line.utf8, format: .jsonPost, analyzer: analyzer)
+    /// The output object for one input line, as a string (for tests and callers without a buffer).
+    public static func outputLine(for line: some Collection<UInt8>, format: InputFormat, analyzer: TextAnalyzer) -> String {
+        var bytes: [UInt8] = []
+        Array(line).withUnsafeBufferPointer { appendOutputLine(for: $0, format: format, analyzer: analyzer, to: &bytes) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The JSON object for an analysis.
     public static func analysisLine(_ analysis: TextAnalysis, rawID: String?) -> String {
         var bytes: [UInt8] = []
         appendAnalysis(analysis, rawID: rawID, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func outputLine(for line: some Collection<UInt8>, format: InputFormat, analyzer: TextAnalyzer) -> String {
-        var bytes: [UInt8] = []
-        Array(line).withUnsafeBufferPointer { appendOutputLine(for: $0, format: format, analyzer: analyzer, to: &bytes) }
         return String(decoding: bytes, as: UTF8.self)
     }
 

@@ -45,7 +45,13 @@ public struct PostFields: Sendable, Equatable {
 
     /// Reads the top-level fields of one JSON object, skipping every other field and nested value.
     public static func parse(_ line: String) throws(PostLineError) -> PostFields {
-        var reader = JSONPostReader(bytes: Array(line.utf8))
+        try parse(bytes: Array(line.utf8))
+    }
+
+    /// The same for a line given as UTF-8 bytes, which must be valid UTF-8 (JSON text is).
+    public static func parse(bytes: some Collection<UInt8>) throws(PostLineError) -> PostFields {
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw .invalidUTF8 }
+        var reader = JSONPostReader(bytes: Array(bytes))
         return try reader.readPost()
     }
 }

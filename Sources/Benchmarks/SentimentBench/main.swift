@@ -51,7 +51,7 @@ _ = analyzer.scores(for: "warm up")
 print("memory lexicon_entries=\(analyzer.lexiconCount) lexicon_bytes=\(analyzer.lexiconMemoryFootprint) rss_delta_bytes=\(residentBytes() - residentBefore)")
 
 let textAnalyzer = TextAnalyzer()
-_ = AnalyzeCommand.outputLine(forPlainText: "warm up the language tables too", analyzer: textAnalyzer)
+_ = AnalyzeCommand.outputLine(for: "warm up the language tables too".utf8, format: .plainText, analyzer: textAnalyzer)
 
 /// Times passes of `body` over `texts` on this thread: at least `repeatCount` passes and
 /// `minimumSeconds` in all; the rate is that of the fastest pass.
