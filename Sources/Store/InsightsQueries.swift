@@ -274,11 +274,10 @@ struct CareCursor: Equatable {
     }
 
     init(token: String) throws(StoreError) {
-        let parts = token.split(separator: ".")
-        guard parts.count == 4, parts[0] == "c1", let priority = Int64(parts[1]), let created = Int64(parts[2]), let row = Int64(parts[3]) else {
+        guard let numbers = PageCursor.numbers(ofToken: token, tag: "c1", count: 3) else {
             throw .invalidArgument("page_token '\(token.prefix(40))' was not issued by the care queue")
         }
-        self.init(priority: priority, createdAtMs: created, rowID: row)
+        self.init(priority: numbers[0], createdAtMs: numbers[1], rowID: numbers[2])
     }
 
     var token: String { "c1.\(priority).\(createdAtMs).\(rowID)" }

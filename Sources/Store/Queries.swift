@@ -148,7 +148,7 @@ extension PostStore {
         }
         if !request.authorHandle.isEmpty {
             conditions.append("author_handle = ?")
-            arguments += [request.authorHandle.lowercased().trimmingPrefix("@")]
+            arguments += [String(request.authorHandle.lowercased().trimmingPrefix("@"))]
         }
         if !request.language.isEmpty {
             conditions.append("language = ?")
@@ -171,7 +171,7 @@ extension PostStore {
         }
         if !request.hashtag.isEmpty {
             conditions.append("rowid IN (SELECT post_rowid FROM post_hashtags WHERE tag = ? AND created_at_ms >= ? AND created_at_ms < ?)")
-            arguments += [request.hashtag.lowercased().trimmingPrefix("#"), range.from, range.to]
+            arguments += [String(request.hashtag.lowercased().trimmingPrefix("#")), range.from, range.to]
         }
         if let cursor {
             conditions.append("(created_at_ms, rowid) < (?, ?)")
@@ -210,18 +210,20 @@ struct PageCursor: Equatable {
     }
 
     init(token: String) throws(StoreError) {
-        let parts = token.split(separator: ".")
-        guard parts.count == 3, parts[0] == "p1", let created = Int64(parts[1]), let row = Int64(parts[2]) else {
+        guard let numbers = Self.numbers(ofToken: token, tag: "p1", count: 2) else {
             throw .invalidArgument("page_token '\(token.prefix(40))' was not issued by this service")
         }
-        self.init(createdAtMs: created, rowID: row)
+        self.init(createdAtMs: numbers[0], rowID: numbers[1])
     }
 
     var token: String { "p1.\(createdAtMs).\(rowID)" }
-}
 
-extension String {
-    fileprivate func trimmingPrefix(_ prefix: String) -> String {
-        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self
+    /// The numbers of a page token "<tag>.<n>.<n>…" with `count` numbers, each within 0 ... the
+    /// end of time (which tokens this service issues always are), or nil.
+    static func numbers(ofToken token: String, tag: Substring, count: Int) -> [Int64]? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == count + 1, parts[0] == tag else { return nil }
+        let numbers = parts.dropFirst().compactMap { Int64($0) }.filter { (0...ResolvedRange.endOfTime).contains($0) }
+        return numbers.count == count ? numbers : nil
     }
 }

@@ -217,6 +217,10 @@ let base: Int64 = 1_767_225_600_000
         var badToken = SearchPostsRequest()
         badToken.pageToken = "garbage"
         #expect(throws: StoreError.invalidArgument("page_token 'garbage' was not issued by this service")) { try store.search(badToken) }
+        for forged in ["p1.9223372036854775807.1", "p1.-5.1", "p1..1", "p1.1.1.1"] {
+            badToken.pageToken = forged
+            #expect(throws: StoreError.invalidArgument("page_token '\(forged)' was not issued by this service")) { try store.search(badToken) }
+        }
         var badLabel = SearchPostsRequest()
         badLabel.sentimentLabel = "happy"
         #expect(throws: StoreError.self) { try store.search(badLabel) }
