@@ -53,6 +53,16 @@ func journalPath() -> String {
         #expect(window.freeSlots == 1)
     }
 
+    @Test func aFullWindowStillLetsRedeliveriesOut() {
+        var window = InFlightWindow(capacity: 4, redeliveryTimeoutMs: 1_000)
+        for seq in 1...4 { window.dispatched(UInt64(seq), at: 0) }
+        // All four were lost downstream: no ack will ever free a slot.
+        #expect(window.batchLimit(batchSize: 100, redelivering: false) == 0)
+        #expect(window.batchLimit(batchSize: 100, redelivering: true) == 100)
+        #expect(window.acknowledged([1]) == 1)
+        #expect(window.batchLimit(batchSize: 100, redelivering: false) == 1)
+    }
+
     @Test func overdueEntriesAreRedeliveredWithAHigherAttempt() {
         var window = InFlightWindow(capacity: 10, redeliveryTimeoutMs: 1_000)
         window.dispatched(1, at: 0)

@@ -1,6 +1,7 @@
 /// The posts ingest has sent into the pipeline and not yet seen acknowledged.
 ///
-/// Bounded: ingest dispatches only while ``freeSlots`` > 0, so memory and the
+/// Bounded: ingest dispatches new posts only while ``freeSlots`` > 0 (redeliveries are
+/// already in the window and go out regardless: ``batchLimit(batchSize:redelivering:)``), so memory and the
 /// amount of work in the pipeline stay bounded when a stage is slow. A post
 /// unacknowledged for longer than the redelivery timeout is due again: the
 /// stage holding it may have died, and the query store ignores duplicates.
@@ -22,6 +23,13 @@ public struct InFlightWindow: Sendable {
 
     public var count: Int { entries.count }
     public var freeSlots: Int { max(0, capacity - entries.count) }
+
+    /// How many posts the next batch may hold. Redeliveries are already in the window, so they
+    /// go out even when it is full (otherwise posts lost while it was full would never be sent
+    /// again); new posts only take free slots.
+    public func batchLimit(batchSize: Int, redelivering: Bool) -> Int {
+        redelivering ? batchSize : min(batchSize, freeSlots)
+    }
 
     /// Records that `seq` was sent at `now`; returns its attempt number (1 = first).
     @discardableResult

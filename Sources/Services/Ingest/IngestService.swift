@@ -83,7 +83,9 @@ public final class IngestService {
         var nextHousekeeping = monotonicMilliseconds()
         do {
             while !service.shutdown.isRequested {
-                let wantsToSend = window.freeSlots > 0 && (hasNewWork || !redeliveryQueue.isEmpty)
+                let redelivering = !redeliveryQueue.isEmpty
+                let wantsToSend = (redelivering || hasNewWork)
+                    && window.batchLimit(batchSize: configuration.batchSize, redelivering: redelivering) > 0
                 poller.setEvents(wantsToSend ? .writable : [], at: dispatchIndex)
                 try poller.poll(timeoutMilliseconds: 100)
                 if poller.isReady(rpcIndex) { try server.serveAvailable() }
@@ -143,9 +145,9 @@ public final class IngestService {
     // MARK: Dispatch
 
     private func dispatchBatch(_ socket: Socket) throws {
-        let limit = min(configuration.batchSize, window.freeSlots)
-        let entries: [JournalEntry]
         let isRedelivery = !redeliveryQueue.isEmpty
+        let limit = window.batchLimit(batchSize: configuration.batchSize, redelivering: isRedelivery)
+        let entries: [JournalEntry]
         if isRedelivery {
             let seqs = Array(redeliveryQueue.prefix(limit))
             entries = try journal.entries(seqs)
