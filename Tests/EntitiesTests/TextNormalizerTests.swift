@@ -37,4 +37,10 @@ struct TextNormalizerTests {
         #expect(TextNormalizer.htmlToText("<p>use &lt;br&gt; for breaks</p>") == "use <br> for breaks")
         #expect(TextNormalizer.htmlToText("a < b and no closing") == "a < b and no closing")
     }
+
+    @Test func plainTextDecodesReferencesOnceForHTMLAndForText() {
+        // HTML "&amp;lt;" is the text "&lt;", not "<" (that would be decoding twice).
+        #expect(TextNormalizer.plainText("<p>write &amp;lt; for &lt;</p>", isHTML: true) == "write &lt; for <")
+        #expect(TextNormalizer.plainText("fish &amp; chips", isHTML: false) == "fish & chips")
+    }
 }

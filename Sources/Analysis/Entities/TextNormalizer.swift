@@ -13,6 +13,13 @@ public enum TextNormalizer {
         return converter.text
     }
 
+    /// The plain, normalised text of a post body: HTML converted when `isHTML` (which decodes
+    /// character references exactly once: decoding twice would turn "&amp;lt;" into "<"), else
+    /// references decoded; in Unicode NFC. What every stage that reads post text must use.
+    public static func plainText(_ text: String, isHTML: Bool) -> String {
+        isHTML ? composedNFC(htmlToText(text)) : normalize(text)
+    }
+
     /// `text` with character references decoded ("&amp;" → "&", "&#39;" → "'") and in Unicode NFC.
     public static func normalize(_ text: String) -> String {
         let (hasReference, isBelowCombiningMarks) = withUTF8Bytes(of: text) { bytes in

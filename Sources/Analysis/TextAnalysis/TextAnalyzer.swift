@@ -42,8 +42,7 @@ public struct TextAnalyzer: Sendable {
     /// Analyses `text`; `languageHint` is the source's language tag (BCP 47) if any, and
     /// `isHTML` says the text is an HTML fragment such as a Mastodon `content`.
     public func analyze(_ text: String, languageHint: String? = nil, isHTML: Bool = false) -> TextAnalysis {
-        // htmlToText already decodes character references; decoding twice would turn "&amp;lt;" into "<".
-        let normalized = isHTML ? TextNormalizer.composedNFC(TextNormalizer.htmlToText(text)) : TextNormalizer.normalize(text)
+        let normalized = TextNormalizer.plainText(text, isHTML: isHTML)
         let identification = identifier.identifyDetailed(normalized, hint: languageHint)
         let sentiment = Self.sentimentApplies(to: identification) ? sentimentAnalyzer.scores(for: normalized) : nil
         return TextAnalysis(language: identification.guess, sentiment: sentiment,

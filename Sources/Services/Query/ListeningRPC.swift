@@ -185,7 +185,7 @@ public final class ListeningRPC: Sendable {
     /// the enrich stage normalises it.
     static func document(_ view: PostView) -> MatchableDocument {
         let post = view.post
-        let text = TextNormalizer.normalize(post.textIsHtml ? TextNormalizer.htmlToText(post.text) : post.text)
+        let text = TextNormalizer.plainText(post.text, isHTML: post.textIsHtml)
         return MatchableDocument(post: post, enrichment: view.enrichment, text: text)
     }
 }
