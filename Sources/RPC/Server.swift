@@ -6,11 +6,16 @@ import ZeroMQ
 import Glibc
 #endif
 
-/// Milliseconds on a monotonic clock (for deadlines and latencies).
-public func monotonicMilliseconds() -> Int64 {
+/// Nanoseconds on a monotonic clock (for timing work).
+public func monotonicNanoseconds() -> Int64 {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
-    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+}
+
+/// Milliseconds on a monotonic clock (for deadlines and latencies).
+public func monotonicMilliseconds() -> Int64 {
+    monotonicNanoseconds() / 1_000_000
 }
 
 /// Milliseconds since the Unix epoch on the wall clock (deadlines on the wire).
@@ -39,7 +44,9 @@ public struct RPCServerConfiguration: Sendable {
     /// "ingest", "enrich", "score" or "query": reported by Health/Check.
     public var serviceName: String
     /// Requests with a larger payload get RESOURCE_EXHAUSTED.
-    public var maxPayloadBytes: Int = 16 << 20
+    public var maxPayloadBytes: Int = Self.defaultMaxPayloadBytes
+    /// The payload limit every Earshot service uses (16 MiB).
+    public static let defaultMaxPayloadBytes = 16 << 20
     /// Larger frames make libzmq drop the connection (ZMQ_MAXMSGSIZE).
     public var maxFrameBytes: Int64 = 64 << 20
     /// Replies and requests queued per client before drops (ZMQ HWMs).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EarshotRPC
 import EarshotWire
 import EnrichService
 import Foundation
@@ -15,6 +16,10 @@ struct AnalysisBenchCommand: ParsableCommand {
 
     @Option(help: "Posts to analyse per measurement") var posts = 200_000
     @Option(help: "Threads for the parallel measurement (default: all cores)") var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        try requirePositive(["posts": posts, "threads": threads])
+    }
 
     func run() throws {
         var stream = SampleStream(seed: 8, expectedCount: 10_000)

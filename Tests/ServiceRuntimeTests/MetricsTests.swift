@@ -1,5 +1,11 @@
+import Foundation
+import Logging
 import Testing
 @testable import ServiceRuntime
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct MetricsRegistryTests {
     @Test func countersAndGaugesAreReportedSorted() {
@@ -36,6 +42,41 @@ import Testing
         #expect(MetricsHTTP.response(toRequestHead: "GET /other HTTP/1.1\r\n\r\n", metricsText: { "" }).hasPrefix("HTTP/1.1 404"))
         #expect(MetricsHTTP.response(toRequestHead: "POST /metrics HTTP/1.1\r\n\r\n", metricsText: { "" }).hasPrefix("HTTP/1.1 405"))
         #expect(MetricsHTTP.response(toRequestHead: "garbage", metricsText: { "" }).hasPrefix("HTTP/1.1 400"))
+    }
+}
+
+@Suite struct MetricsHTTPServerTests {
+    /// A client that sends its request a byte every 300 ms must be cut off by the whole-request
+    /// deadline (2 s), not kept as long as each byte arrives within the socket timeout.
+    @Test func aDrippingClientIsCutOff() throws {
+        let shutdown = ShutdownSignal()
+        let server = try MetricsHTTPServer(address: "127.0.0.1:0", metrics: MetricsRegistry(), shutdown: shutdown,
+                                           logger: Logger(label: "test"))
+        defer {
+            shutdown.request()
+            server.join()
+        }
+        let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(client) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(server.port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+        var sentBeforeClose = 0
+        for byte in Array("GET /metrics HTTP/1.1\r\nX-Slow: yes yes yes\r\n".utf8) {
+            var value = byte
+            guard send(client, &value, 1, Int32(MSG_NOSIGNAL)) == 1 else { break }
+            sentBeforeClose += 1
+            Thread.sleep(forTimeInterval: 0.3)
+            var probe = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
+            if poll(&probe, 1, 0) > 0 { break }  // the server closed (or answered)
+        }
+        // 2 s at 0.3 s a byte is about 7 bytes; the head is 44 bytes, so without the deadline all go out.
+        #expect(sentBeforeClose < 20, "the server kept reading for \(sentBeforeClose) bytes")
     }
 }
 

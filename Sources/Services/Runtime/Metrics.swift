@@ -31,12 +31,19 @@ public final class MetricsRegistry: Sendable {
 
     /// Records one observation in the histogram `name`.
     public func observe(_ name: String, _ value: Double, help: String = "") {
-        let bucket = Self.histogramBounds.firstIndex { value <= $0 } ?? Self.histogramBounds.count
+        observe(name, CollectionOfOne(value), help: help)
+    }
+
+    /// Records several observations in the histogram `name`, taking the lock once.
+    public func observe(_ name: String, _ values: some Sequence<Double>, help: String = "") {
         histograms.withLock { histograms in
-            var histogram = histograms[name] ?? Histogram(counts: Array(repeating: 0, count: Self.histogramBounds.count + 1), help: help)
-            histogram.counts[bucket] += 1
-            histogram.sum += value
-            histograms[name] = histogram
+            let empty = Histogram(counts: Array(repeating: 0, count: Self.histogramBounds.count + 1), help: help)
+            for value in values {
+                let bucket = Self.histogramBounds.firstIndex { value <= $0 } ?? Self.histogramBounds.count
+                // Mutated in place (no copy of the counts per observation).
+                histograms[name, default: empty].counts[bucket] += 1
+                histograms[name, default: empty].sum += value
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import EarshotRPC
 import Foundation
 import Logging
 
@@ -73,7 +74,7 @@ public final class MetricsHTTPServer: Sendable {
 
     /// Largest request head read; the rest of a longer one is ignored.
     static let maxRequestHeadBytes = 8 * 1024
-    /// Read and write timeout of one connection.
+    /// Read and write timeout of one connection, and the most time its request head may take.
     static let connectionTimeoutSeconds = 2
 
     /// Binds `address` (`host:port`; an empty host or `0.0.0.0` means every
@@ -163,9 +164,12 @@ public final class MetricsHTTPServer: Sendable {
         var timeout = timeval(tv_sec: connectionTimeoutSeconds, tv_usec: 0)
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        // The socket timeout bounds each recv; this bounds the whole request, so a client sending
+        // a byte now and then cannot hold the (single) connection slot.
+        let deadline = monotonicMilliseconds() + Int64(connectionTimeoutSeconds) * 1_000
         var head: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 2048)
-        while head.count < maxRequestHeadBytes, !endsHead(head) {
+        while head.count < maxRequestHeadBytes, !endsHead(head), monotonicMilliseconds() < deadline {
             let count = chunk.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
             guard count > 0 else { break }
             head.append(contentsOf: chunk[0..<count])

@@ -1,3 +1,4 @@
+import EarshotRPC
 import EarshotWire
 import ZeroMQ
 
@@ -95,15 +96,4 @@ public struct PipelineWorker: Sendable {
         service.metrics.increment("earshot_worker_processing_seconds_total", by: elapsed / 1e9, help: "Time spent processing")
         service.metrics.observe("earshot_worker_batch_ms", elapsed / 1e6, help: "Milliseconds to process and pass on one batch")
     }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// Nanoseconds on a monotonic clock.
-public func monotonicNanoseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
 }
