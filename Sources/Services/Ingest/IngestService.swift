@@ -110,7 +110,7 @@ public final class IngestService {
     /// Validates and journals `posts`; `encoded` are their bytes when the caller has them.
     private func accept(_ posts: [Post], encoded: [[UInt8]]? = nil) throws(RPCError) -> (accepted: Int, duplicates: Int) {
         if posts.count > configuration.maxPostsPerBatch {
-            throw RPCError(.resourceExhausted, "\(posts.count) posts in one call; at most \(configuration.maxPostsPerBatch)")
+            throw .invalidArgument("\(posts.count) posts in one call; at most \(configuration.maxPostsPerBatch)")
         }
         for (index, post) in posts.enumerated() {
             if let problem = post.validationProblem {

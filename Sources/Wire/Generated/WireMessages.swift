@@ -939,8 +939,9 @@ public enum IngestMethod {
     public static let publish = "earshot.v1.Ingest/Publish"
     /// The same for many posts in one durable transaction: either all valid
     /// posts of the batch are durable when OK comes back, or none is.
-    /// INVALID_ARGUMENT names the first bad post; RESOURCE_EXHAUSTED means the
-    /// batch is over the size limit or the journal backlog is full (retry later).
+    /// INVALID_ARGUMENT names the first bad post, or says the batch has more
+    /// posts than one call may carry; RESOURCE_EXHAUSTED means the payload is
+    /// over the size limit or the journal backlog is full (retry later).
     /// `rpc PublishBatch(PublishBatchRequest) returns (PublishBatchResponse)`
     public static let publishBatch = "earshot.v1.Ingest/PublishBatch"
 }
