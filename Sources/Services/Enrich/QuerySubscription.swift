@@ -69,7 +69,15 @@ public final class QuerySubscription: Sendable {
                 // Only the newest of the queued snapshots matters.
                 var newest: QuerySetSnapshot?
                 while let frames = try socket.receive(wait: false) {
-                    if let last = frames.last, let snapshot = try? QuerySetSnapshot(serializedBytes: last) { newest = snapshot }
+                    if let last = frames.last, let snapshot = try? QuerySetSnapshot(serializedBytes: last) {
+                        newest = snapshot
+                    } else {
+                        // Version skew or a wrong endpoint (e.g. the alerts feed): say so, or the
+                        // worker just waits for a first snapshot that never comes.
+                        service.metrics.increment("earshot_enrich_bad_query_sets_total", help: "Query-set feed messages that did not decode")
+                        service.logger.error("a query-set message did not decode; is --query-set the query service's query-set feed?",
+                                             metadata: ["endpoint": "\(endpoint)", "frames": "\(frames.count)"])
+                    }
                 }
                 if let newest { apply(newest, to: box, service: service) }
             }

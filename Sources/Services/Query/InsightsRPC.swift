@@ -15,25 +15,29 @@ extension StoreError {
     }
 }
 
+extension RPCServer {
+    /// Registers a store-backed method: store failures become their gRPC status (``StoreError/rpcError``).
+    func registerStoreMethod<Request: ProtoMessage, Response: ProtoMessage>(_ method: String, _ body: @escaping (Request) throws(StoreError) -> Response) {
+        register(method) { (request: Request, _: CallContext) throws(RPCError) -> Response in
+            do throws(StoreError) { return try body(request) } catch { throw error.rpcError }
+        }
+    }
+}
+
 /// The `earshot.v1.Insights` methods: store reads plus the pure ranking of module Insights.
 enum InsightsRPC {
     /// Registers every Insights method on `server`.
     static func register(on server: RPCServer, store: PostStore) {
-        func serve<Request: ProtoMessage, Response: ProtoMessage>(_ method: String, _ body: @escaping (Request) throws(StoreError) -> Response) {
-            server.register(method) { (request: Request, _: CallContext) throws(RPCError) -> Response in
-                do throws(StoreError) { return try body(request) } catch { throw error.rpcError }
-            }
-        }
-        serve(InsightsMethod.shareOfVoice) { (request: ShareOfVoiceRequest) throws(StoreError) in try shareOfVoice(store.voiceTotals(request)) }
-        serve(InsightsMethod.trending) { (request: TrendingRequest) throws(StoreError) in
+        server.registerStoreMethod(InsightsMethod.shareOfVoice) { (request: ShareOfVoiceRequest) throws(StoreError) in try shareOfVoice(store.voiceTotals(request)) }
+        server.registerStoreMethod(InsightsMethod.trending) { (request: TrendingRequest) throws(StoreError) in
             try trending(store.trendCounts(request, now: wallClockMilliseconds()), limit: request.limit)
         }
-        serve(InsightsMethod.topAuthors, store.topAuthors)
-        serve(InsightsMethod.careQueue, store.careQueue)
-        serve(InsightsMethod.markHandled) { (request: MarkHandledRequest) throws(StoreError) in
+        server.registerStoreMethod(InsightsMethod.topAuthors, store.topAuthors)
+        server.registerStoreMethod(InsightsMethod.careQueue, store.careQueue)
+        server.registerStoreMethod(InsightsMethod.markHandled) { (request: MarkHandledRequest) throws(StoreError) in
             try store.markHandled(request, now: wallClockMilliseconds())
         }
-        serve(InsightsMethod.alerts, store.alerts)
+        server.registerStoreMethod(InsightsMethod.alerts, store.alerts)
     }
 
     /// Fills each query's shares of the group's mentions and reach.

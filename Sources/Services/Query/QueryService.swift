@@ -57,21 +57,10 @@ public enum QueryService {
 
     /// Registers the Query methods, mapping store errors to gRPC status codes.
     static func register(on server: RPCServer, store: PostStore) {
-        func serve<Request: ProtoMessage, Response: ProtoMessage>(_ method: String, _ body: @escaping (Request) throws(StoreError) -> Response) {
-            server.register(method) { (request: Request, _: CallContext) throws(RPCError) -> Response in
-                do throws(StoreError) { return try body(request) } catch {
-                    switch error {
-                    case .invalidArgument(let message): throw RPCError(.invalidArgument, message)
-                    case .notFound(let message): throw RPCError(.notFound, message)
-                    case .database: throw RPCError(.internal, error.description)
-                    }
-                }
-            }
-        }
-        serve(QueryMethod.overview, store.overview)
-        serve(QueryMethod.timeSeries, store.timeSeries)
-        serve(QueryMethod.topHashtags, store.topHashtags)
-        serve(QueryMethod.searchPosts, store.search)
+        server.registerStoreMethod(QueryMethod.overview, store.overview)
+        server.registerStoreMethod(QueryMethod.timeSeries, store.timeSeries)
+        server.registerStoreMethod(QueryMethod.topHashtags, store.topHashtags)
+        server.registerStoreMethod(QueryMethod.searchPosts, store.search)
         InsightsRPC.register(on: server, store: store)
     }
 
@@ -110,9 +99,9 @@ public enum QueryService {
                 // Acknowledge only after the commit: a crash before this line means redelivery, never loss.
                 try acks.send(AckBatch(deliverySeqs: posts.map(\.deliverySeq)).serializedBytes())
                 let now = wallClockMilliseconds()
-                for post in posts where post.ingestedAtMs > 0 {
-                    service.metrics.observe("earshot_query_publish_to_stored_ms", Double(now - post.ingestedAtMs), help: "Milliseconds from durable publish to stored and queryable")
-                }
+                service.metrics.observe("earshot_query_publish_to_stored_ms",
+                                        posts.lazy.filter { $0.ingestedAtMs > 0 }.map { Double(now - $0.ingestedAtMs) },
+                                        help: "Milliseconds from durable publish to stored and queryable")
                 service.metrics.increment("earshot_query_stored_total", by: Double(result.inserted), help: "Posts stored for the first time")
                 service.metrics.increment("earshot_query_duplicates_total", by: Double(result.duplicates), help: "Redelivered posts ignored")
                 service.metrics.increment("earshot_query_posts_stored", by: Double(result.inserted))
