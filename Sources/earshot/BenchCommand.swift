@@ -27,6 +27,10 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Score worker processes") var score = 1
         @Option(help: "First TCP port of the stack") var basePort = 26_550
 
+        func validate() throws {
+            try requirePositive(["posts": posts, "rate": rate, "seconds": seconds, "enrich": enrich, "score": score])
+        }
+
         func run() throws {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("earshot-bench-\(getpid())")
             defer { try? FileManager.default.removeItem(at: folder) }

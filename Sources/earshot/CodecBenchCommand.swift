@@ -11,6 +11,10 @@ struct CodecBenchCommand: ParsableCommand {
     @Option(help: "Posts per batch") var batchSize = 256
     @Option(help: "Batches per measurement") var batches = 200
 
+    func validate() throws {
+        try requirePositive(["batch-size": batchSize, "batches": batches])
+    }
+
     func run() throws {
         var stream = SampleStream(seed: 3)
         var batch = PipelineBatch()

@@ -20,7 +20,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Where the journal, store and service logs go (default: a new temporary folder)") var directory: String?
 
     func validate() throws {
-        guard posts > 0, enrich > 0, score > 0 else { throw ValidationError("--posts, --enrich and --score must be positive") }
+        try requirePositive(["posts": posts, "enrich": enrich, "score": score])
     }
 
     func run() throws {

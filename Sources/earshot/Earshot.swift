@@ -20,10 +20,21 @@ struct Earshot: ParsableCommand {
         ]
     )
 
+    /// EARSHOT_LOG_LEVEL, or info; an unknown name is reported once and replaced by info.
+    static let logLevel: Logger.Level = {
+        let name = environment("EARSHOT_LOG_LEVEL", "info")
+        guard let level = Logger.Level(rawValue: name.lowercased()) else {
+            let known = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            printError("earshot: EARSHOT_LOG_LEVEL='\(name)' is not one of \(known); using info")
+            return .info
+        }
+        return level
+    }()
+
     static func bootstrapLogging() {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["EARSHOT_LOG_LEVEL"] ?? "info") ?? .info
+            handler.logLevel = logLevel
             return handler
         }
     }
@@ -37,7 +48,24 @@ func environment(_ name: String, _ fallback: String) -> String {
 
 /// Integer variant of ``environment(_:_:)``.
 func environment(_ name: String, _ fallback: Int) -> Int {
-    ProcessInfo.processInfo.environment[name].flatMap(Int.init) ?? fallback
+    number(fromEnvironment: name, fallback, Int.init)
+}
+
+/// Decimal variant of ``environment(_:_:)``.
+func environment(_ name: String, _ fallback: Double) -> Double {
+    number(fromEnvironment: name, fallback) { Double($0).flatMap { $0.isFinite ? $0 : nil } }
+}
+
+/// An unset or empty variable gives `fallback`; one that does not parse stops the program
+/// with a clear message (a typo must not silently run with the default).
+private func number<Value>(fromEnvironment name: String, _ fallback: Value, _ parse: (String) -> Value?) -> Value {
+    let text = environment(name, "")
+    if text.isEmpty { return fallback }
+    guard let value = parse(text) else {
+        printError("earshot: \(name)='\(text)' is not a number")
+        exit(64)
+    }
+    return value
 }
 
 /// Writes a line to standard error.

@@ -12,7 +12,7 @@ struct AlertOptions: ParsableArguments {
     @Option(help: "Spike detection bucket in minutes, 1-60 [EARSHOT_ALERT_BUCKET_MINUTES]")
     var alertBucketMinutes = environment("EARSHOT_ALERT_BUCKET_MINUTES", AlertMonitorConfiguration().bucketMinutes)
     @Option(help: "k: z-score that raises an alert [EARSHOT_ALERT_K]")
-    var alertK = Double(environment("EARSHOT_ALERT_K", "\(AlertMonitorConfiguration().detector.zThreshold)")) ?? .nan
+    var alertK = environment("EARSHOT_ALERT_K", AlertMonitorConfiguration().detector.zThreshold)
     @Option(help: "Baseline window in buckets [EARSHOT_ALERT_WINDOW]")
     var alertWindow = environment("EARSHOT_ALERT_WINDOW", AlertMonitorConfiguration().detector.baselineBuckets)
     @Option(help: "Minimum posts (negative posts for sentiment) in a bucket to alert [EARSHOT_ALERT_MIN_VOLUME]")
@@ -292,13 +292,16 @@ struct AlertsCommand: ParsableCommand {
         @Flag(help: "Print JSON lines") var json = false
 
         func run() throws {
+            let wanted = try alertKind(kind)
             let context = try Context()
             let socket = try Socket(.sub, context: context)
-            try socket.set([.linger(0), .subscribe(Array(AlertsCommand.topicPrefix(queryId: queryId, kind: try alertKind(kind)).utf8))])
+            try socket.set([.linger(0), .subscribe(Array(AlertsCommand.topicPrefix(queryId: queryId, kind: wanted).utf8))])
             try socket.connect(alerts)
             printError("watching \(alerts) …")
             while let frames = try socket.receive() {
                 guard frames.count == 2, let alert = try? Alert(serializedBytes: frames[1]) else { continue }
+                // Without --query-id the prefix cannot name the kind (it follows the query id).
+                guard wanted == .unspecified || alert.kind == wanted else { continue }
                 FileHandle.standardOutput.write(Data(((json ? ProtoJSON.encode(alert) : describe(alert)) + "\n").utf8))
             }
         }

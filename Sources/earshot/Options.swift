@@ -32,7 +32,11 @@ func parseTime(_ text: String) throws -> Int64 {
         case "d": amount * 86_400
         default: nil
         }
-        if let seconds { return Int64((Date().timeIntervalSince1970 - seconds) * 1000) }
+        if let seconds {
+            let milliseconds = (Date().timeIntervalSince1970 - seconds) * 1000
+            guard milliseconds.isFinite, abs(milliseconds) < 1e15 else { throw ValidationError("'\(text)' is too far back in time") }
+            return Int64(milliseconds)
+        }
     }
     let formatter = ISO8601DateFormatter()
     for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime], [.withFullDate]] {
@@ -44,10 +48,15 @@ func parseTime(_ text: String) throws -> Int64 {
 
 /// Formats Unix ms as ISO-8601 UTC.
 func formatTime(_ milliseconds: Int64) -> String {
+    timeFormatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+}
+
+/// One formatter for every row a command prints or exports (ISO8601DateFormatter is thread-safe).
+nonisolated(unsafe) private let timeFormatter: ISO8601DateFormatter = {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
-}
+    return formatter
+}()
 
 /// Calls an RPC and turns a failure into a clear message and exit status 1.
 func call<Request: ProtoMessage, Response: ProtoMessage>(_ endpoint: String, _ method: String, _ request: Request,
@@ -81,5 +90,12 @@ func humanNumber(_ value: Double) -> String {
     case 1e6...: return String(format: "%.1fM", value / 1e6)
     case 1e4...: return String(format: "%.1fk", value / 1e3)
     default: return value == value.rounded() ? String(Int64(value)) : String(format: "%.2f", value)
+    }
+}
+
+/// Throws a ValidationError naming the first option whose value is not positive.
+func requirePositive(_ options: KeyValuePairs<String, Int>) throws {
+    for (name, value) in options where value <= 0 {
+        throw ValidationError("--\(name) must be positive, got \(value)")
     }
 }

@@ -46,7 +46,7 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Redelivery timeout in ms [EARSHOT_REDELIVERY_MS]") var redeliveryMs = environment("EARSHOT_REDELIVERY_MS", Int(IngestConfiguration().redeliveryTimeoutMs))
     @Option(help: "Unfinished posts at most before RESOURCE_EXHAUSTED [EARSHOT_MAX_BACKLOG]") var maxBacklog = environment("EARSHOT_MAX_BACKLOG", IngestConfiguration().maxBacklog)
     @Option(help: "A source is flagged silent when quiet for this multiple of its usual gap [EARSHOT_SILENCE_FACTOR]")
-    var silenceFactor = Double(environment("EARSHOT_SILENCE_FACTOR", "")) ?? SourceHealthPolicy().silenceFactor
+    var silenceFactor = environment("EARSHOT_SILENCE_FACTOR", SourceHealthPolicy().silenceFactor)
     @Option(help: "… and for at least this many ms [EARSHOT_SILENCE_FLOOR_MS]")
     var silenceFloorMs = environment("EARSHOT_SILENCE_FLOOR_MS", Int(SourceHealthPolicy().silenceFloorMs))
     @OptionGroup var metrics: MetricsOptions

@@ -34,6 +34,10 @@ struct StoreBench: ParsableCommand {
     @Option(help: "First TCP port for the query process") var basePort = 27_550
     @Flag(help: "fsync every batch, as the query service does (synchronous = FULL)") var durable = false
 
+    func validate() throws {
+        try requirePositive(["posts": posts, "days": days, "batch": batch, "calls": calls])
+    }
+
     func run() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("earshot-bench-store-\(getpid())")
         let storePath = path ?? folder.appendingPathComponent("store.sqlite").path

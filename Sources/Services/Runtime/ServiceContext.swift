@@ -18,9 +18,7 @@ public final class ServiceContext: Sendable {
         self.serviceName = serviceName
         self.shutdown = shutdown
         zmq = try Context(ioThreads: ioThreads)
-        var logger = Logger(label: "earshot.\(serviceName)")
-        logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["EARSHOT_LOG_LEVEL"] ?? "info") ?? .info
-        self.logger = logger
+        logger = Logger(label: "earshot.\(serviceName)")  // level: the handler's (EARSHOT_LOG_LEVEL, set at bootstrap)
     }
 
     /// An RPC server for this service with Health/Check and Stats/Get registered.
