@@ -1,7 +1,7 @@
 # The two commands of the README, and a few more.
 #   make demo   run the whole pipeline locally on a sample stream and print a report
 #   make test   run every test (what CI runs)
-.PHONY: demo test setup proto proto-check bench bench-pipeline
+.PHONY: demo test setup proto proto-check bench-pipeline
 
 setup:
 	@scripts/setup.sh
