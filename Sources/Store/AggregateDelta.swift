@@ -42,10 +42,11 @@ struct AggregateDelta {
         return id
     }
 
-    /// The scopes a new post counts in: all posts, then each distinct listening query it matches.
-    mutating func scopes(of item: PipelinePost) -> [Int32] {
+    /// The scopes a new post counts in: all posts, then each distinct listening query it
+    /// matches that is among `savedQueries` (matches of a deleted query may still arrive).
+    mutating func scopes(of item: PipelinePost, savedQueries: Set<String>) -> [Int32] {
         var scopes = [scope(Self.allPosts)]
-        for queryID in item.enrichment.matchedQueryIds {
+        for queryID in item.enrichment.matchedQueryIds where savedQueries.contains(queryID) {
             let id = scope(queryID)
             if !scopes.contains(id) { scopes.append(id) }
         }
@@ -68,13 +69,7 @@ struct AggregateDelta {
         }
         facets.add(.language, value: facets.values.id(item.enrichment.language), scopes: scopes, minute: minute)
         facets.add(.platform, value: facets.values.id(item.post.platform.name), scopes: scopes, minute: minute)
-        var tags: [Int32] = []
-        for tag in item.enrichment.entities.hashtags {
-            let id = facets.values.id(tag)
-            guard !tags.contains(id) else { continue }
-            tags.append(id)
-            facets.add(.hashtag, value: id, scopes: scopes, minute: minute)
-        }
+        facets.addDistinct(.hashtag, item.enrichment.entities.hashtags, scopes: scopes, minute: minute)
     }
 
     func write(_ db: Database) throws {
@@ -113,6 +108,14 @@ struct AggregateDelta {
     }
 }
 
+/// The scopes the posts of a ``BatchDeltas`` count in.
+enum CountedScopes: Sendable {
+    /// Every post, and each listening query of `saved` that the post matched (live apply).
+    case allPostsAndMatches(saved: Set<String>)
+    /// Listening query `id` only (a backfill: its posts count in every post already).
+    case query(String)
+}
+
 /// The aggregate and insight deltas of one batch. `PostStore.apply` fills one on a
 /// thread of its own while the writer inserts the rows: that thread is the only one
 /// touching it until the writer has waited for it, then only the writer reads it.
@@ -120,10 +123,16 @@ final class BatchDeltas: @unchecked Sendable {
     private var aggregates = AggregateDelta()
     private var insights = InsightsDelta()
 
-    /// Counts each post as new and rolls the counts up for writing.
-    func add(_ posts: some Sequence<PipelinePost>) {
+    /// Counts each post as new in the scopes `counted` names and rolls the counts up for writing.
+    func add(_ posts: some Sequence<PipelinePost>, countedIn counted: CountedScopes) {
+        var onlyQuery: [Int32]?
+        if case .query(let id) = counted { onlyQuery = [aggregates.scope(id)] }
         for item in posts {
-            let scopes = aggregates.scopes(of: item)
+            let scopes: [Int32]
+            switch counted {
+            case .allPostsAndMatches(let saved): scopes = aggregates.scopes(of: item, savedQueries: saved)
+            case .query: scopes = onlyQuery ?? []
+            }
             aggregates.add(item, sentiment: SentimentClass(item.enrichment.sentiment), scopes: scopes)
             insights.add(item, scopes: scopes, facets: &aggregates.facets)
         }

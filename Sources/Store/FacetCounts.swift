@@ -44,9 +44,6 @@ struct ByteInterner {
         return try bytes.withUnsafeBufferPointer { all in try body(UnsafeBufferPointer(rebasing: all[start..<ends[index]])) }
     }
 
-    /// The value of `id`.
-    func name(_ id: Int32) -> String { withBytes(id) { String(decoding: $0, as: UTF8.self) } }
-
     /// The slot holding `value`, or the empty slot where it belongs.
     private func slot(of value: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int {
         let mask = slots.count - 1
@@ -147,6 +144,8 @@ struct FacetCounts {
     private var minuteCounts = CountTable()
     /// The rows of each level (minute, hour, day) by ``rollUp()``; empty = not rolled up since the last add.
     private var levelRows: [[CountTable.Entry]] = []
+    /// The value ids ``addDistinct(_:_:scopes:minute:)`` counted for the current post (storage reused).
+    private var counted: [Int32] = []
 
     private static func key(scope: Int32, facet: Int, value: Int32, bucket: Int64) -> CountTable.Key {
         CountTable.Key(high: UInt64(UInt32(bitPattern: scope)) << 40 | UInt64(facet) << 32 | UInt64(UInt32(bitPattern: value)), low: bucket)
@@ -157,6 +156,18 @@ struct FacetCounts {
         if !levelRows.isEmpty { levelRows = [] }
         for scope in scopes {
             minuteCounts.add(Self.key(scope: scope, facet: facet.rawValue, value: value, bucket: minute), 1)
+        }
+    }
+
+    /// Counts each distinct value of `values` (one post's hashtags, domains or mentions) of
+    /// `facet` once in each of `scopes` at `minute`.
+    mutating func addDistinct(_ facet: Facet, _ values: [String], scopes: [Int32], minute: Int64) {
+        counted.removeAll(keepingCapacity: true)
+        for value in values {
+            let id = self.values.id(value)
+            guard !counted.contains(id) else { continue }
+            counted.append(id)
+            add(facet, value: id, scopes: scopes, minute: minute)
         }
     }
 

@@ -53,21 +53,10 @@ extension PostStore {
 
     // MARK: Reads for the alert monitor
 
-    /// The scopes to watch: every post ("") and every listening query with stored posts or saved.
+    /// The scopes to watch: every post (""), then every saved listening query, by id.
     public func alertScopes() throws(StoreError) -> [String] {
         try read("alert scopes") { db in
-            // A skip scan over the primary key: one index seek per scope, not a scan of every bucket.
-            var scopes = Set(try String.fetchAll(db, sql: """
-                WITH RECURSIVE next(scope) AS (
-                    SELECT MIN(scope) FROM buckets
-                    UNION ALL SELECT (SELECT MIN(scope) FROM buckets WHERE scope > next.scope) FROM next WHERE next.scope IS NOT NULL)
-                SELECT scope FROM next WHERE scope IS NOT NULL
-                """))
-            if try db.tableExists("listening_queries") {
-                scopes.formUnion(try String.fetchAll(db, sql: "SELECT id FROM listening_queries"))
-            }
-            scopes.insert(AggregateDelta.allPosts)
-            return scopes.sorted()
+            [AggregateDelta.allPosts] + (try String.fetchAll(db, sql: "SELECT id FROM listening_queries ORDER BY id"))
         }
     }
 

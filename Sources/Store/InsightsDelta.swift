@@ -14,29 +14,28 @@ struct InsightsDelta {
     private struct SketchKey: Hashable { var scope: Int32; var level: Int32; var bucket: Int64 }
 
     private var sketches: [SketchKey: AuthorSketch] = [:]
+    /// The current post's distinct term ids (kept to reuse its storage from post to post).
+    private var terms: [Int32] = []
+
+    /// The levels that keep author sketches.
+    private static let sketchLevels = [BucketLevel.hour, .day]
 
     /// Counts a new post once in each of `scopes` (ids of `facets`' owner, ``AggregateDelta``).
     mutating func add(_ item: PipelinePost, scopes: [Int32], facets: inout FacetCounts) {
-        let entities = item.enrichment.entities
         let time = item.post.createdAtMs
         let minute = BucketLevel.minute.bucketStart(time)
-        var terms: [Int32] = []
+        terms.removeAll(keepingCapacity: true)
         TermExtractor.forEachCandidate(in: item.post.text) { word in
             let id = facets.values.id(word)
             if !terms.contains(id) { terms.append(id) }
             return terms.count < TermExtractor.maximumTerms
         }
-        for (facet, values) in [(Facet.term, terms), (.domain, entities.domains.map { facets.values.id($0) }),
-                                (.mention, entities.mentions.map { facets.values.id($0) })] {
-            var counted: [Int32] = []
-            for value in values where !counted.contains(value) {
-                counted.append(value)
-                facets.add(facet, value: value, scopes: scopes, minute: minute)
-            }
-        }
+        for term in terms { facets.add(.term, value: term, scopes: scopes, minute: minute) }
+        facets.addDistinct(.domain, item.enrichment.entities.domains, scopes: scopes, minute: minute)
+        facets.addDistinct(.mention, item.enrichment.entities.mentions, scopes: scopes, minute: minute)
         let authorHash = AuthorSketch.hash(item.post.author.id)
         for scope in scopes {
-            for level in [BucketLevel.hour, .day] {
+            for level in Self.sketchLevels {
                 sketches[SketchKey(scope: scope, level: Int32(level.rawValue), bucket: level.bucketStart(time)), default: AuthorSketch()]
                     .insert(hash: authorHash)
             }

@@ -78,6 +78,9 @@ extension PostStore {
         guard request.queryIds.count <= 100 else {
             throw .invalidArgument("at most 100 query_ids, got \(request.queryIds.count)")
         }
+        guard !request.queryIds.contains(""), Set(request.queryIds).count == request.queryIds.count else {
+            throw .invalidArgument("query_ids must be distinct, non-empty ids, got \(request.queryIds)")
+        }
         return try read("share of voice") { db in
             let members: [String]
             if request.group.isEmpty {

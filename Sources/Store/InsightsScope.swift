@@ -41,18 +41,13 @@ struct ResolvedScope: Equatable {
         }
     }
 
-    /// A query is known when it is a saved listening query or has matched stored posts.
+    /// A query is known when it is a saved listening query (only those have aggregates).
     static func isKnownQuery(_ queryID: String, _ db: Database) throws -> Bool {
-        if try db.tableExists("listening_queries"),
-           try Bool.fetchOne(db, sql: "SELECT 1 FROM listening_queries WHERE id = ?", arguments: [queryID]) == true {
-            return true
-        }
-        return try Bool.fetchOne(db, sql: "SELECT 1 FROM buckets WHERE scope = ? LIMIT 1", arguments: [queryID]) == true
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM listening_queries WHERE id = ?", arguments: [queryID]) == true
     }
 
     /// The ids of a group's listening queries, by name.
     static func groupMembers(_ group: String, _ db: Database) throws -> [String] {
-        guard try db.tableExists("listening_queries") else { return [] }
-        return try String.fetchAll(db, sql: "SELECT id FROM listening_queries WHERE group_name = ? ORDER BY name, id", arguments: [group])
+        try String.fetchAll(db, sql: "SELECT id FROM listening_queries WHERE group_name = ? ORDER BY name, id", arguments: [group])
     }
 }

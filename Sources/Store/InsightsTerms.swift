@@ -77,16 +77,19 @@ enum TermExtractor {
 
     private static let linkPrefixes: [[UInt8]] = [Array("http://".utf8), Array("https://".utf8), Array("www.".utf8)]
 
+    /// The stop words, written as words reach the list: lowercase, apostrophes dropped
+    /// ("doesn't" is "doesnt"), each once.
+    static let stopWordList: [Substring] = """
+        the and for are but not you your yours with this that these those have has had was were will would \
+        can could should its our ours they them their what when where who why how all any some just \
+        from into out about than then there here been being very too also only more most much such own \
+        same other again once over under after before off she her his him hers ive dont doesnt \
+        didnt cant wont isnt arent im get got one two now new today amp via
+        """.split(separator: " ")
+
     private static let stopWords: ByteInterner = {
         var words = ByteInterner()
-        let list = """
-        the and for are but not you your yours with this that these those have has had was were will would \
-        can could should its it's our ours they them their what when where who why how all any some just \
-        from into out about than then there here been being very too also only more most much such own \
-        same other again once over under after before again off she her his him hers i'm ive dont doesnt \
-        didnt cant wont isnt arent im get got one two now new today amp via
-        """
-        for word in list.split(separator: " ") { _ = words.id(String(word)) }
+        for word in stopWordList { _ = words.id(String(word)) }
         return words
     }()
 }

@@ -160,15 +160,21 @@ extension PostStore {
         }
     }
 
-    /// Removes query `id` with its matches (`post_queries`) and its aggregates (its scope).
+    /// Every table holding rows of one listening query, with the column naming the query:
+    /// its matches, and its scope's aggregates, insights and alerts.
+    static let perQueryTables: [(table: String, column: String)] = [
+        ("post_queries", "query_id"), ("buckets", "scope"), ("facet_buckets", "scope"),
+        ("term_minutes", "scope"), ("author_sketches", "scope"), ("alerts", "scope"),
+    ]
+
+    /// Removes query `id` with its matches and everything kept for its scope (``perQueryTables``).
     public func deleteListeningQuery(id: String) throws(ListeningQueryError) {
         try writeListening("delete listening query") { db in
             try db.execute(sql: "DELETE FROM listening_queries WHERE id = ?", arguments: [id])
             guard db.changesCount == 1 else { throw ListeningQueryError.notFound(id: id) }
-            try db.execute(sql: "DELETE FROM post_queries WHERE query_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM buckets WHERE scope = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM facet_buckets WHERE scope = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM term_minutes WHERE scope = ?", arguments: [id])
+            for (table, column) in Self.perQueryTables {
+                try db.execute(sql: "DELETE FROM \(table) WHERE \(column) = ?", arguments: [id])
+            }
             try Self.bumpVersion(db)
         }
     }
@@ -221,8 +227,11 @@ extension PostStore {
     /// A match is recorded with `INSERT OR IGNORE` and added to the query's
     /// aggregates only when the insert happened, in the same transaction, so
     /// a post that live matching (or an earlier pass) recorded already is
-    /// counted once. `progress` is called after each chunk and may return
-    /// `false` to stop early (shutdown). Returns the last progress.
+    /// counted once. The posts count in the query's aggregates and insights
+    /// (terms, domains, mentions, unique authors) as live matches do.
+    /// `progress` is called after each chunk and may return `false` to stop
+    /// early (shutdown); the pass also stops, writing nothing more, once the
+    /// query is deleted. Returns the last progress.
     @discardableResult
     public func backfill(queryID: String, rows: ClosedRange<Int64>, chunkSize: Int = 2_000,
                          matches: (PostView) -> Bool,
@@ -245,7 +254,8 @@ extension PostStore {
                 }
                 if matches(view) { matched.append((entry.rowID, PipelinePost(view))) }
             }
-            state.added += try recordMatches(queryID: queryID, matched)
+            guard let added = try recordMatches(queryID: queryID, matched) else { return state }
+            state.added += added
             state.scanned += chunk.count
             cursor = last.rowID
             state.fraction = min(1, Double(cursor - rows.lowerBound + 1) / span)
@@ -255,22 +265,23 @@ extension PostStore {
         return state
     }
 
-    /// Inserts the matches of one chunk and aggregates the new ones; returns how many were new.
-    private func recordMatches(queryID: String, _ matched: [(rowID: Int64, item: PipelinePost)]) throws(StoreError) -> Int {
+    /// Inserts the matches of one chunk and counts the new ones in the query's scope; returns
+    /// how many were new, or nil (writing nothing) when the query no longer exists.
+    private func recordMatches(queryID: String, _ matched: [(rowID: Int64, item: PipelinePost)]) throws(StoreError) -> Int? {
         guard !matched.isEmpty else { return 0 }
         do {
             return try database.write { db in
+                guard try savedQueries.ids(db).ids.contains(queryID) else { return nil }
                 let insertMatch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_queries (query_id, created_at_ms, post_rowid) VALUES (?, ?, ?)")
-                var aggregates = AggregateDelta()
-                var added = 0
+                var added: [PipelinePost] = []
                 for (rowID, item) in matched {
                     try insertMatch.execute(arguments: [queryID, item.post.createdAtMs, rowID])
-                    guard db.changesCount == 1 else { continue }
-                    added += 1
-                    aggregates.add(item, sentiment: SentimentClass(item.enrichment.sentiment), scopes: [aggregates.scope(queryID)])
+                    if db.changesCount == 1 { added.append(item) }
                 }
-                try aggregates.write(db)
-                return added
+                let deltas = BatchDeltas()
+                deltas.add(added, countedIn: .query(queryID))
+                try deltas.write(db)
+                return added.count
             }
         } catch {
             throw .database(operation: "backfill write for \(queryID)", message: "\(error)")

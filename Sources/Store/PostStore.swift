@@ -42,6 +42,8 @@ public final class PostStore: Sendable {
     private let checkpoints: BackgroundCheckpoints
     /// A second writable connection, for the checkpoints (its serial queue runs them in order).
     let checkpointer: DatabaseQueue
+    /// The saved listening query ids: the only matches that ``apply(_:)`` records.
+    let savedQueries = SavedQueryCache()
 
     /// Opens or creates the store at `path`. With `durable`, each applied
     /// batch is fsynced before ``apply(_:)`` returns (acknowledged posts
@@ -72,6 +74,7 @@ public final class PostStore: Sendable {
             checkpointing.label = "checkpointer"
             checkpointing.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(durable ? "FULL" : "OFF")") }
             checkpointer = try DatabaseQueue(path: path, configuration: checkpointing)
+            _ = try database.read { db in try savedQueries.ids(db) }
         } catch {
             throw StoreError.database(operation: "open \(path)", message: "\(error)")
         }
@@ -92,14 +95,19 @@ public final class PostStore: Sendable {
 
     /// Stores the new posts of a batch and adds them to the aggregates, in one transaction.
     ///
+    /// Matches of listening queries that are not saved (deleted while the posts were
+    /// in flight) are dropped: no `post_queries` rows, no aggregates for them.
+    ///
     /// The aggregate and insight deltas are computed on a thread of their own while
-    /// the writer inserts the rows, assuming every post is new; when some were
-    /// already stored, they are computed again from the new posts only.
+    /// the writer inserts the rows, assuming every post is new and the saved queries
+    /// unchanged since the last batch; when some posts were already stored or the
+    /// queries changed, they are computed again from the new posts only.
     public func apply(_ posts: [PipelinePost]) throws(StoreError) -> ApplyResult {
         do {
             let deltas = BatchDeltas()
             let computing = DispatchGroup()
-            DispatchQueue.global().async(group: computing) { deltas.add(posts) }
+            let assumedQueries = savedQueries.latest ?? SavedQueryIDs(version: -1, ids: [])
+            DispatchQueue.global().async(group: computing) { deltas.add(posts, countedIn: .allPostsAndMatches(saved: assumedQueries.ids)) }
             defer { computing.wait() }
             let prepared = try PreparedPosts(posts)
             let applied = try database.write { db in
@@ -110,11 +118,14 @@ public final class PostStore: Sendable {
                     """)
                 let insertTag = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_hashtags (tag, created_at_ms, post_rowid) VALUES (?1, ?2, ?3)")
                 let insertMatch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_queries (query_id, created_at_ms, post_rowid) VALUES (?1, ?2, ?3)")
+                let saved = try savedQueries.ids(db)
                 var result = ApplyResult(inserted: 0, duplicates: 0)
                 var duplicateIndices: Set<Int> = []
-                /// Inserts each distinct key of `keys` (hashtags or query ids) for the post at `createdAt` with `rowID`.
-                func insertDistinct(_ keys: [String], with statement: Statement, createdAt: Int64, rowID: Int64) throws {
-                    for (position, key) in keys.enumerated() where !keys[..<position].contains(key) {
+                /// Inserts each distinct key of `keys` (hashtags or query ids) that `isIncluded`
+                /// for the post at `createdAt` with `rowID`.
+                func insertDistinct(_ keys: [String], with statement: Statement, createdAt: Int64, rowID: Int64,
+                                    where isIncluded: (String) -> Bool = { _ in true }) throws {
+                    for (position, key) in keys.enumerated() where isIncluded(key) && !keys[..<position].contains(key) {
                         try RawStatement(statement, db).run { bind in
                             bind.text(1, key)
                             bind.int(2, createdAt)
@@ -148,15 +159,17 @@ public final class PostStore: Sendable {
                         let rowID = sqlite3_last_insert_rowid(db.sqliteConnection)
                         let createdAt = items[index].post.createdAtMs
                         try insertDistinct(items[index].enrichment.entities.hashtags, with: insertTag, createdAt: createdAt, rowID: rowID)
-                        try insertDistinct(items[index].enrichment.matchedQueryIds, with: insertMatch, createdAt: createdAt, rowID: rowID)
+                        try insertDistinct(items[index].enrichment.matchedQueryIds, with: insertMatch, createdAt: createdAt, rowID: rowID,
+                                           where: saved.ids.contains)
                     }
                 }
                 computing.wait()
-                if duplicateIndices.isEmpty {
+                if duplicateIndices.isEmpty && saved.version == assumedQueries.version {
                     try deltas.write(db)
                 } else {
                     let fresh = BatchDeltas()
-                    fresh.add(posts.indices.lazy.filter { !duplicateIndices.contains($0) }.map { posts[$0] })
+                    fresh.add(posts.indices.lazy.filter { !duplicateIndices.contains($0) }.map { posts[$0] },
+                              countedIn: .allPostsAndMatches(saved: saved.ids))
                     try fresh.write(db)
                 }
                 return result

@@ -16,6 +16,7 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
 @Suite struct InsightsStoreTests {
     @Test func shareOfVoiceSumsMentionsAndReachPerQuery() throws {
         let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        try store.saveQueries(ids: ["acme", "globex"])
         _ = try store.apply((0..<30).map { matching($0, minute: Int64($0), queries: ["acme"], reach: 10) }
             + (30..<40).map { matching($0, minute: Int64($0), queries: ["globex"], reach: 100) })
         var request = ShareOfVoiceRequest()
@@ -25,6 +26,12 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
         #expect(totals.map(\.mentions) == [30, 10])
         #expect(totals.map(\.reach) == [300, 1_000])
 
+        for invalid in [["acme", "acme"], ["acme", ""]] {
+            request.queryIds = invalid
+            #expect(throws: StoreError.invalidArgument("query_ids must be distinct, non-empty ids, got \(invalid)")) {
+                try store.voiceTotals(request)
+            }
+        }
         request.queryIds = ["acme", "nobody"]
         #expect(throws: StoreError.notFound("unknown query id 'nobody'")) { try store.voiceTotals(request) }
         request.group = "brands"
@@ -179,6 +186,7 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
 
     @Test func alertsAreStoredOnceAndFiltered() throws {
         let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        try store.saveQueries(ids: ["acme"])
         _ = try store.apply([matching(1, minute: 0, queries: ["acme"])])
         var alert = Alert()
         alert.id = "acme/volume/1000"
@@ -224,5 +232,13 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
         #expect(TermExtractor.terms(of: "Why does the Acme phone keep CRASHING?? @acme #fail https://acme.example/x $ACME it's 2024")
             == ["does", "acme", "phone", "keep", "crashing"])
         #expect(TermExtractor.terms(of: "refund refund Refund") == ["refund"])
+    }
+
+    @Test func everyStopWordIsWrittenAsTheExtractorsWordsAndListedOnce() {
+        let list = TermExtractor.stopWordList
+        #expect(Set(list).count == list.count)
+        // Words reach the list lowercased with apostrophes dropped: "it's" could never match.
+        #expect(list.allSatisfy { word in word.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) } })
+        #expect(TermExtractor.terms(of: "It's again, I'm done again") == ["done"])
     }
 }

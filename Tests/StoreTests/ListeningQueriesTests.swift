@@ -107,6 +107,93 @@ import Testing
         #expect(try store.overview(OverviewRequest()).posts == 10)
         #expect(throws: ListeningQueryError.notFound(id: query.id)) { try store.setBackfillState(id: query.id, "done") }
     }
+
+    @Test func deletingAQueryRemovesEveryRowOfItsScope() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        let query = try store.createListeningQuery(name: "Acme", group: "g", query: "acme", nowMs: 1)
+        var posts = (1...5).map { item($0, minute: Int64($0), tags: ["acme"], author: "u\($0)", text: "acme battery") }
+        for index in posts.indices { posts[index].enrichment.matchedQueryIds = [query.id] }
+        _ = try store.apply(posts)
+        var alert = Alert()
+        alert.id = "\(query.id)/volume/1000"
+        alert.queryId = query.id
+        alert.bucketStartMs = 1_000
+        #expect(try store.insertAlert(alert))
+        let tables = ["post_queries": "query_id", "buckets": "scope", "facet_buckets": "scope",
+                      "term_minutes": "scope", "author_sketches": "scope", "alerts": "scope"]
+        func rows(_ table: String) throws -> Int {
+            try store.database.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(tables[table]!) = ?", arguments: [query.id]) ?? 0
+            }
+        }
+        for table in tables.keys { #expect(try rows(table) > 0, "\(table) before the delete") }
+        try store.deleteListeningQuery(id: query.id)
+        for table in tables.keys { #expect(try rows(table) == 0, "\(table) after the delete") }
+    }
+
+    @Test func aDeletedQueryStaysDeletedWhenItsMatchesArriveLate() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        let query = try store.createListeningQuery(name: "Acme", group: "g", query: "acme", nowMs: 1)
+        let kept = try store.createListeningQuery(name: "Kept", group: "g", query: "acme", nowMs: 1)
+        try store.deleteListeningQuery(id: query.id)
+        // Posts enriched before the delete reached the workers still name the deleted query.
+        var posts = (1...4).map { item($0, minute: Int64($0), text: "acme battery") }
+        for index in posts.indices { posts[index].enrichment.matchedQueryIds = [query.id, kept.id] }
+        #expect(try store.apply(posts).inserted == 4)
+        #expect(try store.apply(posts).duplicates == 4)  // redelivery stays idempotent
+        #expect(try store.backfill(queryID: query.id, rows: 1...4, matches: { _ in true }).added == 0)
+
+        #expect(throws: StoreError.notFound("unknown query id '\(query.id)'")) { try store.overview(overviewRequest(query.id)) }
+        let leftovers = try store.database.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT (SELECT COUNT(*) FROM post_queries WHERE query_id = ?) + (SELECT COUNT(*) FROM buckets WHERE scope = ?)
+                     + (SELECT COUNT(*) FROM facet_buckets WHERE scope = ?) + (SELECT COUNT(*) FROM author_sketches WHERE scope = ?)
+                """, arguments: [query.id, query.id, query.id, query.id])
+        }
+        #expect(leftovers == 0)
+        #expect(try store.alertScopes() == ["", kept.id])
+        #expect(try store.overview(overviewRequest(kept.id)).posts == 4)
+        #expect(try store.overview(OverviewRequest()).posts == 4)
+    }
+
+    @Test func backfilledPostsCountInTheQuerysTrendingTermsAndAuthors() throws {
+        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
+        let query = try store.createListeningQuery(name: "Acme", group: "g", query: "acme", nowMs: 1)
+        _ = try store.apply((1...6).map { item($0, minute: Int64($0), author: "u\($0 % 3)", text: "acme battery recall") }
+            + (7...9).map { item($0, minute: Int64($0), text: "nothing to see") })
+        #expect(try store.backfill(queryID: query.id, rows: 1...9, chunkSize: 4, matches: { $0.post.text.contains("acme") }).added == 6)
+
+        var trending = TrendingRequest()
+        trending.kind = .term
+        trending.queryId = query.id
+        trending.range = TimeRange(fromMs: base, toMs: base + 3_600_000)
+        let counts = try store.trendCounts(trending, now: 0)
+        #expect(counts.current["battery"] == 6)
+        #expect(counts.current["recall"] == 6)
+        #expect(counts.current["nothing"] == nil)
+        let sketches = try store.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM author_sketches WHERE scope = ?", arguments: [query.id])
+        }
+        #expect(sketches == 2)  // the hour and the day bucket
+        // The backfill counts in the query's scope only: every post was counted live already.
+        trending.queryId = ""
+        #expect(try store.trendCounts(trending, now: 0).current["battery"] == 6)
+    }
+}
+
+extension PostStore {
+    /// Saves listening queries with exactly these ids (for tests whose posts match fixed ids;
+    /// only saved queries get aggregates).
+    func saveQueries(ids: [String]) throws {
+        try database.write { db in
+            for id in ids {
+                try db.execute(sql: """
+                    INSERT INTO listening_queries (id, name, group_name, query, created_at_ms, updated_at_ms) VALUES (?, ?, '', ?, 0, 0)
+                    """, arguments: [id, id, id])
+            }
+            try db.execute(sql: "UPDATE listening_state SET version = version + 1")
+        }
+    }
 }
 
 private func overviewRequest(_ queryID: String) -> OverviewRequest {

@@ -256,6 +256,7 @@ let base: Int64 = 1_767_225_600_000
     @Test func aggregatesAndSearchCanBeScopedToAListeningQuery() throws {
         let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
         var posts = (0..<10).map { item($0, minute: Int64($0), label: $0 < 4 ? "negative" : "positive", tags: ["t\($0 % 2)"], author: "a\($0 % 3)") }
+        try store.saveQueries(ids: ["complaints", "brand"])
         for index in 0..<4 { posts[index].enrichment.matchedQueryIds = ["complaints"] }
         posts[3].enrichment.matchedQueryIds.append("brand")
         _ = try store.apply(posts)
