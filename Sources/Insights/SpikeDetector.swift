@@ -71,8 +71,12 @@ public struct SpikeAlert: Sendable, Codable, Equatable {
 
 /// Tunables of `SpikeDetector`. Defaults suit 5-minute buckets (see docs/INSIGHTS.md).
 public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
-    /// Buckets in the trailing baseline window. Default 12 (one hour of 5-minute buckets).
+    /// Buckets in the trailing baseline window, 2 … ``maximumBaselineBuckets``. Default 12 (one
+    /// hour of 5-minute buckets).
     public var baselineBuckets: Int = 12
+    /// The largest `baselineBuckets`: the trend's Theil–Sen slope takes time and memory quadratic
+    /// in the window at every bucket (1,000 buckets: about 500,000 pairwise slopes).
+    public static let maximumBaselineBuckets = 1_000
     /// Buckets the baseline needs before any alert (warm-up). Default 6.
     public var minimumBaselineBuckets: Int = 6
     /// z-score from which a bucket is a spike. Default 3.5.
@@ -102,7 +106,7 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
 
     /// Checks every parameter's range and that the severity bands increase.
     public func validate() throws(InsightsConfigError) {
-        try InsightsConfigError.require("baselineBuckets", Double(baselineBuckets), in: 2...100_000)
+        try InsightsConfigError.require("baselineBuckets", Double(baselineBuckets), in: 2...Double(Self.maximumBaselineBuckets))
         try InsightsConfigError.require("minimumBaselineBuckets", Double(minimumBaselineBuckets), in: 2...Double(baselineBuckets))
         try InsightsConfigError.require("zThreshold", zThreshold, in: 0.5...1_000)
         try InsightsConfigError.require("mediumZ", mediumZ, in: zThreshold...1_000)

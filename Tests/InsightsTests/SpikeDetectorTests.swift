@@ -121,6 +121,17 @@ import Testing
         config.zThreshold = .nan
         #expect(throws: InsightsConfigError.self) { try config.validate() }
     }
+
+    @Test func baselineWindowIsCappedBecauseTheTrendIsQuadraticInIt() throws {
+        var config = SpikeDetectorConfig.default
+        config.baselineBuckets = SpikeDetectorConfig.maximumBaselineBuckets
+        try config.validate()
+        config.baselineBuckets = 100_000
+        let error = #expect(throws: InsightsConfigError.outOfRange(field: "baselineBuckets", value: 100_000, allowed: "2.0...1000.0")) {
+            try config.validate()
+        }
+        #expect(error?.description == "insights parameter baselineBuckets = 100000.0 is outside 2.0...1000.0")
+    }
 }
 
 @Suite struct ForecastTests {
