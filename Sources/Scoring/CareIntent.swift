@@ -22,8 +22,23 @@ public enum CareIntent: String, CaseIterable, Sendable, Codable {
     /// The author signals urgency ("urgent", "asap", "right now").
     case urgent
 
+    /// The index of this intent in `allCases` (declaration order).
+    var position: Int {
+        switch self {
+        case .question: 0
+        case .refund: 1
+        case .broken: 2
+        case .cancel: 3
+        case .waiting: 4
+        case .billing: 5
+        case .outage: 6
+        case .complaint: 7
+        case .urgent: 8
+        }
+    }
+
     /// The bit of this intent inside a `CareIntentSet`.
-    var bit: UInt16 { UInt16(1) << UInt16(CareIntent.allCases.firstIndex(of: self) ?? 0) }
+    var bit: UInt16 { UInt16(1) << UInt16(position) }
 }
 
 /// A small allocation-free set of `CareIntent`s, used on the scoring hot path.
@@ -38,7 +53,10 @@ public struct CareIntentSet: OptionSet, Sendable, Hashable {
     public init(_ intent: CareIntent) { self.rawValue = intent.bit }
 
     /// Whether the set holds `intent`.
-    public func contains(_ intent: CareIntent) -> Bool { rawValue & intent.bit != 0 }
+    public func contains(_ intent: CareIntent) -> Bool { contains(position: intent.position) }
+
+    /// Whether the set holds `CareIntent.allCases[position]`.
+    func contains(position: Int) -> Bool { rawValue & UInt16(1) << UInt16(position) != 0 }
 
     /// The intents in the set, in `CareIntent.allCases` order.
     public var intents: [CareIntent] { CareIntent.allCases.filter { contains($0) } }

@@ -20,8 +20,6 @@ public struct IntentLexicon: Sendable {
     let phrasesByLastWord: [UInt64: [Phrase]]
     /// Hashes of words that make a post a question when they open it ("how", "why", …).
     let questionOpeners: Set<UInt64>
-    /// The phrase table this lexicon was built from, kept for inspection and documentation.
-    public let phrases: [CareIntent: [String]]
 
     /// Builds a lexicon from phrase lists and the words that open a question.
     ///
@@ -37,7 +35,6 @@ public struct IntentLexicon: Sendable {
         }
         self.phrasesByLastWord = table
         self.questionOpeners = Set(questionOpeners.compactMap { TextSignals.wordHashes(of: $0).first })
-        self.phrases = phrases
     }
 
     /// The built-in English care lexicon (see docs/SCORING.md for the reasoning behind each list).

@@ -88,7 +88,7 @@ public struct ScoringModel: Sendable {
     private func intentFactor(_ intents: CareIntentSet) -> Double {
         var strongest = 0.0
         var found = 0
-        for (index, intent) in CareIntent.allCases.enumerated() where intents.contains(intent) {
+        for index in intentFactors.indices where intents.contains(position: index) {
             strongest = max(strongest, intentFactors[index])
             found += 1
         }

@@ -175,6 +175,19 @@ import Testing
     }
 }
 
+@Suite struct CareIntentSetTests {
+    @Test func eachIntentHasTheBitOfItsPositionInAllCases() {
+        for (index, intent) in CareIntent.allCases.enumerated() {
+            #expect(intent.position == index)
+            #expect(CareIntentSet(intent).rawValue == UInt16(1) << UInt16(index))
+            #expect(CareIntentSet(intent).contains(position: index))
+        }
+        let set = CareIntentSet(.refund).union(CareIntentSet(.urgent))
+        #expect(set.intents == [.refund, .urgent])
+        #expect(CareIntent.allCases.indices.filter { set.contains(position: $0) } == [1, 8])
+    }
+}
+
 @Suite struct ScoringWeightsTests {
     @Test func defaultsAreValid() throws {
         try ScoringWeights.default.validate()
