@@ -27,8 +27,14 @@ public enum ProtoJSON {
         guard let dictionary = object as? [String: Any] else {
             throw DecodingProblem(path: "", message: "expected a JSON object")
         }
+        return try decode(type, from: dictionary)
+    }
+
+    /// Decodes `M` from a JSON object already parsed by `JSONSerialization`,
+    /// for callers that looked at the object first (so it is parsed once).
+    public static func decode<M: ProtoMessage>(_ type: M.Type, from object: [String: Any]) throws(DecodingProblem) -> M {
         do {
-            return try M(from: LenientDecoder(value: dictionary, path: []))
+            return try M(from: LenientDecoder(value: object, path: []))
         } catch let problem as DecodingProblem {
             throw problem
         } catch {
@@ -55,6 +61,26 @@ extension ProtoEnum {
         try container.encode(jsonName)
     }
 
+    /// The names that decode to this case, compared in uppercase: the JSON
+    /// name ("MASTODON", "REPLYTO"), its snake_case form ("REPLY_TO") and the
+    /// proto value name, prefixed with the enum's name ("PLATFORM_MASTODON",
+    /// "KIND_REPLY_TO"). So "mastodon", "platform_mastodon" and "PLATFORM_MASTODON"
+    /// all name `.mastodon`, while "linux" names nothing (not `.x`).
+    private var acceptedNames: [String] {
+        let snake = Self.upperSnakeCase(jsonName)
+        return [jsonName.uppercased(), snake, Self.upperSnakeCase(String(describing: Self.self)) + "_" + snake]
+    }
+
+    /// "replyTo" → "REPLY_TO", "TrendKind" → "TREND_KIND".
+    private static func upperSnakeCase(_ camelCase: String) -> String {
+        var result = ""
+        for character in camelCase {
+            if character.isUppercase, !result.isEmpty { result += "_" }
+            result += character.uppercased()
+        }
+        return result
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let number = try? container.decode(Int32.self) {
@@ -62,11 +88,7 @@ extension ProtoEnum {
             return
         }
         let name = try container.decode(String.self)
-        // "mastodon", "MASTODON" and proto's "PLATFORM_MASTODON" all name .mastodon.
-        let folded = name.lowercased().replacingOccurrences(of: "_", with: "")
-        let names = Self.allCases.map { ($0, $0.jsonName.lowercased()) }
-        guard let match = names.first(where: { $0.1 == folded })?.0
-                ?? names.filter({ folded.hasSuffix($0.1) }).max(by: { $0.1.count < $1.1.count })?.0 else {
+        guard let match = Self.allCases.first(where: { $0.acceptedNames.contains(name.uppercased()) }) else {
             throw ProtoJSON.DecodingProblem(path: decoder.codingPath.map(\.stringValue).joined(separator: "."),
                                            message: "unknown value '\(name)'; expected one of \(Self.allCases.map(\.jsonName).joined(separator: ", "))")
         }
