@@ -305,7 +305,7 @@ struct QueryLexer {
             return .field(.site(host))
         case "url": return .field(.url(WordTokenizer.lowercased(value)))
         case "lang": return .field(.language(EntityNormalization.language(value)))
-        case "platform": return .field(.platform(WordTokenizer.lowercased(value)))
+        case "platform": return .field(.platform(try platform(value, position: position + name.count + 1)))
         case "source": return .field(.source(WordTokenizer.lowercased(value)))
         case "followers": return .field(try followers(value, position: position))
         default: return .field(try verified(value, position: position))
@@ -331,6 +331,25 @@ struct QueryLexer {
         let (bound, overflow) = number.multipliedReportingOverflow(by: multiplier)
         guard !overflow else { throw invalid }
         return .followers(comparison, bound)
+    }
+
+    /// The platforms posts can have, by the names documents carry.
+    private static let platformNames = ["x", "mastodon", "reddit", "bluesky", "other"]
+
+    /// Other names for platforms, the same that CSV imports accept (`CSVLayout.platformAliases`
+    /// in SourceFormats, which Listening cannot import: neither module depends on the other).
+    private static let platformAliases = ["twitter": "x", "bsky": "bluesky"]
+
+    /// A known platform name or alias (case-insensitive), as the name documents carry; `position` is the value's.
+    private func platform(_ value: String, position: Int) throws(QuerySyntaxError) -> String {
+        let name = WordTokenizer.lowercased(value)
+        if let platform = Self.platformAliases[name] { return platform }
+        guard Self.platformNames.contains(name) else {
+            throw QuerySyntaxError(
+                position: position,
+                message: "unknown platform \"\(value)\"; platforms are \(Self.platformNames.joined(separator: ", "))")
+        }
+        return name
     }
 
     private func verified(_ value: String, position: Int) throws(QuerySyntaxError) -> FieldFilter {

@@ -66,6 +66,15 @@ struct ErrorTests {
         #expect(syntaxError(query) == QuerySyntaxError(position: position, message: message))
     }
 
+    @Test("an unknown platform is reported at its value, with the platforms there are")
+    func unknownPlatform() {
+        let message = "unknown platform \"twiter\"; platforms are x, mastodon, reddit, bluesky, other"
+        #expect(syntaxError("acme platform:twiter") == QuerySyntaxError(position: 15, message: message))
+        #expect(syntaxError("acme platform:\"twiter\"") == QuerySyntaxError(position: 15, message: message))
+        #expect(syntaxError("platform:blue")?.message.hasPrefix("unknown platform \"blue\"") == true)
+        #expect(syntaxError("platform:unspecified") != nil)
+    }
+
     @Test("description puts the position after the message")
     func description() {
         #expect(syntaxError("acme AND \"new")?.description == "unclosed quote at 10")

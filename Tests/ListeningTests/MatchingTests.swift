@@ -186,9 +186,17 @@ struct FieldMatchingTests {
         #expect(try !matches("lang:en-us", document))
         #expect(try !matches("lang:e", document))
         #expect(try matches("platform:bluesky", document))
-        #expect(try !matches("platform:blue", document))
+        #expect(try !matches("platform:mastodon", document))
         #expect(try matches("source:Firehose", document))
         #expect(try !matches("source:rss", document))
+    }
+
+    @Test("platform: takes the names CSV imports accept for X and Bluesky")
+    func platformAliases() throws {
+        #expect(try matches("platform:Twitter", MatchableDocument(text: "x", platform: "x")))
+        #expect(try matches("platform:bsky", MatchableDocument(text: "x", platform: "bluesky")))
+        #expect(try !matches("platform:twitter", MatchableDocument(text: "x", platform: "bluesky")))
+        #expect(try structure("platform:TWITTER") == "platform(\"x\")")
     }
 
     @Test("followers: compares with every operator")
