@@ -79,22 +79,27 @@ enum BlueskyFormat {
         return uri
     }
 
-    /// Replaces the shortened text of each link facet (a UTF-8 byte range) with its full address.
+    /// Replaces the shortened text of each link facet (a UTF-8 byte range) with its full address;
+    /// a link facet whose range is reversed, negative or past the end of the text is a problem of the post.
     private static func expandingLinkFacets(in text: String, facets: [JSONObject]) throws(RecordProblem) -> String {
         var links: [(range: Range<Int>, uri: String)] = []
+        let byteCount = text.utf8.count
         for facet in facets {
             guard let index = try facet.object("index"), let start = try index.number("byteStart"),
                   let end = try index.number("byteEnd") else { continue }
             for feature in try facet.objects("features") where try feature.string("$type") == "app.bsky.richtext.facet#link" {
-                if let uri = try feature.string("uri") { links.append((Int(start)..<Int(end), uri)) }
+                guard let uri = try feature.string("uri") else { continue }
+                guard 0 <= start, start <= end, end <= byteCount else {
+                    throw RecordProblem("\(facet.subject): byteStart \(start) to byteEnd \(end) is not a range within the text's \(byteCount) bytes")
+                }
+                links.append((Int(start)..<Int(end), uri))
             }
         }
         guard !links.isEmpty else { return text }
         var bytes = Array(text.utf8)
         var lastStart = Int.max
-        // From the end backwards, so earlier ranges stay valid; overlapping or out-of-range facets are left alone.
-        for link in links.sorted(by: { $0.range.lowerBound > $1.range.lowerBound })
-        where link.range.lowerBound >= 0 && link.range.upperBound <= min(bytes.count, lastStart) {
+        // From the end backwards, so earlier ranges stay valid; overlapping facets are left alone.
+        for link in links.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) where link.range.upperBound <= lastStart {
             bytes.replaceSubrange(link.range, with: Array(link.uri.utf8))
             lastStart = link.range.lowerBound
         }

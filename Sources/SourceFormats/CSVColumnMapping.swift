@@ -16,7 +16,7 @@ public struct CSVColumnMapping: Sendable, Equatable {
             switch self {
             case .id: return ["id", "postid", "tweetid", "statusid"]
             case .text: return ["text", "body", "content", "message", "fulltext", "tweet"]
-            case .author: return ["author", "user", "username", "handle", "screenname"]
+            case .author: return ["author", "authorhandle", "user", "username", "handle", "screenname"]
             case .createdAt: return ["createdat", "date", "timestamp", "time", "datetime", "createdutc"]
             case .likes: return ["likes", "likecount", "favorites", "favourites"]
             case .shares: return ["shares", "retweets", "reposts", "retweetcount", "repostcount", "sharecount"]

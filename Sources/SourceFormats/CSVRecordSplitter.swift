@@ -22,9 +22,6 @@ struct CSVRecordSplitter: Sendable {
     /// Whether a record is waiting for more lines (a quoted field is open).
     var hasOpenRecord: Bool { inQuotes }
 
-    /// The line the open record started on.
-    var openRecordLine: Int { startLine }
-
     /// Feeds one line (without its line break). Returns the record when the
     /// line completes one, nil when a quoted field continues on the next line.
     mutating func feed(_ line: String, lineNumber: Int) throws(SourceRejection) -> Record? {

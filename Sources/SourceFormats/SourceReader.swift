@@ -15,6 +15,8 @@ public struct SourceReader: Sendable {
     private var csvSplitter = CSVRecordSplitter()
     /// The CSV header's layout once read, or why the header was rejected.
     private var csvHeader: Result<CSVLayout, SourceRejection>?
+    /// The JSON format recognised most recently (forced, or detected for a line even if the line was then rejected).
+    private var lastJSONFormat: JSONFormat?
 
     /// What the reader has decided the input is.
     private enum Mode: Sendable {
@@ -36,6 +38,19 @@ public struct SourceReader: Sendable {
         case .auto: mode = .undecided
         case .csv: mode = .csv
         case .earshot, .x, .mastodon, .reddit, .bluesky: mode = .json(JSONFormat(rawValue: format.rawValue))
+        }
+    }
+
+    /// The source the posts of this input get, to count its rejected lines
+    /// against: the source name given, else the format's name; in
+    /// ``SourceFormat/auto`` mode the format recognised most recently, nil
+    /// before any line was recognised. (Earshot posts naming their own source keep it.)
+    public var postSource: String? {
+        if let sourceName { return sourceName }
+        switch mode {
+        case .undecided: return nil
+        case .csv: return SourceFormat.csv.rawValue
+        case .json(let format): return (format ?? lastJSONFormat)?.rawValue
         }
     }
 
@@ -134,31 +149,23 @@ public struct SourceReader: Sendable {
 
     // MARK: JSON
 
-    private func readJSON(_ line: String, lineNumber: Int, format: JSONFormat?) -> Result<[Post], SourceRejection> {
+    private mutating func readJSON(_ line: String, lineNumber: Int, format: JSONFormat?) -> Result<[Post], SourceRejection> {
         if line.allSatisfy(\.isWhitespace) { return .success([]) }
-        let data = Data(line.utf8)
         let parsed: Any
         do {
-            parsed = try JSONSerialization.jsonObject(with: data)
+            parsed = try JSONSerialization.jsonObject(with: Data(line.utf8))
         } catch {
             return .failure(SourceRejection(line: lineNumber, reason: "not JSON: \(Self.jsonSyntaxMessage(error))"))
         }
         var posts: [Post] = []
-        var formatName = format?.rawValue ?? ""
         do throws(RecordProblem) {
             if let object = parsed as? [String: Any] {
-                let (found, detected) = try Self.posts(in: object, format: format) { data }
-                posts = found
-                formatName = detected.rawValue
+                posts = try self.posts(in: object, format: format)
             } else if let array = parsed as? [Any] {
                 for (index, element) in array.enumerated() {
                     guard let object = element as? [String: Any] else { throw RecordProblem("element \(index) of the JSON array is not an object") }
                     do {
-                        let (found, detected) = try Self.posts(in: object, format: format) {
-                            (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
-                        }
-                        posts += found
-                        formatName = detected.rawValue
+                        posts += try self.posts(in: object, format: format)
                     } catch {
                         throw RecordProblem("element \(index): \(error.reason)")
                     }
@@ -169,17 +176,19 @@ public struct SourceReader: Sendable {
         } catch {
             return .failure(SourceRejection(line: lineNumber, reason: error.reason))
         }
-        return finished(.success(posts), line: lineNumber, formatName: formatName)
+        // Posts come only from recognised objects, and the last one's format names them.
+        return finished(.success(posts), line: lineNumber, formatName: lastJSONFormat?.rawValue ?? "")
     }
 
-    /// The posts in one JSON object, in `format` or the one its keys show.
-    private static func posts(in fields: [String: Any], format: JSONFormat?, data: () -> Data) throws(RecordProblem) -> ([Post], JSONFormat) {
+    /// The posts in one JSON object, in `format` or the one its keys show (remembered as the last format).
+    private mutating func posts(in fields: [String: Any], format: JSONFormat?) throws(RecordProblem) -> [Post] {
         guard let format = format ?? JSONFormat.detect(fields) else {
             let keys = fields.keys.sorted()
             let shown = keys.prefix(8).joined(separator: ", ") + (keys.count > 8 ? ", …" : "")
             throw RecordProblem("not a known post format (keys: \(shown)); name the format to force one")
         }
-        return (try format.posts(in: fields, data: data), format)
+        lastJSONFormat = format
+        return try format.posts(in: fields)
     }
 
     /// "invalid value around column 9" from Foundation's "Invalid value around character 8."

@@ -1,3 +1,4 @@
+import Foundation
 import EarshotWire
 import SourceFormats
 import Testing
@@ -47,14 +48,10 @@ import Testing
         #expect(reader.read(line: reddit, lineNumber: 4) == .failure(SourceRejection(line: 4, reason: "Mastodon status abc without created_at")))
     }
 
-    @Test func postsFailingValidationRejectTheWholeLine() {
+    @Test func postsFailingValidationRejectTheWholeLine() throws {
         let long = String(repeating: "a", count: PostLimits.maxTextBytes + 1)
         let line = #"{"data":[{"id":"1","text":"ok","created_at":"2024-01-01T00:00:00Z"},{"id":"2","text":"\#(long)","created_at":"2024-01-01T00:00:00Z"}]}"#
-        var reader = SourceReader(format: .auto)
-        guard case .failure(let rejection) = reader.read(line: line, lineNumber: 8) else {
-            Issue.record("an over-long post was accepted")
-            return
-        }
+        let rejection = try #require(autoRejection(of: line, lineNumber: 8), "an over-long post was accepted")
         #expect(rejection.line == 8)
         #expect(rejection.reason.contains("text of post x:2 is longer than"))
     }
@@ -77,6 +74,34 @@ import Testing
                 == .failure(SourceRejection(line: 2, reason: "X post 1: created_at \"02/01/2024\" is not an ISO-8601 date")))
     }
 
+    @Test func rejectedLinesCountAgainstTheSourceThePostsGet() throws {
+        let bluesky = try #require(try fixture("bluesky.jsonl").split(separator: "\n").first)
+        var reader = SourceReader(format: .auto)
+        #expect(reader.postSource == nil)
+        _ = reader.read(line: "{not json", lineNumber: 1)
+        #expect(reader.postSource == nil, "nothing recognised yet")
+        let posts = try reader.read(line: String(bluesky), lineNumber: 2).get()
+        #expect(reader.postSource == "bluesky" && posts.first?.source == "bluesky")
+        // Recognised as Reddit, then rejected: it counts against reddit.
+        _ = reader.read(line: #"{"id":"abc","body":"hi","subreddit":"x"}"#, lineNumber: 3)
+        #expect(reader.postSource == "reddit")
+        var named = SourceReader(format: .auto, sourceName: "backfill")
+        #expect(named.postSource == "backfill")
+        _ = named.read(line: "text,date", lineNumber: 1)
+        #expect(named.postSource == "backfill")
+        var csv = SourceReader(format: .auto)
+        _ = csv.read(line: "text,date", lineNumber: 1)
+        #expect(csv.postSource == "csv")
+        #expect(SourceReader(format: .mastodon).postSource == "mastodon")
+    }
+
+    @Test func postsWithNULCharactersAreRejected() throws {
+        let line = #"{"id":"x:1\u0000a","text":"hi","createdAtMs":1700000000000}"#
+        let rejection = try #require(autoRejection(of: line, lineNumber: 3), "a post id with a NUL character was accepted")
+        #expect(rejection.line == 3)
+        #expect(rejection.reason.contains("id of post x:1\\u0000a contains a NUL character"))
+    }
+
     @Test func mastodonTimelineArraysGiveOnePostPerStatus() throws {
         let statuses = try fixture("mastodon.jsonl").split(separator: "\n").joined(separator: ",")
         var reader = SourceReader(format: .auto)
@@ -95,6 +120,16 @@ import Testing
         #expect(item == feed)
         #expect(reader.read(line: #"{"feed":[{"reason":{}}]}"#, lineNumber: 3)
                 == .failure(SourceRejection(line: 3, reason: "Bluesky feed[0] without post")))
+    }
+
+    @Test(arguments: [(34, 11), (-1, 5), (11, 500)])
+    func aBlueskyLinkFacetOutsideTheTextRejectsItsLine(start: Int, end: Int) throws {
+        let view = try #require(try fixture("bluesky.jsonl").split(separator: "\n").first)
+        #expect(view.contains(#""byteStart":11,"byteEnd":34"#))
+        let line = view.replacingOccurrences(of: #""byteStart":11,"byteEnd":34"#, with: #""byteStart":\#(start),"byteEnd":\#(end)"#)
+        let rejection = try #require(autoRejection(of: line, lineNumber: 4), "a facet from byte \(start) to \(end) was accepted")
+        #expect(rejection.line == 4)
+        #expect(rejection.reason.hasSuffix("record: facets[0]: byteStart \(start) to byteEnd \(end) is not a range within the text's 43 bytes"))
     }
 
     @Test func aBadPostInAnXResponseNamesItsPlace() {

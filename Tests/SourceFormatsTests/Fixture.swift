@@ -20,3 +20,10 @@ func milliseconds(_ iso: String) -> Int64 {
     let date = formatter.date(from: iso) ?? ISO8601DateFormatter().date(from: iso)!
     return Int64((date.timeIntervalSince1970 * 1000).rounded())
 }
+
+/// Why `line`, read alone with auto-detection, is rejected; nil if it is accepted.
+func autoRejection(of line: String, lineNumber: Int) -> SourceRejection? {
+    var reader = SourceReader(format: .auto)
+    guard case .failure(let rejection) = reader.read(line: line, lineNumber: lineNumber) else { return nil }
+    return rejection
+}
