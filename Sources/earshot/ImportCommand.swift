@@ -52,7 +52,7 @@ struct ImportCommand: ParsableCommand {
         }
         let context = try Context()
         let client = try RPCClient(endpoint: endpoints.ingest, context: context, clientName: "earshot-import")
-        let publisher = Publisher(client: client)
+        let publisher = Publisher(client: client, timeoutMilliseconds: endpoints.timeoutMs)
         var progress = ImportProgress()
         var pending: [Post] = []
         func flush() throws {
@@ -68,12 +68,15 @@ struct ImportCommand: ParsableCommand {
             pending.removeAll(keepingCapacity: true)
             progress.report(final: false)
         }
+        var reader = SourceReader(format: format, csvMapping: mapping, sourceName: source)
+        // Rejected lines by the source the input's posts get (nil: no format recognised yet).
+        var rejectedBySource: [String?: Int64] = [:]
         func reject(_ rejection: SourceRejection, input: String) {
             progress.rejected += 1
+            rejectedBySource[reader.postSource, default: 0] += 1
             printError("line \(rejection.line): rejected: \(rejection.reason)")
             rejectSink?.write(Data((#"{"line":\#(rejection.line),"reason":\#(jsonString(rejection.reason)),"input":\#(jsonString(input))}"# + "\n").utf8))
         }
-        var reader = SourceReader(format: format, csvMapping: mapping, sourceName: source)
         for line in LineReader(input) {
             progress.lines += 1
             switch reader.read(line: line, lineNumber: progress.lines) {
@@ -86,16 +89,23 @@ struct ImportCommand: ParsableCommand {
         try flush()
         progress.report(final: true)
         guard progress.rejected > 0 else { return }
-        recordRejections(progress.rejected, client: client)
+        // Lines rejected before any format was recognised count against the one recognised last.
+        let counts = Dictionary(rejectedBySource.map { ($0.key ?? reader.postSource ?? "", $0.value) }, uniquingKeysWith: +)
+        for (source, count) in counts.sorted(by: { $0.key < $1.key }) {
+            recordRejections(count, source: source, client: client)
+        }
         throw ExitCode(2)
     }
 
-    /// Counts the rejected lines against the source in ingest's source health (best effort: a failure only warns).
-    private func recordRejections(_ count: Int, client: RPCClient) {
+    /// Counts rejected lines against `source` in ingest's source health (best effort: a failure only warns).
+    private func recordRejections(_ count: Int64, source: String, client: RPCClient) {
         var request = RecordRejectionsRequest()
-        request.source = source ?? (format == .auto ? "" : format.rawValue)
-        request.count = Int64(count)
-        do { _ = try client.call(SourcesMethod.recordRejections, request, as: RecordRejectionsResponse.self) } catch {
+        request.source = source
+        request.count = count
+        do {
+            _ = try client.call(SourcesMethod.recordRejections, request, as: RecordRejectionsResponse.self,
+                                timeoutMilliseconds: endpoints.timeoutMs)
+        } catch {
             printError("earshot import: could not report the rejected lines to ingest's source health: \(error)")
         }
     }
@@ -111,7 +121,7 @@ struct ImportProgress {
     mutating func report(final: Bool) {
         guard final || Date().timeIntervalSince(lastReport) >= 1 else { return }
         lastReport = Date()
-        FileHandle.standardError.write(Data(((final ? "\r" : "\r") + summary + (final ? "\n" : "")).utf8))
+        FileHandle.standardError.write(Data(("\r" + summary + (final ? "\n" : "")).utf8))
     }
 }
 
