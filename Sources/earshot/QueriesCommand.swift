@@ -117,8 +117,10 @@ struct QueriesCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             let analyzer = TextAnalyzer()
-            var lines = 0, matched = 0, unreadable = 0
-            for line in LineReader(FileHandle.standardInput) where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            var lineNumber = 0, lines = 0, matched = 0, unreadable = 0
+            for line in LineReader(FileHandle.standardInput) {
+                lineNumber += 1
+                guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
                 lines += 1
                 do {
                     if compiled.matches(try sampleDocument(line, analyzer: analyzer)) {
@@ -127,7 +129,7 @@ struct QueriesCommand: ParsableCommand {
                     }
                 } catch {
                     unreadable += 1
-                    printError("line \(lines): skipped: \(error)")
+                    printError("line \(lineNumber): skipped: \(error)")
                 }
             }
             printError("\(matched) of \(lines) lines match" + (unreadable > 0 ? " (\(unreadable) unreadable)" : ""))
@@ -155,7 +157,5 @@ private func sampleDocument(_ line: String, analyzer: TextAnalyzer) throws -> Ma
         throw ValidationError("not a JSON object")
     }
     guard object["id"] != nil else { return try JSONDecoder().decode(MatchableDocument.self, from: data) }
-    let post = try ProtoJSON.decode(Post.self, from: data)
-    let analysis = analyzer.analyze(post.text, languageHint: post.languageHint.isEmpty ? nil : post.languageHint, isHTML: post.textIsHtml)
-    return MatchableDocument(post: post, analysis: analysis)
+    return MatchableDocument(post: try ProtoJSON.decode(Post.self, from: data), analyzer: analyzer)
 }

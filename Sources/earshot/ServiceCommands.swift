@@ -56,7 +56,12 @@ struct IngestCommand: ParsableCommand {
             throw ValidationError("--batch-size, --max-in-flight, --redelivery-ms and --max-backlog must be positive")
         }
         guard silenceFactor > 0, silenceFloorMs >= 0 else { throw ValidationError("--silence-factor must be positive and --silence-floor-ms not negative") }
+        // A batch is one journal query (SQLite allows 32,766 parameters) and one message (64 MiB at most).
+        guard batchSize <= Self.maxBatchSize else { throw ValidationError("--batch-size must be at most \(Self.maxBatchSize), got \(batchSize)") }
     }
+
+    /// The largest --batch-size: far below SQLite's parameter limit and the pipeline's frame limit.
+    static let maxBatchSize = 10_000
 
     func run() throws {
         var configuration = IngestConfiguration()

@@ -27,13 +27,19 @@ public enum EnrichService {
     public static func enrich(_ batch: inout PipelineBatch, analyzer: TextAnalyzer, queries: QuerySet? = nil) {
         for index in batch.posts.indices {
             let post = batch.posts[index].post
-            let analysis = analyzer.analyze(post.text, languageHint: post.languageHint.isEmpty ? nil : post.languageHint, isHTML: post.textIsHtml)
+            let analysis = Self.analysis(of: post, analyzer: analyzer)
             var enrichment = Enrichment(analysis)
             if let queries, queries.count > 0 {
                 enrichment.matchedQueryIds = queries.matches(MatchableDocument(post: post, enrichment: enrichment, text: analysis.text))
             }
             batch.posts[index].enrichment = enrichment
         }
+    }
+
+    /// The text analysis of `post`: its text (HTML when the source says so) with the source's
+    /// language hint, if any.
+    public static func analysis(of post: Post, analyzer: TextAnalyzer) -> TextAnalysis {
+        analyzer.analyze(post.text, languageHint: post.languageHint.isEmpty ? nil : post.languageHint, isHTML: post.textIsHtml)
     }
 
     /// Runs the worker until shutdown.

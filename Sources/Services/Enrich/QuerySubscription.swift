@@ -108,9 +108,10 @@ private final class CompiledQuerySetBox: Sendable {
 }
 
 extension MatchableDocument {
-    /// What listening queries see of a post that `analysis` describes (as
-    /// the enrich stage and `earshot queries test` build it).
-    public init(post: Post, analysis: TextAnalysis) {
+    /// What listening queries see of `post` once `analyzer` has analysed it as the enrich stage
+    /// does (used by `earshot queries test`).
+    public init(post: Post, analyzer: TextAnalyzer) {
+        let analysis = EnrichService.analysis(of: post, analyzer: analyzer)
         self.init(post: post, enrichment: Enrichment(analysis), text: analysis.text)
     }
 }
