@@ -125,18 +125,19 @@ final class BatchDeltas: @unchecked Sendable {
 
     /// Counts each post as new in the scopes `counted` names and rolls the counts up for writing.
     func add(_ posts: some Sequence<PipelinePost>, countedIn counted: CountedScopes) {
-        var onlyQuery: [Int32]?
-        if case .query(let id) = counted { onlyQuery = [aggregates.scope(id)] }
-        for item in posts {
-            let scopes: [Int32]
-            switch counted {
-            case .allPostsAndMatches(let saved): scopes = aggregates.scopes(of: item, savedQueries: saved)
-            case .query: scopes = onlyQuery ?? []
-            }
-            aggregates.add(item, sentiment: SentimentClass(item.enrichment.sentiment), scopes: scopes)
-            insights.add(item, scopes: scopes, facets: &aggregates.facets)
+        switch counted {
+        case .allPostsAndMatches(let saved):
+            for item in posts { add(item, scopes: aggregates.scopes(of: item, savedQueries: saved)) }
+        case .query(let id):
+            let scopes = [aggregates.scope(id)]
+            for item in posts { add(item, scopes: scopes) }
         }
         aggregates.facets.rollUp()
+    }
+
+    private func add(_ item: PipelinePost, scopes: [Int32]) {
+        aggregates.add(item, sentiment: SentimentClass(item.enrichment.sentiment), scopes: scopes)
+        insights.add(item, scopes: scopes, facets: &aggregates.facets)
     }
 
     /// Writes every delta in the caller's transaction.
