@@ -15,22 +15,42 @@ struct NGramModelTests {
     }
 
     @Test func wordFinalGramsOfNonASCIILettersCount() {
-        let (scores, grams) = model.scores([0x44F, 0x20])
+        let result = model.scores([0x44F, 0x20])
+        let (scores, grams) = (result.scores, result.grams)
         #expect(grams == 1)
         #expect(abs(scores[0] - weight1000) < tolerance)
         #expect(scores[1] == 0)
     }
 
     @Test func asciiGramsOfEveryLengthAreFound() {
-        let (scores, grams) = model.scores(Array("ab x ".unicodeScalars.map(\.value)))
+        let result = model.scores(Array("ab x ".unicodeScalars.map(\.value)))
+        let (scores, grams) = (result.scores, result.grams)
         #expect(grams == 3)  // "ab", "b ", "x"
         #expect(abs(scores[0] - weight1000) < tolerance)
         #expect(abs(scores[1] - weight500 - log1p(1.0)) < tolerance)
     }
 
     @Test func unknownGramsAreSkipped() {
-        let (scores, grams) = model.scores(Array("qqq zzz ".unicodeScalars.map(\.value)))
+        let result = model.scores(Array("qqq zzz ".unicodeScalars.map(\.value)))
+        let (scores, grams) = (result.scores, result.grams)
         #expect(grams == 0)
         #expect(scores == [0, 0])
+    }
+
+    /// The summed rows of ASCII windows must give exactly the totals of three separate lookups,
+    /// including where a word starts, ends, or mixes ASCII and other letters, and where scoring
+    /// stops early.
+    @Test func combinedASCIIWindowsGiveTheSameTotals() {
+        let separate = NGramModel(source: LanguageProfileData.latinSource)
+        let combined = NGramModel(source: LanguageProfileData.latinSource, combiningASCIIWindows: true)
+        var texts = EvaluationSentences.source.split(separator: "\n").map { String($0.drop { $0 != "\t" }.dropFirst()) }
+        texts += ["a", "x y z", "qqq zzz", "naïve café über straße", "ab", "the the the the", ""]
+        for text in texts {
+            let scalars = Array(text.lowercased().unicodeScalars.map { $0.properties.isAlphabetic ? $0.value : 0x20 }) + [0x20]
+            let expected = separate.scores(scalars)
+            let actual = combined.scores(scalars)
+            #expect(actual.totals == expected.totals, "\(text)")
+            #expect(actual.grams == expected.grams, "\(text)")
+        }
     }
 }

@@ -33,6 +33,8 @@ public struct LanguageIdentification: Sendable, Equatable {
     /// The writing system that most letters belong to, or nil when the text has no letters.
     public var dominantScript: Script?
     /// Letters in the dominant script, after URLs, mentions, hashtags and cashtags were removed.
+    /// A long Latin-script text is read only until its language is settled; then this counts
+    /// the letters read (at least the minimum for the script).
     public var letterCount: Int
     /// Whether the source's hint decided the result.
     public var usedHint: Bool

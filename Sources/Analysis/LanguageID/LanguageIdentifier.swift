@@ -23,7 +23,7 @@ public final class LanguageIdentifier: Sendable {
     private let devanagari: NGramModel
 
     private init() {
-        latin = NGramModel(source: LanguageProfileData.latinSource)
+        latin = NGramModel(source: LanguageProfileData.latinSource, combiningASCIIWindows: true)
         cyrillic = NGramModel(source: LanguageProfileData.cyrillicSource)
         arabic = NGramModel(source: LanguageProfileData.arabicSource)
         devanagari = NGramModel(source: LanguageProfileData.devanagariSource)
@@ -43,14 +43,30 @@ public final class LanguageIdentifier: Sendable {
 
     /// Like ``identify(_:hint:)`` but also returns the ranking and the reasons.
     public func identifyDetailed(_ text: String, hint: String?) -> LanguageIdentification {
-        let buffer = LetterBuffer(text)
         let hintCode = Self.languageCode(fromHint: hint)
+        return LetterBuffer.withBuffer(of: text) { identify(&$0, hintCode: hintCode) }
+    }
+
+    /// Scalars the buffer reads at a time when the text is read only as far as needed: about
+    /// where the Latin model usually settles an English sentence.
+    private static let scalarsPerRead = 48
+
+    private func identify(_ buffer: inout LetterBuffer, hintCode: String?) -> LanguageIdentification {
+        if buffer.hasOnlyLatinLetters {
+            // The dominant script is Latin once a letter is read, and the text is long enough
+            // once the minimum is read; the n-gram model then reads on as far as it needs.
+            repeat {
+                buffer.fill(toAtLeast: buffer.scalars.count + Self.scalarsPerRead)
+            } while !buffer.isComplete && buffer.letters(in: .latin) < Script.latin.minimumLetters
+        } else {
+            buffer.fillAll()
+        }
         guard let script = buffer.dominantScript else {
             return LanguageIdentification(guess: .undetermined(), candidates: [], dominantScript: nil, letterCount: 0, usedHint: false)
         }
-        let letterCount = script == .han ? buffer.letters(in: .han) + buffer.letters(in: .kana) : buffer.letters(in: script)
         let share = buffer.share(of: script)
-        let ranking = rank(buffer, script: script).scaled(by: share)
+        let ranking = rank(&buffer, script: script).scaled(by: share)
+        let letterCount = script == .han ? buffer.letters(in: .han) + buffer.letters(in: .kana) : buffer.letters(in: script)
         let tooShort = script == .han
             ? letterCount < Script.han.minimumLetters && buffer.letters(in: .kana) < Script.kana.minimumLetters
             : letterCount < script.minimumLetters
@@ -88,14 +104,14 @@ public final class LanguageIdentifier: Sendable {
     }
 
     /// The statistical ranking for the dominant script.
-    private func rank(_ buffer: LetterBuffer, script: Script) -> Ranking {
+    private func rank(_ buffer: inout LetterBuffer, script: Script) -> Ranking {
         if let language = script.singleLanguage {
             return Ranking(languages: [language], confidences: [1])
         }
         if script == .han {
             return Self.rankChineseCharacters(han: buffer.letters(in: .han), kana: buffer.letters(in: .kana))
         }
-        return Self.rank(model(for: script), buffer)
+        return Self.rank(model(for: script), &buffer)
     }
 
     /// The n-gram model of a script shared by several languages.
@@ -122,17 +138,38 @@ public final class LanguageIdentifier: Sendable {
     /// short texts so that confidence 0.5 separates usable from unusable answers.
     static let evidenceScale = 0.25
 
-    private static func rank(_ model: NGramModel, _ buffer: LetterBuffer) -> Ranking {
-        let (scores, grams) = model.scores(buffer.scalars)
-        guard grams > 0, let top = scores.max() else { return Ranking(languages: [], confidences: []) }
-        var odds = scores.map { score in
-            let logOdds = (score - top) * evidenceScale
-            return logOdds < -20 ? 0 : exp(logOdds)  // below e^-20 a language cannot matter
+    /// Scores the scalars read so far and reads on until the model is decided or the text ends.
+    private static func rank(_ model: NGramModel, _ buffer: inout LetterBuffer) -> Ranking {
+        var scorer = NGramModel.Scorer(model)
+        var scored = 0
+        while true {
+            let scalars = buffer.scalars
+            scorer.add(UnsafeBufferPointer(rebasing: scalars[scored...]))
+            scored = scalars.count
+            if scorer.isDecided || buffer.isComplete { break }
+            buffer.fill(toAtLeast: scored + scalarsPerRead)
         }
-        let total = odds.reduce(0, +)
+        let scores = scorer.scores
+        guard scores.grams > 0 else { return Ranking(languages: [], confidences: []) }
+        let top = scores.topTotal
+        var total = 0.0
+        var odds = (0..<scores.languageCount).map { column in
+            let behind = Int(top - scores.totals[column])
+            let odds = behind < oddsBehindLeader.count ? oddsBehindLeader[behind] : 0
+            total += odds
+            return odds
+        }
         for index in odds.indices { odds[index] /= total }
         return Ranking(languages: model.languages, confidences: odds)
     }
+
+    /// The odds of a language against the leader when its summed weights are `index` steps
+    /// (1/``NGramModel/weightsPerUnit``) behind: e^(-index / weightsPerUnit × evidenceScale),
+    /// down to e^-20, below which a language cannot matter. A table, since scores are whole steps.
+    private static let oddsBehindLeader: [Double] = {
+        let steps = Int((20 / evidenceScale * Double(NGramModel.weightsPerUnit)).rounded(.down))
+        return (0...steps).map { exp(-Double($0) / Double(NGramModel.weightsPerUnit) * evidenceScale) }
+    }()
 
     /// A hint is plausible when its language is written in the dominant script and the model does
     /// not clearly rule it out: for n-gram scripts it must keep at least ``hintFloor``;

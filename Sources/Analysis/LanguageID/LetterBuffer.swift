@@ -1,29 +1,65 @@
 /// The letters of a text as the identifier uses them: lower-cased, normalised like the training
 /// profiles, words separated by one 0x20, with URLs, e-mail addresses, mentions, hashtags and
 /// cashtags left out (they name things rather than speak a language), and a letter count per script.
-/// Built in one pass over the UTF-8 bytes.
+///
+/// Written in one pass over the UTF-8 bytes into scratch memory, on demand: ``fill(toAtLeast:)``
+/// stops at the first word boundary past the requested length, so a text whose language is
+/// settled after a few words is not read to its end.
 struct LetterBuffer {
-    /// Normalised scalar values; 0x20 separates words.
-    let scalars: [UInt32]
-    /// Letters per ``Script`` (lane = raw value), held inline rather than in an array.
-    let letterCounts: SIMD32<Int32>
+    private var writer: Writer
 
-    init(_ text: String) {
-        var text = text
-        var counts = SIMD32<Int32>.zero
-        scalars = text.withUTF8 { bytes in
-            withUnsafeMutableBytes(of: &counts) { counts in
-                [UInt32](unsafeUninitializedCapacity: bytes.count + 1) { output, count in
-                    var writer = Writer(output: output, letterCounts: counts.bindMemory(to: Int32.self))
-                    writer.fill(from: bytes)
-                    count = writer.count
-                }
-            }
-        }
-        letterCounts = counts
+    private init(bytes: UnsafeBufferPointer<UInt8>, output: UnsafeMutableBufferPointer<UInt32>) {
+        writer = Writer(bytes: bytes, output: output)
     }
 
-    /// The script with the most (weighted) letters, or nil when there are no letters.
+    /// Calls `body` with an empty buffer over `text`; its scalars live in scratch memory for the call.
+    static func withBuffer<Result>(of text: String, _ body: (inout LetterBuffer) -> Result) -> Result {
+        var text = text
+        return text.withUTF8 { bytes in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: bytes.count + 1) { output in
+                var buffer = LetterBuffer(bytes: bytes, output: output)
+                return body(&buffer)
+            }
+        }
+    }
+
+    /// The normalised scalars written so far; 0x20 separates words.
+    var scalars: UnsafeBufferPointer<UInt32> {
+        UnsafeBufferPointer(rebasing: writer.output[..<writer.count])
+    }
+
+    /// Whether the whole text has been read.
+    var isComplete: Bool { writer.isComplete }
+
+    /// Reads on until at least `scalarCount` scalars are written and a word has ended, or the text ends.
+    mutating func fill(toAtLeast scalarCount: Int) {
+        writer.fill(toAtLeast: scalarCount)
+    }
+
+    /// Reads the rest of the text.
+    mutating func fillAll() {
+        writer.fill(toAtLeast: .max)
+    }
+
+    /// Whether every letter in the text is in Latin script (there may be none), found by
+    /// classifying only its non-ASCII scalars; then the scalars read so far already tell the
+    /// dominant script (Latin, if they hold a letter) and its share (all of the letters).
+    var hasOnlyLatinLetters: Bool {
+        let bytes = writer.bytes
+        var index = 0
+        while index < bytes.count {
+            if index + 8 <= bytes.count,
+               UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+                continue
+            }
+            let value = Self.decode(bytes, at: &index)
+            if value >= 0x80, let script = ClassifiedScalar.classify(value).script, script != .latin { return false }
+        }
+        return true
+    }
+
+    /// The script with the most (weighted) letters read, or nil when there are none.
     /// Han and Kana count together as ``Script/han`` (Chinese characters, with or without Japanese kana).
     var dominantScript: Script? {
         var best: Script?
@@ -38,12 +74,12 @@ struct LetterBuffer {
         return best
     }
 
-    /// Letters in `script`.
+    /// Letters read in `script`.
     func letters(in script: Script) -> Int {
-        Int(letterCounts[script.rawValue])
+        Int(writer.letterCounts[script.rawValue])
     }
 
-    /// Share of all letters (weighted by ``Script/weight``) that belong to `script`, Kana
+    /// Share of the letters read (weighted by ``Script/weight``) that belong to `script`, Kana
     /// counting with Han.
     func share(of script: Script) -> Double {
         var total = 0
@@ -59,18 +95,36 @@ struct LetterBuffer {
     /// Writes scalars and letter counts straight into preallocated memory (one scalar per input
     /// byte at most, plus the final separator), without the uniqueness checks of array appends.
     private struct Writer {
+        let bytes: UnsafeBufferPointer<UInt8>
         let output: UnsafeMutableBufferPointer<UInt32>
-        let letterCounts: UnsafeMutableBufferPointer<Int32>
+        /// Letters per ``Script`` (lane = raw value), held inline rather than in an array.
+        var letterCounts = SIMD32<Int32>.zero
         /// Scalars written so far.
         var count = 0
+        private(set) var isComplete = false
+        /// Where reading goes on, and what is known about the token there.
+        private var index = 0
+        private var atTokenStart = true
+        private var skippingToken = false
+        private var tokenStart = 0
+        /// The last two scalars of the token (only "://" matters).
+        private var previous: (UInt32, UInt32) = (0x20, 0x20)
 
-        mutating func fill(from bytes: UnsafeBufferPointer<UInt8>) {
-            var index = 0
-            var atTokenStart = true
-            var skippingToken = false
-            var tokenStart = 0
-            var previous: (UInt32, UInt32) = (0x20, 0x20)
+        init(bytes: UnsafeBufferPointer<UInt8>, output: UnsafeMutableBufferPointer<UInt32>) {
+            self.bytes = bytes
+            self.output = output
+        }
+
+        /// Stops only at a token start: a later "@" or "://" may still remove the current token.
+        mutating func fill(toAtLeast limit: Int) {
+            guard !isComplete else { return }
+            var (index, atTokenStart, skippingToken, tokenStart, previous) = (index, atTokenStart, skippingToken, tokenStart, previous)
+            defer {
+                (self.index, self.atTokenStart, self.skippingToken, self.tokenStart, self.previous) =
+                    (index, atTokenStart, skippingToken, tokenStart, previous)
+            }
             while index < bytes.count {
+                if atTokenStart && count >= limit { return }
                 let start = index
                 let value = LetterBuffer.decode(bytes, at: &index)
                 if LetterBuffer.isSpace(value) {
@@ -118,6 +172,7 @@ struct LetterBuffer {
                 }
             }
             appendSeparator()
+            isComplete = true
         }
 
         @inline(__always)
@@ -157,7 +212,7 @@ struct LetterBuffer {
 
     /// Decodes the scalar at `index` of valid UTF-8 and advances past it.
     @inline(__always)
-    fileprivate static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) -> UInt32 {
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) -> UInt32 {
         let lead = UInt32(bytes[index])
         if lead < 0x80 {
             index += 1
@@ -196,7 +251,13 @@ struct LetterBuffer {
     }
 
     /// Whether "http://", "https://" or "www." (any case) starts at `start`.
+    @inline(__always)
     fileprivate static func startsURL(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        let first = bytes[start] | 0x20
+        return (first == UInt8(ascii: "h") || first == UInt8(ascii: "w")) && matchesURLPrefix(bytes, at: start)
+    }
+
+    private static func matchesURLPrefix(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
         func matches(_ prefix: StaticString) -> Bool {
             guard start + prefix.utf8CodeUnitCount <= bytes.count else { return false }
             for offset in 0..<prefix.utf8CodeUnitCount {

@@ -12,13 +12,24 @@ enum LanguageProfileData {}
 /// 248 steps): a row of 32 languages is 32 bytes, half a cache line, and the 31-language Latin
 /// table (about 1 MB) stays in a core's L2 cache next to the sentiment lexicon. Rounding moves a
 /// weight by at most 0.02, far below the lead (``decisiveLead``) that decides a text.
-struct NGramModel: Sendable {
+///
+/// Each scalar read adds up to three grams: the 1-, 2- and 3-gram ending at it. When all of
+/// them are ASCII letters or spaces (most Latin-script text), the three rows are read as one
+/// precomputed sum (``asciiWindowRows``), one cache line instead of three rows and three
+/// index lookups; the totals are exactly the same. A class, so that choosing a model per text
+/// shares its tables instead of copying (and reference counting) six arrays.
+final class NGramModel: Sendable {
     /// Language codes, in column order.
     let languages: [String]
     /// Gram key (up to three scalars, 21 bits each) to row in `weights`.
     private let rows: GramTable
     /// One row of quantised weights per gram, language `column` in lane `column`; unused lanes are 0.
     private let weights: [SIMD32<UInt8>]
+    /// For every ASCII window (see ``asciiWindowIndex(_:)``) the sum of the rows of the grams
+    /// ending at its last scalar, and in `asciiWindowGrams` how many of those grams have a row.
+    /// Empty unless the model was built with `combiningASCIIWindows`.
+    private let asciiWindowRows: [SIMD32<UInt16>]
+    private let asciiWindowGrams: [UInt8]
 
     /// Languages per script group: one lane of a row each.
     private static let maximumLanguages = 32
@@ -29,8 +40,9 @@ struct NGramModel: Sendable {
     private static let smoothingMillionths: Float = 50
 
     /// Parses a generated source: "@code" lines start a language, other lines are
-    /// "gram<TAB>millionths" with "_" standing for a space.
-    init(source: String) {
+    /// "gram<TAB>millionths" with "_" standing for a space. `combiningASCIIWindows` adds the
+    /// summed rows of ASCII windows (1.3 MB), worth it for the Latin-script model only.
+    init(source: String, combiningASCIIWindows: Bool = false) {
         var languages: [String] = []
         var entries: [(key: UInt64, column: Int, weight: Float)] = []
         for line in source.split(separator: "\n", omittingEmptySubsequences: true) {
@@ -56,9 +68,61 @@ struct NGramModel: Sendable {
             let steps = (entry.weight * Self.weightsPerUnit).rounded()
             weights[Int(rowOfKey[entry.key]!)][entry.column] = UInt8(min(steps, Float(UInt8.max)))
         }
+        let rows = GramTable(rowOfKey)
         self.languages = languages
-        self.rows = GramTable(rowOfKey)
+        self.rows = rows
         self.weights = weights
+        (asciiWindowRows, asciiWindowGrams) = combiningASCIIWindows ? Self.sumASCIIWindows(rows: rows, weights: weights) : ([], [])
+    }
+
+    /// Number of ASCII windows: the first position is ``GramTable/absent`` (a word's first
+    /// letter, after its space) or a space or letter code, the other two are codes.
+    private static let asciiWindowCount = 28 * 27 * 27
+
+    /// Index of a window of ASCII codes (0 space, 1...26 letters) in ``asciiWindowRows``, or nil
+    /// when a scalar of it is not an ASCII letter or space.
+    @inline(__always)
+    private static func asciiWindowIndex(_ codes: (Int, Int, Int)) -> Int? {
+        guard codes.2 >= 0, codes.1 >= 0, codes.0 != -1 else { return nil }
+        return (codes.0 == GramTable.absent ? 27 : codes.0) &* 729 &+ codes.1 &* 27 &+ codes.2
+    }
+
+    /// The rows ``scores(_:)`` would add for each ASCII window, summed, and their gram counts.
+    private static func sumASCIIWindows(rows: GramTable, weights: [SIMD32<UInt8>]) -> ([SIMD32<UInt16>], [UInt8]) {
+        var sums = [SIMD32<UInt16>](repeating: .zero, count: asciiWindowCount)
+        var grams = [UInt8](repeating: 0, count: asciiWindowCount)
+        let scalarOfCode = { (code: Int) in code == 0 ? UInt32(0x20) : UInt32(0x60 + code) }
+        for first in [GramTable.absent] + Array(0...26) {
+            for second in 0...26 {
+                for third in 0...26 {
+                    let codes = (first, second, third)
+                    let window = (first == GramTable.absent ? 0 : scalarOfCode(first), scalarOfCode(second), scalarOfCode(third))
+                    let index = asciiWindowIndex(codes)!
+                    let gramRows = gramRows(window: window, codes: codes, rows: rows)
+                    for case let row? in [gramRows.0, gramRows.1, gramRows.2] {
+                        sums[index] &+= SIMD32<UInt16>(truncatingIfNeeded: weights[Int(row)])
+                        grams[index] += 1
+                    }
+                }
+            }
+        }
+        return (sums, grams)
+    }
+
+    /// The rows of the grams ending at the last scalar of `window` (0 for a position before the
+    /// word's space): its 1-gram unless it is a space, its 2-gram, and its 3-gram when the window
+    /// is full; grams no language uses are left out.
+    @inline(__always)
+    private static func gramRows(window: (UInt32, UInt32, UInt32), codes: (Int, Int, Int), rows: GramTable)
+        -> (Int32?, Int32?, Int32?)
+    {
+        let absent = GramTable.absent
+        let scalar = window.2
+        return (
+            scalar == 0x20 ? nil : rows.row(key: UInt64(scalar), codes: (absent, absent, codes.2)),
+            rows.row(key: UInt64(window.1) << 21 | UInt64(scalar), codes: (absent, codes.1, codes.2)),
+            window.0 == 0 ? nil : rows.row(key: UInt64(window.0) << 42 | UInt64(window.1) << 21 | UInt64(scalar), codes: codes)
+        )
     }
 
     /// Once the leader is this far ahead (in summed weights, about e^-7.5 in ``LanguageIdentifier``'s
@@ -67,72 +131,130 @@ struct NGramModel: Sendable {
     /// Grams looked up between two checks of the lead.
     private static let gramsPerCheck = 48
 
-    /// Log-likelihood scores per language (column order) and the number of grams that counted.
-    /// `text` holds normalised scalars with 0x20 between words, as built by ``LetterBuffer``.
-    /// Grams are built the way langdetect builds them: a word starts after a space, and grams
-    /// may end with one. Scoring stops early once one language has a decisive lead.
-    func scores(_ text: [UInt32]) -> (scores: [Double], grams: Int) {
-        var totals = SIMD32<UInt32>.zero
-        var grams = 0
-        let languageCount = languages.count
-        weights.withUnsafeBufferPointer { weights in
-            // Rows are summed in 16-bit lanes between two checks (at most gramsPerCheck + 2 rows of
-            // at most 255, far below 65 535), then widened into the totals.
-            var chunk = SIMD32<UInt16>.zero
-            var inChunk = 0
-            @inline(__always) func add(_ row: Int32?) {
-                guard let row else { return }
-                chunk &+= SIMD32<UInt16>(truncatingIfNeeded: weights[Int(row)])
-                inChunk &+= 1
-            }
-            var window: (UInt32, UInt32, UInt32) = (0, 0, 0x20)
-            let absent = GramTable.absent
-            var codes: (Int, Int, Int) = (absent, absent, 0)
-            for scalar in text {
-                if scalar == 0x20 && window.2 == 0x20 { continue }
-                let code = GramTable.asciiCode(scalar)
-                if window.2 == 0x20 {
-                    window = (0, 0x20, scalar)
-                    codes = (absent, 0, code)
-                } else {
-                    window = (window.1, window.2, scalar)
-                    codes = (codes.1, codes.2, code)
-                }
-                if scalar != 0x20 {
-                    add(rows.row(key: UInt64(scalar), codes: (absent, absent, code)))
-                }
-                add(rows.row(key: UInt64(window.1) << 21 | UInt64(scalar), codes: (absent, codes.1, code)))
-                if window.0 != 0 {
-                    add(rows.row(key: UInt64(window.0) << 42 | UInt64(window.1) << 21 | UInt64(scalar), codes: codes))
-                }
-                if inChunk >= Self.gramsPerCheck {
-                    totals &+= SIMD32<UInt32>(truncatingIfNeeded: chunk)
-                    grams += inChunk
-                    chunk = .zero
-                    inChunk = 0
-                    if Self.lead(of: totals, languageCount: languageCount) > Self.decisiveLead { break }
-                }
-            }
-            totals &+= SIMD32<UInt32>(truncatingIfNeeded: chunk)
-            grams += inChunk
-        }
-        return ((0..<languageCount).map { Double(totals[$0]) / Double(Self.weightsPerUnit) }, grams)
+    /// Log-likelihood scores per language (column order) and the number of grams that counted,
+    /// for a whole text (see ``Scorer``).
+    func scores(_ text: [UInt32]) -> NGramScores {
+        var scorer = Scorer(self)
+        text.withUnsafeBufferPointer { scorer.add($0) }
+        return scorer.scores
     }
 
-    /// How far the best of the first `languageCount` sums is ahead of the second best.
-    private static func lead(of sums: SIMD32<UInt32>, languageCount: Int) -> UInt32 {
-        var best: UInt32 = 0
-        var second: UInt32 = 0
-        for column in 0..<languageCount {
-            let score = sums[column]
-            if score > best {
-                second = best
-                best = score
-            } else if score > second {
-                second = score
+    /// Scores a text handed over in pieces, so that the caller can stop producing scalars once
+    /// the answer is settled; the result is the same however the text is split.
+    ///
+    /// Scalars are normalised with 0x20 between words, as ``LetterBuffer`` writes them. Grams are
+    /// built the way langdetect builds them: a word starts after a space, and grams may end with
+    /// one. Scoring stops early once one language has a decisive lead (``isDecided``).
+    struct Scorer {
+        private let model: NGramModel
+        /// Sums of the chunks checked so far.
+        private var totals = SIMD32<UInt32>.zero
+        /// Rows are summed in 16-bit lanes between two checks (at most gramsPerCheck + 2 rows of
+        /// at most 255 steps, far below 65 535), then widened into `totals`.
+        private var chunk = SIMD32<UInt16>.zero
+        private var inChunk = 0
+        private var checkedGrams = 0
+        /// The last three scalars (0 before a word's leading space) and their ASCII codes.
+        private var window: (UInt32, UInt32, UInt32) = (0, 0, 0x20)
+        private var codes: (Int, Int, Int) = (GramTable.absent, GramTable.absent, 0)
+        /// Whether one language is decisively ahead; later scalars are then ignored.
+        private(set) var isDecided = false
+
+        init(_ model: NGramModel) {
+            self.model = model
+        }
+
+        /// Adds the grams ending at each of `scalars`, which continue what was added before.
+        mutating func add(_ scalars: UnsafeBufferPointer<UInt32>) {
+            guard !isDecided else { return }
+            let model = model
+            let combinesASCII = !model.asciiWindowRows.isEmpty
+            let absent = GramTable.absent
+            var (window, codes, chunk, inChunk) = (window, codes, chunk, inChunk)
+            defer { (self.window, self.codes, self.chunk, self.inChunk) = (window, codes, chunk, inChunk) }
+            model.weights.withUnsafeBufferPointer { weights in
+                @inline(__always) func add(_ row: Int32?) {
+                    guard let row else { return }
+                    chunk &+= SIMD32<UInt16>(truncatingIfNeeded: weights[Int(row)])
+                    inChunk &+= 1
+                }
+                for scalar in scalars {
+                    if scalar == 0x20 && window.2 == 0x20 { continue }
+                    let code = GramTable.asciiCode(scalar)
+                    if window.2 == 0x20 {
+                        window = (0, 0x20, scalar)
+                        codes = (absent, 0, code)
+                    } else {
+                        window = (window.1, window.2, scalar)
+                        codes = (codes.1, codes.2, code)
+                    }
+                    if combinesASCII, let index = NGramModel.asciiWindowIndex(codes) {
+                        chunk &+= model.asciiWindowRows[index]
+                        inChunk &+= Int(model.asciiWindowGrams[index])
+                    } else {
+                        let grams = NGramModel.gramRows(window: window, codes: codes, rows: model.rows)
+                        add(grams.0)
+                        add(grams.1)
+                        add(grams.2)
+                    }
+                    if inChunk >= NGramModel.gramsPerCheck {
+                        totals &+= SIMD32<UInt32>(truncatingIfNeeded: chunk)
+                        checkedGrams += inChunk
+                        chunk = .zero
+                        inChunk = 0
+                        if NGramModel.lead(of: totals) > NGramModel.decisiveLead {
+                            isDecided = true
+                            return
+                        }
+                    }
+                }
             }
         }
+
+        /// The scores of everything added so far.
+        var scores: NGramScores {
+            NGramScores(totals: totals &+ SIMD32<UInt32>(truncatingIfNeeded: chunk), languageCount: model.languages.count,
+                        grams: checkedGrams + inChunk)
+        }
+    }
+
+    /// How far the best sum is ahead of the second best (0 on a tie). Lanes of languages the
+    /// model does not have hold 0, so all 32 lanes can be compared without branches.
+    @inline(__always)
+    private static func lead(of sums: SIMD32<UInt32>) -> UInt32 {
+        var best: UInt32 = 0
+        var second: UInt32 = 0
+        for lane in 0..<32 {
+            second = max(second, min(best, sums[lane]))
+            best = max(best, sums[lane])
+        }
         return best - second
+    }
+}
+
+/// What ``NGramModel/scores(_:)`` found: a summed log-likelihood per language, held inline.
+struct NGramScores {
+    /// Summed quantised weights, language `column` in lane `column`.
+    let totals: SIMD32<UInt32>
+    /// How many lanes are the model's languages.
+    let languageCount: Int
+    /// How many grams had a row.
+    let grams: Int
+
+    /// The log-likelihood score of the language in `column`.
+    @inline(__always)
+    func score(ofColumn column: Int) -> Double {
+        Double(totals[column]) / Double(NGramModel.weightsPerUnit)
+    }
+
+    /// Every language's score, in column order.
+    var scores: [Double] { (0..<languageCount).map(score(ofColumn:)) }
+
+    /// The highest of the totals.
+    var topTotal: UInt32 {
+        var best: UInt32 = 0
+        for lane in 0..<32 { best = max(best, totals[lane]) }
+        return best
     }
 }
 

@@ -28,8 +28,8 @@ public enum AnalyzeCommand {
                                         to output: inout [UInt8]) {
         switch format {
         case .plainText:
-            guard let text = String(validating: line, as: UTF8.self) else { return appendError(.invalidUTF8, rawID: nil, to: &output) }
-            guard text.contains(where: { !$0.isWhitespace }) else { return appendError(.empty, rawID: nil, to: &output) }
+            guard let text = validatedText(line) else { return appendError(.invalidUTF8, rawID: nil, to: &output) }
+            guard hasVisibleCharacter(line, text) else { return appendError(.empty, rawID: nil, to: &output) }
             appendAnalysis(analyzer.analyze(text), rawID: nil, to: &output)
         case .jsonPost:
             let fields: PostFields
@@ -42,6 +42,33 @@ public enum AnalyzeCommand {
             guard text.contains(where: { !$0.isWhitespace }) else { return appendError(.empty, rawID: fields.rawID, to: &output) }
             appendAnalysis(analyzer.analyze(text, languageHint: fields.languageHint, isHTML: fields.isHTML), rawID: fields.rawID, to: &output)
         }
+    }
+
+    /// The line as a string, or nil when it is not UTF-8. ASCII lines (checked eight bytes at a
+    /// time) skip the validating decoder.
+    private static func validatedText(_ line: UnsafeBufferPointer<UInt8>) -> String? {
+        isASCII(line) ? String(decoding: line, as: UTF8.self) : String(validating: line, as: UTF8.self)
+    }
+
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var offset = 0
+        var high: UInt64 = 0
+        while offset + 8 <= raw.count {
+            high |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < raw.count {
+            high |= UInt64(raw[offset])
+            offset += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// Whether `text` (whose UTF-8 is `bytes`) has a character that is not whitespace: any ASCII
+    /// byte other than a space or control character settles it; otherwise the characters decide.
+    private static func hasVisibleCharacter(_ bytes: UnsafeBufferPointer<UInt8>, _ text: String) -> Bool {
+        bytes.contains { $0 > 0x20 && $0 < 0x7F } || text.contains { !$0.isWhitespace }
     }
 
     /// The output object for one input line, as a string (for tests and callers without a buffer).

@@ -1,0 +1,72 @@
+import Testing
+@testable import LanguageID
+
+/// The identifier reads a Latin-script text only as far as its model needs; these pin that
+/// reading in pieces gives exactly what reading everything at once gives.
+struct IncrementalReadingTests {
+    private static let texts = [
+        "Just finished my morning run and the weather was absolutely perfect today.",
+        "@hans_meier #wetter https://www.example.de/ueber-uns and this is clearly an English sentence, mail me at a@b.com",
+        "(Quoted) “words” and http://x.y/z?a=1 then WWW.EXAMPLE.COM/path then ¿qué tal? ¡muy bien! café crème brûlée",
+        "Привет, как дела? 今日はいい天気ですね 😂😂 مرحبا بكم في 👍🏽 नमस्ते दुनिया",
+        "a@b c://d e:/f g",
+        "",
+        "   ",
+    ]
+
+    private static func fullRead(_ text: String) -> (scalars: [UInt32], counts: [Int]) {
+        LetterBuffer.withBuffer(of: text) { buffer in
+            buffer.fillAll()
+            return (Array(buffer.scalars), Script.allCases.map { buffer.letters(in: $0) })
+        }
+    }
+
+    @Test(arguments: [1, 5, 48])
+    func readingInStepsGivesTheSameLetters(step: Int) {
+        for text in Self.texts {
+            let expected = Self.fullRead(text)
+            let actual: (scalars: [UInt32], counts: [Int]) = LetterBuffer.withBuffer(of: text) { buffer in
+                while !buffer.isComplete {
+                    buffer.fill(toAtLeast: buffer.scalars.count + step)
+                    if !buffer.isComplete {
+                        #expect(buffer.scalars.last == 0x20, "a partial read ends between words: \(text)")
+                    }
+                }
+                return (Array(buffer.scalars), Script.allCases.map { buffer.letters(in: $0) })
+            }
+            #expect(actual.scalars == expected.scalars, "\(text)")
+            #expect(actual.counts == expected.counts, "\(text)")
+        }
+    }
+
+    @Test func onlyLatinLettersIsDecidedByTheNonASCIIScalars() {
+        let latinOnly = ["plain ascii words", "café 😂 naïve — “quoted” ß", "12345 !!! 👍🏽", ""]
+        let mixed = ["hello Привет", "ok 今日は", "مرحبا and more", "नमस्ते"]
+        for text in latinOnly {
+            #expect(LetterBuffer.withBuffer(of: text) { $0.hasOnlyLatinLetters }, "\(text)")
+        }
+        for text in mixed {
+            #expect(!LetterBuffer.withBuffer(of: text) { $0.hasOnlyLatinLetters }, "\(text)")
+        }
+    }
+
+    @Test(arguments: [1, 7, 48])
+    func scoringInPiecesGivesTheSameScores(piece: Int) {
+        let model = NGramModel(source: LanguageProfileData.latinSource, combiningASCIIWindows: true)
+        for text in Self.texts + [String(repeating: "the quick brown fox jumps over the lazy dog ", count: 5)] {
+            let scalars = Self.fullRead(text).scalars
+            let whole = model.scores(scalars)
+            var scorer = NGramModel.Scorer(model)
+            scalars.withUnsafeBufferPointer { buffer in
+                var start = 0
+                while start < buffer.count {
+                    let end = min(start + piece, buffer.count)
+                    scorer.add(UnsafeBufferPointer(rebasing: buffer[start..<end]))
+                    start = end
+                }
+            }
+            #expect(scorer.scores.totals == whole.totals, "\(text)")
+            #expect(scorer.scores.grams == whole.grams, "\(text)")
+        }
+    }
+}
