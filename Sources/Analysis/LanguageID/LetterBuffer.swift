@@ -98,9 +98,9 @@ struct LetterBuffer {
         let bytes: UnsafeBufferPointer<UInt8>
         let output: UnsafeMutableBufferPointer<UInt32>
         /// Letters per ``Script`` (lane = raw value), held inline rather than in an array.
-        var letterCounts = SIMD32<Int32>.zero
+        private(set) var letterCounts = SIMD32<Int32>.zero
         /// Scalars written so far.
-        var count = 0
+        private(set) var count = 0
         private(set) var isComplete = false
         /// Where reading goes on, and what is known about the token there.
         private var index = 0
@@ -116,12 +116,34 @@ struct LetterBuffer {
         }
 
         /// Stops only at a token start: a later "@" or "://" may still remove the current token.
+        /// The state lives in locals while reading (stored back at the end), so that the hot
+        /// loop keeps it in registers.
         mutating func fill(toAtLeast limit: Int) {
             guard !isComplete else { return }
+            let (bytes, output) = (bytes, output)
             var (index, atTokenStart, skippingToken, tokenStart, previous) = (index, atTokenStart, skippingToken, tokenStart, previous)
+            var (count, letterCounts) = (count, letterCounts)
+            var latinLetters = 0
             defer {
                 (self.index, self.atTokenStart, self.skippingToken, self.tokenStart, self.previous) =
                     (index, atTokenStart, skippingToken, tokenStart, previous)
+                letterCounts[Script.latin.rawValue] &+= Int32(truncatingIfNeeded: latinLetters)
+                (self.count, self.letterCounts) = (count, letterCounts)
+            }
+            @inline(__always) func appendSeparator() {
+                if count == 0 || output[count &- 1] != 0x20 {
+                    output[count] = 0x20
+                    count &+= 1
+                }
+            }
+            func dropScalars(from start: Int) {
+                for value in output[start..<count] {
+                    if let script = ClassifiedScalar.classify(value).script {
+                        if script == .latin { latinLetters -= 1 } else { letterCounts[script.rawValue] -= 1 }
+                    }
+                }
+                count = start
+                appendSeparator()
             }
             while index < bytes.count {
                 if atTokenStart && count >= limit { return }
@@ -152,62 +174,63 @@ struct LetterBuffer {
                 }
                 switch value {
                 case 0x41...0x5A, 0x61...0x7A:
-                    // The common case: copy the whole run of ASCII letters, lower-cased.
+                    // The common case: copy the whole run of ASCII letters, lower-cased, eight
+                    // bytes at a time (a word usually fits, so there is one branch per word).
+                    // Writing eight scalars where fewer are letters is safe: `count` never
+                    // passes `index`, and the scratch holds one scalar per byte plus one.
                     index = start
-                    var latinLetters = 0
-                    while index < bytes.count, case let byte = UInt32(bytes[index]), (byte | 0x20) &- 0x61 < 26 {
-                        output[count &+ latinLetters] = byte | 0x20
-                        latinLetters &+= 1
-                        index &+= 1
+                    let runStart = count
+                    while index &+ 8 <= bytes.count {
+                        let lowered = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self) | 0x2020_2020_2020_2020
+                        for lane in 0..<8 {
+                            output[count &+ lane] = UInt32(truncatingIfNeeded: lowered &>> (8 &* UInt64(lane))) & 0xFF
+                        }
+                        let run = LetterBuffer.leadingLowercaseLetters(lowered)
+                        count &+= run
+                        index &+= run
+                        if run < 8 { break }
                     }
-                    count &+= latinLetters
-                    letterCounts[Script.latin.rawValue] &+= Int32(truncatingIfNeeded: latinLetters)
+                    if index &+ 8 > bytes.count {
+                        while index < bytes.count, case let byte = UInt32(bytes[index]), (byte | 0x20) &- 0x61 < 26 {
+                            output[count] = byte | 0x20
+                            count &+= 1
+                            index &+= 1
+                        }
+                    }
+                    latinLetters &+= count &- runStart
                     previous = (0x61, 0x61)  // any letters: only "://" matters
                 case 0..<0x80:
                     previous = (previous.1, value)
                     appendSeparator()
                 default:
                     previous = (previous.1, value)
-                    append(ClassifiedScalar.classify(value))
+                    let classified = ClassifiedScalar.classify(value)
+                    if classified.isSilentMark { continue }
+                    if let script = classified.script {
+                        if script == .latin { latinLetters &+= 1 } else { letterCounts[script.rawValue] &+= 1 }
+                        output[count] = classified.value
+                        count &+= 1
+                    } else {
+                        appendSeparator()
+                    }
                 }
             }
             appendSeparator()
             isComplete = true
         }
+    }
 
-        @inline(__always)
-        private mutating func appendLetter(_ value: UInt32, _ script: Script) {
-            letterCounts[script.rawValue] += 1
-            output[count] = value
-            count += 1
-        }
-
-        private mutating func append(_ classified: ClassifiedScalar) {
-            if classified.isSilentMark { return }
-            if let script = classified.script {
-                appendLetter(classified.value, script)
-            } else {
-                appendSeparator()
-            }
-        }
-
-        @inline(__always)
-        private mutating func appendSeparator() {
-            if count == 0 || output[count - 1] != 0x20 {
-                output[count] = 0x20
-                count += 1
-            }
-        }
-
-        private mutating func dropScalars(from start: Int) {
-            for value in output[start..<count] {
-                if let script = ClassifiedScalar.classify(value).script {
-                    letterCounts[script.rawValue] -= 1
-                }
-            }
-            count = start
-            appendSeparator()
-        }
+    /// How many of the eight bytes of `word` (first byte lowest) are "a"..."z" before the first
+    /// that is not. Per byte, on the low seven bits (no carry crosses bytes): adding 0x1F sets
+    /// the top bit from 0x61 up, adding 0x05 from 0x7B up; bytes from 0x80 up are not letters.
+    @inline(__always)
+    static func leadingLowercaseLetters(_ word: UInt64) -> Int {
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let low = word & ~highBits
+        let atLeastA = low &+ 0x1F1F_1F1F_1F1F_1F1F
+        let pastZ = low &+ 0x0505_0505_0505_0505
+        let letters = atLeastA & ~pastZ & ~word & highBits
+        return (~letters & highBits).trailingZeroBitCount &>> 3
     }
 
     /// Decodes the scalar at `index` of valid UTF-8 and advances past it.

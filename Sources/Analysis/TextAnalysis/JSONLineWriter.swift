@@ -82,20 +82,33 @@ struct JSONLineWriter {
         count &+= 1
     }
 
+    /// Copies `values`; short runs (keys, language codes, labels: most of a line) byte by byte,
+    /// which is cheaper than a call to memmove.
+    @inline(__always)
     private mutating func bytes(_ values: UnsafeBufferPointer<UInt8>) {
         precondition(count + values.count <= capacity, "JSONLineWriter: more string bytes than append(to:stringBytes:stringCount:_:) was told")
-        (scratch + count).update(from: values.baseAddress!, count: values.count)
+        if values.count <= 16 {
+            for (offset, value) in values.enumerated() { scratch[count &+ offset] = value }
+        } else {
+            (scratch + count).update(from: values.baseAddress!, count: values.count)
+        }
         count &+= values.count
     }
 
     /// Keys are plain ASCII literals chosen by this module, so they need no escaping.
     private mutating func addKey(_ key: StaticString) {
-        if needsComma { byte(UInt8(ascii: ",")) }
+        precondition(count + key.utf8CodeUnitCount + 4 <= capacity, "JSONLineWriter: key past the scratch buffer")
+        if needsComma {
+            scratch[count] = UInt8(ascii: ",")
+            count &+= 1
+        }
         needsComma = true
-        byte(UInt8(ascii: "\""))
-        bytes(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        byte(UInt8(ascii: "\""))
-        byte(UInt8(ascii: ":"))
+        scratch[count] = UInt8(ascii: "\"")
+        for offset in 0..<key.utf8CodeUnitCount { scratch[count &+ 1 &+ offset] = key.utf8Start[offset] }
+        count &+= key.utf8CodeUnitCount &+ 1
+        scratch[count] = UInt8(ascii: "\"")
+        scratch[count &+ 1] = UInt8(ascii: ":")
+        count &+= 2
     }
 
     /// Appends `value` rounded to 4 decimals, without trailing zeros but with at least one
