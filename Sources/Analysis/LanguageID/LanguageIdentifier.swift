@@ -52,19 +52,25 @@ public final class LanguageIdentifier: Sendable {
     private static let scalarsPerRead = 48
 
     private func identify(_ buffer: inout LetterBuffer, hintCode: String?) -> LanguageIdentification {
+        let script: Script?
+        let share: Double
         if buffer.hasOnlyLatinLetters {
-            // The dominant script is Latin once a letter is read, and the text is long enough
-            // once the minimum is read; the n-gram model then reads on as far as it needs.
+            // The dominant script is Latin once a letter is read (with all of the letters), and
+            // the text is long enough once the minimum is read; the n-gram model then reads on
+            // as far as it needs.
             repeat {
                 buffer.fill(toAtLeast: buffer.scalars.count + Self.scalarsPerRead)
             } while !buffer.isComplete && buffer.letters(in: .latin) < Script.latin.minimumLetters
+            script = buffer.letters(in: .latin) > 0 ? .latin : nil
+            share = 1
         } else {
             buffer.fillAll()
+            script = buffer.dominantScript
+            share = script.map { buffer.share(of: $0) } ?? 0
         }
-        guard let script = buffer.dominantScript else {
+        guard let script else {
             return LanguageIdentification(guess: .undetermined(), candidates: [], dominantScript: nil, letterCount: 0, usedHint: false)
         }
-        let share = buffer.share(of: script)
         let ranking = rank(&buffer, script: script).scaled(by: share)
         let letterCount = script == .han ? buffer.letters(in: .han) + buffer.letters(in: .kana) : buffer.letters(in: script)
         let tooShort = script == .han
@@ -153,11 +159,16 @@ public final class LanguageIdentifier: Sendable {
         guard scores.grams > 0 else { return Ranking(languages: [], confidences: []) }
         let top = scores.topTotal
         var total = 0.0
-        var odds = (0..<scores.languageCount).map { column in
-            let behind = Int(top - scores.totals[column])
-            let odds = behind < oddsBehindLeader.count ? oddsBehindLeader[behind] : 0
-            total += odds
-            return odds
+        // The totals are read from memory: indexing a vector lane by lane spills it each time.
+        var odds = withUnsafeBytes(of: scores.totals) { totals in
+            oddsBehindLeader.withUnsafeBufferPointer { oddsBehind in
+                (0..<scores.languageCount).map { column in
+                    let behind = Int(top - totals.load(fromByteOffset: column * 4, as: UInt32.self))
+                    let odds = behind < oddsBehind.count ? oddsBehind[behind] : 0
+                    total += odds
+                    return odds
+                }
+            }
         }
         for index in odds.indices { odds[index] /= total }
         return Ranking(languages: model.languages, confidences: odds)

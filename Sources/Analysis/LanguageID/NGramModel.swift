@@ -222,13 +222,17 @@ final class NGramModel: Sendable {
     /// model does not have hold 0, so all 32 lanes can be compared without branches.
     @inline(__always)
     private static func lead(of sums: SIMD32<UInt32>) -> UInt32 {
-        var best: UInt32 = 0
-        var second: UInt32 = 0
-        for lane in 0..<32 {
-            second = max(second, min(best, sums[lane]))
-            best = max(best, sums[lane])
+        // Read from memory: indexing a vector lane by lane spills it each time.
+        withUnsafeBytes(of: sums) { lanes in
+            var best: UInt32 = 0
+            var second: UInt32 = 0
+            for offset in stride(from: 0, to: 128, by: 4) {
+                let sum = lanes.load(fromByteOffset: offset, as: UInt32.self)
+                second = max(second, min(best, sum))
+                best = max(best, sum)
+            }
+            return best - second
         }
-        return best - second
     }
 }
 
@@ -252,9 +256,11 @@ struct NGramScores {
 
     /// The highest of the totals.
     var topTotal: UInt32 {
-        var best: UInt32 = 0
-        for lane in 0..<32 { best = max(best, totals[lane]) }
-        return best
+        withUnsafeBytes(of: totals) { lanes in
+            var best: UInt32 = 0
+            for offset in stride(from: 0, to: 128, by: 4) { best = max(best, lanes.load(fromByteOffset: offset, as: UInt32.self)) }
+            return best
+        }
     }
 }
 
