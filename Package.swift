@@ -66,7 +66,7 @@ let package = Package(
         ]),
 
         // MARK: Benchmarks (run with -c release; see README)
-        .executableTarget(name: "earshot-bench-sentiment", dependencies: ["Sentiment", "TextAnalysis"], path: "Sources/Benchmarks/SentimentBench"),
+        .executableTarget(name: "earshot-bench-sentiment", dependencies: ["Sentiment", "LanguageID", "Entities", "TextAnalysis"], path: "Sources/Benchmarks/SentimentBench"),
         .executableTarget(name: "earshot-bench-listening", dependencies: ["Listening"], path: "Sources/Benchmarks/ListeningBench"),
 
         // MARK: Tests

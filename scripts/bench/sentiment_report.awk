@@ -1,5 +1,5 @@
 # Formats the lines printed by vader_bench.py and earshot-bench-sentiment
-# ("<side> <corpus> texts=N r=R f1=F texts_per_s=S ...", "memory ...") into
+# ("<side> <corpus> texts=N r=R f1=F texts_per_s=S ...", "memory ...", "stage <step> us_per_text=T") into
 # the comparison table of scripts/bench-sentiment.sh.
 
 function field(name,    i, pair) {
@@ -12,6 +12,12 @@ function field(name,    i, pair) {
 
 $1 == "memory" {
     for (i = 2; i <= NF; i++) { split($i, pair, "="); memory[pair[1]] = pair[2] }
+    next
+}
+
+$1 == "stage" && $3 ~ /^us_per_text=/ {
+    split($3, pair, "=")
+    stages = stages sprintf("  %-22s %6.3f us/text\n", $2, pair[2])
     next
 }
 
@@ -44,6 +50,7 @@ END {
     }
     printf "%-8s %6d | %12.0f | %36.0f | %7.1fx\n", "all", total, total / vaderSeconds, total / wholeSeconds, vaderSeconds / wholeSeconds
     printf "(language identification, entities, sentiment and the JSON output line, no I/O)\n"
+    if (stages != "") printf "\nEach step of that line timed alone, all corpora (fastest pass):\n%s", stages
     printf "\nEarshot lexicon: %d entries, tables %.1f MB, process RSS growth on load %.1f MB\n", memory["lexicon_entries"], memory["lexicon_bytes"] / 1048576, memory["rss_delta_bytes"] / 1048576
     for (i = 1; i <= count; i++) {
         c = order[i]

@@ -8,8 +8,12 @@
 // "ours <name> texts=… r=… f1=… texts_per_s=…" (same format as
 // scripts/bench/vader_bench.py), then "whole <name> texts=… texts_per_s=…": the
 // per-line work of `earshot analyze` (normalisation, language identification,
-// entities, sentiment and the JSON output line) on the same texts.
+// entities, sentiment and the JSON output line) on the same texts. Last, over all
+// corpora together, "stage <name> us_per_text=…": each step of that line timed
+// alone (fastest pass), to show where a line's time goes.
+import Entities
 import Foundation
+import LanguageID
 import Sentiment
 import TextAnalysis
 
@@ -55,7 +59,7 @@ _ = AnalyzeCommand.outputLine(for: "warm up the language tables too".utf8, forma
 
 /// Times passes of `body` over `texts` on this thread: at least `repeatCount` passes and
 /// `minimumSeconds` in all; the rate is that of the fastest pass.
-@MainActor func fastestPass(over texts: [String], _ body: (String) -> Void) -> (rate: Double, seconds: Double, passes: Int) {
+@MainActor func fastestPass<Item>(over texts: [Item], _ body: (Item) -> Void) -> (rate: Double, seconds: Double, passes: Int) {
     var fastest = Double.infinity
     var measuring = 0.0
     var passes = 0
@@ -71,6 +75,7 @@ _ = AnalyzeCommand.outputLine(for: "warm up the language tables too".utf8, forma
     return (Double(texts.count) / fastest, measuring, passes)
 }
 
+var allTexts: [String] = []
 for path in paths {
     let corpus: [SentimentCorpusItem]
     do {
@@ -81,6 +86,7 @@ for path in paths {
     }
     let accuracy = SentimentEvaluation.evaluate(analyzer, on: corpus)
     let texts = corpus.map(\.text)
+    allTexts += texts
     var checksum = 0.0
     let sentimentTiming = fastestPass(over: texts) { checksum += analyzer.scores(for: $0).compound }
     print(String(format: "ours %@ texts=%d r=%.4f f1=%.4f texts_per_s=%.0f seconds=%.3f passes=%d checksum=%.1f",
@@ -99,3 +105,32 @@ for path in paths {
     print(String(format: "whole %@ texts=%d texts_per_s=%.0f seconds=%.3f passes=%d checksum=%d",
                  corpusName(path), corpus.count, wholeTiming.rate, wholeTiming.seconds, wholeTiming.passes, outputBytes))
 }
+
+/// Each step of a line timed alone over all corpora's texts, on inputs prepared beforehand
+/// (normalised texts, finished analyses), as `earshot analyze` runs them.
+@MainActor func printStageTimings(texts: [String]) {
+    let normalized = texts.map { TextNormalizer.plainText($0, isHTML: false) }
+    let analyses = texts.map { textAnalyzer.analyze($0) }
+    var output: [UInt8] = []
+    output.reserveCapacity(1 << 12)
+    var checksum = 0
+    func stage(_ name: String, _ body: (Int) -> Void) {
+        let timing = fastestPass(over: Array(texts.indices)) { body($0) }
+        print(String(format: "stage %@ us_per_text=%.3f", name, 1e6 / timing.rate))
+    }
+    stage("normalisation") { checksum &+= TextNormalizer.plainText(texts[$0], isHTML: false).utf8.count }
+    stage("language") { checksum &+= LanguageIdentifier.shared.identifyDetailed(normalized[$0], hint: nil).candidates.count }
+    stage("entities") { checksum &+= EntityExtractor.extract(from: normalized[$0]).count }
+    stage("sentiment") { checksum &+= Int(analyzer.scores(for: normalized[$0]).compound * 100) }
+    stage("analysis") { checksum &+= textAnalyzer.analyze(texts[$0]).text.utf8.count }
+    stage("json_line_as_string") { checksum &+= AnalyzeCommand.analysisLine(analyses[$0], rawID: nil).utf8.count }
+    stage("whole_line") { index in
+        var text = texts[index]
+        text.withUTF8 { AnalyzeCommand.appendOutputLine(for: $0, format: .plainText, analyzer: textAnalyzer, to: &output) }
+        checksum &+= output.count
+        output.removeAll(keepingCapacity: true)
+    }
+    print("stage checksum=\(checksum)")
+}
+
+printStageTimings(texts: allTexts)
