@@ -65,8 +65,12 @@ struct TextScanner {
                 seen |= bits
                 end += 1
             }
-            let mayBeEmoticon = seen & ByteClass.emoticonBit != 0
-            scanChunk(text, position, end, mayBeEmoticon: mayBeEmoticon)
+            if seen & ByteClass.nonWordBit == 0 {
+                // Only ASCII letters and digits: one word, as `scanChunk` would find.
+                emitWord(text, position, end)
+            } else {
+                scanChunk(text, position, end, mayBeEmoticon: seen & ByteClass.emoticonBit != 0)
+            }
             position = end
         }
         resolvePhrases()
