@@ -18,6 +18,8 @@ enum ByteClass {
     static let digitBit: UInt8 = 1 << 2
     static let upperBit: UInt8 = 1 << 3
     static let emoticonBit: UInt8 = 1 << 4
+    /// Any byte but an ASCII letter, digit or space (punctuation, controls, non-ASCII).
+    static let nonWordBit: UInt8 = 1 << 5
     static let alphanumericBits: UInt8 = letterBit | digitBit
 
     /// A 256-entry table of the bits above, for `SentimentLexicon` to own.
@@ -31,6 +33,7 @@ enum ByteClass {
             if byte >= 0x30 && byte <= 0x39 { bits |= digitBit }
             if isUpper(byte) { bits |= upperBit }
             if isEmoticonByte(byte) { bits |= emoticonBit }
+            if !isSpace(byte) && !isAlphanumeric(byte) { bits |= nonWordBit }
             table[value] = bits
         }
         return table

@@ -47,25 +47,31 @@ public final class SentimentAnalyzer: Sendable {
     public func scores(forUTF8 bytes: UnsafeBufferPointer<UInt8>) -> SentimentScores {
         let count = bytes.count
         guard count > 0 else { return .empty }
-        let normalizedCapacity = 2 * count + 16
         let survey = TextPreparation.survey(bytes)
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + normalizedCapacity) { bytesMemory in
-            withUnsafeTemporaryAllocation(of: Token.self, capacity: count + 4) { tokenMemory in
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: count + 4) { valenceMemory in
-                    let decoded = bytesMemory.baseAddress!
-                    let text =
-                        survey.needsDecoding
-                        ? UnsafeBufferPointer(start: decoded, count: TextPreparation.decode(bytes, into: decoded))
-                        : bytes
-                    var scanner = TextScanner(
-                        lexicon: lexicon, normalized: decoded + count, tokens: tokenMemory.baseAddress!)
-                    scanner.scan(text)
-                    return ValenceRules.score(
-                        scanner.scannedTokens, valences: valenceMemory.baseAddress!,
-                        capitalDifferential: scanner.hasCapitalDifferential,
-                        exclamationMarks: survey.exclamationMarks, questionMarks: survey.questionMarks)
-                }
-            }
+        // One scratch allocation, so one stack-safety check instead of three:
+        // the valences, the tokens, then the decoded text (`count` bytes)
+        // followed by the normalised tokens (`2 * count + 16` bytes).
+        let tokenCapacity = count + 4
+        let tokensOffset = tokenCapacity * MemoryLayout<Double>.stride
+        let bytesOffset = tokensOffset + tokenCapacity * MemoryLayout<Token>.stride
+        let bytesCapacity = count + 2 * count + 16
+        return withUnsafeTemporaryAllocation(
+            byteCount: bytesOffset + bytesCapacity,
+            alignment: max(MemoryLayout<Double>.alignment, MemoryLayout<Token>.alignment)
+        ) { memory in
+            let base = memory.baseAddress!
+            let valences = base.bindMemory(to: Double.self, capacity: tokenCapacity)
+            let tokens = (base + tokensOffset).bindMemory(to: Token.self, capacity: tokenCapacity)
+            let decoded = (base + bytesOffset).bindMemory(to: UInt8.self, capacity: bytesCapacity)
+            let text =
+                survey.needsDecoding
+                ? UnsafeBufferPointer(start: decoded, count: TextPreparation.decode(bytes, into: decoded))
+                : bytes
+            var scanner = TextScanner(lexicon: lexicon, normalized: decoded + count, tokens: tokens)
+            scanner.scan(text)
+            return ValenceRules.score(
+                scanner.scannedTokens, valences: valences, capitalDifferential: scanner.hasCapitalDifferential,
+                exclamationMarks: survey.exclamationMarks, questionMarks: survey.questionMarks)
         }
     }
 }

@@ -57,16 +57,28 @@ struct TextScanner {
                 position += 1
                 continue
             }
+            // One pass finds the chunk's end and byte classes and normalises
+            // it as a word, which it usually is, into the uncommitted end of
+            // the normalised buffer (committed tokens take at most two bytes
+            // per byte scanned, so the chunk fits; `scanChunk` overwrites it
+            // when the chunk is not a plain word).
             var end = position
             var seen: UInt8 = 0
+            var word = WordShape(normalized + normalizedCount)
             while end < count {
-                let bits = classes[Int(text[end])]
+                let byte = text[end]
+                let bits = classes[Int(byte)]
                 if bits & ByteClass.spaceBit != 0 { break }
                 seen |= bits
+                word.append(byte, bits)
                 end += 1
             }
-            let mayBeEmoticon = seen & ByteClass.emoticonBit != 0
-            scanChunk(text, position, end, mayBeEmoticon: mayBeEmoticon)
+            if seen & ByteClass.nonWordBit == 0 {
+                // Only ASCII letters and digits: one word, as `scanChunk` would find.
+                emitWord(word)
+            } else {
+                scanChunk(text, position, end, mayBeEmoticon: seen & ByteClass.emoticonBit != 0)
+            }
             position = end
         }
         resolvePhrases()
@@ -244,38 +256,26 @@ struct TextScanner {
 
     /// Normalises and resolves one word and appends it.
     private mutating func emitWord(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
-        let destination = normalized + normalizedCount
-        var letters = 0
-        var uppers = 0
-        var run = 1
-        var elongated = false
-        for offset in 0..<(end - start) {
-            let byte = text[start + offset]
-            let bits = classes[Int(byte)]
-            let isLetter = bits & ByteClass.letterBit != 0
-            if isLetter {
-                letters &+= 1
-                if bits & ByteClass.upperBit != 0 { uppers &+= 1 }
-            }
-            let lower = bits & ByteClass.upperBit != 0 ? byte | 0x20 : byte
-            if isLetter && offset > 0 && lower == destination[offset - 1] {
-                run += 1
-                if run == 3 { elongated = true }
-            } else {
-                run = 1
-            }
-            destination[offset] = lower
+        var word = WordShape(normalized + normalizedCount)
+        for position in start..<end {
+            let byte = text[position]
+            word.append(byte, classes[Int(byte)])
         }
-        var flags: TokenFlags = elongated ? [.elongated] : []
-        if letters > 0 {
+        emitWord(word)
+    }
+
+    /// Resolves a word normalised at the end of the normalised buffer and appends it.
+    private mutating func emitWord(_ word: WordShape) {
+        var flags: TokenFlags = word.elongated ? [.elongated] : []
+        if word.letters > 0 {
             letterTokens += 1
-            if letters >= 2 && uppers == letters {
+            if word.letters >= 2 && word.uppers == word.letters {
                 capsTokens += 1
                 flags.insert(.allCaps)
             }
         }
-        var length = end - start
-        let entry = resolve(destination, &length, elongated: elongated)
+        var length = word.length
+        let entry = resolve(word.bytes, &length, elongated: word.elongated)
         appendToken(length: length, entry: entry, flags: flags)
     }
 
@@ -452,6 +452,41 @@ struct TextScanner {
             tokens[absorbed].flags.insert(.absorbed)
         }
         tokens[last].entry = entry
+    }
+}
+
+/// A word being lower-cased into the normalised buffer byte by byte, with
+/// what the scanner needs to know about its letters.
+private struct WordShape {
+    /// Start of the lower-cased word.
+    let bytes: UnsafeMutablePointer<UInt8>
+    private(set) var length = 0
+    private(set) var letters = 0
+    private(set) var uppers = 0
+    /// Had a letter three times in a row ("goood").
+    private(set) var elongated = false
+    /// Length of the current run of one repeated letter.
+    private var run = 1
+
+    init(_ bytes: UnsafeMutablePointer<UInt8>) { self.bytes = bytes }
+
+    /// Lower-cases and appends `byte`, whose `ByteClass` bits are `bits`.
+    @inline(__always)
+    mutating func append(_ byte: UInt8, _ bits: UInt8) {
+        let isLetter = bits & ByteClass.letterBit != 0
+        if isLetter {
+            letters &+= 1
+            if bits & ByteClass.upperBit != 0 { uppers &+= 1 }
+        }
+        let lower = bits & ByteClass.upperBit != 0 ? byte | 0x20 : byte
+        if isLetter && length > 0 && lower == bytes[length &- 1] {
+            run &+= 1
+            if run == 3 { elongated = true }
+        } else {
+            run = 1
+        }
+        bytes[length] = lower
+        length &+= 1
     }
 }
 

@@ -42,6 +42,7 @@ enum ValenceRules {
 
     /// Valence of one token after caps, elongation, boosters, negation,
     /// "least" and post-positioned boosters.
+    @inline(__always)
     private static func valence(
         of index: Int, in tokens: UnsafeMutableBufferPointer<Token>, capitalDifferential: Bool
     ) -> Double {
