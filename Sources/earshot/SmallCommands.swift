@@ -32,14 +32,21 @@ struct AnalyzeCLI: ParsableCommand {
         var output: [UInt8] = []
         output.reserveCapacity(1 << 17)
         var lines = LineReader(FileHandle.standardInput)
-        while let line = lines.nextBytes() {
-            line.withUnsafeBufferPointer { AnalyzeCommand.appendOutputLine(for: $0, format: format, analyzer: analyzer, to: &output) }
-            output.append(0x0A)
+        var batch: [ArraySlice<UInt8>] = []
+        batch.reserveCapacity(AnalyzeCommand.batchSize)
+        func analyzeBatch() {
+            AnalyzeCommand.appendOutputLines(for: batch, format: format, analyzer: analyzer, to: &output)
+            batch.removeAll(keepingCapacity: true)
             if output.count > 1 << 16 {
                 FileHandle.standardOutput.write(Data(output))
                 output.removeAll(keepingCapacity: true)
             }
         }
+        while let line = lines.nextBytes() {
+            batch.append(line)
+            if batch.count == AnalyzeCommand.batchSize { analyzeBatch() }
+        }
+        analyzeBatch()
         FileHandle.standardOutput.write(Data(output))
     }
 }

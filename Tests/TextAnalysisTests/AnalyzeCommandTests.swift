@@ -13,6 +13,22 @@ struct AnalyzeCommandTests {
         return try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
     }
 
+    /// Lines are analysed in batches; broken lines among them keep their place, one output line each.
+    @Test func batchOfLinesStaysAlignedWithItsInput() throws {
+        let lines: [[UInt8]] = [Array("great movie, loved it".utf8), [], [0x66, 0xFF], Array("terrible plot".utf8), Array(" ".utf8)]
+        var output: [UInt8] = []
+        AnalyzeCommand.appendOutputLines(for: lines.map { $0[...] }, format: .plainText, analyzer: analyzer, to: &output)
+        let outputLines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(outputLines.count == lines.count + 1 && outputLines.last == "")
+        for (line, outputLine) in zip(lines, outputLines) {
+            #expect(outputLine == AnalyzeCommand.outputLine(for: line, format: .plainText, analyzer: analyzer))
+        }
+        #expect(try object(String(outputLines[0]))["lang"] as? String == "en")
+        #expect(outputLines[1] == #"{"error":"empty line"}"#)
+        #expect(outputLines[2] == #"{"error":"invalid UTF-8"}"#)
+        #expect(try (object(String(outputLines[3]))["sentiment"] as? [String: Any])?["label"] as? String == "negative")
+    }
+
     @Test func plainTextLineHasAllFieldsInOrder() throws {
         let line = AnalyzeCommand.outputLine(for: "I really love #Swift and the new release, see https://www.swift.org/blog! @tim $AAPL 🚀".utf8, format: .plainText, analyzer: analyzer)
         #expect(line.hasPrefix(#"{"lang":"en","lang_confidence":"#))

@@ -6,6 +6,24 @@ import TextAnalysis
 struct TextAnalyzerTests {
     private let analyzer = TextAnalyzer()
 
+    /// A batch is analysed step by step across its texts; each result must be what the text gets alone.
+    @Test func batchGivesWhatEachTextGetsAlone() {
+        let inputs = [
+            TextInput("I love this new phone, the camera is great! #happy"),
+            TextInput("Aujourd'hui il fait vraiment très beau à Paris"),
+            TextInput("<p>Terrible &amp; slow service, never again @shop</p>", isHTML: true),
+            TextInput("ok", languageHint: "en-GB"),
+            TextInput(""),
+            TextInput("東京は今日もとても暑いですね 😂 https://example.jp/a"),
+        ]
+        let batch = analyzer.analyze(inputs)
+        #expect(batch.count == inputs.count)
+        for (input, analysis) in zip(inputs, batch) {
+            #expect(analysis == analyzer.analyze(input.text, languageHint: input.languageHint, isHTML: input.isHTML), "\(input.text)")
+        }
+        #expect(batch[0].sentiment != nil && batch[1].sentiment == nil && batch[2].text.contains("&"))
+    }
+
     @Test func englishGetsSentiment() throws {
         let analysis = analyzer.analyze("I love this new phone, the camera is great! #happy")
         #expect(analysis.language.code == "en")

@@ -158,28 +158,32 @@ public final class LanguageIdentifier: Sendable {
         let scores = scorer.scores
         guard scores.grams > 0 else { return Ranking(languages: [], confidences: []) }
         let top = scores.topTotal
-        var total = 0.0
+        let count = scores.languageCount
         // The totals are read from memory: indexing a vector lane by lane spills it each time.
-        var odds = withUnsafeBytes(of: scores.totals) { totals in
+        let confidences = withUnsafeBytes(of: scores.totals) { totals in
             oddsBehindLeader.withUnsafeBufferPointer { oddsBehind in
-                (0..<scores.languageCount).map { column in
-                    let behind = Int(top - totals.load(fromByteOffset: column * 4, as: UInt32.self))
-                    let odds = behind < oddsBehind.count ? oddsBehind[behind] : 0
-                    total += odds
-                    return odds
+                [Double](unsafeUninitializedCapacity: count) { odds, initialized in
+                    var total = 0.0
+                    for column in 0..<count {
+                        let behind = top - totals.load(fromByteOffset: column * 4, as: UInt32.self)
+                        odds[column] = oddsBehind[Int(min(behind, UInt32(oddsBehind.count - 1)))]
+                        total += odds[column]
+                    }
+                    for column in 0..<count { odds[column] /= total }
+                    initialized = count
                 }
             }
         }
-        for index in odds.indices { odds[index] /= total }
-        return Ranking(languages: model.languages, confidences: odds)
+        return Ranking(languages: model.languages, confidences: confidences)
     }
 
     /// The odds of a language against the leader when its summed weights are `index` steps
     /// (1/``NGramModel/weightsPerUnit``) behind: e^(-index / weightsPerUnit × evidenceScale),
-    /// down to e^-20, below which a language cannot matter. A table, since scores are whole steps.
+    /// down to e^-20, below which a language cannot matter: the last entry, 0, stands for
+    /// everything further behind. A table, since scores are whole steps.
     private static let oddsBehindLeader: [Double] = {
         let steps = Int((20 / evidenceScale * Double(NGramModel.weightsPerUnit)).rounded(.down))
-        return (0...steps).map { exp(-Double($0) / Double(NGramModel.weightsPerUnit) * evidenceScale) }
+        return (0...steps).map { exp(-Double($0) / Double(NGramModel.weightsPerUnit) * evidenceScale) } + [0]
     }()
 
     /// A hint is plausible when its language is written in the dominant script and the model does

@@ -17,30 +17,65 @@ public enum AnalyzeCommand {
         case jsonPost
     }
 
-    /// Appends the output object for one input line (without its newline) to `output`: what
-    /// `earshot analyze` does per line, writing straight into its output buffer.
+    /// Lines `earshot analyze` reads before analysing them together (``TextAnalyzer``'s batch
+    /// `analyze`): enough for each step's tables to stay in
+    /// the cache across a batch, few enough that a slow producer's lines are answered promptly.
+    public static let batchSize = 64
+
+    /// Appends the output object of each of `lines`, in order, each followed by a newline:
+    /// what `earshot analyze` does per batch of input lines, writing straight into its output
+    /// buffer.
     ///
     /// Lines must be UTF-8 (other bytes give an "error" line rather than repairs). A JSON
     /// post gives its text from "text", its hint from "lang" or else "languageHint" /
     /// "language_hint", HTML when "textIsHtml" / "text_is_html" is true; other fields are ignored
     /// except "id", which is copied to the output.
-    public static func appendOutputLine(for line: UnsafeBufferPointer<UInt8>, format: InputFormat, analyzer: TextAnalyzer,
-                                        to output: inout [UInt8]) {
+    public static func appendOutputLines(for lines: [ArraySlice<UInt8>], format: InputFormat, analyzer: TextAnalyzer,
+                                         to output: inout [UInt8]) {
+        let parsed = lines.map { line in line.withUnsafeBufferPointer { parse($0, format: format) } }
+        let inputs = parsed.compactMap(\.input)
+        var analyses = analyzer.analyze(inputs).makeIterator()
+        for line in parsed {
+            if let error = line.error {
+                appendError(error, rawID: line.rawID, to: &output)
+            } else if let analysis = analyses.next() {
+                appendAnalysis(analysis, rawID: line.rawID, to: &output)
+            }
+            output.append(UInt8(ascii: "\n"))
+        }
+    }
+
+    /// The output object for one input line, as a string without its newline (for tests and
+    /// callers without a buffer).
+    public static func outputLine(for line: some Collection<UInt8>, format: InputFormat, analyzer: TextAnalyzer) -> String {
+        var bytes: [UInt8] = []
+        appendOutputLines(for: [Array(line)[...]], format: format, analyzer: analyzer, to: &bytes)
+        return String(decoding: bytes.dropLast(), as: UTF8.self)
+    }
+
+    /// An input line read: the text to analyse, or why there is none; and the post's id if any.
+    private struct ParsedLine {
+        var input: TextInput?
+        var error: PostLineError?
+        var rawID: String?
+    }
+
+    private static func parse(_ line: UnsafeBufferPointer<UInt8>, format: InputFormat) -> ParsedLine {
         switch format {
         case .plainText:
-            guard let text = validatedText(line) else { return appendError(.invalidUTF8, rawID: nil, to: &output) }
-            guard hasVisibleCharacter(line, text) else { return appendError(.empty, rawID: nil, to: &output) }
-            appendAnalysis(analyzer.analyze(text), rawID: nil, to: &output)
+            guard let text = validatedText(line) else { return ParsedLine(error: .invalidUTF8) }
+            guard hasVisibleCharacter(line, text) else { return ParsedLine(error: .empty) }
+            return ParsedLine(input: TextInput(text))
         case .jsonPost:
             let fields: PostFields
             do {
                 fields = try PostFields.parse(bytes: line)
             } catch {
-                return appendError(error, rawID: nil, to: &output)
+                return ParsedLine(error: error)
             }
-            guard let text = fields.text else { return appendError(.missingText, rawID: fields.rawID, to: &output) }
-            guard text.contains(where: { !$0.isWhitespace }) else { return appendError(.empty, rawID: fields.rawID, to: &output) }
-            appendAnalysis(analyzer.analyze(text, languageHint: fields.languageHint, isHTML: fields.isHTML), rawID: fields.rawID, to: &output)
+            guard let text = fields.text else { return ParsedLine(error: .missingText, rawID: fields.rawID) }
+            guard text.contains(where: { !$0.isWhitespace }) else { return ParsedLine(error: .empty, rawID: fields.rawID) }
+            return ParsedLine(input: TextInput(text, languageHint: fields.languageHint, isHTML: fields.isHTML), rawID: fields.rawID)
         }
     }
 
@@ -69,13 +104,6 @@ public enum AnalyzeCommand {
     /// byte other than a space or control character settles it; otherwise the characters decide.
     private static func hasVisibleCharacter(_ bytes: UnsafeBufferPointer<UInt8>, _ text: String) -> Bool {
         bytes.contains { $0 > 0x20 && $0 < 0x7F } || text.contains { !$0.isWhitespace }
-    }
-
-    /// The output object for one input line, as a string (for tests and callers without a buffer).
-    public static func outputLine(for line: some Collection<UInt8>, format: InputFormat, analyzer: TextAnalyzer) -> String {
-        var bytes: [UInt8] = []
-        Array(line).withUnsafeBufferPointer { appendOutputLine(for: $0, format: format, analyzer: analyzer, to: &bytes) }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The JSON object for an analysis.

@@ -93,17 +93,24 @@ for path in paths {
                  corpusName(path), corpus.count, accuracy.pearson, accuracy.weightedF1, sentimentTiming.rate,
                  sentimentTiming.seconds, sentimentTiming.passes, checksum))
     var outputBytes = 0
-    var output: [UInt8] = []
-    output.reserveCapacity(1 << 17)
-    let wholeTiming = fastestPass(over: texts) { text in
-        // As `earshot analyze` does: the line's bytes in, the JSON object appended to one buffer.
-        var text = text
-        text.withUTF8 { AnalyzeCommand.appendOutputLine(for: $0, format: .plainText, analyzer: textAnalyzer, to: &output) }
-        outputBytes &+= output.count
-        output.removeAll(keepingCapacity: true)
-    }
+    let wholeTiming = timeAnalyzeLines(texts) { outputBytes &+= $0 }
     print(String(format: "whole %@ texts=%d texts_per_s=%.0f seconds=%.3f passes=%d checksum=%d",
                  corpusName(path), corpus.count, wholeTiming.rate, wholeTiming.seconds, wholeTiming.passes, outputBytes))
+}
+
+/// Times `earshot analyze`'s work on `texts` as lines: their bytes in batches of
+/// ``AnalyzeCommand/batchSize`` in, JSON lines appended to one buffer; `count` gets each batch's output size.
+@MainActor func timeAnalyzeLines(_ texts: [String], count: (Int) -> Void) -> (rate: Double, seconds: Double, passes: Int) {
+    let lines = texts.map { Array($0.utf8)[...] }
+    let batches = stride(from: 0, to: lines.count, by: AnalyzeCommand.batchSize).map { Array(lines[$0..<min($0 + AnalyzeCommand.batchSize, lines.count)]) }
+    var output: [UInt8] = []
+    output.reserveCapacity(1 << 17)
+    let timing = fastestPass(over: batches) { batch in
+        AnalyzeCommand.appendOutputLines(for: batch, format: .plainText, analyzer: textAnalyzer, to: &output)
+        count(output.count)
+        output.removeAll(keepingCapacity: true)
+    }
+    return (timing.rate * Double(texts.count) / Double(batches.count), timing.seconds, timing.passes)
 }
 
 /// Each step of a line timed alone over all corpora's texts, on inputs prepared beforehand
@@ -111,8 +118,6 @@ for path in paths {
 @MainActor func printStageTimings(texts: [String]) {
     let normalized = texts.map { TextNormalizer.plainText($0, isHTML: false) }
     let analyses = texts.map { textAnalyzer.analyze($0) }
-    var output: [UInt8] = []
-    output.reserveCapacity(1 << 12)
     var checksum = 0
     func stage(_ name: String, _ body: (Int) -> Void) {
         let timing = fastestPass(over: Array(texts.indices)) { body($0) }
@@ -122,14 +127,15 @@ for path in paths {
     stage("language") { checksum &+= LanguageIdentifier.shared.identifyDetailed(normalized[$0], hint: nil).candidates.count }
     stage("entities") { checksum &+= EntityExtractor.extract(from: normalized[$0]).count }
     stage("sentiment") { checksum &+= Int(analyzer.scores(for: normalized[$0]).compound * 100) }
-    stage("analysis") { checksum &+= textAnalyzer.analyze(texts[$0]).text.utf8.count }
-    stage("json_line_as_string") { checksum &+= AnalyzeCommand.analysisLine(analyses[$0], rawID: nil).utf8.count }
-    stage("whole_line") { index in
-        var text = texts[index]
-        text.withUTF8 { AnalyzeCommand.appendOutputLine(for: $0, format: .plainText, analyzer: textAnalyzer, to: &output) }
-        checksum &+= output.count
-        output.removeAll(keepingCapacity: true)
+    stage("analysis_one_by_one") { checksum &+= textAnalyzer.analyze(texts[$0]).text.utf8.count }
+    let inputBatches = stride(from: 0, to: texts.count, by: AnalyzeCommand.batchSize).map {
+        texts[$0..<min($0 + AnalyzeCommand.batchSize, texts.count)].map { TextInput($0) }
     }
+    let batched = fastestPass(over: inputBatches) { checksum &+= textAnalyzer.analyze($0).count }
+    print(String(format: "stage analysis_batched us_per_text=%.3f", 1e6 * Double(inputBatches.count) / (batched.rate * Double(texts.count))))
+    stage("json_line_as_string") { checksum &+= AnalyzeCommand.analysisLine(analyses[$0], rawID: nil).utf8.count }
+    let whole = timeAnalyzeLines(texts) { checksum &+= $0 }
+    print(String(format: "stage whole_line us_per_text=%.3f", 1e6 / whole.rate))
     print("stage checksum=\(checksum)")
 }
 

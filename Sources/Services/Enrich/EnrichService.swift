@@ -24,10 +24,12 @@ public struct EnrichConfiguration: Sendable {
 /// The enrich stage: language, sentiment and entities for every post.
 public enum EnrichService {
     /// Adds the text analysis of each post to the batch, and the ids of the listening `queries` it matches.
+    /// The batch is analysed step by step across its posts (``TextAnalyzer``'s batch `analyze`).
     public static func enrich(_ batch: inout PipelineBatch, analyzer: TextAnalyzer, queries: QuerySet? = nil) {
+        let analyses = analyzer.analyze(batch.posts.map { input(of: $0.post) })
         for index in batch.posts.indices {
             let post = batch.posts[index].post
-            let analysis = Self.analysis(of: post, analyzer: analyzer)
+            let analysis = analyses[index]
             var enrichment = Enrichment(analysis)
             if let queries, queries.count > 0 {
                 enrichment.matchedQueryIds = queries.matches(MatchableDocument(post: post, enrichment: enrichment, text: analysis.text))
@@ -39,7 +41,12 @@ public enum EnrichService {
     /// The text analysis of `post`: its text (HTML when the source says so) with the source's
     /// language hint, if any.
     public static func analysis(of post: Post, analyzer: TextAnalyzer) -> TextAnalysis {
-        analyzer.analyze(post.text, languageHint: post.languageHint.isEmpty ? nil : post.languageHint, isHTML: post.textIsHtml)
+        analyzer.analyze([input(of: post)])[0]
+    }
+
+    /// What the analyser needs of a post: its text, the source's language hint, whether it is HTML.
+    private static func input(of post: Post) -> TextInput {
+        TextInput(post.text, languageHint: post.languageHint.isEmpty ? nil : post.languageHint, isHTML: post.textIsHtml)
     }
 
     /// Runs the worker until shutdown.
