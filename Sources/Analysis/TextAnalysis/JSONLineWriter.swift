@@ -123,14 +123,23 @@ struct JSONLineWriter {
         if scaled < 0 { byte(UInt8(ascii: "-")) }
         let magnitude = Int(abs(scaled))
         appendDigits(magnitude / 10_000, minimumCount: 1)
-        byte(UInt8(ascii: "."))
-        var decimals = magnitude % 10_000
-        var count = 4
-        while count > 1 && decimals % 10 == 0 {
-            decimals /= 10
-            count -= 1
-        }
-        appendDigits(decimals, minimumCount: count)
+        appendDecimals(magnitude % 10_000)
+    }
+
+    /// Appends "." and the four decimal digits of `decimals` (0...9999) without trailing zeros,
+    /// keeping at least one ("0.5", "0.0", "0.6369"); digit by digit, no loops.
+    @inline(__always)
+    private mutating func appendDecimals(_ decimals: Int) {
+        precondition(count + 5 <= capacity, "JSONLineWriter: number wider than the scratch buffer left")
+        let digits = (decimals / 1000, decimals / 100 % 10, decimals / 10 % 10, decimals % 10)
+        let kept = digits.3 != 0 ? 4 : digits.2 != 0 ? 3 : digits.1 != 0 ? 2 : 1
+        let zero = UInt8(ascii: "0")
+        scratch[count] = UInt8(ascii: ".")
+        scratch[count + 1] = zero + UInt8(digits.0)
+        scratch[count + 2] = zero + UInt8(digits.1)
+        scratch[count + 3] = zero + UInt8(digits.2)
+        scratch[count + 4] = zero + UInt8(digits.3)
+        count += 1 + kept
     }
 
     /// Appends the decimal digits of `value` (non-negative), left-padded with zeros to `minimumCount`.
