@@ -79,9 +79,16 @@ struct ImportCommand: ParsableCommand {
         }
         for line in LineReader(input) {
             progress.lines += 1
-            switch reader.read(line: line, lineNumber: progress.lines) {
+            guard case .text(let bytes) = line else {
+                if case .tooLong(let count) = line {
+                    reject(SourceRejection(line: progress.lines, reason: LineReader.tooLongReason(bytes: count)), input: "")
+                }
+                continue
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            switch reader.read(line: text, lineNumber: progress.lines) {
             case .success(let posts): pending += posts
-            case .failure(let rejection): reject(rejection, input: line)
+            case .failure(let rejection): reject(rejection, input: text)
             }
             if pending.count >= batchSize { try flush() }
         }
@@ -131,39 +138,31 @@ func jsonString(_ text: String) -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
-/// Lines of a file handle, read in chunks (no whole-file buffering); a
-/// trailing CR is dropped, a last line without a newline is still a line.
+/// Lines of a file handle, read in 64 KB chunks (no whole-file buffering; see `LineSplitter`):
+/// a trailing CR is dropped, a last line without a newline is still a line, and a line over
+/// ``maximumLineBytes`` comes as `.tooLong` rather than filling memory.
 struct LineReader: Sequence, IteratorProtocol {
+    /// Longer lines are reported, not kept: far above any post (a Mastodon HTML post is at
+    /// most a few hundred KB), low enough that a file without newlines cannot exhaust memory.
+    static let maximumLineBytes = 4 << 20
+
     private let handle: FileHandle
-    private var buffer: [UInt8] = []
-    private var start = 0
+    private var splitter = LineSplitter(maximumLineBytes: maximumLineBytes)
     private var atEnd = false
 
     init(_ handle: FileHandle) { self.handle = handle }
 
-    mutating func next() -> String? {
-        nextBytes().map { String(decoding: $0, as: UTF8.self) }
+    /// Why a line of `bytes` bytes was not read.
+    static func tooLongReason(bytes: Int) -> String {
+        LineSplitter.tooLongReason(bytes: bytes, limit: maximumLineBytes)
     }
 
-    /// The next line's bytes, without its line ending.
-    mutating func nextBytes() -> ArraySlice<UInt8>? {
+    mutating func next() -> LineSplitter.Line? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
-                var line = buffer[start..<newline]
-                if line.last == 0x0D { line = line.dropLast() }
-                start = newline + 1
-                return line
-            }
-            if atEnd {
-                guard start < buffer.count else { return nil }
-                defer { start = buffer.count }
-                return buffer[start...]
-            }
-            // Keep the unread tail, then read more.
-            buffer.removeFirst(start)
-            start = 0
+            if let line = splitter.nextLine(atEnd: atEnd) { return line }
+            if atEnd { return nil }
             let chunk = handle.readData(ofLength: 1 << 16)
-            if chunk.isEmpty { atEnd = true } else { buffer.append(contentsOf: chunk) }
+            if chunk.isEmpty { atEnd = true } else { splitter.append(chunk) }
         }
     }
 }

@@ -5,6 +5,7 @@ import EnrichService
 import Foundation
 import Listening
 import PostMatching
+import SourceFormats
 import TextAnalysis
 
 /// `earshot queries`: manage listening queries on the query service, and try
@@ -118,8 +119,16 @@ struct QueriesCommand: ParsableCommand {
             }
             let analyzer = TextAnalyzer()
             var lineNumber = 0, lines = 0, matched = 0, unreadable = 0
-            for line in LineReader(FileHandle.standardInput) {
+            for readLine in LineReader(FileHandle.standardInput) {
                 lineNumber += 1
+                guard case .text(let bytes) = readLine else {
+                    if case .tooLong(let count) = readLine {
+                        unreadable += 1
+                        printError("line \(lineNumber): skipped: \(LineReader.tooLongReason(bytes: count))")
+                    }
+                    continue
+                }
+                let line = String(decoding: bytes, as: UTF8.self)
                 guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
                 lines += 1
                 do {

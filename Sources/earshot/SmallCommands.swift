@@ -3,6 +3,7 @@ import EarshotRPC
 import EarshotWire
 import Foundation
 import SampleData
+import SourceFormats
 import TextAnalysis
 
 struct HealthCommand: ParsableCommand {
@@ -42,8 +43,14 @@ struct AnalyzeCLI: ParsableCommand {
                 output.removeAll(keepingCapacity: true)
             }
         }
-        while let line = lines.nextBytes() {
-            batch.append(line)
+        while let line = lines.next() {
+            switch line {
+            case .text(let bytes): batch.append(bytes)
+            case .tooLong(let count):
+                // Keep the output aligned: the lines before it, then its error line.
+                analyzeBatch()
+                AnalyzeCommand.appendErrorLine(LineReader.tooLongReason(bytes: count), to: &output)
+            }
             if batch.count == AnalyzeCommand.batchSize { analyzeBatch() }
         }
         analyzeBatch()

@@ -45,6 +45,13 @@ public enum AnalyzeCommand {
         }
     }
 
+    /// Appends an error line (`{"error": message}` and a newline) for an input line that was
+    /// not read at all, such as one over the reader's length limit.
+    public static func appendErrorLine(_ message: String, to output: inout [UInt8]) {
+        appendError(message, rawID: nil, to: &output)
+        output.append(UInt8(ascii: "\n"))
+    }
+
     /// The output object for one input line, as a string without its newline (for tests and
     /// callers without a buffer).
     public static func outputLine(for line: some Collection<UInt8>, format: InputFormat, analyzer: TextAnalyzer) -> String {
@@ -142,7 +149,10 @@ public enum AnalyzeCommand {
     }
 
     private static func appendError(_ error: PostLineError, rawID: String?, to output: inout [UInt8]) {
-        let message = error.description
+        appendError(error.description, rawID: rawID, to: &output)
+    }
+
+    private static func appendError(_ message: String, rawID: String?, to output: inout [UInt8]) {
         JSONLineWriter.append(to: &output, stringBytes: (rawID?.utf8.count ?? 0) + message.utf8.count, stringCount: 2) { writer in
             if let rawID { writer.add("id", raw: rawID) }
             writer.add("error", string: message)
