@@ -29,15 +29,12 @@ struct AskCommand: ParsableCommand {
         @OptionGroup var endpoints: EndpointOptions
         @OptionGroup var range: RangeOptions
         @OptionGroup var scope: ScopeOptions
-        @Option(help: "minute, hour or day") var granularity = "hour"
+        @Option(help: "Bucket length (default: hour)") var granularity: Granularity?
         @Flag(help: "Print JSON") var json = false
 
         func run() throws {
             var request = scope.request(TimeSeriesRequest.self, over: try range.range())
-            guard let granularity = ["minute": Granularity.minute, "hour": .hour, "day": .day][granularity] else {
-                throw ValidationError("--granularity must be minute, hour or day")
-            }
-            request.granularity = granularity
+            request.granularity = granularity ?? .hour
             let response = try call(endpoints.query, QueryMethod.timeSeries, request, as: TimeSeriesResponse.self, timeoutMs: endpoints.timeoutMs)
             print(json ? ProtoJSON.encode(response) : Report.timeSeries(response))
         }
@@ -106,7 +103,7 @@ struct PostFilterOptions: ParsableArguments {
     @Option(help: "Hashtag, with or without #") var hashtag = ""
     @Option(help: "Author handle") var author = ""
     @Option(help: "Language code") var language = ""
-    @Option(help: "x, mastodon, reddit, bluesky, other") var platform = ""
+    @Option(help: "Platform") var platform: Platform?
     @Option(help: "positive, neutral, negative, unavailable") var sentiment = ""
     @Option(help: "Minimum care priority (1-100)") var minPriority: Int32 = 0
 
@@ -116,10 +113,7 @@ struct PostFilterOptions: ParsableArguments {
         request.hashtag = hashtag
         request.authorHandle = author
         request.language = language
-        if !platform.isEmpty {
-            guard let value = Platform(name: platform) else { throw ValidationError("unknown --platform '\(platform)'") }
-            request.platform = value
-        }
+        request.platform = platform ?? .unspecified
         request.sentimentLabel = sentiment
         request.minPriority = minPriority
     }

@@ -99,17 +99,14 @@ struct TrendingCommand: ParsableCommand {
     @OptionGroup var scope: ScopeOptions
     @Option(help: "Start of the current window (required): ISO-8601, Unix ms or an age like 6h") var from: String
     @Option(help: "End of the current window (default: now)") var to: String?
-    @Option(help: "hashtag, term, domain or mention") var kind = "hashtag"
+    @Option(help: "What to rank (default: hashtag)") var kind: TrendKind?
     @Option(help: "Windows of the same length before, as the baseline (1-168)") var baselineWindows: Int32 = 24
     @Option(help: "Items per ranking (1-1000)") var limit: Int32 = 10
     @Flag(help: "Print JSON") var json = false
 
     func run() throws {
         var request = scope.request(TrendingRequest.self, over: TimeRange(fromMs: try parseTime(from), toMs: try to.map(parseTime) ?? 0))
-        guard let kind = ["hashtag": TrendKind.hashtag, "term": .term, "domain": .domain, "mention": .mention][kind] else {
-            throw ValidationError("--kind must be hashtag, term, domain or mention")
-        }
-        request.kind = kind
+        request.kind = kind ?? .hashtag
         request.baselineWindows = baselineWindows
         request.limit = limit
         let response = try call(endpoints.query, InsightsMethod.trending, request, as: TrendingResponse.self, timeoutMs: endpoints.timeoutMs)
@@ -117,7 +114,7 @@ struct TrendingCommand: ParsableCommand {
         func rows(_ items: [TrendingItem]) -> [[String]] {
             items.map { [$0.key, "\($0.count)", String(format: "%.1f", $0.baselineCount), String(format: "%.2f", $0.lift), $0.isNew ? "new" : ""] }
         }
-        let header = [kind == .hashtag ? "hashtag" : "\(self.kind)", "count", "baseline", "lift", ""]
+        let header = [request.kind.argumentName, "count", "baseline", "lift", ""]
         print("by volume\n" + table(header, rows(response.byVolume)) + "\n\nby lift\n" + table(header, rows(response.byLift)))
     }
 }
@@ -128,16 +125,13 @@ struct TopAuthorsCommand: ParsableCommand {
     @OptionGroup var endpoints: EndpointOptions
     @OptionGroup var range: RangeOptions
     @OptionGroup var scope: ScopeOptions
-    @Option(help: "reach, engagement or posts") var by = "reach"
+    @Option(help: "Order of the ranking (default: reach)") var by: AuthorOrder?
     @Option(help: "How many (1-1000)") var limit: Int32 = 20
     @Flag(help: "Print JSON") var json = false
 
     func run() throws {
         var request = scope.request(TopAuthorsRequest.self, over: try range.range())
-        guard let order = ["reach": AuthorOrder.reach, "engagement": .engagement, "posts": .posts][by] else {
-            throw ValidationError("--by must be reach, engagement or posts")
-        }
-        request.orderBy = order
+        request.orderBy = by ?? .reach
         request.limit = limit
         let response = try call(endpoints.query, InsightsMethod.topAuthors, request, as: TopAuthorsResponse.self, timeoutMs: endpoints.timeoutMs)
         print(json ? ProtoJSON.encode(response) : table(["author", "posts", "reach", "engagement"], response.authors.map {
@@ -193,12 +187,16 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var endpoints: EndpointOptions
     @OptionGroup var range: RangeOptions
     @OptionGroup var scope: ScopeOptions
-    @Option(help: "csv or jsonl") var format = "jsonl"
+    /// What `export` writes.
+    enum Format: String, CaseIterable, ExpressibleByArgument {
+        case csv, jsonl
+    }
+
+    @Option(help: "Output format") var format: Format = .jsonl
     @OptionGroup var filters: PostFilterOptions
     @Option(help: "Output file (default: standard output)") var output: String?
 
     func run() throws {
-        guard format == "csv" || format == "jsonl" else { throw ValidationError("--format must be csv or jsonl") }
         var request = scope.request(SearchPostsRequest.self, over: try range.range())
         try filters.apply(to: &request)
         request.pageSize = 500
@@ -213,7 +211,7 @@ struct ExportCommand: ParsableCommand {
         }
         let context = try Context()
         let client = try RPCClient(endpoint: endpoints.query, context: context, clientName: "earshot-export")
-        if format == "csv" { sink.write(Data((ExportFormat.csvHeader + "\n").utf8)) }
+        if format == .csv { sink.write(Data((ExportFormat.csvHeader + "\n").utf8)) }
         var exported = 0
         repeat {
             let page: SearchPostsResponse
@@ -223,7 +221,7 @@ struct ExportCommand: ParsableCommand {
                 printError("earshot: export stopped after \(exported) posts: \(error)")
                 throw ExitCode(1)
             }
-            let lines = page.posts.map { format == "csv" ? ExportFormat.csvRow($0) : ProtoJSON.encode($0) }
+            let lines = page.posts.map { format == .csv ? ExportFormat.csvRow($0) : ProtoJSON.encode($0) }
             if !lines.isEmpty { sink.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
             exported += page.posts.count
             request.pageToken = page.nextPageToken
@@ -264,8 +262,8 @@ struct AlertsCommand: ParsableCommand {
         @OptionGroup var endpoints: EndpointOptions
         @OptionGroup var range: RangeOptions
         @Option(help: "A listening query id; * = only alerts on all posts; default: every scope") var queryId = ""
-        @Option(help: "volume or negative (default: both)") var kind = ""
-        @Option(help: "low, medium, high or critical (at least)") var minSeverity = ""
+        @Option(help: "Only this kind (default: both)") var kind: AlertKind?
+        @Option(help: "Only alerts at least this severe") var minSeverity: AlertSeverity?
         @Option(help: "How many (1-1000)") var limit: Int32 = 50
         @Flag(help: "Print JSON") var json = false
 
@@ -273,11 +271,8 @@ struct AlertsCommand: ParsableCommand {
             var request = AlertsRequest()
             request.range = try range.range()
             request.queryId = queryId
-            request.kind = try alertKind(kind)
-            guard let severity = minSeverity.isEmpty ? .unspecified : AlertSeverity.allCases.first(where: { $0.name == minSeverity }) else {
-                throw ValidationError("--min-severity must be low, medium, high or critical")
-            }
-            request.minSeverity = severity
+            request.kind = kind ?? .unspecified
+            request.minSeverity = minSeverity ?? .unspecified
             request.limit = limit
             let response = try call(endpoints.query, InsightsMethod.alerts, request, as: AlertsResponse.self, timeoutMs: endpoints.timeoutMs)
             print(json ? ProtoJSON.encode(response) : response.alerts.map(describe).joined(separator: "\n"))
@@ -288,11 +283,11 @@ struct AlertsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "watch", abstract: "Print alerts as the query service publishes them (Ctrl-C stops).")
         @Option(help: "The query service's alerts PUB endpoint [EARSHOT_ALERTS]") var alerts = environment("EARSHOT_ALERTS", "tcp://127.0.0.1:5562")
         @Option(help: "Only this listening query (* = all posts)") var queryId = ""
-        @Option(help: "volume or negative (default: both)") var kind = ""
+        @Option(help: "Only this kind (default: both)") var kind: AlertKind?
         @Flag(help: "Print JSON lines") var json = false
 
         func run() throws {
-            let wanted = try alertKind(kind)
+            let wanted = kind ?? .unspecified
             let context = try Context()
             let socket = try Socket(.sub, context: context)
             try socket.set([.linger(0), .subscribe(Array(AlertsCommand.topicPrefix(queryId: queryId, kind: wanted).utf8))])
@@ -311,15 +306,6 @@ struct AlertsCommand: ParsableCommand {
     static func topicPrefix(queryId: String, kind: AlertKind) -> String {
         guard !queryId.isEmpty else { return "alert." }
         return "alert.\(queryId)." + (kind == .unspecified ? "" : kind.topicName)
-    }
-}
-
-private func alertKind(_ name: String) throws -> AlertKind {
-    switch name {
-    case "": return .unspecified
-    case "volume": return .volume
-    case "negative": return .negativeSentiment
-    default: throw ValidationError("--kind must be volume or negative")
     }
 }
 

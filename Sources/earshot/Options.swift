@@ -11,6 +11,50 @@ struct EndpointOptions: ParsableArguments {
     @Option(help: "RPC deadline in milliseconds") var timeoutMs: Int64 = 10_000
 }
 
+/// A wire enum as a command-line value, named as in the help: every case but `unspecified`.
+/// ArgumentParser then rejects other words itself and lists the choices. Options of these
+/// types are optional, their default named in the help: ArgumentParser would print a default
+/// by its raw number.
+protocol WireEnumArgument: ProtoEnum, ExpressibleByArgument {
+    /// The word for this case on the command line.
+    var argumentName: String { get }
+}
+
+extension WireEnumArgument {
+    public init?(argument: String) {
+        guard let match = Self.allCases.first(where: { $0.rawValue != 0 && $0.argumentName == argument.lowercased() }) else { return nil }
+        self = match
+    }
+
+    public static var allValueStrings: [String] { allCases.filter { $0.rawValue != 0 }.map(\.argumentName) }
+
+    public static var allValueDescriptions: [String: String] { [:] }
+}
+
+extension Granularity: WireEnumArgument {
+    var argumentName: String { jsonName }
+}
+
+extension TrendKind: WireEnumArgument {
+    var argumentName: String { jsonName }
+}
+
+extension AuthorOrder: WireEnumArgument {
+    var argumentName: String { jsonName }
+}
+
+extension AlertKind: WireEnumArgument {
+    var argumentName: String { topicName }
+}
+
+extension AlertSeverity: WireEnumArgument {
+    var argumentName: String { name }
+}
+
+extension Platform: WireEnumArgument {
+    var argumentName: String { name }
+}
+
 /// A time range from command-line words.
 struct RangeOptions: ParsableArguments {
     @Option(help: "Start: ISO-8601 (2026-11-26T10:00:00Z), a date, Unix ms, or an age like 24h / 7d (ago)") var from: String?

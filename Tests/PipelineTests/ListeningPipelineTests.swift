@@ -189,7 +189,7 @@ private func queryVolume(_ id: String, _ query: RPCClient) throws -> Int64 {
 }
 
 /// Runs `earshot` with `arguments`, feeding `input` on standard input; returns (status, stdout, stderr).
-private func runEarshot(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String, errors: String) {
+func runEarshot(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String, errors: String) {
     let process = Process()
     process.executableURL = earshotBinary
     process.arguments = arguments

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+/// The earshot command line as a user runs it: a real process, standard input and output.
+@Suite struct CommandLineTests {
+    /// `analyze` reads lines in batches and answers each one, in order, even those it cannot read.
+    @Test func analyzeAnswersEveryLineInOrderAcrossBatches() throws {
+        var lines = (0..<150).map { $0 % 10 == 3 ? "" : "line \($0): what a great day #n\($0)" }
+        lines[70] = String(repeating: "a", count: 5_000_000)  // over the 4 MiB line limit
+        let result = try runEarshot(["analyze"], input: lines.joined(separator: "\n") + "\n")
+        #expect(result.status == 0)
+        let output = result.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(output.count == lines.count)
+        for (index, line) in output.enumerated() {
+            if index == 70 {
+                #expect(line == #"{"error":"line of 5000000 bytes is longer than the 4194304-byte limit"}"#)
+            } else if index % 10 == 3 {
+                #expect(line == #"{"error":"empty line"}"#)
+            } else {
+                #expect(line.contains(#""hashtags":["n\#(index)"]"#), "line \(index): \(line)")
+            }
+        }
+    }
+
+    /// Options naming a wire enum take its names and list them when given anything else.
+    @Test func enumOptionsRejectUnknownNamesWithTheChoices() throws {
+        let granularity = try runEarshot(["ask", "timeseries", "--granularity", "week"])
+        #expect(granularity.status == 64)
+        #expect(granularity.errors.contains("'minute', 'hour' or 'day'"))
+        let kind = try runEarshot(["alerts", "list", "--kind", "2"])
+        #expect(kind.status == 64)
+        #expect(kind.errors.contains("'volume' and 'negative'"))
+    }
+}
