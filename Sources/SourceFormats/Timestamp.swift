@@ -1,6 +1,6 @@
-/// Date parsing for source formats, written out on UTF-8 bytes because
-/// imports parse one date per line at tens of thousands of lines a second.
-enum Timestamp {
+/// Date parsing for source formats (and the CLI's time options), written out on UTF-8 bytes
+/// because imports parse one date per line at tens of thousands of lines a second.
+public enum Timestamp {
     /// Numbers at or above this are Unix milliseconds, below it Unix seconds
     /// (10^11 seconds is the year 5138; 10^11 milliseconds is March 1973).
     static let millisecondThreshold = 100_000_000_000.0
@@ -8,7 +8,7 @@ enum Timestamp {
     /// Milliseconds since 1970 for an ISO-8601 date or date-time:
     /// `2024-05-01`, `2024-05-01T12:30`, `2024-05-01T12:30:05.123Z`,
     /// `2024-05-01 12:30:05+02:00`, `…-0500`. No zone means UTC.
-    static func iso8601Milliseconds(_ text: String) -> Int64? {
+    public static func iso8601Milliseconds(_ text: String) -> Int64? {
         var scanner = DigitScanner(bytes: Array(text.utf8))
         guard let year = scanner.digits(4), scanner.skip("-"), let month = scanner.digits(2), scanner.skip("-"),
               let day = scanner.digits(2), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)

@@ -2,6 +2,7 @@ import ArgumentParser
 import EarshotRPC
 import EarshotWire
 import Foundation
+import SourceFormats
 import ZeroMQ
 
 /// Where the services are, for commands that talk to a running stack.
@@ -82,11 +83,7 @@ func parseTime(_ text: String) throws -> Int64 {
             return Int64(milliseconds)
         }
     }
-    let formatter = ISO8601DateFormatter()
-    for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime], [.withFullDate]] {
-        formatter.formatOptions = options
-        if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
-    }
+    if let milliseconds = Timestamp.iso8601Milliseconds(text) { return milliseconds }
     throw ValidationError("cannot read '\(text)' as a time: use 2026-11-26T10:00:00Z, 2026-11-26, Unix milliseconds or an age like 24h")
 }
 
