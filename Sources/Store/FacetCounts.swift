@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// Byte strings interned to dense ids (FNV-1a hash, open addressing), so the
+/// Byte strings interned to dense ids (``StableHash``, open addressing), so the
 /// apply loop counts facet values without building or SipHashing `String`s.
 struct ByteInterner {
     private var bytes: [UInt8] = []
@@ -15,13 +15,13 @@ struct ByteInterner {
 
     /// The id of `value`, or nil when it was never interned.
     func find(_ value: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let slot = slot(of: value, hash: Self.hash(value))
+        let slot = slot(of: value, hash: StableHash.of(value))
         return slots[slot] == 0 ? nil : slots[slot] - 1
     }
 
     /// The id of `value`, interning it when new.
     mutating func id(_ value: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let slot = slot(of: value, hash: Self.hash(value))
+        let slot = slot(of: value, hash: StableHash.of(value))
         if slots[slot] != 0 { return slots[slot] - 1 }
         let id = Int32(ends.count)
         bytes.append(contentsOf: value)
@@ -57,17 +57,9 @@ struct ByteInterner {
     private mutating func grow() {
         slots = [Int32](repeating: 0, count: slots.count * 2)
         for id in 0..<Int32(ends.count) {
-            let free = withBytes(id) { self.slot(of: $0, hash: Self.hash($0)) }
+            let free = withBytes(id) { self.slot(of: $0, hash: StableHash.of($0)) }
             slots[free] = id + 1
         }
-    }
-
-    /// FNV-1a over the bytes, then the SplitMix64 finalizer so the low bits (the slot) mix well.
-    private static func hash(_ value: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in value { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        return hash ^ (hash >> 27)
     }
 }
 

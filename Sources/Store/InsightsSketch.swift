@@ -43,12 +43,8 @@ struct AuthorSketch: Equatable {
         return Int64(raw.rounded())
     }
 
-    /// A 64-bit hash of an author id: FNV-1a, then the SplitMix64 finalizer for the high bits.
+    /// The 64-bit hash of an author id (``StableHash``; sketches store registers chosen by it).
     static func hash(_ authorID: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in authorID.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
-        return hash ^ (hash >> 31)
+        StableHash.of(authorID.utf8)
     }
 }

@@ -228,6 +228,12 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
         #expect(abs(small.estimate - 100) <= 3)
     }
 
+    /// Stored sketches hold registers chosen by this hash: it must not change between versions.
+    @Test func authorHashIsStable() {
+        #expect(AuthorSketch.hash("author-1") == 0x05F1_8948_EEB7_7896)
+        #expect(AuthorSketch.hash("") == 0xF52A_15E9_A9B5_E89B)
+    }
+
     @Test func termsSkipEntitiesLinksAndStopWords() {
         #expect(TermExtractor.terms(of: "Why does the Acme phone keep CRASHING?? @acme #fail https://acme.example/x $ACME it's 2024")
             == ["does", "acme", "phone", "keep", "crashing"])
