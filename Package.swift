@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Insights"),
         .target(name: "SourceFormats", dependencies: ["EarshotWire"]),
         .target(name: "PostMatching", dependencies: ["EarshotWire", "Listening"]),
-        .target(name: "EarshotStore", dependencies: ["EarshotWire", grdb], path: "Sources/Store"),
+        .target(name: "EarshotStore", dependencies: ["EarshotWire", "Scoring", grdb], path: "Sources/Store"),
 
         // MARK: Services
         .target(name: "ServiceRuntime", dependencies: ["ZeroMQ", "EarshotWire", "EarshotRPC", logging],

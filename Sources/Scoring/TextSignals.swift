@@ -4,8 +4,10 @@
 /// `https://` or `www.` counts as a URL, one that starts with `#` as a hashtag and one that
 /// starts with `@` as a mention; the others are cut into words at ASCII punctuation,
 /// Unicode punctuation and symbols (U+2000–U+2FFF) and emoji (4-byte UTF-8), with
-/// apostrophes dropped and ASCII lowercased. Each word is reduced to a 64-bit FNV-1a hash:
-/// no `String` is created per word and no regular expression runs.
+/// apostrophes dropped and ASCII lowercased. Each word's bytes are gathered in a scratch
+/// buffer while its 64-bit FNV-1a hash is computed: no `String` is created per word and no
+/// regular expression runs. ``forEachWord(in:skippingCashtags:_:)`` hands out the same
+/// words as bytes, so other modules (the store's Trending terms) cut text the same way.
 public struct TextSignals: Sendable, Equatable {
     /// Number of words (URLs, hashtags and mentions are not words).
     public var wordCount: Int = 0
@@ -41,7 +43,10 @@ public struct TextSignals: Sendable, Equatable {
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.trackedWordLimit) { seenWords in
             accumulator.seenWords = seenWords
             utf8Text.withUTF8 { bytes in
-                Self.scan(bytes) { accumulator.take($0) }
+                Self.scan(bytes) { token in
+                    accumulator.take(token)
+                    return true
+                }
             }
         }
         self = accumulator.signals
@@ -53,38 +58,62 @@ public struct TextSignals: Sendable, Equatable {
         var utf8Text = text
         utf8Text.withUTF8 { bytes in
             scan(bytes) { token in
-                if case .word(let hash) = token { hashes.append(hash) }
+                if case .word(_, let hash) = token { hashes.append(hash) }
+                return true
             }
         }
         return hashes
+    }
+
+    /// Calls `body` with the bytes of each word of `text`, in order, repeats included, until
+    /// `body` returns false. The words are the ones `init(analyzing:lexicon:)` counts: ASCII
+    /// lowercased, apostrophes dropped, none from URL, hashtag or mention chunks; with
+    /// `skippingCashtags`, none from chunks that start with `$` either (by default `$ACME`
+    /// gives the word "acme"). The bytes are valid only during the call.
+    public static func forEachWord(
+        in text: String, skippingCashtags: Bool = false, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) {
+        var utf8Text = text
+        utf8Text.withUTF8 { bytes in
+            scan(bytes, skippingCashtags: skippingCashtags) { token in
+                guard case .word(let word, _) = token else { return true }
+                return body(word)
+            }
+        }
     }
 
     // MARK: - Tokens
 
     /// One lexical event of the scanner.
     enum Token {
-        case word(UInt64)
+        /// A word's bytes (lowercased, apostrophes dropped), valid only during the visit, and
+        /// their FNV-1a hash (computed as the bytes are gathered, where it costs next to nothing).
+        case word(UnsafeBufferPointer<UInt8>, hash: UInt64)
         case url
         case hashtag
         case mention
         case questionMark
     }
 
-    /// Walks `bytes` and reports every token in order.
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ visit: (Token) -> Void) {
-        let end = bytes.count
-        var index = 0
-        while index < end {
-            while index < end, isWhitespace(bytes[index]) { index += 1 }
-            guard index < end else { return }
-            var chunkEnd = index
-            while chunkEnd < end, !isWhitespace(bytes[chunkEnd]) { chunkEnd += 1 }
-            if let marker = chunkMarker(bytes, from: index, to: chunkEnd) {
-                visit(marker)
-            } else {
-                scanWords(bytes, from: index, to: chunkEnd, visit)
+    /// Walks `bytes` and reports every token in order until `visit` returns false. With
+    /// `skippingCashtags`, chunks that start with `$` report nothing.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, skippingCashtags: Bool = false, _ visit: (Token) -> Bool) {
+        // A word is never longer than the text, so one scratch buffer holds any of them.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { scratch in
+            let end = bytes.count
+            var index = 0
+            while index < end {
+                while index < end, isWhitespace(bytes[index]) { index += 1 }
+                guard index < end else { return }
+                var chunkEnd = index
+                while chunkEnd < end, !isWhitespace(bytes[chunkEnd]) { chunkEnd += 1 }
+                if let marker = chunkMarker(bytes, from: index, to: chunkEnd) {
+                    guard visit(marker) else { return }
+                } else if !(skippingCashtags && bytes[index] == UInt8(ascii: "$")) {
+                    guard scanWords(bytes, from: index, to: chunkEnd, scratch: scratch, visit) else { return }
+                }
+                index = chunkEnd
             }
-            index = chunkEnd
         }
     }
 
@@ -101,10 +130,14 @@ public struct TextSignals: Sendable, Equatable {
         }
     }
 
-    /// Cuts one plain-text chunk into words and question marks.
-    private static func scanWords(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, _ visit: (Token) -> Void) {
+    /// Cuts one plain-text chunk into words (gathered in `scratch`, hashed on the way) and
+    /// question marks; false when `visit` asked to stop.
+    private static func scanWords(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
+        scratch: UnsafeMutableBufferPointer<UInt8>, _ visit: (Token) -> Bool
+    ) -> Bool {
+        var length = 0
         var hash = fnvOffsetBasis
-        var inWord = false
         var index = start
         while index < end {
             let byte = bytes[index]
@@ -114,20 +147,24 @@ public struct TextSignals: Sendable, Equatable {
                 continue
             }
             if sequenceLength == 0, isWordByte(byte) {
-                hash = (hash ^ UInt64(lowercased(byte))) &* fnvPrime
-                inWord = true
+                let lowered = lowercased(byte)
+                scratch[length] = lowered
+                length += 1
+                hash = (hash ^ UInt64(lowered)) &* fnvPrime
                 index += 1
                 continue
             }
-            if inWord {
-                visit(.word(hash))
+            if length > 0 {
+                guard visit(.word(UnsafeBufferPointer(rebasing: scratch[..<length]), hash: hash)) else { return false }
+                length = 0
                 hash = fnvOffsetBasis
-                inWord = false
             }
-            if byte == UInt8(ascii: "?") { visit(.questionMark) }
+            if byte == UInt8(ascii: "?") {
+                guard visit(.questionMark) else { return false }
+            }
             index += max(1, sequenceLength)
         }
-        if inWord { visit(.word(hash)) }
+        return length == 0 || visit(.word(UnsafeBufferPointer(rebasing: scratch[..<length]), hash: hash))
     }
 
     // MARK: - Byte classes
@@ -196,7 +233,7 @@ extension TextSignals {
             case .questionMark:
                 signals.hasQuestionMark = true
                 signals.intents.insert(CareIntentSet(.question))
-            case .word(let hash): take(word: hash)
+            case .word(_, let hash): take(word: hash)
             }
         }
 

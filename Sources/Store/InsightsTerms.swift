@@ -1,8 +1,13 @@
+import Scoring
+
 /// The words of a post that `Trending` and spike explanations count as terms.
 ///
-/// The text is cut at whitespace; chunks that are hashtags, mentions, cashtags or
-/// links are skipped (they have their own facets); the rest is cut into words at
-/// ASCII punctuation, lowercased (ASCII), and words shorter than 3 bytes, longer
+/// The words are Scoring's (`TextSignals.forEachWord(in:skippingCashtags:_:)`, the
+/// tokenizer of the care scores): the text is cut at whitespace; chunks that are
+/// hashtags, mentions, cashtags or links are skipped (they have their own facets); the
+/// rest is cut into words at ASCII punctuation, Unicode punctuation and symbols
+/// (U+2000–U+2FFF, such as "—" and "…") and emoji, with apostrophes (' ‘ ’) dropped
+/// ("doesn’t" is "doesnt") and ASCII lowercased. Words shorter than 3 bytes, longer
 /// than 40, made of digits only, or in a short English stop list are dropped.
 /// Each distinct term counts once per post, at most ``maximumTerms`` per post.
 enum TermExtractor {
@@ -23,59 +28,12 @@ enum TermExtractor {
     /// order, repeats included, until `body` returns false. The bytes are valid only
     /// during the call.
     static func forEachCandidate(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
-        var word: [UInt8] = []
-        var skippingChunk = false
-        var chunkStart = true
-        var going = true
-
-        func finishWord() {
-            defer { word.removeAll(keepingCapacity: true) }
-            guard going, (3...40).contains(word.count), !word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return }
-            word.withUnsafeBufferPointer { word in
-                if stopWords.find(word) == nil { going = body(word) }
-            }
-        }
-
-        var bytes = Array(text.utf8)
-        bytes.append(0x20)
-        var index = 0
-        while going && index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-                if !skippingChunk { finishWord() }
-                word.removeAll(keepingCapacity: true)
-                skippingChunk = false
-                chunkStart = true
-                index += 1
-                continue
-            }
-            if chunkStart {
-                chunkStart = false
-                skippingChunk = byte == 0x23 || byte == 0x40 || byte == 0x24 || startsLink(bytes, at: index)
-            }
-            if !skippingChunk {
-                if isWordByte(byte) {
-                    word.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
-                } else if byte != 0x27 {  // apostrophes join: "doesn't" → "doesnt"
-                    finishWord()
-                }
-            }
-            index += 1
+        TextSignals.forEachWord(in: text, skippingCashtags: true) { word in
+            guard (3...40).contains(word.count), !word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                  stopWords.find(word) == nil else { return true }
+            return body(word)
         }
     }
-
-    private static func isWordByte(_ byte: UInt8) -> Bool {
-        byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-    }
-
-    private static func startsLink(_ bytes: [UInt8], at index: Int) -> Bool {
-        for prefix in linkPrefixes where bytes.count - index >= prefix.count {
-            if zip(bytes[index...], prefix).allSatisfy({ $0 | 0x20 == $1 }) { return true }
-        }
-        return false
-    }
-
-    private static let linkPrefixes: [[UInt8]] = [Array("http://".utf8), Array("https://".utf8), Array("www.".utf8)]
 
     /// The stop words, written as words reach the list: lowercase, apostrophes dropped
     /// ("doesn't" is "doesnt"), each once.

@@ -22,6 +22,27 @@ import Testing
         #expect(TextSignals.wordHashes(of: "café").count == 1)
     }
 
+    @Test func forEachWordGivesTheHashedWordsAsBytes() {
+        func words(_ text: String, skippingCashtags: Bool = false) -> [String] {
+            var words: [String] = []
+            TextSignals.forEachWord(in: text, skippingCashtags: skippingCashtags) { word in
+                words.append(String(decoding: word, as: UTF8.self))
+                return true
+            }
+            return words
+        }
+        let text = "@acme Doesn’t WORK—again 😡 #fail $ACME café? https://x.co"
+        #expect(words(text) == ["doesnt", "work", "again", "acme", "café"])
+        #expect(words(text).map { TextSignals.wordHashes(of: $0)[0] } == TextSignals.wordHashes(of: text))
+        #expect(words(text, skippingCashtags: true) == ["doesnt", "work", "again", "café"])
+        var visited = 0
+        TextSignals.forEachWord(in: "one two three") { _ in
+            visited += 1
+            return visited < 2
+        }
+        #expect(visited == 2)
+    }
+
     @Test func detectsCareIntentsFromWordsAndPhrases() {
         let signals = TextSignals(analyzing: "@acme Still waiting for my REFUND, the app doesn’t work!!")
         #expect(signals.intents.names == ["refund", "broken", "waiting"])

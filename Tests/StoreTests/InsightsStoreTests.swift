@@ -240,6 +240,16 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
         #expect(TermExtractor.terms(of: "refund refund Refund") == ["refund"])
     }
 
+    /// Terms are Scoring's words: apostrophes, emoji and Unicode punctuation do not glue into them.
+    @Test func termsUseScoringsTokenizer() {
+        #expect(TermExtractor.terms(of: "service doesn’t respond") == ["service", "respond"])  // "doesnt" is a stop word
+        #expect(TermExtractor.terms(of: "“Refund” doesn’t arrive") == TermExtractor.terms(of: "refund doesn't arrive"))
+        #expect(TermExtractor.terms(of: "wasn’t wasn't") == ["wasnt"])
+        #expect(TermExtractor.terms(of: "great😂😂 service") == ["great", "service"])
+        #expect(TermExtractor.terms(of: "refund—never arrived…again") == ["refund", "never", "arrived"])
+        #expect(TermExtractor.terms(of: "$ACME $100k rally") == ["rally"])  // cashtag chunks stay skipped
+    }
+
     @Test func everyStopWordIsWrittenAsTheExtractorsWordsAndListedOnce() {
         let list = TermExtractor.stopWordList
         #expect(Set(list).count == list.count)
