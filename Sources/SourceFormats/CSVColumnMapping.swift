@@ -7,6 +7,7 @@ public struct CSVColumnMapping: Sendable, Equatable {
     /// A post field a CSV column can fill.
     public enum Field: String, CaseIterable, Sendable {
         case id, text, author
+        case authorID = "author_id"
         case createdAt = "created_at"
         case likes, shares, replies, followers, language, url, platform
 
@@ -17,6 +18,7 @@ public struct CSVColumnMapping: Sendable, Equatable {
             case .id: return ["id", "postid", "tweetid", "statusid"]
             case .text: return ["text", "body", "content", "message", "fulltext", "tweet"]
             case .author: return ["author", "authorhandle", "user", "username", "handle", "screenname"]
+            case .authorID: return ["authorid", "userid"]
             case .createdAt: return ["createdat", "date", "timestamp", "time", "datetime", "createdutc"]
             case .likes: return ["likes", "likecount", "favorites", "favourites"]
             case .shares: return ["shares", "retweets", "reposts", "retweetcount", "repostcount", "sharecount"]
@@ -111,21 +113,33 @@ struct CSVLayout: Sendable {
         post.platform = Self.platformAliases[platformName] ?? Platform(name: platformName) ?? .other
         let handle = value(.author, row)
         post.author.handle = handle.hasPrefix("@") ? String(handle.dropFirst()) : handle
-        post.author.id = post.author.handle
+        let authorID = value(.authorID, row)
+        post.author.id = authorID.isEmpty ? post.author.handle : authorID
         post.author.followers = try count(.followers, row)
         post.engagement.likes = try count(.likes, row)
         post.engagement.reposts = try count(.shares, row)
         post.engagement.replies = try count(.replies, row)
         post.languageHint = value(.language, row)
         post.url = value(.url, row)
-        let prefix = post.platform == .other || post.platform == .unspecified ? "csv" : post.platform.name
         let nativeId = value(.id, row)
         if nativeId.isEmpty {
             post.id = "csv:" + Self.contentHash(post.author.handle, created, post.text)
+        } else if post.platform == .other || post.platform == .unspecified {
+            // Posts of other sources keep an id that already names its source ("rss:…", as
+            // Earshot exports them); bare ids get "csv:".
+            post.id = Self.hasSourcePrefix(nativeId) ? nativeId : "csv:\(nativeId)"
         } else {
-            post.id = nativeId.hasPrefix(prefix + ":") ? nativeId : "\(prefix):\(nativeId)"
+            post.id = nativeId.hasPrefix(post.platform.name + ":") ? nativeId : "\(post.platform.name):\(nativeId)"
         }
         return post
+    }
+
+    /// Whether `id` starts with a source name and a colon ("rss:123", "csv:9f…"): lower-case
+    /// letters, digits or dashes, beginning with a letter.
+    private static func hasSourcePrefix(_ id: String) -> Bool {
+        guard let colon = id.firstIndex(of: ":"), colon != id.startIndex, id.index(after: colon) != id.endIndex else { return false }
+        let prefix = id[..<colon]
+        return prefix.first!.isLowercase && prefix.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
     /// Platform names CSV exports use besides Earshot's own.

@@ -2,6 +2,7 @@ import ArgumentParser
 import EarshotRPC
 import EarshotWire
 import Foundation
+import SourceFormats
 import QueryService
 import ZeroMQ
 
@@ -211,7 +212,7 @@ struct ExportCommand: ParsableCommand {
         }
         let context = try Context()
         let client = try RPCClient(endpoint: endpoints.query, context: context, clientName: "earshot-export")
-        if format == .csv { sink.write(Data((ExportFormat.csvHeader + "\n").utf8)) }
+        if format == .csv { sink.write(Data((CSVExport.header + "\n").utf8)) }
         var exported = 0
         repeat {
             let page: SearchPostsResponse
@@ -221,34 +222,12 @@ struct ExportCommand: ParsableCommand {
                 printError("earshot: export stopped after \(exported) posts: \(error)")
                 throw ExitCode(1)
             }
-            let lines = page.posts.map { format == .csv ? ExportFormat.csvRow($0) : ProtoJSON.encode($0) }
+            let lines = page.posts.map { format == .csv ? CSVExport.row($0) : ProtoJSON.encode($0) }
             if !lines.isEmpty { sink.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
             exported += page.posts.count
             request.pageToken = page.nextPageToken
         } while !request.pageToken.isEmpty
         if output != nil { printError("exported \(exported) posts") }
-    }
-}
-
-/// The CSV form of exported posts.
-enum ExportFormat {
-    static let csvHeader = "id,created_at,platform,author_id,author_handle,followers,language,sentiment,compound,reach,engagement,priority,intents,query_ids,hashtags,url,text"
-
-    static func csvRow(_ view: PostView) -> String {
-        let post = view.post
-        let sentiment = view.enrichment.sentiment
-        return [
-            post.id, formatTime(post.createdAtMs), post.platform.name, post.author.id, post.author.handle, "\(post.author.followers)",
-            view.enrichment.language, sentiment.available ? sentiment.label : "unavailable", sentiment.available ? "\(sentiment.compound)" : "",
-            "\(view.scores.reach)", "\(view.scores.engagement)", "\(view.scores.priority)", view.scores.intents.joined(separator: ";"),
-            view.enrichment.matchedQueryIds.joined(separator: ";"), view.enrichment.entities.hashtags.joined(separator: ";"), post.url, post.text,
-        ].map(quoted).joined(separator: ",")
-    }
-
-    /// RFC 4180: quote fields with commas, quotes or line breaks; double the quotes.
-    static func quoted(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

@@ -38,18 +38,27 @@ import Testing
         #expect(posts.first?.platform == .bluesky && posts.first?.source == "bluesky")
     }
 
-    @Test func csvExportsMapTheAuthorHandle() throws {
-        let view = exportedView()
-        let post = view.post
-        // ExportFormat.csvHeader and csvRow in InsightsCommands.swift.
-        let header = "id,created_at,platform,author_id,author_handle,followers,language,sentiment,compound,reach,engagement,priority,intents,query_ids,hashtags,url,text"
-        let row = [post.id, "2024-01-05T10:00:00Z", post.platform.name, post.author.id, post.author.handle, "\(post.author.followers)",
-                   "en", "positive", "0.6", "0.1", "0.2", "0.5", "", "", "", post.url, "\"\(post.text)\""].joined(separator: ",")
-        let (posts, rejections) = SourceReader.read(text: header + "\n" + row + "\n", format: .auto)
+    /// The CSV export read back gives the post's own fields, for platform posts and others alike.
+    @Test(arguments: [("x:42", Platform.x), ("rss:feed-7", .other), ("csv:9f3a", .other)])
+    func csvExportsGiveTheirPostBack(id: String, platform: Platform) throws {
+        var view = exportedView()
+        view.post.id = id
+        view.post.platform = platform
+        view.post.createdAtMs = 1_704_448_800_123  // milliseconds survive
+        view.post.text = "Loving the new phone, truly \"great\"\nsecond line"
+        let (posts, rejections) = SourceReader.read(text: CSVExport.header + "\n" + CSVExport.row(view) + "\n", format: .auto)
         #expect(rejections.isEmpty)
         let imported = try #require(posts.first)
-        #expect(imported.author.handle == "ann")
-        #expect(imported.id == "x:42" && imported.platform == .x && imported.text == post.text)
-        #expect(imported.createdAtMs == post.createdAtMs && imported.author.followers == 1200 && imported.url == post.url)
+        #expect(imported.id == id && imported.platform == platform)
+        #expect(imported.author.id == "1001" && imported.author.handle == "ann" && imported.author.followers == 1200)
+        #expect(imported.text == view.post.text && imported.url == view.post.url)
+        #expect(imported.createdAtMs == view.post.createdAtMs)
+    }
+
+    @Test func bareIdsOfOtherSourcesGetTheCSVPrefix() throws {
+        let csv = "id,created_at,platform,text\n123,2024-01-05T10:00:00Z,other,hello\n2024:05,2024-01-05T10:00:00Z,,hi\n"
+        let (posts, rejections) = SourceReader.read(text: csv, format: .auto)
+        #expect(rejections.isEmpty)
+        #expect(posts.map(\.id) == ["csv:123", "csv:2024:05"])
     }
 }

@@ -29,4 +29,17 @@ import Testing
         #expect(Timestamp.unixMilliseconds("-5") == nil)
         #expect(Timestamp.unixMilliseconds("soon") == nil)
     }
+
+    /// Writing a time and reading it back gives the same millisecond, across leap days,
+    /// century years and times before 1970.
+    @Test func iso8601StringReadsBackExactly() {
+        var generator = SystemRandomNumberGenerator()
+        let fixed: [Int64] = [0, -1, 951_782_400_000, 4_107_542_399_999, -62_135_596_800_000, 1_704_448_800_123]
+        for milliseconds in fixed + (0..<2_000).map({ _ in Int64.random(in: -62_135_596_800_000...253_402_300_799_999, using: &generator) }) {
+            let text = Timestamp.iso8601String(milliseconds: milliseconds)
+            #expect(Timestamp.iso8601Milliseconds(text) == milliseconds, "\(milliseconds) → \(text)")
+        }
+        #expect(Timestamp.iso8601String(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
+        #expect(Timestamp.iso8601String(milliseconds: -1) == "1969-12-31T23:59:59.999Z")
+    }
 }
