@@ -96,6 +96,32 @@ func waitForStored(_ count: Int64, _ client: RPCClient, timeoutSeconds: Double) 
         #expect(languages == 20_000)
     }
 
+    /// With a small in-flight window, a worker killed while the window is full takes posts
+    /// with it that hold the window's places; ingest must resend them, or no place ever frees.
+    @Test func postsLostWithAFullWindowAreResent() throws {
+        let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(6))
+        defer { stack.stop() }
+        try stack.start(enrich: 1, score: 1, ingestArguments: ["--max-in-flight", "100", "--batch-size", "20", "--redelivery-ms", "1500"])
+        try stack.waitUntilHealthy()
+        let context = try Context()
+        let publisher = Publisher(client: try RPCClient(endpoint: stack.ports.ingestRPC, context: context))
+        let query = try RPCClient(endpoint: stack.ports.queryRPC, context: context)
+        var stream = SampleStream(seed: 7, expectedCount: 3_000)
+        let posts = stream.next(3_000)
+        // Once the worker takes posts (the first 100 are stored), stop it: it takes the next 100
+        // (the whole window) and does nothing; killing it loses them all while the window is full.
+        #expect(try publisher.publish(Array(posts.prefix(100))).accepted == 100)
+        #expect(try waitForStored(100, query, timeoutSeconds: 60).posts == 100)
+        let enrich = try #require(stack.member("enrich-1"))
+        #expect(Glibc.kill(enrich.pid, SIGSTOP) == 0)
+        #expect(try publisher.publish(Array(posts.dropFirst(100))).accepted == 2_900)
+        Thread.sleep(forTimeInterval: 1)
+        stack.kill(enrich)
+        try stack.restart(enrich)
+        let stored = try waitForStored(3_000, query, timeoutSeconds: 60)
+        #expect(stored.posts == 3_000)
+    }
+
     @Test func garbageOnEveryBoundSocketNeverBreaksAService() throws {
         let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(1))
         defer { stack.stop() }
