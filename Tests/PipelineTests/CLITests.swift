@@ -31,4 +31,17 @@ import Testing
         #expect(kind.status == 64)
         #expect(kind.errors.contains("'volume' and 'negative'"))
     }
+
+    /// `import` refuses what it cannot do before reading a line, and says why.
+    @Test func importRefusesUnusableArgumentsClearly() throws {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("earshot-cli-\(UUID().uuidString).jsonl")
+        try Data("{}\n".utf8).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
+        let rejects = try runEarshot(["import", input.path, "--rejects", "/nonexistent/dir/rejects.jsonl", "--timeout-ms", "200"])
+        #expect(rejects.status == 1 && rejects.errors.contains("cannot write the rejects file /nonexistent/dir/rejects.jsonl"))
+        let batch = try runEarshot(["import", input.path, "--batch-size", "0"])
+        #expect(batch.status == 64 && batch.errors.contains("--batch-size must be between 1 and 10000"))
+        let missing = try runEarshot(["import", input.path + ".missing", "--timeout-ms", "200"])
+        #expect(missing.status == 1 && missing.errors.contains("cannot open"))
+    }
 }
