@@ -71,7 +71,8 @@ public final class LanguageIdentifier: Sendable {
         guard let script else {
             return LanguageIdentification(guess: .undetermined(), candidates: [], dominantScript: nil, letterCount: 0, usedHint: false)
         }
-        let ranking = rank(&buffer, script: script).scaled(by: share)
+        var ranking = rank(&buffer, script: script)
+        ranking.scale(by: share)
         let letterCount = script == .han ? buffer.letters(in: .han) + buffer.letters(in: .kana) : buffer.letters(in: script)
         let tooShort = script == .han
             ? letterCount < Script.han.minimumLetters && buffer.letters(in: .kana) < Script.kana.minimumLetters
@@ -210,11 +211,13 @@ public final class LanguageIdentifier: Sendable {
 /// Confidences of a model's languages, in the model's order.
 private struct Ranking {
     let languages: [String]
-    let confidences: [Double]
+    private(set) var confidences: [Double]
 
-    /// Every confidence multiplied by `factor`.
-    func scaled(by factor: Double) -> Ranking {
-        factor == 1 ? self : Ranking(languages: languages, confidences: confidences.map { $0 * factor })
+    /// Multiplies every confidence by `factor`, in place (the arrays are not copied when it is 1).
+    mutating func scale(by factor: Double) {
+        if factor != 1 {
+            confidences = confidences.map { $0 * factor }
+        }
     }
 
     /// The three most likely languages (fewer if the model has fewer), best first.
