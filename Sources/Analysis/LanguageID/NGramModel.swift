@@ -78,6 +78,31 @@ final class NGramModel: Sendable {
     /// Number of ASCII windows: three ASCII codes (0 space, 1...26 letters).
     private static let asciiWindowCount = 27 * 27 * 27
 
+    /// The window code of a scalar that is not an ASCII letter or space is this plus the scalar:
+    /// large enough that any window holding it indexes past ``asciiWindowCount``.
+    private static let notASCII = 1 << 21
+
+    /// The window codes of the ASCII scalars (see ``notASCII``), looked up rather than worked
+    /// out, so that the scoring loop does not branch between letters and spaces.
+    private static let asciiCodes: [Int32] = (0..<0x80).map { scalar in
+        switch scalar {
+        case 0x20: 0
+        case 0x61...0x7A: Int32(scalar - 0x60)
+        default: Int32(notASCII + scalar)
+        }
+    }
+
+    /// 0 for a space, 1...26 for a...z, ``notASCII`` plus the scalar for anything else.
+    @inline(__always)
+    private static func windowCode(_ scalar: UInt32, asciiCodes: UnsafeBufferPointer<Int32>) -> Int {
+        scalar < 0x80 ? Int(asciiCodes[Int(scalar)]) : notASCII &+ Int(scalar)
+    }
+
+    /// The scalar of a window code.
+    private static func scalar(ofWindowCode code: Int) -> UInt32 {
+        code >= notASCII ? UInt32(code - notASCII) : code == 0 ? 0x20 : UInt32(0x60 + code)
+    }
+
     /// The rows ``scores(_:)`` would add for each ASCII window, summed, and their gram counts.
     /// A window indexes its codes as digits in base 27, the first one highest. A window with
     /// a space in the middle starts a word, whatever its first position holds; every such
@@ -85,9 +110,8 @@ final class NGramModel: Sendable {
     private static func sumASCIIWindows(rows: GramTable, weights: [SIMD32<UInt8>]) -> ([SIMD32<UInt16>], [UInt8]) {
         var sums = [SIMD32<UInt16>](repeating: .zero, count: asciiWindowCount)
         var grams = [UInt8](repeating: 0, count: asciiWindowCount)
-        let scalarOfCode = { (code: Int) in code == 0 ? UInt32(0x20) : UInt32(0x60 + code) }
         for index in 0..<asciiWindowCount {
-            let window = (scalarOfCode(index / 729), scalarOfCode(index / 27 % 27), scalarOfCode(index % 27))
+            let window = (scalar(ofWindowCode: index / 729), scalar(ofWindowCode: index / 27 % 27), scalar(ofWindowCode: index % 27))
             let gramRows = gramRows(window: window, rows: rows)
             for case let row? in [gramRows.0, gramRows.1, gramRows.2] {
                 sums[index] &+= SIMD32<UInt16>(truncatingIfNeeded: weights[Int(row)])
@@ -112,11 +136,12 @@ final class NGramModel: Sendable {
         )
     }
 
-    /// The summed rows of the grams ending at the last scalar of `window`, and how many there
-    /// are: the way for windows that are not all ASCII, kept out of the scoring loop (which
-    /// then keeps its sums in registers).
+    /// The summed rows of the grams ending at the last scalar of the window with these window
+    /// codes, and how many there are: the way for windows that are not all ASCII, kept out of
+    /// the scoring loop (which then keeps its sums in registers).
     @inline(never)
-    private func gramSum(endingAt window: (UInt32, UInt32, UInt32)) -> (sum: SIMD32<UInt16>, grams: Int) {
+    private func gramSum(endingAt codes: (Int, Int, Int)) -> (sum: SIMD32<UInt16>, grams: Int) {
+        let window = (Self.scalar(ofWindowCode: codes.0), Self.scalar(ofWindowCode: codes.1), Self.scalar(ofWindowCode: codes.2))
         let gramRows = Self.gramRows(window: window, rows: rows)
         var result = (sum: SIMD32<UInt16>.zero, grams: 0)
         func add(_ row: Int32?) {
@@ -159,28 +184,15 @@ final class NGramModel: Sendable {
         private var chunk = SIMD32<UInt16>.zero
         private var inChunk = 0
         private var checkedGrams = 0
-        /// The last three scalars, for windows that are not all ASCII (see ``gramRows(window:rows:)``).
-        private var window: (UInt32, UInt32, UInt32) = (0, 0, 0x20)
-        /// The window codes (see ``windowCode(_:)``) of the last two scalars: a scalar's window
-        /// index is `beforeLast * 729 + last * 27 + code`.
+        /// The window codes (see ``windowCode(_:asciiCodes:)``) of the last two scalars (spaces
+        /// at first): a scalar's window index is `beforeLast * 729 + last * 27 + code`.
         private var beforeLast = 0
         private var last = 0
         /// Whether one language is decisively ahead; later scalars are then ignored.
         private(set) var isDecided = false
 
-        /// The window code of a scalar that is not an ASCII letter or space: large enough that
-        /// any window holding it indexes past ``asciiWindowCount``.
-        private static let notASCII = 1 << 20
-
         init(_ model: NGramModel) {
             self.model = model
-        }
-
-        /// 0 for a space, 1...26 for a...z, ``notASCII`` for anything else.
-        @inline(__always)
-        private static func windowCode(_ scalar: UInt32) -> Int {
-            let letter = Int(scalar) &- 0x60
-            return UInt(bitPattern: letter &- 1) < 26 ? letter : scalar == 0x20 ? 0 : notASCII
         }
 
         /// Adds the grams ending at each of `scalars`, which continue what was added before.
@@ -189,32 +201,34 @@ final class NGramModel: Sendable {
         mutating func add(_ scalars: UnsafeBufferPointer<UInt32>) {
             guard !isDecided else { return }
             let model = model
-            var (window, beforeLast, last, chunk, inChunk) = (window, beforeLast, last, chunk, inChunk)
-            defer { (self.window, self.beforeLast, self.last, self.chunk, self.inChunk) = (window, beforeLast, last, chunk, inChunk) }
-            model.asciiWindowRows.withUnsafeBufferPointer { windowRows in
-                model.asciiWindowGrams.withUnsafeBufferPointer { windowGrams in
-                    for scalar in scalars {
-                        let code = Scorer.windowCode(scalar)
-                        if code | last == 0 { continue }  // a space after a space
-                        window = (window.1, window.2, scalar)
-                        let index = beforeLast &* 729 &+ last &* 27 &+ code
-                        (beforeLast, last) = (last, code)
-                        if index < windowRows.count {
-                            chunk &+= windowRows[index]
-                            inChunk &+= Int(windowGrams[index])
-                        } else {
-                            let grams = model.gramSum(endingAt: window)
-                            chunk &+= grams.sum
-                            inChunk &+= grams.grams
-                        }
-                        if inChunk >= NGramModel.gramsPerCheck {
-                            totals &+= SIMD32<UInt32>(truncatingIfNeeded: chunk)
-                            checkedGrams += inChunk
-                            chunk = .zero
-                            inChunk = 0
-                            if NGramModel.lead(of: totals) > NGramModel.decisiveLead {
-                                isDecided = true
-                                return
+            var (beforeLast, last, chunk, inChunk) = (beforeLast, last, chunk, inChunk)
+            defer { (self.beforeLast, self.last, self.chunk, self.inChunk) = (beforeLast, last, chunk, inChunk) }
+            NGramModel.asciiCodes.withUnsafeBufferPointer { asciiCodes in
+                model.asciiWindowRows.withUnsafeBufferPointer { windowRows in
+                    model.asciiWindowGrams.withUnsafeBufferPointer { windowGrams in
+                        for scalar in scalars {
+                            let code = NGramModel.windowCode(scalar, asciiCodes: asciiCodes)
+                            if code | last == 0 { continue }  // a space after a space
+                            let window = (beforeLast, last, code)
+                            (beforeLast, last) = (last, code)
+                            let index = window.0 &* 729 &+ window.1 &* 27 &+ window.2
+                            if index < windowRows.count {
+                                chunk &+= windowRows[index]
+                                inChunk &+= Int(windowGrams[index])
+                            } else {
+                                let grams = model.gramSum(endingAt: window)
+                                chunk &+= grams.sum
+                                inChunk &+= grams.grams
+                            }
+                            if inChunk >= NGramModel.gramsPerCheck {
+                                totals &+= SIMD32<UInt32>(truncatingIfNeeded: chunk)
+                                checkedGrams += inChunk
+                                chunk = .zero
+                                inChunk = 0
+                                if NGramModel.lead(of: totals) > NGramModel.decisiveLead {
+                                    isDecided = true
+                                    return
+                                }
                             }
                         }
                     }
