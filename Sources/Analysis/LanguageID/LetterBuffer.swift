@@ -178,26 +178,37 @@ struct LetterBuffer {
                     // bytes at a time (a word usually fits, so there is one branch per word).
                     // Writing eight scalars where fewer are letters is safe: `count` never
                     // passes `index`, and the scratch holds one scalar per byte plus one.
+                    // A single space and another such word go on in the same loop, as the
+                    // loop above would take them, unless reading is to stop at that word or
+                    // it may start a URL.
                     index = start
-                    let runStart = count
-                    while index &+ 8 <= bytes.count {
-                        let lowered = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self) | 0x2020_2020_2020_2020
-                        for lane in 0..<8 {
-                            output[count &+ lane] = UInt32(truncatingIfNeeded: lowered &>> (8 &* UInt64(lane))) & 0xFF
+                    while true {
+                        let runStart = count
+                        while index &+ 8 <= bytes.count {
+                            let lowered = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self) | 0x2020_2020_2020_2020
+                            // Widened as a vector (first byte lowest): two unpacks and two stores.
+                            let scalars = SIMD8<UInt32>(truncatingIfNeeded: unsafeBitCast(lowered, to: SIMD8<UInt8>.self))
+                            UnsafeMutableRawPointer(output.baseAddress! + count).storeBytes(of: scalars, as: SIMD8<UInt32>.self)
+                            let run = LetterBuffer.leadingLowercaseLetters(lowered)
+                            count &+= run
+                            index &+= run
+                            if run < 8 { break }
                         }
-                        let run = LetterBuffer.leadingLowercaseLetters(lowered)
-                        count &+= run
-                        index &+= run
-                        if run < 8 { break }
-                    }
-                    if index &+ 8 > bytes.count {
-                        while index < bytes.count, case let byte = UInt32(bytes[index]), (byte | 0x20) &- 0x61 < 26 {
-                            output[count] = byte | 0x20
-                            count &+= 1
-                            index &+= 1
+                        if index &+ 8 > bytes.count {
+                            while index < bytes.count, LetterBuffer.isASCIILetter(bytes[index]) {
+                                output[count] = UInt32(bytes[index] | 0x20)
+                                count &+= 1
+                                index &+= 1
+                            }
                         }
+                        latinLetters &+= count &- runStart
+                        guard index &+ 1 < bytes.count, bytes[index] == 0x20, LetterBuffer.isASCIILetter(bytes[index &+ 1]),
+                              count &+ 1 < limit, !LetterBuffer.startsURL(bytes, at: index &+ 1) else { break }
+                        output[count] = 0x20
+                        count &+= 1
+                        index &+= 1
+                        tokenStart = count
                     }
-                    latinLetters &+= count &- runStart
                     previous = (0x61, 0x61)  // any letters: only "://" matters
                 case 0..<0x80:
                     previous = (previous.1, value)
@@ -231,6 +242,12 @@ struct LetterBuffer {
         let pastZ = low &+ 0x0505_0505_0505_0505
         let letters = atLeastA & ~pastZ & ~word & highBits
         return (~letters & highBits).trailingZeroBitCount &>> 3
+    }
+
+    /// Whether `byte` is "A"..."Z" or "a"..."z".
+    @inline(__always)
+    static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (byte | 0x20) &- 0x61 < 26
     }
 
     /// Decodes the scalar at `index` of valid UTF-8 and advances past it.
