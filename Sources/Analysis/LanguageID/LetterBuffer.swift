@@ -48,6 +48,15 @@ struct LetterBuffer {
         let bytes = writer.bytes
         var index = 0
         while index < bytes.count {
+            if index &+ 32 <= bytes.count {
+                let words = UnsafeRawPointer(bytes.baseAddress! + index)
+                let any = words.loadUnaligned(as: UInt64.self) | words.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    | words.loadUnaligned(fromByteOffset: 16, as: UInt64.self) | words.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+                if any & 0x8080_8080_8080_8080 == 0 {
+                    index &+= 32
+                    continue
+                }
+            }
             if index + 8 <= bytes.count,
                UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 index += 8
@@ -293,8 +302,11 @@ struct LetterBuffer {
     /// Whether "http://", "https://" or "www." (any case) starts at `start`.
     @inline(__always)
     fileprivate static func startsURL(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
-        let first = bytes[start] | 0x20
-        return (first == UInt8(ascii: "h") || first == UInt8(ascii: "w")) && matchesURLPrefix(bytes, at: start)
+        // Each prefix starts with "http" or "www." (letters in any case): four bytes compared at once.
+        guard start &+ 4 <= bytes.count else { return false }
+        let head = UnsafeRawPointer(bytes.baseAddress! + start).loadUnaligned(as: UInt32.self).littleEndian
+        let http: UInt32 = 0x7074_7468, www: UInt32 = 0x2E77_7777  // "http", "www." (first byte lowest)
+        return (head | 0x2020_2020 == http || head | 0x0020_2020 == www) && matchesURLPrefix(bytes, at: start)
     }
 
     private static func matchesURLPrefix(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
