@@ -32,7 +32,7 @@ final class NGramModel: Sendable {
     private let asciiWindowGrams: [UInt8]
 
     /// Languages per script group: one lane of a row each.
-    private static let maximumLanguages = 32
+    static let maximumLanguages = 32
     /// Quantisation steps per unit of weight.
     static let weightsPerUnit: Float = 25
 
