@@ -13,6 +13,8 @@ struct LetterBuffer {
     }
 
     /// Calls `body` with an empty buffer over `text`; its scalars live in scratch memory for the call.
+    /// Inlined, so that `body` and what it captures need no context of their own (nor its reference counting).
+    @inline(__always)
     static func withBuffer<Result>(of text: String, _ body: (inout LetterBuffer) -> Result) -> Result {
         var text = text
         return text.withUTF8 { bytes in
