@@ -73,7 +73,7 @@ public final class LanguageIdentifier: Sendable {
         }
         // The confidences live in scratch memory for the call: one per language of a model at most.
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: NGramModel.maximumLanguages) { scratch in
-            let ranking = rank(&buffer, script: script, into: scratch)
+            var ranking = rank(&buffer, script: script, into: scratch)
             ranking.scale(by: share)
             let letterCount = script == .han ? buffer.letters(in: .han) + buffer.letters(in: .kana) : buffer.letters(in: script)
             let tooShort = script == .han
@@ -166,18 +166,17 @@ public final class LanguageIdentifier: Sendable {
         let count = scores.languageCount
         // The totals are read from memory: indexing a vector lane by lane spills it each time.
         let odds = UnsafeMutableBufferPointer(rebasing: scratch[..<count])
+        var total = 0.0
         withUnsafeBytes(of: scores.totals) { totals in
             oddsBehindLeader.withUnsafeBufferPointer { oddsBehind in
-                var total = 0.0
                 for column in 0..<count {
                     let behind = top - totals.load(fromByteOffset: column * 4, as: UInt32.self)
                     odds[column] = oddsBehind[Int(min(behind, UInt32(oddsBehind.count - 1)))]
                     total += odds[column]
                 }
-                for column in 0..<count { odds[column] /= total }
             }
         }
-        return Ranking(languages: model.languages, confidences: odds)
+        return Ranking(languages: model.languages, odds: odds, total: total)
     }
 
     /// The odds of a language against the leader when its summed weights are `index` steps
@@ -212,48 +211,57 @@ public final class LanguageIdentifier: Sendable {
 
 /// Confidences of a model's languages, in the model's order, held in scratch memory of the
 /// caller (so that ranking a text allocates nothing but its candidates).
+///
+/// A language's confidence is its odds over the sum of all odds (1 for confidences given
+/// outright), divided out only for the languages asked about. An n-gram model's odds of two
+/// languages are equal or at least 1 % apart (``LanguageIdentifier/oddsBehindLeader``), so the
+/// odds order the languages exactly as the confidences do.
 private struct Ranking {
     let languages: [String]
-    private let confidences: UnsafeMutableBufferPointer<Double>
+    private let odds: UnsafeMutableBufferPointer<Double>
+    private var total: Double
 
-    /// A ranking whose confidences, one per language, are already in `confidences`.
-    init(languages: [String], confidences: UnsafeMutableBufferPointer<Double>) {
+    /// A ranking whose odds, one per language, are already in `odds`, over the sum `total`.
+    init(languages: [String], odds: UnsafeMutableBufferPointer<Double>, total: Double) {
         self.languages = languages
-        self.confidences = confidences
+        self.odds = odds
+        self.total = total
     }
 
     /// A ranking with the given confidences, copied to the start of `scratch`.
     init(languages: [String], confidences: [Double], into scratch: UnsafeMutableBufferPointer<Double>) {
         let stored = UnsafeMutableBufferPointer(rebasing: scratch[..<confidences.count])
         _ = stored.initialize(from: confidences)
-        self.init(languages: languages, confidences: stored)
+        self.init(languages: languages, odds: stored, total: 1)
     }
 
-    /// Multiplies every confidence by `factor`, in place.
-    func scale(by factor: Double) {
+    /// Multiplies every confidence by `factor`, in place: the odds become the confidences so
+    /// multiplied, over a total of 1.
+    mutating func scale(by factor: Double) {
         if factor != 1 {
-            for index in confidences.indices { confidences[index] *= factor }
+            for index in odds.indices { odds[index] = odds[index] / total * factor }
+            total = 1
         }
     }
 
     /// The three most likely languages (fewer if the model has fewer), best first.
     func topThree() -> [LanguageGuess] {
-        var top: ((index: Int, confidence: Double), (index: Int, confidence: Double), (index: Int, confidence: Double))
+        var top: ((index: Int, odds: Double), (index: Int, odds: Double), (index: Int, odds: Double))
         top = ((-1, -1), (-1, -1), (-1, -1))
-        for (index, confidence) in confidences.enumerated() {
-            let entry = (index: index, confidence: confidence)
-            if confidence > top.0.confidence {
+        for (index, odds) in odds.enumerated() {
+            let entry = (index: index, odds: odds)
+            if odds > top.0.odds {
                 top = (entry, top.0, top.1)
-            } else if confidence > top.1.confidence {
+            } else if odds > top.1.odds {
                 top = (top.0, entry, top.1)
-            } else if confidence > top.2.confidence {
+            } else if odds > top.2.odds {
                 top.2 = entry
             }
         }
         var guesses: [LanguageGuess] = []
         guesses.reserveCapacity(3)
-        func add(_ entry: (index: Int, confidence: Double)) {
-            if entry.index >= 0 { guesses.append(LanguageGuess(code: languages[entry.index], confidence: entry.confidence)) }
+        func add(_ entry: (index: Int, odds: Double)) {
+            if entry.index >= 0 { guesses.append(LanguageGuess(code: languages[entry.index], confidence: entry.odds / total)) }
         }
         add(top.0)
         add(top.1)
@@ -263,6 +271,6 @@ private struct Ranking {
 
     /// The confidence of `code`, 0 when the model does not know the language.
     func confidence(of code: String) -> Double {
-        languages.firstIndex(of: code).map { confidences[$0] } ?? 0
+        languages.firstIndex(of: code).map { odds[$0] / total } ?? 0
     }
 }
