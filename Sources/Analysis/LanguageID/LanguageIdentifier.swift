@@ -258,15 +258,13 @@ private struct Ranking {
                 top.2 = entry
             }
         }
-        var guesses: [LanguageGuess] = []
-        guesses.reserveCapacity(3)
-        func add(_ entry: (index: Int, odds: Double)) {
-            if entry.index >= 0 { guesses.append(LanguageGuess(code: languages[entry.index], confidence: entry.odds / total)) }
+        func guess(_ entry: (index: Int, odds: Double)) -> LanguageGuess {
+            LanguageGuess(code: languages[entry.index], confidence: entry.odds / total)
         }
-        add(top.0)
-        add(top.1)
-        add(top.2)
-        return guesses
+        // Array literals: one allocation of the right size, no appending.
+        if top.2.index >= 0 { return [guess(top.0), guess(top.1), guess(top.2)] }
+        if top.1.index >= 0 { return [guess(top.0), guess(top.1)] }
+        return top.0.index >= 0 ? [guess(top.0)] : []
     }
 
     /// The confidence of `code`, 0 when the model does not know the language.
