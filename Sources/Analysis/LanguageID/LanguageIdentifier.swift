@@ -71,24 +71,28 @@ public final class LanguageIdentifier: Sendable {
         guard let script else {
             return LanguageIdentification(guess: .undetermined(), candidates: [], dominantScript: nil, letterCount: 0, usedHint: false)
         }
-        let ranking = rank(&buffer, script: script).scaled(by: share)
-        let letterCount = script == .han ? buffer.letters(in: .han) + buffer.letters(in: .kana) : buffer.letters(in: script)
-        let tooShort = script == .han
-            ? letterCount < Script.han.minimumLetters && buffer.letters(in: .kana) < Script.kana.minimumLetters
-            : letterCount < script.minimumLetters
-        var guess = LanguageGuess.undetermined()
-        let candidates = ranking.topThree()
-        if !tooShort, let best = candidates.first, best.confidence >= Self.minimumConfidence {
-            guess = best
+        // The confidences live in scratch memory for the call: one per language of a model at most.
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: NGramModel.maximumLanguages) { scratch in
+            var ranking = rank(&buffer, script: script, into: scratch)
+            ranking.scale(by: share)
+            let letterCount = script == .han ? buffer.letters(in: .han) + buffer.letters(in: .kana) : buffer.letters(in: script)
+            let tooShort = script == .han
+                ? letterCount < Script.han.minimumLetters && buffer.letters(in: .kana) < Script.kana.minimumLetters
+                : letterCount < script.minimumLetters
+            var guess = LanguageGuess.undetermined()
+            let candidates = ranking.topThree()
+            if !tooShort, let best = candidates.first, best.confidence >= Self.minimumConfidence {
+                guess = best
+            }
+            var usedHint = false
+            if let hintCode, hintCode != guess.code,
+               isPlausible(hint: hintCode, script: script, ranking: ranking, undetermined: guess.isUndetermined) {
+                guess = LanguageGuess(code: hintCode, confidence: max(ranking.confidence(of: hintCode), 0.5))
+                usedHint = true
+            }
+            return LanguageIdentification(guess: guess, candidates: candidates, dominantScript: script,
+                                          letterCount: letterCount, usedHint: usedHint)
         }
-        var usedHint = false
-        if let hintCode, hintCode != guess.code,
-           isPlausible(hint: hintCode, script: script, ranking: ranking, undetermined: guess.isUndetermined) {
-            guess = LanguageGuess(code: hintCode, confidence: max(ranking.confidence(of: hintCode), 0.5))
-            usedHint = true
-        }
-        return LanguageIdentification(guess: guess, candidates: candidates, dominantScript: script,
-                                      letterCount: letterCount, usedHint: usedHint)
     }
 
     /// The primary language subtag of a BCP 47 hint, lower-cased, with legacy codes mapped
@@ -109,15 +113,15 @@ public final class LanguageIdentifier: Sendable {
         }
     }
 
-    /// The statistical ranking for the dominant script.
-    private func rank(_ buffer: inout LetterBuffer, script: Script) -> Ranking {
+    /// The statistical ranking for the dominant script, its confidences written to `scratch`.
+    private func rank(_ buffer: inout LetterBuffer, script: Script, into scratch: UnsafeMutableBufferPointer<Double>) -> Ranking {
         if let language = script.singleLanguage {
-            return Ranking(languages: [language], confidences: [1])
+            return Ranking(languages: [language], confidences: [1], into: scratch)
         }
         if script == .han {
-            return Self.rankChineseCharacters(han: buffer.letters(in: .han), kana: buffer.letters(in: .kana))
+            return Self.rankChineseCharacters(han: buffer.letters(in: .han), kana: buffer.letters(in: .kana), into: scratch)
         }
-        return Self.rank(model(for: script), &buffer)
+        return Self.rank(model(for: script), &buffer, into: scratch)
     }
 
     /// The n-gram model of a script shared by several languages.
@@ -132,10 +136,10 @@ public final class LanguageIdentifier: Sendable {
 
     /// Kana mark Japanese: a text with Kana for at least 1 in 20 of its CJK characters is Japanese,
     /// one with none is Chinese; a few stray Kana leave it open.
-    private static func rankChineseCharacters(han: Int, kana: Int) -> Ranking {
+    private static func rankChineseCharacters(han: Int, kana: Int, into scratch: UnsafeMutableBufferPointer<Double>) -> Ranking {
         let kanaShare = Double(kana) / Double(max(han + kana, 1))
         let japanese = kana == 0 ? 0.05 : min(0.99, 0.5 + kanaShare * 10)
-        return Ranking(languages: ["ja", "zh"], confidences: [japanese, 1 - japanese])
+        return Ranking(languages: ["ja", "zh"], confidences: [japanese, 1 - japanese], into: scratch)
     }
 
     /// Scale from summed log-likelihoods to the log-odds used for confidence. Overlapping 1-, 2-
@@ -144,8 +148,9 @@ public final class LanguageIdentifier: Sendable {
     /// short texts so that confidence 0.5 separates usable from unusable answers.
     static let evidenceScale = 0.25
 
-    /// Scores the scalars read so far and reads on until the model is decided or the text ends.
-    private static func rank(_ model: NGramModel, _ buffer: inout LetterBuffer) -> Ranking {
+    /// Scores the scalars read so far and reads on until the model is decided or the text ends;
+    /// the confidences are written to `scratch`.
+    private static func rank(_ model: NGramModel, _ buffer: inout LetterBuffer, into scratch: UnsafeMutableBufferPointer<Double>) -> Ranking {
         var scorer = NGramModel.Scorer(model)
         var scored = 0
         while true {
@@ -156,25 +161,22 @@ public final class LanguageIdentifier: Sendable {
             buffer.fill(toAtLeast: scored + scalarsPerRead)
         }
         let scores = scorer.scores
-        guard scores.grams > 0 else { return Ranking(languages: [], confidences: []) }
+        guard scores.grams > 0 else { return Ranking(languages: [], confidences: [], into: scratch) }
         let top = scores.topTotal
         let count = scores.languageCount
         // The totals are read from memory: indexing a vector lane by lane spills it each time.
-        let confidences = withUnsafeBytes(of: scores.totals) { totals in
+        let odds = UnsafeMutableBufferPointer(rebasing: scratch[..<count])
+        var total = 0.0
+        withUnsafeBytes(of: scores.totals) { totals in
             oddsBehindLeader.withUnsafeBufferPointer { oddsBehind in
-                [Double](unsafeUninitializedCapacity: count) { odds, initialized in
-                    var total = 0.0
-                    for column in 0..<count {
-                        let behind = top - totals.load(fromByteOffset: column * 4, as: UInt32.self)
-                        odds[column] = oddsBehind[Int(min(behind, UInt32(oddsBehind.count - 1)))]
-                        total += odds[column]
-                    }
-                    for column in 0..<count { odds[column] /= total }
-                    initialized = count
+                for column in 0..<count {
+                    let behind = top - totals.load(fromByteOffset: column * 4, as: UInt32.self)
+                    odds[column] = oddsBehind[Int(min(behind, UInt32(oddsBehind.count - 1)))]
+                    total += odds[column]
                 }
             }
         }
-        return Ranking(languages: model.languages, confidences: confidences)
+        return Ranking(languages: model.languages, odds: odds, total: total)
     }
 
     /// The odds of a language against the leader when its summed weights are `index` steps
@@ -207,43 +209,66 @@ public final class LanguageIdentifier: Sendable {
     private static let latinHintsWithoutProfile: Set<String> = ["gl", "eu", "eo", "ms", "is", "ga", "lb", "mt", "oc", "br", "fy", "gd", "la"]
 }
 
-/// Confidences of a model's languages, in the model's order.
+/// Confidences of a model's languages, in the model's order, held in scratch memory of the
+/// caller (so that ranking a text allocates nothing but its candidates).
+///
+/// A language's confidence is its odds over the sum of all odds (1 for confidences given
+/// outright), divided out only for the languages asked about. An n-gram model's odds of two
+/// languages are equal or at least 1 % apart (``LanguageIdentifier/oddsBehindLeader``), so the
+/// odds order the languages exactly as the confidences do.
 private struct Ranking {
     let languages: [String]
-    let confidences: [Double]
+    private let odds: UnsafeMutableBufferPointer<Double>
+    private var total: Double
 
-    /// Every confidence multiplied by `factor`.
-    func scaled(by factor: Double) -> Ranking {
-        factor == 1 ? self : Ranking(languages: languages, confidences: confidences.map { $0 * factor })
+    /// A ranking whose odds, one per language, are already in `odds`, over the sum `total`.
+    init(languages: [String], odds: UnsafeMutableBufferPointer<Double>, total: Double) {
+        self.languages = languages
+        self.odds = odds
+        self.total = total
+    }
+
+    /// A ranking with the given confidences, copied to the start of `scratch`.
+    init(languages: [String], confidences: [Double], into scratch: UnsafeMutableBufferPointer<Double>) {
+        let stored = UnsafeMutableBufferPointer(rebasing: scratch[..<confidences.count])
+        _ = stored.initialize(from: confidences)
+        self.init(languages: languages, odds: stored, total: 1)
+    }
+
+    /// Multiplies every confidence by `factor`, in place: the odds become the confidences so
+    /// multiplied, over a total of 1.
+    mutating func scale(by factor: Double) {
+        if factor != 1 {
+            for index in odds.indices { odds[index] = odds[index] / total * factor }
+            total = 1
+        }
     }
 
     /// The three most likely languages (fewer if the model has fewer), best first.
     func topThree() -> [LanguageGuess] {
-        var top: ((index: Int, confidence: Double), (index: Int, confidence: Double), (index: Int, confidence: Double))
+        var top: ((index: Int, odds: Double), (index: Int, odds: Double), (index: Int, odds: Double))
         top = ((-1, -1), (-1, -1), (-1, -1))
-        for (index, confidence) in confidences.enumerated() {
-            let entry = (index: index, confidence: confidence)
-            if confidence > top.0.confidence {
+        for (index, odds) in odds.enumerated() {
+            let entry = (index: index, odds: odds)
+            if odds > top.0.odds {
                 top = (entry, top.0, top.1)
-            } else if confidence > top.1.confidence {
+            } else if odds > top.1.odds {
                 top = (top.0, entry, top.1)
-            } else if confidence > top.2.confidence {
+            } else if odds > top.2.odds {
                 top.2 = entry
             }
         }
-        var guesses: [LanguageGuess] = []
-        guesses.reserveCapacity(3)
-        func add(_ entry: (index: Int, confidence: Double)) {
-            if entry.index >= 0 { guesses.append(LanguageGuess(code: languages[entry.index], confidence: entry.confidence)) }
+        func guess(_ entry: (index: Int, odds: Double)) -> LanguageGuess {
+            LanguageGuess(code: languages[entry.index], confidence: entry.odds / total)
         }
-        add(top.0)
-        add(top.1)
-        add(top.2)
-        return guesses
+        // Array literals: one allocation of the right size, no appending.
+        if top.2.index >= 0 { return [guess(top.0), guess(top.1), guess(top.2)] }
+        if top.1.index >= 0 { return [guess(top.0), guess(top.1)] }
+        return top.0.index >= 0 ? [guess(top.0)] : []
     }
 
     /// The confidence of `code`, 0 when the model does not know the language.
     func confidence(of code: String) -> Double {
-        languages.firstIndex(of: code).map { confidences[$0] } ?? 0
+        languages.firstIndex(of: code).map { odds[$0] / total } ?? 0
     }
 }

@@ -13,6 +13,8 @@ struct LetterBuffer {
     }
 
     /// Calls `body` with an empty buffer over `text`; its scalars live in scratch memory for the call.
+    /// Inlined, so that `body` and what it captures need no context of their own (nor its reference counting).
+    @inline(__always)
     static func withBuffer<Result>(of text: String, _ body: (inout LetterBuffer) -> Result) -> Result {
         var text = text
         return text.withUTF8 { bytes in
@@ -48,6 +50,15 @@ struct LetterBuffer {
         let bytes = writer.bytes
         var index = 0
         while index < bytes.count {
+            if index &+ 32 <= bytes.count {
+                let words = UnsafeRawPointer(bytes.baseAddress! + index)
+                let any = words.loadUnaligned(as: UInt64.self) | words.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    | words.loadUnaligned(fromByteOffset: 16, as: UInt64.self) | words.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+                if any & 0x8080_8080_8080_8080 == 0 {
+                    index &+= 32
+                    continue
+                }
+            }
             if index + 8 <= bytes.count,
                UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 index += 8
@@ -178,26 +189,37 @@ struct LetterBuffer {
                     // bytes at a time (a word usually fits, so there is one branch per word).
                     // Writing eight scalars where fewer are letters is safe: `count` never
                     // passes `index`, and the scratch holds one scalar per byte plus one.
+                    // A single space and another such word go on in the same loop, as the
+                    // loop above would take them, unless reading is to stop at that word or
+                    // it may start a URL.
                     index = start
-                    let runStart = count
-                    while index &+ 8 <= bytes.count {
-                        let lowered = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self) | 0x2020_2020_2020_2020
-                        for lane in 0..<8 {
-                            output[count &+ lane] = UInt32(truncatingIfNeeded: lowered &>> (8 &* UInt64(lane))) & 0xFF
+                    while true {
+                        let runStart = count
+                        while index &+ 8 <= bytes.count {
+                            let lowered = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self) | 0x2020_2020_2020_2020
+                            // Widened as a vector (first byte lowest): two unpacks and two stores.
+                            let scalars = SIMD8<UInt32>(truncatingIfNeeded: unsafeBitCast(lowered, to: SIMD8<UInt8>.self))
+                            UnsafeMutableRawPointer(output.baseAddress! + count).storeBytes(of: scalars, as: SIMD8<UInt32>.self)
+                            let run = LetterBuffer.leadingLowercaseLetters(lowered)
+                            count &+= run
+                            index &+= run
+                            if run < 8 { break }
                         }
-                        let run = LetterBuffer.leadingLowercaseLetters(lowered)
-                        count &+= run
-                        index &+= run
-                        if run < 8 { break }
-                    }
-                    if index &+ 8 > bytes.count {
-                        while index < bytes.count, case let byte = UInt32(bytes[index]), (byte | 0x20) &- 0x61 < 26 {
-                            output[count] = byte | 0x20
-                            count &+= 1
-                            index &+= 1
+                        if index &+ 8 > bytes.count {
+                            while index < bytes.count, LetterBuffer.isASCIILetter(bytes[index]) {
+                                output[count] = UInt32(bytes[index] | 0x20)
+                                count &+= 1
+                                index &+= 1
+                            }
                         }
+                        latinLetters &+= count &- runStart
+                        guard index &+ 1 < bytes.count, bytes[index] == 0x20, LetterBuffer.isASCIILetter(bytes[index &+ 1]),
+                              count &+ 1 < limit, !LetterBuffer.startsURL(bytes, at: index &+ 1) else { break }
+                        output[count] = 0x20
+                        count &+= 1
+                        index &+= 1
+                        tokenStart = count
                     }
-                    latinLetters &+= count &- runStart
                     previous = (0x61, 0x61)  // any letters: only "://" matters
                 case 0..<0x80:
                     previous = (previous.1, value)
@@ -231,6 +253,12 @@ struct LetterBuffer {
         let pastZ = low &+ 0x0505_0505_0505_0505
         let letters = atLeastA & ~pastZ & ~word & highBits
         return (~letters & highBits).trailingZeroBitCount &>> 3
+    }
+
+    /// Whether `byte` is "A"..."Z" or "a"..."z".
+    @inline(__always)
+    static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (byte | 0x20) &- 0x61 < 26
     }
 
     /// Decodes the scalar at `index` of valid UTF-8 and advances past it.
@@ -276,8 +304,11 @@ struct LetterBuffer {
     /// Whether "http://", "https://" or "www." (any case) starts at `start`.
     @inline(__always)
     fileprivate static func startsURL(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
-        let first = bytes[start] | 0x20
-        return (first == UInt8(ascii: "h") || first == UInt8(ascii: "w")) && matchesURLPrefix(bytes, at: start)
+        // Each prefix starts with "http" or "www." (letters in any case): four bytes compared at once.
+        guard start &+ 4 <= bytes.count else { return false }
+        let head = UnsafeRawPointer(bytes.baseAddress! + start).loadUnaligned(as: UInt32.self).littleEndian
+        let http: UInt32 = 0x7074_7468, www: UInt32 = 0x2E77_7777  // "http", "www." (first byte lowest)
+        return (head | 0x2020_2020 == http || head | 0x0020_2020 == www) && matchesURLPrefix(bytes, at: start)
     }
 
     private static func matchesURLPrefix(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {

@@ -25,14 +25,14 @@ final class NGramModel: Sendable {
     private let rows: GramTable
     /// One row of quantised weights per gram, language `column` in lane `column`; unused lanes are 0.
     private let weights: [SIMD32<UInt8>]
-    /// For every ASCII window (see ``asciiWindowIndex(_:)``) the sum of the rows of the grams
+    /// For every ASCII window (see ``sumASCIIWindows(rows:weights:)``) the sum of the rows of the grams
     /// ending at its last scalar, and in `asciiWindowGrams` how many of those grams have a row.
     /// Empty unless the model was built with `combiningASCIIWindows`.
     private let asciiWindowRows: [SIMD32<UInt16>]
     private let asciiWindowGrams: [UInt8]
 
     /// Languages per script group: one lane of a row each.
-    private static let maximumLanguages = 32
+    static let maximumLanguages = 32
     /// Quantisation steps per unit of weight.
     static let weightsPerUnit: Float = 25
 
@@ -75,54 +75,84 @@ final class NGramModel: Sendable {
         (asciiWindowRows, asciiWindowGrams) = combiningASCIIWindows ? Self.sumASCIIWindows(rows: rows, weights: weights) : ([], [])
     }
 
-    /// Number of ASCII windows: the first position is ``GramTable/absent`` (a word's first
-    /// letter, after its space) or a space or letter code, the other two are codes.
-    private static let asciiWindowCount = 28 * 27 * 27
+    /// Number of ASCII windows: three ASCII codes (0 space, 1...26 letters).
+    private static let asciiWindowCount = 27 * 27 * 27
 
-    /// Index of a window of ASCII codes (0 space, 1...26 letters) in ``asciiWindowRows``, or nil
-    /// when a scalar of it is not an ASCII letter or space.
+    /// The window code of a scalar that is not an ASCII letter or space is this plus the scalar:
+    /// large enough that any window holding it indexes past ``asciiWindowCount``.
+    private static let notASCII = 1 << 21
+
+    /// The window codes of the ASCII scalars (see ``notASCII``), looked up rather than worked
+    /// out, so that the scoring loop does not branch between letters and spaces.
+    private static let asciiCodes: [Int32] = (0..<0x80).map { scalar in
+        switch scalar {
+        case 0x20: 0
+        case 0x61...0x7A: Int32(scalar - 0x60)
+        default: Int32(notASCII + scalar)
+        }
+    }
+
+    /// 0 for a space, 1...26 for a...z, ``notASCII`` plus the scalar for anything else.
     @inline(__always)
-    private static func asciiWindowIndex(_ codes: (Int, Int, Int)) -> Int? {
-        guard codes.2 >= 0, codes.1 >= 0, codes.0 != -1 else { return nil }
-        return (codes.0 == GramTable.absent ? 27 : codes.0) &* 729 &+ codes.1 &* 27 &+ codes.2
+    private static func windowCode(_ scalar: UInt32, asciiCodes: UnsafeBufferPointer<Int32>) -> Int {
+        scalar < 0x80 ? Int(asciiCodes[Int(scalar)]) : notASCII &+ Int(scalar)
+    }
+
+    /// The scalar of a window code.
+    private static func scalar(ofWindowCode code: Int) -> UInt32 {
+        code >= notASCII ? UInt32(code - notASCII) : code == 0 ? 0x20 : UInt32(0x60 + code)
     }
 
     /// The rows ``scores(_:)`` would add for each ASCII window, summed, and their gram counts.
+    /// A window indexes its codes as digits in base 27, the first one highest. A window with
+    /// a space in the middle starts a word, whatever its first position holds; every such
+    /// window holds the sum of the word start.
     private static func sumASCIIWindows(rows: GramTable, weights: [SIMD32<UInt8>]) -> ([SIMD32<UInt16>], [UInt8]) {
         var sums = [SIMD32<UInt16>](repeating: .zero, count: asciiWindowCount)
         var grams = [UInt8](repeating: 0, count: asciiWindowCount)
-        let scalarOfCode = { (code: Int) in code == 0 ? UInt32(0x20) : UInt32(0x60 + code) }
-        for first in [GramTable.absent] + Array(0...26) {
-            for second in 0...26 {
-                for third in 0...26 {
-                    let codes = (first, second, third)
-                    let window = (first == GramTable.absent ? 0 : scalarOfCode(first), scalarOfCode(second), scalarOfCode(third))
-                    let index = asciiWindowIndex(codes)!
-                    let gramRows = gramRows(window: window, codes: codes, rows: rows)
-                    for case let row? in [gramRows.0, gramRows.1, gramRows.2] {
-                        sums[index] &+= SIMD32<UInt16>(truncatingIfNeeded: weights[Int(row)])
-                        grams[index] += 1
-                    }
-                }
+        for index in 0..<asciiWindowCount {
+            let window = (scalar(ofWindowCode: index / 729), scalar(ofWindowCode: index / 27 % 27), scalar(ofWindowCode: index % 27))
+            let gramRows = gramRows(window: window, rows: rows)
+            for case let row? in [gramRows.0, gramRows.1, gramRows.2] {
+                sums[index] &+= SIMD32<UInt16>(truncatingIfNeeded: weights[Int(row)])
+                grams[index] += 1
             }
         }
         return (sums, grams)
     }
 
-    /// The rows of the grams ending at the last scalar of `window` (0 for a position before the
-    /// word's space): its 1-gram unless it is a space, its 2-gram, and its 3-gram when the window
-    /// is full; grams no language uses are left out.
+    /// The rows of the grams ending at the last scalar of `window`: its 1-gram unless it is a
+    /// space, its 2-gram, and its 3-gram unless the middle is a space (then the last scalar
+    /// starts a word, and the first position is not part of it); grams no language uses are left out.
     @inline(__always)
-    private static func gramRows(window: (UInt32, UInt32, UInt32), codes: (Int, Int, Int), rows: GramTable)
-        -> (Int32?, Int32?, Int32?)
-    {
+    private static func gramRows(window: (UInt32, UInt32, UInt32), rows: GramTable) -> (Int32?, Int32?, Int32?) {
         let absent = GramTable.absent
         let scalar = window.2
+        let codes = (GramTable.asciiCode(window.0), GramTable.asciiCode(window.1), GramTable.asciiCode(scalar))
         return (
             scalar == 0x20 ? nil : rows.row(key: UInt64(scalar), codes: (absent, absent, codes.2)),
             rows.row(key: UInt64(window.1) << 21 | UInt64(scalar), codes: (absent, codes.1, codes.2)),
-            window.0 == 0 ? nil : rows.row(key: UInt64(window.0) << 42 | UInt64(window.1) << 21 | UInt64(scalar), codes: codes)
+            window.1 == 0x20 ? nil : rows.row(key: UInt64(window.0) << 42 | UInt64(window.1) << 21 | UInt64(scalar), codes: codes)
         )
+    }
+
+    /// The summed rows of the grams ending at the last scalar of the window with these window
+    /// codes, and how many there are: the way for windows that are not all ASCII, kept out of
+    /// the scoring loop (which then keeps its sums in registers).
+    @inline(never)
+    private func gramSum(endingAt codes: (Int, Int, Int)) -> (sum: SIMD32<UInt16>, grams: Int) {
+        let window = (Self.scalar(ofWindowCode: codes.0), Self.scalar(ofWindowCode: codes.1), Self.scalar(ofWindowCode: codes.2))
+        let gramRows = Self.gramRows(window: window, rows: rows)
+        var result = (sum: SIMD32<UInt16>.zero, grams: 0)
+        func add(_ row: Int32?) {
+            guard let row else { return }
+            result.sum &+= SIMD32<UInt16>(truncatingIfNeeded: weights[Int(row)])
+            result.grams += 1
+        }
+        add(gramRows.0)
+        add(gramRows.1)
+        add(gramRows.2)
+        return result
     }
 
     /// Once the leader is this far ahead (in summed weights, about e^-7.5 in ``LanguageIdentifier``'s
@@ -154,9 +184,10 @@ final class NGramModel: Sendable {
         private var chunk = SIMD32<UInt16>.zero
         private var inChunk = 0
         private var checkedGrams = 0
-        /// The last three scalars (0 before a word's leading space) and their ASCII codes.
-        private var window: (UInt32, UInt32, UInt32) = (0, 0, 0x20)
-        private var codes: (Int, Int, Int) = (GramTable.absent, GramTable.absent, 0)
+        /// The window codes (see ``windowCode(_:asciiCodes:)``) of the last two scalars (spaces
+        /// at first): a scalar's window index is `beforeLast * 729 + last * 27 + code`.
+        private var beforeLast = 0
+        private var last = 0
         /// Whether one language is decisively ahead; later scalars are then ignored.
         private(set) var isDecided = false
 
@@ -165,46 +196,40 @@ final class NGramModel: Sendable {
         }
 
         /// Adds the grams ending at each of `scalars`, which continue what was added before.
+        /// An ASCII window adds its precomputed row (when the model has them); any other looks
+        /// up its grams one by one.
         mutating func add(_ scalars: UnsafeBufferPointer<UInt32>) {
             guard !isDecided else { return }
             let model = model
-            let combinesASCII = !model.asciiWindowRows.isEmpty
-            let absent = GramTable.absent
-            var (window, codes, chunk, inChunk) = (window, codes, chunk, inChunk)
-            defer { (self.window, self.codes, self.chunk, self.inChunk) = (window, codes, chunk, inChunk) }
-            model.weights.withUnsafeBufferPointer { weights in
-                @inline(__always) func add(_ row: Int32?) {
-                    guard let row else { return }
-                    chunk &+= SIMD32<UInt16>(truncatingIfNeeded: weights[Int(row)])
-                    inChunk &+= 1
-                }
-                for scalar in scalars {
-                    if scalar == 0x20 && window.2 == 0x20 { continue }
-                    let code = GramTable.asciiCode(scalar)
-                    if window.2 == 0x20 {
-                        window = (0, 0x20, scalar)
-                        codes = (absent, 0, code)
-                    } else {
-                        window = (window.1, window.2, scalar)
-                        codes = (codes.1, codes.2, code)
-                    }
-                    if combinesASCII, let index = NGramModel.asciiWindowIndex(codes) {
-                        chunk &+= model.asciiWindowRows[index]
-                        inChunk &+= Int(model.asciiWindowGrams[index])
-                    } else {
-                        let grams = NGramModel.gramRows(window: window, codes: codes, rows: model.rows)
-                        add(grams.0)
-                        add(grams.1)
-                        add(grams.2)
-                    }
-                    if inChunk >= NGramModel.gramsPerCheck {
-                        totals &+= SIMD32<UInt32>(truncatingIfNeeded: chunk)
-                        checkedGrams += inChunk
-                        chunk = .zero
-                        inChunk = 0
-                        if NGramModel.lead(of: totals) > NGramModel.decisiveLead {
-                            isDecided = true
-                            return
+            var (beforeLast, last, chunk, inChunk) = (beforeLast, last, chunk, inChunk)
+            defer { (self.beforeLast, self.last, self.chunk, self.inChunk) = (beforeLast, last, chunk, inChunk) }
+            NGramModel.asciiCodes.withUnsafeBufferPointer { asciiCodes in
+                model.asciiWindowRows.withUnsafeBufferPointer { windowRows in
+                    model.asciiWindowGrams.withUnsafeBufferPointer { windowGrams in
+                        for scalar in scalars {
+                            let code = NGramModel.windowCode(scalar, asciiCodes: asciiCodes)
+                            if code | last == 0 { continue }  // a space after a space
+                            let window = (beforeLast, last, code)
+                            (beforeLast, last) = (last, code)
+                            let index = window.0 &* 729 &+ window.1 &* 27 &+ window.2
+                            if index < windowRows.count {
+                                chunk &+= windowRows[index]
+                                inChunk &+= Int(windowGrams[index])
+                            } else {
+                                let grams = model.gramSum(endingAt: window)
+                                chunk &+= grams.sum
+                                inChunk &+= grams.grams
+                            }
+                            if inChunk >= NGramModel.gramsPerCheck {
+                                totals &+= SIMD32<UInt32>(truncatingIfNeeded: chunk)
+                                checkedGrams += inChunk
+                                chunk = .zero
+                                inChunk = 0
+                                if NGramModel.lead(of: totals) > NGramModel.decisiveLead {
+                                    isDecided = true
+                                    return
+                                }
+                            }
                         }
                     }
                 }
@@ -219,19 +244,31 @@ final class NGramModel: Sendable {
     }
 
     /// How far the best sum is ahead of the second best (0 on a tie). Lanes of languages the
-    /// model does not have hold 0, so all 32 lanes can be compared without branches.
+    /// model does not have hold 0, so all 32 lanes can be compared without branches. The lanes
+    /// are taken as four interleaved groups, each with its own best and second best, so that
+    /// the four chains of comparisons run side by side; the groups are merged at the end.
     @inline(__always)
     private static func lead(of sums: SIMD32<UInt32>) -> UInt32 {
+        typealias TopTwo = (best: UInt32, second: UInt32)
+        @inline(__always) func merge(_ a: TopTwo, _ b: TopTwo) -> TopTwo {
+            (max(a.best, b.best), max(min(a.best, b.best), max(a.second, b.second)))
+        }
         // Read from memory: indexing a vector lane by lane spills it each time.
-        withUnsafeBytes(of: sums) { lanes in
-            var best: UInt32 = 0
-            var second: UInt32 = 0
-            for offset in stride(from: 0, to: 128, by: 4) {
+        return withUnsafeBytes(of: sums) { lanes in
+            var groups: (TopTwo, TopTwo, TopTwo, TopTwo) = ((0, 0), (0, 0), (0, 0), (0, 0))
+            @inline(__always) func add(_ group: inout TopTwo, offset: Int) {
                 let sum = lanes.load(fromByteOffset: offset, as: UInt32.self)
-                second = max(second, min(best, sum))
-                best = max(best, sum)
+                group.second = max(group.second, min(group.best, sum))
+                group.best = max(group.best, sum)
             }
-            return best - second
+            for offset in stride(from: 0, to: 128, by: 16) {
+                add(&groups.0, offset: offset)
+                add(&groups.1, offset: offset + 4)
+                add(&groups.2, offset: offset + 8)
+                add(&groups.3, offset: offset + 12)
+            }
+            let top = merge(merge(groups.0, groups.1), merge(groups.2, groups.3))
+            return top.best - top.second
         }
     }
 }
@@ -245,10 +282,17 @@ struct NGramScores {
     /// How many grams had a row.
     let grams: Int
 
+    /// The summed quantised weights of the language in `column`.
+    @inline(__always)
+    func total(ofColumn column: Int) -> UInt32 {
+        // Read from memory: indexing a vector lane by lane spills it each time.
+        withUnsafeBytes(of: totals) { $0.load(fromByteOffset: column * 4, as: UInt32.self) }
+    }
+
     /// The log-likelihood score of the language in `column`.
     @inline(__always)
     func score(ofColumn column: Int) -> Double {
-        Double(totals[column]) / Double(NGramModel.weightsPerUnit)
+        Double(total(ofColumn: column)) / Double(NGramModel.weightsPerUnit)
     }
 
     /// Every language's score, in column order.
