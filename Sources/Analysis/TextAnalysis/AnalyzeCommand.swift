@@ -33,13 +33,15 @@ public enum AnalyzeCommand {
     public static func appendOutputLines(for lines: [ArraySlice<UInt8>], format: InputFormat, analyzer: TextAnalyzer,
                                          to output: inout [UInt8]) {
         let parsed = lines.map { line in line.withUnsafeBufferPointer { parse($0, format: format) } }
-        let inputs = parsed.compactMap(\.input)
-        var analyses = analyzer.analyze(inputs).makeIterator()
-        for line in parsed {
-            if let error = line.error {
-                appendError(error, rawID: line.rawID, to: &output)
-            } else if let analysis = analyses.next() {
-                appendAnalysis(analysis, rawID: line.rawID, to: &output)
+        let analyses = analyzer.analyze(parsed.compactMap(\.input))
+        var analysed = 0
+        // By index, so that lines and analyses are read in place rather than copied.
+        for index in parsed.indices {
+            if let error = parsed[index].error {
+                appendError(error, rawID: parsed[index].rawID, to: &output)
+            } else {
+                appendAnalysis(analyses[analysed], rawID: parsed[index].rawID, to: &output)
+                analysed += 1
             }
             output.append(UInt8(ascii: "\n"))
         }
@@ -121,10 +123,9 @@ public enum AnalyzeCommand {
     }
 
     private static func appendAnalysis(_ analysis: TextAnalysis, rawID: String?, to output: inout [UInt8]) {
-        let entities = analysis.entities
         let label = analysis.sentiment?.label.rawValue ?? ""
-        let stringBytes = (rawID?.utf8.count ?? 0) + analysis.language.code.utf8.count + label.utf8.count + entities.utf8Count
-        JSONLineWriter.append(to: &output, stringBytes: stringBytes, stringCount: 3 + entities.count) { writer in
+        let stringBytes = (rawID?.utf8.count ?? 0) + analysis.language.code.utf8.count + label.utf8.count + analysis.entities.utf8Count
+        JSONLineWriter.append(to: &output, stringBytes: stringBytes, stringCount: 3 + analysis.entities.count) { writer in
             if let rawID { writer.add("id", raw: rawID) }
             writer.add("lang", string: analysis.language.code)
             writer.add("lang_confidence", number: analysis.language.confidence)
@@ -139,12 +140,12 @@ public enum AnalyzeCommand {
             } else {
                 writer.add("sentiment", raw: "null")
             }
-            writer.add("hashtags", strings: entities.hashtags)
-            writer.add("mentions", strings: entities.mentions)
-            writer.add("urls", strings: entities.urls)
-            writer.add("domains", strings: entities.domains)
-            writer.add("cashtags", strings: entities.cashtags)
-            writer.add("emoji", strings: entities.emoji)
+            writer.add("hashtags", strings: analysis.entities.hashtags)
+            writer.add("mentions", strings: analysis.entities.mentions)
+            writer.add("urls", strings: analysis.entities.urls)
+            writer.add("domains", strings: analysis.entities.domains)
+            writer.add("cashtags", strings: analysis.entities.cashtags)
+            writer.add("emoji", strings: analysis.entities.emoji)
         }
     }
 

@@ -122,7 +122,11 @@ struct JSONLineWriter {
         }
         if scaled < 0 { byte(UInt8(ascii: "-")) }
         let magnitude = Int(abs(scaled))
-        appendDigits(magnitude / 10_000, minimumCount: 1)
+        if magnitude < 100_000 {
+            byte(UInt8(ascii: "0") + UInt8(magnitude / 10_000))  // scores and confidences: one digit
+        } else {
+            appendDigits(magnitude / 10_000, minimumCount: 1)
+        }
         appendDecimals(magnitude % 10_000)
     }
 
