@@ -36,6 +36,15 @@ extension EntityExtractor {
                     | (byte == UInt8(ascii: "$") ? 1 : 0) | (byte >= 0x80 ? 1 : 0)
             }
             guard hits == 0, bytes.count >= 3 else { return hits != 0 }
+            // Links need ":/" or "w." somewhere: a two-byte test the compiler also vectorises
+            // settles most texts before the exact three-byte one.
+            var linkPairs: UInt8 = 0
+            for index in 1..<bytes.count {
+                let (byte, previous) = (bytes[index], bytes[index - 1])
+                linkPairs |= (byte == UInt8(ascii: "/") ? 1 : 0) & (previous == UInt8(ascii: ":") ? 1 : 0)
+                    | (byte == UInt8(ascii: ".") ? 1 : 0) & (previous | 0x20 == UInt8(ascii: "w") ? 1 : 0)
+            }
+            guard linkPairs != 0 else { return false }
             for index in 2..<bytes.count {
                 let (byte, previous, beforePrevious) = (bytes[index], bytes[index - 1], bytes[index - 2])
                 let schemeEnd = (byte == UInt8(ascii: "/") ? 1 : 0) & (previous == UInt8(ascii: "/") ? 1 : 0)
