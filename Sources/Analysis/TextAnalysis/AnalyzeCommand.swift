@@ -140,12 +140,17 @@ public enum AnalyzeCommand {
             } else {
                 writer.add("sentiment", raw: "null")
             }
-            writer.add("hashtags", strings: analysis.entities.hashtags)
-            writer.add("mentions", strings: analysis.entities.mentions)
-            writer.add("urls", strings: analysis.entities.urls)
-            writer.add("domains", strings: analysis.entities.domains)
-            writer.add("cashtags", strings: analysis.entities.cashtags)
-            writer.add("emoji", strings: analysis.entities.emoji)
+            if analysis.entities.count == 0 {
+                // Most lines: the six empty lists written at once.
+                writer.add(members: #""hashtags":[],"mentions":[],"urls":[],"domains":[],"cashtags":[],"emoji":[]"#)
+            } else {
+                writer.add("hashtags", strings: analysis.entities.hashtags)
+                writer.add("mentions", strings: analysis.entities.mentions)
+                writer.add("urls", strings: analysis.entities.urls)
+                writer.add("domains", strings: analysis.entities.domains)
+                writer.add("cashtags", strings: analysis.entities.cashtags)
+                writer.add("emoji", strings: analysis.entities.emoji)
+            }
         }
     }
 

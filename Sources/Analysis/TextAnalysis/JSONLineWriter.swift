@@ -65,6 +65,13 @@ struct JSONLineWriter {
         value.withUTF8 { bytes($0) }
     }
 
+    /// Adds members written out in full (`"a":[],"b":null`), which must be valid JSON.
+    mutating func add(members: StaticString) {
+        if needsComma { byte(UInt8(ascii: ",")) }
+        needsComma = true
+        literal(members)
+    }
+
     mutating func add(_ key: StaticString, strings values: [String]) {
         addKey(key)
         byte(UInt8(ascii: "["))

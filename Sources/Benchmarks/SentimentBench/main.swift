@@ -124,7 +124,7 @@ for path in paths {
         print(String(format: "stage %@ us_per_text=%.3f", name, 1e6 / timing.rate))
     }
     stage("normalisation") { checksum &+= TextNormalizer.plainText(texts[$0], isHTML: false).utf8.count }
-    stage("language") { checksum &+= LanguageIdentifier.shared.identifyDetailed(normalized[$0], hint: nil).candidates.count }
+    stage("language") { checksum &+= LanguageIdentifier.shared.identifyDetailed(normalized[$0], hint: nil).letterCount }
     stage("entities") { checksum &+= EntityExtractor.extract(from: normalized[$0]).count }
     stage("sentiment") { checksum &+= Int(analyzer.scores(for: normalized[$0]).compound * 100) }
     stage("analysis_one_by_one") { checksum &+= textAnalyzer.analyze(texts[$0]).text.utf8.count }
