@@ -125,7 +125,7 @@ public enum AnalyzeCommand {
     private static func appendAnalysis(_ analysis: TextAnalysis, rawID: String?, to output: inout [UInt8]) {
         let label = analysis.sentiment?.label.rawValue ?? ""
         let stringBytes = (rawID?.utf8.count ?? 0) + analysis.language.code.utf8.count + label.utf8.count + analysis.entities.utf8Count
-        JSONLineWriter.append(to: &output, stringBytes: stringBytes, stringCount: 3 + analysis.entities.count) { writer in
+        JSONLineWriter.append(analysis, to: &output, stringBytes: stringBytes, stringCount: 3 + analysis.entities.count) { writer, analysis in
             if let rawID { writer.add("id", raw: rawID) }
             writer.add("lang", string: analysis.language.code)
             writer.add("lang_confidence", number: analysis.language.confidence)
@@ -159,7 +159,7 @@ public enum AnalyzeCommand {
     }
 
     private static func appendError(_ message: String, rawID: String?, to output: inout [UInt8]) {
-        JSONLineWriter.append(to: &output, stringBytes: (rawID?.utf8.count ?? 0) + message.utf8.count, stringCount: 2) { writer in
+        JSONLineWriter.append(message, to: &output, stringBytes: (rawID?.utf8.count ?? 0) + message.utf8.count, stringCount: 2) { writer, message in
             if let rawID { writer.add("id", raw: rawID) }
             writer.add("error", string: message)
         }

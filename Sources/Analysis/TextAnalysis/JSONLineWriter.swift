@@ -20,12 +20,16 @@ struct JSONLineWriter {
     /// (values, array elements and raw values; not keys) must total at most `stringBytes` UTF-8
     /// bytes in at most `stringCount` strings, which bounds the scratch memory (on the stack for
     /// a usual line).
-    static func append(to output: inout [UInt8], stringBytes: Int, stringCount: Int, _ body: (inout JSONLineWriter) -> Void) {
+    ///
+    /// `content` is handed to `body` rather than captured by it, so a large value (an analysis
+    /// with its strings and lists) is lent, not copied with a reference-count round trip per field.
+    static func append<Content>(_ content: Content, to output: inout [UInt8], stringBytes: Int, stringCount: Int,
+                                _ body: (inout JSONLineWriter, Content) -> Void) {
         let capacity = fixedBytes + stringBytes * escapedBytesPerByte + stringCount * bytesAroundString
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { scratch in
             var writer = JSONLineWriter(scratch: scratch.baseAddress!, capacity: capacity)
             writer.byte(UInt8(ascii: "{"))
-            body(&writer)
+            body(&writer, content)
             writer.byte(UInt8(ascii: "}"))
             output.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress, count: writer.count))
         }
