@@ -282,7 +282,11 @@ struct TextScanner {
     /// Looks the normalised word up, trying its de-elongated forms, without a
     /// possessive "'s", and treating any "…n't" form as a negator. May shorten
     /// `length` to the form that matched.
-    private func resolve(_ word: UnsafeMutablePointer<UInt8>, _ length: inout Int, elongated: Bool) -> WordEntry {
+    ///
+    /// `mutating` only so that the call passes the scanner by reference: as
+    /// a non-mutating method it received a copy of the scanner, written to
+    /// the stack for every word.
+    private mutating func resolve(_ word: UnsafeMutablePointer<UInt8>, _ length: inout Int, elongated: Bool) -> WordEntry {
         if let entry = entry(for: UnsafeBufferPointer(start: word, count: length)) { return entry }
         if elongated {
             let original = length

@@ -33,11 +33,22 @@ enum ValenceRules {
         capitalDifferential: Bool, exclamationMarks: Int, questionMarks: Int
     ) -> SentimentScores {
         guard !tokens.isEmpty else { return .empty }
+        // Valences are tallied as they are computed; only a text with a
+        // contrastive "but" reweighs them and tallies again.
+        var tally = ValenceTally()
+        var roles: WordRoles = []
         for index in tokens.indices {
-            valences[index] = valence(of: index, in: tokens, capitalDifferential: capitalDifferential)
+            let valence = valence(of: index, in: tokens, capitalDifferential: capitalDifferential)
+            valences[index] = valence
+            tally.add(valence)
+            roles.formUnion(tokens[index].entry.roles)
         }
-        weighContrasts(tokens, valences)
-        return combine(valences, count: tokens.count, exclamationMarks: exclamationMarks, questionMarks: questionMarks)
+        if roles.contains(.contrast) {
+            weighContrasts(tokens, valences)
+            tally = ValenceTally()
+            for index in tokens.indices { tally.add(valences[index]) }
+        }
+        return combine(tally, exclamationMarks: exclamationMarks, questionMarks: questionMarks)
     }
 
     /// Valence of one token after caps, elongation, boosters, negation,
@@ -147,26 +158,13 @@ enum ValenceRules {
         }
     }
 
-    /// Sums valences, adds punctuation emphasis, normalises, and splits the
-    /// intensity into positive, neutral and negative shares.
-    private static func combine(
-        _ valences: UnsafeMutablePointer<Double>, count: Int, exclamationMarks: Int, questionMarks: Int
-    ) -> SentimentScores {
-        var sum = 0.0
-        var positiveSum = 0.0
-        var negativeSum = 0.0
-        var neutralCount = 0.0
-        for index in 0..<count {
-            let valence = valences[index]
-            sum += valence
-            if valence > 0 {
-                positiveSum += valence + 1
-            } else if valence < 0 {
-                negativeSum += valence - 1
-            } else {
-                neutralCount += 1
-            }
-        }
+    /// Adds punctuation emphasis to the tallied valences, normalises, and
+    /// splits the intensity into positive, neutral and negative shares.
+    private static func combine(_ tally: ValenceTally, exclamationMarks: Int, questionMarks: Int) -> SentimentScores {
+        var sum = tally.sum
+        var positiveSum = tally.positiveSum
+        var negativeSum = tally.negativeSum
+        let neutralCount = tally.neutralCount
         let emphasis = punctuationEmphasis(exclamationMarks: exclamationMarks, questionMarks: questionMarks)
         if sum > 0 {
             sum += emphasis
@@ -195,5 +193,26 @@ enum ValenceRules {
         default: question = maximumQuestionEmphasis
         }
         return exclamation + question
+    }
+}
+
+/// Running sums of token valences, in token order.
+private struct ValenceTally {
+    var sum = 0.0
+    /// Sum of `valence + 1` over positive valences.
+    var positiveSum = 0.0
+    /// Sum of `valence - 1` over negative valences.
+    var negativeSum = 0.0
+    /// Number of tokens without valence.
+    var neutralCount = 0.0
+
+    /// Adds one valence without branches (most are 0, the rest of either
+    /// sign, which a branch predicts poorly); adding 0 leaves a sum unchanged.
+    @inline(__always)
+    mutating func add(_ valence: Double) {
+        sum += valence
+        positiveSum += valence > 0 ? valence + 1 : 0
+        negativeSum += valence < 0 ? valence - 1 : 0
+        neutralCount += valence == 0 ? 1 : 0
     }
 }
