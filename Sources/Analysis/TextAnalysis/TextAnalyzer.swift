@@ -70,10 +70,11 @@ public struct TextAnalyzer: Sendable {
     /// evicting each other for every text, which makes a text about a fifth cheaper in batches
     /// of a few dozen (docs/LANGUAGE-ID.md, "Speed"). The results are those of one at a time.
     public func analyze(_ inputs: [TextInput]) -> [TextAnalysis] {
+        // Steps by index: elements are read in place, not copied into zipped tuples.
         let normalized = inputs.map { TextNormalizer.plainText($0.text, isHTML: $0.isHTML) }
-        let identifications = zip(normalized, inputs).map { identifier.identifyDetailed($0, hint: $1.languageHint) }
-        let sentiments = zip(normalized, identifications).map(sentiment(of:_:))
-        return normalized.indices.map { analysis(of: normalized[$0], identifications[$0], sentiment: sentiments[$0]) }
+        let identifications = inputs.indices.map { identifier.identifyDetailed(normalized[$0], hint: inputs[$0].languageHint) }
+        let sentiments = inputs.indices.map { sentiment(of: normalized[$0], identifications[$0]) }
+        return inputs.indices.map { analysis(of: normalized[$0], identifications[$0], sentiment: sentiments[$0]) }
     }
 
     /// The sentiment of a normalised text, when it applies to its language.
