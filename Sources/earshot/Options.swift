@@ -22,6 +22,9 @@ protocol WireEnumArgument: ProtoEnum, ExpressibleByArgument {
 }
 
 extension WireEnumArgument {
+    /// By default the case's JSON name ("hour", "engagement").
+    var argumentName: String { jsonName }
+
     public init?(argument: String) {
         guard let match = Self.allCases.first(where: { $0.rawValue != 0 && $0.argumentName == argument.lowercased() }) else { return nil }
         self = match
@@ -32,17 +35,9 @@ extension WireEnumArgument {
     public static var allValueDescriptions: [String: String] { [:] }
 }
 
-extension Granularity: WireEnumArgument {
-    var argumentName: String { jsonName }
-}
-
-extension TrendKind: WireEnumArgument {
-    var argumentName: String { jsonName }
-}
-
-extension AuthorOrder: WireEnumArgument {
-    var argumentName: String { jsonName }
-}
+extension Granularity: WireEnumArgument {}
+extension TrendKind: WireEnumArgument {}
+extension AuthorOrder: WireEnumArgument {}
 
 extension AlertKind: WireEnumArgument {
     var argumentName: String { topicName }

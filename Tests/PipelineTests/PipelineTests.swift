@@ -45,15 +45,34 @@ func waitForStored(_ count: Int64, _ client: RPCClient, timeoutSeconds: Double) 
     return response
 }
 
+/// A healthy local stack with a publisher to its ingest and a client of its query service.
+struct RunningStack {
+    let stack: LocalStack
+    let context: Context
+    let publisher: Publisher
+    let query: RPCClient
+
+    /// Starts a stack in port `slot` (see ``stackBasePort(_:)``); stops it again if it does not come up.
+    init(slot: Int, enrich: Int, score: Int, ingestArguments: [String]) throws {
+        stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(slot))
+        do {
+            try stack.start(enrich: enrich, score: score, ingestArguments: ingestArguments)
+            try stack.waitUntilHealthy()
+            context = try Context()
+            publisher = Publisher(client: try RPCClient(endpoint: stack.ports.ingestRPC, context: context))
+            query = try RPCClient(endpoint: stack.ports.queryRPC, context: context)
+        } catch {
+            stack.stop()
+            throw error
+        }
+    }
+}
+
 @Suite(.serialized) struct PipelineTests {
     @Test func twentyThousandPostsSurviveEveryKilledServiceExactlyOnce() throws {
-        let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(0))
-        defer { stack.stop() }
-        try stack.start(enrich: 2, score: 3, ingestArguments: ["--redelivery-ms", "3000"])
-        try stack.waitUntilHealthy()
-        let context = try Context()
-        let publisher = Publisher(client: try RPCClient(endpoint: stack.ports.ingestRPC, context: context))
-        let query = try RPCClient(endpoint: stack.ports.queryRPC, context: context)
+        let running = try RunningStack(slot: 0, enrich: 2, score: 3, ingestArguments: ["--redelivery-ms", "3000"])
+        defer { running.stack.stop() }
+        let (stack, publisher, query) = (running.stack, running.publisher, running.query)
 
         var stream = SampleStream(seed: 2026, expectedCount: 20_000)
         let posts = stream.next(20_000)
@@ -99,13 +118,10 @@ func waitForStored(_ count: Int64, _ client: RPCClient, timeoutSeconds: Double) 
     /// With a small in-flight window, a worker killed while the window is full takes posts
     /// with it that hold the window's places; ingest must resend them, or no place ever frees.
     @Test func postsLostWithAFullWindowAreResent() throws {
-        let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(6))
-        defer { stack.stop() }
-        try stack.start(enrich: 1, score: 1, ingestArguments: ["--max-in-flight", "100", "--batch-size", "20", "--redelivery-ms", "1500"])
-        try stack.waitUntilHealthy()
-        let context = try Context()
-        let publisher = Publisher(client: try RPCClient(endpoint: stack.ports.ingestRPC, context: context))
-        let query = try RPCClient(endpoint: stack.ports.queryRPC, context: context)
+        let running = try RunningStack(slot: 6, enrich: 1, score: 1,
+                                       ingestArguments: ["--max-in-flight", "100", "--batch-size", "20", "--redelivery-ms", "1500"])
+        defer { running.stack.stop() }
+        let (stack, publisher, query) = (running.stack, running.publisher, running.query)
         var stream = SampleStream(seed: 7, expectedCount: 3_000)
         let posts = stream.next(3_000)
         // Once the worker takes posts (the first 100 are stored), stop it: it takes the next 100
