@@ -129,7 +129,10 @@ struct CSVLayout: Sendable {
             // Earshot exports them); bare ids get "csv:".
             post.id = Self.hasSourcePrefix(nativeId) ? nativeId : "csv:\(nativeId)"
         } else {
-            post.id = nativeId.hasPrefix(post.platform.name + ":") ? nativeId : "\(post.platform.name):\(nativeId)"
+            // Kept as is when already Earshot's: "<platform>:…", or "csv:<hash>" given to a row
+            // without an id (an export of such a post imports back as the same post).
+            let isEarshotID = nativeId.hasPrefix(post.platform.name + ":") || nativeId.hasPrefix("csv:")
+            post.id = isEarshotID ? nativeId : "\(post.platform.name):\(nativeId)"
         }
         return post
     }

@@ -70,10 +70,16 @@ struct CSVRecordSplitter: Sendable {
 
     /// The rejection for a record still open at the end of the input, if any.
     mutating func finish() -> SourceRejection? {
+        abandonOpenRecord(because: "has a quote that is never closed")
+    }
+
+    /// Drops a record still open in a quoted field, if any, and returns its rejection: "CSV
+    /// record starting on this line <reason>".
+    mutating func abandonOpenRecord(because reason: String) -> SourceRejection? {
         guard inQuotes else { return nil }
         let start = startLine
         reset()
-        return SourceRejection(line: start, reason: "CSV record starting on this line has a quote that is never closed")
+        return SourceRejection(line: start, reason: "CSV record starting on this line \(reason)")
     }
 
     private mutating func endField() {

@@ -69,7 +69,9 @@ public struct LineSplitter: Sendable {
             return line.count > maximumLineBytes ? .tooLong(bytes: line.count) : .text(line)
         }
         scanned = buffer.count
-        if buffer.count - start > maximumLineBytes || (droppedBytes != nil && buffer.count > start) {
+        // A trailing "\r" may be the first half of the line ending: it does not count yet.
+        let pendingBytes = buffer.count - start - (buffer.last == UInt8(ascii: "\r") ? 1 : 0)
+        if pendingBytes > maximumLineBytes || (droppedBytes != nil && buffer.count > start) {
             // Over the limit and still no newline: forget the bytes, remember how many.
             droppedBytes = (droppedBytes ?? 0) + buffer.count - start
             droppedCarriageReturn = buffer.last == UInt8(ascii: "\r")

@@ -87,6 +87,13 @@ public struct SourceReader: Sendable {
         }
     }
 
+    /// Tells the reader that line `lineNumber` could not be read at all (too long to hold). A
+    /// CSV record that line would have continued is rejected, not completed with a piece
+    /// missing; its rejection is returned.
+    public mutating func skip(lineNumber: Int) -> SourceRejection? {
+        csvSplitter.abandonOpenRecord(because: "continues over line \(lineNumber), which could not be read")
+    }
+
     /// The rejection for input that ends inside a quoted CSV field, if it does.
     /// Call once after the last line.
     public mutating func finish() -> SourceRejection? {

@@ -7,7 +7,7 @@ public enum Timestamp {
 
     /// Milliseconds since 1970 for an ISO-8601 date or date-time:
     /// `2024-05-01`, `2024-05-01T12:30`, `2024-05-01T12:30:05.123Z`,
-    /// `2024-05-01 12:30:05+02:00`, `…-0500`. No zone means UTC.
+    /// `2024-05-01 12:30:05+02:00`, `…-0500`, `2024-05-01T24:00:00Z` (the next midnight). No zone means UTC.
     public static func iso8601Milliseconds(_ text: String) -> Int64? {
         var scanner = DigitScanner(bytes: Array(text.utf8))
         guard let year = scanner.digits(4), scanner.skip("-"), let month = scanner.digits(2), scanner.skip("-"),
@@ -16,7 +16,7 @@ public enum Timestamp {
         var secondsOfDay = 0, milliseconds = 0, offsetSeconds = 0
         if scanner.skip("T") || scanner.skip("t") || scanner.skip(" ") {
             guard let hour = scanner.digits(2), scanner.skip(":"), let minute = scanner.digits(2),
-                  hour < 24, minute < 60 else { return nil }
+                  hour <= 24, minute < 60 else { return nil }
             var second = 0
             if scanner.skip(":") {
                 guard let parsed = scanner.digits(2), parsed < 61 else { return nil }
@@ -26,6 +26,8 @@ public enum Timestamp {
                     milliseconds = fraction
                 }
             }
+            // 24:00 (the end of the day, as ISO 8601 allows) and nothing later.
+            guard hour < 24 || (minute == 0 && second == 0 && milliseconds == 0) else { return nil }
             secondsOfDay = hour * 3600 + minute * 60 + second
             guard let offset = scanner.zoneOffsetSeconds() else { return nil }
             offsetSeconds = offset

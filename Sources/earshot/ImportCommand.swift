@@ -77,10 +77,20 @@ struct ImportCommand: ParsableCommand {
             printError("line \(rejection.line): rejected: \(rejection.reason)")
             rejectSink?.write(Data((#"{"line":\#(rejection.line),"reason":\#(jsonString(rejection.reason)),"input":\#(jsonString(input))}"# + "\n").utf8))
         }
-        for line in LineReader(input) {
+        var lines = LineReader(input)
+        // From a live stream (a pipe), what was read is published before waiting for more, so
+        // posts do not sit in a half-full batch; a file is read in full batches.
+        let waitsForInput = !lines.readsRegularFile
+        var publishError: (any Error)?
+        while let line = lines.next(beforeReading: {
+            guard waitsForInput, publishError == nil else { return }
+            do { try flush() } catch { publishError = error }
+        }) {
+            if let publishError { throw publishError }
             progress.lines += 1
             guard case .text(let bytes) = line else {
                 if case .tooLong(let count) = line {
+                    if let open = reader.skip(lineNumber: progress.lines) { reject(open, input: "") }
                     reject(SourceRejection(line: progress.lines, reason: LineReader.tooLongReason(bytes: count)), input: "")
                 }
                 continue
@@ -92,6 +102,7 @@ struct ImportCommand: ParsableCommand {
             }
             if pending.count >= batchSize { try flush() }
         }
+        if let publishError { throw publishError }
         if let rejection = reader.finish() { reject(rejection, input: "") }
         try flush()
         progress.report(final: true)
@@ -148,9 +159,16 @@ struct LineReader: Sequence, IteratorProtocol {
 
     private let handle: FileHandle
     private var splitter = LineSplitter(maximumLineBytes: maximumLineBytes)
+    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
     private var atEnd = false
 
     init(_ handle: FileHandle) { self.handle = handle }
+
+    /// Whether the input is a regular file (all of it there), rather than a pipe or terminal.
+    var readsRegularFile: Bool {
+        var status = stat()
+        return fstat(handle.fileDescriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+    }
 
     /// Why a line of `bytes` bytes was not read.
     static func tooLongReason(bytes: Int) -> String {
@@ -158,11 +176,33 @@ struct LineReader: Sequence, IteratorProtocol {
     }
 
     mutating func next() -> LineSplitter.Line? {
+        next(beforeReading: {})
+    }
+
+    /// The next line; `beforeReading` runs whenever no whole line is left in memory and the
+    /// reader is about to read (and perhaps wait for) more input, the moment to act on the
+    /// lines already returned.
+    mutating func next(beforeReading: () -> Void) -> LineSplitter.Line? {
         while true {
             if let line = splitter.nextLine(atEnd: atEnd) { return line }
             if atEnd { return nil }
-            let chunk = handle.readData(ofLength: 1 << 16)
-            if chunk.isEmpty { atEnd = true } else { splitter.append(chunk) }
+            beforeReading()
+            let count = readChunk()
+            if count == 0 { atEnd = true } else { splitter.append(chunk[..<count]) }
+        }
+    }
+
+    /// Reads what the input has, up to one chunk, waiting only until some bytes arrive (unlike
+    /// `FileHandle.readData(ofLength:)`, which waits for the whole length on a pipe); 0 at the
+    /// end. A read error ends the input with a message.
+    private mutating func readChunk() -> Int {
+        let descriptor = handle.fileDescriptor
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count >= 0 { return count }
+            if errno == EINTR { continue }
+            printError("earshot: cannot read the input: \(String(cString: strerror(errno)))")
+            return 0
         }
     }
 }

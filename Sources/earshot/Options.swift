@@ -25,8 +25,11 @@ extension WireEnumArgument {
     /// By default the case's JSON name ("hour", "engagement").
     var argumentName: String { jsonName }
 
+    /// Also accepts "" and the unspecified case's own name ("any", "unspecified"): no filter,
+    /// as scripts passing an empty variable expect.
     public init?(argument: String) {
-        guard let match = Self.allCases.first(where: { $0.rawValue != 0 && $0.argumentName == argument.lowercased() }) else { return nil }
+        let name = argument.lowercased()
+        guard let match = Self.allCases.first(where: { $0.argumentName == name || (name.isEmpty && $0.rawValue == 0) }) else { return nil }
         self = match
     }
 
@@ -62,7 +65,8 @@ struct RangeOptions: ParsableArguments {
 }
 
 /// Parses a time given as Unix ms, ISO-8601, a date, or an age ("15m", "24h", "7d").
-func parseTime(_ text: String) throws -> Int64 {
+func parseTime(_ given: String) throws -> Int64 {
+    let text = given.trimmingCharacters(in: .whitespaces)
     if let milliseconds = Int64(text) { return milliseconds }
     if let unit = text.last, let amount = Double(text.dropLast()), amount >= 0 {
         let seconds: Double? = switch unit {

@@ -38,12 +38,15 @@ struct AnalyzeCLI: ParsableCommand {
         func analyzeBatch() {
             AnalyzeCommand.appendOutputLines(for: batch, format: format, analyzer: analyzer, to: &output)
             batch.removeAll(keepingCapacity: true)
-            if output.count > 1 << 16 {
-                FileHandle.standardOutput.write(Data(output))
-                output.removeAll(keepingCapacity: true)
-            }
         }
-        while let line = lines.next() {
+        func writeOutput() {
+            FileHandle.standardOutput.write(Data(output))
+            output.removeAll(keepingCapacity: true)
+        }
+        // Before the reader waits for more input, the lines read so far are answered: a slow
+        // producer (`tail -f … | earshot analyze`) gets its answers without waiting for a full
+        // batch, and the batch never holds on to a buffer the reader is about to replace.
+        while let line = lines.next(beforeReading: { analyzeBatch(); writeOutput() }) {
             switch line {
             case .text(let bytes): batch.append(bytes)
             case .tooLong(let count):
@@ -52,6 +55,7 @@ struct AnalyzeCLI: ParsableCommand {
                 AnalyzeCommand.appendErrorLine(LineReader.tooLongReason(bytes: count), to: &output)
             }
             if batch.count == AnalyzeCommand.batchSize { analyzeBatch() }
+            if output.count > 1 << 16 { writeOutput() }
         }
         analyzeBatch()
         FileHandle.standardOutput.write(Data(output))

@@ -44,4 +44,27 @@ import Testing
         let missing = try runEarshot(["import", input.path + ".missing", "--timeout-ms", "200"])
         #expect(missing.status == 1 && missing.errors.contains("cannot open"))
     }
+
+    /// A slow producer (`tail -f … | earshot analyze`) gets each answer while the input stays
+    /// open, not after a batch or a read buffer fills.
+    @Test func analyzeAnswersALineBeforeTheInputEnds() throws {
+        let process = Process()
+        process.executableURL = earshotBinary
+        process.arguments = ["analyze"]
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        defer {
+            try? stdin.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+        stdin.fileHandleForWriting.write(Data("what a great day\n".utf8))
+        var descriptor = pollfd(fd: stdout.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        let answered = poll(&descriptor, 1, 20_000) == 1
+        #expect(answered, "no answer within 20 s while the input is open")
+        guard answered else { return }
+        let answer = String(decoding: stdout.fileHandleForReading.availableData, as: UTF8.self)
+        #expect(answer.hasPrefix(#"{"lang":"en""#) && answer.hasSuffix("\n"))
+    }
 }

@@ -102,4 +102,19 @@ import Testing
                 == .failure(SourceRejection(line: 2, reason: "CSV record is longer than 1048576 bytes (is a quote left open?)")))
         #expect((try? reader.read(line: "after,2024-01-01", lineNumber: 4).get())?.first?.text == "after")
     }
+
+    /// A line that could not be read inside a quoted field rejects that record instead of
+    /// completing it with a piece missing; the records after it are read as usual.
+    @Test func aSkippedLineRejectsTheRecordItWouldHaveContinued() throws {
+        var reader = SourceReader(format: .csv)
+        _ = reader.read(line: "id,created_at,text", lineNumber: 1)
+        #expect(try reader.read(line: #"1,2024-01-05T10:00:00Z,"starts here"#, lineNumber: 2).get().isEmpty)
+        let skipped = reader.skip(lineNumber: 3)
+        let rejection = try #require(skipped)
+        #expect(rejection.line == 2 && rejection.reason.contains("line 3"))
+        let next = try reader.read(line: "2,2024-01-05T10:00:00Z,fine", lineNumber: 4).get()
+        #expect(next.map(\.text) == ["fine"])
+        let nothingOpen = reader.skip(lineNumber: 5)
+        #expect(nothingOpen == nil)  // no record open: nothing to reject
+    }
 }

@@ -39,7 +39,7 @@ import Testing
     }
 
     /// The CSV export read back gives the post's own fields, for platform posts and others alike.
-    @Test(arguments: [("x:42", Platform.x), ("rss:feed-7", .other), ("csv:9f3a", .other)])
+    @Test(arguments: [("x:42", Platform.x), ("rss:feed-7", .other), ("csv:9f3a", .other), ("csv:0123456789abcdef", .x)])
     func csvExportsGiveTheirPostBack(id: String, platform: Platform) throws {
         var view = exportedView()
         view.post.id = id

@@ -30,6 +30,12 @@ struct LineSplitterTests {
         #expect(lines(of: Array("0123456789abcdef\n".utf8), chunkSize: 5) == [text("0123456789abcdef")])
     }
 
+    /// A line at the limit ending in CRLF, with the chunk cut between "\r" and "\n", is kept.
+    @Test(arguments: [17, 1, 3])
+    func aLineAtTheLimitWithCRLFCutBetweenIsKept(chunkSize: Int) {
+        #expect(lines(of: Array("0123456789abcdef\r\nxy\n".utf8), chunkSize: chunkSize) == [text("0123456789abcdef"), text("xy")])
+    }
+
     @Test func anUnterminatedOverLongLastLineIsReported() {
         #expect(lines(of: [UInt8](repeating: 0x61, count: 100), chunkSize: 8) == [.tooLong(bytes: 100)])
     }

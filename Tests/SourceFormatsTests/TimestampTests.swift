@@ -17,7 +17,7 @@ import Testing
         #expect(Timestamp.iso8601Milliseconds("2024-01-05T10:00:00.5Z") == 1_704_448_800_500)
     }
 
-    @Test(arguments: ["2024-02-30", "2023-02-29T00:00:00Z", "2024-13-01", "2024-01-05T24:00:00Z", "2024-01-05T10:00:00Q", "05/01/2024", ""])
+    @Test(arguments: ["2024-02-30", "2023-02-29T00:00:00Z", "2024-13-01", "2024-01-05T24:00:01Z", "2024-01-05T10:00:00Q", "05/01/2024", ""])
     func rejectsImpossibleDates(text: String) {
         #expect(Timestamp.iso8601Milliseconds(text) == nil)
     }
@@ -41,5 +41,12 @@ import Testing
         }
         #expect(Timestamp.iso8601String(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
         #expect(Timestamp.iso8601String(milliseconds: -1) == "1969-12-31T23:59:59.999Z")
+    }
+
+    @Test func endOfDayIsTheNextMidnight() {
+        #expect(Timestamp.iso8601Milliseconds("2026-11-26T24:00:00Z") == Timestamp.iso8601Milliseconds("2026-11-27T00:00:00Z"))
+        #expect(Timestamp.iso8601Milliseconds("2026-11-26T24:00Z") == Timestamp.iso8601Milliseconds("2026-11-27T00:00:00Z"))
+        #expect(Timestamp.iso8601Milliseconds("2026-11-26T24:00:01Z") == nil)
+        #expect(Timestamp.iso8601Milliseconds("2026-11-26T24:30:00Z") == nil)
     }
 }

@@ -9,14 +9,14 @@ enum LanguageProfileData {}
 /// uses weigh 0 and grams no language uses are skipped.
 ///
 /// Weights are stored as bytes in steps of 1/``weightsPerUnit`` (at most ln(1 + 1/5e-5) ≈ 9.9, so
-/// 248 steps): a row of 32 languages is 32 bytes, half a cache line, and the 31-language Latin
-/// table (about 1 MB) stays in a core's L2 cache next to the sentiment lexicon. Rounding moves a
-/// weight by at most 0.02, far below the lead (``decisiveLead``) that decides a text.
+/// 248 steps): a row of 32 languages is 32 bytes, half a cache line (the 31-language Latin
+/// table is about 1 MB). Rounding moves a weight by at most 0.02, far below the lead
+/// (``decisiveLead``) that decides a text.
 ///
 /// Each scalar read adds up to three grams: the 1-, 2- and 3-gram ending at it. When all of
 /// them are ASCII letters or spaces (most Latin-script text), the three rows are read as one
-/// precomputed sum (``asciiWindowRows``), one cache line instead of three rows and three
-/// index lookups; the totals are exactly the same. A class, so that choosing a model per text
+/// precomputed sum (``asciiWindowRows``, 1.26 MB more for the Latin model), one cache line
+/// instead of three rows and three index lookups; the totals are exactly the same. A class, so that choosing a model per text
 /// shares its tables instead of copying (and reference counting) six arrays.
 final class NGramModel: Sendable {
     /// Language codes, in column order.

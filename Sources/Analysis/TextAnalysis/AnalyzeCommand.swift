@@ -17,9 +17,9 @@ public enum AnalyzeCommand {
         case jsonPost
     }
 
-    /// Lines `earshot analyze` reads before analysing them together (``TextAnalyzer``'s batch
-    /// `analyze`): enough for each step's tables to stay in
-    /// the cache across a batch, few enough that a slow producer's lines are answered promptly.
+    /// Lines `earshot analyze` analyses together at most (``TextAnalyzer``'s batch `analyze`):
+    /// enough for each step's tables to stay in the cache across a batch. (The command also
+    /// answers a shorter batch whenever it would otherwise wait for input.)
     public static let batchSize = 64
 
     /// Appends the output object of each of `lines`, in order, each followed by a newline:

@@ -65,10 +65,10 @@ public struct TextAnalyzer: Sendable {
     }
 
     /// Analyses several texts step by step: all are normalised, then all identified, then the
-    /// English ones scored, then all searched for entities. Each step's tables (about 1 MB of
-    /// n-gram rows, 2 MB of lexicon) then stay in the core's cache across the batch instead of
-    /// evicting each other for every text, which makes a text about a fifth cheaper in batches
-    /// of a few dozen (docs/LANGUAGE-ID.md, "Speed"). The results are those of one at a time.
+    /// English ones scored, then all searched for entities. The rows each step touches (of the
+    /// n-gram tables and of the 2 MB lexicon) then stay in the core's cache across the batch
+    /// instead of evicting each other for every text, which makes a text cheaper in batches of
+    /// a few dozen (docs/LANGUAGE-ID.md, "Speed"). The results are those of one at a time.
     public func analyze(_ inputs: [TextInput]) -> [TextAnalysis] {
         // Steps by index: elements are read in place, not copied into zipped tuples.
         let normalized = inputs.map { TextNormalizer.plainText($0.text, isHTML: $0.isHTML) }
