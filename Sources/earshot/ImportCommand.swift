@@ -105,6 +105,7 @@ struct ImportCommand: ParsableCommand {
         if let publishError { throw publishError }
         if let rejection = reader.finish() { reject(rejection, input: "") }
         try flush()
+        try lines.checkReadToEnd()
         progress.report(final: true)
         guard progress.rejected > 0 else { return }
         // Lines rejected before any format was recognised count against the one recognised last.
@@ -192,16 +193,27 @@ struct LineReader: Sequence, IteratorProtocol {
         }
     }
 
+    /// Why reading stopped before the end of the input, if it did.
+    private(set) var readFailure: String?
+
+    /// Stops the command with exit status 1 when the input could not be read to its end, after
+    /// whatever was read has been handled.
+    func checkReadToEnd() throws {
+        guard let readFailure else { return }
+        printError("earshot: the input could not be read to its end: \(readFailure)")
+        throw ExitCode(1)
+    }
+
     /// Reads what the input has, up to one chunk, waiting only until some bytes arrive (unlike
     /// `FileHandle.readData(ofLength:)`, which waits for the whole length on a pipe); 0 at the
-    /// end. A read error ends the input with a message.
+    /// end. A read error ends the input and is kept in ``readFailure``.
     private mutating func readChunk() -> Int {
         let descriptor = handle.fileDescriptor
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count >= 0 { return count }
             if errno == EINTR { continue }
-            printError("earshot: cannot read the input: \(String(cString: strerror(errno)))")
+            readFailure = String(cString: strerror(errno))
             return 0
         }
     }

@@ -119,7 +119,8 @@ struct QueriesCommand: ParsableCommand {
             }
             let analyzer = TextAnalyzer()
             var lineNumber = 0, lines = 0, matched = 0, unreadable = 0
-            for readLine in LineReader(FileHandle.standardInput) {
+            var reader = LineReader(FileHandle.standardInput)
+            while let readLine = reader.next() {
                 lineNumber += 1
                 guard case .text(let bytes) = readLine else {
                     if case .tooLong(let count) = readLine {
@@ -142,6 +143,7 @@ struct QueriesCommand: ParsableCommand {
                 }
             }
             printError("\(matched) of \(lines) lines match" + (unreadable > 0 ? " (\(unreadable) unreadable)" : ""))
+            try reader.checkReadToEnd()
         }
     }
 }

@@ -59,6 +59,7 @@ struct AnalyzeCLI: ParsableCommand {
         }
         analyzeBatch()
         FileHandle.standardOutput.write(Data(output))
+        try lines.checkReadToEnd()
     }
 }
 

@@ -67,4 +67,21 @@ import Testing
         let answer = String(decoding: stdout.fileHandleForReading.availableData, as: UTF8.self)
         #expect(answer.hasPrefix(#"{"lang":"en""#) && answer.hasSuffix("\n"))
     }
+
+    /// Input that cannot be read to its end (here a directory) ends with a message and status 1,
+    /// not with a clean exit that would pass for all of it.
+    @Test func analyzeFailsWhenItsInputCannotBeRead() throws {
+        let process = Process()
+        process.executableURL = earshotBinary
+        process.arguments = ["analyze"]
+        process.standardInput = try #require(FileHandle(forReadingAtPath: FileManager.default.temporaryDirectory.path))
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(errors.contains("could not be read to its end"))
+    }
 }
