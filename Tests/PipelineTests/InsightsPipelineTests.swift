@@ -51,13 +51,9 @@ private func complaint(_ number: Int, at time: Int64) -> Post {
 
 @Suite(.serialized) struct InsightsPipelineTests {
     @Test func insightRPCsAnswerAndRejectBadArgumentsThroughTheSocket() throws {
-        let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(7))
-        defer { stack.stop() }
-        try stack.start(enrich: 1, score: 1)
-        try stack.waitUntilHealthy()
-        let context = try Context()
-        let publisher = Publisher(client: try RPCClient(endpoint: stack.ports.ingestRPC, context: context))
-        let query = try RPCClient(endpoint: stack.ports.queryRPC, context: context)
+        let running = try RunningStack(slot: 7, enrich: 1, score: 1)
+        defer { running.stack.stop() }
+        let (publisher, query) = (running.publisher, running.query)
         let brands = try createBrandQueries(query)
         Thread.sleep(forTimeInterval: 1.5)  // the query set reaches the enrich worker
         var stream = SampleStream(seed: 12, startMs: dayStart, spanMs: 6 * hour, expectedCount: 600)
@@ -151,13 +147,9 @@ private func complaint(_ number: Int, at time: Int64) -> Post {
     }
 
     @Test func aComplaintStormRaisesAnAlertTopsTheCareQueueAndMovesShareOfVoice() throws {
-        let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(8))
-        defer { stack.stop() }
-        try stack.start(enrich: 1, score: 1, queryArguments: ["--alert-grace-minutes", "30", "--alert-interval-ms", "200"])
-        try stack.waitUntilHealthy()
-        let context = try Context()
-        let publisher = Publisher(client: try RPCClient(endpoint: stack.ports.ingestRPC, context: context))
-        let query = try RPCClient(endpoint: stack.ports.queryRPC, context: context)
+        let running = try RunningStack(slot: 8, enrich: 1, score: 1, queryArguments: ["--alert-grace-minutes", "30", "--alert-interval-ms", "200"])
+        defer { running.stack.stop() }
+        let (stack, context, publisher, query) = (running.stack, running.context, running.publisher, running.query)
         let brands = try createBrandQueries(query)
         let subscriber = try Socket(.sub, context: context)
         try subscriber.set([.linger(0), .receiveTimeout(1_000), .subscribe(Array("alert.\(brands.acme).".utf8))])

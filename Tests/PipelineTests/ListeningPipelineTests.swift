@@ -55,13 +55,9 @@ private func queryVolume(_ id: String, _ query: RPCClient) throws -> Int64 {
 
 @Suite(.serialized) struct ListeningPipelineTests {
     @Test func queryChangesReachRunningAndLateWorkersAndBackfillFindsThePast() throws {
-        let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(3))
-        defer { stack.stop() }
-        try stack.start(enrich: 1, score: 1, ingestArguments: ["--redelivery-ms", "2000"])
-        try stack.waitUntilHealthy()
-        let context = try Context()
-        let publisher = Publisher(client: try RPCClient(endpoint: stack.ports.ingestRPC, context: context))
-        let query = try RPCClient(endpoint: stack.ports.queryRPC, context: context)
+        let running = try RunningStack(slot: 3, enrich: 1, score: 1, ingestArguments: ["--redelivery-ms", "2000"])
+        defer { running.stack.stop() }
+        let (stack, context, publisher, query) = (running.stack, running.context, running.publisher, running.query)
         let worker = try RPCClient(endpoint: stack.ports.workerControl(1), context: context)
 
         // History from before any query: 40 posts mention gronk.

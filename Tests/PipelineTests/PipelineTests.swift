@@ -53,10 +53,10 @@ struct RunningStack {
     let query: RPCClient
 
     /// Starts a stack in port `slot` (see ``stackBasePort(_:)``); stops it again if it does not come up.
-    init(slot: Int, enrich: Int, score: Int, ingestArguments: [String]) throws {
+    init(slot: Int, enrich: Int, score: Int, ingestArguments: [String] = [], queryArguments: [String] = []) throws {
         stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(slot))
         do {
-            try stack.start(enrich: enrich, score: score, ingestArguments: ingestArguments)
+            try stack.start(enrich: enrich, score: score, ingestArguments: ingestArguments, queryArguments: queryArguments)
             try stack.waitUntilHealthy()
             context = try Context()
             publisher = Publisher(client: try RPCClient(endpoint: stack.ports.ingestRPC, context: context))
