@@ -37,9 +37,10 @@ public enum AnalyzeCommand {
         var analysed = 0
         // By index, so that lines and analyses are read in place rather than copied.
         for index in parsed.indices {
-            if let error = parsed[index].error {
+            switch parsed[index].outcome {
+            case .failure(let error):
                 appendError(error, rawID: parsed[index].rawID, to: &output)
-            } else {
+            case .success:
                 appendAnalysis(analyses[analysed], rawID: parsed[index].rawID, to: &output)
                 analysed += 1
             }
@@ -64,9 +65,19 @@ public enum AnalyzeCommand {
 
     /// An input line read: the text to analyse, or why there is none; and the post's id if any.
     private struct ParsedLine {
-        var input: TextInput?
-        var error: PostLineError?
+        var outcome: Result<TextInput, PostLineError>
         var rawID: String?
+
+        init(_ input: TextInput, rawID: String? = nil) {
+            (outcome, self.rawID) = (.success(input), rawID)
+        }
+
+        init(error: PostLineError, rawID: String? = nil) {
+            (outcome, self.rawID) = (.failure(error), rawID)
+        }
+
+        /// The text to analyse, when the line has one.
+        var input: TextInput? { try? outcome.get() }
     }
 
     private static func parse(_ line: UnsafeBufferPointer<UInt8>, format: InputFormat) -> ParsedLine {
@@ -74,7 +85,7 @@ public enum AnalyzeCommand {
         case .plainText:
             guard let text = validatedText(line) else { return ParsedLine(error: .invalidUTF8) }
             guard hasVisibleCharacter(line, text) else { return ParsedLine(error: .empty) }
-            return ParsedLine(input: TextInput(text))
+            return ParsedLine(TextInput(text))
         case .jsonPost:
             let fields: PostFields
             do {
@@ -84,7 +95,7 @@ public enum AnalyzeCommand {
             }
             guard let text = fields.text else { return ParsedLine(error: .missingText, rawID: fields.rawID) }
             guard text.contains(where: { !$0.isWhitespace }) else { return ParsedLine(error: .empty, rawID: fields.rawID) }
-            return ParsedLine(input: TextInput(text, languageHint: fields.languageHint, isHTML: fields.isHTML), rawID: fields.rawID)
+            return ParsedLine(TextInput(text, languageHint: fields.languageHint, isHTML: fields.isHTML), rawID: fields.rawID)
         }
     }
 
