@@ -35,10 +35,11 @@ let package = Package(
         .target(name: "EarshotRPC", dependencies: ["ZeroMQ", "EarshotWire", logging], path: "Sources/RPC"),
 
         // MARK: Pure cores
-        .target(name: "Sentiment", path: "Sources/Analysis/Sentiment"),
-        .target(name: "LanguageID", path: "Sources/Analysis/LanguageID"),
-        .target(name: "Entities", path: "Sources/Analysis/Entities"),
-        .target(name: "TextAnalysis", dependencies: ["Sentiment", "LanguageID", "Entities"], path: "Sources/Analysis/TextAnalysis"),
+        .target(name: "TextBytes", path: "Sources/Analysis/TextBytes"),
+        .target(name: "Sentiment", dependencies: ["TextBytes"], path: "Sources/Analysis/Sentiment"),
+        .target(name: "LanguageID", dependencies: ["TextBytes"], path: "Sources/Analysis/LanguageID"),
+        .target(name: "Entities", dependencies: ["TextBytes"], path: "Sources/Analysis/Entities"),
+        .target(name: "TextAnalysis", dependencies: ["Sentiment", "LanguageID", "Entities", "TextBytes"], path: "Sources/Analysis/TextAnalysis"),
         .target(name: "Listening"),
         .target(name: "Scoring"),
         .target(name: "Insights"),
@@ -70,6 +71,7 @@ let package = Package(
         .executableTarget(name: "earshot-bench-listening", dependencies: ["Listening"], path: "Sources/Benchmarks/ListeningBench"),
 
         // MARK: Tests
+        .testTarget(name: "TextBytesTests", dependencies: ["TextBytes"]),
         .testTarget(name: "SentimentTests", dependencies: ["Sentiment"]),
         .testTarget(name: "LanguageIDTests", dependencies: ["LanguageID"]),
         .testTarget(name: "EntitiesTests", dependencies: ["Entities"]),
