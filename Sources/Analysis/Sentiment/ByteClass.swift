@@ -20,6 +20,9 @@ enum ByteClass {
     static let emoticonBit: UInt8 = 1 << 4
     /// Any byte but an ASCII letter, digit or space (punctuation, controls, non-ASCII).
     static let nonWordBit: UInt8 = 1 << 5
+    /// "!" and "?", which `TextPreparation.survey` counts, and the bytes `TextPreparation.decode`
+    /// may rewrite: "&" and 0xE2 (the lead byte of typographic quotes).
+    static let markBit: UInt8 = 1 << 6
     static let alphanumericBits: UInt8 = letterBit | digitBit
 
     /// A 256-entry table of the bits above, for `SentimentLexicon` to own.
@@ -34,6 +37,9 @@ enum ByteClass {
             if isUpper(byte) { bits |= upperBit }
             if isEmoticonByte(byte) { bits |= emoticonBit }
             if !isSpace(byte) && !isAlphanumeric(byte) { bits |= nonWordBit }
+            if byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "&") || byte == 0xE2 {
+                bits |= markBit
+            }
             table[value] = bits
         }
         return table

@@ -24,26 +24,32 @@ enum LexiconBuilder {
         try addVaderLexicon(vaderLexiconSource, to: &words)
         let commonWords = try addSocialLexicon(socialLexiconSource, to: &words)
         try addEmoji(vaderEmojiSource, to: &words)
-        addDerivedForms(to: &words)
+        let derived = derivedForms(of: words)
+        words.merge(derived) { existing, _ in existing }
         markPhrasesAndSegmentableWords(in: &words)
         let ruleRoles = WordRoles.segmentable.union([.phraseStart, .phraseSecond]).symmetricDifference(
             WordRoles(rawValue: .max))
-        var singles: [([UInt8], WordEntry)] = []
+        var core: [([UInt8], WordEntry)] = []
+        var derivedWords: [([UInt8], WordEntry)] = []
         var frequent: [([UInt8], WordEntry)] = []
         var phrases: [([UInt8], WordEntry)] = []
-        singles.reserveCapacity(words.count)
         for (key, entry) in words {
             if key.contains(0x20) {
                 phrases.append((key, entry))
                 continue
             }
-            singles.append((key, entry))
+            if derived[key] != nil {
+                derivedWords.append((key, entry))
+            } else {
+                core.append((key, entry))
+            }
             if commonWords.contains(key) || !entry.roles.isDisjoint(with: ruleRoles) || entry.boost != 0 {
                 frequent.append((key, entry))
             }
         }
         return SentimentLexicon(
-            frequentWords: LexiconTable(frequent), words: LexiconTable(singles), phrases: LexiconTable(phrases))
+            frequentWords: LexiconTable(frequent), coreWords: LexiconTable(core), derivedWords: LexiconTable(derivedWords),
+            phrases: LexiconTable(phrases))
     }
 
     /// `token<TAB>mean` lines; the last of duplicate tokens wins, as in VADER.
@@ -126,6 +132,11 @@ enum LexiconBuilder {
     /// "charmless"). Entries already present are kept; when two words derive
     /// the same form, the alphabetically first wins.
     static func addDerivedForms(to words: inout [[UInt8]: WordEntry]) {
+        words.merge(derivedForms(of: words)) { existing, _ in existing }
+    }
+
+    /// The forms `addDerivedForms` adds to `words`.
+    static func derivedForms(of words: [[UInt8]: WordEntry]) -> [[UInt8]: WordEntry] {
         var derived: [[UInt8]: WordEntry] = [:]
         let bases = words.filter { key, entry in
             entry.valence != 0 && entry.boost == 0 && entry.roles.isEmpty && key.count >= 3
@@ -146,7 +157,7 @@ enum LexiconBuilder {
                 derived[Array(form.utf8)] = WordEntry(valence: valence)
             }
         }
-        words.merge(derived) { existing, _ in existing }
+        return derived
     }
 
     /// The "-ly" adverb of an adjective: poor → poorly, horrible → horribly,

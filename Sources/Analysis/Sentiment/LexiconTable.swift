@@ -1,3 +1,5 @@
+import TextBytes
+
 /// Grammatical roles a token can play in the valence rules, besides carrying
 /// its own valence.
 struct WordRoles: OptionSet, Sendable, Hashable {
@@ -52,7 +54,9 @@ struct WordEntry: Sendable, Equatable {
 
 /// The analyser's tables. Frequent function words and rule words, and the
 /// multi-word phrases, are kept in small tables that stay in the L1 cache;
-/// only other words probe the large table.
+/// other words probe the words of the lexicon sources (small enough to stay in
+/// the L2 cache), and only words found in neither probe the five times larger
+/// table of derived forms ("horribly", "unfunny"), whose filter rejects most.
 ///
 /// Immutable after `init`; it owns the tables' memory and frees it on deinit,
 /// which is why it is `@unchecked Sendable`: nothing is ever written after
@@ -60,31 +64,37 @@ struct WordEntry: Sendable, Equatable {
 final class SentimentLexicon: @unchecked Sendable {
     /// Frequent words, negators, boosters and other rule words.
     let frequentWords: LexiconTable
-    /// All single tokens: words, emoticons and emoji.
-    let words: LexiconTable
+    /// Single tokens of the lexicon sources: words, emoticons and emoji.
+    let coreWords: LexiconTable
+    /// Single words derived from sentiment words (`LexiconBuilder.derivedForms`), none of them in `coreWords`.
+    let derivedWords: LexiconTable
     /// Space-separated phrases ("kind of", "the shit", "cut the mustard").
     let phrases: LexiconTable
     /// `ByteClass` bits of every byte value.
     let byteClasses: UnsafePointer<UInt8>
 
-    init(frequentWords: LexiconTable, words: LexiconTable, phrases: LexiconTable) {
+    init(frequentWords: LexiconTable, coreWords: LexiconTable, derivedWords: LexiconTable, phrases: LexiconTable) {
         self.frequentWords = frequentWords
-        self.words = words
+        self.coreWords = coreWords
+        self.derivedWords = derivedWords
         self.phrases = phrases
         self.byteClasses = UnsafePointer(ByteClass.makeTable())
     }
 
     deinit {
         frequentWords.deallocate()
-        words.deallocate()
+        coreWords.deallocate()
+        derivedWords.deallocate()
         phrases.deallocate()
         byteClasses.deallocate()
     }
 
     /// Number of distinct entries.
-    var count: Int { words.count + phrases.count }
+    var count: Int { coreWords.count + derivedWords.count + phrases.count }
     /// Approximate heap footprint in bytes.
-    var memoryFootprint: Int { frequentWords.memoryFootprint + words.memoryFootprint + phrases.memoryFootprint }
+    var memoryFootprint: Int {
+        frequentWords.memoryFootprint + coreWords.memoryFootprint + derivedWords.memoryFootprint + phrases.memoryFootprint
+    }
 }
 
 /// Open-addressing hash table from UTF-8 byte strings to `WordEntry`, built
@@ -188,6 +198,24 @@ struct LexiconTable {
             }
         }
         return key.count & 7 == 0 ? hash : mix(hash ^ word)
+    }
+
+    /// `fingerprint(key)`, read eight bytes at a time: the memory from `key`'s start to eight
+    /// bytes past its end must be readable (the bytes after the key do not matter).
+    @inline(__always)
+    static func fingerprint(paddedKey key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard let start = key.baseAddress else { return 0 }
+        /// The first `count` (0...7) bytes of a word.
+        func firstBytes(_ count: Int) -> UInt64 { (1 &<< (8 &* UInt64(count))) &- 1 }
+        if key.count < 8 { return ByteWord.load(start) & firstBytes(key.count) }
+        if key.count == 8 { return ByteWord.load(start) }
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        var offset = 0
+        while offset + 8 <= key.count {
+            hash = mix(hash ^ ByteWord.load(start + offset))
+            offset += 8
+        }
+        return key.count & 7 == 0 ? hash : mix(hash ^ ByteWord.load(start + offset) & firstBytes(key.count & 7))
     }
 
     @inline(__always)

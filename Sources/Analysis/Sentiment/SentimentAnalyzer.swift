@@ -1,3 +1,5 @@
+import TextBytes
+
 /// Rule-based sentiment analyser for English social-media text.
 ///
 /// Implements the mechanisms of VADER (Hutto & Gilbert 2014) over its MIT
@@ -35,8 +37,21 @@ public final class SentimentAnalyzer: Sendable {
 
     /// Sentiment of `text`.
     public func scores(for text: String) -> SentimentScores {
-        var text = text
-        return text.withUTF8 { scores(forUTF8: $0) }
+        withUTF8Bytes(of: text) { scores(forUTF8: $0) }
+    }
+
+    /// Sentiment of each of `texts` for which `isScored` (given the text's index) is true, nil for
+    /// the others: the scores `scores(for:)` gives one at a time, with one scratch allocation for
+    /// the whole batch instead of one per text.
+    public func scores(for texts: [String], where isScored: (Int) -> Bool) -> [SentimentScores?] {
+        let longest = texts.indices.reduce(0) { isScored($1) ? max($0, texts[$1].utf8.count) : $0 }
+        let layout = ScratchLayout(textBytes: longest)
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: layout.byteCount, alignment: ScratchLayout.alignment)
+        defer { scratch.deallocate() }
+        return texts.indices.map { index in
+            guard isScored(index) else { return nil }
+            return withUTF8Bytes(of: texts[index]) { scores(forUTF8: $0, scratch: scratch) }
+        }
     }
 
     /// Sentiment of UTF-8 encoded text (invalid sequences are tolerated).
@@ -45,33 +60,56 @@ public final class SentimentAnalyzer: Sendable {
     /// (on the stack when small), so it suits posts and paragraphs; split
     /// book-length input into sentences or paragraphs first.
     public func scores(forUTF8 bytes: UnsafeBufferPointer<UInt8>) -> SentimentScores {
+        withUnsafeTemporaryAllocation(
+            byteCount: ScratchLayout(textBytes: bytes.count).byteCount, alignment: ScratchLayout.alignment
+        ) { scores(forUTF8: bytes, scratch: $0.baseAddress!) }
+    }
+
+    /// Sentiment of `bytes`, working in `scratch`, which holds at least
+    /// `ScratchLayout(textBytes: bytes.count).byteCount` bytes.
+    private func scores(forUTF8 bytes: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutableRawPointer) -> SentimentScores {
         let count = bytes.count
         guard count > 0 else { return .empty }
-        let survey = TextPreparation.survey(bytes)
-        // One scratch allocation, so one stack-safety check instead of three:
-        // the valences, the tokens, then the decoded text (`count` bytes)
-        // followed by the normalised tokens (`2 * count + 16` bytes).
-        let tokenCapacity = count + 4
-        let tokensOffset = tokenCapacity * MemoryLayout<Double>.stride
-        let bytesOffset = tokensOffset + tokenCapacity * MemoryLayout<Token>.stride
-        let bytesCapacity = count + 2 * count + 16
-        return withUnsafeTemporaryAllocation(
-            byteCount: bytesOffset + bytesCapacity,
-            alignment: max(MemoryLayout<Double>.alignment, MemoryLayout<Token>.alignment)
-        ) { memory in
-            let base = memory.baseAddress!
-            let valences = base.bindMemory(to: Double.self, capacity: tokenCapacity)
-            let tokens = (base + tokensOffset).bindMemory(to: Token.self, capacity: tokenCapacity)
-            let decoded = (base + bytesOffset).bindMemory(to: UInt8.self, capacity: bytesCapacity)
-            let text =
-                survey.needsDecoding
-                ? UnsafeBufferPointer(start: decoded, count: TextPreparation.decode(bytes, into: decoded))
-                : bytes
-            var scanner = TextScanner(lexicon: lexicon, normalized: decoded + count, tokens: tokens)
-            scanner.scan(text)
-            return ValenceRules.score(
-                scanner.scannedTokens, valences: valences, capitalDifferential: scanner.hasCapitalDifferential,
-                exclamationMarks: survey.exclamationMarks, questionMarks: survey.questionMarks)
+        let layout = ScratchLayout(textBytes: count)
+        let valences = scratch.bindMemory(to: Double.self, capacity: layout.tokenCapacity)
+        let tokens = (scratch + layout.tokensOffset).bindMemory(to: Token.self, capacity: layout.tokenCapacity)
+        let decoded = (scratch + layout.bytesOffset).bindMemory(to: UInt8.self, capacity: layout.bytesCapacity)
+        // Most texts need no decoding: one scan counts their marks too. The others are surveyed
+        // (their marks counted as written), decoded and scanned again.
+        var scanner = TextScanner(lexicon: lexicon, normalized: decoded + count, tokens: tokens)
+        var marks = (exclamation: 0, question: 0)
+        if scanner.scan(bytes, stoppingAtUndecoded: true) {
+            marks = (scanner.exclamationMarks, scanner.questionMarks)
+        } else {
+            let survey = TextPreparation.survey(bytes)
+            marks = (survey.exclamationMarks, survey.questionMarks)
+            let text = UnsafeBufferPointer(start: decoded, count: TextPreparation.decode(bytes, into: decoded))
+            scanner = TextScanner(lexicon: lexicon, normalized: decoded + count, tokens: tokens)
+            _ = scanner.scan(text, stoppingAtUndecoded: false)
         }
+        return ValenceRules.score(
+            scanner.scannedTokens, valences: valences, capitalDifferential: scanner.hasCapitalDifferential,
+            exclamationMarks: marks.exclamation, questionMarks: marks.question)
     }
+}
+
+/// Where one text's scratch memory puts what: the valences, the tokens, then
+/// the decoded text (`count` bytes) followed by the normalised tokens
+/// (`2 * count + 16` bytes, as `TextScanner` needs).
+private struct ScratchLayout {
+    static let alignment = max(MemoryLayout<Double>.alignment, MemoryLayout<Token>.alignment)
+    let tokenCapacity: Int
+    let tokensOffset: Int
+    let bytesOffset: Int
+    let bytesCapacity: Int
+
+    init(textBytes count: Int) {
+        tokenCapacity = count + 4
+        tokensOffset = tokenCapacity * MemoryLayout<Double>.stride
+        bytesOffset = tokensOffset + tokenCapacity * MemoryLayout<Token>.stride
+        bytesCapacity = count + 2 * count + 16
+    }
+
+    /// Bytes of scratch memory in all.
+    var byteCount: Int { bytesOffset + bytesCapacity }
 }

@@ -1,25 +1,22 @@
-/// Punctuation counts and decoding needs of a raw text.
+import TextBytes
+
+/// Punctuation counts of a raw text.
 struct TextSurvey {
     /// Number of "!" in the text.
     var exclamationMarks = 0
     /// Number of "?" in the text.
     var questionMarks = 0
-    /// Whether the text has "&" or typographic quotes that `TextPreparation.decode` rewrites.
-    var needsDecoding = false
 }
 
-/// First pass over the raw bytes: counts exclamation and question marks and
-/// finds whether HTML entities (`&amp;`, `&lt;`, `&#39;`, `&#x1F600;` …) or
-/// typographic quotes need decoding; `decode` then rewrites them (the output
-/// is never longer than the input).
+/// For texts with HTML entities (`&amp;`, `&lt;`, `&#39;`, `&#x1F600;` …) or
+/// typographic quotes: `survey` counts the exclamation and question marks as
+/// written, then `decode` rewrites the text (the output is never longer than
+/// the input). Other texts are counted by the scan itself (`TextScanner`).
 enum TextPreparation {
     /// Longest entity considered, "&" and ";" included.
     private static let maximumEntityLength = 10
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
-    /// Counts "!" and "?" and looks for "&" and U+2018…U+201D lead bytes,
-    /// skipping eight bytes at a time where none occurs.
+    /// Counts "!" and "?", skipping eight bytes at a time where neither occurs.
     static func survey(_ input: UnsafeBufferPointer<UInt8>) -> TextSurvey {
         var survey = TextSurvey()
         guard let base = input.baseAddress else { return survey }
@@ -27,8 +24,8 @@ enum TextPreparation {
         let count = input.count
         while position < count {
             if position + 8 <= count {
-                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                if !containsAny(word) {
+                let word = ByteWord.load(base + position)
+                if ByteWord.bytes(word, equalTo: UInt8(ascii: "!")) | ByteWord.bytes(word, equalTo: UInt8(ascii: "?")) == 0 {
                     position += 8
                     continue
                 }
@@ -38,7 +35,6 @@ enum TextPreparation {
                 switch input[position] {
                 case UInt8(ascii: "!"): survey.exclamationMarks += 1
                 case UInt8(ascii: "?"): survey.questionMarks += 1
-                case UInt8(ascii: "&"), 0xE2: survey.needsDecoding = true
                 default: break
                 }
                 position += 1
@@ -46,16 +42,6 @@ enum TextPreparation {
         }
         return survey
     }
-
-    /// Whether any byte of `word` is "!", "?", "&" or 0xE2.
-    @inline(__always)
-    private static func containsAny(_ word: UInt64) -> Bool {
-        hasZeroByte(word ^ (ones &* 0x21)) || hasZeroByte(word ^ (ones &* 0x3F)) || hasZeroByte(word ^ (ones &* 0x26))
-            || hasZeroByte(word ^ (ones &* 0xE2))
-    }
-
-    @inline(__always)
-    private static func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highBits != 0 }
 
     /// Copies `input` to `output`, decoding HTML entities and folding
     /// typographic quotes to ASCII; returns the number of bytes written.

@@ -1,3 +1,5 @@
+import TextBytes
+
 /// Splits UTF-8 text into lexicon-resolved tokens; only hashtag segmentation
 /// allocates.
 /// The caller keeps the `SentimentLexicon` alive while scanning.
@@ -6,7 +8,9 @@
 /// token's normalised bytes followed by one space, so that consecutive tokens
 /// form contiguous phrases ("kind of") that can be looked up directly;
 /// `tokens` receives the token records. Both must hold at least
-/// `2 * text.count + 16` bytes and `text.count + 4` tokens.
+/// `2 * text.count + 16` bytes and `text.count + 4` tokens. (At most
+/// `2 * text.count` bytes are written before the end of a key, so every key
+/// can be read eight bytes at a time.)
 ///
 /// Handles whitespace-separated chunks like VADER, then within a chunk:
 /// URLs and @mentions are dropped, emoticons are looked up whole, words are
@@ -48,8 +52,16 @@ struct TextScanner {
         UnsafeMutableBufferPointer(start: tokens, count: tokenCount)
     }
 
-    /// Scans `text` (already entity-decoded) and resolves multi-word phrases.
-    mutating func scan(_ text: UnsafeBufferPointer<UInt8>) {
+    /// "!" in the text scanned (counted only by a scan that stops at undecoded text).
+    private(set) var exclamationMarks = 0
+    /// "?" in the text scanned (counted only by a scan that stops at undecoded text).
+    private(set) var questionMarks = 0
+
+    /// Scans `text` and resolves multi-word phrases. With `stoppingAtUndecoded`, the scan also
+    /// counts "!" and "?", and stops, returning false, at the first byte that
+    /// `TextPreparation.decode` may rewrite ("&", or the lead byte of a typographic quote): the
+    /// caller then decodes the text and scans it again. Otherwise `text` must be decoded already.
+    mutating func scan(_ text: UnsafeBufferPointer<UInt8>, stoppingAtUndecoded: Bool) -> Bool {
         var position = 0
         let count = text.count
         while position < count {
@@ -64,11 +76,32 @@ struct TextScanner {
             // when the chunk is not a plain word).
             var end = position
             var seen: UInt8 = 0
+            var firstNonWord = count
             var word = WordShape(normalized + normalizedCount)
             while end < count {
+                // Lower-case ASCII letters, most of a chunk, eight at a time.
+                if end + 8 <= count {
+                    let eight = ByteWord.load(text.baseAddress! + end)
+                    let letters = ByteWord.leadingLowercaseLetters(eight)
+                    if letters > 0 {
+                        word.appendLowercase(eight, count: letters)
+                        seen |= ByteClass.letterBit
+                        end += letters
+                        if letters == 8 { continue }
+                    }
+                }
+                guard end < count else { break }
                 let byte = text[end]
                 let bits = classes[Int(byte)]
                 if bits & ByteClass.spaceBit != 0 { break }
+                if bits & ByteClass.markBit != 0 && stoppingAtUndecoded {
+                    switch byte {
+                    case UInt8(ascii: "!"): exclamationMarks += 1
+                    case UInt8(ascii: "?"): questionMarks += 1
+                    default: return false
+                    }
+                }
+                if bits & ByteClass.nonWordBit != 0 && firstNonWord == count { firstNonWord = end }
                 seen |= bits
                 word.append(byte, bits)
                 end += 1
@@ -76,20 +109,42 @@ struct TextScanner {
             if seen & ByteClass.nonWordBit == 0 {
                 // Only ASCII letters and digits: one word, as `scanChunk` would find.
                 emitWord(word)
+            } else if seen & ByteClass.emoticonBit == 0, firstNonWord > position,
+                endsInTrailingPunctuation(text, from: firstNonWord, to: end), !isURL(text, position, end)
+            {
+                // A word and sentence punctuation ("great!", "fine,"): what `scanChunk` would find,
+                // without reading the word again.
+                word.truncate(to: firstNonWord - position)
+                emitWord(word)
+                scanPunctuation(text, firstNonWord, end)
             } else {
                 scanChunk(text, position, end, mayBeEmoticon: seen & ByteClass.emoticonBit != 0)
             }
             position = end
         }
         resolvePhrases()
+        return true
     }
 
-    /// The entry of a single token: frequent words first, then all words.
+    /// Whether `text[start..<end]` is all `.` `,` `!` `?` `;`.
+    private func endsInTrailingPunctuation(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        for position in start..<end where !ByteClass.isTrailingPunctuation(text[position]) { return false }
+        return true
+    }
+
+    /// The entry of a single token normalised into the scratch buffer, which can be read eight
+    /// bytes past any key in it.
     @inline(__always)
     private func entry(for key: UnsafeBufferPointer<UInt8>) -> WordEntry? {
-        let fingerprint = LexiconTable.fingerprint(key)
-        return lexicon.frequentWords.lookup(fingerprint: fingerprint, length: key.count)
-            ?? lexicon.words.lookup(fingerprint: fingerprint, length: key.count)
+        entry(fingerprint: LexiconTable.fingerprint(paddedKey: key), length: key.count)
+    }
+
+    /// The entry of a single token: frequent words first, then the sources' words, then derived forms.
+    @inline(__always)
+    private func entry(fingerprint: UInt64, length: Int) -> WordEntry? {
+        lexicon.frequentWords.lookup(fingerprint: fingerprint, length: length)
+            ?? lexicon.coreWords.lookup(fingerprint: fingerprint, length: length)
+            ?? lexicon.derivedWords.lookup(fingerprint: fingerprint, length: length)
     }
 
     /// Whether `byte` has any of the `ByteClass` bits in `mask`.
@@ -403,7 +458,8 @@ struct TextScanner {
     // MARK: - Emoji
 
     private mutating func emitSymbol(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
-        guard let entry = entry(for: UnsafeBufferPointer(rebasing: text[start..<end])) else { return }
+        let key = UnsafeBufferPointer(rebasing: text[start..<end])
+        guard let entry = entry(fingerprint: LexiconTable.fingerprint(key), length: key.count) else { return }
         let destination = normalized + normalizedCount
         for offset in 0..<(end - start) { destination[offset] = text[start + offset] }
         appendToken(length: end - start, entry: entry, flags: [])
@@ -447,7 +503,8 @@ struct TextScanner {
     /// the normalised buffer.
     private func phraseEntry(from first: Int, to last: Int) -> WordEntry? {
         let start = Int(tokens[first].start)
-        return lexicon.phrases.lookup(UnsafeBufferPointer(start: normalized + start, count: Int(tokens[last].end) - start))
+        let key = UnsafeBufferPointer(start: normalized + start, count: Int(tokens[last].end) - start)
+        return lexicon.phrases.lookup(fingerprint: LexiconTable.fingerprint(paddedKey: key), length: key.count)
     }
 
     private func absorbPhrase(from first: Int, to last: Int, _ entry: WordEntry) {
@@ -491,6 +548,29 @@ private struct WordShape {
         }
         bytes[length] = lower
         length &+= 1
+    }
+
+    /// Appends the first `count` (1...8) bytes of `eight`, all lower-case ASCII letters, as `append`
+    /// would one by one. The eight bytes are stored, so the buffer needs eight bytes of room.
+    @inline(__always)
+    mutating func appendLowercase(_ eight: UInt64, count: Int) {
+        let previous = length > 0 ? UInt64(bytes[length &- 1]) : 0
+        UnsafeMutableRawPointer(bytes + length).storeBytes(of: eight, as: UInt64.self)
+        // The high bit of byte i is set when letter i equals the byte before it.
+        let equal = ByteWord.zeroBytes(eight ^ (eight &<< 8 | previous))
+        let counted = count == 8 ? ByteWord.highBits : ByteWord.highBits & ((1 &<< (8 &* UInt64(count))) &- 1)
+        let repeats = equal & counted
+        // A third letter in a row: two repeats in a row, or a repeat continuing a run of two.
+        if repeats & (repeats &<< 8) != 0 || (run >= 2 && repeats & 0x80 != 0) { elongated = true }
+        let breaks = ~repeats & counted
+        run = breaks == 0 ? run &+ count : count &- (63 &- breaks.leadingZeroBitCount) / 8
+        letters &+= count
+        length &+= count
+    }
+
+    /// Drops everything after the first `newLength` bytes (which hold all the letters).
+    mutating func truncate(to newLength: Int) {
+        length = newLength
     }
 }
 
