@@ -14,6 +14,17 @@ struct TextNormalizerTests {
         #expect(normalized.unicodeScalars.contains("\u{E9}"))
     }
 
+    @Test("references and combining marks are found wherever they fall in the eight-byte steps of the check")
+    func findsReferencesAndCombiningMarksAtEveryOffset() {
+        for offset in 0..<17 {
+            let prefix = String(repeating: "x", count: offset)
+            #expect(TextNormalizer.normalize(prefix + "&amp;") == prefix + "&")
+            #expect(TextNormalizer.normalize(prefix + "e\u{301}") == prefix + "\u{E9}")
+            #expect(TextNormalizer.normalize(prefix + "e\u{301}" + prefix) == prefix + "\u{E9}" + prefix)
+            #expect(TextNormalizer.normalize(prefix + "caf\u{E9} \u{2019}") == prefix + "caf\u{E9} \u{2019}")
+        }
+    }
+
     @Test func asciiTextIsUnchanged() {
         #expect(TextNormalizer.normalize("plain text, no entities") == "plain text, no entities")
     }

@@ -1,3 +1,4 @@
+import TextBytes
 /// Finds hashtags, mentions, URLs (with their registered domains), cashtags and emoji in plain
 /// text in one pass over its unicode scalars, without regular expressions.
 ///
@@ -28,7 +29,7 @@ extension EntityExtractor {
     /// A byte-level pre-check: every entity needs "#", "@", "$", "://", "www." (any case) or a
     /// non-ASCII scalar (emoji, full-width signs), so texts without any are skipped quickly.
     static func mayContainEntities(_ text: String) -> Bool {
-        TextNormalizer.withUTF8Bytes(of: text) { bytes in
+        withUTF8Bytes(of: text) { bytes in
             // Branch-free (the compiler vectorises it): most texts have no candidate at all.
             var hits: UInt8 = 0
             for byte in bytes {

@@ -1,3 +1,4 @@
+import TextBytes
 import Foundation
 
 /// Turns post bodies into plain, comparable text.
@@ -23,13 +24,22 @@ public enum TextNormalizer {
     /// `text` with character references decoded ("&amp;" → "&", "&#39;" → "'") and in Unicode NFC.
     public static func normalize(_ text: String) -> String {
         let (hasReference, isBelowCombiningMarks) = withUTF8Bytes(of: text) { bytes in
-            var ampersands = 0
-            var highLeads = 0
-            for byte in bytes {
-                ampersands &+= byte == UInt8(ascii: "&") ? 1 : 0
-                highLeads &+= byte >= NFCQuickCheck.firstCombiningLeadByte ? 1 : 0
+            var ampersands: UInt64 = 0
+            var highLeads: UInt64 = 0
+            var offset = 0
+            if let base = bytes.baseAddress {
+                while offset + 8 <= bytes.count {
+                    let word = ByteWord.load(base + offset)
+                    ampersands |= ByteWord.bytes(word, equalTo: UInt8(ascii: "&"))
+                    highLeads |= ByteWord.bytes(word, atLeast: NFCQuickCheck.firstCombiningLeadByte)
+                    offset += 8
+                }
             }
-            return (ampersands > 0, highLeads == 0)
+            for byte in bytes[offset...] {
+                ampersands |= byte == UInt8(ascii: "&") ? 1 : 0
+                highLeads |= byte >= NFCQuickCheck.firstCombiningLeadByte ? 1 : 0
+            }
+            return (ampersands != 0, highLeads == 0)
         }
         if hasReference { return composedNFC(decodeCharacterReferences(text)) }
         return isBelowCombiningMarks ? text : composedNFC(text)
@@ -38,14 +48,6 @@ public enum TextNormalizer {
     /// `text` in Unicode NFC (Foundation runs only when a quick check says the text could change).
     public static func composedNFC(_ text: String) -> String {
         NFCQuickCheck.isCertainlyNFC(text) ? text : text.precomposedStringWithCanonicalMapping
-    }
-
-    /// Calls `body` with the UTF-8 bytes of `text`, without copying them when the string is
-    /// stored contiguously (native strings are).
-    static func withUTF8Bytes<Result>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
-        var copy = text
-        return copy.withUTF8(body)
     }
 
     /// Decodes named (the common ones) and numeric character references; unknown ones stay as written.
