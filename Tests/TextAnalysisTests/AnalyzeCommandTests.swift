@@ -117,6 +117,26 @@ struct AnalyzeCommandTests {
 }
 
 struct NumberFormatTests {
+    /// Reference: `rounded()` (half away from zero) of the value in ten-thousandths, written out.
+    private static func reference(_ value: Double) -> String {
+        let scaled = Int((value * 10_000).rounded())
+        var decimals = String(abs(scaled) % 10_000)
+        decimals = String(repeating: "0", count: 4 - decimals.count) + decimals
+        while decimals.count > 1 && decimals.hasSuffix("0") { decimals.removeLast() }
+        return (scaled < 0 ? "-" : "") + "\(abs(scaled) / 10_000).\(decimals)"
+    }
+
+    @Test("numbers round half away from zero to four decimals", arguments: [
+        0.0, -0.0, 0.00005, -0.00005, 0.00004999, -0.00004, 0.5, -0.25, 0.99995, -0.99995, 0.12345, -0.12345,
+        1e-9, 0.6369499999, 0.63695, 1.0, -1.0, 0.3333333333, 12.34565, -7.00005, 0.49999999999999994 / 10_000,
+    ])
+    func roundsHalfAwayFromZero(value: Double) throws {
+        let scores = SentimentScores(compound: value, positive: 0, neutral: 0, negative: 0)
+        let analysis = TextAnalysis(language: LanguageGuess(code: "en", confidence: 1), sentiment: scores,
+                                    entities: ExtractedEntities(), text: "")
+        #expect(AnalyzeCommand.analysisLine(analysis, rawID: nil).contains(#""compound":\#(Self.reference(value)),"#))
+    }
+
     @Test func numbersHaveAtMostFourDecimals() throws {
         let scores = SentimentScores(compound: 0.63694, positive: 0.5, neutral: 1, negative: -0.00004)
         let analysis = TextAnalysis(language: LanguageGuess(code: "en", confidence: 0.99999), sentiment: scores,

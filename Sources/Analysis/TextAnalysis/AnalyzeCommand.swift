@@ -33,17 +33,30 @@ public enum AnalyzeCommand {
     public static func appendOutputLines(for lines: [ArraySlice<UInt8>], format: InputFormat, analyzer: TextAnalyzer,
                                          to output: inout [UInt8]) {
         let parsed = lines.map { line in line.withUnsafeBufferPointer { parse($0, format: format) } }
-        let analyses = analyzer.analyze(parsed.compactMap(\.input))
-        var analysed = 0
-        // By index, so that lines and analyses are read in place rather than copied.
-        for index in parsed.indices {
-            switch parsed[index].outcome {
-            case .failure(let error):
-                appendError(error, rawID: parsed[index].rawID, to: &output)
-            case .success:
-                appendAnalysis(analyses[analysed], rawID: parsed[index].rawID, to: &output)
-                analysed += 1
-            }
+        var inputs: [TextInput] = []
+        var inputLines: [Int] = []
+        inputs.reserveCapacity(parsed.count)
+        inputLines.reserveCapacity(parsed.count)
+        for (line, parsedLine) in parsed.enumerated() {
+            guard case .success(let input) = parsedLine.outcome else { continue }
+            inputs.append(input)
+            inputLines.append(line)
+        }
+        // Each analysis is written as it comes, after the error lines of the lines before it.
+        analyzer.analyze(inputs) { input, analysis in
+            let line = inputLines[input]
+            appendErrorLines(parsed[(input == 0 ? 0 : inputLines[input - 1] + 1)..<line], to: &output)
+            appendAnalysis(analysis, rawID: parsed[line].rawID, to: &output)
+            output.append(UInt8(ascii: "\n"))
+        }
+        appendErrorLines(parsed[(inputLines.last.map { $0 + 1 } ?? 0)...], to: &output)
+    }
+
+    /// Appends the error line of each of `lines` (lines without a text to analyse).
+    private static func appendErrorLines(_ lines: ArraySlice<ParsedLine>, to output: inout [UInt8]) {
+        for line in lines {
+            guard case .failure(let error) = line.outcome else { continue }
+            appendError(error, rawID: line.rawID, to: &output)
             output.append(UInt8(ascii: "\n"))
         }
     }
@@ -75,9 +88,6 @@ public enum AnalyzeCommand {
         init(error: PostLineError, rawID: String? = nil) {
             (outcome, self.rawID) = (.failure(error), rawID)
         }
-
-        /// The text to analyse, when the line has one.
-        var input: TextInput? { try? outcome.get() }
     }
 
     private static func parse(_ line: UnsafeBufferPointer<UInt8>, format: InputFormat) -> ParsedLine {
@@ -135,8 +145,10 @@ public enum AnalyzeCommand {
 
     private static func appendAnalysis(_ analysis: TextAnalysis, rawID: String?, to output: inout [UInt8]) {
         let label = analysis.sentiment?.label.rawValue ?? ""
-        let stringBytes = (rawID?.utf8.count ?? 0) + analysis.language.code.utf8.count + label.utf8.count + analysis.entities.utf8Count
-        JSONLineWriter.append(analysis, to: &output, stringBytes: stringBytes, stringCount: 3 + analysis.entities.count) { writer, analysis in
+        let entityCount = analysis.entities.count
+        let stringBytes = (rawID?.utf8.count ?? 0) + analysis.language.code.utf8.count + label.utf8.count
+            + (entityCount == 0 ? 0 : analysis.entities.utf8Count)
+        JSONLineWriter.append(analysis, to: &output, stringBytes: stringBytes, stringCount: 3 + entityCount) { writer, analysis in
             if let rawID { writer.add("id", raw: rawID) }
             writer.add("lang", string: analysis.language.code)
             writer.add("lang_confidence", number: analysis.language.confidence)
@@ -151,7 +163,7 @@ public enum AnalyzeCommand {
             } else {
                 writer.add("sentiment", raw: "null")
             }
-            if analysis.entities.count == 0 {
+            if entityCount == 0 {
                 // Most lines: the six empty lists written at once.
                 writer.add(members: #""hashtags":[],"mentions":[],"urls":[],"domains":[],"cashtags":[],"emoji":[]"#)
             } else {

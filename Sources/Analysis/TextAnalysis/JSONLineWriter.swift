@@ -1,3 +1,5 @@
+import TextBytes
+
 /// Writes one compact JSON object by hand (no JSONSerialization) at the end of a UTF-8 byte
 /// buffer: keys in call order, strings escaped per RFC 8259, numbers rounded to 4 decimals.
 ///
@@ -65,8 +67,7 @@ struct JSONLineWriter {
     /// Adds a raw JSON value that is already valid (a nested object, `null`, or a number as written).
     mutating func add(_ key: StaticString, raw value: String) {
         addKey(key)
-        var value = value
-        value.withUTF8 { bytes($0) }
+        withUTF8Bytes(of: value) { bytes($0) }
     }
 
     /// Adds members written out in full (`"a":[],"b":null`), which must be valid JSON.
@@ -125,14 +126,16 @@ struct JSONLineWriter {
     /// Appends `value` rounded to 4 decimals, without trailing zeros but with at least one
     /// decimal ("0.6369", "0.5", "1.0", "-0.25"); non-finite values become `null`.
     private mutating func appendNumber(_ value: Double) {
-        let scaled = (value * 10_000).rounded()
+        let scaled = value * 10_000
         guard scaled.isFinite else { return literal("null") }
         guard abs(scaled) < 1e15 else {
-            var text = String(scaled / 10_000)
-            return text.withUTF8 { bytes($0) }
+            return withUTF8Bytes(of: String(scaled.rounded() / 10_000)) { bytes($0) }
         }
-        if scaled < 0 { byte(UInt8(ascii: "-")) }
-        let magnitude = Int(abs(scaled))
+        // Rounded half away from zero, as `rounded()` does, without its library call: below
+        // 2^52 the fraction left by truncation is exact.
+        var magnitude = Int(abs(scaled))
+        if abs(scaled) - Double(magnitude) >= 0.5 { magnitude += 1 }
+        if scaled < 0 && magnitude != 0 { byte(UInt8(ascii: "-")) }
         if magnitude < 100_000 {
             byte(UInt8(ascii: "0") + UInt8(magnitude / 10_000))  // scores and confidences: one digit
         } else {
@@ -142,18 +145,21 @@ struct JSONLineWriter {
     }
 
     /// Appends "." and the four decimal digits of `decimals` (0...9999) without trailing zeros,
-    /// keeping at least one ("0.5", "0.0", "0.6369"); digit by digit, no loops.
+    /// keeping at least one ("0.5", "0.0", "0.6369"): all five bytes stored at once, in 32-bit
+    /// arithmetic, no loops.
     @inline(__always)
     private mutating func appendDecimals(_ decimals: Int) {
-        precondition(count + 5 <= capacity, "JSONLineWriter: number wider than the scratch buffer left")
-        let digits = (decimals / 1000, decimals / 100 % 10, decimals / 10 % 10, decimals % 10)
-        let kept = digits.3 != 0 ? 4 : digits.2 != 0 ? 3 : digits.1 != 0 ? 2 : 1
-        let zero = UInt8(ascii: "0")
-        scratch[count] = UInt8(ascii: ".")
-        scratch[count + 1] = zero + UInt8(digits.0)
-        scratch[count + 2] = zero + UInt8(digits.1)
-        scratch[count + 3] = zero + UInt8(digits.2)
-        scratch[count + 4] = zero + UInt8(digits.3)
+        precondition(count + 8 <= capacity, "JSONLineWriter: number wider than the scratch buffer left")
+        let value = UInt32(truncatingIfNeeded: decimals)
+        let thousands = value / 1000
+        let hundreds = value / 100 % 10
+        let tens = value / 10 % 10
+        let units = value % 10
+        let kept = units != 0 ? 4 : tens != 0 ? 3 : hundreds != 0 ? 2 : 1
+        // ".", then the digits, first byte lowest.
+        let digits = UInt64(thousands) << 8 | UInt64(hundreds) << 16 | UInt64(tens) << 24 | UInt64(units) << 32
+        let text = UInt64(UInt8(ascii: ".")) | digits | 0x30_3030_3000
+        UnsafeMutableRawPointer(scratch + count).storeBytes(of: text, as: UInt64.self)
         count += 1 + kept
     }
 
@@ -183,30 +189,29 @@ struct JSONLineWriter {
     /// everything else copied as UTF-8.
     private mutating func appendQuoted(_ value: String) {
         byte(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { utf8 in
-            guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-                return bytes(utf8)
-            }
-            for unit in utf8 {
-                switch unit {
-                case UInt8(ascii: "\""): literal(#"\""#)
-                case UInt8(ascii: "\\"): literal(#"\\"#)
-                case 0x0A: literal(#"\n"#)
-                case 0x0D: literal(#"\r"#)
-                case 0x09: literal(#"\t"#)
-                case 0x08: literal(#"\b"#)
-                case 0x0C: literal(#"\f"#)
-                case 0..<0x20:
-                    let hex: StaticString = "0123456789abcdef"
-                    literal(#"\u00"#)
-                    byte(hex.utf8Start[Int(unit >> 4)])
-                    byte(hex.utf8Start[Int(unit & 0xF)])
-                default:
-                    byte(unit)
-                }
+        withUTF8Bytes(of: value) { appendEscaped($0) }
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// Appends the UTF-8 `units` of a string's contents, escaped for JSON.
+    private mutating func appendEscaped(_ units: UnsafeBufferPointer<UInt8>) {
+        for unit in units {
+            switch unit {
+            case UInt8(ascii: "\""): literal(#"\""#)
+            case UInt8(ascii: "\\"): literal(#"\\"#)
+            case 0x0A: literal(#"\n"#)
+            case 0x0D: literal(#"\r"#)
+            case 0x09: literal(#"\t"#)
+            case 0x08: literal(#"\b"#)
+            case 0x0C: literal(#"\f"#)
+            case 0..<0x20:
+                let hex: StaticString = "0123456789abcdef"
+                literal(#"\u00"#)
+                byte(hex.utf8Start[Int(unit >> 4)])
+                byte(hex.utf8Start[Int(unit & 0xF)])
+            default:
+                byte(unit)
             }
         }
-        byte(UInt8(ascii: "\""))
     }
 }

@@ -66,15 +66,39 @@ public struct TextAnalyzer: Sendable {
 
     /// Analyses several texts step by step: all are normalised, then all identified, then the
     /// English ones scored, then all searched for entities. The rows each step touches (of the
-    /// n-gram tables and of the 2 MB lexicon) then stay in the core's cache across the batch
+    /// n-gram tables and of the lexicon) then stay in the core's cache across the batch
     /// instead of evicting each other for every text, which makes a text cheaper in batches of
     /// a few dozen (docs/LANGUAGE-ID.md, "Speed"). The results are those of one at a time.
     public func analyze(_ inputs: [TextInput]) -> [TextAnalysis] {
-        // Steps by index: elements are read in place, not copied into zipped tuples.
+        var analyses: [TextAnalysis] = []
+        analyses.reserveCapacity(inputs.count)
+        analyze(inputs) { analyses.append($1) }
+        return analyses
+    }
+
+    /// Analyses several texts as ``analyze(_:)-([TextInput])`` does and hands each analysis to
+    /// `body` with the index of its input, in input order, instead of collecting them: a caller
+    /// that reads each one once (such as `earshot analyze`, writing it out) saves building and
+    /// freeing the array.
+    public func analyze(_ inputs: [TextInput], each body: (Int, TextAnalysis) -> Void) {
+        // Steps by index: elements are read in place, not copied into zipped tuples. Only what
+        // later steps need of an identification is kept, so no array of them is built.
         let normalized = inputs.map { TextNormalizer.plainText($0.text, isHTML: $0.isHTML) }
-        let identifications = inputs.indices.map { identifier.identifyDetailed(normalized[$0], hint: inputs[$0].languageHint) }
-        let sentiments = inputs.indices.map { sentiment(of: normalized[$0], identifications[$0]) }
-        return inputs.indices.map { analysis(of: normalized[$0], identifications[$0], sentiment: sentiments[$0]) }
+        var guesses: [LanguageGuess] = []
+        guesses.reserveCapacity(inputs.count)
+        var hasSentiment: [Bool] = []
+        hasSentiment.reserveCapacity(inputs.count)
+        for index in inputs.indices {
+            let identification = identifier.identifyDetailed(normalized[index], hint: inputs[index].languageHint)
+            hasSentiment.append(Self.sentimentApplies(to: identification))
+            guesses.append(identification.guess)
+        }
+        let sentiments = sentimentAnalyzer.scores(for: normalized) { hasSentiment[$0] }
+        for index in inputs.indices {
+            body(index, TextAnalysis(
+                language: guesses[index], sentiment: sentiments[index],
+                entities: EntityExtractor.extract(from: normalized[index]), text: normalized[index]))
+        }
     }
 
     /// The sentiment of a normalised text, when it applies to its language.
