@@ -11,6 +11,11 @@
 // entities, sentiment and the JSON output line) on the same texts. Last, over all
 // corpora together, "stage <name> us_per_text=…": each step of that line timed
 // alone (fastest pass), to show where a line's time goes.
+//
+// With --stage NAME (normalisation, language, entities, sentiment,
+// analysis_one_by_one, analysis_batched, json_line_as_string, whole_line), only
+// that step runs, N passes over all corpora: for a profiler such as
+// scripts/count-instructions.sh.
 import Entities
 import Foundation
 import LanguageID
@@ -33,6 +38,7 @@ func corpusName(_ path: String) -> String {
 
 var repeatCount = 1
 var minimumSeconds = 0.0
+var onlyStage: String?
 var paths: [String] = []
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
@@ -40,12 +46,14 @@ while let argument = arguments.next() {
         repeatCount = value
     } else if argument == "--min-seconds", let value = arguments.next().flatMap({ Double($0) }), value >= 0 {
         minimumSeconds = value
+    } else if argument == "--stage", let value = arguments.next() {
+        onlyStage = value
     } else {
         paths.append(argument)
     }
 }
 guard !paths.isEmpty else {
-    FileHandle.standardError.write(Data("usage: earshot-bench-sentiment [--repeat N] [--min-seconds S] CORPUS_FILE...\n".utf8))
+    FileHandle.standardError.write(Data("usage: earshot-bench-sentiment [--repeat N] [--min-seconds S] [--stage NAME] CORPUS_FILE...\n".utf8))
     exit(2)
 }
 
@@ -84,9 +92,10 @@ for path in paths {
         FileHandle.standardError.write(Data("\(error)\n".utf8))
         exit(1)
     }
-    let accuracy = SentimentEvaluation.evaluate(analyzer, on: corpus)
     let texts = corpus.map(\.text)
     allTexts += texts
+    if onlyStage != nil { continue }
+    let accuracy = SentimentEvaluation.evaluate(analyzer, on: corpus)
     var checksum = 0.0
     let sentimentTiming = fastestPass(over: texts) { checksum += analyzer.scores(for: $0).compound }
     print(String(format: "ours %@ texts=%d r=%.4f f1=%.4f texts_per_s=%.0f seconds=%.3f passes=%d checksum=%.1f",
@@ -115,11 +124,14 @@ for path in paths {
 
 /// Each step of a line timed alone over all corpora's texts, on inputs prepared beforehand
 /// (normalised texts, finished analyses), as `earshot analyze` runs them.
-@MainActor func printStageTimings(texts: [String]) {
+/// With `only`, just that step runs.
+@MainActor func printStageTimings(texts: [String], only: String?) {
     let normalized = texts.map { TextNormalizer.plainText($0, isHTML: false) }
-    let analyses = texts.map { textAnalyzer.analyze($0) }
+    let analyses = only == nil || only == "json_line_as_string" ? texts.map { textAnalyzer.analyze($0) } : []
     var checksum = 0
+    func runs(_ name: String) -> Bool { only == nil || only == name }
     func stage(_ name: String, _ body: (Int) -> Void) {
+        guard runs(name) else { return }
         let timing = fastestPass(over: Array(texts.indices)) { body($0) }
         print(String(format: "stage %@ us_per_text=%.3f", name, 1e6 / timing.rate))
     }
@@ -131,12 +143,16 @@ for path in paths {
     let inputBatches = stride(from: 0, to: texts.count, by: AnalyzeCommand.batchSize).map {
         texts[$0..<min($0 + AnalyzeCommand.batchSize, texts.count)].map { TextInput($0) }
     }
-    let batched = fastestPass(over: inputBatches) { checksum &+= textAnalyzer.analyze($0).count }
-    print(String(format: "stage analysis_batched us_per_text=%.3f", 1e6 * Double(inputBatches.count) / (batched.rate * Double(texts.count))))
+    if runs("analysis_batched") {
+        let batched = fastestPass(over: inputBatches) { checksum &+= textAnalyzer.analyze($0).count }
+        print(String(format: "stage analysis_batched us_per_text=%.3f", 1e6 * Double(inputBatches.count) / (batched.rate * Double(texts.count))))
+    }
     stage("json_line_as_string") { checksum &+= AnalyzeCommand.analysisLine(analyses[$0], rawID: nil).utf8.count }
-    let whole = timeAnalyzeLines(texts) { checksum &+= $0 }
-    print(String(format: "stage whole_line us_per_text=%.3f", 1e6 / whole.rate))
-    print("stage checksum=\(checksum)")
+    if runs("whole_line") {
+        let whole = timeAnalyzeLines(texts) { checksum &+= $0 }
+        print(String(format: "stage whole_line us_per_text=%.3f", 1e6 / whole.rate))
+    }
+    print("stage checksum=\(checksum) texts=\(texts.count)")
 }
 
-printStageTimings(texts: allTexts)
+printStageTimings(texts: allTexts, only: onlyStage)
