@@ -70,6 +70,28 @@ struct IncrementalReadingTests {
         }
     }
 
+    /// Scoring stops at the check where one language leads decisively; every gram read up to
+    /// there counts once, so the decided scores hold the grams of one more scalar (one to three)
+    /// on top of those of the text a scalar shorter, which is not decided yet.
+    @Test func decidedScoresCountEveryGramOnce() {
+        let model = NGramModel(source: LanguageProfileData.latinSource, combiningASCIIWindows: true)
+        let scalars = Self.fullRead(String(repeating: "the quick brown fox jumps over the lazy dog ", count: 5)).scalars
+        func scorer(readingFirst count: Int) -> NGramModel.Scorer {
+            var scorer = NGramModel.Scorer(model)
+            scalars.withUnsafeBufferPointer { scorer.add(UnsafeBufferPointer(rebasing: $0[..<count])) }
+            return scorer
+        }
+        guard let decidedCount = (1...scalars.count).first(where: { scorer(readingFirst: $0).isDecided }) else {
+            Issue.record("an English pangram read five times is never decided")
+            return
+        }
+        let before = scorer(readingFirst: decidedCount - 1).scores
+        let decided = scorer(readingFirst: decidedCount).scores
+        #expect((before.grams + 1...before.grams + 3).contains(decided.grams))
+        let added = decided.totals &- before.totals
+        #expect(all(decided.totals .>= before.totals) && all(added .<= SIMD32(repeating: 3 * 255)))
+    }
+
     /// The eight-bytes-at-a-time letter test agrees with a byte-by-byte one for every byte value
     /// at every position, after runs of letters of every length.
     @Test func eightByteLetterRunsMatchByteByByte() {
