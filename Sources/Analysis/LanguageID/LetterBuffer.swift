@@ -185,41 +185,9 @@ struct LetterBuffer {
                 }
                 switch value {
                 case 0x41...0x5A, 0x61...0x7A:
-                    // The common case: copy the whole run of ASCII letters, lower-cased, eight
-                    // bytes at a time (a word usually fits, so there is one branch per word).
-                    // Writing eight scalars where fewer are letters is safe: `count` never
-                    // passes `index`, and the scratch holds one scalar per byte plus one.
-                    // A single space and another such word go on in the same loop, as the
-                    // loop above would take them, unless reading is to stop at that word or
-                    // it may start a URL.
-                    index = start
-                    while true {
-                        let runStart = count
-                        while index &+ 8 <= bytes.count {
-                            let lowered = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self) | 0x2020_2020_2020_2020
-                            // Widened as a vector (first byte lowest): two unpacks and two stores.
-                            let scalars = SIMD8<UInt32>(truncatingIfNeeded: unsafeBitCast(lowered, to: SIMD8<UInt8>.self))
-                            UnsafeMutableRawPointer(output.baseAddress! + count).storeBytes(of: scalars, as: SIMD8<UInt32>.self)
-                            let run = LetterBuffer.leadingLowercaseLetters(lowered)
-                            count &+= run
-                            index &+= run
-                            if run < 8 { break }
-                        }
-                        if index &+ 8 > bytes.count {
-                            while index < bytes.count, LetterBuffer.isASCIILetter(bytes[index]) {
-                                output[count] = UInt32(bytes[index] | 0x20)
-                                count &+= 1
-                                index &+= 1
-                            }
-                        }
-                        latinLetters &+= count &- runStart
-                        guard index &+ 1 < bytes.count, bytes[index] == 0x20, LetterBuffer.isASCIILetter(bytes[index &+ 1]),
-                              count &+ 1 < limit, !LetterBuffer.startsURL(bytes, at: index &+ 1) else { break }
-                        output[count] = 0x20
-                        count &+= 1
-                        index &+= 1
-                        tokenStart = count
-                    }
+                    let words = LetterBuffer.copyASCIIWords(bytes, from: start, into: output, at: count, limit: limit, tokenStart: tokenStart)
+                    (index, count, tokenStart) = (words.end, words.count, words.tokenStart)
+                    latinLetters &+= words.letters
                     previous = (0x61, 0x61)  // any letters: only "://" matters
                 case 0..<0x80:
                     previous = (previous.1, value)
@@ -240,6 +208,51 @@ struct LetterBuffer {
             appendSeparator()
             isComplete = true
         }
+    }
+
+    /// The common case of ``Writer/fill(toAtLeast:)``: copies the run of ASCII letters at `start`
+    /// to `output` from `count` on, lower-cased, eight bytes at a time (a word usually fits, so
+    /// there is one branch per word). Writing eight scalars where fewer are letters is safe:
+    /// `count` never passes the byte index, and the scratch holds one scalar per byte plus one.
+    /// A single space and another such word go on in the same loop, as the writer would take
+    /// them, unless reading is to stop at that word (`limit`) or it may start a URL; each such
+    /// word starts a token. Returns where reading and writing go on, the letters copied and
+    /// where the last token starts. A function of its own, so that its loop has the registers
+    /// to itself.
+    @inline(never)
+    private static func copyASCIIWords(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into output: UnsafeMutableBufferPointer<UInt32>,
+                                       at count: Int, limit: Int, tokenStart: Int) -> (end: Int, count: Int, letters: Int, tokenStart: Int) {
+        var (index, count, tokenStart) = (start, count, tokenStart)
+        var letters = 0
+        let (input, written) = (UnsafeRawPointer(bytes.baseAddress!), UnsafeMutableRawPointer(output.baseAddress!))
+        while true {
+            let wordStart = count
+            while index &+ 8 <= bytes.count {
+                let lowered = input.loadUnaligned(fromByteOffset: index, as: UInt64.self) | 0x2020_2020_2020_2020
+                // Widened as a vector (first byte lowest): two unpacks and two stores.
+                let scalars = SIMD8<UInt32>(truncatingIfNeeded: unsafeBitCast(lowered, to: SIMD8<UInt8>.self))
+                written.storeBytes(of: scalars, toByteOffset: count &* MemoryLayout<UInt32>.stride, as: SIMD8<UInt32>.self)
+                let run = leadingLowercaseLetters(lowered)
+                count &+= run
+                index &+= run
+                if run < 8 { break }
+            }
+            if index &+ 8 > bytes.count {
+                while index < bytes.count, isASCIILetter(bytes[index]) {
+                    output[count] = UInt32(bytes[index] | 0x20)
+                    count &+= 1
+                    index &+= 1
+                }
+            }
+            letters &+= count &- wordStart
+            guard index &+ 1 < bytes.count, bytes[index] == 0x20, isASCIILetter(bytes[index &+ 1]),
+                  count &+ 1 < limit, !startsURL(bytes, at: index &+ 1) else { break }
+            output[count] = 0x20
+            count &+= 1
+            index &+= 1
+            tokenStart = count
+        }
+        return (index, count, letters, tokenStart)
     }
 
     /// How many of the eight bytes of `word` (first byte lowest) are "a"..."z" before the first
