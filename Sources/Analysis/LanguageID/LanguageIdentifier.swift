@@ -69,7 +69,7 @@ public final class LanguageIdentifier: Sendable {
             share = script.map { buffer.share(of: $0) } ?? 0
         }
         guard let script else {
-            return LanguageIdentification(guess: .undetermined(), candidates: [], dominantScript: nil, letterCount: 0, usedHint: false)
+            return LanguageIdentification(guess: .undetermined(), candidates: LanguageCandidates(), dominantScript: nil, letterCount: 0, usedHint: false)
         }
         // The confidences live in scratch memory for the call: one per language of a model at most.
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: NGramModel.maximumLanguages) { scratch in
@@ -245,7 +245,7 @@ private struct Ranking {
     }
 
     /// The three most likely languages (fewer if the model has fewer), best first.
-    func topThree() -> [LanguageGuess] {
+    func topThree() -> LanguageCandidates {
         var top: ((index: Int, odds: Double), (index: Int, odds: Double), (index: Int, odds: Double))
         top = ((-1, -1), (-1, -1), (-1, -1))
         for (index, odds) in odds.enumerated() {
@@ -261,10 +261,11 @@ private struct Ranking {
         func guess(_ entry: (index: Int, odds: Double)) -> LanguageGuess {
             LanguageGuess(code: languages[entry.index], confidence: entry.odds / total)
         }
-        // Array literals: one allocation of the right size, no appending.
-        if top.2.index >= 0 { return [guess(top.0), guess(top.1), guess(top.2)] }
-        if top.1.index >= 0 { return [guess(top.0), guess(top.1)] }
-        return top.0.index >= 0 ? [guess(top.0)] : []
+        var candidates = LanguageCandidates()
+        if top.0.index >= 0 { candidates.append(guess(top.0)) }
+        if top.1.index >= 0 { candidates.append(guess(top.1)) }
+        if top.2.index >= 0 { candidates.append(guess(top.2)) }
+        return candidates
     }
 
     /// The confidence of `code`, 0 when the model does not know the language.
