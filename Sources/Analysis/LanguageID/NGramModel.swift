@@ -154,7 +154,7 @@ final class NGramModel: Sendable {
 
     /// Once the leader is this far ahead (in summed weights, about e^-7.5 in ``LanguageIdentifier``'s
     /// confidence for the runner-up), the answer is taken as settled and further grams are not read.
-    private static let decisiveLead: UInt32 = 30 * UInt32(weightsPerUnit)
+    static let decisiveLead: UInt32 = 30 * UInt32(weightsPerUnit)
     /// Grams looked up between two checks of the lead.
     private static let gramsPerCheck: UInt16 = 48
 
@@ -230,49 +230,59 @@ final class NGramModel: Sendable {
         /// values stay in registers.
         @inline(never)
         private mutating func check(_ chunk: SIMD32<UInt16>) -> Bool {
-            totals &+= SIMD32<UInt32>(truncatingIfNeeded: chunk)
-            return NGramModel.lead(of: totals) > NGramModel.decisiveLead
+            totals &+= NGramModel.widened(chunk)
+            return NGramModel.isDecisivelyAhead(totals)
         }
 
         /// The scores of everything added so far.
         var scores: NGramScores {
-            var totals = totals &+ SIMD32<UInt32>(truncatingIfNeeded: chunk)
+            var totals = totals &+ NGramModel.widened(chunk)
             let grams = Int(totals[NGramModel.gramCountLane])
             totals[NGramModel.gramCountLane] = 0
             return NGramScores(totals: totals, languageCount: model.languages.count, grams: grams)
         }
     }
 
-    /// How far the best sum is ahead of the second best (0 on a tie), the gram count in lane
-    /// ``gramCountLane`` left out. Lanes of languages the model does not have hold 0, so all
-    /// lanes can be compared without branches. The lanes are taken as four interleaved groups,
-    /// each with its own best and second best, so that the four chains of comparisons run side
-    /// by side; the groups are merged at the end.
+    /// Whether one language's sum is more than ``decisiveLead`` ahead of every other's, the gram
+    /// count in lane ``gramCountLane`` (the last one) left out. Lanes of languages the model does
+    /// not have hold 0. The best sum is the largest lane; the lead is decisive when it is larger
+    /// than ``decisiveLead`` and no lane but the best one reaches best − decisiveLead (a tie for
+    /// the best is no lead). Worked out four lanes at a time, as signed numbers with the top bit
+    /// flipped, which keeps the unsigned order: SSE2 compares signed lanes only, and comparing a
+    /// whole `SIMD32` goes lane by lane.
     @inline(__always)
-    private static func lead(of sums: SIMD32<UInt32>) -> UInt32 {
-        typealias TopTwo = (best: UInt32, second: UInt32)
-        @inline(__always) func merge(_ a: TopTwo, _ b: TopTwo) -> TopTwo {
-            (max(a.best, b.best), max(min(a.best, b.best), max(a.second, b.second)))
+    static func isDecisivelyAhead(_ sums: SIMD32<UInt32>) -> Bool {
+        typealias Quarter = SIMD4<UInt32>
+        typealias Signed = SIMD4<Int32>
+        let quarters = unsafeBitCast(sums, to: (Quarter, Quarter, Quarter, Quarter, Quarter, Quarter, Quarter, Quarter).self)
+        @inline(__always) func signed(_ lanes: Quarter) -> Signed { unsafeBitCast(lanes ^ 0x8000_0000, to: Signed.self) }
+        let lanes = (signed(quarters.0), signed(quarters.1), signed(quarters.2), signed(quarters.3),
+                     signed(quarters.4), signed(quarters.5), signed(quarters.6), signed(quarters.7 & Quarter(.max, .max, .max, 0)))
+        @inline(__always) func larger(_ a: Signed, _ b: Signed) -> Signed { a.replacing(with: b, where: b .> a) }
+        let largest = larger(larger(larger(lanes.0, lanes.1), larger(lanes.2, lanes.3)), larger(larger(lanes.4, lanes.5), larger(lanes.6, lanes.7)))
+        let pairs = larger(largest, Signed(largest[2], largest[3], largest[0], largest[1]))
+        let best = UInt32(bitPattern: max(pairs[0], pairs[1])) ^ 0x8000_0000
+        guard best > decisiveLead else { return false }
+        let threshold = Signed(repeating: Int32(bitPattern: (best - decisiveLead) ^ 0x8000_0000))
+        @inline(__always) func reaching(_ lanes: Signed) -> Signed { Signed.zero.replacing(with: 1, where: lanes .>= threshold) }
+        let reached = reaching(lanes.0) &+ reaching(lanes.1) &+ reaching(lanes.2) &+ reaching(lanes.3)
+            &+ reaching(lanes.4) &+ reaching(lanes.5) &+ reaching(lanes.6) &+ reaching(lanes.7)
+        return reached.wrappedSum() == 1
+    }
+
+    /// `sums` widened to 32-bit lanes: each pair of 16-bit lanes, read as one 32-bit lane, split
+    /// into its low and high half and the halves put back in order. (The standard conversion is
+    /// a call per eight lanes; this is a few unpacks.)
+    @inline(__always)
+    static func widened(_ sums: SIMD32<UInt16>) -> SIMD32<UInt32> {
+        typealias Pairs = SIMD4<UInt32>
+        let pairs = unsafeBitCast(sums, to: (Pairs, Pairs, Pairs, Pairs).self)
+        @inline(__always) func split(_ pairs: Pairs) -> (Pairs, Pairs) {
+            let (low, high) = (pairs & 0xFFFF, pairs &>> 16)
+            return (Pairs(low[0], high[0], low[1], high[1]), Pairs(low[2], high[2], low[3], high[3]))
         }
-        var sums = sums
-        sums[gramCountLane] = 0
-        // Read from memory: indexing a vector lane by lane spills it each time.
-        return withUnsafeBytes(of: sums) { lanes in
-            var groups: (TopTwo, TopTwo, TopTwo, TopTwo) = ((0, 0), (0, 0), (0, 0), (0, 0))
-            @inline(__always) func add(_ group: inout TopTwo, offset: Int) {
-                let sum = lanes.load(fromByteOffset: offset, as: UInt32.self)
-                group.second = max(group.second, min(group.best, sum))
-                group.best = max(group.best, sum)
-            }
-            for offset in stride(from: 0, to: 128, by: 16) {
-                add(&groups.0, offset: offset)
-                add(&groups.1, offset: offset + 4)
-                add(&groups.2, offset: offset + 8)
-                add(&groups.3, offset: offset + 12)
-            }
-            let top = merge(merge(groups.0, groups.1), merge(groups.2, groups.3))
-            return top.best - top.second
-        }
+        let (lanes0, lanes1, lanes2, lanes3) = (split(pairs.0), split(pairs.1), split(pairs.2), split(pairs.3))
+        return unsafeBitCast((lanes0.0, lanes0.1, lanes1.0, lanes1.1, lanes2.0, lanes2.1, lanes3.0, lanes3.1), to: SIMD32<UInt32>.self)
     }
 }
 
