@@ -169,9 +169,11 @@ public final class LanguageIdentifier: Sendable {
         var total = 0.0
         withUnsafeBytes(of: scores.totals) { totals in
             oddsBehindLeader.withUnsafeBufferPointer { oddsBehind in
+                let last = UInt32(oddsBehind.count - 1)
                 for column in 0..<count {
-                    let behind = top - totals.load(fromByteOffset: column * 4, as: UInt32.self)
-                    odds[column] = oddsBehind[Int(min(behind, UInt32(oddsBehind.count - 1)))]
+                    // The leader's total is the largest, so no subtraction wraps.
+                    let behind = top &- totals.load(fromByteOffset: column &* MemoryLayout<UInt32>.stride, as: UInt32.self)
+                    odds[column] = oddsBehind[Int(min(behind, last))]
                     total += odds[column]
                 }
             }
@@ -248,13 +250,14 @@ private struct Ranking {
     func topThree() -> LanguageCandidates {
         var top: ((index: Int, odds: Double), (index: Int, odds: Double), (index: Int, odds: Double))
         top = ((-1, -1), (-1, -1), (-1, -1))
-        for (index, odds) in odds.enumerated() {
+        // Most languages are not among the three: they are ruled out by one comparison.
+        for (index, odds) in odds.enumerated() where odds > top.2.odds {
             let entry = (index: index, odds: odds)
             if odds > top.0.odds {
                 top = (entry, top.0, top.1)
             } else if odds > top.1.odds {
                 top = (top.0, entry, top.1)
-            } else if odds > top.2.odds {
+            } else {
                 top.2 = entry
             }
         }
