@@ -10,6 +10,7 @@ struct IncrementalReadingTests {
         "(Quoted) “words” and http://x.y/z?a=1 then WWW.EXAMPLE.COM/path then ¿qué tal? ¡muy bien! café crème brûlée",
         "Привет, как дела? 今日はいい天気ですね 😂😂 مرحبا بكم في 👍🏽 नमस्ते दुनिया",
         "a@b c://d e:/f g",
+        "Don't stop, it's fine. Really! end. www.example.com more,mail,me@x.com see:http://x.y done",
         "",
         "   ",
     ]
@@ -37,6 +38,21 @@ struct IncrementalReadingTests {
             #expect(actual.scalars == expected.scalars, "\(text)")
             #expect(actual.counts == expected.counts, "\(text)")
         }
+    }
+
+    /// A punctuation mark between words, with or without a space after it, is one separator; an
+    /// "@" or "://" later in the token still removes the whole token, and a word after ". " may
+    /// still start a URL.
+    @Test(arguments: [
+        ("Don't stop, it's fine. Really!", "don t stop it s fine really "),
+        ("mail,me@x.com now", " now "),
+        ("see:http://x.y done", " done "),
+        ("www.site.com, ok", " ok "),
+        ("end. www.example.com more", "end more "),
+        ("a-b (c) d?e 4x", "a b c d e x "),
+    ])
+    func punctuationBetweenWordsIsOneSeparator(text: String, letters: String) {
+        #expect(Self.fullRead(text).scalars == letters.unicodeScalars.map(\.value))
     }
 
     @Test func onlyLatinLettersIsDecidedByTheNonASCIIScalars() {

@@ -216,7 +216,8 @@ struct LetterBuffer {
     /// `count` never passes the byte index, and the scratch holds one scalar per byte plus one.
     /// A single space and another such word go on in the same loop, as the writer would take
     /// them, unless reading is to stop at that word (`limit`) or it may start a URL; each such
-    /// word starts a token. Returns where reading and writing go on, the letters copied and
+    /// word starts a token. So do a punctuation mark and a single space before the next word,
+    /// and a punctuation mark right before it (which goes on in the same token). Returns where reading and writing go on, the letters copied and
     /// where the last token starts. A function of its own, so that its loop has the registers
     /// to itself.
     @inline(never)
@@ -245,12 +246,22 @@ struct LetterBuffer {
                 }
             }
             letters &+= count &- wordStart
-            guard index &+ 1 < bytes.count, bytes[index] == 0x20, isASCIILetter(bytes[index &+ 1]),
-                  count &+ 1 < limit, !startsURL(bytes, at: index &+ 1) else { break }
+            // What the writer makes of a single space, or of a punctuation mark followed by a
+            // letter or by a single space, before the next letter: one separator.
+            guard index &+ 1 < bytes.count else { break }
+            let separator = bytes[index]
+            let spaced = separator == 0x20 || bytes[index &+ 1] == 0x20
+            guard separator == 0x20 || isSeparatingPunctuation(separator) else { break }
+            let next = index &+ (separator != 0x20 && spaced ? 2 : 1)
+            guard next < bytes.count, isASCIILetter(bytes[next]) else { break }
+            // After a space the next word starts a token: reading may stop there, or it may start a URL.
+            if spaced {
+                guard count &+ 1 < limit, !startsURL(bytes, at: next) else { break }
+            }
             output[count] = 0x20
             count &+= 1
-            index &+= 1
-            tokenStart = count
+            index = next
+            if spaced { tokenStart = count }
         }
         return (index, count, letters, tokenStart)
     }
@@ -266,6 +277,14 @@ struct LetterBuffer {
         let pastZ = low &+ 0x0505_0505_0505_0505
         let letters = atLeastA & ~pastZ & ~word & highBits
         return (~letters & highBits).trailingZeroBitCount &>> 3
+    }
+
+    /// Whether `byte` is printable ASCII that the writer takes as a separator inside a token:
+    /// neither a letter nor a space, nor "@" or "/" (which may remove the token: e-mail
+    /// addresses, "://").
+    @inline(__always)
+    static func isSeparatingPunctuation(_ byte: UInt8) -> Bool {
+        (0x21...0x7E).contains(byte) && !isASCIILetter(byte) && byte != 0x40 && byte != 0x2F
     }
 
     /// Whether `byte` is "A"..."Z" or "a"..."z".
