@@ -96,7 +96,7 @@ final class NGramModel: Sendable {
     /// 0 for a space, 1...26 for a...z, ``notASCII`` plus the scalar for anything else.
     @inline(__always)
     private static func windowCode(_ scalar: UInt32, asciiCodes: UnsafeBufferPointer<Int32>) -> Int {
-        scalar < 0x80 ? Int(asciiCodes[Int(scalar)]) : notASCII &+ Int(scalar)
+        _fastPath(scalar < 0x80) ? Int(asciiCodes[Int(scalar)]) : notASCII &+ Int(scalar)
     }
 
     /// The scalar of a window code.
