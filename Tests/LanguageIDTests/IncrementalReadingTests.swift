@@ -56,8 +56,8 @@ struct IncrementalReadingTests {
     }
 
     @Test func onlyLatinLettersIsDecidedByTheNonASCIIScalars() {
-        let latinOnly = ["plain ascii words", "café 😂 naïve — “quoted” ß", "12345 !!! 👍🏽", ""]
-        let mixed = ["hello Привет", "ok 今日は", "مرحبا and more", "नमस्ते"]
+        let latinOnly = ["plain ascii words", "a plain ascii sentence of some length, then é", "café 😂 naïve — “quoted” ß", "12345 !!! 👍🏽", ""]
+        let mixed = ["hello Привет", "a plain ascii sentence of some length, then Ж", "a plain ascii sentence of some length, then Ж!", "ok 今日は", "مرحبا and more", "नमस्ते"]
         for text in latinOnly {
             #expect(LetterBuffer.withBuffer(of: text) { $0.hasOnlyLatinLetters }, "\(text)")
         }

@@ -47,7 +47,12 @@ struct LetterBuffer {
     /// classifying only its non-ASCII scalars; then the scalars read so far already tell the
     /// dominant script (Latin, if they hold a letter) and its share (all of the letters).
     var hasOnlyLatinLetters: Bool {
-        let bytes = writer.bytes
+        // The bytes are handed over alone: a call on the whole buffer would copy it first.
+        @inline(__always) get { Self.hasOnlyLatinLetters(writer.bytes) }
+    }
+
+    /// ``hasOnlyLatinLetters`` of the UTF-8 `bytes`.
+    private static func hasOnlyLatinLetters(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         while index < bytes.count {
             if index &+ 32 <= bytes.count {
@@ -59,12 +64,13 @@ struct LetterBuffer {
                     continue
                 }
             }
-            if index + 8 <= bytes.count,
-               UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                index += 8
+            // Eight bytes at a time; fewer than eight left are checked as the last eight.
+            let eight = min(index, bytes.count &- 8)
+            if eight >= 0, UnsafeRawPointer(bytes.baseAddress! + eight).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index = eight &+ 8
                 continue
             }
-            let value = Self.decode(bytes, at: &index)
+            let value = decode(bytes, at: &index)
             if value >= 0x80, let script = ClassifiedScalar.classify(value).script, script != .latin { return false }
         }
         return true
