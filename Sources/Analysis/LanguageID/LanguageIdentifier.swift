@@ -72,7 +72,10 @@ public final class LanguageIdentifier: Sendable {
             return LanguageIdentification(guess: .undetermined(), candidates: LanguageCandidates(), dominantScript: nil, letterCount: 0, usedHint: false)
         }
         // The confidences live in scratch memory for the call: one per language of a model at most.
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: NGramModel.maximumLanguages) { scratch in
+        // The identification leaves the closure through a variable, which it always sets: a
+        // result of the closure would be wrapped and copied a few times.
+        var identification: LanguageIdentification?
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: NGramModel.maximumLanguages) { scratch in
             var ranking = rank(&buffer, script: script, into: scratch)
             ranking.scale(by: share)
             let letterCount = script == .han ? buffer.letters(in: .han) + buffer.letters(in: .kana) : buffer.letters(in: script)
@@ -90,9 +93,10 @@ public final class LanguageIdentifier: Sendable {
                 guess = LanguageGuess(code: hintCode, confidence: max(ranking.confidence(of: hintCode), 0.5))
                 usedHint = true
             }
-            return LanguageIdentification(guess: guess, candidates: candidates, dominantScript: script,
-                                          letterCount: letterCount, usedHint: usedHint)
+            identification = LanguageIdentification(guess: guess, candidates: candidates, dominantScript: script,
+                                                    letterCount: letterCount, usedHint: usedHint)
         }
+        return identification!
     }
 
     /// The primary language subtag of a BCP 47 hint, lower-cased, with legacy codes mapped
