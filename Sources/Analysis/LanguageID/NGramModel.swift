@@ -234,12 +234,14 @@ final class NGramModel: Sendable {
             return NGramModel.isDecisivelyAhead(totals)
         }
 
-        /// The scores of everything added so far.
+        /// The scores of everything added so far (inlined: a call would copy the scorer first).
         var scores: NGramScores {
-            var totals = totals &+ NGramModel.widened(chunk)
-            let grams = Int(totals[NGramModel.gramCountLane])
-            totals[NGramModel.gramCountLane] = 0
-            return NGramScores(totals: totals, languageCount: model.languages.count, grams: grams)
+            @inline(__always) get {
+                var totals = totals &+ NGramModel.widened(chunk)
+                let grams = Int(totals[NGramModel.gramCountLane])
+                totals[NGramModel.gramCountLane] = 0
+                return NGramScores(totals: totals, languageCount: model.languages.count, grams: grams)
+            }
         }
     }
 
