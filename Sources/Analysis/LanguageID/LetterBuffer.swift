@@ -134,18 +134,19 @@ struct LetterBuffer {
 
         /// Stops only at a token start: a later "@" or "://" may still remove the current token.
         /// The state lives in locals while reading (stored back at the end), so that the hot
-        /// loop keeps it in registers.
+        /// loop keeps it in registers; the letter counts of other scripts than Latin, rarely
+        /// touched, stay where they are.
         mutating func fill(toAtLeast limit: Int) {
             guard !isComplete else { return }
             let (bytes, output) = (bytes, output)
             var (index, atTokenStart, skippingToken, tokenStart, previous) = (index, atTokenStart, skippingToken, tokenStart, previous)
-            var (count, letterCounts) = (count, letterCounts)
+            var count = count
             var latinLetters = 0
             defer {
                 (self.index, self.atTokenStart, self.skippingToken, self.tokenStart, self.previous) =
                     (index, atTokenStart, skippingToken, tokenStart, previous)
                 letterCounts[Script.latin.rawValue] &+= Int32(truncatingIfNeeded: latinLetters)
-                (self.count, self.letterCounts) = (count, letterCounts)
+                self.count = count
             }
             @inline(__always) func appendSeparator() {
                 if count == 0 || output[count &- 1] != 0x20 {
