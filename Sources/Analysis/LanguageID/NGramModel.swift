@@ -29,6 +29,8 @@ final class NGramModel: Sendable {
     /// ending at its last scalar, with how many of those grams have a row in lane ``gramCountLane``.
     /// Empty unless the model was built with `combiningASCIIWindows`.
     private let asciiWindowRows: [SIMD32<UInt16>]
+    /// ``asciiCodes``, held by the model so that scoring does not check the static's initialisation.
+    private let windowCodes = NGramModel.asciiCodes
 
     /// Languages per script group: one lane of a row each, but for the last lane.
     static let maximumLanguages = 31
@@ -200,7 +202,7 @@ final class NGramModel: Sendable {
             let model = model
             var (beforeLast, last, chunk) = (beforeLast, last, chunk)
             defer { (self.beforeLast, self.last, self.chunk) = (beforeLast, last, chunk) }
-            NGramModel.asciiCodes.withUnsafeBufferPointer { asciiCodes in
+            model.windowCodes.withUnsafeBufferPointer { asciiCodes in
                 model.asciiWindowRows.withUnsafeBufferPointer { windowRows in
                     for scalar in scalars {
                         let code = NGramModel.windowCode(scalar, asciiCodes: asciiCodes)
