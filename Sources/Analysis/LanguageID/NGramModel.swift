@@ -183,9 +183,12 @@ final class NGramModel: Sendable {
         /// ``gramCountLane`` counts the grams of the chunk.
         private var chunk = SIMD32<UInt16>.zero
         /// The window codes (see ``windowCode(_:asciiCodes:)``) of the last two scalars (spaces
-        /// at first): a scalar's window index is `beforeLast * 729 + last * 27 + code`.
-        private var beforeLast = 0
-        private var last = 0
+        /// at first), kept as their parts of the window indices `beforeLast * 729 + last * 27 +
+        /// code`, so that the next index is one addition away: `prefix` is `beforeLast * 729 +
+        /// last * 27`, and `lastFirst` is `last * 729`, the last code in first place for the
+        /// index after.
+        private var prefix = 0
+        private var lastFirst = 0
         /// Whether one language is decisively ahead; later scalars are then ignored.
         private(set) var isDecided = false
 
@@ -200,21 +203,23 @@ final class NGramModel: Sendable {
         mutating func add(_ scalars: UnsafeBufferPointer<UInt32>) {
             guard !isDecided else { return }
             let model = model
-            var (beforeLast, last, chunk) = (beforeLast, last, chunk)
-            defer { (self.beforeLast, self.last, self.chunk) = (beforeLast, last, chunk) }
+            var (prefix, lastFirst, chunk) = (prefix, lastFirst, chunk)
+            defer { (self.prefix, self.lastFirst, self.chunk) = (prefix, lastFirst, chunk) }
             model.windowCodes.withUnsafeBufferPointer { asciiCodes in
                 model.asciiWindowRows.withUnsafeBufferPointer { windowRows in
                     for scalar in scalars {
                         let code = NGramModel.windowCode(scalar, asciiCodes: asciiCodes)
-                        let window = (beforeLast, last, code)
-                        (beforeLast, last) = (last, code)
-                        let index = window.0 &* 729 &+ window.1 &* 27 &+ window.2
+                        let index = prefix &+ code
+                        let (windowPrefix, windowLastFirst) = (prefix, lastFirst)
+                        (prefix, lastFirst) = (lastFirst &+ code &* 27, code &* 729)
                         if _fastPath(index < windowRows.count) {
                             // Loaded through a raw pointer (rows are 16-byte aligned), so that the
                             // additions read the row straight from memory.
                             let rowOffset = index &* MemoryLayout<SIMD32<UInt16>>.stride
                             chunk &+= UnsafeRawPointer(windowRows.baseAddress!).load(fromByteOffset: rowOffset, as: SIMD32<UInt16>.self)
                         } else {
+                            let last = windowLastFirst / 729
+                            let window = ((windowPrefix - last * 27) / 729, last, code)
                             chunk = model.adding(rowOfWindow: window, to: chunk)
                         }
                         if _slowPath(chunk[NGramModel.gramCountLane] >= NGramModel.gramsPerCheck) {
