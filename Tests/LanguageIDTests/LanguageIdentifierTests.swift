@@ -146,3 +146,23 @@ struct HintTests {
         #expect(required.isSubset(of: LanguageIdentifier.shared.supportedLanguages))
     }
 }
+
+struct CandidateTests {
+    private let guesses = ["en", "de", "nl", "fr"].enumerated().map { LanguageGuess(code: $1, confidence: 0.8 / Double($0 + 1)) }
+
+    @Test func candidatesKeepTheFirstThreeInOrder() {
+        #expect(Array(LanguageCandidates(guesses)) == Array(guesses.prefix(3)))
+        #expect(Array(LanguageCandidates(guesses.prefix(2))) == Array(guesses.prefix(2)))
+        #expect(LanguageCandidates().isEmpty)
+        #expect(LanguageCandidates(guesses) == [guesses[0], guesses[1], guesses[2]])
+        #expect(LanguageCandidates(guesses) != LanguageCandidates(guesses.prefix(2)))
+    }
+
+    @Test func identificationRanksTheThreeBestLanguages() {
+        let result = LanguageIdentifier.shared.identifyDetailed("Thanks a lot for the help with the move yesterday", hint: nil)
+        #expect(result.candidates.count == 3)
+        #expect(result.candidates.first == result.guess)
+        #expect(zip(result.candidates, result.candidates.dropFirst()).allSatisfy { $0.confidence >= $1.confidence })
+        #expect(Set(result.candidates.map(\.code)).count == 3)
+    }
+}

@@ -37,6 +37,27 @@ struct NGramModelTests {
         #expect(scores == [0, 0])
     }
 
+    /// The lead check, worked out four lanes at a time, agrees with best − second > decisiveLead:
+    /// for ties, leads just below, at and past the threshold, a leader in every lane, sums past
+    /// 2^31, and whatever the gram count lane holds (it is no language).
+    @Test func decisiveLeadIsTheBestMinusTheSecond() {
+        let lead = NGramModel.decisiveLead
+        for leader in 0..<NGramModel.maximumLanguages {
+            for base: UInt32 in [0, 1_000, 0x7FFF_FF00, 0xFFFF_0000] {
+                for margin in [0, lead - 1, lead, lead + 1, 5 * lead] {
+                    var sums = SIMD32<UInt32>.zero
+                    for lane in 0..<NGramModel.maximumLanguages {
+                        sums[lane] = base + UInt32(lane % 7)
+                    }
+                    sums[leader] = base + 6 + margin
+                    sums[NGramModel.gramCountLane] = .max
+                    let languages = (0..<NGramModel.maximumLanguages).map { sums[$0] }.sorted(by: >)
+                    #expect(NGramModel.isDecisivelyAhead(sums) == (languages[0] - languages[1] > lead), "leader \(leader), base \(base), margin \(margin)")
+                }
+            }
+        }
+    }
+
     /// The summed rows of ASCII windows must give exactly the totals of three separate lookups,
     /// including where a word starts, ends, or mixes ASCII and other letters, and where scoring
     /// stops early.

@@ -29,7 +29,7 @@ public struct LanguageIdentification: Sendable, Equatable {
     public var guess: LanguageGuess
     /// The statistical ranking before length checks and the hint, best first (at most 3 entries).
     /// Empty when the text has no letters; for single-language scripts it holds that language.
-    public var candidates: [LanguageGuess]
+    public var candidates: LanguageCandidates
     /// The writing system that most letters belong to, or nil when the text has no letters.
     public var dominantScript: Script?
     /// Letters in the dominant script, after URLs, mentions, hashtags and cashtags were removed.
@@ -40,11 +40,63 @@ public struct LanguageIdentification: Sendable, Equatable {
     public var usedHint: Bool
 
     /// Creates an identification.
-    public init(guess: LanguageGuess, candidates: [LanguageGuess], dominantScript: Script?, letterCount: Int, usedHint: Bool) {
+    public init(guess: LanguageGuess, candidates: LanguageCandidates, dominantScript: Script?, letterCount: Int, usedHint: Bool) {
         self.guess = guess
         self.candidates = candidates
         self.dominantScript = dominantScript
         self.letterCount = letterCount
         self.usedHint = usedHint
+    }
+}
+
+/// The best languages of an identification, best first: at most three, held inline, so that an
+/// identification needs no memory of its own (nor the reference counting of it).
+public struct LanguageCandidates: RandomAccessCollection, ExpressibleByArrayLiteral, Sendable, Equatable {
+    /// The most candidates there can be.
+    public static let capacity = 3
+
+    /// The candidates in order; the places past `count` hold an undetermined guess.
+    private var first = LanguageGuess.undetermined()
+    private var second = LanguageGuess.undetermined()
+    private var third = LanguageGuess.undetermined()
+    /// How many candidates there are.
+    public private(set) var count = 0
+
+    /// No candidates.
+    public init() {}
+
+    /// The first ``capacity`` of `guesses` (all of them when there are fewer), in order.
+    public init(_ guesses: some Sequence<LanguageGuess>) {
+        for guess in guesses.prefix(Self.capacity) {
+            append(guess)
+        }
+    }
+
+    /// The first ``capacity`` of the listed guesses, in order.
+    public init(arrayLiteral guesses: LanguageGuess...) {
+        self.init(guesses)
+    }
+
+    /// Adds `guess` after the others; there must be fewer than ``capacity``.
+    mutating func append(_ guess: LanguageGuess) {
+        switch count {
+        case 0: first = guess
+        case 1: second = guess
+        case 2: third = guess
+        default: preconditionFailure("at most \(Self.capacity) candidates")
+        }
+        count += 1
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    public subscript(position: Int) -> LanguageGuess {
+        precondition(indices.contains(position), "candidate index out of range")
+        switch position {
+        case 0: return first
+        case 1: return second
+        default: return third
+        }
     }
 }

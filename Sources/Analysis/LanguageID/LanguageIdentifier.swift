@@ -69,10 +69,13 @@ public final class LanguageIdentifier: Sendable {
             share = script.map { buffer.share(of: $0) } ?? 0
         }
         guard let script else {
-            return LanguageIdentification(guess: .undetermined(), candidates: [], dominantScript: nil, letterCount: 0, usedHint: false)
+            return LanguageIdentification(guess: .undetermined(), candidates: LanguageCandidates(), dominantScript: nil, letterCount: 0, usedHint: false)
         }
         // The confidences live in scratch memory for the call: one per language of a model at most.
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: NGramModel.maximumLanguages) { scratch in
+        // The identification leaves the closure through a variable, which it always sets: a
+        // result of the closure would be wrapped and copied a few times.
+        var identification: LanguageIdentification?
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: NGramModel.maximumLanguages) { scratch in
             var ranking = rank(&buffer, script: script, into: scratch)
             ranking.scale(by: share)
             let letterCount = script == .han ? buffer.letters(in: .han) + buffer.letters(in: .kana) : buffer.letters(in: script)
@@ -90,9 +93,10 @@ public final class LanguageIdentifier: Sendable {
                 guess = LanguageGuess(code: hintCode, confidence: max(ranking.confidence(of: hintCode), 0.5))
                 usedHint = true
             }
-            return LanguageIdentification(guess: guess, candidates: candidates, dominantScript: script,
-                                          letterCount: letterCount, usedHint: usedHint)
+            identification = LanguageIdentification(guess: guess, candidates: candidates, dominantScript: script,
+                                                    letterCount: letterCount, usedHint: usedHint)
         }
+        return identification!
     }
 
     /// The primary language subtag of a BCP 47 hint, lower-cased, with legacy codes mapped
@@ -169,9 +173,11 @@ public final class LanguageIdentifier: Sendable {
         var total = 0.0
         withUnsafeBytes(of: scores.totals) { totals in
             oddsBehindLeader.withUnsafeBufferPointer { oddsBehind in
+                let last = UInt32(oddsBehind.count - 1)
                 for column in 0..<count {
-                    let behind = top - totals.load(fromByteOffset: column * 4, as: UInt32.self)
-                    odds[column] = oddsBehind[Int(min(behind, UInt32(oddsBehind.count - 1)))]
+                    // The leader's total is the largest, so no subtraction wraps.
+                    let behind = top &- totals.load(fromByteOffset: column &* MemoryLayout<UInt32>.stride, as: UInt32.self)
+                    odds[column] = oddsBehind[Int(min(behind, last))]
                     total += odds[column]
                 }
             }
@@ -245,26 +251,28 @@ private struct Ranking {
     }
 
     /// The three most likely languages (fewer if the model has fewer), best first.
-    func topThree() -> [LanguageGuess] {
+    func topThree() -> LanguageCandidates {
         var top: ((index: Int, odds: Double), (index: Int, odds: Double), (index: Int, odds: Double))
         top = ((-1, -1), (-1, -1), (-1, -1))
-        for (index, odds) in odds.enumerated() {
+        // Most languages are not among the three: they are ruled out by one comparison.
+        for (index, odds) in odds.enumerated() where odds > top.2.odds {
             let entry = (index: index, odds: odds)
             if odds > top.0.odds {
                 top = (entry, top.0, top.1)
             } else if odds > top.1.odds {
                 top = (top.0, entry, top.1)
-            } else if odds > top.2.odds {
+            } else {
                 top.2 = entry
             }
         }
         func guess(_ entry: (index: Int, odds: Double)) -> LanguageGuess {
             LanguageGuess(code: languages[entry.index], confidence: entry.odds / total)
         }
-        // Array literals: one allocation of the right size, no appending.
-        if top.2.index >= 0 { return [guess(top.0), guess(top.1), guess(top.2)] }
-        if top.1.index >= 0 { return [guess(top.0), guess(top.1)] }
-        return top.0.index >= 0 ? [guess(top.0)] : []
+        var candidates = LanguageCandidates()
+        if top.0.index >= 0 { candidates.append(guess(top.0)) }
+        if top.1.index >= 0 { candidates.append(guess(top.1)) }
+        if top.2.index >= 0 { candidates.append(guess(top.2)) }
+        return candidates
     }
 
     /// The confidence of `code`, 0 when the model does not know the language.

@@ -47,7 +47,12 @@ struct LetterBuffer {
     /// classifying only its non-ASCII scalars; then the scalars read so far already tell the
     /// dominant script (Latin, if they hold a letter) and its share (all of the letters).
     var hasOnlyLatinLetters: Bool {
-        let bytes = writer.bytes
+        // The bytes are handed over alone: a call on the whole buffer would copy it first.
+        @inline(__always) get { Self.hasOnlyLatinLetters(writer.bytes) }
+    }
+
+    /// ``hasOnlyLatinLetters`` of the UTF-8 `bytes`.
+    private static func hasOnlyLatinLetters(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         while index < bytes.count {
             if index &+ 32 <= bytes.count {
@@ -59,12 +64,13 @@ struct LetterBuffer {
                     continue
                 }
             }
-            if index + 8 <= bytes.count,
-               UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                index += 8
+            // Eight bytes at a time; fewer than eight left are checked as the last eight.
+            let eight = min(index, bytes.count &- 8)
+            if eight >= 0, UnsafeRawPointer(bytes.baseAddress! + eight).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index = eight &+ 8
                 continue
             }
-            let value = Self.decode(bytes, at: &index)
+            let value = decode(bytes, at: &index)
             if value >= 0x80, let script = ClassifiedScalar.classify(value).script, script != .latin { return false }
         }
         return true
@@ -128,18 +134,19 @@ struct LetterBuffer {
 
         /// Stops only at a token start: a later "@" or "://" may still remove the current token.
         /// The state lives in locals while reading (stored back at the end), so that the hot
-        /// loop keeps it in registers.
+        /// loop keeps it in registers; the letter counts of other scripts than Latin, rarely
+        /// touched, stay where they are.
         mutating func fill(toAtLeast limit: Int) {
             guard !isComplete else { return }
             let (bytes, output) = (bytes, output)
             var (index, atTokenStart, skippingToken, tokenStart, previous) = (index, atTokenStart, skippingToken, tokenStart, previous)
-            var (count, letterCounts) = (count, letterCounts)
+            var count = count
             var latinLetters = 0
             defer {
                 (self.index, self.atTokenStart, self.skippingToken, self.tokenStart, self.previous) =
                     (index, atTokenStart, skippingToken, tokenStart, previous)
                 letterCounts[Script.latin.rawValue] &+= Int32(truncatingIfNeeded: latinLetters)
-                (self.count, self.letterCounts) = (count, letterCounts)
+                self.count = count
             }
             @inline(__always) func appendSeparator() {
                 if count == 0 || output[count &- 1] != 0x20 {
@@ -185,41 +192,9 @@ struct LetterBuffer {
                 }
                 switch value {
                 case 0x41...0x5A, 0x61...0x7A:
-                    // The common case: copy the whole run of ASCII letters, lower-cased, eight
-                    // bytes at a time (a word usually fits, so there is one branch per word).
-                    // Writing eight scalars where fewer are letters is safe: `count` never
-                    // passes `index`, and the scratch holds one scalar per byte plus one.
-                    // A single space and another such word go on in the same loop, as the
-                    // loop above would take them, unless reading is to stop at that word or
-                    // it may start a URL.
-                    index = start
-                    while true {
-                        let runStart = count
-                        while index &+ 8 <= bytes.count {
-                            let lowered = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self) | 0x2020_2020_2020_2020
-                            // Widened as a vector (first byte lowest): two unpacks and two stores.
-                            let scalars = SIMD8<UInt32>(truncatingIfNeeded: unsafeBitCast(lowered, to: SIMD8<UInt8>.self))
-                            UnsafeMutableRawPointer(output.baseAddress! + count).storeBytes(of: scalars, as: SIMD8<UInt32>.self)
-                            let run = LetterBuffer.leadingLowercaseLetters(lowered)
-                            count &+= run
-                            index &+= run
-                            if run < 8 { break }
-                        }
-                        if index &+ 8 > bytes.count {
-                            while index < bytes.count, LetterBuffer.isASCIILetter(bytes[index]) {
-                                output[count] = UInt32(bytes[index] | 0x20)
-                                count &+= 1
-                                index &+= 1
-                            }
-                        }
-                        latinLetters &+= count &- runStart
-                        guard index &+ 1 < bytes.count, bytes[index] == 0x20, LetterBuffer.isASCIILetter(bytes[index &+ 1]),
-                              count &+ 1 < limit, !LetterBuffer.startsURL(bytes, at: index &+ 1) else { break }
-                        output[count] = 0x20
-                        count &+= 1
-                        index &+= 1
-                        tokenStart = count
-                    }
+                    let words = LetterBuffer.copyASCIIWords(bytes, from: start, into: output, at: count, limit: limit, tokenStart: tokenStart)
+                    (index, count, tokenStart) = (words.end, words.count, words.tokenStart)
+                    latinLetters &+= words.letters
                     previous = (0x61, 0x61)  // any letters: only "://" matters
                 case 0..<0x80:
                     previous = (previous.1, value)
@@ -242,6 +217,62 @@ struct LetterBuffer {
         }
     }
 
+    /// The common case of ``Writer/fill(toAtLeast:)``: copies the run of ASCII letters at `start`
+    /// to `output` from `count` on, lower-cased, eight bytes at a time (a word usually fits, so
+    /// there is one branch per word). Writing eight scalars where fewer are letters is safe:
+    /// `count` never passes the byte index, and the scratch holds one scalar per byte plus one.
+    /// A single space and another such word go on in the same loop, as the writer would take
+    /// them, unless reading is to stop at that word (`limit`) or it may start a URL; each such
+    /// word starts a token. So do a punctuation mark and a single space before the next word,
+    /// and a punctuation mark right before it (which goes on in the same token). Returns where reading and writing go on, the letters copied and
+    /// where the last token starts. A function of its own, so that its loop has the registers
+    /// to itself.
+    @inline(never)
+    private static func copyASCIIWords(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into output: UnsafeMutableBufferPointer<UInt32>,
+                                       at count: Int, limit: Int, tokenStart: Int) -> (end: Int, count: Int, letters: Int, tokenStart: Int) {
+        var (index, count, tokenStart) = (start, count, tokenStart)
+        var letters = 0
+        let (input, written) = (UnsafeRawPointer(bytes.baseAddress!), UnsafeMutableRawPointer(output.baseAddress!))
+        while true {
+            let wordStart = count
+            while index &+ 8 <= bytes.count {
+                let lowered = input.loadUnaligned(fromByteOffset: index, as: UInt64.self) | 0x2020_2020_2020_2020
+                // Widened as a vector (first byte lowest): two unpacks and two stores.
+                let scalars = SIMD8<UInt32>(truncatingIfNeeded: unsafeBitCast(lowered, to: SIMD8<UInt8>.self))
+                written.storeBytes(of: scalars, toByteOffset: count &* MemoryLayout<UInt32>.stride, as: SIMD8<UInt32>.self)
+                let run = leadingLowercaseLetters(lowered)
+                count &+= run
+                index &+= run
+                if run < 8 { break }
+            }
+            if index &+ 8 > bytes.count {
+                while index < bytes.count, isASCIILetter(bytes[index]) {
+                    output[count] = UInt32(bytes[index] | 0x20)
+                    count &+= 1
+                    index &+= 1
+                }
+            }
+            letters &+= count &- wordStart
+            // What the writer makes of a single space, or of a punctuation mark followed by a
+            // letter or by a single space, before the next letter: one separator.
+            guard index &+ 1 < bytes.count else { break }
+            let separator = bytes[index]
+            let spaced = separator == 0x20 || bytes[index &+ 1] == 0x20
+            guard separator == 0x20 || isSeparatingPunctuation(separator) else { break }
+            let next = index &+ (separator != 0x20 && spaced ? 2 : 1)
+            guard next < bytes.count, isASCIILetter(bytes[next]) else { break }
+            // After a space the next word starts a token: reading may stop there, or it may start a URL.
+            if spaced {
+                guard count &+ 1 < limit, !startsURL(bytes, at: next) else { break }
+            }
+            output[count] = 0x20
+            count &+= 1
+            index = next
+            if spaced { tokenStart = count }
+        }
+        return (index, count, letters, tokenStart)
+    }
+
     /// How many of the eight bytes of `word` (first byte lowest) are "a"..."z" before the first
     /// that is not. Per byte, on the low seven bits (no carry crosses bytes): adding 0x1F sets
     /// the top bit from 0x61 up, adding 0x05 from 0x7B up; bytes from 0x80 up are not letters.
@@ -253,6 +284,14 @@ struct LetterBuffer {
         let pastZ = low &+ 0x0505_0505_0505_0505
         let letters = atLeastA & ~pastZ & ~word & highBits
         return (~letters & highBits).trailingZeroBitCount &>> 3
+    }
+
+    /// Whether `byte` is printable ASCII that the writer takes as a separator inside a token:
+    /// neither a letter nor a space, nor "@" or "/" (which may remove the token: e-mail
+    /// addresses, "://").
+    @inline(__always)
+    static func isSeparatingPunctuation(_ byte: UInt8) -> Bool {
+        (0x21...0x7E).contains(byte) && !isASCIILetter(byte) && byte != 0x40 && byte != 0x2F
     }
 
     /// Whether `byte` is "A"..."Z" or "a"..."z".
@@ -280,9 +319,11 @@ struct LetterBuffer {
 
     @inline(__always)
     fileprivate static func isSpace(_ value: UInt32) -> Bool {
+        // ASCII first: two comparisons instead of the whole list.
+        if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
         switch value {
-        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
-        default: false
+        case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: return false
         }
     }
 
@@ -304,8 +345,9 @@ struct LetterBuffer {
     /// Whether "http://", "https://" or "www." (any case) starts at `start`.
     @inline(__always)
     fileprivate static func startsURL(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
-        // Each prefix starts with "http" or "www." (letters in any case): four bytes compared at once.
-        guard start &+ 4 <= bytes.count else { return false }
+        // Each prefix starts with "http" or "www." (letters in any case): most words are ruled out
+        // by their first letter, the others by four bytes compared at once.
+        guard start &+ 4 <= bytes.count, bytes[start] | 0x20 == 0x68 || bytes[start] | 0x20 == 0x77 else { return false }
         let head = UnsafeRawPointer(bytes.baseAddress! + start).loadUnaligned(as: UInt32.self).littleEndian
         let http: UInt32 = 0x7074_7468, www: UInt32 = 0x2E77_7777  // "http", "www." (first byte lowest)
         return (head | 0x2020_2020 == http || head | 0x0020_2020 == www) && matchesURLPrefix(bytes, at: start)

@@ -26,13 +26,16 @@ final class NGramModel: Sendable {
     /// One row of quantised weights per gram, language `column` in lane `column`; unused lanes are 0.
     private let weights: [SIMD32<UInt8>]
     /// For every ASCII window (see ``sumASCIIWindows(rows:weights:)``) the sum of the rows of the grams
-    /// ending at its last scalar, and in `asciiWindowGrams` how many of those grams have a row.
+    /// ending at its last scalar, with how many of those grams have a row in lane ``gramCountLane``.
     /// Empty unless the model was built with `combiningASCIIWindows`.
     private let asciiWindowRows: [SIMD32<UInt16>]
-    private let asciiWindowGrams: [UInt8]
+    /// ``asciiCodes``, held by the model so that scoring does not check the static's initialisation.
+    private let windowCodes = NGramModel.asciiCodes
 
-    /// Languages per script group: one lane of a row each.
-    static let maximumLanguages = 32
+    /// Languages per script group: one lane of a row each, but for the last lane.
+    static let maximumLanguages = 31
+    /// The lane that summed rows use to count their grams (no language has it: see ``maximumLanguages``).
+    static let gramCountLane = 31
     /// Quantisation steps per unit of weight.
     static let weightsPerUnit: Float = 25
 
@@ -72,7 +75,7 @@ final class NGramModel: Sendable {
         self.languages = languages
         self.rows = rows
         self.weights = weights
-        (asciiWindowRows, asciiWindowGrams) = combiningASCIIWindows ? Self.sumASCIIWindows(rows: rows, weights: weights) : ([], [])
+        asciiWindowRows = combiningASCIIWindows ? Self.sumASCIIWindows(rows: rows, weights: weights) : []
     }
 
     /// Number of ASCII windows: three ASCII codes (0 space, 1...26 letters).
@@ -95,7 +98,7 @@ final class NGramModel: Sendable {
     /// 0 for a space, 1...26 for a...z, ``notASCII`` plus the scalar for anything else.
     @inline(__always)
     private static func windowCode(_ scalar: UInt32, asciiCodes: UnsafeBufferPointer<Int32>) -> Int {
-        scalar < 0x80 ? Int(asciiCodes[Int(scalar)]) : notASCII &+ Int(scalar)
+        _fastPath(scalar < 0x80) ? Int(asciiCodes[Int(scalar)]) : notASCII &+ Int(scalar)
     }
 
     /// The scalar of a window code.
@@ -103,63 +106,59 @@ final class NGramModel: Sendable {
         code >= notASCII ? UInt32(code - notASCII) : code == 0 ? 0x20 : UInt32(0x60 + code)
     }
 
-    /// The rows ``scores(_:)`` would add for each ASCII window, summed, and their gram counts.
-    /// A window indexes its codes as digits in base 27, the first one highest. A window with
-    /// a space in the middle starts a word, whatever its first position holds; every such
-    /// window holds the sum of the word start.
-    private static func sumASCIIWindows(rows: GramTable, weights: [SIMD32<UInt8>]) -> ([SIMD32<UInt16>], [UInt8]) {
-        var sums = [SIMD32<UInt16>](repeating: .zero, count: asciiWindowCount)
-        var grams = [UInt8](repeating: 0, count: asciiWindowCount)
-        for index in 0..<asciiWindowCount {
+    /// The summed rows of ``scores(_:)`` for each ASCII window. A window indexes its codes as
+    /// digits in base 27, the first one highest. A window with a space in the middle starts a
+    /// word, whatever its first position holds; every such window holds the sum of the word start.
+    private static func sumASCIIWindows(rows: GramTable, weights: [SIMD32<UInt8>]) -> [SIMD32<UInt16>] {
+        (0..<asciiWindowCount).map { index in
             let window = (scalar(ofWindowCode: index / 729), scalar(ofWindowCode: index / 27 % 27), scalar(ofWindowCode: index % 27))
-            let gramRows = gramRows(window: window, rows: rows)
-            for case let row? in [gramRows.0, gramRows.1, gramRows.2] {
-                sums[index] &+= SIMD32<UInt16>(truncatingIfNeeded: weights[Int(row)])
-                grams[index] += 1
-            }
+            return summedRow(window: window, rows: rows, weights: weights)
         }
-        return (sums, grams)
     }
 
-    /// The rows of the grams ending at the last scalar of `window`: its 1-gram unless it is a
-    /// space, its 2-gram, and its 3-gram unless the middle is a space (then the last scalar
-    /// starts a word, and the first position is not part of it); grams no language uses are left out.
+    /// The rows of the grams ending at the last scalar of `window`, summed, with their number in
+    /// lane ``gramCountLane``. The grams are its 1-gram unless it is a space, its 2-gram unless
+    /// both scalars are spaces (a space after a space adds nothing), and its 3-gram unless the
+    /// middle is a space (then the last scalar starts a word, and the first position is not part
+    /// of it); grams no language uses are left out.
     @inline(__always)
-    private static func gramRows(window: (UInt32, UInt32, UInt32), rows: GramTable) -> (Int32?, Int32?, Int32?) {
+    private static func summedRow(window: (UInt32, UInt32, UInt32), rows: GramTable, weights: [SIMD32<UInt8>]) -> SIMD32<UInt16> {
         let absent = GramTable.absent
         let scalar = window.2
         let codes = (GramTable.asciiCode(window.0), GramTable.asciiCode(window.1), GramTable.asciiCode(scalar))
-        return (
-            scalar == 0x20 ? nil : rows.row(key: UInt64(scalar), codes: (absent, absent, codes.2)),
-            rows.row(key: UInt64(window.1) << 21 | UInt64(scalar), codes: (absent, codes.1, codes.2)),
-            window.1 == 0x20 ? nil : rows.row(key: UInt64(window.0) << 42 | UInt64(window.1) << 21 | UInt64(scalar), codes: codes)
-        )
-    }
-
-    /// The summed rows of the grams ending at the last scalar of the window with these window
-    /// codes, and how many there are: the way for windows that are not all ASCII, kept out of
-    /// the scoring loop (which then keeps its sums in registers).
-    @inline(never)
-    private func gramSum(endingAt codes: (Int, Int, Int)) -> (sum: SIMD32<UInt16>, grams: Int) {
-        let window = (Self.scalar(ofWindowCode: codes.0), Self.scalar(ofWindowCode: codes.1), Self.scalar(ofWindowCode: codes.2))
-        let gramRows = Self.gramRows(window: window, rows: rows)
-        var result = (sum: SIMD32<UInt16>.zero, grams: 0)
+        var sum = SIMD32<UInt16>.zero
         func add(_ row: Int32?) {
             guard let row else { return }
-            result.sum &+= SIMD32<UInt16>(truncatingIfNeeded: weights[Int(row)])
-            result.grams += 1
+            sum &+= SIMD32<UInt16>(truncatingIfNeeded: weights[Int(row)])
+            sum[gramCountLane] += 1
         }
-        add(gramRows.0)
-        add(gramRows.1)
-        add(gramRows.2)
-        return result
+        if scalar != 0x20 {
+            add(rows.row(key: UInt64(scalar), codes: (absent, absent, codes.2)))
+        }
+        if scalar != 0x20 || window.1 != 0x20 {
+            add(rows.row(key: UInt64(window.1) << 21 | UInt64(scalar), codes: (absent, codes.1, codes.2)))
+        }
+        if window.1 != 0x20 {
+            add(rows.row(key: UInt64(window.0) << 42 | UInt64(window.1) << 21 | UInt64(scalar), codes: codes))
+        }
+        return sum
+    }
+
+    /// `sum` plus ``summedRow(window:rows:weights:)`` of the window with these window codes: the
+    /// way for windows that are not all ASCII, kept out of the scoring loop (which then keeps its
+    /// sums in registers). The addition is done here, so that the loop's own addition reads the
+    /// precomputed row straight from memory.
+    @inline(never)
+    private func adding(rowOfWindow codes: (Int, Int, Int), to sum: SIMD32<UInt16>) -> SIMD32<UInt16> {
+        let window = (Self.scalar(ofWindowCode: codes.0), Self.scalar(ofWindowCode: codes.1), Self.scalar(ofWindowCode: codes.2))
+        return sum &+ Self.summedRow(window: window, rows: rows, weights: weights)
     }
 
     /// Once the leader is this far ahead (in summed weights, about e^-7.5 in ``LanguageIdentifier``'s
     /// confidence for the runner-up), the answer is taken as settled and further grams are not read.
-    private static let decisiveLead: UInt32 = 30 * UInt32(weightsPerUnit)
+    static let decisiveLead: UInt32 = 30 * UInt32(weightsPerUnit)
     /// Grams looked up between two checks of the lead.
-    private static let gramsPerCheck = 48
+    private static let gramsPerCheck: UInt16 = 48
 
     /// Log-likelihood scores per language (column order) and the number of grams that counted,
     /// for a whole text (see ``Scorer``).
@@ -177,17 +176,19 @@ final class NGramModel: Sendable {
     /// one. Scoring stops early once one language has a decisive lead (``isDecided``).
     struct Scorer {
         private let model: NGramModel
-        /// Sums of the chunks checked so far.
+        /// Sums of the chunks checked so far; lane ``gramCountLane`` counts their grams.
         private var totals = SIMD32<UInt32>.zero
         /// Rows are summed in 16-bit lanes between two checks (at most gramsPerCheck + 2 rows of
-        /// at most 255 steps, far below 65 535), then widened into `totals`.
+        /// at most 255 steps, far below 65 535), then widened into `totals`. Lane
+        /// ``gramCountLane`` counts the grams of the chunk.
         private var chunk = SIMD32<UInt16>.zero
-        private var inChunk = 0
-        private var checkedGrams = 0
         /// The window codes (see ``windowCode(_:asciiCodes:)``) of the last two scalars (spaces
-        /// at first): a scalar's window index is `beforeLast * 729 + last * 27 + code`.
-        private var beforeLast = 0
-        private var last = 0
+        /// at first), kept as their parts of the window indices `beforeLast * 729 + last * 27 +
+        /// code`, so that the next index is one addition away: `prefix` is `beforeLast * 729 +
+        /// last * 27`, and `lastFirst` is `last * 729`, the last code in first place for the
+        /// index after.
+        private var prefix = 0
+        private var lastFirst = 0
         /// Whether one language is decisively ahead; later scalars are then ignored.
         private(set) var isDecided = false
 
@@ -197,79 +198,100 @@ final class NGramModel: Sendable {
 
         /// Adds the grams ending at each of `scalars`, which continue what was added before.
         /// An ASCII window adds its precomputed row (when the model has them); any other looks
-        /// up its grams one by one.
+        /// up its grams one by one. Either way the row carries its gram count in lane
+        /// ``gramCountLane``, so the count needs no load or register of its own.
         mutating func add(_ scalars: UnsafeBufferPointer<UInt32>) {
             guard !isDecided else { return }
             let model = model
-            var (beforeLast, last, chunk, inChunk) = (beforeLast, last, chunk, inChunk)
-            defer { (self.beforeLast, self.last, self.chunk, self.inChunk) = (beforeLast, last, chunk, inChunk) }
-            NGramModel.asciiCodes.withUnsafeBufferPointer { asciiCodes in
+            var (prefix, lastFirst, chunk) = (prefix, lastFirst, chunk)
+            defer { (self.prefix, self.lastFirst, self.chunk) = (prefix, lastFirst, chunk) }
+            model.windowCodes.withUnsafeBufferPointer { asciiCodes in
                 model.asciiWindowRows.withUnsafeBufferPointer { windowRows in
-                    model.asciiWindowGrams.withUnsafeBufferPointer { windowGrams in
-                        for scalar in scalars {
-                            let code = NGramModel.windowCode(scalar, asciiCodes: asciiCodes)
-                            if code | last == 0 { continue }  // a space after a space
-                            let window = (beforeLast, last, code)
-                            (beforeLast, last) = (last, code)
-                            let index = window.0 &* 729 &+ window.1 &* 27 &+ window.2
-                            if index < windowRows.count {
-                                chunk &+= windowRows[index]
-                                inChunk &+= Int(windowGrams[index])
-                            } else {
-                                let grams = model.gramSum(endingAt: window)
-                                chunk &+= grams.sum
-                                inChunk &+= grams.grams
-                            }
-                            if inChunk >= NGramModel.gramsPerCheck {
-                                totals &+= SIMD32<UInt32>(truncatingIfNeeded: chunk)
-                                checkedGrams += inChunk
-                                chunk = .zero
-                                inChunk = 0
-                                if NGramModel.lead(of: totals) > NGramModel.decisiveLead {
-                                    isDecided = true
-                                    return
-                                }
-                            }
+                    for scalar in scalars {
+                        let code = NGramModel.windowCode(scalar, asciiCodes: asciiCodes)
+                        let index = prefix &+ code
+                        let (windowPrefix, windowLastFirst) = (prefix, lastFirst)
+                        (prefix, lastFirst) = (lastFirst &+ code &* 27, code &* 729)
+                        if _fastPath(index < windowRows.count) {
+                            // Loaded through a raw pointer (rows are 16-byte aligned), so that the
+                            // additions read the row straight from memory.
+                            let rowOffset = index &* MemoryLayout<SIMD32<UInt16>>.stride
+                            chunk &+= UnsafeRawPointer(windowRows.baseAddress!).load(fromByteOffset: rowOffset, as: SIMD32<UInt16>.self)
+                        } else {
+                            let last = windowLastFirst / 729
+                            let window = ((windowPrefix - last * 27) / 729, last, code)
+                            chunk = model.adding(rowOfWindow: window, to: chunk)
+                        }
+                        if _slowPath(chunk[NGramModel.gramCountLane] >= NGramModel.gramsPerCheck) {
+                            isDecided = check(chunk)
+                            chunk = .zero
+                            if isDecided { return }
                         }
                     }
                 }
             }
         }
 
-        /// The scores of everything added so far.
+        /// Widens `chunk` into the totals (the caller then zeroes it) and tells whether one
+        /// language is now decisively ahead. Kept out of the scoring loop, so that the loop's
+        /// values stay in registers.
+        @inline(never)
+        private mutating func check(_ chunk: SIMD32<UInt16>) -> Bool {
+            totals &+= NGramModel.widened(chunk)
+            return NGramModel.isDecisivelyAhead(totals)
+        }
+
+        /// The scores of everything added so far (inlined: a call would copy the scorer first).
         var scores: NGramScores {
-            NGramScores(totals: totals &+ SIMD32<UInt32>(truncatingIfNeeded: chunk), languageCount: model.languages.count,
-                        grams: checkedGrams + inChunk)
+            @inline(__always) get {
+                var totals = totals &+ NGramModel.widened(chunk)
+                let grams = Int(totals[NGramModel.gramCountLane])
+                totals[NGramModel.gramCountLane] = 0
+                return NGramScores(totals: totals, languageCount: model.languages.count, grams: grams)
+            }
         }
     }
 
-    /// How far the best sum is ahead of the second best (0 on a tie). Lanes of languages the
-    /// model does not have hold 0, so all 32 lanes can be compared without branches. The lanes
-    /// are taken as four interleaved groups, each with its own best and second best, so that
-    /// the four chains of comparisons run side by side; the groups are merged at the end.
+    /// Whether one language's sum is more than ``decisiveLead`` ahead of every other's, the gram
+    /// count in lane ``gramCountLane`` (the last one) left out. Lanes of languages the model does
+    /// not have hold 0. The best sum is the largest lane; the lead is decisive when it is larger
+    /// than ``decisiveLead`` and no lane but the best one reaches best − decisiveLead (a tie for
+    /// the best is no lead). Worked out four lanes at a time, as signed numbers with the top bit
+    /// flipped, which keeps the unsigned order: SSE2 compares signed lanes only, and comparing a
+    /// whole `SIMD32` goes lane by lane.
     @inline(__always)
-    private static func lead(of sums: SIMD32<UInt32>) -> UInt32 {
-        typealias TopTwo = (best: UInt32, second: UInt32)
-        @inline(__always) func merge(_ a: TopTwo, _ b: TopTwo) -> TopTwo {
-            (max(a.best, b.best), max(min(a.best, b.best), max(a.second, b.second)))
+    static func isDecisivelyAhead(_ sums: SIMD32<UInt32>) -> Bool {
+        typealias Quarter = SIMD4<UInt32>
+        typealias Signed = SIMD4<Int32>
+        let quarters = unsafeBitCast(sums, to: (Quarter, Quarter, Quarter, Quarter, Quarter, Quarter, Quarter, Quarter).self)
+        @inline(__always) func signed(_ lanes: Quarter) -> Signed { unsafeBitCast(lanes ^ 0x8000_0000, to: Signed.self) }
+        let lanes = (signed(quarters.0), signed(quarters.1), signed(quarters.2), signed(quarters.3),
+                     signed(quarters.4), signed(quarters.5), signed(quarters.6), signed(quarters.7 & Quarter(.max, .max, .max, 0)))
+        @inline(__always) func larger(_ a: Signed, _ b: Signed) -> Signed { a.replacing(with: b, where: b .> a) }
+        let largest = larger(larger(larger(lanes.0, lanes.1), larger(lanes.2, lanes.3)), larger(larger(lanes.4, lanes.5), larger(lanes.6, lanes.7)))
+        let pairs = larger(largest, Signed(largest[2], largest[3], largest[0], largest[1]))
+        let best = UInt32(bitPattern: max(pairs[0], pairs[1])) ^ 0x8000_0000
+        guard best > decisiveLead else { return false }
+        let threshold = Signed(repeating: Int32(bitPattern: (best - decisiveLead) ^ 0x8000_0000))
+        @inline(__always) func reaching(_ lanes: Signed) -> Signed { Signed.zero.replacing(with: 1, where: lanes .>= threshold) }
+        let reached = reaching(lanes.0) &+ reaching(lanes.1) &+ reaching(lanes.2) &+ reaching(lanes.3)
+            &+ reaching(lanes.4) &+ reaching(lanes.5) &+ reaching(lanes.6) &+ reaching(lanes.7)
+        return reached.wrappedSum() == 1
+    }
+
+    /// `sums` widened to 32-bit lanes: each pair of 16-bit lanes, read as one 32-bit lane, split
+    /// into its low and high half and the halves put back in order. (The standard conversion is
+    /// a call per eight lanes; this is a few unpacks.)
+    @inline(__always)
+    static func widened(_ sums: SIMD32<UInt16>) -> SIMD32<UInt32> {
+        typealias Pairs = SIMD4<UInt32>
+        let pairs = unsafeBitCast(sums, to: (Pairs, Pairs, Pairs, Pairs).self)
+        @inline(__always) func split(_ pairs: Pairs) -> (Pairs, Pairs) {
+            let (low, high) = (pairs & 0xFFFF, pairs &>> 16)
+            return (Pairs(low[0], high[0], low[1], high[1]), Pairs(low[2], high[2], low[3], high[3]))
         }
-        // Read from memory: indexing a vector lane by lane spills it each time.
-        return withUnsafeBytes(of: sums) { lanes in
-            var groups: (TopTwo, TopTwo, TopTwo, TopTwo) = ((0, 0), (0, 0), (0, 0), (0, 0))
-            @inline(__always) func add(_ group: inout TopTwo, offset: Int) {
-                let sum = lanes.load(fromByteOffset: offset, as: UInt32.self)
-                group.second = max(group.second, min(group.best, sum))
-                group.best = max(group.best, sum)
-            }
-            for offset in stride(from: 0, to: 128, by: 16) {
-                add(&groups.0, offset: offset)
-                add(&groups.1, offset: offset + 4)
-                add(&groups.2, offset: offset + 8)
-                add(&groups.3, offset: offset + 12)
-            }
-            let top = merge(merge(groups.0, groups.1), merge(groups.2, groups.3))
-            return top.best - top.second
-        }
+        let (lanes0, lanes1, lanes2, lanes3) = (split(pairs.0), split(pairs.1), split(pairs.2), split(pairs.3))
+        return unsafeBitCast((lanes0.0, lanes0.1, lanes1.0, lanes1.1, lanes2.0, lanes2.1, lanes3.0, lanes3.1), to: SIMD32<UInt32>.self)
     }
 }
 
