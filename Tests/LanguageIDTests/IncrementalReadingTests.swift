@@ -107,18 +107,4 @@ struct IncrementalReadingTests {
         let added = decided.totals &- before.totals
         #expect(all(decided.totals .>= before.totals) && all(added .<= SIMD32(repeating: 3 * 255)))
     }
-
-    /// The eight-bytes-at-a-time letter test agrees with a byte-by-byte one for every byte value
-    /// at every position, after runs of letters of every length.
-    @Test func eightByteLetterRunsMatchByteByByte() {
-        for position in 0..<8 {
-            for value in UInt8.min...UInt8.max {
-                var bytes = [UInt8](repeating: UInt8(ascii: "k"), count: 8)
-                bytes[position] = value
-                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-                let expected = bytes.prefix { (0x61...0x7A).contains($0) }.count
-                #expect(LetterBuffer.leadingLowercaseLetters(word) == expected, "byte \(value) at \(position)")
-            }
-        }
-    }
 }

@@ -66,14 +66,15 @@ struct ByteWordTests {
         }
     }
 
-    @Test("leadingLowercaseLetters counts a-z up to the first other byte")
+    @Test("leadingLowercaseLetters counts a-z up to the first other byte: every byte value at every position")
     func leadingLowercaseLetters() {
-        let letters = Array(UInt8(ascii: "a")...UInt8(ascii: "z"))
-        for bytes in Self.words(placing: Self.interestingBytes + [UInt8(ascii: "A"), UInt8(ascii: "Z"), UInt8(ascii: "0")], among: UInt8(ascii: "m"))
-            + [Array("abcdefgh".utf8), Array("zzzzzzzz".utf8), Array("        ".utf8)]
-        {
-            let expected = bytes.firstIndex { !letters.contains($0) } ?? 8
-            #expect(ByteWord.leadingLowercaseLetters(Self.load(bytes)) == expected, "\(bytes)")
+        for position in 0..<8 {
+            for value in UInt8.min...UInt8.max {
+                var bytes = [UInt8](repeating: UInt8(ascii: "k"), count: 8)
+                bytes[position] = value
+                let expected = bytes.prefix { (0x61...0x7A).contains($0) }.count
+                #expect(ByteWord.leadingLowercaseLetters(Self.load(bytes)) == expected, "byte \(value) at \(position)")
+            }
         }
     }
 }

@@ -1,3 +1,5 @@
+import TextBytes
+
 /// The letters of a text as the identifier uses them: lower-cased, normalised like the training
 /// profiles, words separated by one 0x20, with URLs, e-mail addresses, mentions, hashtags and
 /// cashtags left out (they name things rather than speak a language), and a letter count per script.
@@ -59,14 +61,14 @@ struct LetterBuffer {
                 let words = UnsafeRawPointer(bytes.baseAddress! + index)
                 let any = words.loadUnaligned(as: UInt64.self) | words.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
                     | words.loadUnaligned(fromByteOffset: 16, as: UInt64.self) | words.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
-                if any & 0x8080_8080_8080_8080 == 0 {
+                if any & ByteWord.highBits == 0 {
                     index &+= 32
                     continue
                 }
             }
             // Eight bytes at a time; fewer than eight left are checked as the last eight.
             let eight = min(index, bytes.count &- 8)
-            if eight >= 0, UnsafeRawPointer(bytes.baseAddress! + eight).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            if eight >= 0, ByteWord.load(bytes.baseAddress! + eight) & ByteWord.highBits == 0 {
                 index = eight &+ 8
                 continue
             }
@@ -240,7 +242,7 @@ struct LetterBuffer {
                 // Widened as a vector (first byte lowest): two unpacks and two stores.
                 let scalars = SIMD8<UInt32>(truncatingIfNeeded: unsafeBitCast(lowered, to: SIMD8<UInt8>.self))
                 written.storeBytes(of: scalars, toByteOffset: count &* MemoryLayout<UInt32>.stride, as: SIMD8<UInt32>.self)
-                let run = leadingLowercaseLetters(lowered)
+                let run = ByteWord.leadingLowercaseLetters(lowered)
                 count &+= run
                 index &+= run
                 if run < 8 { break }
@@ -271,19 +273,6 @@ struct LetterBuffer {
             if spaced { tokenStart = count }
         }
         return (index, count, letters, tokenStart)
-    }
-
-    /// How many of the eight bytes of `word` (first byte lowest) are "a"..."z" before the first
-    /// that is not. Per byte, on the low seven bits (no carry crosses bytes): adding 0x1F sets
-    /// the top bit from 0x61 up, adding 0x05 from 0x7B up; bytes from 0x80 up are not letters.
-    @inline(__always)
-    static func leadingLowercaseLetters(_ word: UInt64) -> Int {
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        let low = word & ~highBits
-        let atLeastA = low &+ 0x1F1F_1F1F_1F1F_1F1F
-        let pastZ = low &+ 0x0505_0505_0505_0505
-        let letters = atLeastA & ~pastZ & ~word & highBits
-        return (~letters & highBits).trailingZeroBitCount &>> 3
     }
 
     /// Whether `byte` is printable ASCII that the writer takes as a separator inside a token:
