@@ -69,11 +69,11 @@ struct LexiconTests {
 
     @Test("derived forms keep or negate the base valence")
     func derivedForms() {
-        var words: [[UInt8]: WordEntry] = [Array("funny".utf8): WordEntry(valence: 2), Array("funnily".utf8): WordEntry(valence: 1)]
-        LexiconBuilder.addDerivedForms(to: &words)
-        #expect(words[Array("unfunny".utf8)]?.valence == Float(2 * ValenceRules.negationFactor))
-        #expect(words[Array("funnily".utf8)]?.valence == 1)
-        #expect(words[Array("funnys".utf8)]?.valence == 2)
+        let words: [[UInt8]: WordEntry] = [Array("funny".utf8): WordEntry(valence: 2), Array("funnily".utf8): WordEntry(valence: 1)]
+        let derived = LexiconBuilder.derivedForms(of: words)
+        #expect(derived[Array("unfunny".utf8)]?.valence == Float(2 * ValenceRules.negationFactor))
+        #expect(derived[Array("funnily".utf8)] == nil, "an existing word is not derived again")
+        #expect(derived[Array("funnys".utf8)]?.valence == 2)
         #expect(LexiconBuilder.adverb(of: "horrible") == "horribly")
         #expect(LexiconBuilder.adverb(of: "happy") == "happily")
         #expect(LexiconBuilder.adverb(of: "tragic") == "tragically")

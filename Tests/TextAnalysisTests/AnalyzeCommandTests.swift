@@ -29,6 +29,23 @@ struct AnalyzeCommandTests {
         #expect(try (object(String(outputLines[3]))["sentiment"] as? [String: Any])?["label"] as? String == "negative")
     }
 
+    /// Error lines first, last, in a row, or alone keep their places among the analysed lines.
+    @Test("error lines keep their places wherever they fall in a batch", arguments: [
+        ["", "good", "\u{FF}"], ["", " "], ["bad", "", "", "fine"], [" ", "nice"], ["ok"],
+    ])
+    func errorLinesKeepTheirPlaces(batch: [String]) throws {
+        let lines = batch.map { $0 == "\u{FF}" ? [0xFF][...] : Array($0.utf8)[...] }
+        var output: [UInt8] = []
+        AnalyzeCommand.appendOutputLines(for: lines, format: .plainText, analyzer: analyzer, to: &output)
+        let outputLines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(outputLines.count == lines.count)
+        for (line, outputLine) in zip(lines, outputLines) {
+            #expect(outputLine == AnalyzeCommand.outputLine(for: line, format: .plainText, analyzer: analyzer))
+            let isError = outputLine.hasPrefix(#"{"error""#)
+            #expect(isError == line.allSatisfy { $0 == 0x20 || $0 == 0xFF }, "\(outputLine)")
+        }
+    }
+
     @Test func plainTextLineHasAllFieldsInOrder() throws {
         let line = AnalyzeCommand.outputLine(for: "I really love #Swift and the new release, see https://www.swift.org/blog! @tim $AAPL 🚀".utf8, format: .plainText, analyzer: analyzer)
         #expect(line.hasPrefix(#"{"lang":"en","lang_confidence":"#))

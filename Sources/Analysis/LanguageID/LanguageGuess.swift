@@ -72,8 +72,9 @@ public struct LanguageCandidates: RandomAccessCollection, ExpressibleByArrayLite
         }
     }
 
-    /// The first ``capacity`` of the listed guesses, in order.
+    /// The listed guesses, in order; there can be at most ``capacity``.
     public init(arrayLiteral guesses: LanguageGuess...) {
+        precondition(guesses.count <= Self.capacity, "at most \(Self.capacity) candidates")
         self.init(guesses)
     }
 
@@ -88,9 +89,12 @@ public struct LanguageCandidates: RandomAccessCollection, ExpressibleByArrayLite
         count += 1
     }
 
+    /// The position of the best candidate (0).
     public var startIndex: Int { 0 }
+    /// The position after the last candidate (`count`).
     public var endIndex: Int { count }
 
+    /// The candidate at `position` (0 is the best).
     public subscript(position: Int) -> LanguageGuess {
         precondition(indices.contains(position), "candidate index out of range")
         switch position {

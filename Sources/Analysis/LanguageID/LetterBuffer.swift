@@ -226,9 +226,9 @@ struct LetterBuffer {
     /// A single space and another such word go on in the same loop, as the writer would take
     /// them, unless reading is to stop at that word (`limit`) or it may start a URL; each such
     /// word starts a token. So do a punctuation mark and a single space before the next word,
-    /// and a punctuation mark right before it (which goes on in the same token). Returns where reading and writing go on, the letters copied and
-    /// where the last token starts. A function of its own, so that its loop has the registers
-    /// to itself.
+    /// and a punctuation mark right before it (which goes on in the same token). Returns where
+    /// reading and writing go on, the letters copied and where the last token starts. A function
+    /// of its own, so that its loop has the registers to itself.
     @inline(never)
     private static func copyASCIIWords(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into output: UnsafeMutableBufferPointer<UInt32>,
                                        at count: Int, limit: Int, tokenStart: Int) -> (end: Int, count: Int, letters: Int, tokenStart: Int) {

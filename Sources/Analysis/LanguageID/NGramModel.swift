@@ -16,8 +16,9 @@ enum LanguageProfileData {}
 /// Each scalar read adds up to three grams: the 1-, 2- and 3-gram ending at it. When all of
 /// them are ASCII letters or spaces (most Latin-script text), the three rows are read as one
 /// precomputed sum (``asciiWindowRows``, 1.26 MB more for the Latin model), one cache line
-/// instead of three rows and three index lookups; the totals are exactly the same. A class, so that choosing a model per text
-/// shares its tables instead of copying (and reference counting) six arrays.
+/// instead of three rows and three index lookups; the totals are exactly the same. A class, so
+/// that choosing a model per text shares its tables instead of copying (and reference counting)
+/// six arrays.
 final class NGramModel: Sendable {
     /// Language codes, in column order.
     let languages: [String]

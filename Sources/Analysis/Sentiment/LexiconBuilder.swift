@@ -18,14 +18,14 @@ enum LexiconBuilder {
     /// Largest absolute valence an emoji can get from its description words.
     private static let maximumEmojiValence: Float = 4
 
-    /// Parses all embedded sources into one table.
+    /// Parses all embedded sources into the analyser's tables.
     static func build() throws(LexiconSourceError) -> SentimentLexicon {
         var words = [[UInt8]: WordEntry](minimumCapacity: 65_536)
         try addVaderLexicon(vaderLexiconSource, to: &words)
         let commonWords = try addSocialLexicon(socialLexiconSource, to: &words)
         try addEmoji(vaderEmojiSource, to: &words)
         let derived = derivedForms(of: words)
-        words.merge(derived) { existing, _ in existing }
+        words.merge(derived) { _, derivedEntry in derivedEntry }  // the keys are new
         markPhrasesAndSegmentableWords(in: &words)
         let ruleRoles = WordRoles.segmentable.union([.phraseStart, .phraseSecond]).symmetricDifference(
             WordRoles(rawValue: .max))
@@ -126,16 +126,11 @@ enum LexiconBuilder {
         }
     }
 
-    /// Adds regular derivations of sentiment words that the lexicon lacks:
-    /// the "-ly" adverb, "-s", "-ed" and "-ing" forms with the same valence,
-    /// and "un-" / "-less" forms with the negated valence ("unfunny",
-    /// "charmless"). Entries already present are kept; when two words derive
-    /// the same form, the alphabetically first wins.
-    static func addDerivedForms(to words: inout [[UInt8]: WordEntry]) {
-        words.merge(derivedForms(of: words)) { existing, _ in existing }
-    }
-
-    /// The forms `addDerivedForms` adds to `words`.
+    /// Regular derivations of sentiment words that `words` lacks: the "-ly"
+    /// adverb, "-s", "-ed" and "-ing" forms with the same valence, and "un-" /
+    /// "-less" forms with the negated valence ("unfunny", "charmless"). None
+    /// is a key of `words`; when two words derive the same form, the
+    /// alphabetically first wins.
     static func derivedForms(of words: [[UInt8]: WordEntry]) -> [[UInt8]: WordEntry] {
         var derived: [[UInt8]: WordEntry] = [:]
         let bases = words.filter { key, entry in

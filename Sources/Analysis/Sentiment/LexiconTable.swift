@@ -100,14 +100,14 @@ final class SentimentLexicon: @unchecked Sendable {
 /// Open-addressing hash table from UTF-8 byte strings to `WordEntry`, built
 /// once per process; lookups take a byte slice and never allocate.
 ///
-/// Slots are 16 bytes (2 MB for the table of all words): a key of up to 8
+/// Slots are 16 bytes (2 MB for the table of derived forms): a key of up to 8
 /// bytes is stored verbatim, a longer key as a 64-bit fingerprint (a false
 /// match would need a 64-bit hash collision between two equally long
 /// words); valences and boosts are kept in thousandths.
 ///
 /// A blocked Bloom filter of 8 to 16 bits per key sits in front of the
-/// slots: most words that reach the large table are not in it (about three
-/// in four on review text), and the filter (64 KB for the large table, small
+/// slots: most words that reach a table are not in it (about three in four
+/// on review text), and the filter (64 KB for the largest table, small
 /// enough to stay cached when the slots are not) rejects almost all of them
 /// without touching the slots. Every key of the table passes its filter, so
 /// a rejection never changes the result of a lookup.
@@ -201,7 +201,8 @@ struct LexiconTable {
     }
 
     /// `fingerprint(key)`, read eight bytes at a time: the memory from `key`'s start to eight
-    /// bytes past its end must be readable (the bytes after the key do not matter).
+    /// bytes past its end must be readable. The bytes after the key, which may be scratch
+    /// memory never written, are masked out and do not matter.
     @inline(__always)
     static func fingerprint(paddedKey key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         guard let start = key.baseAddress else { return 0 }

@@ -11,8 +11,9 @@ import TextBytes
 /// URLs and @mentions ignored; negation and boosters stop at clause
 /// punctuation and "but" acts within its sentence.
 ///
-/// Works directly on UTF-8 bytes with scratch memory on the stack and a
-/// precomputed open-addressing table; `scores(for:)` is thread-safe.
+/// Works directly on UTF-8 bytes in scratch memory (on the stack for a text
+/// scored alone when small, one heap buffer for a batch) and precomputed
+/// open-addressing tables; every method is thread-safe.
 /// See docs/SENTIMENT.md.
 public final class SentimentAnalyzer: Sendable {
     /// The process-wide analyser; its tables are built on first use.
@@ -44,12 +45,14 @@ public final class SentimentAnalyzer: Sendable {
     /// the others: the scores `scores(for:)` gives one at a time, with one scratch allocation for
     /// the whole batch instead of one per text.
     public func scores(for texts: [String], where isScored: (Int) -> Bool) -> [SentimentScores?] {
-        let longest = texts.indices.reduce(0) { isScored($1) ? max($0, texts[$1].utf8.count) : $0 }
+        // Asked once per text: the scratch is sized for the texts scored, whatever the closure does.
+        let scored = texts.indices.map(isScored)
+        let longest = texts.indices.reduce(0) { scored[$1] ? max($0, texts[$1].utf8.count) : $0 }
         let layout = ScratchLayout(textBytes: longest)
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: layout.byteCount, alignment: ScratchLayout.alignment)
         defer { scratch.deallocate() }
         return texts.indices.map { index in
-            guard isScored(index) else { return nil }
+            guard scored[index] else { return nil }
             return withUTF8Bytes(of: texts[index]) { scores(forUTF8: $0, scratch: scratch) }
         }
     }
@@ -85,7 +88,7 @@ public final class SentimentAnalyzer: Sendable {
             marks = (survey.exclamationMarks, survey.questionMarks)
             let text = UnsafeBufferPointer(start: decoded, count: TextPreparation.decode(bytes, into: decoded))
             scanner = TextScanner(lexicon: lexicon, normalized: decoded + count, tokens: tokens)
-            _ = scanner.scan(text, stoppingAtUndecoded: false)
+            scanner.scan(text, stoppingAtUndecoded: false)
         }
         return ValenceRules.score(
             scanner.scannedTokens, valences: valences, capitalDifferential: scanner.hasCapitalDifferential,

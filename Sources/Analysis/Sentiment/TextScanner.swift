@@ -60,7 +60,9 @@ struct TextScanner {
     /// Scans `text` and resolves multi-word phrases. With `stoppingAtUndecoded`, the scan also
     /// counts "!" and "?", and stops, returning false, at the first byte that
     /// `TextPreparation.decode` may rewrite ("&", or the lead byte of a typographic quote): the
-    /// caller then decodes the text and scans it again. Otherwise `text` must be decoded already.
+    /// caller then decodes the text and scans it again. Otherwise `text` must be decoded already
+    /// (and the scan returns true).
+    @discardableResult
     mutating func scan(_ text: UnsafeBufferPointer<UInt8>, stoppingAtUndecoded: Bool) -> Bool {
         var position = 0
         let count = text.count

@@ -1,6 +1,7 @@
 import Entities
 import LanguageID
 import Sentiment
+import TextBytes
 
 /// The pure core of `earshot analyze`: one input line in, one JSON object line out, so the
 /// output stays aligned with the input even for empty or broken lines (those get an "error").
@@ -116,18 +117,16 @@ public enum AnalyzeCommand {
     }
 
     private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let raw = UnsafeRawBufferPointer(bytes)
         var offset = 0
         var high: UInt64 = 0
-        while offset + 8 <= raw.count {
-            high |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            offset += 8
+        if let base = bytes.baseAddress {
+            while offset + 8 <= bytes.count {
+                high |= ByteWord.load(base + offset)
+                offset += 8
+            }
         }
-        while offset < raw.count {
-            high |= UInt64(raw[offset])
-            offset += 1
-        }
-        return high & 0x8080_8080_8080_8080 == 0
+        for byte in bytes[offset...] { high |= UInt64(byte) }
+        return high & ByteWord.highBits == 0
     }
 
     /// Whether `text` (whose UTF-8 is `bytes`) has a character that is not whitespace: any ASCII

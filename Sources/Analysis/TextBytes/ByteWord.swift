@@ -32,8 +32,9 @@ public enum ByteWord {
     /// The mask of the bytes of `word` that are `minimum` or more; `minimum` is 0x80 or more.
     @inlinable @inline(__always)
     public static func bytes(_ word: UInt64, atLeast minimum: UInt8) -> UInt64 {
+        assert(minimum >= 0x80, "ByteWord.bytes(_:atLeast:) takes a minimum from 0x80 up")
         // On the low seven bits, adding 0x80 - (minimum - 0x80) sets the high bit from minimum up.
-        ((word & ~highBits) &+ ones &* UInt64(0x100 - UInt16(minimum))) & word & highBits
+        return ((word & ~highBits) &+ ones &* UInt64(0x100 - UInt16(minimum))) & word & highBits
     }
 
     /// How many of the bytes of `word`, from the first, are "a"..."z" before the first that is

@@ -38,6 +38,9 @@ func corpusName(_ path: String) -> String {
 
 var repeatCount = 1
 var minimumSeconds = 0.0
+/// The steps `--stage` can name, in the order they are timed.
+let stageNames = ["normalisation", "language", "entities", "sentiment", "analysis_one_by_one", "analysis_batched",
+                  "json_line_as_string", "whole_line"]
 var onlyStage: String?
 var paths: [String] = []
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
@@ -47,6 +50,10 @@ while let argument = arguments.next() {
     } else if argument == "--min-seconds", let value = arguments.next().flatMap({ Double($0) }), value >= 0 {
         minimumSeconds = value
     } else if argument == "--stage", let value = arguments.next() {
+        guard stageNames.contains(value) else {
+            FileHandle.standardError.write(Data("unknown stage \(value); one of: \(stageNames.joined(separator: ", "))\n".utf8))
+            exit(2)
+        }
         onlyStage = value
     } else {
         paths.append(argument)
