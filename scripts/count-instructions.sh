@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Instructions per text of one step of `earshot analyze`'s line work, counted by
-# valgrind's callgrind (exact and repeatable, unlike timings on a shared machine).
+# valgrind's callgrind (repeatable within about 50 per text, unlike timings on a shared machine).
 #
 # Usage: scripts/count-instructions.sh [STAGE]
 #   STAGE: whole_line (default), language, sentiment, entities, normalisation,
@@ -22,10 +22,19 @@ BENCH="$(swift build --package-path "$ROOT" -c release --show-bin-path)/earshot-
 OUTPUT="$(mktemp)"
 trap 'rm -f "$OUTPUT"' EXIT
 
-# Instructions of a run with $1 passes; the step's output goes to $OUTPUT.
+# Instructions of a run with $1 passes; the step's output goes to $OUTPUT. A failed run
+# (an unknown step, missing corpora) shows its messages and stops the script.
 count() {
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BENCH" --stage "$STAGE" --repeat "$1" "${CORPORA[@]}" 2>&1 >"$OUTPUT" \
-        | sed -n 's/.*Collected : //p'
+    local log
+    log="$(mktemp)"
+    if ! valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BENCH" --stage "$STAGE" --repeat "$1" "${CORPORA[@]}" \
+        >"$OUTPUT" 2>"$log"; then
+        grep -v '^==' "$log" >&2
+        rm -f "$log"
+        exit 1
+    fi
+    sed -n 's/.*Collected : //p' "$log"
+    rm -f "$log"
 }
 once=$(count 1)
 thrice=$(count 3)

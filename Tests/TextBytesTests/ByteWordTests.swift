@@ -39,6 +39,18 @@ struct ByteWordTests {
         #expect(word == 0x0807_0605_0403_0201)
     }
 
+    @Test("forEachWord hands over every byte in order, eight at a time, the last word zero-padded")
+    func forEachWordCoversEveryByte() {
+        for length in 0...20 {
+            let bytes = (0..<length).map { UInt8(0x80 | $0) }
+            var words: [UInt64] = []
+            bytes.withUnsafeBufferPointer { ByteWord.forEachWord(in: $0) { words.append($0) } }
+            #expect(words.count == (length + 7) / 8)
+            let unpacked = words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * UInt64($0))) } }
+            #expect(unpacked == bytes + [UInt8](repeating: 0, count: unpacked.count - length), "length \(length)")
+        }
+    }
+
     @Test("zeroBytes marks exactly the zero bytes")
     func zeroBytesIsExact() {
         for fill: UInt8 in [0x00, 0x01, 0x80, 0xFF] {

@@ -26,18 +26,9 @@ public enum TextNormalizer {
         let (hasReference, isBelowCombiningMarks) = withUTF8Bytes(of: text) { bytes in
             var ampersands: UInt64 = 0
             var highLeads: UInt64 = 0
-            var offset = 0
-            if let base = bytes.baseAddress {
-                while offset + 8 <= bytes.count {
-                    let word = ByteWord.load(base + offset)
-                    ampersands |= ByteWord.bytes(word, equalTo: UInt8(ascii: "&"))
-                    highLeads |= ByteWord.bytes(word, atLeast: NFCQuickCheck.firstCombiningLeadByte)
-                    offset += 8
-                }
-            }
-            for byte in bytes[offset...] {
-                ampersands |= byte == UInt8(ascii: "&") ? 1 : 0
-                highLeads |= byte >= NFCQuickCheck.firstCombiningLeadByte ? 1 : 0
+            ByteWord.forEachWord(in: bytes) { word in
+                ampersands |= ByteWord.bytes(word, equalTo: UInt8(ascii: "&"))
+                highLeads |= ByteWord.bytes(word, atLeast: NFCQuickCheck.firstCombiningLeadByte)
             }
             return (ampersands != 0, highLeads == 0)
         }

@@ -25,7 +25,7 @@ enum LexiconBuilder {
         let commonWords = try addSocialLexicon(socialLexiconSource, to: &words)
         try addEmoji(vaderEmojiSource, to: &words)
         let derived = derivedForms(of: words)
-        words.merge(derived) { _, derivedEntry in derivedEntry }  // the keys are new
+        words.merge(derived) { existing, _ in existing }
         markPhrasesAndSegmentableWords(in: &words)
         let ruleRoles = WordRoles.segmentable.union([.phraseStart, .phraseSecond]).symmetricDifference(
             WordRoles(rawValue: .max))

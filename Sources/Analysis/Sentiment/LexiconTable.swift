@@ -180,29 +180,21 @@ struct LexiconTable {
     /// Approximate heap footprint of the table in bytes.
     var memoryFootprint: Int { slots.count * MemoryLayout<Slot>.stride + filter.count * MemoryLayout<UInt64>.stride }
 
-    /// The bytes of a key of up to 8 bytes, little-endian; a 64-bit hash of
-    /// a longer one. Shared by all tables, so one computation serves several lookups.
-    @inline(__always)
+    /// `fingerprint(paddedKey:)` of a key that cannot be read past its end:
+    /// the key is copied to scratch memory with room after it first (keys of
+    /// the builder and emoji; scanned words are fingerprinted in place).
     static func fingerprint(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var word: UInt64 = 0
-        if key.count <= 8 {
-            for offset in 0..<key.count { word |= UInt64(key[offset]) &<< (8 &* offset) }
-            return word
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: key.count + 8) { padded in
+            _ = padded.initialize(from: key)
+            return fingerprint(paddedKey: UnsafeBufferPointer(start: padded.baseAddress, count: key.count))
         }
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
-        for offset in 0..<key.count {
-            word |= UInt64(key[offset]) &<< (8 &* (offset & 7))
-            if offset & 7 == 7 {
-                hash = mix(hash ^ word)
-                word = 0
-            }
-        }
-        return key.count & 7 == 0 ? hash : mix(hash ^ word)
     }
 
-    /// `fingerprint(key)`, read eight bytes at a time: the memory from `key`'s start to eight
-    /// bytes past its end must be readable. The bytes after the key, which may be scratch
-    /// memory never written, are masked out and do not matter.
+    /// The bytes of a key of up to 8 bytes, little-endian; a 64-bit hash of a
+    /// longer one, read eight bytes at a time. Shared by all tables, so one
+    /// computation serves several lookups. The memory from `key`'s start to
+    /// eight bytes past its end must be readable; the bytes after the key
+    /// (perhaps scratch memory never written) are masked out and do not matter.
     @inline(__always)
     static func fingerprint(paddedKey key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         guard let start = key.baseAddress else { return 0 }

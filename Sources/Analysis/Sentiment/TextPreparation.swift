@@ -1,5 +1,3 @@
-import TextBytes
-
 /// Punctuation counts of a raw text.
 struct TextSurvey {
     /// Number of "!" in the text.
@@ -16,28 +14,14 @@ enum TextPreparation {
     /// Longest entity considered, "&" and ";" included.
     private static let maximumEntityLength = 10
 
-    /// Counts "!" and "?", skipping eight bytes at a time where neither occurs.
+    /// Counts "!" and "?".
     static func survey(_ input: UnsafeBufferPointer<UInt8>) -> TextSurvey {
         var survey = TextSurvey()
-        guard let base = input.baseAddress else { return survey }
-        var position = 0
-        let count = input.count
-        while position < count {
-            if position + 8 <= count {
-                let word = ByteWord.load(base + position)
-                if ByteWord.bytes(word, equalTo: UInt8(ascii: "!")) | ByteWord.bytes(word, equalTo: UInt8(ascii: "?")) == 0 {
-                    position += 8
-                    continue
-                }
-            }
-            let end = min(position + 8, count)
-            while position < end {
-                switch input[position] {
-                case UInt8(ascii: "!"): survey.exclamationMarks += 1
-                case UInt8(ascii: "?"): survey.questionMarks += 1
-                default: break
-                }
-                position += 1
+        for byte in input {
+            switch byte {
+            case UInt8(ascii: "!"): survey.exclamationMarks += 1
+            case UInt8(ascii: "?"): survey.questionMarks += 1
+            default: break
             }
         }
         return survey

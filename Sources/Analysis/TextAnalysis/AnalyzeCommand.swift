@@ -117,15 +117,8 @@ public enum AnalyzeCommand {
     }
 
     private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var offset = 0
         var high: UInt64 = 0
-        if let base = bytes.baseAddress {
-            while offset + 8 <= bytes.count {
-                high |= ByteWord.load(base + offset)
-                offset += 8
-            }
-        }
-        for byte in bytes[offset...] { high |= UInt64(byte) }
+        ByteWord.forEachWord(in: bytes) { high |= $0 }
         return high & ByteWord.highBits == 0
     }
 

@@ -61,7 +61,9 @@ public struct TextAnalyzer: Sendable {
     public func analyze(_ text: String, languageHint: String? = nil, isHTML: Bool = false) -> TextAnalysis {
         let normalized = TextNormalizer.plainText(text, isHTML: isHTML)
         let identification = identifier.identifyDetailed(normalized, hint: languageHint)
-        return analysis(of: normalized, identification, sentiment: sentiment(of: normalized, identification))
+        let sentiment = Self.sentimentApplies(to: identification) ? sentimentAnalyzer.scores(for: normalized) : nil
+        return TextAnalysis(language: identification.guess, sentiment: sentiment,
+                            entities: EntityExtractor.extract(from: normalized), text: normalized)
     }
 
     /// Analyses several texts step by step: all are normalised, then all identified, then the
@@ -99,16 +101,6 @@ public struct TextAnalyzer: Sendable {
                 language: guesses[index], sentiment: sentiments[index],
                 entities: EntityExtractor.extract(from: normalized[index]), text: normalized[index]))
         }
-    }
-
-    /// The sentiment of a normalised text, when it applies to its language.
-    private func sentiment(of normalized: String, _ identification: LanguageIdentification) -> SentimentScores? {
-        Self.sentimentApplies(to: identification) ? sentimentAnalyzer.scores(for: normalized) : nil
-    }
-
-    /// The last step: entities, and everything put together.
-    private func analysis(of normalized: String, _ identification: LanguageIdentification, sentiment: SentimentScores?) -> TextAnalysis {
-        TextAnalysis(language: identification.guess, sentiment: sentiment, entities: EntityExtractor.extract(from: normalized), text: normalized)
     }
 
     /// English, or undetermined Latin-script text with English among the three best candidates.

@@ -16,6 +16,22 @@ public enum ByteWord {
         UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self)
     }
 
+    /// Calls `body` with the bytes of `bytes` eight at a time, in order; the last call's word has
+    /// zero bytes past the end of `bytes`.
+    @inlinable @inline(__always)
+    public static func forEachWord(in bytes: UnsafeBufferPointer<UInt8>, _ body: (UInt64) -> Void) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            body(load(base + offset))
+            offset += 8
+        }
+        guard offset < bytes.count else { return }
+        var last: UInt64 = 0
+        for index in offset..<bytes.count { last |= UInt64(base[index]) &<< (8 &* UInt64(index - offset)) }
+        body(last)
+    }
+
     /// The mask of the bytes of `word` that are zero (exact: a zero byte does not mark its
     /// neighbours, as the shorter borrow trick can).
     @inlinable @inline(__always)
