@@ -9,7 +9,7 @@
 #   moment; the fastest pass of each side is reported, which damps noise from
 #   other processes on a shared machine.
 # Environment:
-#   SENTIMENT_DATA   corpus folder (default <repo>/../shared/data/sentiment)
+#   SENTIMENT_DATA   corpus folder (default <repo>/data/sentiment)
 #   SWIFT_PACKAGE    package that has the earshot-bench-sentiment product (default <repo>)
 #   BENCH_CPU        CPU to pin both benchmarks to with taskset (default 0; empty: no pinning)
 #
@@ -20,7 +20,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PASSES="${1:-10}"
-DATA="${SENTIMENT_DATA:-$ROOT/../shared/data/sentiment}"
+DATA="${SENTIMENT_DATA:-$ROOT/data/sentiment}"
 PACKAGE="${SWIFT_PACKAGE:-$ROOT}"
 CPU="${BENCH_CPU-0}"
 VENV="$ROOT/.build-bench/venv"

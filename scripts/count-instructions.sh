@@ -13,7 +13,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STAGE="${1:-whole_line}"
-DATA="${SENTIMENT_DATA:-$ROOT/../shared/data/sentiment}"
+DATA="${SENTIMENT_DATA:-$ROOT/data/sentiment}"
 CORPORA=("$DATA/amazonReviewSnippets_GroundTruth.txt" "$DATA/movieReviewSnippets_GroundTruth.txt")
 command -v valgrind >/dev/null || { echo "error: valgrind not found (apt-get install valgrind)" >&2; exit 1; }
 

@@ -4,7 +4,7 @@ import Testing
 import Sentiment
 
 /// Corpus-level accuracy on the human-rated development sets in
-/// <repo>/../shared/data/sentiment (or $SENTIMENT_DATA). Each row pins our
+/// <repo>/data/sentiment (or $SENTIMENT_DATA). Each row pins our
 /// Pearson r and weighted F1 above vaderSentiment 3.3.2's figures on the same
 /// file and just below the values measured when the floor was last raised,
 /// so that a regression fails.
@@ -28,14 +28,14 @@ struct CorpusRegressionTests {
             floorPearson: 0.500, floorF1: 0.625),
     ]
 
-    /// The shared data folder beside the repository clone.
+    /// The committed corpora, `data/sentiment` of the repository.
     static var dataDirectory: URL {
         if let override = ProcessInfo.processInfo.environment["SENTIMENT_DATA"] {
             return URL(fileURLWithPath: override)
         }
         let repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return repository.deletingLastPathComponent().appendingPathComponent("shared/data/sentiment")
+        return repository.appendingPathComponent("data/sentiment")
     }
 
     @Test("accuracy stays above VADER", arguments: baselines)
@@ -43,7 +43,7 @@ struct CorpusRegressionTests {
         let path = Self.dataDirectory.appendingPathComponent(baseline.file).path
         try #require(
             FileManager.default.fileExists(atPath: path),
-            "sentiment corpus missing at \(path): clone the repository next to shared/ or set SENTIMENT_DATA")
+            "sentiment corpus missing at \(path): data/sentiment is part of the repository (or set SENTIMENT_DATA)")
         let corpus = try SentimentEvaluation.loadCorpus(at: path)
         #expect(corpus.count > 1_000)
         let accuracy = SentimentEvaluation.evaluate(SentimentAnalyzer.shared, on: corpus)
