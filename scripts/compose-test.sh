@@ -56,7 +56,7 @@ cleanup() {
     if [[ $stack_up == 1 && ${COMPOSE_TEST_KEEP:-0} != 1 ]]; then
         stack down -v --remove-orphans >"$work/down.log" 2>&1 || cat "$work/down.log"
     fi
-    rm -f "$compose_dir/prebuilt/earshot"
+    rm -rf "$compose_dir/prebuilt"
     if [[ -n $dockerd_pid && ${COMPOSE_TEST_KEEP:-0} != 1 ]]; then
         if kill "$dockerd_pid" 2>/dev/null; then wait "$dockerd_pid" 2>/dev/null || true; fi
     fi
@@ -169,9 +169,14 @@ step "swift build -c release --static-swift-stdlib (scratch .build-docker)"
 build_flags=(-c release --static-swift-stdlib --scratch-path "$repo/.build-docker")
 (cd "$repo" && swift build "${build_flags[@]}" --product earshot) >"$work/swift-build.log" 2>&1 \
     || { tail -n 40 "$work/swift-build.log"; fail "swift build"; }
-earshot=$(cd "$repo" && swift build "${build_flags[@]}" --show-bin-path)/earshot
+bin_path=$(cd "$repo" && swift build "${build_flags[@]}" --show-bin-path)
+earshot=$bin_path/earshot
+# The binary and the data bundles it loads at run time (language profiles,
+# lexicons, models: SwiftPM's *.resources folders) go next to each other.
+rm -rf "$compose_dir/prebuilt"
 mkdir -p "$compose_dir/prebuilt"
 cp "$earshot" "$compose_dir/prebuilt/earshot"
+find "$bin_path" -maxdepth 1 -name '*.resources' -exec cp -R {} "$compose_dir/prebuilt/" \;
 
 step "runtime image $EARSHOT_IMAGE (target runtime-prebuilt on $EARSHOT_RUNTIME_BASE)"
 compose -f "$compose_dir/compose.yaml" -f "$compose_dir/compose.prebuilt.yaml" build ingest >"$work/image-build.log" 2>&1 \
