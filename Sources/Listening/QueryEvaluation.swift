@@ -76,25 +76,53 @@ extension TextExpression {
         }
     }
 
-    /// Phrase occurrences: for each position of the first word, the earliest
-    /// following positions of the next words in order (which gives the
-    /// shortest stretch from that start), kept when the words inserted
-    /// between them number at most `slop`.
+    /// Phrase occurrences, measured as Lucene measures a sloppy phrase: word i of the phrase
+    /// found at position q is shifted to q - i, where it would stand in an exact occurrence,
+    /// and an occurrence is one distinct position per word with the shifted places at most
+    /// `slop` apart. Words in order with k others inserted measure k; two words swapped
+    /// measure 2, so `"new phone"~2` matches "phone new" (as in Lucene and Brandwatch), and
+    /// slop 0 is the exact phrase. Every window [m, m + slop] of shifted places, m one of
+    /// them, is checked by matching words to distinct positions, so a repeated word ("ha ha
+    /// ha") needs as many occurrences.
     private static func phraseSpans(_ positions: [[Int]], slop: Int) -> [WordSpan] {
-        guard let firstPositions = positions.first else { return [] }
-        var spans: [WordSpan] = []
-        for start in firstPositions {
-            var end = start
-            for later in positions.dropFirst() {
-                let next = later.partitionPoint { $0 > end }
-                guard next < later.count else { return spans }
-                end = later[next]
+        var windowStarts: Set<Int> = []
+        for (index, wordPositions) in positions.enumerated() {
+            for position in wordPositions { windowStarts.insert(position - index) }
+        }
+        var spans: Set<WordSpan> = []
+        windows: for start in windowStarts.sorted() {
+            var candidates: [ArraySlice<Int>] = []
+            for (index, wordPositions) in positions.enumerated() {
+                let low = wordPositions.partitionPoint { $0 >= start + index }
+                let high = wordPositions.partitionPoint { $0 > start + index + slop }
+                if low == high { continue windows }
+                candidates.append(wordPositions[low..<high])
             }
-            if end - start - (positions.count - 1) <= slop {
-                spans.append(WordSpan(start: start, end: end))
+            if let chosen = distinctPositions(candidates), let first = chosen.min(), let last = chosen.max() {
+                spans.insert(WordSpan(start: first, end: last))
             }
         }
-        return spans
+        return spans.sorted()
+    }
+
+    /// One position for each word out of its `candidates`, no position taken twice, or nil
+    /// when there is no such choice (Kuhn's augmenting paths: a word may take a position
+    /// from an earlier word that can move to another of its candidates).
+    private static func distinctPositions(_ candidates: [ArraySlice<Int>]) -> [Int]? {
+        var wordAt: [Int: Int] = [:]
+        func place(_ word: Int, _ tried: inout Set<Int>) -> Bool {
+            for position in candidates[word] where tried.insert(position).inserted {
+                if let holder = wordAt[position], !place(holder, &tried) { continue }
+                wordAt[position] = word
+                return true
+            }
+            return false
+        }
+        for word in candidates.indices {
+            var tried: Set<Int> = []
+            guard place(word, &tried) else { return nil }
+        }
+        return Array(wordAt.keys)
     }
 
     /// Pairs of non-overlapping spans whose gap (start of the later minus end

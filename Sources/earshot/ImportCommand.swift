@@ -21,9 +21,7 @@ struct ImportCommand: ParsableCommand {
     )
 
     @Argument(help: "The file, or - for standard input") var file: String
-    @Option(help: "auto (detect per line), earshot, x, mastodon, reddit, bluesky or csv") var format = SourceFormat.auto
-    @Option(name: .customLong("csv-column"), help: "A CSV column for a field, e.g. text=body (repeatable; default: common column names)")
-    var csvColumns: [String] = []
+    @OptionGroup var postFormat: PostFormatOptions
     @Option(help: "Source name for every post (default: the post's own, else the format's name)") var source: String?
     @Option(help: "Write rejected lines (with the reason) to this JSONL file") var rejects: String?
     @Option(help: "Posts per PublishBatch call") var batchSize = 500
@@ -34,10 +32,6 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let mapping: CSVColumnMapping?
-        do { mapping = csvColumns.isEmpty ? nil : try CSVColumnMapping(parsing: csvColumns) } catch {
-            throw ValidationError(error.description)
-        }
         guard let input = file == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: file) else {
             printError("earshot import: cannot open \(file)")
             throw ExitCode(1)
@@ -68,7 +62,7 @@ struct ImportCommand: ParsableCommand {
             pending.removeAll(keepingCapacity: true)
             progress.report(final: false)
         }
-        var reader = SourceReader(format: format, csvMapping: mapping, sourceName: source)
+        var reader = try postFormat.reader(sourceName: source)
         // Rejected lines by the source the input's posts get (nil: no format recognised yet).
         var rejectedBySource: [String?: Int64] = [:]
         func reject(_ rejection: SourceRejection, input: String) {

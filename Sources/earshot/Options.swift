@@ -12,6 +12,28 @@ struct EndpointOptions: ParsableArguments {
     @Option(help: "RPC deadline in milliseconds") var timeoutMs: Int64 = 10_000
 }
 
+/// How to read posts from a file or standard input, for the commands that read them.
+struct PostFormatOptions: ParsableArguments {
+    @Option(help: "auto (detect per line), earshot, x, mastodon, reddit, bluesky or csv") var format = SourceFormat.auto
+    @Option(name: .customLong("csv-column"), help: "A CSV column for a field, e.g. text=body (repeatable; default: common column names)")
+    var csvColumns: [String] = []
+
+    func validate() throws {
+        _ = try csvMapping()
+    }
+
+    /// A reader for these options; `sourceName` becomes every post's source.
+    func reader(sourceName: String? = nil) throws -> SourceReader {
+        SourceReader(format: format, csvMapping: try csvMapping(), sourceName: sourceName)
+    }
+
+    private func csvMapping() throws -> CSVColumnMapping? {
+        do { return csvColumns.isEmpty ? nil : try CSVColumnMapping(parsing: csvColumns) } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
 /// A wire enum as a command-line value, named as in the help: every case but `unspecified`.
 /// ArgumentParser then rejects other words itself and lists the choices. Options of these
 /// types are optional, their default named in the help: ArgumentParser would print a default

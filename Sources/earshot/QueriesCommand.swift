@@ -105,11 +105,14 @@ struct QueriesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "test", abstract: "Print the lines of standard input that a query matches.",
             discussion: """
-                Each line is an Earshot post (JSON with an "id", analysed as the enrich stage does, so hashtags, \
-                mentions and language are found) or a MatchableDocument ({"text": "…", "hashtags": […], "followers": 1200}).
+                Standard input holds posts in any format `import` reads (Earshot JSON, X, Mastodon, Reddit, Bluesky, \
+                CSV; detected per line or forced with --format), analysed as the enrich stage does, so hashtags, \
+                mentions and language are found. A JSON line with a "text" but no "id" is a MatchableDocument \
+                ({"text": "…", "hashtags": […], "followers": 1200}). A line matches when any of its posts does.
                 """
         )
         @Argument(help: "The query") var query: String
+        @OptionGroup var postFormat: PostFormatOptions
 
         func run() throws {
             let compiled: ListeningQuery
@@ -118,6 +121,7 @@ struct QueriesCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             let analyzer = TextAnalyzer()
+            var posts = try postFormat.reader()
             var lineNumber = 0, lines = 0, matched = 0, unreadable = 0
             var reader = LineReader(FileHandle.standardInput)
             while let readLine = reader.next() {
@@ -125,22 +129,37 @@ struct QueriesCommand: ParsableCommand {
                 guard case .text(let bytes) = readLine else {
                     if case .tooLong(let count) = readLine {
                         unreadable += 1
+                        if let open = posts.skip(lineNumber: lineNumber) { printError("line \(open.line): skipped: \(open.reason)") }
                         printError("line \(lineNumber): skipped: \(LineReader.tooLongReason(bytes: count))")
                     }
                     continue
                 }
                 let line = String(decoding: bytes, as: UTF8.self)
                 guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-                lines += 1
-                do {
-                    if compiled.matches(try sampleDocument(line, analyzer: analyzer)) {
-                        matched += 1
-                        print(line)
+                let documents: [MatchableDocument]
+                if postFormat.format == .auto, let document = matchableDocument(line) {
+                    documents = [document]
+                } else {
+                    switch posts.read(line: line, lineNumber: lineNumber) {
+                    case .success(let found): documents = found.map { MatchableDocument(post: $0, analyzer: analyzer) }
+                    case .failure(let rejection):
+                        lines += 1
+                        unreadable += 1
+                        printError("line \(rejection.line): skipped: \(rejection.reason)")
+                        continue
                     }
-                } catch {
-                    unreadable += 1
-                    printError("line \(lineNumber): skipped: \(error)")
                 }
+                // A CSV header, or a line that a CSV record continues past, holds no post.
+                guard !documents.isEmpty else { continue }
+                lines += 1
+                if documents.contains(where: compiled.matches) {
+                    matched += 1
+                    print(line)
+                }
+            }
+            if let rejection = posts.finish() {
+                unreadable += 1
+                printError("line \(rejection.line): skipped: \(rejection.reason)")
             }
             printError("\(matched) of \(lines) lines match" + (unreadable > 0 ? " (\(unreadable) unreadable)" : ""))
             try reader.checkReadToEnd()
@@ -161,12 +180,10 @@ private func requireValid(_ query: String) throws {
     throw ExitCode(1)
 }
 
-/// A JSON line as a document: an Earshot post when it has an "id", else a MatchableDocument.
-private func sampleDocument(_ line: String, analyzer: TextAnalyzer) throws -> MatchableDocument {
+/// A JSON line with a "text" but no "id" as a MatchableDocument, else nil (a post, read by the source reader).
+private func matchableDocument(_ line: String) -> MatchableDocument? {
     let data = Data(line.utf8)
-    guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-        throw ValidationError("not a JSON object")
-    }
-    guard object["id"] != nil else { return try JSONDecoder().decode(MatchableDocument.self, from: data) }
-    return MatchableDocument(post: try ProtoJSON.decode(Post.self, from: data), analyzer: analyzer)
+    guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+          object["id"] == nil, object["text"] != nil else { return nil }
+    return try? JSONDecoder().decode(MatchableDocument.self, from: data)
 }

@@ -59,8 +59,27 @@ struct MatchingTests {
         #expect(try !matches("\"new phone\"~1", "new shiny red phone"))
         #expect(try matches("\"a b c\"~2", "a x b y c"))
         #expect(try !matches("\"a b c\"~1", "a x b y c"))
-        #expect(try !matches("\"new phone\"~5", "phone new"))
         #expect(try matches("\"new phone\"~1", "new a new phone"))
+    }
+
+    @Test("phrase slop matches the words in either order, a swap costing 2, as in Lucene")
+    func phraseSlopEitherOrder() throws {
+        #expect(try matches("\"new phone\"~2", "phone new"))
+        #expect(try !matches("\"new phone\"~1", "phone new"))
+        #expect(try !matches("\"new phone\"", "phone new"))
+        #expect(try matches("\"new phone\"~3", "phone is new"))
+        #expect(try !matches("\"new phone\"~2", "phone is new"))
+        #expect(try matches("\"a b c\"~2", "a c b"))
+        #expect(try !matches("\"a b c\"~1", "a c b"))
+        #expect(try matches("\"a b c\"~4", "c b a"))
+        #expect(try !matches("\"a b c\"~3", "c b a"))
+    }
+
+    @Test("a repeated phrase word needs as many occurrences within the slop")
+    func phraseSlopRepeatedWords() throws {
+        #expect(try matches("\"ha ha ha\"~2", "ha x ha ha"))
+        #expect(try !matches("\"ha ha ha\"~5", "ha x ha"))
+        #expect(try matches("\"big big deal\"~2", "big deal big"))
     }
 
     @Test("NEAR/n matches in either order when at most n words apart")
@@ -270,7 +289,8 @@ struct ProximityReferenceTests {
             let near = a.contains { i in b.contains { j in i != j && abs(i - j) <= distance } }
             let onear = a.contains { i in b.contains { j in j > i && j - i <= distance } }
             let slop = distance - 1
-            let phrase = a.contains { i in b.contains { j in j > i && j - i - 1 <= slop } }
+            // Lucene's measure: b belongs one place after a; |where b is - where it belongs|.
+            let phrase = a.contains { i in b.contains { j in j != i && abs(j - 1 - i) <= slop } }
             #expect(try matches("a NEAR/\(distance) b", text) == near, "\(text)")
             #expect(try matches("a ONEAR/\(distance) b", text) == onear, "\(text)")
             #expect(try matches("\"a b\"~\(slop)", text) == phrase, "\(text)")

@@ -241,7 +241,26 @@ func runEarshot(_ arguments: [String], input: String = "") throws -> (status: In
                                     input: lines.joined(separator: "\n") + "\n")
         #expect(result.status == 0)
         #expect(result.output == lines[0] + "\n" + lines[2] + "\n")
-        #expect(result.errors.contains("line 5: skipped: not a JSON object"))
+        #expect(result.errors.contains("line 5: skipped: not JSON"))
         #expect(result.errors.contains("2 of 5 lines match (1 unreadable)"))
+    }
+
+    @Test func testReadsEveryImportFormat() throws {
+        let mastodon = [
+            #"{"id":"111","uri":"https://m.example/@a/111","created_at":"2026-01-01T00:00:00.000Z","language":"en","content":"<p>my phone is new, from <a href=\"https://m.example/tags/acme\">#acme</a></p>","account":{"id":"1","acct":"a","username":"a","followers_count":10}}"#,
+            #"{"id":"112","uri":"https://m.example/@a/112","created_at":"2026-01-01T00:00:00.000Z","language":"en","content":"<p>nothing here</p>","account":{"id":"1","acct":"a","username":"a","followers_count":10}}"#,
+        ]
+        let fromMastodon = try runEarshot(["queries", "test", "--format", "mastodon", #""new phone"~3 #acme"#],
+                                          input: mastodon.joined(separator: "\n") + "\n")
+        #expect(fromMastodon.status == 0)
+        #expect(fromMastodon.output == mastodon[0] + "\n")
+        #expect(fromMastodon.errors.contains("1 of 2 lines match"))
+
+        let csv = "id,text,created_at\n1,phone new from acme,2026-01-01T00:00:00Z\n2,new old phone,2026-01-01T00:00:00Z\n"
+        let fromCSV = try runEarshot(["queries", "test", #""new phone"~2"#], input: csv)
+        #expect(fromCSV.status == 0)
+        #expect(fromCSV.output == "1,phone new from acme,2026-01-01T00:00:00Z\n2,new old phone,2026-01-01T00:00:00Z\n")
+        #expect(fromCSV.errors.contains("2 of 2 lines match"))
+        #expect(try runEarshot(["queries", "test", #""new phone"~1"#], input: csv).output == "2,new old phone,2026-01-01T00:00:00Z\n")
     }
 }
