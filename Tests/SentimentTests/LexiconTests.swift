@@ -34,7 +34,7 @@ struct LexiconTests {
     @Test("malformed lines are reported with source and line number")
     func malformedSources() {
         var words: [[UInt8]: WordEntry] = [:]
-        #expect(throws: LexiconSourceError.self) { try LexiconBuilder.addVaderLexicon("good\t1.9\nbad\tx", to: &words) }
+        #expect(throws: SentimentResourceError.self) { try LexiconBuilder.addVaderLexicon("good\t1.9\nbad\tx", to: &words) }
         do {
             _ = try LexiconBuilder.addSocialLexicon("// comment\nfoo\tboost\n", to: &words)
             Issue.record("a boost without amount must be rejected")
@@ -43,10 +43,10 @@ struct LexiconTests {
             #expect(error.line == 2)
             #expect(error.text == "foo\tboost")
         }
-        #expect(throws: LexiconSourceError.self) {
+        #expect(throws: SentimentResourceError.self) {
             _ = try LexiconBuilder.addSocialLexicon("slang\t= nonexistentword", to: &words)
         }
-        #expect(throws: LexiconSourceError.self) {
+        #expect(throws: SentimentResourceError.self) {
             _ = try LexiconBuilder.addSocialLexicon("word\trole unknownrole", to: &words)
         }
     }
