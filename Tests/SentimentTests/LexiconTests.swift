@@ -39,9 +39,9 @@ struct LexiconTests {
             _ = try LexiconBuilder.addSocialLexicon("// comment\nfoo\tboost\n", to: &words)
             Issue.record("a boost without amount must be rejected")
         } catch {
-            #expect(error.source == "social")
-            #expect(error.line == 2)
-            #expect(error.text == "foo\tboost")
+            #expect(
+                error == .malformedLine(
+                    resource: "social_lexicon.tsv", line: 2, text: "foo\tboost", reason: "boost needs a number"))
         }
         #expect(throws: SentimentResourceError.self) {
             _ = try LexiconBuilder.addSocialLexicon("slang\t= nonexistentword", to: &words)

@@ -5,7 +5,8 @@ public struct SentimentFeatures: Sendable, Equatable {
     /// VADER's compound: the sum of the rule-adjusted valences with the punctuation emphasis,
     /// normalised as `sum / sqrt(sum² + 15)`.
     public var normalizedSum = 0.0
-    /// That sum divided by the square root of the number of tokens (dense or diluted sentiment).
+    /// That sum divided by the square root of the number of tokens other than boosters and
+    /// negators (dense or diluted sentiment).
     public var sumPerRootToken = 0.0
     /// The sign of the sum: -1, 0 or 1.
     public var polarity = 0.0

@@ -38,10 +38,13 @@ enum ValenceRules {
         // contrastive "but" reweighs them and tallies again.
         var tally = ValenceTally()
         var roles: WordRoles = []
+        // Tokens that carry meaning of their own: boosters and negators only modify them.
+        var contentCount = 0
         for index in tokens.indices {
             let valence = valence(of: index, in: tokens, capitalDifferential: capitalDifferential)
             valences[index] = valence
             tally.add(valence)
+            contentCount += tokens[index].entry.boost == 0 && !tokens[index].entry.roles.contains(.negator) ? 1 : 0
             roles.formUnion(tokens[index].entry.roles)
         }
         if roles.contains(.contrast) {
@@ -50,7 +53,7 @@ enum ValenceRules {
             for index in tokens.indices { tally.add(valences[index]) }
         }
         return combine(
-            tally, tokenCount: tokens.count, exclamationMarks: exclamationMarks, questionMarks: questionMarks, model: model)
+            tally, contentCount: max(contentCount, 1), exclamationMarks: exclamationMarks, questionMarks: questionMarks, model: model)
     }
 
     /// Valence of one token after caps, elongation, boosters, negation,
@@ -164,7 +167,7 @@ enum ValenceRules {
     /// and `model`'s compound from them, and splits the intensity into positive,
     /// neutral and negative shares.
     private static func combine(
-        _ tally: ValenceTally, tokenCount: Int, exclamationMarks: Int, questionMarks: Int, model: SentimentModel
+        _ tally: ValenceTally, contentCount: Int, exclamationMarks: Int, questionMarks: Int, model: SentimentModel
     ) -> (scores: SentimentScores, features: SentimentFeatures) {
         var sum = tally.sum
         var positiveSum = tally.positiveSum
@@ -178,7 +181,7 @@ enum ValenceRules {
         }
         var features = SentimentFeatures()
         features.normalizedSum = max(-1, min(1, sum / (sum * sum + normalizationAlpha).squareRoot()))
-        features.sumPerRootToken = sum / Double(tokenCount).squareRoot()
+        features.sumPerRootToken = sum / Double(contentCount).squareRoot()
         features.polarity = sum > 0 ? 1 : sum < 0 ? -1 : 0
         features.emphasis = features.polarity * emphasis
         if positiveSum > -negativeSum {
