@@ -29,7 +29,7 @@ public final class SentimentAnalyzer: Sendable {
             lexicon = try LexiconBuilder.build()
             model = try SentimentModel(parsing: SentimentResource.model.contents())
         } catch {
-            preconditionFailure("the Sentiment module's resources are missing or malformed: \(error)")
+            fatalError("the Sentiment module's resources are missing or malformed: \(error)")
         }
     }
 

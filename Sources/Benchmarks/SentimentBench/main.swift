@@ -71,17 +71,20 @@ guard !paths.isEmpty else {
     exit(2)
 }
 
+/// The corpus at `path`; on an error, prints it and exits with status 1.
+func loadCorpusOrExit(_ path: String) -> [SentimentCorpusItem] {
+    do {
+        return try SentimentEvaluation.loadCorpus(at: path)
+    } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        exit(1)
+    }
+}
+
 if printsFeatures {
     print((["corpus", "mean", "compound"] + SentimentFeatures.names).joined(separator: "\t"))
     for path in paths {
-        let corpus: [SentimentCorpusItem]
-        do {
-            corpus = try SentimentEvaluation.loadCorpus(at: path)
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            exit(1)
-        }
-        for item in corpus {
+        for item in loadCorpusOrExit(path) {
             let values = [item.mean, SentimentAnalyzer.shared.scores(for: item.text).compound]
                 + SentimentAnalyzer.shared.features(for: item.text).values
             print(([corpusName(path)] + values.map { String($0) }).joined(separator: "\t"))
@@ -118,13 +121,7 @@ _ = AnalyzeCommand.outputLine(for: "warm up the language tables too".utf8, forma
 
 var allTexts: [String] = []
 for path in paths {
-    let corpus: [SentimentCorpusItem]
-    do {
-        corpus = try SentimentEvaluation.loadCorpus(at: path)
-    } catch {
-        FileHandle.standardError.write(Data("\(error)\n".utf8))
-        exit(1)
-    }
+    let corpus = loadCorpusOrExit(path)
     let texts = corpus.map(\.text)
     allTexts += texts
     if onlyStage != nil { continue }
