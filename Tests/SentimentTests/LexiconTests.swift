@@ -41,7 +41,7 @@ struct LexiconTests {
         } catch {
             #expect(
                 error == .malformedLine(
-                    resource: "social_lexicon.tsv", line: 2, text: "foo\tboost", reason: "boost needs a number"))
+                    resource: "social_lexicon.tsv", line: 2, text: "foo\tboost", reason: "unknown directive"))
         }
         #expect(throws: SentimentResourceError.self) {
             _ = try LexiconBuilder.addSocialLexicon("slang\t= nonexistentword", to: &words)

@@ -185,6 +185,9 @@ struct ValenceRuleTests {
     @Test("'like' is positive only as a verb after a subject")
     func like() {
         #expect(compound("I like it") > 0)
+        #expect(compound("She does like it") > 0)
+        #expect(compound("My puppy doesn't like baths") < 0)
+        #expect(compound("Me like.") > 0)
         #expect(compound("it looks like rain") == 0)
     }
 
