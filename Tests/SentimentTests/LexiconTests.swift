@@ -34,19 +34,19 @@ struct LexiconTests {
     @Test("malformed lines are reported with source and line number")
     func malformedSources() {
         var words: [[UInt8]: WordEntry] = [:]
-        #expect(throws: LexiconSourceError.self) { try LexiconBuilder.addVaderLexicon("good\t1.9\nbad\tx", to: &words) }
+        #expect(throws: SentimentResourceError.self) { try LexiconBuilder.addVaderLexicon("good\t1.9\nbad\tx", to: &words) }
         do {
             _ = try LexiconBuilder.addSocialLexicon("// comment\nfoo\tboost\n", to: &words)
             Issue.record("a boost without amount must be rejected")
         } catch {
-            #expect(error.source == "social")
-            #expect(error.line == 2)
-            #expect(error.text == "foo\tboost")
+            #expect(
+                error == .malformedLine(
+                    resource: "social_lexicon.tsv", line: 2, text: "foo\tboost", reason: "unknown directive"))
         }
-        #expect(throws: LexiconSourceError.self) {
+        #expect(throws: SentimentResourceError.self) {
             _ = try LexiconBuilder.addSocialLexicon("slang\t= nonexistentword", to: &words)
         }
-        #expect(throws: LexiconSourceError.self) {
+        #expect(throws: SentimentResourceError.self) {
             _ = try LexiconBuilder.addSocialLexicon("word\trole unknownrole", to: &words)
         }
     }

@@ -1,29 +1,15 @@
-/// A malformed line in one of the embedded lexicon sources.
-struct LexiconSourceError: Error, CustomStringConvertible {
-    /// Name of the source (`vader`, `emoji`, `social`).
-    let source: String
-    /// 1-based line number.
-    let line: Int
-    /// The offending line.
-    let text: String
-    /// What is wrong with it.
-    let reason: String
-
-    var description: String { "\(source) lexicon line \(line) '\(text)': \(reason)" }
-}
-
-/// Builds the analyser's lookup table from the embedded VADER lexicons and
-/// Earshot's social-media additions.
+/// Builds the analyser's lookup table from the VADER lexicons and Earshot's
+/// social-media additions (the module's `SentimentResource` files).
 enum LexiconBuilder {
     /// Largest absolute valence an emoji can get from its description words.
     private static let maximumEmojiValence: Float = 4
 
-    /// Parses all embedded sources into the analyser's tables.
-    static func build() throws(LexiconSourceError) -> SentimentLexicon {
+    /// Reads and parses the lexicon resources into the analyser's tables.
+    static func build() throws(SentimentResourceError) -> SentimentLexicon {
         var words = [[UInt8]: WordEntry](minimumCapacity: 65_536)
-        try addVaderLexicon(vaderLexiconSource, to: &words)
-        let commonWords = try addSocialLexicon(socialLexiconSource, to: &words)
-        try addEmoji(vaderEmojiSource, to: &words)
+        try addVaderLexicon(SentimentResource.vaderLexicon.contents(), to: &words)
+        let commonWords = try addSocialLexicon(SentimentResource.socialLexicon.contents(), to: &words)
+        try addEmoji(SentimentResource.vaderEmoji.contents(), to: &words)
         let derived = derivedForms(of: words)
         words.merge(derived) { existing, _ in existing }
         markPhrasesAndSegmentableWords(in: &words)
@@ -53,26 +39,28 @@ enum LexiconBuilder {
     }
 
     /// `token<TAB>mean` lines; the last of duplicate tokens wins, as in VADER.
-    static func addVaderLexicon(_ source: String, to words: inout [[UInt8]: WordEntry]) throws(LexiconSourceError) {
-        for (number, line) in lines(of: source) {
+    static func addVaderLexicon(_ source: String, to words: inout [[UInt8]: WordEntry]) throws(SentimentResourceError) {
+        for (number, line) in SentimentResource.lines(of: source) {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count == 2, let valence = Float(fields[1]) else {
-                throw LexiconSourceError(source: "vader", line: number, text: line, reason: "expected token<TAB>mean")
+                throw .malformedLine(
+                    resource: SentimentResource.vaderLexicon.fileName, line: number, text: line,
+                    reason: "expected token<TAB>mean")
             }
             words[lowercasedBytes(fields[0]), default: .unknown].valence = valence
         }
     }
 
-    /// Applies the directives described at `socialLexiconSource`; returns
+    /// Applies the directives described at the top of `social_lexicon.tsv`; returns
     /// the plain common words (`word` directive).
     static func addSocialLexicon(
         _ source: String, to words: inout [[UInt8]: WordEntry]
-    ) throws(LexiconSourceError) -> Set<[UInt8]> {
+    ) throws(SentimentResourceError) -> Set<[UInt8]> {
         var commonWords: Set<[UInt8]> = []
-        for (number, line) in lines(of: source) where !line.hasPrefix("//") {
+        for (number, line) in SentimentResource.lines(of: source) where !line.hasPrefix("//") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            func failure(_ reason: String) -> LexiconSourceError {
-                LexiconSourceError(source: "social", line: number, text: line, reason: reason)
+            func failure(_ reason: String) -> SentimentResourceError {
+                .malformedLine(resource: SentimentResource.socialLexicon.fileName, line: number, text: line, reason: reason)
             }
             guard fields.count == 2 else { throw failure("expected token<TAB>directive") }
             let key = lowercasedBytes(fields[0])
@@ -107,11 +95,13 @@ enum LexiconBuilder {
 
     /// `emoji<TAB>description` lines: a single-scalar emoji not already known
     /// gets the summed valence of its description words (clamped to ±4).
-    static func addEmoji(_ source: String, to words: inout [[UInt8]: WordEntry]) throws(LexiconSourceError) {
-        for (number, line) in lines(of: source) {
+    static func addEmoji(_ source: String, to words: inout [[UInt8]: WordEntry]) throws(SentimentResourceError) {
+        for (number, line) in SentimentResource.lines(of: source) {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count == 2 else {
-                throw LexiconSourceError(source: "emoji", line: number, text: line, reason: "expected emoji<TAB>description")
+                throw .malformedLine(
+                    resource: SentimentResource.vaderEmoji.fileName, line: number, text: line,
+                    reason: "expected emoji<TAB>description")
             }
             let scalars = fields[0].unicodeScalars.filter { $0.value != 0xFE0F }
             guard scalars.count == 1 else { continue }
@@ -185,13 +175,6 @@ enum LexiconBuilder {
         "never": .never, "intensifier": .intensifyingDeterminer, "without": .without, "doubt": .doubt,
         "like": .like, "likesubject": .likeSubject, "excess": .excess,
     ]
-
-    /// Non-empty lines with their 1-based numbers.
-    private static func lines(of source: String) -> [(Int, String)] {
-        source.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-            .filter { !$0.element.isEmpty }
-            .map { ($0.offset + 1, String($0.element)) }
-    }
 
     /// UTF-8 bytes of `text` with ASCII letters lowercased.
     private static func lowercasedBytes(_ text: Substring) -> [UInt8] {

@@ -20,13 +20,16 @@ public final class SentimentAnalyzer: Sendable {
     public static let shared = SentimentAnalyzer()
 
     private let lexicon: SentimentLexicon
+    private let model: SentimentModel
 
-    /// Builds the lexicon tables (about 0.15 s in release builds). Prefer `shared`.
+    /// Reads the module's lexicon and model resources and builds the lexicon
+    /// tables (about 0.15 s in release builds). Prefer `shared`.
     public init() {
         do {
             lexicon = try LexiconBuilder.build()
+            model = try SentimentModel(parsing: SentimentResource.model.contents())
         } catch {
-            preconditionFailure("embedded sentiment lexicon is malformed: \(error)")
+            fatalError("the Sentiment module's resources are missing or malformed: \(error)")
         }
     }
 
@@ -57,6 +60,16 @@ public final class SentimentAnalyzer: Sendable {
         }
     }
 
+    /// What the rules found in `text`: the features the learned model weighs
+    /// (for the fitting script, scripts/eval-sentiment.sh).
+    public func features(for text: String) -> SentimentFeatures {
+        withUTF8Bytes(of: text) { bytes in
+            withUnsafeTemporaryAllocation(
+                byteCount: ScratchLayout(textBytes: bytes.count).byteCount, alignment: ScratchLayout.alignment
+            ) { analyse(bytes, scratch: $0.baseAddress!).features }
+        }
+    }
+
     /// Sentiment of UTF-8 encoded text (invalid sequences are tolerated).
     ///
     /// Uses scratch memory of roughly 40 bytes per input byte for the call
@@ -71,8 +84,15 @@ public final class SentimentAnalyzer: Sendable {
     /// Sentiment of `bytes`, working in `scratch`, which holds at least
     /// `ScratchLayout(textBytes: bytes.count).byteCount` bytes.
     private func scores(forUTF8 bytes: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutableRawPointer) -> SentimentScores {
+        analyse(bytes, scratch: scratch).scores
+    }
+
+    /// Scans and scores `bytes` in `scratch` (see `scores(forUTF8:scratch:)`).
+    private func analyse(
+        _ bytes: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutableRawPointer
+    ) -> (scores: SentimentScores, features: SentimentFeatures) {
         let count = bytes.count
-        guard count > 0 else { return .empty }
+        guard count > 0 else { return (.empty, SentimentFeatures()) }
         let layout = ScratchLayout(textBytes: count)
         let valences = scratch.bindMemory(to: Double.self, capacity: layout.tokenCapacity)
         let tokens = (scratch + layout.tokensOffset).bindMemory(to: Token.self, capacity: layout.tokenCapacity)
@@ -92,7 +112,7 @@ public final class SentimentAnalyzer: Sendable {
         }
         return ValenceRules.score(
             scanner.scannedTokens, valences: valences, capitalDifferential: scanner.hasCapitalDifferential,
-            exclamationMarks: marks.exclamation, questionMarks: marks.question)
+            exclamationMarks: marks.exclamation, questionMarks: marks.question, model: model)
     }
 }
 

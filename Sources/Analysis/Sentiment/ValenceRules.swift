@@ -27,20 +27,24 @@ enum ValenceRules {
     /// How many preceding tokens a negator or booster reaches.
     static let window = 3
 
-    /// Scores scanned tokens. `valences` must hold `tokens.count` values.
+    /// Scores scanned tokens: the features the rules find and the scores `model` makes of them.
+    /// `valences` must hold `tokens.count` values.
     static func score(
         _ tokens: UnsafeMutableBufferPointer<Token>, valences: UnsafeMutablePointer<Double>,
-        capitalDifferential: Bool, exclamationMarks: Int, questionMarks: Int
-    ) -> SentimentScores {
-        guard !tokens.isEmpty else { return .empty }
+        capitalDifferential: Bool, exclamationMarks: Int, questionMarks: Int, model: SentimentModel
+    ) -> (scores: SentimentScores, features: SentimentFeatures) {
+        guard !tokens.isEmpty else { return (.empty, SentimentFeatures()) }
         // Valences are tallied as they are computed; only a text with a
         // contrastive "but" reweighs them and tallies again.
         var tally = ValenceTally()
         var roles: WordRoles = []
+        // Tokens that carry meaning of their own: boosters and negators only modify them.
+        var contentCount = 0
         for index in tokens.indices {
             let valence = valence(of: index, in: tokens, capitalDifferential: capitalDifferential)
             valences[index] = valence
             tally.add(valence)
+            contentCount += tokens[index].entry.boost == 0 && !tokens[index].entry.roles.contains(.negator) ? 1 : 0
             roles.formUnion(tokens[index].entry.roles)
         }
         if roles.contains(.contrast) {
@@ -48,7 +52,8 @@ enum ValenceRules {
             tally = ValenceTally()
             for index in tokens.indices { tally.add(valences[index]) }
         }
-        return combine(tally, exclamationMarks: exclamationMarks, questionMarks: questionMarks)
+        return combine(
+            tally, contentCount: max(contentCount, 1), exclamationMarks: exclamationMarks, questionMarks: questionMarks, model: model)
     }
 
     /// Valence of one token after caps, elongation, boosters, negation,
@@ -158,9 +163,12 @@ enum ValenceRules {
         }
     }
 
-    /// Adds punctuation emphasis to the tallied valences, normalises, and
-    /// splits the intensity into positive, neutral and negative shares.
-    private static func combine(_ tally: ValenceTally, exclamationMarks: Int, questionMarks: Int) -> SentimentScores {
+    /// Adds punctuation emphasis to the tallied valences, derives the features
+    /// and `model`'s compound from them, and splits the intensity into positive,
+    /// neutral and negative shares.
+    private static func combine(
+        _ tally: ValenceTally, contentCount: Int, exclamationMarks: Int, questionMarks: Int, model: SentimentModel
+    ) -> (scores: SentimentScores, features: SentimentFeatures) {
         var sum = tally.sum
         var positiveSum = tally.positiveSum
         var negativeSum = tally.negativeSum
@@ -171,17 +179,22 @@ enum ValenceRules {
         } else if sum < 0 {
             sum -= emphasis
         }
-        let compound = max(-1, min(1, sum / (sum * sum + normalizationAlpha).squareRoot()))
+        var features = SentimentFeatures()
+        features.normalizedSum = max(-1, min(1, sum / (sum * sum + normalizationAlpha).squareRoot()))
+        features.sumPerRootToken = sum / Double(contentCount).squareRoot()
+        features.polarity = sum > 0 ? 1 : sum < 0 ? -1 : 0
+        features.emphasis = features.polarity * emphasis
         if positiveSum > -negativeSum {
             positiveSum += emphasis
         } else if positiveSum < -negativeSum {
             negativeSum -= emphasis
         }
         let total = positiveSum - negativeSum + neutralCount
-        guard total > 0 else { return .empty }
-        return SentimentScores(
-            compound: compound, positive: positiveSum / total, neutral: neutralCount / total,
+        guard total > 0 else { return (.empty, features) }
+        let scores = SentimentScores(
+            compound: model.compound(for: features), positive: positiveSum / total, neutral: neutralCount / total,
             negative: -negativeSum / total)
+        return (scores, features)
     }
 
     private static func punctuationEmphasis(exclamationMarks: Int, questionMarks: Int) -> Double {

@@ -12,6 +12,10 @@
 // corpora together, "stage <name> us_per_text=…": each step of that line timed
 // alone (fastest pass), to show where a line's time goes.
 //
+// With --features, prints for every text of the corpora instead
+// "corpus<TAB>mean<TAB>compound<TAB>" followed by SentimentFeatures.names' values
+// (after a header line), for scripts/eval-sentiment.sh.
+//
 // With --stage NAME (normalisation, language, entities, sentiment,
 // analysis_one_by_one, analysis_batched, json_line_as_string, whole_line), only
 // that step runs, N passes over all corpora: for a profiler such as
@@ -42,6 +46,7 @@ var minimumSeconds = 0.0
 let stageNames = ["normalisation", "language", "entities", "sentiment", "analysis_one_by_one", "analysis_batched",
                   "json_line_as_string", "whole_line"]
 var onlyStage: String?
+var printsFeatures = false
 var paths: [String] = []
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
@@ -49,6 +54,8 @@ while let argument = arguments.next() {
         repeatCount = value
     } else if argument == "--min-seconds", let value = arguments.next().flatMap({ Double($0) }), value >= 0 {
         minimumSeconds = value
+    } else if argument == "--features" {
+        printsFeatures = true
     } else if argument == "--stage", let value = arguments.next() {
         guard stageNames.contains(value) else {
             FileHandle.standardError.write(Data("unknown stage \(value); one of: \(stageNames.joined(separator: ", "))\n".utf8))
@@ -60,8 +67,30 @@ while let argument = arguments.next() {
     }
 }
 guard !paths.isEmpty else {
-    FileHandle.standardError.write(Data("usage: earshot-bench-sentiment [--repeat N] [--min-seconds S] [--stage NAME] CORPUS_FILE...\n".utf8))
+    FileHandle.standardError.write(Data("usage: earshot-bench-sentiment [--repeat N] [--min-seconds S] [--stage NAME | --features] CORPUS_FILE...\n".utf8))
     exit(2)
+}
+
+/// The corpus at `path`; on an error, prints it and exits with status 1.
+func loadCorpusOrExit(_ path: String) -> [SentimentCorpusItem] {
+    do {
+        return try SentimentEvaluation.loadCorpus(at: path)
+    } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        exit(1)
+    }
+}
+
+if printsFeatures {
+    print((["corpus", "mean", "compound"] + SentimentFeatures.names).joined(separator: "\t"))
+    for path in paths {
+        for item in loadCorpusOrExit(path) {
+            let values = [item.mean, SentimentAnalyzer.shared.scores(for: item.text).compound]
+                + SentimentAnalyzer.shared.features(for: item.text).values
+            print(([corpusName(path)] + values.map { String($0) }).joined(separator: "\t"))
+        }
+    }
+    exit(0)
 }
 
 let residentBefore = residentBytes()
@@ -92,13 +121,7 @@ _ = AnalyzeCommand.outputLine(for: "warm up the language tables too".utf8, forma
 
 var allTexts: [String] = []
 for path in paths {
-    let corpus: [SentimentCorpusItem]
-    do {
-        corpus = try SentimentEvaluation.loadCorpus(at: path)
-    } catch {
-        FileHandle.standardError.write(Data("\(error)\n".utf8))
-        exit(1)
-    }
+    let corpus = loadCorpusOrExit(path)
     let texts = corpus.map(\.text)
     allTexts += texts
     if onlyStage != nil { continue }

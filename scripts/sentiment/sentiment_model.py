@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Fits and evaluates the learned step of Earshot's English sentiment analyser.
+
+Usage:
+    sentiment_model.py fit FEATURES MODEL_TSV
+    sentiment_model.py evaluate FEATURES CORPUS_FILE...
+
+FEATURES is the output of `earshot-bench-sentiment --features CORPUS_FILE...`:
+a header, then per text "corpus<TAB>mean<TAB>compound<TAB>feature values"
+(SentimentFeatures.names), in the order of the corpus files.
+
+fit: least squares without intercept of the mean human rating (-4..4) of the
+development tweets (corpus "tweets") on the features; writes the weights as
+"feature<TAB>weight" lines to MODEL_TSV (the Sentiment module's
+sentiment_model.tsv resource). The analyser's compound is the predicted
+rating / 4, clamped to -1..1; no intercept keeps a text without sentiment
+tokens at 0.
+
+evaluate: for every corpus, Pearson r and weighted 3-class F1 of Earshot's
+compound (as committed) and of vaderSentiment 3.3.2; on the tweets, which the
+committed model was fitted on, those figures are in-sample and marked so. Then
+repeated 10-fold cross-validation on the tweets: the model is fitted on nine
+folds and measured on the tenth, beside VADER on the same tenth; prints every
+fold of the first repeat and mean, standard deviation and range over all.
+Metrics as in SentimentEvaluation.swift and scripts/bench/vader_bench.py.
+"""
+import sys
+
+import numpy as np
+
+TWEETS = "tweets"
+RATING_SCALE = 4.0
+FOLDS = 10
+REPEATS = 5
+SEED = 20261206
+
+
+def load_features(path):
+    with open(path, encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\n").split("\t")
+        if header[:3] != ["corpus", "mean", "compound"]:
+            sys.exit(f"{path}: unexpected header {header[:3]}")
+        corpora, rows = [], []
+        for number, line in enumerate(handle, 2):
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) != len(header):
+                sys.exit(f"{path}:{number}: expected {len(header)} fields, got {len(fields)}")
+            corpora.append(fields[0])
+            rows.append([float(value) for value in fields[1:]])
+    table = np.array(rows)
+    return np.array(corpora), table[:, 0], table[:, 1], table[:, 2:], header[3:]
+
+
+def fit(features, means):
+    weights, *_ = np.linalg.lstsq(features, means, rcond=None)
+    return weights
+
+
+def compound(features, weights):
+    return np.clip(features @ weights / RATING_SCALE, -1, 1)
+
+
+def labels(values, band):
+    return np.where(values > band, 1, np.where(values < -band, -1, 0))
+
+
+def predicted_labels(compounds):
+    return np.where(compounds >= 0.05, 1, np.where(compounds <= -0.05, -1, 0))
+
+
+def weighted_f1(gold, predicted):
+    total = 0.0
+    for label in (-1, 0, 1):
+        true_positives = np.sum((gold == label) & (predicted == label))
+        if true_positives == 0:
+            continue
+        precision = true_positives / np.sum(predicted == label)
+        recall = true_positives / np.sum(gold == label)
+        total += 2 * precision * recall / (precision + recall) * np.sum(gold == label)
+    return total / len(gold)
+
+
+def accuracy(means, compounds):
+    return np.corrcoef(means, compounds)[0, 1], weighted_f1(labels(means, 0.2), predicted_labels(compounds))
+
+
+def vader_compounds(paths):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    compounds = []
+    for path in paths:
+        with open(path, encoding="utf-8", newline="") as handle:
+            for line in handle:
+                line = line.rstrip("\r\n")
+                if line:
+                    compounds.append(analyzer.polarity_scores(line.split("\t", 2)[2])["compound"])
+    return np.array(compounds)
+
+
+def command_fit(features_path, model_path):
+    corpora, means, _, features, names = load_features(features_path)
+    tweets = corpora == TWEETS
+    if not tweets.any():
+        sys.exit(f"{features_path}: no '{TWEETS}' rows to fit on")
+    weights = fit(features[tweets], means[tweets])
+    with open(model_path, "w", encoding="utf-8") as handle:
+        handle.write(
+            "// Weights of SentimentModel: mean human rating (-4..4) ~ features, least squares without intercept,\n"
+            f"// fitted on the {int(tweets.sum())} development tweets of data/sentiment/tweets_dev_GroundTruth.txt\n"
+            "// by scripts/eval-sentiment.sh --fit; do not edit by hand.\n"
+        )
+        for name, weight in zip(names, weights):
+            handle.write(f"{name}\t{weight:.6f}\n")
+    print(f"wrote {model_path}: " + ", ".join(f"{n}={w:.4f}" for n, w in zip(names, weights)))
+
+
+def summary(values):
+    values = np.array(values)
+    return f"{values.mean():.4f} ± {values.std(ddof=1):.4f} (min {values.min():.4f}, max {values.max():.4f})"
+
+
+def command_evaluate(features_path, corpus_paths):
+    corpora, means, compounds, features, _ = load_features(features_path)
+    vader = vader_compounds(corpus_paths)
+    if len(vader) != len(means):
+        sys.exit(f"{features_path} has {len(means)} texts, the corpora {len(vader)}")
+    print(f"{'corpus':<8} {'texts':>6}  {'Earshot r':>9} {'Earshot F1':>10}  {'VADER r':>8} {'VADER F1':>8}")
+    for corpus in dict.fromkeys(corpora):
+        rows = corpora == corpus
+        ours, theirs = accuracy(means[rows], compounds[rows]), accuracy(means[rows], vader[rows])
+        note = "  (in-sample: the model was fitted on these; see the cross-validation)" if corpus == TWEETS else ""
+        print(f"{corpus:<8} {rows.sum():>6}  {ours[0]:>9.4f} {ours[1]:>10.4f}  {theirs[0]:>8.4f} {theirs[1]:>8.4f}{note}")
+    tweets = corpora == TWEETS
+    if not tweets.any():
+        return
+    x, y, v = features[tweets], means[tweets], vader[tweets]
+    print(f"\ncross-validation on the {len(y)} development tweets: {REPEATS} x {FOLDS}-fold, seed {SEED}")
+    print(f"{'repeat':>6} {'fold':>4} {'texts':>5}  {'Earshot r':>9} {'Earshot F1':>10}  {'VADER r':>8} {'VADER F1':>8}")
+    random = np.random.default_rng(SEED)
+    results = {"Earshot r": [], "Earshot F1": [], "VADER r": [], "VADER F1": []}
+    for repeat in range(REPEATS):
+        order = random.permutation(len(y))
+        for fold, test in enumerate(np.array_split(order, FOLDS)):
+            train = np.setdiff1d(order, test)
+            ours = accuracy(y[test], compound(x[test], fit(x[train], y[train])))
+            theirs = accuracy(y[test], v[test])
+            for key, value in zip(results, ours + theirs):
+                results[key].append(value)
+            if repeat == 0:
+                print(f"{repeat + 1:>6} {fold + 1:>4} {len(test):>5}  {ours[0]:>9.4f} {ours[1]:>10.4f}  {theirs[0]:>8.4f} {theirs[1]:>8.4f}")
+    print(f"over all {REPEATS * FOLDS} held-out folds (mean ± standard deviation):")
+    for key, values in results.items():
+        print(f"  {key:<10} {summary(values)}")
+
+
+def main(arguments):
+    if len(arguments) == 3 and arguments[0] == "fit":
+        command_fit(arguments[1], arguments[2])
+    elif len(arguments) >= 3 and arguments[0] == "evaluate":
+        command_evaluate(arguments[1], arguments[2:])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
