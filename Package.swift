@@ -62,7 +62,7 @@ let package = Package(
         // MARK: The command
         .executableTarget(name: "earshot", dependencies: [
             "IngestService", "EnrichService", "ScoreService", "QueryService", "ServiceRuntime",
-            "TextAnalysis", "SampleData", "Launcher", "EarshotRPC", "EarshotWire", "ZeroMQ", "Listening", "PostMatching", "SourceFormats",
+            "TextAnalysis", "SampleData", "Launcher", "EarshotRPC", "EarshotWire", "ZeroMQ", "Listening", "PostMatching", "SourceFormats", "Insights",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -77,6 +77,8 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     /// The largest `baselineBuckets`: the trend's Theil–Sen slope takes time and memory quadratic
     /// in the window at every bucket (1,000 buckets: about 500,000 pairwise slopes).
     public static let maximumBaselineBuckets = 1_000
+    /// The largest `blockBuckets` (a day of 5-minute buckets).
+    public static let maximumBlockBuckets = 288
     /// Buckets the baseline needs before any alert (warm-up). Default 6.
     public var minimumBaselineBuckets: Int = 6
     /// z-score from which a bucket is a spike. Default 3.5.
@@ -97,6 +99,28 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     /// Whether the volume baseline follows a least-squares line through the window (true) or is the
     /// window's mean (false). The line removes the lag of a plain mean on daily rises. Default true.
     public var linearTrend: Bool = true
+    /// A bucket with no posts where the volume forecast expected at least this many is a collection
+    /// outage: flagged, never alerted on and kept out of the baseline. Default 5 (Poisson chance of
+    /// an empty bucket: under 1 %).
+    public var outageMinimumExpected: Double = 5
+    /// Consecutive buckets above the threshold after which the detector takes the new level as
+    /// normal (a level shift) and stops winsorising it; a run above the threshold alerts once
+    /// whatever its length. Default 6.
+    public var levelShiftBuckets: Int = 6
+    /// Half-life, in buckets, of the series' burstiness: the running mean of the squared Poisson
+    /// z (clipped at `zThreshold`), which divides the Poisson z when above 1, so sources burstier
+    /// than Poisson are judged against their own noise. 0 = off. Default 288 (one day of 5-minute
+    /// buckets).
+    public var burstinessHalfLifeBuckets: Int = 288
+    /// Buckets summed into the block that is judged: each bucket is judged as the sum of itself and
+    /// the `blockBuckets − 1` before it, against the sums of the `baselineBuckets` blocks of
+    /// `blockBuckets` buckets before that. 1 judges single buckets; 12 (with 5-minute buckets)
+    /// judges the last hour every 5 minutes, which finds sustained rises that no single bucket
+    /// shows. Default 1.
+    public var blockBuckets: Int = 1
+    /// Whether the volume z is also bounded by the window's own residual spread (the sample z of
+    /// `SpikeDetector`), on top of the Poisson z scaled by the burstiness. Default true.
+    public var windowSpread: Bool = true
 
     /// The documented defaults.
     public static let `default` = SpikeDetectorConfig()
@@ -115,6 +139,10 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
         try InsightsConfigError.require("minimumVolume", Double(minimumVolume), in: 0...Double(Int32.max))
         try InsightsConfigError.require("cooldownBuckets", Double(cooldownBuckets), in: 0...100_000)
         try InsightsConfigError.require("noiseFloorFactor", noiseFloorFactor, in: 0.01...100)
+        try InsightsConfigError.require("outageMinimumExpected", outageMinimumExpected, in: 0...1e9)
+        try InsightsConfigError.require("levelShiftBuckets", Double(levelShiftBuckets), in: 1...100_000)
+        try InsightsConfigError.require("blockBuckets", Double(blockBuckets), in: 1...Double(Self.maximumBlockBuckets))
+        try InsightsConfigError.require("burstinessHalfLifeBuckets", Double(burstinessHalfLifeBuckets), in: 0...1_000_000)
     }
 
     /// The severity band of `zScore`.
@@ -129,16 +157,47 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
 /// Everything a `SpikeDetector` remembers between buckets: small and `Codable`, so a service can
 /// persist it and resume after a restart without replaying history.
 public struct SpikeDetectorState: Sendable, Codable, Equatable {
-    /// Trailing buckets, oldest first (values above the threshold are stored winsorized).
+    /// Trailing buckets, oldest first (values above the threshold are stored winsorized): the
+    /// `baselineBuckets` blocks of the baseline and the `blockBuckets − 1` buckets of the current block.
     public var recent: [BaselineSample]
     /// Buckets left during which alerts are suppressed.
     public var cooldownRemaining: Int
+    /// Consecutive buckets, up to the last one, above the threshold.
+    public var runAboveThreshold: Int = 0
+    /// Whether the current run above the threshold already alerted.
+    public var runAlerted: Bool = false
+    /// Running mean of the squared, clipped Poisson z (1 = Poisson noise); see
+    /// `SpikeDetectorConfig.burstinessHalfLifeBuckets`.
+    public var burstiness: Double = 1
 
     /// A fresh state with no history.
     public init(recent: [BaselineSample] = [], cooldownRemaining: Int = 0) {
         self.recent = recent
         self.cooldownRemaining = cooldownRemaining
     }
+
+    /// Decodes a saved state; fields added since it was saved take their fresh values.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        recent = try container.decode([BaselineSample].self, forKey: .recent)
+        cooldownRemaining = try container.decode(Int.self, forKey: .cooldownRemaining)
+        runAboveThreshold = try container.decodeIfPresent(Int.self, forKey: .runAboveThreshold) ?? 0
+        runAlerted = try container.decodeIfPresent(Bool.self, forKey: .runAlerted) ?? false
+        burstiness = try container.decodeIfPresent(Double.self, forKey: .burstiness) ?? 1
+    }
+}
+
+/// What a `SpikeDetector` made of one bucket.
+public enum BucketVerdict: Sendable, Equatable {
+    /// The baseline is not warm yet.
+    case warmingUp
+    /// Nothing to report (including spikes inside a cooldown or an already reported run).
+    case normal
+    /// The bucket spiked.
+    case alert(SpikeAlert)
+    /// No posts where many were expected: collection stopped. The bucket is not alerted on and
+    /// does not enter the baseline.
+    case outage
 }
 
 /// One bucket as kept in the baseline window.
@@ -181,25 +240,50 @@ public struct SpikeDetector: Sendable {
 
     /// Feeds the next bucket and returns an alert if it spiked.
     public mutating func observe(_ bucket: BucketCounts) -> SpikeAlert? {
+        if case .alert(let alert) = judge(bucket) { return alert }
+        return nil
+    }
+
+    /// Feeds the next bucket and says what it was: warm-up, normal, an alert or an outage.
+    ///
+    /// A bucket above the threshold alerts when the run of buckets above it has not alerted yet, no
+    /// cooldown runs and it holds at least `minimumVolume`; it enters the window winsorised until
+    /// the run is `levelShiftBuckets` long, then as it is (the new level becomes the baseline).
+    public mutating func judge(_ bucket: BucketCounts) -> BucketVerdict {
         let total = Double(max(0, bucket.total))
         let sample = BaselineSample(total: total, negative: min(Double(max(0, bucket.negative)), total))
-        guard state.recent.count >= config.minimumBaselineBuckets, let test = test(sample) else {
+        let baseline = baselineBlocks()
+        guard baseline.count >= config.minimumBaselineBuckets else {
             remember(sample)
-            return nil
+            return .warmingUp
+        }
+        if total == 0, Forecast(baseline.map(\.total), linearTrend: config.linearTrend).value >= config.outageMinimumExpected * Double(config.blockBuckets) {
+            return .outage
+        }
+        let earlierInBlock = state.recent.suffix(config.blockBuckets - 1)
+        let block = BaselineSample(total: earlierInBlock.reduce(sample.total) { $0 + $1.total },
+                                   negative: earlierInBlock.reduce(sample.negative) { $0 + $1.negative })
+        guard let test = test(block, against: baseline) else {
+            remember(sample)
+            return .normal
         }
         let exceeds = test.zScore >= config.zThreshold
-        remember(exceeds ? winsorized(sample, test) : sample)
+        state.runAboveThreshold = exceeds ? state.runAboveThreshold + 1 : 0
+        if !exceeds { state.runAlerted = false }
+        let levelShift = state.runAboveThreshold > config.levelShiftBuckets
+        remember(exceeds && !levelShift ? winsorized(sample, in: block, test) : sample)
         if state.cooldownRemaining > 0 {
             state.cooldownRemaining -= 1
-            return nil
+            return .normal
         }
-        let volume = kind == .volume ? sample.total : sample.negative
-        guard exceeds, volume >= Double(config.minimumVolume) else { return nil }
+        let volume = kind == .volume ? block.total : block.negative
+        guard exceeds, !state.runAlerted, volume >= Double(config.minimumVolume) else { return .normal }
         state.cooldownRemaining = config.cooldownBuckets
-        return SpikeAlert(
+        state.runAlerted = true
+        return .alert(SpikeAlert(
             bucketStart: bucket.bucketStart, kind: kind, observed: test.observed, baselineMean: test.mean,
             baselineStdDev: test.stdDev, zScore: test.zScore, severity: config.severity(zScore: test.zScore)
-        )
+        ))
     }
 
     /// Runs a fresh detector over `buckets` (in time order) and returns every alert.
@@ -222,12 +306,27 @@ public struct SpikeDetector: Sendable {
         let zScore: Double
     }
 
-    /// Compares `sample` with the window; nil when the bucket carries no information
-    /// (a sentiment bucket without posts).
-    private func test(_ sample: BaselineSample) -> BaselineTest? {
+    /// Compares the current block with the baseline blocks; nil when the block carries no
+    /// information (a sentiment block without posts).
+    private mutating func test(_ block: BaselineSample, against baseline: [BaselineSample]) -> BaselineTest? {
         switch kind {
-        case .volume: return volumeTest(sample)
-        case .negativeSentiment: return sentimentTest(sample)
+        case .volume: return volumeTest(block, against: baseline)
+        case .negativeSentiment: return sentimentTest(block, against: baseline)
+        }
+    }
+
+    /// The sums of the blocks of `blockBuckets` stored buckets before the current block, oldest
+    /// first, at most `baselineBuckets` of them.
+    private func baselineBlocks() -> [BaselineSample] {
+        let width = config.blockBuckets
+        let stored = state.recent.count - (width - 1)
+        guard width > 1 else { return state.recent.suffix(config.baselineBuckets) }
+        let count = min(config.baselineBuckets, max(0, stored) / width)
+        return (0..<count).map { index in
+            let end = stored - (count - 1 - index) * width
+            return state.recent[(end - width)..<end].reduce(BaselineSample(total: 0, negative: 0)) {
+                BaselineSample(total: $0.total + $1.total, negative: $0.negative + $1.negative)
+            }
         }
     }
 
@@ -237,24 +336,26 @@ public struct SpikeDetector: Sendable {
     /// 2(√(x + 3/8) − √(m + 3/8)), which stays honest for small counts where the Poisson tail is
     /// skewed, and the plain z against the window's residual standard deviation, which catches
     /// sources noisier than Poisson. Both are divided by the forecast's own uncertainty factor.
-    private func volumeTest(_ sample: BaselineSample) -> BaselineTest {
-        let forecast = Forecast(state.recent.map(\.total), linearTrend: config.linearTrend)
+    private mutating func volumeTest(_ sample: BaselineSample, against baseline: [BaselineSample]) -> BaselineTest {
+        let forecast = Forecast(baseline.map(\.total), linearTrend: config.linearTrend)
         let spread = forecast.uncertainty.squareRoot()
-        let poissonZ = 2 * ((sample.total + 0.375).squareRoot() - (forecast.value + 0.375).squareRoot())
-            / (config.noiseFloorFactor * spread)
-        let sampleZ = forecast.residualStdDev > 0
+        let anscombeZ = 2 * ((sample.total + 0.375).squareRoot() - (forecast.value + 0.375).squareRoot()) / spread
+        let burstiness = max(1, state.burstiness)
+        let poissonZ = anscombeZ / (config.noiseFloorFactor * burstiness.squareRoot())
+        updateBurstiness(anscombeZ)
+        let sampleZ = config.windowSpread && forecast.residualStdDev > 0
             ? (sample.total - forecast.value) / (forecast.residualStdDev * spread) : .infinity
-        let stdDev = max(forecast.residualStdDev, config.noiseFloorFactor * max(forecast.value, 1).squareRoot()) * spread
+        let stdDev = max(forecast.residualStdDev, config.noiseFloorFactor * (burstiness * max(forecast.value, 1)).squareRoot()) * spread
         return BaselineTest(observed: sample.total, mean: forecast.value, stdDev: stdDev, zScore: min(poissonZ, sampleZ))
     }
 
     /// Negative share against the window's pooled share (Laplace-smoothed), on the arcsine scale
     /// 2√n(asin√p̂ − asin√p₀) that makes binomial noise near-normal even for small buckets; the
     /// pooled share's own uncertainty widens the test by √(1 + n/N).
-    private func sentimentTest(_ sample: BaselineSample) -> BaselineTest? {
+    private func sentimentTest(_ sample: BaselineSample, against baseline: [BaselineSample]) -> BaselineTest? {
         guard sample.total > 0 else { return nil }
-        let pooledNegative = state.recent.reduce(0) { $0 + $1.negative }
-        let pooledTotal = state.recent.reduce(0) { $0 + $1.total }
+        let pooledNegative = baseline.reduce(0) { $0 + $1.negative }
+        let pooledTotal = baseline.reduce(0) { $0 + $1.total }
         let baselineShare = (pooledNegative + 1) / (pooledTotal + 2)
         let adjustedShare = (sample.negative + 0.375) / (sample.total + 0.75)
         let spread = (1 + sample.total / (pooledTotal + 2)).squareRoot() * config.noiseFloorFactor
@@ -263,12 +364,22 @@ public struct SpikeDetector: Sendable {
         return BaselineTest(observed: sample.negative / sample.total, mean: baselineShare, stdDev: stdDev, zScore: zScore)
     }
 
-    /// `sample` capped at mean + zThreshold·σ, for storage in the window.
-    private func winsorized(_ sample: BaselineSample, _ test: BaselineTest) -> BaselineSample {
+    /// Moves the burstiness toward z² (clipped at zThreshold², so spikes do not teach the detector
+    /// that spikes are normal) with the configured half-life.
+    private mutating func updateBurstiness(_ zScore: Double) {
+        guard config.burstinessHalfLifeBuckets > 0 else { return }
+        let weight = 1 - pow(0.5, 1 / Double(config.burstinessHalfLifeBuckets))
+        state.burstiness += weight * (min(zScore * zScore, config.zThreshold * config.zThreshold) - state.burstiness)
+    }
+
+    /// `sample`, the last bucket of `block`, capped so that the block stays under
+    /// mean + zThreshold·σ (and at least at its share of that cap), for storage in the window.
+    private func winsorized(_ sample: BaselineSample, in block: BaselineSample, _ test: BaselineTest) -> BaselineSample {
         let cap = test.mean + config.zThreshold * test.stdDev
         switch kind {
         case .volume:
-            return BaselineSample(total: min(sample.total, cap), negative: sample.negative)
+            let earlier = block.total - sample.total
+            return BaselineSample(total: min(sample.total, max(cap - earlier, cap / Double(config.blockBuckets))), negative: sample.negative)
         case .negativeSentiment:
             return BaselineSample(total: sample.total, negative: min(sample.negative, sample.total * min(cap, 1)))
         }
@@ -276,8 +387,9 @@ public struct SpikeDetector: Sendable {
 
     private mutating func remember(_ sample: BaselineSample) {
         state.recent.append(sample)
-        if state.recent.count > config.baselineBuckets {
-            state.recent.removeFirst(state.recent.count - config.baselineBuckets)
+        let kept = config.baselineBuckets * config.blockBuckets + config.blockBuckets - 1
+        if state.recent.count > kept {
+            state.recent.removeFirst(state.recent.count - kept)
         }
     }
 }

@@ -233,8 +233,8 @@ struct ExportCommand: ParsableCommand {
 
 /// `earshot alerts list|watch`.
 struct AlertsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "alerts", abstract: "Spike alerts: stored ones, or live ones as they are raised.",
-                                                    subcommands: [List.self, Watch.self])
+    static let configuration = CommandConfiguration(commandName: "alerts", abstract: "Spike alerts: stored ones, live ones as they are raised, or a backtest over a history.",
+                                                    subcommands: [List.self, Watch.self, AlertsBacktestCommand.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Stored alerts, newest first.")

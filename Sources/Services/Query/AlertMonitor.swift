@@ -36,7 +36,9 @@ public struct AlertMonitorConfiguration: Sendable {
 }
 
 /// Watches every scope (all posts and each listening query) for volume and negative-sentiment
-/// spikes, bucket by bucket in data time, and stores and publishes what it finds.
+/// spikes, bucket by bucket in data time, and stores and publishes what it finds. Empty buckets
+/// where the baseline expected many posts are collection outages: counted in a metric, never
+/// alerted on, kept out of the baseline (see `BucketVerdict.outage`).
 ///
 /// Data time: a bucket is complete when the newest stored post is `graceMinutes` past its end,
 /// so a replayed history is judged like a live stream. Alerts are stored with a unique id per
@@ -130,8 +132,13 @@ final class AlertMonitor {
         while start < end {
             let counts = buckets[start] ?? (0, 0, 0, 0)
             let observed = BucketCounts(bucketStart: start, total: counts.posts, negative: counts.negative)
-            for spike in [track.volume.observe(observed), track.negative.observe(observed)].compactMap({ $0 }) {
+            let verdicts = [track.volume.judge(observed), track.negative.judge(observed)]
+            for case .alert(let spike) in verdicts {
                 try report(spike, scope: scope, counts: counts)
+            }
+            if verdicts[0] == .outage {
+                service.metrics.increment("earshot_query_alert_outage_buckets_total",
+                                          help: "Buckets without posts where the baseline expected many: collection outages, not alerted on")
             }
             start += width
         }
