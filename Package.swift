@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis", "LanguageID", "Entities", "Sentiment"]),
         .testTarget(name: "ListeningTests", dependencies: ["Listening"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
-        .testTarget(name: "InsightsTests", dependencies: ["Insights"]),
+        .testTarget(name: "InsightsTests", dependencies: ["Insights", "SourceFormats"]),
         .testTarget(name: "SourceFormatsTests", dependencies: ["SourceFormats", "EarshotWire"], exclude: ["Fixtures"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "WireTests", dependencies: ["EarshotWire"]),

@@ -52,15 +52,15 @@ public enum Backtest {
     /// the last point.
     public static func buckets(_ points: [BucketCounts], widthMs: Int64) throws(BacktestError) -> [BucketCounts] {
         guard let first = points.first, let last = points.last else { return [] }
+        if let unsorted = points.indices.dropFirst().first(where: { points[$0].bucketStart < points[$0 - 1].bucketStart }) {
+            throw .unsorted(index: unsorted)
+        }
         func floor(_ time: Int64) -> Int64 { time - ((time % widthMs) + widthMs) % widthMs }
         let origin = floor(first.bucketStart)
         let needed = (floor(last.bucketStart) - origin) / widthMs + 1
         guard needed <= maximumBuckets else { throw .tooManyBuckets(needed: needed, allowed: maximumBuckets) }
         var buckets = (0..<Int(needed)).map { BucketCounts(bucketStart: origin + Int64($0) * widthMs, total: 0) }
-        var previous = Int64.min
-        for (index, point) in points.enumerated() {
-            guard point.bucketStart >= previous else { throw .unsorted(index: index) }
-            previous = point.bucketStart
+        for point in points {
             let slot = Int((floor(point.bucketStart) - origin) / widthMs)
             buckets[slot].total += point.total
             buckets[slot].negative += point.negative
@@ -110,7 +110,8 @@ public struct IncidentWindow: Sendable, Equatable, Codable {
 }
 
 /// Alerts scored against labelled incident windows, with the metric of data/volume/README.md:
-/// alerts on consecutive buckets count once (one page); alerts in the first `warmUpBuckets` buckets
+/// alerts on consecutive buckets count once (one page, inside a window if any of its buckets
+/// is); alerts in the first `warmUpBuckets` buckets
 /// are not scored; window recall = windows with at least one alert / windows; false alerts per
 /// day = pages outside every window / scored days; precision = pages inside a window / pages.
 public struct IncidentScore: Sendable, Equatable, Codable {
@@ -147,9 +148,14 @@ public struct IncidentScore: Sendable, Equatable, Codable {
         let scoredFrom = firstBucket + Int64(warmUpBuckets) * widthMs
         let scored = Array(Set(alertStarts.filter { $0 >= scoredFrom })).sorted()
         func isInside(_ start: Int64) -> Bool { windows.contains { start + widthMs > $0.start && start <= $0.end } }
+        // Pages: runs of consecutive alerted buckets; a page is inside when any of its buckets is.
         var inside = 0, outside = 0
-        for (index, start) in scored.enumerated() where index == 0 || scored[index - 1] + widthMs != start {
-            if isInside(start) { inside += 1 } else { outside += 1 }
+        var pageInside = false
+        for (index, start) in scored.enumerated() {
+            pageInside = pageInside || isInside(start)
+            guard index + 1 == scored.count || scored[index + 1] != start + widthMs else { continue }
+            if pageInside { inside += 1 } else { outside += 1 }
+            pageInside = false
         }
         self.windows = windows.count
         windowsFound = windows.filter { window in scored.contains { $0 + widthMs > window.start && $0 <= window.end } }.count

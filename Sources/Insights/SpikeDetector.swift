@@ -69,20 +69,25 @@ public struct SpikeAlert: Sendable, Codable, Equatable {
     public var severity: SpikeSeverity
 }
 
-/// Tunables of `SpikeDetector`. Defaults suit 5-minute buckets (see docs/INSIGHTS.md).
+/// Tunables of `SpikeDetector`. Defaults suit 5-minute buckets of real social volume: they were
+/// chosen on five labelled tweet-volume series (data/volume, scripts/eval-alerts.sh; see
+/// docs/INSIGHTS.md): the last hour is judged every 5 minutes against the 12 hours before it.
 public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
-    /// Buckets in the trailing baseline window, 2 … ``maximumBaselineBuckets``. Default 12 (one
-    /// hour of 5-minute buckets).
+    /// Blocks (of `blockBuckets` buckets) in the trailing baseline window, 2 …
+    /// ``maximumBaselineBuckets``. Default 12 (with the default blocks: 12 hours of 5-minute buckets).
     public var baselineBuckets: Int = 12
     /// The largest `baselineBuckets`: the trend's Theil–Sen slope takes time and memory quadratic
     /// in the window at every bucket (1,000 buckets: about 500,000 pairwise slopes).
     public static let maximumBaselineBuckets = 1_000
     /// The largest `blockBuckets` (a day of 5-minute buckets).
     public static let maximumBlockBuckets = 288
-    /// Buckets the baseline needs before any alert (warm-up). Default 6.
+    /// The most buckets the window may span (`baselineBuckets × blockBuckets`): the state keeps
+    /// each of them (two doubles).
+    public static let maximumStoredBuckets = 20_000
+    /// Blocks the baseline needs before any alert (warm-up). Default 6.
     public var minimumBaselineBuckets: Int = 6
-    /// z-score from which a bucket is a spike. Default 3.5.
-    public var zThreshold: Double = 3.5
+    /// z-score from which a bucket is a spike. Default 4.5.
+    public var zThreshold: Double = 4.5
     /// z-score from which a spike is `.medium`. Default 5.
     public var mediumZ: Double = 5
     /// z-score from which a spike is `.high`. Default 8.
@@ -91,14 +96,16 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     public var criticalZ: Double = 12
     /// Smallest post count (volume) or negative post count (sentiment) that may alert. Default 10.
     public var minimumVolume: Int = 10
-    /// Buckets after an alert during which the same series does not alert again. Default 6.
-    public var cooldownBuckets: Int = 6
+    /// Buckets after an alert during which the same series does not alert again. Default 288
+    /// (a day of 5-minute buckets: one incident, one page).
+    public var cooldownBuckets: Int = 288
     /// Multiplier of the count noise assumed by the tests: Poisson for volume, binomial for
     /// sentiment. Raise it for sources burstier than that. Default 1.
     public var noiseFloorFactor: Double = 1
-    /// Whether the volume baseline follows a least-squares line through the window (true) or is the
-    /// window's mean (false). The line removes the lag of a plain mean on daily rises. Default true.
-    public var linearTrend: Bool = true
+    /// Whether the volume baseline follows a Theil–Sen line through the window (true) or is the
+    /// window's median (false). The line removes the lag on daily rises of short windows; over the
+    /// default 12-hour window the median did better on real series. Default false.
+    public var linearTrend: Bool = false
     /// A bucket with no posts where the volume forecast expected at least this many is a collection
     /// outage: flagged, never alerted on and kept out of the baseline. Default 5 (Poisson chance of
     /// an empty bucket: under 1 %).
@@ -116,8 +123,8 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     /// the `blockBuckets − 1` before it, against the sums of the `baselineBuckets` blocks of
     /// `blockBuckets` buckets before that. 1 judges single buckets; 12 (with 5-minute buckets)
     /// judges the last hour every 5 minutes, which finds sustained rises that no single bucket
-    /// shows. Default 1.
-    public var blockBuckets: Int = 1
+    /// shows. Default 12.
+    public var blockBuckets: Int = 12
     /// Whether the volume z is also bounded by the window's own residual spread (the sample z of
     /// `SpikeDetector`), on top of the Poisson z scaled by the burstiness. Default true.
     public var windowSpread: Bool = true
@@ -142,6 +149,7 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
         try InsightsConfigError.require("outageMinimumExpected", outageMinimumExpected, in: 0...1e9)
         try InsightsConfigError.require("levelShiftBuckets", Double(levelShiftBuckets), in: 1...100_000)
         try InsightsConfigError.require("blockBuckets", Double(blockBuckets), in: 1...Double(Self.maximumBlockBuckets))
+        try InsightsConfigError.require("baselineBuckets × blockBuckets", Double(baselineBuckets * blockBuckets), in: 2...Double(Self.maximumStoredBuckets))
         try InsightsConfigError.require("burstinessHalfLifeBuckets", Double(burstinessHalfLifeBuckets), in: 0...1_000_000)
     }
 
@@ -216,13 +224,17 @@ public struct BaselineSample: Sendable, Codable, Equatable {
 
 /// Detects upward spikes in one series, bucket after bucket.
 ///
-/// Each bucket is compared with the trailing `baselineBuckets` buckets before it: the volume
-/// against the window's forecast, with a z-score that is the smaller of a Poisson z and a
-/// sample z; the negative share against the window's pooled share with a binomial z
-/// (details in docs/INSIGHTS.md). A bucket alerts when z ≥ `zThreshold`, the volume is at least
-/// `minimumVolume`, the window is warm and no cooldown runs. Buckets that exceed the threshold enter
-/// the window winsorized at mean + zThreshold·σ, so one spike does not mask the next.
-/// Feed every bucket in order, empty ones as 0, so the window spans real time.
+/// Each bucket is judged as the block of the last `blockBuckets` buckets (default 12: the last
+/// hour of 5-minute buckets) against the `baselineBuckets` blocks before it: the volume against
+/// the blocks' forecast, with a z-score that is the smaller of a Poisson z (scaled by the series'
+/// own burstiness) and a sample z; the negative share against the blocks' pooled share with a
+/// binomial z (details in docs/INSIGHTS.md). A bucket alerts when z ≥ `zThreshold`, the block
+/// holds at least `minimumVolume`, the window is warm, no cooldown runs and the run of buckets
+/// above the threshold has not alerted yet. Buckets above the threshold enter the window
+/// winsorized at mean + zThreshold·σ, so one spike does not mask the next, until the run is
+/// `levelShiftBuckets` long (a new level). Empty buckets where many posts were expected are
+/// outages (`BucketVerdict.outage`). Feed every bucket in order, empty ones as 0, so the window
+/// spans real time.
 public struct SpikeDetector: Sendable {
     /// What this detector watches.
     public let kind: SpikeKind
