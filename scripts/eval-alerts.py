@@ -102,9 +102,6 @@ def main():
             for run in backtest(binary, name, settings, Z_SWEEP)["runs"]:
                 setting = tuple(settings.items()) + (("z-threshold", run["value"]),)
                 results.setdefault(setting, {})[name] = run["score"]
-    if os.environ.get("EVAL_ALERTS_DUMP"):
-        with open(os.environ["EVAL_ALERTS_DUMP"], "w") as handle:
-            json.dump([[list(map(list, k)), v] for k, v in results.items()], handle)
     print("Grid: %s, %s: %d settings.\n" % (", ".join("%s %s" % (n, GRID[n]) for n in names), Z_SWEEP, len(results)))
 
     print("Leave-one-series-out cross-validation (chosen on four series, scored on the fifth):\n")

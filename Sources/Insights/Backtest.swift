@@ -83,7 +83,9 @@ public enum Backtest {
                     if let last = outages.last, last.start + Int64(last.buckets) * widthMs == bucket.bucketStart {
                         outages[outages.count - 1].buckets += 1
                     } else {
-                        outages.append(OutageRun(start: bucket.bucketStart, buckets: 1))
+                        // The run's earlier empty buckets were held while it was unsure.
+                        let run = detectors[0].state.emptyRun
+                        outages.append(OutageRun(start: bucket.bucketStart - Int64(run - 1) * widthMs, buckets: run))
                     }
                 default:
                     break

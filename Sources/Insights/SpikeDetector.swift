@@ -106,10 +106,11 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     /// window's median (false). The line removes the lag on daily rises of short windows; over the
     /// default 12-hour window the median did better on real series. Default false.
     public var linearTrend: Bool = false
-    /// A bucket with no posts where the volume forecast expected at least this many is a collection
-    /// outage: flagged, never alerted on and kept out of the baseline. Default 5 (Poisson chance of
-    /// an empty bucket: under 1 %).
-    public var outageMinimumExpected: Double = 5
+    /// A run of empty buckets is a collection outage once the posts the baseline expected over the
+    /// run reach this many: flagged, never alerted on and kept out of the baseline. Until then the
+    /// empty buckets are held back and enter the baseline if posts return first. Default 50 (one
+    /// empty bucket at 50 posts a bucket, ten at 5; a quiet series at 0.3 a bucket needs 14 hours).
+    public var outageMinimumExpected: Double = 50
     /// Consecutive buckets above the threshold after which the detector takes the new level as
     /// normal (a level shift) and stops winsorising it; a run above the threshold alerts once
     /// whatever its length. Default 6.
@@ -174,6 +175,8 @@ public struct SpikeDetectorState: Sendable, Codable, Equatable {
     public var runAboveThreshold: Int = 0
     /// Whether the current run above the threshold already alerted.
     public var runAlerted: Bool = false
+    /// Empty buckets held back from the window while they may be an outage.
+    public var emptyRun: Int = 0
     /// Running mean of the squared, clipped Poisson z (1 = Poisson noise); see
     /// `SpikeDetectorConfig.burstinessHalfLifeBuckets`.
     public var burstiness: Double = 1
@@ -192,6 +195,7 @@ public struct SpikeDetectorState: Sendable, Codable, Equatable {
         runAboveThreshold = try container.decodeIfPresent(Int.self, forKey: .runAboveThreshold) ?? 0
         runAlerted = try container.decodeIfPresent(Bool.self, forKey: .runAlerted) ?? false
         burstiness = try container.decodeIfPresent(Double.self, forKey: .burstiness) ?? 1
+        emptyRun = try container.decodeIfPresent(Int.self, forKey: .emptyRun) ?? 0
     }
 }
 
@@ -203,8 +207,9 @@ public enum BucketVerdict: Sendable, Equatable {
     case normal
     /// The bucket spiked.
     case alert(SpikeAlert)
-    /// No posts where many were expected: collection stopped. The bucket is not alerted on and
-    /// does not enter the baseline.
+    /// The bucket is empty and, with the empty buckets before it, makes a run where the baseline
+    /// expected at least `outageMinimumExpected` posts: collection stopped. Not alerted on, kept
+    /// out of the baseline. The run's earlier buckets were judged `.normal` while it was unsure.
     case outage
 }
 
@@ -269,8 +274,19 @@ public struct SpikeDetector: Sendable {
             remember(sample)
             return .warmingUp
         }
-        if total == 0, Forecast(baseline.map(\.total), linearTrend: config.linearTrend).value >= config.outageMinimumExpected * Double(config.blockBuckets) {
-            return .outage
+        if total == 0 {
+            let expectedPerBucket = Forecast(baseline.map(\.total), linearTrend: config.linearTrend).value / Double(config.blockBuckets)
+            if expectedPerBucket > 0 {
+                state.emptyRun += 1
+                state.cooldownRemaining = max(0, state.cooldownRemaining - 1)
+                state.runAboveThreshold = 0
+                state.runAlerted = false
+                return Double(state.emptyRun) * expectedPerBucket >= config.outageMinimumExpected ? .outage : .normal
+            }
+        }
+        if total > 0, state.emptyRun > 0 {
+            releaseEmptyRun(baseline)
+            return judge(bucket)
         }
         let earlierInBlock = state.recent.suffix(config.blockBuckets - 1)
         let block = BaselineSample(total: earlierInBlock.reduce(sample.total) { $0 + $1.total },
@@ -395,6 +411,17 @@ public struct SpikeDetector: Sendable {
         case .negativeSentiment:
             return BaselineSample(total: sample.total, negative: min(sample.negative, sample.total * min(cap, 1)))
         }
+    }
+
+    /// Posts came back: the held empty buckets were an outage (dropped) or a quiet spell (they
+    /// enter the window now, in order).
+    private mutating func releaseEmptyRun(_ baseline: [BaselineSample]) {
+        let expectedPerBucket = Forecast(baseline.map(\.total), linearTrend: config.linearTrend).value / Double(config.blockBuckets)
+        let wasOutage = Double(state.emptyRun) * expectedPerBucket >= config.outageMinimumExpected
+        let held = min(state.emptyRun, config.baselineBuckets * config.blockBuckets + config.blockBuckets)
+        state.emptyRun = 0
+        guard !wasOutage else { return }
+        for _ in 0..<held { remember(BaselineSample(total: 0, negative: 0)) }
     }
 
     private mutating func remember(_ sample: BaselineSample) {

@@ -77,11 +77,14 @@ public enum CountSeriesCSV {
         return rows
     }
 
+    /// The line's comma-separated fields, trimmed, surrounding quotes removed.
     private static func fields(_ line: Substring) -> [String] {
         line.split(separator: ",", omittingEmptySubsequences: false).map { field in
-            var text = field.trimmingCharacters(in: .whitespacesAndNewlines)
-            if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = String(text.dropFirst().dropLast()) }
-            return text
+            var text = field
+            while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+            while let last = text.last, last.isWhitespace { text = text.dropLast() }
+            if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = text.dropFirst().dropLast() }
+            return String(text)
         }
     }
 

@@ -42,6 +42,16 @@ import Testing
         #expect(detector.state.recent.allSatisfy { $0.total > 0 }, "outage buckets stay out of the baseline")
     }
 
+    @Test func aShortSilenceOnAQuietSeriesIsNoOutageAndEntersTheBaseline() {
+        // At about 5 posts a bucket, three empty buckets miss 15 expected posts: no outage (50).
+        let steady = (0..<48).map { 4 + $0 % 3 }
+        var detector = SpikeDetector(kind: .volume, config: .singleBucket)
+        let verdicts = SpikeDetectorTests.buckets(steady + [0, 0, 0, 5]).map { detector.judge($0) }
+        #expect(!verdicts.contains(.outage))
+        #expect(Array(detector.state.recent.suffix(4).map(\.total)) == [0, 0, 0, 5])
+        #expect(detector.state.emptyRun == 0)
+    }
+
     @Test func quietSeriesZerosAreNotOutages() {
         // Expecting about one post a bucket, an empty bucket is normal.
         let series = (0..<100).map { $0 % 3 == 0 ? 0 : 1 }
