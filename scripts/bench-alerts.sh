@@ -5,15 +5,19 @@
 # Prints the command's own timing lines (reading the CSV, and detection).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/setup.sh
 swift build -c release --product earshot >/dev/null
 year=$(mktemp --suffix=.csv)
 trap 'rm -f "$year"' EXIT
-awk -F, 'NR > 1 { value[n++] = $2 }
-    END {
-        print "timestamp,value"
-        start = 1420070400  # 2015-01-01T00:00:00Z
-        for (i = 0; i < 105120; i++) print strftime("%Y-%m-%d %H:%M:%S", start + 300 * i, 1) "," value[i % n]
-    }' data/volume/Twitter_volume_AAPL.csv >"$year"
+python3 - data/volume/Twitter_volume_AAPL.csv "$year" <<'PY'
+import csv, datetime, sys
+values = [row["value"] for row in csv.DictReader(open(sys.argv[1]))]
+start = datetime.datetime(2015, 1, 1)
+with open(sys.argv[2], "w") as out:
+    out.write("timestamp,value\n")
+    for i in range(105_120):
+        out.write("%s,%s\n" % ((start + datetime.timedelta(minutes=5 * i)).strftime("%Y-%m-%d %H:%M:%S"), values[i % len(values)]))
+PY
 echo "one year of 5-minute buckets, default detector:"
 .build/release/earshot alerts backtest --series "$year" --timing >/dev/null
 echo "the same year, sweep of 10 settings (z-threshold=3:7.5:0.5):"

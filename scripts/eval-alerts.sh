@@ -5,5 +5,6 @@
 # `earshot alerts backtest --labels data/volume/labels.json --json` (scripts/eval-alerts.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/setup.sh
 swift build -c release --product earshot >/dev/null
 exec python3 scripts/eval-alerts.py .build/release/earshot
