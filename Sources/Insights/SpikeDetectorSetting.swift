@@ -1,17 +1,29 @@
 /// A numeric setting of `SpikeDetectorConfig` by its command-line name, so a backtest can set
 /// or sweep any of them.
 public enum SpikeDetectorSetting: String, Sendable, CaseIterable {
+    /// `zThreshold`.
     case zThreshold = "z-threshold"
+    /// `baselineBuckets`.
     case baselineBuckets = "baseline-buckets"
+    /// `minimumBaselineBuckets`.
     case minimumBaselineBuckets = "minimum-baseline-buckets"
+    /// `cooldownBuckets`.
     case cooldownBuckets = "cooldown-buckets"
+    /// `minimumVolume`.
     case minimumVolume = "minimum-volume"
+    /// `noiseFloorFactor`.
     case noiseFloorFactor = "noise-floor-factor"
+    /// `outageMinimumExpected`.
     case outageMinimumExpected = "outage-minimum-expected"
+    /// `levelShiftBuckets`.
     case levelShiftBuckets = "level-shift-buckets"
+    /// `burstinessHalfLifeBuckets`.
     case burstinessHalfLifeBuckets = "burstiness-half-life-buckets"
+    /// `windowSpread` (0 = false, anything else = true).
     case windowSpread = "window-spread"
+    /// `blockBuckets`.
     case blockBuckets = "block-buckets"
+    /// `linearTrend` (0 = false, anything else = true).
     case linearTrend = "linear-trend"
 
     /// The setting's value in `config`.

@@ -20,6 +20,14 @@ public struct CountRow: Sendable, Equatable {
     }
 }
 
+/// A count series as read from a CSV.
+public struct CountSeries: Sendable, Equatable {
+    /// The rows, in file order.
+    public var rows: [CountRow]
+    /// Whether the file has a `negative` column.
+    public var hasNegativeColumn: Bool
+}
+
 /// Why a count series file was rejected, with the line (1 = the header) it was found on.
 public struct CountSeriesError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The line the problem is on.
@@ -37,8 +45,8 @@ public struct CountSeriesError: Error, Sendable, Equatable, CustomStringConverti
 /// numbers ≥ 0, `negative` at most `value`. Every problem is an error naming its line: nothing is
 /// skipped except blank lines.
 public enum CountSeriesCSV {
-    /// The rows of `text`, in file order; empty when the file has a header and no rows.
-    public static func rows(_ text: String) throws(CountSeriesError) -> [CountRow] {
+    /// The series in `text`; no rows when the file has a header and nothing else.
+    public static func read(_ text: String) throws(CountSeriesError) -> CountSeries {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).makeIterator()
         guard let headerLine = lines.next(), !headerLine.allSatisfy(\.isWhitespace) else {
             throw CountSeriesError(line: 1, problem: "no header: expected a first line like timestamp,value")
@@ -74,7 +82,7 @@ public enum CountSeriesCSV {
             }
             rows.append(CountRow(line: number, timestampMs: time, value: value, negative: negative))
         }
-        return rows
+        return CountSeries(rows: rows, hasNegativeColumn: negativeColumn != nil)
     }
 
     /// The line's comma-separated fields, trimmed, surrounding quotes removed.

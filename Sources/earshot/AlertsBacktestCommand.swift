@@ -87,12 +87,10 @@ struct AlertsBacktestCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: series), let text = String(data: data, encoding: .utf8) else {
                 throw ValidationError("cannot read \(series) as UTF-8 text")
             }
-            let rows: [CountRow]
-            do { rows = try CountSeriesCSV.rows(text) } catch { throw ValidationError("\(series): \(error)") }
-            let hasNegatives = text.prefix(while: { $0 != "\n" }).lowercased().split(separator: ",")
-                .contains { $0.trimmingCharacters(in: .whitespaces) == "negative" }
-            let points = rows.map { BucketCounts(bucketStart: $0.timestampMs, total: $0.value, negative: $0.negative) }
-            return History(buckets: try bucketed(points, widthMs: widthMs), hasNegatives: hasNegatives, source: series)
+            let read: CountSeries
+            do { read = try CountSeriesCSV.read(text) } catch { throw ValidationError("\(series): \(error)") }
+            let points = read.rows.map { BucketCounts(bucketStart: $0.timestampMs, total: $0.value, negative: $0.negative) }
+            return History(buckets: try bucketed(points, widthMs: widthMs), hasNegatives: read.hasNegativeColumn, source: series)
         }
         let rangeValue = try range.range()
         let to = rangeValue.toMs > 0 ? rangeValue.toMs : Int64(Date().timeIntervalSince1970 * 1000)
@@ -195,7 +193,7 @@ struct AlertsBacktestCommand: ParsableCommand {
     private func reportJSON(_ report: BacktestReport, _ score: IncidentScore?) -> String {
         var object: [String: Any] = [
             "alerts": report.alerts.map(alertJSON),
-            "outages": report.outages.map { ["start": rfc3339($0.start), "buckets": $0.buckets] },
+            "outages": report.outages.map { ["start": formatTime($0.start), "buckets": $0.buckets] },
             "buckets": report.buckets,
             "days": report.days,
             "alerts_per_day": report.alertsPerDay,
@@ -223,7 +221,7 @@ struct AlertsBacktestCommand: ParsableCommand {
     }
 
     private func alertJSON(_ alert: SpikeAlert) -> [String: Any] {
-        ["bucket_start": rfc3339(alert.bucketStart), "kind": alert.kind.rawValue, "observed": alert.observed,
+        ["bucket_start": formatTime(alert.bucketStart), "kind": alert.kind.rawValue, "observed": alert.observed,
          "baseline": alert.baselineMean, "z_score": alert.zScore, "severity": alert.severity.rawValue]
     }
 
@@ -232,8 +230,6 @@ struct AlertsBacktestCommand: ParsableCommand {
          "pages_outside": score.pagesOutside, "scored_days": score.scoredDays,
          "false_alerts_per_day": score.falseAlertsPerDay, "precision": score.precision]
     }
-
-    private func rfc3339(_ milliseconds: Int64) -> String { formatTime(milliseconds) }
 
     private func serialized(_ object: [String: Any]) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)

@@ -17,7 +17,7 @@ import Testing
     /// The series' 5-minute buckets and its labelled windows.
     static func load(_ file: String) throws -> (buckets: [BucketCounts], windows: [IncidentWindow]) {
         let text = try String(contentsOf: dataDirectory.appendingPathComponent(file), encoding: .utf8)
-        let points = try CountSeriesCSV.rows(text).map { BucketCounts(bucketStart: $0.timestampMs, total: $0.value) }
+        let points = try CountSeriesCSV.read(text).rows.map { BucketCounts(bucketStart: $0.timestampMs, total: $0.value) }
         let labels = try JSONDecoder().decode([String: [[String]]].self, from: Data(contentsOf: dataDirectory.appendingPathComponent("labels.json")))
         let windows = try #require(labels[file]).map { pair in
             IncidentWindow(start: Timestamp.iso8601Milliseconds(pair[0]) ?? .max, end: Timestamp.iso8601Milliseconds(pair[1]) ?? .min)

@@ -5,7 +5,7 @@ import Testing
     /// The error `text` is rejected with.
     static func rejection(_ text: String) -> CountSeriesError? {
         do {
-            _ = try CountSeriesCSV.rows(text)
+            _ = try CountSeriesCSV.read(text)
             return nil
         } catch {
             return error
@@ -13,13 +13,15 @@ import Testing
     }
 
     @Test func readsBothTimestampFormsAndTheNegativeColumn() throws {
-        let rows = try CountSeriesCSV.rows("""
+        let series = try CountSeriesCSV.read("""
             timestamp,value,negative
             2015-02-26 21:42:53,104,3
             2015-02-26T21:47:53Z,100,0
             2015-02-26T23:52:53+02:00,7,7
 
             """)
+        #expect(series.hasNegativeColumn)
+        let rows = series.rows
         #expect(rows.map(\.timestampMs) == [1_424_986_973_000, 1_424_987_273_000, 1_424_987_573_000])
         #expect(rows.map(\.value) == [104, 100, 7])
         #expect(rows.map(\.negative) == [3, 0, 7])
@@ -27,8 +29,9 @@ import Testing
     }
 
     @Test func columnsInAnyOrderAndEmptySeries() throws {
-        #expect(try CountSeriesCSV.rows("value,timestamp\n5,2015-02-26 21:42:53\n").map(\.value) == [5])
-        #expect(try CountSeriesCSV.rows("timestamp,value\n").isEmpty)
+        #expect(try CountSeriesCSV.read("value,timestamp\n5,2015-02-26 21:42:53\n").rows.map(\.value) == [5])
+        #expect(try CountSeriesCSV.read("timestamp,value\n").rows.isEmpty)
+        #expect(try !CountSeriesCSV.read("timestamp,value\n").hasNegativeColumn)
     }
 
     @Test func badInputNamesTheLine() {
