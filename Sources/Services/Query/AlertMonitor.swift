@@ -167,14 +167,17 @@ final class AlertMonitor {
         alert.negative = Int64(counts.negative)
         let sentiments = [("negative", counts.negative), ("neutral", counts.neutral), ("positive", counts.positive)]
         alert.dominantSentiment = sentiments.max { $0.1 < $1.1 }?.0 ?? ""
-        let baselineBuckets = configuration.detector.baselineBuckets
-        let baselineFrom = max(0, spike.bucketStart - Int64(baselineBuckets) * width)
+        // The judged block (the last `blockBuckets` buckets) against the baseline blocks before it.
+        let blockMs = Int64(configuration.detector.blockBuckets) * width
+        let blockFrom = max(0, alert.bucketEndMs - blockMs)
+        let baselineBlocks = configuration.detector.baselineBuckets
+        let baselineFrom = max(0, blockFrom - Int64(baselineBlocks) * blockMs)
         let explanation = SpikeExplanation(
-            spikeTerms: try store.termCounts(scope: scope, from: spike.bucketStart, to: alert.bucketEndMs),
-            baselineTerms: try store.termCounts(scope: scope, from: baselineFrom, to: spike.bucketStart),
-            spikeAuthors: try store.authorCounts(scope: scope, from: spike.bucketStart, to: alert.bucketEndMs),
-            baselineAuthors: try store.authorCounts(scope: scope, from: baselineFrom, to: spike.bucketStart),
-            baselineBuckets: baselineBuckets, limit: configuration.explanationLimit)
+            spikeTerms: try store.termCounts(scope: scope, from: blockFrom, to: alert.bucketEndMs),
+            baselineTerms: try store.termCounts(scope: scope, from: baselineFrom, to: blockFrom),
+            spikeAuthors: try store.authorCounts(scope: scope, from: blockFrom, to: alert.bucketEndMs),
+            baselineAuthors: try store.authorCounts(scope: scope, from: baselineFrom, to: blockFrom),
+            baselineBuckets: baselineBlocks, limit: configuration.explanationLimit)
         alert.terms = explanation.terms.map { AlertContributor(key: $0.key, observed: Int64($0.observed), expected: $0.expected) }
         alert.authors = explanation.authors.map { AlertContributor(key: $0.key, observed: Int64($0.observed), expected: $0.expected) }
         alert.detectedAtMs = wallClockMilliseconds()
