@@ -48,10 +48,46 @@ struct Forecast {
     }
 
     /// The median of `values` (the mean of the middle two for an even count); 0 when empty.
+    /// Selection (Hoare's quickselect, median-of-three pivots), not a sort: linear on average,
+    /// which matters for the Theil–Sen slopes judged at every bucket.
     static func median(_ values: [Double]) -> Double {
         guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count.isMultiple(of: 2) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[middle]
+        var items = values
+        let middle = items.count / 2
+        let upper = select(&items, middle)
+        guard items.count.isMultiple(of: 2) else { return upper }
+        // After selection everything before `middle` is ≤ the upper middle: the lower middle is its maximum.
+        return (items[..<middle].max()! + upper) / 2
+    }
+
+    /// Rearranges `items` so that `items[rank]` is the value of that rank in sorted order, with
+    /// smaller-or-equal values before it and greater-or-equal after; returns it.
+    private static func select(_ items: inout [Double], _ rank: Int) -> Double {
+        var low = 0, high = items.count - 1
+        while low < high {
+            let mid = low + (high - low) / 2
+            if items[mid] < items[low] { items.swapAt(mid, low) }
+            if items[high] < items[low] { items.swapAt(high, low) }
+            if items[high] < items[mid] { items.swapAt(high, mid) }
+            let pivot = items[mid]
+            var left = low, right = high
+            while left <= right {
+                while items[left] < pivot { left += 1 }
+                while items[right] > pivot { right -= 1 }
+                if left <= right {
+                    items.swapAt(left, right)
+                    left += 1
+                    right -= 1
+                }
+            }
+            if rank <= right {
+                high = right
+            } else if rank >= left {
+                low = left
+            } else {
+                return items[rank]
+            }
+        }
+        return items[rank]
     }
 }

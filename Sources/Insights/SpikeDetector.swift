@@ -69,18 +69,25 @@ public struct SpikeAlert: Sendable, Codable, Equatable {
     public var severity: SpikeSeverity
 }
 
-/// Tunables of `SpikeDetector`. Defaults suit 5-minute buckets (see docs/INSIGHTS.md).
+/// Tunables of `SpikeDetector`. Defaults suit 5-minute buckets of real social volume: they were
+/// chosen on five labelled tweet-volume series (data/volume, scripts/eval-alerts.sh; see
+/// docs/INSIGHTS.md): the last hour is judged every 5 minutes against the 12 hours before it.
 public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
-    /// Buckets in the trailing baseline window, 2 … ``maximumBaselineBuckets``. Default 12 (one
-    /// hour of 5-minute buckets).
+    /// Blocks (of `blockBuckets` buckets) in the trailing baseline window, 2 …
+    /// ``maximumBaselineBuckets``. Default 12 (with the default blocks: 12 hours of 5-minute buckets).
     public var baselineBuckets: Int = 12
     /// The largest `baselineBuckets`: the trend's Theil–Sen slope takes time and memory quadratic
     /// in the window at every bucket (1,000 buckets: about 500,000 pairwise slopes).
     public static let maximumBaselineBuckets = 1_000
-    /// Buckets the baseline needs before any alert (warm-up). Default 6.
+    /// The largest `blockBuckets` (a day of 5-minute buckets).
+    public static let maximumBlockBuckets = 288
+    /// The most buckets the window may span (`baselineBuckets × blockBuckets`): the state keeps
+    /// each of them (two doubles).
+    public static let maximumStoredBuckets = 20_000
+    /// Blocks the baseline needs before any alert (warm-up). Default 6.
     public var minimumBaselineBuckets: Int = 6
-    /// z-score from which a bucket is a spike. Default 3.5.
-    public var zThreshold: Double = 3.5
+    /// z-score from which a bucket is a spike. Default 4.5.
+    public var zThreshold: Double = 4.5
     /// z-score from which a spike is `.medium`. Default 5.
     public var mediumZ: Double = 5
     /// z-score from which a spike is `.high`. Default 8.
@@ -89,14 +96,39 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     public var criticalZ: Double = 12
     /// Smallest post count (volume) or negative post count (sentiment) that may alert. Default 10.
     public var minimumVolume: Int = 10
-    /// Buckets after an alert during which the same series does not alert again. Default 6.
-    public var cooldownBuckets: Int = 6
+    /// Buckets after an alert during which the same series does not alert again. Default 288
+    /// (a day of 5-minute buckets: one incident, one page).
+    public var cooldownBuckets: Int = 288
     /// Multiplier of the count noise assumed by the tests: Poisson for volume, binomial for
     /// sentiment. Raise it for sources burstier than that. Default 1.
     public var noiseFloorFactor: Double = 1
-    /// Whether the volume baseline follows a least-squares line through the window (true) or is the
-    /// window's mean (false). The line removes the lag of a plain mean on daily rises. Default true.
-    public var linearTrend: Bool = true
+    /// Whether the volume baseline follows a Theil–Sen line through the window (true) or is the
+    /// window's median (false). The line removes the lag on daily rises of short windows; over the
+    /// default 12-hour window the median did better on real series. Default false.
+    public var linearTrend: Bool = false
+    /// A run of empty buckets is a collection outage once the posts the baseline expected over the
+    /// run reach this many: flagged, never alerted on and kept out of the baseline. Until then the
+    /// empty buckets are held back and enter the baseline if posts return first. Default 50 (one
+    /// empty bucket at 50 posts a bucket, ten at 5; a quiet series at 0.3 a bucket needs 14 hours).
+    public var outageMinimumExpected: Double = 50
+    /// Consecutive buckets above the threshold after which the detector takes the new level as
+    /// normal (a level shift) and stops winsorising it; a run above the threshold alerts once
+    /// whatever its length. Default 6.
+    public var levelShiftBuckets: Int = 6
+    /// Half-life, in buckets, of the series' burstiness: the running mean of the squared Poisson
+    /// z (clipped at `zThreshold`), which divides the Poisson z when above 1, so sources burstier
+    /// than Poisson are judged against their own noise. 0 = off. Default 288 (one day of 5-minute
+    /// buckets).
+    public var burstinessHalfLifeBuckets: Int = 288
+    /// Buckets summed into the block that is judged: each bucket is judged as the sum of itself and
+    /// the `blockBuckets − 1` before it, against the sums of the `baselineBuckets` blocks of
+    /// `blockBuckets` buckets before that. 1 judges single buckets; 12 (with 5-minute buckets)
+    /// judges the last hour every 5 minutes, which finds sustained rises that no single bucket
+    /// shows. Default 12.
+    public var blockBuckets: Int = 12
+    /// Whether the volume z is also bounded by the window's own residual spread (the sample z of
+    /// `SpikeDetector`), on top of the Poisson z scaled by the burstiness. Default true.
+    public var windowSpread: Bool = true
 
     /// The documented defaults.
     public static let `default` = SpikeDetectorConfig()
@@ -115,6 +147,11 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
         try InsightsConfigError.require("minimumVolume", Double(minimumVolume), in: 0...Double(Int32.max))
         try InsightsConfigError.require("cooldownBuckets", Double(cooldownBuckets), in: 0...100_000)
         try InsightsConfigError.require("noiseFloorFactor", noiseFloorFactor, in: 0.01...100)
+        try InsightsConfigError.require("outageMinimumExpected", outageMinimumExpected, in: 0...1e9)
+        try InsightsConfigError.require("levelShiftBuckets", Double(levelShiftBuckets), in: 1...100_000)
+        try InsightsConfigError.require("blockBuckets", Double(blockBuckets), in: 1...Double(Self.maximumBlockBuckets))
+        try InsightsConfigError.require("baselineBuckets × blockBuckets", Double(baselineBuckets * blockBuckets), in: 2...Double(Self.maximumStoredBuckets))
+        try InsightsConfigError.require("burstinessHalfLifeBuckets", Double(burstinessHalfLifeBuckets), in: 0...1_000_000)
     }
 
     /// The severity band of `zScore`.
@@ -129,16 +166,51 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
 /// Everything a `SpikeDetector` remembers between buckets: small and `Codable`, so a service can
 /// persist it and resume after a restart without replaying history.
 public struct SpikeDetectorState: Sendable, Codable, Equatable {
-    /// Trailing buckets, oldest first (values above the threshold are stored winsorized).
+    /// Trailing buckets, oldest first (values above the threshold are stored winsorized): the
+    /// `baselineBuckets` blocks of the baseline and the `blockBuckets − 1` buckets of the current block.
     public var recent: [BaselineSample]
     /// Buckets left during which alerts are suppressed.
     public var cooldownRemaining: Int
+    /// Consecutive buckets, up to the last one, above the threshold.
+    public var runAboveThreshold: Int = 0
+    /// Whether the current run above the threshold already alerted.
+    public var runAlerted: Bool = false
+    /// Empty buckets held back from the window while they may be an outage.
+    public var emptyRun: Int = 0
+    /// Running mean of the squared, clipped Poisson z (1 = Poisson noise); see
+    /// `SpikeDetectorConfig.burstinessHalfLifeBuckets`.
+    public var burstiness: Double = 1
 
     /// A fresh state with no history.
     public init(recent: [BaselineSample] = [], cooldownRemaining: Int = 0) {
         self.recent = recent
         self.cooldownRemaining = cooldownRemaining
     }
+
+    /// Decodes a saved state; fields added since it was saved take their fresh values.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        recent = try container.decode([BaselineSample].self, forKey: .recent)
+        cooldownRemaining = try container.decode(Int.self, forKey: .cooldownRemaining)
+        runAboveThreshold = try container.decodeIfPresent(Int.self, forKey: .runAboveThreshold) ?? 0
+        runAlerted = try container.decodeIfPresent(Bool.self, forKey: .runAlerted) ?? false
+        burstiness = try container.decodeIfPresent(Double.self, forKey: .burstiness) ?? 1
+        emptyRun = try container.decodeIfPresent(Int.self, forKey: .emptyRun) ?? 0
+    }
+}
+
+/// What a `SpikeDetector` made of one bucket.
+public enum BucketVerdict: Sendable, Equatable {
+    /// The baseline is not warm yet.
+    case warmingUp
+    /// Nothing to report (including spikes inside a cooldown or an already reported run).
+    case normal
+    /// The bucket spiked.
+    case alert(SpikeAlert)
+    /// The bucket is empty and, with the empty buckets before it, makes a run where the baseline
+    /// expected at least `outageMinimumExpected` posts: collection stopped. Not alerted on, kept
+    /// out of the baseline. The run's earlier buckets were judged `.normal` while it was unsure.
+    case outage
 }
 
 /// One bucket as kept in the baseline window.
@@ -157,13 +229,17 @@ public struct BaselineSample: Sendable, Codable, Equatable {
 
 /// Detects upward spikes in one series, bucket after bucket.
 ///
-/// Each bucket is compared with the trailing `baselineBuckets` buckets before it: the volume
-/// against the window's forecast, with a z-score that is the smaller of a Poisson z and a
-/// sample z; the negative share against the window's pooled share with a binomial z
-/// (details in docs/INSIGHTS.md). A bucket alerts when z ≥ `zThreshold`, the volume is at least
-/// `minimumVolume`, the window is warm and no cooldown runs. Buckets that exceed the threshold enter
-/// the window winsorized at mean + zThreshold·σ, so one spike does not mask the next.
-/// Feed every bucket in order, empty ones as 0, so the window spans real time.
+/// Each bucket is judged as the block of the last `blockBuckets` buckets (default 12: the last
+/// hour of 5-minute buckets) against the `baselineBuckets` blocks before it: the volume against
+/// the blocks' forecast, with a z-score that is the smaller of a Poisson z (scaled by the series'
+/// own burstiness) and a sample z; the negative share against the blocks' pooled share with a
+/// binomial z (details in docs/INSIGHTS.md). A bucket alerts when z ≥ `zThreshold`, the block
+/// holds at least `minimumVolume`, the window is warm, no cooldown runs and the run of buckets
+/// above the threshold has not alerted yet. Buckets above the threshold enter the window
+/// winsorized at mean + zThreshold·σ, so one spike does not mask the next, until the run is
+/// `levelShiftBuckets` long (a new level). Empty buckets where many posts were expected are
+/// outages (`BucketVerdict.outage`). Feed every bucket in order, empty ones as 0, so the window
+/// spans real time.
 public struct SpikeDetector: Sendable {
     /// What this detector watches.
     public let kind: SpikeKind
@@ -181,25 +257,61 @@ public struct SpikeDetector: Sendable {
 
     /// Feeds the next bucket and returns an alert if it spiked.
     public mutating func observe(_ bucket: BucketCounts) -> SpikeAlert? {
+        if case .alert(let alert) = judge(bucket) { return alert }
+        return nil
+    }
+
+    /// Feeds the next bucket and says what it was: warm-up, normal, an alert or an outage.
+    ///
+    /// A bucket above the threshold alerts when the run of buckets above it has not alerted yet, no
+    /// cooldown runs and it holds at least `minimumVolume`; it enters the window winsorised until
+    /// the run is `levelShiftBuckets` long, then as it is (the new level becomes the baseline).
+    public mutating func judge(_ bucket: BucketCounts) -> BucketVerdict {
         let total = Double(max(0, bucket.total))
         let sample = BaselineSample(total: total, negative: min(Double(max(0, bucket.negative)), total))
-        guard state.recent.count >= config.minimumBaselineBuckets, let test = test(sample) else {
+        let baseline = baselineBlocks()
+        guard baseline.count >= config.minimumBaselineBuckets else {
             remember(sample)
-            return nil
+            return .warmingUp
+        }
+        if total == 0 {
+            let expectedPerBucket = Forecast(baseline.map(\.total), linearTrend: config.linearTrend).value / Double(config.blockBuckets)
+            if expectedPerBucket > 0 {
+                state.emptyRun += 1
+                state.cooldownRemaining = max(0, state.cooldownRemaining - 1)
+                state.runAboveThreshold = 0
+                state.runAlerted = false
+                return Double(state.emptyRun) * expectedPerBucket >= config.outageMinimumExpected ? .outage : .normal
+            }
+        }
+        if total > 0, state.emptyRun > 0 {
+            releaseEmptyRun(baseline)
+            return judge(bucket)
+        }
+        let earlierInBlock = state.recent.suffix(config.blockBuckets - 1)
+        let block = BaselineSample(total: earlierInBlock.reduce(sample.total) { $0 + $1.total },
+                                   negative: earlierInBlock.reduce(sample.negative) { $0 + $1.negative })
+        guard let test = test(block, against: baseline) else {
+            remember(sample)
+            return .normal
         }
         let exceeds = test.zScore >= config.zThreshold
-        remember(exceeds ? winsorized(sample, test) : sample)
+        state.runAboveThreshold = exceeds ? state.runAboveThreshold + 1 : 0
+        if !exceeds { state.runAlerted = false }
+        let levelShift = state.runAboveThreshold > config.levelShiftBuckets
+        remember(exceeds && !levelShift ? winsorized(sample, in: block, test) : sample)
         if state.cooldownRemaining > 0 {
             state.cooldownRemaining -= 1
-            return nil
+            return .normal
         }
-        let volume = kind == .volume ? sample.total : sample.negative
-        guard exceeds, volume >= Double(config.minimumVolume) else { return nil }
+        let volume = kind == .volume ? block.total : block.negative
+        guard exceeds, !state.runAlerted, volume >= Double(config.minimumVolume) else { return .normal }
         state.cooldownRemaining = config.cooldownBuckets
-        return SpikeAlert(
+        state.runAlerted = true
+        return .alert(SpikeAlert(
             bucketStart: bucket.bucketStart, kind: kind, observed: test.observed, baselineMean: test.mean,
             baselineStdDev: test.stdDev, zScore: test.zScore, severity: config.severity(zScore: test.zScore)
-        )
+        ))
     }
 
     /// Runs a fresh detector over `buckets` (in time order) and returns every alert.
@@ -222,12 +334,27 @@ public struct SpikeDetector: Sendable {
         let zScore: Double
     }
 
-    /// Compares `sample` with the window; nil when the bucket carries no information
-    /// (a sentiment bucket without posts).
-    private func test(_ sample: BaselineSample) -> BaselineTest? {
+    /// Compares the current block with the baseline blocks; nil when the block carries no
+    /// information (a sentiment block without posts).
+    private mutating func test(_ block: BaselineSample, against baseline: [BaselineSample]) -> BaselineTest? {
         switch kind {
-        case .volume: return volumeTest(sample)
-        case .negativeSentiment: return sentimentTest(sample)
+        case .volume: return volumeTest(block, against: baseline)
+        case .negativeSentiment: return sentimentTest(block, against: baseline)
+        }
+    }
+
+    /// The sums of the blocks of `blockBuckets` stored buckets before the current block, oldest
+    /// first, at most `baselineBuckets` of them.
+    private func baselineBlocks() -> [BaselineSample] {
+        let width = config.blockBuckets
+        let stored = state.recent.count - (width - 1)
+        guard width > 1 else { return state.recent.suffix(config.baselineBuckets) }
+        let count = min(config.baselineBuckets, max(0, stored) / width)
+        return (0..<count).map { index in
+            let end = stored - (count - 1 - index) * width
+            return state.recent[(end - width)..<end].reduce(BaselineSample(total: 0, negative: 0)) {
+                BaselineSample(total: $0.total + $1.total, negative: $0.negative + $1.negative)
+            }
         }
     }
 
@@ -237,24 +364,26 @@ public struct SpikeDetector: Sendable {
     /// 2(√(x + 3/8) − √(m + 3/8)), which stays honest for small counts where the Poisson tail is
     /// skewed, and the plain z against the window's residual standard deviation, which catches
     /// sources noisier than Poisson. Both are divided by the forecast's own uncertainty factor.
-    private func volumeTest(_ sample: BaselineSample) -> BaselineTest {
-        let forecast = Forecast(state.recent.map(\.total), linearTrend: config.linearTrend)
+    private mutating func volumeTest(_ sample: BaselineSample, against baseline: [BaselineSample]) -> BaselineTest {
+        let forecast = Forecast(baseline.map(\.total), linearTrend: config.linearTrend)
         let spread = forecast.uncertainty.squareRoot()
-        let poissonZ = 2 * ((sample.total + 0.375).squareRoot() - (forecast.value + 0.375).squareRoot())
-            / (config.noiseFloorFactor * spread)
-        let sampleZ = forecast.residualStdDev > 0
+        let anscombeZ = 2 * ((sample.total + 0.375).squareRoot() - (forecast.value + 0.375).squareRoot()) / spread
+        let burstiness = max(1, state.burstiness)
+        let poissonZ = anscombeZ / (config.noiseFloorFactor * burstiness.squareRoot())
+        updateBurstiness(anscombeZ)
+        let sampleZ = config.windowSpread && forecast.residualStdDev > 0
             ? (sample.total - forecast.value) / (forecast.residualStdDev * spread) : .infinity
-        let stdDev = max(forecast.residualStdDev, config.noiseFloorFactor * max(forecast.value, 1).squareRoot()) * spread
+        let stdDev = max(forecast.residualStdDev, config.noiseFloorFactor * (burstiness * max(forecast.value, 1)).squareRoot()) * spread
         return BaselineTest(observed: sample.total, mean: forecast.value, stdDev: stdDev, zScore: min(poissonZ, sampleZ))
     }
 
     /// Negative share against the window's pooled share (Laplace-smoothed), on the arcsine scale
     /// 2√n(asin√p̂ − asin√p₀) that makes binomial noise near-normal even for small buckets; the
     /// pooled share's own uncertainty widens the test by √(1 + n/N).
-    private func sentimentTest(_ sample: BaselineSample) -> BaselineTest? {
+    private func sentimentTest(_ sample: BaselineSample, against baseline: [BaselineSample]) -> BaselineTest? {
         guard sample.total > 0 else { return nil }
-        let pooledNegative = state.recent.reduce(0) { $0 + $1.negative }
-        let pooledTotal = state.recent.reduce(0) { $0 + $1.total }
+        let pooledNegative = baseline.reduce(0) { $0 + $1.negative }
+        let pooledTotal = baseline.reduce(0) { $0 + $1.total }
         let baselineShare = (pooledNegative + 1) / (pooledTotal + 2)
         let adjustedShare = (sample.negative + 0.375) / (sample.total + 0.75)
         let spread = (1 + sample.total / (pooledTotal + 2)).squareRoot() * config.noiseFloorFactor
@@ -263,21 +392,43 @@ public struct SpikeDetector: Sendable {
         return BaselineTest(observed: sample.negative / sample.total, mean: baselineShare, stdDev: stdDev, zScore: zScore)
     }
 
-    /// `sample` capped at mean + zThreshold·σ, for storage in the window.
-    private func winsorized(_ sample: BaselineSample, _ test: BaselineTest) -> BaselineSample {
+    /// Moves the burstiness toward z² (clipped at zThreshold², so spikes do not teach the detector
+    /// that spikes are normal) with the configured half-life.
+    private mutating func updateBurstiness(_ zScore: Double) {
+        guard config.burstinessHalfLifeBuckets > 0 else { return }
+        let weight = 1 - pow(0.5, 1 / Double(config.burstinessHalfLifeBuckets))
+        state.burstiness += weight * (min(zScore * zScore, config.zThreshold * config.zThreshold) - state.burstiness)
+    }
+
+    /// `sample`, the last bucket of `block`, capped so that the block stays under
+    /// mean + zThreshold·σ (and at least at its share of that cap), for storage in the window.
+    private func winsorized(_ sample: BaselineSample, in block: BaselineSample, _ test: BaselineTest) -> BaselineSample {
         let cap = test.mean + config.zThreshold * test.stdDev
         switch kind {
         case .volume:
-            return BaselineSample(total: min(sample.total, cap), negative: sample.negative)
+            let earlier = block.total - sample.total
+            return BaselineSample(total: min(sample.total, max(cap - earlier, cap / Double(config.blockBuckets))), negative: sample.negative)
         case .negativeSentiment:
             return BaselineSample(total: sample.total, negative: min(sample.negative, sample.total * min(cap, 1)))
         }
     }
 
+    /// Posts came back: the held empty buckets were an outage (dropped) or a quiet spell (they
+    /// enter the window now, in order).
+    private mutating func releaseEmptyRun(_ baseline: [BaselineSample]) {
+        let expectedPerBucket = Forecast(baseline.map(\.total), linearTrend: config.linearTrend).value / Double(config.blockBuckets)
+        let wasOutage = Double(state.emptyRun) * expectedPerBucket >= config.outageMinimumExpected
+        let held = min(state.emptyRun, config.baselineBuckets * config.blockBuckets + config.blockBuckets)
+        state.emptyRun = 0
+        guard !wasOutage else { return }
+        for _ in 0..<held { remember(BaselineSample(total: 0, negative: 0)) }
+    }
+
     private mutating func remember(_ sample: BaselineSample) {
         state.recent.append(sample)
-        if state.recent.count > config.baselineBuckets {
-            state.recent.removeFirst(state.recent.count - config.baselineBuckets)
+        let kept = config.baselineBuckets * config.blockBuckets + config.blockBuckets - 1
+        if state.recent.count > kept {
+            state.recent.removeFirst(state.recent.count - kept)
         }
     }
 }

@@ -14,7 +14,7 @@ struct AlertOptions: ParsableArguments {
     var alertBucketMinutes = environment("EARSHOT_ALERT_BUCKET_MINUTES", AlertMonitorConfiguration().bucketMinutes)
     @Option(help: "k: z-score that raises an alert [EARSHOT_ALERT_K]")
     var alertK = environment("EARSHOT_ALERT_K", AlertMonitorConfiguration().detector.zThreshold)
-    @Option(help: "Baseline window in buckets [EARSHOT_ALERT_WINDOW]")
+    @Option(help: "Baseline window in blocks (a block: the last 12 buckets) [EARSHOT_ALERT_WINDOW]")
     var alertWindow = environment("EARSHOT_ALERT_WINDOW", AlertMonitorConfiguration().detector.baselineBuckets)
     @Option(help: "Minimum posts (negative posts for sentiment) in a bucket to alert [EARSHOT_ALERT_MIN_VOLUME]")
     var alertMinVolume = environment("EARSHOT_ALERT_MIN_VOLUME", AlertMonitorConfiguration().detector.minimumVolume)
@@ -233,8 +233,8 @@ struct ExportCommand: ParsableCommand {
 
 /// `earshot alerts list|watch`.
 struct AlertsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "alerts", abstract: "Spike alerts: stored ones, or live ones as they are raised.",
-                                                    subcommands: [List.self, Watch.self])
+    static let configuration = CommandConfiguration(commandName: "alerts", abstract: "Spike alerts: stored ones, live ones as they are raised, or a backtest over a history.",
+                                                    subcommands: [List.self, Watch.self, AlertsBacktestCommand.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Stored alerts, newest first.")

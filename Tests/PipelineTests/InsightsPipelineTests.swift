@@ -188,6 +188,18 @@ private func complaint(_ number: Int, at time: Int64) -> Post {
         #expect(stored.contains { $0.queryId.isEmpty && $0.kind == .volume })
         #expect(stored.contains { $0.queryId == brands.acme && $0.kind == .negativeSentiment })
 
+        // `alerts backtest` over the stored posts (TimeSeries RPC) runs the same detector: it
+        // raises Acme's volume alert in the bucket the live monitor did.
+        let liveVolume = try #require(stored.first { $0.queryId == brands.acme && $0.kind == .volume })
+        let backtest = try runEarshot(["alerts", "backtest", "--query", stack.ports.queryRPC, "--query-id", brands.acme,
+                                       "--from", "\(dayStart)", "--to", "\(dayStart + 24 * hour)", "--json"])
+        #expect(backtest.status == 0, "\(backtest.errors)")
+        let report = try JSONSerialization.jsonObject(with: Data(backtest.output.utf8)) as? [String: Any]
+        let backtested = report?["alerts"] as? [[String: Any]] ?? []
+        let liveStart = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(liveVolume.bucketStartMs) / 1000))
+        #expect(backtested.contains { $0["kind"] as? String == "volume" && $0["bucket_start"] as? String == liveStart }, "\(backtest.output)")
+        #expect(report?["buckets"] as? Int == 288)
+
         // The care queue starts with the storm.
         var care = CareQueueRequest()
         care.pageSize = 50

@@ -36,7 +36,9 @@ public struct AlertMonitorConfiguration: Sendable {
 }
 
 /// Watches every scope (all posts and each listening query) for volume and negative-sentiment
-/// spikes, bucket by bucket in data time, and stores and publishes what it finds.
+/// spikes, bucket by bucket in data time, and stores and publishes what it finds. Empty buckets
+/// where the baseline expected many posts are collection outages: counted in a metric, never
+/// alerted on, kept out of the baseline (see `BucketVerdict.outage`).
 ///
 /// Data time: a bucket is complete when the newest stored post is `graceMinutes` past its end,
 /// so a replayed history is judged like a live stream. Alerts are stored with a unique id per
@@ -130,8 +132,13 @@ final class AlertMonitor {
         while start < end {
             let counts = buckets[start] ?? (0, 0, 0, 0)
             let observed = BucketCounts(bucketStart: start, total: counts.posts, negative: counts.negative)
-            for spike in [track.volume.observe(observed), track.negative.observe(observed)].compactMap({ $0 }) {
+            let verdicts = [track.volume.judge(observed), track.negative.judge(observed)]
+            for case .alert(let spike) in verdicts {
                 try report(spike, scope: scope, counts: counts)
+            }
+            if verdicts[0] == .outage {
+                service.metrics.increment("earshot_query_alert_outage_buckets_total",
+                                          help: "Buckets without posts where the baseline expected many: collection outages, not alerted on")
             }
             start += width
         }
@@ -160,14 +167,17 @@ final class AlertMonitor {
         alert.negative = Int64(counts.negative)
         let sentiments = [("negative", counts.negative), ("neutral", counts.neutral), ("positive", counts.positive)]
         alert.dominantSentiment = sentiments.max { $0.1 < $1.1 }?.0 ?? ""
-        let baselineBuckets = configuration.detector.baselineBuckets
-        let baselineFrom = max(0, spike.bucketStart - Int64(baselineBuckets) * width)
+        // The judged block (the last `blockBuckets` buckets) against the baseline blocks before it.
+        let blockMs = Int64(configuration.detector.blockBuckets) * width
+        let blockFrom = max(0, alert.bucketEndMs - blockMs)
+        let baselineBlocks = configuration.detector.baselineBuckets
+        let baselineFrom = max(0, blockFrom - Int64(baselineBlocks) * blockMs)
         let explanation = SpikeExplanation(
-            spikeTerms: try store.termCounts(scope: scope, from: spike.bucketStart, to: alert.bucketEndMs),
-            baselineTerms: try store.termCounts(scope: scope, from: baselineFrom, to: spike.bucketStart),
-            spikeAuthors: try store.authorCounts(scope: scope, from: spike.bucketStart, to: alert.bucketEndMs),
-            baselineAuthors: try store.authorCounts(scope: scope, from: baselineFrom, to: spike.bucketStart),
-            baselineBuckets: baselineBuckets, limit: configuration.explanationLimit)
+            spikeTerms: try store.termCounts(scope: scope, from: blockFrom, to: alert.bucketEndMs),
+            baselineTerms: try store.termCounts(scope: scope, from: baselineFrom, to: blockFrom),
+            spikeAuthors: try store.authorCounts(scope: scope, from: blockFrom, to: alert.bucketEndMs),
+            baselineAuthors: try store.authorCounts(scope: scope, from: baselineFrom, to: blockFrom),
+            baselineBuckets: baselineBlocks, limit: configuration.explanationLimit)
         alert.terms = explanation.terms.map { AlertContributor(key: $0.key, observed: Int64($0.observed), expected: $0.expected) }
         alert.authors = explanation.authors.map { AlertContributor(key: $0.key, observed: Int64($0.observed), expected: $0.expected) }
         alert.detectedAtMs = wallClockMilliseconds()

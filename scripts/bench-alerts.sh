@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Speed of `earshot alerts backtest` (a benchmark, not a test; see docs/INSIGHTS.md):
+# one year of 5-minute buckets (105,120), made by repeating the committed AAPL tweet-volume
+# series, backtested once with the default detector and swept over 10 z-thresholds.
+# Prints the command's own timing lines (reading the CSV, and detection).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+swift build -c release --product earshot >/dev/null
+year=$(mktemp --suffix=.csv)
+trap 'rm -f "$year"' EXIT
+python3 - data/volume/Twitter_volume_AAPL.csv "$year" <<'PY'
+import csv, datetime, sys
+values = [row["value"] for row in csv.DictReader(open(sys.argv[1]))]
+start = datetime.datetime(2015, 1, 1)
+with open(sys.argv[2], "w") as out:
+    out.write("timestamp,value\n")
+    for i in range(105_120):
+        out.write("%s,%s\n" % ((start + datetime.timedelta(minutes=5 * i)).strftime("%Y-%m-%d %H:%M:%S"), values[i % len(values)]))
+PY
+echo "one year of 5-minute buckets, default detector:"
+.build/release/earshot alerts backtest --series "$year" --timing >/dev/null
+echo "the same year, sweep of 10 settings (z-threshold=3:7.5:0.5):"
+.build/release/earshot alerts backtest --series "$year" --sweep z-threshold=3:7.5:0.5 --timing >/dev/null
