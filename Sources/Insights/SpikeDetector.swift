@@ -6,6 +6,8 @@ public enum SpikeKind: String, Sendable, Codable, CaseIterable {
     case volume
     /// The share of negative posts in the bucket is unusually high.
     case negativeSentiment
+    /// The share of angry posts among the bucket's posts with emotions is unusually high.
+    case anger
 }
 
 /// How far a spike stands out, by z-score bands set in `SpikeDetectorConfig`.
@@ -42,12 +44,18 @@ public struct BucketCounts: Sendable, Codable, Equatable {
     public var total: Int
     /// Negative posts in the bucket (ignored by volume detection).
     public var negative: Int
+    /// Posts with emotions (English) in the bucket: the base of the anger share.
+    public var withEmotions: Int
+    /// Posts labelled anger in the bucket.
+    public var anger: Int
 
     /// Creates the counts of one bucket.
-    public init(bucketStart: Int64, total: Int, negative: Int = 0) {
+    public init(bucketStart: Int64, total: Int, negative: Int = 0, withEmotions: Int = 0, anger: Int = 0) {
         self.bucketStart = bucketStart
         self.total = total
         self.negative = negative
+        self.withEmotions = withEmotions
+        self.anger = anger
     }
 }
 
@@ -57,7 +65,8 @@ public struct SpikeAlert: Sendable, Codable, Equatable {
     public var bucketStart: Int64
     /// What spiked.
     public var kind: SpikeKind
-    /// The bucket's value: the post count for `.volume`, the negative share (0…1) for `.negativeSentiment`.
+    /// The bucket's value: the post count for `.volume`, the negative share (0…1) for
+    /// `.negativeSentiment`, the anger share (0…1) for `.anger`.
     public var observed: Double
     /// The expected value from the trailing baseline, in the same unit as `observed`.
     public var baselineMean: Double
@@ -87,7 +96,8 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     public var highZ: Double = 8
     /// z-score from which a spike is `.critical`. Default 12.
     public var criticalZ: Double = 12
-    /// Smallest post count (volume) or negative post count (sentiment) that may alert. Default 10.
+    /// Smallest post count (volume), negative post count (sentiment) or angry post count (anger)
+    /// that may alert. Default 10.
     public var minimumVolume: Int = 10
     /// Buckets after an alert during which the same series does not alert again. Default 6.
     public var cooldownBuckets: Int = 6
@@ -181,8 +191,10 @@ public struct SpikeDetector: Sendable {
 
     /// Feeds the next bucket and returns an alert if it spiked.
     public mutating func observe(_ bucket: BucketCounts) -> SpikeAlert? {
-        let total = Double(max(0, bucket.total))
-        let sample = BaselineSample(total: total, negative: min(Double(max(0, bucket.negative)), total))
+        // For a share, `BaselineSample.negative` holds the posts counted in it (negative or angry).
+        let (base, counted) = kind == .anger ? (bucket.withEmotions, bucket.anger) : (bucket.total, bucket.negative)
+        let total = Double(max(0, base))
+        let sample = BaselineSample(total: total, negative: min(Double(max(0, counted)), total))
         guard state.recent.count >= config.minimumBaselineBuckets, let test = test(sample) else {
             remember(sample)
             return nil
@@ -227,7 +239,7 @@ public struct SpikeDetector: Sendable {
     private func test(_ sample: BaselineSample) -> BaselineTest? {
         switch kind {
         case .volume: return volumeTest(sample)
-        case .negativeSentiment: return sentimentTest(sample)
+        case .negativeSentiment, .anger: return sentimentTest(sample)
         }
     }
 
@@ -248,7 +260,7 @@ public struct SpikeDetector: Sendable {
         return BaselineTest(observed: sample.total, mean: forecast.value, stdDev: stdDev, zScore: min(poissonZ, sampleZ))
     }
 
-    /// Negative share against the window's pooled share (Laplace-smoothed), on the arcsine scale
+    /// Negative (or angry) share against the window's pooled share (Laplace-smoothed), on the arcsine scale
     /// 2√n(asin√p̂ − asin√p₀) that makes binomial noise near-normal even for small buckets; the
     /// pooled share's own uncertainty widens the test by √(1 + n/N).
     private func sentimentTest(_ sample: BaselineSample) -> BaselineTest? {
@@ -269,7 +281,7 @@ public struct SpikeDetector: Sendable {
         switch kind {
         case .volume:
             return BaselineSample(total: min(sample.total, cap), negative: sample.negative)
-        case .negativeSentiment:
+        case .negativeSentiment, .anger:
             return BaselineSample(total: sample.total, negative: min(sample.negative, sample.total * min(cap, 1)))
         }
     }

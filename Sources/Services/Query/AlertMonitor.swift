@@ -50,6 +50,16 @@ final class AlertMonitor {
         var nextBucket: Int64
         var volume: SpikeDetector
         var negative: SpikeDetector
+        var anger: SpikeDetector
+    }
+
+    /// Post counts of one detection bucket.
+    private struct BucketTally {
+        var posts = 0
+        var positive = 0
+        var neutral = 0
+        var negative = 0
+        var angry = 0
     }
 
     private let configuration: AlertMonitorConfiguration
@@ -107,7 +117,8 @@ final class AlertMonitor {
                 guard let oldest = try store.oldestMinute(scope: scope) else { continue }
                 tracks[scope] = Track(nextBucket: floor(oldest),
                                       volume: SpikeDetector(kind: .volume, config: configuration.detector),
-                                      negative: SpikeDetector(kind: .negativeSentiment, config: configuration.detector))
+                                      negative: SpikeDetector(kind: .negativeSentiment, config: configuration.detector),
+                                      anger: SpikeDetector(kind: .anger, config: configuration.detector))
             }
             try advance(scope, to: completeEnd)
         }
@@ -117,20 +128,24 @@ final class AlertMonitor {
 
     private func advance(_ scope: String, to end: Int64) throws {
         guard var track = tracks[scope], track.nextBucket < end else { return }
-        var buckets: [Int64: (posts: Int, positive: Int, neutral: Int, negative: Int)] = [:]
+        var buckets: [Int64: BucketTally] = [:]
         for minute in try store.minuteCounts(scope: scope, from: track.nextBucket, to: end) {
-            var bucket = buckets[floor(minute.bucketMs)] ?? (0, 0, 0, 0)
+            var bucket = buckets[floor(minute.bucketMs)] ?? BucketTally()
             bucket.posts += minute.posts
             bucket.positive += minute.positive
             bucket.neutral += minute.neutral
             bucket.negative += minute.negative
+            bucket.angry += minute.anger
             buckets[floor(minute.bucketMs)] = bucket
         }
         var start = track.nextBucket
         while start < end {
-            let counts = buckets[start] ?? (0, 0, 0, 0)
-            let observed = BucketCounts(bucketStart: start, total: counts.posts, negative: counts.negative)
-            for spike in [track.volume.observe(observed), track.negative.observe(observed)].compactMap({ $0 }) {
+            let counts = buckets[start] ?? BucketTally()
+            // Emotions are given exactly to the posts that have sentiment (English).
+            let observed = BucketCounts(bucketStart: start, total: counts.posts, negative: counts.negative,
+                                        withEmotions: counts.positive + counts.neutral + counts.negative, anger: counts.angry)
+            let spikes = [track.volume.observe(observed), track.negative.observe(observed), track.anger.observe(observed)]
+            for spike in spikes.compactMap({ $0 }) {
                 try report(spike, scope: scope, counts: counts)
             }
             start += width
@@ -139,10 +154,14 @@ final class AlertMonitor {
         tracks[scope] = track
     }
 
-    private func report(_ spike: SpikeAlert, scope: String, counts: (posts: Int, positive: Int, neutral: Int, negative: Int)) throws {
+    private func report(_ spike: SpikeAlert, scope: String, counts: BucketTally) throws {
         var alert = Alert()
         alert.queryId = scope
-        alert.kind = spike.kind == .volume ? .volume : .negativeSentiment
+        alert.kind = switch spike.kind {
+        case .volume: .volume
+        case .negativeSentiment: .negativeSentiment
+        case .anger: .anger
+        }
         alert.id = "\(scope.isEmpty ? "*" : scope)/\(alert.kind.topicName)/\(spike.bucketStart)"
         alert.severity = switch spike.severity {
         case .low: .low
@@ -158,6 +177,7 @@ final class AlertMonitor {
         alert.zScore = spike.zScore
         alert.posts = Int64(counts.posts)
         alert.negative = Int64(counts.negative)
+        alert.angry = Int64(counts.angry)
         let sentiments = [("negative", counts.negative), ("neutral", counts.neutral), ("positive", counts.positive)]
         alert.dominantSentiment = sentiments.max { $0.1 < $1.1 }?.0 ?? ""
         let baselineBuckets = configuration.detector.baselineBuckets
