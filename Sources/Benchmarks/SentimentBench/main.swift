@@ -40,7 +40,7 @@ func corpusName(_ path: String) -> String {
 var repeatCount = 1
 var minimumSeconds = 0.0
 /// The steps `--stage` can name, in the order they are timed.
-let stageNames = ["normalisation", "language", "entities", "sentiment", "analysis_one_by_one", "analysis_batched",
+let stageNames = ["normalisation", "language", "entities", "sentiment", "emotions", "analysis_one_by_one", "analysis_batched",
                   "json_line_as_string", "whole_line"]
 var onlyStage: String?
 var paths: [String] = []
