@@ -41,19 +41,20 @@ let package = Package(
                             .copy("Resources/social_lexicon.tsv"), .copy("Resources/sentiment_model.tsv")]),
         .target(name: "LanguageID", dependencies: ["TextBytes"], path: "Sources/Analysis/LanguageID"),
         .target(name: "Entities", dependencies: ["TextBytes"], path: "Sources/Analysis/Entities"),
-        .target(name: "TextAnalysis", dependencies: ["Sentiment", "LanguageID", "Entities", "TextBytes"], path: "Sources/Analysis/TextAnalysis"),
-        .target(name: "Listening"),
+        .target(name: "Emotions", path: "Sources/Analysis/Emotions", resources: [.copy("Resources/emotions.model")]),
+        .target(name: "TextAnalysis", dependencies: ["Sentiment", "LanguageID", "Entities", "Emotions", "TextBytes"], path: "Sources/Analysis/TextAnalysis"),
+        .target(name: "Listening", dependencies: ["Emotions"]),
         .target(name: "Scoring"),
         .target(name: "Insights"),
         .target(name: "SourceFormats", dependencies: ["EarshotWire"]),
         .target(name: "PostMatching", dependencies: ["EarshotWire", "Listening"]),
-        .target(name: "EarshotStore", dependencies: ["EarshotWire", "Scoring", grdb], path: "Sources/Store"),
+        .target(name: "EarshotStore", dependencies: ["EarshotWire", "Scoring", "Emotions", grdb], path: "Sources/Store"),
 
         // MARK: Services
         .target(name: "ServiceRuntime", dependencies: ["ZeroMQ", "EarshotWire", "EarshotRPC", logging],
                 path: "Sources/Services/Runtime"),
         .target(name: "IngestService", dependencies: ["ServiceRuntime", grdb], path: "Sources/Services/Ingest"),
-        .target(name: "EnrichService", dependencies: ["ServiceRuntime", "TextAnalysis", "Listening", "PostMatching"], path: "Sources/Services/Enrich"),
+        .target(name: "EnrichService", dependencies: ["ServiceRuntime", "TextAnalysis", "Emotions", "Listening", "PostMatching"], path: "Sources/Services/Enrich"),
         .target(name: "ScoreService", dependencies: ["ServiceRuntime", "Scoring"], path: "Sources/Services/Score"),
         .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore", "Listening", "PostMatching", "Entities", "Insights"], path: "Sources/Services/Query"),
 
@@ -69,7 +70,7 @@ let package = Package(
         ]),
 
         // MARK: Benchmarks (run with -c release; see README)
-        .executableTarget(name: "earshot-bench-sentiment", dependencies: ["Sentiment", "LanguageID", "Entities", "TextAnalysis"], path: "Sources/Benchmarks/SentimentBench"),
+        .executableTarget(name: "earshot-bench-sentiment", dependencies: ["Sentiment", "LanguageID", "Entities", "Emotions", "TextAnalysis"], path: "Sources/Benchmarks/SentimentBench"),
         .executableTarget(name: "earshot-bench-listening", dependencies: ["Listening"], path: "Sources/Benchmarks/ListeningBench"),
 
         // MARK: Tests
@@ -77,6 +78,7 @@ let package = Package(
         .testTarget(name: "SentimentTests", dependencies: ["Sentiment"]),
         .testTarget(name: "LanguageIDTests", dependencies: ["LanguageID"]),
         .testTarget(name: "EntitiesTests", dependencies: ["Entities"]),
+        .testTarget(name: "EmotionsTests", dependencies: ["Emotions"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis", "LanguageID", "Entities", "Sentiment"]),
         .testTarget(name: "ListeningTests", dependencies: ["Listening"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),

@@ -124,6 +124,7 @@ for header in headers.glob("*.pb-c.h"):
 RENAMED = {
     "earshot.v1.Sentiment": "PostSentiment",  # `Sentiment` is the analyser's module
     "earshot.v1.Entities": "PostEntities",    # `Entities` is the entity extractor's module
+    "earshot.v1.Emotions": "PostEmotions",    # `Emotions` is the emotion classifier's module
 }
 
 

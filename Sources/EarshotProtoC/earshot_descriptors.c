@@ -15,6 +15,7 @@ static const ProtobufCMessageDescriptor *const earshot_all_descriptors[] = {
   &earshot__v1__create_query_request__descriptor,
   &earshot__v1__delete_query_request__descriptor,
   &earshot__v1__delete_query_response__descriptor,
+  &earshot__v1__emotions__descriptor,
   &earshot__v1__engagement__descriptor,
   &earshot__v1__enrichment__descriptor,
   &earshot__v1__entities__descriptor,

@@ -1811,7 +1811,7 @@ const ProtobufCMessageDescriptor earshot__v1__alert_contributor__descriptor =
   (ProtobufCMessageInit) earshot__v1__alert_contributor__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__alert__field_descriptors[16] =
+static const ProtobufCFieldDescriptor earshot__v1__alert__field_descriptors[17] =
 {
   {
     "id",
@@ -2005,8 +2005,21 @@ static const ProtobufCFieldDescriptor earshot__v1__alert__field_descriptors[16] 
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "angry",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__Alert, angry),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__alert__field_indices_by_name[] = {
+  16,   /* field[16] = angry */
   14,   /* field[14] = authors */
   7,   /* field[7] = baseline_mean */
   8,   /* field[8] = baseline_std_dev */
@@ -2027,7 +2040,7 @@ static const unsigned earshot__v1__alert__field_indices_by_name[] = {
 static const ProtobufCIntRange earshot__v1__alert__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 16 }
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor earshot__v1__alert__descriptor =
 {
@@ -2037,7 +2050,7 @@ const ProtobufCMessageDescriptor earshot__v1__alert__descriptor =
   "Earshot__V1__Alert",
   "earshot.v1",
   sizeof(Earshot__V1__Alert),
-  16,
+  17,
   earshot__v1__alert__field_descriptors,
   earshot__v1__alert__field_indices_by_name,
   1,  earshot__v1__alert__number_ranges,
@@ -2238,17 +2251,19 @@ const ProtobufCEnumDescriptor earshot__v1__author_order__descriptor =
   earshot__v1__author_order__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue earshot__v1__alert_kind__enum_values_by_number[3] =
+static const ProtobufCEnumValue earshot__v1__alert_kind__enum_values_by_number[4] =
 {
   { "ALERT_KIND_UNSPECIFIED", "EARSHOT__V1__ALERT_KIND__ALERT_KIND_UNSPECIFIED", 0 },
   { "ALERT_KIND_VOLUME", "EARSHOT__V1__ALERT_KIND__ALERT_KIND_VOLUME", 1 },
   { "ALERT_KIND_NEGATIVE_SENTIMENT", "EARSHOT__V1__ALERT_KIND__ALERT_KIND_NEGATIVE_SENTIMENT", 2 },
+  { "ALERT_KIND_ANGER", "EARSHOT__V1__ALERT_KIND__ALERT_KIND_ANGER", 3 },
 };
 static const ProtobufCIntRange earshot__v1__alert_kind__value_ranges[] = {
-{0, 0},{0, 3}
+{0, 0},{0, 4}
 };
-static const ProtobufCEnumValueIndex earshot__v1__alert_kind__enum_values_by_name[3] =
+static const ProtobufCEnumValueIndex earshot__v1__alert_kind__enum_values_by_name[4] =
 {
+  { "ALERT_KIND_ANGER", 3 },
   { "ALERT_KIND_NEGATIVE_SENTIMENT", 2 },
   { "ALERT_KIND_UNSPECIFIED", 0 },
   { "ALERT_KIND_VOLUME", 1 },
@@ -2260,9 +2275,9 @@ const ProtobufCEnumDescriptor earshot__v1__alert_kind__descriptor =
   "AlertKind",
   "Earshot__V1__AlertKind",
   "earshot.v1",
-  3,
+  4,
   earshot__v1__alert_kind__enum_values_by_number,
-  3,
+  4,
   earshot__v1__alert_kind__enum_values_by_name,
   1,
   earshot__v1__alert_kind__value_ranges,

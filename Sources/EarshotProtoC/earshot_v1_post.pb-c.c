@@ -277,6 +277,51 @@ void   earshot__v1__entities__free_unpacked
   assert(message->base.descriptor == &earshot__v1__entities__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   earshot__v1__emotions__init
+                     (Earshot__V1__Emotions         *message)
+{
+  static const Earshot__V1__Emotions init_value = EARSHOT__V1__EMOTIONS__INIT;
+  *message = init_value;
+}
+size_t earshot__v1__emotions__get_packed_size
+                     (const Earshot__V1__Emotions *message)
+{
+  assert(message->base.descriptor == &earshot__v1__emotions__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t earshot__v1__emotions__pack
+                     (const Earshot__V1__Emotions *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &earshot__v1__emotions__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t earshot__v1__emotions__pack_to_buffer
+                     (const Earshot__V1__Emotions *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &earshot__v1__emotions__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Earshot__V1__Emotions *
+       earshot__v1__emotions__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Earshot__V1__Emotions *)
+     protobuf_c_message_unpack (&earshot__v1__emotions__descriptor,
+                                allocator, len, data);
+}
+void   earshot__v1__emotions__free_unpacked
+                     (Earshot__V1__Emotions *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &earshot__v1__emotions__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   earshot__v1__enrichment__init
                      (Earshot__V1__Enrichment         *message)
 {
@@ -1165,7 +1210,149 @@ const ProtobufCMessageDescriptor earshot__v1__entities__descriptor =
   (ProtobufCMessageInit) earshot__v1__entities__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__enrichment__field_descriptors[5] =
+static const ProtobufCFieldDescriptor earshot__v1__emotions__field_descriptors[9] =
+{
+  {
+    "available",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__Emotions, available),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "labels",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Earshot__V1__Emotions, n_labels),
+    offsetof(Earshot__V1__Emotions, labels),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "anger",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__Emotions, anger),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "disgust",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__Emotions, disgust),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fear",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__Emotions, fear),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "joy",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__Emotions, joy),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "neutral",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__Emotions, neutral),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sadness",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__Emotions, sadness),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "surprise",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FLOAT,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__Emotions, surprise),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned earshot__v1__emotions__field_indices_by_name[] = {
+  2,   /* field[2] = anger */
+  0,   /* field[0] = available */
+  3,   /* field[3] = disgust */
+  4,   /* field[4] = fear */
+  5,   /* field[5] = joy */
+  1,   /* field[1] = labels */
+  6,   /* field[6] = neutral */
+  7,   /* field[7] = sadness */
+  8,   /* field[8] = surprise */
+};
+static const ProtobufCIntRange earshot__v1__emotions__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 9 }
+};
+const ProtobufCMessageDescriptor earshot__v1__emotions__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "earshot.v1.Emotions",
+  "Emotions",
+  "Earshot__V1__Emotions",
+  "earshot.v1",
+  sizeof(Earshot__V1__Emotions),
+  9,
+  earshot__v1__emotions__field_descriptors,
+  earshot__v1__emotions__field_indices_by_name,
+  1,  earshot__v1__emotions__number_ranges,
+  (ProtobufCMessageInit) earshot__v1__emotions__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor earshot__v1__enrichment__field_descriptors[6] =
 {
   {
     "language",
@@ -1227,18 +1414,32 @@ static const ProtobufCFieldDescriptor earshot__v1__enrichment__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "emotions",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__Enrichment, emotions),
+    &earshot__v1__emotions__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__enrichment__field_indices_by_name[] = {
+  5,   /* field[5] = emotions */
   3,   /* field[3] = entities */
   0,   /* field[0] = language */
   1,   /* field[1] = language_confidence */
   4,   /* field[4] = matched_query_ids */
   2,   /* field[2] = sentiment */
 };
-static const ProtobufCIntRange earshot__v1__enrichment__number_ranges[1 + 1] =
+static const ProtobufCIntRange earshot__v1__enrichment__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 7, 5 },
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor earshot__v1__enrichment__descriptor =
 {
@@ -1248,10 +1449,10 @@ const ProtobufCMessageDescriptor earshot__v1__enrichment__descriptor =
   "Earshot__V1__Enrichment",
   "earshot.v1",
   sizeof(Earshot__V1__Enrichment),
-  5,
+  6,
   earshot__v1__enrichment__field_descriptors,
   earshot__v1__enrichment__field_indices_by_name,
-  1,  earshot__v1__enrichment__number_ranges,
+  2,  earshot__v1__enrichment__number_ranges,
   (ProtobufCMessageInit) earshot__v1__enrichment__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

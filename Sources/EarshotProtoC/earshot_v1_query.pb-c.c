@@ -713,7 +713,7 @@ const ProtobufCMessageDescriptor earshot__v1__overview_request__descriptor =
   (ProtobufCMessageInit) earshot__v1__overview_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__overview_response__field_descriptors[12] =
+static const ProtobufCFieldDescriptor earshot__v1__overview_response__field_descriptors[13] =
 {
   {
     "posts",
@@ -859,8 +859,21 @@ static const ProtobufCFieldDescriptor earshot__v1__overview_response__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "emotions",
+    13,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Earshot__V1__OverviewResponse, n_emotions),
+    offsetof(Earshot__V1__OverviewResponse, emotions),
+    &earshot__v1__labeled_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__overview_response__field_indices_by_name[] = {
+  12,   /* field[12] = emotions */
   3,   /* field[3] = engagement */
   9,   /* field[9] = languages */
   6,   /* field[6] = negative */
@@ -877,7 +890,7 @@ static const unsigned earshot__v1__overview_response__field_indices_by_name[] = 
 static const ProtobufCIntRange earshot__v1__overview_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor earshot__v1__overview_response__descriptor =
 {
@@ -887,7 +900,7 @@ const ProtobufCMessageDescriptor earshot__v1__overview_response__descriptor =
   "Earshot__V1__OverviewResponse",
   "earshot.v1",
   sizeof(Earshot__V1__OverviewResponse),
-  12,
+  13,
   earshot__v1__overview_response__field_descriptors,
   earshot__v1__overview_response__field_indices_by_name,
   1,  earshot__v1__overview_response__number_ranges,
@@ -971,7 +984,7 @@ const ProtobufCMessageDescriptor earshot__v1__time_series_request__descriptor =
   (ProtobufCMessageInit) earshot__v1__time_series_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__time_bucket__field_descriptors[9] =
+static const ProtobufCFieldDescriptor earshot__v1__time_bucket__field_descriptors[10] =
 {
   {
     "start_ms",
@@ -1081,8 +1094,21 @@ static const ProtobufCFieldDescriptor earshot__v1__time_bucket__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "emotions",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Earshot__V1__TimeBucket, n_emotions),
+    offsetof(Earshot__V1__TimeBucket, emotions),
+    &earshot__v1__labeled_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__time_bucket__field_indices_by_name[] = {
+  9,   /* field[9] = emotions */
   3,   /* field[3] = engagement */
   6,   /* field[6] = negative */
   8,   /* field[8] = net_sentiment */
@@ -1096,7 +1122,7 @@ static const unsigned earshot__v1__time_bucket__field_indices_by_name[] = {
 static const ProtobufCIntRange earshot__v1__time_bucket__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor earshot__v1__time_bucket__descriptor =
 {
@@ -1106,7 +1132,7 @@ const ProtobufCMessageDescriptor earshot__v1__time_bucket__descriptor =
   "Earshot__V1__TimeBucket",
   "earshot.v1",
   sizeof(Earshot__V1__TimeBucket),
-  9,
+  10,
   earshot__v1__time_bucket__field_descriptors,
   earshot__v1__time_bucket__field_indices_by_name,
   1,  earshot__v1__time_bucket__number_ranges,
@@ -1266,7 +1292,7 @@ const ProtobufCMessageDescriptor earshot__v1__top_hashtags_response__descriptor 
   (ProtobufCMessageInit) earshot__v1__top_hashtags_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__search_posts_request__field_descriptors[12] =
+static const ProtobufCFieldDescriptor earshot__v1__search_posts_request__field_descriptors[13] =
 {
   {
     "range",
@@ -1412,9 +1438,22 @@ static const ProtobufCFieldDescriptor earshot__v1__search_posts_request__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "emotion",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__SearchPostsRequest, emotion),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__search_posts_request__field_indices_by_name[] = {
   3,   /* field[3] = author_handle */
+  12,   /* field[12] = emotion */
   11,   /* field[11] = group */
   2,   /* field[2] = hashtag */
   4,   /* field[4] = language */
@@ -1430,7 +1469,7 @@ static const unsigned earshot__v1__search_posts_request__field_indices_by_name[]
 static const ProtobufCIntRange earshot__v1__search_posts_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor earshot__v1__search_posts_request__descriptor =
 {
@@ -1440,7 +1479,7 @@ const ProtobufCMessageDescriptor earshot__v1__search_posts_request__descriptor =
   "Earshot__V1__SearchPostsRequest",
   "earshot.v1",
   sizeof(Earshot__V1__SearchPostsRequest),
-  12,
+  13,
   earshot__v1__search_posts_request__field_descriptors,
   earshot__v1__search_posts_request__field_indices_by_name,
   1,  earshot__v1__search_posts_request__number_ranges,

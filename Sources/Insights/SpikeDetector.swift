@@ -6,6 +6,8 @@ public enum SpikeKind: String, Sendable, Codable, CaseIterable {
     case volume
     /// The share of negative posts in the bucket is unusually high.
     case negativeSentiment
+    /// The share of angry posts among the bucket's posts with emotions is unusually high.
+    case anger
 }
 
 /// How far a spike stands out, by z-score bands set in `SpikeDetectorConfig`.
@@ -42,12 +44,18 @@ public struct BucketCounts: Sendable, Codable, Equatable {
     public var total: Int
     /// Negative posts in the bucket (ignored by volume detection).
     public var negative: Int
+    /// Posts with emotions (English) in the bucket: the base of the anger share.
+    public var withEmotions: Int
+    /// Posts labelled anger in the bucket.
+    public var anger: Int
 
     /// Creates the counts of one bucket.
-    public init(bucketStart: Int64, total: Int, negative: Int = 0) {
+    public init(bucketStart: Int64, total: Int, negative: Int = 0, withEmotions: Int = 0, anger: Int = 0) {
         self.bucketStart = bucketStart
         self.total = total
         self.negative = negative
+        self.withEmotions = withEmotions
+        self.anger = anger
     }
 }
 
@@ -57,7 +65,8 @@ public struct SpikeAlert: Sendable, Codable, Equatable {
     public var bucketStart: Int64
     /// What spiked.
     public var kind: SpikeKind
-    /// The bucket's value: the post count for `.volume`, the negative share (0…1) for `.negativeSentiment`.
+    /// The bucket's value: the post count for `.volume`, the negative share (0…1) for
+    /// `.negativeSentiment`, the anger share (0…1) for `.anger`.
     public var observed: Double
     /// The expected value from the trailing baseline, in the same unit as `observed`.
     public var baselineMean: Double
@@ -94,7 +103,8 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     public var highZ: Double = 8
     /// z-score from which a spike is `.critical`. Default 12.
     public var criticalZ: Double = 12
-    /// Smallest post count (volume) or negative post count (sentiment) that may alert. Default 10.
+    /// Smallest post count (volume), negative post count (sentiment) or angry post count (anger)
+    /// that may alert. Default 10.
     public var minimumVolume: Int = 10
     /// Buckets after an alert during which the same series does not alert again. Default 288
     /// (a day of 5-minute buckets: one incident, one page).
@@ -267,8 +277,10 @@ public struct SpikeDetector: Sendable {
     /// cooldown runs and it holds at least `minimumVolume`; it enters the window winsorised until
     /// the run is `levelShiftBuckets` long, then as it is (the new level becomes the baseline).
     public mutating func judge(_ bucket: BucketCounts) -> BucketVerdict {
-        let total = Double(max(0, bucket.total))
-        let sample = BaselineSample(total: total, negative: min(Double(max(0, bucket.negative)), total))
+        // For a share, `BaselineSample.negative` holds the posts counted in it (negative or angry).
+        let (base, counted) = kind == .anger ? (bucket.withEmotions, bucket.anger) : (bucket.total, bucket.negative)
+        let total = Double(max(0, base))
+        let sample = BaselineSample(total: total, negative: min(Double(max(0, counted)), total))
         let baseline = baselineBlocks()
         guard baseline.count >= config.minimumBaselineBuckets else {
             remember(sample)
@@ -339,7 +351,7 @@ public struct SpikeDetector: Sendable {
     private mutating func test(_ block: BaselineSample, against baseline: [BaselineSample]) -> BaselineTest? {
         switch kind {
         case .volume: return volumeTest(block, against: baseline)
-        case .negativeSentiment: return sentimentTest(block, against: baseline)
+        case .negativeSentiment, .anger: return sentimentTest(block, against: baseline)
         }
     }
 
@@ -377,7 +389,7 @@ public struct SpikeDetector: Sendable {
         return BaselineTest(observed: sample.total, mean: forecast.value, stdDev: stdDev, zScore: min(poissonZ, sampleZ))
     }
 
-    /// Negative share against the window's pooled share (Laplace-smoothed), on the arcsine scale
+    /// Negative (or angry) share against the window's pooled share (Laplace-smoothed), on the arcsine scale
     /// 2√n(asin√p̂ − asin√p₀) that makes binomial noise near-normal even for small buckets; the
     /// pooled share's own uncertainty widens the test by √(1 + n/N).
     private func sentimentTest(_ sample: BaselineSample, against baseline: [BaselineSample]) -> BaselineTest? {
@@ -408,7 +420,7 @@ public struct SpikeDetector: Sendable {
         case .volume:
             let earlier = block.total - sample.total
             return BaselineSample(total: min(sample.total, max(cap - earlier, cap / Double(config.blockBuckets))), negative: sample.negative)
-        case .negativeSentiment:
+        case .negativeSentiment, .anger:
             return BaselineSample(total: sample.total, negative: min(sample.negative, sample.total * min(cap, 1)))
         }
     }

@@ -33,6 +33,8 @@ public struct MatchableDocument: Sendable, Equatable {
     public var followers: Int64
     /// Whether the author's account is verified.
     public var verified: Bool
+    /// Emotion labels of the text (`anger`, `joy`, …; docs/EMOTIONS.md); empty when unknown.
+    public var emotions: [String]
 
     /// Creates a document; every part but the text may be left out.
     public init(
@@ -48,7 +50,8 @@ public struct MatchableDocument: Sendable, Equatable {
         platform: String = "",
         source: String = "",
         followers: Int64 = 0,
-        verified: Bool = false
+        verified: Bool = false,
+        emotions: [String] = []
     ) {
         self.text = text
         self.hashtags = hashtags
@@ -63,13 +66,14 @@ public struct MatchableDocument: Sendable, Equatable {
         self.source = source
         self.followers = followers
         self.verified = verified
+        self.emotions = emotions
     }
 }
 
 extension MatchableDocument: Codable {
     private enum CodingKeys: String, CodingKey {
         case text, hashtags, mentions, cashtags, authorHandle, authorId, urls, domains, language, platform, source
-        case followers, verified
+        case followers, verified, emotions
     }
 
     /// Decodes a document from an object with the property names as keys
@@ -93,6 +97,7 @@ extension MatchableDocument: Codable {
             platform: try string(.platform),
             source: try string(.source),
             followers: try container.decodeIfPresent(Int64.self, forKey: .followers) ?? 0,
-            verified: try container.decodeIfPresent(Bool.self, forKey: .verified) ?? false)
+            verified: try container.decodeIfPresent(Bool.self, forKey: .verified) ?? false,
+            emotions: try list(.emotions))
     }
 }

@@ -23,6 +23,8 @@ struct PreparedDocument: Sendable {
     let source: String
     let followers: Int64
     let verified: Bool
+    /// Emotion labels, as the enrich stage gives them.
+    let emotions: [String]
 
     init(_ document: MatchableDocument) {
         text = document.text
@@ -45,6 +47,7 @@ struct PreparedDocument: Sendable {
         source = WordTokenizer.lowercased(document.source)
         followers = document.followers
         verified = document.verified
+        emotions = document.emotions
     }
 
     /// Whether `raw` occurs in the original text, case-exact, and not glued

@@ -1,3 +1,5 @@
+import Emotions
+
 /// A parsed query: boolean structure over text expressions and field filters.
 indirect enum QueryNode: Sendable, Equatable {
     /// Every child must match (AND, or a space).
@@ -83,6 +85,8 @@ enum FieldFilter: Sendable, Equatable {
     case followers(Comparison, Int64)
     /// `verified:true`
     case verified(Bool)
+    /// `emotion:anger`: one of the post's emotion labels (English posts only).
+    case emotion(Emotion)
 }
 
 /// The comparison of a `followers:` filter.

@@ -134,7 +134,7 @@ extension FieldFilter {
         case .language(let code): [.language(code)]
         case .platform(let name): [.platform(name)]
         case .source(let name): [.source(name)]
-        case .url, .followers, .verified: nil
+        case .url, .followers, .verified, .emotion: nil
         }
     }
 }

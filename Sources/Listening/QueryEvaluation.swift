@@ -1,3 +1,5 @@
+import Emotions
+
 /// A stretch of word positions, inclusive at both ends.
 struct WordSpan: Sendable, Hashable, Comparable {
     let start: Int
@@ -37,6 +39,7 @@ extension FieldFilter {
         case .source(let name): document.source == name
         case .followers(let comparison, let bound): comparison.holds(document.followers, bound)
         case .verified(let expected): document.verified == expected
+        case .emotion(let emotion): document.emotions.contains(emotion.name)
         }
     }
 }

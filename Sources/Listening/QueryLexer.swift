@@ -1,3 +1,5 @@
+import Emotions
+
 /// One unit of query text: a parenthesis, an operator or a complete term.
 struct Lexeme: Sendable, Equatable {
     /// What the unit is.
@@ -274,7 +276,7 @@ struct QueryLexer {
     // MARK: - Fields
 
     private static let fieldNames: Set<String> = [
-        "raw", "author", "site", "domain", "url", "lang", "platform", "source", "followers", "verified",
+        "raw", "author", "site", "domain", "url", "lang", "platform", "source", "followers", "verified", "emotion",
     ]
 
     /// `name:value`, where the value may also be a quoted string right after the colon.
@@ -308,6 +310,12 @@ struct QueryLexer {
         case "platform": return .field(.platform(try platform(value, position: position + name.count + 1)))
         case "source": return .field(.source(WordTokenizer.lowercased(value)))
         case "followers": return .field(try followers(value, position: position))
+        case "emotion":
+            guard let emotion = Emotion(name: WordTokenizer.lowercased(value)) else {
+                let names = Emotion.allCases.map(\.name).joined(separator: ", ")
+                throw QuerySyntaxError(position: position, message: "emotion: needs one of \(names): emotion:anger")
+            }
+            return .field(.emotion(emotion))
         default: return .field(try verified(value, position: position))
         }
     }

@@ -9,7 +9,7 @@ import Listening
 extension MatchableDocument {
     /// What listening queries see of a post: `text` is the post's plain
     /// (normalised, HTML-free) text; entities, language come from the enrich
-    /// stage; the post's own URL counts as a link, so `site:` also matches the
+    /// stage, as do the emotion labels; the post's own URL counts as a link, so `site:` also matches the
     /// domain of the post itself.
     public init(post: Post, enrichment: Enrichment, text: String) {
         let entities = enrichment.entities
@@ -26,7 +26,8 @@ extension MatchableDocument {
             platform: post.platform.name,
             source: post.source,
             followers: post.author.followers,
-            verified: post.author.verified)
+            verified: post.author.verified,
+            emotions: enrichment.emotions.available ? enrichment.emotions.labels : [])
     }
 }
 

@@ -54,7 +54,7 @@ struct AggregateDelta {
     }
 
     /// Counts `item` once in each of `scopes` (ids from ``scope(_:)``), with its language,
-    /// platform and distinct hashtags.
+    /// platform, distinct hashtags and emotion labels.
     mutating func add(_ item: PipelinePost, sentiment: SentimentClass, scopes: [Int32]) {
         let minute = BucketLevel.minute.bucketStart(item.post.createdAtMs)
         var totals = Totals(posts: 1, reach: item.scores.reach, engagement: item.scores.engagement)
@@ -70,6 +70,9 @@ struct AggregateDelta {
         facets.add(.language, value: facets.values.id(item.enrichment.language), scopes: scopes, minute: minute)
         facets.add(.platform, value: facets.values.id(item.post.platform.name), scopes: scopes, minute: minute)
         facets.addDistinct(.hashtag, item.enrichment.entities.hashtags, scopes: scopes, minute: minute)
+        if item.enrichment.emotions.available {
+            facets.addDistinct(.emotion, item.enrichment.emotions.labels, scopes: scopes, minute: minute)
+        }
     }
 
     func write(_ db: Database) throws {

@@ -1,4 +1,5 @@
 import EarshotWire
+import Emotions
 import Foundation
 import GRDB
 
@@ -78,10 +79,12 @@ extension PostStore {
     public func minuteCounts(scope: String, from: Int64, to: Int64) throws(StoreError) -> [MinuteCount] {
         try read("minute counts") { db in
             try Row.fetchAll(db, sql: """
-                SELECT bucket_ms, posts, positive, neutral, negative FROM buckets
-                WHERE scope = ? AND level = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms
-                """, arguments: [scope, BucketLevel.minute.rawValue, from, to]).map { row in
-                MinuteCount(bucketMs: row[0], posts: row[1], positive: row[2], neutral: row[3], negative: row[4])
+                SELECT b.bucket_ms, b.posts, b.positive, b.neutral, b.negative, COALESCE(f.count, 0) FROM buckets b
+                LEFT JOIN facet_buckets f ON f.scope = b.scope AND f.facet = ? AND f.level = b.level
+                    AND f.bucket_ms = b.bucket_ms AND f.value = ?
+                WHERE b.scope = ? AND b.level = ? AND b.bucket_ms >= ? AND b.bucket_ms < ? ORDER BY b.bucket_ms
+                """, arguments: [Facet.emotion.rawValue, Emotion.anger.name, scope, BucketLevel.minute.rawValue, from, to]).map { row in
+                MinuteCount(bucketMs: row[0], posts: row[1], positive: row[2], neutral: row[3], negative: row[4], anger: row[5])
             }
         }
     }

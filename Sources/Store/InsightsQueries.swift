@@ -16,13 +16,15 @@ public struct TrendCounts: Sendable, Equatable {
     public var baselineRange: TimeRange
 }
 
-/// Posts and negative posts of one minute bucket of one scope, for spike detection.
+/// Posts, sentiment and angry posts of one minute bucket of one scope, for spike detection.
 public struct MinuteCount: Sendable, Equatable {
     public var bucketMs: Int64
     public var posts: Int
     public var positive: Int
     public var neutral: Int
     public var negative: Int
+    /// Posts labelled anger (docs/EMOTIONS.md).
+    public var anger: Int
 }
 
 extension PostStore {

@@ -1,5 +1,6 @@
 import EarshotWire
 import Dispatch
+import Emotions
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -113,8 +114,8 @@ public final class PostStore: Sendable {
             let applied = try database.write { db in
                 let insertPost = try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO posts (id, created_at_ms, author_id, author_handle, platform, language,
-                        sentiment, reach, engagement, priority, search_text, view)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        sentiment, reach, engagement, priority, search_text, view, emotions)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 let insertTag = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_hashtags (tag, created_at_ms, post_rowid) VALUES (?1, ?2, ?3)")
                 let insertMatch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_queries (query_id, created_at_ms, post_rowid) VALUES (?1, ?2, ?3)")
@@ -149,6 +150,7 @@ public final class PostStore: Sendable {
                             bind.int(10, Int64(items[index].scores.priority))
                             bind.text(11, prepared.searchTexts[index])
                             bind.blob(12, prepared.views[index])
+                            bind.int(13, EmotionBits.of(items[index].enrichment.emotions))
                         }
                         guard sqlite3_changes(db.sqliteConnection) == 1 else {
                             result.duplicates += 1
@@ -184,6 +186,15 @@ public final class PostStore: Sendable {
     /// How many posts are stored.
     public func postCount() throws(StoreError) -> Int {
         try read("count") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM posts") ?? 0 }
+    }
+}
+
+/// Emotion labels as the store keeps them: bit `Emotion.rawValue` set for each label.
+enum EmotionBits {
+    /// The bits of `emotions`' labels; 0 when emotions are unavailable.
+    static func of(_ emotions: PostEmotions) -> Int64 {
+        guard emotions.available else { return 0 }
+        return emotions.labels.reduce(0) { bits, name in bits | (Emotion(name: name).map { 1 << $0.rawValue } ?? 0) }
     }
 }
 

@@ -1,5 +1,6 @@
 import EarshotWire
 import Foundation
+import Emotions
 import GRDB
 
 /// A validated [from, to) range in Unix ms.
@@ -39,7 +40,7 @@ struct ResolvedRange {
 }
 
 extension PostStore {
-    /// Totals, sentiment breakdown, languages and platforms over a range.
+    /// Totals, sentiment and emotion breakdowns, languages and platforms over a range.
     public func overview(_ request: OverviewRequest) throws(StoreError) -> OverviewResponse {
         let range = try ResolvedRange(request.range)
         return try read("overview") { db in
@@ -62,6 +63,7 @@ extension PostStore {
             response.netSentiment = Self.netSentiment(positive: response.positive, neutral: response.neutral, negative: response.negative)
             response.languages = try facetCounts(db, .language, range, scope, limit: 100)
             response.platforms = try facetCounts(db, .platform, range, scope, limit: 100)
+            response.emotions = try facetCounts(db, .emotion, range, scope, limit: Emotion.allCases.count)
             (response.uniqueAuthors, response.uniqueAuthorsEstimated) = try uniqueAuthors(db, scope: scope, range: range, posts: response.posts)
             return response
         }
@@ -79,7 +81,7 @@ extension PostStore {
                                 arguments: arguments + [limit]).map { LabeledCount(label: $0[0], count: $0[1]) }
     }
 
-    /// Volume, reach, engagement and sentiment per bucket (only buckets with posts).
+    /// Volume, reach, engagement, sentiment and emotions per bucket (only buckets with posts).
     public func timeSeries(_ request: TimeSeriesRequest) throws(StoreError) -> TimeSeriesResponse {
         let range = try ResolvedRange(request.range)
         let level: BucketLevel = switch request.granularity {
@@ -99,6 +101,12 @@ extension PostStore {
             if rows.count > maxBuckets {
                 throw StoreError.invalidArgument("more than \(maxBuckets) buckets in range; use a coarser granularity or a shorter range")
             }
+            let emotionRows = try Row.fetchAll(db, sql: """
+                SELECT bucket_ms, value, SUM(count) AS total
+                FROM facet_buckets WHERE \(scopeCondition) AND facet = ? AND level = ? AND bucket_ms >= ? AND bucket_ms < ?
+                GROUP BY bucket_ms, value ORDER BY bucket_ms, total DESC, value
+                """, arguments: scopeArguments + [Facet.emotion.rawValue, level.rawValue, level.bucketStart(range.from), range.to])
+            let emotions = Dictionary(grouping: emotionRows) { row -> Int64 in row[0] }
             var response = TimeSeriesResponse()
             response.buckets = rows.map { row in
                 var bucket = TimeBucket()
@@ -111,6 +119,7 @@ extension PostStore {
                 bucket.negative = row[6]
                 bucket.sentimentUnavailable = row[7]
                 bucket.netSentiment = Self.netSentiment(positive: bucket.positive, neutral: bucket.neutral, negative: bucket.negative)
+                bucket.emotions = emotions[bucket.startMs, default: []].map { LabeledCount(label: $0[1], count: $0[2]) }
                 return bucket
             }
             return response
@@ -164,6 +173,14 @@ extension PostStore {
             }
             conditions.append("sentiment = ?")
             arguments += [sentiment.rawValue]
+        }
+        if !request.emotion.isEmpty {
+            guard let emotion = Emotion(name: request.emotion.lowercased()) else {
+                let names = Emotion.allCases.map(\.name).joined(separator: ", ")
+                throw .invalidArgument("emotion must be one of \(names), got '\(request.emotion)'")
+            }
+            conditions.append("emotions & ? != 0")
+            arguments += [1 << emotion.rawValue]
         }
         if request.minPriority > 0 {
             conditions.append("priority >= ?")

@@ -70,6 +70,7 @@ enum StoreSchema {
         migrator.registerMigration("v3-insights", migrate: InsightsSchema.create)
         migrator.registerMigration("v4-term-minutes", migrate: TermMinutes.create)
         migrator.registerMigration("v5-lean-posts", migrate: dropRedundantIndexes)
+        migrator.registerMigration("v6-emotions", migrate: addEmotions)
         return migrator
     }
 
@@ -83,9 +84,20 @@ enum StoreSchema {
     }
 }
 
+extension StoreSchema {
+    /// Migration "v6-emotions": each post's emotion labels as a bit set (``EmotionBits``; 0 for
+    /// posts without emotions, including those stored before). Counts per label live in
+    /// `facet_buckets` (``Facet/emotion``).
+    static func addEmotions(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE posts ADD COLUMN emotions INTEGER NOT NULL DEFAULT 0")
+    }
+}
+
 /// Dimensions counted per bucket.
 enum Facet: Int, CaseIterable {
     case language = 1, platform = 2, hashtag = 3
     /// Insight facets (InsightsDelta): words of the text, link domains, @mentions.
     case term = 4, domain = 5, mention = 6
+    /// Emotion labels (docs/EMOTIONS.md): a post counts once under each of its labels.
+    case emotion = 7
 }

@@ -64,12 +64,13 @@ extension MarkHandledRequest {
 }
 
 extension AlertKind {
-    /// The name used in alert topics and the CLI: "volume" or "negative".
+    /// The name used in alert topics and the CLI: "volume", "negative" or "anger".
     public var topicName: String {
         switch self {
         case .unspecified: return "any"
         case .volume: return "volume"
         case .negativeSentiment: return "negative"
+        case .anger: return "anger"
         }
     }
 }

@@ -11,7 +11,7 @@ struct AskCommand: ParsableCommand {
     )
 
     struct Overview: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "overview", abstract: "Volume, sentiment, reach and engagement.")
+        static let configuration = CommandConfiguration(commandName: "overview", abstract: "Volume, sentiment, emotions, reach and engagement.")
         @OptionGroup var endpoints: EndpointOptions
         @OptionGroup var range: RangeOptions
         @OptionGroup var scope: ScopeOptions
@@ -105,6 +105,7 @@ struct PostFilterOptions: ParsableArguments {
     @Option(help: "Language code") var language = ""
     @Option(help: "Platform") var platform: Platform?
     @Option(help: "positive, neutral, negative, unavailable") var sentiment = ""
+    @Option(help: "anger, disgust, fear, joy, neutral, sadness, surprise (English posts)") var emotion = ""
     @Option(help: "Minimum care priority (1-100)") var minPriority: Int32 = 0
 
     /// Sets the filters on `request`.
@@ -115,6 +116,7 @@ struct PostFilterOptions: ParsableArguments {
         request.language = language
         request.platform = platform ?? .unspecified
         request.sentimentLabel = sentiment
+        request.emotion = emotion
         request.minPriority = minPriority
     }
 }
@@ -142,6 +144,13 @@ enum Report {
         }
         if !response.platforms.isEmpty {
             lines.append("\n" + table(["platform", "posts"], response.platforms.map { [$0.label, "\($0.count)"] }))
+        }
+        if !response.emotions.isEmpty {
+            // Shares of the posts that have emotions (English); a post may have several labels.
+            let withEmotions = max(1, response.posts - response.sentimentUnavailable)
+            lines.append("\n" + table(["emotion", "posts", "share"], response.emotions.map { emotion in
+                [emotion.label, "\(emotion.count)", String(format: "%5.1f%%", Double(emotion.count) * 100 / Double(withEmotions))]
+            }))
         }
         return lines.joined()
     }

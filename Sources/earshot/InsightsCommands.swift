@@ -241,7 +241,7 @@ struct AlertsCommand: ParsableCommand {
         @OptionGroup var endpoints: EndpointOptions
         @OptionGroup var range: RangeOptions
         @Option(help: "A listening query id; * = only alerts on all posts; default: every scope") var queryId = ""
-        @Option(help: "Only this kind (default: both)") var kind: AlertKind?
+        @Option(help: "Only this kind: volume, negative or anger (default: all)") var kind: AlertKind?
         @Option(help: "Only alerts at least this severe") var minSeverity: AlertSeverity?
         @Option(help: "How many (1-1000)") var limit: Int32 = 50
         @Flag(help: "Print JSON") var json = false
@@ -262,7 +262,7 @@ struct AlertsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "watch", abstract: "Print alerts as the query service publishes them (Ctrl-C stops).")
         @Option(help: "The query service's alerts PUB endpoint [EARSHOT_ALERTS]") var alerts = environment("EARSHOT_ALERTS", "tcp://127.0.0.1:5562")
         @Option(help: "Only this listening query (* = all posts)") var queryId = ""
-        @Option(help: "Only this kind (default: both)") var kind: AlertKind?
+        @Option(help: "Only this kind: volume, negative or anger (default: all)") var kind: AlertKind?
         @Flag(help: "Print JSON lines") var json = false
 
         func run() throws {
@@ -290,9 +290,11 @@ struct AlertsCommand: ParsableCommand {
 
 /// One line per alert, with its explanation.
 private func describe(_ alert: Alert) -> String {
-    let unit = alert.kind == .volume
-        ? String(format: "%.0f posts vs %.1f expected", alert.observed, alert.baselineMean)
-        : String(format: "%.0f%% negative vs %.0f%% expected", alert.observed * 100, alert.baselineMean * 100)
+    let unit = switch alert.kind {
+    case .volume: String(format: "%.0f posts vs %.1f expected", alert.observed, alert.baselineMean)
+    case .anger: String(format: "%.0f%% angry vs %.0f%% expected", alert.observed * 100, alert.baselineMean * 100)
+    default: String(format: "%.0f%% negative vs %.0f%% expected", alert.observed * 100, alert.baselineMean * 100)
+    }
     let terms = alert.terms.map(\.key).joined(separator: ", ")
     let authors = alert.authors.map { "@" + $0.key }.joined(separator: ", ")
     return "\(formatTime(alert.bucketStartMs)) \(alert.severity.name.uppercased()) \(alert.topic) \(unit) (z \(String(format: "%.1f", alert.zScore)), "

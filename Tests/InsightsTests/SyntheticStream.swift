@@ -95,12 +95,14 @@ struct SyntheticStream {
                 case .volume:
                     extra = Int((rate * Double.random(in: 1...2, using: &random) + 15).rounded())
                     negative += random.binomial(trials: extra, probability: parameters.negativeShare)
-                case .negativeSentiment:
+                case .negativeSentiment, .anger:
                     extra = Int((rate * Double.random(in: 0.5...1, using: &random) + 10).rounded())
                     negative += extra
                 }
             }
-            return BucketCounts(bucketStart: Int64(index) * millisPerBucket, total: regular + extra, negative: negative)
+            // The anger series is the same stream read as angry posts among posts with emotions.
+            return BucketCounts(bucketStart: Int64(index) * millisPerBucket, total: regular + extra, negative: negative,
+                                withEmotions: regular + extra, anger: negative)
         }
         self.spikes = spikes
         self.bucketsPerDay = perDay

@@ -29,7 +29,7 @@ import Testing
         #expect(granularity.errors.contains("'minute', 'hour' or 'day'"))
         let kind = try runEarshot(["alerts", "list", "--kind", "2"])
         #expect(kind.status == 64)
-        #expect(kind.errors.contains("'volume' and 'negative'"))
+        #expect(kind.errors.contains("'volume', 'negative' or 'anger'"))
     }
 
     /// `import` refuses what it cannot do before reading a line, and says why.

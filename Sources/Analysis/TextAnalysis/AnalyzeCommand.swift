@@ -1,3 +1,4 @@
+import Emotions
 import Entities
 import LanguageID
 import Sentiment
@@ -8,7 +9,9 @@ import TextBytes
 ///
 /// Output keys, in order: "id" (with --jsonl, when the post has one), "lang",
 /// "lang_confidence", "sentiment" (object with compound/pos/neu/neg/label, or null when
-/// unavailable), "hashtags", "mentions", "urls", "domains", "cashtags", "emoji".
+/// unavailable), "emotions" (object with "labels" and a probability per label in "scores", or
+/// null when the text is not English), "hashtags", "mentions", "urls", "domains", "cashtags",
+/// "emoji".
 public enum AnalyzeCommand {
     /// How `earshot analyze` reads its input lines.
     public enum InputFormat: Sendable {
@@ -138,9 +141,11 @@ public enum AnalyzeCommand {
     private static func appendAnalysis(_ analysis: TextAnalysis, rawID: String?, to output: inout [UInt8]) {
         let label = analysis.sentiment?.label.rawValue ?? ""
         let entityCount = analysis.entities.count
+        let emotionLabels = analysis.emotions?.labels.map(\.name) ?? []
         let stringBytes = (rawID?.utf8.count ?? 0) + analysis.language.code.utf8.count + label.utf8.count
-            + (entityCount == 0 ? 0 : analysis.entities.utf8Count)
-        JSONLineWriter.append(analysis, to: &output, stringBytes: stringBytes, stringCount: 3 + entityCount) { writer, analysis in
+            + (entityCount == 0 ? 0 : analysis.entities.utf8Count) + emotionLabels.reduce(0) { $0 + $1.utf8.count }
+        JSONLineWriter.append(analysis, to: &output, stringBytes: stringBytes,
+                              stringCount: 3 + entityCount + emotionLabels.count) { writer, analysis in
             if let rawID { writer.add("id", raw: rawID) }
             writer.add("lang", string: analysis.language.code)
             writer.add("lang_confidence", number: analysis.language.confidence)
@@ -154,6 +159,18 @@ public enum AnalyzeCommand {
                 writer.endObject()
             } else {
                 writer.add("sentiment", raw: "null")
+            }
+            if let emotions = analysis.emotions {
+                writer.beginObject("emotions")
+                writer.add("labels", strings: emotionLabels)
+                writer.beginObject("scores")
+                for emotion in Emotion.allCases {
+                    writer.add(emotion.staticName, number: Double(emotions.probability(of: emotion)))
+                }
+                writer.endObject()
+                writer.endObject()
+            } else {
+                writer.add("emotions", raw: "null")
             }
             if entityCount == 0 {
                 // Most lines: the six empty lists written at once.

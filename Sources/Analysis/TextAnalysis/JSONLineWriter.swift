@@ -12,7 +12,7 @@ struct JSONLineWriter {
     private var needsComma = false
 
     /// Bytes of everything but the strings: keys, punctuation, numbers and short literals.
-    private static let fixedBytes = 512
+    private static let fixedBytes = 768
     /// The most one UTF-8 byte of a string can take once escaped ("\u001f").
     private static let escapedBytesPerByte = 6
     /// Quotes and comma around each string.

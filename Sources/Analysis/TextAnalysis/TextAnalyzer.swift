@@ -1,3 +1,4 @@
+import Emotions
 import Entities
 import LanguageID
 import Sentiment
@@ -12,13 +13,17 @@ public struct TextAnalysis: Sendable, Equatable {
     public var entities: ExtractedEntities
     /// The normalised text (HTML converted, character references decoded, NFC).
     public var text: String
+    /// Anger, disgust, fear, joy, sadness, surprise or neutral; nil when the text is not English.
+    public var emotions: EmotionScores?
 
     /// Creates an analysis.
-    public init(language: LanguageGuess, sentiment: SentimentScores?, entities: ExtractedEntities, text: String) {
+    public init(language: LanguageGuess, sentiment: SentimentScores?, entities: ExtractedEntities, text: String,
+                emotions: EmotionScores? = nil) {
         self.language = language
         self.sentiment = sentiment
         self.entities = entities
         self.text = text
+        self.emotions = emotions
     }
 }
 
@@ -40,20 +45,23 @@ public struct TextInput: Sendable, Equatable {
 }
 
 /// Normalises a text, identifies its language, extracts its entities and, for English, scores
-/// its sentiment.
+/// its sentiment and emotions.
 ///
 /// Sentiment runs when the language is "en", and also when it is "und" (too short or
 /// ambiguous) but the text is in Latin script and English is among the model's three best
 /// candidates ("love it!!", "this is awful"): the lexicon is English, and many short posts are.
 /// Every other language gets nil ("sentiment unavailable") rather than a made-up neutral score.
+/// Emotions follow the same rule: the model is trained on English text only.
 public struct TextAnalyzer: Sendable {
     private let identifier: LanguageIdentifier
     private let sentimentAnalyzer: SentimentAnalyzer
+    private let emotionClassifier: EmotionClassifier
 
-    /// An analyzer using the shared language identifier and sentiment analyzer.
+    /// An analyzer using the shared language identifier, sentiment analyzer and emotion classifier.
     public init() {
         identifier = .shared
         sentimentAnalyzer = .shared
+        emotionClassifier = .shared
     }
 
     /// Analyses `text`; `languageHint` is the source's language tag (BCP 47) if any, and
@@ -61,9 +69,11 @@ public struct TextAnalyzer: Sendable {
     public func analyze(_ text: String, languageHint: String? = nil, isHTML: Bool = false) -> TextAnalysis {
         let normalized = TextNormalizer.plainText(text, isHTML: isHTML)
         let identification = identifier.identifyDetailed(normalized, hint: languageHint)
-        let sentiment = Self.sentimentApplies(to: identification) ? sentimentAnalyzer.scores(for: normalized) : nil
+        let isEnglish = Self.sentimentApplies(to: identification)
+        let sentiment = isEnglish ? sentimentAnalyzer.scores(for: normalized) : nil
         return TextAnalysis(language: identification.guess, sentiment: sentiment,
-                            entities: EntityExtractor.extract(from: normalized), text: normalized)
+                            entities: EntityExtractor.extract(from: normalized), text: normalized,
+                            emotions: isEnglish ? emotionClassifier.scores(for: normalized) : nil)
     }
 
     /// Analyses several texts step by step: all are normalised, then all identified, then the
@@ -99,7 +109,8 @@ public struct TextAnalyzer: Sendable {
         for index in inputs.indices {
             body(index, TextAnalysis(
                 language: guesses[index], sentiment: sentiments[index],
-                entities: EntityExtractor.extract(from: normalized[index]), text: normalized[index]))
+                entities: EntityExtractor.extract(from: normalized[index]), text: normalized[index],
+                emotions: hasSentiment[index] ? emotionClassifier.scores(for: normalized[index]) : nil))
         }
     }
 

@@ -16,10 +16,11 @@
 // "corpus<TAB>mean<TAB>compound<TAB>" followed by SentimentFeatures.names' values
 // (after a header line), for scripts/eval-sentiment.sh.
 //
-// With --stage NAME (normalisation, language, entities, sentiment,
+// With --stage NAME (normalisation, language, entities, sentiment, emotions,
 // analysis_one_by_one, analysis_batched, json_line_as_string, whole_line), only
 // that step runs, N passes over all corpora: for a profiler such as
 // scripts/count-instructions.sh.
+import Emotions
 import Entities
 import Foundation
 import LanguageID
@@ -43,7 +44,7 @@ func corpusName(_ path: String) -> String {
 var repeatCount = 1
 var minimumSeconds = 0.0
 /// The steps `--stage` can name, in the order they are timed.
-let stageNames = ["normalisation", "language", "entities", "sentiment", "analysis_one_by_one", "analysis_batched",
+let stageNames = ["normalisation", "language", "entities", "sentiment", "emotions", "analysis_one_by_one", "analysis_batched",
                   "json_line_as_string", "whole_line"]
 var onlyStage: String?
 var printsFeatures = false
@@ -169,6 +170,7 @@ for path in paths {
     stage("language") { checksum &+= LanguageIdentifier.shared.identifyDetailed(normalized[$0], hint: nil).letterCount }
     stage("entities") { checksum &+= EntityExtractor.extract(from: normalized[$0]).count }
     stage("sentiment") { checksum &+= Int(analyzer.scores(for: normalized[$0]).compound * 100) }
+    stage("emotions") { checksum &+= Int(EmotionClassifier.shared.scores(for: normalized[$0]).labelBits) }
     stage("analysis_one_by_one") { checksum &+= textAnalyzer.analyze(texts[$0]).text.utf8.count }
     let inputBatches = stride(from: 0, to: texts.count, by: AnalyzeCommand.batchSize).map {
         texts[$0..<min($0 + AnalyzeCommand.batchSize, texts.count)].map { TextInput($0) }

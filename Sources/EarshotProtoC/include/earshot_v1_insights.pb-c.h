@@ -82,7 +82,11 @@ typedef enum _Earshot__V1__AlertKind {
    */
   EARSHOT__V1__ALERT_KIND__ALERT_KIND_UNSPECIFIED = 0,
   EARSHOT__V1__ALERT_KIND__ALERT_KIND_VOLUME = 1,
-  EARSHOT__V1__ALERT_KIND__ALERT_KIND_NEGATIVE_SENTIMENT = 2
+  EARSHOT__V1__ALERT_KIND__ALERT_KIND_NEGATIVE_SENTIMENT = 2,
+  /*
+   * share of angry posts (docs/EMOTIONS.md)
+   */
+  EARSHOT__V1__ALERT_KIND__ALERT_KIND_ANGER = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(EARSHOT__V1__ALERT_KIND)
 } Earshot__V1__AlertKind;
 /*
@@ -399,7 +403,7 @@ struct  Earshot__V1__Alert
   int64_t bucket_start_ms;
   int64_t bucket_end_ms;
   /*
-   * posts (volume) or negative share 0..1
+   * posts (volume), negative or anger share 0..1
    */
   double observed;
   /*
@@ -425,10 +429,14 @@ struct  Earshot__V1__Alert
   size_t n_authors;
   Earshot__V1__AlertContributor **authors;
   int64_t detected_at_ms;
+  /*
+   * posts labelled anger in the bucket
+   */
+  int64_t angry;
 };
 #define EARSHOT__V1__ALERT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__alert__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, EARSHOT__V1__ALERT_KIND__ALERT_KIND_UNSPECIFIED, EARSHOT__V1__ALERT_SEVERITY__ALERT_SEVERITY_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, EARSHOT__V1__ALERT_KIND__ALERT_KIND_UNSPECIFIED, EARSHOT__V1__ALERT_SEVERITY__ALERT_SEVERITY_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0, 0 }
 
 
 struct  Earshot__V1__AlertsRequest

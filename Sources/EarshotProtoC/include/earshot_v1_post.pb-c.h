@@ -21,6 +21,7 @@ typedef struct Earshot__V1__Reference Earshot__V1__Reference;
 typedef struct Earshot__V1__Post Earshot__V1__Post;
 typedef struct Earshot__V1__Sentiment Earshot__V1__Sentiment;
 typedef struct Earshot__V1__Entities Earshot__V1__Entities;
+typedef struct Earshot__V1__Emotions Earshot__V1__Emotions;
 typedef struct Earshot__V1__Enrichment Earshot__V1__Enrichment;
 typedef struct Earshot__V1__Scores Earshot__V1__Scores;
 typedef struct Earshot__V1__PipelinePost Earshot__V1__PipelinePost;
@@ -217,6 +218,37 @@ struct  Earshot__V1__Entities
 
 
 /*
+ * Emotions of a post's text (docs/EMOTIONS.md). `available` is false for
+ * texts the model does not cover (non-English): the other fields are then
+ * meaningless.
+ */
+struct  Earshot__V1__Emotions
+{
+  ProtobufCMessage base;
+  protobuf_c_boolean available;
+  /*
+   * The emotions at or above their thresholds, or ["neutral"]: names from
+   * anger, disgust, fear, joy, neutral, sadness, surprise.
+   */
+  size_t n_labels;
+  char **labels;
+  /*
+   * The model's probability of each label, in 0...1.
+   */
+  float anger;
+  float disgust;
+  float fear;
+  float joy;
+  float neutral;
+  float sadness;
+  float surprise;
+};
+#define EARSHOT__V1__EMOTIONS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__emotions__descriptor) \
+    , 0, 0,NULL, 0, 0, 0, 0, 0, 0, 0 }
+
+
+/*
  * What the enrich stage adds.
  */
 struct  Earshot__V1__Enrichment
@@ -234,10 +266,11 @@ struct  Earshot__V1__Enrichment
    */
   size_t n_matched_query_ids;
   char **matched_query_ids;
+  Earshot__V1__Emotions *emotions;
 };
 #define EARSHOT__V1__ENRICHMENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__enrichment__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, NULL, NULL, 0,NULL }
+    , (char *)protobuf_c_empty_string, 0, NULL, NULL, 0,NULL, NULL }
 
 
 /*
@@ -449,6 +482,25 @@ Earshot__V1__Entities *
 void   earshot__v1__entities__free_unpacked
                      (Earshot__V1__Entities *message,
                       ProtobufCAllocator *allocator);
+/* Earshot__V1__Emotions methods */
+void   earshot__v1__emotions__init
+                     (Earshot__V1__Emotions         *message);
+size_t earshot__v1__emotions__get_packed_size
+                     (const Earshot__V1__Emotions   *message);
+size_t earshot__v1__emotions__pack
+                     (const Earshot__V1__Emotions   *message,
+                      uint8_t             *out);
+size_t earshot__v1__emotions__pack_to_buffer
+                     (const Earshot__V1__Emotions   *message,
+                      ProtobufCBuffer     *buffer);
+Earshot__V1__Emotions *
+       earshot__v1__emotions__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   earshot__v1__emotions__free_unpacked
+                     (Earshot__V1__Emotions *message,
+                      ProtobufCAllocator *allocator);
 /* Earshot__V1__Enrichment methods */
 void   earshot__v1__enrichment__init
                      (Earshot__V1__Enrichment         *message);
@@ -564,6 +616,9 @@ typedef void (*Earshot__V1__Sentiment_Closure)
 typedef void (*Earshot__V1__Entities_Closure)
                  (const Earshot__V1__Entities *message,
                   void *closure_data);
+typedef void (*Earshot__V1__Emotions_Closure)
+                 (const Earshot__V1__Emotions *message,
+                  void *closure_data);
 typedef void (*Earshot__V1__Enrichment_Closure)
                  (const Earshot__V1__Enrichment *message,
                   void *closure_data);
@@ -593,6 +648,7 @@ extern const ProtobufCEnumDescriptor    earshot__v1__reference__kind__descriptor
 extern const ProtobufCMessageDescriptor earshot__v1__post__descriptor;
 extern const ProtobufCMessageDescriptor earshot__v1__sentiment__descriptor;
 extern const ProtobufCMessageDescriptor earshot__v1__entities__descriptor;
+extern const ProtobufCMessageDescriptor earshot__v1__emotions__descriptor;
 extern const ProtobufCMessageDescriptor earshot__v1__enrichment__descriptor;
 extern const ProtobufCMessageDescriptor earshot__v1__scores__descriptor;
 extern const ProtobufCMessageDescriptor earshot__v1__pipeline_post__descriptor;

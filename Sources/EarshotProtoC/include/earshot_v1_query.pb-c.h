@@ -116,10 +116,16 @@ struct  Earshot__V1__OverviewResponse
    * count: set for ranges with many posts and for groups.
    */
   protobuf_c_boolean unique_authors_estimated;
+  /*
+   * Posts per emotion label (a post may count under several), most first;
+   * posts without emotions (not English) are not counted.
+   */
+  size_t n_emotions;
+  Earshot__V1__LabeledCount **emotions;
 };
 #define EARSHOT__V1__OVERVIEW_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__overview_response__descriptor) \
-    , 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL, 0,NULL, 0 }
+    , 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL, 0,NULL, 0, 0,NULL }
 
 
 struct  Earshot__V1__TimeSeriesRequest
@@ -156,10 +162,15 @@ struct  Earshot__V1__TimeBucket
    * %positive - %negative among rated posts
    */
   double net_sentiment;
+  /*
+   * posts per emotion label, most first
+   */
+  size_t n_emotions;
+  Earshot__V1__LabeledCount **emotions;
 };
 #define EARSHOT__V1__TIME_BUCKET__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__time_bucket__descriptor) \
-    , 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+    , 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL }
 
 
 struct  Earshot__V1__TimeSeriesResponse
@@ -248,10 +259,14 @@ struct  Earshot__V1__SearchPostsRequest
    * or any query of this group
    */
   char *group;
+  /*
+   * "anger", "joy", ... (docs/EMOTIONS.md); "" = any
+   */
+  char *emotion;
 };
 #define EARSHOT__V1__SEARCH_POSTS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__search_posts_request__descriptor) \
-    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, EARSHOT__V1__PLATFORM__PLATFORM_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, EARSHOT__V1__PLATFORM__PLATFORM_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -1,4 +1,5 @@
 import EarshotWire
+import Emotions
 import Listening
 import PostMatching
 import ServiceRuntime
@@ -21,7 +22,7 @@ public struct EnrichConfiguration: Sendable {
     public init() {}
 }
 
-/// The enrich stage: language, sentiment and entities for every post.
+/// The enrich stage: language, sentiment, emotions and entities for every post.
 public enum EnrichService {
     /// Adds the text analysis of each post to the batch, and the ids of the listening `queries` it matches.
     /// The batch is analysed step by step across its posts (``TextAnalyzer``'s batch `analyze`).
@@ -85,5 +86,24 @@ extension Enrichment {
         entities.domains = analysis.entities.domains
         entities.cashtags = analysis.entities.cashtags
         entities.emoji = analysis.entities.emoji
+        if let scores = analysis.emotions {
+            emotions = PostEmotions(scores)
+        }
+    }
+}
+
+extension PostEmotions {
+    /// The wire form of an emotion verdict.
+    init(_ scores: EmotionScores) {
+        self.init()
+        available = true
+        labels = scores.labels.map(\.name)
+        anger = scores.probability(of: .anger)
+        disgust = scores.probability(of: .disgust)
+        fear = scores.probability(of: .fear)
+        joy = scores.probability(of: .joy)
+        neutral = scores.probability(of: .neutral)
+        sadness = scores.probability(of: .sadness)
+        surprise = scores.probability(of: .surprise)
     }
 }

@@ -52,6 +52,16 @@ final class AlertMonitor {
         var nextBucket: Int64
         var volume: SpikeDetector
         var negative: SpikeDetector
+        var anger: SpikeDetector
+    }
+
+    /// Post counts of one detection bucket.
+    private struct BucketTally {
+        var posts = 0
+        var positive = 0
+        var neutral = 0
+        var negative = 0
+        var angry = 0
     }
 
     private let configuration: AlertMonitorConfiguration
@@ -109,7 +119,8 @@ final class AlertMonitor {
                 guard let oldest = try store.oldestMinute(scope: scope) else { continue }
                 tracks[scope] = Track(nextBucket: floor(oldest),
                                       volume: SpikeDetector(kind: .volume, config: configuration.detector),
-                                      negative: SpikeDetector(kind: .negativeSentiment, config: configuration.detector))
+                                      negative: SpikeDetector(kind: .negativeSentiment, config: configuration.detector),
+                                      anger: SpikeDetector(kind: .anger, config: configuration.detector))
             }
             try advance(scope, to: completeEnd)
         }
@@ -119,20 +130,23 @@ final class AlertMonitor {
 
     private func advance(_ scope: String, to end: Int64) throws {
         guard var track = tracks[scope], track.nextBucket < end else { return }
-        var buckets: [Int64: (posts: Int, positive: Int, neutral: Int, negative: Int)] = [:]
+        var buckets: [Int64: BucketTally] = [:]
         for minute in try store.minuteCounts(scope: scope, from: track.nextBucket, to: end) {
-            var bucket = buckets[floor(minute.bucketMs)] ?? (0, 0, 0, 0)
+            var bucket = buckets[floor(minute.bucketMs)] ?? BucketTally()
             bucket.posts += minute.posts
             bucket.positive += minute.positive
             bucket.neutral += minute.neutral
             bucket.negative += minute.negative
+            bucket.angry += minute.anger
             buckets[floor(minute.bucketMs)] = bucket
         }
         var start = track.nextBucket
         while start < end {
-            let counts = buckets[start] ?? (0, 0, 0, 0)
-            let observed = BucketCounts(bucketStart: start, total: counts.posts, negative: counts.negative)
-            let verdicts = [track.volume.judge(observed), track.negative.judge(observed)]
+            let counts = buckets[start] ?? BucketTally()
+            // Emotions are given exactly to the posts that have sentiment (English).
+            let observed = BucketCounts(bucketStart: start, total: counts.posts, negative: counts.negative,
+                                        withEmotions: counts.positive + counts.neutral + counts.negative, anger: counts.angry)
+            let verdicts = [track.volume.judge(observed), track.negative.judge(observed), track.anger.judge(observed)]
             for case .alert(let spike) in verdicts {
                 try report(spike, scope: scope, counts: counts)
             }
@@ -146,10 +160,14 @@ final class AlertMonitor {
         tracks[scope] = track
     }
 
-    private func report(_ spike: SpikeAlert, scope: String, counts: (posts: Int, positive: Int, neutral: Int, negative: Int)) throws {
+    private func report(_ spike: SpikeAlert, scope: String, counts: BucketTally) throws {
         var alert = Alert()
         alert.queryId = scope
-        alert.kind = spike.kind == .volume ? .volume : .negativeSentiment
+        alert.kind = switch spike.kind {
+        case .volume: .volume
+        case .negativeSentiment: .negativeSentiment
+        case .anger: .anger
+        }
         alert.id = "\(scope.isEmpty ? "*" : scope)/\(alert.kind.topicName)/\(spike.bucketStart)"
         alert.severity = switch spike.severity {
         case .low: .low
@@ -165,6 +183,7 @@ final class AlertMonitor {
         alert.zScore = spike.zScore
         alert.posts = Int64(counts.posts)
         alert.negative = Int64(counts.negative)
+        alert.angry = Int64(counts.angry)
         let sentiments = [("negative", counts.negative), ("neutral", counts.neutral), ("positive", counts.positive)]
         alert.dominantSentiment = sentiments.max { $0.1 < $1.1 }?.0 ?? ""
         // The judged block (the last `blockBuckets` buckets) against the baseline blocks before it.

@@ -233,6 +233,8 @@ public enum AlertKind: Int32, ProtoEnum {
     case unspecified = 0
     case volume = 1
     case negativeSentiment = 2
+    /// share of angry posts (docs/EMOTIONS.md)
+    case anger = 3
 }
 
 /// How far a spike stands out (unspecified = any, in requests).
@@ -268,7 +270,7 @@ public struct Alert: ProtoMessage, Equatable {
     public var severity: AlertSeverity = AlertSeverity.unspecified
     public var bucketStartMs: Int64 = 0
     public var bucketEndMs: Int64 = 0
-    /// posts (volume) or negative share 0..1
+    /// posts (volume), negative or anger share 0..1
     public var observed: Double = 0
     /// the forecast, same unit
     public var baselineMean: Double = 0
@@ -283,6 +285,8 @@ public struct Alert: ProtoMessage, Equatable {
     public var terms: [AlertContributor] = []
     public var authors: [AlertContributor] = []
     public var detectedAtMs: Int64 = 0
+    /// posts labelled anger in the bucket
+    public var angry: Int64 = 0
     /// A message with every field at its zero value.
     public init() {}
 }
@@ -535,6 +539,27 @@ public struct PostEntities: ProtoMessage, Equatable {
     public init() {}
 }
 
+/// Emotions of a post's text (docs/EMOTIONS.md). `available` is false for
+/// texts the model does not cover (non-English): the other fields are then
+/// meaningless.
+public struct PostEmotions: ProtoMessage, Equatable {
+    public static let protoName = "earshot.v1.Emotions"
+    public var available: Bool = false
+    /// The emotions at or above their thresholds, or ["neutral"]: names from
+    /// anger, disgust, fear, joy, neutral, sadness, surprise.
+    public var labels: [String] = []
+    /// The model's probability of each label, in 0...1.
+    public var anger: Float = 0
+    public var disgust: Float = 0
+    public var fear: Float = 0
+    public var joy: Float = 0
+    public var neutral: Float = 0
+    public var sadness: Float = 0
+    public var surprise: Float = 0
+    /// A message with every field at its zero value.
+    public init() {}
+}
+
 /// What the enrich stage adds.
 public struct Enrichment: ProtoMessage, Equatable {
     public static let protoName = "earshot.v1.Enrichment"
@@ -545,6 +570,7 @@ public struct Enrichment: ProtoMessage, Equatable {
     public var entities: PostEntities = PostEntities()
     /// listening queries that match
     public var matchedQueryIds: [String] = []
+    public var emotions: PostEmotions = PostEmotions()
     /// A message with every field at its zero value.
     public init() {}
 }
@@ -661,6 +687,9 @@ public struct OverviewResponse: ProtoMessage, Equatable {
     /// unique_authors is a HyperLogLog estimate (about ±2%) rather than an exact
     /// count: set for ranges with many posts and for groups.
     public var uniqueAuthorsEstimated: Bool = false
+    /// Posts per emotion label (a post may count under several), most first;
+    /// posts without emotions (not English) are not counted.
+    public var emotions: [LabeledCount] = []
     /// A message with every field at its zero value.
     public init() {}
 }
@@ -691,6 +720,8 @@ public struct TimeBucket: ProtoMessage, Equatable {
     public var sentimentUnavailable: Int64 = 0
     /// %positive - %negative among rated posts
     public var netSentiment: Double = 0
+    /// posts per emotion label, most first
+    public var emotions: [LabeledCount] = []
     /// A message with every field at its zero value.
     public init() {}
 }
@@ -749,6 +780,8 @@ public struct SearchPostsRequest: ProtoMessage, Equatable {
     public var queryId: String = ""
     /// or any query of this group
     public var group: String = ""
+    /// "anger", "joy", ... (docs/EMOTIONS.md); "" = any
+    public var emotion: String = ""
     /// A message with every field at its zero value.
     public init() {}
 }
@@ -1068,6 +1101,7 @@ extension Alert: CStructConvertible {
         m.pointee.n_authors = authors.count
         m.pointee.authors = arena.messages(authors)
         m.pointee.detected_at_ms = detectedAtMs
+        m.pointee.angry = angry
     }
 
     public init(cStruct m: UnsafePointer<Earshot__V1__Alert>) {
@@ -1088,6 +1122,7 @@ extension Alert: CStructConvertible {
         terms = CStructReader.messages(m.pointee.terms, m.pointee.n_terms)
         authors = CStructReader.messages(m.pointee.authors, m.pointee.n_authors)
         detectedAtMs = m.pointee.detected_at_ms
+        angry = m.pointee.angry
     }
 }
 
@@ -1301,6 +1336,39 @@ extension DeleteQueryResponse: CStructConvertible {
     }
 }
 
+extension PostEmotions: CStructConvertible {
+    public typealias CStruct = Earshot__V1__Emotions
+    /// Immutable static data of libprotobuf-c, safe to share between threads.
+    nonisolated(unsafe) public static let cDescriptor = earshot_find_message_descriptor("earshot.v1.Emotions")!
+    public static func cInit(_ message: UnsafeMutablePointer<Earshot__V1__Emotions>) { earshot__v1__emotions__init(message) }
+
+    public func fill(_ m: UnsafeMutablePointer<Earshot__V1__Emotions>, arena: Arena) {
+        m.pointee.available = available ? 1 : 0
+        m.pointee.n_labels = labels.count
+        m.pointee.labels = arena.strings(labels)
+        m.pointee.anger = anger
+        m.pointee.disgust = disgust
+        m.pointee.fear = fear
+        m.pointee.joy = joy
+        m.pointee.neutral = neutral
+        m.pointee.sadness = sadness
+        m.pointee.surprise = surprise
+    }
+
+    public init(cStruct m: UnsafePointer<Earshot__V1__Emotions>) {
+        self.init()
+        available = m.pointee.available != 0
+        labels = CStructReader.strings(m.pointee.labels, m.pointee.n_labels)
+        anger = m.pointee.anger
+        disgust = m.pointee.disgust
+        fear = m.pointee.fear
+        joy = m.pointee.joy
+        neutral = m.pointee.neutral
+        sadness = m.pointee.sadness
+        surprise = m.pointee.surprise
+    }
+}
+
 extension Engagement: CStructConvertible {
     public typealias CStruct = Earshot__V1__Engagement
     /// Immutable static data of libprotobuf-c, safe to share between threads.
@@ -1338,6 +1406,7 @@ extension Enrichment: CStructConvertible {
         m.pointee.entities = arena.messageUnlessEmpty(entities)
         m.pointee.n_matched_query_ids = matchedQueryIds.count
         m.pointee.matched_query_ids = arena.strings(matchedQueryIds)
+        m.pointee.emotions = arena.messageUnlessEmpty(emotions)
     }
 
     public init(cStruct m: UnsafePointer<Earshot__V1__Enrichment>) {
@@ -1347,6 +1416,7 @@ extension Enrichment: CStructConvertible {
         sentiment = CStructReader.message(m.pointee.sentiment)
         entities = CStructReader.message(m.pointee.entities)
         matchedQueryIds = CStructReader.strings(m.pointee.matched_query_ids, m.pointee.n_matched_query_ids)
+        emotions = CStructReader.message(m.pointee.emotions)
     }
 }
 
@@ -1603,6 +1673,8 @@ extension OverviewResponse: CStructConvertible {
         m.pointee.n_platforms = platforms.count
         m.pointee.platforms = arena.messages(platforms)
         m.pointee.unique_authors_estimated = uniqueAuthorsEstimated ? 1 : 0
+        m.pointee.n_emotions = emotions.count
+        m.pointee.emotions = arena.messages(emotions)
     }
 
     public init(cStruct m: UnsafePointer<Earshot__V1__OverviewResponse>) {
@@ -1619,6 +1691,7 @@ extension OverviewResponse: CStructConvertible {
         languages = CStructReader.messages(m.pointee.languages, m.pointee.n_languages)
         platforms = CStructReader.messages(m.pointee.platforms, m.pointee.n_platforms)
         uniqueAuthorsEstimated = m.pointee.unique_authors_estimated != 0
+        emotions = CStructReader.messages(m.pointee.emotions, m.pointee.n_emotions)
     }
 }
 
@@ -1988,6 +2061,7 @@ extension SearchPostsRequest: CStructConvertible {
         if !pageToken.isEmpty { m.pointee.page_token = arena.cString(pageToken) }
         if !queryId.isEmpty { m.pointee.query_id = arena.cString(queryId) }
         if !group.isEmpty { m.pointee.group = arena.cString(group) }
+        if !emotion.isEmpty { m.pointee.emotion = arena.cString(emotion) }
     }
 
     public init(cStruct m: UnsafePointer<Earshot__V1__SearchPostsRequest>) {
@@ -2004,6 +2078,7 @@ extension SearchPostsRequest: CStructConvertible {
         pageToken = CStructReader.string(m.pointee.page_token)
         queryId = CStructReader.string(m.pointee.query_id)
         group = CStructReader.string(m.pointee.group)
+        emotion = CStructReader.string(m.pointee.emotion)
     }
 }
 
@@ -2181,6 +2256,8 @@ extension TimeBucket: CStructConvertible {
         m.pointee.negative = negative
         m.pointee.sentiment_unavailable = sentimentUnavailable
         m.pointee.net_sentiment = netSentiment
+        m.pointee.n_emotions = emotions.count
+        m.pointee.emotions = arena.messages(emotions)
     }
 
     public init(cStruct m: UnsafePointer<Earshot__V1__TimeBucket>) {
@@ -2194,6 +2271,7 @@ extension TimeBucket: CStructConvertible {
         negative = m.pointee.negative
         sentimentUnavailable = m.pointee.sentiment_unavailable
         netSentiment = m.pointee.net_sentiment
+        emotions = CStructReader.messages(m.pointee.emotions, m.pointee.n_emotions)
     }
 }
 

@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""Train Earshot's emotion model (one command; see docs/EMOTIONS.md).
+
+Usage: scripts/train-emotions.py [--train data/emotions/train.tsv.gz] [--dev data/emotions/dev.tsv]
+                                 [--out Sources/Analysis/Emotions/Resources/emotions.model]
+                                 [--folds 5] [--bits 18] [--C 4]
+
+Re-executes itself in <repo>/.build-emotions/venv (created, with pinned scikit-learn and
+numpy from PyPI, when missing). Trains one-vs-rest logistic regression over hashed word and
+character n-grams plus lexicon features (scripts/emotions_features.py), tunes one threshold per
+label on dev, prints k-fold cross-validated macro-F1 on train (thresholds from dev, never from
+the fold measured) and the dev figures, and writes the int8-quantised weights, biases and
+thresholds as one binary file, plus parity fixtures for the Swift tests.
+
+Data format: `text <TAB> comma-separated label ids <TAB> id` (ids index the label list
+below); a team's own data in that format retrains the model with --train/--dev.
+"""
+
+import argparse
+import gzip
+import os
+import struct
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VENV = os.path.join(ROOT, ".build-emotions", "venv")
+REQUIREMENTS = ["scikit-learn==1.9.1", "numpy==2.4.6", "scipy==1.17.1"]
+LABELS = ["anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise"]
+NEUTRAL = LABELS.index("neutral")
+MAGIC = b"EMO1"
+
+
+def ensure_venv():
+    """Re-run inside the project venv with the pinned packages."""
+    python = os.path.join(VENV, "bin", "python")
+    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
+        return
+    if not os.path.exists(python):
+        print(f"== creating {VENV}", file=sys.stderr)
+        subprocess.check_call([sys.executable, "-m", "venv", VENV])
+    probe = "import sklearn, numpy, scipy"
+    if subprocess.call([python, "-c", probe], stderr=subprocess.DEVNULL) != 0:
+        print("== installing " + " ".join(REQUIREMENTS), file=sys.stderr)
+        subprocess.check_call([python, "-m", "pip", "install", "--quiet", *REQUIREMENTS])
+    os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+
+
+def read_split(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    texts, targets = [], []
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) < 2:
+                sys.exit(f"error: {path}:{number}: expected text<TAB>labels<TAB>id")
+            row = [0] * len(LABELS)
+            for label in fields[1].split(","):
+                if not label.isdigit() or int(label) >= len(LABELS):
+                    sys.exit(f"error: {path}:{number}: label id {label!r} is not 0-{len(LABELS) - 1}")
+                row[int(label)] = 1
+            texts.append(fields[0])
+            targets.append(row)
+    return texts, targets
+
+
+def main():
+    ensure_venv()
+    import numpy as np
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import emotions_features as ef
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--train", default=os.path.join(ROOT, "data/emotions/train.tsv.gz"))
+    parser.add_argument("--dev", default=os.path.join(ROOT, "data/emotions/dev.tsv"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "Sources/Analysis/Emotions/Resources/emotions.model"))
+    parser.add_argument("--fixtures", default=os.path.join(ROOT, "Tests/EmotionsTests/Fixtures/parity.tsv"))
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--bits", type=int, default=18)
+    parser.add_argument("--C", type=float, default=4.0)
+    parser.add_argument("--no-cv", action="store_true", help="skip the k-fold figures")
+    args = parser.parse_args()
+
+    train_texts, train_y = read_split(args.train)
+    dev_texts, dev_y = read_split(args.dev)
+    train_y, dev_y = np.array(train_y), np.array(dev_y)
+    width = 1 << args.bits
+
+    def matrix(texts):
+        rows, cols, vals = [], [], []
+        for r, text in enumerate(texts):
+            words, chars, lexicon = ef.features(text, args.bits)
+            for block in (words, chars):
+                if block:
+                    scale = 1.0 / np.sqrt(len(block))
+                    rows.extend([r] * len(block))
+                    cols.extend(block)
+                    vals.extend([scale] * len(block))
+            for k, value in enumerate(lexicon):
+                if value:
+                    rows.append(r)
+                    cols.append(width + k)
+                    vals.append(value)
+        shape = (len(texts), width + len(ef.LEXICON_FEATURES))
+        return sparse.csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)), shape=shape)
+
+    print(f"== features ({args.bits}-bit hash)", file=sys.stderr)
+    x_train, x_dev = matrix(train_texts), matrix(dev_texts)
+
+    def fit(x, y):
+        """Weights (features x labels) and biases of one-vs-rest logistic regression."""
+        weights = np.zeros((x.shape[1], len(LABELS)))
+        biases = np.zeros(len(LABELS))
+        for k in range(len(LABELS)):
+            model = LogisticRegression(C=args.C, solver="liblinear", max_iter=200, random_state=0)
+            model.fit(x, y[:, k])
+            weights[:, k] = model.coef_[0]
+            biases[k] = model.intercept_[0]
+        return weights, biases
+
+    def predict(probabilities, thresholds):
+        predicted = (probabilities >= thresholds).astype(int)
+        predicted[predicted.sum(axis=1) == 0, NEUTRAL] = 1
+        return predicted
+
+    def f1_per_label(y, predicted):
+        tp = (y & predicted).sum(axis=0)
+        fp = ((1 - y) & predicted).sum(axis=0)
+        fn = (y & (1 - predicted)).sum(axis=0)
+        return np.where(tp > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
+
+    def tune(probabilities, y):
+        """Per-label thresholds maximising macro-F1, one label at a time, two sweeps."""
+        thresholds = np.full(len(LABELS), 0.5)
+        grid = np.arange(0.05, 0.95, 0.01)
+        for _ in range(2):
+            for k in range(len(LABELS)):
+                best = (-1.0, thresholds[k])
+                for t in grid:
+                    thresholds[k] = t
+                    score = f1_per_label(y, predict(probabilities, thresholds)).mean()
+                    if score > best[0]:
+                        best = (score, t)
+                thresholds[k] = best[1]
+        return thresholds
+
+    def sigmoid(z):
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def quantise(weights):
+        """int8 weights and per-label scales (weight = q * scale)."""
+        scales = np.abs(weights).max(axis=0) / 127.0
+        scales[scales == 0] = 1.0
+        return np.clip(np.rint(weights / scales), -127, 127).astype(np.int8), scales.astype(np.float32)
+
+    def quantised_probabilities(x, weights, biases):
+        hashed, scales = quantise(weights[:width])
+        approx = np.vstack([hashed.astype(np.float64) * scales, weights[width:]])
+        return sigmoid(x @ approx + biases)
+
+    def report(name, scores):
+        scores = np.array(scores)
+        cells = "  ".join(f"{label} {scores[:, k].mean():.3f}±{scores[:, k].std():.3f}" for k, label in enumerate(LABELS))
+        macro = scores.mean(axis=1)
+        print(f"{name}: macro-F1 {macro.mean():.3f} ± {macro.std():.3f}  |  {cells}")
+
+    if not args.no_cv:
+        print(f"== {args.folds}-fold cross-validation on train (thresholds tuned on dev)", file=sys.stderr)
+        fold_scores = []
+        for fold, (fit_rows, held_rows) in enumerate(KFold(args.folds, shuffle=True, random_state=19).split(train_texts)):
+            weights, biases = fit(x_train[fit_rows], train_y[fit_rows])
+            thresholds = tune(quantised_probabilities(x_dev, weights, biases), dev_y)
+            held = predict(quantised_probabilities(x_train[held_rows], weights, biases), thresholds)
+            fold_scores.append(f1_per_label(train_y[held_rows], held))
+            print(f"   fold {fold + 1}: macro-F1 {fold_scores[-1].mean():.3f}", file=sys.stderr)
+        report(f"train {args.folds}-fold CV", fold_scores)
+
+    print("== final model on all of train", file=sys.stderr)
+    weights, biases = fit(x_train, train_y)
+    dev_probabilities = quantised_probabilities(x_dev, weights, biases)
+    halves = np.arange(len(dev_texts)) % 2
+    swapped = []
+    for half in (0, 1):
+        thresholds = tune(dev_probabilities[halves == half], dev_y[halves == half])
+        other = halves != half
+        swapped.append(f1_per_label(dev_y[other], predict(dev_probabilities[other], thresholds)))
+    report("dev, thresholds tuned on the other half (2 halves)", swapped)
+    thresholds = tune(dev_probabilities, dev_y)
+    report("dev, thresholds tuned on all of dev (optimistic)", [f1_per_label(dev_y, predict(dev_probabilities, thresholds))])
+    print("thresholds: " + "  ".join(f"{label} {t:.2f}" for label, t in zip(LABELS, thresholds)))
+
+    hashed, scales = quantise(weights[:width])
+    table = np.zeros((width, 8), dtype=np.int8)
+    table[:, : len(LABELS)] = hashed
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "wb") as out:
+        out.write(MAGIC)
+        out.write(struct.pack("<III", args.bits, len(LABELS), len(ef.LEXICON_FEATURES)))
+        out.write(np.asarray(scales, dtype="<f4").tobytes())
+        out.write(np.asarray(biases, dtype="<f4").tobytes())
+        out.write(np.asarray(thresholds, dtype="<f4").tobytes())
+        out.write(np.asarray(weights[width:], dtype="<f4").tobytes())
+        out.write(table.tobytes())
+    print(f"wrote {args.out} ({os.path.getsize(args.out):,} bytes)")
+
+    os.makedirs(os.path.dirname(args.fixtures), exist_ok=True)
+    with open(args.fixtures, "w", encoding="utf-8") as out:
+        out.write("# text<TAB>labels<TAB>anger..surprise probabilities, by scripts/train-emotions.py\n")
+        predicted = predict(dev_probabilities, thresholds)
+        for i in range(0, len(dev_texts), 10):
+            labels = ",".join(LABELS[k] for k in range(len(LABELS)) if predicted[i, k])
+            probs = ",".join(f"{p:.6f}" for p in dev_probabilities[i])
+            out.write(f"{dev_texts[i]}\t{labels}\t{probs}\n")
+    print(f"wrote {args.fixtures}")
+
+
+if __name__ == "__main__":
+    main()
