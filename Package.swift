@@ -37,7 +37,8 @@ let package = Package(
         // MARK: Pure cores
         .target(name: "TextBytes", path: "Sources/Analysis/TextBytes"),
         .target(name: "Sentiment", dependencies: ["TextBytes"], path: "Sources/Analysis/Sentiment"),
-        .target(name: "LanguageID", dependencies: ["TextBytes"], path: "Sources/Analysis/LanguageID"),
+        .target(name: "LanguageID", dependencies: ["TextBytes"], path: "Sources/Analysis/LanguageID",
+                resources: [.copy("Resources/langdetect-profiles.txt"), .copy("Resources/frequent-words.txt")]),
         .target(name: "Entities", dependencies: ["TextBytes"], path: "Sources/Analysis/Entities"),
         .target(name: "TextAnalysis", dependencies: ["Sentiment", "LanguageID", "Entities", "TextBytes"], path: "Sources/Analysis/TextAnalysis"),
         .target(name: "Listening"),
@@ -68,6 +69,7 @@ let package = Package(
 
         // MARK: Benchmarks (run with -c release; see README)
         .executableTarget(name: "earshot-bench-sentiment", dependencies: ["Sentiment", "LanguageID", "Entities", "TextAnalysis"], path: "Sources/Benchmarks/SentimentBench"),
+        .executableTarget(name: "earshot-eval-language", dependencies: ["LanguageID", "TextAnalysis", "Entities"], path: "Sources/Benchmarks/LanguageEval"),
         .executableTarget(name: "earshot-bench-listening", dependencies: ["Listening"], path: "Sources/Benchmarks/ListeningBench"),
 
         // MARK: Tests

@@ -2,12 +2,7 @@ import Testing
 @testable import LanguageID
 
 struct EvaluationTests {
-    private static let samples: [(code: String, text: String)] = EvaluationSentences.source
-        .split(separator: "\n")
-        .map { line in
-            let parts = line.split(separator: "\t", maxSplits: 1)
-            return (String(parts[0]), String(parts[1]))
-        }
+    private static let samples = TestData.evaluationSentences
 
     @Test func evaluationSetCoversTwentyLanguagesWithTenLongSentencesEach() {
         let counts = Dictionary(grouping: Self.samples.filter { $0.text.count >= 30 }, by: \.code).mapValues(\.count)

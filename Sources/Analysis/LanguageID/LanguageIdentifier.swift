@@ -23,10 +23,10 @@ public final class LanguageIdentifier: Sendable {
     private let devanagari: NGramModel
 
     private init() {
-        latin = NGramModel(source: LanguageProfileData.latinSource, combiningASCIIWindows: true)
-        cyrillic = NGramModel(source: LanguageProfileData.cyrillicSource)
-        arabic = NGramModel(source: LanguageProfileData.arabicSource)
-        devanagari = NGramModel(source: LanguageProfileData.devanagariSource)
+        latin = NGramModel(source: LanguageProfileData.profile(of: "latin"), combiningASCIIWindows: true)
+        cyrillic = NGramModel(source: LanguageProfileData.profile(of: "cyrillic"))
+        arabic = NGramModel(source: LanguageProfileData.profile(of: "arabic"))
+        devanagari = NGramModel(source: LanguageProfileData.profile(of: "devanagari"))
     }
 
     /// Every language code the identifier can return besides "und".
