@@ -78,7 +78,8 @@ for line in read("data/sentiment/tweets_dev_GroundTruth.txt").split(whereSeparat
     }
     if TextAnalyzer.sentimentApplies(to: identification) { counts.sentiment += 1 }
     if showMisses && identification.guess.code != "en" {
-        print("miss dev_tweets en \(identification.guess.code) \(text)")
+        let candidates = identification.candidates.map { String(format: "%@:%.2f", $0.code, $0.confidence) }.joined(separator: ",")
+        print("miss dev_tweets en \(identification.guess.code) [\(candidates) letters=\(identification.letterCount)] \(text)")
     }
 }
 let share = { (count: Int) in Double(count) / Double(max(counts.total, 1)) }
