@@ -89,7 +89,7 @@ public final class LanguageIdentifier: Sendable {
         }
 
         /// The tuning of ``LanguageIdentifier/shared``.
-        public static let standard = Tuning(wordEvidenceWeight: 10, lessCommonLanguagePenalty: 8, minimumConfidence: 0.4, minimumLatinLetters: 6)
+        public static let standard = Tuning(wordEvidenceWeight: 14, lessCommonLanguagePenalty: 8, minimumConfidence: 0.2, minimumLatinLetters: 6)
 
         /// "w=… p=… c=… l=…".
         public var description: String {
