@@ -1165,7 +1165,7 @@ const ProtobufCMessageDescriptor earshot__v1__entities__descriptor =
   (ProtobufCMessageInit) earshot__v1__entities__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__enrichment__field_descriptors[5] =
+static const ProtobufCFieldDescriptor earshot__v1__enrichment__field_descriptors[6] =
 {
   {
     "language",
@@ -1227,18 +1227,31 @@ static const ProtobufCFieldDescriptor earshot__v1__enrichment__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "language_source",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__Enrichment, language_source),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__enrichment__field_indices_by_name[] = {
   3,   /* field[3] = entities */
   0,   /* field[0] = language */
   1,   /* field[1] = language_confidence */
+  5,   /* field[5] = language_source */
   4,   /* field[4] = matched_query_ids */
   2,   /* field[2] = sentiment */
 };
 static const ProtobufCIntRange earshot__v1__enrichment__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor earshot__v1__enrichment__descriptor =
 {
@@ -1248,7 +1261,7 @@ const ProtobufCMessageDescriptor earshot__v1__enrichment__descriptor =
   "Earshot__V1__Enrichment",
   "earshot.v1",
   sizeof(Earshot__V1__Enrichment),
-  5,
+  6,
   earshot__v1__enrichment__field_descriptors,
   earshot__v1__enrichment__field_indices_by_name,
   1,  earshot__v1__enrichment__number_ranges,

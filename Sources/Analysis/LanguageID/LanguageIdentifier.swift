@@ -298,14 +298,17 @@ public final class LanguageIdentifier: Sendable {
 
     /// A hint is plausible when its language is written in the dominant script and the model does
     /// not clearly rule it out: for n-gram scripts it must keep at least ``hintFloor``;
-    /// languages the identifier has no model for are only taken when the text is undetermined.
+    /// languages the identifier has no model for only when the model is not all but sure of another.
     private func isPlausible(hint: String, script: Script, ranking: Ranking, undetermined: Bool) -> Bool {
         switch script {
         case .han:
             return (hint == "ja" || hint == "zh") && ranking.confidence(of: hint) >= Self.hintFloor
         case .latin, .cyrillic, .arabic, .devanagari:
             guard model(for: script).languages.contains(hint) else {
-                return undetermined && script == .latin && Self.latinHintsWithoutProfile.contains(hint)
+                // The model cannot judge such a language: the hint wins unless the model is all but
+                // sure (within ``hintFloor``) of one of its own.
+                let uncertain = undetermined || ranking.topThree().first.map { $0.confidence < 1 - Self.hintFloor } ?? true
+                return uncertain && script == .latin && Self.latinHintsWithoutProfile.contains(hint)
             }
             return undetermined || ranking.confidence(of: hint) >= Self.hintFloor
         default:
@@ -313,7 +316,7 @@ public final class LanguageIdentifier: Sendable {
         }
     }
 
-    /// Common Latin-script languages without a profile; a hint naming one may settle undetermined Latin text.
+    /// Common Latin-script languages without a profile; a hint naming one may settle uncertain Latin text.
     private static let latinHintsWithoutProfile: Set<String> = ["gl", "eu", "eo", "ms", "is", "ga", "lb", "mt", "oc", "br", "fy", "gd", "la"]
 }
 

@@ -160,7 +160,7 @@ struct LetterBuffer {
                     if let script = ClassifiedScalar.classify(value).script { letterCounts[script.rawValue] &-= 1 }
                     continue
                 }
-                dropping = 0x20
+                dropping = .max  // no scalar
                 if value != 0x20, read &+ 1 < count, output[read] == value, output[read &+ 1] == value {
                     dropping = value
                 }

@@ -50,9 +50,10 @@ public struct TextAnalyzer: Sendable {
     private let identifier: LanguageIdentifier
     private let sentimentAnalyzer: SentimentAnalyzer
 
-    /// An analyzer using the shared language identifier and sentiment analyzer.
-    public init() {
-        identifier = .shared
+    /// An analyzer using the shared language identifier and sentiment analyzer; with a
+    /// `defaultLanguage` (`--default-language`), text that would be "und" and fits it takes it.
+    public init(defaultLanguage: String? = nil) {
+        identifier = LanguageIdentifier.languageCode(fromHint: defaultLanguage) == nil ? .shared : LanguageIdentifier(defaultLanguage: defaultLanguage)
         sentimentAnalyzer = .shared
     }
 
