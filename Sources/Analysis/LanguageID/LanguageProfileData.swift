@@ -9,30 +9,31 @@ import Foundation
 enum LanguageProfileData {
     /// The n-gram profile lines of each script group ("latin", "cyrillic", "arabic",
     /// "devanagari"): "@code" starts a language, then "gram<TAB>millionths" lines.
-    static let profileGroups: [String: Substring] = {
-        var groups: [String: Substring] = [:]
+    static let profileGroups: [String: String] = {
+        var groups: [String: String] = [:]
         let text = resource(named: "langdetect-profiles.txt")
+        // Lines are found on the UTF-8 bytes, and each group is copied to a String of its own:
+        // walking the Characters of a Substring of 0.9 MB costs several times more.
+        let bytes = text.utf8
         var name: Substring?
-        var start = text.startIndex
-        func close(at end: String.Index) {
-            if let name { groups[String(name)] = text[start..<end] }
-        }
-        var index = text.startIndex
-        while index < text.endIndex {
-            let lineEnd = text[index...].firstIndex(of: "\n") ?? text.endIndex
-            if text[index] == "=" {
-                close(at: index)
-                name = text[text.index(after: index)..<lineEnd]
-                start = lineEnd < text.endIndex ? text.index(after: lineEnd) : lineEnd
+        var start = bytes.startIndex
+        var lineStart = bytes.startIndex
+        while lineStart < bytes.endIndex {
+            let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.endIndex
+            let next = lineEnd < bytes.endIndex ? bytes.index(after: lineEnd) : lineEnd
+            if bytes[lineStart] == UInt8(ascii: "=") {
+                if let name { groups[String(name)] = String(text[start..<lineStart]) }
+                name = text[bytes.index(after: lineStart)..<lineEnd]
+                start = next
             }
-            index = lineEnd < text.endIndex ? text.index(after: lineEnd) : lineEnd
+            lineStart = next
         }
-        close(at: text.endIndex)
+        if let name { groups[String(name)] = String(text[start..<bytes.endIndex]) }
         return groups
     }()
 
     /// The n-gram profile lines of the script group `name`.
-    static func profile(of name: String) -> Substring {
+    static func profile(of name: String) -> String {
         guard let group = profileGroups[name] else {
             preconditionFailure("langdetect-profiles.txt has no group \(name); regenerate it with scripts/gen-langprofiles.py")
         }

@@ -43,7 +43,7 @@ final class NGramModel: Sendable {
     /// Parses the profile lines of a script group (``LanguageProfileData/profile(of:)``): "@code" lines start a language, other lines are
     /// "gram<TAB>millionths" with "_" standing for a space. `combiningASCIIWindows` adds the
     /// summed rows of ASCII windows (1.3 MB), worth it for the Latin-script model only.
-    init(source: Substring, combiningASCIIWindows: Bool = false) {
+    init(source: String, combiningASCIIWindows: Bool = false) {
         var languages: [String] = []
         var entries: [(key: UInt64, column: Int, weight: Float)] = []
         for line in source.split(separator: "\n", omittingEmptySubsequences: true) {
