@@ -39,7 +39,8 @@ let package = Package(
         .target(name: "Sentiment", dependencies: ["TextBytes"], path: "Sources/Analysis/Sentiment",
                 resources: [.copy("Resources/vader_lexicon.tsv"), .copy("Resources/vader_emoji.tsv"),
                             .copy("Resources/social_lexicon.tsv"), .copy("Resources/sentiment_model.tsv")]),
-        .target(name: "LanguageID", dependencies: ["TextBytes"], path: "Sources/Analysis/LanguageID"),
+        .target(name: "LanguageID", dependencies: ["TextBytes"], path: "Sources/Analysis/LanguageID",
+                resources: [.copy("Resources/langdetect-profiles.txt"), .copy("Resources/frequent-words.txt")]),
         .target(name: "Entities", dependencies: ["TextBytes"], path: "Sources/Analysis/Entities"),
         .target(name: "Emotions", path: "Sources/Analysis/Emotions", resources: [.copy("Resources/emotions.model")]),
         .target(name: "TextAnalysis", dependencies: ["Sentiment", "LanguageID", "Entities", "Emotions", "TextBytes"], path: "Sources/Analysis/TextAnalysis"),
@@ -71,6 +72,7 @@ let package = Package(
 
         // MARK: Benchmarks (run with -c release; see README)
         .executableTarget(name: "earshot-bench-sentiment", dependencies: ["Sentiment", "LanguageID", "Entities", "Emotions", "TextAnalysis"], path: "Sources/Benchmarks/SentimentBench"),
+        .executableTarget(name: "earshot-eval-language", dependencies: ["LanguageID", "TextAnalysis", "Entities"], path: "Sources/Benchmarks/LanguageEval"),
         .executableTarget(name: "earshot-bench-listening", dependencies: ["Listening"], path: "Sources/Benchmarks/ListeningBench"),
 
         // MARK: Tests

@@ -1352,7 +1352,7 @@ const ProtobufCMessageDescriptor earshot__v1__emotions__descriptor =
   (ProtobufCMessageInit) earshot__v1__emotions__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__enrichment__field_descriptors[6] =
+static const ProtobufCFieldDescriptor earshot__v1__enrichment__field_descriptors[7] =
 {
   {
     "language",
@@ -1415,6 +1415,18 @@ static const ProtobufCFieldDescriptor earshot__v1__enrichment__field_descriptors
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "language_source",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__Enrichment, language_source),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "emotions",
     7,
     PROTOBUF_C_LABEL_NONE,
@@ -1428,18 +1440,18 @@ static const ProtobufCFieldDescriptor earshot__v1__enrichment__field_descriptors
   },
 };
 static const unsigned earshot__v1__enrichment__field_indices_by_name[] = {
-  5,   /* field[5] = emotions */
+  6,   /* field[6] = emotions */
   3,   /* field[3] = entities */
   0,   /* field[0] = language */
   1,   /* field[1] = language_confidence */
+  5,   /* field[5] = language_source */
   4,   /* field[4] = matched_query_ids */
   2,   /* field[2] = sentiment */
 };
-static const ProtobufCIntRange earshot__v1__enrichment__number_ranges[2 + 1] =
+static const ProtobufCIntRange earshot__v1__enrichment__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 7, 5 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor earshot__v1__enrichment__descriptor =
 {
@@ -1449,10 +1461,10 @@ const ProtobufCMessageDescriptor earshot__v1__enrichment__descriptor =
   "Earshot__V1__Enrichment",
   "earshot.v1",
   sizeof(Earshot__V1__Enrichment),
-  6,
+  7,
   earshot__v1__enrichment__field_descriptors,
   earshot__v1__enrichment__field_indices_by_name,
-  2,  earshot__v1__enrichment__number_ranges,
+  1,  earshot__v1__enrichment__number_ranges,
   (ProtobufCMessageInit) earshot__v1__enrichment__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

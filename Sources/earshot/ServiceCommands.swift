@@ -103,6 +103,8 @@ struct EnrichCommand: ParsableCommand {
     @Option(help: "Relay input endpoint to push to [EARSHOT_ENRICH_PUSH]") var push = environment("EARSHOT_ENRICH_PUSH", EnrichConfiguration().pushEndpoint)
     @Option(help: "Query service's listening query-set feed to subscribe to; empty = match no listening queries [EARSHOT_QUERY_SET]")
     var querySet = environment("EARSHOT_QUERY_SET", EnrichConfiguration().querySetEndpoint ?? "")
+    @Option(help: "Language for texts that would be und and fit it (language_source prior); empty = none [EARSHOT_DEFAULT_LANGUAGE]")
+    var defaultLanguage = environment("EARSHOT_DEFAULT_LANGUAGE", "")
     @OptionGroup var worker: WorkerOptions
 
     func run() throws {
@@ -112,6 +114,7 @@ struct EnrichCommand: ParsableCommand {
         configuration.threads = worker.threads
         configuration.rpcEndpoint = worker.rpc.isEmpty ? nil : worker.rpc
         configuration.querySetEndpoint = querySet.isEmpty ? nil : querySet
+        configuration.defaultLanguage = defaultLanguage.isEmpty ? nil : defaultLanguage
         try runService("enrich", metrics: worker.metrics) { service in try EnrichService.run(configuration: configuration, service: service) }
     }
 }

@@ -26,9 +26,11 @@ struct AnalyzeCLI: ParsableCommand {
         discussion: "Reads plain-text lines (default) or Earshot JSONL posts (--jsonl). Each output line has lang, sentiment (null when unavailable), hashtags, mentions, urls, domains, cashtags and emoji; a line that cannot be read gets an error field instead, so outputs stay aligned with inputs."
     )
     @Flag(help: "Input lines are Earshot JSON posts") var jsonl = false
+    @Option(help: "Language for texts that would be und and fit it (lang_source prior); empty = none [EARSHOT_DEFAULT_LANGUAGE]")
+    var defaultLanguage = environment("EARSHOT_DEFAULT_LANGUAGE", "")
 
     func run() throws {
-        let analyzer = TextAnalyzer()
+        let analyzer = TextAnalyzer(defaultLanguage: defaultLanguage)
         let format: AnalyzeCommand.InputFormat = jsonl ? .jsonPost : .plainText
         var output: [UInt8] = []
         output.reserveCapacity(1 << 17)

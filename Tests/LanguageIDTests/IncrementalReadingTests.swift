@@ -68,7 +68,7 @@ struct IncrementalReadingTests {
 
     @Test(arguments: [1, 7, 48])
     func scoringInPiecesGivesTheSameScores(piece: Int) {
-        let model = NGramModel(source: LanguageProfileData.latinSource, combiningASCIIWindows: true)
+        let model = NGramModel(source: LanguageProfileData.profile(of: "latin"), combiningASCIIWindows: true)
         for text in Self.texts + [String(repeating: "the quick brown fox jumps over the lazy dog ", count: 5)] {
             let scalars = Self.fullRead(text).scalars
             let whole = model.scores(scalars)
@@ -90,7 +90,7 @@ struct IncrementalReadingTests {
     /// there counts once, so the decided scores hold the grams of one more scalar (one to three)
     /// on top of those of the text a scalar shorter, which is not decided yet.
     @Test func decidedScoresCountEveryGramOnce() {
-        let model = NGramModel(source: LanguageProfileData.latinSource, combiningASCIIWindows: true)
+        let model = NGramModel(source: LanguageProfileData.profile(of: "latin"), combiningASCIIWindows: true)
         let scalars = Self.fullRead(String(repeating: "the quick brown fox jumps over the lazy dog ", count: 5)).scalars
         func scorer(readingFirst count: Int) -> NGramModel.Scorer {
             var scorer = NGramModel.Scorer(model)

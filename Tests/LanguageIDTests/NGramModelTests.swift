@@ -62,9 +62,9 @@ struct NGramModelTests {
     /// including where a word starts, ends, or mixes ASCII and other letters, and where scoring
     /// stops early.
     @Test func combinedASCIIWindowsGiveTheSameTotals() {
-        let separate = NGramModel(source: LanguageProfileData.latinSource)
-        let combined = NGramModel(source: LanguageProfileData.latinSource, combiningASCIIWindows: true)
-        var texts = EvaluationSentences.source.split(separator: "\n").map { String($0.drop { $0 != "\t" }.dropFirst()) }
+        let separate = NGramModel(source: LanguageProfileData.profile(of: "latin"))
+        let combined = NGramModel(source: LanguageProfileData.profile(of: "latin"), combiningASCIIWindows: true)
+        var texts = TestData.evaluationSentences.map(\.text)
         texts += ["a", "x y z", "qqq zzz", "naïve café über straße", "ab", "the the the the", ""]
         for text in texts {
             let scalars = Array(text.lowercased().unicodeScalars.map { $0.properties.isAlphabetic ? $0.value : 0x20 }) + [0x20]

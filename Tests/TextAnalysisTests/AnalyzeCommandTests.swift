@@ -15,7 +15,7 @@ struct AnalyzeCommandTests {
 
     /// Lines are analysed in batches; broken lines among them keep their place, one output line each.
     @Test func batchOfLinesStaysAlignedWithItsInput() throws {
-        let lines: [[UInt8]] = [Array("great movie, loved it".utf8), [], [0x66, 0xFF], Array("terrible plot".utf8), Array(" ".utf8)]
+        let lines: [[UInt8]] = [Array("great movie, loved it".utf8), [], [0x66, 0xFF], Array("terrible plot, I hated it".utf8), Array(" ".utf8)]
         var output: [UInt8] = []
         AnalyzeCommand.appendOutputLines(for: lines.map { $0[...] }, format: .plainText, analyzer: analyzer, to: &output)
         let outputLines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
@@ -49,6 +49,7 @@ struct AnalyzeCommandTests {
     @Test func plainTextLineHasAllFieldsInOrder() throws {
         let line = AnalyzeCommand.outputLine(for: "I really love #Swift and the new release, see https://www.swift.org/blog! @tim $AAPL 🚀".utf8, format: .plainText, analyzer: analyzer)
         #expect(line.hasPrefix(#"{"lang":"en","lang_confidence":"#))
+        #expect(line.contains(#""lang_source":"text","#))
         let json = try object(line)
         let sentiment = try #require(json["sentiment"] as? [String: Any])
         #expect(sentiment["label"] as? String == "positive")
@@ -87,6 +88,7 @@ struct AnalyzeCommandTests {
         let json = try object(AnalyzeCommand.outputLine(for: input.utf8, format: .jsonPost, analyzer: analyzer))
         #expect(json["id"] as? String == "42")
         #expect(json["lang"] as? String == "pt")
+        #expect(json["lang_source"] as? String == "hint")
         #expect(json["sentiment"] is NSNull)
     }
 

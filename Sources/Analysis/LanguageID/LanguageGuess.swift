@@ -7,11 +7,14 @@ public struct LanguageGuess: Sendable, Equatable {
     public var code: String
     /// How sure the identifier is, from 0 (not at all) to 1.
     public var confidence: Double
+    /// Where the answer came from.
+    public var source: LanguageSource
 
     /// Creates a guess.
-    public init(code: String, confidence: Double) {
+    public init(code: String, confidence: Double, source: LanguageSource = .text) {
         self.code = code
         self.confidence = confidence
+        self.source = source
     }
 
     /// A guess of "und" with the given confidence.
@@ -21,6 +24,16 @@ public struct LanguageGuess: Sendable, Equatable {
 
     /// Whether the language could not be determined.
     public var isUndetermined: Bool { code == Self.undeterminedCode }
+}
+
+/// Where the language of a ``LanguageGuess`` came from.
+public enum LanguageSource: String, Sendable, Equatable {
+    /// The text itself (also for "und").
+    case text
+    /// The source's language tag (X `lang`, Mastodon `language`, Bluesky `langs`, a CSV column).
+    case hint
+    /// The deployment's default language (`--default-language`), for text that would be "und".
+    case prior
 }
 
 /// Why ``LanguageIdentifier`` decided what it decided, for callers that need more than the guess.
@@ -36,7 +49,7 @@ public struct LanguageIdentification: Sendable, Equatable {
     /// A long Latin-script text is read only until its language is settled; then this counts
     /// the letters read (at least the minimum for the script).
     public var letterCount: Int
-    /// Whether the source's hint decided the result.
+    /// Whether the source's hint decided the result (then `guess.source` is ``LanguageSource/hint``).
     public var usedHint: Bool
 
     /// Creates an identification.

@@ -7,27 +7,100 @@ import Foundation
 /// character n-gram model trained from the langdetect profiles. URLs, mentions, hashtags,
 /// cashtags, digits and emoji are ignored. Texts with too few letters, or whose best language
 /// is not clearly ahead, give "und" unless a plausible hint from the source decides.
-/// The tables are parsed once, at first use of ``shared``; the identifier is immutable.
+/// The tables are read once, at first use of an identifier, and shared by all; an identifier
+/// is immutable.
 public final class LanguageIdentifier: Sendable {
-    /// The identifier with the embedded profiles.
+    /// The identifier with the standard tuning and no default language.
     public static let shared = LanguageIdentifier()
 
-    /// Below this confidence the statistical answer is reported as "und".
-    public static let minimumConfidence = 0.5
     /// A hint whose language the model rates at least this likely is taken ("not contradicted").
     public static let hintFloor = 0.02
+
+    /// The parameters of the decision (``Tuning/standard`` unless evaluating others).
+    public let tuning: Tuning
+    /// The deployment's default language (`--default-language`), taken as the answer for text
+    /// that would otherwise be "und" and is compatible with it (as a hint would be); nil for none.
+    public let defaultLanguage: String?
 
     private let latin: NGramModel
     private let cyrillic: NGramModel
     private let arabic: NGramModel
     private let devanagari: NGramModel
+    /// Frequent words of the Latin-script languages, in the Latin model's columns.
+    private let latinWords: FrequentWords
+    /// What each Latin column gets before any evidence (``Tuning/lessCommonLanguagePenalty``), in
+    /// the model's steps: 0 for the less common languages, the penalty for the others.
+    private let latinPrior: SIMD32<UInt32>
 
-    private init() {
-        latin = NGramModel(source: LanguageProfileData.latinSource, combiningASCIIWindows: true)
-        cyrillic = NGramModel(source: LanguageProfileData.cyrillicSource)
-        arabic = NGramModel(source: LanguageProfileData.arabicSource)
-        devanagari = NGramModel(source: LanguageProfileData.devanagariSource)
+    /// An identifier with the given tuning and default language (a BCP 47 tag such as "en",
+    /// normalised like a hint; nil, empty or "und" for none).
+    public init(tuning: Tuning = .standard, defaultLanguage: String? = nil) {
+        let tables = Tables.shared
+        self.tuning = tuning
+        self.defaultLanguage = Self.languageCode(fromHint: defaultLanguage)
+        latin = tables.latin
+        cyrillic = tables.cyrillic
+        arabic = tables.arabic
+        devanagari = tables.devanagari
+        latinWords = tables.latinWords
+        var prior = SIMD32<UInt32>.zero
+        let steps = UInt32((tuning.lessCommonLanguagePenalty * NGramModel.weightsPerUnit).rounded())
+        for (column, code) in tables.latin.languages.enumerated() where !Self.lessCommonOnSocialMedia.contains(code) {
+            prior[column] = steps
+        }
+        latinPrior = prior
     }
+
+    /// The tables every identifier shares, read once.
+    private final class Tables: Sendable {
+        static let shared = Tables()
+        let latin = NGramModel(source: LanguageProfileData.profile(of: "latin"), combiningASCIIWindows: true)
+        let cyrillic = NGramModel(source: LanguageProfileData.profile(of: "cyrillic"))
+        let arabic = NGramModel(source: LanguageProfileData.profile(of: "arabic"))
+        let devanagari = NGramModel(source: LanguageProfileData.profile(of: "devanagari"))
+        let latinWords: FrequentWords
+        init() {
+            latinWords = FrequentWords(source: LanguageProfileData.frequentWords, languages: latin.languages)
+        }
+    }
+
+    /// The parameters of the short-text decision. ``standard`` was chosen as docs/LANGUAGE-ID.md
+    /// describes; `earshot-eval-language --cross-validate` compares it with its neighbours.
+    public struct Tuning: Sendable, Equatable, CustomStringConvertible {
+        /// What a word of the text in a language's frequent-word list adds to that language's
+        /// summed n-gram weights (a typical letter adds 3 to 15 to every language that uses it).
+        public var wordEvidenceWeight: Float
+        /// How much the Latin-script languages that are less common on social media
+        /// (``LanguageIdentifier/lessCommonOnSocialMedia``) start behind the others: a base rate,
+        /// which decides only between close scores, i.e. in very short texts.
+        public var lessCommonLanguagePenalty: Float
+        /// Below this confidence the statistical answer is reported as "und".
+        public var minimumConfidence: Double
+        /// Latin-script texts with fewer letters than this are "und" unless one of their words is
+        /// in a frequent-word list (then 3 letters are enough: "lol", "oui", "ja").
+        public var minimumLatinLetters: Int
+
+        /// Creates a tuning.
+        public init(wordEvidenceWeight: Float, lessCommonLanguagePenalty: Float, minimumConfidence: Double, minimumLatinLetters: Int) {
+            self.wordEvidenceWeight = wordEvidenceWeight
+            self.lessCommonLanguagePenalty = lessCommonLanguagePenalty
+            self.minimumConfidence = minimumConfidence
+            self.minimumLatinLetters = minimumLatinLetters
+        }
+
+        /// The tuning of ``LanguageIdentifier/shared``.
+        public static let standard = Tuning(wordEvidenceWeight: 14, lessCommonLanguagePenalty: 8, minimumConfidence: 0.2, minimumLatinLetters: 6)
+
+        /// "w=… p=… c=… l=…".
+        public var description: String {
+            "w=\(wordEvidenceWeight) p=\(lessCommonLanguagePenalty) c=\(minimumConfidence) l=\(minimumLatinLetters)"
+        }
+    }
+
+    /// Latin-script languages of the model that are less common on social media than the
+    /// required ones (docs/LANGUAGE-ID.md): they need a little more evidence in very short texts.
+    public static let lessCommonOnSocialMedia: Set<String> = ["af", "ca", "cs", "cy", "da", "et", "fi", "hr", "hu", "lt",
+                                                              "lv", "no", "ro", "sk", "sl", "so", "sq", "sw", "tl", "vi"]
 
     /// Every language code the identifier can return besides "und".
     public var supportedLanguages: Set<String> {
@@ -79,19 +152,26 @@ public final class LanguageIdentifier: Sendable {
             var ranking = rank(&buffer, script: script, into: scratch)
             ranking.scale(by: share)
             let letterCount = script == .han ? buffer.letters(in: .han) + buffer.letters(in: .kana) : buffer.letters(in: script)
+            let minimumLetters = script != .latin ? script.minimumLetters
+                : ranking.listedWords > 0 ? Self.minimumLettersWithListedWord : tuning.minimumLatinLetters
             let tooShort = script == .han
                 ? letterCount < Script.han.minimumLetters && buffer.letters(in: .kana) < Script.kana.minimumLetters
-                : letterCount < script.minimumLetters
+                : letterCount < minimumLetters
             var guess = LanguageGuess.undetermined()
             let candidates = ranking.topThree()
-            if !tooShort, let best = candidates.first, best.confidence >= Self.minimumConfidence {
+            if !tooShort, let best = candidates.first, best.confidence >= tuning.minimumConfidence {
                 guess = best
             }
             var usedHint = false
-            if let hintCode, hintCode != guess.code,
+            if let hintCode, hintCode == guess.code {
+                guess.source = .hint  // the source's language, which the text confirms
+            } else if let hintCode,
                isPlausible(hint: hintCode, script: script, ranking: ranking, undetermined: guess.isUndetermined) {
-                guess = LanguageGuess(code: hintCode, confidence: max(ranking.confidence(of: hintCode), 0.5))
+                guess = LanguageGuess(code: hintCode, confidence: max(ranking.confidence(of: hintCode), 0.5), source: .hint)
                 usedHint = true
+            } else if let defaultLanguage, guess.isUndetermined,
+                      isPlausible(hint: defaultLanguage, script: script, ranking: ranking, undetermined: true) {
+                guess = LanguageGuess(code: defaultLanguage, confidence: max(ranking.confidence(of: defaultLanguage), 0.5), source: .prior)
             }
             identification = LanguageIdentification(guess: guess, candidates: candidates, dominantScript: script,
                                                     letterCount: letterCount, usedHint: usedHint)
@@ -125,7 +205,11 @@ public final class LanguageIdentifier: Sendable {
         if script == .han {
             return Self.rankChineseCharacters(han: buffer.letters(in: .han), kana: buffer.letters(in: .kana), into: scratch)
         }
-        return Self.rank(model(for: script), &buffer, into: scratch)
+        if script == .latin {
+            return Self.rank(latin, &buffer, words: latinWords, wordSteps: UInt32((tuning.wordEvidenceWeight * NGramModel.weightsPerUnit).rounded()),
+                             prior: latinPrior, into: scratch)
+        }
+        return Self.rank(model(for: script), &buffer, words: nil, wordSteps: 0, prior: .zero, into: scratch)
     }
 
     /// The n-gram model of a script shared by several languages.
@@ -152,9 +236,16 @@ public final class LanguageIdentifier: Sendable {
     /// short texts so that confidence 0.5 separates usable from unusable answers.
     static let evidenceScale = 0.25
 
-    /// Scores the scalars read so far and reads on until the model is decided or the text ends;
-    /// the confidences are written to `scratch`.
-    private static func rank(_ model: NGramModel, _ buffer: inout LetterBuffer, into scratch: UnsafeMutableBufferPointer<Double>) -> Ranking {
+    /// Latin-script texts with a word from a frequent-word list need only this many letters
+    /// ("lol", "oui", "ja klar").
+    static let minimumLettersWithListedWord = 3
+
+    /// Scores the scalars read so far and reads on until the model is decided or the text ends.
+    /// When it is not decided (short texts), each word of the text in a language's list of
+    /// frequent `words` adds `wordSteps` to it, and `prior` (steps per column) is added.
+    /// The confidences are written to `scratch`.
+    private static func rank(_ model: NGramModel, _ buffer: inout LetterBuffer, words: FrequentWords?, wordSteps: UInt32,
+                             prior: SIMD32<UInt32>, into scratch: UnsafeMutableBufferPointer<Double>) -> Ranking {
         var scorer = NGramModel.Scorer(model)
         var scored = 0
         while true {
@@ -164,7 +255,16 @@ public final class LanguageIdentifier: Sendable {
             if scorer.isDecided || buffer.isComplete { break }
             buffer.fill(toAtLeast: scored + scalarsPerRead)
         }
-        let scores = scorer.scores
+        var scores = scorer.scores
+        var listedWords = 0
+        if let words, !scorer.isDecided, scores.grams > 0 {
+            // Languages whose grams are all unknown to the text (total 0) stay at 0.
+            let counts = words.counts(in: buffer.scalars)
+            listedWords = counts.listed
+            let known = SIMD32<UInt32>.zero.replacing(with: 1, where: scores.totals .> 0)
+            scores = NGramScores(totals: scores.totals &+ counts.perLanguage &* wordSteps &+ prior &* known,
+                                 languageCount: scores.languageCount, grams: scores.grams)
+        }
         guard scores.grams > 0 else { return Ranking(languages: [], confidences: [], into: scratch) }
         let top = scores.topTotal
         let count = scores.languageCount
@@ -182,7 +282,9 @@ public final class LanguageIdentifier: Sendable {
                 }
             }
         }
-        return Ranking(languages: model.languages, odds: odds, total: total)
+        var ranking = Ranking(languages: model.languages, odds: odds, total: total)
+        ranking.listedWords = listedWords
+        return ranking
     }
 
     /// The odds of a language against the leader when its summed weights are `index` steps
@@ -196,14 +298,17 @@ public final class LanguageIdentifier: Sendable {
 
     /// A hint is plausible when its language is written in the dominant script and the model does
     /// not clearly rule it out: for n-gram scripts it must keep at least ``hintFloor``;
-    /// languages the identifier has no model for are only taken when the text is undetermined.
+    /// languages the identifier has no model for only when the model is not all but sure of another.
     private func isPlausible(hint: String, script: Script, ranking: Ranking, undetermined: Bool) -> Bool {
         switch script {
         case .han:
             return (hint == "ja" || hint == "zh") && ranking.confidence(of: hint) >= Self.hintFloor
         case .latin, .cyrillic, .arabic, .devanagari:
             guard model(for: script).languages.contains(hint) else {
-                return undetermined && script == .latin && Self.latinHintsWithoutProfile.contains(hint)
+                // The model cannot judge such a language: the hint wins unless the model is all but
+                // sure (within ``hintFloor``) of one of its own.
+                let uncertain = undetermined || ranking.topThree().first.map { $0.confidence < 1 - Self.hintFloor } ?? true
+                return uncertain && script == .latin && Self.latinHintsWithoutProfile.contains(hint)
             }
             return undetermined || ranking.confidence(of: hint) >= Self.hintFloor
         default:
@@ -211,7 +316,7 @@ public final class LanguageIdentifier: Sendable {
         }
     }
 
-    /// Common Latin-script languages without a profile; a hint naming one may settle undetermined Latin text.
+    /// Common Latin-script languages without a profile; a hint naming one may settle uncertain Latin text.
     private static let latinHintsWithoutProfile: Set<String> = ["gl", "eu", "eo", "ms", "is", "ga", "lb", "mt", "oc", "br", "fy", "gd", "la"]
 }
 
@@ -226,6 +331,8 @@ private struct Ranking {
     let languages: [String]
     private let odds: UnsafeMutableBufferPointer<Double>
     private var total: Double
+    /// Words of the text found in the model's frequent-word lists (0 when they were not looked up).
+    var listedWords = 0
 
     /// A ranking whose odds, one per language, are already in `odds`, over the sum `total`.
     init(languages: [String], odds: UnsafeMutableBufferPointer<Double>, total: Double) {

@@ -37,12 +37,14 @@ struct LetterBuffer {
 
     /// Reads on until at least `scalarCount` scalars are written and a word has ended, or the text ends.
     mutating func fill(toAtLeast scalarCount: Int) {
+        let start = writer.count
         writer.fill(toAtLeast: scalarCount)
+        writer.collapseRepeatedLetters(from: start)
     }
 
     /// Reads the rest of the text.
     mutating func fillAll() {
-        writer.fill(toAtLeast: .max)
+        fill(toAtLeast: .max)
     }
 
     /// Whether every letter in the text is in Latin script (there may be none), found by
@@ -132,6 +134,40 @@ struct LetterBuffer {
         init(bytes: UnsafeBufferPointer<UInt8>, output: UnsafeMutableBufferPointer<UInt32>) {
             self.bytes = bytes
             self.output = output
+        }
+
+        /// Keeps a letter repeated three or more times in a row ("soooo", "yessss", "yaaaay")
+        /// once, in the scalars written from `start` on (which start a word: a read stops
+        /// between words), and takes the dropped letters off the counts: stretched words neither
+        /// vote for languages that double letters nor dilute the others, and they meet their
+        /// entry in the frequent-word lists (most stretched letters are single in the word).
+        mutating func collapseRepeatedLetters(from start: Int) {
+            // Most texts have no such run: find the first one without writing.
+            var read = max(start, 2)
+            while read < count, output[read] == 0x20 || output[read] != output[read &- 1] || output[read] != output[read &- 2] {
+                read &+= 1
+            }
+            guard read < count else { return }
+            // `read` is the third letter of a run that starts two before it: keep that first
+            // letter, drop the rest of the run.
+            read &-= 1
+            var write = read
+            var dropping = output[read]
+            while read < count {
+                let value = output[read]
+                read &+= 1
+                if value == dropping {
+                    if let script = ClassifiedScalar.classify(value).script { letterCounts[script.rawValue] &-= 1 }
+                    continue
+                }
+                dropping = .max  // no scalar
+                if value != 0x20, read &+ 1 < count, output[read] == value, output[read &+ 1] == value {
+                    dropping = value
+                }
+                output[write] = value
+                write &+= 1
+            }
+            count = write
         }
 
         /// Stops only at a token start: a later "@" or "://" may still remove the current token.

@@ -1,8 +1,5 @@
 import Foundation
 
-/// Namespace for the generated profile sources (see LanguageProfileData.swift).
-enum LanguageProfileData {}
-
 /// A naive Bayes model over character 1-, 2- and 3-grams of one script group, built from the
 /// langdetect profiles: a gram's weight for a language is ln(1 + p / 5e-5), p being the gram's
 /// probability in that language and 5e-5 langdetect's smoothing, so grams a language never
@@ -43,7 +40,7 @@ final class NGramModel: Sendable {
     /// Smoothing of the langdetect detector (alpha 0.5 / base frequency 10 000), in millionths.
     private static let smoothingMillionths: Float = 50
 
-    /// Parses a generated source: "@code" lines start a language, other lines are
+    /// Parses the profile lines of a script group (``LanguageProfileData/profile(of:)``): "@code" lines start a language, other lines are
     /// "gram<TAB>millionths" with "_" standing for a space. `combiningASCIIWindows` adds the
     /// summed rows of ASCII windows (1.3 MB), worth it for the Latin-script model only.
     init(source: String, combiningASCIIWindows: Bool = false) {

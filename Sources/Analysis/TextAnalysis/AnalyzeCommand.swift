@@ -8,10 +8,10 @@ import TextBytes
 /// output stays aligned with the input even for empty or broken lines (those get an "error").
 ///
 /// Output keys, in order: "id" (with --jsonl, when the post has one), "lang",
-/// "lang_confidence", "sentiment" (object with compound/pos/neu/neg/label, or null when
-/// unavailable), "emotions" (object with "labels" and a probability per label in "scores", or
-/// null when the text is not English), "hashtags", "mentions", "urls", "domains", "cashtags",
-/// "emoji".
+/// "lang_confidence", "lang_source" ("text", "hint" or "prior": LanguageSource), "sentiment"
+/// (object with compound/pos/neu/neg/label, or null when unavailable), "emotions" (object with
+/// "labels" and a probability per label in "scores", or null when the text is not English),
+/// "hashtags", "mentions", "urls", "domains", "cashtags", "emoji".
 public enum AnalyzeCommand {
     /// How `earshot analyze` reads its input lines.
     public enum InputFormat: Sendable {
@@ -141,14 +141,16 @@ public enum AnalyzeCommand {
     private static func appendAnalysis(_ analysis: TextAnalysis, rawID: String?, to output: inout [UInt8]) {
         let label = analysis.sentiment?.label.rawValue ?? ""
         let entityCount = analysis.entities.count
+        let source = analysis.language.source.rawValue
         let emotionLabels = analysis.emotions?.labels.map(\.name) ?? []
-        let stringBytes = (rawID?.utf8.count ?? 0) + analysis.language.code.utf8.count + label.utf8.count
+        let stringBytes = (rawID?.utf8.count ?? 0) + analysis.language.code.utf8.count + source.utf8.count + label.utf8.count
             + (entityCount == 0 ? 0 : analysis.entities.utf8Count) + emotionLabels.reduce(0) { $0 + $1.utf8.count }
         JSONLineWriter.append(analysis, to: &output, stringBytes: stringBytes,
-                              stringCount: 3 + entityCount + emotionLabels.count) { writer, analysis in
+                              stringCount: 4 + entityCount + emotionLabels.count) { writer, analysis in
             if let rawID { writer.add("id", raw: rawID) }
             writer.add("lang", string: analysis.language.code)
             writer.add("lang_confidence", number: analysis.language.confidence)
+            writer.add("lang_source", string: source)
             if let scores = analysis.sentiment {
                 writer.beginObject("sentiment")
                 writer.add("compound", number: scores.compound)

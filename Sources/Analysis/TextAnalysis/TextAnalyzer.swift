@@ -57,9 +57,11 @@ public struct TextAnalyzer: Sendable {
     private let sentimentAnalyzer: SentimentAnalyzer
     private let emotionClassifier: EmotionClassifier
 
-    /// An analyzer using the shared language identifier, sentiment analyzer and emotion classifier.
-    public init() {
-        identifier = .shared
+    /// An analyzer using the shared language identifier, sentiment analyzer and emotion
+    /// classifier; with a `defaultLanguage` (`--default-language`), text that would be "und"
+    /// and fits it takes it.
+    public init(defaultLanguage: String? = nil) {
+        identifier = LanguageIdentifier.languageCode(fromHint: defaultLanguage) == nil ? .shared : LanguageIdentifier(defaultLanguage: defaultLanguage)
         sentimentAnalyzer = .shared
         emotionClassifier = .shared
     }

@@ -266,11 +266,15 @@ struct  Earshot__V1__Enrichment
    */
   size_t n_matched_query_ids;
   char **matched_query_ids;
+  /*
+   * where language came from: "text", "hint" (the source's tag) or "prior" (--default-language)
+   */
+  char *language_source;
   Earshot__V1__Emotions *emotions;
 };
 #define EARSHOT__V1__ENRICHMENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__enrichment__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, NULL, NULL, 0,NULL, NULL }
+    , (char *)protobuf_c_empty_string, 0, NULL, NULL, 0,NULL, (char *)protobuf_c_empty_string, NULL }
 
 
 /*

@@ -18,6 +18,8 @@ public struct EnrichConfiguration: Sendable {
     /// The query service's listening query-set feed (PUB) to subscribe to;
     /// nil = match no listening queries and do not wait for them.
     public var querySetEndpoint: String? = "tcp://127.0.0.1:5561"
+    /// The deployment's default language (`--default-language`), for texts that would be "und"; nil = none.
+    public var defaultLanguage: String?
 
     public init() {}
 }
@@ -52,7 +54,7 @@ public enum EnrichService {
 
     /// Runs the worker until shutdown.
     public static func run(configuration: EnrichConfiguration, service: ServiceContext) throws {
-        let analyzer = TextAnalyzer()
+        let analyzer = TextAnalyzer(defaultLanguage: configuration.defaultLanguage)
         let control = try configuration.rpcEndpoint.map { endpoint in try ControlServer.start(endpoint: endpoint, service: service) }
         let subscription = configuration.querySetEndpoint.map { QuerySubscription(endpoint: $0, service: service) }
         // A worker takes no post before it has the current listening queries.
@@ -72,6 +74,7 @@ extension Enrichment {
         self.init()
         language = analysis.language.code
         languageConfidence = analysis.language.confidence
+        languageSource = analysis.language.source.rawValue
         if let scores = analysis.sentiment {
             sentiment.available = true
             sentiment.compound = scores.compound

@@ -570,6 +570,8 @@ public struct Enrichment: ProtoMessage, Equatable {
     public var entities: PostEntities = PostEntities()
     /// listening queries that match
     public var matchedQueryIds: [String] = []
+    /// where language came from: "text", "hint" (the source's tag) or "prior" (--default-language)
+    public var languageSource: String = ""
     public var emotions: PostEmotions = PostEmotions()
     /// A message with every field at its zero value.
     public init() {}
@@ -1406,6 +1408,7 @@ extension Enrichment: CStructConvertible {
         m.pointee.entities = arena.messageUnlessEmpty(entities)
         m.pointee.n_matched_query_ids = matchedQueryIds.count
         m.pointee.matched_query_ids = arena.strings(matchedQueryIds)
+        if !languageSource.isEmpty { m.pointee.language_source = arena.cString(languageSource) }
         m.pointee.emotions = arena.messageUnlessEmpty(emotions)
     }
 
@@ -1416,6 +1419,7 @@ extension Enrichment: CStructConvertible {
         sentiment = CStructReader.message(m.pointee.sentiment)
         entities = CStructReader.message(m.pointee.entities)
         matchedQueryIds = CStructReader.strings(m.pointee.matched_query_ids, m.pointee.n_matched_query_ids)
+        languageSource = CStructReader.string(m.pointee.language_source)
         emotions = CStructReader.message(m.pointee.emotions)
     }
 }
