@@ -12,12 +12,13 @@ public final class RPCClient {
     private var nextRequestNumber = 0
     private let clientName: String
 
-    /// Connects (lazily, as ZeroMQ does) to a server at `endpoint`.
-    public init(endpoint: String, context: Context, clientName: String = "earshot") throws(ZMQError) {
+    /// Connects (lazily, as ZeroMQ does) to a server at `endpoint`, with
+    /// `socketOptions` set first (e.g. the CURVE client options).
+    public init(endpoint: String, context: Context, clientName: String = "earshot", socketOptions: [SocketOption] = []) throws(ZMQError) {
         self.endpoint = endpoint
         self.clientName = clientName
         socket = try Socket(.dealer, context: context)
-        try socket.set([.linger(0), .immediate(true), .maxMessageSize(256 << 20), .heartbeatInterval(5_000), .heartbeatTimeout(15_000)])
+        try socket.set([.linger(0), .immediate(true), .maxMessageSize(256 << 20), .heartbeatInterval(5_000), .heartbeatTimeout(15_000)] + socketOptions)
         try socket.connect(endpoint)
     }
 

@@ -39,8 +39,8 @@ struct BenchCommand: ParsableCommand {
             defer { stack.stop() }
             try stack.waitUntilHealthy()
             let context = try Context()
-            let publisher = Publisher(client: try RPCClient(endpoint: stack.ports.ingestRPC, context: context, clientName: "bench"))
-            let query = try RPCClient(endpoint: stack.ports.queryRPC, context: context, clientName: "bench")
+            let publisher = Publisher(client: try stack.ingestClient(context: context, clientName: "bench"))
+            let query = try stack.queryClient(context: context, clientName: "bench")
             var stream = SampleStream(seed: 11, startMs: Int64(Date().timeIntervalSince1970 * 1000) - 86_400_000)
             let batches = stride(from: 0, to: posts, by: 1_000).map { stream.next(min(1_000, posts - $0)) }
 

@@ -211,7 +211,7 @@ struct ExportCommand: ParsableCommand {
             sink = FileHandle.standardOutput
         }
         let context = try Context()
-        let client = try RPCClient(endpoint: endpoints.query, context: context, clientName: "earshot-export")
+        let client = try endpoints.client(endpoints.query, context: context, clientName: "earshot-export")
         if format == .csv { sink.write(Data((CSVExport.header + "\n").utf8)) }
         var exported = 0
         repeat {

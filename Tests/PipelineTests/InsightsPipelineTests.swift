@@ -1,4 +1,5 @@
 import EarshotRPC
+import EarshotSecurity
 import EarshotWire
 import Foundation
 import Launcher
@@ -153,6 +154,7 @@ private func complaint(_ number: Int, at time: Int64) -> Post {
         let brands = try createBrandQueries(query)
         let subscriber = try Socket(.sub, context: context)
         try subscriber.set([.linger(0), .receiveTimeout(1_000), .subscribe(Array("alert.\(brands.acme).".utf8))])
+        try subscriber.set(stack.clientOptions(stack.ports.alerts, server: KeyDirectory.queryKey))
         try subscriber.connect(stack.ports.alerts)
         Thread.sleep(forTimeInterval: 1.5)  // the query set reaches the enrich worker; the subscription reaches the publisher
 

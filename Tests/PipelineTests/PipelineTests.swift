@@ -59,8 +59,8 @@ struct RunningStack {
             try stack.start(enrich: enrich, score: score, ingestArguments: ingestArguments, queryArguments: queryArguments)
             try stack.waitUntilHealthy()
             context = try Context()
-            publisher = Publisher(client: try RPCClient(endpoint: stack.ports.ingestRPC, context: context))
-            query = try RPCClient(endpoint: stack.ports.queryRPC, context: context)
+            publisher = Publisher(client: try stack.ingestClient(context: context))
+            query = try stack.queryClient(context: context)
         } catch {
             stack.stop()
             throw error
@@ -138,8 +138,9 @@ struct RunningStack {
         #expect(stored.posts == 3_000)
     }
 
+    /// Insecure, so the garbage reaches the decoders (a secure stack refuses it in the handshake: SecurityPipelineTests).
     @Test func garbageOnEveryBoundSocketNeverBreaksAService() throws {
-        let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(1))
+        let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(1), insecure: true)
         defer { stack.stop() }
         try stack.start(enrich: 1, score: 1)
         try stack.waitUntilHealthy()
@@ -183,10 +184,10 @@ struct RunningStack {
         // Every service still answers, and the pipeline still works.
         try stack.waitUntilHealthy(timeoutSeconds: 10)
         #expect(stack.members.allSatisfy { $0.isRunning })
-        let publisher = Publisher(client: try RPCClient(endpoint: ports.ingestRPC, context: context))
+        let publisher = Publisher(client: try stack.ingestClient(context: context))
         var stream = SampleStream(seed: 5)
         #expect(try publisher.publish(stream.next(300)).accepted == 300)
-        let query = try RPCClient(endpoint: ports.queryRPC, context: context)
+        let query = try stack.queryClient(context: context)
         #expect(try waitForStored(300, query, timeoutSeconds: 60).posts == 300)
     }
 
@@ -195,7 +196,7 @@ struct RunningStack {
         defer { stack.stop() }
         try stack.start(enrich: 0, score: 0)
         try stack.waitUntilHealthy()
-        let client = try RPCClient(endpoint: stack.ports.ingestRPC, context: try Context())
+        let client = try stack.ingestClient(context: try Context())
         var stream = SampleStream(seed: 1)
         var posts = stream.next(3)
         posts[1].id = ""

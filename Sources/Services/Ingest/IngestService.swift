@@ -1,6 +1,7 @@
 import EarshotRPC
 import EarshotWire
 import Logging
+import EarshotSecurity
 import ServiceRuntime
 import ZeroMQ
 
@@ -68,9 +69,9 @@ public final class IngestService {
         }
         sourceHealth.register(on: server)
         let dispatch = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 2)
-        try dispatch.bind(configuration.dispatchEndpoint)
+        try service.bind(dispatch, configuration.dispatchEndpoint, as: .pipeline)
         let acks = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 1_000)
-        try acks.bind(configuration.acksEndpoint)
+        try service.bind(acks, configuration.acksEndpoint, as: .acknowledgements)
         logger.info("ingest ready", metadata: [
             "rpc": "\(server.boundEndpoint)", "dispatch": "\(configuration.dispatchEndpoint)",
             "acks": "\(configuration.acksEndpoint)", "journal": "\(configuration.journalPath)", "backlog": "\(backlog)",

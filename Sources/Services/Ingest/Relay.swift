@@ -6,11 +6,11 @@ import ZeroMQ
 /// "streamer" device). Frames are forwarded untouched; a full score side
 /// stops the relay reading, which pushes back on enrich.
 enum Relay {
-    static func run(inEndpoint: String, outEndpoint: String, service: ServiceContext) throws(ZMQError) {
+    static func run(inEndpoint: String, outEndpoint: String, service: ServiceContext) throws {
         let input = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 16)
         let output = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 4)
-        try input.bind(inEndpoint)
-        try output.bind(outEndpoint)
+        try service.bind(input, inEndpoint, as: .pipeline)
+        try service.bind(output, outEndpoint, as: .pipeline)
         var poller = Poller()
         let inputIndex = poller.add(input)
         let outputIndex = poller.add(output)

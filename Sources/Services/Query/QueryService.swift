@@ -1,6 +1,7 @@
 import EarshotRPC
 import EarshotStore
 import EarshotWire
+import EarshotSecurity
 import ServiceRuntime
 import ZeroMQ
 
@@ -69,9 +70,9 @@ public enum QueryService {
 
     private static func collect(configuration: QueryConfiguration, store: PostStore, service: ServiceContext) throws {
         let input = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 16)
-        try input.bind(configuration.collectEndpoint)
+        try service.bind(input, configuration.collectEndpoint, as: .pipeline)
         let acks = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 1_000, lingerMilliseconds: 5_000)
-        try acks.connect(configuration.acksEndpoint)
+        try service.connect(acks, configuration.acksEndpoint, server: KeyDirectory.ingestKey)
         var poller = Poller()
         poller.add(input)
         do {
