@@ -1,4 +1,5 @@
 import CSodium
+import EarshotWire
 
 /// The MAC with which ingest seals every batch it dispatches, so that the
 /// query service stores only posts ingest really sent (HMAC-SHA-512/256,
@@ -52,6 +53,17 @@ public struct DispatchSeal: Sendable {
         guard tag.count == Int(crypto_auth_BYTES) else { return false }
         let message = Self.message(items)
         return crypto_auth_verify(tag, message, UInt64(message.count), key) == 0
+    }
+
+    /// The seal of `batch` (its posts as ingest dispatched them).
+    public func tag(_ batch: PipelineBatch) -> [UInt8] { tag(Self.items(of: batch)) }
+
+    /// Whether `batch` carries a valid seal: ingest dispatched exactly these posts.
+    public func verifies(_ batch: PipelineBatch) -> Bool { verify(batch.dispatchSeal, Self.items(of: batch)) }
+
+    /// The items a batch's seal covers.
+    static func items(of batch: PipelineBatch) -> [Item] {
+        batch.posts.map { Item(deliverySeq: $0.deliverySeq, postID: $0.post.id, ingestedAtMs: $0.ingestedAtMs) }
     }
 
     /// Each item as seq (8 bytes), ingest time (8 bytes), id length (4 bytes) and id, little-endian.

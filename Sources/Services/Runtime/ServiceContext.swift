@@ -2,6 +2,7 @@ import EarshotRPC
 import EarshotWire
 import Foundation
 import Logging
+import Synchronization
 import EarshotSecurity
 import ZeroMQ
 
@@ -18,6 +19,7 @@ public final class ServiceContext: Sendable {
     public let security: SocketSecurity
     /// The ZAP handler checking every CURVE handshake; nil when insecure.
     public let authenticator: ZAPAuthenticator?
+    private let rejectionLog = Mutex(RefusalLog())
 
     /// A service context; with `security` CURVE, the ZAP handler is started
     /// (from `keys`' allow-list) before any socket can be bound.
@@ -40,6 +42,22 @@ public final class ServiceContext: Sendable {
             try authenticator.start(service: self)
             logger.info("CURVE on every socket", metadata: ["keys": "\(keys.path)", "key": "\(keyName)"])
         }
+    }
+
+    /// The key with which ingest seals the batches it dispatches and query checks
+    /// them (`pipeline.mac`); nil when insecure. Only ingest and query load it.
+    public func dispatchSeal() throws -> DispatchSeal? {
+        guard case .curve(_, let keys) = security else { return nil }
+        return try keys.seal()
+    }
+
+    /// Counts a pipeline message dropped for `reason` in the counter `metric`, and logs
+    /// it, at most once per reason every 10 s (the rest is counted in the next line).
+    public func reportRejected(_ metric: String, help: String, reason: String, metadata: Logger.Metadata = [:]) {
+        metrics.increment(metric, help: help)
+        let now = wallClockMilliseconds()
+        guard let suppressed = rejectionLog.withLock({ $0.shouldLog(fingerprint: reason, nowMs: now) }) else { return }
+        logger.warning("dropped a pipeline message: \(reason)", metadata: metadata.merging(["suppressed_since_last": "\(suppressed)"]) { $1 })
     }
 
     /// Options for a socket this service binds at `endpoint` as a `domain` socket.

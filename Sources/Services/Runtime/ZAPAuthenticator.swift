@@ -24,7 +24,7 @@ public final class ZAPAuthenticator: Sendable {
     public static let endpoint = "inproc://zeromq.zap.01"
     private let keys: KeyDirectory
     /// The only name accepted on the acknowledgement domain.
-    private let acknowledgerName: String
+    public let acknowledgerName: String
     private let state: Mutex<(list: AllowList, signature: [Int])>
     private let reloadRequested = Atomic<Bool>(false)
     private let refusals = Mutex(RefusalLog())

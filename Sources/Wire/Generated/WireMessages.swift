@@ -591,6 +591,11 @@ public struct PipelinePost: ProtoMessage, Equatable {
 public struct PipelineBatch: ProtoMessage, Equatable {
     public static let protoName = "earshot.v1.PipelineBatch"
     public var posts: [PipelinePost] = []
+    /// Ingest's MAC over each post's delivery_seq, post.id and ingested_at_ms
+    /// (HMAC-SHA-512/256 with the key ingest and query share): the relay and the
+    /// query service drop a batch whose seal does not verify, i.e. one ingest
+    /// never dispatched. Empty when the stack runs --insecure.
+    public var dispatchSeal: [UInt8] = []
     /// A message with every field at its zero value.
     public init() {}
 }
@@ -1631,11 +1636,13 @@ extension PipelineBatch: CStructConvertible {
     public func fill(_ m: UnsafeMutablePointer<Earshot__V1__PipelineBatch>, arena: Arena) {
         m.pointee.n_posts = posts.count
         m.pointee.posts = arena.messages(posts)
+        m.pointee.dispatch_seal = arena.binary(dispatchSeal)
     }
 
     public init(cStruct m: UnsafePointer<Earshot__V1__PipelineBatch>) {
         self.init()
         posts = CStructReader.messages(m.pointee.posts, m.pointee.n_posts)
+        dispatchSeal = CStructReader.bytes(m.pointee.dispatch_seal)
     }
 }
 
