@@ -101,6 +101,15 @@ public final class LocalStack {
         return try security.clientOptions(server: server, endpoint: endpoint)
     }
 
+    /// Creates the key pair `name` with `role` in the stack's keys folder and allows it;
+    /// waits a second for the services to reload their allow-lists.
+    public func addClientKey(_ name: String, role: Role) throws {
+        guard let keys else { throw StackError("an insecure stack has no keys") }
+        let pair = try keys.generate(name: name)
+        try keys.updateAllowList { $0.append(AllowList.Entry(publicKey: pair.publicKey, name: name, role: role)) }
+        Thread.sleep(forTimeInterval: 1)
+    }
+
     /// A client of ingest's RPC endpoint (see ``client(_:server:key:context:clientName:)``).
     public func ingestClient(key: String = KeyDirectory.commandLineKey, context: Context, clientName: String = "earshot") throws -> RPCClient {
         try client(ports.ingestRPC, server: KeyDirectory.ingestKey, key: key, context: context, clientName: clientName)

@@ -5,6 +5,13 @@ public struct AllowListError: Error, Equatable, CustomStringConvertible {
     public let path: String
     public let line: Int
     public let message: String
+
+    public init(path: String, line: Int, message: String) {
+        self.path = path
+        self.line = line
+        self.message = message
+    }
+
     public var description: String { "\(path):\(line): \(message)" }
 }
 

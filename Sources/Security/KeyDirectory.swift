@@ -107,6 +107,23 @@ public struct KeyDirectory: Sendable {
         return seal
     }
 
+    /// Rewrites the allow-list with `change` applied to its entries, atomically
+    /// (a new file renamed into place), so running services reload it whole.
+    public func updateAllowList(_ change: (inout [AllowList.Entry]) -> Void) throws(KeyFileError) {
+        var entries = try allowList().entries
+        change(&entries)
+        let text: String
+        do { text = try AllowList(parsing: AllowList(entries).text, path: allowListPath).text } catch {
+            throw KeyFileError(path: allowListPath, "the change would make it invalid: \(error.message)")
+        }
+        let temporary = file(".allow-list-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        try createOnce(temporary, text, secret: false)
+        guard rename(temporary, allowListPath) == 0 else {
+            unlink(temporary)
+            throw KeyFileError(path: allowListPath, "cannot replace: \(String(cString: strerror(errno)))")
+        }
+    }
+
     private func read(_ filePath: String) throws(KeyFileError) -> String {
         guard let data = FileManager.default.contents(atPath: filePath) else {
             throw KeyFileError(path: filePath, "missing or unreadable (create the defaults with `earshot keys init --keys \(path)`)")

@@ -10,7 +10,7 @@ public struct RefusalLog: Sendable {
     static let rememberedKeys = 1_024
 
     private var lastLogged: [String: Int64] = [:]
-    private var windowStart: Int64 = .min
+    private var windowStart: Int64?
     private var linesInWindow = 0
     private var suppressed = 0
 
@@ -19,7 +19,7 @@ public struct RefusalLog: Sendable {
     /// Whether to log a refusal of `fingerprint` now: nil to stay silent, else
     /// how many refusals went unlogged since the last line.
     public mutating func shouldLog(fingerprint: String, nowMs: Int64) -> Int? {
-        if nowMs - windowStart >= Self.windowMs {
+        if windowStart.map({ nowMs - $0 >= Self.windowMs }) ?? true {
             windowStart = nowMs
             linesInWindow = 0
         }

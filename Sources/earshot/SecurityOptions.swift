@@ -81,6 +81,7 @@ struct KeysCommand: ParsableCommand {
         @Option(help: "Name of the key: the identity services see (e.g. the agent of a care claim)") var name: String
         @Option(help: "Role: \(Role.allCases.map(\.rawValue).joined(separator: ", "))") var role: String
         @Option(help: "Keys folder [EARSHOT_KEYS]") var keys = environment("EARSHOT_KEYS", KeyDirectory.defaultPath)
+        @Flag(help: "Also add the line to the folder's allow-list (running services pick it up within a second)") var allow = false
 
         func validate() throws {
             guard Role(rawValue: role) != nil else { throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))") }
@@ -93,7 +94,12 @@ struct KeysCommand: ParsableCommand {
             }
             let pair = try directory.generate(name: name)
             printError("wrote \(directory.secretKeyPath(name)) (secret) and \(directory.publicKeyPath(name))")
-            print(AllowList.Entry(publicKey: pair.publicKey, name: name, role: Role(rawValue: role)!).line)
+            let entry = AllowList.Entry(publicKey: pair.publicKey, name: name, role: Role(rawValue: role)!)
+            if allow {
+                try directory.updateAllowList { $0.append(entry) }
+                printError("added to \(directory.allowListPath)")
+            }
+            print(entry.line)
         }
     }
 }
