@@ -68,9 +68,12 @@ public final class RPCClient {
             do {
                 guard try poller.poll(timeoutMilliseconds: Int(remaining)) > 0,
                       let frames = try socket.receive(wait: false), let last = frames.last else { continue }
-                guard let response = try? RpcResponse(serializedBytes: last), response.requestId == request.requestId else {
-                    continue  // a late answer to an earlier call, or noise
+                guard let response = try? RpcResponse(serializedBytes: last) else { continue }  // noise
+                // The server could not decode our request, so it could not echo its id (docs/PROTOCOL.md).
+                if response.requestId.isEmpty && response.statusCode != 0 {
+                    throw RPCError(StatusCode(rawValue: response.statusCode) ?? .unknown, response.statusMessage)
                 }
+                guard response.requestId == request.requestId else { continue }  // a late answer to an earlier call
                 guard let code = StatusCode(rawValue: response.statusCode) else {
                     throw RPCError(.unknown, "status \(response.statusCode): \(response.statusMessage)")
                 }

@@ -34,7 +34,8 @@ public struct KeyDirectory: Sendable {
     public static let defaultPath = "var/keys"
     /// The names of the default keys and the roles of those that are clients.
     public static let ingestKey = "ingest", queryKey = "query", workerKey = "worker", commandLineKey = "cli"
-    static let defaultClients: [(name: String, role: Role)] = [(queryKey, .worker), (workerKey, .worker), (commandLineKey, .admin)]
+    /// Ingest's key is listed too (role worker: Health/Check only on RPC), so its container's health check can use it.
+    static let defaultClients: [(name: String, role: Role)] = [(ingestKey, .worker), (queryKey, .worker), (workerKey, .worker), (commandLineKey, .admin)]
 
     public init(path: String) { self.path = path }
 
@@ -46,7 +47,7 @@ public struct KeyDirectory: Sendable {
 
     /// Creates whatever of the defaults is missing; leaves existing files alone.
     public func prepareDefaults() throws(KeyFileError) {
-        for name in [Self.ingestKey] + Self.defaultClients.map(\.name) where !FileManager.default.fileExists(atPath: secretKeyPath(name)) {
+        for name in Self.defaultClients.map(\.name) where !FileManager.default.fileExists(atPath: secretKeyPath(name)) {
             _ = try generate(name: name)
         }
         if !FileManager.default.fileExists(atPath: sealKeyPath) {
@@ -57,6 +58,40 @@ public struct KeyDirectory: Sendable {
                 AllowList.Entry(publicKey: try publicKey(client.name), name: client.name, role: client.role)
             }
             try createOnce(allowListPath, AllowList(entries).text, secret: false)
+        }
+    }
+
+    /// What the process holding key `name` needs, and only that: its key pair, the public
+    /// keys of the servers it connects to, and, for a service, the allow-list (and for
+    /// ingest and query the pipeline seal key). Any other name is a client of every service.
+    public static func kit(for name: String) -> (servers: [String], allowList: Bool, seal: Bool) {
+        switch name {
+        case ingestKey: return ([ingestKey], true, true)
+        case queryKey: return ([ingestKey, queryKey], true, true)
+        case workerKey: return ([ingestKey, queryKey, workerKey], true, false)
+        default: return ([ingestKey, queryKey, workerKey], false, false)
+        }
+    }
+
+    /// Copies the ``kit(for:)`` of `name` into `target` (replacing older copies), so a
+    /// container mounts only its own secret key (see compose/compose.yaml).
+    public func share(_ name: String, into target: KeyDirectory) throws(KeyFileError) {
+        let kit = Self.kit(for: name)
+        var files = [("\(name).key", true), ("\(name).pub", false)] + kit.servers.map { ("\($0).pub", false) }
+        if kit.allowList { files.append(("allow-list", false)) }
+        if kit.seal { files.append(("pipeline.mac", true)) }
+        for (fileName, secret) in files {
+            try target.replace(fileName, with: try read(file(fileName)), secret: secret)
+        }
+    }
+
+    /// Writes `contents` to `fileName` atomically, replacing what was there.
+    private func replace(_ fileName: String, with contents: String, secret: Bool) throws(KeyFileError) {
+        let temporary = file(".replace-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        try createOnce(temporary, contents, secret: secret)
+        guard rename(temporary, file(fileName)) == 0 else {
+            unlink(temporary)
+            throw KeyFileError(path: file(fileName), "cannot replace: \(String(cString: strerror(errno)))")
         }
     }
 
@@ -116,12 +151,7 @@ public struct KeyDirectory: Sendable {
         do { text = try AllowList(parsing: AllowList(entries).text, path: allowListPath).text } catch {
             throw KeyFileError(path: allowListPath, "the change would make it invalid: \(error.message)")
         }
-        let temporary = file(".allow-list-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
-        try createOnce(temporary, text, secret: false)
-        guard rename(temporary, allowListPath) == 0 else {
-            unlink(temporary)
-            throw KeyFileError(path: allowListPath, "cannot replace: \(String(cString: strerror(errno)))")
-        }
+        try replace("allow-list", with: text, secret: false)
     }
 
     private func read(_ filePath: String) throws(KeyFileError) -> String {

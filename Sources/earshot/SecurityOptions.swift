@@ -57,7 +57,7 @@ enum CommandLineSecurity {
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys", abstract: "Create CURVE key pairs and allow-list lines.",
-        subcommands: [Initialize.self, Generate.self]
+        subcommands: [Initialize.self, Generate.self, Share.self]
     )
 
     struct Initialize: ParsableCommand {
@@ -70,6 +70,20 @@ struct KeysCommand: ParsableCommand {
             let directory = KeyDirectory(path: keys)
             try directory.prepareDefaults()
             print("keys ready in \(directory.path) (allow-list: \(try directory.allowList().entries.map { "\($0.name) \($0.role)" }.joined(separator: ", ")))")
+        }
+    }
+
+    struct Share: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "share",
+            abstract: "Copy what the holder of one key needs (its key pair, servers' public keys, the allow-list for a service) into its own folder.",
+            discussion: "ingest also gets the pipeline seal key; query gets it and ingest.pub; worker gets ingest.pub and query.pub; any other key (cli, a client) gets the three servers' public keys. Run again after changing the allow-list.")
+        @Option(help: "Key name: ingest, query, worker, cli or a client's") var name: String
+        @Option(help: "Target folder") var to: String
+        @Option(help: "Keys folder to copy from [EARSHOT_KEYS]") var keys = environment("EARSHOT_KEYS", KeyDirectory.defaultPath)
+
+        func run() throws {
+            try KeyDirectory(path: keys).share(name, into: KeyDirectory(path: to))
         }
     }
 

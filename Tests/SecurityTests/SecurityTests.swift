@@ -79,7 +79,13 @@ import ZeroMQ
         let cli = try directory.keyPair(KeyDirectory.commandLineKey)
         #expect(list.entry(publicKey: cli.publicKey)?.role == .admin)
         #expect(list.entry(named: KeyDirectory.queryKey)?.publicKey == (try directory.publicKey(KeyDirectory.queryKey)))
-        #expect(list.entry(named: KeyDirectory.ingestKey) == nil)  // ingest is never a client
+        #expect(list.entry(named: KeyDirectory.ingestKey)?.role == .worker)  // for its own health check only
+        let kit = KeyDirectory(path: directory.path + "-worker")
+        defer { try? FileManager.default.removeItem(atPath: kit.path) }
+        try directory.share(KeyDirectory.workerKey, into: kit)
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: kit.path))
+                == ["worker.key", "worker.pub", "ingest.pub", "query.pub", "allow-list"])
+        #expect(try kit.keyPair(KeyDirectory.workerKey) == (try directory.keyPair(KeyDirectory.workerKey)))
         try directory.prepareDefaults()
         #expect(try directory.keyPair(KeyDirectory.commandLineKey) == cli)
         let mode = try FileManager.default.attributesOfItem(atPath: directory.secretKeyPath("cli"))[.posixPermissions] as? Int

@@ -1,9 +1,9 @@
 import EarshotRPC
+import EarshotSecurity
 import EarshotWire
 import Foundation
 import Logging
 import Synchronization
-import EarshotSecurity
 import ZeroMQ
 
 /// What every Earshot service process has: its name, a ZeroMQ context, a
@@ -35,7 +35,9 @@ public final class ServiceContext: Sendable {
             authenticator = nil
             logger.warning("running INSECURE (--insecure): no encryption, no authentication; every endpoint must be on loopback")
         case .curve(let keys, let keyName, let acknowledgerName):
-            try keys.prepareDefaults()
+            // First start on a machine: create the defaults. A folder with an allow-list
+            // is a deployment's (maybe read-only): used as it is.
+            if !FileManager.default.fileExists(atPath: keys.allowListPath) { try keys.prepareDefaults() }
             self.security = .curve(ownKey: try keys.keyPair(keyName), keys: keys)
             let authenticator = try ZAPAuthenticator(keys: keys, acknowledgerName: acknowledgerName)
             self.authenticator = authenticator

@@ -855,7 +855,7 @@ public struct StatsRequest: ProtoMessage, Equatable {
 /// The proto message `earshot.v1.Metric` (proto/earshot/v1/rpc.proto).
 public struct Metric: ProtoMessage, Equatable {
     public static let protoName = "earshot.v1.Metric"
-    /// e.g. "earshot_posts_received_total"
+    /// e.g. "earshot_ingest_received_total"
     public var name: String = ""
     public var value: Double = 0
     public var help: String = ""
