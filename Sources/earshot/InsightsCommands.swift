@@ -1,5 +1,6 @@
 import ArgumentParser
 import EarshotRPC
+import EarshotSecurity
 import EarshotWire
 import Foundation
 import SourceFormats
@@ -264,12 +265,14 @@ struct AlertsCommand: ParsableCommand {
         @Option(help: "Only this listening query (* = all posts)") var queryId = ""
         @Option(help: "Only this kind (default: both)") var kind: AlertKind?
         @Flag(help: "Print JSON lines") var json = false
+        @OptionGroup var security: SecurityOptions
 
         func run() throws {
             let wanted = kind ?? .unspecified
             let context = try Context()
             let socket = try Socket(.sub, context: context)
             try socket.set([.linger(0), .subscribe(Array(AlertsCommand.topicPrefix(queryId: queryId, kind: wanted).utf8))])
+            try socket.set(security.client().clientOptions(server: KeyDirectory.queryKey, endpoint: alerts))
             try socket.connect(alerts)
             printError("watching \(alerts) …")
             while let frames = try socket.receive() {

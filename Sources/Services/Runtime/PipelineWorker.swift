@@ -71,8 +71,8 @@ public struct PipelineWorker: Sendable {
     private func process(_ frames: [[UInt8]], output: Socket, service: ServiceContext) throws(ZMQError) {
         let started = monotonicNanoseconds()
         guard let last = frames.last, var batch = try? PipelineBatch(serializedBytes: last) else {
-            service.metrics.increment("earshot_worker_rejected_total", help: "Undecodable pipeline messages dropped")
-            service.logger.error("dropping an undecodable pipeline message", metadata: ["bytes": "\(frames.last?.count ?? 0)"])
+            service.reportRejected("earshot_worker_rejected_total", help: "Undecodable pipeline messages dropped",
+                                   reason: "undecodable pipeline batch", metadata: ["bytes": "\(frames.last?.count ?? 0)"])
             return
         }
         service.metrics.increment("earshot_worker_received_total", by: Double(batch.posts.count), help: "Posts received")
