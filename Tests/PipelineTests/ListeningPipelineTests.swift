@@ -187,8 +187,16 @@ private func queryVolume(_ id: String, _ query: RPCClient) throws -> Int64 {
 
 /// Runs `earshot` with `arguments`, feeding `input` on standard input; returns (status, stdout, stderr).
 func runEarshot(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String, errors: String) {
+    try runProgram(earshotBinary, arguments, input: input)
+}
+
+/// The repository's root (for its scripts), from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Runs `executable` with `arguments` and `input` on standard input; returns its status and outputs.
+func runProgram(_ executable: URL, _ arguments: [String], input: String = "") throws -> (status: Int32, output: String, errors: String) {
     let process = Process()
-    process.executableURL = earshotBinary
+    process.executableURL = executable
     process.arguments = arguments
     let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
     process.standardInput = stdin

@@ -191,9 +191,20 @@ private func invented(_ count: Int, prefix: String) -> [Post] {
         Thread.sleep(forTimeInterval: 1)
         let open = try stack.queryClient(key: "kiosk", context: context)
         #expect(try open.call(QueryMethod.overview, OverviewRequest(), as: OverviewResponse.self).posts == 0)
+        // The same key works from Python (pyzmq, curve_secretkey/publickey/serverkey), within its role.
+        func python(_ method: String) throws -> String {
+            let result = try runProgram(URL(fileURLWithPath: "/usr/bin/python3"), [
+                packageRoot.appendingPathComponent("scripts/python-client-check.py").path, stack.ports.queryRPC,
+                keys.secretKeyPath("kiosk"), keys.publicKeyPath(KeyDirectory.queryKey), method,
+            ])
+            return result.output + result.errors
+        }
+        #expect(try python(QueryMethod.overview) == "status 0 \n")
+        #expect(try python(ListeningMethod.deleteQuery).hasPrefix("status 7 'kiosk' (role reader) may not call"))
 
         try keys.updateAllowList { $0.removeAll { $0.name == "kiosk" } }
         Thread.sleep(forTimeInterval: 2)
+        #expect(try python(QueryMethod.overview) == "no answer\n")
         let options = try stack.clientOptions(stack.ports.queryRPC, server: KeyDirectory.queryKey, key: "kiosk")
         #expect(try connect(.dealer, stack.ports.queryRPC, options: options, context: context).1 == .refusedByZAP(400))
         // The connection opened before stays open, but its calls are refused.
