@@ -197,11 +197,13 @@ export EARSHOT_KEYS=$work/keys
 "$earshot" health --endpoint "$query_endpoint" --server query >/dev/null || fail "query not healthy through the published port"
 step "$replicas containers healthy"
 
-# A container without the stack's keys is refused: its own fresh key fails the
-# handshake (ingest logs the refusal), and the services run CURVE, not plain.
+# A container without the stack's keys is refused: with ingest's public key
+# (public knowledge) but a key of its own that no allow-list has, it fails the
+# handshake, and ingest logs the refusal.
 network=$(docker inspect -f '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}}{{end}}' "$(containers ingest)")
-if docker run --rm --network "$network" --entrypoint /bin/sh "$EARSHOT_IMAGE" -c \
-    'earshot keys init --keys /tmp/k >/dev/null && earshot health --endpoint tcp://ingest:5550 --keys /tmp/k --timeout-ms 3000' \
+if docker run --rm --network "$network" -e "INGEST_PUB=$(cat "$work/keys/ingest.pub")" --entrypoint /bin/sh "$EARSHOT_IMAGE" -c \
+    'earshot keys init --keys /tmp/k >/dev/null && printf "%s\n" "$INGEST_PUB" >/tmp/k/ingest.pub &&
+     earshot health --endpoint tcp://ingest:5550 --server ingest --keys /tmp/k --timeout-ms 3000' \
     >"$work/keyless.log" 2>&1; then
     cat "$work/keyless.log"; fail "a container with unknown keys got an answer from ingest"
 fi
