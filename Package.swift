@@ -25,6 +25,7 @@ let package = Package(
     targets: [
         // MARK: Native libraries
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CSodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
         // protoc-c output for proto/ (scripts/gen-proto.sh); never edited by hand.
         .target(name: "EarshotProtoC", dependencies: ["CProtobufC"]),
@@ -33,6 +34,8 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         .target(name: "EarshotWire", dependencies: ["EarshotProtoC", "CProtobufC"], path: "Sources/Wire"),
         .target(name: "EarshotRPC", dependencies: ["ZeroMQ", "EarshotWire", logging], path: "Sources/RPC"),
+        // CURVE keys, the allow-list and roles, the pipeline seal.
+        .target(name: "EarshotSecurity", dependencies: ["ZeroMQ", "EarshotWire", "CSodium"], path: "Sources/Security"),
 
         // MARK: Pure cores
         .target(name: "TextBytes", path: "Sources/Analysis/TextBytes"),
@@ -52,7 +55,7 @@ let package = Package(
         .target(name: "EarshotStore", dependencies: ["EarshotWire", "Scoring", "Emotions", grdb], path: "Sources/Store"),
 
         // MARK: Services
-        .target(name: "ServiceRuntime", dependencies: ["ZeroMQ", "EarshotWire", "EarshotRPC", logging],
+        .target(name: "ServiceRuntime", dependencies: ["ZeroMQ", "EarshotWire", "EarshotRPC", "EarshotSecurity", logging],
                 path: "Sources/Services/Runtime"),
         .target(name: "IngestService", dependencies: ["ServiceRuntime", grdb], path: "Sources/Services/Ingest"),
         .target(name: "EnrichService", dependencies: ["ServiceRuntime", "TextAnalysis", "Emotions", "Listening", "PostMatching"], path: "Sources/Services/Enrich"),
@@ -61,12 +64,12 @@ let package = Package(
 
         // MARK: Running the stack
         .target(name: "SampleData", dependencies: ["EarshotWire"]),
-        .target(name: "Launcher", dependencies: ["EarshotRPC", "EarshotWire", "ZeroMQ"]),
+        .target(name: "Launcher", dependencies: ["EarshotRPC", "EarshotWire", "EarshotSecurity", "ZeroMQ"]),
 
         // MARK: The command
         .executableTarget(name: "earshot", dependencies: [
             "IngestService", "EnrichService", "ScoreService", "QueryService", "ServiceRuntime",
-            "TextAnalysis", "SampleData", "Launcher", "EarshotRPC", "EarshotWire", "ZeroMQ", "Listening", "PostMatching", "SourceFormats", "Insights",
+            "TextAnalysis", "SampleData", "Launcher", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ", "Listening", "PostMatching", "SourceFormats", "Insights",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -89,9 +92,10 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "WireTests", dependencies: ["EarshotWire"]),
         .testTarget(name: "RPCTests", dependencies: ["EarshotRPC"]),
+        .testTarget(name: "SecurityTests", dependencies: ["EarshotSecurity", "ZeroMQ"]),
         .testTarget(name: "StoreTests", dependencies: ["EarshotStore", grdb]),
         .testTarget(name: "IngestTests", dependencies: ["IngestService"]),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"]),
-        .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "SampleData", "EarshotRPC", "EarshotWire", "ZeroMQ"]),
+        .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "SampleData", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
     ]
 )

@@ -190,9 +190,32 @@ stack up -d --scale "score=$score_replicas" --scale "enrich=$enrich_replicas" >"
     || { cat "$work/up.log"; fail "compose up"; }
 replicas=$((2 + score_replicas + enrich_replicas))
 wait_healthy "$replicas" 180
-"$earshot" health --endpoint "$ingest_endpoint" >/dev/null || fail "ingest not healthy through the published port"
-"$earshot" health --endpoint "$query_endpoint" >/dev/null || fail "query not healthy through the published port"
+# The stack is secure: this script is a client like any other, with the cli
+# key the keys service shared into the keys-cli volume.
+mkdir -p "$work/keys" && chmod 700 "$work/keys"
+for file in cli.key ingest.pub query.pub worker.pub; do
+    docker run --rm -v "${project}_keys-cli:/k:ro" --entrypoint cat "$EARSHOT_IMAGE" "/k/$file" >"$work/keys/$file" \
+        || fail "cannot read $file from the keys-cli volume"
+done
+export EARSHOT_KEYS=$work/keys
+"$earshot" health --endpoint "$ingest_endpoint" --server ingest >/dev/null || fail "ingest not healthy through the published port"
+"$earshot" health --endpoint "$query_endpoint" --server query >/dev/null || fail "query not healthy through the published port"
 step "$replicas containers healthy"
+
+# A container without the stack's keys is refused: with ingest's public key
+# (public knowledge) but a key of its own that no allow-list has, it fails the
+# handshake, and ingest logs the refusal.
+network=$(docker inspect -f '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}}{{end}}' "$(containers ingest)")
+if docker run --rm --network "$network" -e "INGEST_PUB=$(cat "$work/keys/ingest.pub")" --entrypoint /bin/sh "$EARSHOT_IMAGE" -c \
+    'earshot keys init --keys /tmp/k >/dev/null && printf "%s\n" "$INGEST_PUB" >/tmp/k/ingest.pub &&
+     earshot health --endpoint tcp://ingest:5550 --server ingest --keys /tmp/k --timeout-ms 3000' \
+    >"$work/keyless.log" 2>&1; then
+    cat "$work/keyless.log"; fail "a container with unknown keys got an answer from ingest"
+fi
+grep -q "UNAVAILABLE" "$work/keyless.log" || { cat "$work/keyless.log"; fail "the keyless container's call did not fail as refused"; }
+sleep 1
+docker logs "$(containers ingest)" 2>&1 | grep -q "refused a connection: unknown key" || fail "ingest did not log the refused key"
+step "a container with unknown keys is refused (ingest logged its fingerprint)"
 
 # Only ingest and query publish ports, on 127.0.0.1; services run as non-root.
 for id in $(containers); do

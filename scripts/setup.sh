@@ -3,7 +3,7 @@
 # Runs as root (as on these machines) or with sudo; otherwise says what to install.
 set -euo pipefail
 
-packages=(libzmq3-dev libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev pkg-config python3)
+packages=(libzmq3-dev libsodium-dev python3-zmq libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev pkg-config python3)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

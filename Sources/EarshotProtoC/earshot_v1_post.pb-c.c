@@ -1700,7 +1700,7 @@ const ProtobufCMessageDescriptor earshot__v1__pipeline_post__descriptor =
   (ProtobufCMessageInit) earshot__v1__pipeline_post__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__pipeline_batch__field_descriptors[1] =
+static const ProtobufCFieldDescriptor earshot__v1__pipeline_batch__field_descriptors[2] =
 {
   {
     "posts",
@@ -1714,14 +1714,28 @@ static const ProtobufCFieldDescriptor earshot__v1__pipeline_batch__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "dispatch_seal",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__PipelineBatch, dispatch_seal),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__pipeline_batch__field_indices_by_name[] = {
+  1,   /* field[1] = dispatch_seal */
   0,   /* field[0] = posts */
 };
-static const ProtobufCIntRange earshot__v1__pipeline_batch__number_ranges[1 + 1] =
+static const ProtobufCIntRange earshot__v1__pipeline_batch__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 10, 1 },
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor earshot__v1__pipeline_batch__descriptor =
 {
@@ -1731,10 +1745,10 @@ const ProtobufCMessageDescriptor earshot__v1__pipeline_batch__descriptor =
   "Earshot__V1__PipelineBatch",
   "earshot.v1",
   sizeof(Earshot__V1__PipelineBatch),
-  1,
+  2,
   earshot__v1__pipeline_batch__field_descriptors,
   earshot__v1__pipeline_batch__field_indices_by_name,
-  1,  earshot__v1__pipeline_batch__number_ranges,
+  2,  earshot__v1__pipeline_batch__number_ranges,
   (ProtobufCMessageInit) earshot__v1__pipeline_batch__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

@@ -1,4 +1,5 @@
 import EarshotRPC
+import EarshotSecurity
 import EarshotWire
 import Foundation
 import ZeroMQ
@@ -59,16 +60,64 @@ public final class LocalStack {
     public let directory: URL
     public let ports: StackPorts
     public private(set) var members: [Member] = []
+    /// The keys folder of the stack (`<directory>/keys`), nil when it runs insecure.
+    public let keys: KeyDirectory?
     private let extraEnvironment: [String: String]
     private var workerCount = 0
 
-    /// A stack whose data lives in `directory` and whose ports start at `basePort`.
-    public init(executable: URL, directory: URL, basePort: Int, environment: [String: String] = [:]) throws {
+    /// A stack whose data lives in `directory` and whose ports start at `basePort`:
+    /// secure (CURVE, keys created in `<directory>/keys`) unless `insecure`.
+    public init(executable: URL, directory: URL, basePort: Int, environment: [String: String] = [:], insecure: Bool = false) throws {
         self.executable = executable
         self.directory = directory
         ports = StackPorts(base: basePort)
         extraEnvironment = environment
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if insecure {
+            keys = nil
+        } else {
+            let keys = KeyDirectory(path: directory.appendingPathComponent("keys").path)
+            try keys.prepareDefaults()
+            self.keys = keys
+        }
+    }
+
+    /// What every member gets: the keys folder, or `--insecure`; also what points
+    /// an `earshot` command (tests, tools) at this stack's keys.
+    public var securityArguments: [String] { keys.map { ["--keys", $0.path] } ?? ["--insecure"] }
+
+    /// A client of `endpoint`, served by the key named `server`, with the key pair `key`
+    /// (the admin key `cli` by default; any name in the keys folder).
+    public func client(_ endpoint: String, server: String, key: String = KeyDirectory.commandLineKey,
+                       context: Context, clientName: String = "earshot") throws -> RPCClient {
+        try RPCClient(endpoint: endpoint, context: context, clientName: clientName,
+                      socketOptions: clientOptions(endpoint, server: server, key: key))
+    }
+
+    /// The options with which a socket of any kind connects to `endpoint` (served by the key
+    /// named `server`) with the key pair `key`: e.g. a SUB socket of the alert feed.
+    public func clientOptions(_ endpoint: String, server: String, key: String = KeyDirectory.commandLineKey) throws -> [SocketOption] {
+        let security: SocketSecurity = try keys.map { .curve(ownKey: try $0.keyPair(key), keys: $0) } ?? .insecure
+        return try security.clientOptions(server: server, endpoint: endpoint)
+    }
+
+    /// Creates the key pair `name` with `role` in the stack's keys folder and allows it;
+    /// waits a second for the services to reload their allow-lists.
+    public func addClientKey(_ name: String, role: Role) throws {
+        guard let keys else { throw StackError("an insecure stack has no keys") }
+        let pair = try keys.generate(name: name)
+        try keys.updateAllowList { $0.append(AllowList.Entry(publicKey: pair.publicKey, name: name, role: role)) }
+        Thread.sleep(forTimeInterval: 1)
+    }
+
+    /// A client of ingest's RPC endpoint (see ``client(_:server:key:context:clientName:)``).
+    public func ingestClient(key: String = KeyDirectory.commandLineKey, context: Context, clientName: String = "earshot") throws -> RPCClient {
+        try client(ports.ingestRPC, server: KeyDirectory.ingestKey, key: key, context: context, clientName: clientName)
+    }
+
+    /// A client of the query service's RPC endpoint.
+    public func queryClient(key: String = KeyDirectory.commandLineKey, context: Context, clientName: String = "earshot") throws -> RPCClient {
+        try client(ports.queryRPC, server: KeyDirectory.queryKey, key: key, context: context, clientName: clientName)
     }
 
     /// This process's own executable (for `earshot` subcommands that start the stack).
@@ -80,10 +129,10 @@ public final class LocalStack {
     public func start(enrich: Int, score: Int, ingestArguments: [String] = [], queryArguments: [String] = [], threads: Int = 1) throws {
         try launch("ingest", ["ingest", "--rpc", ports.ingestRPC, "--dispatch", ports.dispatch, "--relay-in", ports.relayIn,
                               "--relay-out", ports.relayOut, "--acks", ports.acks,
-                              "--journal", directory.appendingPathComponent("ingest/journal.sqlite").path] + ingestArguments)
+                              "--journal", directory.appendingPathComponent("ingest/journal.sqlite").path] + securityArguments + ingestArguments)
         try launch("query", ["query", "--rpc", ports.queryRPC, "--collect", ports.collect, "--acks", ports.acks,
                              "--store", directory.appendingPathComponent("query/store.sqlite").path, "--query-set", ports.querySet,
-                             "--alerts-pub", ports.alerts] + queryArguments)
+                             "--alerts-pub", ports.alerts] + securityArguments + queryArguments)
         for _ in 0..<enrich { try addWorker("enrich", threads: threads) }
         for _ in 0..<score { try addWorker("score", threads: threads) }
     }
@@ -95,7 +144,7 @@ public final class LocalStack {
         let (pull, push) = kind == "enrich" ? (ports.dispatch, ports.relayIn) : (ports.relayOut, ports.collect)
         let listening = kind == "enrich" ? ["--query-set", ports.querySet] : []
         return try launch("\(kind)-\(workerCount)", [kind, "--pull", pull, "--push", push, "--threads", "\(threads)",
-                                                     "--rpc", ports.workerControl(workerCount)] + listening)
+                                                     "--rpc", ports.workerControl(workerCount)] + listening + securityArguments)
     }
 
     @discardableResult
@@ -138,9 +187,10 @@ public final class LocalStack {
     public func waitUntilHealthy(timeoutSeconds: Double = 60) throws {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         let context = try Context()
-        let endpoints = [ports.ingestRPC, ports.queryRPC] + (0..<workerCount).map { ports.workerControl($0 + 1) }
-        for endpoint in endpoints {
-            let client = try RPCClient(endpoint: endpoint, context: context)
+        let endpoints = [(ports.ingestRPC, KeyDirectory.ingestKey), (ports.queryRPC, KeyDirectory.queryKey)]
+            + (0..<workerCount).map { (ports.workerControl($0 + 1), KeyDirectory.workerKey) }
+        for (endpoint, server) in endpoints {
+            let client = try client(endpoint, server: server, context: context)
             while true {
                 if let response = try? client.call(HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMilliseconds: 1_000),
                    response.status == .serving { break }

@@ -12,12 +12,13 @@ public final class RPCClient {
     private var nextRequestNumber = 0
     private let clientName: String
 
-    /// Connects (lazily, as ZeroMQ does) to a server at `endpoint`.
-    public init(endpoint: String, context: Context, clientName: String = "earshot") throws(ZMQError) {
+    /// Connects (lazily, as ZeroMQ does) to a server at `endpoint`, with
+    /// `socketOptions` set first (e.g. the CURVE client options).
+    public init(endpoint: String, context: Context, clientName: String = "earshot", socketOptions: [SocketOption] = []) throws(ZMQError) {
         self.endpoint = endpoint
         self.clientName = clientName
         socket = try Socket(.dealer, context: context)
-        try socket.set([.linger(0), .immediate(true), .maxMessageSize(256 << 20), .heartbeatInterval(5_000), .heartbeatTimeout(15_000)])
+        try socket.set([.linger(0), .immediate(true), .maxMessageSize(256 << 20), .heartbeatInterval(5_000), .heartbeatTimeout(15_000)] + socketOptions)
         try socket.connect(endpoint)
     }
 
@@ -67,9 +68,12 @@ public final class RPCClient {
             do {
                 guard try poller.poll(timeoutMilliseconds: Int(remaining)) > 0,
                       let frames = try socket.receive(wait: false), let last = frames.last else { continue }
-                guard let response = try? RpcResponse(serializedBytes: last), response.requestId == request.requestId else {
-                    continue  // a late answer to an earlier call, or noise
+                guard let response = try? RpcResponse(serializedBytes: last) else { continue }  // noise
+                // The server could not decode our request, so it could not echo its id (docs/PROTOCOL.md).
+                if response.requestId.isEmpty && response.statusCode != 0 {
+                    throw RPCError(StatusCode(rawValue: response.statusCode) ?? .unknown, response.statusMessage)
                 }
+                guard response.requestId == request.requestId else { continue }  // a late answer to an earlier call
                 guard let code = StatusCode(rawValue: response.statusCode) else {
                     throw RPCError(.unknown, "status \(response.statusCode): \(response.statusMessage)")
                 }

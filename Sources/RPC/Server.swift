@@ -32,6 +32,9 @@ public struct CallContext: Sendable {
     public let metadata: [String: String]
     /// The client's deadline in Unix ms, nil if it set none.
     public let deadline: Int64?
+    /// The authenticated caller: the `User-Id` the ZAP handler gave its connection
+    /// (the allow-list name of its key); nil on an unauthenticated server.
+    public let userID: String?
 
     /// Whether the client has given up on this call already.
     public var isExpired: Bool { deadline.map { wallClockMilliseconds() > $0 } ?? false }
@@ -51,6 +54,8 @@ public struct RPCServerConfiguration: Sendable {
     public var maxFrameBytes: Int64 = 64 << 20
     /// Replies and requests queued per client before drops (ZMQ HWMs).
     public var highWaterMark: Int32 = 1_000
+    /// Set before binding, e.g. the CURVE server options.
+    public var socketOptions: [SocketOption] = []
 
     public init(endpoint: String, serviceName: String) {
         self.endpoint = endpoint
@@ -81,6 +86,10 @@ public final class RPCServer {
     private let logger: Logger
     private let instance: String
     public private(set) var isDraining = false
+    /// Checks each call before its handler runs: throw to refuse it (e.g.
+    /// PERMISSION_DENIED). Gets the method and the caller's ``CallContext/userID``.
+    /// Health/Check is checked too, except while draining.
+    public var authorize: ((_ method: String, _ userID: String?) throws(RPCError) -> Void)?
 
     public init(_ configuration: RPCServerConfiguration, context: Context, logger: Logger) throws(ZMQError) {
         self.configuration = configuration
@@ -93,7 +102,7 @@ public final class RPCServer {
             .sendHighWaterMark(configuration.highWaterMark),
             .receiveHighWaterMark(configuration.highWaterMark),
             .heartbeatInterval(5_000), .heartbeatTimeout(15_000),
-        ])
+        ] + configuration.socketOptions)
         boundEndpoint = try socket.bind(configuration.endpoint)
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
@@ -138,8 +147,8 @@ public final class RPCServer {
     @discardableResult
     public func serveAvailable(limit: Int = 64) throws(ZMQError) -> Int {
         var served = 0
-        while served < limit, let frames = try socket.receive(wait: false) {
-            handle(frames)
+        while served < limit, let message = try socket.receiveMessage(wait: false) {
+            handle(message.parts, userID: message.userID)
             served += 1
         }
         return served
@@ -169,7 +178,7 @@ public final class RPCServer {
         _ = try? serveAvailable(limit: 10_000)
     }
 
-    private func handle(_ frames: [[UInt8]]) {
+    private func handle(_ frames: [[UInt8]], userID: String?) {
         guard frames.count >= 2 else {
             logger.debug("dropping a message without a routing envelope", metadata: ["frames": "\(frames.count)"])
             return
@@ -182,7 +191,7 @@ public final class RPCServer {
                 throw RPCError(.invalidArgument, "the last frame is not an earshot.v1.RpcRequest (\(frames[frames.count - 1].count) bytes)")
             }
             response.requestId = request.requestId
-            response.payload = try dispatch(request)
+            response.payload = try dispatch(request, userID: userID)
         } catch {
             response.statusCode = error.code.rawValue
             response.statusMessage = error.message
@@ -198,7 +207,8 @@ public final class RPCServer {
         }
     }
 
-    private func dispatch(_ request: RpcRequest) throws(RPCError) -> [UInt8] {
+    private func dispatch(_ request: RpcRequest, userID: String?) throws(RPCError) -> [UInt8] {
+        try authorize?(request.method, userID)
         guard let handler = handlers[request.method] else {
             throw RPCError(.unimplemented, "unknown method '\(request.method)' on \(configuration.serviceName)")
         }
@@ -209,7 +219,7 @@ public final class RPCServer {
             throw RPCError(.resourceExhausted, "payload of \(request.payload.count) bytes is over the limit of \(configuration.maxPayloadBytes)")
         }
         let deadline = request.deadlineUnixMs > 0 ? request.deadlineUnixMs : nil
-        let context = CallContext(method: request.method, requestID: request.requestId, metadata: request.metadata, deadline: deadline)
+        let context = CallContext(method: request.method, requestID: request.requestId, metadata: request.metadata, deadline: deadline, userID: userID)
         if context.isExpired {
             throw RPCError(.deadlineExceeded, "deadline passed \(wallClockMilliseconds() - request.deadlineUnixMs) ms before the call could start")
         }

@@ -21,8 +21,9 @@ public enum WireSplice {
     }
 
     /// The encoding of a `PipelineBatch` whose posts are `items` (fields
-    /// delivery_seq = 1, post = 2, ingested_at_ms = 5, delivery_attempt = 6).
-    public static func pipelineBatch(_ items: [Item]) -> [UInt8] {
+    /// delivery_seq = 1, post = 2, ingested_at_ms = 5, delivery_attempt = 6)
+    /// and whose dispatch_seal (10) is `seal`.
+    public static func pipelineBatch(_ items: [Item], seal: [UInt8] = []) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(items.reduce(0) { $0 + $1.post.count + 32 })
         var inner: [UInt8] = []
@@ -39,6 +40,11 @@ public enum WireSplice {
             appendTag(1, 2, &out)
             appendVarint(UInt64(inner.count), &out)
             out += inner
+        }
+        if !seal.isEmpty {
+            appendTag(10, 2, &out)
+            appendVarint(UInt64(seal.count), &out)
+            out += seal
         }
         return out
     }

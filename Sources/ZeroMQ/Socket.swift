@@ -46,6 +46,15 @@ public enum SocketOption: Sendable {
     case subscribe([UInt8])
     /// The routing id a DEALER presents to a ROUTER.
     case routingID([UInt8])
+    /// CURVE: this socket is the server side of the handshake (whether it binds or connects).
+    case curveServer(Bool)
+    /// CURVE: this socket's own key pair (Z85); a server needs the secret key, a client both.
+    case curvePublicKey(String)
+    case curveSecretKey(String)
+    /// CURVE client: the public key (Z85) of the server it connects to.
+    case curveServerKey(String)
+    /// The ZAP domain sent to the authentication handler with each handshake.
+    case zapDomain(String)
 }
 
 /// A ZeroMQ socket. Not thread-safe: create, use and close it on one thread.
@@ -97,6 +106,11 @@ public final class Socket {
         case .reconnectInterval(let v): try setInt(ZMQ_RECONNECT_IVL, v, "RECONNECT_IVL")
         case .subscribe(let prefix): try setBytes(ZMQ_SUBSCRIBE, prefix, "SUBSCRIBE")
         case .routingID(let id): try setBytes(ZMQ_ROUTING_ID, id, "ROUTING_ID")
+        case .curveServer(let v): try setInt(ZMQ_CURVE_SERVER, v ? 1 : 0, "CURVE_SERVER")
+        case .curvePublicKey(let key): try setBytes(ZMQ_CURVE_PUBLICKEY, Array(key.utf8), "CURVE_PUBLICKEY")
+        case .curveSecretKey(let key): try setBytes(ZMQ_CURVE_SECRETKEY, Array(key.utf8), "CURVE_SECRETKEY")
+        case .curveServerKey(let key): try setBytes(ZMQ_CURVE_SERVERKEY, Array(key.utf8), "CURVE_SERVERKEY")
+        case .zapDomain(let domain): try setBytes(ZMQ_ZAP_DOMAIN, Array(domain.utf8), "ZAP_DOMAIN")
         }
     }
 
@@ -182,7 +196,15 @@ public final class Socket {
     /// With `wait` false, returns nil when nothing is queued; with a receive
     /// timeout set, returns nil when it expires.
     public func receive(wait: Bool = true) throws(ZMQError) -> [[UInt8]]? {
+        try receiveMessage(wait: wait)?.parts
+    }
+
+    /// Receives a whole multipart message with the `User-Id` the ZAP handler
+    /// gave its sender's connection (nil without authentication). Same
+    /// waiting rules as ``receive(wait:)``.
+    public func receiveMessage(wait: Bool = true) throws(ZMQError) -> ReceivedMessage? {
         var parts: [[UInt8]] = []
+        var userID: String?
         var message = zmq_msg_t()
         _ = try zmqCall("zmq_msg_init") { zmq_msg_init(&message) }
         defer { zmq_msg_close(&message) }
@@ -193,10 +215,59 @@ public final class Socket {
                 if case .wouldBlock = error, parts.isEmpty { return nil }
                 throw error
             }
+            // A ROUTER's routing-id frame is made locally and carries no metadata: ask every part.
+            if userID == nil, let property = zmq_msg_gets(&message, "User-Id") { userID = String(cString: property) }
             let size = zmq_msg_size(&message)
             let data = zmq_msg_data(&message)!
             parts.append([UInt8](UnsafeRawBufferPointer(start: data, count: size)))
         } while zmq_msg_more(&message) == 1
-        return parts
+        return ReceivedMessage(parts: parts, userID: userID)
+    }
+
+    /// Reports this socket's handshake events on a new PAIR socket (`zmq_socket_monitor`):
+    /// read them with ``MonitorEvent/receive(from:timeoutMilliseconds:)``.
+    public func monitor(_ events: MonitorEvents) throws(ZMQError) -> Socket {
+        let endpoint = "inproc://earshot-monitor-\(UInt(bitPattern: handle))"
+        _ = try zmqCall("zmq_socket_monitor") { zmq_socket_monitor(handle, endpoint, events.rawValue) }
+        let pair = try Socket(.pair, context: context)
+        try pair.connect(endpoint)
+        return pair
+    }
+}
+
+/// A received multipart message and the authenticated identity of its sender.
+public struct ReceivedMessage: Sendable {
+    public let parts: [[UInt8]]
+    /// The `User-Id` metadata the ZAP handler set for the sending connection; nil without ZAP.
+    public let userID: String?
+}
+
+/// Socket events a monitor can report (the handshake ones Earshot watches).
+public struct MonitorEvents: OptionSet, Sendable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+    public static let handshakeSucceeded = MonitorEvents(rawValue: ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+    /// The ZAP handler refused the peer (its value is the ZAP status code, e.g. 400).
+    public static let handshakeFailedAuth = MonitorEvents(rawValue: ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+    /// The mechanisms did not match or the handshake was malformed (e.g. a plain client on a CURVE server).
+    public static let handshakeFailedProtocol = MonitorEvents(rawValue: ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+    public static let handshakeFailedNoDetail = MonitorEvents(rawValue: ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
+}
+
+/// One event from a socket monitor.
+public struct MonitorEvent: Sendable, Equatable {
+    public let event: MonitorEvents
+    /// The event's value: for ``MonitorEvents/handshakeFailedAuth`` the ZAP status code.
+    public let value: UInt32
+    public let endpoint: String
+
+    /// Waits up to `timeoutMilliseconds` for the next event on a monitor socket.
+    public static func receive(from monitor: Socket, timeoutMilliseconds: Int32) throws(ZMQError) -> MonitorEvent? {
+        try monitor.set(.receiveTimeout(timeoutMilliseconds))
+        guard let parts = try monitor.receive(), parts.count == 2, parts[0].count == 6 else { return nil }
+        let header = parts[0]
+        let event = Int32(header[0]) | Int32(header[1]) << 8
+        let value = header[2...5].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        return MonitorEvent(event: MonitorEvents(rawValue: event), value: value, endpoint: String(decoding: parts[1], as: UTF8.self))
     }
 }

@@ -33,8 +33,8 @@ struct DemoCommand: ParsableCommand {
         try stack.waitUntilHealthy()
 
         let context = try Context()
-        let publisher = Publisher(client: try RPCClient(endpoint: stack.ports.ingestRPC, context: context, clientName: "demo"))
-        let query = try RPCClient(endpoint: stack.ports.queryRPC, context: context, clientName: "demo")
+        let publisher = Publisher(client: try stack.ingestClient(context: context, clientName: "demo"))
+        let query = try stack.queryClient(context: context, clientName: "demo")
         // One listening query per brand, in one group, so share of voice can compare them.
         var queryNames: [String: String] = [:]
         for brand in SampleStream.brands {

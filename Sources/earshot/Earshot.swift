@@ -16,7 +16,7 @@ struct Earshot: ParsableCommand {
         subcommands: [
             DemoCommand.self, IngestCommand.self, EnrichCommand.self, ScoreCommand.self, QueryCommand.self,
             ImportCommand.self, AskCommand.self, HealthCommand.self, AnalyzeCLI.self, GenerateCommand.self,
-            BenchCommand.self, QueriesCommand.self, ExportCommand.self, AlertsCommand.self,
+            BenchCommand.self, QueriesCommand.self, ExportCommand.self, AlertsCommand.self, KeysCommand.self,
         ]
     )
 

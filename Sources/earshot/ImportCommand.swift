@@ -45,7 +45,7 @@ struct ImportCommand: ParsableCommand {
             rejectSink = sink
         }
         let context = try Context()
-        let client = try RPCClient(endpoint: endpoints.ingest, context: context, clientName: "earshot-import")
+        let client = try endpoints.client(endpoints.ingest, context: context, clientName: "earshot-import")
         let publisher = Publisher(client: client, timeoutMilliseconds: endpoints.timeoutMs)
         var progress = ImportProgress()
         var pending: [Post] = []

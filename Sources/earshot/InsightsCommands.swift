@@ -1,5 +1,6 @@
 import ArgumentParser
 import EarshotRPC
+import EarshotSecurity
 import EarshotWire
 import Foundation
 import SourceFormats
@@ -211,7 +212,7 @@ struct ExportCommand: ParsableCommand {
             sink = FileHandle.standardOutput
         }
         let context = try Context()
-        let client = try RPCClient(endpoint: endpoints.query, context: context, clientName: "earshot-export")
+        let client = try endpoints.client(endpoints.query, context: context, clientName: "earshot-export")
         if format == .csv { sink.write(Data((CSVExport.header + "\n").utf8)) }
         var exported = 0
         repeat {
@@ -264,12 +265,14 @@ struct AlertsCommand: ParsableCommand {
         @Option(help: "Only this listening query (* = all posts)") var queryId = ""
         @Option(help: "Only this kind: volume, negative or anger (default: all)") var kind: AlertKind?
         @Flag(help: "Print JSON lines") var json = false
+        @OptionGroup var security: SecurityOptions
 
         func run() throws {
             let wanted = kind ?? .unspecified
             let context = try Context()
             let socket = try Socket(.sub, context: context)
             try socket.set([.linger(0), .subscribe(Array(AlertsCommand.topicPrefix(queryId: queryId, kind: wanted).utf8))])
+            try socket.set(security.client().clientOptions(server: KeyDirectory.queryKey, endpoint: alerts))
             try socket.connect(alerts)
             printError("watching \(alerts) …")
             while let frames = try socket.receive() {

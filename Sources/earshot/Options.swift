@@ -1,5 +1,6 @@
 import ArgumentParser
 import EarshotRPC
+import EarshotSecurity
 import EarshotWire
 import Foundation
 import SourceFormats
@@ -10,6 +11,16 @@ struct EndpointOptions: ParsableArguments {
     @Option(help: "Ingest RPC endpoint [EARSHOT_INGEST]") var ingest = environment("EARSHOT_INGEST", "tcp://127.0.0.1:5550")
     @Option(help: "Query RPC endpoint [EARSHOT_QUERY]") var query = environment("EARSHOT_QUERY", "tcp://127.0.0.1:5560")
     @Option(help: "RPC deadline in milliseconds") var timeoutMs: Int64 = 10_000
+    @OptionGroup var security: SecurityOptions
+
+    func validate() throws {
+        CommandLineSecurity.configure(security, servers: [ingest: KeyDirectory.ingestKey, query: KeyDirectory.queryKey])
+    }
+
+    /// A client of `endpoint` (one of ``ingest`` and ``query``) with this command's key.
+    func client(_ endpoint: String, context: Context, clientName: String) throws -> RPCClient {
+        try CommandLineSecurity.client(endpoint, context: context, clientName: clientName)
+    }
 }
 
 /// How to read posts from a file or standard input, for the commands that read them.
@@ -124,7 +135,7 @@ nonisolated(unsafe) private let timeFormatter: ISO8601DateFormatter = {
 func call<Request: ProtoMessage, Response: ProtoMessage>(_ endpoint: String, _ method: String, _ request: Request,
                                                          as type: Response.Type, timeoutMs: Int64) throws -> Response {
     let context = try Context()
-    let client = try RPCClient(endpoint: endpoint, context: context, clientName: "earshot-cli")
+    let client = try CommandLineSecurity.client(endpoint, context: context, clientName: "earshot-cli")
     do {
         return try client.call(method, request, as: type, timeoutMilliseconds: timeoutMs)
     } catch {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EarshotSecurity
 import EnrichService
 import Foundation
 import IngestService
@@ -8,9 +9,10 @@ import ServiceRuntime
 
 /// Runs a service body with logging, signal handling, the optional metrics
 /// HTTP endpoint and a clear exit status.
-private func runService(_ name: String, metrics: MetricsOptions, _ body: (ServiceContext) throws -> Void) throws {
+private func runService(_ name: String, security: ServiceSecurityConfiguration, metrics: MetricsOptions,
+                        _ body: (ServiceContext) throws -> Void) throws {
     Earshot.bootstrapLogging()
-    let service = try ServiceContext(serviceName: name)
+    let service = try ServiceContext(serviceName: name, security: security)
     service.shutdown.installSignalHandlers { signal in
         service.logger.info("received signal \(signal); draining and stopping")
     }
@@ -49,6 +51,7 @@ struct IngestCommand: ParsableCommand {
     var silenceFactor = environment("EARSHOT_SILENCE_FACTOR", SourceHealthPolicy().silenceFactor)
     @Option(help: "… and for at least this many ms [EARSHOT_SILENCE_FLOOR_MS]")
     var silenceFloorMs = environment("EARSHOT_SILENCE_FLOOR_MS", Int(SourceHealthPolicy().silenceFloorMs))
+    @OptionGroup var security: SecurityOptions
     @OptionGroup var metrics: MetricsOptions
 
     func validate() throws {
@@ -75,7 +78,7 @@ struct IngestCommand: ParsableCommand {
         configuration.maxInFlight = maxInFlight
         configuration.redeliveryTimeoutMs = Int64(redeliveryMs)
         configuration.maxBacklog = maxBacklog
-        try runService("ingest", metrics: metrics) { service in
+        try runService("ingest", security: security.service(defaultKey: KeyDirectory.ingestKey), metrics: metrics) { service in
             var policy = SourceHealthPolicy()
             policy.silenceFactor = silenceFactor
             policy.silenceFloorMs = Int64(silenceFloorMs)
@@ -89,6 +92,7 @@ struct WorkerOptions: ParsableArguments {
     @Option(help: "Worker threads, each with its own sockets; default: every core this process may use [EARSHOT_THREADS]")
     var threads = environment("EARSHOT_THREADS", ProcessInfo.processInfo.activeProcessorCount)
     @Option(help: "Control RPC bind endpoint for Health and Stats; empty = none [EARSHOT_WORKER_RPC]") var rpc = environment("EARSHOT_WORKER_RPC", "")
+    @OptionGroup var security: SecurityOptions
     @OptionGroup var metrics: MetricsOptions
 
     func validate() throws {
@@ -115,7 +119,7 @@ struct EnrichCommand: ParsableCommand {
         configuration.rpcEndpoint = worker.rpc.isEmpty ? nil : worker.rpc
         configuration.querySetEndpoint = querySet.isEmpty ? nil : querySet
         configuration.defaultLanguage = defaultLanguage.isEmpty ? nil : defaultLanguage
-        try runService("enrich", metrics: worker.metrics) { service in try EnrichService.run(configuration: configuration, service: service) }
+        try runService("enrich", security: worker.security.service(defaultKey: KeyDirectory.workerKey), metrics: worker.metrics) { service in try EnrichService.run(configuration: configuration, service: service) }
     }
 }
 
@@ -132,7 +136,7 @@ struct ScoreCommand: ParsableCommand {
         configuration.pushEndpoint = push
         configuration.threads = worker.threads
         configuration.rpcEndpoint = worker.rpc.isEmpty ? nil : worker.rpc
-        try runService("score", metrics: worker.metrics) { service in try ScoreService.run(configuration: configuration, service: service) }
+        try runService("score", security: worker.security.service(defaultKey: KeyDirectory.workerKey), metrics: worker.metrics) { service in try ScoreService.run(configuration: configuration, service: service) }
     }
 }
 
@@ -148,6 +152,7 @@ struct QueryCommand: ParsableCommand {
     @Option(help: "Delay in ms before a backfill's second pass over posts stored meanwhile [EARSHOT_BACKFILL_SETTLE_MS]")
     var backfillSettleMs = environment("EARSHOT_BACKFILL_SETTLE_MS", ListeningConfiguration().backfillSettleMs)
     @OptionGroup var alerts: AlertOptions
+    @OptionGroup var security: SecurityOptions
     @OptionGroup var metrics: MetricsOptions
 
     func run() throws {
@@ -159,6 +164,6 @@ struct QueryCommand: ParsableCommand {
         configuration.listening.querySetEndpoint = querySet
         configuration.listening.backfillSettleMs = backfillSettleMs
         configuration.alerts = try alerts.configuration()
-        try runService("query", metrics: metrics) { service in try QueryService.run(configuration: configuration, service: service) }
+        try runService("query", security: security.service(defaultKey: KeyDirectory.queryKey), metrics: metrics) { service in try QueryService.run(configuration: configuration, service: service) }
     }
 }

@@ -11,6 +11,13 @@ struct HealthCommand: ParsableCommand {
         commandName: "health", abstract: "Call Health/Check on a service; exit 0 when SERVING (for container health checks).")
     @Option(help: "The service's RPC endpoint") var endpoint = environment("EARSHOT_HEALTH_ENDPOINT", "tcp://127.0.0.1:5550")
     @Option(help: "Deadline in milliseconds") var timeoutMs: Int64 = 2_000
+    @Option(help: "Key name of the service at the endpoint: ingest, query or worker [EARSHOT_HEALTH_SERVER]")
+    var server = environment("EARSHOT_HEALTH_SERVER", "ingest")
+    @OptionGroup var security: SecurityOptions
+
+    func validate() throws {
+        CommandLineSecurity.configure(security, servers: [endpoint: server])
+    }
 
     func run() throws {
         let response = try call(endpoint, HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMs: timeoutMs)

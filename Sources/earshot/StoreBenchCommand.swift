@@ -109,14 +109,14 @@ struct StoreBench: ParsableCommand {
         let process = Process()
         process.executableURL = LocalStack.currentExecutable
         process.arguments = ["query", "--rpc", ports.queryRPC, "--collect", ports.collect, "--acks", ports.acks, "--store", storePath,
-                             "--query-set", ports.querySet, "--alerts-pub", ports.alerts]
+                             "--query-set", ports.querySet, "--alerts-pub", ports.alerts, "--insecure"]
         try process.run()
         defer {
             process.terminate()
             process.waitUntilExit()
         }
         let context = try Context()
-        let client = try RPCClient(endpoint: ports.queryRPC, context: context, clientName: "bench")
+        let client = try RPCClient(endpoint: ports.queryRPC, context: context, clientName: "bench")  // insecure: a loopback store benchmark
         let deadline = Date().addingTimeInterval(120)
         while (try? client.call(HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMilliseconds: 1_000))?.status != .serving {
             guard Date() < deadline, process.isRunning else { throw StackError("query process not serving on \(ports.queryRPC)") }

@@ -1,4 +1,5 @@
 import EarshotRPC
+import EarshotSecurity
 import EarshotWire
 import Foundation
 import Launcher
@@ -96,8 +97,13 @@ private func complaint(_ number: Int, at time: Int64) -> Post {
         #expect(first.posts.count == 5)
         #expect(first.posts.map(\.scores.priority) == first.posts.map(\.scores.priority).sorted(by: >))
         let top1 = first.posts[0].post.id
-        #expect(try query.call(InsightsMethod.markHandled, MarkHandledRequest(postId: top1, agent: "ana"), as: MarkHandledResponse.self).claimed)
-        let rival = try query.call(InsightsMethod.markHandled, MarkHandledRequest(postId: top1, agent: "bob"), as: MarkHandledResponse.self)
+        // The agent is the caller's key name, whatever the request says.
+        try running.stack.addClientKey("ana", role: .editor)
+        try running.stack.addClientKey("bob", role: .editor)
+        let ana = try running.stack.queryClient(key: "ana", context: running.context)
+        let bob = try running.stack.queryClient(key: "bob", context: running.context)
+        #expect(try ana.call(InsightsMethod.markHandled, MarkHandledRequest(postId: top1, agent: "anyone"), as: MarkHandledResponse.self).claimed)
+        let rival = try bob.call(InsightsMethod.markHandled, MarkHandledRequest(postId: top1, agent: "ana"), as: MarkHandledResponse.self)
         #expect(!rival.claimed && rival.handledBy == "ana")
         #expect(try query.call(InsightsMethod.careQueue, care, as: CareQueueResponse.self).posts.first?.post.id == first.posts[1].post.id)
         #expect(try query.call(InsightsMethod.alerts, AlertsRequest(), as: AlertsResponse.self).alerts.allSatisfy { !$0.id.isEmpty })
@@ -135,9 +141,8 @@ private func complaint(_ number: Int, at time: Int64) -> Post {
         expectStatus(.notFound, "no stored post with id 'missing'") {
             try query.call(InsightsMethod.markHandled, MarkHandledRequest(postId: "missing", agent: "ana"), as: MarkHandledResponse.self)
         }
-        expectStatus(.invalidArgument, "agent must be") {
-            try query.call(InsightsMethod.markHandled, MarkHandledRequest(postId: top1, agent: ""), as: MarkHandledResponse.self)
-        }
+        // An empty agent is no way around the claim: the caller is "cli".
+        #expect(try !query.call(InsightsMethod.markHandled, MarkHandledRequest(postId: top1, agent: ""), as: MarkHandledResponse.self).claimed)
         var alerts = AlertsRequest()
         alerts.queryId = "q-404"
         expectStatus(.notFound, "unknown query id") { try query.call(InsightsMethod.alerts, alerts, as: AlertsResponse.self) }
@@ -153,6 +158,7 @@ private func complaint(_ number: Int, at time: Int64) -> Post {
         let brands = try createBrandQueries(query)
         let subscriber = try Socket(.sub, context: context)
         try subscriber.set([.linger(0), .receiveTimeout(1_000), .subscribe(Array("alert.\(brands.acme).".utf8))])
+        try subscriber.set(stack.clientOptions(stack.ports.alerts, server: KeyDirectory.queryKey))
         try subscriber.connect(stack.ports.alerts)
         Thread.sleep(forTimeInterval: 1.5)  // the query set reaches the enrich worker; the subscription reaches the publisher
 

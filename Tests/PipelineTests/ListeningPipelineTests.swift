@@ -1,4 +1,5 @@
 import EarshotRPC
+import EarshotSecurity
 import EarshotWire
 import Foundation
 import Launcher
@@ -58,7 +59,7 @@ private func queryVolume(_ id: String, _ query: RPCClient) throws -> Int64 {
         let running = try RunningStack(slot: 3, enrich: 1, score: 1, ingestArguments: ["--redelivery-ms", "2000"])
         defer { running.stack.stop() }
         let (stack, context, publisher, query) = (running.stack, running.context, running.publisher, running.query)
-        let worker = try RPCClient(endpoint: stack.ports.workerControl(1), context: context)
+        let worker = try stack.client(stack.ports.workerControl(1), server: KeyDirectory.workerKey, context: context)
 
         // History from before any query: 40 posts mention gronk.
         _ = try publisher.publish(posts("past", 40, "the gronk launch was yesterday") + posts("noise", 20, "unrelated chatter"))
@@ -145,7 +146,7 @@ private func queryVolume(_ id: String, _ query: RPCClient) throws -> Int64 {
         defer { stack.stop() }
         try stack.start(enrich: 0, score: 0, ingestArguments: ["--silence-factor", "2", "--silence-floor-ms", "1000"])
         try stack.waitUntilHealthy()
-        let ingest = try RPCClient(endpoint: stack.ports.ingestRPC, context: try Context())
+        let ingest = try stack.ingestClient(context: try Context())
         let publisher = Publisher(client: ingest)
 
         for round in 0..<3 {
@@ -186,8 +187,16 @@ private func queryVolume(_ id: String, _ query: RPCClient) throws -> Int64 {
 
 /// Runs `earshot` with `arguments`, feeding `input` on standard input; returns (status, stdout, stderr).
 func runEarshot(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String, errors: String) {
+    try runProgram(earshotBinary, arguments, input: input)
+}
+
+/// The repository's root (for its scripts), from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Runs `executable` with `arguments` and `input` on standard input; returns its status and outputs.
+func runProgram(_ executable: URL, _ arguments: [String], input: String = "") throws -> (status: Int32, output: String, errors: String) {
     let process = Process()
-    process.executableURL = earshotBinary
+    process.executableURL = executable
     process.arguments = arguments
     let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
     process.standardInput = stdin
@@ -210,11 +219,11 @@ func runEarshot(_ arguments: [String], input: String = "") throws -> (status: In
         try stack.waitUntilHealthy()
         let status = #"{"id":"ID","created_at":"2026-01-01T10:00:00.000Z","url":"https://mastodon.social/@a/ID","content":"<p>hello</p>","account":{"id":"1","acct":"a"}}"#
         let input = [status.replacingOccurrences(of: "ID", with: "101"), "{broken", status.replacingOccurrences(of: "ID", with: "102")]
-        let result = try runEarshot(["import", "--format", "mastodon", "--source", "masto-feed", "--ingest", stack.ports.ingestRPC, "-"],
+        let result = try runEarshot(["import", "--format", "mastodon", "--source", "masto-feed", "--ingest", stack.ports.ingestRPC, "-"] + stack.securityArguments,
                                     input: input.joined(separator: "\n") + "\n")
         #expect(result.status == 2)
         #expect(result.errors.contains("line 2: rejected"))
-        let ingest = try RPCClient(endpoint: stack.ports.ingestRPC, context: try Context())
+        let ingest = try stack.ingestClient(context: try Context())
         let sources = try ingest.call(SourcesMethod.list, ListSourcesRequest(), as: ListSourcesResponse.self).sources
         let feed = try #require(sources.first { $0.source == "masto-feed" })
         #expect(feed.accepted == 2 && feed.rejected == 1 && !feed.silent)

@@ -171,8 +171,9 @@ func samplePipelinePost(_ index: Int = 1) -> PipelinePost {
             WireSplice.Item(deliverySeq: UInt64(index) * 1_000_003, post: try! samplePost(index).serializedBytes(),
                             ingestedAtMs: 1_790_000_000_000 + Int64(index), deliveryAttempt: UInt32(index % 3))
         }
-        let decoded = try PipelineBatch(serializedBytes: WireSplice.pipelineBatch(items))
+        let decoded = try PipelineBatch(serializedBytes: WireSplice.pipelineBatch(items, seal: [7, 8, 9]))
         var expected = PipelineBatch()
+        expected.dispatchSeal = [7, 8, 9]
         expected.posts = (0..<50).map { index in
             var item = PipelinePost()
             item.deliverySeq = UInt64(index) * 1_000_003

@@ -352,10 +352,17 @@ struct  Earshot__V1__PipelineBatch
   ProtobufCMessage base;
   size_t n_posts;
   Earshot__V1__PipelinePost **posts;
+  /*
+   * Ingest's MAC over each post's delivery_seq, post.id and ingested_at_ms
+   * (HMAC-SHA-512/256 with the key ingest and query share): the relay and the
+   * query service drop a batch whose seal does not verify, i.e. one ingest
+   * never dispatched. Empty when the stack runs --insecure.
+   */
+  ProtobufCBinaryData dispatch_seal;
 };
 #define EARSHOT__V1__PIPELINE_BATCH__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__pipeline_batch__descriptor) \
-    , 0,NULL }
+    , 0,NULL, {0,NULL} }
 
 
 /*

@@ -157,7 +157,7 @@ struct  Earshot__V1__Metric
 {
   ProtobufCMessage base;
   /*
-   * e.g. "earshot_posts_received_total"
+   * e.g. "earshot_ingest_received_total"
    */
   char *name;
   double value;

@@ -2,6 +2,7 @@ import EarshotWire
 import Emotions
 import Listening
 import PostMatching
+import EarshotSecurity
 import ServiceRuntime
 import TextAnalysis
 
@@ -59,7 +60,8 @@ public enum EnrichService {
         let subscription = configuration.querySetEndpoint.map { QuerySubscription(endpoint: $0, service: service) }
         // A worker takes no post before it has the current listening queries.
         if subscription?.waitForFirstSnapshot(service: service) ?? true {
-            PipelineWorker(pullEndpoint: configuration.pullEndpoint, pushEndpoint: configuration.pushEndpoint, threads: configuration.threads) { batch in
+            PipelineWorker(pull: (configuration.pullEndpoint, KeyDirectory.ingestKey), push: (configuration.pushEndpoint, KeyDirectory.ingestKey),
+                           threads: configuration.threads) { batch in
                 enrich(&batch, analyzer: analyzer, queries: subscription?.queries)
             }.run(service: service)
         }

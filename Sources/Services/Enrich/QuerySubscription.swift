@@ -2,6 +2,7 @@ import EarshotWire
 import Foundation
 import Listening
 import PostMatching
+import EarshotSecurity
 import ServiceRuntime
 import Synchronization
 import TextAnalysis
@@ -55,11 +56,11 @@ public final class QuerySubscription: Sendable {
     /// Waits for the subscriber thread to stop (after shutdown was requested).
     public func join() { thread.join() }
 
-    private static func subscribe(endpoint: String, box: CompiledQuerySetBox, service: ServiceContext) throws(ZMQError) {
+    private static func subscribe(endpoint: String, box: CompiledQuerySetBox, service: ServiceContext) throws {
         let socket = try PipelineSocket.open(.sub, context: service.zmq, highWaterMark: 16, lingerMilliseconds: 0)
         defer { socket.close() }
         try socket.set(.subscribe([]))
-        try socket.connect(endpoint)
+        try service.connect(socket, endpoint, server: KeyDirectory.queryKey)
         service.logger.info("subscribed to the listening query set", metadata: ["endpoint": "\(endpoint)"])
         var poller = Poller()
         poller.add(socket)

@@ -1,6 +1,7 @@
 import EarshotRPC
 import EarshotWire
 import Logging
+import EarshotSecurity
 import ServiceRuntime
 import ZeroMQ
 
@@ -24,10 +25,16 @@ public final class IngestService {
     private var redeliveryQueue: [UInt64] = []
     private var backlog = 0
     private let sourceHealth: SourceHealthMonitor
+    /// Seals each dispatched batch for query (nil: insecure).
+    private let dispatchSeal: DispatchSeal?
+    /// The only identity whose acknowledgements count (nil: insecure).
+    private let acknowledger: String?
 
-    public init(configuration: IngestConfiguration, service: ServiceContext, sourceHealth policy: SourceHealthPolicy = SourceHealthPolicy()) {
+    public init(configuration: IngestConfiguration, service: ServiceContext, sourceHealth policy: SourceHealthPolicy = SourceHealthPolicy()) throws {
         self.configuration = configuration
         self.service = service
+        dispatchSeal = try service.dispatchSeal()
+        acknowledger = service.authenticator?.acknowledgerName
         sourceHealth = SourceHealthMonitor(path: configuration.journalPath + ".sources.json", policy: policy, logger: service.logger)
         window = InFlightWindow(capacity: configuration.maxInFlight, redeliveryTimeoutMs: configuration.redeliveryTimeoutMs)
     }
@@ -36,9 +43,9 @@ public final class IngestService {
     public func run() throws {
         journal = try Journal(path: configuration.journalPath)
         backlog = try journal.backlogCount()
-        let relay = ServiceThread(name: "relay") { [configuration, service] in
+        let relay = ServiceThread(name: "relay") { [configuration, service, dispatchSeal] in
             do {
-                try Relay.run(inEndpoint: configuration.relayInEndpoint, outEndpoint: configuration.relayOutEndpoint, service: service)
+                try Relay.run(inEndpoint: configuration.relayInEndpoint, outEndpoint: configuration.relayOutEndpoint, seal: dispatchSeal, service: service)
             } catch {
                 service.logger.critical("relay stopped", metadata: ["error": "\(error)"])
                 service.shutdown.request()
@@ -68,9 +75,9 @@ public final class IngestService {
         }
         sourceHealth.register(on: server)
         let dispatch = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 2)
-        try dispatch.bind(configuration.dispatchEndpoint)
+        try service.bind(dispatch, configuration.dispatchEndpoint, as: .pipeline)
         let acks = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 1_000)
-        try acks.bind(configuration.acksEndpoint)
+        try service.bind(acks, configuration.acksEndpoint, as: .acknowledgements)
         logger.info("ingest ready", metadata: [
             "rpc": "\(server.boundEndpoint)", "dispatch": "\(configuration.dispatchEndpoint)",
             "acks": "\(configuration.acksEndpoint)", "journal": "\(configuration.journalPath)", "backlog": "\(backlog)",
@@ -160,10 +167,11 @@ public final class IngestService {
         }
         let now = monotonicMilliseconds()
         // The journal holds encoded posts: wrap them, don't decode them.
+        let seal = dispatchSeal?.tag(entries.map { DispatchSeal.Item(deliverySeq: $0.seq, postID: $0.postID, ingestedAtMs: $0.receivedAtMs) }) ?? []
         let batch = WireSplice.pipelineBatch(entries.map { entry in
             WireSplice.Item(deliverySeq: entry.seq, post: entry.payload, ingestedAtMs: entry.receivedAtMs,
                             deliveryAttempt: window.attempt(of: entry.seq) + 1)
-        })
+        }, seal: seal)
         guard try socket.send(batch, wait: false) else {
             if isRedelivery { redeliveryQueue.insert(contentsOf: entries.map(\.seq), at: 0) }
             return
@@ -184,14 +192,31 @@ public final class IngestService {
 
     // MARK: Acknowledgements
 
+    /// Takes acknowledgements only from the query service's key (the ZAP handler
+    /// already refuses any other key on this socket), and only for posts in flight:
+    /// an ack for a post not dispatched (or already acknowledged) is counted and
+    /// ignored, so no message can mark a post done that query did not store.
     private func receiveAcks(_ socket: Socket) throws {
         var seqs: [UInt64] = []
-        while seqs.count < 50_000, let frames = try socket.receive(wait: false) {
-            guard let last = frames.last, let ack = try? AckBatch(serializedBytes: last) else {
-                service.metrics.increment("earshot_ingest_bad_acks_total", help: "Undecodable acknowledgement messages")
+        var notInFlight = 0
+        while seqs.count < 50_000, let message = try socket.receiveMessage(wait: false) {
+            if let acknowledger, message.userID != acknowledger {
+                service.reportRejected("earshot_ingest_rejected_acks_total", help: "Acknowledgements refused: not from the query service's key",
+                                       reason: "acknowledgement not from the query service's key", metadata: ["from": "\(message.userID ?? "-")"])
                 continue
             }
-            seqs += ack.deliverySeqs
+            guard let last = message.parts.last, let ack = try? AckBatch(serializedBytes: last) else {
+                service.reportRejected("earshot_ingest_bad_acks_total", help: "Undecodable acknowledgement messages",
+                                       reason: "undecodable acknowledgement", metadata: ["bytes": "\(message.parts.last?.count ?? 0)"])
+                continue
+            }
+            let inFlight = ack.deliverySeqs.filter { window.attempt(of: $0) > 0 }
+            notInFlight += ack.deliverySeqs.count - inFlight.count
+            seqs += inFlight
+        }
+        if notInFlight > 0 {
+            service.metrics.increment("earshot_ingest_acks_not_in_flight_total", by: Double(notInFlight),
+                                      help: "Acknowledged seqs not in flight, ignored (a repeat after redelivery, or forged)")
         }
         guard !seqs.isEmpty else { return }
         window.acknowledged(seqs)

@@ -14,6 +14,7 @@ public struct JournalEntry: Sendable {
     public let seq: UInt64
     public let payload: [UInt8]
     public let receivedAtMs: Int64
+    public let postID: String
 }
 
 /// Ingest's durable journal: every accepted post, in arrival order, until the
@@ -79,7 +80,7 @@ public final class Journal {
     /// Up to `limit` unacknowledged entries with seq greater than `afterSeq`, in order.
     public func pending(after afterSeq: UInt64, limit: Int) throws(JournalError) -> [JournalEntry] {
         try run("read pending") { db in
-            try Row.fetchAll(db, sql: "SELECT seq, payload, received_at_ms FROM journal WHERE acked = 0 AND seq > ? ORDER BY seq LIMIT ?",
+            try Row.fetchAll(db, sql: "SELECT seq, payload, received_at_ms, post_id FROM journal WHERE acked = 0 AND seq > ? ORDER BY seq LIMIT ?",
                              arguments: [Int64(afterSeq), limit]).map(Self.entry)
         }
     }
@@ -89,13 +90,13 @@ public final class Journal {
         guard !seqs.isEmpty else { return [] }
         return try run("read for redelivery") { db in
             let placeholders = Array(repeating: "?", count: seqs.count).joined(separator: ",")
-            return try Row.fetchAll(db, sql: "SELECT seq, payload, received_at_ms FROM journal WHERE acked = 0 AND seq IN (\(placeholders)) ORDER BY seq",
+            return try Row.fetchAll(db, sql: "SELECT seq, payload, received_at_ms, post_id FROM journal WHERE acked = 0 AND seq IN (\(placeholders)) ORDER BY seq",
                                     arguments: StatementArguments(seqs.map { Int64($0) })).map(Self.entry)
         }
     }
 
     private static func entry(_ row: Row) -> JournalEntry {
-        JournalEntry(seq: UInt64(row[0] as Int64), payload: [UInt8](row[1] as Data), receivedAtMs: row[2])
+        JournalEntry(seq: UInt64(row[0] as Int64), payload: [UInt8](row[1] as Data), receivedAtMs: row[2], postID: row[3])
     }
 
     /// Marks entries as processed for good and drops their payloads.

@@ -1,3 +1,5 @@
+import EarshotSecurity
+import EarshotWire
 import ServiceRuntime
 import ZeroMQ
 
@@ -6,11 +8,11 @@ import ZeroMQ
 /// "streamer" device). Frames are forwarded untouched; a full score side
 /// stops the relay reading, which pushes back on enrich.
 enum Relay {
-    static func run(inEndpoint: String, outEndpoint: String, service: ServiceContext) throws(ZMQError) {
+    static func run(inEndpoint: String, outEndpoint: String, seal: DispatchSeal?, service: ServiceContext) throws {
         let input = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 16)
         let output = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 4)
-        try input.bind(inEndpoint)
-        try output.bind(outEndpoint)
+        try service.bind(input, inEndpoint, as: .pipeline)
+        try service.bind(output, outEndpoint, as: .pipeline)
         var poller = Poller()
         let inputIndex = poller.add(input)
         let outputIndex = poller.add(output)
@@ -23,7 +25,9 @@ enum Relay {
                 poller.setEvents(held == nil ? .readable : [], at: inputIndex)
                 poller.setEvents(held == nil ? [] : .writable, at: outputIndex)
                 try poller.poll(timeoutMilliseconds: 100)
-                if held == nil { held = try input.receive(wait: false) }
+                if held == nil, let frames = try input.receive(wait: false) {
+                    held = isSealed(frames, seal: seal, service: service) ? frames : nil
+                }
                 if let frames = held, try output.send(frames, wait: false) {
                     held = nil
                     service.metrics.increment("earshot_relay_batches_total", help: "Batches forwarded from enrich to score")
@@ -32,5 +36,17 @@ enum Relay {
         } catch .contextTerminated {
             return
         }
+    }
+
+    /// Whether an enriched batch carries the seal ingest put on it when dispatching
+    /// (always true when insecure); a batch ingest never sent is counted and dropped.
+    private static func isSealed(_ frames: [[UInt8]], seal: DispatchSeal?, service: ServiceContext) -> Bool {
+        guard let seal else { return true }
+        guard let last = frames.last, let batch = try? PipelineBatch(serializedBytes: last), seal.verifies(batch) else {
+            service.reportRejected("earshot_relay_rejected_total", help: "Enriched batches dropped: undecodable, or not dispatched by ingest (bad seal)",
+                                   reason: "enriched batch without a valid dispatch seal", metadata: ["bytes": "\(frames.last?.count ?? 0)"])
+            return false
+        }
+        return true
     }
 }

@@ -3,6 +3,7 @@ import EarshotStore
 import EarshotWire
 import Foundation
 import Insights
+import EarshotSecurity
 import ServiceRuntime
 import ZeroMQ
 
@@ -80,7 +81,7 @@ final class AlertMonitor {
         } else {
             let socket = try Socket(.pub, context: service.zmq)
             try socket.set([.linger(1_000), .sendHighWaterMark(10_000)])
-            _ = try socket.bind(configuration.publishEndpoint)
+            try service.bind(socket, configuration.publishEndpoint, as: .alerts)
             publisher = socket
         }
     }

@@ -34,8 +34,12 @@ enum InsightsRPC {
         }
         server.registerStoreMethod(InsightsMethod.topAuthors, store.topAuthors)
         server.registerStoreMethod(InsightsMethod.careQueue, store.careQueue)
-        server.registerStoreMethod(InsightsMethod.markHandled) { (request: MarkHandledRequest) throws(StoreError) in
-            try store.markHandled(request, now: wallClockMilliseconds())
+        // The agent is who the caller authenticated as (its allow-list name), never what it claims;
+        // only an unauthenticated (--insecure) server takes the request's word for it.
+        server.register(InsightsMethod.markHandled) { (request: MarkHandledRequest, context: CallContext) throws(RPCError) in
+            var claim = request
+            if let identity = context.userID { claim.agent = identity }
+            do throws(StoreError) { return try store.markHandled(claim, now: wallClockMilliseconds()) } catch { throw error.rpcError }
         }
         server.registerStoreMethod(InsightsMethod.alerts, store.alerts)
     }

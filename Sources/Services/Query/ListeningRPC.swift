@@ -5,6 +5,7 @@ import Entities
 import Foundation
 import Listening
 import PostMatching
+import EarshotSecurity
 import ServiceRuntime
 import Synchronization
 import ZeroMQ
@@ -214,7 +215,7 @@ final class QuerySetFeed: Sendable {
                                 wakeUp: DispatchSemaphore) throws {
         let socket = try PipelineSocket.open(.pub, context: service.zmq, highWaterMark: 16, lingerMilliseconds: 0)
         defer { socket.close() }
-        try socket.bind(configuration.querySetEndpoint)
+        try service.bind(socket, configuration.querySetEndpoint, as: .querySet)
         service.logger.info("query-set feed ready", metadata: ["pub": "\(configuration.querySetEndpoint)"])
         var nextPublish = monotonicMilliseconds()
         while !service.shutdown.isRequested {

@@ -1,6 +1,7 @@
 import EarshotRPC
 import EarshotStore
 import EarshotWire
+import EarshotSecurity
 import ServiceRuntime
 import ZeroMQ
 
@@ -67,11 +68,14 @@ public enum QueryService {
     /// A group commit slower than this is logged: it holds back every post behind it.
     static let slowApplyMilliseconds = 500.0
 
+    /// Stores only batches ingest sealed (``DispatchSeal``): a batch ingest never
+    /// dispatched is counted, logged (rate-limited) and dropped.
     private static func collect(configuration: QueryConfiguration, store: PostStore, service: ServiceContext) throws {
+        let seal = try service.dispatchSeal()
         let input = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 16)
-        try input.bind(configuration.collectEndpoint)
+        try service.bind(input, configuration.collectEndpoint, as: .pipeline)
         let acks = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 1_000, lingerMilliseconds: 5_000)
-        try acks.connect(configuration.acksEndpoint)
+        try service.connect(acks, configuration.acksEndpoint, server: KeyDirectory.ingestKey)
         var poller = Poller()
         poller.add(input)
         do {
@@ -81,7 +85,13 @@ public enum QueryService {
                 var posts: [PipelinePost] = []
                 while posts.count < configuration.maxPostsPerTransaction, let frames = try input.receive(wait: false) {
                     guard let last = frames.last, let batch = try? PipelineBatch(serializedBytes: last) else {
-                        service.metrics.increment("earshot_query_rejected_total", help: "Undecodable pipeline messages dropped")
+                        service.reportRejected("earshot_query_rejected_total", help: "Undecodable pipeline messages dropped",
+                                               reason: "undecodable scored batch", metadata: ["bytes": "\(frames.last?.count ?? 0)"])
+                        continue
+                    }
+                    if let seal, !seal.verifies(batch) {
+                        service.reportRejected("earshot_query_unsealed_total", help: "Scored batches dropped: not dispatched by ingest (bad seal)",
+                                               reason: "scored batch without a valid dispatch seal", metadata: ["posts": "\(batch.posts.count)"])
                         continue
                     }
                     posts += batch.posts

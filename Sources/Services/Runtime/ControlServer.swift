@@ -10,12 +10,12 @@ public enum ControlServer {
     /// serves Health/Check and Stats/Get until shutdown. Throws when the bind
     /// fails, so a worker whose control port is taken stops at once with a
     /// clear error instead of running without health checks.
-    public static func start(endpoint: String, service: ServiceContext) throws(ZMQError) -> ServiceThread {
+    public static func start(endpoint: String, service: ServiceContext) throws -> ServiceThread {
         let bound = DispatchSemaphore(value: 0)
-        let failure = Mutex<ZMQError?>(nil)
+        let failure = Mutex<(any Error)?>(nil)
         let thread = ServiceThread(name: "control") {
             let server: RPCServer
-            do throws(ZMQError) {
+            do {
                 server = try service.makeRPCServer(endpoint: endpoint)
             } catch {
                 failure.withLock { $0 = error }

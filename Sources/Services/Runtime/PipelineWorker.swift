@@ -9,14 +9,20 @@ import ZeroMQ
 public struct PipelineWorker: Sendable {
     public var pullEndpoint: String
     public var pushEndpoint: String
+    /// The key names of the services behind the two endpoints (CURVE server keys).
+    public var pullServer: String
+    public var pushServer: String
     /// Worker threads in this process, each with its own pair of sockets.
     public var threads: Int
     /// Turns an incoming batch into the outgoing one; pure, runs on worker threads.
     public var transform: @Sendable (inout PipelineBatch) -> Void
 
-    public init(pullEndpoint: String, pushEndpoint: String, threads: Int, transform: @escaping @Sendable (inout PipelineBatch) -> Void) {
-        self.pullEndpoint = pullEndpoint
-        self.pushEndpoint = pushEndpoint
+    public init(pull: (endpoint: String, server: String), push: (endpoint: String, server: String), threads: Int,
+                transform: @escaping @Sendable (inout PipelineBatch) -> Void) {
+        pullEndpoint = pull.endpoint
+        pullServer = pull.server
+        pushEndpoint = push.endpoint
+        pushServer = push.server
         self.threads = max(1, threads)
         self.transform = transform
     }
@@ -39,14 +45,14 @@ public struct PipelineWorker: Sendable {
         for worker in workers { worker.join() }
     }
 
-    private func loop(service: ServiceContext) throws(ZMQError) {
+    private func loop(service: ServiceContext) throws {
         // Small high-water marks: a worker holds few batches, so the others
         // get their share and a killed worker strands little work.
         let input = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 1)
         let output = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 2, lingerMilliseconds: 5_000)
         try output.set(.sendTimeout(100))
-        try input.connect(pullEndpoint)
-        try output.connect(pushEndpoint)
+        try service.connect(input, pullEndpoint, server: pullServer)
+        try service.connect(output, pushEndpoint, server: pushServer)
         var poller = Poller()
         poller.add(input)
         do {
@@ -59,14 +65,14 @@ public struct PipelineWorker: Sendable {
             while let frames = try input.receive(wait: false) {
                 try process(frames, output: output, service: service)
             }
-        } catch .contextTerminated {}
+        } catch ZMQError.contextTerminated {}
     }
 
     private func process(_ frames: [[UInt8]], output: Socket, service: ServiceContext) throws(ZMQError) {
         let started = monotonicNanoseconds()
         guard let last = frames.last, var batch = try? PipelineBatch(serializedBytes: last) else {
-            service.metrics.increment("earshot_worker_rejected_total", help: "Undecodable pipeline messages dropped")
-            service.logger.error("dropping an undecodable pipeline message", metadata: ["bytes": "\(frames.last?.count ?? 0)"])
+            service.reportRejected("earshot_worker_rejected_total", help: "Undecodable pipeline messages dropped",
+                                   reason: "undecodable pipeline batch", metadata: ["bytes": "\(frames.last?.count ?? 0)"])
             return
         }
         service.metrics.increment("earshot_worker_received_total", by: Double(batch.posts.count), help: "Posts received")

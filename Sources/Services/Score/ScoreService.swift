@@ -1,6 +1,7 @@
 import EarshotRPC
 import EarshotWire
 import Scoring
+import EarshotSecurity
 import ServiceRuntime
 
 /// Endpoints of a score worker. It only connects: start as many as needed.
@@ -31,7 +32,8 @@ public enum ScoreService {
     public static func run(configuration: ScoreConfiguration, service: ServiceContext) throws {
         let model = ScoringModel(weights: configuration.weights)
         let control = try configuration.rpcEndpoint.map { endpoint in try ControlServer.start(endpoint: endpoint, service: service) }
-        PipelineWorker(pullEndpoint: configuration.pullEndpoint, pushEndpoint: configuration.pushEndpoint, threads: configuration.threads) { batch in
+        PipelineWorker(pull: (configuration.pullEndpoint, KeyDirectory.ingestKey), push: (configuration.pushEndpoint, KeyDirectory.queryKey),
+                       threads: configuration.threads) { batch in
             score(&batch, model: model, nowMillis: wallClockMilliseconds())
         }.run(service: service)
         control?.join()

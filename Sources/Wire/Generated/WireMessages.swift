@@ -619,6 +619,11 @@ public struct PipelinePost: ProtoMessage, Equatable {
 public struct PipelineBatch: ProtoMessage, Equatable {
     public static let protoName = "earshot.v1.PipelineBatch"
     public var posts: [PipelinePost] = []
+    /// Ingest's MAC over each post's delivery_seq, post.id and ingested_at_ms
+    /// (HMAC-SHA-512/256 with the key ingest and query share): the relay and the
+    /// query service drop a batch whose seal does not verify, i.e. one ingest
+    /// never dispatched. Empty when the stack runs --insecure.
+    public var dispatchSeal: [UInt8] = []
     /// A message with every field at its zero value.
     public init() {}
 }
@@ -885,7 +890,7 @@ public struct StatsRequest: ProtoMessage, Equatable {
 /// The proto message `earshot.v1.Metric` (proto/earshot/v1/rpc.proto).
 public struct Metric: ProtoMessage, Equatable {
     public static let protoName = "earshot.v1.Metric"
-    /// e.g. "earshot_posts_received_total"
+    /// e.g. "earshot_ingest_received_total"
     public var name: String = ""
     public var value: Double = 0
     public var help: String = ""
@@ -1708,11 +1713,13 @@ extension PipelineBatch: CStructConvertible {
     public func fill(_ m: UnsafeMutablePointer<Earshot__V1__PipelineBatch>, arena: Arena) {
         m.pointee.n_posts = posts.count
         m.pointee.posts = arena.messages(posts)
+        m.pointee.dispatch_seal = arena.binary(dispatchSeal)
     }
 
     public init(cStruct m: UnsafePointer<Earshot__V1__PipelineBatch>) {
         self.init()
         posts = CStructReader.messages(m.pointee.posts, m.pointee.n_posts)
+        dispatchSeal = CStructReader.bytes(m.pointee.dispatch_seal)
     }
 }
 
