@@ -36,7 +36,8 @@ let package = Package(
 
         // MARK: Pure cores
         .target(name: "TextBytes", path: "Sources/Analysis/TextBytes"),
-        .target(name: "Sentiment", dependencies: ["TextBytes"], path: "Sources/Analysis/Sentiment"),
+        .target(name: "Sentiment", dependencies: ["TextBytes"], path: "Sources/Analysis/Sentiment",
+                resources: [.copy("Languages/Lexicons")]),
         .target(name: "LanguageID", dependencies: ["TextBytes"], path: "Sources/Analysis/LanguageID"),
         .target(name: "Entities", dependencies: ["TextBytes"], path: "Sources/Analysis/Entities"),
         .target(name: "TextAnalysis", dependencies: ["Sentiment", "LanguageID", "Entities", "TextBytes"], path: "Sources/Analysis/TextAnalysis"),

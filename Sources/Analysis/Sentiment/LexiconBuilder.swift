@@ -26,6 +26,53 @@ enum LexiconBuilder {
         try addEmoji(vaderEmojiSource, to: &words)
         let derived = derivedForms(of: words)
         words.merge(derived) { existing, _ in existing }
+        return tables(of: words, derived: derived, commonWords: commonWords)
+    }
+
+    /// The tables of another language's model: its `word<TAB>valence` lexicon, its rule
+    /// directives (the format of `socialLexiconSource`), and `symbols` (the emoticons and
+    /// emoji, which mean the same in every language). No English derivations are added.
+    /// `foldKey` spells each key of the lexicon and the rules as the model's texts are spelled
+    /// once prepared (for example without accents).
+    static func build(
+        language: String, lexicon: String, rules: String, symbols: [[UInt8]: WordEntry], foldKey: (String) -> String
+    ) throws(LexiconSourceError) -> SentimentLexicon {
+        var words = symbols
+        try addVaderLexicon(foldedKeys(of: lexicon, foldKey), to: &words, source: language)
+        let commonWords = try addSocialLexicon(foldedKeys(of: rules, foldKey), to: &words, source: "\(language) rules")
+        return tables(of: words, derived: [:], commonWords: commonWords)
+    }
+
+    /// The emoticons and emoji of the English lexicon: its entries that are neither words
+    /// (letters, digits, apostrophes and hyphens only) nor phrases.
+    static func symbolEntries() throws(LexiconSourceError) -> [[UInt8]: WordEntry] {
+        var words = [[UInt8]: WordEntry](minimumCapacity: 8_192)
+        try addVaderLexicon(vaderLexiconSource, to: &words)
+        try addEmoji(vaderEmojiSource, to: &words)
+        return words.filter { key, entry in
+            entry.valence != 0 && !key.contains(0x20) && key.contains { byte in
+                !ByteClass.isAlphanumeric(byte) && byte != UInt8(ascii: "'") && byte != UInt8(ascii: "-")
+            }
+        }
+    }
+
+    /// `source` with the first tab-separated field of each line passed through `foldKey` and
+    /// its words separated by single spaces; lines whose key folds to nothing or to more than
+    /// a table key holds are left out.
+    private static func foldedKeys(of source: String, _ foldKey: (String) -> String) -> String {
+        source.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line in
+            guard !line.hasPrefix("//"), let tab = line.firstIndex(of: "\t") else { return String(line) }
+            let key = foldKey(String(line[..<tab])).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            guard !key.isEmpty, key.utf8.count <= LexiconTable.maximumKeyLength else { return nil }
+            return key + line[tab...]
+        }.joined(separator: "\n")
+    }
+
+    /// Sorts `words` into the analyser's tables; `derived` are the derived forms among them.
+    private static func tables(
+        of allWords: [[UInt8]: WordEntry], derived: [[UInt8]: WordEntry], commonWords: Set<[UInt8]>
+    ) -> SentimentLexicon {
+        var words = allWords
         markPhrasesAndSegmentableWords(in: &words)
         let ruleRoles = WordRoles.segmentable.union([.phraseStart, .phraseSecond]).symmetricDifference(
             WordRoles(rawValue: .max))
@@ -53,11 +100,13 @@ enum LexiconBuilder {
     }
 
     /// `token<TAB>mean` lines; the last of duplicate tokens wins, as in VADER.
-    static func addVaderLexicon(_ source: String, to words: inout [[UInt8]: WordEntry]) throws(LexiconSourceError) {
+    static func addVaderLexicon(
+        _ source: String, to words: inout [[UInt8]: WordEntry], source name: String = "vader"
+    ) throws(LexiconSourceError) {
         for (number, line) in lines(of: source) {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count == 2, let valence = Float(fields[1]) else {
-                throw LexiconSourceError(source: "vader", line: number, text: line, reason: "expected token<TAB>mean")
+                throw LexiconSourceError(source: name, line: number, text: line, reason: "expected token<TAB>mean")
             }
             words[lowercasedBytes(fields[0]), default: .unknown].valence = valence
         }
@@ -66,13 +115,13 @@ enum LexiconBuilder {
     /// Applies the directives described at `socialLexiconSource`; returns
     /// the plain common words (`word` directive).
     static func addSocialLexicon(
-        _ source: String, to words: inout [[UInt8]: WordEntry]
+        _ source: String, to words: inout [[UInt8]: WordEntry], source name: String = "social"
     ) throws(LexiconSourceError) -> Set<[UInt8]> {
         var commonWords: Set<[UInt8]> = []
         for (number, line) in lines(of: source) where !line.hasPrefix("//") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             func failure(_ reason: String) -> LexiconSourceError {
-                LexiconSourceError(source: "social", line: number, text: line, reason: reason)
+                LexiconSourceError(source: name, line: number, text: line, reason: reason)
             }
             guard fields.count == 2 else { throw failure("expected token<TAB>directive") }
             let key = lowercasedBytes(fields[0])

@@ -8,7 +8,8 @@ import TextBytes
 ///
 /// Output keys, in order: "id" (with --jsonl, when the post has one), "lang",
 /// "lang_confidence", "sentiment" (object with compound/pos/neu/neg/label, or null when
-/// unavailable), "hashtags", "mentions", "urls", "domains", "cashtags", "emoji".
+/// unavailable), "sentiment_model" (the model that gave it: "en", "es", "pt", "fr", "de" or
+/// "emoji"; null with no sentiment), "hashtags", "mentions", "urls", "domains", "cashtags", "emoji".
 public enum AnalyzeCommand {
     /// How `earshot analyze` reads its input lines.
     public enum InputFormat: Sendable {
@@ -139,8 +140,8 @@ public enum AnalyzeCommand {
         let label = analysis.sentiment?.label.rawValue ?? ""
         let entityCount = analysis.entities.count
         let stringBytes = (rawID?.utf8.count ?? 0) + analysis.language.code.utf8.count + label.utf8.count
-            + (entityCount == 0 ? 0 : analysis.entities.utf8Count)
-        JSONLineWriter.append(analysis, to: &output, stringBytes: stringBytes, stringCount: 3 + entityCount) { writer, analysis in
+            + (analysis.sentimentModel?.utf8.count ?? 0) + (entityCount == 0 ? 0 : analysis.entities.utf8Count)
+        JSONLineWriter.append(analysis, to: &output, stringBytes: stringBytes, stringCount: 4 + entityCount) { writer, analysis in
             if let rawID { writer.add("id", raw: rawID) }
             writer.add("lang", string: analysis.language.code)
             writer.add("lang_confidence", number: analysis.language.confidence)
@@ -152,8 +153,9 @@ public enum AnalyzeCommand {
                 writer.add("neg", number: scores.negative)
                 writer.add("label", string: label)
                 writer.endObject()
+                writer.add("sentiment_model", string: analysis.sentimentModel ?? "")
             } else {
-                writer.add("sentiment", raw: "null")
+                writer.add(members: #""sentiment":null,"sentiment_model":null"#)
             }
             if entityCount == 0 {
                 // Most lines: the six empty lists written at once.
