@@ -47,6 +47,9 @@ PACKAGES = {
 # textblob-de polarity is -1..1; VADER's strong words are about +-3.
 GERMAN_SCALE = 3.0
 MINIMUM_VALENCE = 0.5
+SHORT_STEM = 4
+SHORT_STEM_ENDINGS = ("", "o", "a", "os", "as")
+SUPERLATIVE_ENDINGS = ("isimo", "isima", "isimos", "isimas")
 GERMAN_ADJECTIVE_ENDINGS = ("e", "er", "es", "en", "em")
 # SentiLeak's -4..4 integers run stronger than VADER means (its 2 is VADER's "good", 1.9).
 SPANISH_SCALE = 0.8
@@ -143,10 +146,17 @@ def spanish(archives):
         stem, _, value = line.strip().partition(",")
         if not stem or " " in stem or float(value) == 0:
             continue
-        for ending in SPANISH_ENDINGS:
+        valence = round(float(value) * SPANISH_SCALE, 3)
+        # A short stem is shared by many unrelated words ("prof", "lech"): only its
+        # adjective forms are made of it.
+        endings = SPANISH_ENDINGS if len(stem) > SHORT_STEM else SHORT_STEM_ENDINGS
+        for ending in endings:
             form = stem + ending
             if stemmer.stemWord(form) == stem:
-                entries[form] = round(float(value) * SPANISH_SCALE, 3)
+                entries[form] = valence
+        # Snowball leaves superlatives a stem of their own ("malisim"): added as such.
+        for ending in SUPERLATIVE_ENDINGS:
+            entries.setdefault(stem + ending, valence)
     return entries
 
 
