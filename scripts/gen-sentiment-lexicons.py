@@ -113,8 +113,9 @@ def french(archives):
 
 
 def german(archives):
-    """Base forms as listed; adjectives (JJ) also with their declension endings and their
-    superlative forms ("freundlich" -> "freundliche", "schlechteste"), which the source lacks.
+    """Base forms as listed; adjectives (JJ) of five letters or more also with their declension
+    endings and their superlative forms ("freundlich" -> "freundliche", "schlechteste"), which
+    the source lacks.
     A form the source lists itself keeps its own polarity."""
     listed = {}
     inflected = {}
@@ -126,7 +127,8 @@ def german(archives):
             continue
         valence = round(polarity * GERMAN_SCALE, 3)
         listed[form] = valence
-        if word.get("pos") == "JJ":
+        # Short adjectives inflect into unrelated words ("rege" -> "regen", rain): left as listed.
+        if word.get("pos") == "JJ" and len(form) > SHORT_STEM:
             stem = form[:-1] if form.endswith("e") else form
             superlative = form + ("est" if form.endswith(("t", "d", "s", "ß", "z", "sch")) else "st")
             for ending in GERMAN_ADJECTIVE_ENDINGS:
