@@ -54,6 +54,41 @@ public enum AnalyzeCommand {
         appendErrorLines(parsed[(inputLines.last.map { $0 + 1 } ?? 0)...], to: &output)
     }
 
+    /// A record that a source format (`earshot analyze --format`) read: a post's text with its
+    /// language hint and its id as raw JSON, or why the record was rejected.
+    public enum Record: Sendable {
+        case post(TextInput, rawID: String?)
+        case rejected(String)
+    }
+
+    /// Appends the output line of each of `records`, in order: the analysis of each post, an
+    /// error line for each rejected record.
+    public static func appendOutputLines(for records: [Record], analyzer: TextAnalyzer, to output: inout [UInt8]) {
+        var inputs: [TextInput] = []
+        var positions: [Int] = []
+        for (position, record) in records.enumerated() {
+            guard case .post(let input, _) = record else { continue }
+            inputs.append(input)
+            positions.append(position)
+        }
+        var next = 0
+        func appendRejections(before end: Int) {
+            while next < end {
+                if case .rejected(let reason) = records[next] { appendErrorLine(reason, to: &output) }
+                next += 1
+            }
+        }
+        analyzer.analyze(inputs) { input, analysis in
+            let position = positions[input]
+            appendRejections(before: position)
+            guard case .post(_, let rawID) = records[position] else { return }
+            appendAnalysis(analysis, rawID: rawID, to: &output)
+            output.append(UInt8(ascii: "\n"))
+            next = position + 1
+        }
+        appendRejections(before: records.count)
+    }
+
     /// Appends the error line of each of `lines` (lines without a text to analyse).
     private static func appendErrorLines(_ lines: ArraySlice<ParsedLine>, to output: inout [UInt8]) {
         for line in lines {
