@@ -21,14 +21,17 @@ translated and propagated sources carry many near-zero ratings of neutral words
 SentiLeak's entries are Snowball stems; each stem is expanded to the surface
 forms made of it and a common Spanish ending whose Snowball stem is that stem
 again (snowballstemmer, BSD-3-Clause, installed by this script).
-Keys are written as the sources spell them; the analyser folds case and
-accents of keys and texts alike when it loads them. The hand-written rule word
+Keys are written as the analyser prepares texts (LanguageSentimentModel's
+TextPreparationRule), so that loading needs no folding: lower case; accents
+removed for es, pt and fr; apostrophes split for fr. When two entries fold to
+the same key, the last in the source's alphabetical order wins. The hand-written rule word
 lists (<lang>-rules.tsv: negators, boosters, contrast words) are not generated.
 
 Run: python3 scripts/gen-sentiment-lexicons.py
 """
 import pathlib
 import subprocess
+import unicodedata
 import sys
 import tarfile
 import tempfile
@@ -183,9 +186,28 @@ def portuguese_gender_forms(entries):
     return added
 
 
+FOLDS_ACCENTS = {"es", "pt", "fr"}
+SPLITS_ELISIONS = {"fr"}
+
+
+def prepared(word, language):
+    """`word` spelled as the analyser prepares the texts of `language`."""
+    word = word.lower()
+    if language in FOLDS_ACCENTS:
+        word = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+        word = unicodedata.normalize("NFC", word)
+    if language in SPLITS_ELISIONS:
+        word = word.replace("'", " ").replace("\u2019", " ")
+    return " ".join(word.split())
+
+
 def write(language, entries, minimum=MINIMUM_VALENCE):
-    lines = [f"{word}\t{valence:g}" for word, valence in sorted(entries.items())
-             if "\t" not in word and abs(valence) >= minimum]
+    folded = {}
+    for word, valence in sorted(entries.items()):
+        key = prepared(word, language)
+        if key and "\t" not in key:
+            folded[key] = valence
+    lines = [f"{word}\t{valence:g}" for word, valence in sorted(folded.items()) if abs(valence) >= minimum]
     (OUTPUT / f"{language}.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{language}: {len(lines)} entries")
 

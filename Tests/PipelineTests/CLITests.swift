@@ -40,19 +40,20 @@ import Testing
         #expect(result.status == 0)
         let lines = result.output.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(lines.count == 4)
-        #expect(lines[0]?["id"] as? String == "101" && lines[0]?["lang"] as? String == "es")
+        #expect((lines[0]?["id"] as? String)?.hasSuffix(":101") == true && lines[0]?["lang"] as? String == "es")
         #expect(lines[0]?["sentiment_model"] as? String == "es")
         #expect((lines[0]?["sentiment"] as? [String: Any])?["label"] as? String == "positive")
         #expect((lines[1]?["error"] as? String)?.hasPrefix("line 2: ") == true)
-        #expect(lines[2]?["id"] as? String == "102" && lines[2]?["sentiment_model"] as? String == "de")
+        #expect((lines[2]?["id"] as? String)?.hasSuffix(":102") == true && lines[2]?["sentiment_model"] as? String == "de")
         #expect((lines[2]?["sentiment"] as? [String: Any])?["label"] as? String == "negative")
         #expect(lines[3]?["sentiment_model"] as? String == "emoji")
 
-        let csv = "id,text,lang\n1,\"Ce film est vraiment génial, j'adore\",fr\n2,\"open quote\n"
+        let csv = "id,text,lang,created_at\n1,\"Ce film est vraiment génial, j'adore\",fr,2026-01-05T10:00:00Z\n2,\"open quote\n"
         let fromCSV = try runEarshot(["analyze", "--format", "csv"], input: csv)
         let csvLines = fromCSV.output.split(separator: "\n")
         #expect(csvLines.count == 2)
-        #expect(csvLines.first?.contains(#""id":"1","lang":"fr""#) == true)
+        #expect(csvLines.first?.contains(#""id":"csv:1","lang":"fr""#) == true)
+        #expect(csvLines.first?.contains(#""sentiment_model":"fr""#) == true)
         #expect(csvLines.last?.contains(#""error":"line 3: "#) == true)
 
         let both = try runEarshot(["analyze", "--jsonl", "--format", "x"])

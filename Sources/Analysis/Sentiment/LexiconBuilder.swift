@@ -34,13 +34,14 @@ enum LexiconBuilder {
     /// emoji, which mean the same in every language). No English derivations are added, and
     /// negators carry no valence of their own (the translated lexicons rate "não" -1.2: it
     /// would count once as a negative word and again as a negator).
-    /// `foldKey` spells each key of the lexicon and the rules as the model's texts are spelled
-    /// once prepared (for example without accents).
+    /// The lexicon's keys are spelled as the model's texts once prepared (the generator wrote
+    /// them so); `foldKey` spells the keys of the hand-written rules so (for example without
+    /// accents).
     static func build(
         language: String, lexicon: String, rules: String, symbols: [[UInt8]: WordEntry], foldKey: (String) -> String
     ) throws(LexiconSourceError) -> SentimentLexicon {
         var words = symbols
-        try addVaderLexicon(foldedKeys(of: lexicon, foldKey), to: &words, source: language)
+        try addVaderLexicon(lexicon, to: &words, source: language)
         let commonWords = try addSocialLexicon(foldedKeys(of: rules, foldKey), to: &words, source: "\(language) rules")
         for (key, entry) in words where entry.roles.contains(.negator) { words[key]?.valence = 0 }
         return tables(of: words, derived: [:], commonWords: commonWords)

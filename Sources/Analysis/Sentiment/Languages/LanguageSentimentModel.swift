@@ -34,14 +34,35 @@ public struct LanguageSentimentModel: Sendable {
         /// Apostrophes after elided words become spaces ("l'équipe" → "l équipe").
         var splitsElisions: Bool
 
+        /// `text` in lower case, without accents when `foldsAccents`, elisions split when
+        /// `splitsElisions`. One pass over the scalars with precomputed tables (no Foundation
+        /// call per text); a text of lower-case ASCII without apostrophes is returned as is.
         func prepare(_ text: String) -> String {
-            var prepared = text.lowercased()
-            if foldsAccents { prepared = prepared.folding(options: .diacriticInsensitive, locale: nil) }
-            if splitsElisions {
-                prepared = prepared.replacingOccurrences(of: "'", with: " ").replacingOccurrences(of: "\u{2019}", with: " ")
+            let utf8 = text.utf8
+            if !utf8.contains(where: { $0 >= 0x80 || ($0 >= 0x41 && $0 <= 0x5A) || $0 == 0x27 }) { return text }
+            let table = foldsAccents ? LetterFolding.foldedLowercase : LetterFolding.lowercase
+            var prepared = String.UnicodeScalarView()
+            for scalar in text.unicodeScalars {
+                switch scalar.value {
+                case 0x41...0x5A: prepared.append(Unicode.Scalar(scalar.value | 0x20)!)
+                case 0x27 where splitsElisions, 0x2019 where splitsElisions: prepared.append(" ")
+                case 0x300...0x36F where foldsAccents: continue  // combining accents
+                case LetterFolding.range:
+                    prepared.append(contentsOf: table[Int(scalar.value - LetterFolding.range.lowerBound)].unicodeScalars)
+                default: prepared.append(scalar)
+                }
             }
-            return prepared
+            return String(prepared)
         }
+    }
+
+    /// Lower-case and accent-free spellings of the Latin letters beyond ASCII (U+00C0 to
+    /// U+024F, and U+1E00 to U+1EFF would be Vietnamese: not needed by the models), computed
+    /// once with Foundation.
+    private enum LetterFolding {
+        static let range: ClosedRange<UInt32> = 0xC0...0x24F
+        static let lowercase: [String] = range.map { String(Unicode.Scalar($0)!).lowercased() }
+        static let foldedLowercase: [String] = lowercase.map { $0.folding(options: .diacriticInsensitive, locale: nil) }
     }
 
     /// Codes of the languages with a model (besides English, which ``SentimentAnalyzer`` scores).
