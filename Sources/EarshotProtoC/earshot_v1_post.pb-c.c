@@ -1004,7 +1004,7 @@ const ProtobufCMessageDescriptor earshot__v1__post__descriptor =
   (ProtobufCMessageInit) earshot__v1__post__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__sentiment__field_descriptors[6] =
+static const ProtobufCFieldDescriptor earshot__v1__sentiment__field_descriptors[7] =
 {
   {
     "available",
@@ -1078,11 +1078,24 @@ static const ProtobufCFieldDescriptor earshot__v1__sentiment__field_descriptors[
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "model_language",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__Sentiment, model_language),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__sentiment__field_indices_by_name[] = {
   0,   /* field[0] = available */
   1,   /* field[1] = compound */
   5,   /* field[5] = label */
+  6,   /* field[6] = model_language */
   4,   /* field[4] = negative */
   3,   /* field[3] = neutral */
   2,   /* field[2] = positive */
@@ -1090,7 +1103,7 @@ static const unsigned earshot__v1__sentiment__field_indices_by_name[] = {
 static const ProtobufCIntRange earshot__v1__sentiment__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor earshot__v1__sentiment__descriptor =
 {
@@ -1100,7 +1113,7 @@ const ProtobufCMessageDescriptor earshot__v1__sentiment__descriptor =
   "Earshot__V1__Sentiment",
   "earshot.v1",
   sizeof(Earshot__V1__Sentiment),
-  6,
+  7,
   earshot__v1__sentiment__field_descriptors,
   earshot__v1__sentiment__field_indices_by_name,
   1,  earshot__v1__sentiment__number_ranges,

@@ -29,19 +29,50 @@ struct HealthCommand: ParsableCommand {
 struct AnalyzeCLI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Analyse texts from standard input: one JSON object per input line, in order.",
-        discussion: "Reads plain-text lines (default) or Earshot JSONL posts (--jsonl). Each output line has lang, sentiment (null when unavailable), hashtags, mentions, urls, domains, cashtags and emoji; a line that cannot be read gets an error field instead, so outputs stay aligned with inputs."
+        abstract: "Analyse texts or posts: one JSON object per input line or record, in order.",
+        discussion: """
+            Reads plain-text lines (default), Earshot JSONL posts (--jsonl), or posts in any format import reads \
+            (--format x, mastodon, reddit, bluesky, csv, earshot or auto; docs/SOURCE-FORMATS.md), using their \
+            language hints, from FILE or standard input. Each output line has lang, sentiment (null when \
+            unavailable), sentiment_model, hashtags, mentions, urls, domains, cashtags and emoji; a line or record \
+            that cannot be read gets an error field instead (with --format: "line N: reason"), in its place.
+            """
     )
     @Flag(help: "Input lines are Earshot JSON posts") var jsonl = false
     @Option(help: "Language for texts that would be und and fit it (lang_source prior); empty = none [EARSHOT_DEFAULT_LANGUAGE]")
     var defaultLanguage = environment("EARSHOT_DEFAULT_LANGUAGE", "")
+    @Option(help: "Read posts in this format, as import does: auto, earshot, x, mastodon, reddit, bluesky or csv")
+    var format: SourceFormat?
+    @Option(name: .customLong("csv-column"), help: "With --format csv: a CSV column for a field, e.g. text=body (repeatable)")
+    var csvColumns: [String] = []
+    @Argument(help: "The file to read (default: standard input)") var file: String = "-"
+
+    func validate() throws {
+        if jsonl && format != nil { throw ValidationError("--jsonl and --format exclude each other (--jsonl is --format earshot's fast path)") }
+        if !csvColumns.isEmpty && format == nil { throw ValidationError("--csv-column needs --format csv or auto") }
+    }
 
     func run() throws {
+        guard let input = file == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: file) else {
+            printError("earshot analyze: cannot open \(file)")
+            throw ExitCode(1)
+        }
+        var lines = LineReader(input)
+        if let format {
+            let mapping: CSVColumnMapping?
+            do { mapping = csvColumns.isEmpty ? nil : try CSVColumnMapping(parsing: csvColumns) } catch {
+                throw ValidationError(error.description)
+            }
+            try analyzePosts(&lines, reader: SourceReader(format: format, csvMapping: mapping))
+        } else {
+            try analyzeLines(&lines, format: jsonl ? .jsonPost : .plainText)
+        }
+    }
+
+    private func analyzeLines(_ lines: inout LineReader, format: AnalyzeCommand.InputFormat) throws {
         let analyzer = TextAnalyzer(defaultLanguage: defaultLanguage)
-        let format: AnalyzeCommand.InputFormat = jsonl ? .jsonPost : .plainText
         var output: [UInt8] = []
         output.reserveCapacity(1 << 17)
-        var lines = LineReader(FileHandle.standardInput)
         var batch: [ArraySlice<UInt8>] = []
         batch.reserveCapacity(AnalyzeCommand.batchSize)
         func analyzeBatch() {
@@ -66,6 +97,51 @@ struct AnalyzeCLI: ParsableCommand {
             if batch.count == AnalyzeCommand.batchSize { analyzeBatch() }
             if output.count > 1 << 16 { writeOutput() }
         }
+        analyzeBatch()
+        FileHandle.standardOutput.write(Data(output))
+        try lines.checkReadToEnd()
+    }
+
+    /// One output line per record the source reader yields: each post's analysis (its text,
+    /// language hint and HTML flag; its id copied), each rejected line's "line N: reason".
+    private func analyzePosts(_ lines: inout LineReader, reader initial: SourceReader) throws {
+        var reader = initial
+        let analyzer = TextAnalyzer(defaultLanguage: defaultLanguage)
+        var output: [UInt8] = []
+        var records: [AnalyzeCommand.Record] = []
+        var lineNumber = 0
+        func analyzeBatch() {
+            AnalyzeCommand.appendOutputLines(for: records, analyzer: analyzer, to: &output)
+            records.removeAll(keepingCapacity: true)
+        }
+        func writeOutput() {
+            FileHandle.standardOutput.write(Data(output))
+            output.removeAll(keepingCapacity: true)
+        }
+        func reject(_ rejection: SourceRejection) {
+            records.append(.rejected("line \(rejection.line): \(rejection.reason)"))
+        }
+        while let line = lines.next(beforeReading: { analyzeBatch(); writeOutput() }) {
+            lineNumber += 1
+            switch line {
+            case .tooLong(let count):
+                if let open = reader.skip(lineNumber: lineNumber) { reject(open) }
+                reject(SourceRejection(line: lineNumber, reason: LineReader.tooLongReason(bytes: count)))
+            case .text(let bytes):
+                switch reader.read(line: String(decoding: bytes, as: UTF8.self), lineNumber: lineNumber) {
+                case .success(let posts):
+                    for post in posts {
+                        let input = TextInput(post.text, languageHint: post.languageHint.isEmpty ? nil : post.languageHint,
+                                              isHTML: post.textIsHtml)
+                        records.append(.post(input, rawID: post.id.isEmpty ? nil : jsonString(post.id)))
+                    }
+                case .failure(let rejection): reject(rejection)
+                }
+            }
+            if records.count >= AnalyzeCommand.batchSize { analyzeBatch() }
+            if output.count > 1 << 16 { writeOutput() }
+        }
+        if let rejection = reader.finish() { reject(rejection) }
         analyzeBatch()
         FileHandle.standardOutput.write(Data(output))
         try lines.checkReadToEnd()

@@ -22,6 +22,44 @@ import Testing
         }
     }
 
+    /// `analyze --format` reads posts as import does, uses their language hints and HTML, and
+    /// answers each record in its place, a rejected line with its number and reason.
+    @Test func analyzeReadsPostsOfASourceFormat() throws {
+        let status = #"{"id":"ID","created_at":"2026-01-01T10:00:00.000Z","url":"https://mastodon.social/@a/ID","language":"LANG","content":"TEXT","account":{"id":"1","acct":"a"}}"#
+        func post(_ id: String, _ language: String, _ text: String) -> String {
+            status.replacingOccurrences(of: "ID", with: id).replacingOccurrences(of: "LANG", with: language)
+                .replacingOccurrences(of: "TEXT", with: text)
+        }
+        let input = [
+            post("101", "es", "<p>Me encanta este café, qué maravilla &amp; qué buen servicio</p>"),
+            "{broken",
+            post("102", "de", "<p>Das war leider ein schrecklicher Abend</p>"),
+            post("103", "ja", "<p>この映画は最高😍</p>"),
+        ].joined(separator: "\n") + "\n"
+        let result = try runEarshot(["analyze", "--format", "mastodon"], input: input)
+        #expect(result.status == 0)
+        let lines = result.output.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.count == 4)
+        #expect((lines[0]?["id"] as? String)?.hasSuffix(":101") == true && lines[0]?["lang"] as? String == "es")
+        #expect(lines[0]?["sentiment_model"] as? String == "es")
+        #expect((lines[0]?["sentiment"] as? [String: Any])?["label"] as? String == "positive")
+        #expect((lines[1]?["error"] as? String)?.hasPrefix("line 2: ") == true)
+        #expect((lines[2]?["id"] as? String)?.hasSuffix(":102") == true && lines[2]?["sentiment_model"] as? String == "de")
+        #expect((lines[2]?["sentiment"] as? [String: Any])?["label"] as? String == "negative")
+        #expect(lines[3]?["sentiment_model"] as? String == "emoji")
+
+        let csv = "id,text,lang,created_at\n1,\"Ce film est vraiment génial, j'adore\",fr,2026-01-05T10:00:00Z\n2,\"open quote\n"
+        let fromCSV = try runEarshot(["analyze", "--format", "csv"], input: csv)
+        let csvLines = fromCSV.output.split(separator: "\n")
+        #expect(csvLines.count == 2)
+        #expect(csvLines.first?.contains(#""id":"csv:1","lang":"fr""#) == true)
+        #expect(csvLines.first?.contains(#""sentiment_model":"fr""#) == true)
+        #expect(csvLines.last?.contains(#""error":"line 3: "#) == true)
+
+        let both = try runEarshot(["analyze", "--jsonl", "--format", "x"])
+        #expect(both.status == 64)
+    }
+
     /// Options naming a wire enum take its names and list them when given anything else.
     @Test func enumOptionsRejectUnknownNamesWithTheChoices() throws {
         let granularity = try runEarshot(["ask", "timeseries", "--granularity", "week"])

@@ -55,6 +55,8 @@ struct AnalyzeCommandTests {
         #expect(sentiment["label"] as? String == "positive")
         #expect((sentiment["compound"] as? Double ?? 0) > 0)
         #expect(Set(sentiment.keys) == ["compound", "pos", "neu", "neg", "label"])
+        #expect(json["sentiment_model"] as? String == "en")
+        #expect(line.contains(#""label":"positive"},"sentiment_model":"en","hashtags""#))
         #expect(json["hashtags"] as? [String] == ["swift"])
         #expect(json["mentions"] as? [String] == ["tim"])
         #expect(json["urls"] as? [String] == ["https://www.swift.org/blog"])
@@ -63,10 +65,21 @@ struct AnalyzeCommandTests {
         #expect(json["emoji"] as? [String] == ["🚀"])
     }
 
-    @Test func nonEnglishLineHasNullSentiment() throws {
+    @Test func otherLanguageLineNamesItsModel() throws {
         let line = AnalyzeCommand.outputLine(for: "Aujourd'hui il fait vraiment très beau à Paris".utf8, format: .plainText, analyzer: analyzer)
-        #expect(line.contains(#""sentiment":null"#))
         #expect(try object(line)["lang"] as? String == "fr")
+        #expect(try object(line)["sentiment_model"] as? String == "fr")
+    }
+
+    @Test func lineWithoutModelHasNullSentimentAndModel() throws {
+        let line = AnalyzeCommand.outputLine(for: "東京は今日もとても暑いですね".utf8, format: .plainText, analyzer: analyzer)
+        #expect(line.contains(#""sentiment":null,"sentiment_model":null,"#))
+    }
+
+    @Test func emojiOnlyLineIsScoredByTheEmojiModel() throws {
+        let json = try object(AnalyzeCommand.outputLine(for: "😍😍".utf8, format: .plainText, analyzer: analyzer))
+        #expect(json["sentiment_model"] as? String == "emoji")
+        #expect((json["sentiment"] as? [String: Any])?["label"] as? String == "positive")
     }
 
     @Test func emptyAndBrokenLinesStillProduceOneErrorLine() throws {
@@ -89,7 +102,7 @@ struct AnalyzeCommandTests {
         #expect(json["id"] as? String == "42")
         #expect(json["lang"] as? String == "pt")
         #expect(json["lang_source"] as? String == "hint")
-        #expect(json["sentiment"] is NSNull)
+        #expect(json["sentiment_model"] as? String == "pt")
     }
 
     @Test func jsonLineFallsBackToLanguageHintAndDecodesEscapes() throws {
@@ -176,7 +189,7 @@ struct EarshotPostJSONTests {
         let json = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(json["lang"] as? String == "de")
         #expect(json["mentions"] as? [String] == ["lena@chaos.social"])
-        #expect(json["sentiment"] is NSNull)
+        #expect(json["sentiment_model"] as? String == "de")
     }
 
     @Test func langWinsOverLanguageHintAndFalseMeansPlainText() throws {

@@ -21,7 +21,8 @@ struct TextAnalyzerTests {
         for (input, analysis) in zip(inputs, batch) {
             #expect(analysis == analyzer.analyze(input.text, languageHint: input.languageHint, isHTML: input.isHTML), "\(input.text)")
         }
-        #expect(batch[0].sentiment != nil && batch[1].sentiment == nil && batch[2].text.contains("&"))
+        #expect(batch[0].sentimentModel == "en" && batch[1].sentimentModel == "fr" && batch[2].text.contains("&"))
+        #expect(batch[5].sentimentModel == "emoji")
     }
 
     @Test func englishGetsSentiment() throws {
@@ -33,13 +34,39 @@ struct TextAnalyzerTests {
         #expect(analysis.entities.hashtags == ["happy"])
     }
 
-    @Test func nonEnglishHasNoSentimentRatherThanAFakeNeutral() {
+    @Test func otherLanguagesAreScoredByTheirOwnModel() throws {
         let german = analyzer.analyze("Ich liebe dieses neue Telefon, die Kamera ist wirklich toll!")
-        let japanese = analyzer.analyze("この新しい携帯電話は本当に素晴らしいです。")
         #expect(german.language.code == "de")
-        #expect(german.sentiment == nil)
+        #expect(german.sentimentModel == "de")
+        #expect(try #require(german.sentiment).label == .positive)
+        let spanish = analyzer.analyze("El servicio fue horrible y la comida estaba fría, no vuelvo nunca más")
+        #expect(spanish.sentimentModel == "es")
+        #expect(try #require(spanish.sentiment).label == .negative)
+    }
+
+    @Test func languageWithoutModelHasNoSentimentRatherThanAFakeNeutral() {
+        let japanese = analyzer.analyze("この新しい携帯電話は本当に素晴らしいです。")
         #expect(japanese.language.code == "ja")
         #expect(japanese.sentiment == nil)
+        #expect(japanese.sentimentModel == nil)
+    }
+
+    @Test func emojiScoreInEveryLanguage() throws {
+        let loved = analyzer.analyze("この映画は最高😍")
+        #expect(loved.language.code == "ja")
+        #expect(loved.sentimentModel == "emoji")
+        #expect(try #require(loved.sentiment).label == .positive)
+        let angry = analyzer.analyze("もう待てない😡")
+        #expect(angry.sentimentModel == "emoji")
+        #expect(try #require(angry.sentiment).label == .negative)
+    }
+
+    @Test func undeterminedTextLeaningToASupportedLanguageIsScoredInIt() throws {
+        let analysis = analyzer.analyze("Me encanta!!")
+        #expect(analysis.language.code != "en")
+        let model = try #require(analysis.sentimentModel)
+        #expect(["es", "pt"].contains(model))
+        #expect(try #require(analysis.sentiment).label == .positive)
     }
 
     @Test func shortEnglishTextGetsSentiment() throws {
@@ -48,16 +75,16 @@ struct TextAnalyzerTests {
         #expect(try #require(analysis.sentiment).label == .positive)
     }
 
-    @Test func shortTextLeaningElsewhereGetsNone() {
+    @Test func shortTextLeaningElsewhereIsNotScoredInEnglish() {
         let analysis = analyzer.analyze("Hola amigos, ¿qué tal?")
         #expect(analysis.language.code != "en")
-        #expect(analysis.sentiment == nil)
+        #expect(analysis.sentimentModel != "en")
     }
 
     @Test func hintIsPassedToTheIdentifier() {
         let analysis = analyzer.analyze("Danke!", languageHint: "de")
         #expect(analysis.language.code == "de")
-        #expect(analysis.sentiment == nil)
+        #expect(analysis.sentimentModel == "de")
     }
 
     @Test func htmlIsConvertedBeforeEverythingElse() {

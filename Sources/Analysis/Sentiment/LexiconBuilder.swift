@@ -12,6 +12,62 @@ enum LexiconBuilder {
         try addEmoji(SentimentResource.vaderEmoji.contents(), to: &words)
         let derived = derivedForms(of: words)
         words.merge(derived) { existing, _ in existing }
+        return tables(of: words, derived: derived, commonWords: commonWords)
+    }
+
+    /// The tables of another language's model: its `word<TAB>valence` lexicon, its rule
+    /// directives (the format of `social_lexicon.tsv`), and `symbols` (the emoticons and
+    /// emoji, which mean the same in every language). No English derivations are added, and
+    /// negators carry no valence of their own (the translated lexicons rate "não" -1.2: it
+    /// would count once as a negative word and again as a negator).
+    /// The lexicon's keys are spelled as the model's texts once prepared (the generator wrote
+    /// them so); `foldKey` spells the keys of the hand-written rules so (for example without
+    /// accents).
+    static func build(
+        language: String, lexicon: String, rules: String, symbols: [[UInt8]: WordEntry], foldKey: (String) -> String
+    ) throws(SentimentResourceError) -> SentimentLexicon {
+        var words = symbols
+        try addVaderLexicon(lexicon, to: &words, resource: "Lexicons/\(language).tsv")
+        let commonWords = try addSocialLexicon(foldedKeys(of: rules, foldKey), to: &words, resource: "Lexicons/\(language)-rules.tsv")
+        for (key, entry) in words where entry.roles.contains(.negator) { words[key]?.valence = 0 }
+        return tables(of: words, derived: [:], commonWords: commonWords)
+    }
+
+    /// The emoticons and emoji of the English lexicon (its entries that are neither words,
+    /// made of letters, digits, apostrophes and hyphens only, nor phrases), with the valences
+    /// of `ranking` (`emoji<TAB>valence` lines, the Emoji Sentiment Ranking) taking precedence:
+    /// measured on posts in many languages, they beat VADER's reading of an emoji's English
+    /// name ("fire" makes 🔥 negative).
+    static func symbolEntries(ranking: String) throws(SentimentResourceError) -> [[UInt8]: WordEntry] {
+        var words = [[UInt8]: WordEntry](minimumCapacity: 8_192)
+        try addVaderLexicon(SentimentResource.vaderLexicon.contents(), to: &words)
+        try addEmoji(SentimentResource.vaderEmoji.contents(), to: &words)
+        var symbols = words.filter { key, entry in
+            entry.valence != 0 && !key.contains(0x20) && key.contains { byte in
+                !ByteClass.isAlphanumeric(byte) && byte != UInt8(ascii: "'") && byte != UInt8(ascii: "-")
+            }
+        }
+        try addVaderLexicon(ranking, to: &symbols, resource: "Lexicons/emoji.tsv")
+        return symbols
+    }
+
+    /// `source` with the first tab-separated field of each line passed through `foldKey` and
+    /// its words separated by single spaces; lines whose key folds to nothing or to more than
+    /// a table key holds are left out.
+    private static func foldedKeys(of source: String, _ foldKey: (String) -> String) -> String {
+        source.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line in
+            guard !line.hasPrefix("//"), let tab = line.firstIndex(of: "\t") else { return String(line) }
+            let key = foldKey(String(line[..<tab])).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            guard !key.isEmpty, key.utf8.count <= LexiconTable.maximumKeyLength else { return nil }
+            return key + line[tab...]
+        }.joined(separator: "\n")
+    }
+
+    /// Sorts `words` into the analyser's tables; `derived` are the derived forms among them.
+    private static func tables(
+        of allWords: [[UInt8]: WordEntry], derived: [[UInt8]: WordEntry], commonWords: Set<[UInt8]>
+    ) -> SentimentLexicon {
+        var words = allWords
         markPhrasesAndSegmentableWords(in: &words)
         let ruleRoles = WordRoles.segmentable.union([.phraseStart, .phraseSecond]).symmetricDifference(
             WordRoles(rawValue: .max))
@@ -39,13 +95,13 @@ enum LexiconBuilder {
     }
 
     /// `token<TAB>mean` lines; the last of duplicate tokens wins, as in VADER.
-    static func addVaderLexicon(_ source: String, to words: inout [[UInt8]: WordEntry]) throws(SentimentResourceError) {
+    static func addVaderLexicon(
+        _ source: String, to words: inout [[UInt8]: WordEntry], resource: String = SentimentResource.vaderLexicon.fileName
+    ) throws(SentimentResourceError) {
         for (number, line) in SentimentResource.lines(of: source) {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count == 2, let valence = Float(fields[1]) else {
-                throw .malformedLine(
-                    resource: SentimentResource.vaderLexicon.fileName, line: number, text: line,
-                    reason: "expected token<TAB>mean")
+                throw .malformedLine(resource: resource, line: number, text: line, reason: "expected token<TAB>mean")
             }
             words[lowercasedBytes(fields[0]), default: .unknown].valence = valence
         }
@@ -54,13 +110,13 @@ enum LexiconBuilder {
     /// Applies the directives described at the top of `social_lexicon.tsv`; returns
     /// the plain common words (`word` directive).
     static func addSocialLexicon(
-        _ source: String, to words: inout [[UInt8]: WordEntry]
+        _ source: String, to words: inout [[UInt8]: WordEntry], resource: String = SentimentResource.socialLexicon.fileName
     ) throws(SentimentResourceError) -> Set<[UInt8]> {
         var commonWords: Set<[UInt8]> = []
         for (number, line) in SentimentResource.lines(of: source) where !line.hasPrefix("//") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             func failure(_ reason: String) -> SentimentResourceError {
-                .malformedLine(resource: SentimentResource.socialLexicon.fileName, line: number, text: line, reason: reason)
+                .malformedLine(resource: resource, line: number, text: line, reason: reason)
             }
             guard fields.count == 2 else { throw failure("expected token<TAB>directive") }
             let key = lowercasedBytes(fields[0])

@@ -33,6 +33,12 @@ public final class SentimentAnalyzer: Sendable {
         }
     }
 
+    /// An analyser applying the same rules over another lexicon (another language's model).
+    init(lexicon: SentimentLexicon) {
+        self.lexicon = lexicon
+        model = .vaderCompound
+    }
+
     /// Number of entries (words, emoticons, emoji, phrases) in the lexicon.
     public var lexiconCount: Int { lexicon.count }
 

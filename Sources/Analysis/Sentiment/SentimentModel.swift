@@ -36,6 +36,14 @@ struct SentimentModel: Sendable {
         weights = SentimentFeatures(values: SentimentFeatures.names.map { weightsByName[$0]! })
     }
 
+    /// VADER's own compound score (the normalised sum), with no learned weighting: for the
+    /// other languages' models, whose lexicons and rules were tuned on it.
+    static let vaderCompound = SentimentModel(weights: SentimentFeatures(values: [ratingScale, 0, 0, 0]))
+
+    private init(weights: SentimentFeatures) {
+        self.weights = weights
+    }
+
     /// The compound score of a text with `features`.
     @inline(__always)
     func compound(for features: SentimentFeatures) -> Double {

@@ -9,9 +9,10 @@ import TextBytes
 ///
 /// Output keys, in order: "id" (with --jsonl, when the post has one), "lang",
 /// "lang_confidence", "lang_source" ("text", "hint" or "prior": LanguageSource), "sentiment"
-/// (object with compound/pos/neu/neg/label, or null when unavailable), "emotions" (object with
-/// "labels" and a probability per label in "scores", or null when the text is not English),
-/// "hashtags", "mentions", "urls", "domains", "cashtags", "emoji".
+/// (object with compound/pos/neu/neg/label, or null when unavailable), "sentiment_model" (the
+/// model that gave it: "en", "es", "pt", "fr", "de" or "emoji"; null with no sentiment),
+/// "emotions" (object with "labels" and a probability per label in "scores", or null when the
+/// text is not scored in English), "hashtags", "mentions", "urls", "domains", "cashtags", "emoji".
 public enum AnalyzeCommand {
     /// How `earshot analyze` reads its input lines.
     public enum InputFormat: Sendable {
@@ -54,6 +55,41 @@ public enum AnalyzeCommand {
             output.append(UInt8(ascii: "\n"))
         }
         appendErrorLines(parsed[(inputLines.last.map { $0 + 1 } ?? 0)...], to: &output)
+    }
+
+    /// A record that a source format (`earshot analyze --format`) read: a post's text with its
+    /// language hint and its id as raw JSON, or why the record was rejected.
+    public enum Record: Sendable {
+        case post(TextInput, rawID: String?)
+        case rejected(String)
+    }
+
+    /// Appends the output line of each of `records`, in order: the analysis of each post, an
+    /// error line for each rejected record.
+    public static func appendOutputLines(for records: [Record], analyzer: TextAnalyzer, to output: inout [UInt8]) {
+        var inputs: [TextInput] = []
+        var positions: [Int] = []
+        for (position, record) in records.enumerated() {
+            guard case .post(let input, _) = record else { continue }
+            inputs.append(input)
+            positions.append(position)
+        }
+        var next = 0
+        func appendRejections(before end: Int) {
+            while next < end {
+                if case .rejected(let reason) = records[next] { appendErrorLine(reason, to: &output) }
+                next += 1
+            }
+        }
+        analyzer.analyze(inputs) { input, analysis in
+            let position = positions[input]
+            appendRejections(before: position)
+            guard case .post(_, let rawID) = records[position] else { return }
+            appendAnalysis(analysis, rawID: rawID, to: &output)
+            output.append(UInt8(ascii: "\n"))
+            next = position + 1
+        }
+        appendRejections(before: records.count)
     }
 
     /// Appends the error line of each of `lines` (lines without a text to analyse).
@@ -144,9 +180,10 @@ public enum AnalyzeCommand {
         let source = analysis.language.source.rawValue
         let emotionLabels = analysis.emotions?.labels.map(\.name) ?? []
         let stringBytes = (rawID?.utf8.count ?? 0) + analysis.language.code.utf8.count + source.utf8.count + label.utf8.count
-            + (entityCount == 0 ? 0 : analysis.entities.utf8Count) + emotionLabels.reduce(0) { $0 + $1.utf8.count }
+            + (analysis.sentimentModel?.utf8.count ?? 0) + (entityCount == 0 ? 0 : analysis.entities.utf8Count)
+            + emotionLabels.reduce(0) { $0 + $1.utf8.count }
         JSONLineWriter.append(analysis, to: &output, stringBytes: stringBytes,
-                              stringCount: 4 + entityCount + emotionLabels.count) { writer, analysis in
+                              stringCount: 5 + entityCount + emotionLabels.count) { writer, analysis in
             if let rawID { writer.add("id", raw: rawID) }
             writer.add("lang", string: analysis.language.code)
             writer.add("lang_confidence", number: analysis.language.confidence)
@@ -159,8 +196,9 @@ public enum AnalyzeCommand {
                 writer.add("neg", number: scores.negative)
                 writer.add("label", string: label)
                 writer.endObject()
+                writer.add("sentiment_model", string: analysis.sentimentModel ?? "")
             } else {
-                writer.add("sentiment", raw: "null")
+                writer.add(members: #""sentiment":null,"sentiment_model":null"#)
             }
             if let emotions = analysis.emotions {
                 writer.beginObject("emotions")

@@ -7,8 +7,13 @@ import Sentiment
 public struct TextAnalysis: Sendable, Equatable {
     /// The identified language ("und" when undetermined).
     public var language: LanguageGuess
-    /// VADER-style sentiment; nil means "sentiment unavailable" (the text is not English).
+    /// VADER-style sentiment; nil means "sentiment unavailable" (no model for the text's
+    /// language, and no emoji or emoticon that carries sentiment).
     public var sentiment: SentimentScores?
+    /// Which model gave `sentiment`: a language code ("en", "es", "pt", "fr", "de"), or
+    /// "emoji" when the text's language has no model and only its emoji and emoticons were
+    /// scored; nil when there is no sentiment.
+    public var sentimentModel: String?
     /// Hashtags, mentions, URLs, domains, cashtags and emoji.
     public var entities: ExtractedEntities
     /// The normalised text (HTML converted, character references decoded, NFC).
@@ -16,11 +21,12 @@ public struct TextAnalysis: Sendable, Equatable {
     /// Anger, disgust, fear, joy, sadness, surprise or neutral; nil when the text is not English.
     public var emotions: EmotionScores?
 
-    /// Creates an analysis.
+    /// Creates an analysis; `sentimentModel` names the model that gave `sentiment`.
     public init(language: LanguageGuess, sentiment: SentimentScores?, entities: ExtractedEntities, text: String,
-                emotions: EmotionScores? = nil) {
+                sentimentModel: String? = nil, emotions: EmotionScores? = nil) {
         self.language = language
         self.sentiment = sentiment
+        self.sentimentModel = sentiment == nil ? nil : sentimentModel
         self.entities = entities
         self.text = text
         self.emotions = emotions
@@ -44,14 +50,17 @@ public struct TextInput: Sendable, Equatable {
     }
 }
 
-/// Normalises a text, identifies its language, extracts its entities and, for English, scores
-/// its sentiment and emotions.
+/// Normalises a text, identifies its language, extracts its entities and scores its sentiment
+/// with the model of its language.
 ///
-/// Sentiment runs when the language is "en", and also when it is "und" (too short or
-/// ambiguous) but the text is in Latin script and English is among the model's three best
-/// candidates ("love it!!", "this is awful"): the lexicon is English, and many short posts are.
-/// Every other language gets nil ("sentiment unavailable") rather than a made-up neutral score.
-/// Emotions follow the same rule: the model is trained on English text only.
+/// English goes to ``SentimentAnalyzer``; Spanish, Portuguese, French and German to their
+/// ``LanguageSentimentModel``. A text that comes out "und" (too short or ambiguous) in Latin
+/// script is scored in English when English is among the model's three best candidates
+/// ("love it!!", "this is awful"), else in the first candidate language that has a model.
+/// Any other text is scored on its emoji and emoticons alone (model "emoji"), and gets nil
+/// ("sentiment unavailable") when they carry no sentiment, rather than a made-up neutral score.
+/// Emotions are given to the texts scored in English: the emotion model is trained on English
+/// text only, and other languages get nil rather than an English guess.
 public struct TextAnalyzer: Sendable {
     private let identifier: LanguageIdentifier
     private let sentimentAnalyzer: SentimentAnalyzer
@@ -71,11 +80,13 @@ public struct TextAnalyzer: Sendable {
     public func analyze(_ text: String, languageHint: String? = nil, isHTML: Bool = false) -> TextAnalysis {
         let normalized = TextNormalizer.plainText(text, isHTML: isHTML)
         let identification = identifier.identifyDetailed(normalized, hint: languageHint)
-        let isEnglish = Self.sentimentApplies(to: identification)
-        let sentiment = isEnglish ? sentimentAnalyzer.scores(for: normalized) : nil
-        return TextAnalysis(language: identification.guess, sentiment: sentiment,
+        let model = Self.sentimentModel(for: identification)
+        let sentiment: (scores: SentimentScores?, model: String?) = model == Self.english
+            ? (sentimentAnalyzer.scores(for: normalized), model) : Self.otherSentiment(of: normalized, model: model)
+        return TextAnalysis(language: identification.guess, sentiment: sentiment.scores,
                             entities: EntityExtractor.extract(from: normalized), text: normalized,
-                            emotions: isEnglish ? emotionClassifier.scores(for: normalized) : nil)
+                            sentimentModel: sentiment.model,
+                            emotions: model == Self.english ? emotionClassifier.scores(for: normalized) : nil)
     }
 
     /// Analyses several texts step by step: all are normalised, then all identified, then the
@@ -100,26 +111,47 @@ public struct TextAnalyzer: Sendable {
         let normalized = inputs.map { TextNormalizer.plainText($0.text, isHTML: $0.isHTML) }
         var guesses: [LanguageGuess] = []
         guesses.reserveCapacity(inputs.count)
-        var hasSentiment: [Bool] = []
-        hasSentiment.reserveCapacity(inputs.count)
+        var models: [String?] = []
+        models.reserveCapacity(inputs.count)
         for index in inputs.indices {
             let identification = identifier.identifyDetailed(normalized[index], hint: inputs[index].languageHint)
-            hasSentiment.append(Self.sentimentApplies(to: identification))
+            models.append(Self.sentimentModel(for: identification))
             guesses.append(identification.guess)
         }
-        let sentiments = sentimentAnalyzer.scores(for: normalized) { hasSentiment[$0] }
+        let englishSentiments = sentimentAnalyzer.scores(for: normalized) { models[$0] == Self.english }
         for index in inputs.indices {
+                let sentiment: (scores: SentimentScores?, model: String?) = models[index] == Self.english
+                ? (englishSentiments[index], models[index]) : Self.otherSentiment(of: normalized[index], model: models[index])
             body(index, TextAnalysis(
-                language: guesses[index], sentiment: sentiments[index],
+                language: guesses[index], sentiment: sentiment.scores,
                 entities: EntityExtractor.extract(from: normalized[index]), text: normalized[index],
-                emotions: hasSentiment[index] ? emotionClassifier.scores(for: normalized[index]) : nil))
+                sentimentModel: sentiment.model,
+                emotions: models[index] == Self.english ? emotionClassifier.scores(for: normalized[index]) : nil))
         }
     }
 
-    /// English, or undetermined Latin-script text with English among the three best candidates.
-    public static func sentimentApplies(to identification: LanguageIdentification) -> Bool {
-        if identification.guess.code == "en" { return true }
-        guard identification.guess.isUndetermined, identification.dominantScript == .latin else { return false }
-        return identification.candidates.contains { $0.code == "en" }
+    private static let english = "en"
+
+    /// The sentiment of a text that is not scored in English: by its language's model, or else
+    /// by its emoji and emoticons when they carry sentiment.
+    private static func otherSentiment(of text: String, model: String?) -> (scores: SentimentScores?, model: String?) {
+        if let model, let languageModel = LanguageSentimentModel.model(for: model) {
+            return (languageModel.scores(for: text), model)
+        }
+        let symbols = LanguageSentimentModel.emoji.scores(for: text)
+        guard symbols.positive + symbols.negative > 0 else { return (nil, nil) }
+        return (symbols, LanguageSentimentModel.emoji.language)
+    }
+
+    /// The language whose model scores the text's sentiment: English or a language with a
+    /// ``LanguageSentimentModel`` when identified; for undetermined Latin-script text, English
+    /// when it is among the three best candidates, else the first candidate with a model;
+    /// nil otherwise (emoji and emoticons alone are then scored).
+    public static func sentimentModel(for identification: LanguageIdentification) -> String? {
+        let code = identification.guess.code
+        if code == english || LanguageSentimentModel.languages.contains(code) { return code }
+        guard identification.guess.isUndetermined, identification.dominantScript == .latin else { return nil }
+        if identification.candidates.contains(where: { $0.code == english }) { return english }
+        return identification.candidates.first { LanguageSentimentModel.languages.contains($0.code) }?.code
     }
 }

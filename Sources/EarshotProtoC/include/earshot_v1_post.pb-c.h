@@ -186,10 +186,15 @@ struct  Earshot__V1__Sentiment
    * "positive" | "neutral" | "negative" | "" when unavailable
    */
   char *label;
+  /*
+   * The model that gave the score: a language code ("en", "es", "pt", "fr", "de"),
+   * "emoji" (emoji and emoticons alone), "" when unavailable
+   */
+  char *model_language;
 };
 #define EARSHOT__V1__SENTIMENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__sentiment__descriptor) \
-    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string }
+    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -84,6 +84,7 @@ extension Enrichment {
             sentiment.neutral = scores.neutral
             sentiment.negative = scores.negative
             sentiment.label = scores.label.rawValue
+            sentiment.modelLanguage = analysis.sentimentModel ?? ""
         }
         entities.hashtags = analysis.entities.hashtags
         entities.mentions = analysis.entities.mentions

@@ -521,6 +521,9 @@ public struct PostSentiment: ProtoMessage, Equatable {
     public var negative: Double = 0
     /// "positive" | "neutral" | "negative" | "" when unavailable
     public var label: String = ""
+    /// The model that gave the score: a language code ("en", "es", "pt", "fr", "de"),
+    /// "emoji" (emoji and emoticons alone), "" when unavailable
+    public var modelLanguage: String = ""
     /// A message with every field at its zero value.
     public init() {}
 }
@@ -2125,6 +2128,7 @@ extension PostSentiment: CStructConvertible {
         m.pointee.neutral = neutral
         m.pointee.negative = negative
         if !label.isEmpty { m.pointee.label = arena.cString(label) }
+        if !modelLanguage.isEmpty { m.pointee.model_language = arena.cString(modelLanguage) }
     }
 
     public init(cStruct m: UnsafePointer<Earshot__V1__Sentiment>) {
@@ -2135,6 +2139,7 @@ extension PostSentiment: CStructConvertible {
         neutral = m.pointee.neutral
         negative = m.pointee.negative
         label = CStructReader.string(m.pointee.label)
+        modelLanguage = CStructReader.string(m.pointee.model_language)
     }
 }
 

@@ -1,0 +1,154 @@
+import Foundation
+
+/// A failure to load a language's sentiment model from the module's resources.
+public struct LanguageModelError: Error, CustomStringConvertible {
+    /// The language code ("es") or "emoji".
+    public let language: String
+    /// What went wrong.
+    public let reason: String
+
+    public var description: String { "sentiment model '\(language)': \(reason)" }
+}
+
+/// A sentiment model for one language other than English, or for emoji and emoticons alone:
+/// the VADER-style rules of ``SentimentAnalyzer`` (negation of the three preceding words,
+/// boosters and dampeners, contrast, capitals, "!") over that language's lexicon and its
+/// hand-written rule words (`Languages/Lexicons/<code>.tsv` and `<code>-rules.tsv`, loaded
+/// once from the module's resources on first use), plus the emoticons and emoji, which mean
+/// the same in every language (VADER's, and the Emoji Sentiment Ranking's, `emoji.tsv`).
+///
+/// Texts are prepared as the lexicon's keys are: lower-cased, without accents where the
+/// lexicon has none (Spanish, Portuguese, French), elided articles split off ("j'adore" →
+/// "j adore", French and Italian). See docs/SENTIMENT.md, "Other languages".
+public struct LanguageSentimentModel: Sendable {
+    /// The language's code ("es", "pt", "fr", "de"), or "emoji" for the model of emoticons and
+    /// emoji alone.
+    public let language: String
+    private let preparation: TextPreparationRule
+    private let analyzer: SentimentAnalyzer
+
+    /// How a language's texts and lexicon keys are spelled before lookup.
+    private struct TextPreparationRule: Sendable {
+        /// Accents removed ("fantástico" → "fantastico").
+        var foldsAccents: Bool
+        /// Apostrophes after elided words become spaces ("l'équipe" → "l équipe").
+        var splitsElisions: Bool
+
+        /// `text` in lower case, without accents when `foldsAccents`, elisions split when
+        /// `splitsElisions`. One pass over the scalars with precomputed tables (no Foundation
+        /// call per text); a text of lower-case ASCII without apostrophes is returned as is.
+        func prepare(_ text: String) -> String {
+            let utf8 = text.utf8
+            if !utf8.contains(where: { $0 >= 0x80 || ($0 >= 0x41 && $0 <= 0x5A) || $0 == 0x27 }) { return text }
+            let table = foldsAccents ? LetterFolding.foldedLowercase : LetterFolding.lowercase
+            var prepared = String.UnicodeScalarView()
+            for scalar in text.unicodeScalars {
+                switch scalar.value {
+                case 0x41...0x5A: prepared.append(Unicode.Scalar(scalar.value | 0x20)!)
+                case 0x27 where splitsElisions, 0x2019 where splitsElisions: prepared.append(" ")
+                case 0x300...0x36F where foldsAccents: continue  // combining accents
+                case LetterFolding.range:
+                    prepared.append(contentsOf: table[Int(scalar.value - LetterFolding.range.lowerBound)].unicodeScalars)
+                default: prepared.append(scalar)
+                }
+            }
+            return String(prepared)
+        }
+    }
+
+    /// Lower-case and accent-free spellings of the Latin letters beyond ASCII (U+00C0 to
+    /// U+024F, and U+1E00 to U+1EFF would be Vietnamese: not needed by the models), computed
+    /// once with Foundation.
+    private enum LetterFolding {
+        static let range: ClosedRange<UInt32> = 0xC0...0x24F
+        static let lowercase: [String] = range.map { String(Unicode.Scalar($0)!).lowercased() }
+        static let foldedLowercase: [String] = lowercase.map { $0.folding(options: .diacriticInsensitive, locale: nil) }
+    }
+
+    /// Codes of the languages with a model (besides English, which ``SentimentAnalyzer`` scores).
+    public static let languages = ["es", "pt", "fr", "de"]
+
+    private static let preparations: [String: TextPreparationRule] = [
+        "es": TextPreparationRule(foldsAccents: true, splitsElisions: false),
+        "pt": TextPreparationRule(foldsAccents: true, splitsElisions: false),
+        "fr": TextPreparationRule(foldsAccents: true, splitsElisions: true),
+        // German keeps its umlauts: "schön" folded would be "schon" (already).
+        "de": TextPreparationRule(foldsAccents: false, splitsElisions: false),
+    ]
+
+    /// The model of `language` (an ISO 639-1 code), or nil when it has none. Each model is
+    /// loaded once, on first use.
+    public static func model(for language: String) -> LanguageSentimentModel? {
+        switch language {
+        case "es": spanish
+        case "pt": portuguese
+        case "fr": french
+        case "de": german
+        default: nil
+        }
+    }
+
+    private static let spanish = load("es")
+    private static let portuguese = load("pt")
+    private static let french = load("fr")
+    private static let german = load("de")
+
+    /// The model of emoticons and emoji alone, for texts in a language without a model.
+    public static let emoji: LanguageSentimentModel = {
+        do {
+            let lexicon = try LexiconBuilder.build(language: "emoji", lexicon: "", rules: "", symbols: symbols) { $0 }
+            return LanguageSentimentModel(
+                language: "emoji", preparation: TextPreparationRule(foldsAccents: false, splitsElisions: false),
+                analyzer: SentimentAnalyzer(lexicon: lexicon))
+        } catch {
+            preconditionFailure("embedded emoji lexicon is malformed: \(error)")
+        }
+    }()
+
+    /// The emoticons and emoji every model knows (parsed once): VADER's, and the Emoji
+    /// Sentiment Ranking's (`Lexicons/emoji.tsv`).
+    private static let symbols: [[UInt8]: WordEntry] = {
+        do {
+            return try LexiconBuilder.symbolEntries(ranking: resource("emoji.tsv", language: "emoji"))
+        } catch {
+            preconditionFailure("emoji lexicons are missing or malformed: \(error)")
+        }
+    }()
+
+    private static func load(_ language: String) -> LanguageSentimentModel {
+        do {
+            return try loadModel(language)
+        } catch {
+            // The resources ship with the module; a missing or malformed one is a packaging defect.
+            preconditionFailure("\(error)")
+        }
+    }
+
+    /// Reads the language's lexicon and rules from the module's resources and builds its tables.
+    static func loadModel(_ language: String) throws -> LanguageSentimentModel {
+        guard let preparation = preparations[language] else {
+            throw LanguageModelError(language: language, reason: "no such language")
+        }
+        let lexicon = try resource("\(language).tsv", language: language)
+        let rules = try resource("\(language)-rules.tsv", language: language)
+        let tables = try LexiconBuilder.build(
+            language: language, lexicon: lexicon, rules: rules, symbols: symbols, foldKey: preparation.prepare)
+        return LanguageSentimentModel(language: language, preparation: preparation, analyzer: SentimentAnalyzer(lexicon: tables))
+    }
+
+    private static func resource(_ name: String, language: String) throws -> String {
+        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Lexicons") else {
+            throw LanguageModelError(language: language, reason: "resource Lexicons/\(name) is missing")
+        }
+        do {
+            return try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw LanguageModelError(language: language, reason: "cannot read \(url.path): \(error)")
+        }
+    }
+
+    /// Sentiment of `text` (prepared as the model's lexicon is).
+    public func scores(for text: String) -> SentimentScores {
+        analyzer.scores(for: preparation.prepare(text))
+    }
+}
