@@ -144,7 +144,8 @@ final class AlertMonitor {
         var start = track.nextBucket
         while start < end {
             let counts = buckets[start] ?? BucketTally()
-            // Emotions are given exactly to the posts that have sentiment (English).
+            // The anger share's base is the posts with a sentiment: emotions are given to those
+            // scored in English, so a shift of language mix moves it a little (docs/EMOTIONS.md).
             let observed = BucketCounts(bucketStart: start, total: counts.posts, negative: counts.negative,
                                         withEmotions: counts.positive + counts.neutral + counts.negative, anger: counts.angry)
             let verdicts = [track.volume.judge(observed), track.negative.judge(observed), track.anger.judge(observed)]
