@@ -79,14 +79,14 @@ import Testing
         // 100 posts a bucket, 50 with emotions (English), 5 of them angry; then 25 angry.
         let calm = (0..<24).map { BucketCounts(bucketStart: Int64($0) * 300_000, total: 100, negative: 10, withEmotions: 50, anger: 5) }
         let spike = BucketCounts(bucketStart: 24 * 300_000, total: 100, negative: 10, withEmotions: 50, anger: 25)
-        let alert = try #require(SpikeDetector.detect(kind: .anger, buckets: calm + [spike]).first)
+        let alert = try #require(SpikeDetector.detect(kind: .anger, config: .singleBucket, buckets: calm + [spike]).first)
         #expect(alert.kind == .anger)
         #expect(alert.observed == 0.5)
         #expect(abs(alert.baselineMean - 0.1) < 0.01)
         // Negative sentiment did not move, and no anger spike without emotions.
-        #expect(SpikeDetector.detect(kind: .negativeSentiment, buckets: calm + [spike]).isEmpty)
+        #expect(SpikeDetector.detect(kind: .negativeSentiment, config: .singleBucket, buckets: calm + [spike]).isEmpty)
         let withoutEmotions = (calm + [spike]).map { BucketCounts(bucketStart: $0.bucketStart, total: $0.total, negative: $0.negative) }
-        #expect(SpikeDetector.detect(kind: .anger, buckets: withoutEmotions).isEmpty)
+        #expect(SpikeDetector.detect(kind: .anger, config: .singleBucket, buckets: withoutEmotions).isEmpty)
     }
 
     @Test func garbageCountsAreClamped() {

@@ -1,4 +1,5 @@
 import EarshotRPC
+import EarshotSecurity
 import EarshotWire
 import Foundation
 import Testing
@@ -23,10 +24,10 @@ extension PipelineTests {
     /// SearchPosts, export, the `emotion:` field of listening queries and `ask overview`; other
     /// languages get none. Real processes, real sockets.
     @Test func emotionsReachStoreInsightsSearchExportQueriesAndTheCLI() throws {
-        let running = try RunningStack(slot: 1, enrich: 1, score: 1)
+        let running = try RunningStack(slot: 9, enrich: 1, score: 1)
         defer { running.stack.stop() }
         let (stack, context, publisher, query) = (running.stack, running.context, running.publisher, running.query)
-        let worker = try RPCClient(endpoint: stack.ports.workerControl(1), context: context)
+        let worker = try stack.client(stack.ports.workerControl(1), server: KeyDirectory.workerKey, context: context)
 
         var create = CreateQueryRequest()
         create.name = "Angry"
@@ -78,10 +79,11 @@ extension PipelineTests {
         #expect(try query.call(QueryMethod.overview, volume, as: OverviewResponse.self).posts == 20)
 
         let endpoint = stack.ports.queryRPC
-        let table = try runEarshot(["ask", "overview", "--query", endpoint])
+        let keys = try #require(stack.keys).path
+        let table = try runEarshot(["ask", "overview", "--query", endpoint, "--keys", keys])
         #expect(table.status == 0)
         #expect(table.output.contains("emotion") && table.output.contains("anger"))
-        let export = try runEarshot(["export", "--query", endpoint, "--emotion", "joy"])
+        let export = try runEarshot(["export", "--query", endpoint, "--keys", keys, "--emotion", "joy"])
         #expect(export.status == 0)
         let lines = export.output.split(separator: "\n")
         #expect(lines.count == 15)

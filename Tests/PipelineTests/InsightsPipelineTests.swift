@@ -197,7 +197,8 @@ private func complaint(_ number: Int, at time: Int64) -> Post {
         // `alerts backtest` over the stored posts (TimeSeries RPC) runs the same detector: it
         // raises Acme's volume alert in the bucket the live monitor did.
         let liveVolume = try #require(stored.first { $0.queryId == brands.acme && $0.kind == .volume })
-        let backtest = try runEarshot(["alerts", "backtest", "--query", stack.ports.queryRPC, "--query-id", brands.acme,
+        let backtest = try runEarshot(["alerts", "backtest", "--query", stack.ports.queryRPC, "--keys", try #require(stack.keys).path,
+                                       "--query-id", brands.acme,
                                        "--from", "\(dayStart)", "--to", "\(dayStart + 24 * hour)", "--json"])
         #expect(backtest.status == 0, "\(backtest.errors)")
         let report = try JSONSerialization.jsonObject(with: Data(backtest.output.utf8)) as? [String: Any]
