@@ -1,4 +1,8 @@
 import CZeroMQ
+import Synchronization
+
+/// The number of the latest monitor endpoint of this process (see `Socket.monitor(_:)`).
+private let monitorNumbers = Atomic<UInt64>(0)
 
 /// The ZeroMQ socket patterns Earshot uses.
 public enum SocketKind: Sendable {
@@ -227,7 +231,9 @@ public final class Socket {
     /// Reports this socket's handshake events on a new PAIR socket (`zmq_socket_monitor`):
     /// read them with ``MonitorEvent/receive(from:timeoutMilliseconds:)``.
     public func monitor(_ events: MonitorEvents) throws(ZMQError) -> Socket {
-        let endpoint = "inproc://earshot-monitor-\(UInt(bitPattern: handle))"
+        // Numbered per process: a name from the socket's address could meet the endpoint of a
+        // closed socket's monitor still bound at the same address ("Address already in use").
+        let endpoint = "inproc://earshot-monitor-\(monitorNumbers.add(1, ordering: .relaxed).newValue)"
         _ = try zmqCall("zmq_socket_monitor") { zmq_socket_monitor(handle, endpoint, events.rawValue) }
         let pair = try Socket(.pair, context: context)
         try pair.connect(endpoint)
