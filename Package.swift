@@ -100,3 +100,19 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "SampleData", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
     ]
 )
+
+// MARK: Fuzz targets (scripts/fuzz.sh, docs/TESTING.md)
+// Each hands its input to libFuzzer's driver, so they link only with
+// `-sanitize=fuzzer`; they exist only when scripts/fuzz.sh sets EARSHOT_FUZZ=1 (in .build-fuzz),
+// and a normal build or `make test` never sees them.
+if Context.environment["EARSHOT_FUZZ"] == "1" {
+    let fuzzed: [Target.Dependency] = ["FuzzSupport", "EarshotWire", "EarshotSecurity", "SourceFormats", "Listening", "PostMatching"]
+    package.targets += [
+        .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer", "EarshotWire", "Listening", "PostMatching", "SourceFormats"], path: "Fuzz/Support"),
+    ] + ["rpc", "pipeline", "json-posts", "csv-posts", "listening-query"].map { name in
+        .executableTarget(name: "fuzz-\(name)", dependencies: fuzzed + ["EarshotProtoC", "CProtobufC"], path: "Fuzz/Targets/\(name)",
+                          // gold fails on these links ("internal error in format_file_lineno"); the toolchain's lld does not.
+                          linkerSettings: [.unsafeFlags(["-use-ld=lld"])])
+    }
+}

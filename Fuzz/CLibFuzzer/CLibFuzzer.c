@@ -1,0 +1,2 @@
+// Only the header matters: LLVMFuzzerRunDriver lives in libFuzzer.
+#include "CLibFuzzer.h"
