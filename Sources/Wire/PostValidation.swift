@@ -22,11 +22,14 @@ extension Post {
         return nil
     }
 
-    /// The first of id, text, author id and author handle that contains U+0000:
-    /// protobuf-c packs strings up to their first NUL, so such a string would
-    /// arrive silently cut short (ids "x:1\u{0}a" and "x:1" would collide).
+    /// The first string field that contains U+0000 (the reference's post id
+    /// counting for each reference): protobuf-c packs strings up to their first
+    /// NUL, so such a string would arrive silently cut short (ids "x:1\u{0}a"
+    /// and "x:1" would collide, a language hint "en\u{0}x" would become "en").
     private var fieldWithNUL: String? {
-        let fields = [("id", id), ("text", text), ("author id", author.id), ("author handle", author.handle)]
+        let fields = [("id", id), ("text", text), ("author id", author.id), ("author handle", author.handle),
+                      ("author display name", author.displayName), ("source", source), ("url", url),
+                      ("language hint", languageHint)] + references.map { ("reference post id", $0.postId) }
         return fields.first { $0.1.utf8.contains(0) }?.0
     }
 }

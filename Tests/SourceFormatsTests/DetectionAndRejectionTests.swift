@@ -102,6 +102,15 @@ import Testing
         #expect(rejection.reason.contains("id of post x:1\\u0000a contains a NUL character"))
     }
 
+    /// Found by fuzzing (Fuzz/Corpus/csv-posts/nul-in-language-hint.csv): a NUL in a
+    /// field other than id, text and author was accepted, and cut short on the wire.
+    @Test func aNULCharacterInAnyFieldRejectsTheRecord() throws {
+        let read = SourceReader.read(text: "id,text,created_at,lang\n2,hi,1704448801,e\u{0}n\n", format: .csv)
+        #expect(read.posts.isEmpty)
+        #expect(read.rejections.map(\.line) == [2])
+        #expect(read.rejections.first?.reason.contains("language hint of post csv:2 contains a NUL character") == true)
+    }
+
     @Test func mastodonTimelineArraysGiveOnePostPerStatus() throws {
         let statuses = try fixture("mastodon.jsonl").split(separator: "\n").joined(separator: ",")
         var reader = SourceReader(format: .auto)

@@ -45,6 +45,8 @@ import Testing
     @Test func aNULCharacterInAPackedStringIsAProblem() {
         let fields: [(WritableKeyPath<Post, String>, String)] = [
             (\.id, "id"), (\.text, "text"), (\.author.id, "author id"), (\.author.handle, "author handle"),
+            // Found by fuzzing (Fuzz/Corpus/csv-posts/nul-in-language-hint.csv): these passed and arrived cut short.
+            (\.author.displayName, "author display name"), (\.source, "source"), (\.url, "url"), (\.languageHint, "language hint"),
         ]
         #expect(samplePost().validationProblem == nil)
         for (field, name) in fields {
@@ -54,6 +56,15 @@ import Testing
             #expect(problem?.hasPrefix("\(name) of post ") == true, "\(name)")
             #expect(problem?.contains("contains a NUL character (U+0000)") == true, "\(name)")
         }
+    }
+
+    @Test func aNULCharacterInAReferencedPostIdIsAProblem() {
+        var post = samplePost()
+        var reference = Reference()
+        reference.kind = .replyTo
+        reference.postId = "x:2\u{0}b"
+        post.references = [reference]
+        #expect(post.validationProblem?.hasPrefix("reference post id of post ") == true)
     }
 
     @Test func theProblemShowsTheNULInTheId() {
