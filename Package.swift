@@ -101,7 +101,7 @@ let package = Package(
     ]
 )
 
-// MARK: Fuzz targets (scripts/fuzz.sh, docs/TESTING.md)
+// MARK: Fuzz targets (scripts/fuzz.sh; README, Development)
 // Each hands its input to libFuzzer's driver, so they link only with
 // `-sanitize=fuzzer`; they exist only when scripts/fuzz.sh sets EARSHOT_FUZZ=1 (in .build-fuzz),
 // and a normal build or `make test` never sees them.

@@ -9,7 +9,7 @@
 #   FUZZ_TARGETS="rpc pipeline" scripts/fuzz.sh 600   only these targets
 #   scripts/fuzz.sh --seeds                  rewrite Fuzz/Corpus/*/ from the seeds each target makes
 # Inputs found along the way are kept in .build-fuzz/corpus/<target> (reused
-# by the next run, never committed). docs/TESTING.md says more.
+# by the next run, never committed). README.md (Development) says more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
