@@ -3,11 +3,13 @@
 # AddressSanitizer, in .build-fuzz) and runs each for a share of
 # SECONDS_TOTAL (default 60), starting from its committed seed corpus in
 # Fuzz/Corpus/<target>. Exits 1 when a target crashes (a Swift trap, a
-# failed check, an ASan report, a leak, an input over the time or memory
+# failed check, an ASan report, an input over the time or memory
 # limit); the crashing input is kept in .build-fuzz/crashes/.
 #   scripts/fuzz.sh [SECONDS_TOTAL]          build, then run every target
 #   FUZZ_TARGETS="rpc pipeline" scripts/fuzz.sh 600   only these targets
-#   scripts/fuzz.sh --seeds                  rewrite Fuzz/Corpus/*/ from the seeds each target makes
+#   scripts/fuzz.sh --seeds                  rewrite the seeds each target makes in Fuzz/Corpus/*/
+#                                            (from real encoded messages and the test fixtures;
+#                                            the inputs that once crashed a target stay)
 # Inputs found along the way are kept in .build-fuzz/corpus/<target> (reused
 # by the next run, never committed). README.md (Development) says more.
 set -euo pipefail
@@ -36,9 +38,8 @@ echo "fuzz: built $(echo $targets | wc -w) targets in $(( $(date +%s) - build_st
 
 if [ "$mode" = seeds ]; then
   for target in $targets; do
-    rm -rf "Fuzz/Corpus/$target"
     "$bin/fuzz-$target" -write_seeds="Fuzz/Corpus/$target"
-    echo "fuzz: $(ls "Fuzz/Corpus/$target" | wc -l) seeds in Fuzz/Corpus/$target"
+    echo "fuzz: $(ls "Fuzz/Corpus/$target" | wc -l) inputs in Fuzz/Corpus/$target"
   done
   exit 0
 fi
