@@ -396,6 +396,9 @@ public struct SpikeDetector: Sendable {
     private mutating func test(_ block: BaselineSample, against baseline: [BaselineSample], at bucketStart: Int64, widthMs: Int64?) -> BaselineTest? {
         switch kind {
         case .volume:
+            guard config.weeklySeasonality, !state.weeklyOffsets.isEmpty else {
+                return volumeTest(block, against: baseline, baselineFactors: nil, weeklyFactor: 1)
+            }
             // Stored bucket `index` started `recent.count − index` buckets before this one.
             let baselineFactors = (0..<baseline.count).map { block in
                 let end = state.recent.count - (config.blockBuckets - 1) - (baseline.count - 1 - block) * config.blockBuckets
@@ -430,10 +433,14 @@ public struct SpikeDetector: Sendable {
     /// sources noisier than Poisson. Both are divided by the forecast's own uncertainty factor.
     /// With a weekly profile each baseline block + 1 is divided by its own `baselineFactors` (its
     /// buckets' mean factor) and the forecast + 1 and the window's spread are multiplied by the
-    /// current block's `weeklyFactor` (all 1 without a profile).
-    private mutating func volumeTest(_ sample: BaselineSample, against baseline: [BaselineSample], baselineFactors: [Double],
+    /// current block's `weeklyFactor` (nil and 1 without a profile).
+    private mutating func volumeTest(_ sample: BaselineSample, against baseline: [BaselineSample], baselineFactors: [Double]?,
                                      weeklyFactor: Double) -> BaselineTest {
-        let forecast = Forecast(zip(baseline, baselineFactors).map { ($0.total + 1) / $1 - 1 }, linearTrend: config.linearTrend)
+        var values = baseline.map(\.total)
+        if let baselineFactors {
+            for index in values.indices { values[index] = (values[index] + 1) / baselineFactors[index] - 1 }
+        }
+        let forecast = Forecast(values, linearTrend: config.linearTrend)
         let expected = max(0, (forecast.value + 1) * weeklyFactor - 1)
         let residualStdDev = forecast.residualStdDev * weeklyFactor
         let spread = forecast.uncertainty.squareRoot()
