@@ -29,6 +29,7 @@ GRID = {
     "baseline-buckets": [12, 24],
     "cooldown-buckets": [72, 288],
     "linear-trend": [0, 1],
+    "weekly-seasonality": [0, 1],
 }
 Z_SWEEP = "z-threshold=3:7:0.5"
 

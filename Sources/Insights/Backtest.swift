@@ -4,8 +4,10 @@ public enum BacktestError: Error, Equatable, CustomStringConvertible {
     case tooManyBuckets(needed: Int64, allowed: Int)
     /// Points are not in increasing time.
     case unsorted(index: Int)
-    /// A sweep or setting could not be read.
+    /// A sweep could not be read.
     case badSweep(String)
+    /// A `NAME=VALUE` setting could not be read.
+    case badSetting(String)
 
     /// A human-readable explanation.
     public var description: String {
@@ -14,7 +16,7 @@ public enum BacktestError: Error, Equatable, CustomStringConvertible {
             return "the history spans \(needed) buckets, more than \(allowed): use longer buckets or a shorter range"
         case .unsorted(let index):
             return "point \(index + 1) is earlier than the one before it"
-        case .badSweep(let problem):
+        case .badSweep(let problem), .badSetting(let problem):
             return problem
         }
     }
@@ -84,7 +86,7 @@ public enum Backtest {
                         outages[outages.count - 1].buckets += 1
                     } else {
                         // The run's earlier empty buckets were held while it was unsure.
-                        let run = detectors[0].state.emptyRun
+                        let run = max(1, detectors[0].state.emptyRun)
                         outages.append(OutageRun(start: bucket.bucketStart - Int64(run - 1) * widthMs, buckets: run))
                     }
                 default:

@@ -139,6 +139,13 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     /// Whether the volume z is also bounded by the window's own residual spread (the sample z of
     /// `SpikeDetector`), on top of the Poisson z scaled by the burstiness. Default true.
     public var windowSpread: Bool = true
+    /// Whether the volume forecast follows a weekly profile once the two weeks before hold it:
+    /// for each hour of the week, how far its buckets lay above or below the baseline's forecast
+    /// in each of the last two weeks (a mean log ratio per week); the block's forecast is scaled by
+    /// the mean factor of its buckets' hours, taking of the two weeks' values the one closer to
+    /// no change, so a rise that came on both Monday mornings is expected, and a one-off spike
+    /// teaches nothing. Default false.
+    public var weeklySeasonality: Bool = false
 
     /// The documented defaults.
     public static let `default` = SpikeDetectorConfig()
@@ -190,6 +197,17 @@ public struct SpikeDetectorState: Sendable, Codable, Equatable {
     /// Running mean of the squared, clipped Poisson z (1 = Poisson noise); see
     /// `SpikeDetectorConfig.burstinessHalfLifeBuckets`.
     public var burstiness: Double = 1
+    /// The weekly profile (`SpikeDetectorConfig.weeklySeasonality`), three weeks per hour of the
+    /// week (168 hours from Thursday 00:00 UTC, the epoch's weekday; entry 3 × hour + week % 3):
+    /// the mean of log((bucket + 1)/(forecast per bucket + 1)) over that hour's buckets that week.
+    /// Empty until the detector learns one.
+    public var weeklyOffsets: [Float] = []
+    /// The week (since the epoch) of each entry of `weeklyOffsets`, −1 for none.
+    public var weeklyWeeks: [Int] = []
+    /// Buckets averaged into each entry of `weeklyOffsets`.
+    public var weeklyUpdates: [Int] = []
+    /// Start of the last bucket judged (Unix ms): with the next one, the bucket width.
+    public var lastBucketStart: Int64?
 
     /// A fresh state with no history.
     public init(recent: [BaselineSample] = [], cooldownRemaining: Int = 0) {
@@ -206,6 +224,14 @@ public struct SpikeDetectorState: Sendable, Codable, Equatable {
         runAlerted = try container.decodeIfPresent(Bool.self, forKey: .runAlerted) ?? false
         burstiness = try container.decodeIfPresent(Double.self, forKey: .burstiness) ?? 1
         emptyRun = try container.decodeIfPresent(Int.self, forKey: .emptyRun) ?? 0
+        weeklyOffsets = try container.decodeIfPresent([Float].self, forKey: .weeklyOffsets) ?? []
+        weeklyWeeks = try container.decodeIfPresent([Int].self, forKey: .weeklyWeeks) ?? []
+        weeklyUpdates = try container.decodeIfPresent([Int].self, forKey: .weeklyUpdates) ?? []
+        lastBucketStart = try container.decodeIfPresent(Int64.self, forKey: .lastBucketStart)
+        let entries = SpikeDetector.hoursPerWeek * SpikeDetector.weeksKept
+        if weeklyOffsets.count != entries || weeklyWeeks.count != entries || weeklyUpdates.count != entries {
+            (weeklyOffsets, weeklyWeeks, weeklyUpdates) = ([], [], [])
+        }
     }
 }
 
@@ -276,15 +302,29 @@ public struct SpikeDetector: Sendable {
     /// A bucket above the threshold alerts when the run of buckets above it has not alerted yet, no
     /// cooldown runs and it holds at least `minimumVolume`; it enters the window winsorised until
     /// the run is `levelShiftBuckets` long, then as it is (the new level becomes the baseline).
-    public mutating func judge(_ bucket: BucketCounts) -> BucketVerdict {
+    ///
+    /// `collectionSilent` says that a source of the series was reported silent over this bucket
+    /// (the ingest service's source health): then a bucket below its share of the forecast is an
+    /// outage at once, whatever the posts it misses, and stays out of the window; a bucket above
+    /// it is judged as usual, so a spike still pages.
+    public mutating func judge(_ bucket: BucketCounts, collectionSilent: Bool = false) -> BucketVerdict {
         // For a share, `BaselineSample.negative` holds the posts counted in it (negative or angry).
         let (base, counted) = kind == .anger ? (bucket.withEmotions, bucket.anger) : (bucket.total, bucket.negative)
         let total = Double(max(0, base))
         let sample = BaselineSample(total: total, negative: min(Double(max(0, counted)), total))
+        let previousStart = state.lastBucketStart
+        state.lastBucketStart = bucket.bucketStart
         let baseline = baselineBlocks()
         guard baseline.count >= config.minimumBaselineBuckets else {
             remember(sample)
             return .warmingUp
+        }
+        if collectionSilent,
+           total < Forecast(baseline.map(\.total), linearTrend: config.linearTrend).value / Double(config.blockBuckets) {
+            state.cooldownRemaining = max(0, state.cooldownRemaining - 1)
+            state.runAboveThreshold = 0
+            state.runAlerted = false
+            return .outage
         }
         if total == 0 {
             let expectedPerBucket = Forecast(baseline.map(\.total), linearTrend: config.linearTrend).value / Double(config.blockBuckets)
@@ -303,11 +343,14 @@ public struct SpikeDetector: Sendable {
         let earlierInBlock = state.recent.suffix(config.blockBuckets - 1)
         let block = BaselineSample(total: earlierInBlock.reduce(sample.total) { $0 + $1.total },
                                    negative: earlierInBlock.reduce(sample.negative) { $0 + $1.negative })
-        guard let test = test(block, against: baseline) else {
+        guard let test = test(block, against: baseline, at: bucket.bucketStart, widthMs: previousStart.map { bucket.bucketStart - $0 }) else {
             remember(sample)
             return .normal
         }
         let exceeds = test.zScore >= config.zThreshold
+        if kind == .volume, config.weeklySeasonality {
+            learnWeeklyProfile(at: bucket.bucketStart, bucket: sample.total, forecast: test.unseasonedMean / Double(config.blockBuckets))
+        }
         state.runAboveThreshold = exceeds ? state.runAboveThreshold + 1 : 0
         if !exceeds { state.runAlerted = false }
         let levelShift = state.runAboveThreshold > config.levelShiftBuckets
@@ -340,6 +383,8 @@ public struct SpikeDetector: Sendable {
         let observed: Double
         /// The baseline's expected value.
         let mean: Double
+        /// The baseline's expected value before the weekly profile (volume; `mean` otherwise).
+        var unseasonedMean: Double
         /// The noise scale reported with an alert.
         let stdDev: Double
         /// The normal-equivalent surprise of `observed` (see `volumeTest` and `sentimentTest`).
@@ -348,9 +393,19 @@ public struct SpikeDetector: Sendable {
 
     /// Compares the current block with the baseline blocks; nil when the block carries no
     /// information (a sentiment block without posts).
-    private mutating func test(_ block: BaselineSample, against baseline: [BaselineSample]) -> BaselineTest? {
+    private mutating func test(_ block: BaselineSample, against baseline: [BaselineSample], at bucketStart: Int64, widthMs: Int64?) -> BaselineTest? {
         switch kind {
-        case .volume: return volumeTest(block, against: baseline)
+        case .volume:
+            guard config.weeklySeasonality, !state.weeklyOffsets.isEmpty else {
+                return volumeTest(block, against: baseline, baselineFactors: nil, weeklyFactor: 1)
+            }
+            // Stored bucket `index` started `recent.count − index` buckets before this one.
+            let baselineFactors = (0..<baseline.count).map { block in
+                let end = state.recent.count - (config.blockBuckets - 1) - (baseline.count - 1 - block) * config.blockBuckets
+                return weeklyFactor(blockEndingAt: bucketStart - Int64(state.recent.count - (end - 1)) * (widthMs ?? 0), widthMs: widthMs)
+            }
+            return volumeTest(block, against: baseline, baselineFactors: baselineFactors,
+                              weeklyFactor: weeklyFactor(blockEndingAt: bucketStart, widthMs: widthMs))
         case .negativeSentiment, .anger: return sentimentTest(block, against: baseline)
         }
     }
@@ -376,17 +431,82 @@ public struct SpikeDetector: Sendable {
     /// 2(√(x + 3/8) − √(m + 3/8)), which stays honest for small counts where the Poisson tail is
     /// skewed, and the plain z against the window's residual standard deviation, which catches
     /// sources noisier than Poisson. Both are divided by the forecast's own uncertainty factor.
-    private mutating func volumeTest(_ sample: BaselineSample, against baseline: [BaselineSample]) -> BaselineTest {
-        let forecast = Forecast(baseline.map(\.total), linearTrend: config.linearTrend)
+    /// With a weekly profile each baseline block + 1 is divided by its own `baselineFactors` (its
+    /// buckets' mean factor) and the forecast + 1 and the window's spread are multiplied by the
+    /// current block's `weeklyFactor` (nil and 1 without a profile).
+    private mutating func volumeTest(_ sample: BaselineSample, against baseline: [BaselineSample], baselineFactors: [Double]?,
+                                     weeklyFactor: Double) -> BaselineTest {
+        var values = baseline.map(\.total)
+        if let baselineFactors {
+            for index in values.indices { values[index] = (values[index] + 1) / baselineFactors[index] - 1 }
+        }
+        let forecast = Forecast(values, linearTrend: config.linearTrend)
+        let expected = max(0, (forecast.value + 1) * weeklyFactor - 1)
+        let residualStdDev = forecast.residualStdDev * weeklyFactor
         let spread = forecast.uncertainty.squareRoot()
-        let anscombeZ = 2 * ((sample.total + 0.375).squareRoot() - (forecast.value + 0.375).squareRoot()) / spread
+        let anscombeZ = 2 * ((sample.total + 0.375).squareRoot() - (expected + 0.375).squareRoot()) / spread
         let burstiness = max(1, state.burstiness)
         let poissonZ = anscombeZ / (config.noiseFloorFactor * burstiness.squareRoot())
         updateBurstiness(anscombeZ)
-        let sampleZ = config.windowSpread && forecast.residualStdDev > 0
-            ? (sample.total - forecast.value) / (forecast.residualStdDev * spread) : .infinity
-        let stdDev = max(forecast.residualStdDev, config.noiseFloorFactor * (burstiness * max(forecast.value, 1)).squareRoot()) * spread
-        return BaselineTest(observed: sample.total, mean: forecast.value, stdDev: stdDev, zScore: min(poissonZ, sampleZ))
+        let sampleZ = config.windowSpread && residualStdDev > 0
+            ? (sample.total - expected) / (residualStdDev * spread) : .infinity
+        let stdDev = max(residualStdDev, config.noiseFloorFactor * (burstiness * max(expected, 1)).squareRoot()) * spread
+        return BaselineTest(observed: sample.total, mean: expected, unseasonedMean: forecast.value, stdDev: stdDev,
+                            zScore: min(poissonZ, sampleZ))
+    }
+
+    /// Hours in the weekly profile.
+    static let hoursPerWeek = 168
+    /// Weeks kept per hour of the weekly profile: the two before the current one, and it.
+    static let weeksKept = 3
+    private static let hourMs: Int64 = 3_600_000
+
+    /// A bucket's hour of the week, counted from Thursday 00:00 UTC, and its week since the epoch.
+    static func weekSlot(_ bucketStart: Int64) -> (hour: Int, week: Int) {
+        let hours = (bucketStart - ((bucketStart % hourMs) + hourMs) % hourMs) / hourMs
+        let week = hours >= 0 ? hours / Int64(hoursPerWeek) : (hours + 1) / Int64(hoursPerWeek) - 1
+        return (Int(hours - week * Int64(hoursPerWeek)), Int(week))
+    }
+
+    /// The profile's factor for the bucket at `bucketStart`: exp of the offset of its hour in the
+    /// week before or the one before that, whichever is closer to 0; nil unless both weeks have it.
+    private func weeklyFactor(bucketAt bucketStart: Int64) -> Double? {
+        let (hour, week) = Self.weekSlot(bucketStart)
+        var found: (Float, Float?)?
+        for entry in (hour * Self.weeksKept)..<((hour + 1) * Self.weeksKept) where (week - 2..<week).contains(state.weeklyWeeks[entry]) {
+            let offset = state.weeklyOffsets[entry]
+            found = found.map { ($0.0, offset) } ?? (offset, nil)
+        }
+        guard let (first, second) = found, let second else { return nil }
+        return exp(Double(abs(first) < abs(second) ? first : second))
+    }
+
+    /// The mean weekly factor of the `blockBuckets` buckets of the block ending with the bucket at
+    /// `bucketStart` (1 without a profile for each of them, or before the bucket width is known).
+    private func weeklyFactor(blockEndingAt bucketStart: Int64, widthMs: Int64?) -> Double {
+        guard kind == .volume, config.weeklySeasonality, !state.weeklyOffsets.isEmpty, let widthMs, widthMs > 0 else { return 1 }
+        var sum = 0.0
+        for index in 0..<config.blockBuckets {
+            guard let factor = weeklyFactor(bucketAt: bucketStart - Int64(index) * widthMs) else { return 1 }
+            sum += factor
+        }
+        return sum / Double(config.blockBuckets)
+    }
+
+    /// Adds log((bucket + 1)/(forecast + 1)) to this week's mean for the bucket's hour.
+    private mutating func learnWeeklyProfile(at bucketStart: Int64, bucket: Double, forecast: Double) {
+        let entries = Self.hoursPerWeek * Self.weeksKept
+        if state.weeklyOffsets.isEmpty {
+            (state.weeklyOffsets, state.weeklyWeeks, state.weeklyUpdates) = (Array(repeating: 0, count: entries), Array(repeating: -1, count: entries), Array(repeating: 0, count: entries))
+        }
+        let (hour, week) = Self.weekSlot(bucketStart)
+        let entry = hour * Self.weeksKept + ((week % Self.weeksKept) + Self.weeksKept) % Self.weeksKept
+        if state.weeklyWeeks[entry] != week {
+            (state.weeklyOffsets[entry], state.weeklyWeeks[entry], state.weeklyUpdates[entry]) = (0, week, 0)
+        }
+        state.weeklyUpdates[entry] += 1
+        let offset = log((bucket + 1) / (forecast + 1))
+        state.weeklyOffsets[entry] += Float((offset - Double(state.weeklyOffsets[entry])) / Double(state.weeklyUpdates[entry]))
     }
 
     /// Negative (or angry) share against the window's pooled share (Laplace-smoothed), on the arcsine scale
@@ -401,7 +521,8 @@ public struct SpikeDetector: Sendable {
         let spread = (1 + sample.total / (pooledTotal + 2)).squareRoot() * config.noiseFloorFactor
         let zScore = 2 * sample.total.squareRoot() * (asin(adjustedShare.squareRoot()) - asin(baselineShare.squareRoot())) / spread
         let stdDev = (baselineShare * (1 - baselineShare) / sample.total).squareRoot() * spread
-        return BaselineTest(observed: sample.negative / sample.total, mean: baselineShare, stdDev: stdDev, zScore: zScore)
+        return BaselineTest(observed: sample.negative / sample.total, mean: baselineShare, unseasonedMean: baselineShare,
+                            stdDev: stdDev, zScore: zScore)
     }
 
     /// Moves the burstiness toward z² (clipped at zThreshold², so spikes do not teach the detector

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A numeric setting of `SpikeDetectorConfig` by its command-line name, so a backtest can set
 /// or sweep any of them.
 public enum SpikeDetectorSetting: String, Sendable, CaseIterable {
@@ -25,6 +27,8 @@ public enum SpikeDetectorSetting: String, Sendable, CaseIterable {
     case blockBuckets = "block-buckets"
     /// `linearTrend` (0 = false, anything else = true).
     case linearTrend = "linear-trend"
+    /// `weeklySeasonality` (0 = false, anything else = true).
+    case weeklySeasonality = "weekly-seasonality"
 
     /// The setting's value in `config`.
     public func value(in config: SpikeDetectorConfig) -> Double {
@@ -41,6 +45,7 @@ public enum SpikeDetectorSetting: String, Sendable, CaseIterable {
         case .windowSpread: return config.windowSpread ? 1 : 0
         case .blockBuckets: return Double(config.blockBuckets)
         case .linearTrend: return config.linearTrend ? 1 : 0
+        case .weeklySeasonality: return config.weeklySeasonality ? 1 : 0
         }
     }
 
@@ -69,9 +74,35 @@ public enum SpikeDetectorSetting: String, Sendable, CaseIterable {
         case .windowSpread: config.windowSpread = value != 0
         case .blockBuckets: config.blockBuckets = whole
         case .linearTrend: config.linearTrend = value != 0
+        case .weeklySeasonality: config.weeklySeasonality = value != 0
         }
         return config
     }
+}
+
+extension SpikeDetectorConfig {
+    /// `self` with the settings of `text` applied in order: `NAME=VALUE` pairs separated by commas,
+    /// NAME a `SpikeDetectorSetting` (`z-threshold=4,block-buckets=6`), as the query service's
+    /// `--alert-settings` takes them. Empty text changes nothing. Check the result with `validate()`.
+    public func applying(settings text: String) throws(BacktestError) -> SpikeDetectorConfig {
+        var config = self
+        for assignment in text.split(separator: ",") {
+            let parts = assignment.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let setting = SpikeDetectorSetting(rawValue: parts[0]) else {
+                throw .badSetting("setting \"\(assignment)\": expected NAME=VALUE with NAME one of \(SpikeDetectorSetting.names)")
+            }
+            guard let value = Double(parts[1]), value.isFinite else {
+                throw .badSetting("setting \"\(assignment)\": \"\(parts[1])\" is not a number")
+            }
+            config = setting.applied(value, to: config)
+        }
+        return config
+    }
+}
+
+extension SpikeDetectorSetting {
+    /// Every setting's name, comma-separated, for error messages.
+    static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// A sweep of one setting over evenly spaced values: `z-threshold=3:6:0.5` (from 3 to 6 by 0.5),
@@ -88,9 +119,8 @@ public struct SpikeDetectorSweep: Sendable, Equatable {
     /// Reads `NAME=FROM:TO:STEP` or `NAME=V1,V2,…`.
     public init(parsing text: String) throws(BacktestError) {
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-        let names = SpikeDetectorSetting.allCases.map(\.rawValue).joined(separator: ", ")
         guard parts.count == 2, let setting = SpikeDetectorSetting(rawValue: parts[0]) else {
-            throw .badSweep("sweep \"\(text)\": expected NAME=FROM:TO:STEP or NAME=V1,V2,… with NAME one of \(names)")
+            throw .badSweep("sweep \"\(text)\": expected NAME=FROM:TO:STEP or NAME=V1,V2,… with NAME one of \(SpikeDetectorSetting.names)")
         }
         let range = parts[1].split(separator: ":").map { Double($0) }
         if range.count == 3, let from = range[0], let to = range[1], let step = range[2] {

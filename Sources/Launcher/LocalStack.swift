@@ -132,7 +132,7 @@ public final class LocalStack {
                               "--journal", directory.appendingPathComponent("ingest/journal.sqlite").path] + securityArguments + ingestArguments)
         try launch("query", ["query", "--rpc", ports.queryRPC, "--collect", ports.collect, "--acks", ports.acks,
                              "--store", directory.appendingPathComponent("query/store.sqlite").path, "--query-set", ports.querySet,
-                             "--alerts-pub", ports.alerts] + securityArguments + queryArguments)
+                             "--alerts-pub", ports.alerts, "--alert-sources", ports.ingestRPC] + securityArguments + queryArguments)
         for _ in 0..<enrich { try addWorker("enrich", threads: threads) }
         for _ in 0..<score { try addWorker("score", threads: threads) }
     }

@@ -2,7 +2,8 @@ import EarshotWire
 
 /// What a client key may do. Each allow-list entry has one role.
 public enum Role: String, Sendable, CaseIterable, CustomStringConvertible {
-    /// Enrich and score workers (and the query service's acknowledgements): the pipeline sockets only.
+    /// Enrich and score workers (and the query service's acknowledgements): the pipeline sockets,
+    /// and `Sources/List` (the query service's alert monitor reads source health).
     case worker
     /// Sources: Ingest/Publish, Ingest/PublishBatch, Sources/RecordRejections.
     case publisher
@@ -21,7 +22,7 @@ public enum Role: String, Sendable, CaseIterable, CustomStringConvertible {
     public func permits(method: String) -> Bool {
         if method == HealthMethod.check { return true }
         switch self {
-        case .worker: return false
+        case .worker: return method == SourcesMethod.list  // the query service's alert monitor reads source health
         case .publisher: return Self.publishMethods.contains(method)
         case .reader: return Self.readMethods.contains(method)
         case .editor: return Self.readMethods.contains(method) || Self.editMethods.contains(method)

@@ -43,15 +43,29 @@ public struct CountSeriesError: Error, Sendable, Equatable, CustomStringConverti
 /// other columns ignored) and optionally `negative`, then one row per time, in strictly increasing
 /// time. Timestamps are RFC 3339 or `YYYY-MM-DD HH:MM:SS` (no zone = UTC); counts are whole
 /// numbers ≥ 0, `negative` at most `value`. Every problem is an error naming its line: nothing is
-/// skipped except blank lines.
+/// skipped except blank lines. Lines end in LF or CRLF.
+///
+/// The file is read as UTF-8 bytes, field by field without a `String` per field (a year of
+/// 5-minute buckets is 105,120 lines); only an error message builds strings.
 public enum CountSeriesCSV {
     /// The series in `text`; no rows when the file has a header and nothing else.
     public static func read(_ text: String) throws(CountSeriesError) -> CountSeries {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).makeIterator()
-        guard let headerLine = lines.next(), !headerLine.allSatisfy(\.isWhitespace) else {
+        var text = text
+        let result = text.withUTF8 { bytes -> Result<CountSeries, CountSeriesError> in
+            do throws(CountSeriesError) { return .success(try read(utf8: bytes)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// The series in the UTF-8 bytes of a file.
+    public static func read(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(CountSeriesError) -> CountSeries {
+        var lines = ByteLines(bytes: bytes)
+        guard let headerLine = lines.next(), !isBlank(bytes, headerLine) else {
             throw CountSeriesError(line: 1, problem: "no header: expected a first line like timestamp,value")
         }
-        let header = fields(headerLine).map { $0.lowercased() }
+        var fields: [Range<Int>] = []
+        split(bytes, headerLine, into: &fields)
+        let header = fields.map { text(bytes, $0).lowercased() }
         guard let timestampColumn = header.firstIndex(of: "timestamp") else {
             throw CountSeriesError(line: 1, problem: "missing column \"timestamp\" (header: \(header.joined(separator: ",")))")
         }
@@ -60,23 +74,25 @@ public enum CountSeriesCSV {
         }
         let negativeColumn = header.firstIndex(of: "negative")
         var rows: [CountRow] = []
+        rows.reserveCapacity(bytes.count / 24)
         var number = 1
         while let line = lines.next() {
             number += 1
-            if line.allSatisfy(\.isWhitespace) { continue }
-            let row = fields(line)
-            guard row.count == header.count else {
-                throw CountSeriesError(line: number, problem: "\(row.count) fields, the header has \(header.count)")
+            if isBlank(bytes, line) { continue }
+            split(bytes, line, into: &fields)
+            guard fields.count == header.count else {
+                throw CountSeriesError(line: number, problem: "\(fields.count) fields, the header has \(header.count)")
             }
-            guard let time = Timestamp.iso8601Milliseconds(row[timestampColumn]) else {
-                throw CountSeriesError(line: number, problem: "cannot read timestamp \"\(row[timestampColumn])\": use RFC 3339 or YYYY-MM-DD HH:MM:SS (UTC)")
+            let timestampField = fields[timestampColumn]
+            guard let time = Timestamp.iso8601Milliseconds(utf8: UnsafeBufferPointer(rebasing: bytes[timestampField])) else {
+                throw CountSeriesError(line: number, problem: "cannot read timestamp \"\(text(bytes, timestampField))\": use RFC 3339 or YYYY-MM-DD HH:MM:SS (UTC)")
             }
             if let previous = rows.last, time <= previous.timestampMs {
                 let relation = time == previous.timestampMs ? "duplicates" : "is earlier than"
-                throw CountSeriesError(line: number, problem: "timestamp \(row[timestampColumn]) \(relation) line \(previous.line)'s: rows must be in increasing time")
+                throw CountSeriesError(line: number, problem: "timestamp \(text(bytes, timestampField)) \(relation) line \(previous.line)'s: rows must be in increasing time")
             }
-            let value = try count(row[valueColumn], column: "value", line: number)
-            let negative = try negativeColumn.map { column throws(CountSeriesError) in try count(row[column], column: "negative", line: number) } ?? 0
+            let value = try count(bytes, fields[valueColumn], column: "value", line: number)
+            let negative = try negativeColumn.map { column throws(CountSeriesError) in try count(bytes, fields[column], column: "negative", line: number) } ?? 0
             guard negative <= value else {
                 throw CountSeriesError(line: number, problem: "negative = \(negative) exceeds value = \(value)")
             }
@@ -85,19 +101,62 @@ public enum CountSeriesCSV {
         return CountSeries(rows: rows, hasNegativeColumn: negativeColumn != nil)
     }
 
-    /// The line's comma-separated fields, trimmed, surrounding quotes removed.
-    private static func fields(_ line: Substring) -> [String] {
-        line.split(separator: ",", omittingEmptySubsequences: false).map { field in
-            var text = field
-            while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-            while let last = text.last, last.isWhitespace { text = text.dropLast() }
-            if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = text.dropFirst().dropLast() }
-            return String(text)
+    /// The lines of a buffer (split at LF), as byte ranges without the LF.
+    private struct ByteLines {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0
+        var finished = false
+
+        mutating func next() -> Range<Int>? {
+            guard !finished else { return nil }
+            let start = position
+            while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
+            let line = start..<position
+            if position == bytes.count { finished = true } else { position += 1 }
+            return line
         }
     }
 
-    private static func count(_ text: String, column: String, line: Int) throws(CountSeriesError) -> Int {
-        if let whole = Int(text), whole >= 0 { return whole }
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+    }
+
+    private static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Bool {
+        line.allSatisfy { isWhitespace(bytes[$0]) }
+    }
+
+    /// The line's comma-separated fields into `fields`: trimmed, surrounding quotes removed.
+    private static func split(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, into fields: inout [Range<Int>]) {
+        fields.removeAll(keepingCapacity: true)
+        var start = line.lowerBound
+        for position in line where bytes[position] == UInt8(ascii: ",") {
+            fields.append(trimmed(bytes, start..<position))
+            start = position + 1
+        }
+        fields.append(trimmed(bytes, start..<line.upperBound))
+    }
+
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ field: Range<Int>) -> Range<Int> {
+        var (lower, upper) = (field.lowerBound, field.upperBound)
+        while lower < upper, isWhitespace(bytes[lower]) { lower += 1 }
+        while upper > lower, isWhitespace(bytes[upper - 1]) { upper -= 1 }
+        if upper - lower >= 2, bytes[lower] == UInt8(ascii: "\""), bytes[upper - 1] == UInt8(ascii: "\"") {
+            lower += 1
+            upper -= 1
+        }
+        return lower..<upper
+    }
+
+    private static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ field: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[field]), as: UTF8.self)
+    }
+
+    /// A whole count ≥ 0: plain digits directly, other spellings ("12.0", "1e3") through `Double`.
+    private static func count(_ bytes: UnsafeBufferPointer<UInt8>, _ field: Range<Int>, column: String, line: Int) throws(CountSeriesError) -> Int {
+        if !field.isEmpty, field.count <= 15, field.allSatisfy({ (0x30...0x39).contains(bytes[$0]) }) {
+            return field.reduce(0) { $0 * 10 + Int(bytes[$1] - 0x30) }
+        }
+        let text = text(bytes, field)
         if let number = Double(text), number.isFinite, number >= 0, number == number.rounded(), number < 1e15 { return Int(number) }
         if let number = Double(text), number < 0 {
             throw CountSeriesError(line: line, problem: "negative count \(text) in column \"\(column)\"")

@@ -9,7 +9,14 @@ public enum Timestamp {
     /// `2024-05-01`, `2024-05-01T12:30`, `2024-05-01T12:30:05.123Z`,
     /// `2024-05-01 12:30:05+02:00`, `…-0500`, `2024-05-01T24:00:00Z` (the next midnight). No zone means UTC.
     public static func iso8601Milliseconds(_ text: String) -> Int64? {
-        var scanner = DigitScanner(bytes: Array(text.utf8))
+        var text = text
+        return text.withUTF8 { iso8601Milliseconds(utf8: $0) }
+    }
+
+    /// ``iso8601Milliseconds(_:)`` on the UTF-8 bytes of the text, for readers that parse one
+    /// date per line straight from a file's bytes.
+    public static func iso8601Milliseconds(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var scanner = DigitScanner(bytes: bytes)
         guard let year = scanner.digits(4), scanner.skip("-"), let month = scanner.digits(2), scanner.skip("-"),
               let day = scanner.digits(2), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
         else { return nil }
@@ -101,7 +108,7 @@ public enum Timestamp {
 
 /// Reads fixed-width digit groups and separators from UTF-8 bytes.
 private struct DigitScanner {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
 
     var atEnd: Bool { position == bytes.count }

@@ -252,6 +252,7 @@ struct DetectorSettingOptions: ParsableArguments {
     @Option(help: "1 = the z is also bounded by the window's own spread, 0 = not") var windowSpread: Int?
     @Option(help: "Buckets summed into the judged block (1 = single buckets)") var blockBuckets: Int?
     @Option(help: "1 = the baseline follows a Theil–Sen line, 0 = the median") var linearTrend: Int?
+    @Option(help: "1 = the forecast follows a weekly profile after two weeks, 0 = not") var weeklySeasonality: Int?
 
     /// The default configuration with the given settings applied, validated.
     func configuration() throws -> SpikeDetectorConfig {
@@ -262,6 +263,7 @@ struct DetectorSettingOptions: ParsableArguments {
             (.outageMinimumExpected, outageMinimumExpected), (.levelShiftBuckets, levelShiftBuckets.map(Double.init)),
             (.burstinessHalfLifeBuckets, burstinessHalfLifeBuckets.map(Double.init)), (.windowSpread, windowSpread.map(Double.init)),
             (.blockBuckets, blockBuckets.map(Double.init)), (.linearTrend, linearTrend.map(Double.init)),
+            (.weeklySeasonality, weeklySeasonality.map(Double.init)),
         ]
         let config = given.reduce(SpikeDetectorConfig.default) { config, setting in
             setting.1.map { setting.0.applied($0, to: config) } ?? config

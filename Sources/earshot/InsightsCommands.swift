@@ -25,6 +25,10 @@ struct AlertOptions: ParsableArguments {
     var alertGraceMinutes = environment("EARSHOT_ALERT_GRACE_MINUTES", AlertMonitorConfiguration().graceMinutes)
     @Option(help: "Milliseconds between checks for completed buckets [EARSHOT_ALERT_INTERVAL_MS]")
     var alertIntervalMs = environment("EARSHOT_ALERT_INTERVAL_MS", AlertMonitorConfiguration().intervalMilliseconds)
+    @Option(help: "Ingest RPC endpoint asked for source health, so a silent source's missing posts are outages; empty = do not ask [EARSHOT_ALERT_SOURCES]")
+    var alertSources = environment("EARSHOT_ALERT_SOURCES", AlertMonitorConfiguration().sourcesEndpoint)
+    @Option(help: "Any detector setting, by the backtest's names: NAME=VALUE,… (e.g. z-threshold=4,block-buckets=6); applied after the flags above [EARSHOT_ALERT_SETTINGS]")
+    var alertSettings = environment("EARSHOT_ALERT_SETTINGS", "")
 
     /// The monitor configuration these options describe.
     func configuration() throws -> AlertMonitorConfiguration {
@@ -33,11 +37,15 @@ struct AlertOptions: ParsableArguments {
         configuration.bucketMinutes = alertBucketMinutes
         configuration.graceMinutes = alertGraceMinutes
         configuration.intervalMilliseconds = alertIntervalMs
+        configuration.sourcesEndpoint = alertSources
         configuration.detector.zThreshold = alertK
         configuration.detector.baselineBuckets = alertWindow
         configuration.detector.minimumBaselineBuckets = min(configuration.detector.minimumBaselineBuckets, alertWindow)
         configuration.detector.minimumVolume = alertMinVolume
         configuration.detector.cooldownBuckets = alertCooldown
+        do { configuration.detector = try configuration.detector.applying(settings: alertSettings) } catch {
+            throw ValidationError("alert settings: \(error)")
+        }
         do { try configuration.validate() } catch { throw ValidationError("alert settings: \(error)") }
         return configuration
     }

@@ -109,7 +109,7 @@ struct StoreBench: ParsableCommand {
         let process = Process()
         process.executableURL = LocalStack.currentExecutable
         process.arguments = ["query", "--rpc", ports.queryRPC, "--collect", ports.collect, "--acks", ports.acks, "--store", storePath,
-                             "--query-set", ports.querySet, "--alerts-pub", ports.alerts, "--insecure"]
+                             "--query-set", ports.querySet, "--alerts-pub", ports.alerts, "--alert-sources", "", "--insecure"]
         try process.run()
         defer {
             process.terminate()

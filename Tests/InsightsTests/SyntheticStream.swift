@@ -138,6 +138,7 @@ extension SpikeDetectorConfig {
         config.zThreshold = 3.5
         config.cooldownBuckets = 6
         config.linearTrend = true
+        config.weeklySeasonality = false  // the synthetic streams are one week long: no profile to learn
         return config
     }
 }

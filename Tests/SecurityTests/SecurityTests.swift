@@ -18,6 +18,8 @@ import ZeroMQ
         #expect(Role.editor.permits(method: InsightsMethod.markHandled))
         #expect(!Role.editor.permits(method: IngestMethod.publishBatch))
         #expect(!Role.worker.permits(method: QueryMethod.overview))
+        #expect(Role.worker.permits(method: SourcesMethod.list), "the query service's alert monitor reads source health")
+        #expect(!Role.worker.permits(method: SourcesMethod.recordRejections))
         #expect(Role.admin.permits(method: IngestMethod.publishBatch))
         for role in Role.allCases { #expect(role.permits(method: HealthMethod.check)) }
     }

@@ -53,3 +53,27 @@ import Testing
         #expect(Self.rejection("timestamp,value,negative\n2015-02-26 21:42:53,2,3\n")?.problem == "negative = 3 exceeds value = 2")
     }
 }
+
+@Suite struct CountSeriesCSVBytesTests {
+    @Test func crlfLinesQuotesAndSpellingsOfCounts() throws {
+        let series = try CountSeriesCSV.read("timestamp,value\r\n\"2015-02-26 21:42:53\", 12 \r\n2015-02-26 21:47:53,3.0\r\n\r\n")
+        #expect(series.rows.map(\.value) == [12, 3])
+        #expect(series.rows.map(\.line) == [2, 3])
+        #expect(CountSeriesCSVTests.rejection("timestamp,value\r\n2015-02-26 21:42:53,x\r\n")?.description == "line 2: value \"x\" is not a whole count")
+        #expect(CountSeriesCSVTests.rejection("timestamp,value\n2015-02-26 21:42:53,12345678901234567\n")?.problem.contains("not a whole count") == true)
+    }
+
+    @Test func aYearOfLinesIsReadInOrder() throws {
+        // 105,120 rows (a year of 5-minute buckets), as the speed benchmark reads them.
+        var text = "timestamp,value\n"
+        for index in 0..<105_120 {
+            text += Timestamp.iso8601String(milliseconds: 1_420_070_400_000 + Int64(index) * 300_000) + ",\(index % 97)\n"
+        }
+        let rows = try CountSeriesCSV.read(text).rows
+        #expect(rows.count == 105_120)
+        let last = try #require(rows.last)
+        #expect(last.timestampMs == Int64(1_420_070_400_000) + 105_119 * 300_000)
+        #expect(rows.last?.value == 105_119 % 97)
+        #expect(rows.last?.line == 105_121)
+    }
+}

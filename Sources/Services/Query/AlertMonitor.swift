@@ -22,6 +22,12 @@ public struct AlertMonitorConfiguration: Sendable {
     public var detector = SpikeDetectorConfig.default
     /// Terms and authors named in an alert's explanation.
     public var explanationLimit = 5
+    /// The ingest service's RPC endpoint, asked for source health (`Sources/List`) at every check:
+    /// while a source is silent, buckets after its newest post that fall short of the forecast are
+    /// outages, not learned. "" = do not ask (only empty runs are outages then).
+    public var sourcesEndpoint = "tcp://127.0.0.1:5550"
+    /// A source silent for longer than this many minutes stops counting (`CollectionSilence`).
+    public var sourceSilenceLimitMinutes = 1_440
 
     public init() {}
 
@@ -29,7 +35,8 @@ public struct AlertMonitorConfiguration: Sendable {
     public func validate() throws(InsightsConfigError) {
         try detector.validate()
         for (field, value, range) in [("bucketMinutes", bucketMinutes, 1...60), ("intervalMilliseconds", intervalMilliseconds, 10...3_600_000),
-                                      ("graceMinutes", graceMinutes, 0...1_440), ("explanationLimit", explanationLimit, 0...100)]
+                                      ("graceMinutes", graceMinutes, 0...1_440), ("explanationLimit", explanationLimit, 0...100),
+                                      ("sourceSilenceLimitMinutes", sourceSilenceLimitMinutes, 1...100_000)]
         where !range.contains(value) {
             throw .outOfRange(field: field, value: Double(value), allowed: "\(range)")
         }
@@ -70,6 +77,8 @@ final class AlertMonitor {
     private let service: ServiceContext
     private let publisher: Socket?
     private var tracks: [String: Track] = [:]
+    private var sources: RPCClient?
+    private var sourceHealthFailed = false
     private var width: Int64 { Int64(configuration.bucketMinutes) * 60_000 }
 
     init(configuration: AlertMonitorConfiguration, store: PostStore, service: ServiceContext) throws {
@@ -83,6 +92,10 @@ final class AlertMonitor {
             try socket.set([.linger(1_000), .sendHighWaterMark(10_000)])
             try service.bind(socket, configuration.publishEndpoint, as: .alerts)
             publisher = socket
+        }
+        if !configuration.sourcesEndpoint.isEmpty {
+            sources = try RPCClient(endpoint: configuration.sourcesEndpoint, context: service.zmq, clientName: "query-alerts",
+                                    socketOptions: service.clientOptions(server: KeyDirectory.ingestKey, endpoint: configuration.sourcesEndpoint))
         }
     }
 
@@ -115,6 +128,7 @@ final class AlertMonitor {
         guard let newest = try store.newestMinute() else { return }
         let watermark = newest + 60_000 - Int64(configuration.graceMinutes) * 60_000
         let completeEnd = floor(watermark)
+        let silence = collectionSilence()
         for scope in try store.alertScopes() {
             if tracks[scope] == nil {
                 guard let oldest = try store.oldestMinute(scope: scope) else { continue }
@@ -123,13 +137,33 @@ final class AlertMonitor {
                                       negative: SpikeDetector(kind: .negativeSentiment, config: configuration.detector),
                                       anger: SpikeDetector(kind: .anger, config: configuration.detector))
             }
-            try advance(scope, to: completeEnd)
+            try advance(scope, to: completeEnd, silence: silence)
         }
     }
 
     private func floor(_ time: Int64) -> Int64 { time - ((time % width) + width) % width }
 
-    private func advance(_ scope: String, to end: Int64) throws {
+    /// The spans where sources are silent, from ingest's source health; none when not configured
+    /// or when ingest does not answer (logged once per failure spell).
+    private func collectionSilence() -> CollectionSilence {
+        let none = CollectionSilence(newestPostOfSilentSources: [], limitMs: 0)
+        guard let sources else { return none }
+        do {
+            let health = try sources.call(SourcesMethod.list, ListSourcesRequest(), as: ListSourcesResponse.self, timeoutMilliseconds: 1_000)
+            sourceHealthFailed = false
+            return CollectionSilence(newestPostOfSilentSources: health.sources.filter(\.silent).map(\.lastCreatedAtMs),
+                                     limitMs: Int64(configuration.sourceSilenceLimitMinutes) * 60_000)
+        } catch {
+            if !sourceHealthFailed {
+                service.logger.warning("cannot read source health: outages are found from empty buckets only",
+                                       metadata: ["endpoint": "\(configuration.sourcesEndpoint)", "error": "\(error)"])
+            }
+            sourceHealthFailed = true
+            return none
+        }
+    }
+
+    private func advance(_ scope: String, to end: Int64, silence: CollectionSilence) throws {
         guard var track = tracks[scope], track.nextBucket < end else { return }
         var buckets: [Int64: BucketTally] = [:]
         for minute in try store.minuteCounts(scope: scope, from: track.nextBucket, to: end) {
@@ -148,7 +182,9 @@ final class AlertMonitor {
             // scored in English, so a shift of language mix moves it a little (docs/EMOTIONS.md).
             let observed = BucketCounts(bucketStart: start, total: counts.posts, negative: counts.negative,
                                         withEmotions: counts.positive + counts.neutral + counts.negative, anger: counts.angry)
-            let verdicts = [track.volume.judge(observed), track.negative.judge(observed), track.anger.judge(observed)]
+            let silent = silence.covers(bucketStart: start, widthMs: width)
+            let verdicts = [track.volume.judge(observed, collectionSilent: silent), track.negative.judge(observed, collectionSilent: silent),
+                            track.anger.judge(observed, collectionSilent: silent)]
             for case .alert(let spike) in verdicts {
                 try report(spike, scope: scope, counts: counts)
             }
