@@ -90,6 +90,9 @@ public final class RPCServer {
     /// PERMISSION_DENIED). Gets the method and the caller's ``CallContext/userID``.
     /// Health/Check is checked too, except while draining.
     public var authorize: ((_ method: String, _ userID: String?) throws(RPCError) -> Void)?
+    /// Whether the service can do its work now: Health/Check reports NOT_SERVING
+    /// while it returns false (e.g. query while its store cannot be written).
+    public var isServing: () -> Bool = { true }
 
     public init(_ configuration: RPCServerConfiguration, context: Context, logger: Logger) throws(ZMQError) {
         self.configuration = configuration
@@ -109,7 +112,7 @@ public final class RPCServer {
         instance = "\(String(cString: host)):\(getpid())"
         register(HealthMethod.check) { [unowned self] (_: HealthCheckRequest, _) in
             var response = HealthCheckResponse()
-            response.status = self.isDraining ? .notServing : .serving
+            response.status = self.isDraining || !self.isServing() ? .notServing : .serving
             response.serviceName = configuration.serviceName
             response.instance = self.instance
             return response

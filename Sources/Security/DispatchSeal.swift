@@ -61,6 +61,17 @@ public struct DispatchSeal: Sendable {
     /// Whether `batch` carries a valid seal: ingest dispatched exactly these posts.
     public func verifies(_ batch: PipelineBatch) -> Bool { verify(batch.dispatchSeal, Self.items(of: batch)) }
 
+    /// Whether the encoded `PipelineBatch` `bytes` carries a valid seal, read in place
+    /// (``WireSplice/sealedFields(ofPipelineBatch:)``): what the relay checks, without
+    /// decoding the posts it forwards untouched.
+    public func verifies(encodedBatch bytes: [UInt8]) -> Bool {
+        guard let (items, seal) = WireSplice.sealedFields(ofPipelineBatch: bytes), seal.count == Int(crypto_auth_BYTES) else { return false }
+        var message: [UInt8] = []
+        message.reserveCapacity(items.reduce(0) { $0 + 20 + $1.postID.count })
+        for item in items { Self.append(deliverySeq: item.deliverySeq, ingestedAtMs: item.ingestedAtMs, postID: item.postID, to: &message) }
+        return crypto_auth_verify(Array(seal), message, UInt64(message.count), key) == 0
+    }
+
     /// The items a batch's seal covers.
     static func items(of batch: PipelineBatch) -> [Item] {
         batch.posts.map { Item(deliverySeq: $0.deliverySeq, postID: $0.post.id, ingestedAtMs: $0.ingestedAtMs) }
@@ -69,12 +80,14 @@ public struct DispatchSeal: Sendable {
     /// Each item as seq (8 bytes), ingest time (8 bytes), id length (4 bytes) and id, little-endian.
     private static func message(_ items: [Item]) -> [UInt8] {
         var bytes: [UInt8] = []
-        for item in items {
-            withUnsafeBytes(of: item.deliverySeq.littleEndian) { bytes += $0 }
-            withUnsafeBytes(of: item.ingestedAtMs.littleEndian) { bytes += $0 }
-            withUnsafeBytes(of: UInt32(clamping: item.postID.utf8.count).littleEndian) { bytes += $0 }
-            bytes += item.postID.utf8
-        }
+        for item in items { append(deliverySeq: item.deliverySeq, ingestedAtMs: item.ingestedAtMs, postID: item.postID.utf8, to: &bytes) }
         return bytes
+    }
+
+    private static func append(deliverySeq: UInt64, ingestedAtMs: Int64, postID: some Collection<UInt8>, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: deliverySeq.littleEndian) { bytes += $0 }
+        withUnsafeBytes(of: ingestedAtMs.littleEndian) { bytes += $0 }
+        withUnsafeBytes(of: UInt32(clamping: postID.count).littleEndian) { bytes += $0 }
+        bytes += postID
     }
 }

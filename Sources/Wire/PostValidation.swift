@@ -3,6 +3,9 @@ public enum PostLimits {
     public static let maxIdBytes = 512
     public static let maxTextBytes = 64 * 1024
     public static let maxReferences = 64
+    /// Largest encoded post ingest accepts (its text, id and references at their
+    /// limits fit); bounds the pipeline's frames (`PipelineLimits`).
+    public static let maxEncodedBytes = 256 * 1024
 }
 
 extension Post {

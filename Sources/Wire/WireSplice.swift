@@ -71,6 +71,68 @@ public enum WireSplice {
         return index == bytes.count ? fields : nil
     }
 
+    /// What a dispatch seal covers in one post of an encoded `PipelineBatch`.
+    public struct SealedItem: Equatable {
+        public var deliverySeq: UInt64 = 0
+        public var postID: ArraySlice<UInt8> = []
+        public var ingestedAtMs: Int64 = 0
+    }
+
+    /// The fields a dispatch seal covers (each post's delivery_seq, post.id and
+    /// ingested_at_ms) and the seal (field 10) of an encoded `PipelineBatch`, read
+    /// in place without decoding the posts; nil when the bytes are not well-formed
+    /// protobuf at the levels read. As in decoding, a repeated scalar's last value wins.
+    public static func sealedFields(ofPipelineBatch bytes: [UInt8]) -> (items: [SealedItem], seal: ArraySlice<UInt8>)? {
+        var items: [SealedItem] = []
+        var seal: ArraySlice<UInt8> = []
+        let wellFormed = forEachField(bytes[...]) { field, value, slice in
+            if field == 10 { seal = slice ?? []; return true }
+            guard field == 1, let post = slice else { return true }
+            var item = SealedItem()
+            let itemWellFormed = forEachField(post) { field, value, slice in
+                switch field {
+                case 1: item.deliverySeq = value
+                case 5: item.ingestedAtMs = Int64(bitPattern: value)
+                case 2:
+                    guard let encodedPost = slice else { return true }
+                    return forEachField(encodedPost) { field, _, slice in
+                        if field == 1, let id = slice { item.postID = id }
+                        return true
+                    }
+                default: break
+                }
+                return true
+            }
+            items.append(item)
+            return itemWellFormed
+        }
+        return wellFormed ? (items, seal) : nil
+    }
+
+    /// Calls `body` with each top-level field of `bytes`: its number, its varint value
+    /// (0 for other wire types) and, for length-delimited fields, its bytes. Returns
+    /// false as soon as `body` does, or when the bytes are not well-formed.
+    private static func forEachField(_ bytes: ArraySlice<UInt8>, _ body: (UInt64, UInt64, ArraySlice<UInt8>?) -> Bool) -> Bool {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            guard let key = readVarint(bytes, &index) else { return false }
+            var value: UInt64 = 0
+            var slice: ArraySlice<UInt8>?
+            switch key & 7 {
+            case 0: guard let varint = readVarint(bytes, &index) else { return false }; value = varint
+            case 1: index += 8
+            case 5: index += 4
+            case 2:
+                guard let length = readVarint(bytes, &index), length <= UInt64(bytes.endIndex - index) else { return false }
+                slice = bytes[index..<index + Int(length)]
+                index += Int(length)
+            default: return false
+            }
+            guard index <= bytes.endIndex, body(key >> 3, value, slice) else { return false }
+        }
+        return true
+    }
+
     private static func appendTag(_ field: UInt64, _ wireType: UInt64, _ out: inout [UInt8]) {
         appendVarint(field << 3 | wireType, &out)
     }
@@ -85,9 +147,13 @@ public enum WireSplice {
     }
 
     private static func readVarint(_ bytes: [UInt8], _ index: inout Int) -> UInt64? {
+        readVarint(bytes[...], &index)
+    }
+
+    private static func readVarint(_ bytes: ArraySlice<UInt8>, _ index: inout Int) -> UInt64? {
         var result: UInt64 = 0
         var shift: UInt64 = 0
-        while index < bytes.count, shift < 64 {
+        while index < bytes.endIndex, shift < 64 {
             let byte = bytes[index]
             index += 1
             result |= UInt64(byte & 0x7F) << shift

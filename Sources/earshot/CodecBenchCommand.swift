@@ -1,4 +1,5 @@
 import ArgumentParser
+import EarshotSecurity
 import EarshotWire
 import Foundation
 import SampleData
@@ -30,6 +31,10 @@ struct CodecBenchCommand: ParsableCommand {
             batch.posts.append(item)
         }
         let bytes = try batch.serializedBytes()
+        // The relay's seal check, as it was (decode, then check) and as it is (on the bytes).
+        let seal = DispatchSeal(key: DispatchSeal.generateKey())!
+        batch.dispatchSeal = seal.tag(batch)
+        let sealed = try batch.serializedBytes()
         func measure(_ label: String, _ body: () throws -> Void) rethrows -> [String] {
             var best = Double.infinity
             for _ in 0..<3 {
@@ -43,6 +48,11 @@ struct CodecBenchCommand: ParsableCommand {
         let rows = [
             try measure("encode PipelineBatch") { _ = try batch.serializedBytes() },
             try measure("decode PipelineBatch") { _ = try PipelineBatch(serializedBytes: bytes) },
+            try measure("decode + check the seal") {
+                let decoded = try PipelineBatch(serializedBytes: sealed)
+                precondition(seal.verifies(decoded))
+            },
+            try measure("check the seal on the bytes") { precondition(seal.verifies(encodedBatch: sealed)) },
         ]
         print("\(batchSize) posts per batch, \(bytes.count / batchSize) bytes per post, best of 3 × \(batches) batches")
         print(table(["operation", "per post", "rate"], rows))

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import EarshotWire
 @testable import IngestService
+import ServiceRuntime
 
 func journalPath() -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("earshot-test-\(UUID().uuidString)/journal.sqlite").path
@@ -73,5 +75,27 @@ func journalPath() -> String {
         #expect(window.dispatched(1, at: 1_600) == 2)
         #expect(window.attempt(of: 1) == 2)
         #expect(window.overdue(at: 1_600, limit: 10) == [2])
+    }
+}
+
+@Suite struct DispatchBudgetTests {
+    @Test func batchesAreCutAtTheByteBudgetWithOnePostAtLeast() {
+        let budget = PipelineLimits.dispatchBudgetBytes
+        let perPost = PipelineLimits.dispatchCost(payloadBytes: 1_000)
+        #expect(IngestService.withinDispatchBudget(Array(repeating: 1_000, count: 10)) == 10)
+        #expect(IngestService.withinDispatchBudget(Array(repeating: 1_000, count: 5_000)) == budget / perPost)
+        #expect(IngestService.withinDispatchBudget([PostLimits.maxEncodedBytes, 1]) == 2)
+        #expect(IngestService.withinDispatchBudget([budget, 1]) == 1)  // a post over the budget travels alone
+        #expect(IngestService.withinDispatchBudget([]) == 0)
+    }
+
+    /// The frame limit of the batch sockets follows from the limits ingest enforces,
+    /// and refuses the 20 MiB frame of issue #14.
+    @Test func theLargestLegalBatchFitsTheSocketLimitAndTwentyMiBDoesNot() {
+        let largestDispatch = PipelineLimits.dispatchBudgetBytes + PostLimits.maxEncodedBytes + PipelineLimits.wrappingBytesPerPost
+        #expect(PipelineLimits.maxDispatchBytes > largestDispatch)
+        #expect(PipelineLimits.maxBatchBytes >= Int64(PipelineLimits.maxDispatchBytes * PipelineLimits.enrichmentGrowth))
+        #expect(PipelineLimits.maxBatchBytes < 20 << 20)
+        #expect(PipelineLimits.maxAckBytes >= Int64(PipelineLimits.maxAckedPerMessage * 10))
     }
 }

@@ -7,6 +7,10 @@ import SampleData
 import Testing
 import ZeroMQ
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How a connection attempt ended, as the connecting socket's monitor reports it.
 private enum Handshake: Equatable {
     case succeeded
@@ -220,5 +224,182 @@ private func invented(_ count: Int, prefix: String) -> [Post] {
         let result = try runEarshot(["ingest", "--insecure", "--rpc", "tcp://0.0.0.0:1", "--journal", "/nonexistent/j.sqlite"])
         #expect(result.status != 0)
         #expect(result.errors.contains("--insecure is refused on tcp://0.0.0.0:1"))
+    }
+}
+
+/// GET /metrics of a service serving it at `address` (host:port), as text.
+private func metricsText(_ address: String) throws -> String {
+    try runProgram(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())",
+                                                             "http://\(address)/metrics"]).output
+}
+
+/// The value of the series `name` in Prometheus text, 0 when absent.
+private func metricValue(_ text: String, _ name: String) -> Double {
+    text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) } ?? 0
+}
+
+/// Whether this process can mount a tmpfs (tried once, on a scratch folder).
+private let canMountTmpfs: Bool = {
+    guard geteuid() == 0 else { return false }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("earshot-tmpfs-probe-\(UUID().uuidString)")
+    guard (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) != nil else { return false }
+    defer { try? FileManager.default.removeItem(at: folder) }
+    guard mount("tmpfs", folder.path, "tmpfs", 0, "size=64k") == 0 else { return false }
+    umount(folder.path)
+    return true
+}()
+
+/// Polls `read` until it returns at least `target` (or 5 s passed); returns the last value.
+private func waitFor(_ target: Double, _ read: () throws -> Double) rethrows -> Double {
+    var value = try read()
+    for _ in 0..<50 where value < target {
+        Thread.sleep(forTimeInterval: 0.1)
+        value = try read()
+    }
+    return value
+}
+
+/// Item 8 of issue #14 and the key reloads, against real processes: frames a
+/// peer with a valid key may still send, a full disk under the query store, SIGHUP.
+@Suite(.serialized) struct HardeningPipelineTests {
+    @Test func oversizedFramesAreRefusedAndBadFramesCountedAndLoggedOnce() throws {
+        let base = stackBasePort(12)
+        let metricsAddress = "127.0.0.1:\(base + 45)"
+        let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: base)
+        defer { stack.stop() }
+        try stack.start(enrich: 0, score: 0, queryArguments: ["--metrics", metricsAddress])
+        try stack.waitUntilHealthy()
+        let context = try Context()
+        let ingest = try #require(stack.member("ingest")), query = try #require(stack.member("query"))
+        let peaksBefore = [stack.peakResidentBytes(ingest) ?? 0, stack.peakResidentBytes(query) ?? 0]
+
+        // 20 MiB on each PULL port, from keys allowed there: the peer is dropped before the frame is kept.
+        let huge = [UInt8](repeating: 0x2a, count: 20 << 20)
+        for (endpoint, server, key) in [(stack.ports.collect, KeyDirectory.queryKey, KeyDirectory.workerKey),
+                                        (stack.ports.relayIn, KeyDirectory.ingestKey, KeyDirectory.workerKey),
+                                        (stack.ports.acks, KeyDirectory.ingestKey, KeyDirectory.queryKey)] {
+            let (socket, handshake) = try connect(.push, endpoint, options: stack.clientOptions(endpoint, server: server, key: key), context: context)
+            #expect(handshake == .succeeded, "\(endpoint)")
+            try socket.send(huge)
+            socket.close()
+        }
+        Thread.sleep(forTimeInterval: 2)
+        let peaksAfter = [stack.peakResidentBytes(ingest) ?? .max, stack.peakResidentBytes(query) ?? .max]
+        for (before, after) in zip(peaksBefore, peaksAfter) {
+            #expect(after - before < 8 << 20, "peak RSS grew from \(before >> 20) to \(after >> 20) MiB")
+        }
+        #expect(ingest.isRunning && query.isRunning)
+
+        // Undecodable frames, five in a row on query's collector and on ingest's relay: each
+        // counted (Stats and /metrics), one log line each (rate-limited), nothing stored.
+        let garbage = [UInt8](repeating: 0xff, count: 16)
+        for (endpoint, server) in [(stack.ports.collect, KeyDirectory.queryKey), (stack.ports.relayIn, KeyDirectory.ingestKey)] {
+            let (socket, handshake) = try connect(.push, endpoint, options: stack.clientOptions(endpoint, server: server, key: KeyDirectory.workerKey), context: context)
+            #expect(handshake == .succeeded)
+            for _ in 0..<5 { try socket.send(garbage) }
+        }
+        let admin = try stack.queryClient(context: context), ingestAdmin = try stack.ingestClient(context: context)
+        #expect(try waitFor(5) { try stat(admin, "earshot_query_rejected_total") } == 5)
+        #expect(try waitFor(5) { try stat(ingestAdmin, "earshot_relay_rejected_total") } == 5)
+        #expect(metricValue(try metricsText(metricsAddress), "earshot_query_rejected_total") == 5)
+        #expect(try overview(admin).posts == 0)
+        func logLines(_ member: LocalStack.Member, containing text: String) throws -> Int {
+            try String(contentsOf: stack.directory.appendingPathComponent("\(member.name).log"), encoding: .utf8)
+                .split(separator: "\n").filter { $0.contains(text) }.count
+        }
+        #expect(try logLines(query, containing: "dropped a pipeline message: undecodable scored batch") == 1)
+        #expect(try logLines(ingest, containing: "dropped a pipeline message: enriched batch without a valid dispatch seal") == 1)
+    }
+
+    /// A real full disk: the query store on an 8 MiB tmpfs, filled up (skipped where
+    /// this process may not mount one: not root, or a container without CAP_SYS_ADMIN).
+    @Test(.enabled(if: canMountTmpfs, "mounting a tmpfs needs root (and CAP_SYS_ADMIN in a container)"))
+    func queryOutlivesAFullDiskAndResumesByItself() throws {
+        let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(13))
+        let storeFolder = stack.directory.appendingPathComponent("query")
+        try FileManager.default.createDirectory(at: storeFolder, withIntermediateDirectories: true)
+        let mount = try runProgram(URL(fileURLWithPath: "/bin/mount"), ["-t", "tmpfs", "-o", "size=8m", "tmpfs", storeFolder.path])
+        try #require(mount.status == 0, "mount: \(mount.errors)")
+        defer { _ = try? runProgram(URL(fileURLWithPath: "/bin/umount"), ["-l", storeFolder.path]) }
+        defer { stack.stop() }
+        try stack.start(enrich: 1, score: 1, ingestArguments: ["--redelivery-ms", "3000"])
+        try stack.waitUntilHealthy()
+        let context = try Context()
+        let admin = try stack.queryClient(context: context), ingestAdmin = try stack.ingestClient(context: context)
+        let publisher = Publisher(client: try stack.ingestClient(context: context))
+        #expect(try publisher.publish(invented(200, prefix: "before")).accepted == 200)
+        #expect(try waitForStored(200, admin, timeoutSeconds: 60).posts == 200)
+
+        // Fill the disk: the next group commit fails.
+        let filler = storeFolder.appendingPathComponent("filler")
+        _ = try runProgram(URL(fileURLWithPath: "/bin/dd"), ["if=/dev/zero", "of=\(filler.path)", "bs=64k"])
+        #expect(try publisher.publish(invented(1_500, prefix: "during")).accepted == 1_500)
+        func health() throws -> HealthCheckResponse.ServingStatus {
+            try admin.call(HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self).status
+        }
+        var status = try health()
+        for _ in 0..<100 where status != .notServing {
+            Thread.sleep(forTimeInterval: 0.1)
+            status = try health()
+        }
+        #expect(status == .notServing)
+        #expect(try stat(admin, "earshot_query_store_failures_total") >= 1)
+        let acknowledged = try stat(ingestAdmin, "earshot_ingest_acknowledged_total")
+        Thread.sleep(forTimeInterval: 4)  // past a redelivery: still nothing acknowledged, reads answered
+        #expect(try stat(ingestAdmin, "earshot_ingest_acknowledged_total") == acknowledged)
+        #expect(try overview(admin).posts < 1_700)
+        #expect(try stack.member("query")?.isRunning == true)
+
+        // Space again: query resumes by itself, and every post is stored.
+        try FileManager.default.removeItem(at: filler)
+        #expect(try waitForStored(1_700, admin, timeoutSeconds: 60).posts == 1_700)
+        #expect(try health() == .serving)
+        #expect(try waitFor(1_700) { try stat(ingestAdmin, "earshot_ingest_acknowledged_total") } == 1_700)
+        let log = try String(contentsOf: stack.directory.appendingPathComponent("query.log"), encoding: .utf8)
+        #expect(log.split(separator: "\n").filter { $0.contains("cannot store; NOT_SERVING") }.count <= 2)
+    }
+
+    /// SIGHUP reloads the allow-list even when the file watch cannot see the change
+    /// (same inode, size and modification time): a revoked key opens no new connection
+    /// within 2 s; a connection already open stays open and its calls get UNAUTHENTICATED.
+    @Test func sighupReloadsTheAllowList() throws {
+        let stack = try LocalStack(executable: earshotBinary, directory: stackDirectory(), basePort: stackBasePort(12))
+        defer { stack.stop() }
+        try stack.start(enrich: 0, score: 0)
+        try stack.waitUntilHealthy()
+        let keys = try #require(stack.keys)
+        let context = try Context()
+        try stack.addClientKey("kiosk", role: .reader)
+        let open = try stack.queryClient(key: "kiosk", context: context)
+        #expect(try open.call(QueryMethod.overview, OverviewRequest(), as: OverviewResponse.self).posts == 0)
+        let options = try stack.clientOptions(stack.ports.queryRPC, server: KeyDirectory.queryKey, key: "kiosk")
+
+        // Comment the kiosk line out in place, then put the modification time back.
+        let path = keys.allowListPath
+        var before = Glibc.stat()
+        #expect(lstat(path, &before) == 0)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let revoked = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasSuffix(" kiosk reader") ? "#" + $0.dropFirst() : String($0) }.joined(separator: "\n")
+        #expect(revoked.utf8.count == text.utf8.count && revoked != text)
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try file.write(contentsOf: Data(revoked.utf8))
+        try file.close()
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        Thread.sleep(forTimeInterval: 1)
+        #expect(try connect(.dealer, stack.ports.queryRPC, options: options, context: context).1 == .succeeded,
+                "the file watch saw the change: this test would not show SIGHUP's reload")
+
+        kill(try #require(stack.member("query")).pid, SIGHUP)
+        let signalled = Date()
+        var handshake = try connect(.dealer, stack.ports.queryRPC, options: options, context: context).1
+        while handshake == .succeeded && Date().timeIntervalSince(signalled) < 2 {
+            Thread.sleep(forTimeInterval: 0.1)
+            handshake = try connect(.dealer, stack.ports.queryRPC, options: options, context: context).1
+        }
+        #expect(handshake == .refusedByZAP(400))
+        #expect(Date().timeIntervalSince(signalled) < 2)
+        expectStatus(.unauthenticated) { try open.call(QueryMethod.overview, OverviewRequest(), as: OverviewResponse.self) }
     }
 }

@@ -145,4 +145,35 @@ import ZeroMQ
         #expect(!otherSeal.verify(tag, items))
         #expect(DispatchSeal(key: [1, 2, 3]) == nil)
     }
+
+    /// The relay's check on the encoded bytes agrees with the check on the decoded
+    /// batch, for the bytes ingest sends and for the bytes a worker re-encodes.
+    @Test func theCheckOnEncodedBytesAgreesWithTheDecodedOne() throws {
+        let seal = try #require(DispatchSeal(key: DispatchSeal.generateKey()))
+        var post = Post()
+        post.text = "enriched on the way"
+        let spliced = WireSplice.pipelineBatch(try items.map { item in
+            post.id = item.postID
+            return WireSplice.Item(deliverySeq: item.deliverySeq, post: try post.serializedBytes(), ingestedAtMs: item.ingestedAtMs, deliveryAttempt: 2)
+        }, seal: seal.tag(items))
+        #expect(seal.verifies(encodedBatch: spliced))
+        var batch = try PipelineBatch(serializedBytes: spliced)
+        #expect(seal.verifies(batch))
+        batch.posts[0].enrichment.language = "en"
+        batch.posts[1].scores.priority = 40
+        #expect(seal.verifies(encodedBatch: try batch.serializedBytes()))
+
+        var forged = batch
+        forged.posts[1].post.id = "x:9"
+        #expect(!seal.verifies(encodedBatch: try forged.serializedBytes()) && !seal.verifies(forged))
+        forged = batch
+        forged.posts.removeLast()
+        #expect(!seal.verifies(encodedBatch: try forged.serializedBytes()) && !seal.verifies(forged))
+        forged = batch
+        forged.dispatchSeal = []
+        #expect(!seal.verifies(encodedBatch: try forged.serializedBytes()))
+        let encoded = try batch.serializedBytes()
+        #expect(!seal.verifies(encodedBatch: Array(encoded.dropLast())))
+        #expect(!seal.verifies(encodedBatch: [0xff, 0xff, 0xff]))
+    }
 }

@@ -76,7 +76,7 @@ public final class IngestService {
         sourceHealth.register(on: server)
         let dispatch = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 2)
         try service.bind(dispatch, configuration.dispatchEndpoint, as: .pipeline)
-        let acks = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 1_000)
+        let acks = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 1_000, maxMessageBytes: PipelineLimits.maxAckBytes)
         try service.bind(acks, configuration.acksEndpoint, as: .acknowledgements)
         logger.info("ingest ready", metadata: [
             "rpc": "\(server.boundEndpoint)", "dispatch": "\(configuration.dispatchEndpoint)",
@@ -133,6 +133,9 @@ public final class IngestService {
         do { payloads = try encoded ?? posts.map { try $0.serializedBytes() } } catch {
             throw RPCError(.internal, "cannot encode post: \(error)")
         }
+        if let index = payloads.firstIndex(where: { $0.count > PostLimits.maxEncodedBytes }) {
+            throw .invalidArgument("post \(index): encoded in \(payloads[index].count) bytes; at most \(PostLimits.maxEncodedBytes)")
+        }
         let records = zip(posts, payloads).map { (id: $0.id, payload: $1) }
         let fresh: [Bool]
         do { fresh = try journal.append(records, receivedAtMs: wallClockMilliseconds()) } catch {
@@ -154,7 +157,7 @@ public final class IngestService {
     private func dispatchBatch(_ socket: Socket) throws {
         let isRedelivery = !redeliveryQueue.isEmpty
         let limit = window.batchLimit(batchSize: configuration.batchSize, redelivering: isRedelivery)
-        let entries: [JournalEntry]
+        var entries: [JournalEntry]
         if isRedelivery {
             let seqs = Array(redeliveryQueue.prefix(limit))
             entries = try journal.entries(seqs)
@@ -164,6 +167,13 @@ public final class IngestService {
         } else {
             entries = try journal.pending(after: dispatchCursor, limit: limit)
             if entries.isEmpty { hasNewWork = false; return }
+        }
+        // At most PipelineLimits.dispatchBudgetBytes in one batch (one post at least),
+        // so no batch outgrows the pipeline sockets' MAXMSGSIZE; the rest goes next.
+        let kept = Self.withinDispatchBudget(entries.map(\.payload.count))
+        if kept < entries.count {
+            if isRedelivery { redeliveryQueue.insert(contentsOf: entries[kept...].map(\.seq), at: 0) }
+            entries.removeLast(entries.count - kept)
         }
         let now = monotonicMilliseconds()
         // The journal holds encoded posts: wrap them, don't decode them.
@@ -180,6 +190,17 @@ public final class IngestService {
         if !isRedelivery { dispatchCursor = entries[entries.count - 1].seq }
         service.metrics.increment(isRedelivery ? "earshot_ingest_redelivered_total" : "earshot_ingest_dispatched_total",
                                   by: Double(entries.count), help: isRedelivery ? "Posts sent again after the redelivery timeout" : "Posts sent into the pipeline")
+    }
+
+    /// How many of the entries of `payloadSizes` (bytes, in order) fit in one
+    /// batch: as many as stay within ``PipelineLimits/dispatchBudgetBytes``, one at least.
+    static func withinDispatchBudget(_ payloadSizes: [Int]) -> Int {
+        var total = 0
+        for (index, size) in payloadSizes.enumerated() {
+            total += PipelineLimits.dispatchCost(payloadBytes: size)
+            if total > PipelineLimits.dispatchBudgetBytes { return max(1, index) }
+        }
+        return payloadSizes.count
     }
 
     private func scheduleRedeliveries(now: Int64) {

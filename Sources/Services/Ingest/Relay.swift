@@ -42,7 +42,7 @@ enum Relay {
     /// (always true when insecure); a batch ingest never sent is counted and dropped.
     private static func isSealed(_ frames: [[UInt8]], seal: DispatchSeal?, service: ServiceContext) -> Bool {
         guard let seal else { return true }
-        guard let last = frames.last, let batch = try? PipelineBatch(serializedBytes: last), seal.verifies(batch) else {
+        guard let last = frames.last, seal.verifies(encodedBatch: last) else {
             service.reportRejected("earshot_relay_rejected_total", help: "Enriched batches dropped: undecodable, or not dispatched by ingest (bad seal)",
                                    reason: "enriched batch without a valid dispatch seal", metadata: ["bytes": "\(frames.last?.count ?? 0)"])
             return false

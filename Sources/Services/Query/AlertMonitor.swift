@@ -105,8 +105,16 @@ final class AlertMonitor {
             do {
                 let monitor = try AlertMonitor(configuration: configuration, store: store, service: service)
                 defer { monitor.publisher?.close() }
+                var failureLog = RefusalLog()
                 while !service.shutdown.isRequested {
-                    try monitor.checkOnce()
+                    // A failed check (a full disk when recording an alert, say) is tried
+                    // again next interval from the same bucket: the service stays up.
+                    do { try monitor.checkOnce() } catch {
+                        service.metrics.increment("earshot_query_alert_check_failures_total", help: "Alert checks that failed and were tried again")
+                        if let suppressed = failureLog.shouldLog(fingerprint: "check", nowMs: wallClockMilliseconds()) {
+                            service.logger.error("alert check failed; trying again", metadata: ["error": "\(error)", "failures_since_last": "\(suppressed)"])
+                        }
+                    }
                     monitor.sleep()
                 }
             } catch {

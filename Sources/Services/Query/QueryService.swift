@@ -2,7 +2,9 @@ import EarshotRPC
 import EarshotStore
 import EarshotWire
 import EarshotSecurity
+import Foundation
 import ServiceRuntime
+import Synchronization
 import ZeroMQ
 
 /// Endpoints and files of the query service. Defaults work on one machine.
@@ -34,9 +36,10 @@ public struct QueryConfiguration: Sendable {
 public enum QueryService {
     public static func run(configuration: QueryConfiguration, service: ServiceContext) throws {
         let store = try PostStore(path: configuration.storePath, durable: configuration.durable)
+        let storeWritable = StoreWritability()
         let collector = ServiceThread(name: "collector") {
             do {
-                try collect(configuration: configuration, store: store, service: service)
+                try collect(configuration: configuration, store: store, storeWritable: storeWritable, service: service)
             } catch {
                 service.logger.critical("collector stopped", metadata: ["error": "\(error)"])
                 service.shutdown.request()
@@ -46,6 +49,7 @@ public enum QueryService {
         let alertMonitor = AlertMonitor.start(configuration: configuration.alerts, store: store, service: service)
         defer { service.shutdown.request(); alertMonitor.join() }
         let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
+        server.isServing = { storeWritable.isWritable }
         register(on: server, store: store)
         let listening = try ListeningRPC.start(on: server, store: store, configuration: configuration.listening, service: service)
         defer { service.shutdown.request(); listening.join() }
@@ -68,37 +72,62 @@ public enum QueryService {
     /// A group commit slower than this is logged: it holds back every post behind it.
     static let slowApplyMilliseconds = 500.0
 
+    /// How long the collector waits before trying a failed group commit again.
+    static let storeRetryMilliseconds: Int64 = 1_000
+
     /// Stores only batches ingest sealed (``DispatchSeal``): a batch ingest never
     /// dispatched is counted, logged (rate-limited) and dropped.
-    private static func collect(configuration: QueryConfiguration, store: PostStore, service: ServiceContext) throws {
+    ///
+    /// When a group commit fails (a full disk, say), its posts are kept and tried
+    /// again every ``storeRetryMilliseconds``; meanwhile nothing more is read or
+    /// acknowledged (ingest keeps the posts and redelivers them), `storeWritable`
+    /// is false (Health/Check: NOT_SERVING) and reads go on. The first commit that
+    /// succeeds resumes everything.
+    private static func collect(configuration: QueryConfiguration, store: PostStore, storeWritable: StoreWritability,
+                                service: ServiceContext) throws {
         let seal = try service.dispatchSeal()
         let input = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 16)
         try service.bind(input, configuration.collectEndpoint, as: .pipeline)
-        let acks = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 1_000, lingerMilliseconds: 5_000)
+        let acks = try PipelineSocket.open(.push, context: service.zmq, highWaterMark: 1_000, lingerMilliseconds: 5_000,
+                                           maxMessageBytes: PipelineLimits.maxAckBytes)
         try service.connect(acks, configuration.acksEndpoint, server: KeyDirectory.ingestKey)
         var poller = Poller()
         poller.add(input)
+        /// Posts of a group commit that failed, to store before anything else.
+        var unstored: [PipelinePost] = []
+        var failureLog = RefusalLog()
         do {
             while !service.shutdown.isRequested {
-                guard try poller.poll(timeoutMilliseconds: 100) > 0 else { continue }
-                // Group commit: everything already queued, up to the limit, in one transaction.
-                var posts: [PipelinePost] = []
-                while posts.count < configuration.maxPostsPerTransaction, let frames = try input.receive(wait: false) {
-                    guard let last = frames.last, let batch = try? PipelineBatch(serializedBytes: last) else {
-                        service.reportRejected("earshot_query_rejected_total", help: "Undecodable pipeline messages dropped",
-                                               reason: "undecodable scored batch", metadata: ["bytes": "\(frames.last?.count ?? 0)"])
-                        continue
-                    }
-                    if let seal, !seal.verifies(batch) {
-                        service.reportRejected("earshot_query_unsealed_total", help: "Scored batches dropped: not dispatched by ingest (bad seal)",
-                                               reason: "scored batch without a valid dispatch seal", metadata: ["posts": "\(batch.posts.count)"])
-                        continue
-                    }
-                    posts += batch.posts
+                var posts: [PipelinePost]
+                if unstored.isEmpty {
+                    guard try poller.poll(timeoutMilliseconds: 100) > 0 else { continue }
+                    posts = try receiveGroup(from: input, limit: configuration.maxPostsPerTransaction, seal: seal, service: service)
+                    guard !posts.isEmpty else { continue }
+                } else {
+                    let retryAt = monotonicMilliseconds() + storeRetryMilliseconds
+                    while !service.shutdown.isRequested && monotonicMilliseconds() < retryAt { Thread.sleep(forTimeInterval: 0.05) }
+                    posts = unstored
                 }
-                guard !posts.isEmpty else { continue }
                 let applyStarted = monotonicNanoseconds()
-                let result = try store.apply(posts)
+                let result: ApplyResult
+                do { result = try store.apply(posts) } catch {
+                    unstored = posts
+                    storeWritable.isWritable = false
+                    service.metrics.set("earshot_query_store_writable", 0, help: "1 while group commits succeed; 0 while the store cannot be written (NOT_SERVING)")
+                    service.metrics.increment("earshot_query_store_failures_total", help: "Group commits that failed (e.g. disk full); their posts are kept, tried again and not acknowledged meanwhile")
+                    if let suppressed = failureLog.shouldLog(fingerprint: "apply", nowMs: wallClockMilliseconds()) {
+                        service.logger.error("cannot store; NOT_SERVING, acknowledging nothing until a commit succeeds", metadata: [
+                            "posts": "\(posts.count)", "error": "\(error)", "failures_since_last": "\(suppressed)",
+                        ])
+                    }
+                    continue
+                }
+                if !unstored.isEmpty {
+                    unstored = []
+                    storeWritable.isWritable = true
+                    service.metrics.set("earshot_query_store_writable", 1)
+                    service.logger.notice("the store is writable again; SERVING", metadata: ["posts": "\(posts.count)"])
+                }
                 let applyMilliseconds = Double(monotonicNanoseconds() - applyStarted) / 1e6
                 service.metrics.observe("earshot_query_apply_ms", applyMilliseconds, help: "Milliseconds to store one group commit")
                 if applyMilliseconds > Self.slowApplyMilliseconds {
@@ -107,7 +136,11 @@ public enum QueryService {
                     ])
                 }
                 // Acknowledge only after the commit: a crash before this line means redelivery, never loss.
-                try acks.send(AckBatch(deliverySeqs: posts.map(\.deliverySeq)).serializedBytes())
+                for start in stride(from: 0, to: posts.count, by: PipelineLimits.maxAckedPerMessage) {
+                    let ack = AckBatch(deliverySeqs: posts[start..<min(posts.count, start + PipelineLimits.maxAckedPerMessage)].map(\.deliverySeq))
+                    let bytes: [UInt8] = try ack.serializedBytes()
+                    try acks.send(bytes)
+                }
                 let now = wallClockMilliseconds()
                 service.metrics.observe("earshot_query_publish_to_stored_ms",
                                         posts.lazy.filter { $0.ingestedAtMs > 0 }.map { Double(now - $0.ingestedAtMs) },
@@ -117,5 +150,36 @@ public enum QueryService {
                 service.metrics.increment("earshot_query_posts_stored", by: Double(result.inserted))
             }
         } catch ZMQError.contextTerminated {}
+    }
+
+    /// Group commit: the posts of every batch already queued on `input`, until `limit`
+    /// is reached; batches that do not decode or carry no valid seal are counted and dropped.
+    private static func receiveGroup(from input: Socket, limit: Int, seal: DispatchSeal?, service: ServiceContext) throws(ZMQError) -> [PipelinePost] {
+        var posts: [PipelinePost] = []
+        while posts.count < limit, let frames = try input.receive(wait: false) {
+            guard let last = frames.last, let batch = try? PipelineBatch(serializedBytes: last) else {
+                service.reportRejected("earshot_query_rejected_total", help: "Undecodable pipeline messages dropped",
+                                       reason: "undecodable scored batch", metadata: ["bytes": "\(frames.last?.count ?? 0)"])
+                continue
+            }
+            if let seal, !seal.verifies(batch) {
+                service.reportRejected("earshot_query_unsealed_total", help: "Scored batches dropped: not dispatched by ingest (bad seal)",
+                                       reason: "scored batch without a valid dispatch seal", metadata: ["posts": "\(batch.posts.count)"])
+                continue
+            }
+            posts += batch.posts
+        }
+        return posts
+    }
+}
+
+/// Whether the collector's last group commit succeeded: written by the collector,
+/// read by Health/Check on the RPC thread.
+final class StoreWritability: Sendable {
+    private let writable = Atomic<Bool>(true)
+
+    var isWritable: Bool {
+        get { writable.load(ordering: .acquiring) }
+        set { writable.store(newValue, ordering: .releasing) }
     }
 }

@@ -127,18 +127,19 @@ public enum ServiceSecurityConfiguration: Sendable {
 /// Socket settings for the pipeline hops, chosen so memory stays bounded and
 /// a stopping process neither hangs nor drops what it already handed over.
 public enum PipelineSocket {
-    /// Largest frame a pipeline socket accepts; a peer sending more is dropped.
-    public static let maxFrameBytes: Int64 = 64 << 20
-
     /// Opens a socket for a pipeline hop. `highWaterMark` is in messages
     /// (batches); LINGER is finite so shutdown cannot hang on a dead peer.
-    public static func open(_ kind: SocketKind, context: Context, highWaterMark: Int32, lingerMilliseconds: Int32 = 2_000) throws(ZMQError) -> Socket {
+    /// A peer sending a frame larger than `maxMessageBytes` (ZMQ_MAXMSGSIZE; the
+    /// largest legal batch by default, see ``PipelineLimits``) is disconnected
+    /// before the frame is allocated.
+    public static func open(_ kind: SocketKind, context: Context, highWaterMark: Int32, lingerMilliseconds: Int32 = 2_000,
+                            maxMessageBytes: Int64 = PipelineLimits.maxBatchBytes) throws(ZMQError) -> Socket {
         let socket = try Socket(kind, context: context)
         try socket.set([
             .linger(lingerMilliseconds),
             .sendHighWaterMark(highWaterMark),
             .receiveHighWaterMark(highWaterMark),
-            .maxMessageSize(maxFrameBytes),
+            .maxMessageSize(maxMessageBytes),
             .heartbeatInterval(2_000), .heartbeatTimeToLive(6_000), .heartbeatTimeout(6_000),
             .reconnectInterval(200),
         ])
