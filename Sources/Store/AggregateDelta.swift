@@ -75,6 +75,14 @@ struct AggregateDelta {
         }
     }
 
+    /// The totals of scope `name` over every minute counted, zero when it has none.
+    func totals(ofScope name: String) -> Totals {
+        var sum = Totals()
+        guard let id = scopeIDs[name] else { return sum }
+        for (key, totals) in minuteTotals where key.scope == id { sum.add(totals) }
+        return sum
+    }
+
     func write(_ db: Database) throws {
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO buckets (scope, level, bucket_ms, posts, reach, engagement, positive, neutral, negative, unavailable)
@@ -142,6 +150,12 @@ final class BatchDeltas: @unchecked Sendable {
         aggregates.add(item, sentiment: SentimentClass(item.enrichment.sentiment), scopes: scopes)
         insights.add(item, scopes: scopes, facets: &aggregates.facets)
     }
+
+    /// The totals counted in scope `name`.
+    func totals(ofScope name: String) -> AggregateDelta.Totals { aggregates.totals(ofScope: name) }
+
+    /// Value → count of `facet`, summed over every scope counted.
+    func counts(of facet: Facet) -> [String: Int] { aggregates.facets.counts(of: facet) }
 
     /// Writes every delta in the caller's transaction.
     func write(_ db: Database) throws {

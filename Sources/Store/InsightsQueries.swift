@@ -33,19 +33,22 @@ extension PostStore {
 
     /// Unique authors of a scope over a range, and whether the figure is a sketch estimate.
     func uniqueAuthors(_ db: Database, scope: ResolvedScope, range: ResolvedRange, posts: Int64) throws -> (Int64, Bool) {
-        let spans = TimeCover.spans(from: range.from, to: range.to)
-        guard let first = spans.first, let last = spans.last else { return (0, false) }
         if posts <= Self.exactAuthorLimit {
-            let (sql, arguments) = authorIDsSQL(scope: scope, from: first.from, to: last.to)
+            let (sql, arguments) = authorIDsSQL(scope: scope, from: range.from, to: range.to)
             return (try Int64.fetchOne(db, sql: "SELECT COUNT(DISTINCT author_id) FROM (\(sql))", arguments: arguments) ?? 0, false)
         }
         var sketch = AuthorSketch()
         let (scopeSQL, scopeArguments) = scope.condition("scope")
-        for span in spans {
+        let cover = range.cover
+        func insertAuthors(from: Int64, to: Int64) throws {
+            let (sql, arguments) = authorIDsSQL(scope: scope, from: from, to: to)
+            let authorIDs = try String.fetchCursor(db, sql: sql, arguments: arguments)
+            while let authorID = try authorIDs.next() { sketch.insert(hash: AuthorSketch.hash(authorID)) }
+        }
+        for edge in cover.edges { try insertAuthors(from: edge.from, to: edge.to) }
+        for span in cover.spans {
             if span.level == .minute {
-                let (sql, arguments) = authorIDsSQL(scope: scope, from: span.from, to: span.to)
-                let authorIDs = try String.fetchCursor(db, sql: sql, arguments: arguments)
-                while let authorID = try authorIDs.next() { sketch.insert(hash: AuthorSketch.hash(authorID)) }
+                try insertAuthors(from: span.from, to: span.to)
             } else {
                 let rows = try Data.fetchCursor(db, sql: """
                     SELECT registers FROM author_sketches WHERE \(scopeSQL) AND level = ? AND bucket_ms >= ? AND bucket_ms < ?
@@ -93,15 +96,23 @@ extension PostStore {
             } else {
                 members = try ResolvedScope.resolve(queryID: "", group: request.group, db).scopes
             }
-            let (rows, arguments) = range.spanRows("buckets", "scope, posts, reach", scope: ResolvedScope(scopes: members))
+            let scope = ResolvedScope(scopes: members)
+            let cover = range.cover
+            let edges = try edgeDeltas(db, scope: scope, edges: cover.edges)
             var totals: [String: (Int64, Double)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT scope, SUM(posts), SUM(reach) FROM \(rows) GROUP BY scope", arguments: arguments) {
-                totals[row[0]] = (row[1], row[2])
+            if !cover.spans.isEmpty {
+                let (rows, arguments) = ResolvedRange.spanRows("buckets", "scope, posts, reach", scope: scope, spans: cover.spans)
+                for row in try Row.fetchAll(db, sql: "SELECT scope, SUM(posts), SUM(reach) FROM \(rows) GROUP BY scope", arguments: arguments) {
+                    totals[row[0]] = (row[1], row[2])
+                }
             }
             return members.map { queryID in
+                let (posts, reach) = totals[queryID] ?? (0, 0)
+                let edge = edges.totals(ofScope: queryID)
                 var share = VoiceShare()
                 share.queryId = queryID
-                (share.mentions, share.reach) = totals[queryID] ?? (0, 0)
+                share.mentions = posts + Int64(edge.posts)
+                share.reach = reach + edge.reach
                 return share
             }
         }
@@ -143,20 +154,27 @@ extension PostStore {
         }
     }
 
-    /// Item → count of one facet of a scope over a range.
+    /// Item → count of one facet of a scope over the whole-bucket `spans`, plus the counted `edges`.
     /// Minute-level terms come from ``TermMinutes``, the rest from `facet_buckets`.
-    func facetTotals(_ db: Database, _ facet: Facet, _ range: ResolvedRange, _ scope: ResolvedScope) throws -> [String: Int] {
-        var spans = TimeCover.spans(from: range.from, to: range.to)
-        var counts: [String: Int] = [:]
+    func facetTotals(_ db: Database, _ facet: Facet, spans: [LevelSpan], _ scope: ResolvedScope, edges: BatchDeltas) throws -> [String: Int] {
+        var spans = spans
+        var counts = edges.counts(of: facet)
         if facet == .term {
             try TermMinutes.addCounts(db, scope: scope, spans: spans.filter { $0.level == .minute }, into: &counts)
             spans.removeAll { $0.level == .minute }
         }
-        let (rows, arguments) = range.spanRows("facet_buckets", "value, count", scope: scope, facet: facet, spans: spans)
+        guard !spans.isEmpty else { return counts }
+        let (rows, arguments) = ResolvedRange.spanRows("facet_buckets", "value, count", scope: scope, facet: facet, spans: spans)
         for row in try Row.fetchAll(db, sql: "SELECT value, SUM(count) FROM \(rows) GROUP BY value", arguments: arguments) {
             counts[row[0], default: 0] += row[1]
         }
         return counts
+    }
+
+    /// Item → count of one facet of a scope over a range, exact to the millisecond.
+    func facetTotals(_ db: Database, _ facet: Facet, _ range: ResolvedRange, _ scope: ResolvedScope) throws -> [String: Int] {
+        let cover = range.cover
+        return try facetTotals(db, facet, spans: cover.spans, scope, edges: edgeDeltas(db, scope: scope, edges: cover.edges))
     }
 
     /// Authors ranked by reach, engagement or posts over a range (from the posts themselves).

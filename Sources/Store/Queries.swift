@@ -21,13 +21,14 @@ struct ResolvedRange {
         }
     }
 
+    /// The range as whole aggregate buckets plus edges counted from the posts.
+    var cover: TimeCover { TimeCover(from: from, to: to) }
+
     /// A derived table of the `columns` of the aggregate rows of `scope` (and `facet`, in
-    /// `facet_buckets`) that cover the range: one primary-key range per span, joined by
-    /// UNION ALL, so SQLite never scans the scope's other buckets. `spans` defaults to
-    /// the range's ``TimeCover`` spans.
-    func spanRows(_ table: String, _ columns: String, scope: ResolvedScope, facet: Facet? = nil,
-                  spans: [LevelSpan]? = nil) -> (sql: String, arguments: StatementArguments) {
-        let spans = spans ?? TimeCover.spans(from: from, to: to)
+    /// `facet_buckets`) in the whole-bucket `spans`: one primary-key range per span, joined
+    /// by UNION ALL, so SQLite never scans the scope's other buckets.
+    static func spanRows(_ table: String, _ columns: String, scope: ResolvedScope, facet: Facet? = nil,
+                         spans: [LevelSpan]) -> (sql: String, arguments: StatementArguments) {
         guard !spans.isEmpty else { return ("(SELECT \(columns) FROM \(table) WHERE 0)", []) }
         let (scopeSQL, scopeArguments) = scope.condition("scope")
         let facetSQL = facet == nil ? "" : " AND facet = ?"
@@ -45,28 +46,42 @@ extension PostStore {
         let range = try ResolvedRange(request.range)
         return try read("overview") { db in
             let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
-            let (rows, arguments) = range.spanRows("buckets", "posts, reach, engagement, positive, neutral, negative, unavailable", scope: scope)
+            let cover = range.cover
+            let edges = try edgeDeltas(db, scope: scope, edges: cover.edges)
+            let totals = try bucketTotals(db, scope: scope, spans: cover.spans, edges: edges)
             var response = OverviewResponse()
-            if let row = try Row.fetchOne(db, sql: """
-                SELECT COALESCE(SUM(posts), 0), COALESCE(SUM(reach), 0), COALESCE(SUM(engagement), 0), COALESCE(SUM(positive), 0),
-                       COALESCE(SUM(neutral), 0), COALESCE(SUM(negative), 0), COALESCE(SUM(unavailable), 0)
-                FROM \(rows)
-                """, arguments: arguments) {
-                response.posts = row[0]
-                response.reach = row[1]
-                response.engagement = row[2]
-                response.positive = row[3]
-                response.neutral = row[4]
-                response.negative = row[5]
-                response.sentimentUnavailable = row[6]
-            }
+            response.posts = Int64(totals.posts)
+            response.reach = totals.reach
+            response.engagement = totals.engagement
+            response.positive = Int64(totals.positive)
+            response.neutral = Int64(totals.neutral)
+            response.negative = Int64(totals.negative)
+            response.sentimentUnavailable = Int64(totals.unavailable)
             response.netSentiment = Self.netSentiment(positive: response.positive, neutral: response.neutral, negative: response.negative)
-            response.languages = try facetCounts(db, .language, range, scope, limit: 100)
-            response.platforms = try facetCounts(db, .platform, range, scope, limit: 100)
-            response.emotions = try facetCounts(db, .emotion, range, scope, limit: Emotion.allCases.count)
+            response.languages = try facetCounts(db, .language, spans: cover.spans, scope, edges: edges, limit: 100)
+            response.platforms = try facetCounts(db, .platform, spans: cover.spans, scope, edges: edges, limit: 100)
+            response.emotions = try facetCounts(db, .emotion, spans: cover.spans, scope, edges: edges, limit: Emotion.allCases.count)
             (response.uniqueAuthors, response.uniqueAuthorsEstimated) = try uniqueAuthors(db, scope: scope, range: range, posts: response.posts)
             return response
         }
+    }
+
+    /// The totals of every member of `scope` (summed) over the whole-bucket `spans`, plus the counted `edges`.
+    func bucketTotals(_ db: Database, scope: ResolvedScope, spans: [LevelSpan], edges: BatchDeltas) throws -> AggregateDelta.Totals {
+        var totals = AggregateDelta.Totals()
+        for member in scope.scopes { totals.add(edges.totals(ofScope: member)) }
+        guard !spans.isEmpty else { return totals }
+        let (rows, arguments) = ResolvedRange.spanRows("buckets", "posts, reach, engagement, positive, neutral, negative, unavailable",
+                                                       scope: scope, spans: spans)
+        if let row = try Row.fetchOne(db, sql: """
+            SELECT COALESCE(SUM(posts), 0), COALESCE(SUM(reach), 0), COALESCE(SUM(engagement), 0), COALESCE(SUM(positive), 0),
+                   COALESCE(SUM(neutral), 0), COALESCE(SUM(negative), 0), COALESCE(SUM(unavailable), 0)
+            FROM \(rows)
+            """, arguments: arguments) {
+            totals.add(AggregateDelta.Totals(posts: row[0], positive: row[3], neutral: row[4], negative: row[5], unavailable: row[6],
+                                             reach: row[1], engagement: row[2]))
+        }
+        return totals
     }
 
     /// Net sentiment: % positive − % negative among posts with sentiment, in [-100, 100]; 0 without any.
@@ -75,13 +90,17 @@ extension PostStore {
         return rated == 0 ? 0 : Double(positive - negative) * 100 / Double(rated)
     }
 
-    private func facetCounts(_ db: Database, _ facet: Facet, _ range: ResolvedRange, _ scope: ResolvedScope, limit: Int) throws -> [LabeledCount] {
-        let (rows, arguments) = range.spanRows("facet_buckets", "value, count", scope: scope, facet: facet)
-        return try Row.fetchAll(db, sql: "SELECT value, SUM(count) AS total FROM \(rows) GROUP BY value ORDER BY total DESC, value LIMIT ?",
-                                arguments: arguments + [limit]).map { LabeledCount(label: $0[0], count: $0[1]) }
+    /// The `limit` most counted values of `facet` over the whole-bucket `spans` plus the counted `edges`, most counted first (ties by value).
+    private func facetCounts(_ db: Database, _ facet: Facet, spans: [LevelSpan], _ scope: ResolvedScope,
+                             edges: BatchDeltas, limit: Int) throws -> [LabeledCount] {
+        try facetTotals(db, facet, spans: spans, scope, edges: edges)
+            .sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+            .prefix(limit).map { LabeledCount(label: $0.key, count: Int64($0.value)) }
     }
 
     /// Volume, reach, engagement, sentiment and emotions per bucket (only buckets with posts).
+    /// A bucket the range cuts (the first when the range starts inside it, the last when it
+    /// ends inside it) counts only the posts within the range.
     public func timeSeries(_ request: TimeSeriesRequest) throws(StoreError) -> TimeSeriesResponse {
         let range = try ResolvedRange(request.range)
         let level: BucketLevel = switch request.granularity {
@@ -90,6 +109,13 @@ extension PostStore {
         case .day: .day
         }
         let maxBuckets = 100_000
+        // Whole buckets of the level in [wholeFrom, wholeTo); the range's parts of the cut
+        // buckets beside them (or of the one bucket holding the whole range).
+        let wholeFrom = -level.bucketStart(-range.from)  // ceiling
+        let wholeTo = level.bucketStart(range.to)
+        let inOneBucket = wholeTo < wholeFrom
+        let firstCut = TimeSpan(from: range.from, to: inOneBucket ? range.to : wholeFrom)
+        let lastCut = TimeSpan(from: inOneBucket ? range.to : wholeTo, to: range.to)
         return try read("time series") { db in
             let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
             let (scopeCondition, scopeArguments) = scope.condition("scope")
@@ -97,7 +123,7 @@ extension PostStore {
                 SELECT bucket_ms, SUM(posts), SUM(reach), SUM(engagement), SUM(positive), SUM(neutral), SUM(negative), SUM(unavailable)
                 FROM buckets WHERE \(scopeCondition) AND level = ? AND bucket_ms >= ? AND bucket_ms < ?
                 GROUP BY bucket_ms ORDER BY bucket_ms LIMIT ?
-                """, arguments: scopeArguments + [level.rawValue, level.bucketStart(range.from), range.to, maxBuckets + 1])
+                """, arguments: scopeArguments + [level.rawValue, wholeFrom, wholeTo, maxBuckets + 1])
             if rows.count > maxBuckets {
                 throw StoreError.invalidArgument("more than \(maxBuckets) buckets in range; use a coarser granularity or a shorter range")
             }
@@ -105,25 +131,46 @@ extension PostStore {
                 SELECT bucket_ms, value, SUM(count) AS total
                 FROM facet_buckets WHERE \(scopeCondition) AND facet = ? AND level = ? AND bucket_ms >= ? AND bucket_ms < ?
                 GROUP BY bucket_ms, value ORDER BY bucket_ms, total DESC, value
-                """, arguments: scopeArguments + [Facet.emotion.rawValue, level.rawValue, level.bucketStart(range.from), range.to])
+                """, arguments: scopeArguments + [Facet.emotion.rawValue, level.rawValue, wholeFrom, wholeTo])
             let emotions = Dictionary(grouping: emotionRows) { row -> Int64 in row[0] }
-            var response = TimeSeriesResponse()
-            response.buckets = rows.map { row in
-                var bucket = TimeBucket()
-                bucket.startMs = row[0]
-                bucket.posts = row[1]
-                bucket.reach = row[2]
-                bucket.engagement = row[3]
-                bucket.positive = row[4]
-                bucket.neutral = row[5]
-                bucket.negative = row[6]
-                bucket.sentimentUnavailable = row[7]
-                bucket.netSentiment = Self.netSentiment(positive: bucket.positive, neutral: bucket.neutral, negative: bucket.negative)
-                bucket.emotions = emotions[bucket.startMs, default: []].map { LabeledCount(label: $0[1], count: $0[2]) }
-                return bucket
+            var buckets = rows.map { row in
+                Self.timeBucket(start: row[0], AggregateDelta.Totals(posts: row[1], positive: row[4], neutral: row[5], negative: row[6],
+                                                                     unavailable: row[7], reach: row[2], engagement: row[3]),
+                                emotions: emotions[row[0], default: []].map { LabeledCount(label: $0[1], count: $0[2]) })
             }
+            /// The bucket of the posts in `cut`, nil when it has none.
+            func cutBucket(_ cut: TimeSpan) throws -> TimeBucket? {
+                guard cut.from < cut.to else { return nil }
+                let cover = TimeCover(from: cut.from, to: cut.to)
+                let edges = try edgeDeltas(db, scope: scope, edges: cover.edges)
+                let totals = try bucketTotals(db, scope: scope, spans: cover.spans, edges: edges)
+                guard totals.posts > 0 else { return nil }
+                return Self.timeBucket(start: level.bucketStart(cut.from), totals,
+                                       emotions: try facetCounts(db, .emotion, spans: cover.spans, scope, edges: edges,
+                                                                 limit: Emotion.allCases.count))
+            }
+            if let first = try cutBucket(firstCut) { buckets.insert(first, at: 0) }
+            if let last = try cutBucket(lastCut) { buckets.append(last) }
+            var response = TimeSeriesResponse()
+            response.buckets = buckets
             return response
         }
+    }
+
+    /// One time series bucket from its start, totals and emotion counts.
+    private static func timeBucket(start: Int64, _ totals: AggregateDelta.Totals, emotions: [LabeledCount]) -> TimeBucket {
+        var bucket = TimeBucket()
+        bucket.startMs = start
+        bucket.posts = Int64(totals.posts)
+        bucket.reach = totals.reach
+        bucket.engagement = totals.engagement
+        bucket.positive = Int64(totals.positive)
+        bucket.neutral = Int64(totals.neutral)
+        bucket.negative = Int64(totals.negative)
+        bucket.sentimentUnavailable = Int64(totals.unavailable)
+        bucket.netSentiment = netSentiment(positive: bucket.positive, neutral: bucket.neutral, negative: bucket.negative)
+        bucket.emotions = emotions
+        return bucket
     }
 
     /// The most used hashtags in a range.
@@ -135,7 +182,9 @@ extension PostStore {
         return try read("top hashtags") { db in
             let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
             var response = TopHashtagsResponse()
-            response.hashtags = try facetCounts(db, .hashtag, range, scope, limit: request.limit == 0 ? 10 : Int(request.limit))
+            let cover = range.cover
+            let edges = try edgeDeltas(db, scope: scope, edges: cover.edges)
+            response.hashtags = try facetCounts(db, .hashtag, spans: cover.spans, scope, edges: edges, limit: request.limit == 0 ? 10 : Int(request.limit))
             return response
         }
     }

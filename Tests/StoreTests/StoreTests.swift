@@ -231,24 +231,33 @@ let base: Int64 = 1_767_225_600_000
 }
 
 @Suite struct TimeCoverTests {
-    @Test func spansTileTheRangeExactlyWithCoarseBucketsInside() {
+    @Test func spansAndEdgesTileTheRangeExactlyWithCoarseBucketsInside() {
         var random = SystemRandomNumberGenerator()
         for _ in 0..<500 {
             let from = base + Int64.random(in: 0..<(5 * 86_400_000), using: &random)
             let to = from + Int64.random(in: 1..<(4 * 86_400_000), using: &random)
-            let spans = TimeCover.spans(from: from, to: to)
-            #expect(spans.first?.from == BucketLevel.minute.bucketStart(from))
-            #expect(spans.last?.to == -BucketLevel.minute.bucketStart(-to))
-            for (previous, next) in zip(spans, spans.dropFirst()) { #expect(previous.to == next.from) }
-            for span in spans {
+            let cover = TimeCover(from: from, to: to)
+            let pieces = (cover.spans.map { TimeSpan(from: $0.from, to: $0.to) } + cover.edges).sorted { $0.from < $1.from }
+            #expect(pieces.first?.from == from)
+            #expect(pieces.last?.to == to)
+            for (previous, next) in zip(pieces, pieces.dropFirst()) { #expect(previous.to == next.from) }
+            for span in cover.spans {
                 #expect(span.from % span.level.width == 0 && span.to % span.level.width == 0)
             }
-            #expect(spans.count <= 2 * 24 + 2 * 60 + 1)
+            for edge in cover.edges { #expect(edge.to - edge.from < (cover.spans.isEmpty ? 120_000 : 60_000)) }
+            #expect(cover.edges.count <= 2)
+            #expect(cover.spans.count <= 2 * 24 + 2 * 60 + 1)
         }
     }
 
     @Test func aWholeDayIsOneDayBucket() {
-        #expect(TimeCover.spans(from: base, to: base + 86_400_000) == [LevelSpan(level: .day, from: base, to: base + 86_400_000)])
+        #expect(TimeCover(from: base, to: base + 86_400_000).spans == [LevelSpan(level: .day, from: base, to: base + 86_400_000)])
+        #expect(TimeCover(from: base, to: base + 86_400_000).edges.isEmpty)
+    }
+
+    @Test func aRangeInsideOneMinuteIsOneEdge() {
+        #expect(TimeCover(from: base + 10, to: base + 20).spans.isEmpty)
+        #expect(TimeCover(from: base + 10, to: base + 20).edges == [TimeSpan(from: base + 10, to: base + 20)])
     }
 }
 
