@@ -29,13 +29,13 @@ public struct MinuteCount: Sendable, Equatable {
 
 extension PostStore {
     /// Ranges with at most this many posts count unique authors exactly; larger ones merge sketches.
-    static let exactAuthorLimit: Int64 = 20_000
+    static let exactAuthorLimit = 20_000
 
     /// Unique authors of a scope over a range, and whether the figure is a sketch estimate.
-    func uniqueAuthors(_ db: Database, scope: ResolvedScope, range: ResolvedRange, posts: Int64) throws -> (Int64, Bool) {
+    func uniqueAuthors(_ db: Database, scope: ResolvedScope, range: ResolvedRange, posts: Int) throws -> (Int, Bool) {
         if posts <= Self.exactAuthorLimit {
             let (sql, arguments) = authorIDsSQL(scope: scope, from: range.from, to: range.to)
-            return (try Int64.fetchOne(db, sql: "SELECT COUNT(DISTINCT author_id) FROM (\(sql))", arguments: arguments) ?? 0, false)
+            return (try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT author_id) FROM (\(sql))", arguments: arguments) ?? 0, false)
         }
         var sketch = AuthorSketch()
         let (scopeSQL, scopeArguments) = scope.condition("scope")
@@ -56,7 +56,7 @@ extension PostStore {
                 while let registers = try rows.next() { sketch.merge(AuthorSketch(bytes: [UInt8](registers))) }
             }
         }
-        return (sketch.estimate, true)
+        return (Int(sketch.estimate), true)
     }
 
     /// SQL selecting the author id of every post of `scope` in [from, to) (once per post).

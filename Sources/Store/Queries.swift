@@ -5,20 +5,20 @@ import GRDB
 
 /// A validated [from, to) range in Unix ms.
 struct ResolvedRange {
-    /// Queries never look past the year 9999; an open end means "until then".
-    static let endOfTime: Int64 = 253_402_300_800_000
     let from: Int64
     let to: Int64
 
     init(_ range: TimeRange) throws(StoreError) {
-        guard range.fromMs >= 0, range.toMs >= 0 else {
-            throw .invalidArgument("time range bounds must be Unix milliseconds ≥ 0 (got from_ms \(range.fromMs), to_ms \(range.toMs))")
-        }
-        from = min(range.fromMs, Self.endOfTime)
-        to = range.toMs == 0 ? Self.endOfTime : min(range.toMs, Self.endOfTime)
-        guard from < to else {
-            throw .invalidArgument("inverted time range: from_ms \(range.fromMs) is not before to_ms \(range.toMs)")
-        }
+        self.init(try TimeSpan.requested(fromMs: range.fromMs, toMs: range.toMs))
+    }
+
+    init(checking span: TimeSpan) throws(StoreError) {
+        self.init(try span.checked())
+    }
+
+    private init(_ span: TimeSpan) {
+        from = span.from
+        to = span.to
     }
 
     /// The range as whole aggregate buckets plus edges counted from the posts.
@@ -40,35 +40,27 @@ struct ResolvedRange {
     }
 }
 
-extension PostStore {
-    /// Totals, sentiment and emotion breakdowns, languages and platforms over a range.
-    public func overview(_ request: OverviewRequest) throws(StoreError) -> OverviewResponse {
-        let range = try ResolvedRange(request.range)
+extension PostStore: VolumeReadModel {
+    /// Totals, sentiment, languages, platforms, emotions and unique authors of a selection.
+    public func overview(_ selection: PostSelection) throws(StoreError) -> OverviewFigures {
+        let range = try ResolvedRange(checking: selection.range)
         return try read("overview") { db in
-            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            let scope = try ResolvedScope.resolve(selection.scope, db)
             let cover = range.cover
             let edges = try edgeDeltas(db, scope: scope, edges: cover.edges)
-            let totals = try bucketTotals(db, scope: scope, spans: cover.spans, edges: edges)
-            var response = OverviewResponse()
-            response.posts = Int64(totals.posts)
-            response.reach = totals.reach
-            response.engagement = totals.engagement
-            response.positive = Int64(totals.positive)
-            response.neutral = Int64(totals.neutral)
-            response.negative = Int64(totals.negative)
-            response.sentimentUnavailable = Int64(totals.unavailable)
-            response.netSentiment = Self.netSentiment(positive: response.positive, neutral: response.neutral, negative: response.negative)
-            response.languages = try facetCounts(db, .language, spans: cover.spans, scope, edges: edges, limit: 100)
-            response.platforms = try facetCounts(db, .platform, spans: cover.spans, scope, edges: edges, limit: 100)
-            response.emotions = try facetCounts(db, .emotion, spans: cover.spans, scope, edges: edges, limit: Emotion.allCases.count)
-            (response.uniqueAuthors, response.uniqueAuthorsEstimated) = try uniqueAuthors(db, scope: scope, range: range, posts: response.posts)
-            return response
+            var figures = OverviewFigures()
+            figures.totals = try bucketTotals(db, scope: scope, spans: cover.spans, edges: edges)
+            figures.languages = try facetCounts(db, .language, spans: cover.spans, scope, edges: edges, limit: 100)
+            figures.platforms = try facetCounts(db, .platform, spans: cover.spans, scope, edges: edges, limit: 100)
+            figures.emotions = try facetCounts(db, .emotion, spans: cover.spans, scope, edges: edges, limit: Emotion.allCases.count)
+            (figures.uniqueAuthors, figures.uniqueAuthorsEstimated) = try uniqueAuthors(db, scope: scope, range: range, posts: figures.totals.posts)
+            return figures
         }
     }
 
     /// The totals of every member of `scope` (summed) over the whole-bucket `spans`, plus the counted `edges`.
-    func bucketTotals(_ db: Database, scope: ResolvedScope, spans: [LevelSpan], edges: BatchDeltas) throws -> AggregateDelta.Totals {
-        var totals = AggregateDelta.Totals()
+    func bucketTotals(_ db: Database, scope: ResolvedScope, spans: [LevelSpan], edges: BatchDeltas) throws -> PostTotals {
+        var totals = PostTotals()
         for member in scope.scopes { totals.add(edges.totals(ofScope: member)) }
         guard !spans.isEmpty else { return totals }
         let (rows, arguments) = ResolvedRange.spanRows("buckets", "posts, reach, engagement, positive, neutral, negative, unavailable",
@@ -78,37 +70,42 @@ extension PostStore {
                    COALESCE(SUM(neutral), 0), COALESCE(SUM(negative), 0), COALESCE(SUM(unavailable), 0)
             FROM \(rows)
             """, arguments: arguments) {
-            totals.add(AggregateDelta.Totals(posts: row[0], positive: row[3], neutral: row[4], negative: row[5], unavailable: row[6],
-                                             reach: row[1], engagement: row[2]))
+            totals.add(Self.totals(row))
         }
         return totals
     }
 
-    /// Net sentiment: % positive − % negative among posts with sentiment, in [-100, 100]; 0 without any.
-    static func netSentiment(positive: Int64, neutral: Int64, negative: Int64) -> Double {
-        let rated = positive + neutral + negative
-        return rated == 0 ? 0 : Double(positive - negative) * 100 / Double(rated)
+    /// The totals of a row of columns posts, reach, engagement, positive, neutral, negative and unavailable, in that order.
+    private static func totals(_ row: Row, from first: Int = 0) -> PostTotals {
+        var totals = PostTotals()
+        totals.posts = row[first]
+        totals.reach = row[first + 1]
+        totals.engagement = row[first + 2]
+        totals.positive = row[first + 3]
+        totals.neutral = row[first + 4]
+        totals.negative = row[first + 5]
+        totals.sentimentUnavailable = row[first + 6]
+        return totals
     }
 
-    /// The `limit` most counted values of `facet` over the whole-bucket `spans` plus the counted `edges`, most counted first (ties by value).
+    /// The `limit` most counted values of `facet` over the whole-bucket `spans` plus the counted `edges`,
+    /// most counted first (ties by value).
     private func facetCounts(_ db: Database, _ facet: Facet, spans: [LevelSpan], _ scope: ResolvedScope,
-                             edges: BatchDeltas, limit: Int) throws -> [LabeledCount] {
+                             edges: BatchDeltas, limit: Int) throws -> [ValueCount] {
         try facetTotals(db, facet, spans: spans, scope, edges: edges)
             .sorted { ($1.value, $0.key) < ($0.value, $1.key) }
-            .prefix(limit).map { LabeledCount(label: $0.key, count: Int64($0.value)) }
+            .prefix(limit).map { ValueCount(value: $0.key, count: $0.value) }
     }
+
+    /// Time series answer at most this many buckets.
+    public static let maxSeriesBuckets = 100_000
 
     /// Volume, reach, engagement, sentiment and emotions per bucket (only buckets with posts).
     /// A bucket the range cuts (the first when the range starts inside it, the last when it
     /// ends inside it) counts only the posts within the range.
-    public func timeSeries(_ request: TimeSeriesRequest) throws(StoreError) -> TimeSeriesResponse {
-        let range = try ResolvedRange(request.range)
-        let level: BucketLevel = switch request.granularity {
-        case .minute: .minute
-        case .unspecified, .hour: .hour
-        case .day: .day
-        }
-        let maxBuckets = 100_000
+    public func timeSeries(_ selection: PostSelection, granularity level: BucketLevel) throws(StoreError) -> [SeriesBucket] {
+        let range = try ResolvedRange(checking: selection.range)
+        let maxBuckets = Self.maxSeriesBuckets
         // Whole buckets of the level in [wholeFrom, wholeTo); the range's parts of the cut
         // buckets beside them (or of the one bucket holding the whole range).
         let wholeFrom = -level.bucketStart(-range.from)  // ceiling
@@ -117,7 +114,7 @@ extension PostStore {
         let firstCut = TimeSpan(from: range.from, to: inOneBucket ? range.to : wholeFrom)
         let lastCut = TimeSpan(from: inOneBucket ? range.to : wholeTo, to: range.to)
         return try read("time series") { db in
-            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            let scope = try ResolvedScope.resolve(selection.scope, db)
             let (scopeCondition, scopeArguments) = scope.condition("scope")
             let rows = try Row.fetchAll(db, sql: """
                 SELECT bucket_ms, SUM(posts), SUM(reach), SUM(engagement), SUM(positive), SUM(neutral), SUM(negative), SUM(unavailable)
@@ -134,58 +131,37 @@ extension PostStore {
                 """, arguments: scopeArguments + [Facet.emotion.rawValue, level.rawValue, wholeFrom, wholeTo])
             let emotions = Dictionary(grouping: emotionRows) { row -> Int64 in row[0] }
             var buckets = rows.map { row in
-                Self.timeBucket(start: row[0], AggregateDelta.Totals(posts: row[1], positive: row[4], neutral: row[5], negative: row[6],
-                                                                     unavailable: row[7], reach: row[2], engagement: row[3]),
-                                emotions: emotions[row[0], default: []].map { LabeledCount(label: $0[1], count: $0[2]) })
+                SeriesBucket(start: row[0], totals: Self.totals(row, from: 1),
+                             emotions: emotions[row[0], default: []].map { ValueCount(value: $0[1], count: $0[2]) })
             }
             /// The bucket of the posts in `cut`, nil when it has none.
-            func cutBucket(_ cut: TimeSpan) throws -> TimeBucket? {
+            func cutBucket(_ cut: TimeSpan) throws -> SeriesBucket? {
                 guard cut.from < cut.to else { return nil }
                 let cover = TimeCover(from: cut.from, to: cut.to)
                 let edges = try edgeDeltas(db, scope: scope, edges: cover.edges)
                 let totals = try bucketTotals(db, scope: scope, spans: cover.spans, edges: edges)
                 guard totals.posts > 0 else { return nil }
-                return Self.timeBucket(start: level.bucketStart(cut.from), totals,
-                                       emotions: try facetCounts(db, .emotion, spans: cover.spans, scope, edges: edges,
-                                                                 limit: Emotion.allCases.count))
+                return SeriesBucket(start: level.bucketStart(cut.from), totals: totals,
+                                    emotions: try facetCounts(db, .emotion, spans: cover.spans, scope, edges: edges,
+                                                              limit: Emotion.allCases.count))
             }
             if let first = try cutBucket(firstCut) { buckets.insert(first, at: 0) }
             if let last = try cutBucket(lastCut) { buckets.append(last) }
-            var response = TimeSeriesResponse()
-            response.buckets = buckets
-            return response
+            return buckets
         }
     }
 
-    /// One time series bucket from its start, totals and emotion counts.
-    private static func timeBucket(start: Int64, _ totals: AggregateDelta.Totals, emotions: [LabeledCount]) -> TimeBucket {
-        var bucket = TimeBucket()
-        bucket.startMs = start
-        bucket.posts = Int64(totals.posts)
-        bucket.reach = totals.reach
-        bucket.engagement = totals.engagement
-        bucket.positive = Int64(totals.positive)
-        bucket.neutral = Int64(totals.neutral)
-        bucket.negative = Int64(totals.negative)
-        bucket.sentimentUnavailable = Int64(totals.unavailable)
-        bucket.netSentiment = netSentiment(positive: bucket.positive, neutral: bucket.neutral, negative: bucket.negative)
-        bucket.emotions = emotions
-        return bucket
-    }
-
-    /// The most used hashtags in a range.
-    public func topHashtags(_ request: TopHashtagsRequest) throws(StoreError) -> TopHashtagsResponse {
-        let range = try ResolvedRange(request.range)
-        guard (0...1_000).contains(request.limit) else {
-            throw .invalidArgument("limit must be between 1 and 1000 (0 means 10), got \(request.limit)")
+    /// The `limit` (1…1000) most used hashtags of a selection, most used first (ties by tag).
+    public func topHashtags(_ selection: PostSelection, limit: Int) throws(StoreError) -> [ValueCount] {
+        let range = try ResolvedRange(checking: selection.range)
+        guard (1...1_000).contains(limit) else {
+            throw .invalidArgument("limit must be between 1 and 1000, got \(limit)")
         }
         return try read("top hashtags") { db in
-            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
-            var response = TopHashtagsResponse()
+            let scope = try ResolvedScope.resolve(selection.scope, db)
             let cover = range.cover
             let edges = try edgeDeltas(db, scope: scope, edges: cover.edges)
-            response.hashtags = try facetCounts(db, .hashtag, spans: cover.spans, scope, edges: edges, limit: request.limit == 0 ? 10 : Int(request.limit))
-            return response
+            return try facetCounts(db, .hashtag, spans: cover.spans, scope, edges: edges, limit: limit)
         }
     }
 
@@ -289,7 +265,7 @@ struct PageCursor: Equatable {
     static func numbers(ofToken token: String, tag: Substring, count: Int) -> [Int64]? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == count + 1, parts[0] == tag else { return nil }
-        let numbers = parts.dropFirst().compactMap { Int64($0) }.filter { (0...ResolvedRange.endOfTime).contains($0) }
+        let numbers = parts.dropFirst().compactMap { Int64($0) }.filter { (0...TimeSpan.endOfTime).contains($0) }
         return numbers.count == count ? numbers : nil
     }
 }

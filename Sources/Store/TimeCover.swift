@@ -76,4 +76,29 @@ public struct TimeSpan: Sendable, Equatable {
         self.from = from
         self.to = to
     }
+
+    /// Reads never look past the year 9999; an open end means "until then".
+    public static let endOfTime: Int64 = 253_402_300_800_000
+    /// Every post: [0, ``endOfTime``).
+    public static let allTime = TimeSpan(from: 0, to: endOfTime)
+
+    /// The span of a request's `from_ms` / `to_ms` (query.proto: `to_ms` 0 is an open end),
+    /// clipped to ``endOfTime``; INVALID_ARGUMENT for negative or inverted bounds.
+    public static func requested(fromMs: Int64, toMs: Int64) throws(StoreError) -> TimeSpan {
+        guard fromMs >= 0, toMs >= 0 else {
+            throw .invalidArgument("time range bounds must be Unix milliseconds ≥ 0 (got from_ms \(fromMs), to_ms \(toMs))")
+        }
+        let span = TimeSpan(from: min(fromMs, endOfTime), to: toMs == 0 ? endOfTime : min(toMs, endOfTime))
+        guard span.from < span.to else {
+            throw .invalidArgument("inverted time range: from_ms \(fromMs) is not before to_ms \(toMs)")
+        }
+        return span
+    }
+
+    /// This span clipped to ``endOfTime``, as every read takes it; INVALID_ARGUMENT for
+    /// negative or empty spans.
+    func checked() throws(StoreError) -> TimeSpan {
+        guard to > 0 else { throw .invalidArgument("inverted time range: from_ms \(from) is not before to_ms \(to)") }
+        return try .requested(fromMs: from, toMs: to)
+    }
 }

@@ -48,27 +48,24 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
             matching(3, minute: 2, queries: [globex.id], author: "u2", label: "negative"),
             matching(4, minute: 3, queries: [], author: "u3"),
         ])
-        var request = OverviewRequest()
-        request.group = "phones"
-        let overview = try store.overview(request)
-        #expect(overview.posts == 3)
+        let phones = PostSelection(scope: .group("phones"), range: .allTime)
+        let overview = try store.overview(phones)
+        #expect(overview.totals.posts == 3)
         #expect(overview.uniqueAuthors == 2)
-        #expect(overview.negative == 1)
+        #expect(overview.totals.negative == 1)
 
-        var series = TimeSeriesRequest()
-        series.group = "phones"
-        series.granularity = .day
-        #expect(try store.timeSeries(series).buckets.map(\.posts) == [3])
+        #expect(try store.timeSeries(phones, granularity: .day).map(\.totals.posts) == [3])
 
         var voice = ShareOfVoiceRequest()
         voice.group = "phones"
         #expect(try store.voiceTotals(voice).map(\.mentions) == [1, 2])  // by name: Acme, Globex
 
-        request.group = "unknown"
-        #expect(throws: StoreError.notFound("unknown group 'unknown': no listening query has it")) { try store.overview(request) }
-        request.group = ""
-        request.queryId = "q-404"
-        #expect(throws: StoreError.notFound("unknown query id 'q-404'")) { try store.overview(request) }
+        #expect(throws: StoreError.notFound("unknown group 'unknown': no listening query has it")) {
+            try store.overview(PostSelection(scope: .group("unknown"), range: .allTime))
+        }
+        #expect(throws: StoreError.notFound("unknown query id 'q-404'")) {
+            try store.overview(PostSelection(scope: .query("q-404"), range: .allTime))
+        }
     }
 
     @Test func trendCountsCompareTheWindowWithTheWindowsBefore() throws {

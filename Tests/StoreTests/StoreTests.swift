@@ -39,7 +39,7 @@ let base: Int64 = 1_767_225_600_000
         #expect(try store.apply(batch) == ApplyResult(inserted: 50, duplicates: 0))
         #expect(try store.apply(batch + [item(51, minute: 3)]) == ApplyResult(inserted: 1, duplicates: 50))
         #expect(try store.postCount() == 51)
-        let overview = try store.overview(OverviewRequest())
+        let overview = try store.overview(PostSelection(range: .allTime)).totals
         #expect(overview.posts == 51)
         #expect(overview.reach == 5_100)
         #expect(overview.engagement == 255)
@@ -65,13 +65,14 @@ let base: Int64 = 1_767_225_600_000
             item(4, minute: 3, label: "neutral", author: "c", language: "fr"),
             item(5, minute: 4, label: "unavailable", author: "d", language: "ja"),
         ])
-        let overview = try store.overview(OverviewRequest())
-        #expect(overview.posts == 5)
+        let overview = try store.overview(PostSelection(range: .allTime))
+        #expect(overview.totals.posts == 5)
         #expect(overview.uniqueAuthors == 4)
-        #expect((overview.positive, overview.neutral, overview.negative, overview.sentimentUnavailable) == (2, 1, 1, 1))
-        #expect(overview.netSentiment == 25)  // (2 - 1) / 4 rated
-        #expect(overview.languages.first == LabeledCount(label: "en", count: 3))
-        #expect(overview.platforms.contains(LabeledCount(label: "mastodon", count: 1)))
+        let totals = overview.totals
+        #expect((totals.positive, totals.neutral, totals.negative, totals.sentimentUnavailable) == (2, 1, 1, 1))
+        #expect(totals.netSentiment == 25)  // (2 - 1) / 4 rated
+        #expect(overview.languages.first == ValueCount(value: "en", count: 3))
+        #expect(overview.platforms.contains(ValueCount(value: "mastodon", count: 1)))
     }
 
     @Test func overviewOverARangeMatchesACountOfThePosts() throws {
@@ -80,24 +81,20 @@ let base: Int64 = 1_767_225_600_000
         let posts = (0..<900).map { item($0, minute: Int64($0) * 7) }
         _ = try store.apply(posts)
         for (from, to) in [(0, 3 * 1_440), (61, 1_500), (1_439, 1_441), (5, 6), (100, 2_900)] as [(Int64, Int64)] {
-            var request = OverviewRequest()
-            request.range = TimeRange(fromMs: base + from * 60_000, toMs: base + to * 60_000)
-            let expected = posts.filter { $0.post.createdAtMs >= base + from * 60_000 && $0.post.createdAtMs < base + to * 60_000 }.count
-            #expect(try store.overview(request).posts == Int64(expected), "range \(from)..<\(to) minutes")
+            let range = TimeSpan(from: base + from * 60_000, to: base + to * 60_000)
+            let expected = posts.filter { $0.post.createdAtMs >= range.from && $0.post.createdAtMs < range.to }.count
+            #expect(try store.overview(PostSelection(range: range)).totals.posts == expected, "range \(from)..<\(to) minutes")
         }
     }
 
     @Test func timeSeriesHasOneBucketPerHourWithPosts() throws {
         let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
         _ = try store.apply([item(1, minute: 0), item(2, minute: 30), item(3, minute: 61, label: "negative"), item(4, minute: 185)])
-        var request = TimeSeriesRequest()
-        request.granularity = .hour
-        let buckets = try store.timeSeries(request).buckets
-        #expect(buckets.map(\.startMs) == [base, base + 3_600_000, base + 3 * 3_600_000])
-        #expect(buckets.map(\.posts) == [2, 1, 1])
-        #expect(buckets[1].negative == 1)
-        request.granularity = .day
-        #expect(try store.timeSeries(request).buckets.map(\.posts) == [4])
+        let buckets = try store.timeSeries(PostSelection(range: .allTime), granularity: .hour)
+        #expect(buckets.map(\.start) == [base, base + 3_600_000, base + 3 * 3_600_000])
+        #expect(buckets.map(\.totals.posts) == [2, 1, 1])
+        #expect(buckets[1].totals.negative == 1)
+        #expect(try store.timeSeries(PostSelection(range: .allTime), granularity: .day).map(\.totals.posts) == [4])
     }
 
     @Test func topHashtagsRanksByPosts() throws {
@@ -106,9 +103,8 @@ let base: Int64 = 1_767_225_600_000
             item(1, minute: 0, tags: ["acme", "fail"]), item(2, minute: 1, tags: ["acme"]),
             item(3, minute: 2, tags: ["acme", "acme"]), item(4, minute: 3, tags: ["globex"]),
         ])
-        var request = TopHashtagsRequest()
-        request.limit = 2
-        #expect(try store.topHashtags(request).hashtags == [LabeledCount(label: "acme", count: 3), LabeledCount(label: "fail", count: 1)])
+        #expect(try store.topHashtags(PostSelection(range: .allTime), limit: 2)
+                == [ValueCount(value: "acme", count: 3), ValueCount(value: "fail", count: 1)])
     }
 
     @Test func searchFiltersAndPagesWithoutGapsOrRepeats() throws {
@@ -208,9 +204,15 @@ let base: Int64 = 1_767_225_600_000
 
     @Test func badArgumentsAreInvalidArgumentWithAMessage() throws {
         let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
-        var inverted = OverviewRequest()
-        inverted.range = TimeRange(fromMs: 10, toMs: 5)
-        #expect(throws: StoreError.invalidArgument("inverted time range: from_ms 10 is not before to_ms 5")) { try store.overview(inverted) }
+        #expect(throws: StoreError.invalidArgument("inverted time range: from_ms 10 is not before to_ms 5")) {
+            try TimeSpan.requested(fromMs: 10, toMs: 5)
+        }
+        #expect(throws: StoreError.invalidArgument("inverted time range: from_ms 10 is not before to_ms 5")) {
+            try store.overview(PostSelection(range: TimeSpan(from: 10, to: 5)))
+        }
+        #expect(throws: StoreError.self) { try TimeSpan.requested(fromMs: -1, toMs: 5) }
+        #expect(try TimeSpan.requested(fromMs: 10, toMs: 0) == TimeSpan(from: 10, to: TimeSpan.endOfTime))
+        #expect(throws: StoreError.self) { try PostScope(queryID: "q-1", group: "brands") }
         var bigPage = SearchPostsRequest()
         bigPage.pageSize = 1_000_000
         #expect(throws: StoreError.self) { try store.search(bigPage) }
@@ -224,9 +226,9 @@ let base: Int64 = 1_767_225_600_000
         var badLabel = SearchPostsRequest()
         badLabel.sentimentLabel = "happy"
         #expect(throws: StoreError.self) { try store.search(badLabel) }
-        var badLimit = TopHashtagsRequest()
-        badLimit.limit = -1
-        #expect(throws: StoreError.self) { try store.topHashtags(badLimit) }
+        #expect(throws: StoreError.invalidArgument("limit must be between 1 and 1000, got 0")) {
+            try store.topHashtags(PostSelection(range: .allTime), limit: 0)
+        }
     }
 }
 
@@ -271,24 +273,20 @@ let base: Int64 = 1_767_225_600_000
         _ = try store.apply(posts)
         _ = try store.apply(posts)  // redelivery: still counted once per scope
 
-        var overview = OverviewRequest()
-        overview.queryId = "complaints"
-        let scoped = try store.overview(overview)
-        #expect(scoped.posts == 4)
-        #expect(scoped.negative == 4)
+        let complaints = PostSelection(scope: .query("complaints"), range: .allTime)
+        let scoped = try store.overview(complaints)
+        #expect(scoped.totals.posts == 4)
+        #expect(scoped.totals.negative == 4)
         #expect(scoped.uniqueAuthors == 3)
-        overview.queryId = "brand"
-        #expect(try store.overview(overview).posts == 1)
-        overview.queryId = ""
-        #expect(try store.overview(overview).posts == 10)
+        #expect(try store.overview(PostSelection(scope: .query("brand"), range: .allTime)).totals.posts == 1)
+        #expect(try store.overview(PostSelection(range: .allTime)).totals.posts == 10)
+        #expect(throws: StoreError.notFound("unknown query id 'nobody'")) {
+            try store.overview(PostSelection(scope: .query("nobody"), range: .allTime))
+        }
 
-        var series = TimeSeriesRequest()
-        series.queryId = "complaints"
-        #expect(try store.timeSeries(series).buckets.map(\.posts) == [4])
+        #expect(try store.timeSeries(complaints, granularity: .hour).map(\.totals.posts) == [4])
 
-        var tags = TopHashtagsRequest()
-        tags.queryId = "complaints"
-        #expect(try store.topHashtags(tags).hashtags == [LabeledCount(label: "t0", count: 2), LabeledCount(label: "t1", count: 2)])
+        #expect(try store.topHashtags(complaints, limit: 10) == [ValueCount(value: "t0", count: 2), ValueCount(value: "t1", count: 2)])
 
         var search = SearchPostsRequest()
         search.queryId = "complaints"

@@ -58,9 +58,7 @@ public enum QueryService {
 
     /// Registers the Query methods, mapping store errors to gRPC status codes.
     static func register(on server: RPCServer, store: PostStore) {
-        server.registerStoreMethod(QueryMethod.overview, store.overview)
-        server.registerStoreMethod(QueryMethod.timeSeries, store.timeSeries)
-        server.registerStoreMethod(QueryMethod.topHashtags, store.topHashtags)
+        VolumeRPC.register(on: server, volume: store)
         server.registerStoreMethod(QueryMethod.searchPosts, store.search)
         InsightsRPC.register(on: server, store: store)
     }
