@@ -2,20 +2,6 @@ import EarshotWire
 import Foundation
 import GRDB
 
-/// Per-item counts of the current window and of its baseline, for `Trending`.
-public struct TrendCounts: Sendable, Equatable {
-    /// Item → count in the current window.
-    public var current: [String: Int]
-    /// Item → count summed over the baseline windows.
-    public var baseline: [String: Int]
-    /// How many windows of the current window's length the baseline spans.
-    public var baselineWindows: Int
-    /// The current window, resolved.
-    public var window: TimeRange
-    /// The baseline span, just before the window.
-    public var baselineRange: TimeRange
-}
-
 /// Posts, sentiment and angry posts of one minute bucket of one scope, for spike detection.
 public struct MinuteCount: Sendable, Equatable {
     public var bucketMs: Int64
@@ -27,7 +13,7 @@ public struct MinuteCount: Sendable, Equatable {
     public var anger: Int
 }
 
-extension PostStore {
+extension PostStore: InsightsReadModel {
     /// Ranges with at most this many posts count unique authors exactly; larger ones merge sketches.
     static let exactAuthorLimit = 20_000
 
@@ -73,84 +59,69 @@ extension PostStore {
             """, [from, to] + arguments + [from, to])
     }
 
-    /// Mentions and reach of each query of a group (or of the listed queries), in group
-    /// order; the shares are left at 0 for the caller (Insights.ShareOfVoice) to fill.
-    public func voiceTotals(_ request: ShareOfVoiceRequest) throws(StoreError) -> [VoiceShare] {
-        let range = try ResolvedRange(request.range)
-        guard request.group.isEmpty != request.queryIds.isEmpty else {
-            throw .invalidArgument("give a group or query_ids (one of them), got group '\(request.group)' and \(request.queryIds.count) query ids")
-        }
-        guard request.queryIds.count <= 100 else {
-            throw .invalidArgument("at most 100 query_ids, got \(request.queryIds.count)")
-        }
-        guard !request.queryIds.contains(""), Set(request.queryIds).count == request.queryIds.count else {
-            throw .invalidArgument("query_ids must be distinct, non-empty ids, got \(request.queryIds)")
+    /// Mentions and reach of each member query over a range (a group's in the group's order).
+    public func voiceTotals(_ members: VoiceMembers, range span: TimeSpan) throws(StoreError) -> [QueryVoice] {
+        let range = try ResolvedRange(checking: span)
+        if case .queries(let queryIDs) = members {
+            guard (1...100).contains(queryIDs.count) else {
+                throw .invalidArgument("give 1 to 100 query_ids, got \(queryIDs.count)")
+            }
+            guard !queryIDs.contains(""), Set(queryIDs).count == queryIDs.count else {
+                throw .invalidArgument("query_ids must be distinct, non-empty ids, got \(queryIDs)")
+            }
         }
         return try read("share of voice") { db in
-            let members: [String]
-            if request.group.isEmpty {
-                for queryID in request.queryIds where try !ResolvedScope.isKnownQuery(queryID, db) {
+            let scope: ResolvedScope
+            switch members {
+            case .queries(let queryIDs):
+                for queryID in queryIDs where try !ResolvedScope.isKnownQuery(queryID, db) {
                     throw StoreError.notFound("unknown query id '\(queryID)'")
                 }
-                members = request.queryIds
-            } else {
-                members = try ResolvedScope.resolve(queryID: "", group: request.group, db).scopes
+                scope = ResolvedScope(scopes: queryIDs)
+            case .group(let group):
+                scope = try ResolvedScope.resolve(.group(group), db)
             }
-            let scope = ResolvedScope(scopes: members)
             let cover = range.cover
             let edges = try edgeDeltas(db, scope: scope, edges: cover.edges)
-            var totals: [String: (Int64, Double)] = [:]
+            var totals: [String: (Int, Double)] = [:]
             if !cover.spans.isEmpty {
                 let (rows, arguments) = ResolvedRange.spanRows("buckets", "scope, posts, reach", scope: scope, spans: cover.spans)
                 for row in try Row.fetchAll(db, sql: "SELECT scope, SUM(posts), SUM(reach) FROM \(rows) GROUP BY scope", arguments: arguments) {
                     totals[row[0]] = (row[1], row[2])
                 }
             }
-            return members.map { queryID in
+            return scope.scopes.map { queryID in
                 let (posts, reach) = totals[queryID] ?? (0, 0)
                 let edge = edges.totals(ofScope: queryID)
-                var share = VoiceShare()
-                share.queryId = queryID
-                share.mentions = posts + Int64(edge.posts)
-                share.reach = reach + edge.reach
-                return share
+                return QueryVoice(queryID: queryID, mentions: posts + edge.posts, reach: reach + edge.reach)
             }
         }
     }
 
-    /// Counts of hashtags, terms, domains or mentions in the request's window and in the
-    /// `baseline_windows` windows of the same length just before it.
-    public func trendCounts(_ request: TrendingRequest, now: Int64) throws(StoreError) -> TrendCounts {
-        guard request.range.fromMs > 0 else {
-            throw .invalidArgument("Trending needs range.from_ms (the start of the current window)")
+    /// Counts of hashtags, terms, domains or mentions in the selection's window and in the
+    /// `baselineWindows` windows of the same length just before it.
+    public func trendCounts(_ selection: PostSelection, kind: TrendSubject, baselineWindows windows: Int) throws(StoreError) -> TrendCounts {
+        let range = try ResolvedRange(checking: selection.range)
+        guard (1...168).contains(windows) else {
+            throw .invalidArgument("baseline_windows must be between 1 and 168, got \(windows)")
         }
-        var window = request.range
-        if window.toMs == 0 { window.toMs = now }
-        let range = try ResolvedRange(window)
-        guard (0...1_000).contains(request.limit) else {
-            throw .invalidArgument("limit must be between 1 and 1000 (0 means 20), got \(request.limit)")
-        }
-        guard (0...168).contains(request.baselineWindows) else {
-            throw .invalidArgument("baseline_windows must be between 1 and 168 (0 means 24), got \(request.baselineWindows)")
-        }
-        let windows = request.baselineWindows == 0 ? 24 : Int(request.baselineWindows)
         let length = range.to - range.from
         let baselineFrom = max(0, range.from - length * Int64(windows))
-        let facet: Facet = switch request.kind {
-        case .unspecified, .hashtag: .hashtag
+        let facet: Facet = switch kind {
+        case .hashtag: .hashtag
         case .term: .term
         case .domain: .domain
         case .mention: .mention
         }
         return try read("trending") { db in
-            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            let scope = try ResolvedScope.resolve(selection.scope, db)
             func counts(_ from: Int64, _ to: Int64) throws -> [String: Int] {
                 guard from < to else { return [:] }
-                return try facetTotals(db, facet, ResolvedRange(TimeRange(fromMs: from, toMs: to)), scope)
+                return try facetTotals(db, facet, ResolvedRange(checking: TimeSpan(from: from, to: to)), scope)
             }
             return TrendCounts(current: try counts(range.from, range.to), baseline: try counts(baselineFrom, range.from),
-                               baselineWindows: windows, window: TimeRange(fromMs: range.from, toMs: range.to),
-                               baselineRange: TimeRange(fromMs: baselineFrom, toMs: range.from))
+                               baselineWindows: windows, window: TimeSpan(from: range.from, to: range.to),
+                               baselineRange: TimeSpan(from: baselineFrom, to: range.from))
         }
     }
 
@@ -178,33 +149,25 @@ extension PostStore {
     }
 
     /// Authors ranked by reach, engagement or posts over a range (from the posts themselves).
-    public func topAuthors(_ request: TopAuthorsRequest) throws(StoreError) -> TopAuthorsResponse {
-        let range = try ResolvedRange(request.range)
-        guard (0...1_000).contains(request.limit) else {
-            throw .invalidArgument("limit must be between 1 and 1000 (0 means 20), got \(request.limit)")
+    public func topAuthors(_ selection: PostSelection, orderBy order: AuthorRanking, limit: Int) throws(StoreError) -> [AuthorFigures] {
+        let range = try ResolvedRange(checking: selection.range)
+        guard (1...1_000).contains(limit) else {
+            throw .invalidArgument("limit must be between 1 and 1000, got \(limit)")
         }
-        let order = switch request.orderBy {
-        case .unspecified, .reach: "SUM(reach)"
+        let orderSQL = switch order {
+        case .reach: "SUM(reach)"
         case .engagement: "SUM(engagement)"
         case .posts: "COUNT(*)"
         }
         return try read("top authors") { db in
-            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            let scope = try ResolvedScope.resolve(selection.scope, db)
             let (postsSQL, arguments) = scopedPostsCondition(scope: scope, range: range)
-            var response = TopAuthorsResponse()
-            response.authors = try Row.fetchAll(db, sql: """
+            return try Row.fetchAll(db, sql: """
                 SELECT author_id, MAX(author_handle), COUNT(*), SUM(reach), SUM(engagement) FROM posts WHERE \(postsSQL)
-                GROUP BY author_id ORDER BY \(order) DESC, author_id LIMIT ?
-                """, arguments: arguments + [request.limit == 0 ? 20 : Int(request.limit)]).map { row in
-                var author = AuthorStats()
-                author.authorId = row[0]
-                author.handle = row[1]
-                author.posts = row[2]
-                author.reach = row[3]
-                author.engagement = row[4]
-                return author
+                GROUP BY author_id ORDER BY \(orderSQL) DESC, author_id LIMIT ?
+                """, arguments: arguments + [limit]).map { row in
+                AuthorFigures(authorID: row[0], handle: row[1], posts: row[2], reach: row[3], engagement: row[4])
             }
-            return response
         }
     }
 

@@ -40,7 +40,7 @@ struct ResolvedRange {
     }
 }
 
-extension PostStore: VolumeReadModel {
+extension PostStore: VolumeReadModel, SearchReadModel {
     /// Totals, sentiment, languages, platforms, emotions and unique authors of a selection.
     public func overview(_ selection: PostSelection) throws(StoreError) -> OverviewFigures {
         let range = try ResolvedRange(checking: selection.range)
@@ -165,55 +165,57 @@ extension PostStore: VolumeReadModel {
         }
     }
 
-    /// Posts matching the filters, newest first, a page at a time.
-    public func search(_ request: SearchPostsRequest) throws(StoreError) -> SearchPostsResponse {
-        let range = try ResolvedRange(request.range)
-        guard (0...500).contains(request.pageSize) else {
-            throw .invalidArgument("page_size must be between 1 and 500 (0 means 50), got \(request.pageSize)")
+    /// Posts of a selection passing the filter, newest first, a page at a time.
+    public func search(_ selection: PostSelection, filter: PostFilter, pageSize: Int, pageToken: String) throws(StoreError) -> PostPage {
+        let range = try ResolvedRange(checking: selection.range)
+        guard (1...500).contains(pageSize) else {
+            throw .invalidArgument("page_size must be between 1 and 500, got \(pageSize)")
         }
-        let pageSize = request.pageSize == 0 ? 50 : Int(request.pageSize)
-        let cursor = try request.pageToken.isEmpty ? nil : PageCursor(token: request.pageToken)
+        let cursor = try pageToken.isEmpty ? nil : PageCursor(token: pageToken)
         // A later page ends at its cursor's time: one upper bound, where the (created_at_ms, author_id) index seeks.
         var conditions = ["created_at_ms >= ?", "created_at_ms < ?"]
         var arguments: StatementArguments = [range.from, cursor.map { min(range.to, $0.createdAtMs + 1) } ?? range.to]
-        if !request.textContains.isEmpty {
+        if !filter.textContains.isEmpty {
             conditions.append("instr(search_text, ?) > 0")
-            arguments += [request.textContains.lowercased()]
+            arguments += [filter.textContains.lowercased()]
         }
-        if !request.authorHandle.isEmpty {
+        if !filter.authorHandle.isEmpty {
             conditions.append("author_handle = ?")
-            arguments += [String(request.authorHandle.lowercased().trimmingPrefix("@"))]
+            arguments += [String(filter.authorHandle.lowercased().trimmingPrefix("@"))]
         }
-        if !request.language.isEmpty {
+        if !filter.language.isEmpty {
             conditions.append("language = ?")
-            arguments += [request.language.lowercased()]
+            arguments += [filter.language.lowercased()]
         }
-        if request.platform != .unspecified {
+        if !filter.platform.isEmpty {
+            guard let platform = Platform(name: filter.platform), platform != .unspecified else {
+                throw .invalidArgument("unknown platform '\(filter.platform)'")
+            }
             conditions.append("platform = ?")
-            arguments += [Int(request.platform.rawValue)]
+            arguments += [Int(platform.rawValue)]
         }
-        if !request.sentimentLabel.isEmpty {
-            guard let sentiment = SentimentClass(label: request.sentimentLabel.lowercased()) else {
-                throw .invalidArgument("sentiment_label must be positive, neutral, negative or unavailable, got '\(request.sentimentLabel)'")
+        if !filter.sentimentLabel.isEmpty {
+            guard let sentiment = SentimentClass(label: filter.sentimentLabel.lowercased()) else {
+                throw .invalidArgument("sentiment_label must be positive, neutral, negative or unavailable, got '\(filter.sentimentLabel)'")
             }
             conditions.append("sentiment = ?")
             arguments += [sentiment.rawValue]
         }
-        if !request.emotion.isEmpty {
-            guard let emotion = Emotion(name: request.emotion.lowercased()) else {
+        if !filter.emotion.isEmpty {
+            guard let emotion = Emotion(name: filter.emotion.lowercased()) else {
                 let names = Emotion.allCases.map(\.name).joined(separator: ", ")
-                throw .invalidArgument("emotion must be one of \(names), got '\(request.emotion)'")
+                throw .invalidArgument("emotion must be one of \(names), got '\(filter.emotion)'")
             }
             conditions.append("emotions & ? != 0")
             arguments += [1 << emotion.rawValue]
         }
-        if request.minPriority > 0 {
+        if filter.minPriority > 0 {
             conditions.append("priority >= ?")
-            arguments += [Int(request.minPriority)]
+            arguments += [filter.minPriority]
         }
-        if !request.hashtag.isEmpty {
+        if !filter.hashtag.isEmpty {
             conditions.append("rowid IN (SELECT post_rowid FROM post_hashtags WHERE tag = ? AND created_at_ms >= ? AND created_at_ms < ?)")
-            arguments += [String(request.hashtag.lowercased().trimmingPrefix("#")), range.from, range.to]
+            arguments += [String(filter.hashtag.lowercased().trimmingPrefix("#")), range.from, range.to]
         }
         if let cursor {
             conditions.append("(created_at_ms, rowid) < (?, ?)")
@@ -221,22 +223,23 @@ extension PostStore: VolumeReadModel {
         }
         return try read("search") { db in
             var (conditions, arguments) = (conditions, arguments)
-            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            let scope = try ResolvedScope.resolve(selection.scope, db)
             if !scope.isAllPosts {
                 let (scopeCondition, scopeArguments) = scope.condition("query_id")
                 conditions.append("rowid IN (SELECT post_rowid FROM post_queries WHERE \(scopeCondition) AND created_at_ms >= ? AND created_at_ms < ?)")
                 arguments += scopeArguments + [range.from, range.to]
             }
-            let sql = "SELECT rowid, created_at_ms, view FROM posts WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at_ms DESC, rowid DESC LIMIT ?"
+            let sql = """
+                SELECT rowid, created_at_ms, id, view FROM posts WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY created_at_ms DESC, rowid DESC LIMIT ?
+                """
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments + [pageSize + 1])
-            var response = SearchPostsResponse()
-            for row in rows.prefix(pageSize) {
-                response.posts.append(try PostView(serializedBytes: [UInt8](row[2] as Data)))
-            }
+            var page = PostPage()
+            page.posts = rows.prefix(pageSize).map { row in StoredPost(id: row[2], createdAtMs: row[1], view: [UInt8](row[3] as Data)) }
             if rows.count > pageSize, let last = rows.prefix(pageSize).last {
-                response.nextPageToken = PageCursor(createdAtMs: last[1], rowID: last[0]).token
+                page.nextPageToken = PageCursor(createdAtMs: last[1], rowID: last[0]).token
             }
-            return response
+            return page
         }
     }
 }

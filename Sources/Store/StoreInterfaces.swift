@@ -117,6 +117,117 @@ public protocol VolumeReadModel: Sendable {
     func topHashtags(_ selection: PostSelection, limit: Int) throws(StoreError) -> [ValueCount]
 }
 
+/// What a post search keeps: posts passing every non-empty field.
+public struct PostFilter: Sendable, Equatable {
+    /// A substring of the text, ignoring case.
+    public var textContains = ""
+    /// The author's handle, ignoring case, with or without "@".
+    public var authorHandle = ""
+    /// A language code, ignoring case.
+    public var language = ""
+    /// A platform name ("x", "mastodon", …).
+    public var platform = ""
+    /// A sentiment label: positive, neutral, negative or unavailable.
+    public var sentimentLabel = ""
+    /// An emotion label (docs/EMOTIONS.md).
+    public var emotion = ""
+    /// The lowest care priority kept (0: any).
+    public var minPriority = 0
+    /// A hashtag, ignoring case, with or without "#".
+    public var hashtag = ""
+
+    public init() {}
+}
+
+/// A stored post: its id, creation time and its record as the pipeline scored it
+/// (an encoded `earshot.v1.PostView`: post, enrichment and scores), which the store
+/// keeps and returns without reading.
+public struct StoredPost: Sendable, Equatable {
+    public var id: String
+    public var createdAtMs: Int64
+    public var view: [UInt8]
+}
+
+/// One page of posts and where the next starts ("" after the last page).
+public struct PostPage: Sendable, Equatable {
+    public var posts: [StoredPost] = []
+    public var nextPageToken = ""
+}
+
+/// Search and export: the posts of a selection, a page at a time.
+public protocol SearchReadModel: Sendable {
+    /// The selection's posts that pass `filter`, newest first, `pageSize` (1…500) at a time;
+    /// `pageToken` is the previous page's ``PostPage/nextPageToken`` ("" for the first page).
+    /// Paging never skips or repeats a post.
+    func search(_ selection: PostSelection, filter: PostFilter, pageSize: Int, pageToken: String) throws(StoreError) -> PostPage
+}
+
+/// The listening queries whose share of voice is measured: a group's (in the group's order,
+/// by name) or the listed ones (in the order given).
+public enum VoiceMembers: Sendable, Equatable {
+    case group(String)
+    case queries([String])
+}
+
+/// Mentions (posts) and reach of one listening query.
+public struct QueryVoice: Sendable, Equatable {
+    public var queryID: String
+    public var mentions: Int
+    public var reach: Double
+
+    public init(queryID: String, mentions: Int, reach: Double) {
+        self.queryID = queryID
+        self.mentions = mentions
+        self.reach = reach
+    }
+}
+
+/// What Trending counts.
+public enum TrendSubject: Sendable, Equatable {
+    case hashtag, term, domain, mention
+}
+
+/// Per-item counts of the current window and of its baseline, for Trending.
+public struct TrendCounts: Sendable, Equatable {
+    /// Item → count in the current window.
+    public var current: [String: Int]
+    /// Item → count summed over the baseline windows.
+    public var baseline: [String: Int]
+    /// How many windows of the current window's length the baseline spans.
+    public var baselineWindows: Int
+    /// The current window.
+    public var window: TimeSpan
+    /// The baseline span, just before the window (shorter when it would start before 0).
+    public var baselineRange: TimeSpan
+}
+
+/// How top authors are ranked.
+public enum AuthorRanking: Sendable, Equatable {
+    case reach, engagement, posts
+}
+
+/// One author's posts, reach and engagement in a selection.
+public struct AuthorFigures: Sendable, Equatable {
+    public var authorID: String
+    /// The author's handle, lowercased as stored.
+    public var handle: String
+    public var posts: Int
+    public var reach: Double
+    public var engagement: Double
+}
+
+/// Insight reads: share of voice, trending and top authors, exact to the millisecond of their ranges.
+public protocol InsightsReadModel: Sendable {
+    /// Mentions and reach of each member query over `range` (1…100 distinct queries);
+    /// NOT_FOUND for an unknown group or query.
+    func voiceTotals(_ members: VoiceMembers, range: TimeSpan) throws(StoreError) -> [QueryVoice]
+    /// Counts of `kind` in the selection's range (the current window) and in the `baselineWindows`
+    /// (1…168) windows of the same length just before it.
+    func trendCounts(_ selection: PostSelection, kind: TrendSubject, baselineWindows: Int) throws(StoreError) -> TrendCounts
+    /// The `limit` (1…1000) top authors by `order`, highest first (ties by author id).
+    func topAuthors(_ selection: PostSelection, orderBy order: AuthorRanking, limit: Int) throws(StoreError) -> [AuthorFigures]
+}
+
 /// What changes the store: scored posts, applied exactly once in effect.
 public protocol PostWriter: Sendable {
     /// Stores the new posts of a batch and counts them in every aggregate, atomically;

@@ -19,23 +19,21 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
         try store.saveQueries(ids: ["acme", "globex"])
         _ = try store.apply((0..<30).map { matching($0, minute: Int64($0), queries: ["acme"], reach: 10) }
             + (30..<40).map { matching($0, minute: Int64($0), queries: ["globex"], reach: 100) })
-        var request = ShareOfVoiceRequest()
-        request.queryIds = ["acme", "globex"]
-        let totals = try store.voiceTotals(request)
-        #expect(totals.map(\.queryId) == ["acme", "globex"])
+        let totals = try store.voiceTotals(.queries(["acme", "globex"]), range: .allTime)
+        #expect(totals.map(\.queryID) == ["acme", "globex"])
         #expect(totals.map(\.mentions) == [30, 10])
         #expect(totals.map(\.reach) == [300, 1_000])
 
         for invalid in [["acme", "acme"], ["acme", ""]] {
-            request.queryIds = invalid
             #expect(throws: StoreError.invalidArgument("query_ids must be distinct, non-empty ids, got \(invalid)")) {
-                try store.voiceTotals(request)
+                try store.voiceTotals(.queries(invalid), range: .allTime)
             }
         }
-        request.queryIds = ["acme", "nobody"]
-        #expect(throws: StoreError.notFound("unknown query id 'nobody'")) { try store.voiceTotals(request) }
-        request.group = "brands"
-        #expect(throws: StoreError.self) { try store.voiceTotals(request) }
+        #expect(throws: StoreError.notFound("unknown query id 'nobody'")) { try store.voiceTotals(.queries(["acme", "nobody"]), range: .allTime) }
+        #expect(throws: StoreError.invalidArgument("give 1 to 100 query_ids, got 0")) { try store.voiceTotals(.queries([]), range: .allTime) }
+        #expect(throws: StoreError.notFound("unknown group 'brands': no listening query has it")) {
+            try store.voiceTotals(.group("brands"), range: .allTime)
+        }
     }
 
     @Test func groupsAggregateTheirQueriesAndCountAuthorsOnce() throws {
@@ -56,9 +54,7 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
 
         #expect(try store.timeSeries(phones, granularity: .day).map(\.totals.posts) == [3])
 
-        var voice = ShareOfVoiceRequest()
-        voice.group = "phones"
-        #expect(try store.voiceTotals(voice).map(\.mentions) == [1, 2])  // by name: Acme, Globex
+        #expect(try store.voiceTotals(.group("phones"), range: .allTime).map(\.mentions) == [1, 2])  // by name: Acme, Globex
 
         #expect(throws: StoreError.notFound("unknown group 'unknown': no listening query has it")) {
             try store.overview(PostSelection(scope: .group("unknown"), range: .allTime))
@@ -75,20 +71,18 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
         posts += (0..<10).map { item(100 + $0, minute: 180 + Int64($0), text: "battery recall? https://x.example/recall #Acme") }
         posts += (0..<8).map { item(200 + $0, minute: 190 + Int64($0), text: "Recall announced") }
         _ = try store.apply(posts)
-        var request = TrendingRequest()
-        request.kind = .term
-        request.range = TimeRange(fromMs: base + 3 * 3_600_000, toMs: base + 4 * 3_600_000)
-        request.baselineWindows = 3
-        let counts = try store.trendCounts(request, now: 0)
+        let window = PostSelection(range: TimeSpan(from: base + 3 * 3_600_000, to: base + 4 * 3_600_000))
+        let counts = try store.trendCounts(window, kind: .term, baselineWindows: 3)
         #expect(counts.current["battery"] == 10)
         #expect(counts.current["recall"] == 18)
         #expect(counts.current["https"] == nil)  // links are not terms
         #expect(counts.baseline["battery"] == 6)
         #expect(counts.baselineWindows == 3)
-        #expect(counts.baselineRange == TimeRange(fromMs: base, toMs: base + 3 * 3_600_000))
+        #expect(counts.baselineRange == TimeSpan(from: base, to: base + 3 * 3_600_000))
 
-        request.range.fromMs = 0
-        #expect(throws: StoreError.self) { try store.trendCounts(request, now: 0) }
+        #expect(throws: StoreError.invalidArgument("baseline_windows must be between 1 and 168, got 0")) {
+            try store.trendCounts(window, kind: .term, baselineWindows: 0)
+        }
     }
 
     @Test func minuteTermCountsMergeAcrossBatchesAndCutAtMinuteEdges() throws {
@@ -102,11 +96,8 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
         #expect(try store.termCounts(scope: "", from: base + 59 * minute, to: base + 60 * minute) == ["battery": 2, "charger": 1])
         #expect(try store.termCounts(scope: "", from: base + 59 * minute, to: base + 62 * minute)
                 == ["battery": 4, "charger": 1, "recall": 2])
-        var request = TrendingRequest()
-        request.kind = .term
-        request.range = TimeRange(fromMs: base + 60 * minute, toMs: base + 63 * minute)
-        request.baselineWindows = 1
-        let counts = try store.trendCounts(request, now: 0)
+        let counts = try store.trendCounts(PostSelection(range: TimeSpan(from: base + 60 * minute, to: base + 63 * minute)),
+                                           kind: .term, baselineWindows: 1)
         #expect(counts.current == ["battery": 2, "recall": 3])
         #expect(counts.baseline == ["battery": 2, "charger": 1])
     }
@@ -171,14 +162,14 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
                      matching(3, minute: 2, queries: [], reach: 10, author: "busy")]
         posts[1].scores.engagement = 400
         _ = try store.apply(posts)
-        var request = TopAuthorsRequest()
-        #expect(try store.topAuthors(request).authors.map(\.authorId) == ["big", "busy"])
-        request.orderBy = .engagement
-        let byEngagement = try store.topAuthors(request).authors
-        #expect(byEngagement.first?.authorId == "busy")
+        let all = PostSelection(range: .allTime)
+        #expect(try store.topAuthors(all, orderBy: .reach, limit: 20).map(\.authorID) == ["big", "busy"])
+        let byEngagement = try store.topAuthors(all, orderBy: .engagement, limit: 20)
+        #expect(byEngagement.first?.authorID == "busy")
         #expect(byEngagement.first?.posts == 2)
-        request.limit = 1_000_000
-        #expect(throws: StoreError.self) { try store.topAuthors(request) }
+        #expect(throws: StoreError.invalidArgument("limit must be between 1 and 1000, got 1000000")) {
+            try store.topAuthors(all, orderBy: .posts, limit: 1_000_000)
+        }
     }
 
     @Test func alertsAreStoredOnceAndFiltered() throws {

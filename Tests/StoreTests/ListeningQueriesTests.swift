@@ -163,11 +163,8 @@ import Testing
             + (7...9).map { item($0, minute: Int64($0), text: "nothing to see") })
         #expect(try store.backfill(queryID: query.id, rows: 1...9, chunkSize: 4, matches: { $0.post.text.contains("acme") }).added == 6)
 
-        var trending = TrendingRequest()
-        trending.kind = .term
-        trending.queryId = query.id
-        trending.range = TimeRange(fromMs: base, toMs: base + 3_600_000)
-        let counts = try store.trendCounts(trending, now: 0)
+        let hour = TimeSpan(from: base, to: base + 3_600_000)
+        let counts = try store.trendCounts(PostSelection(scope: .query(query.id), range: hour), kind: .term, baselineWindows: 24)
         #expect(counts.current["battery"] == 6)
         #expect(counts.current["recall"] == 6)
         #expect(counts.current["nothing"] == nil)
@@ -176,8 +173,7 @@ import Testing
         }
         #expect(sketches == 2)  // the hour and the day bucket
         // The backfill counts in the query's scope only: every post was counted live already.
-        trending.queryId = ""
-        #expect(try store.trendCounts(trending, now: 0).current["battery"] == 6)
+        #expect(try store.trendCounts(PostSelection(range: hour), kind: .term, baselineWindows: 24).current["battery"] == 6)
     }
 }
 

@@ -33,10 +33,11 @@ private let conformanceRanges: [TimeSpan] = [
 /// against them only, so that every backend runs the same checks (``SQLiteConformanceTests``
 /// runs them on ``PostStore``):
 /// - applying is idempotent per post id;
+/// - search pages through the posts newest first, never skipping or repeating one;
 /// - every read answers exactly the posts of its half-open millisecond range
 ///   [from, to) (query.proto), whatever buckets the range cuts: checked against the posts
 ///   themselves over ranges that start and end mid-minute and mid-hour.
-struct StoreConformance<Store: PostWriter & VolumeReadModel> {
+struct StoreConformance<Store: PostWriter & VolumeReadModel & SearchReadModel & InsightsReadModel> {
     /// Makes an empty store with two listening queries, "q-1" and "q-2", in group "brands".
     let emptyStore: () throws -> Store
 
@@ -137,6 +138,63 @@ struct StoreConformance<Store: PostWriter & VolumeReadModel> {
                     == Self.counted(Self.within(range).flatMap(\.enrichment.entities.hashtags)), "range \(range)")
         }
     }
+
+    func shareOfVoiceCountsOnlyThePostsOfTheRange() throws {
+        let store = try filledStore()
+        for range in Self.ranges {
+            let voices = try store.voiceTotals(.group("brands"), range: range)
+            #expect(voices.map(\.queryID) == ["q-1", "q-2"])  // by name: one, two
+            #expect(voices.map(\.mentions) == ["q-1", "q-2"].map { Self.within(range, query: $0).count }, "range \(range)")
+            #expect(voices.map(\.reach) == ["q-1", "q-2"].map { Double(Self.within(range, query: $0).count) * 100 })
+        }
+    }
+
+    func trendingCountsOnlyThePostsOfTheWindowAndBaseline() throws {
+        let store = try filledStore()
+        /// Distinct words of each post: the terms of ``posts``' texts.
+        func terms(_ posts: [PipelinePost]) -> [String: Int] {
+            Self.counted(posts.flatMap { Set($0.post.text.split(separator: " ").map(String.init)) })
+        }
+        for range in Self.ranges {
+            let counts = try store.trendCounts(PostSelection(range: range), kind: .term, baselineWindows: 2)
+            let baseline = TimeSpan(from: range.from - 2 * (range.to - range.from), to: range.from)
+            #expect(counts.current == terms(Self.within(range)), "range \(range)")
+            #expect(counts.baseline == terms(Self.within(baseline)), "range \(range)")
+            #expect(counts.window == range && counts.baselineRange == baseline)
+            let hashtags = try store.trendCounts(PostSelection(scope: .query("q-1"), range: range), kind: .hashtag, baselineWindows: 1)
+            #expect(hashtags.current == Self.counted(Self.within(range, query: "q-1").flatMap(\.enrichment.entities.hashtags)))
+        }
+    }
+
+    func topAuthorsCountOnlyThePostsOfTheRange() throws {
+        let store = try filledStore()
+        for range in Self.ranges {
+            let authors = try store.topAuthors(PostSelection(range: range), orderBy: .posts, limit: 1_000)
+            let expected = Self.counted(Self.within(range).map(\.post.author.id))
+            #expect(Dictionary(uniqueKeysWithValues: authors.map { ($0.authorID, $0.posts) }) == expected, "range \(range)")
+            #expect(authors.map(\.posts) == authors.map(\.posts).sorted(by: >))
+        }
+    }
+
+    func searchPagesThroughExactlyThePostsOfTheRange() throws {
+        let store = try filledStore()
+        for range in Self.ranges {
+            for scope in [PostScope.allPosts, .query("q-2")] {
+                var ids: [String] = []
+                var times: [Int64] = []
+                var pageToken = ""
+                repeat {
+                    let page = try store.search(PostSelection(scope: scope, range: range), filter: PostFilter(), pageSize: 37, pageToken: pageToken)
+                    ids += page.posts.map(\.id)
+                    times += page.posts.map(\.createdAtMs)
+                    pageToken = page.nextPageToken
+                } while !pageToken.isEmpty
+                let expected = Self.within(range, query: scope == .allPosts ? nil : "q-2")
+                #expect(ids == expected.reversed().map(\.post.id), "\(scope) range \(range)")
+                #expect(times == times.sorted(by: >))
+            }
+        }
+    }
 }
 
 /// ``StoreConformance`` on the SQLite store.
@@ -152,31 +210,8 @@ struct StoreConformance<Store: PostWriter & VolumeReadModel> {
     @Test func overviewOfAGroupSumsItsQueriesExactly() throws { try conformance.overviewOfAGroupSumsItsQueriesExactly() }
     @Test func timeSeriesBucketsCountOnlyThePostsOfTheRange() throws { try conformance.timeSeriesBucketsCountOnlyThePostsOfTheRange() }
     @Test func topHashtagsCountOnlyThePostsOfTheRange() throws { try conformance.topHashtagsCountOnlyThePostsOfTheRange() }
-}
-
-/// Exactness of the reads not yet behind a read-model interface (share of voice, trending),
-/// on the SQLite store's RPC-typed methods; they join ``StoreConformance`` when migrated.
-@Suite struct ExactRangeTests {
-    typealias Fixture = StoreConformance<PostStore>
-
-    @Test func shareOfVoiceAndTrendingCountOnlyThePostsOfTheRange() throws {
-        let store = try SQLiteConformanceTests().conformance.filledStore()
-        for range in Fixture.ranges {
-            let (from, to) = (range.from, range.to)
-            var voice = ShareOfVoiceRequest()
-            voice.range = TimeRange(fromMs: from, toMs: to)
-            voice.group = "brands"
-            #expect(try store.voiceTotals(voice).map(\.mentions)
-                    == ["q-1", "q-2"].map { Int64(Fixture.within(range, query: $0).count) }, "range \(from)..<\(to)")
-            var trending = TrendingRequest()
-            trending.range = TimeRange(fromMs: from, toMs: to)
-            trending.kind = .term
-            trending.baselineWindows = 1
-            let counts = try store.trendCounts(trending, now: to)
-            let expected = Fixture.within(range).flatMap { Set($0.post.text.split(separator: " ").map(String.init)) }
-            #expect(counts.current.mapValues(Int64.init) == Fixture.counted(expected).mapValues(Int64.init), "range \(from)..<\(to)")
-            let length = to - from
-            #expect(counts.baseline.values.reduce(0, +) == Fixture.within(TimeSpan(from: from - length, to: from)).count * 2)
-        }
-    }
+    @Test func shareOfVoiceCountsOnlyThePostsOfTheRange() throws { try conformance.shareOfVoiceCountsOnlyThePostsOfTheRange() }
+    @Test func trendingCountsOnlyThePostsOfTheWindowAndBaseline() throws { try conformance.trendingCountsOnlyThePostsOfTheWindowAndBaseline() }
+    @Test func topAuthorsCountOnlyThePostsOfTheRange() throws { try conformance.topAuthorsCountOnlyThePostsOfTheRange() }
+    @Test func searchPagesThroughExactlyThePostsOfTheRange() throws { try conformance.searchPagesThroughExactlyThePostsOfTheRange() }
 }

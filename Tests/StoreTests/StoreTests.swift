@@ -29,6 +29,11 @@ func item(_ number: Int, minute: Int64, label: String = "positive", tags: [Strin
     return item
 }
 
+/// The decoded posts of a search page.
+func views(_ page: PostPage) throws -> [PostView] {
+    try page.posts.map { try PostView(serializedBytes: $0.view) }
+}
+
 /// 2026-01-01T00:00:00Z, a day boundary.
 let base: Int64 = 1_767_225_600_000
 
@@ -113,54 +118,59 @@ let base: Int64 = 1_767_225_600_000
                                            priority: Int32($0 % 100), text: $0 % 5 == 0 ? "My Phone is BROKEN" : "fine") }
         posts.append(item(999, minute: 10, author: "Special", text: "x"))
         _ = try store.apply(posts)
-        var request = SearchPostsRequest()
-        request.pageSize = 7
-        request.hashtag = "#Even"
-        request.sentimentLabel = "negative"
+        var filter = PostFilter()
+        filter.hashtag = "#Even"
+        filter.sentimentLabel = "negative"
         var seen: [String] = []
         var pages = 0
+        var pageToken = ""
         repeat {
-            let page = try store.search(request)
-            seen += page.posts.map(\.post.id)
-            for view in page.posts {
+            let page = try store.search(PostSelection(range: .allTime), filter: filter, pageSize: 7, pageToken: pageToken)
+            seen += page.posts.map(\.id)
+            for view in try views(page) {
                 #expect(view.enrichment.entities.hashtags == ["even"])
                 #expect(view.enrichment.sentiment.label == "negative")
             }
-            request.pageToken = page.nextPageToken
+            pageToken = page.nextPageToken
             pages += 1
-        } while !request.pageToken.isEmpty
+        } while !pageToken.isEmpty
         let expected = posts.filter { $0.enrichment.entities.hashtags == ["even"] && $0.enrichment.sentiment.label == "negative" }
         #expect(seen.count == expected.count)
         #expect(Set(seen) == Set(expected.map(\.post.id)))
         #expect(pages == (expected.count + 6) / 7)
 
-        var text = SearchPostsRequest()
+        var text = PostFilter()
         text.textContains = "broken"
         text.minPriority = 50
-        text.pageSize = 500
-        let found = try store.search(text).posts
+        let found = try views(store.search(PostSelection(range: .allTime), filter: text, pageSize: 500, pageToken: ""))
         #expect(!found.isEmpty)
         #expect(found.allSatisfy { $0.post.text.contains("BROKEN") && $0.scores.priority >= 50 })
         // Newest first.
         #expect(found.map(\.post.createdAtMs) == found.map(\.post.createdAtMs).sorted(by: >))
 
-        var author = SearchPostsRequest()
+        var author = PostFilter()
         author.authorHandle = "@special"
-        #expect(try store.search(author).posts.map(\.post.id) == ["t:999"])
+        #expect(try store.search(PostSelection(range: .allTime), filter: author, pageSize: 50, pageToken: "").posts.map(\.id) == ["t:999"])
+        var platform = PostFilter()
+        platform.platform = "mastodon"
+        #expect(try store.search(PostSelection(range: .allTime), filter: platform, pageSize: 50, pageToken: "").posts.isEmpty)
+        platform.platform = "myspace"
+        #expect(throws: StoreError.invalidArgument("unknown platform 'myspace'")) {
+            try store.search(PostSelection(range: .allTime), filter: platform, pageSize: 50, pageToken: "")
+        }
     }
 
     @Test func searchPagesInNewestFirstOrderAcrossEqualTimes() throws {
         let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
         // Five posts per minute (equal times), authors out of insertion order.
         _ = try store.apply((0..<40).map { item($0, minute: Int64($0 / 5), author: "a\(39 - $0)") })
-        var request = SearchPostsRequest()
-        request.pageSize = 3
         var seen: [String] = []
+        var pageToken = ""
         repeat {
-            let page = try store.search(request)
-            seen += page.posts.map(\.post.id)
-            request.pageToken = page.nextPageToken
-        } while !request.pageToken.isEmpty
+            let page = try store.search(PostSelection(range: .allTime), filter: PostFilter(), pageSize: 3, pageToken: pageToken)
+            seen += page.posts.map(\.id)
+            pageToken = page.nextPageToken
+        } while !pageToken.isEmpty
         #expect(seen == (0..<40).reversed().map { "t:\($0)" })
     }
 
@@ -182,7 +192,7 @@ let base: Int64 = 1_767_225_600_000
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         }
         #expect(indexes == ["alerts_by_bucket", "listening_queries_by_group_name", "posts_by_author_time", "posts_by_priority"])
-        #expect(try store.search(SearchPostsRequest()).posts.map(\.post.id) == ["t:2", "t:1"])
+        #expect(try store.search(PostSelection(range: .allTime), filter: PostFilter(), pageSize: 50, pageToken: "").posts.map(\.id) == ["t:2", "t:1"])
         let fresh = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
         #expect(try fresh.database.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == PostStore.pageSize)
     }
@@ -213,19 +223,18 @@ let base: Int64 = 1_767_225_600_000
         #expect(throws: StoreError.self) { try TimeSpan.requested(fromMs: -1, toMs: 5) }
         #expect(try TimeSpan.requested(fromMs: 10, toMs: 0) == TimeSpan(from: 10, to: TimeSpan.endOfTime))
         #expect(throws: StoreError.self) { try PostScope(queryID: "q-1", group: "brands") }
-        var bigPage = SearchPostsRequest()
-        bigPage.pageSize = 1_000_000
-        #expect(throws: StoreError.self) { try store.search(bigPage) }
-        var badToken = SearchPostsRequest()
-        badToken.pageToken = "garbage"
-        #expect(throws: StoreError.invalidArgument("page_token 'garbage' was not issued by this service")) { try store.search(badToken) }
-        for forged in ["p1.9223372036854775807.1", "p1.-5.1", "p1..1", "p1.1.1.1"] {
-            badToken.pageToken = forged
-            #expect(throws: StoreError.invalidArgument("page_token '\(forged)' was not issued by this service")) { try store.search(badToken) }
+        let all = PostSelection(range: .allTime)
+        #expect(throws: StoreError.invalidArgument("page_size must be between 1 and 500, got 1000000")) {
+            try store.search(all, filter: PostFilter(), pageSize: 1_000_000, pageToken: "")
         }
-        var badLabel = SearchPostsRequest()
+        for forged in ["garbage", "p1.9223372036854775807.1", "p1.-5.1", "p1..1", "p1.1.1.1"] {
+            #expect(throws: StoreError.invalidArgument("page_token '\(forged)' was not issued by this service")) {
+                try store.search(all, filter: PostFilter(), pageSize: 50, pageToken: forged)
+            }
+        }
+        var badLabel = PostFilter()
         badLabel.sentimentLabel = "happy"
-        #expect(throws: StoreError.self) { try store.search(badLabel) }
+        #expect(throws: StoreError.self) { try store.search(all, filter: badLabel, pageSize: 50, pageToken: "") }
         #expect(throws: StoreError.invalidArgument("limit must be between 1 and 1000, got 0")) {
             try store.topHashtags(PostSelection(range: .allTime), limit: 0)
         }
@@ -288,8 +297,6 @@ let base: Int64 = 1_767_225_600_000
 
         #expect(try store.topHashtags(complaints, limit: 10) == [ValueCount(value: "t0", count: 2), ValueCount(value: "t1", count: 2)])
 
-        var search = SearchPostsRequest()
-        search.queryId = "complaints"
-        #expect(Set(try store.search(search).posts.map(\.post.id)) == Set((0..<4).map { "t:\($0)" }))
+        #expect(Set(try store.search(complaints, filter: PostFilter(), pageSize: 50, pageToken: "").posts.map(\.id)) == Set((0..<4).map { "t:\($0)" }))
     }
 }

@@ -58,9 +58,8 @@ public enum QueryService {
 
     /// Registers the Query methods, mapping store errors to gRPC status codes.
     static func register(on server: RPCServer, store: PostStore) {
-        VolumeRPC.register(on: server, volume: store)
-        server.registerStoreMethod(QueryMethod.searchPosts, store.search)
-        InsightsRPC.register(on: server, store: store)
+        QueryRPC.register(on: server, volume: store, search: store)
+        InsightsRPC.register(on: server, insights: store, store: store)
     }
 
     /// A group commit slower than this is logged: it holds back every post behind it.

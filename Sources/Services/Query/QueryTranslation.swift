@@ -67,10 +67,44 @@ extension TimeBucket {
     }
 }
 
-/// The `earshot.v1.Query` volume methods (Overview, TimeSeries, TopHashtags) over a ``VolumeReadModel``.
-enum VolumeRPC {
-    /// Registers the methods on `server`, answering from `volume`.
-    static func register(on server: RPCServer, volume: any VolumeReadModel) {
+extension PostFilter {
+    /// The filters of a SearchPosts request.
+    init(_ request: SearchPostsRequest) {
+        self.init()
+        textContains = request.textContains
+        authorHandle = request.authorHandle
+        language = request.language
+        platform = request.platform == .unspecified ? "" : request.platform.name
+        sentimentLabel = request.sentimentLabel
+        emotion = request.emotion
+        minPriority = Int(request.minPriority)
+        hashtag = request.hashtag
+    }
+}
+
+extension SearchPostsResponse {
+    /// The page's posts decoded; a stored record that does not decode is INTERNAL (the store wrote it).
+    init(_ page: PostPage) throws(StoreError) {
+        self.init()
+        for post in page.posts {
+            do { posts.append(try PostView(serializedBytes: post.view)) } catch {
+                throw .database(operation: "decode stored post \(post.id)", message: "\(error)")
+            }
+        }
+        nextPageToken = page.nextPageToken
+    }
+}
+
+/// The `earshot.v1.Query` methods over the read models: Overview, TimeSeries and TopHashtags
+/// from a ``VolumeReadModel``, SearchPosts from a ``SearchReadModel``.
+enum QueryRPC {
+    /// Registers the methods on `server`.
+    static func register(on server: RPCServer, volume: any VolumeReadModel, search: any SearchReadModel) {
+        server.registerStoreMethod(QueryMethod.searchPosts) { (request: SearchPostsRequest) throws(StoreError) in
+            let selection = try PostSelection(range: request.range, queryID: request.queryId, group: request.group)
+            return try SearchPostsResponse(search.search(selection, filter: PostFilter(request), pageSize: request.pageSize == 0 ? 50 : Int(request.pageSize),
+                                                         pageToken: request.pageToken))
+        }
         server.registerStoreMethod(QueryMethod.overview) { (request: OverviewRequest) throws(StoreError) in
             OverviewResponse(try volume.overview(PostSelection(range: request.range, queryID: request.queryId, group: request.group)))
         }
