@@ -13,7 +13,7 @@ public struct MinuteCount: Sendable, Equatable {
     public var anger: Int
 }
 
-extension PostStore: InsightsReadModel {
+extension PostStore: InsightsReadModel, CareQueueReadModel {
     /// Ranges with at most this many posts count unique authors exactly; larger ones merge sketches.
     static let exactAuthorLimit = 20_000
 
@@ -184,60 +184,54 @@ extension PostStore: InsightsReadModel {
     }
 
     /// Unhandled posts by care priority (highest first, then newest), a page at a time.
-    public func careQueue(_ request: CareQueueRequest) throws(StoreError) -> CareQueueResponse {
-        let range = try ResolvedRange(request.range)
-        guard (1...500).contains(request.pageSize) else {
-            throw .invalidArgument("page_size must be between 1 and 500, got \(request.pageSize)")
+    public func careQueue(_ selection: PostSelection, minPriority: Int, pageSize: Int, pageToken: String) throws(StoreError) -> PostPage {
+        let range = try ResolvedRange(checking: selection.range)
+        guard (1...500).contains(pageSize) else {
+            throw .invalidArgument("page_size must be between 1 and 500, got \(pageSize)")
         }
-        guard (0...100).contains(request.minPriority) else {
-            throw .invalidArgument("min_priority must be between 0 and 100, got \(request.minPriority)")
+        guard (0...100).contains(minPriority) else {
+            throw .invalidArgument("min_priority must be between 0 and 100, got \(minPriority)")
         }
-        let cursor = try request.pageToken.isEmpty ? nil : CareCursor(token: request.pageToken)
-        let pageSize = Int(request.pageSize)
+        let cursor = try pageToken.isEmpty ? nil : CareCursor(token: pageToken)
         return try read("care queue") { db in
-            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            let scope = try ResolvedScope.resolve(selection.scope, db)
             var (sql, arguments) = scopedPostsCondition(scope: scope, range: range)
             sql += " AND priority >= ? AND NOT EXISTS (SELECT 1 FROM care_handled h WHERE h.post_rowid = posts.rowid)"
-            arguments += [Int(request.minPriority)]
+            arguments += [minPriority]
             if let cursor {
                 sql += " AND (priority, created_at_ms, rowid) < (?, ?, ?)"
                 arguments += [cursor.priority, cursor.createdAtMs, cursor.rowID]
             }
             let rows = try Row.fetchAll(db, sql: """
-                SELECT rowid, priority, created_at_ms, view FROM posts WHERE \(sql)
+                SELECT rowid, priority, created_at_ms, id, view FROM posts WHERE \(sql)
                 ORDER BY priority DESC, created_at_ms DESC, rowid DESC LIMIT ?
                 """, arguments: arguments + [pageSize + 1])
-            var response = CareQueueResponse()
-            for row in rows.prefix(pageSize) {
-                response.posts.append(try PostView(serializedBytes: [UInt8](row[3] as Data)))
-            }
+            var page = PostPage()
+            page.posts = rows.prefix(pageSize).map { row in StoredPost(id: row[3], createdAtMs: row[2], view: [UInt8](row[4] as Data)) }
             if rows.count > pageSize, let last = rows.prefix(pageSize).last {
-                response.nextPageToken = CareCursor(priority: last[1], createdAtMs: last[2], rowID: last[0]).token
+                page.nextPageToken = CareCursor(priority: last[1], createdAtMs: last[2], rowID: last[0]).token
             }
-            return response
+            return page
         }
     }
 
     /// Claims a post for `agent`: the first claim wins (a conditional insert in one
     /// transaction), a repeat by the same agent is a success, and the post leaves the queue.
-    public func markHandled(_ request: MarkHandledRequest, now: Int64) throws(StoreError) -> MarkHandledResponse {
-        guard !request.postId.isEmpty else { throw .invalidArgument("post_id is empty") }
-        guard !request.agent.isEmpty, request.agent.utf8.count <= 200 else {
-            throw .invalidArgument("agent must be 1 to 200 bytes, got \(request.agent.utf8.count)")
+    public func markHandled(postID: String, agent: String, now: Int64) throws(StoreError) -> CareClaim {
+        guard !postID.isEmpty else { throw .invalidArgument("post_id is empty") }
+        guard !agent.isEmpty, agent.utf8.count <= 200 else {
+            throw .invalidArgument("agent must be 1 to 200 bytes, got \(agent.utf8.count)")
         }
         do {
             return try database.write { db in
-                guard let rowID = try Int64.fetchOne(db, sql: "SELECT rowid FROM posts WHERE id = ?", arguments: [request.postId]) else {
-                    throw StoreError.notFound("no stored post with id '\(request.postId)'")
+                guard let rowID = try Int64.fetchOne(db, sql: "SELECT rowid FROM posts WHERE id = ?", arguments: [postID]) else {
+                    throw StoreError.notFound("no stored post with id '\(postID)'")
                 }
                 try db.execute(sql: "INSERT INTO care_handled (post_rowid, agent, handled_at_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                               arguments: [rowID, request.agent, now])
+                               arguments: [rowID, agent, now])
                 let row = try Row.fetchOne(db, sql: "SELECT agent, handled_at_ms FROM care_handled WHERE post_rowid = ?", arguments: [rowID])!
-                var response = MarkHandledResponse()
-                response.handledBy = row[0]
-                response.handledAtMs = row[1]
-                response.claimed = response.handledBy == request.agent
-                return response
+                let handledBy: String = row[0]
+                return CareClaim(claimed: handledBy == agent, handledBy: handledBy, handledAtMs: row[1])
             }
         } catch let error as StoreError {
             throw error

@@ -228,11 +228,31 @@ public protocol InsightsReadModel: Sendable {
     func topAuthors(_ selection: PostSelection, orderBy order: AuthorRanking, limit: Int) throws(StoreError) -> [AuthorFigures]
 }
 
-/// What changes the store: scored posts, applied exactly once in effect.
+/// Who handles a post of the care queue.
+public struct CareClaim: Sendable, Equatable {
+    /// Whether the claiming agent holds the post (it claimed it now or before).
+    public var claimed: Bool
+    /// The agent that holds the post: the first to claim it.
+    public var handledBy: String
+    /// When that agent claimed it, in Unix ms.
+    public var handledAtMs: Int64
+}
+
+/// The care queue: unhandled posts by care priority.
+public protocol CareQueueReadModel: Sendable {
+    /// The selection's unhandled posts with priority at least `minPriority` (0…100), highest
+    /// priority first, then newest, `pageSize` (1…500) at a time; `pageToken` as for search.
+    func careQueue(_ selection: PostSelection, minPriority: Int, pageSize: Int, pageToken: String) throws(StoreError) -> PostPage
+}
+
+/// What changes the store: scored posts, applied exactly once in effect, and care claims.
 public protocol PostWriter: Sendable {
     /// Stores the new posts of a batch and counts them in every aggregate, atomically;
     /// posts already stored (redeliveries) change nothing.
     func apply(_ posts: [PipelinePost]) throws(StoreError) -> ApplyResult
     /// How many posts are stored.
     func postCount() throws(StoreError) -> Int
+    /// Claims post `postID` for `agent` (1…200 bytes) at `now`: the first claim wins, a repeat by
+    /// the same agent is a success, and the post leaves the care queue. NOT_FOUND for an unknown post.
+    func markHandled(postID: String, agent: String, now: Int64) throws(StoreError) -> CareClaim
 }

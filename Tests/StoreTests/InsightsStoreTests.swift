@@ -129,30 +129,26 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
     @Test func careQueueRanksByPriorityPagesAndDropsHandledPosts() throws {
         let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
         _ = try store.apply((1...7).map { item($0, minute: Int64($0), priority: Int32($0 * 10)) })
-        var request = CareQueueRequest()
-        request.pageSize = 3
-        let first = try store.careQueue(request)
-        #expect(first.posts.map(\.post.id) == ["t:7", "t:6", "t:5"])
-        request.pageToken = first.nextPageToken
-        let second = try store.careQueue(request)
-        #expect(second.posts.map(\.post.id) == ["t:4", "t:3", "t:2"])
+        let all = PostSelection(range: .allTime)
+        let first = try store.careQueue(all, minPriority: 0, pageSize: 3, pageToken: "")
+        #expect(first.posts.map(\.id) == ["t:7", "t:6", "t:5"])
+        let second = try store.careQueue(all, minPriority: 0, pageSize: 3, pageToken: first.nextPageToken)
+        #expect(second.posts.map(\.id) == ["t:4", "t:3", "t:2"])
 
-        let claim = try store.markHandled(MarkHandledRequest(postId: "t:7", agent: "ana"), now: 5)
-        #expect(claim == { var r = MarkHandledResponse(); r.claimed = true; r.handledBy = "ana"; r.handledAtMs = 5; return r }())
-        let rival = try store.markHandled(MarkHandledRequest(postId: "t:7", agent: "bob"), now: 6)
+        #expect(try store.markHandled(postID: "t:7", agent: "ana", now: 5) == CareClaim(claimed: true, handledBy: "ana", handledAtMs: 5))
+        let rival = try store.markHandled(postID: "t:7", agent: "bob", now: 6)
         #expect(!rival.claimed && rival.handledBy == "ana")
-        #expect(try store.markHandled(MarkHandledRequest(postId: "t:7", agent: "ana"), now: 7).claimed)
+        #expect(try store.markHandled(postID: "t:7", agent: "ana", now: 7).claimed)
         #expect(throws: StoreError.notFound("no stored post with id 't:99'")) {
-            try store.markHandled(MarkHandledRequest(postId: "t:99", agent: "ana"), now: 7)
+            try store.markHandled(postID: "t:99", agent: "ana", now: 7)
         }
-        request.pageToken = ""
-        request.minPriority = 50
-        #expect(try store.careQueue(request).posts.map(\.post.id) == ["t:6", "t:5"])
-        request.pageToken = "p1.1.1"
-        #expect(throws: StoreError.invalidArgument("page_token 'p1.1.1' was not issued by the care queue")) { try store.careQueue(request) }
-        request.pageToken = ""
-        request.pageSize = 0
-        #expect(throws: StoreError.invalidArgument("page_size must be between 1 and 500, got 0")) { try store.careQueue(request) }
+        #expect(try store.careQueue(all, minPriority: 50, pageSize: 3, pageToken: "").posts.map(\.id) == ["t:6", "t:5"])
+        #expect(throws: StoreError.invalidArgument("page_token 'p1.1.1' was not issued by the care queue")) {
+            try store.careQueue(all, minPriority: 0, pageSize: 3, pageToken: "p1.1.1")
+        }
+        #expect(throws: StoreError.invalidArgument("page_size must be between 1 and 500, got 0")) {
+            try store.careQueue(all, minPriority: 0, pageSize: 0, pageToken: "")
+        }
     }
 
     @Test func topAuthorsRankByReachOrEngagement() throws {

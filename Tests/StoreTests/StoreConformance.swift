@@ -33,11 +33,12 @@ private let conformanceRanges: [TimeSpan] = [
 /// against them only, so that every backend runs the same checks (``SQLiteConformanceTests``
 /// runs them on ``PostStore``):
 /// - applying is idempotent per post id;
-/// - search pages through the posts newest first, never skipping or repeating one;
+/// - search and the care queue page through the posts, never skipping or repeating one;
+///   a claimed post leaves the care queue, and the first claim wins;
 /// - every read answers exactly the posts of its half-open millisecond range
 ///   [from, to) (query.proto), whatever buckets the range cuts: checked against the posts
 ///   themselves over ranges that start and end mid-minute and mid-hour.
-struct StoreConformance<Store: PostWriter & VolumeReadModel & SearchReadModel & InsightsReadModel> {
+struct StoreConformance<Store: PostWriter & VolumeReadModel & SearchReadModel & InsightsReadModel & CareQueueReadModel> {
     /// Makes an empty store with two listening queries, "q-1" and "q-2", in group "brands".
     let emptyStore: () throws -> Store
 
@@ -195,6 +196,23 @@ struct StoreConformance<Store: PostWriter & VolumeReadModel & SearchReadModel & 
             }
         }
     }
+
+    func careQueuePagesThroughTheUnhandledPostsOfTheRange() throws {
+        let store = try filledStore()
+        let range = Self.ranges[0]
+        let expected = Self.within(range).reversed().map(\.post.id)  // one priority: newest first
+        #expect(try store.markHandled(postID: expected[1], agent: "ana", now: 5) == CareClaim(claimed: true, handledBy: "ana", handledAtMs: 5))
+        #expect(try store.markHandled(postID: expected[1], agent: "bob", now: 6) == CareClaim(claimed: false, handledBy: "ana", handledAtMs: 5))
+        var ids: [String] = []
+        var pageToken = ""
+        repeat {
+            let page = try store.careQueue(PostSelection(range: range), minPriority: 10, pageSize: 50, pageToken: pageToken)
+            ids += page.posts.map(\.id)
+            pageToken = page.nextPageToken
+        } while !pageToken.isEmpty
+        #expect(ids == expected.filter { $0 != expected[1] })
+        #expect(try store.careQueue(PostSelection(range: range), minPriority: 11, pageSize: 50, pageToken: "").posts.isEmpty)
+    }
 }
 
 /// ``StoreConformance`` on the SQLite store.
@@ -214,4 +232,5 @@ struct StoreConformance<Store: PostWriter & VolumeReadModel & SearchReadModel & 
     @Test func trendingCountsOnlyThePostsOfTheWindowAndBaseline() throws { try conformance.trendingCountsOnlyThePostsOfTheWindowAndBaseline() }
     @Test func topAuthorsCountOnlyThePostsOfTheRange() throws { try conformance.topAuthorsCountOnlyThePostsOfTheRange() }
     @Test func searchPagesThroughExactlyThePostsOfTheRange() throws { try conformance.searchPagesThroughExactlyThePostsOfTheRange() }
+    @Test func careQueuePagesThroughTheUnhandledPostsOfTheRange() throws { try conformance.careQueuePagesThroughTheUnhandledPostsOfTheRange() }
 }

@@ -27,8 +27,9 @@ extension RPCServer {
 /// The `earshot.v1.Insights` methods: store reads plus the pure ranking of module Insights.
 enum InsightsRPC {
     /// Registers every Insights method on `server`: share of voice, trending and top authors
-    /// from `insights`, the care queue and alerts from `store`.
-    static func register(on server: RPCServer, insights: any InsightsReadModel, store: PostStore) {
+    /// from `insights`, the care queue from `care`, claims to `writer`, alerts from `store`.
+    static func register(on server: RPCServer, insights: any InsightsReadModel, care: any CareQueueReadModel, writer: any PostWriter,
+                         store: PostStore) {
         server.registerStoreMethod(InsightsMethod.shareOfVoice) { (request: ShareOfVoiceRequest) throws(StoreError) in
             let range = try TimeSpan.requested(fromMs: request.range.fromMs, toMs: request.range.toMs)
             guard request.group.isEmpty != request.queryIds.isEmpty else {
@@ -75,13 +76,24 @@ enum InsightsRPC {
             }
             return response
         }
-        server.registerStoreMethod(InsightsMethod.careQueue, store.careQueue)
+        server.registerStoreMethod(InsightsMethod.careQueue) { (request: CareQueueRequest) throws(StoreError) in
+            let selection = try PostSelection(range: request.range, queryID: request.queryId, group: request.group)
+            return try CareQueueResponse(care.careQueue(selection, minPriority: Int(request.minPriority), pageSize: Int(request.pageSize),
+                                                        pageToken: request.pageToken))
+        }
         // The agent is who the caller authenticated as (its allow-list name), never what it claims;
         // only an unauthenticated (--insecure) server takes the request's word for it.
         server.register(InsightsMethod.markHandled) { (request: MarkHandledRequest, context: CallContext) throws(RPCError) in
-            var claim = request
-            if let identity = context.userID { claim.agent = identity }
-            do throws(StoreError) { return try store.markHandled(claim, now: wallClockMilliseconds()) } catch { throw error.rpcError }
+            do throws(StoreError) {
+                let claim = try writer.markHandled(postID: request.postId, agent: context.userID ?? request.agent, now: wallClockMilliseconds())
+                var response = MarkHandledResponse()
+                response.claimed = claim.claimed
+                response.handledBy = claim.handledBy
+                response.handledAtMs = claim.handledAtMs
+                return response
+            } catch {
+                throw error.rpcError
+            }
         }
         server.registerStoreMethod(InsightsMethod.alerts, store.alerts)
     }

@@ -59,7 +59,7 @@ public enum QueryService {
     /// Registers the Query methods, mapping store errors to gRPC status codes.
     static func register(on server: RPCServer, store: PostStore) {
         QueryRPC.register(on: server, volume: store, search: store)
-        InsightsRPC.register(on: server, insights: store, store: store)
+        InsightsRPC.register(on: server, insights: store, care: store, writer: store, store: store)
     }
 
     /// A group commit slower than this is logged: it holds back every post behind it.

@@ -82,15 +82,32 @@ extension PostFilter {
     }
 }
 
-extension SearchPostsResponse {
+extension PostPage {
     /// The page's posts decoded; a stored record that does not decode is INTERNAL (the store wrote it).
-    init(_ page: PostPage) throws(StoreError) {
-        self.init()
-        for post in page.posts {
-            do { posts.append(try PostView(serializedBytes: post.view)) } catch {
+    func views() throws(StoreError) -> [PostView] {
+        var views: [PostView] = []
+        views.reserveCapacity(posts.count)
+        for post in posts {
+            do { views.append(try PostView(serializedBytes: post.view)) } catch {
                 throw .database(operation: "decode stored post \(post.id)", message: "\(error)")
             }
         }
+        return views
+    }
+}
+
+extension SearchPostsResponse {
+    init(_ page: PostPage) throws(StoreError) {
+        self.init()
+        posts = try page.views()
+        nextPageToken = page.nextPageToken
+    }
+}
+
+extension CareQueueResponse {
+    init(_ page: PostPage) throws(StoreError) {
+        self.init()
+        posts = try page.views()
         nextPageToken = page.nextPageToken
     }
 }
