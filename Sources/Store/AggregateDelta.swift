@@ -7,20 +7,7 @@ import GRDB
 /// Scopes are interned to small integers (``scope(_:)``); facet counts
 /// (``facets``) are shared with ``InsightsDelta``.
 struct AggregateDelta {
-    struct Totals {
-        var posts = 0, positive = 0, neutral = 0, negative = 0, unavailable = 0
-        var reach = 0.0, engagement = 0.0
-
-        mutating func add(_ other: Totals) {
-            posts += other.posts
-            positive += other.positive
-            neutral += other.neutral
-            negative += other.negative
-            unavailable += other.unavailable
-            reach += other.reach
-            engagement += other.engagement
-        }
-    }
+    typealias Totals = PostTotals
     private struct BucketKey: Hashable { var scope: Int32; var bucket: Int64 }
 
     /// The aggregate scope of every post.
@@ -57,12 +44,15 @@ struct AggregateDelta {
     /// platform, distinct hashtags and emotion labels.
     mutating func add(_ item: PipelinePost, sentiment: SentimentClass, scopes: [Int32]) {
         let minute = BucketLevel.minute.bucketStart(item.post.createdAtMs)
-        var totals = Totals(posts: 1, reach: item.scores.reach, engagement: item.scores.engagement)
+        var totals = Totals()
+        totals.posts = 1
+        totals.reach = item.scores.reach
+        totals.engagement = item.scores.engagement
         switch sentiment {
         case .positive: totals.positive = 1
         case .neutral: totals.neutral = 1
         case .negative: totals.negative = 1
-        case .unavailable: totals.unavailable = 1
+        case .unavailable: totals.sentimentUnavailable = 1
         }
         for scope in scopes {
             minuteTotals[BucketKey(scope: scope, bucket: minute), default: Totals()].add(totals)
@@ -73,6 +63,14 @@ struct AggregateDelta {
         if item.enrichment.emotions.available {
             facets.addDistinct(.emotion, item.enrichment.emotions.labels, scopes: scopes, minute: minute)
         }
+    }
+
+    /// The totals of scope `name` over every minute counted, zero when it has none.
+    func totals(ofScope name: String) -> Totals {
+        var sum = Totals()
+        guard let id = scopeIDs[name] else { return sum }
+        for (key, totals) in minuteTotals where key.scope == id { sum.add(totals) }
+        return sum
     }
 
     func write(_ db: Database) throws {
@@ -103,7 +101,7 @@ struct AggregateDelta {
                     bind.int(7, Int64(totals.positive))
                     bind.int(8, Int64(totals.neutral))
                     bind.int(9, Int64(totals.negative))
-                    bind.int(10, Int64(totals.unavailable))
+                    bind.int(10, Int64(totals.sentimentUnavailable))
                 }
             }
         }
@@ -142,6 +140,12 @@ final class BatchDeltas: @unchecked Sendable {
         aggregates.add(item, sentiment: SentimentClass(item.enrichment.sentiment), scopes: scopes)
         insights.add(item, scopes: scopes, facets: &aggregates.facets)
     }
+
+    /// The totals counted in scope `name`.
+    func totals(ofScope name: String) -> AggregateDelta.Totals { aggregates.totals(ofScope: name) }
+
+    /// Value → count of `facet`, summed over every scope counted.
+    func counts(of facet: Facet) -> [String: Int] { aggregates.facets.counts(of: facet) }
 
     /// Writes every delta in the caller's transaction.
     func write(_ db: Database) throws {

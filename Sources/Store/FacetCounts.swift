@@ -163,6 +163,15 @@ struct FacetCounts {
         }
     }
 
+    /// Value → count of `facet`, summed over every scope and minute counted.
+    func counts(of facet: Facet) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for (key, count) in minuteCounts.entries where key.high >> 32 & 0xFF == UInt64(facet.rawValue) {
+            counts[values.withBytes(Self.valueID(key)) { String(decoding: $0, as: UTF8.self) }, default: 0] += Int(count)
+        }
+        return counts
+    }
+
     /// Computes the rows of every level ahead of ``write(_:scopeNames:)`` (which
     /// otherwise does it), so a thread other than the writer can do it.
     mutating func rollUp() { levelRows = rows() }

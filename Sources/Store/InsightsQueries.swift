@@ -2,20 +2,6 @@ import EarshotWire
 import Foundation
 import GRDB
 
-/// Per-item counts of the current window and of its baseline, for `Trending`.
-public struct TrendCounts: Sendable, Equatable {
-    /// Item → count in the current window.
-    public var current: [String: Int]
-    /// Item → count summed over the baseline windows.
-    public var baseline: [String: Int]
-    /// How many windows of the current window's length the baseline spans.
-    public var baselineWindows: Int
-    /// The current window, resolved.
-    public var window: TimeRange
-    /// The baseline span, just before the window.
-    public var baselineRange: TimeRange
-}
-
 /// Posts, sentiment and angry posts of one minute bucket of one scope, for spike detection.
 public struct MinuteCount: Sendable, Equatable {
     public var bucketMs: Int64
@@ -27,25 +13,28 @@ public struct MinuteCount: Sendable, Equatable {
     public var anger: Int
 }
 
-extension PostStore {
+extension PostStore: InsightsReadModel, CareQueueReadModel {
     /// Ranges with at most this many posts count unique authors exactly; larger ones merge sketches.
-    static let exactAuthorLimit: Int64 = 20_000
+    static let exactAuthorLimit = 20_000
 
     /// Unique authors of a scope over a range, and whether the figure is a sketch estimate.
-    func uniqueAuthors(_ db: Database, scope: ResolvedScope, range: ResolvedRange, posts: Int64) throws -> (Int64, Bool) {
-        let spans = TimeCover.spans(from: range.from, to: range.to)
-        guard let first = spans.first, let last = spans.last else { return (0, false) }
+    func uniqueAuthors(_ db: Database, scope: ResolvedScope, range: ResolvedRange, posts: Int) throws -> (Int, Bool) {
         if posts <= Self.exactAuthorLimit {
-            let (sql, arguments) = authorIDsSQL(scope: scope, from: first.from, to: last.to)
-            return (try Int64.fetchOne(db, sql: "SELECT COUNT(DISTINCT author_id) FROM (\(sql))", arguments: arguments) ?? 0, false)
+            let (sql, arguments) = authorIDsSQL(scope: scope, from: range.from, to: range.to)
+            return (try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT author_id) FROM (\(sql))", arguments: arguments) ?? 0, false)
         }
         var sketch = AuthorSketch()
         let (scopeSQL, scopeArguments) = scope.condition("scope")
-        for span in spans {
+        let cover = range.cover
+        func insertAuthors(from: Int64, to: Int64) throws {
+            let (sql, arguments) = authorIDsSQL(scope: scope, from: from, to: to)
+            let authorIDs = try String.fetchCursor(db, sql: sql, arguments: arguments)
+            while let authorID = try authorIDs.next() { sketch.insert(hash: AuthorSketch.hash(authorID)) }
+        }
+        for edge in cover.edges { try insertAuthors(from: edge.from, to: edge.to) }
+        for span in cover.spans {
             if span.level == .minute {
-                let (sql, arguments) = authorIDsSQL(scope: scope, from: span.from, to: span.to)
-                let authorIDs = try String.fetchCursor(db, sql: sql, arguments: arguments)
-                while let authorID = try authorIDs.next() { sketch.insert(hash: AuthorSketch.hash(authorID)) }
+                try insertAuthors(from: span.from, to: span.to)
             } else {
                 let rows = try Data.fetchCursor(db, sql: """
                     SELECT registers FROM author_sketches WHERE \(scopeSQL) AND level = ? AND bucket_ms >= ? AND bucket_ms < ?
@@ -53,7 +42,7 @@ extension PostStore {
                 while let registers = try rows.next() { sketch.merge(AuthorSketch(bytes: [UInt8](registers))) }
             }
         }
-        return (sketch.estimate, true)
+        return (Int(sketch.estimate), true)
     }
 
     /// SQL selecting the author id of every post of `scope` in [from, to) (once per post).
@@ -70,123 +59,115 @@ extension PostStore {
             """, [from, to] + arguments + [from, to])
     }
 
-    /// Mentions and reach of each query of a group (or of the listed queries), in group
-    /// order; the shares are left at 0 for the caller (Insights.ShareOfVoice) to fill.
-    public func voiceTotals(_ request: ShareOfVoiceRequest) throws(StoreError) -> [VoiceShare] {
-        let range = try ResolvedRange(request.range)
-        guard request.group.isEmpty != request.queryIds.isEmpty else {
-            throw .invalidArgument("give a group or query_ids (one of them), got group '\(request.group)' and \(request.queryIds.count) query ids")
-        }
-        guard request.queryIds.count <= 100 else {
-            throw .invalidArgument("at most 100 query_ids, got \(request.queryIds.count)")
-        }
-        guard !request.queryIds.contains(""), Set(request.queryIds).count == request.queryIds.count else {
-            throw .invalidArgument("query_ids must be distinct, non-empty ids, got \(request.queryIds)")
+    /// Mentions and reach of each member query over a range (a group's in the group's order).
+    public func voiceTotals(_ members: VoiceMembers, range span: TimeSpan) throws(StoreError) -> [QueryVoice] {
+        let range = try ResolvedRange(checking: span)
+        if case .queries(let queryIDs) = members {
+            guard (1...100).contains(queryIDs.count) else {
+                throw .invalidArgument("give 1 to 100 query_ids, got \(queryIDs.count)")
+            }
+            guard !queryIDs.contains(""), Set(queryIDs).count == queryIDs.count else {
+                throw .invalidArgument("query_ids must be distinct, non-empty ids, got \(queryIDs)")
+            }
         }
         return try read("share of voice") { db in
-            let members: [String]
-            if request.group.isEmpty {
-                for queryID in request.queryIds where try !ResolvedScope.isKnownQuery(queryID, db) {
+            let scope: ResolvedScope
+            switch members {
+            case .queries(let queryIDs):
+                for queryID in queryIDs where try !ResolvedScope.isKnownQuery(queryID, db) {
                     throw StoreError.notFound("unknown query id '\(queryID)'")
                 }
-                members = request.queryIds
-            } else {
-                members = try ResolvedScope.resolve(queryID: "", group: request.group, db).scopes
+                scope = ResolvedScope(scopes: queryIDs)
+            case .group(let group):
+                scope = try ResolvedScope.resolve(.group(group), db)
             }
-            let (rows, arguments) = range.spanRows("buckets", "scope, posts, reach", scope: ResolvedScope(scopes: members))
-            var totals: [String: (Int64, Double)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT scope, SUM(posts), SUM(reach) FROM \(rows) GROUP BY scope", arguments: arguments) {
-                totals[row[0]] = (row[1], row[2])
+            let cover = range.cover
+            let edges = try edgeDeltas(db, scope: scope, edges: cover.edges)
+            var totals: [String: (Int, Double)] = [:]
+            if !cover.spans.isEmpty {
+                let (rows, arguments) = ResolvedRange.spanRows("buckets", "scope, posts, reach", scope: scope, spans: cover.spans)
+                for row in try Row.fetchAll(db, sql: "SELECT scope, SUM(posts), SUM(reach) FROM \(rows) GROUP BY scope", arguments: arguments) {
+                    totals[row[0]] = (row[1], row[2])
+                }
             }
-            return members.map { queryID in
-                var share = VoiceShare()
-                share.queryId = queryID
-                (share.mentions, share.reach) = totals[queryID] ?? (0, 0)
-                return share
+            return scope.scopes.map { queryID in
+                let (posts, reach) = totals[queryID] ?? (0, 0)
+                let edge = edges.totals(ofScope: queryID)
+                return QueryVoice(queryID: queryID, mentions: posts + edge.posts, reach: reach + edge.reach)
             }
         }
     }
 
-    /// Counts of hashtags, terms, domains or mentions in the request's window and in the
-    /// `baseline_windows` windows of the same length just before it.
-    public func trendCounts(_ request: TrendingRequest, now: Int64) throws(StoreError) -> TrendCounts {
-        guard request.range.fromMs > 0 else {
-            throw .invalidArgument("Trending needs range.from_ms (the start of the current window)")
+    /// Counts of hashtags, terms, domains or mentions in the selection's window and in the
+    /// `baselineWindows` windows of the same length just before it.
+    public func trendCounts(_ selection: PostSelection, kind: TrendSubject, baselineWindows windows: Int) throws(StoreError) -> TrendCounts {
+        let range = try ResolvedRange(checking: selection.range)
+        guard (1...168).contains(windows) else {
+            throw .invalidArgument("baseline_windows must be between 1 and 168, got \(windows)")
         }
-        var window = request.range
-        if window.toMs == 0 { window.toMs = now }
-        let range = try ResolvedRange(window)
-        guard (0...1_000).contains(request.limit) else {
-            throw .invalidArgument("limit must be between 1 and 1000 (0 means 20), got \(request.limit)")
-        }
-        guard (0...168).contains(request.baselineWindows) else {
-            throw .invalidArgument("baseline_windows must be between 1 and 168 (0 means 24), got \(request.baselineWindows)")
-        }
-        let windows = request.baselineWindows == 0 ? 24 : Int(request.baselineWindows)
         let length = range.to - range.from
         let baselineFrom = max(0, range.from - length * Int64(windows))
-        let facet: Facet = switch request.kind {
-        case .unspecified, .hashtag: .hashtag
+        let facet: Facet = switch kind {
+        case .hashtag: .hashtag
         case .term: .term
         case .domain: .domain
         case .mention: .mention
         }
         return try read("trending") { db in
-            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            let scope = try ResolvedScope.resolve(selection.scope, db)
             func counts(_ from: Int64, _ to: Int64) throws -> [String: Int] {
                 guard from < to else { return [:] }
-                return try facetTotals(db, facet, ResolvedRange(TimeRange(fromMs: from, toMs: to)), scope)
+                return try facetTotals(db, facet, ResolvedRange(checking: TimeSpan(from: from, to: to)), scope)
             }
             return TrendCounts(current: try counts(range.from, range.to), baseline: try counts(baselineFrom, range.from),
-                               baselineWindows: windows, window: TimeRange(fromMs: range.from, toMs: range.to),
-                               baselineRange: TimeRange(fromMs: baselineFrom, toMs: range.from))
+                               baselineWindows: windows, window: TimeSpan(from: range.from, to: range.to),
+                               baselineRange: TimeSpan(from: baselineFrom, to: range.from))
         }
     }
 
-    /// Item → count of one facet of a scope over a range.
+    /// Item → count of one facet of a scope over the whole-bucket `spans`, plus the counted `edges`.
     /// Minute-level terms come from ``TermMinutes``, the rest from `facet_buckets`.
-    func facetTotals(_ db: Database, _ facet: Facet, _ range: ResolvedRange, _ scope: ResolvedScope) throws -> [String: Int] {
-        var spans = TimeCover.spans(from: range.from, to: range.to)
-        var counts: [String: Int] = [:]
+    func facetTotals(_ db: Database, _ facet: Facet, spans: [LevelSpan], _ scope: ResolvedScope, edges: BatchDeltas) throws -> [String: Int] {
+        var spans = spans
+        var counts = edges.counts(of: facet)
         if facet == .term {
             try TermMinutes.addCounts(db, scope: scope, spans: spans.filter { $0.level == .minute }, into: &counts)
             spans.removeAll { $0.level == .minute }
         }
-        let (rows, arguments) = range.spanRows("facet_buckets", "value, count", scope: scope, facet: facet, spans: spans)
+        guard !spans.isEmpty else { return counts }
+        let (rows, arguments) = ResolvedRange.spanRows("facet_buckets", "value, count", scope: scope, facet: facet, spans: spans)
         for row in try Row.fetchAll(db, sql: "SELECT value, SUM(count) FROM \(rows) GROUP BY value", arguments: arguments) {
             counts[row[0], default: 0] += row[1]
         }
         return counts
     }
 
+    /// Item → count of one facet of a scope over a range, exact to the millisecond.
+    func facetTotals(_ db: Database, _ facet: Facet, _ range: ResolvedRange, _ scope: ResolvedScope) throws -> [String: Int] {
+        let cover = range.cover
+        return try facetTotals(db, facet, spans: cover.spans, scope, edges: edgeDeltas(db, scope: scope, edges: cover.edges))
+    }
+
     /// Authors ranked by reach, engagement or posts over a range (from the posts themselves).
-    public func topAuthors(_ request: TopAuthorsRequest) throws(StoreError) -> TopAuthorsResponse {
-        let range = try ResolvedRange(request.range)
-        guard (0...1_000).contains(request.limit) else {
-            throw .invalidArgument("limit must be between 1 and 1000 (0 means 20), got \(request.limit)")
+    public func topAuthors(_ selection: PostSelection, orderBy order: AuthorRanking, limit: Int) throws(StoreError) -> [AuthorFigures] {
+        let range = try ResolvedRange(checking: selection.range)
+        guard (1...1_000).contains(limit) else {
+            throw .invalidArgument("limit must be between 1 and 1000, got \(limit)")
         }
-        let order = switch request.orderBy {
-        case .unspecified, .reach: "SUM(reach)"
+        let orderSQL = switch order {
+        case .reach: "SUM(reach)"
         case .engagement: "SUM(engagement)"
         case .posts: "COUNT(*)"
         }
         return try read("top authors") { db in
-            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            let scope = try ResolvedScope.resolve(selection.scope, db)
             let (postsSQL, arguments) = scopedPostsCondition(scope: scope, range: range)
-            var response = TopAuthorsResponse()
-            response.authors = try Row.fetchAll(db, sql: """
+            return try Row.fetchAll(db, sql: """
                 SELECT author_id, MAX(author_handle), COUNT(*), SUM(reach), SUM(engagement) FROM posts WHERE \(postsSQL)
-                GROUP BY author_id ORDER BY \(order) DESC, author_id LIMIT ?
-                """, arguments: arguments + [request.limit == 0 ? 20 : Int(request.limit)]).map { row in
-                var author = AuthorStats()
-                author.authorId = row[0]
-                author.handle = row[1]
-                author.posts = row[2]
-                author.reach = row[3]
-                author.engagement = row[4]
-                return author
+                GROUP BY author_id ORDER BY \(orderSQL) DESC, author_id LIMIT ?
+                """, arguments: arguments + [limit]).map { row in
+                AuthorFigures(authorID: row[0], handle: row[1], posts: row[2], reach: row[3], engagement: row[4])
             }
-            return response
         }
     }
 
@@ -203,60 +184,54 @@ extension PostStore {
     }
 
     /// Unhandled posts by care priority (highest first, then newest), a page at a time.
-    public func careQueue(_ request: CareQueueRequest) throws(StoreError) -> CareQueueResponse {
-        let range = try ResolvedRange(request.range)
-        guard (1...500).contains(request.pageSize) else {
-            throw .invalidArgument("page_size must be between 1 and 500, got \(request.pageSize)")
+    public func careQueue(_ selection: PostSelection, minPriority: Int, pageSize: Int, pageToken: String) throws(StoreError) -> PostPage {
+        let range = try ResolvedRange(checking: selection.range)
+        guard (1...500).contains(pageSize) else {
+            throw .invalidArgument("page_size must be between 1 and 500, got \(pageSize)")
         }
-        guard (0...100).contains(request.minPriority) else {
-            throw .invalidArgument("min_priority must be between 0 and 100, got \(request.minPriority)")
+        guard (0...100).contains(minPriority) else {
+            throw .invalidArgument("min_priority must be between 0 and 100, got \(minPriority)")
         }
-        let cursor = try request.pageToken.isEmpty ? nil : CareCursor(token: request.pageToken)
-        let pageSize = Int(request.pageSize)
+        let cursor = try pageToken.isEmpty ? nil : CareCursor(token: pageToken)
         return try read("care queue") { db in
-            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            let scope = try ResolvedScope.resolve(selection.scope, db)
             var (sql, arguments) = scopedPostsCondition(scope: scope, range: range)
             sql += " AND priority >= ? AND NOT EXISTS (SELECT 1 FROM care_handled h WHERE h.post_rowid = posts.rowid)"
-            arguments += [Int(request.minPriority)]
+            arguments += [minPriority]
             if let cursor {
                 sql += " AND (priority, created_at_ms, rowid) < (?, ?, ?)"
                 arguments += [cursor.priority, cursor.createdAtMs, cursor.rowID]
             }
             let rows = try Row.fetchAll(db, sql: """
-                SELECT rowid, priority, created_at_ms, view FROM posts WHERE \(sql)
+                SELECT rowid, priority, created_at_ms, id, view FROM posts WHERE \(sql)
                 ORDER BY priority DESC, created_at_ms DESC, rowid DESC LIMIT ?
                 """, arguments: arguments + [pageSize + 1])
-            var response = CareQueueResponse()
-            for row in rows.prefix(pageSize) {
-                response.posts.append(try PostView(serializedBytes: [UInt8](row[3] as Data)))
-            }
+            var page = PostPage()
+            page.posts = rows.prefix(pageSize).map { row in StoredPost(id: row[3], createdAtMs: row[2], view: [UInt8](row[4] as Data)) }
             if rows.count > pageSize, let last = rows.prefix(pageSize).last {
-                response.nextPageToken = CareCursor(priority: last[1], createdAtMs: last[2], rowID: last[0]).token
+                page.nextPageToken = CareCursor(priority: last[1], createdAtMs: last[2], rowID: last[0]).token
             }
-            return response
+            return page
         }
     }
 
     /// Claims a post for `agent`: the first claim wins (a conditional insert in one
     /// transaction), a repeat by the same agent is a success, and the post leaves the queue.
-    public func markHandled(_ request: MarkHandledRequest, now: Int64) throws(StoreError) -> MarkHandledResponse {
-        guard !request.postId.isEmpty else { throw .invalidArgument("post_id is empty") }
-        guard !request.agent.isEmpty, request.agent.utf8.count <= 200 else {
-            throw .invalidArgument("agent must be 1 to 200 bytes, got \(request.agent.utf8.count)")
+    public func markHandled(postID: String, agent: String, now: Int64) throws(StoreError) -> CareClaim {
+        guard !postID.isEmpty else { throw .invalidArgument("post_id is empty") }
+        guard !agent.isEmpty, agent.utf8.count <= 200 else {
+            throw .invalidArgument("agent must be 1 to 200 bytes, got \(agent.utf8.count)")
         }
         do {
             return try database.write { db in
-                guard let rowID = try Int64.fetchOne(db, sql: "SELECT rowid FROM posts WHERE id = ?", arguments: [request.postId]) else {
-                    throw StoreError.notFound("no stored post with id '\(request.postId)'")
+                guard let rowID = try Int64.fetchOne(db, sql: "SELECT rowid FROM posts WHERE id = ?", arguments: [postID]) else {
+                    throw StoreError.notFound("no stored post with id '\(postID)'")
                 }
                 try db.execute(sql: "INSERT INTO care_handled (post_rowid, agent, handled_at_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                               arguments: [rowID, request.agent, now])
+                               arguments: [rowID, agent, now])
                 let row = try Row.fetchOne(db, sql: "SELECT agent, handled_at_ms FROM care_handled WHERE post_rowid = ?", arguments: [rowID])!
-                var response = MarkHandledResponse()
-                response.handledBy = row[0]
-                response.handledAtMs = row[1]
-                response.claimed = response.handledBy == request.agent
-                return response
+                let handledBy: String = row[0]
+                return CareClaim(claimed: handledBy == agent, handledBy: handledBy, handledAtMs: row[1])
             }
         } catch let error as StoreError {
             throw error

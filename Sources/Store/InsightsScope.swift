@@ -24,17 +24,20 @@ struct ResolvedScope: Equatable {
     /// Resolves a request's `query_id` / `group` pair. NOT_FOUND for an unknown
     /// query id or group; INVALID_ARGUMENT when both are given.
     static func resolve(queryID: String, group: String, _ db: Database) throws -> ResolvedScope {
-        switch (queryID.isEmpty, group.isEmpty) {
-        case (true, true):
+        try resolve(PostScope(queryID: queryID, group: group), db)
+    }
+
+    /// The aggregate scopes of `scope`. NOT_FOUND for an unknown query id or group.
+    static func resolve(_ scope: PostScope, _ db: Database) throws -> ResolvedScope {
+        switch scope {
+        case .allPosts:
             return .allPosts
-        case (false, false):
-            throw StoreError.invalidArgument("give query_id or group, not both (got query_id '\(queryID)', group '\(group)')")
-        case (false, true):
+        case .query(let queryID):
             guard try isKnownQuery(queryID, db) else {
                 throw StoreError.notFound("unknown query id '\(queryID)'")
             }
             return ResolvedScope(scopes: [queryID])
-        case (true, false):
+        case .group(let group):
             let members = try groupMembers(group, db)
             guard !members.isEmpty else { throw StoreError.notFound("unknown group '\(group)': no listening query has it") }
             return ResolvedScope(scopes: members)

@@ -36,7 +36,7 @@ public struct ApplyResult: Sendable, Equatable {
 /// row, hashtags and its share of every aggregate are written in the same
 /// transaction, and only when the post is new, so whatever arrives twice is
 /// counted once. Reads run concurrently with writes (WAL readers).
-public final class PostStore: Sendable {
+public final class PostStore: PostWriter {
     public let path: String
     let database: DatabasePool
     /// The WAL checkpoints, run on ``checkpointer``'s thread instead of the writer's.

@@ -5,29 +5,30 @@ import GRDB
 
 /// A validated [from, to) range in Unix ms.
 struct ResolvedRange {
-    /// Queries never look past the year 9999; an open end means "until then".
-    static let endOfTime: Int64 = 253_402_300_800_000
     let from: Int64
     let to: Int64
 
     init(_ range: TimeRange) throws(StoreError) {
-        guard range.fromMs >= 0, range.toMs >= 0 else {
-            throw .invalidArgument("time range bounds must be Unix milliseconds ≥ 0 (got from_ms \(range.fromMs), to_ms \(range.toMs))")
-        }
-        from = min(range.fromMs, Self.endOfTime)
-        to = range.toMs == 0 ? Self.endOfTime : min(range.toMs, Self.endOfTime)
-        guard from < to else {
-            throw .invalidArgument("inverted time range: from_ms \(range.fromMs) is not before to_ms \(range.toMs)")
-        }
+        self.init(try TimeSpan.requested(fromMs: range.fromMs, toMs: range.toMs))
     }
 
+    init(checking span: TimeSpan) throws(StoreError) {
+        self.init(try span.checked())
+    }
+
+    private init(_ span: TimeSpan) {
+        from = span.from
+        to = span.to
+    }
+
+    /// The range as whole aggregate buckets plus edges counted from the posts.
+    var cover: TimeCover { TimeCover(from: from, to: to) }
+
     /// A derived table of the `columns` of the aggregate rows of `scope` (and `facet`, in
-    /// `facet_buckets`) that cover the range: one primary-key range per span, joined by
-    /// UNION ALL, so SQLite never scans the scope's other buckets. `spans` defaults to
-    /// the range's ``TimeCover`` spans.
-    func spanRows(_ table: String, _ columns: String, scope: ResolvedScope, facet: Facet? = nil,
-                  spans: [LevelSpan]? = nil) -> (sql: String, arguments: StatementArguments) {
-        let spans = spans ?? TimeCover.spans(from: from, to: to)
+    /// `facet_buckets`) in the whole-bucket `spans`: one primary-key range per span, joined
+    /// by UNION ALL, so SQLite never scans the scope's other buckets.
+    static func spanRows(_ table: String, _ columns: String, scope: ResolvedScope, facet: Facet? = nil,
+                         spans: [LevelSpan]) -> (sql: String, arguments: StatementArguments) {
         guard !spans.isEmpty else { return ("(SELECT \(columns) FROM \(table) WHERE 0)", []) }
         let (scopeSQL, scopeArguments) = scope.condition("scope")
         let facetSQL = facet == nil ? "" : " AND facet = ?"
@@ -39,65 +40,87 @@ struct ResolvedRange {
     }
 }
 
-extension PostStore {
-    /// Totals, sentiment and emotion breakdowns, languages and platforms over a range.
-    public func overview(_ request: OverviewRequest) throws(StoreError) -> OverviewResponse {
-        let range = try ResolvedRange(request.range)
+extension PostStore: VolumeReadModel, SearchReadModel {
+    /// Totals, sentiment, languages, platforms, emotions and unique authors of a selection.
+    public func overview(_ selection: PostSelection) throws(StoreError) -> OverviewFigures {
+        let range = try ResolvedRange(checking: selection.range)
         return try read("overview") { db in
-            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
-            let (rows, arguments) = range.spanRows("buckets", "posts, reach, engagement, positive, neutral, negative, unavailable", scope: scope)
-            var response = OverviewResponse()
-            if let row = try Row.fetchOne(db, sql: """
-                SELECT COALESCE(SUM(posts), 0), COALESCE(SUM(reach), 0), COALESCE(SUM(engagement), 0), COALESCE(SUM(positive), 0),
-                       COALESCE(SUM(neutral), 0), COALESCE(SUM(negative), 0), COALESCE(SUM(unavailable), 0)
-                FROM \(rows)
-                """, arguments: arguments) {
-                response.posts = row[0]
-                response.reach = row[1]
-                response.engagement = row[2]
-                response.positive = row[3]
-                response.neutral = row[4]
-                response.negative = row[5]
-                response.sentimentUnavailable = row[6]
-            }
-            response.netSentiment = Self.netSentiment(positive: response.positive, neutral: response.neutral, negative: response.negative)
-            response.languages = try facetCounts(db, .language, range, scope, limit: 100)
-            response.platforms = try facetCounts(db, .platform, range, scope, limit: 100)
-            response.emotions = try facetCounts(db, .emotion, range, scope, limit: Emotion.allCases.count)
-            (response.uniqueAuthors, response.uniqueAuthorsEstimated) = try uniqueAuthors(db, scope: scope, range: range, posts: response.posts)
-            return response
+            let scope = try ResolvedScope.resolve(selection.scope, db)
+            let cover = range.cover
+            let edges = try edgeDeltas(db, scope: scope, edges: cover.edges)
+            var figures = OverviewFigures()
+            figures.totals = try bucketTotals(db, scope: scope, spans: cover.spans, edges: edges)
+            figures.languages = try facetCounts(db, .language, spans: cover.spans, scope, edges: edges, limit: 100)
+            figures.platforms = try facetCounts(db, .platform, spans: cover.spans, scope, edges: edges, limit: 100)
+            figures.emotions = try facetCounts(db, .emotion, spans: cover.spans, scope, edges: edges, limit: Emotion.allCases.count)
+            (figures.uniqueAuthors, figures.uniqueAuthorsEstimated) = try uniqueAuthors(db, scope: scope, range: range, posts: figures.totals.posts)
+            return figures
         }
     }
 
-    /// Net sentiment: % positive − % negative among posts with sentiment, in [-100, 100]; 0 without any.
-    static func netSentiment(positive: Int64, neutral: Int64, negative: Int64) -> Double {
-        let rated = positive + neutral + negative
-        return rated == 0 ? 0 : Double(positive - negative) * 100 / Double(rated)
+    /// The totals of every member of `scope` (summed) over the whole-bucket `spans`, plus the counted `edges`.
+    func bucketTotals(_ db: Database, scope: ResolvedScope, spans: [LevelSpan], edges: BatchDeltas) throws -> PostTotals {
+        var totals = PostTotals()
+        for member in scope.scopes { totals.add(edges.totals(ofScope: member)) }
+        guard !spans.isEmpty else { return totals }
+        let (rows, arguments) = ResolvedRange.spanRows("buckets", "posts, reach, engagement, positive, neutral, negative, unavailable",
+                                                       scope: scope, spans: spans)
+        if let row = try Row.fetchOne(db, sql: """
+            SELECT COALESCE(SUM(posts), 0), COALESCE(SUM(reach), 0), COALESCE(SUM(engagement), 0), COALESCE(SUM(positive), 0),
+                   COALESCE(SUM(neutral), 0), COALESCE(SUM(negative), 0), COALESCE(SUM(unavailable), 0)
+            FROM \(rows)
+            """, arguments: arguments) {
+            totals.add(Self.totals(row))
+        }
+        return totals
     }
 
-    private func facetCounts(_ db: Database, _ facet: Facet, _ range: ResolvedRange, _ scope: ResolvedScope, limit: Int) throws -> [LabeledCount] {
-        let (rows, arguments) = range.spanRows("facet_buckets", "value, count", scope: scope, facet: facet)
-        return try Row.fetchAll(db, sql: "SELECT value, SUM(count) AS total FROM \(rows) GROUP BY value ORDER BY total DESC, value LIMIT ?",
-                                arguments: arguments + [limit]).map { LabeledCount(label: $0[0], count: $0[1]) }
+    /// The totals of a row of columns posts, reach, engagement, positive, neutral, negative and unavailable, in that order.
+    private static func totals(_ row: Row, from first: Int = 0) -> PostTotals {
+        var totals = PostTotals()
+        totals.posts = row[first]
+        totals.reach = row[first + 1]
+        totals.engagement = row[first + 2]
+        totals.positive = row[first + 3]
+        totals.neutral = row[first + 4]
+        totals.negative = row[first + 5]
+        totals.sentimentUnavailable = row[first + 6]
+        return totals
     }
+
+    /// The `limit` most counted values of `facet` over the whole-bucket `spans` plus the counted `edges`,
+    /// most counted first (ties by value).
+    private func facetCounts(_ db: Database, _ facet: Facet, spans: [LevelSpan], _ scope: ResolvedScope,
+                             edges: BatchDeltas, limit: Int) throws -> [ValueCount] {
+        try facetTotals(db, facet, spans: spans, scope, edges: edges)
+            .sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+            .prefix(limit).map { ValueCount(value: $0.key, count: $0.value) }
+    }
+
+    /// Time series answer at most this many buckets.
+    public static let maxSeriesBuckets = 100_000
 
     /// Volume, reach, engagement, sentiment and emotions per bucket (only buckets with posts).
-    public func timeSeries(_ request: TimeSeriesRequest) throws(StoreError) -> TimeSeriesResponse {
-        let range = try ResolvedRange(request.range)
-        let level: BucketLevel = switch request.granularity {
-        case .minute: .minute
-        case .unspecified, .hour: .hour
-        case .day: .day
-        }
-        let maxBuckets = 100_000
+    /// A bucket the range cuts (the first when the range starts inside it, the last when it
+    /// ends inside it) counts only the posts within the range.
+    public func timeSeries(_ selection: PostSelection, granularity level: BucketLevel) throws(StoreError) -> [SeriesBucket] {
+        let range = try ResolvedRange(checking: selection.range)
+        let maxBuckets = Self.maxSeriesBuckets
+        // Whole buckets of the level in [wholeFrom, wholeTo); the range's parts of the cut
+        // buckets beside them (or of the one bucket holding the whole range).
+        let wholeFrom = -level.bucketStart(-range.from)  // ceiling
+        let wholeTo = level.bucketStart(range.to)
+        let inOneBucket = wholeTo < wholeFrom
+        let firstCut = TimeSpan(from: range.from, to: inOneBucket ? range.to : wholeFrom)
+        let lastCut = TimeSpan(from: inOneBucket ? range.to : wholeTo, to: range.to)
         return try read("time series") { db in
-            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            let scope = try ResolvedScope.resolve(selection.scope, db)
             let (scopeCondition, scopeArguments) = scope.condition("scope")
             let rows = try Row.fetchAll(db, sql: """
                 SELECT bucket_ms, SUM(posts), SUM(reach), SUM(engagement), SUM(positive), SUM(neutral), SUM(negative), SUM(unavailable)
                 FROM buckets WHERE \(scopeCondition) AND level = ? AND bucket_ms >= ? AND bucket_ms < ?
                 GROUP BY bucket_ms ORDER BY bucket_ms LIMIT ?
-                """, arguments: scopeArguments + [level.rawValue, level.bucketStart(range.from), range.to, maxBuckets + 1])
+                """, arguments: scopeArguments + [level.rawValue, wholeFrom, wholeTo, maxBuckets + 1])
             if rows.count > maxBuckets {
                 throw StoreError.invalidArgument("more than \(maxBuckets) buckets in range; use a coarser granularity or a shorter range")
             }
@@ -105,90 +128,94 @@ extension PostStore {
                 SELECT bucket_ms, value, SUM(count) AS total
                 FROM facet_buckets WHERE \(scopeCondition) AND facet = ? AND level = ? AND bucket_ms >= ? AND bucket_ms < ?
                 GROUP BY bucket_ms, value ORDER BY bucket_ms, total DESC, value
-                """, arguments: scopeArguments + [Facet.emotion.rawValue, level.rawValue, level.bucketStart(range.from), range.to])
+                """, arguments: scopeArguments + [Facet.emotion.rawValue, level.rawValue, wholeFrom, wholeTo])
             let emotions = Dictionary(grouping: emotionRows) { row -> Int64 in row[0] }
-            var response = TimeSeriesResponse()
-            response.buckets = rows.map { row in
-                var bucket = TimeBucket()
-                bucket.startMs = row[0]
-                bucket.posts = row[1]
-                bucket.reach = row[2]
-                bucket.engagement = row[3]
-                bucket.positive = row[4]
-                bucket.neutral = row[5]
-                bucket.negative = row[6]
-                bucket.sentimentUnavailable = row[7]
-                bucket.netSentiment = Self.netSentiment(positive: bucket.positive, neutral: bucket.neutral, negative: bucket.negative)
-                bucket.emotions = emotions[bucket.startMs, default: []].map { LabeledCount(label: $0[1], count: $0[2]) }
-                return bucket
+            var buckets = rows.map { row in
+                SeriesBucket(start: row[0], totals: Self.totals(row, from: 1),
+                             emotions: emotions[row[0], default: []].map { ValueCount(value: $0[1], count: $0[2]) })
             }
-            return response
+            /// The bucket of the posts in `cut`, nil when it has none.
+            func cutBucket(_ cut: TimeSpan) throws -> SeriesBucket? {
+                guard cut.from < cut.to else { return nil }
+                let cover = TimeCover(from: cut.from, to: cut.to)
+                let edges = try edgeDeltas(db, scope: scope, edges: cover.edges)
+                let totals = try bucketTotals(db, scope: scope, spans: cover.spans, edges: edges)
+                guard totals.posts > 0 else { return nil }
+                return SeriesBucket(start: level.bucketStart(cut.from), totals: totals,
+                                    emotions: try facetCounts(db, .emotion, spans: cover.spans, scope, edges: edges,
+                                                              limit: Emotion.allCases.count))
+            }
+            if let first = try cutBucket(firstCut) { buckets.insert(first, at: 0) }
+            if let last = try cutBucket(lastCut) { buckets.append(last) }
+            return buckets
         }
     }
 
-    /// The most used hashtags in a range.
-    public func topHashtags(_ request: TopHashtagsRequest) throws(StoreError) -> TopHashtagsResponse {
-        let range = try ResolvedRange(request.range)
-        guard (0...1_000).contains(request.limit) else {
-            throw .invalidArgument("limit must be between 1 and 1000 (0 means 10), got \(request.limit)")
+    /// The `limit` (1…1000) most used hashtags of a selection, most used first (ties by tag).
+    public func topHashtags(_ selection: PostSelection, limit: Int) throws(StoreError) -> [ValueCount] {
+        let range = try ResolvedRange(checking: selection.range)
+        guard (1...1_000).contains(limit) else {
+            throw .invalidArgument("limit must be between 1 and 1000, got \(limit)")
         }
         return try read("top hashtags") { db in
-            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
-            var response = TopHashtagsResponse()
-            response.hashtags = try facetCounts(db, .hashtag, range, scope, limit: request.limit == 0 ? 10 : Int(request.limit))
-            return response
+            let scope = try ResolvedScope.resolve(selection.scope, db)
+            let cover = range.cover
+            let edges = try edgeDeltas(db, scope: scope, edges: cover.edges)
+            return try facetCounts(db, .hashtag, spans: cover.spans, scope, edges: edges, limit: limit)
         }
     }
 
-    /// Posts matching the filters, newest first, a page at a time.
-    public func search(_ request: SearchPostsRequest) throws(StoreError) -> SearchPostsResponse {
-        let range = try ResolvedRange(request.range)
-        guard (0...500).contains(request.pageSize) else {
-            throw .invalidArgument("page_size must be between 1 and 500 (0 means 50), got \(request.pageSize)")
+    /// Posts of a selection passing the filter, newest first, a page at a time.
+    public func search(_ selection: PostSelection, filter: PostFilter, pageSize: Int, pageToken: String) throws(StoreError) -> PostPage {
+        let range = try ResolvedRange(checking: selection.range)
+        guard (1...500).contains(pageSize) else {
+            throw .invalidArgument("page_size must be between 1 and 500, got \(pageSize)")
         }
-        let pageSize = request.pageSize == 0 ? 50 : Int(request.pageSize)
-        let cursor = try request.pageToken.isEmpty ? nil : PageCursor(token: request.pageToken)
+        let cursor = try pageToken.isEmpty ? nil : PageCursor(token: pageToken)
         // A later page ends at its cursor's time: one upper bound, where the (created_at_ms, author_id) index seeks.
         var conditions = ["created_at_ms >= ?", "created_at_ms < ?"]
         var arguments: StatementArguments = [range.from, cursor.map { min(range.to, $0.createdAtMs + 1) } ?? range.to]
-        if !request.textContains.isEmpty {
+        if !filter.textContains.isEmpty {
             conditions.append("instr(search_text, ?) > 0")
-            arguments += [request.textContains.lowercased()]
+            arguments += [filter.textContains.lowercased()]
         }
-        if !request.authorHandle.isEmpty {
+        if !filter.authorHandle.isEmpty {
             conditions.append("author_handle = ?")
-            arguments += [String(request.authorHandle.lowercased().trimmingPrefix("@"))]
+            arguments += [String(filter.authorHandle.lowercased().trimmingPrefix("@"))]
         }
-        if !request.language.isEmpty {
+        if !filter.language.isEmpty {
             conditions.append("language = ?")
-            arguments += [request.language.lowercased()]
+            arguments += [filter.language.lowercased()]
         }
-        if request.platform != .unspecified {
+        if !filter.platform.isEmpty {
+            guard let platform = Platform(name: filter.platform), platform != .unspecified else {
+                throw .invalidArgument("unknown platform '\(filter.platform)'")
+            }
             conditions.append("platform = ?")
-            arguments += [Int(request.platform.rawValue)]
+            arguments += [Int(platform.rawValue)]
         }
-        if !request.sentimentLabel.isEmpty {
-            guard let sentiment = SentimentClass(label: request.sentimentLabel.lowercased()) else {
-                throw .invalidArgument("sentiment_label must be positive, neutral, negative or unavailable, got '\(request.sentimentLabel)'")
+        if !filter.sentimentLabel.isEmpty {
+            guard let sentiment = SentimentClass(label: filter.sentimentLabel.lowercased()) else {
+                throw .invalidArgument("sentiment_label must be positive, neutral, negative or unavailable, got '\(filter.sentimentLabel)'")
             }
             conditions.append("sentiment = ?")
             arguments += [sentiment.rawValue]
         }
-        if !request.emotion.isEmpty {
-            guard let emotion = Emotion(name: request.emotion.lowercased()) else {
+        if !filter.emotion.isEmpty {
+            guard let emotion = Emotion(name: filter.emotion.lowercased()) else {
                 let names = Emotion.allCases.map(\.name).joined(separator: ", ")
-                throw .invalidArgument("emotion must be one of \(names), got '\(request.emotion)'")
+                throw .invalidArgument("emotion must be one of \(names), got '\(filter.emotion)'")
             }
             conditions.append("emotions & ? != 0")
             arguments += [1 << emotion.rawValue]
         }
-        if request.minPriority > 0 {
+        if filter.minPriority > 0 {
             conditions.append("priority >= ?")
-            arguments += [Int(request.minPriority)]
+            arguments += [filter.minPriority]
         }
-        if !request.hashtag.isEmpty {
+        if !filter.hashtag.isEmpty {
             conditions.append("rowid IN (SELECT post_rowid FROM post_hashtags WHERE tag = ? AND created_at_ms >= ? AND created_at_ms < ?)")
-            arguments += [String(request.hashtag.lowercased().trimmingPrefix("#")), range.from, range.to]
+            arguments += [String(filter.hashtag.lowercased().trimmingPrefix("#")), range.from, range.to]
         }
         if let cursor {
             conditions.append("(created_at_ms, rowid) < (?, ?)")
@@ -196,22 +223,23 @@ extension PostStore {
         }
         return try read("search") { db in
             var (conditions, arguments) = (conditions, arguments)
-            let scope = try ResolvedScope.resolve(queryID: request.queryId, group: request.group, db)
+            let scope = try ResolvedScope.resolve(selection.scope, db)
             if !scope.isAllPosts {
                 let (scopeCondition, scopeArguments) = scope.condition("query_id")
                 conditions.append("rowid IN (SELECT post_rowid FROM post_queries WHERE \(scopeCondition) AND created_at_ms >= ? AND created_at_ms < ?)")
                 arguments += scopeArguments + [range.from, range.to]
             }
-            let sql = "SELECT rowid, created_at_ms, view FROM posts WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at_ms DESC, rowid DESC LIMIT ?"
+            let sql = """
+                SELECT rowid, created_at_ms, id, view FROM posts WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY created_at_ms DESC, rowid DESC LIMIT ?
+                """
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments + [pageSize + 1])
-            var response = SearchPostsResponse()
-            for row in rows.prefix(pageSize) {
-                response.posts.append(try PostView(serializedBytes: [UInt8](row[2] as Data)))
-            }
+            var page = PostPage()
+            page.posts = rows.prefix(pageSize).map { row in StoredPost(id: row[2], createdAtMs: row[1], view: [UInt8](row[3] as Data)) }
             if rows.count > pageSize, let last = rows.prefix(pageSize).last {
-                response.nextPageToken = PageCursor(createdAtMs: last[1], rowID: last[0]).token
+                page.nextPageToken = PageCursor(createdAtMs: last[1], rowID: last[0]).token
             }
-            return response
+            return page
         }
     }
 }
@@ -240,7 +268,7 @@ struct PageCursor: Equatable {
     static func numbers(ofToken token: String, tag: Substring, count: Int) -> [Int64]? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == count + 1, parts[0] == tag else { return nil }
-        let numbers = parts.dropFirst().compactMap { Int64($0) }.filter { (0...ResolvedRange.endOfTime).contains($0) }
+        let numbers = parts.dropFirst().compactMap { Int64($0) }.filter { (0...TimeSpan.endOfTime).contains($0) }
         return numbers.count == count ? numbers : nil
     }
 }

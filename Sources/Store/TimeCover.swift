@@ -25,18 +25,33 @@ public struct LevelSpan: Sendable, Equatable {
     public var to: Int64
 }
 
-/// Covers a time range with as few aggregate buckets as possible: whole days
-/// in the middle, whole hours beside them, minutes at the edges.
-///
-/// The range is first widened to whole minutes (aggregates are per minute:
-/// a query from 10:00:30 counts the whole 10:00 minute), so the spans are
-/// exact for minute-aligned ranges.
-public enum TimeCover {
-    public static func spans(from: Int64, to: Int64) -> [LevelSpan] {
-        let start = BucketLevel.minute.bucketStart(from)
-        let end = -BucketLevel.minute.bucketStart(-to)  // ceiling
-        guard start < end else { return [] }
-        return cover(start, end, level: .day)
+/// Covers a [from, to) range exactly: whole aggregate buckets inside (days in the
+/// middle, hours beside them, minutes next), and at most two `edges` shorter than a
+/// minute, where the range starts or ends inside a minute bucket. Aggregates are per
+/// minute, so the edges are counted from the posts themselves (``PostStore`` does);
+/// a minute-aligned range has no edges.
+public struct TimeCover: Sendable, Equatable {
+    /// Whole buckets inside the range, in time order.
+    public let spans: [LevelSpan]
+    /// The [from, to) parts of the range outside ``spans``, each within one minute (or two
+    /// adjacent ones when the range holds no whole minute), in time order.
+    public let edges: [TimeSpan]
+
+    public init(from: Int64, to: Int64) {
+        guard from < to else {
+            spans = []
+            edges = []
+            return
+        }
+        let innerStart = -BucketLevel.minute.bucketStart(-from)  // ceiling
+        let innerEnd = BucketLevel.minute.bucketStart(to)
+        guard innerStart < innerEnd else {
+            spans = []
+            edges = [TimeSpan(from: from, to: to)]
+            return
+        }
+        spans = Self.cover(innerStart, innerEnd, level: .day)
+        edges = [TimeSpan(from: from, to: innerStart), TimeSpan(from: innerEnd, to: to)].filter { $0.from < $0.to }
     }
 
     private static func cover(_ start: Int64, _ end: Int64, level: BucketLevel) -> [LevelSpan] {
@@ -49,5 +64,41 @@ public enum TimeCover {
         return cover(start, innerStart, level: finer)
             + [LevelSpan(level: level, from: innerStart, to: innerEnd)]
             + cover(innerEnd, end, level: finer)
+    }
+}
+
+/// A [from, to) span of Unix milliseconds.
+public struct TimeSpan: Sendable, Equatable {
+    public var from: Int64
+    public var to: Int64
+
+    public init(from: Int64, to: Int64) {
+        self.from = from
+        self.to = to
+    }
+
+    /// Reads never look past the year 9999; an open end means "until then".
+    public static let endOfTime: Int64 = 253_402_300_800_000
+    /// Every post: [0, ``endOfTime``).
+    public static let allTime = TimeSpan(from: 0, to: endOfTime)
+
+    /// The span of a request's `from_ms` / `to_ms` (query.proto: `to_ms` 0 is an open end),
+    /// clipped to ``endOfTime``; INVALID_ARGUMENT for negative or inverted bounds.
+    public static func requested(fromMs: Int64, toMs: Int64) throws(StoreError) -> TimeSpan {
+        guard fromMs >= 0, toMs >= 0 else {
+            throw .invalidArgument("time range bounds must be Unix milliseconds ≥ 0 (got from_ms \(fromMs), to_ms \(toMs))")
+        }
+        let span = TimeSpan(from: min(fromMs, endOfTime), to: toMs == 0 ? endOfTime : min(toMs, endOfTime))
+        guard span.from < span.to else {
+            throw .invalidArgument("inverted time range: from_ms \(fromMs) is not before to_ms \(toMs)")
+        }
+        return span
+    }
+
+    /// This span clipped to ``endOfTime``, as every read takes it; INVALID_ARGUMENT for
+    /// negative or empty spans.
+    func checked() throws(StoreError) -> TimeSpan {
+        guard to > 0 else { throw .invalidArgument("inverted time range: from_ms \(from) is not before to_ms \(to)") }
+        return try .requested(fromMs: from, toMs: to)
     }
 }

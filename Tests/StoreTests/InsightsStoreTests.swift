@@ -19,23 +19,21 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
         try store.saveQueries(ids: ["acme", "globex"])
         _ = try store.apply((0..<30).map { matching($0, minute: Int64($0), queries: ["acme"], reach: 10) }
             + (30..<40).map { matching($0, minute: Int64($0), queries: ["globex"], reach: 100) })
-        var request = ShareOfVoiceRequest()
-        request.queryIds = ["acme", "globex"]
-        let totals = try store.voiceTotals(request)
-        #expect(totals.map(\.queryId) == ["acme", "globex"])
+        let totals = try store.voiceTotals(.queries(["acme", "globex"]), range: .allTime)
+        #expect(totals.map(\.queryID) == ["acme", "globex"])
         #expect(totals.map(\.mentions) == [30, 10])
         #expect(totals.map(\.reach) == [300, 1_000])
 
         for invalid in [["acme", "acme"], ["acme", ""]] {
-            request.queryIds = invalid
             #expect(throws: StoreError.invalidArgument("query_ids must be distinct, non-empty ids, got \(invalid)")) {
-                try store.voiceTotals(request)
+                try store.voiceTotals(.queries(invalid), range: .allTime)
             }
         }
-        request.queryIds = ["acme", "nobody"]
-        #expect(throws: StoreError.notFound("unknown query id 'nobody'")) { try store.voiceTotals(request) }
-        request.group = "brands"
-        #expect(throws: StoreError.self) { try store.voiceTotals(request) }
+        #expect(throws: StoreError.notFound("unknown query id 'nobody'")) { try store.voiceTotals(.queries(["acme", "nobody"]), range: .allTime) }
+        #expect(throws: StoreError.invalidArgument("give 1 to 100 query_ids, got 0")) { try store.voiceTotals(.queries([]), range: .allTime) }
+        #expect(throws: StoreError.notFound("unknown group 'brands': no listening query has it")) {
+            try store.voiceTotals(.group("brands"), range: .allTime)
+        }
     }
 
     @Test func groupsAggregateTheirQueriesAndCountAuthorsOnce() throws {
@@ -48,27 +46,22 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
             matching(3, minute: 2, queries: [globex.id], author: "u2", label: "negative"),
             matching(4, minute: 3, queries: [], author: "u3"),
         ])
-        var request = OverviewRequest()
-        request.group = "phones"
-        let overview = try store.overview(request)
-        #expect(overview.posts == 3)
+        let phones = PostSelection(scope: .group("phones"), range: .allTime)
+        let overview = try store.overview(phones)
+        #expect(overview.totals.posts == 3)
         #expect(overview.uniqueAuthors == 2)
-        #expect(overview.negative == 1)
+        #expect(overview.totals.negative == 1)
 
-        var series = TimeSeriesRequest()
-        series.group = "phones"
-        series.granularity = .day
-        #expect(try store.timeSeries(series).buckets.map(\.posts) == [3])
+        #expect(try store.timeSeries(phones, granularity: .day).map(\.totals.posts) == [3])
 
-        var voice = ShareOfVoiceRequest()
-        voice.group = "phones"
-        #expect(try store.voiceTotals(voice).map(\.mentions) == [1, 2])  // by name: Acme, Globex
+        #expect(try store.voiceTotals(.group("phones"), range: .allTime).map(\.mentions) == [1, 2])  // by name: Acme, Globex
 
-        request.group = "unknown"
-        #expect(throws: StoreError.notFound("unknown group 'unknown': no listening query has it")) { try store.overview(request) }
-        request.group = ""
-        request.queryId = "q-404"
-        #expect(throws: StoreError.notFound("unknown query id 'q-404'")) { try store.overview(request) }
+        #expect(throws: StoreError.notFound("unknown group 'unknown': no listening query has it")) {
+            try store.overview(PostSelection(scope: .group("unknown"), range: .allTime))
+        }
+        #expect(throws: StoreError.notFound("unknown query id 'q-404'")) {
+            try store.overview(PostSelection(scope: .query("q-404"), range: .allTime))
+        }
     }
 
     @Test func trendCountsCompareTheWindowWithTheWindowsBefore() throws {
@@ -78,20 +71,18 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
         posts += (0..<10).map { item(100 + $0, minute: 180 + Int64($0), text: "battery recall? https://x.example/recall #Acme") }
         posts += (0..<8).map { item(200 + $0, minute: 190 + Int64($0), text: "Recall announced") }
         _ = try store.apply(posts)
-        var request = TrendingRequest()
-        request.kind = .term
-        request.range = TimeRange(fromMs: base + 3 * 3_600_000, toMs: base + 4 * 3_600_000)
-        request.baselineWindows = 3
-        let counts = try store.trendCounts(request, now: 0)
+        let window = PostSelection(range: TimeSpan(from: base + 3 * 3_600_000, to: base + 4 * 3_600_000))
+        let counts = try store.trendCounts(window, kind: .term, baselineWindows: 3)
         #expect(counts.current["battery"] == 10)
         #expect(counts.current["recall"] == 18)
         #expect(counts.current["https"] == nil)  // links are not terms
         #expect(counts.baseline["battery"] == 6)
         #expect(counts.baselineWindows == 3)
-        #expect(counts.baselineRange == TimeRange(fromMs: base, toMs: base + 3 * 3_600_000))
+        #expect(counts.baselineRange == TimeSpan(from: base, to: base + 3 * 3_600_000))
 
-        request.range.fromMs = 0
-        #expect(throws: StoreError.self) { try store.trendCounts(request, now: 0) }
+        #expect(throws: StoreError.invalidArgument("baseline_windows must be between 1 and 168, got 0")) {
+            try store.trendCounts(window, kind: .term, baselineWindows: 0)
+        }
     }
 
     @Test func minuteTermCountsMergeAcrossBatchesAndCutAtMinuteEdges() throws {
@@ -105,11 +96,8 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
         #expect(try store.termCounts(scope: "", from: base + 59 * minute, to: base + 60 * minute) == ["battery": 2, "charger": 1])
         #expect(try store.termCounts(scope: "", from: base + 59 * minute, to: base + 62 * minute)
                 == ["battery": 4, "charger": 1, "recall": 2])
-        var request = TrendingRequest()
-        request.kind = .term
-        request.range = TimeRange(fromMs: base + 60 * minute, toMs: base + 63 * minute)
-        request.baselineWindows = 1
-        let counts = try store.trendCounts(request, now: 0)
+        let counts = try store.trendCounts(PostSelection(range: TimeSpan(from: base + 60 * minute, to: base + 63 * minute)),
+                                           kind: .term, baselineWindows: 1)
         #expect(counts.current == ["battery": 2, "recall": 3])
         #expect(counts.baseline == ["battery": 2, "charger": 1])
     }
@@ -141,30 +129,26 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
     @Test func careQueueRanksByPriorityPagesAndDropsHandledPosts() throws {
         let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
         _ = try store.apply((1...7).map { item($0, minute: Int64($0), priority: Int32($0 * 10)) })
-        var request = CareQueueRequest()
-        request.pageSize = 3
-        let first = try store.careQueue(request)
-        #expect(first.posts.map(\.post.id) == ["t:7", "t:6", "t:5"])
-        request.pageToken = first.nextPageToken
-        let second = try store.careQueue(request)
-        #expect(second.posts.map(\.post.id) == ["t:4", "t:3", "t:2"])
+        let all = PostSelection(range: .allTime)
+        let first = try store.careQueue(all, minPriority: 0, pageSize: 3, pageToken: "")
+        #expect(first.posts.map(\.id) == ["t:7", "t:6", "t:5"])
+        let second = try store.careQueue(all, minPriority: 0, pageSize: 3, pageToken: first.nextPageToken)
+        #expect(second.posts.map(\.id) == ["t:4", "t:3", "t:2"])
 
-        let claim = try store.markHandled(MarkHandledRequest(postId: "t:7", agent: "ana"), now: 5)
-        #expect(claim == { var r = MarkHandledResponse(); r.claimed = true; r.handledBy = "ana"; r.handledAtMs = 5; return r }())
-        let rival = try store.markHandled(MarkHandledRequest(postId: "t:7", agent: "bob"), now: 6)
+        #expect(try store.markHandled(postID: "t:7", agent: "ana", now: 5) == CareClaim(claimed: true, handledBy: "ana", handledAtMs: 5))
+        let rival = try store.markHandled(postID: "t:7", agent: "bob", now: 6)
         #expect(!rival.claimed && rival.handledBy == "ana")
-        #expect(try store.markHandled(MarkHandledRequest(postId: "t:7", agent: "ana"), now: 7).claimed)
+        #expect(try store.markHandled(postID: "t:7", agent: "ana", now: 7).claimed)
         #expect(throws: StoreError.notFound("no stored post with id 't:99'")) {
-            try store.markHandled(MarkHandledRequest(postId: "t:99", agent: "ana"), now: 7)
+            try store.markHandled(postID: "t:99", agent: "ana", now: 7)
         }
-        request.pageToken = ""
-        request.minPriority = 50
-        #expect(try store.careQueue(request).posts.map(\.post.id) == ["t:6", "t:5"])
-        request.pageToken = "p1.1.1"
-        #expect(throws: StoreError.invalidArgument("page_token 'p1.1.1' was not issued by the care queue")) { try store.careQueue(request) }
-        request.pageToken = ""
-        request.pageSize = 0
-        #expect(throws: StoreError.invalidArgument("page_size must be between 1 and 500, got 0")) { try store.careQueue(request) }
+        #expect(try store.careQueue(all, minPriority: 50, pageSize: 3, pageToken: "").posts.map(\.id) == ["t:6", "t:5"])
+        #expect(throws: StoreError.invalidArgument("page_token 'p1.1.1' was not issued by the care queue")) {
+            try store.careQueue(all, minPriority: 0, pageSize: 3, pageToken: "p1.1.1")
+        }
+        #expect(throws: StoreError.invalidArgument("page_size must be between 1 and 500, got 0")) {
+            try store.careQueue(all, minPriority: 0, pageSize: 0, pageToken: "")
+        }
     }
 
     @Test func topAuthorsRankByReachOrEngagement() throws {
@@ -174,14 +158,14 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
                      matching(3, minute: 2, queries: [], reach: 10, author: "busy")]
         posts[1].scores.engagement = 400
         _ = try store.apply(posts)
-        var request = TopAuthorsRequest()
-        #expect(try store.topAuthors(request).authors.map(\.authorId) == ["big", "busy"])
-        request.orderBy = .engagement
-        let byEngagement = try store.topAuthors(request).authors
-        #expect(byEngagement.first?.authorId == "busy")
+        let all = PostSelection(range: .allTime)
+        #expect(try store.topAuthors(all, orderBy: .reach, limit: 20).map(\.authorID) == ["big", "busy"])
+        let byEngagement = try store.topAuthors(all, orderBy: .engagement, limit: 20)
+        #expect(byEngagement.first?.authorID == "busy")
         #expect(byEngagement.first?.posts == 2)
-        request.limit = 1_000_000
-        #expect(throws: StoreError.self) { try store.topAuthors(request) }
+        #expect(throws: StoreError.invalidArgument("limit must be between 1 and 1000, got 1000000")) {
+            try store.topAuthors(all, orderBy: .posts, limit: 1_000_000)
+        }
     }
 
     @Test func alertsAreStoredOnceAndFiltered() throws {

@@ -61,7 +61,7 @@ import Testing
         for index in 0..<3 { posts[index].enrichment.matchedQueryIds = [query.id] }
         posts += (11...15).map { item($0, minute: Int64($0), text: "nothing to see") }
         _ = try store.apply(posts)
-        #expect(try store.overview(overviewRequest(query.id)).posts == 3)
+        #expect(try store.overview(selection(query.id)).totals.posts == 3)
 
         var progress: [Double] = []
         let result = try store.backfill(queryID: query.id, rows: 1...(try store.lastPostRowID()), chunkSize: 4,
@@ -74,16 +74,16 @@ import Testing
         #expect(progress.count == 4)  // 15 posts in chunks of 4
         #expect(progress == progress.sorted() && progress.last == 1)
 
-        let overview = try store.overview(overviewRequest(query.id))
+        let overview = try store.overview(selection(query.id)).totals
         #expect(overview.posts == 10)
         #expect(overview.reach == 1_000)
-        #expect(try store.topHashtags(hashtagsRequest(query.id)).hashtags == [LabeledCount(label: "acme", count: 10)])
+        #expect(try store.topHashtags(selection(query.id), limit: 10) == [ValueCount(value: "acme", count: 10)])
 
         // A second pass over the same rows (and live redeliveries) changes nothing.
         #expect(try store.backfill(queryID: query.id, rows: 1...15, matches: { $0.post.text.contains("acme") }).added == 0)
         _ = try store.apply(posts)
-        #expect(try store.overview(overviewRequest(query.id)).posts == 10)
-        #expect(try store.overview(OverviewRequest()).posts == 15)
+        #expect(try store.overview(selection(query.id)).totals.posts == 10)
+        #expect(try store.overview(PostSelection(range: .allTime)).totals.posts == 15)
     }
 
     @Test func backfillStopsWhenAskedAndDeletingAQueryRemovesItsCounts() throws {
@@ -92,7 +92,7 @@ import Testing
         _ = try store.apply((1...10).map { item($0, minute: Int64($0)) })
         let partial = try store.backfill(queryID: query.id, rows: 1...10, chunkSize: 3, matches: { _ in true }) { _ in false }
         #expect(partial.scanned == 3)
-        #expect(try store.overview(overviewRequest(query.id)).posts == 3)
+        #expect(try store.overview(selection(query.id)).totals.posts == 3)
 
         try store.setBackfillState(id: query.id, "running 30%")
         #expect(try store.listeningQuery(id: query.id).backfillState == "running 30%")
@@ -104,7 +104,7 @@ import Testing
                 """, arguments: [query.id, query.id, query.id])
         }
         #expect(leftovers == 0)
-        #expect(try store.overview(OverviewRequest()).posts == 10)
+        #expect(try store.overview(PostSelection(range: .allTime)).totals.posts == 10)
         #expect(throws: ListeningQueryError.notFound(id: query.id)) { try store.setBackfillState(id: query.id, "done") }
     }
 
@@ -143,7 +143,7 @@ import Testing
         #expect(try store.apply(posts).duplicates == 4)  // redelivery stays idempotent
         #expect(try store.backfill(queryID: query.id, rows: 1...4, matches: { _ in true }).added == 0)
 
-        #expect(throws: StoreError.notFound("unknown query id '\(query.id)'")) { try store.overview(overviewRequest(query.id)) }
+        #expect(throws: StoreError.notFound("unknown query id '\(query.id)'")) { try store.overview(selection(query.id)) }
         let leftovers = try store.database.read { db in
             try Int.fetchOne(db, sql: """
                 SELECT (SELECT COUNT(*) FROM post_queries WHERE query_id = ?) + (SELECT COUNT(*) FROM buckets WHERE scope = ?)
@@ -152,8 +152,8 @@ import Testing
         }
         #expect(leftovers == 0)
         #expect(try store.alertScopes() == ["", kept.id])
-        #expect(try store.overview(overviewRequest(kept.id)).posts == 4)
-        #expect(try store.overview(OverviewRequest()).posts == 4)
+        #expect(try store.overview(selection(kept.id)).totals.posts == 4)
+        #expect(try store.overview(PostSelection(range: .allTime)).totals.posts == 4)
     }
 
     @Test func backfilledPostsCountInTheQuerysTrendingTermsAndAuthors() throws {
@@ -163,11 +163,8 @@ import Testing
             + (7...9).map { item($0, minute: Int64($0), text: "nothing to see") })
         #expect(try store.backfill(queryID: query.id, rows: 1...9, chunkSize: 4, matches: { $0.post.text.contains("acme") }).added == 6)
 
-        var trending = TrendingRequest()
-        trending.kind = .term
-        trending.queryId = query.id
-        trending.range = TimeRange(fromMs: base, toMs: base + 3_600_000)
-        let counts = try store.trendCounts(trending, now: 0)
+        let hour = TimeSpan(from: base, to: base + 3_600_000)
+        let counts = try store.trendCounts(PostSelection(scope: .query(query.id), range: hour), kind: .term, baselineWindows: 24)
         #expect(counts.current["battery"] == 6)
         #expect(counts.current["recall"] == 6)
         #expect(counts.current["nothing"] == nil)
@@ -176,8 +173,7 @@ import Testing
         }
         #expect(sketches == 2)  // the hour and the day bucket
         // The backfill counts in the query's scope only: every post was counted live already.
-        trending.queryId = ""
-        #expect(try store.trendCounts(trending, now: 0).current["battery"] == 6)
+        #expect(try store.trendCounts(PostSelection(range: hour), kind: .term, baselineWindows: 24).current["battery"] == 6)
     }
 }
 
@@ -196,14 +192,7 @@ extension PostStore {
     }
 }
 
-private func overviewRequest(_ queryID: String) -> OverviewRequest {
-    var request = OverviewRequest()
-    request.queryId = queryID
-    return request
-}
-
-private func hashtagsRequest(_ queryID: String) -> TopHashtagsRequest {
-    var request = TopHashtagsRequest()
-    request.queryId = queryID
-    return request
+/// Every post of listening query `queryID`.
+private func selection(_ queryID: String) -> PostSelection {
+    PostSelection(scope: .query(queryID), range: .allTime)
 }

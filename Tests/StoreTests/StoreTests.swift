@@ -29,6 +29,11 @@ func item(_ number: Int, minute: Int64, label: String = "positive", tags: [Strin
     return item
 }
 
+/// The decoded posts of a search page.
+func views(_ page: PostPage) throws -> [PostView] {
+    try page.posts.map { try PostView(serializedBytes: $0.view) }
+}
+
 /// 2026-01-01T00:00:00Z, a day boundary.
 let base: Int64 = 1_767_225_600_000
 
@@ -39,7 +44,7 @@ let base: Int64 = 1_767_225_600_000
         #expect(try store.apply(batch) == ApplyResult(inserted: 50, duplicates: 0))
         #expect(try store.apply(batch + [item(51, minute: 3)]) == ApplyResult(inserted: 1, duplicates: 50))
         #expect(try store.postCount() == 51)
-        let overview = try store.overview(OverviewRequest())
+        let overview = try store.overview(PostSelection(range: .allTime)).totals
         #expect(overview.posts == 51)
         #expect(overview.reach == 5_100)
         #expect(overview.engagement == 255)
@@ -65,13 +70,14 @@ let base: Int64 = 1_767_225_600_000
             item(4, minute: 3, label: "neutral", author: "c", language: "fr"),
             item(5, minute: 4, label: "unavailable", author: "d", language: "ja"),
         ])
-        let overview = try store.overview(OverviewRequest())
-        #expect(overview.posts == 5)
+        let overview = try store.overview(PostSelection(range: .allTime))
+        #expect(overview.totals.posts == 5)
         #expect(overview.uniqueAuthors == 4)
-        #expect((overview.positive, overview.neutral, overview.negative, overview.sentimentUnavailable) == (2, 1, 1, 1))
-        #expect(overview.netSentiment == 25)  // (2 - 1) / 4 rated
-        #expect(overview.languages.first == LabeledCount(label: "en", count: 3))
-        #expect(overview.platforms.contains(LabeledCount(label: "mastodon", count: 1)))
+        let totals = overview.totals
+        #expect((totals.positive, totals.neutral, totals.negative, totals.sentimentUnavailable) == (2, 1, 1, 1))
+        #expect(totals.netSentiment == 25)  // (2 - 1) / 4 rated
+        #expect(overview.languages.first == ValueCount(value: "en", count: 3))
+        #expect(overview.platforms.contains(ValueCount(value: "mastodon", count: 1)))
     }
 
     @Test func overviewOverARangeMatchesACountOfThePosts() throws {
@@ -80,24 +86,20 @@ let base: Int64 = 1_767_225_600_000
         let posts = (0..<900).map { item($0, minute: Int64($0) * 7) }
         _ = try store.apply(posts)
         for (from, to) in [(0, 3 * 1_440), (61, 1_500), (1_439, 1_441), (5, 6), (100, 2_900)] as [(Int64, Int64)] {
-            var request = OverviewRequest()
-            request.range = TimeRange(fromMs: base + from * 60_000, toMs: base + to * 60_000)
-            let expected = posts.filter { $0.post.createdAtMs >= base + from * 60_000 && $0.post.createdAtMs < base + to * 60_000 }.count
-            #expect(try store.overview(request).posts == Int64(expected), "range \(from)..<\(to) minutes")
+            let range = TimeSpan(from: base + from * 60_000, to: base + to * 60_000)
+            let expected = posts.filter { $0.post.createdAtMs >= range.from && $0.post.createdAtMs < range.to }.count
+            #expect(try store.overview(PostSelection(range: range)).totals.posts == expected, "range \(from)..<\(to) minutes")
         }
     }
 
     @Test func timeSeriesHasOneBucketPerHourWithPosts() throws {
         let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
         _ = try store.apply([item(1, minute: 0), item(2, minute: 30), item(3, minute: 61, label: "negative"), item(4, minute: 185)])
-        var request = TimeSeriesRequest()
-        request.granularity = .hour
-        let buckets = try store.timeSeries(request).buckets
-        #expect(buckets.map(\.startMs) == [base, base + 3_600_000, base + 3 * 3_600_000])
-        #expect(buckets.map(\.posts) == [2, 1, 1])
-        #expect(buckets[1].negative == 1)
-        request.granularity = .day
-        #expect(try store.timeSeries(request).buckets.map(\.posts) == [4])
+        let buckets = try store.timeSeries(PostSelection(range: .allTime), granularity: .hour)
+        #expect(buckets.map(\.start) == [base, base + 3_600_000, base + 3 * 3_600_000])
+        #expect(buckets.map(\.totals.posts) == [2, 1, 1])
+        #expect(buckets[1].totals.negative == 1)
+        #expect(try store.timeSeries(PostSelection(range: .allTime), granularity: .day).map(\.totals.posts) == [4])
     }
 
     @Test func topHashtagsRanksByPosts() throws {
@@ -106,9 +108,8 @@ let base: Int64 = 1_767_225_600_000
             item(1, minute: 0, tags: ["acme", "fail"]), item(2, minute: 1, tags: ["acme"]),
             item(3, minute: 2, tags: ["acme", "acme"]), item(4, minute: 3, tags: ["globex"]),
         ])
-        var request = TopHashtagsRequest()
-        request.limit = 2
-        #expect(try store.topHashtags(request).hashtags == [LabeledCount(label: "acme", count: 3), LabeledCount(label: "fail", count: 1)])
+        #expect(try store.topHashtags(PostSelection(range: .allTime), limit: 2)
+                == [ValueCount(value: "acme", count: 3), ValueCount(value: "fail", count: 1)])
     }
 
     @Test func searchFiltersAndPagesWithoutGapsOrRepeats() throws {
@@ -117,54 +118,59 @@ let base: Int64 = 1_767_225_600_000
                                            priority: Int32($0 % 100), text: $0 % 5 == 0 ? "My Phone is BROKEN" : "fine") }
         posts.append(item(999, minute: 10, author: "Special", text: "x"))
         _ = try store.apply(posts)
-        var request = SearchPostsRequest()
-        request.pageSize = 7
-        request.hashtag = "#Even"
-        request.sentimentLabel = "negative"
+        var filter = PostFilter()
+        filter.hashtag = "#Even"
+        filter.sentimentLabel = "negative"
         var seen: [String] = []
         var pages = 0
+        var pageToken = ""
         repeat {
-            let page = try store.search(request)
-            seen += page.posts.map(\.post.id)
-            for view in page.posts {
+            let page = try store.search(PostSelection(range: .allTime), filter: filter, pageSize: 7, pageToken: pageToken)
+            seen += page.posts.map(\.id)
+            for view in try views(page) {
                 #expect(view.enrichment.entities.hashtags == ["even"])
                 #expect(view.enrichment.sentiment.label == "negative")
             }
-            request.pageToken = page.nextPageToken
+            pageToken = page.nextPageToken
             pages += 1
-        } while !request.pageToken.isEmpty
+        } while !pageToken.isEmpty
         let expected = posts.filter { $0.enrichment.entities.hashtags == ["even"] && $0.enrichment.sentiment.label == "negative" }
         #expect(seen.count == expected.count)
         #expect(Set(seen) == Set(expected.map(\.post.id)))
         #expect(pages == (expected.count + 6) / 7)
 
-        var text = SearchPostsRequest()
+        var text = PostFilter()
         text.textContains = "broken"
         text.minPriority = 50
-        text.pageSize = 500
-        let found = try store.search(text).posts
+        let found = try views(store.search(PostSelection(range: .allTime), filter: text, pageSize: 500, pageToken: ""))
         #expect(!found.isEmpty)
         #expect(found.allSatisfy { $0.post.text.contains("BROKEN") && $0.scores.priority >= 50 })
         // Newest first.
         #expect(found.map(\.post.createdAtMs) == found.map(\.post.createdAtMs).sorted(by: >))
 
-        var author = SearchPostsRequest()
+        var author = PostFilter()
         author.authorHandle = "@special"
-        #expect(try store.search(author).posts.map(\.post.id) == ["t:999"])
+        #expect(try store.search(PostSelection(range: .allTime), filter: author, pageSize: 50, pageToken: "").posts.map(\.id) == ["t:999"])
+        var platform = PostFilter()
+        platform.platform = "mastodon"
+        #expect(try store.search(PostSelection(range: .allTime), filter: platform, pageSize: 50, pageToken: "").posts.isEmpty)
+        platform.platform = "myspace"
+        #expect(throws: StoreError.invalidArgument("unknown platform 'myspace'")) {
+            try store.search(PostSelection(range: .allTime), filter: platform, pageSize: 50, pageToken: "")
+        }
     }
 
     @Test func searchPagesInNewestFirstOrderAcrossEqualTimes() throws {
         let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
         // Five posts per minute (equal times), authors out of insertion order.
         _ = try store.apply((0..<40).map { item($0, minute: Int64($0 / 5), author: "a\(39 - $0)") })
-        var request = SearchPostsRequest()
-        request.pageSize = 3
         var seen: [String] = []
+        var pageToken = ""
         repeat {
-            let page = try store.search(request)
-            seen += page.posts.map(\.post.id)
-            request.pageToken = page.nextPageToken
-        } while !request.pageToken.isEmpty
+            let page = try store.search(PostSelection(range: .allTime), filter: PostFilter(), pageSize: 3, pageToken: pageToken)
+            seen += page.posts.map(\.id)
+            pageToken = page.nextPageToken
+        } while !pageToken.isEmpty
         #expect(seen == (0..<40).reversed().map { "t:\($0)" })
     }
 
@@ -186,7 +192,7 @@ let base: Int64 = 1_767_225_600_000
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         }
         #expect(indexes == ["alerts_by_bucket", "listening_queries_by_group_name", "posts_by_author_time", "posts_by_priority"])
-        #expect(try store.search(SearchPostsRequest()).posts.map(\.post.id) == ["t:2", "t:1"])
+        #expect(try store.search(PostSelection(range: .allTime), filter: PostFilter(), pageSize: 50, pageToken: "").posts.map(\.id) == ["t:2", "t:1"])
         let fresh = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
         #expect(try fresh.database.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == PostStore.pageSize)
     }
@@ -208,47 +214,61 @@ let base: Int64 = 1_767_225_600_000
 
     @Test func badArgumentsAreInvalidArgumentWithAMessage() throws {
         let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
-        var inverted = OverviewRequest()
-        inverted.range = TimeRange(fromMs: 10, toMs: 5)
-        #expect(throws: StoreError.invalidArgument("inverted time range: from_ms 10 is not before to_ms 5")) { try store.overview(inverted) }
-        var bigPage = SearchPostsRequest()
-        bigPage.pageSize = 1_000_000
-        #expect(throws: StoreError.self) { try store.search(bigPage) }
-        var badToken = SearchPostsRequest()
-        badToken.pageToken = "garbage"
-        #expect(throws: StoreError.invalidArgument("page_token 'garbage' was not issued by this service")) { try store.search(badToken) }
-        for forged in ["p1.9223372036854775807.1", "p1.-5.1", "p1..1", "p1.1.1.1"] {
-            badToken.pageToken = forged
-            #expect(throws: StoreError.invalidArgument("page_token '\(forged)' was not issued by this service")) { try store.search(badToken) }
+        #expect(throws: StoreError.invalidArgument("inverted time range: from_ms 10 is not before to_ms 5")) {
+            try TimeSpan.requested(fromMs: 10, toMs: 5)
         }
-        var badLabel = SearchPostsRequest()
+        #expect(throws: StoreError.invalidArgument("inverted time range: from_ms 10 is not before to_ms 5")) {
+            try store.overview(PostSelection(range: TimeSpan(from: 10, to: 5)))
+        }
+        #expect(throws: StoreError.self) { try TimeSpan.requested(fromMs: -1, toMs: 5) }
+        #expect(try TimeSpan.requested(fromMs: 10, toMs: 0) == TimeSpan(from: 10, to: TimeSpan.endOfTime))
+        #expect(throws: StoreError.self) { try PostScope(queryID: "q-1", group: "brands") }
+        let all = PostSelection(range: .allTime)
+        #expect(throws: StoreError.invalidArgument("page_size must be between 1 and 500, got 1000000")) {
+            try store.search(all, filter: PostFilter(), pageSize: 1_000_000, pageToken: "")
+        }
+        for forged in ["garbage", "p1.9223372036854775807.1", "p1.-5.1", "p1..1", "p1.1.1.1"] {
+            #expect(throws: StoreError.invalidArgument("page_token '\(forged)' was not issued by this service")) {
+                try store.search(all, filter: PostFilter(), pageSize: 50, pageToken: forged)
+            }
+        }
+        var badLabel = PostFilter()
         badLabel.sentimentLabel = "happy"
-        #expect(throws: StoreError.self) { try store.search(badLabel) }
-        var badLimit = TopHashtagsRequest()
-        badLimit.limit = -1
-        #expect(throws: StoreError.self) { try store.topHashtags(badLimit) }
+        #expect(throws: StoreError.self) { try store.search(all, filter: badLabel, pageSize: 50, pageToken: "") }
+        #expect(throws: StoreError.invalidArgument("limit must be between 1 and 1000, got 0")) {
+            try store.topHashtags(PostSelection(range: .allTime), limit: 0)
+        }
     }
 }
 
 @Suite struct TimeCoverTests {
-    @Test func spansTileTheRangeExactlyWithCoarseBucketsInside() {
+    @Test func spansAndEdgesTileTheRangeExactlyWithCoarseBucketsInside() {
         var random = SystemRandomNumberGenerator()
         for _ in 0..<500 {
             let from = base + Int64.random(in: 0..<(5 * 86_400_000), using: &random)
             let to = from + Int64.random(in: 1..<(4 * 86_400_000), using: &random)
-            let spans = TimeCover.spans(from: from, to: to)
-            #expect(spans.first?.from == BucketLevel.minute.bucketStart(from))
-            #expect(spans.last?.to == -BucketLevel.minute.bucketStart(-to))
-            for (previous, next) in zip(spans, spans.dropFirst()) { #expect(previous.to == next.from) }
-            for span in spans {
+            let cover = TimeCover(from: from, to: to)
+            let pieces = (cover.spans.map { TimeSpan(from: $0.from, to: $0.to) } + cover.edges).sorted { $0.from < $1.from }
+            #expect(pieces.first?.from == from)
+            #expect(pieces.last?.to == to)
+            for (previous, next) in zip(pieces, pieces.dropFirst()) { #expect(previous.to == next.from) }
+            for span in cover.spans {
                 #expect(span.from % span.level.width == 0 && span.to % span.level.width == 0)
             }
-            #expect(spans.count <= 2 * 24 + 2 * 60 + 1)
+            for edge in cover.edges { #expect(edge.to - edge.from < (cover.spans.isEmpty ? 120_000 : 60_000)) }
+            #expect(cover.edges.count <= 2)
+            #expect(cover.spans.count <= 2 * 24 + 2 * 60 + 1)
         }
     }
 
     @Test func aWholeDayIsOneDayBucket() {
-        #expect(TimeCover.spans(from: base, to: base + 86_400_000) == [LevelSpan(level: .day, from: base, to: base + 86_400_000)])
+        #expect(TimeCover(from: base, to: base + 86_400_000).spans == [LevelSpan(level: .day, from: base, to: base + 86_400_000)])
+        #expect(TimeCover(from: base, to: base + 86_400_000).edges.isEmpty)
+    }
+
+    @Test func aRangeInsideOneMinuteIsOneEdge() {
+        #expect(TimeCover(from: base + 10, to: base + 20).spans.isEmpty)
+        #expect(TimeCover(from: base + 10, to: base + 20).edges == [TimeSpan(from: base + 10, to: base + 20)])
     }
 }
 
@@ -262,27 +282,21 @@ let base: Int64 = 1_767_225_600_000
         _ = try store.apply(posts)
         _ = try store.apply(posts)  // redelivery: still counted once per scope
 
-        var overview = OverviewRequest()
-        overview.queryId = "complaints"
-        let scoped = try store.overview(overview)
-        #expect(scoped.posts == 4)
-        #expect(scoped.negative == 4)
+        let complaints = PostSelection(scope: .query("complaints"), range: .allTime)
+        let scoped = try store.overview(complaints)
+        #expect(scoped.totals.posts == 4)
+        #expect(scoped.totals.negative == 4)
         #expect(scoped.uniqueAuthors == 3)
-        overview.queryId = "brand"
-        #expect(try store.overview(overview).posts == 1)
-        overview.queryId = ""
-        #expect(try store.overview(overview).posts == 10)
+        #expect(try store.overview(PostSelection(scope: .query("brand"), range: .allTime)).totals.posts == 1)
+        #expect(try store.overview(PostSelection(range: .allTime)).totals.posts == 10)
+        #expect(throws: StoreError.notFound("unknown query id 'nobody'")) {
+            try store.overview(PostSelection(scope: .query("nobody"), range: .allTime))
+        }
 
-        var series = TimeSeriesRequest()
-        series.queryId = "complaints"
-        #expect(try store.timeSeries(series).buckets.map(\.posts) == [4])
+        #expect(try store.timeSeries(complaints, granularity: .hour).map(\.totals.posts) == [4])
 
-        var tags = TopHashtagsRequest()
-        tags.queryId = "complaints"
-        #expect(try store.topHashtags(tags).hashtags == [LabeledCount(label: "t0", count: 2), LabeledCount(label: "t1", count: 2)])
+        #expect(try store.topHashtags(complaints, limit: 10) == [ValueCount(value: "t0", count: 2), ValueCount(value: "t1", count: 2)])
 
-        var search = SearchPostsRequest()
-        search.queryId = "complaints"
-        #expect(Set(try store.search(search).posts.map(\.post.id)) == Set((0..<4).map { "t:\($0)" }))
+        #expect(Set(try store.search(complaints, filter: PostFilter(), pageSize: 50, pageToken: "").posts.map(\.id)) == Set((0..<4).map { "t:\($0)" }))
     }
 }

@@ -26,35 +26,92 @@ extension RPCServer {
 
 /// The `earshot.v1.Insights` methods: store reads plus the pure ranking of module Insights.
 enum InsightsRPC {
-    /// Registers every Insights method on `server`.
-    static func register(on server: RPCServer, store: PostStore) {
-        server.registerStoreMethod(InsightsMethod.shareOfVoice) { (request: ShareOfVoiceRequest) throws(StoreError) in try shareOfVoice(store.voiceTotals(request)) }
-        server.registerStoreMethod(InsightsMethod.trending) { (request: TrendingRequest) throws(StoreError) in
-            try trending(store.trendCounts(request, now: wallClockMilliseconds()), limit: request.limit)
+    /// Registers every Insights method on `server`: share of voice, trending and top authors
+    /// from `insights`, the care queue from `care`, claims to `writer`, alerts from `store`.
+    static func register(on server: RPCServer, insights: any InsightsReadModel, care: any CareQueueReadModel, writer: any PostWriter,
+                         store: PostStore) {
+        server.registerStoreMethod(InsightsMethod.shareOfVoice) { (request: ShareOfVoiceRequest) throws(StoreError) in
+            let range = try TimeSpan.requested(fromMs: request.range.fromMs, toMs: request.range.toMs)
+            guard request.group.isEmpty != request.queryIds.isEmpty else {
+                throw .invalidArgument("give a group or query_ids (one of them), got group '\(request.group)' and \(request.queryIds.count) query ids")
+            }
+            let members: VoiceMembers = request.group.isEmpty ? .queries(request.queryIds) : .group(request.group)
+            return shareOfVoice(try insights.voiceTotals(members, range: range))
         }
-        server.registerStoreMethod(InsightsMethod.topAuthors, store.topAuthors)
-        server.registerStoreMethod(InsightsMethod.careQueue, store.careQueue)
+        server.registerStoreMethod(InsightsMethod.trending) { (request: TrendingRequest) throws(StoreError) in
+            guard request.range.fromMs > 0 else {
+                throw .invalidArgument("Trending needs range.from_ms (the start of the current window)")
+            }
+            guard (0...1_000).contains(request.limit) else {
+                throw .invalidArgument("limit must be between 1 and 1000 (0 means 20), got \(request.limit)")
+            }
+            var window = request.range
+            if window.toMs == 0 { window.toMs = wallClockMilliseconds() }
+            let selection = try PostSelection(range: window, queryID: request.queryId, group: request.group)
+            let kind: TrendSubject = switch request.kind {
+            case .unspecified, .hashtag: .hashtag
+            case .term: .term
+            case .domain: .domain
+            case .mention: .mention
+            }
+            let windows = request.baselineWindows == 0 ? 24 : Int(request.baselineWindows)
+            return trending(try insights.trendCounts(selection, kind: kind, baselineWindows: windows), limit: request.limit)
+        }
+        server.registerStoreMethod(InsightsMethod.topAuthors) { (request: TopAuthorsRequest) throws(StoreError) in
+            let selection = try PostSelection(range: request.range, queryID: request.queryId, group: request.group)
+            let order: AuthorRanking = switch request.orderBy {
+            case .unspecified, .reach: .reach
+            case .engagement: .engagement
+            case .posts: .posts
+            }
+            var response = TopAuthorsResponse()
+            response.authors = try insights.topAuthors(selection, orderBy: order, limit: request.limit == 0 ? 20 : Int(request.limit)).map { figures in
+                var author = AuthorStats()
+                author.authorId = figures.authorID
+                author.handle = figures.handle
+                author.posts = Int64(figures.posts)
+                author.reach = figures.reach
+                author.engagement = figures.engagement
+                return author
+            }
+            return response
+        }
+        server.registerStoreMethod(InsightsMethod.careQueue) { (request: CareQueueRequest) throws(StoreError) in
+            let selection = try PostSelection(range: request.range, queryID: request.queryId, group: request.group)
+            return try CareQueueResponse(care.careQueue(selection, minPriority: Int(request.minPriority), pageSize: Int(request.pageSize),
+                                                        pageToken: request.pageToken))
+        }
         // The agent is who the caller authenticated as (its allow-list name), never what it claims;
         // only an unauthenticated (--insecure) server takes the request's word for it.
         server.register(InsightsMethod.markHandled) { (request: MarkHandledRequest, context: CallContext) throws(RPCError) in
-            var claim = request
-            if let identity = context.userID { claim.agent = identity }
-            do throws(StoreError) { return try store.markHandled(claim, now: wallClockMilliseconds()) } catch { throw error.rpcError }
+            do throws(StoreError) {
+                let claim = try writer.markHandled(postID: request.postId, agent: context.userID ?? request.agent, now: wallClockMilliseconds())
+                var response = MarkHandledResponse()
+                response.claimed = claim.claimed
+                response.handledBy = claim.handledBy
+                response.handledAtMs = claim.handledAtMs
+                return response
+            } catch {
+                throw error.rpcError
+            }
         }
         server.registerStoreMethod(InsightsMethod.alerts, store.alerts)
     }
 
-    /// Fills each query's shares of the group's mentions and reach.
-    static func shareOfVoice(_ totals: [VoiceShare]) -> ShareOfVoiceResponse {
-        let entries = ShareOfVoice.compute(totals.map { VoiceTotals(query: $0.queryId, mentions: Int($0.mentions), reach: $0.reach) })
+    /// Each query's mentions and reach, with its shares of the members' totals.
+    static func shareOfVoice(_ totals: [QueryVoice]) -> ShareOfVoiceResponse {
+        let entries = ShareOfVoice.compute(totals.map { VoiceTotals(query: $0.queryID, mentions: $0.mentions, reach: $0.reach) })
         var response = ShareOfVoiceResponse()
         response.shares = zip(totals, entries).map { total, entry in
-            var share = total
+            var share = VoiceShare()
+            share.queryId = total.queryID
+            share.mentions = Int64(total.mentions)
+            share.reach = total.reach
             share.mentionShare = entry.mentionShare
             share.reachShare = entry.reachShare
             return share
         }
-        response.totalMentions = totals.reduce(0) { $0 + $1.mentions }
+        response.totalMentions = Int64(totals.reduce(0) { $0 + $1.mentions })
         response.totalReach = totals.reduce(0) { $0 + $1.reach }
         return response
     }
@@ -77,8 +134,8 @@ enum InsightsRPC {
         var response = TrendingResponse()
         response.byVolume = ranking.byVolume.map(item)
         response.byLift = ranking.byLift.map(item)
-        response.window = counts.window
-        response.baseline = counts.baselineRange
+        response.window = TimeRange(fromMs: counts.window.from, toMs: counts.window.to)
+        response.baseline = TimeRange(fromMs: counts.baselineRange.from, toMs: counts.baselineRange.to)
         return response
     }
 }

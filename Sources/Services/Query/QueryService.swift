@@ -62,11 +62,8 @@ public enum QueryService {
 
     /// Registers the Query methods, mapping store errors to gRPC status codes.
     static func register(on server: RPCServer, store: PostStore) {
-        server.registerStoreMethod(QueryMethod.overview, store.overview)
-        server.registerStoreMethod(QueryMethod.timeSeries, store.timeSeries)
-        server.registerStoreMethod(QueryMethod.topHashtags, store.topHashtags)
-        server.registerStoreMethod(QueryMethod.searchPosts, store.search)
-        InsightsRPC.register(on: server, store: store)
+        QueryRPC.register(on: server, volume: store, search: store)
+        InsightsRPC.register(on: server, insights: store, care: store, writer: store, store: store)
     }
 
     /// A group commit slower than this is logged: it holds back every post behind it.

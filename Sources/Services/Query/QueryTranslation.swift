@@ -1,0 +1,141 @@
+import EarshotRPC
+import EarshotStore
+import EarshotWire
+
+// Translation between the RPC messages (query.proto) and the store's plain Swift types
+// (Sources/Store/StoreInterfaces.swift): protobuf types stop here, so the read models
+// and their backends never see the wire schema.
+
+extension PostSelection {
+    /// The selection of a request's range and `query_id` / `group` pair; INVALID_ARGUMENT
+    /// for a bad range or for both a query id and a group.
+    init(range: TimeRange, queryID: String, group: String) throws(StoreError) {
+        let span = try TimeSpan.requested(fromMs: range.fromMs, toMs: range.toMs)
+        self.init(scope: try PostScope(queryID: queryID, group: group), range: span)
+    }
+}
+
+extension BucketLevel {
+    /// The bucket level of a time series granularity (unspecified: hours).
+    init(_ granularity: Granularity) {
+        switch granularity {
+        case .minute: self = .minute
+        case .unspecified, .hour: self = .hour
+        case .day: self = .day
+        }
+    }
+}
+
+extension LabeledCount {
+    init(_ count: ValueCount) {
+        self.init(label: count.value, count: Int64(count.count))
+    }
+}
+
+extension OverviewResponse {
+    init(_ figures: OverviewFigures) {
+        self.init()
+        posts = Int64(figures.totals.posts)
+        reach = figures.totals.reach
+        engagement = figures.totals.engagement
+        positive = Int64(figures.totals.positive)
+        neutral = Int64(figures.totals.neutral)
+        negative = Int64(figures.totals.negative)
+        sentimentUnavailable = Int64(figures.totals.sentimentUnavailable)
+        netSentiment = figures.totals.netSentiment
+        languages = figures.languages.map(LabeledCount.init)
+        platforms = figures.platforms.map(LabeledCount.init)
+        emotions = figures.emotions.map(LabeledCount.init)
+        uniqueAuthors = Int64(figures.uniqueAuthors)
+        uniqueAuthorsEstimated = figures.uniqueAuthorsEstimated
+    }
+}
+
+extension TimeBucket {
+    init(_ bucket: SeriesBucket) {
+        self.init()
+        startMs = bucket.start
+        posts = Int64(bucket.totals.posts)
+        reach = bucket.totals.reach
+        engagement = bucket.totals.engagement
+        positive = Int64(bucket.totals.positive)
+        neutral = Int64(bucket.totals.neutral)
+        negative = Int64(bucket.totals.negative)
+        sentimentUnavailable = Int64(bucket.totals.sentimentUnavailable)
+        netSentiment = bucket.totals.netSentiment
+        emotions = bucket.emotions.map(LabeledCount.init)
+    }
+}
+
+extension PostFilter {
+    /// The filters of a SearchPosts request.
+    init(_ request: SearchPostsRequest) {
+        self.init()
+        textContains = request.textContains
+        authorHandle = request.authorHandle
+        language = request.language
+        platform = request.platform == .unspecified ? "" : request.platform.name
+        sentimentLabel = request.sentimentLabel
+        emotion = request.emotion
+        minPriority = Int(request.minPriority)
+        hashtag = request.hashtag
+    }
+}
+
+extension PostPage {
+    /// The page's posts decoded; a stored record that does not decode is INTERNAL (the store wrote it).
+    func views() throws(StoreError) -> [PostView] {
+        var views: [PostView] = []
+        views.reserveCapacity(posts.count)
+        for post in posts {
+            do { views.append(try PostView(serializedBytes: post.view)) } catch {
+                throw .database(operation: "decode stored post \(post.id)", message: "\(error)")
+            }
+        }
+        return views
+    }
+}
+
+extension SearchPostsResponse {
+    init(_ page: PostPage) throws(StoreError) {
+        self.init()
+        posts = try page.views()
+        nextPageToken = page.nextPageToken
+    }
+}
+
+extension CareQueueResponse {
+    init(_ page: PostPage) throws(StoreError) {
+        self.init()
+        posts = try page.views()
+        nextPageToken = page.nextPageToken
+    }
+}
+
+/// The `earshot.v1.Query` methods over the read models: Overview, TimeSeries and TopHashtags
+/// from a ``VolumeReadModel``, SearchPosts from a ``SearchReadModel``.
+enum QueryRPC {
+    /// Registers the methods on `server`.
+    static func register(on server: RPCServer, volume: any VolumeReadModel, search: any SearchReadModel) {
+        server.registerStoreMethod(QueryMethod.searchPosts) { (request: SearchPostsRequest) throws(StoreError) in
+            let selection = try PostSelection(range: request.range, queryID: request.queryId, group: request.group)
+            return try SearchPostsResponse(search.search(selection, filter: PostFilter(request), pageSize: request.pageSize == 0 ? 50 : Int(request.pageSize),
+                                                         pageToken: request.pageToken))
+        }
+        server.registerStoreMethod(QueryMethod.overview) { (request: OverviewRequest) throws(StoreError) in
+            OverviewResponse(try volume.overview(PostSelection(range: request.range, queryID: request.queryId, group: request.group)))
+        }
+        server.registerStoreMethod(QueryMethod.timeSeries) { (request: TimeSeriesRequest) throws(StoreError) in
+            let selection = try PostSelection(range: request.range, queryID: request.queryId, group: request.group)
+            var response = TimeSeriesResponse()
+            response.buckets = try volume.timeSeries(selection, granularity: BucketLevel(request.granularity)).map(TimeBucket.init)
+            return response
+        }
+        server.registerStoreMethod(QueryMethod.topHashtags) { (request: TopHashtagsRequest) throws(StoreError) in
+            let selection = try PostSelection(range: request.range, queryID: request.queryId, group: request.group)
+            var response = TopHashtagsResponse()
+            response.hashtags = try volume.topHashtags(selection, limit: request.limit == 0 ? 10 : Int(request.limit)).map(LabeledCount.init)
+            return response
+        }
+    }
+}

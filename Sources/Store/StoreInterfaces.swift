@@ -1,0 +1,258 @@
+import EarshotWire
+
+// The store's interfaces, in plain Swift types: one writer and a read model per feature.
+// Backends (SQLite here; PostgreSQL next) conform; the query service translates the
+// RPC messages to and from these types, so wire schema, SQL and RPC surface change apart.
+
+/// Which posts an aggregate counts: every post, one listening query's, or the posts of
+/// each query of a group (a post heard by two queries of the group counts twice).
+public enum PostScope: Sendable, Equatable {
+    case allPosts
+    case query(String)
+    case group(String)
+
+    /// The scope of a request's `query_id` / `group` pair (both empty: every post);
+    /// INVALID_ARGUMENT when both are given.
+    public init(queryID: String, group: String) throws(StoreError) {
+        switch (queryID.isEmpty, group.isEmpty) {
+        case (true, true): self = .allPosts
+        case (false, true): self = .query(queryID)
+        case (true, false): self = .group(group)
+        case (false, false):
+            throw .invalidArgument("give query_id or group, not both (got query_id '\(queryID)', group '\(group)')")
+        }
+    }
+}
+
+/// The posts a read covers: a scope and an exact [from, to) range of creation times.
+public struct PostSelection: Sendable, Equatable {
+    public var scope: PostScope
+    public var range: TimeSpan
+
+    public init(scope: PostScope = .allPosts, range: TimeSpan) {
+        self.scope = scope
+        self.range = range
+    }
+}
+
+/// A value of a facet (language, platform, emotion, hashtag…) and how many posts have it.
+public struct ValueCount: Sendable, Equatable {
+    public var value: String
+    public var count: Int
+
+    public init(value: String, count: Int) {
+        self.value = value
+        self.count = count
+    }
+}
+
+/// Volume, reach, engagement and sentiment of a set of posts.
+public struct PostTotals: Sendable, Equatable {
+    public var posts = 0
+    public var reach = 0.0
+    public var engagement = 0.0
+    public var positive = 0, neutral = 0, negative = 0
+    /// Posts without a sentiment (unsupported language, model unavailable).
+    public var sentimentUnavailable = 0
+
+    public init() {}
+
+    /// % positive − % negative among posts with sentiment, in [-100, 100]; 0 without any.
+    public var netSentiment: Double {
+        let rated = positive + neutral + negative
+        return rated == 0 ? 0 : Double(positive - negative) * 100 / Double(rated)
+    }
+
+    /// Adds `other`'s posts to these.
+    mutating func add(_ other: PostTotals) {
+        posts += other.posts
+        reach += other.reach
+        engagement += other.engagement
+        positive += other.positive
+        neutral += other.neutral
+        negative += other.negative
+        sentimentUnavailable += other.sentimentUnavailable
+    }
+}
+
+/// The overview of a selection.
+public struct OverviewFigures: Sendable, Equatable {
+    public var totals = PostTotals()
+    /// Most frequent first (ties by value), at most 100.
+    public var languages: [ValueCount] = []
+    /// Most frequent first (ties by value), at most 100.
+    public var platforms: [ValueCount] = []
+    /// Emotion labels, most frequent first: a post counts once under each of its labels.
+    public var emotions: [ValueCount] = []
+    public var uniqueAuthors = 0
+    /// Whether ``uniqueAuthors`` is a sketch estimate (large selections) rather than exact.
+    public var uniqueAuthorsEstimated = false
+
+    public init() {}
+}
+
+/// One bucket of a time series: the selection's posts within [start, start + width).
+public struct SeriesBucket: Sendable, Equatable {
+    public var start: Int64
+    public var totals: PostTotals
+    /// Emotion labels, most frequent first.
+    public var emotions: [ValueCount]
+
+    public init(start: Int64, totals: PostTotals, emotions: [ValueCount]) {
+        self.start = start
+        self.totals = totals
+        self.emotions = emotions
+    }
+}
+
+/// Volume reads: the overview, time series and top hashtags of a selection, exact to the
+/// millisecond of its range.
+public protocol VolumeReadModel: Sendable {
+    /// Totals, sentiment, languages, platforms, emotions and unique authors.
+    func overview(_ selection: PostSelection) throws(StoreError) -> OverviewFigures
+    /// One bucket per `granularity` bucket holding posts of the selection, oldest first; a bucket the
+    /// range cuts counts only the posts within the range. More than `maxBuckets` is INVALID_ARGUMENT.
+    func timeSeries(_ selection: PostSelection, granularity: BucketLevel) throws(StoreError) -> [SeriesBucket]
+    /// The `limit` (1…1000) most used hashtags, most used first (ties by tag).
+    func topHashtags(_ selection: PostSelection, limit: Int) throws(StoreError) -> [ValueCount]
+}
+
+/// What a post search keeps: posts passing every non-empty field.
+public struct PostFilter: Sendable, Equatable {
+    /// A substring of the text, ignoring case.
+    public var textContains = ""
+    /// The author's handle, ignoring case, with or without "@".
+    public var authorHandle = ""
+    /// A language code, ignoring case.
+    public var language = ""
+    /// A platform name ("x", "mastodon", …).
+    public var platform = ""
+    /// A sentiment label: positive, neutral, negative or unavailable.
+    public var sentimentLabel = ""
+    /// An emotion label (docs/EMOTIONS.md).
+    public var emotion = ""
+    /// The lowest care priority kept (0: any).
+    public var minPriority = 0
+    /// A hashtag, ignoring case, with or without "#".
+    public var hashtag = ""
+
+    public init() {}
+}
+
+/// A stored post: its id, creation time and its record as the pipeline scored it
+/// (an encoded `earshot.v1.PostView`: post, enrichment and scores), which the store
+/// keeps and returns without reading.
+public struct StoredPost: Sendable, Equatable {
+    public var id: String
+    public var createdAtMs: Int64
+    public var view: [UInt8]
+}
+
+/// One page of posts and where the next starts ("" after the last page).
+public struct PostPage: Sendable, Equatable {
+    public var posts: [StoredPost] = []
+    public var nextPageToken = ""
+}
+
+/// Search and export: the posts of a selection, a page at a time.
+public protocol SearchReadModel: Sendable {
+    /// The selection's posts that pass `filter`, newest first, `pageSize` (1…500) at a time;
+    /// `pageToken` is the previous page's ``PostPage/nextPageToken`` ("" for the first page).
+    /// Paging never skips or repeats a post.
+    func search(_ selection: PostSelection, filter: PostFilter, pageSize: Int, pageToken: String) throws(StoreError) -> PostPage
+}
+
+/// The listening queries whose share of voice is measured: a group's (in the group's order,
+/// by name) or the listed ones (in the order given).
+public enum VoiceMembers: Sendable, Equatable {
+    case group(String)
+    case queries([String])
+}
+
+/// Mentions (posts) and reach of one listening query.
+public struct QueryVoice: Sendable, Equatable {
+    public var queryID: String
+    public var mentions: Int
+    public var reach: Double
+
+    public init(queryID: String, mentions: Int, reach: Double) {
+        self.queryID = queryID
+        self.mentions = mentions
+        self.reach = reach
+    }
+}
+
+/// What Trending counts.
+public enum TrendSubject: Sendable, Equatable {
+    case hashtag, term, domain, mention
+}
+
+/// Per-item counts of the current window and of its baseline, for Trending.
+public struct TrendCounts: Sendable, Equatable {
+    /// Item → count in the current window.
+    public var current: [String: Int]
+    /// Item → count summed over the baseline windows.
+    public var baseline: [String: Int]
+    /// How many windows of the current window's length the baseline spans.
+    public var baselineWindows: Int
+    /// The current window.
+    public var window: TimeSpan
+    /// The baseline span, just before the window (shorter when it would start before 0).
+    public var baselineRange: TimeSpan
+}
+
+/// How top authors are ranked.
+public enum AuthorRanking: Sendable, Equatable {
+    case reach, engagement, posts
+}
+
+/// One author's posts, reach and engagement in a selection.
+public struct AuthorFigures: Sendable, Equatable {
+    public var authorID: String
+    /// The author's handle, lowercased as stored.
+    public var handle: String
+    public var posts: Int
+    public var reach: Double
+    public var engagement: Double
+}
+
+/// Insight reads: share of voice, trending and top authors, exact to the millisecond of their ranges.
+public protocol InsightsReadModel: Sendable {
+    /// Mentions and reach of each member query over `range` (1…100 distinct queries);
+    /// NOT_FOUND for an unknown group or query.
+    func voiceTotals(_ members: VoiceMembers, range: TimeSpan) throws(StoreError) -> [QueryVoice]
+    /// Counts of `kind` in the selection's range (the current window) and in the `baselineWindows`
+    /// (1…168) windows of the same length just before it.
+    func trendCounts(_ selection: PostSelection, kind: TrendSubject, baselineWindows: Int) throws(StoreError) -> TrendCounts
+    /// The `limit` (1…1000) top authors by `order`, highest first (ties by author id).
+    func topAuthors(_ selection: PostSelection, orderBy order: AuthorRanking, limit: Int) throws(StoreError) -> [AuthorFigures]
+}
+
+/// Who handles a post of the care queue.
+public struct CareClaim: Sendable, Equatable {
+    /// Whether the claiming agent holds the post (it claimed it now or before).
+    public var claimed: Bool
+    /// The agent that holds the post: the first to claim it.
+    public var handledBy: String
+    /// When that agent claimed it, in Unix ms.
+    public var handledAtMs: Int64
+}
+
+/// The care queue: unhandled posts by care priority.
+public protocol CareQueueReadModel: Sendable {
+    /// The selection's unhandled posts with priority at least `minPriority` (0…100), highest
+    /// priority first, then newest, `pageSize` (1…500) at a time; `pageToken` as for search.
+    func careQueue(_ selection: PostSelection, minPriority: Int, pageSize: Int, pageToken: String) throws(StoreError) -> PostPage
+}
+
+/// What changes the store: scored posts, applied exactly once in effect, and care claims.
+public protocol PostWriter: Sendable {
+    /// Stores the new posts of a batch and counts them in every aggregate, atomically;
+    /// posts already stored (redeliveries) change nothing.
+    func apply(_ posts: [PipelinePost]) throws(StoreError) -> ApplyResult
+    /// How many posts are stored.
+    func postCount() throws(StoreError) -> Int
+    /// Claims post `postID` for `agent` (1…200 bytes) at `now`: the first claim wins, a repeat by
+    /// the same agent is a success, and the post leaves the care queue. NOT_FOUND for an unknown post.
+    func markHandled(postID: String, agent: String, now: Int64) throws(StoreError) -> CareClaim
+}
