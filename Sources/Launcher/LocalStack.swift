@@ -51,7 +51,23 @@ public final class LocalStack {
         }
 
         public var pid: Int32 { process.processIdentifier }
-        public var isRunning: Bool { process.isRunning }
+        /// Whether the process still runs. Foundation's own flag is not enough: under load its
+        /// SIGCHLD handling has been seen to leave an exited child as an unreaped zombie for good,
+        /// so a child that /proc shows as a zombie (or not at all) counts as exited too.
+        public var isRunning: Bool { process.isRunning && !Member.hasEnded(pid) }
+
+        /// True when /proc shows `pid` as a zombie or no longer has it.
+        private static func hasEnded(_ pid: Int32) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let end = stat.lastIndex(of: ")") else { return true }
+            return stat[stat.index(after: end)...].dropFirst().first == "Z"
+        }
+
+        /// Waits up to `seconds` for the process to end; never blocks for good.
+        func waitUntilEnded(seconds: Double) {
+            let deadline = Date().addingTimeInterval(seconds)
+            while isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        }
 
         func replace(with process: Process) { self.process = process }
     }
@@ -175,7 +191,7 @@ public final class LocalStack {
     /// Kills a member with SIGKILL (a crash), and waits for it to be gone.
     public func kill(_ member: Member) {
         Foundation.kill(member.pid, SIGKILL)
-        member.process.waitUntilExit()
+        member.waitUntilEnded(seconds: 30)
     }
 
     /// Starts a stopped member again with the same arguments.
@@ -195,7 +211,8 @@ public final class LocalStack {
                 if let response = try? client.call(HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMilliseconds: 1_000),
                    response.status == .serving { break }
                 if let dead = members.first(where: { !$0.isRunning }) {
-                    throw StackError("\(dead.name) exited with status \(dead.process.terminationStatus); see \(dead.logFile.path)")
+                    let status = dead.process.isRunning ? "unknown" : "\(dead.process.terminationStatus)"
+                    throw StackError("\(dead.name) exited with status \(status); see \(dead.logFile.path)")
                 }
                 if Date() > deadline { throw StackError("\(endpoint) not healthy after \(timeoutSeconds) s") }
                 Thread.sleep(forTimeInterval: 0.1)
@@ -208,10 +225,10 @@ public final class LocalStack {
         for member in members where member.isRunning { Foundation.kill(member.pid, SIGTERM) }
         let deadline = Date().addingTimeInterval(graceSeconds)
         for member in members {
-            while member.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            member.waitUntilEnded(seconds: deadline.timeIntervalSinceNow)
             if member.isRunning {
                 Foundation.kill(member.pid, SIGKILL)
-                member.process.waitUntilExit()
+                member.waitUntilEnded(seconds: 30)
             }
         }
     }
