@@ -91,13 +91,13 @@ extension PostStore {
 
     /// Term counts of `scope` in [from, to) (minute-aligned), for spike explanations.
     public func termCounts(scope: String, from: Int64, to: Int64) throws(StoreError) -> [String: Int] {
-        let range = try ResolvedRange(TimeRange(fromMs: from, toMs: to))
+        let range = try ResolvedRange(checking: TimeSpan(from: from, to: to))
         return try read("term counts") { db in try facetTotals(db, .term, range, ResolvedScope(scopes: [scope])) }
     }
 
     /// Posts per author handle of `scope` in [from, to), for spike explanations.
     public func authorCounts(scope: String, from: Int64, to: Int64) throws(StoreError) -> [String: Int] {
-        let range = try ResolvedRange(TimeRange(fromMs: from, toMs: to))
+        let range = try ResolvedRange(checking: TimeSpan(from: from, to: to))
         let (condition, arguments) = scopedPostsCondition(scope: ResolvedScope(scopes: [scope]), range: range)
         return try read("author counts") { db in
             var counts: [String: Int] = [:]

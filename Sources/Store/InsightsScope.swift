@@ -21,12 +21,6 @@ struct ResolvedScope: Equatable {
         ("\(column) IN (\(scopes.map { _ in "?" }.joined(separator: ", ")))", StatementArguments(scopes))
     }
 
-    /// Resolves a request's `query_id` / `group` pair. NOT_FOUND for an unknown
-    /// query id or group; INVALID_ARGUMENT when both are given.
-    static func resolve(queryID: String, group: String, _ db: Database) throws -> ResolvedScope {
-        try resolve(PostScope(queryID: queryID, group: group), db)
-    }
-
     /// The aggregate scopes of `scope`. NOT_FOUND for an unknown query id or group.
     static func resolve(_ scope: PostScope, _ db: Database) throws -> ResolvedScope {
         switch scope {

@@ -32,17 +32,36 @@ extension LabeledCount {
     }
 }
 
-extension OverviewResponse {
+/// The messages that carry a ``PostTotals``: OverviewResponse and TimeBucket.
+protocol PostTotalsMessage {
+    var posts: Int64 { get set }
+    var reach: Double { get set }
+    var engagement: Double { get set }
+    var positive: Int64 { get set }
+    var neutral: Int64 { get set }
+    var negative: Int64 { get set }
+    var sentimentUnavailable: Int64 { get set }
+    var netSentiment: Double { get set }
+}
+
+extension PostTotalsMessage {
+    /// Sets the totals' fields, net sentiment included.
+    mutating func setTotals(_ totals: PostTotals) {
+        posts = Int64(totals.posts)
+        reach = totals.reach
+        engagement = totals.engagement
+        positive = Int64(totals.positive)
+        neutral = Int64(totals.neutral)
+        negative = Int64(totals.negative)
+        sentimentUnavailable = Int64(totals.sentimentUnavailable)
+        netSentiment = totals.netSentiment
+    }
+}
+
+extension OverviewResponse: PostTotalsMessage {
     init(_ figures: OverviewFigures) {
         self.init()
-        posts = Int64(figures.totals.posts)
-        reach = figures.totals.reach
-        engagement = figures.totals.engagement
-        positive = Int64(figures.totals.positive)
-        neutral = Int64(figures.totals.neutral)
-        negative = Int64(figures.totals.negative)
-        sentimentUnavailable = Int64(figures.totals.sentimentUnavailable)
-        netSentiment = figures.totals.netSentiment
+        setTotals(figures.totals)
         languages = figures.languages.map(LabeledCount.init)
         platforms = figures.platforms.map(LabeledCount.init)
         emotions = figures.emotions.map(LabeledCount.init)
@@ -51,18 +70,11 @@ extension OverviewResponse {
     }
 }
 
-extension TimeBucket {
+extension TimeBucket: PostTotalsMessage {
     init(_ bucket: SeriesBucket) {
         self.init()
         startMs = bucket.start
-        posts = Int64(bucket.totals.posts)
-        reach = bucket.totals.reach
-        engagement = bucket.totals.engagement
-        positive = Int64(bucket.totals.positive)
-        neutral = Int64(bucket.totals.neutral)
-        negative = Int64(bucket.totals.negative)
-        sentimentUnavailable = Int64(bucket.totals.sentimentUnavailable)
-        netSentiment = bucket.totals.netSentiment
+        setTotals(bucket.totals)
         emotions = bucket.emotions.map(LabeledCount.init)
     }
 }
