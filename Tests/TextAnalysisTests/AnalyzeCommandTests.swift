@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Emotions
 import Entities
 import LanguageID
 import Sentiment
@@ -139,6 +140,22 @@ struct AnalyzeCommandTests {
         #expect((json["hashtags"] as? [String])?.count == 40)
         #expect((json["hashtags"] as? [String])?.first == nasty)
         #expect(json["emoji"] as? [String] == ["\u{1F600}", "\"\\"])
+    }
+
+    @Test("emotions are written with their labels in model order and every probability", arguments: [
+        (UInt8(0b0000_1001), #"["anger","joy"]"#), (UInt8(0b0001_0000), #"["neutral"]"#), (UInt8(0b0110_0010), #"["disgust","sadness","surprise"]"#),
+    ])
+    func emotionsObject(labelBits: UInt8, labels: String) throws {
+        let emotions = EmotionScores(probabilities: [0.61234, 0.00004, 0.5, 1, 0.12345, 0.25, 0.99996, 0], labelBits: labelBits)
+        let analysis = TextAnalysis(language: LanguageGuess(code: "en", confidence: 1), sentiment: nil,
+                                    entities: ExtractedEntities(), text: "", emotions: emotions)
+        let line = AnalyzeCommand.analysisLine(analysis, rawID: nil)
+        let scores = #"{"anger":0.6123,"disgust":0.0,"fear":0.5,"joy":1.0,"neutral":0.1235,"sadness":0.25,"surprise":1.0}"#
+        #expect(line.contains(#","sentiment_model":null,"emotions":{"labels":\#(labels),"scores":\#(scores)},"hashtags":[]"#), "\(line)")
+        let object = try object(line)
+        let written = try #require(object["emotions"] as? [String: Any])
+        #expect(written["labels"] as? [String] == Emotion.allCases.filter(emotions.contains).map(\.name))
+        #expect((written["scores"] as? [String: Double])?.count == Emotion.allCases.count)
     }
 
     @Test func postFieldsParserReportsWhereJSONBreaks() {

@@ -178,12 +178,9 @@ public enum AnalyzeCommand {
         let label = analysis.sentiment?.label.rawValue ?? ""
         let entityCount = analysis.entities.count
         let source = analysis.language.source.rawValue
-        let emotionLabels = analysis.emotions?.labels.map(\.name) ?? []
         let stringBytes = (rawID?.utf8.count ?? 0) + analysis.language.code.utf8.count + source.utf8.count + label.utf8.count
             + (analysis.sentimentModel?.utf8.count ?? 0) + (entityCount == 0 ? 0 : analysis.entities.utf8Count)
-            + emotionLabels.reduce(0) { $0 + $1.utf8.count }
-        JSONLineWriter.append(analysis, to: &output, stringBytes: stringBytes,
-                              stringCount: 5 + entityCount + emotionLabels.count) { writer, analysis in
+        JSONLineWriter.append(analysis, to: &output, stringBytes: stringBytes, stringCount: 5 + entityCount) { writer, analysis in
             if let rawID { writer.add("id", raw: rawID) }
             writer.add("lang", string: analysis.language.code)
             writer.add("lang_confidence", number: analysis.language.confidence)
@@ -201,14 +198,7 @@ public enum AnalyzeCommand {
                 writer.add(members: #""sentiment":null,"sentiment_model":null"#)
             }
             if let emotions = analysis.emotions {
-                writer.beginObject("emotions")
-                writer.add("labels", strings: emotionLabels)
-                writer.beginObject("scores")
-                for emotion in Emotion.allCases {
-                    writer.add(emotion.staticName, number: Double(emotions.probability(of: emotion)))
-                }
-                writer.endObject()
-                writer.endObject()
+                appendEmotions(emotions, to: &writer)
             } else {
                 writer.add("emotions", raw: "null")
             }
@@ -224,6 +214,30 @@ public enum AnalyzeCommand {
                 writer.add("emoji", strings: analysis.entities.emoji)
             }
         }
+    }
+
+    /// ``Emotion/allCases``, built once (the property builds its array at every use).
+    private static let allEmotions = Emotion.allCases
+
+    /// Writes `"emotions":{"labels":[...],"scores":{...}}`: keys and punctuation as literals, the
+    /// labels and the probabilities in ``Emotion`` order (about 200 bytes, within the writer's
+    /// fixed part).
+    private static func appendEmotions(_ emotions: EmotionScores, to writer: inout JSONLineWriter) {
+        writer.add(members: #""emotions":{"labels":["#)
+        var separates = false
+        for emotion in allEmotions where emotions.labelBits & (1 << UInt8(emotion.rawValue)) != 0 {
+            if separates { writer.append(raw: ",") }
+            separates = true
+            writer.append(quoted: emotion.staticName)
+        }
+        writer.append(raw: #"],"scores":{"#)
+        for emotion in allEmotions {
+            if emotion.rawValue != 0 { writer.append(raw: ",") }
+            writer.append(quoted: emotion.staticName)
+            writer.append(raw: ":")
+            writer.append(number: Double(emotions.probability(of: emotion)))
+        }
+        writer.append(raw: "}}")
     }
 
     private static func appendError(_ error: PostLineError, rawID: String?, to output: inout [UInt8]) {

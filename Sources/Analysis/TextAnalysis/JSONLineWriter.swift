@@ -77,6 +77,26 @@ struct JSONLineWriter {
         literal(members)
     }
 
+    /// Continues the JSON written so far with `text` as it is (such as `],"scores":{"anger":`),
+    /// for members whose keys and punctuation are known in advance; the caller keeps the JSON
+    /// valid. Bytes written this way count towards the fixed part of the scratch buffer.
+    mutating func append(raw text: StaticString) {
+        literal(text)
+    }
+
+    /// Continues the JSON written so far with `value` as ``add(_:number:)`` writes it.
+    mutating func append(number value: Double) {
+        appendNumber(value)
+    }
+
+    /// Continues the JSON written so far with `text` between quotes, unescaped: for plain ASCII
+    /// literals chosen by the caller, such as enum names.
+    mutating func append(quoted text: StaticString) {
+        byte(UInt8(ascii: "\""))
+        literal(text)
+        byte(UInt8(ascii: "\""))
+    }
+
     mutating func add(_ key: StaticString, strings values: [String]) {
         addKey(key)
         byte(UInt8(ascii: "["))
