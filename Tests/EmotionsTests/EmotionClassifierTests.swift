@@ -96,6 +96,16 @@ struct EmotionClassifierTests {
         #expect(!scores.labels.isEmpty)
     }
 
+    /// The word cache adds a cached word's n-gram count by formula; it must equal the n-grams
+    /// the uncached path hashes (2- to 5-byte windows of " " + word + " ").
+    @Test func characterNGramCountMatchesTheWindows() {
+        for length in 1...EmotionFeatures.maxWordBytes {
+            let padded = length + 2
+            let windows = (0..<padded - 1).reduce(0) { $0 + min($1 + 5, padded) - ($1 + 1) }
+            #expect(EmotionFeatures.characterNGramCount(wordBytes: length) == windows, "length \(length)")
+        }
+    }
+
     @Test func emotionNamesRoundTrip() {
         for emotion in Emotion.allCases { #expect(Emotion(name: emotion.name) == emotion) }
         #expect(Emotion(name: "Anger") == nil)

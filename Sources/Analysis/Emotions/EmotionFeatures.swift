@@ -54,6 +54,15 @@ enum EmotionFeatures {
         list.split(separator: " ").map { fnv(unigramSeed, $0.utf8) }
     }
 
+    /// The number of character n-grams (2 to 5 bytes) of " " + word + " " for a word of
+    /// `wordBytes` bytes.
+    @inline(__always)
+    static func characterNGramCount(wordBytes: Int) -> Int {
+        // Starts 0...wordBytes (the last byte starts none); a start j from the end has min(4, j) n-grams.
+        let starts = wordBytes + 1
+        return starts <= 4 ? starts * (starts + 1) / 2 : 10 + 4 * (starts - 4)
+    }
+
     /// Whether `scalar` counts as an emoji token (U+2600-U+27BF, U+1F000-U+1FAFF but the
     /// skin-tone modifiers).
     @inline(__always)
