@@ -31,6 +31,7 @@ REQUIREMENTS = ["scikit-learn==1.9.1", "numpy==2.4.6", "scipy==1.17.1"]
 LABELS = ["anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise"]
 NEUTRAL = LABELS.index("neutral")
 MAGIC = b"EMO2"
+CACHE_MIX = 0x9E3779B97F4A7C15  # a word's first slot: the top bits of its unigram hash times this
 CACHE_SLOT = [("key", "<u8"), ("unigram", "i1", 8), ("chars", "<i2", 8)]
 
 
@@ -71,8 +72,9 @@ def word_cache(texts, table):
     """The word cache: a slot for every word seen at least twice in `texts`, keyed by the
     word's 64-bit unigram hash, holding the word's unigram row of `table` and the sums of the
     rows of its character n-grams, which the classifier would otherwise add up one n-gram at a
-    time. An open-addressing table (linear probing from the hash's top bits, key 0 empty) at
-    most half full; returns its log2 size and its slots."""
+    time. An open-addressing table (linear probing from the top bits of hash * CACHE_MIX, as the
+    top bits of FNV-1a alone cluster short words; key 0 empty) at most half full; returns its
+    log2 size and its slots."""
     import numpy as np
     import emotions_features as ef
 
@@ -88,7 +90,7 @@ def word_cache(texts, table):
     slots = np.zeros(1 << cache_bits, dtype=CACHE_SLOT)
     for word in words:
         key = ef.unigram_hash(word)
-        slot = key >> (64 - cache_bits)
+        slot = ((key * CACHE_MIX) & ef.MASK64) >> (64 - cache_bits)
         while slots["key"][slot] != 0 and slots["key"][slot] != key:
             slot = (slot + 1) & mask
         if key == 0 or slots["key"][slot] == key:

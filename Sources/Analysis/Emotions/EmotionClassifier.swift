@@ -109,7 +109,7 @@ private struct FeatureSums {
     @inline(__always)
     private func cached(_ unigram: UInt64) -> WordCacheSlot? {
         let mask = cache.count - 1
-        var index = Int(unigram >> cacheShift)
+        var index = Int((unigram &* EmotionFeatures.cacheMix) >> cacheShift)
         while true {
             let slot = cache[index]
             if slot.key == 0 { return nil }

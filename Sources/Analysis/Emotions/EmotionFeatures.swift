@@ -20,6 +20,9 @@ enum EmotionFeatures {
 
     static let fnvBasis: UInt64 = 0xCBF2_9CE4_8422_2325
     static let fnvPrime: UInt64 = 0x100_0000_01B3
+    /// A word's first slot in the word cache is the top bits of its unigram hash times this
+    /// (Fibonacci hashing): the top bits of FNV-1a alone cluster short words.
+    static let cacheMix: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     @inline(__always)
     static func fnv(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* fnvPrime }
