@@ -108,28 +108,43 @@ def fnv(h, data):
     return h
 
 
+UNIGRAM_SEED = fnv(FNV_BASIS, b"1")
+BIGRAM_SEED = fnv(FNV_BASIS, b"2")
+CHAR_SEED = fnv(FNV_BASIS, b"3")
+
+
+def unigram_hash(token):
+    """The 64-bit hash of a token's unigram feature (its bucket is the hash's top bits)."""
+    return fnv(UNIGRAM_SEED, token)
+
+
+def char_buckets(word, bits):
+    """Buckets of the character 2- to 5-grams of " " + word + " ", one per occurrence."""
+    shift = 64 - bits
+    padded = b" " + word + b" "
+    buckets = []
+    for start in range(len(padded) - 1):
+        h = CHAR_SEED
+        for end in range(start, min(start + 5, len(padded))):
+            h = ((h ^ padded[end]) * FNV_PRIME) & MASK64
+            if end > start:
+                buckets.append(h >> shift)
+    return buckets
+
+
 def features(text, bits):
     """(word buckets, char buckets, lexicon counts) of one text; buckets repeat per occurrence."""
     shift = 64 - bits
     toks = tokens(text)
     word_buckets = []
-    char_buckets = []
-    unigram_seed = fnv(FNV_BASIS, b"1")
-    bigram_seed = fnv(FNV_BASIS, b"2")
-    char_seed = fnv(FNV_BASIS, b"3")
+    char_buckets_ = []
     counts = dict.fromkeys(LEXICON_FEATURES, 0)
     for i, (kind, tok, capitals) in enumerate(toks):
-        word_buckets.append(fnv(unigram_seed, tok) >> shift)
+        word_buckets.append(unigram_hash(tok) >> shift)
         if i + 1 < len(toks):
-            word_buckets.append(fnv(fnv(fnv(bigram_seed, tok), b" "), toks[i + 1][1]) >> shift)
+            word_buckets.append(fnv(fnv(fnv(BIGRAM_SEED, tok), b" "), toks[i + 1][1]) >> shift)
         if kind == WORD:
-            padded = b" " + tok + b" "
-            for start in range(len(padded) - 1):
-                h = char_seed
-                for end in range(start, min(start + 5, len(padded))):
-                    h = ((h ^ padded[end]) * FNV_PRIME) & MASK64
-                    if end > start:
-                        char_buckets.append(h >> shift)
+            char_buckets_.extend(char_buckets(tok, bits))
             word = tok.decode("utf-8", "replace")
             counts["negations"] += word in NEGATIONS
             counts["intensifiers"] += word in INTENSIFIERS
@@ -141,4 +156,4 @@ def features(text, bits):
         else:
             counts["questions"] += 1
     lexicon = [math.log1p(counts[name]) for name in LEXICON_FEATURES]
-    return word_buckets, char_buckets, lexicon
+    return word_buckets, char_buckets_, lexicon

@@ -3,14 +3,16 @@
 
 Usage: scripts/train-emotions.py [--train data/emotions/train.tsv.gz] [--dev data/emotions/dev.tsv]
                                  [--out Sources/Analysis/Emotions/Resources/emotions.model]
-                                 [--folds 5] [--bits 18] [--C 4]
+                                 [--folds 5] [--bits 18] [--C 2] [--jobs 2] [--no-cv]
 
 Re-executes itself in <repo>/.build-emotions/venv (created, with pinned scikit-learn and
 numpy from PyPI, when missing). Trains one-vs-rest logistic regression over hashed word and
-character n-grams plus lexicon features (scripts/emotions_features.py), tunes one threshold per
+character n-grams plus lexicon features (scripts/emotions_features.py), each label's features
+scaled by their naive-Bayes log-count ratios (NB-LR), tunes one threshold per
 label on dev, prints k-fold cross-validated macro-F1 on train (thresholds from dev, never from
 the fold measured) and the dev figures, and writes the int8-quantised weights, biases and
-thresholds as one binary file, plus parity fixtures for the Swift tests.
+thresholds as one binary file with a cache of the frequent words' summed character n-gram
+weights, plus parity fixtures for the Swift tests.
 
 Data format: `text <TAB> comma-separated label ids <TAB> id` (ids index the label list
 below); a team's own data in that format retrains the model with --train/--dev.
@@ -28,7 +30,9 @@ VENV = os.path.join(ROOT, ".build-emotions", "venv")
 REQUIREMENTS = ["scikit-learn==1.9.1", "numpy==2.4.6", "scipy==1.17.1"]
 LABELS = ["anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise"]
 NEUTRAL = LABELS.index("neutral")
-MAGIC = b"EMO1"
+MAGIC = b"EMO2"
+CACHE_MIX = 0x9E3779B97F4A7C15  # a word's first slot: the top bits of its unigram hash times this
+CACHE_SLOT = [("key", "<u8"), ("unigram", "i1", 8), ("chars", "<i2", 8)]
 
 
 def ensure_venv():
@@ -64,11 +68,46 @@ def read_split(path):
     return texts, targets
 
 
+def word_cache(texts, table):
+    """The word cache: a slot for every word seen at least twice in `texts`, keyed by the
+    word's 64-bit unigram hash, holding the word's unigram row of `table` and the sums of the
+    rows of its character n-grams, which the classifier would otherwise add up one n-gram at a
+    time. An open-addressing table (linear probing from the top bits of hash * CACHE_MIX, as the
+    top bits of FNV-1a alone cluster short words; key 0 empty) at most half full; returns its
+    log2 size and its slots."""
+    import numpy as np
+    import emotions_features as ef
+
+    bits = len(table).bit_length() - 1
+    counts = {}
+    for text in texts:
+        for kind, token, _ in ef.tokens(text):
+            if kind == ef.WORD:
+                counts[token] = counts.get(token, 0) + 1
+    words = sorted(word for word, count in counts.items() if count >= 2)
+    cache_bits = max(4, (2 * len(words) - 1).bit_length())
+    mask = (1 << cache_bits) - 1
+    slots = np.zeros(1 << cache_bits, dtype=CACHE_SLOT)
+    for word in words:
+        key = ef.unigram_hash(word)
+        slot = ((key * CACHE_MIX) & ef.MASK64) >> (64 - cache_bits)
+        while slots["key"][slot] != 0 and slots["key"][slot] != key:
+            slot = (slot + 1) & mask
+        if key == 0 or slots["key"][slot] == key:
+            continue  # a 64-bit hash collision: the word is left to the slow path
+        slots["key"][slot] = key
+        slots["unigram"][slot] = table[key >> (64 - bits)]
+        slots["chars"][slot] = table[ef.char_buckets(word, bits)].astype(np.int32).sum(axis=0)
+    print(f"word cache: {len(words):,} words in {1 << cache_bits:,} slots", file=sys.stderr)
+    return cache_bits, slots
+
+
 def main():
     ensure_venv()
     import numpy as np
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
+    from joblib import Parallel, delayed
     from sklearn.model_selection import KFold
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -81,7 +120,8 @@ def main():
     parser.add_argument("--fixtures", default=os.path.join(ROOT, "Tests/EmotionsTests/Fixtures/parity.tsv"))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--bits", type=int, default=18)
-    parser.add_argument("--C", type=float, default=4.0)
+    parser.add_argument("--C", type=float, default=2.0)
+    parser.add_argument("--jobs", type=int, default=2, help="labels fitted in parallel")
     parser.add_argument("--no-cv", action="store_true", help="skip the k-fold figures")
     args = parser.parse_args()
 
@@ -111,16 +151,29 @@ def main():
     print(f"== features ({args.bits}-bit hash)", file=sys.stderr)
     x_train, x_dev = matrix(train_texts), matrix(dev_texts)
 
+    def naive_bayes_ratios(x, y):
+        """Per-feature log-count ratios of one label (NB-LR, Wang & Manning 2012): the log of a
+        hashed feature's share among the label's texts over its share among the others (each
+        text counting a feature once, add-one smoothed); 1 for the lexicon features."""
+        present = (x[:, :width] > 0).astype(np.float64)
+        positive = np.asarray(present[y == 1].sum(axis=0)).ravel() + 1.0
+        negative = np.asarray(present[y == 0].sum(axis=0)).ravel() + 1.0
+        ratios = np.log(positive / positive.sum()) - np.log(negative / negative.sum())
+        return np.concatenate([ratios, np.ones(x.shape[1] - width)])
+
+    def fit_label(x, y):
+        """Weights and bias of one label's logistic regression over the features scaled by their
+        naive-Bayes ratios, the ratios folded into the weights."""
+        ratios = naive_bayes_ratios(x, y)
+        model = LogisticRegression(C=args.C, solver="liblinear", max_iter=300, random_state=0)
+        model.fit(x @ sparse.diags(ratios), y)
+        return model.coef_[0] * ratios, model.intercept_[0]
+
     def fit(x, y):
-        """Weights (features x labels) and biases of one-vs-rest logistic regression."""
-        weights = np.zeros((x.shape[1], len(LABELS)))
-        biases = np.zeros(len(LABELS))
-        for k in range(len(LABELS)):
-            model = LogisticRegression(C=args.C, solver="liblinear", max_iter=200, random_state=0)
-            model.fit(x, y[:, k])
-            weights[:, k] = model.coef_[0]
-            biases[k] = model.intercept_[0]
-        return weights, biases
+        """Weights (features x labels) and biases of the one-vs-rest model, labels fitted in
+        parallel."""
+        fitted = Parallel(n_jobs=args.jobs)(delayed(fit_label)(x, y[:, k]) for k in range(len(LABELS)))
+        return np.array([w for w, _ in fitted]).T, np.array([b for _, b in fitted])
 
     def predict(probabilities, thresholds):
         predicted = (probabilities >= thresholds).astype(int)
@@ -168,17 +221,6 @@ def main():
         macro = scores.mean(axis=1)
         print(f"{name}: macro-F1 {macro.mean():.3f} ± {macro.std():.3f}  |  {cells}")
 
-    if not args.no_cv:
-        print(f"== {args.folds}-fold cross-validation on train (thresholds tuned on dev)", file=sys.stderr)
-        fold_scores = []
-        for fold, (fit_rows, held_rows) in enumerate(KFold(args.folds, shuffle=True, random_state=19).split(train_texts)):
-            weights, biases = fit(x_train[fit_rows], train_y[fit_rows])
-            thresholds = tune(quantised_probabilities(x_dev, weights, biases), dev_y)
-            held = predict(quantised_probabilities(x_train[held_rows], weights, biases), thresholds)
-            fold_scores.append(f1_per_label(train_y[held_rows], held))
-            print(f"   fold {fold + 1}: macro-F1 {fold_scores[-1].mean():.3f}", file=sys.stderr)
-        report(f"train {args.folds}-fold CV", fold_scores)
-
     print("== final model on all of train", file=sys.stderr)
     weights, biases = fit(x_train, train_y)
     dev_probabilities = quantised_probabilities(x_dev, weights, biases)
@@ -196,15 +238,17 @@ def main():
     hashed, scales = quantise(weights[:width])
     table = np.zeros((width, 8), dtype=np.int8)
     table[:, : len(LABELS)] = hashed
+    cache_bits, cache = word_cache(train_texts, table)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "wb") as out:
         out.write(MAGIC)
-        out.write(struct.pack("<III", args.bits, len(LABELS), len(ef.LEXICON_FEATURES)))
+        out.write(struct.pack("<IIII", args.bits, len(LABELS), len(ef.LEXICON_FEATURES), cache_bits))
         out.write(np.asarray(scales, dtype="<f4").tobytes())
         out.write(np.asarray(biases, dtype="<f4").tobytes())
         out.write(np.asarray(thresholds, dtype="<f4").tobytes())
         out.write(np.asarray(weights[width:], dtype="<f4").tobytes())
         out.write(table.tobytes())
+        out.write(cache.tobytes())
     print(f"wrote {args.out} ({os.path.getsize(args.out):,} bytes)")
 
     os.makedirs(os.path.dirname(args.fixtures), exist_ok=True)
@@ -216,6 +260,17 @@ def main():
             probs = ",".join(f"{p:.6f}" for p in dev_probabilities[i])
             out.write(f"{dev_texts[i]}\t{labels}\t{probs}\n")
     print(f"wrote {args.fixtures}")
+
+    if not args.no_cv:
+        print(f"== {args.folds}-fold cross-validation on train (thresholds tuned on dev)", file=sys.stderr)
+        fold_scores = []
+        for fold, (fit_rows, held_rows) in enumerate(KFold(args.folds, shuffle=True, random_state=19).split(train_texts)):
+            weights, biases = fit(x_train[fit_rows], train_y[fit_rows])
+            thresholds = tune(quantised_probabilities(x_dev, weights, biases), dev_y)
+            held = predict(quantised_probabilities(x_train[held_rows], weights, biases), thresholds)
+            fold_scores.append(f1_per_label(train_y[held_rows], held))
+            print(f"   fold {fold + 1}: macro-F1 {fold_scores[-1].mean():.3f}", file=sys.stderr)
+        report(f"train {args.folds}-fold CV", fold_scores)
 
 
 if __name__ == "__main__":

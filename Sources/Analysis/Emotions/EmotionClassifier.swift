@@ -46,11 +46,14 @@ public struct EmotionClassifier: Sendable {
         var end = min(bytes.count, EmotionFeatures.maxTextBytes)
         while end > 0, end < bytes.count, bytes[end] & 0xC0 == 0x80 { end -= 1 }
         return model.table.withUnsafeBufferPointer { table in
-            var sums = FeatureSums(table: table, shift: UInt64(64 - model.bits))
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: EmotionFeatures.maxWordBytes + 2) { word in
-                sums.scan(UnsafeBufferPointer(rebasing: bytes[..<end]), word: word.baseAddress!)
+            model.cache.withUnsafeBufferPointer { cache in
+                var sums = FeatureSums(table: table, shift: UInt64(64 - model.bits),
+                                       cache: cache, cacheShift: UInt64(64 - model.cacheBits))
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: EmotionFeatures.maxWordBytes + 2) { word in
+                    sums.scan(UnsafeBufferPointer(rebasing: bytes[..<end]), word: word.baseAddress!)
+                }
+                return probabilities(sums)
             }
-            return probabilities(sums)
         }
     }
 
@@ -75,10 +78,13 @@ public struct EmotionClassifier: Sendable {
 }
 
 /// Sums of the weights of a text's hashed features, and its lexicon counts, built in one pass
-/// over the bytes (EmotionFeatures gives the definition).
+/// over the bytes (EmotionFeatures gives the definition). The character n-grams of a word in
+/// the model's word cache are not hashed: the cache holds the sum of their rows.
 private struct FeatureSums {
     let table: UnsafeBufferPointer<SIMD8<Int8>>
     let shift: UInt64
+    let cache: UnsafeBufferPointer<WordCacheSlot>
+    let cacheShift: UInt64
     var wordSum = SIMD8<Int32>()
     var wordFeatures = 0
     var charSum = SIMD8<Int32>()
@@ -88,13 +94,29 @@ private struct FeatureSums {
     /// Hash of "2" + previous token + " ", the start of the next bigram; nil before the first token.
     var bigramPrefix: UInt64?
 
-    init(table: UnsafeBufferPointer<SIMD8<Int8>>, shift: UInt64) {
+    init(table: UnsafeBufferPointer<SIMD8<Int8>>, shift: UInt64,
+         cache: UnsafeBufferPointer<WordCacheSlot>, cacheShift: UInt64) {
         self.table = table
         self.shift = shift
+        self.cache = cache
+        self.cacheShift = cacheShift
     }
 
     @inline(__always)
-    private func row(_ hash: UInt64) -> SIMD8<Int32> { SIMD8<Int32>(truncatingIfNeeded: table[Int(hash >> shift)]) }
+    private func row(_ hash: UInt64) -> SIMD8<Int8> { table[Int(hash >> shift)] }
+
+    /// The word cache's slot for the word whose unigram hash is `unigram`, or nil.
+    @inline(__always)
+    private func cached(_ unigram: UInt64) -> WordCacheSlot? {
+        let mask = cache.count - 1
+        var index = Int((unigram &* EmotionFeatures.cacheMix) >> cacheShift)
+        while true {
+            let slot = cache[index]
+            if slot.key == 0 { return nil }
+            if slot.key == unigram { return slot }
+            index = (index + 1) & mask
+        }
+    }
 
     /// Reads `text` (valid UTF-8); `word` is scratch for `maxWordBytes + 2` bytes.
     mutating func scan(_ text: UnsafeBufferPointer<UInt8>, word: UnsafeMutablePointer<UInt8>) {
@@ -120,7 +142,7 @@ private struct FeatureSums {
                     continue
                 case UInt8(ascii: "!"), UInt8(ascii: "?"):
                     endWord(word, &length, &upper, &lower)
-                    addToken(UnsafeBufferPointer(rebasing: text[index - 1..<index]))
+                    addSymbol(UnsafeBufferPointer(rebasing: text[index - 1..<index]))
                     if lead == UInt8(ascii: "!") { lexiconCounts[3] += 1 } else { lexiconCounts[4] += 1 }
                 default:
                     endWord(word, &length, &upper, &lower)
@@ -134,7 +156,7 @@ private struct FeatureSums {
             for byte in bytes.dropFirst() { scalar = scalar << 6 | UInt32(byte & 0x3F) }
             if EmotionFeatures.isEmoji(scalar) {
                 endWord(word, &length, &upper, &lower)
-                addToken(bytes)
+                addSymbol(bytes)
                 lexiconCounts[2] += 1
             } else if scalar == 0x2019 || EmotionFeatures.isIgnored(scalar) {
                 continue
@@ -150,24 +172,31 @@ private struct FeatureSums {
     private mutating func endWord(_ word: UnsafeMutablePointer<UInt8>, _ length: inout Int,
                                   _ upper: inout Int, _ lower: inout Int) {
         guard length > 0 else { return }
-        let token = UnsafeBufferPointer(start: word + 1, count: length)
-        let unigram = addToken(token)
+        let token = TokenHashes(UnsafeBufferPointer(start: word + 1, count: length), after: bigramPrefix)
+        let unigram = token.unigram
         if upper >= 2, lower == 0 { lexiconCounts[5] += 1 }
         if length <= EmotionFeatures.longestLexiconWord,
            EmotionFeatures.lexiconFilter[Int(unigram >> 60)] & (1 << ((unigram >> 54) & 63)) != 0 {
             if EmotionFeatures.negationHashes.contains(unigram) { lexiconCounts[0] += 1 }
             if EmotionFeatures.intensifierHashes.contains(unigram) { lexiconCounts[1] += 1 }
         }
-        word[0] = UInt8(ascii: " ")
-        word[length + 1] = UInt8(ascii: " ")
-        let padded = length + 2
-        for start in 0..<padded - 1 {
-            var hash = EmotionFeatures.charSeed
-            hash = EmotionFeatures.fnv(hash, word[start])
-            for end in start + 1..<min(start + 5, padded) {
-                hash = EmotionFeatures.fnv(hash, word[end])
-                charSum &+= row(hash)
-                charFeatures += 1
+        if let slot = cached(unigram) {
+            add(token, unigramRow: slot.unigram)
+            charSum &+= SIMD8<Int32>(truncatingIfNeeded: slot.chars)
+            charFeatures += EmotionFeatures.characterNGramCount(wordBytes: length)
+        } else {
+            add(token, unigramRow: row(unigram))
+            word[0] = UInt8(ascii: " ")
+            word[length + 1] = UInt8(ascii: " ")
+            let padded = length + 2
+            for start in 0..<padded - 1 {
+                var hash = EmotionFeatures.charSeed
+                hash = EmotionFeatures.fnv(hash, word[start])
+                for end in start + 1..<min(start + 5, padded) {
+                    hash = EmotionFeatures.fnv(hash, word[end])
+                    charSum &+= SIMD8<Int32>(truncatingIfNeeded: row(hash))
+                    charFeatures += 1
+                }
             }
         }
         length = 0
@@ -175,24 +204,43 @@ private struct FeatureSums {
         lower = 0
     }
 
-    /// Adds a token's unigram and its bigram with the previous token; returns the unigram hash.
-    @discardableResult
-    private mutating func addToken(_ token: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var unigram = EmotionFeatures.unigramSeed
-        var nextPrefix = EmotionFeatures.bigramSeed
-        var bigram = bigramPrefix ?? 0
-        for byte in token {
-            unigram = EmotionFeatures.fnv(unigram, byte)
-            nextPrefix = EmotionFeatures.fnv(nextPrefix, byte)
-            bigram = EmotionFeatures.fnv(bigram, byte)
-        }
-        wordSum &+= row(unigram)
+    /// Adds an emoji, `!` or `?` token.
+    private mutating func addSymbol(_ token: UnsafeBufferPointer<UInt8>) {
+        let hashes = TokenHashes(token, after: bigramPrefix)
+        add(hashes, unigramRow: row(hashes.unigram))
+    }
+
+    /// Adds a token's unigram (its row given) and its bigram with the previous token.
+    @inline(__always)
+    private mutating func add(_ token: TokenHashes, unigramRow: SIMD8<Int8>) {
+        wordSum &+= SIMD8<Int32>(truncatingIfNeeded: unigramRow)
         wordFeatures += 1
         if bigramPrefix != nil {
-            wordSum &+= row(bigram)
+            wordSum &+= SIMD8<Int32>(truncatingIfNeeded: row(token.bigram))
             wordFeatures += 1
         }
-        bigramPrefix = EmotionFeatures.fnv(nextPrefix, UInt8(ascii: " "))
-        return unigram
+        bigramPrefix = token.nextBigramPrefix
+    }
+}
+
+/// The hashes of a token's word features, computed in one pass over its bytes.
+private struct TokenHashes {
+    /// The hash of "1" + token.
+    var unigram = EmotionFeatures.unigramSeed
+    /// The hash of "2" + previous token + " " + token (meaningless for the first token).
+    var bigram: UInt64
+    /// The hash of "2" + token + " ", the start of the next token's bigram.
+    var nextBigramPrefix = EmotionFeatures.bigramSeed
+
+    /// Hashes `token`; `previous` is the hash of "2" + previous token + " ", nil for the first.
+    @inline(__always)
+    init(_ token: UnsafeBufferPointer<UInt8>, after previous: UInt64?) {
+        bigram = previous ?? 0
+        for byte in token {
+            unigram = EmotionFeatures.fnv(unigram, byte)
+            nextBigramPrefix = EmotionFeatures.fnv(nextBigramPrefix, byte)
+            bigram = EmotionFeatures.fnv(bigram, byte)
+        }
+        nextBigramPrefix = EmotionFeatures.fnv(nextBigramPrefix, UInt8(ascii: " "))
     }
 }

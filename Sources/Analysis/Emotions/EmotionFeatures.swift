@@ -20,6 +20,9 @@ enum EmotionFeatures {
 
     static let fnvBasis: UInt64 = 0xCBF2_9CE4_8422_2325
     static let fnvPrime: UInt64 = 0x100_0000_01B3
+    /// A word's first slot in the word cache is the top bits of its unigram hash times this
+    /// (Fibonacci hashing): the top bits of FNV-1a alone cluster short words.
+    static let cacheMix: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     @inline(__always)
     static func fnv(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* fnvPrime }
@@ -52,6 +55,15 @@ enum EmotionFeatures {
 
     private static func wordHashes(_ list: String) -> [UInt64] {
         list.split(separator: " ").map { fnv(unigramSeed, $0.utf8) }
+    }
+
+    /// The number of character n-grams (2 to 5 bytes) of " " + word + " " for a word of
+    /// `wordBytes` bytes.
+    @inline(__always)
+    static func characterNGramCount(wordBytes: Int) -> Int {
+        // Starts 0...wordBytes (the last byte starts none); a start j from the end has min(4, j) n-grams.
+        let starts = wordBytes + 1
+        return starts <= 4 ? starts * (starts + 1) / 2 : 10 + 4 * (starts - 4)
     }
 
     /// Whether `scalar` counts as an emoji token (U+2600-U+27BF, U+1F000-U+1FAFF but the

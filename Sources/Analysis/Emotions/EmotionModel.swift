@@ -17,10 +17,11 @@ public enum EmotionModelError: Error, Equatable, CustomStringConvertible {
 
 /// The learned parameters of the emotion model, as scripts/train-emotions.py writes them.
 ///
-/// File layout (little-endian): "EMO1"; UInt32 hash bits, label count (7), lexicon feature
-/// count; Float32 per-label weight scales, biases and probability thresholds; Float32 lexicon
-/// weights (feature-major, a row of labels each); then 2^bits rows of 8 Int8 weights (7 labels
-/// and a zero), a hashed feature's weight for a label being its Int8 times the label's scale.
+/// File layout (little-endian): "EMO2"; UInt32 hash bits, label count (7), lexicon feature
+/// count, word cache bits; Float32 per-label weight scales, biases and probability thresholds;
+/// Float32 lexicon weights (feature-major, a row of labels each); 2^bits rows of 8 Int8 weights
+/// (7 labels and a zero), a hashed feature's weight for a label being its Int8 times the
+/// label's scale; then the word cache, 2^cache bits slots of 32 bytes (``WordCacheSlot``).
 struct EmotionModel: Sendable {
     static let labelCount = Emotion.allCases.count
     static let lexiconFeatureCount = EmotionFeatures.lexiconFeatureCount
@@ -36,16 +37,23 @@ struct EmotionModel: Sendable {
     let lexiconWeights: [SIMD8<Float>]
     /// A row per hash bucket, a lane per label (lane 7 zero).
     let table: [SIMD8<Int8>]
+    /// Bits of the word cache (it has 2^cacheBits slots).
+    let cacheBits: Int
+    /// The word cache: frequent training words, found by linear probing from the top bits of
+    /// their unigram hash; at least one slot is empty.
+    let cache: [WordCacheSlot]
 
     /// Loads the model in `data`; `path` names it in errors.
     init(data: Data, path: String) throws(EmotionModelError) {
         var reader = ByteReader(bytes: [UInt8](data))
         func fail(_ reason: String) -> EmotionModelError { .malformed(path: path, reason: reason) }
-        guard reader.take(4).map(Array.init) == Array("EMO1".utf8) else { throw fail("missing the EMO1 header") }
-        guard let bits = reader.uint32(), let labels = reader.uint32(), let lexicon = reader.uint32() else {
+        guard reader.take(4).map(Array.init) == Array("EMO2".utf8) else { throw fail("missing the EMO2 header") }
+        guard let bits = reader.uint32(), let labels = reader.uint32(), let lexicon = reader.uint32(),
+              let cacheBits = reader.uint32() else {
             throw fail("cut short in the header")
         }
         guard (10...24).contains(bits) else { throw fail("hash bits \(bits) outside 10...24") }
+        guard (4...24).contains(cacheBits) else { throw fail("word cache bits \(cacheBits) outside 4...24") }
         guard labels == Self.labelCount, lexicon == Self.lexiconFeatureCount else {
             throw fail("\(labels) labels and \(lexicon) lexicon features, expected \(Self.labelCount) and \(Self.lexiconFeatureCount)")
         }
@@ -58,22 +66,31 @@ struct EmotionModel: Sendable {
             lexiconWeights.append(row)
         }
         let rows = 1 << Int(bits)
-        guard reader.remaining == rows * 8 else {
-            throw fail("weight table has \(reader.remaining) bytes, expected \(rows * 8)")
+        let slots = 1 << Int(cacheBits)
+        let slotSize = MemoryLayout<WordCacheSlot>.stride
+        guard reader.remaining == rows * 8 + slots * slotSize else {
+            throw fail("weight table and word cache have \(reader.remaining) bytes, expected \(rows * 8 + slots * slotSize)")
         }
-        let table = reader.bytes[reader.offset...].withUnsafeBytes { raw in
-            [SIMD8<Int8>](unsafeUninitializedCapacity: rows) { buffer, count in
-                _ = raw.copyBytes(to: UnsafeMutableRawBufferPointer(buffer))
-                count = rows
-            }
-        }
+        let table: [SIMD8<Int8>] = reader.array(count: rows)
+        let cache: [WordCacheSlot] = reader.array(count: slots)
+        guard cache.contains(where: { $0.key == 0 }) else { throw fail("the word cache has no empty slot") }
         self.bits = Int(bits)
+        self.cacheBits = Int(cacheBits)
+        self.cache = cache
         self.scales = scales
         self.biases = biases
         self.thresholds = thresholds
         self.lexiconWeights = lexiconWeights
         self.table = table
     }
+}
+
+/// A slot of the word cache: a word's unigram hash (0 for an empty slot), the word's unigram
+/// row of the table, and the sums of the table rows of its character n-grams (lane 7 zero).
+struct WordCacheSlot: BitwiseCopyable, Sendable {
+    let key: UInt64
+    let unigram: SIMD8<Int8>
+    let chars: SIMD8<Int16>
 }
 
 /// Reads little-endian numbers from the front of a byte array.
@@ -87,6 +104,19 @@ private struct ByteReader {
         guard remaining >= count else { return nil }
         defer { offset += count }
         return bytes[offset..<offset + count]
+    }
+
+    /// The next `count` values of a type laid out as in the file (little-endian, no padding),
+    /// copied byte for byte; the caller has checked that they are there.
+    mutating func array<Element: BitwiseCopyable>(count: Int) -> [Element] {
+        let size = count * MemoryLayout<Element>.stride
+        defer { offset += size }
+        return bytes[offset..<offset + size].withUnsafeBytes { raw in
+            [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+                _ = raw.copyBytes(to: UnsafeMutableRawBufferPointer(buffer))
+                initialized = count
+            }
+        }
     }
 
     mutating func uint32() -> UInt32? {
