@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "pipeline",
             abstract: "Throughput, publish-to-queryable latency and memory of the whole stack on this machine.",
-            discussion: "Starts the four services as separate processes with a durable journal and store, pushes a generated stream through them as fast as ingest accepts it, then at a fixed rate, and prints posts/s, latency percentiles and each service's peak RSS: once secure (CURVE, the default) and once --insecure, side by side."
+            discussion: "Starts the four services as separate processes with a durable journal and store, pushes a generated stream through them as fast as ingest accepts it, then at a fixed rate, and prints posts/s, latency percentiles and each service's peak RSS, secure (CURVE, the default) and --insecure side by side: several rounds on fresh stacks in alternating order, compared by their medians."
         )
 
         @Option(help: "Posts for the throughput run") var posts = 200_000
@@ -26,32 +26,60 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Enrich worker processes") var enrich = 1
         @Option(help: "Score worker processes") var score = 1
         @Option(help: "First TCP port of the stack") var basePort = 26_550
+        @Option(help: "Rounds of the pair (secure, --insecure); the medians are compared") var rounds = 3
 
         func validate() throws {
-            try requirePositive(["posts": posts, "rate": rate, "seconds": seconds, "enrich": enrich, "score": score])
+            try requirePositive(["posts": posts, "rate": rate, "seconds": seconds, "rounds": rounds, "enrich": enrich, "score": score])
         }
 
         func run() throws {
-            // The same run twice, on fresh stacks: secure (the default) and --insecure, to show what CURVE costs.
-            let runs = try [false, true].map { insecure in
-                print("== \(insecure ? "--insecure" : "CURVE (default)"): \(posts) posts, \(enrich) enrich, \(score) score process(es)")
-                return try measure(insecure: insecure)
+            // Secure (the default) and --insecure on fresh stacks, alternating the order each round
+            // (S I, I S, S I, …) so that a machine slowing down or speeding up weighs on both alike.
+            var secureRuns: [StackRun] = [], insecureRuns: [StackRun] = []
+            for round in 1...rounds {
+                for insecure in round.isMultiple(of: 2) ? [true, false] : [false, true] {
+                    print("== round \(round) of \(rounds), \(insecure ? "--insecure" : "CURVE (default)"): \(posts) posts, \(enrich) enrich, \(score) score process(es)")
+                    let run = try measure(insecure: insecure)
+                    print("   end-to-end throughput \(Int(run.throughput)) posts/s")
+                    if insecure { insecureRuns.append(run) } else { secureRuns.append(run) }
+                }
             }
+            let secure = medianRun(secureRuns), insecure = medianRun(insecureRuns)
             print()
-            print(table(["measure", "CURVE (default)", "--insecure"], runs[0].figures.indices.map { index in
-                [runs[0].figures[index].measure, runs[0].figures[index].value, runs[1].figures[index].value]
+            print("The round with the median throughput of each mode:")
+            print(table(["measure", "CURVE (default)", "--insecure"], secure.figures.indices.map { index in
+                [secure.figures[index].measure, secure.figures[index].value, insecure.figures[index].value]
             }))
-            let cost = 1 - runs[0].throughput / runs[1].throughput
-            print(String(format: "CURVE costs %.1f%% of end-to-end throughput in this run", cost * 100))
-            for (run, label) in zip(runs, ["CURVE (default)", "--insecure"]) {
+            print(table(["round", "CURVE posts/s", "--insecure posts/s"], zip(secureRuns, insecureRuns).enumerated().map { round, pair in
+                ["\(round + 1)", "\(Int(pair.0.throughput))", "\(Int(pair.1.throughput))"]
+            }))
+            let cost = 1 - secure.throughput / insecure.throughput
+            print(String(format: "CURVE costs %.1f%% of end-to-end throughput (medians of %d rounds)", cost * 100, rounds))
+            let cpuCost = secure.cpuSecondsPerPost / insecure.cpuSecondsPerPost - 1
+            print(String(format: "CURVE costs %.1f%% more CPU per post, all services together (%.1f vs %.1f µs per post)",
+                         cpuCost * 100, secure.cpuSecondsPerPost * 1e6, insecure.cpuSecondsPerPost * 1e6))
+            for (run, label) in [(secure, "CURVE (default)"), (insecure, "--insecure")] {
                 print()
                 print(label)
                 print(table(["service", "peak RSS", "CPU s (whole run)"], run.members))
             }
         }
 
-        /// One stack's figures: (measure, value) rows, end-to-end posts/s, and each service's memory and CPU.
-        private func measure(insecure: Bool) throws -> (figures: [(measure: String, value: String)], throughput: Double, members: [[String]]) {
+        /// The run whose end-to-end throughput is the median of `runs` (the lower middle for an even count).
+        private func medianRun(_ runs: [StackRun]) -> StackRun {
+            runs.sorted { $0.throughput < $1.throughput }[(runs.count - 1) / 2]
+        }
+
+        /// One stack's figures: (measure, value) rows, end-to-end posts/s, each service's memory and CPU,
+        /// and the CPU all services spent per post over the whole run.
+        private struct StackRun {
+            var figures: [(measure: String, value: String)]
+            var throughput: Double
+            var members: [[String]]
+            var cpuSecondsPerPost: Double
+        }
+
+        private func measure(insecure: Bool) throws -> StackRun {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("earshot-bench-\(getpid())-\(insecure ? "insecure" : "curve")")
             defer { try? FileManager.default.removeItem(at: folder) }
             let stack = try LocalStack(executable: LocalStack.currentExecutable, directory: folder, basePort: basePort, insecure: insecure)
@@ -100,7 +128,8 @@ struct BenchCommand: ParsableCommand {
                 [member.name, stack.peakResidentBytes(member).map { String(format: "%.1f MB", Double($0) / 1e6) } ?? "?",
                  stack.cpuSeconds(member).map { String(format: "%.1f", $0) } ?? "?"]
             }
-            return (figures, throughput, members)
+            let cpuSeconds = stack.members.compactMap { stack.cpuSeconds($0) }.reduce(0, +)
+            return StackRun(figures: figures, throughput: throughput, members: members, cpuSecondsPerPost: cpuSeconds / Double(posts + total))
         }
 
         private func waitForStored(_ count: Int, query: RPCClient, timeoutSeconds: Double) throws {
