@@ -132,6 +132,14 @@ public enum PipelineSocket {
     /// A peer sending a frame larger than `maxMessageBytes` (ZMQ_MAXMSGSIZE; the
     /// largest legal batch by default, see ``PipelineLimits``) is disconnected
     /// before the frame is allocated.
+    ///
+    /// ZMTP heartbeats find a peer that vanished without closing its TCP
+    /// connection. Their timeout is long (30 s) on purpose: a consumer held
+    /// back by its high-water mark stops reading its connection, so it cannot
+    /// see the peer's pings, and a short timeout drops a healthy connection
+    /// under backpressure. Such drops are also what trips libzmq 4.3's
+    /// `_input_stopped` assertion on reconnect (zeromq/libzmq#3937), which
+    /// aborted workers in load tests with the earlier 6 s timeout.
     public static func open(_ kind: SocketKind, context: Context, highWaterMark: Int32, lingerMilliseconds: Int32 = 2_000,
                             maxMessageBytes: Int64 = PipelineLimits.maxBatchBytes) throws(ZMQError) -> Socket {
         let socket = try Socket(kind, context: context)
@@ -140,7 +148,7 @@ public enum PipelineSocket {
             .sendHighWaterMark(highWaterMark),
             .receiveHighWaterMark(highWaterMark),
             .maxMessageSize(maxMessageBytes),
-            .heartbeatInterval(2_000), .heartbeatTimeToLive(6_000), .heartbeatTimeout(6_000),
+            .heartbeatInterval(5_000), .heartbeatTimeToLive(30_000), .heartbeatTimeout(30_000),
             .reconnectInterval(200),
         ])
         return socket
