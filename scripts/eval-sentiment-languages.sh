@@ -3,14 +3,18 @@
 # data/sentiment-languages (README there), measured through `earshot analyze` as a
 # user runs it.
 #
-# Usage: scripts/eval-sentiment-languages.sh [tune|held-out|all|dev-2|held-out-2]   (default: held-out)
+# Usage: scripts/eval-sentiment-languages.sh [tune|held-out|all|dev-2|held-out-2|dev-3|held-out-3]   (default: held-out)
 #   first round (es, pt, fr, de: data/sentiment-languages/<lang>.tsv, 102 posts each):
 #   tune        odd lines of each file (the half the first round's rules were tuned on)
 #   held-out    even lines (not tuned on post by post, but measured more than once)
 #   all         both halves
 #   second round (es, de, it: data/sentiment-languages/round2/, 60 posts a file):
 #   dev-2       round2/dev, the posts the second round's rules were developed on
-#   held-out-2  round2/held-out, written before any measurement, never tuned on
+#   held-out-2  round2/held-out, written before any measurement; measured once in round 2,
+#               development data since
+#   third round (es, pt, fr, de, it: data/sentiment-languages/round3/, 60 posts a file):
+#   dev-3       round3/dev, the posts the third round's core lexicons were developed on
+#   held-out-3  round3/held-out, written before any measurement, never tuned on
 # Two rows per language:
 #   hinted    posts given as Earshot JSON with the language as the source's hint ("lang")
 #   detected  plain text lines, the language left to Earshot's identifier
@@ -19,7 +23,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SET="${1:-held-out}"
-case "$SET" in tune|held-out|all|dev-2|held-out-2) ;; *) echo "usage: $0 [tune|held-out|all|dev-2|held-out-2]" >&2; exit 2 ;; esac
+case "$SET" in tune|held-out|all|dev-2|held-out-2|dev-3|held-out-3) ;; *) echo "usage: $0 [tune|held-out|all|dev-2|held-out-2|dev-3|held-out-3]" >&2; exit 2 ;; esac
 if [[ -z "${EARSHOT:-}" ]]; then
     (cd "$ROOT" && swift build -c release --product earshot >&2)
     EARSHOT="$ROOT/.build/release/earshot"
@@ -34,7 +38,7 @@ def posts(path):
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         label, _, text = line.partition("\t")
-        if chosen in ("all", "dev-2", "held-out-2") or (chosen == "tune") == (number % 2 == 1):
+        if chosen not in ("tune", "held-out") or (chosen == "tune") == (number % 2 == 1):
             rows.append((label, text))
     return rows
 
@@ -43,7 +47,8 @@ def analyze(lines, jsonl):
     out = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True, text=True, check=True).stdout
     return [json.loads(line) for line in out.splitlines()]
 
-files = {"dev-2": folder / "round2" / "dev", "held-out-2": folder / "round2" / "held-out"}.get(chosen, folder)
+files = {"dev-2": folder / "round2" / "dev", "held-out-2": folder / "round2" / "held-out",
+         "dev-3": folder / "round3" / "dev", "held-out-3": folder / "round3" / "held-out"}.get(chosen, folder)
 print(f"set: {chosen}")
 print(f"{'language':8} {'input':9} {'posts':>5} {'accuracy':>8} {'no score':>8}  models")
 for path in sorted(files.glob("*.tsv")):

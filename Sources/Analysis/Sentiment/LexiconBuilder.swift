@@ -15,8 +15,9 @@ enum LexiconBuilder {
         return tables(of: words, derived: derived, commonWords: commonWords)
     }
 
-    /// The tables of another language's model: its `word<TAB>valence` lexicon, its rule
-    /// directives (the format of `social_lexicon.tsv`), and `symbols` (the emoticons and
+    /// The tables of another language's model: its `word<TAB>valence` lexicon, its files of
+    /// directives (the format of `social_lexicon.tsv`; `(name, contents)` pairs applied in
+    /// order, so a later file's entries take precedence), and `symbols` (the emoticons and
     /// emoji, which mean the same in every language). No English derivations are added, and
     /// negators carry no valence of their own (the translated lexicons rate "não" -1.2: it
     /// would count once as a negative word and again as a negator).
@@ -24,11 +25,16 @@ enum LexiconBuilder {
     /// them so); `foldKey` spells the keys of the hand-written rules so (for example without
     /// accents).
     static func build(
-        language: String, lexicon: String, rules: String, symbols: [[UInt8]: WordEntry], foldKey: (String) -> String
+        language: String, lexicon: String, rules: [(name: String, contents: String)], symbols: [[UInt8]: WordEntry],
+        foldKey: (String) -> String
     ) throws(SentimentResourceError) -> SentimentLexicon {
         var words = symbols
         try addVaderLexicon(lexicon, to: &words, resource: "Lexicons/\(language).tsv")
-        let commonWords = try addSocialLexicon(foldedKeys(of: rules, foldKey), to: &words, resource: "Lexicons/\(language)-rules.tsv")
+        var commonWords: Set<[UInt8]> = []
+        for file in rules {
+            commonWords.formUnion(
+                try addSocialLexicon(foldedKeys(of: file.contents, foldKey), to: &words, resource: "Lexicons/\(file.name)"))
+        }
         for (key, entry) in words where entry.roles.contains(.negator) { words[key]?.valence = 0 }
         return tables(of: words, derived: [:], commonWords: commonWords)
     }

@@ -12,8 +12,9 @@ public struct LanguageModelError: Error, CustomStringConvertible {
 
 /// A sentiment model for one language other than English, or for emoji and emoticons alone:
 /// the VADER-style rules of ``SentimentAnalyzer`` (negation of the three preceding words,
-/// boosters and dampeners, contrast, capitals, "!") over that language's lexicon and its
-/// hand-written rule words (`Languages/Lexicons/<code>.tsv` and `<code>-rules.tsv`, loaded
+/// boosters and dampeners, contrast, capitals, "!") over that language's third-party lexicon,
+/// its hand-written core lexicon, which takes precedence, and its hand-written rule words
+/// (`Languages/Lexicons/<code>.tsv`, `<code>-core.tsv` and `<code>-rules.tsv`, loaded
 /// once from the module's resources on first use), plus the emoticons and emoji, which mean
 /// the same in every language (VADER's, and the Emoji Sentiment Ranking's, `emoji.tsv`).
 ///
@@ -99,7 +100,7 @@ public struct LanguageSentimentModel: Sendable {
     /// The model of emoticons and emoji alone, for texts in a language without a model.
     public static let emoji: LanguageSentimentModel = {
         do {
-            let lexicon = try LexiconBuilder.build(language: "emoji", lexicon: "", rules: "", symbols: symbols) { $0 }
+            let lexicon = try LexiconBuilder.build(language: "emoji", lexicon: "", rules: [], symbols: symbols) { $0 }
             return LanguageSentimentModel(
                 language: "emoji", preparation: TextPreparationRule(foldsAccents: false, splitsElisions: false),
                 analyzer: SentimentAnalyzer(lexicon: lexicon))
@@ -133,7 +134,9 @@ public struct LanguageSentimentModel: Sendable {
             throw LanguageModelError(language: language, reason: "no such language")
         }
         let lexicon = try resource("\(language).tsv", language: language)
-        let rules = try resource("\(language)-rules.tsv", language: language)
+        let rules = try ["\(language)-core.tsv", "\(language)-rules.tsv"].map { name in
+            (name: name, contents: try resource(name, language: language))
+        }
         let tables = try LexiconBuilder.build(
             language: language, lexicon: lexicon, rules: rules, symbols: symbols, foldKey: preparation.prepare)
         return LanguageSentimentModel(language: language, preparation: preparation, analyzer: SentimentAnalyzer(lexicon: tables))
