@@ -134,7 +134,7 @@ public struct LanguageSentimentModel: Sendable {
             throw LanguageModelError(language: language, reason: "no such language")
         }
         let lexicon = try resource("\(language).tsv", language: language)
-        let rules = try ["\(language)-core.tsv", "\(language)-rules.tsv"].map { name in
+        let rules = try ["\(language)-rules.tsv", "\(language)-core.tsv"].map { name in
             (name: name, contents: try resource(name, language: language))
         }
         let tables = try LexiconBuilder.build(
