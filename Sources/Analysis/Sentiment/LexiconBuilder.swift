@@ -43,8 +43,9 @@ enum LexiconBuilder {
     /// made of letters, digits, apostrophes and hyphens only, nor phrases), with the valences
     /// of `ranking` (`emoji<TAB>valence` lines, the Emoji Sentiment Ranking) taking precedence:
     /// measured on posts in many languages, they beat VADER's reading of an emoji's English
-    /// name ("fire" makes 🔥 negative).
-    static func symbolEntries(ranking: String) throws(SentimentResourceError) -> [[UInt8]: WordEntry] {
+    /// name ("fire" makes 🔥 negative). `additions` (`emoji<TAB>valence` lines, Earshot's own
+    /// `emoji-core.tsv`: emoji newer than the ranking or missing from it) take precedence over both.
+    static func symbolEntries(ranking: String, additions: String) throws(SentimentResourceError) -> [[UInt8]: WordEntry] {
         var words = [[UInt8]: WordEntry](minimumCapacity: 8_192)
         try addVaderLexicon(SentimentResource.vaderLexicon.contents(), to: &words)
         try addEmoji(SentimentResource.vaderEmoji.contents(), to: &words)
@@ -54,6 +55,7 @@ enum LexiconBuilder {
             }
         }
         try addVaderLexicon(ranking, to: &symbols, resource: "Lexicons/emoji.tsv")
+        try addVaderLexicon(additions, to: &symbols, resource: "Lexicons/emoji-core.tsv")
         return symbols
     }
 

@@ -110,10 +110,11 @@ public struct LanguageSentimentModel: Sendable {
     }()
 
     /// The emoticons and emoji every model knows (parsed once): VADER's, and the Emoji
-    /// Sentiment Ranking's (`Lexicons/emoji.tsv`).
+    /// Sentiment Ranking's (`Lexicons/emoji.tsv`), and Earshot's additions (`Lexicons/emoji-core.tsv`).
     private static let symbols: [[UInt8]: WordEntry] = {
         do {
-            return try LexiconBuilder.symbolEntries(ranking: resource("emoji.tsv", language: "emoji"))
+            return try LexiconBuilder.symbolEntries(
+                ranking: resource("emoji.tsv", language: "emoji"), additions: resource("emoji-core.tsv", language: "emoji"))
         } catch {
             preconditionFailure("emoji lexicons are missing or malformed: \(error)")
         }
