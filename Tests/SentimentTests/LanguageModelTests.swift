@@ -5,7 +5,7 @@ import Sentiment
 
 /// The sentiment models of other languages: their rules, the emoji model, bad input, and the
 /// labelled posts in data/sentiment-languages (the first round's held-out halves, the second
-/// round's dev and held-out files).
+/// and third rounds' dev and held-out files).
 @Suite("Language models")
 struct LanguageModelTests {
     private func label(_ text: String, _ language: String) throws -> SentimentLabel {
@@ -61,6 +61,40 @@ struct LanguageModelTests {
         #expect(try label("Dell'hotel l'unica cosa bella è la colazione", "it") == .positive)
     }
 
+    @Test("the core lexicon takes precedence over the third-party lexicon", arguments: [
+        ("es", "Mi perra cumple dos años hoy", SentimentLabel.neutral),
+        ("es", "Qué guapo ha quedado el salón", .positive),
+        ("pt", "Minha cachorra é a coisa mais fofa do mundo", .positive),
+        ("fr", "La boutique est au 12 rue de la Paix", .neutral),
+        ("de", "Hier ist der Link zum Formular", .neutral),
+        ("it", "Lo spettacolo dura due ore", .neutral),
+    ])
+    func coreLexicon(language: String, text: String, expected: SentimentLabel) throws {
+        #expect(try label(text, language) == expected)
+    }
+
+    @Test("negation after the verb and double negation", arguments: [
+        ("fr", "Je ne recommande pas cet hôtel", SentimentLabel.negative),
+        ("fr", "L'appli ne marche plus", .negative),
+        ("de", "Dem Händler vertraue ich nicht", .negative),
+        ("de", "Das Essen schmeckt mir nicht", .negative),
+        ("es", "No está nada mal este bar", .positive),
+        ("pt", "Não é nada ruim esse bar", .positive),
+        ("it", "Non mi piace questo bar", .negative),
+    ])
+    func negationAroundTheVerb(language: String, text: String, expected: SentimentLabel) throws {
+        #expect(try label(text, language) == expected)
+    }
+
+    @Test("never so … intensifies", arguments: [
+        ("de", "Noch nie so einen leckeren Kuchen gegessen"),
+        ("es", "Nunca tan bueno"),
+        ("it", "Mai così buono"),
+    ])
+    func neverSo(language: String, text: String) throws {
+        #expect(try label(text, language) == .positive)
+    }
+
     @Test func emojiModelScoresEmojiAndEmoticonsOnly() {
         let emoji = LanguageSentimentModel.emoji
         #expect(emoji.language == "emoji")
@@ -68,6 +102,9 @@ struct LanguageModelTests {
         #expect(emoji.scores(for: "😡😡").label == .negative)
         #expect(emoji.scores(for: "great :)").label == .positive)
         #expect(emoji.scores(for: "great").positive == 0)
+        // Earshot's additions (emoji-core.tsv): emoji the ranking lacks.
+        #expect(emoji.scores(for: "🙄").label == .negative)
+        #expect(emoji.scores(for: "🥹").label == .positive)
     }
 
     @Test func badInputNeverCrashes() throws {
@@ -96,9 +133,9 @@ struct LanguageModelTests {
         }
     }
 
-    /// Floors just below the held-out accuracy measured when they were set (docs/SENTIMENT.md),
-    /// so that a regression fails.
-    static let heldOutFloors: [(String, Double)] = [("es", 0.82), ("pt", 0.84), ("fr", 0.88), ("de", 0.86)]
+    /// Floors just below the held-out accuracy measured when they were set (docs/SENTIMENT.md,
+    /// third round), so that a regression fails.
+    static let heldOutFloors: [(String, Double)] = [("es", 0.96), ("pt", 0.96), ("fr", 0.94), ("de", 0.92)]
 
     @Test("first round's held-out accuracy stays above its floor", arguments: heldOutFloors)
     func heldOutAccuracy(language: String, floor: Double) throws {
@@ -107,18 +144,23 @@ struct LanguageModelTests {
         try expectAccuracy(of: language, on: posts, atLeast: floor)
     }
 
-    /// Floors just below the second round's accuracy (round2/dev and round2/held-out, 60 posts
-    /// a file) as printed when they were set (docs/SENTIMENT.md), so that a regression fails.
-    static let secondRoundFloors: [(String, Double)] = [
-        ("dev/es.tsv", 0.86), ("dev/de.tsv", 0.88), ("dev/it.tsv", 0.88),
-        ("held-out/es.tsv", 0.61), ("held-out/de.tsv", 0.76), ("held-out/it.tsv", 0.68),
+    /// Floors just below the second and third rounds' accuracy (60 posts a file) as printed when
+    /// they were set (docs/SENTIMENT.md, third round: one post is 1.7 points), so that a
+    /// regression fails. `round3/held-out` was measured once, after the models were final.
+    static let laterRoundFloors: [(String, Double)] = [
+        ("round2/dev/es.tsv", 0.93), ("round2/dev/de.tsv", 0.88), ("round2/dev/it.tsv", 0.91),
+        ("round2/held-out/es.tsv", 0.83), ("round2/held-out/de.tsv", 0.88), ("round2/held-out/it.tsv", 0.86),
+        ("round3/dev/es.tsv", 0.96), ("round3/dev/pt.tsv", 0.93), ("round3/dev/fr.tsv", 0.93),
+        ("round3/dev/de.tsv", 0.93), ("round3/dev/it.tsv", 0.96),
+        ("round3/held-out/es.tsv", 0.89), ("round3/held-out/pt.tsv", 0.91), ("round3/held-out/fr.tsv", 0.88),
+        ("round3/held-out/de.tsv", 0.83), ("round3/held-out/it.tsv", 0.89),
     ]
 
-    @Test("second round's accuracy stays above its floor", arguments: secondRoundFloors)
-    func secondRoundAccuracy(file: String, floor: Double) throws {
-        let posts = try Self.posts("round2/\(file)")
+    @Test("second and third rounds' accuracy stays above its floor", arguments: laterRoundFloors)
+    func laterRoundAccuracy(file: String, floor: Double) throws {
+        let posts = try Self.posts(file)
         #expect(posts.count == 60)
-        let language = String(file.split(separator: "/")[1].prefix(2))
+        let language = String(file.split(separator: "/")[2].prefix(2))
         try expectAccuracy(of: language, on: posts, atLeast: floor)
     }
 
