@@ -32,7 +32,8 @@ Keys are written as the analyser prepares texts (LanguageSentimentModel's
 TextPreparationRule), so that loading needs no folding: lower case; accents
 removed for es, pt, fr and it; apostrophes split for fr and it. When two entries fold to
 the same key, the last in the source's alphabetical order wins. The hand-written rule word
-lists (<lang>-rules.tsv: negators, boosters, contrast words) are not generated.
+lists (<lang>-rules.tsv: negators, boosters, contrast words), the core lexicons
+(<lang>-core.tsv) and emoji-core.tsv are not generated.
 
 Run: python3 scripts/gen-sentiment-lexicons.py
 """

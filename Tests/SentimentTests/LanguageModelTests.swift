@@ -61,20 +61,14 @@ struct LanguageModelTests {
         #expect(try label("Dell'hotel l'unica cosa bella è la colazione", "it") == .positive)
     }
 
-    @Test("the core lexicon takes precedence over the third-party lexicon", arguments: [
+    @Test("the core lexicon takes precedence over the third-party lexicon; negation after the verb and doubled", arguments: [
         ("es", "Mi perra cumple dos años hoy", SentimentLabel.neutral),
         ("es", "Qué guapo ha quedado el salón", .positive),
         ("pt", "Minha cachorra é a coisa mais fofa do mundo", .positive),
         ("fr", "La boutique est au 12 rue de la Paix", .neutral),
         ("de", "Hier ist der Link zum Formular", .neutral),
         ("it", "Lo spettacolo dura due ore", .neutral),
-    ])
-    func coreLexicon(language: String, text: String, expected: SentimentLabel) throws {
-        #expect(try label(text, language) == expected)
-    }
-
-    @Test("negation after the verb and double negation", arguments: [
-        ("fr", "Je ne recommande pas cet hôtel", SentimentLabel.negative),
+        ("fr", "Je ne recommande pas cet hôtel", .negative),
         ("fr", "L'appli ne marche plus", .negative),
         ("de", "Dem Händler vertraue ich nicht", .negative),
         ("de", "Das Essen schmeckt mir nicht", .negative),
@@ -82,7 +76,7 @@ struct LanguageModelTests {
         ("pt", "Não é nada ruim esse bar", .positive),
         ("it", "Non mi piace questo bar", .negative),
     ])
-    func negationAroundTheVerb(language: String, text: String, expected: SentimentLabel) throws {
+    func coreLexiconAndNegationAroundTheVerb(language: String, text: String, expected: SentimentLabel) throws {
         #expect(try label(text, language) == expected)
     }
 
