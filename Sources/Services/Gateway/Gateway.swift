@@ -1,0 +1,215 @@
+import EarshotRPC
+import EarshotSecurity
+import EarshotWire
+import Foundation
+import Hummingbird
+import Logging
+import ServiceRuntime
+import ZeroMQ
+
+/// Settings of `earshot gateway`.
+public struct GatewayConfiguration: Sendable {
+    /// Where the HTTP server listens, host:port.
+    public var listen = "127.0.0.1:8080"
+    public var ingestEndpoint = "tcp://127.0.0.1:5550"
+    public var queryEndpoint = "tcp://127.0.0.1:5560"
+    /// The API token file (``APITokens``).
+    public var tokensPath = "var/keys/api-tokens"
+    /// Request bodies larger than this are refused with 413.
+    public var maxBodyBytes = 8 << 20
+    /// Time for a client to send its whole body (then 408), and for an RPC to answer (then 504).
+    public var bodyTimeoutMilliseconds: Int64 = 10_000
+    public var rpcTimeoutMilliseconds: Int64 = 10_000
+    /// A connection without a byte read or written for this long is closed.
+    public var idleTimeoutSeconds: Int64 = 60
+    /// Calls in flight per backend service at most (then 429).
+    public var maxCallsInFlight = 128
+
+    public init() {}
+}
+
+/// The HTTP/JSON gateway: a thin shell that matches a request to its route
+/// (``RouteMatcher``), checks its API token, translates the JSON to the RPC's message
+/// (``GatewayRoute``), calls ingest or query with the token holder named as the principal
+/// (``Delegation``) and translates the answer or the error (``GatewayError``) back.
+public final class Gateway: Sendable {
+    public let configuration: GatewayConfiguration
+    private let matcher = RouteMatcher(GatewayRoutes.all)
+    private let pools: [GatewayBackend: RPCPool]
+    private let tokens: TokenStore
+    private let logger: Logger
+    public let metrics = MetricsRegistry()
+    private let contract: [UInt8]
+    private let zmq: Context
+
+    public init(configuration: GatewayConfiguration, security: SocketSecurity, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let zmq = try Context(ioThreads: 1)
+        self.zmq = zmq
+        var pools: [GatewayBackend: RPCPool] = [:]
+        for backend in GatewayBackend.allCases {
+            let endpoint = backend == .ingest ? configuration.ingestEndpoint : configuration.queryEndpoint
+            let server = backend == .ingest ? KeyDirectory.ingestKey : KeyDirectory.queryKey
+            let options = try security.clientOptions(server: server, endpoint: endpoint)
+            pools[backend] = RPCPool(backend: backend, endpoint: endpoint, capacity: configuration.maxCallsInFlight) {
+                try RPCClient(endpoint: endpoint, context: zmq, clientName: "gateway", socketOptions: options)
+            }
+        }
+        self.pools = pools
+        tokens = TokenStore(path: configuration.tokensPath) { message in logger.warning("\(message)") }
+        contract = OpenAPIDocument.json(routes: GatewayRoutes.all)
+    }
+
+    /// Serves HTTP until SIGINT or SIGTERM.
+    public func run() async throws {
+        let (host, port) = try Self.hostAndPort(configuration.listen)
+        let responder = CallbackResponder<BasicRequestContext> { [self] request, _ in await respond(to: request) }
+        let application = Application(
+            responder: responder,
+            server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
+            configuration: .init(address: .hostname(host, port: port), serverName: "earshot-gateway"),
+            logger: logger)
+        logger.info("gateway listening", metadata: ["listen": "\(host):\(port)", "ingest": "\(configuration.ingestEndpoint)",
+                                                    "query": "\(configuration.queryEndpoint)", "tokens": "\(configuration.tokensPath)"])
+        try await application.runService()
+    }
+
+    /// "host:port" → its parts; ":8080" means every interface.
+    static func hostAndPort(_ address: String) throws(GatewayError) -> (String, Int) {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (0...65535).contains(port) else {
+            throw GatewayError(.invalidArgument, "listen address '\(address)' is not host:port (e.g. 127.0.0.1:8080)")
+        }
+        let host = String(address[..<colon])
+        return (host.isEmpty ? "0.0.0.0" : host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+    }
+
+    /// The response to one HTTP request; never throws (every failure is a JSON error).
+    func respond(to request: Request) async -> Response {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var label = "other"
+        let response: Response
+        do {
+            response = try await route(request, label: &label)
+        } catch {
+            response = Self.errorResponse(error)
+        }
+        metrics.increment("earshot_gateway_requests_total{route=\"\(label)\",status=\"\(response.status.code)\"}",
+                          help: "HTTP requests by route and status")
+        metrics.observe("earshot_gateway_request_ms", Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6,
+                        help: "HTTP request latency in milliseconds")
+        return response
+    }
+
+    private func route(_ request: Request, label: inout String) async throws(GatewayError) -> Response {
+        let path = request.uri.path
+        let method = request.method.rawValue
+        switch path {
+        case "/healthz":
+            label = path
+            return Self.json(200, Array(#"{"status":"ok"}"#.utf8) + [0x0A])
+        case "/readyz":
+            label = path
+            return await readiness()
+        case "/metrics":
+            label = path
+            var headers = HTTPFields()
+            headers[.contentType] = MetricsHTTP.contentType
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.prometheusText())))
+        case "/openapi.json":
+            label = path
+            return Self.json(200, contract)
+        default:
+            break
+        }
+        switch matcher.match(method: method, path: path) {
+        case .notFound:
+            throw GatewayError(.notFound, "no route \(path); the routes are listed at /openapi.json")
+        case .methodNotAllowed(let allowed):
+            throw GatewayError(.unimplemented, "\(path) takes \(allowed.joined(separator: ", ")), not \(method)", httpStatus: 405)
+        case .found(let route, let pathParameters):
+            label = "\(route.method.rawValue) \(route.path)"
+            return try await call(route, request: request, pathParameters: pathParameters)
+        }
+    }
+
+    private func call(_ route: GatewayRoute, request: Request, pathParameters: [String: String]) async throws(GatewayError) -> Response {
+        guard let token = RouteMatcher.bearerToken(request.headers[.authorization]) else {
+            throw GatewayError(.unauthenticated, "an API token is required: Authorization: Bearer <token> (earshot tokens create)")
+        }
+        guard let holder = tokens.entry(token: token) else { throw GatewayError(.unauthenticated, "the API token is not valid (unknown or revoked)") }
+        guard route.permits(holder.role) else {
+            throw GatewayError(.permissionDenied, "token '\(holder.name)' (role \(holder.role)) may not call \(route.method.rawValue) \(route.path)")
+        }
+        let body = route.takesBody ? try await collectBody(request) : []
+        var parameters = pathParameters
+        if let field = route.principalField { parameters[field] = holder.name }
+        let payload = try route.encodeRequest(body, try RouteMatcher.queryParameters(request.uri.query), parameters)
+        let metadata = [Delegation.principalKey: holder.name, Delegation.roleKey: holder.role.rawValue]
+        let answer = try await pools[route.backend]!.call(route.rpc, payload: payload, metadata: metadata,
+                                                           timeoutMilliseconds: configuration.rpcTimeoutMilliseconds)
+        return Self.json(route.successStatus, try route.decodeResponse(answer) + [0x0A])
+    }
+
+    /// The request body, at most ``GatewayConfiguration/maxBodyBytes`` (413) within the body timeout (408).
+    private func collectBody(_ request: Request) async throws(GatewayError) -> [UInt8] {
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw GatewayError(.invalidArgument, "Content-Type must be application/json, not \(type.prefix(100))", httpStatus: 415)
+        }
+        let limit = configuration.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw GatewayError(.resourceExhausted, "the body of \(length) bytes is over the limit of \(limit)", httpStatus: 413)
+        }
+        let timeout = configuration.bodyTimeoutMilliseconds
+        let outcome: Result<ByteBuffer, GatewayError>? = await withTaskGroup(of: Result<ByteBuffer, GatewayError>?.self) { group in
+            group.addTask {
+                do { return .success(try await request.body.collect(upTo: limit)) } catch {
+                    return .failure(GatewayError(.resourceExhausted, "the body is over the limit of \(limit) bytes (\(error))", httpStatus: 413))
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: UInt64(timeout) * 1_000_000)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        switch outcome {
+        case .some(.success(let buffer)): return Array(buffer.readableBytesView)
+        case .some(.failure(let error)): throw error
+        case .none: throw GatewayError(.deadlineExceeded, "the body did not arrive within \(timeout) ms", httpStatus: 408)
+        }
+    }
+
+    /// 200 when ingest and query both answer Health/Check SERVING, else 503 naming the one that does not.
+    private func readiness() async -> Response {
+        var problems: [String] = []
+        for backend in GatewayBackend.allCases {
+            do {
+                let payload = try await pools[backend]!.call(HealthMethod.check, payload: try HealthCheckRequest().serializedBytes(), metadata: [:],
+                                                             timeoutMilliseconds: 1_000)
+                let answer = try HealthCheckResponse(serializedBytes: payload)
+                if answer.status != .serving { problems.append("\(backend.rawValue): \(answer.status.jsonName)") }
+            } catch {
+                problems.append("\(backend.rawValue): \(error)")
+            }
+        }
+        guard problems.isEmpty else { return Self.errorResponse(GatewayError(.unavailable, problems.joined(separator: "; "))) }
+        return Self.json(200, Array(#"{"status":"ready"}"#.utf8) + [0x0A])
+    }
+
+    static func json(_ status: Int, _ bytes: [UInt8]) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func errorResponse(_ error: any Error) -> Response {
+        let failure = (error as? GatewayError) ?? GatewayError(.internal, "\(error)")
+        var response = json(failure.httpStatus, failure.body)
+        if let seconds = failure.retryAfterSeconds { response.headers[.retryAfter] = "\(seconds)" }
+        if failure.code == .unauthenticated { response.headers[.wwwAuthenticate] = "Bearer" }
+        return response
+    }
+}
