@@ -85,7 +85,7 @@ struct GatewayCommand: ParsableCommand {
 /// `earshot tokens`: the gateway's API tokens.
 struct TokensCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tokens", abstract: "Create, list and revoke the HTTP gateway's API tokens (running gateways see changes within a second).",
+        commandName: "tokens", abstract: "Create, list and revoke the HTTP gateway's API tokens (running gateways see changes at once).",
         subcommands: [Create.self, List.self, Revoke.self])
 
     /// Reads the token file (none yet: no tokens).
@@ -136,7 +136,7 @@ struct TokensCommand: ParsableCommand {
     }
 
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Remove a token; running gateways refuse it within a second.")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Remove a token; running gateways refuse it at once.")
         @Option(help: "The token's name") var name: String
         @OptionGroup var file: TokenFileOptions
 

@@ -158,10 +158,35 @@ struct RunningGateway {
 
         // Revoking takes effect without a restart.
         _ = try gateway.tokens(["revoke", "--name", "rita"])
-        try await Task.sleep(nanoseconds: 1_500_000_000)
         let revoked = try await gateway.request("GET", "/v1/overview", token: rita)
         #expect(revoked.status == 401)
         #expect(try gateway.tokens(["list"]).contains("alice\teditor"))
+
+        // Exports stream every page: 1,205 posts are three pages of the query service.
+        let more: [[String: Any]] = (6...1_205).map { index in
+            ["id": "gw:\(index)", "platform": "reddit", "author": ["handle": "fan\(index % 50)"], "text": "export me \(index)",
+             "createdAtMs": 1_796_558_400_000 + index]
+        }
+        for start in stride(from: 0, to: more.count, by: 200) {  // batches under the gateway's --max-body of 64 KiB
+            let bulk = try await gateway.request("POST", "/v1/posts/batch", token: feed, json: ["posts": Array(more[start..<start + 200])])
+            #expect(bulk.json["accepted"] as? Int == 200, "\(bulk.text)")
+        }
+        var stored = 0
+        let exportDeadline = Date().addingTimeInterval(60)
+        repeat {
+            try await Task.sleep(nanoseconds: 250_000_000)
+            stored = try await gateway.request("GET", "/v1/overview", token: alice).json["posts"] as? Int ?? 0
+        } while stored < 1_205 && Date() < exportDeadline
+        let jsonl = try await gateway.request("GET", "/v1/export.jsonl", token: alice)
+        let lines = jsonl.text.split(separator: "\n")
+        #expect(jsonl.status == 200 && lines.count == 1_205, "\(jsonl.text.prefix(300))")
+        #expect(Set(lines.compactMap { line in
+            ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]).flatMap { ($0["post"] as? [String: Any])?["id"] as? String }
+        }).count == 1_205)
+        let csv = try await gateway.request("GET", "/v1/export.csv?platform=mastodon", token: alice)
+        #expect(csv.status == 200 && csv.text.hasPrefix("id,created_at,") && csv.text.split(separator: "\n").count == 6, "\(csv.text.prefix(300))")
+        let paged = try await gateway.request("GET", "/v1/export.csv?pageSize=3", token: alice)
+        #expect(paged.status == 400)
 
         let metrics = try await gateway.request("GET", "/metrics")
         #expect(metrics.status == 200 && metrics.text.contains("earshot_gateway_requests_total{route=\"POST /v1/queries\",status=\"201\"} 1"), "\(metrics.text.prefix(2000))")

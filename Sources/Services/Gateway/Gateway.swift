@@ -40,6 +40,8 @@ public final class Gateway: Sendable {
     private let logger: Logger
     public let metrics = MetricsRegistry()
     private let contract: [UInt8]
+    private let searchSchema = MessageSchema(of: SearchPostsRequest.self)
+    private let viewSchema = MessageSchema(of: PostView.self)
     private let zmq: Context
 
     public init(configuration: GatewayConfiguration, security: SocketSecurity, logger: Logger) throws {
@@ -119,6 +121,10 @@ public final class Gateway: Sendable {
         case "/openapi.json":
             label = path
             return Self.json(200, contract)
+        case PostExport.csv.path, PostExport.jsonl.path:
+            label = path
+            guard method == "GET" else { throw GatewayError(.unimplemented, "\(path) takes GET, not \(method)", httpStatus: 405) }
+            return try await export(path == PostExport.csv.path ? .csv : .jsonl, request: request)
         default:
             break
         }
@@ -133,22 +139,69 @@ public final class Gateway: Sendable {
         }
     }
 
-    private func call(_ route: GatewayRoute, request: Request, pathParameters: [String: String]) async throws(GatewayError) -> Response {
+    /// The holder of the request's API token, if its role may call `rpc` (else 401 or 403).
+    private func tokenHolder(_ request: Request, rpc: String, operation: String) throws(GatewayError) -> APITokens.Entry {
         guard let token = RouteMatcher.bearerToken(request.headers[.authorization]) else {
             throw GatewayError(.unauthenticated, "an API token is required: Authorization: Bearer <token> (earshot tokens create)")
         }
         guard let holder = tokens.entry(token: token) else { throw GatewayError(.unauthenticated, "the API token is not valid (unknown or revoked)") }
-        guard route.permits(holder.role) else {
-            throw GatewayError(.permissionDenied, "token '\(holder.name)' (role \(holder.role)) may not call \(route.method.rawValue) \(route.path)")
+        guard holder.role.permits(method: rpc) else {
+            throw GatewayError(.permissionDenied, "token '\(holder.name)' (role \(holder.role)) may not call \(operation)")
         }
+        return holder
+    }
+
+    /// The metadata that names the token holder to the services (``Delegation``).
+    private static func principal(_ holder: APITokens.Entry) -> [String: String] {
+        [Delegation.principalKey: holder.name, Delegation.roleKey: holder.role.rawValue]
+    }
+
+    private func call(_ route: GatewayRoute, request: Request, pathParameters: [String: String]) async throws(GatewayError) -> Response {
+        let holder = try tokenHolder(request, rpc: route.rpc, operation: "\(route.method.rawValue) \(route.path)")
         let body = route.takesBody ? try await collectBody(request) : []
         var parameters = pathParameters
         if let field = route.principalField { parameters[field] = holder.name }
         let payload = try route.encodeRequest(body, try RouteMatcher.queryParameters(request.uri.query), parameters)
-        let metadata = [Delegation.principalKey: holder.name, Delegation.roleKey: holder.role.rawValue]
-        let answer = try await pools[route.backend]!.call(route.rpc, payload: payload, metadata: metadata,
+        let answer = try await pools[route.backend]!.call(route.rpc, payload: payload, metadata: Self.principal(holder),
                                                            timeoutMilliseconds: configuration.rpcTimeoutMilliseconds)
         return Self.json(route.successStatus, try route.decodeResponse(answer) + [0x0A])
+    }
+
+    /// A streamed export (``PostExport``): the first page is read before the headers, so a bad
+    /// search gets its status; then each page is written as it arrives. A failure after that
+    /// cuts the response short (the chunked body does not end properly) and is logged.
+    private func export(_ format: PostExport, request: Request) async throws(GatewayError) -> Response {
+        let holder = try tokenHolder(request, rpc: QueryMethod.searchPosts, operation: "GET \(format.path)")
+        let search = try PostExport.request(query: try RouteMatcher.queryParameters(request.uri.query), schema: searchSchema)
+        let metadata = Self.principal(holder)
+        let first = try await searchPage(search, metadata: metadata)
+        let viewSchema = self.viewSchema
+        var headers = HTTPFields()
+        headers[.contentType] = format.contentType
+        return Response(status: .ok, headers: headers, body: ResponseBody { [self] writer in
+            var page = first
+            var next = search
+            try await writer.write(ByteBuffer(bytes: format.preamble + format.lines(page, viewSchema: viewSchema)))
+            while !page.nextPageToken.isEmpty {
+                next.pageToken = page.nextPageToken
+                do { page = try await searchPage(next, metadata: metadata) } catch {
+                    logger.warning("export cut short", metadata: ["token": "\(holder.name)", "error": "\(error)"])
+                    throw error
+                }
+                try await writer.write(ByteBuffer(bytes: format.lines(page, viewSchema: viewSchema)))
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    private func searchPage(_ search: SearchPostsRequest, metadata: [String: String]) async throws(GatewayError) -> SearchPostsResponse {
+        let payload: [UInt8]
+        do { payload = try search.serializedBytes() } catch { throw GatewayError(.internal, "cannot encode the search: \(error)") }
+        let answer = try await pools[.query]!.call(QueryMethod.searchPosts, payload: payload, metadata: metadata,
+                                                   timeoutMilliseconds: configuration.rpcTimeoutMilliseconds)
+        do { return try SearchPostsResponse(serializedBytes: answer) } catch {
+            throw GatewayError(.internal, "cannot decode a page of posts from the query service: \(error)")
+        }
     }
 
     /// The request body, at most ``GatewayConfiguration/maxBodyBytes`` (413) within the body timeout (408).

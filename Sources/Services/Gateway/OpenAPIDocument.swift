@@ -1,3 +1,4 @@
+import EarshotWire
 import Foundation
 
 /// The OpenAPI 3.1 contract of the gateway, made from the route table and the messages'
@@ -21,6 +22,7 @@ public enum OpenAPIDocument {
                 schemas[schema.componentName] = messageSchema(schema)
             }
         }
+        for format in PostExport.allCases { paths[format.path] = ["get": exportOperation(format)] }
         let open: [[String: Any]] = []
         paths["/healthz"] = ["get": plainOperation("healthz", "The process is up.", security: open)]
         paths["/readyz"] = ["get": plainOperation("readyz", "Ingest and query both answer SERVING (else 503).", security: open)]
@@ -82,15 +84,7 @@ public enum OpenAPIDocument {
             ["name": name, "in": "path", "required": true, "schema": ["type": "string", "minLength": 1]]
         }
         let filled = Set(route.pathParameters + (route.principalField.map { [$0] } ?? []))
-        if !route.takesBody {
-            for (name, schema) in queryParameters(route.requestSchema, prefix: "") where !filled.contains(name) {
-                parameters.append(["name": name, "in": "query", "required": false, "schema": schema])
-            }
-            if route.requestSchema.field("range") != nil {
-                parameters.append(["name": "from", "in": "query", "required": false, "schema": timeSchema, "description": "Same as range.fromMs"])
-                parameters.append(["name": "to", "in": "query", "required": false, "schema": timeSchema, "description": "Same as range.toMs"])
-            }
-        }
+        if !route.takesBody { parameters += queryParameterList(route.requestSchema, excluding: filled) }
         var operation: [String: Any] = [
             "operationId": operationID(route),
             "summary": route.summary,
@@ -111,6 +105,32 @@ public enum OpenAPIDocument {
             ] as [String: Any]
         }
         return operation
+    }
+
+    /// The query parameters of a GET or DELETE: the request's fields but `excluded`, and `from`/`to` for `range`.
+    private static func queryParameterList(_ schema: MessageSchema, excluding excluded: Set<String>) -> [[String: Any]] {
+        var parameters: [[String: Any]] = queryParameters(schema, prefix: "").filter { !excluded.contains($0.0) }.map { name, schema in
+            ["name": name, "in": "query", "required": false, "schema": schema]
+        }
+        if schema.field("range") != nil {
+            parameters.append(["name": "from", "in": "query", "required": false, "schema": timeSchema, "description": "Same as range.fromMs"])
+            parameters.append(["name": "to", "in": "query", "required": false, "schema": timeSchema, "description": "Same as range.toMs"])
+        }
+        return parameters
+    }
+
+    private static func exportOperation(_ format: PostExport) -> [String: Any] {
+        let mediaType = String(format.contentType.prefix { $0 != ";" })
+        return [
+            "operationId": "getV1Export" + format.rawValue.uppercased(),
+            "summary": "Every post the search finds (the filters of GET /v1/posts), streamed \(format == .csv ? "as CSV (earshot import reads it back)" : "as JSON lines of PostView"); no cap, constant memory.",
+            "description": "RPC \(QueryMethod.searchPosts) on the query service, page after page; token roles: \(APITokens.tokenRoles.filter { $0.permits(method: QueryMethod.searchPosts) }.map(\.rawValue).joined(separator: ", ")).",
+            "parameters": queryParameterList(MessageSchema(of: SearchPostsRequest.self), excluding: PostExport.pagingFields),
+            "responses": [
+                "200": ["description": "OK", "content": [mediaType: ["schema": ["type": "string"]]]] as [String: Any],
+                "default": errorResponse,
+            ],
+        ]
     }
 
     private static func rolesText(_ route: GatewayRoute) -> String {
