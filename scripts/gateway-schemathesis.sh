@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Checks the HTTP gateway against its own OpenAPI contract with schemathesis (PyPI):
+# starts a local stack (ingest, query, one enrich, one score) and `earshot gateway`
+# on loopback, makes an admin API token and lets schemathesis send a bounded number
+# of generated requests to every operation of /openapi.json. It fails on any 5xx,
+# on a status, content type or body the contract does not allow.
+#
+#   scripts/gateway-schemathesis.sh            (EARSHOT_BIN, default .build/debug/earshot)
+#   EARSHOT_SCHEMATHESIS_EXAMPLES=100 scripts/gateway-schemathesis.sh
+#
+# The "coverage" phase is left out: schemathesis 4.x stops in it with an internal error
+# (AST recursion in hypothesis) on this machine's Python; examples and fuzzing run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bin=${EARSHOT_BIN:-.build/debug/earshot}
+[ -x "$bin" ] || swift build --product earshot
+venv=.build/schemathesis-venv
+if [ ! -x "$venv/bin/schemathesis" ]; then
+  if ! python3 -m venv "$venv" 2>/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$venv"
+  fi
+  "$venv/bin/pip" install -q 'schemathesis>=4,<5'
+fi
+
+work=$(mktemp -d)
+port=${EARSHOT_SCHEMATHESIS_PORT:-32100}
+endpoint() { echo "tcp://127.0.0.1:$((port + $1))"; }
+keys=(--keys "$work/keys")
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$bin" keys init "${keys[@]}" >/dev/null
+"$bin" ingest --rpc "$(endpoint 0)" --dispatch "$(endpoint 1)" --relay-in "$(endpoint 2)" --relay-out "$(endpoint 3)" \
+  --acks "$(endpoint 4)" --journal "$work/journal.sqlite" "${keys[@]}" 2>"$work/ingest.log" & pids+=($!)
+"$bin" query --rpc "$(endpoint 10)" --collect "$(endpoint 5)" --acks "$(endpoint 4)" --store "$work/store.sqlite" \
+  --query-set "$(endpoint 11)" --alerts-pub "$(endpoint 12)" --alert-sources "$(endpoint 0)" "${keys[@]}" 2>"$work/query.log" & pids+=($!)
+"$bin" enrich --pull "$(endpoint 1)" --push "$(endpoint 2)" --query-set "$(endpoint 11)" --threads 1 "${keys[@]}" 2>"$work/enrich.log" & pids+=($!)
+"$bin" score --pull "$(endpoint 3)" --push "$(endpoint 5)" --threads 1 "${keys[@]}" 2>"$work/score.log" & pids+=($!)
+"$bin" gateway --listen "127.0.0.1:$((port + 30))" --ingest "$(endpoint 0)" --query "$(endpoint 10)" "${keys[@]}" 2>"$work/gateway.log" & pids+=($!)
+gateway="http://127.0.0.1:$((port + 30))"
+
+for _ in $(seq 1 150); do
+  curl -sf "$gateway/readyz" >/dev/null && break
+  sleep 0.2
+done
+curl -sf "$gateway/readyz" >/dev/null || { echo "gateway-schemathesis: the gateway did not get ready" >&2; cat "$work"/*.log >&2; exit 1; }
+token=$("$bin" tokens create --name schemathesis --role admin "${keys[@]}" 2>/dev/null)
+
+status=0
+"$venv/bin/schemathesis" run "$gateway/openapi.json" -H "Authorization: Bearer $token" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  --phases examples,fuzzing --max-examples "${EARSHOT_SCHEMATHESIS_EXAMPLES:-25}" --seed "${EARSHOT_SCHEMATHESIS_SEED:-1}" \
+  --workers 2 --request-timeout 20 || status=$?
+if ! kill -0 "${pids[4]}" 2>/dev/null; then
+  echo "gateway-schemathesis: the gateway died during the run" >&2
+  tail -20 "$work/gateway.log" >&2
+  status=1
+fi
+exit $status
