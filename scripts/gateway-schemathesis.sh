@@ -8,8 +8,9 @@
 #   scripts/gateway-schemathesis.sh            (EARSHOT_BIN, default .build/debug/earshot)
 #   EARSHOT_SCHEMATHESIS_EXAMPLES=100 scripts/gateway-schemathesis.sh
 #
-# The "coverage" phase is left out: schemathesis 4.x stops in it with an internal error
-# (AST recursion in hypothesis) on this machine's Python; examples and fuzzing run.
+# The endless SSE stream (/v1/alerts/stream) is left out, and so is the "coverage" phase:
+# schemathesis 4.x stops in it with an internal error (AST recursion in hypothesis) on this
+# machine's Python; examples and fuzzing run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,7 +44,7 @@ trap cleanup EXIT
   --query-set "$(endpoint 11)" --alerts-pub "$(endpoint 12)" --alert-sources "$(endpoint 0)" "${keys[@]}" 2>"$work/query.log" & pids+=($!)
 "$bin" enrich --pull "$(endpoint 1)" --push "$(endpoint 2)" --query-set "$(endpoint 11)" --threads 1 "${keys[@]}" 2>"$work/enrich.log" & pids+=($!)
 "$bin" score --pull "$(endpoint 3)" --push "$(endpoint 5)" --threads 1 "${keys[@]}" 2>"$work/score.log" & pids+=($!)
-"$bin" gateway --listen "127.0.0.1:$((port + 30))" --ingest "$(endpoint 0)" --query "$(endpoint 10)" "${keys[@]}" 2>"$work/gateway.log" & pids+=($!)
+"$bin" gateway --listen "127.0.0.1:$((port + 30))" --ingest "$(endpoint 0)" --query "$(endpoint 10)" --alerts "$(endpoint 12)" "${keys[@]}" 2>"$work/gateway.log" & pids+=($!)
 gateway="http://127.0.0.1:$((port + 30))"
 
 for _ in $(seq 1 150); do
@@ -57,7 +58,7 @@ status=0
 "$venv/bin/schemathesis" run "$gateway/openapi.json" -H "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --phases examples,fuzzing --max-examples "${EARSHOT_SCHEMATHESIS_EXAMPLES:-25}" --seed "${EARSHOT_SCHEMATHESIS_SEED:-1}" \
-  --workers 2 --request-timeout 20 || status=$?
+  --exclude-path /v1/alerts/stream --workers 2 --request-timeout 20 || status=$?
 if ! kill -0 "${pids[4]}" 2>/dev/null; then
   echo "gateway-schemathesis: the gateway died during the run" >&2
   tail -20 "$work/gateway.log" >&2

@@ -26,6 +26,8 @@ struct GatewayCommand: ParsableCommand {
     @Option(help: "HTTP listen address host:port [EARSHOT_GATEWAY_LISTEN]") var listen = environment("EARSHOT_GATEWAY_LISTEN", GatewayConfiguration().listen)
     @Option(help: "Ingest RPC endpoint [EARSHOT_INGEST]") var ingest = environment("EARSHOT_INGEST", GatewayConfiguration().ingestEndpoint)
     @Option(help: "Query RPC endpoint [EARSHOT_QUERY]") var query = environment("EARSHOT_QUERY", GatewayConfiguration().queryEndpoint)
+    @Option(help: "The query service's alerts PUB endpoint, for GET /v1/alerts/stream; empty = no stream [EARSHOT_ALERTS]")
+    var alerts = environment("EARSHOT_ALERTS", GatewayConfiguration().alertsEndpoint)
     @Option(help: "API token file; default: api-tokens in the keys folder [EARSHOT_API_TOKENS]") var tokens = environment("EARSHOT_API_TOKENS", "")
     @Option(help: "Largest request body in bytes [EARSHOT_GATEWAY_MAX_BODY]") var maxBody = environment("EARSHOT_GATEWAY_MAX_BODY", GatewayConfiguration().maxBodyBytes)
     @Option(help: "RPC deadline in milliseconds [EARSHOT_GATEWAY_TIMEOUT_MS]") var timeoutMs = environment("EARSHOT_GATEWAY_TIMEOUT_MS", Int(GatewayConfiguration().rpcTimeoutMilliseconds))
@@ -46,6 +48,7 @@ struct GatewayCommand: ParsableCommand {
         configuration.listen = listen
         configuration.ingestEndpoint = ingest
         configuration.queryEndpoint = query
+        configuration.alertsEndpoint = alerts
         configuration.tokensPath = TokenFileOptions.path(tokens: tokens, keys: security.keys)
         configuration.maxBodyBytes = maxBody
         configuration.rpcTimeoutMilliseconds = Int64(timeoutMs)
@@ -53,6 +56,7 @@ struct GatewayCommand: ParsableCommand {
         if security.insecure {
             try SocketSecurity.requireLoopback(ingest)
             try SocketSecurity.requireLoopback(query)
+            if !alerts.isEmpty { try SocketSecurity.requireLoopback(alerts) }
             socketSecurity = .insecure
         } else {
             let keyName = security.keyName.isEmpty ? KeyDirectory.gatewayKey : security.keyName

@@ -253,3 +253,31 @@ import Testing
         #expect(Set(operationIDs).count == operationIDs.count)
     }
 }
+
+@Suite struct AlertEventsTests {
+    @Test func filtersTakeQueryIdAndKind() throws {
+        var alert = Alert()
+        alert.queryId = "q-1"
+        alert.kind = .volume
+        #expect(try AlertEvents.Filter(query: []).admits(alert))
+        #expect(try AlertEvents.Filter(query: [("queryId", "q-1"), ("kind", "volume")]).admits(alert))
+        #expect(try !AlertEvents.Filter(query: [("queryId", "q-2")]).admits(alert))
+        #expect(try !AlertEvents.Filter(query: [("kind", "anger")]).admits(alert))
+        alert.queryId = ""
+        #expect(try AlertEvents.Filter(query: [("queryId", "*")]).admits(alert))
+        #expect(throws: GatewayError.self) { try AlertEvents.Filter(query: [("kind", "unspecified")]) }
+        #expect(throws: GatewayError.self) { try AlertEvents.Filter(query: [("colour", "red")]) }
+    }
+
+    @Test func anEventIsOneAlertAsJSON() throws {
+        var alert = Alert()
+        alert.id = "q-1/volume/1796515200000"
+        alert.queryId = "q-1"
+        alert.bucketStartMs = 1_796_515_200_000
+        let text = String(decoding: AlertEvents.event(alert, schema: MessageSchema(of: Alert.self)), as: UTF8.self)
+        #expect(text.hasPrefix("event: alert\nid: q-1/volume/1796515200000\ndata: {"))
+        #expect(text.hasSuffix("}\n\n"))
+        #expect(text.contains("\"bucketStartMs\":\"2026-12-06T00:00:00.000Z\""))
+        #expect(!text.dropLast(2).contains("\n\n"))
+    }
+}

@@ -1,9 +1,51 @@
+import EarshotRPC
+import EarshotWire
 import Foundation
 import Launcher
+import SampleData
+import Synchronization
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An HTTP/1.1 GET on a plain TCP connection whose response is read as it arrives
+/// (URLSession gives a body only once it ended, and an event stream never ends).
+final class StreamingGet: Sendable {
+    private let received = Mutex<[UInt8]>([])
+    private let descriptor: Int32
+
+    init(port: Int, path: String, token: String) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        descriptor = fd
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port)).bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw StackError("cannot connect to the gateway on port \(port)") }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nAccept: text/event-stream\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = recv(fd, &buffer, buffer.count, 0)
+                if count <= 0 { return }
+                received.withLock { $0 += buffer[0..<count] }
+            }
+        }.start()
+    }
+
+    /// What arrived so far.
+    var text: String { String(decoding: received.withLock { $0 }, as: UTF8.self) }
+
+    func close() { shutdown(descriptor, Int32(SHUT_RDWR)) }
+}
 
 /// An `earshot gateway` process in front of a running stack, with API tokens made by `earshot tokens create`.
 struct RunningGateway {
@@ -193,5 +235,41 @@ struct RunningGateway {
         let contract = try await gateway.request("GET", "/openapi.json")
         #expect(contract.status == 200 && contract.json["openapi"] as? String == "3.1.0")
         #expect(gateway.process.isRunning)
+    }
+
+    @Test func aSpikeAlertArrivesOnTheEventStream() async throws {
+        let running = try RunningStack(slot: 17, enrich: 1, score: 1, queryArguments: ["--alert-grace-minutes", "30", "--alert-interval-ms", "200"])
+        defer { running.stack.stop() }
+        let port = stackBasePort(17) + 40
+        let gateway = try RunningGateway(stack: running.stack, port: port, arguments: ["--alerts", running.stack.ports.alerts])
+        defer { gateway.stop() }
+        let rita = try gateway.tokens(["create", "--name", "rita", "--role", "reader"])
+        try await gateway.waitUntilReady(timeoutSeconds: 30)
+        let brands = try createBrandQueries(running.query)
+        let unfiltered = try await gateway.request("GET", "/v1/alerts/stream?kind=sideways", token: rita)
+        #expect(unfiltered.status == 400)
+        let stream = try StreamingGet(port: port, path: "/v1/alerts/stream?queryId=\(brands.acme)", token: rita)
+        defer { stream.close() }
+        try await Task.sleep(nanoseconds: 1_500_000_000)  // the query set reaches the enrich worker; the subscription the publisher
+        #expect(stream.text.hasPrefix("HTTP/1.1 200") && stream.text.contains("text/event-stream"), "\(stream.text)")
+
+        // The storm of InsightsPipelineTests: a day of posts and 240 complaints at Acme between 15:00 and 15:10.
+        let stormStart = dayStart + 15 * hour
+        var sample = SampleStream(seed: 31, startMs: dayStart, spanMs: 24 * hour, expectedCount: 8_640, authorCount: 3_000)
+        let day = (sample.next(8_640) + (0..<240).map { complaint($0, at: stormStart + Int64($0) * 2_500) }).sorted { $0.createdAtMs < $1.createdAtMs }
+        for start in stride(from: 0, to: day.count, by: 500) {
+            _ = try running.publisher.publish(Array(day[start..<min(start + 500, day.count)]))
+        }
+        let deadline = Date().addingTimeInterval(180)
+        while !stream.text.contains("event: alert") && Date() < deadline {
+            try await Task.sleep(nanoseconds: 250_000_000)
+        }
+        try await Task.sleep(nanoseconds: 500_000_000)  // the rest of the event
+        let events = stream.text.components(separatedBy: "\n\n").filter { $0.contains("event: alert") }
+        let data = try #require(events.first?.split(separator: "\n").first { $0.hasPrefix("data: ") }, "\(stream.text.suffix(2000))")
+        let alert = try #require(try JSONSerialization.jsonObject(with: Data(data.dropFirst("data: ".count).utf8)) as? [String: Any])
+        #expect(alert["queryId"] as? String == brands.acme)
+        #expect((alert["bucketStartMs"] as? String)?.hasSuffix("Z") == true)
+        #expect(events.allSatisfy { $0.contains("\"queryId\":\"\(brands.acme)\"") })
     }
 }

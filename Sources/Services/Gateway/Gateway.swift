@@ -13,6 +13,8 @@ public struct GatewayConfiguration: Sendable {
     public var listen = "127.0.0.1:8080"
     public var ingestEndpoint = "tcp://127.0.0.1:5550"
     public var queryEndpoint = "tcp://127.0.0.1:5560"
+    /// The query service's alert PUB socket, for the SSE stream; "" = no stream (503).
+    public var alertsEndpoint = "tcp://127.0.0.1:5562"
     /// The API token file (``APITokens``).
     public var tokensPath = "var/keys/api-tokens"
     /// Request bodies larger than this are refused with 413.
@@ -43,6 +45,8 @@ public final class Gateway: Sendable {
     private let searchSchema = MessageSchema(of: SearchPostsRequest.self)
     private let viewSchema = MessageSchema(of: PostView.self)
     private let zmq: Context
+    private let alertFeed: AlertFeed?
+    private let alertSchema = MessageSchema(of: Alert.self)
 
     public init(configuration: GatewayConfiguration, security: SocketSecurity, logger: Logger) throws {
         self.configuration = configuration
@@ -59,6 +63,9 @@ public final class Gateway: Sendable {
             }
         }
         self.pools = pools
+        alertFeed = configuration.alertsEndpoint.isEmpty ? nil : try AlertFeed(
+            endpoint: configuration.alertsEndpoint, context: zmq,
+            socketOptions: try security.clientOptions(server: KeyDirectory.queryKey, endpoint: configuration.alertsEndpoint), logger: logger)
         tokens = TokenStore(path: configuration.tokensPath) { message in logger.warning("\(message)") }
         contract = OpenAPIDocument.json(routes: GatewayRoutes.all)
     }
@@ -121,6 +128,10 @@ public final class Gateway: Sendable {
         case "/openapi.json":
             label = path
             return Self.json(200, contract)
+        case AlertEvents.path:
+            label = path
+            guard method == "GET" else { throw GatewayError(.unimplemented, "\(path) takes GET, not \(method)", httpStatus: 405) }
+            return try alertStream(request)
         case PostExport.csv.path, PostExport.jsonl.path:
             label = path
             guard method == "GET" else { throw GatewayError(.unimplemented, "\(path) takes GET, not \(method)", httpStatus: 405) }
@@ -189,6 +200,31 @@ public final class Gateway: Sendable {
                     throw error
                 }
                 try await writer.write(ByteBuffer(bytes: format.lines(page, viewSchema: viewSchema)))
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    /// The live alert stream (``AlertEvents``), open until the client leaves.
+    private func alertStream(_ request: Request) throws(GatewayError) -> Response {
+        _ = try tokenHolder(request, rpc: InsightsMethod.alerts, operation: "GET \(AlertEvents.path)")
+        let filter = try AlertEvents.Filter(query: try RouteMatcher.queryParameters(request.uri.query))
+        guard let alertFeed else { throw GatewayError(.unavailable, "this gateway has no alert feed (--alerts is empty)") }
+        guard let stream = alertFeed.subscribe() else {
+            throw GatewayError(.resourceExhausted, "\(AlertFeed.maxClients) alert streams are open; retry later")
+        }
+        let schema = alertSchema
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await writer.write(ByteBuffer(bytes: AlertEvents.heartbeat))
+            for await item in stream {
+                if let alert = item {
+                    if filter.admits(alert) { try await writer.write(ByteBuffer(bytes: AlertEvents.event(alert, schema: schema))) }
+                } else {
+                    try await writer.write(ByteBuffer(bytes: AlertEvents.heartbeat))
+                }
             }
             try await writer.finish(nil)
         })

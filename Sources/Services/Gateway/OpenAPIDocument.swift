@@ -23,6 +23,19 @@ public enum OpenAPIDocument {
             }
         }
         for format in PostExport.allCases { paths[format.path] = ["get": exportOperation(format)] }
+        paths[AlertEvents.path] = ["get": [
+            "operationId": "getV1AlertsStream",
+            "summary": "Spike alerts as Server-Sent Events (event: alert, id, data: the Alert's JSON), as they are raised; a comment every \(AlertEvents.heartbeatSeconds) s.",
+            "description": "The query service's alert feed; token roles: \(APITokens.tokenRoles.filter { $0.permits(method: InsightsMethod.alerts) }.map(\.rawValue).joined(separator: ", ")).",
+            "parameters": [
+                ["name": "queryId", "in": "query", "required": false, "schema": ["type": "string"], "description": "Only this listening query's alerts (* = all-posts alerts)"],
+                ["name": "kind", "in": "query", "required": false, "schema": ["type": "string", "enum": Array(AlertKind.allCases.dropFirst().map(\.jsonName))]],
+            ] as [[String: Any]],
+            "responses": [
+                "200": ["description": "An endless event stream", "content": ["text/event-stream": ["schema": ["type": "string"]]]] as [String: Any],
+                "default": errorResponse,
+            ],
+        ] as [String: Any]]
         let open: [[String: Any]] = []
         paths["/healthz"] = ["get": plainOperation("healthz", "The process is up.", security: open)]
         paths["/readyz"] = ["get": plainOperation("readyz", "Ingest and query both answer SERVING (else 503).", security: open)]
