@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["EarshotStore", grdb]),
         .testTarget(name: "IngestTests", dependencies: ["IngestService"]),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"]),
-        .testTarget(name: "GatewayTests", dependencies: ["GatewayService", "EarshotRPC", "EarshotSecurity", "EarshotWire"]),
+        .testTarget(name: "GatewayTests", dependencies: ["GatewayService", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
         .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "SampleData", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
     ]
 )
