@@ -25,41 +25,16 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
   "$venv/bin/pip" install -q 'schemathesis>=4,<5'
 fi
 
-work=$(mktemp -d)
-port=${EARSHOT_SCHEMATHESIS_PORT:-32100}
-endpoint() { echo "tcp://127.0.0.1:$((port + $1))"; }
-keys=(--keys "$work/keys")
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$bin" keys init "${keys[@]}" >/dev/null
-"$bin" ingest --rpc "$(endpoint 0)" --dispatch "$(endpoint 1)" --relay-in "$(endpoint 2)" --relay-out "$(endpoint 3)" \
-  --acks "$(endpoint 4)" --journal "$work/journal.sqlite" "${keys[@]}" 2>"$work/ingest.log" & pids+=($!)
-"$bin" query --rpc "$(endpoint 10)" --collect "$(endpoint 5)" --acks "$(endpoint 4)" --store "$work/store.sqlite" \
-  --query-set "$(endpoint 11)" --alerts-pub "$(endpoint 12)" --alert-sources "$(endpoint 0)" "${keys[@]}" 2>"$work/query.log" & pids+=($!)
-"$bin" enrich --pull "$(endpoint 1)" --push "$(endpoint 2)" --query-set "$(endpoint 11)" --threads 1 "${keys[@]}" 2>"$work/enrich.log" & pids+=($!)
-"$bin" score --pull "$(endpoint 3)" --push "$(endpoint 5)" --threads 1 "${keys[@]}" 2>"$work/score.log" & pids+=($!)
-"$bin" gateway --listen "127.0.0.1:$((port + 30))" --ingest "$(endpoint 0)" --query "$(endpoint 10)" --alerts "$(endpoint 12)" "${keys[@]}" 2>"$work/gateway.log" & pids+=($!)
-gateway="http://127.0.0.1:$((port + 30))"
-
-for _ in $(seq 1 150); do
-  curl -sf "$gateway/readyz" >/dev/null && break
-  sleep 0.2
-done
-curl -sf "$gateway/readyz" >/dev/null || { echo "gateway-schemathesis: the gateway did not get ready" >&2; cat "$work"/*.log >&2; exit 1; }
-token=$("$bin" tokens create --name schemathesis --role admin "${keys[@]}" 2>/dev/null)
+. scripts/lib/gateway-stack.sh
+start_gateway_stack "$bin" "${EARSHOT_SCHEMATHESIS_PORT:-32100}"
+token=$("$bin" tokens create --name schemathesis --role admin "${keys_args[@]}" 2>/dev/null)
 
 status=0
 "$venv/bin/schemathesis" run "$gateway/openapi.json" -H "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --phases examples,fuzzing --max-examples "${EARSHOT_SCHEMATHESIS_EXAMPLES:-25}" --seed "${EARSHOT_SCHEMATHESIS_SEED:-1}" \
   --exclude-path /v1/alerts/stream --workers 2 --request-timeout 20 || status=$?
-if ! kill -0 "${pids[4]}" 2>/dev/null; then
+if ! kill -0 "$gateway_pid" 2>/dev/null; then
   echo "gateway-schemathesis: the gateway died during the run" >&2
   tail -20 "$work/gateway.log" >&2
   status=1
