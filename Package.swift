@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // MARK: Native libraries
@@ -62,6 +63,11 @@ let package = Package(
         .target(name: "EnrichService", dependencies: ["ServiceRuntime", "TextAnalysis", "Emotions", "Listening", "PostMatching"], path: "Sources/Services/Enrich"),
         .target(name: "ScoreService", dependencies: ["ServiceRuntime", "Scoring"], path: "Sources/Services/Score"),
         .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore", "Listening", "PostMatching", "Entities", "Insights"], path: "Sources/Services/Query"),
+        // The HTTP/JSON gateway (docs/HTTP-API.md): routes, JSON translation and tokens are pure; the Hummingbird shell calls ingest and query.
+        .target(name: "GatewayService", dependencies: ["ServiceRuntime", "EarshotRPC", "EarshotSecurity", "EarshotWire", "SourceFormats",
+                                                       "CSodium", "CProtobufC", logging,
+                                                       .product(name: "Hummingbird", package: "hummingbird")],
+                path: "Sources/Services/Gateway"),
 
         // MARK: Running the stack
         .target(name: "SampleData", dependencies: ["EarshotWire"]),
@@ -69,7 +75,7 @@ let package = Package(
 
         // MARK: The command
         .executableTarget(name: "earshot", dependencies: [
-            "IngestService", "EnrichService", "ScoreService", "QueryService", "ServiceRuntime",
+            "IngestService", "EnrichService", "ScoreService", "QueryService", "GatewayService", "ServiceRuntime",
             "TextAnalysis", "SampleData", "Launcher", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ", "Listening", "PostMatching", "SourceFormats", "Insights",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -97,6 +103,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["EarshotStore", grdb]),
         .testTarget(name: "IngestTests", dependencies: ["IngestService"]),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"]),
+        .testTarget(name: "GatewayTests", dependencies: ["GatewayService", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
         .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "SampleData", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
     ]
 )

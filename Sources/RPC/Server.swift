@@ -87,9 +87,11 @@ public final class RPCServer {
     private let instance: String
     public private(set) var isDraining = false
     /// Checks each call before its handler runs: throw to refuse it (e.g.
-    /// PERMISSION_DENIED). Gets the method and the caller's ``CallContext/userID``.
+    /// PERMISSION_DENIED). Gets the method, the connection's `User-Id` and the call's
+    /// metadata; returns the identity the handler sees as ``CallContext/userID`` (the
+    /// connection's, or the principal a gateway calls for, see `Delegation`).
     /// Health/Check is checked too, except while draining.
-    public var authorize: ((_ method: String, _ userID: String?) throws(RPCError) -> Void)?
+    public var authorize: ((_ method: String, _ userID: String?, _ metadata: [String: String]) throws(RPCError) -> String?)?
     /// Whether the service can do its work now: Health/Check reports NOT_SERVING
     /// while it returns false (e.g. query while its store cannot be written).
     public var isServing: () -> Bool = { true }
@@ -211,7 +213,7 @@ public final class RPCServer {
     }
 
     private func dispatch(_ request: RpcRequest, userID: String?) throws(RPCError) -> [UInt8] {
-        try authorize?(request.method, userID)
+        let caller = try authorize?(request.method, userID, request.metadata) ?? userID
         guard let handler = handlers[request.method] else {
             throw RPCError(.unimplemented, "unknown method '\(request.method)' on \(configuration.serviceName)")
         }
@@ -222,7 +224,7 @@ public final class RPCServer {
             throw RPCError(.resourceExhausted, "payload of \(request.payload.count) bytes is over the limit of \(configuration.maxPayloadBytes)")
         }
         let deadline = request.deadlineUnixMs > 0 ? request.deadlineUnixMs : nil
-        let context = CallContext(method: request.method, requestID: request.requestId, metadata: request.metadata, deadline: deadline, userID: userID)
+        let context = CallContext(method: request.method, requestID: request.requestId, metadata: request.metadata, deadline: deadline, userID: caller)
         if context.isExpired {
             throw RPCError(.deadlineExceeded, "deadline passed \(wallClockMilliseconds() - request.deadlineUnixMs) ms before the call could start")
         }

@@ -24,7 +24,7 @@ public struct KeyFileError: Error, CustomStringConvertible {
 ///
 /// Secure by default: ``prepareDefaults()`` creates on first start what a
 /// local stack needs (one key for ingest, one for query, one shared by every
-/// worker, one admin key `cli` for the command line, and the allow-list).
+/// worker, one admin key `cli` for the command line, one for the HTTP gateway, and the allow-list).
 /// Files are created whole or not at all, and never overwritten, so
 /// processes starting side by side agree on the same keys.
 public struct KeyDirectory: Sendable {
@@ -33,9 +33,12 @@ public struct KeyDirectory: Sendable {
     /// The default folder, relative to the working directory like the default data paths.
     public static let defaultPath = "var/keys"
     /// The names of the default keys and the roles of those that are clients.
-    public static let ingestKey = "ingest", queryKey = "query", workerKey = "worker", commandLineKey = "cli"
+    public static let ingestKey = "ingest", queryKey = "query", workerKey = "worker", commandLineKey = "cli", gatewayKey = "gateway"
     /// Ingest's key is listed too (role worker: Health/Check only on RPC), so its container's health check can use it.
-    static let defaultClients: [(name: String, role: Role)] = [(ingestKey, .worker), (queryKey, .worker), (workerKey, .worker), (commandLineKey, .admin)]
+    /// The HTTP gateway's key calls for API token holders (role gateway, ``Delegation``).
+    static let defaultClients: [(name: String, role: Role)] = [
+        (ingestKey, .worker), (queryKey, .worker), (workerKey, .worker), (commandLineKey, .admin), (gatewayKey, .gateway),
+    ]
 
     public init(path: String) { self.path = path }
 

@@ -13,6 +13,10 @@ public enum Role: String, Sendable, CaseIterable, CustomStringConvertible {
     case editor
     /// Operators: everything.
     case admin
+    /// An HTTP gateway (`earshot gateway`): on its own only Health/Check; each call it makes
+    /// for an API token's holder names that principal and role (``Delegation``) and is allowed
+    /// as that role would be.
+    case gateway
 
     public var description: String { rawValue }
 
@@ -27,6 +31,7 @@ public enum Role: String, Sendable, CaseIterable, CustomStringConvertible {
         case .reader: return Self.readMethods.contains(method)
         case .editor: return Self.readMethods.contains(method) || Self.editMethods.contains(method)
         case .admin: return true
+        case .gateway: return false  // calls for a principal are checked against the principal's role (Delegation)
         }
     }
 
@@ -35,8 +40,8 @@ public enum Role: String, Sendable, CaseIterable, CustomStringConvertible {
         switch domain {
         case .rpc: return true
         case .pipeline, .acknowledgements: return self == .worker || self == .admin
-        case .querySet: return self != .publisher
-        case .alerts: return self == .reader || self == .editor || self == .admin
+        case .querySet: return self != .publisher && self != .gateway
+        case .alerts: return self == .reader || self == .editor || self == .admin || self == .gateway
         }
     }
 

@@ -10,13 +10,14 @@ struct Earshot: ParsableCommand {
         abstract: "Earshot: a self-hosted social media intelligence pipeline.",
         discussion: """
             Services (each its own process; endpoints by flag or EARSHOT_* environment variable):
-              ingest, enrich, score, query
+              ingest, enrich, score, query, gateway (HTTP/JSON)
             Every option of a service can also be set by the environment variable shown in its help.
             """,
         subcommands: [
             DemoCommand.self, IngestCommand.self, EnrichCommand.self, ScoreCommand.self, QueryCommand.self,
             ImportCommand.self, AskCommand.self, HealthCommand.self, AnalyzeCLI.self, GenerateCommand.self,
             BenchCommand.self, QueriesCommand.self, ExportCommand.self, AlertsCommand.self, KeysCommand.self,
+            GatewayCommand.self, TokensCommand.self,
         ]
     )
 

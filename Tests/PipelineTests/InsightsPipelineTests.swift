@@ -8,11 +8,11 @@ import Testing
 import ZeroMQ
 
 /// 2026-09-21T00:00:00Z: the generated day starts here.
-private let dayStart: Int64 = 1_790_035_200_000
-private let hour: Int64 = 3_600_000
+let dayStart: Int64 = 1_790_035_200_000
+let hour: Int64 = 3_600_000
 
 /// Creates listening queries "Acme" and "Globex" in group "brands"; returns their ids.
-private func createBrandQueries(_ query: RPCClient) throws -> (acme: String, globex: String) {
+func createBrandQueries(_ query: RPCClient) throws -> (acme: String, globex: String) {
     func create(_ name: String) throws -> String {
         var request = CreateQueryRequest()
         request.name = name
@@ -37,7 +37,7 @@ private func expectStatus<T>(_ code: StatusCode, _ fragment: String, sourceLocat
 }
 
 /// An angry, urgent complaint at Acme from a big account, at `time`.
-private func complaint(_ number: Int, at time: Int64) -> Post {
+func complaint(_ number: Int, at time: Int64) -> Post {
     var post = Post()
     post.id = "storm-\(number)"
     post.platform = .x

@@ -54,7 +54,7 @@ import ZeroMQ
     }
 
     @Test func namesTheLineOfEachMistake() {
-        #expect(throws: AllowListError(path: "f", line: 2, message: "unknown role 'boss'; one of worker, publisher, reader, editor, admin")) {
+        #expect(throws: AllowListError(path: "f", line: 2, message: "unknown role 'boss'; one of worker, publisher, reader, editor, admin, gateway")) {
             try AllowList(parsing: "\n\(key) alice boss\n", path: "f")
         }
         #expect(throws: AllowListError.self) { try AllowList(parsing: "notakey alice reader", path: "f") }

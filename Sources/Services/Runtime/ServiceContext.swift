@@ -95,13 +95,18 @@ public final class ServiceContext: Sendable {
         configuration.socketOptions = try serverOptions(.rpc, endpoint: endpoint)
         let server = try RPCServer(configuration, context: zmq, logger: logger)
         if let authenticator {
-            server.authorize = { method, userID throws(RPCError) in
+            server.authorize = { method, userID, metadata throws(RPCError) in
                 guard let userID, let entry = authenticator.entry(named: userID) else {
                     throw RPCError(.unauthenticated, "the key of this connection is no longer in the allow-list")
                 }
-                guard entry.role.permits(method: method) else {
-                    throw RPCError(.permissionDenied, "'\(userID)' (role \(entry.role)) may not call \(method)")
+                let caller: (identity: String, role: Role)
+                do throws(Delegation.Refusal) { caller = try Delegation.caller(entry, metadata: metadata) } catch {
+                    throw RPCError(.permissionDenied, error.description)
                 }
+                guard caller.role.permits(method: method) else {
+                    throw RPCError(.permissionDenied, "'\(caller.identity)' (role \(caller.role)) may not call \(method)")
+                }
+                return caller.identity
             }
         }
         server.register(StatsMethod.get) { [self] (_: StatsRequest, _) in

@@ -1,0 +1,63 @@
+import Foundation
+import Synchronization
+
+/// The API token file as the running gateway sees it: read again when its inode (the file is
+/// replaced by a rename), modification time or size changed, checked with one `stat` per
+/// request, so `earshot tokens create` and `revoke` take effect at once, without a restart.
+/// A file that becomes unreadable keeps the tokens read last and is reported once.
+public final class TokenStore: Sendable {
+    public let path: String
+    private struct State {
+        var tokens = APITokens()
+        var stamp: Stamp?
+        var lastProblem: String?
+    }
+    private struct Stamp: Equatable { var inode: UInt64; var modified: Double; var size: Int }
+    private let state = Mutex(State())
+    private let report: @Sendable (String) -> Void
+
+    /// Reads `path` now; `report` hears of a file that cannot be read (then and on later reloads).
+    public init(path: String, report: @escaping @Sendable (String) -> Void) {
+        self.path = path
+        self.report = report
+        state.withLock { reload(&$0, force: true) }
+    }
+
+    /// The entry of `token`, from the file as it is now.
+    public func entry(token: String) -> APITokens.Entry? {
+        state.withLock { state in
+            reload(&state, force: false)
+            return state.tokens.entry(token: token)
+        }
+    }
+
+    /// Whether the file had any token when last read.
+    public var isEmpty: Bool { state.withLock { $0.tokens.entries.isEmpty } }
+
+    private func reload(_ state: inout State, force: Bool) {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+            if state.stamp != nil || force { problem(&state, "\(path): no API token file (create a token with `earshot tokens create`)") }
+            state.stamp = nil
+            state.tokens = APITokens()
+            return
+        }
+        let stamp = Stamp(inode: (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0,
+                          modified: (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0,
+                          size: (attributes[.size] as? NSNumber)?.intValue ?? 0)
+        if !force, state.stamp == stamp { return }
+        do {
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+            state.tokens = try APITokens(parsing: text, path: path)
+            state.stamp = stamp
+            state.lastProblem = nil
+        } catch {
+            problem(&state, "\(error); keeping the \(state.tokens.entries.count) tokens read before")
+        }
+    }
+
+    private func problem(_ state: inout State, _ message: String) {
+        guard state.lastProblem != message else { return }
+        state.lastProblem = message
+        report(message)
+    }
+}

@@ -1,0 +1,275 @@
+import EarshotRPC
+import EarshotWire
+import Foundation
+import Launcher
+import SampleData
+import Synchronization
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An HTTP/1.1 GET on a plain TCP connection whose response is read as it arrives
+/// (URLSession gives a body only once it ended, and an event stream never ends).
+final class StreamingGet: Sendable {
+    private let received = Mutex<[UInt8]>([])
+    private let descriptor: Int32
+
+    init(port: Int, path: String, token: String) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        descriptor = fd
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port)).bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw StackError("cannot connect to the gateway on port \(port)") }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nAccept: text/event-stream\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = recv(fd, &buffer, buffer.count, 0)
+                if count <= 0 { return }
+                received.withLock { $0 += buffer[0..<count] }
+            }
+        }.start()
+    }
+
+    /// What arrived so far.
+    var text: String { String(decoding: received.withLock { $0 }, as: UTF8.self) }
+
+    func close() { shutdown(descriptor, Int32(SHUT_RDWR)) }
+}
+
+/// An `earshot gateway` process in front of a running stack, with API tokens made by `earshot tokens create`.
+struct RunningGateway {
+    let process: Process
+    let base: URL
+    let tokensArguments: [String]
+
+    init(stack: LocalStack, port: Int, arguments: [String] = []) throws {
+        tokensArguments = stack.securityArguments
+        process = Process()
+        process.executableURL = earshotBinary
+        process.arguments = ["gateway", "--listen", "127.0.0.1:\(port)", "--ingest", stack.ports.ingestRPC, "--query", stack.ports.queryRPC]
+            + stack.securityArguments + arguments
+        FileManager.default.createFile(atPath: stack.directory.appendingPathComponent("gateway.log").path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: stack.directory.appendingPathComponent("gateway.log"))
+        try process.run()
+        base = URL(string: "http://127.0.0.1:\(port)")!
+    }
+
+    /// `earshot tokens …` against the stack's keys folder; its standard output.
+    func tokens(_ arguments: [String]) throws -> String {
+        let tool = Process()
+        tool.executableURL = earshotBinary
+        tool.arguments = ["tokens"] + arguments + tokensArguments
+        let output = Pipe()
+        tool.standardOutput = output
+        try tool.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        tool.waitUntilExit()
+        guard tool.terminationStatus == 0 else { throw StackError("earshot tokens \(arguments) exited with \(tool.terminationStatus)") }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    struct Reply {
+        let status: Int
+        let headers: [AnyHashable: Any]
+        let body: Data
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    func request(_ method: String, _ path: String, token: String? = nil, body: Data? = nil, contentType: String = "application/json") async throws -> Reply {
+        var request = URLRequest(url: URL(string: path, relativeTo: base)!)
+        request.httpMethod = method
+        request.timeoutInterval = 30
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = body
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        return Reply(status: http.statusCode, headers: http.allHeaderFields, body: data)
+    }
+
+    func request(_ method: String, _ path: String, token: String? = nil, json: Any) async throws -> Reply {
+        try await request(method, path, token: token, body: try JSONSerialization.data(withJSONObject: json))
+    }
+
+    /// Waits until /readyz answers 200 (ingest and query serving).
+    func waitUntilReady(timeoutSeconds: Double) async throws {
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while Date() < deadline {
+            if process.isRunning, let reply = try? await request("GET", "/readyz"), reply.status == 200 { return }
+            try await Task.sleep(nanoseconds: 200_000_000)
+        }
+        throw StackError("the gateway at \(base) did not get ready within \(timeoutSeconds) s")
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+}
+
+@Suite(.serialized) struct GatewayPipelineTests {
+    @Test func publishReadCreateAndRefuseOverHTTP() async throws {
+        let running = try RunningStack(slot: 16, enrich: 1, score: 1)
+        defer { running.stack.stop() }
+        let gateway = try RunningGateway(stack: running.stack, port: stackBasePort(16) + 40, arguments: ["--max-body", "65536"])
+        defer { gateway.stop() }
+        let feed = try gateway.tokens(["create", "--name", "feed", "--role", "publisher"])
+        let alice = try gateway.tokens(["create", "--name", "alice", "--role", "editor"])
+        let rita = try gateway.tokens(["create", "--name", "rita", "--role", "reader"])
+        try await gateway.waitUntilReady(timeoutSeconds: 30)
+
+        // Publish over HTTP, with RFC 3339 times.
+        let posts: [[String: Any]] = (1...5).map { index in
+            ["id": "gw:\(index)", "platform": "mastodon", "source": "gateway-test", "author": ["id": "a\(index)", "handle": "fan\(index)"],
+             "text": "I love the new red shoes #shoes \(index)", "createdAtMs": "2026-12-06T10:0\(index):00Z"]
+        }
+        let published = try await gateway.request("POST", "/v1/posts/batch", token: feed, json: ["posts": posts])
+        #expect(published.status == 200, "\(published.text)")
+        #expect(published.json["accepted"] as? Int == 5)
+        let one = try await gateway.request("POST", "/v1/posts", token: feed, json: ["post": posts[0]])
+        #expect(one.status == 200 && one.json["duplicate"] as? Bool == true, "\(one.text)")
+
+        // Read the overview until the pipeline stored them.
+        var overview = try await gateway.request("GET", "/v1/overview?from=2026-12-06T00:00:00Z", token: rita)
+        let deadline = Date().addingTimeInterval(30)
+        while (overview.json["posts"] as? Int ?? 0) < 5 && Date() < deadline {
+            try await Task.sleep(nanoseconds: 250_000_000)
+            overview = try await gateway.request("GET", "/v1/overview?from=2026-12-06T00:00:00Z", token: rita)
+        }
+        #expect(overview.status == 200 && overview.json["posts"] as? Int == 5, "\(overview.text)")
+        let search = try await gateway.request("GET", "/v1/posts?pageSize=2&hashtag=shoes", token: rita)
+        let page = search.json["posts"] as? [[String: Any]] ?? []
+        #expect(page.count == 2 && !(search.json["nextPageToken"] as? String ?? "").isEmpty, "\(search.text)")
+        #expect(((page.first?["post"] as? [String: Any])?["createdAtMs"] as? String)?.hasPrefix("2026-12-06T10:0") == true)
+
+        // Create a listening query; the errors of the query service map to HTTP.
+        let created = try await gateway.request("POST", "/v1/queries", token: alice, json: ["name": "shoes", "group": "brand", "query": "\"red shoes\""])
+        #expect(created.status == 201, "\(created.text)")
+        #expect((created.json["id"] as? String)?.hasPrefix("q-") == true)
+        #expect((created.json["createdAtMs"] as? String)?.hasSuffix("Z") == true)
+        let again = try await gateway.request("POST", "/v1/queries", token: alice, json: ["name": "shoes", "group": "brand", "query": "shoes"])
+        #expect(again.status == 409 && again.json["status"] as? String == "ALREADY_EXISTS", "\(again.text)")
+        let unparsable = try await gateway.request("POST", "/v1/queries", token: alice, json: ["name": "broken", "query": "\"unclosed"])
+        #expect(unparsable.status == 400 && unparsable.json["status"] as? String == "INVALID_ARGUMENT", "\(unparsable.text)")
+        let missing = try await gateway.request("DELETE", "/v1/queries/q-999", token: alice)
+        #expect(missing.status == 404 && missing.json["code"] as? Int == 404, "\(missing.text)")
+        let listed = try await gateway.request("GET", "/v1/queries", token: rita)
+        #expect((listed.json["queries"] as? [[String: Any]])?.count == 1)
+
+        // A care claim is recorded for the token's holder, through the gateway's key.
+        let claim = try await gateway.request("POST", "/v1/care/gw:1/claim", token: alice)
+        #expect(claim.status == 200 && claim.json["handledBy"] as? String == "alice@gateway", "\(claim.text)")
+
+        // Tokens and roles.
+        let anonymous = try await gateway.request("GET", "/v1/overview")
+        #expect(anonymous.status == 401 && anonymous.json["status"] as? String == "UNAUTHENTICATED")
+        let forged = try await gateway.request("GET", "/v1/overview", token: rita + "0")
+        #expect(forged.status == 401)
+        let readerWrites = try await gateway.request("POST", "/v1/queries", token: rita, json: ["name": "x", "query": "x"])
+        #expect(readerWrites.status == 403 && readerWrites.json["status"] as? String == "PERMISSION_DENIED")
+        let editorPublishes = try await gateway.request("POST", "/v1/posts", token: alice, json: ["post": posts[0]])
+        #expect(editorPublishes.status == 403)
+
+        // Bad input.
+        let malformed = try await gateway.request("POST", "/v1/queries", token: alice, body: Data("{\"name\":".utf8))
+        #expect(malformed.status == 400 && malformed.json["message"] as? String ?? "" != "", "\(malformed.text)")
+        let unknownField = try await gateway.request("POST", "/v1/queries", token: alice, json: ["nmae": "x", "query": "x"])
+        #expect(unknownField.status == 400 && (unknownField.json["message"] as? String ?? "").contains("nmae"), "\(unknownField.text)")
+        let wrongType = try await gateway.request("GET", "/v1/posts?pageSize=many", token: rita)
+        #expect(wrongType.status == 400, "\(wrongType.text)")
+        let oversized = try await gateway.request("POST", "/v1/posts/batch", token: feed, body: Data(repeating: 0x20, count: 100_000))
+        #expect(oversized.status == 413, "\(oversized.text)")
+        let form = try await gateway.request("POST", "/v1/queries", token: alice, body: Data("a=b".utf8), contentType: "application/x-www-form-urlencoded")
+        #expect(form.status == 415)
+        let nowhere = try await gateway.request("GET", "/v1/nowhere", token: rita)
+        #expect(nowhere.status == 404)
+
+        // Revoking takes effect without a restart.
+        _ = try gateway.tokens(["revoke", "--name", "rita"])
+        let revoked = try await gateway.request("GET", "/v1/overview", token: rita)
+        #expect(revoked.status == 401)
+        #expect(try gateway.tokens(["list"]).contains("alice\teditor"))
+
+        // Exports stream every page: 1,205 posts are three pages of the query service.
+        let more: [[String: Any]] = (6...1_205).map { index in
+            ["id": "gw:\(index)", "platform": "reddit", "author": ["handle": "fan\(index % 50)"], "text": "export me \(index)",
+             "createdAtMs": 1_796_558_400_000 + index]
+        }
+        for start in stride(from: 0, to: more.count, by: 200) {  // batches under the gateway's --max-body of 64 KiB
+            let bulk = try await gateway.request("POST", "/v1/posts/batch", token: feed, json: ["posts": Array(more[start..<start + 200])])
+            #expect(bulk.json["accepted"] as? Int == 200, "\(bulk.text)")
+        }
+        var stored = 0
+        let exportDeadline = Date().addingTimeInterval(60)
+        repeat {
+            try await Task.sleep(nanoseconds: 250_000_000)
+            stored = try await gateway.request("GET", "/v1/overview", token: alice).json["posts"] as? Int ?? 0
+        } while stored < 1_205 && Date() < exportDeadline
+        let jsonl = try await gateway.request("GET", "/v1/export.jsonl", token: alice)
+        let lines = jsonl.text.split(separator: "\n")
+        #expect(jsonl.status == 200 && lines.count == 1_205, "\(jsonl.text.prefix(300))")
+        #expect(Set(lines.compactMap { line in
+            ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]).flatMap { ($0["post"] as? [String: Any])?["id"] as? String }
+        }).count == 1_205)
+        let csv = try await gateway.request("GET", "/v1/export.csv?platform=mastodon", token: alice)
+        #expect(csv.status == 200 && csv.text.hasPrefix("id,created_at,") && csv.text.split(separator: "\n").count == 6, "\(csv.text.prefix(300))")
+        let paged = try await gateway.request("GET", "/v1/export.csv?pageSize=3", token: alice)
+        #expect(paged.status == 400)
+
+        let metrics = try await gateway.request("GET", "/metrics")
+        #expect(metrics.status == 200 && metrics.text.contains("earshot_gateway_requests_total{route=\"POST /v1/queries\",status=\"201\"} 1"), "\(metrics.text.prefix(2000))")
+        let contract = try await gateway.request("GET", "/openapi.json")
+        #expect(contract.status == 200 && contract.json["openapi"] as? String == "3.1.0")
+        #expect(gateway.process.isRunning)
+    }
+
+    @Test func aSpikeAlertArrivesOnTheEventStream() async throws {
+        let running = try RunningStack(slot: 17, enrich: 1, score: 1, queryArguments: ["--alert-grace-minutes", "30", "--alert-interval-ms", "200"])
+        defer { running.stack.stop() }
+        let port = stackBasePort(17) + 40
+        let gateway = try RunningGateway(stack: running.stack, port: port, arguments: ["--alerts", running.stack.ports.alerts])
+        defer { gateway.stop() }
+        let rita = try gateway.tokens(["create", "--name", "rita", "--role", "reader"])
+        try await gateway.waitUntilReady(timeoutSeconds: 30)
+        let brands = try createBrandQueries(running.query)
+        let unfiltered = try await gateway.request("GET", "/v1/alerts/stream?kind=sideways", token: rita)
+        #expect(unfiltered.status == 400)
+        let stream = try StreamingGet(port: port, path: "/v1/alerts/stream?queryId=\(brands.acme)", token: rita)
+        defer { stream.close() }
+        try await Task.sleep(nanoseconds: 1_500_000_000)  // the query set reaches the enrich worker; the subscription the publisher
+        #expect(stream.text.hasPrefix("HTTP/1.1 200") && stream.text.contains("text/event-stream"), "\(stream.text)")
+
+        // The storm of InsightsPipelineTests: a day of posts and 240 complaints at Acme between 15:00 and 15:10.
+        let stormStart = dayStart + 15 * hour
+        var sample = SampleStream(seed: 31, startMs: dayStart, spanMs: 24 * hour, expectedCount: 8_640, authorCount: 3_000)
+        let day = (sample.next(8_640) + (0..<240).map { complaint($0, at: stormStart + Int64($0) * 2_500) }).sorted { $0.createdAtMs < $1.createdAtMs }
+        for start in stride(from: 0, to: day.count, by: 500) {
+            _ = try running.publisher.publish(Array(day[start..<min(start + 500, day.count)]))
+        }
+        let deadline = Date().addingTimeInterval(180)
+        while !stream.text.contains("event: alert") && Date() < deadline {
+            try await Task.sleep(nanoseconds: 250_000_000)
+        }
+        try await Task.sleep(nanoseconds: 500_000_000)  // the rest of the event
+        let events = stream.text.components(separatedBy: "\n\n").filter { $0.contains("event: alert") }
+        let data = try #require(events.first?.split(separator: "\n").first { $0.hasPrefix("data: ") }, "\(stream.text.suffix(2000))")
+        let alert = try #require(try JSONSerialization.jsonObject(with: Data(data.dropFirst("data: ".count).utf8)) as? [String: Any])
+        #expect(alert["queryId"] as? String == brands.acme)
+        #expect((alert["bucketStartMs"] as? String)?.hasSuffix("Z") == true)
+        #expect(events.allSatisfy { $0.contains("\"queryId\":\"\(brands.acme)\"") })
+    }
+}
