@@ -30,8 +30,9 @@ VENV = os.path.join(ROOT, ".build-emotions", "venv")
 REQUIREMENTS = ["scikit-learn==1.9.1", "numpy==2.4.6", "scipy==1.17.1"]
 LABELS = ["anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise"]
 NEUTRAL = LABELS.index("neutral")
-MAGIC = b"EMO2"
-CACHE_MIX = 0x9E3779B97F4A7C15  # a word's first slot: the top bits of its unigram hash times this
+MAGIC = b"EMO3"
+NEGATION_FLAG = 1
+INTENSIFIER_FLAG = 2048  # a text of MAX_TEXT_BYTES bytes has fewer than 2,048 words
 CACHE_SLOT = [("key", "<u8"), ("unigram", "i1", 8), ("chars", "<i2", 8)]
 
 
@@ -69,12 +70,14 @@ def read_split(path):
 
 
 def word_cache(texts, table):
-    """The word cache: a slot for every word seen at least twice in `texts`, keyed by the
-    word's 64-bit unigram hash, holding the word's unigram row of `table` and the sums of the
-    rows of its character n-grams, which the classifier would otherwise add up one n-gram at a
-    time. An open-addressing table (linear probing from the top bits of hash * CACHE_MIX, as the
-    top bits of FNV-1a alone cluster short words; key 0 empty) at most half full; returns its
-    log2 size and its slots."""
+    """The word cache: a slot for every word seen at least twice in `texts` and every
+    negation and intensifier, keyed by the word's 64-bit token hash, holding the word's
+    unigram row of `table`, the sums of the rows of its character n-grams (lanes 0-6), which
+    the classifier would otherwise add up one n-gram at a time, and its lexicon flags (lane 7
+    of the sums: NEGATION_FLAG, INTENSIFIER_FLAG, so that the classifier's sum of the lanes 7
+    of a text's words gives both counts). An open-addressing table (linear probing from
+    the top bits of the hash; key 0 empty) at most half full; returns its log2 size and its
+    slots."""
     import numpy as np
     import emotions_features as ef
 
@@ -84,20 +87,25 @@ def word_cache(texts, table):
         for kind, token, _ in ef.tokens(text):
             if kind == ef.WORD:
                 counts[token] = counts.get(token, 0) + 1
-    words = sorted(word for word, count in counts.items() if count >= 2)
+    lexicon = {word.encode(): flag for group, flag in ((ef.NEGATIONS, NEGATION_FLAG), (ef.INTENSIFIERS, INTENSIFIER_FLAG)) for word in group}
+    words = sorted({word for word, count in counts.items() if count >= 2} | set(lexicon))
     cache_bits = max(4, (2 * len(words) - 1).bit_length())
     mask = (1 << cache_bits) - 1
     slots = np.zeros(1 << cache_bits, dtype=CACHE_SLOT)
     for word in words:
-        key = ef.unigram_hash(word)
-        slot = ((key * CACHE_MIX) & ef.MASK64) >> (64 - cache_bits)
+        key = ef.token_hash(word)
+        slot = key >> (64 - cache_bits)
         while slots["key"][slot] != 0 and slots["key"][slot] != key:
             slot = (slot + 1) & mask
         if key == 0 or slots["key"][slot] == key:
+            if word in lexicon:  # the classifier counts the lexicon words from the cache only
+                sys.exit(f"error: the lexicon word {word!r} collides in the word cache")
             continue  # a 64-bit hash collision: the word is left to the slow path
         slots["key"][slot] = key
         slots["unigram"][slot] = table[key >> (64 - bits)]
-        slots["chars"][slot] = table[ef.char_buckets(word, bits)].astype(np.int32).sum(axis=0)
+        chars = table[ef.char_buckets(word, bits)].astype(np.int32).sum(axis=0)
+        chars[7] = lexicon.get(word, 0)
+        slots["chars"][slot] = chars
     print(f"word cache: {len(words):,} words in {1 << cache_bits:,} slots", file=sys.stderr)
     return cache_bits, slots
 
@@ -121,6 +129,8 @@ def main():
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--bits", type=int, default=18)
     parser.add_argument("--C", type=float, default=2.0)
+    parser.add_argument("--class-weight", choices=["none", "balanced"], default="none",
+                        help="weights of each label's two classes in its logistic regression")
     parser.add_argument("--jobs", type=int, default=2, help="labels fitted in parallel")
     parser.add_argument("--no-cv", action="store_true", help="skip the k-fold figures")
     args = parser.parse_args()
@@ -165,7 +175,8 @@ def main():
         """Weights and bias of one label's logistic regression over the features scaled by their
         naive-Bayes ratios, the ratios folded into the weights."""
         ratios = naive_bayes_ratios(x, y)
-        model = LogisticRegression(C=args.C, solver="liblinear", max_iter=300, random_state=0)
+        model = LogisticRegression(C=args.C, solver="liblinear", max_iter=300, random_state=0,
+                                   class_weight=None if args.class_weight == "none" else args.class_weight)
         model.fit(x @ sparse.diags(ratios), y)
         return model.coef_[0] * ratios, model.intercept_[0]
 
