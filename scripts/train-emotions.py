@@ -31,6 +31,22 @@ REQUIREMENTS = ["scikit-learn==1.9.1", "numpy==2.4.6", "scipy==1.17.1"]
 LABELS = ["anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise"]
 NEUTRAL = LABELS.index("neutral")
 MAGIC = b"EMO3"
+# Texts added to the parity fixtures for the tokeniser's rarer paths: capitals, words longer
+# than MAX_WORD_BYTES (capitals past the cut, non-ASCII at it), emoji with modifiers, skipped
+# scalars, non-ASCII words, marks, and a text longer than MAX_TEXT_BYTES.
+EDGE_CASES = [
+    "WOW this is AMAZING!!! I LOVE IT, OK? NoT really",
+    "A1234567890123456789012345678901234567B is LOUD",
+    "Supercalifragilisticexpialidociousnessitudeextraordinaire!! so good",
+    "abababababababababababababababababababé and more",
+    "ÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉ ÉTÉ",
+    "I don't know... it’s fine 😀😀 👍🏽 ❤️ 👨‍👩‍👧",
+    "Café déjà vu — naïve résumé, 日本語のテキスト",
+    "not NOT never, so very really sad :( :'(",
+    "?!?! x 12345 2020",
+    "I hate this so much " * 150,
+]
+
 NEGATION_FLAG = 1
 INTENSIFIER_FLAG = 2048  # a text of MAX_TEXT_BYTES bytes has fewer than 2,048 words
 CACHE_SLOT = [("key", "<u8"), ("unigram", "i1", 8), ("chars", "<i2", 8)]
@@ -265,11 +281,13 @@ def main():
     os.makedirs(os.path.dirname(args.fixtures), exist_ok=True)
     with open(args.fixtures, "w", encoding="utf-8") as out:
         out.write("# text<TAB>labels<TAB>anger..surprise probabilities, by scripts/train-emotions.py\n")
-        predicted = predict(dev_probabilities, thresholds)
-        for i in range(0, len(dev_texts), 10):
+        texts = dev_texts[::10] + EDGE_CASES
+        probabilities = np.vstack([dev_probabilities[::10], quantised_probabilities(matrix(EDGE_CASES), weights, biases)])
+        predicted = predict(probabilities, thresholds)
+        for i, text in enumerate(texts):
             labels = ",".join(LABELS[k] for k in range(len(LABELS)) if predicted[i, k])
-            probs = ",".join(f"{p:.6f}" for p in dev_probabilities[i])
-            out.write(f"{dev_texts[i]}\t{labels}\t{probs}\n")
+            probs = ",".join(f"{p:.6f}" for p in probabilities[i])
+            out.write(f"{text}\t{labels}\t{probs}\n")
     print(f"wrote {args.fixtures}")
 
     if not args.no_cv:

@@ -47,12 +47,15 @@ public struct EmotionClassifier: Sendable {
         while end > 0, end < bytes.count, bytes[end] & 0xC0 == 0x80 { end -= 1 }
         return model.table.withUnsafeBufferPointer { table in
             model.cache.withUnsafeBufferPointer { cache in
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: EmotionFeatures.wordBufferBytes) { word in
-                    var sums = FeatureSums(table: table.baseAddress!, shift: UInt64(64 - model.bits),
-                                           cache: cache.baseAddress!, cacheShift: UInt64(64 - model.cacheBits),
-                                           cacheMask: cache.count - 1, word: word.baseAddress!)
-                    sums.scan(UnsafeBufferPointer(rebasing: bytes[..<end]))
-                    return probabilities(sums)
+                EmotionFeatures.asciiWordBytes.withUnsafeBufferPointer { asciiWordBytes in
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: EmotionFeatures.wordBufferBytes) { word in
+                        var sums = FeatureSums(table: table.baseAddress!, shift: UInt64(64 - model.bits),
+                                               cache: cache.baseAddress!, cacheShift: UInt64(64 - model.cacheBits),
+                                               cacheMask: cache.count - 1, asciiWordBytes: asciiWordBytes.baseAddress!,
+                                               word: word.baseAddress!)
+                        sums.scan(UnsafeBufferPointer(rebasing: bytes[..<end]))
+                        return probabilities(sums)
+                    }
                 }
             }
         }
@@ -64,8 +67,10 @@ public struct EmotionClassifier: Sendable {
         if sums.charFeatures > 0 { hashed += SIMD8<Float>(sums.charSum) / Float(sums.charFeatures).squareRoot() }
         // Lane 7 of the sums is not a label (it carries the cache's lexicon flags): its scale is zero.
         var logits = model.biases + model.scales * hashed
-        let counts = SIMD8<Int32>(Int32(sums.negations), Int32(sums.intensifiers), Int32(sums.emoji),
-                                  Int32(sums.exclamations), Int32(sums.questions), Int32(sums.capitals), 0, 0)
+        let flags = sums.charSum[7]
+        let counts = SIMD8<Int32>(flags % EmotionFeatures.intensifierFlag, flags / EmotionFeatures.intensifierFlag,
+                                  Int32(sums.emoji), Int32(sums.exclamations), Int32(sums.questions),
+                                  Int32(sums.capitals), 0, 0)
         for feature in 0..<EmotionModel.lexiconFeatureCount where counts[feature] > 0 {
             logits += Float(log1p(Double(counts[feature]))) * model.lexiconWeights[feature]
         }
@@ -84,21 +89,22 @@ public struct EmotionClassifier: Sendable {
 /// Sums of the weights of a text's hashed features, and its lexicon counts, built in one pass
 /// over the bytes (EmotionFeatures gives the definition). A word in the model's word cache is
 /// looked up instead of hashed n-gram by n-gram: the cache holds the sum of its character
-/// n-grams' rows and whether it is a negation or an intensifier (every listed word is cached).
+/// n-grams' rows and, in lane 7, its lexicon flags (every negation and intensifier is cached),
+/// so lane 7 of ``charSum`` counts the text's negations and intensifiers.
 private struct FeatureSums {
     let table: UnsafePointer<SIMD8<Int8>>
     let shift: UInt64
     let cache: UnsafePointer<WordCacheSlot>
     let cacheShift: UInt64
     let cacheMask: Int
+    /// ``EmotionFeatures/asciiWordBytes``.
+    let asciiWordBytes: UnsafePointer<UInt8>
     /// Scratch for " " + word + " " and eight spare bytes; the word is kept at word[1...].
     let word: UnsafeMutablePointer<UInt8>
     var wordSum = SIMD8<Int32>()
     var wordFeatures = 0
     var charSum = SIMD8<Int32>()
     var charFeatures = 0
-    var negations = 0
-    var intensifiers = 0
     var emoji = 0
     var exclamations = 0
     var questions = 0
@@ -106,55 +112,56 @@ private struct FeatureSums {
     /// The previous token's hash, the first half of the next bigram; nil before the first token.
     var previous: UInt64?
 
-    init(table: UnsafePointer<SIMD8<Int8>>, shift: UInt64, cache: UnsafePointer<WordCacheSlot>,
-         cacheShift: UInt64, cacheMask: Int, word: UnsafeMutablePointer<UInt8>) {
+    init(table: UnsafePointer<SIMD8<Int8>>, shift: UInt64, cache: UnsafePointer<WordCacheSlot>, cacheShift: UInt64,
+         cacheMask: Int, asciiWordBytes: UnsafePointer<UInt8>, word: UnsafeMutablePointer<UInt8>) {
         self.table = table
         self.shift = shift
         self.cache = cache
         self.cacheShift = cacheShift
         self.cacheMask = cacheMask
+        self.asciiWordBytes = asciiWordBytes
         self.word = word
     }
 
     @inline(__always)
-    private func row(_ hash: UInt64) -> SIMD8<Int16> { SIMD8<Int16>(truncatingIfNeeded: table[Int(hash >> shift)]) }
+    private func row(_ hash: UInt64) -> SIMD8<Int16> {
+        SIMD8<Int16>(truncatingIfNeeded: table[Int(truncatingIfNeeded: hash &>> shift)])
+    }
 
     /// The word cache's slot for the word whose hash is `hash`, or nil.
     @inline(__always)
     private func cached(_ hash: UInt64) -> UnsafePointer<WordCacheSlot>? {
-        var index = Int(hash >> cacheShift)
+        var index = Int(truncatingIfNeeded: hash &>> cacheShift)
         while true {
             let slot = cache + index
             if slot.pointee.key == 0 { return nil }
             if slot.pointee.key == hash { return slot }
-            index = (index + 1) & cacheMask
+            index = (index &+ 1) & cacheMask
         }
     }
 
-    /// Reads `text` (valid UTF-8).
+    /// Reads `text` (valid UTF-8, at most ``EmotionFeatures/maxTextBytes`` bytes).
     mutating func scan(_ text: UnsafeBufferPointer<UInt8>) {
+        // The word's length in bytes, all of them: its bytes past maxWordBytes are written to
+        // the byte after the kept ones, which the padding overwrites.
         var length = 0
-        var upper = 0
-        var hasLower = false
+        // The word's highest ASCII byte: it has a lower-case letter if this is at least "a".
+        var highest: UInt8 = 0
+        // Where the word began in `text` (after the last separator).
+        var wordStart = 0
         var index = 0
         while index < text.count {
             let byte = text[index]
-            index += 1
-            // A byte past the kept length lands in the spare byte after the word and is not counted.
-            if byte &- UInt8(ascii: "a") < 26 {
-                word[1 + length] = byte
-                length += length < EmotionFeatures.maxWordBytes ? 1 : 0
-                hasLower = true
-            } else if byte &- UInt8(ascii: "0") < 10 {
-                word[1 + length] = byte
-                length += length < EmotionFeatures.maxWordBytes ? 1 : 0
-            } else if byte &- UInt8(ascii: "A") < 26 {
-                word[1 + length] = byte | 0x20
-                length += length < EmotionFeatures.maxWordBytes ? 1 : 0
-                upper += 1
+            index &+= 1
+            let kept = asciiWordBytes[Int(byte)]
+            if kept != 0 {
+                word[1 &+ min(length, EmotionFeatures.maxWordBytes)] = kept
+                length &+= 1
+                highest = max(highest, byte)
             } else if byte < 0x80 {
                 if byte == UInt8(ascii: "'") { continue }
-                endWord(&length, &upper, &hasLower)
+                endWord(&length, &highest, UnsafeBufferPointer(rebasing: text[wordStart..<index - 1]))
+                wordStart = index
                 if byte == UInt8(ascii: "!") {
                     addSymbol(text.baseAddress! + index - 1, count: 1)
                     exclamations += 1
@@ -170,7 +177,8 @@ private struct FeatureSums {
                 var scalar = UInt32(byte) & (0xFF >> (width + 1))
                 for byte in bytes.dropFirst() { scalar = scalar << 6 | UInt32(byte & 0x3F) }
                 if EmotionFeatures.isEmoji(scalar) {
-                    endWord(&length, &upper, &hasLower)
+                    endWord(&length, &highest, UnsafeBufferPointer(rebasing: text[wordStart..<start]))
+                    wordStart = index
                     addSymbol(bytes.baseAddress!, count: bytes.count)
                     emoji += 1
                 } else if scalar == 0x2019 || EmotionFeatures.isIgnored(scalar) {
@@ -180,47 +188,57 @@ private struct FeatureSums {
                 }
             }
         }
-        endWord(&length, &upper, &hasLower)
+        endWord(&length, &highest, UnsafeBufferPointer(rebasing: text[wordStart...]))
     }
 
-    /// Adds the word in `word[1...length]`, if any, with its character n-grams and lexicon
-    /// counts, and starts a new word.
+    /// Adds the word in `word[1...]` (its first `maxWordBytes` bytes), if any, with its
+    /// character n-grams and lexicon counts, and starts a new word; `span` is the word's text.
     @inline(__always)
-    private mutating func endWord(_ length: inout Int, _ upper: inout Int, _ hasLower: inout Bool) {
+    private mutating func endWord(_ length: inout Int, _ highest: inout UInt8, _ span: UnsafeBufferPointer<UInt8>) {
         guard length > 0 else { return }
-        let hash = EmotionFeatures.tokenHash(word + 1, count: length)
-        if upper >= 2, !hasLower { capitals += 1 }
+        let kept = min(length, EmotionFeatures.maxWordBytes)
+        let hash = EmotionFeatures.tokenHash(word + 1, count: kept)
+        // A capital but no lower-case letter (rare): count the capitals in the text.
+        if highest >= UInt8(ascii: "A"), highest < UInt8(ascii: "a"),
+           span.lazy.filter({ $0 &- UInt8(ascii: "A") < 26 }).count >= 2 {
+            capitals += 1
+        }
         if let slot = cached(hash) {
             add(hash, unigramRow: SIMD8<Int16>(truncatingIfNeeded: slot.pointee.unigram))
-            let chars = slot.pointee.chars
-            charSum &+= SIMD8<Int32>(truncatingIfNeeded: chars)
-            negations += Int(chars[7] & 1)
-            intensifiers += Int(chars[7] >> 1)
-            charFeatures += EmotionFeatures.characterNGramCount(wordBytes: length)
+            charSum &+= SIMD8<Int32>(truncatingIfNeeded: slot.pointee.chars)
+            charFeatures &+= EmotionFeatures.characterNGramCount(wordBytes: kept)
         } else {
             add(hash, unigramRow: row(hash))
-            addCharacterNGrams(length)
+            addCharacterNGrams(kept)
         }
         length = 0
-        upper = 0
-        hasLower = false
+        highest = 0
     }
 
     /// Adds the character 2- to 5-grams of " " + word + " " for the word in `word[1...length]`.
     private mutating func addCharacterNGrams(_ length: Int) {
         word[0] = UInt8(ascii: " ")
-        word[length + 1] = UInt8(ascii: " ")
-        let padded = length + 2
+        word[length &+ 1] = UInt8(ascii: " ")
+        let padded = length &+ 2
         // At most 4 * 33 rows of at most 127: the word's sum fits in Int16.
         var sum = SIMD8<Int16>()
-        for start in 0..<padded - 1 {
+        var start = 0
+        while padded &- start >= 5 {
             let window = UnsafeRawPointer(word).loadUnaligned(fromByteOffset: start, as: UInt64.self)
-            for count in 2...min(5, padded - start) {
+            sum &+= row(EmotionFeatures.charHash(window & 0xFFFF)) &+ row(EmotionFeatures.charHash(window & 0xFF_FFFF))
+                &+ row(EmotionFeatures.charHash(window & 0xFFFF_FFFF)) &+ row(EmotionFeatures.charHash(window & 0xFF_FFFF_FFFF))
+            start &+= 1
+        }
+        // The last three starts (or fewer in a short word) have fewer than four n-grams.
+        while start < padded &- 1 {
+            let window = UnsafeRawPointer(word).loadUnaligned(fromByteOffset: start, as: UInt64.self)
+            for count in 2...padded &- start {
                 sum &+= row(EmotionFeatures.charHash(window & EmotionFeatures.lowBytes(count)))
             }
+            start &+= 1
         }
         charSum &+= SIMD8<Int32>(truncatingIfNeeded: sum)
-        charFeatures += EmotionFeatures.characterNGramCount(wordBytes: length)
+        charFeatures &+= EmotionFeatures.characterNGramCount(wordBytes: length)
     }
 
     /// Adds an emoji, `!` or `?` token of `count` (at most 4) bytes at `bytes`, copied to the
@@ -236,10 +254,10 @@ private struct FeatureSums {
     private mutating func add(_ hash: UInt64, unigramRow: SIMD8<Int16>) {
         if let previous {
             wordSum &+= SIMD8<Int32>(truncatingIfNeeded: unigramRow &+ row(EmotionFeatures.bigramHash(previous, hash)))
-            wordFeatures += 2
+            wordFeatures &+= 2
         } else {
             wordSum &+= SIMD8<Int32>(truncatingIfNeeded: unigramRow)
-            wordFeatures += 1
+            wordFeatures &+= 1
         }
         previous = hash
     }

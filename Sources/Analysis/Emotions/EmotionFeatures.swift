@@ -14,9 +14,14 @@ enum EmotionFeatures {
     static let maxTextBytes = 2048
     /// Bytes of a word kept; the rest of a longer word is dropped.
     static let maxWordBytes = 32
-    /// Bytes of the scratch buffer holding " " + word + " ": eight spare bytes after it, so
-    /// that every eight-byte load starting inside it stays inside the buffer.
+    /// Bytes of the scratch buffer holding " " + word + " " (a longer word's bytes past
+    /// ``maxWordBytes`` all land in the byte after it) and eight spare bytes, so that every
+    /// eight-byte load starting inside the word stays inside the buffer.
     static let wordBufferBytes = maxWordBytes + 2 + 8
+    /// The word cache's lexicon flags (lane 7 of a slot's character sums): a negation adds 1,
+    /// an intensifier this (more than the words of a text), so that the sum of a text's flags
+    /// gives both counts.
+    static let intensifierFlag: Int32 = 2048
     /// Negations, intensifiers, emoji, exclamation marks, question marks, all-capital words.
     static let lexiconFeatureCount = 6
 
@@ -33,18 +38,18 @@ enum EmotionFeatures {
     static func tokenHash(_ bytes: UnsafeRawPointer, count: Int) -> UInt64 {
         var hash = tokenSeed
         var offset = 0
-        while count - offset > 8 {
+        while count &- offset > 8 {
             hash = (hash ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* mix
-            offset += 8
+            offset &+= 8
         }
-        let last = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & lowBytes(count - offset)
+        let last = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & lowBytes(count &- offset)
         return (hash ^ last) &* mix
     }
 
     /// The hash of the bigram of two tokens, from their hashes.
     @inline(__always)
     static func bigramHash(_ first: UInt64, _ second: UInt64) -> UInt64 {
-        ((first << bigramRotation | first >> (64 - bigramRotation)) ^ second) &* mix
+        ((first &<< bigramRotation | first &>> (64 - bigramRotation)) ^ second) &* mix
     }
 
     /// The hash of a character n-gram given as a little-endian integer.
@@ -53,7 +58,16 @@ enum EmotionFeatures {
 
     /// A mask of the low `count` (1...8) bytes.
     @inline(__always)
-    static func lowBytes(_ count: Int) -> UInt64 { UInt64.max >> UInt64(64 - 8 * count) }
+    static func lowBytes(_ count: Int) -> UInt64 { UInt64.max &>> UInt64(64 &- 8 &* count) }
+
+    /// Per byte: the byte as a word keeps it, if an ASCII letter (lower-cased) or digit; else 0.
+    static let asciiWordBytes: [UInt8] = (0...255).map { (byte: Int) -> UInt8 in
+        switch UInt8(byte) {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte)
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt8(byte) | 0x20
+        default: 0
+        }
+    }
 
     /// The number of character n-grams (2 to 5 bytes) of " " + word + " " for a word of
     /// `wordBytes` bytes.
