@@ -3,7 +3,8 @@
 
 Usage: scripts/train-emotions.py [--train data/emotions/train.tsv.gz] [--dev data/emotions/dev.tsv]
                                  [--out Sources/Analysis/Emotions/Resources/emotions.model]
-                                 [--folds 5] [--bits 18] [--C 2] [--jobs 2] [--no-cv]
+                                 [--folds 5] [--bits 18] [--C 2] [--class-weight none|balanced]
+                                 [--jobs 2] [--no-cv]
 
 Re-executes itself in <repo>/.build-emotions/venv (created, with pinned scikit-learn and
 numpy from PyPI, when missing). Trains one-vs-rest logistic regression over hashed word and
