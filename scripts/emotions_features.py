@@ -11,9 +11,12 @@ exactly; docs/EMOTIONS.md states the definition. In short:
   U+1F000-U+1FAFF, minus skin-tone modifiers) are one-code-point tokens; `!` and
   `?` are one-character tokens; everything else ends a word. Words are capped at
   MAX_WORD_BYTES bytes (the rest of the word is dropped).
-* Hashed features, FNV-1a 64 over bytes, bucket = hash >> (64 - BITS):
-  word unigram "1"+token, word bigram "2"+t1+" "+t2 (over all tokens),
-  character n-grams "3"+g for n = 2..5 over " "+word+" " of word tokens only.
+* Hashed features, multiplicative 64-bit hashes, bucket = hash >> (64 - BITS):
+  a token's hash is TOKEN_SEED folded with its bytes eight at a time (little-endian,
+  the last chunk zero-padded): h = (h ^ chunk) * MIX; the word unigram's hash is the
+  token's; the word bigram's (over all tokens) is (rotl(h1, 27) ^ h2) * MIX; a
+  character n-gram's (n = 2..5 over " "+word+" " of word tokens only) is
+  (gram as a little-endian integer ^ CHAR_SEED) * MIX.
   Each occurrence counts once; the word block is scaled by 1/sqrt(word features),
   the character block by 1/sqrt(character features).
 * Lexicon features, log1p(count): negations, intensifiers, emoji, `!`, `?`,
@@ -24,8 +27,10 @@ import math
 
 MAX_TEXT_BYTES = 2048
 MAX_WORD_BYTES = 32
-FNV_BASIS = 0xCBF29CE484222325
-FNV_PRIME = 0x100000001B3
+MIX = 0x9E3779B97F4A7C15  # odd; the top bits of x * MIX spread (Fibonacci hashing)
+TOKEN_SEED = 0x5851F42D4C957F2D
+CHAR_SEED = 0x2545F4914F6CDD1D
+BIGRAM_ROTATION = 27
 MASK64 = (1 << 64) - 1
 
 NEGATIONS = frozenset("""not no never nothing nobody none nor neither nowhere cannot cant dont
@@ -102,20 +107,18 @@ def tokens(text):
     return out
 
 
-def fnv(h, data):
-    for b in data:
-        h = ((h ^ b) * FNV_PRIME) & MASK64
+def token_hash(token):
+    """The 64-bit hash of a token, its unigram feature's (its bucket is the hash's top bits)."""
+    h = TOKEN_SEED
+    for at in range(0, len(token), 8):
+        h = ((h ^ int.from_bytes(token[at:at + 8], "little")) * MIX) & MASK64
     return h
 
 
-UNIGRAM_SEED = fnv(FNV_BASIS, b"1")
-BIGRAM_SEED = fnv(FNV_BASIS, b"2")
-CHAR_SEED = fnv(FNV_BASIS, b"3")
-
-
-def unigram_hash(token):
-    """The 64-bit hash of a token's unigram feature (its bucket is the hash's top bits)."""
-    return fnv(UNIGRAM_SEED, token)
+def bigram_hash(first, second):
+    """The 64-bit hash of the bigram of two tokens, from their token hashes."""
+    rotated = ((first << BIGRAM_ROTATION) | (first >> (64 - BIGRAM_ROTATION))) & MASK64
+    return ((rotated ^ second) * MIX) & MASK64
 
 
 def char_buckets(word, bits):
@@ -124,11 +127,9 @@ def char_buckets(word, bits):
     padded = b" " + word + b" "
     buckets = []
     for start in range(len(padded) - 1):
-        h = CHAR_SEED
-        for end in range(start, min(start + 5, len(padded))):
-            h = ((h ^ padded[end]) * FNV_PRIME) & MASK64
-            if end > start:
-                buckets.append(h >> shift)
+        for end in range(start + 2, min(start + 5, len(padded)) + 1):
+            gram = int.from_bytes(padded[start:end], "little")
+            buckets.append((((gram ^ CHAR_SEED) * MIX) & MASK64) >> shift)
     return buckets
 
 
@@ -139,10 +140,11 @@ def features(text, bits):
     word_buckets = []
     char_buckets_ = []
     counts = dict.fromkeys(LEXICON_FEATURES, 0)
+    hashes = [token_hash(tok) for _, tok, _ in toks]
     for i, (kind, tok, capitals) in enumerate(toks):
-        word_buckets.append(unigram_hash(tok) >> shift)
+        word_buckets.append(hashes[i] >> shift)
         if i + 1 < len(toks):
-            word_buckets.append(fnv(fnv(fnv(BIGRAM_SEED, tok), b" "), toks[i + 1][1]) >> shift)
+            word_buckets.append(bigram_hash(hashes[i], hashes[i + 1]) >> shift)
         if kind == WORD:
             char_buckets_.extend(char_buckets(tok, bits))
             word = tok.decode("utf-8", "replace")

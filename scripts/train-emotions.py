@@ -3,7 +3,8 @@
 
 Usage: scripts/train-emotions.py [--train data/emotions/train.tsv.gz] [--dev data/emotions/dev.tsv]
                                  [--out Sources/Analysis/Emotions/Resources/emotions.model]
-                                 [--folds 5] [--bits 18] [--C 2] [--jobs 2] [--no-cv]
+                                 [--folds 5] [--bits 18] [--C 2] [--class-weight none|balanced]
+                                 [--jobs 2] [--no-cv]
 
 Re-executes itself in <repo>/.build-emotions/venv (created, with pinned scikit-learn and
 numpy from PyPI, when missing). Trains one-vs-rest logistic regression over hashed word and
@@ -30,8 +31,25 @@ VENV = os.path.join(ROOT, ".build-emotions", "venv")
 REQUIREMENTS = ["scikit-learn==1.9.1", "numpy==2.4.6", "scipy==1.17.1"]
 LABELS = ["anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise"]
 NEUTRAL = LABELS.index("neutral")
-MAGIC = b"EMO2"
-CACHE_MIX = 0x9E3779B97F4A7C15  # a word's first slot: the top bits of its unigram hash times this
+MAGIC = b"EMO3"
+# Texts added to the parity fixtures for the tokeniser's rarer paths: capitals, words longer
+# than MAX_WORD_BYTES (capitals past the cut, non-ASCII at it), emoji with modifiers, skipped
+# scalars, non-ASCII words, marks, and a text longer than MAX_TEXT_BYTES.
+EDGE_CASES = [
+    "WOW this is AMAZING!!! I LOVE IT, OK? NoT really",
+    "A1234567890123456789012345678901234567B is LOUD",
+    "Supercalifragilisticexpialidociousnessitudeextraordinaire!! so good",
+    "abababababababababababababababababababé and more",
+    "ÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉ ÉTÉ",
+    "I don't know... it’s fine 😀😀 👍🏽 ❤️ 👨‍👩‍👧",
+    "Café déjà vu — naïve résumé, 日本語のテキスト",
+    "not NOT never, so very really sad :( :'(",
+    "?!?! x 12345 2020",
+    "I hate this so much " * 150,
+]
+
+NEGATION_FLAG = 1
+INTENSIFIER_FLAG = 2048  # a text of MAX_TEXT_BYTES bytes has fewer than 2,048 words
 CACHE_SLOT = [("key", "<u8"), ("unigram", "i1", 8), ("chars", "<i2", 8)]
 
 
@@ -69,12 +87,14 @@ def read_split(path):
 
 
 def word_cache(texts, table):
-    """The word cache: a slot for every word seen at least twice in `texts`, keyed by the
-    word's 64-bit unigram hash, holding the word's unigram row of `table` and the sums of the
-    rows of its character n-grams, which the classifier would otherwise add up one n-gram at a
-    time. An open-addressing table (linear probing from the top bits of hash * CACHE_MIX, as the
-    top bits of FNV-1a alone cluster short words; key 0 empty) at most half full; returns its
-    log2 size and its slots."""
+    """The word cache: a slot for every word seen at least twice in `texts` and every
+    negation and intensifier, keyed by the word's 64-bit token hash, holding the word's
+    unigram row of `table`, the sums of the rows of its character n-grams (lanes 0-6), which
+    the classifier would otherwise add up one n-gram at a time, and its lexicon flags (lane 7
+    of the sums: NEGATION_FLAG, INTENSIFIER_FLAG, so that the classifier's sum of the lanes 7
+    of a text's words gives both counts). An open-addressing table (linear probing from
+    the top bits of the hash; key 0 empty) at most half full; returns its log2 size and its
+    slots."""
     import numpy as np
     import emotions_features as ef
 
@@ -84,20 +104,25 @@ def word_cache(texts, table):
         for kind, token, _ in ef.tokens(text):
             if kind == ef.WORD:
                 counts[token] = counts.get(token, 0) + 1
-    words = sorted(word for word, count in counts.items() if count >= 2)
+    lexicon = {word.encode(): flag for group, flag in ((ef.NEGATIONS, NEGATION_FLAG), (ef.INTENSIFIERS, INTENSIFIER_FLAG)) for word in group}
+    words = sorted({word for word, count in counts.items() if count >= 2} | set(lexicon))
     cache_bits = max(4, (2 * len(words) - 1).bit_length())
     mask = (1 << cache_bits) - 1
     slots = np.zeros(1 << cache_bits, dtype=CACHE_SLOT)
     for word in words:
-        key = ef.unigram_hash(word)
-        slot = ((key * CACHE_MIX) & ef.MASK64) >> (64 - cache_bits)
+        key = ef.token_hash(word)
+        slot = key >> (64 - cache_bits)
         while slots["key"][slot] != 0 and slots["key"][slot] != key:
             slot = (slot + 1) & mask
         if key == 0 or slots["key"][slot] == key:
+            if word in lexicon:  # the classifier counts the lexicon words from the cache only
+                sys.exit(f"error: the lexicon word {word!r} collides in the word cache")
             continue  # a 64-bit hash collision: the word is left to the slow path
         slots["key"][slot] = key
         slots["unigram"][slot] = table[key >> (64 - bits)]
-        slots["chars"][slot] = table[ef.char_buckets(word, bits)].astype(np.int32).sum(axis=0)
+        chars = table[ef.char_buckets(word, bits)].astype(np.int32).sum(axis=0)
+        chars[7] = lexicon.get(word, 0)
+        slots["chars"][slot] = chars
     print(f"word cache: {len(words):,} words in {1 << cache_bits:,} slots", file=sys.stderr)
     return cache_bits, slots
 
@@ -121,6 +146,8 @@ def main():
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--bits", type=int, default=18)
     parser.add_argument("--C", type=float, default=2.0)
+    parser.add_argument("--class-weight", choices=["none", "balanced"], default="none",
+                        help="weights of each label's two classes in its logistic regression")
     parser.add_argument("--jobs", type=int, default=2, help="labels fitted in parallel")
     parser.add_argument("--no-cv", action="store_true", help="skip the k-fold figures")
     args = parser.parse_args()
@@ -165,7 +192,8 @@ def main():
         """Weights and bias of one label's logistic regression over the features scaled by their
         naive-Bayes ratios, the ratios folded into the weights."""
         ratios = naive_bayes_ratios(x, y)
-        model = LogisticRegression(C=args.C, solver="liblinear", max_iter=300, random_state=0)
+        model = LogisticRegression(C=args.C, solver="liblinear", max_iter=300, random_state=0,
+                                   class_weight=None if args.class_weight == "none" else args.class_weight)
         model.fit(x @ sparse.diags(ratios), y)
         return model.coef_[0] * ratios, model.intercept_[0]
 
@@ -254,11 +282,13 @@ def main():
     os.makedirs(os.path.dirname(args.fixtures), exist_ok=True)
     with open(args.fixtures, "w", encoding="utf-8") as out:
         out.write("# text<TAB>labels<TAB>anger..surprise probabilities, by scripts/train-emotions.py\n")
-        predicted = predict(dev_probabilities, thresholds)
-        for i in range(0, len(dev_texts), 10):
+        texts = dev_texts[::10] + EDGE_CASES
+        probabilities = np.vstack([dev_probabilities[::10], quantised_probabilities(matrix(EDGE_CASES), weights, biases)])
+        predicted = predict(probabilities, thresholds)
+        for i, text in enumerate(texts):
             labels = ",".join(LABELS[k] for k in range(len(LABELS)) if predicted[i, k])
-            probs = ",".join(f"{p:.6f}" for p in dev_probabilities[i])
-            out.write(f"{dev_texts[i]}\t{labels}\t{probs}\n")
+            probs = ",".join(f"{p:.6f}" for p in probabilities[i])
+            out.write(f"{text}\t{labels}\t{probs}\n")
     print(f"wrote {args.fixtures}")
 
     if not args.no_cv:

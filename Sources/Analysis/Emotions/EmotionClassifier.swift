@@ -47,12 +47,16 @@ public struct EmotionClassifier: Sendable {
         while end > 0, end < bytes.count, bytes[end] & 0xC0 == 0x80 { end -= 1 }
         return model.table.withUnsafeBufferPointer { table in
             model.cache.withUnsafeBufferPointer { cache in
-                var sums = FeatureSums(table: table, shift: UInt64(64 - model.bits),
-                                       cache: cache, cacheShift: UInt64(64 - model.cacheBits))
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: EmotionFeatures.maxWordBytes + 2) { word in
-                    sums.scan(UnsafeBufferPointer(rebasing: bytes[..<end]), word: word.baseAddress!)
+                EmotionFeatures.asciiWordBytes.withUnsafeBufferPointer { asciiWordBytes in
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: EmotionFeatures.wordBufferBytes) { word in
+                        var sums = FeatureSums(table: table.baseAddress!, shift: UInt64(64 - model.bits),
+                                               cache: cache.baseAddress!, cacheShift: UInt64(64 - model.cacheBits),
+                                               cacheMask: cache.count - 1, asciiWordBytes: asciiWordBytes.baseAddress!,
+                                               word: word.baseAddress!)
+                        sums.scan(UnsafeBufferPointer(rebasing: bytes[..<end]))
+                        return probabilities(sums)
+                    }
                 }
-                return probabilities(sums)
             }
         }
     }
@@ -61,9 +65,14 @@ public struct EmotionClassifier: Sendable {
         var hashed = SIMD8<Float>()
         if sums.wordFeatures > 0 { hashed += SIMD8<Float>(sums.wordSum) / Float(sums.wordFeatures).squareRoot() }
         if sums.charFeatures > 0 { hashed += SIMD8<Float>(sums.charSum) / Float(sums.charFeatures).squareRoot() }
+        // Lane 7 of the sums is not a label (it carries the cache's lexicon flags): its scale is zero.
         var logits = model.biases + model.scales * hashed
-        for feature in 0..<EmotionModel.lexiconFeatureCount where sums.lexiconCounts[feature] > 0 {
-            logits += Float(log1p(Double(sums.lexiconCounts[feature]))) * model.lexiconWeights[feature]
+        let flags = sums.charSum[7]
+        let counts = SIMD8<Int32>(flags % EmotionFeatures.intensifierFlag, flags / EmotionFeatures.intensifierFlag,
+                                  Int32(sums.emoji), Int32(sums.exclamations), Int32(sums.questions),
+                                  Int32(sums.capitals), 0, 0)
+        for feature in 0..<EmotionModel.lexiconFeatureCount where counts[feature] > 0 {
+            logits += Float(log1p(Double(counts[feature]))) * model.lexiconWeights[feature]
         }
         var probabilities = SIMD8<Float>()
         var labelBits: UInt8 = 0
@@ -78,169 +87,178 @@ public struct EmotionClassifier: Sendable {
 }
 
 /// Sums of the weights of a text's hashed features, and its lexicon counts, built in one pass
-/// over the bytes (EmotionFeatures gives the definition). The character n-grams of a word in
-/// the model's word cache are not hashed: the cache holds the sum of their rows.
+/// over the bytes (EmotionFeatures gives the definition). A word in the model's word cache is
+/// looked up instead of hashed n-gram by n-gram: the cache holds the sum of its character
+/// n-grams' rows and, in lane 7, its lexicon flags (every negation and intensifier is cached),
+/// so lane 7 of ``charSum`` counts the text's negations and intensifiers.
 private struct FeatureSums {
-    let table: UnsafeBufferPointer<SIMD8<Int8>>
+    let table: UnsafePointer<SIMD8<Int8>>
     let shift: UInt64
-    let cache: UnsafeBufferPointer<WordCacheSlot>
+    let cache: UnsafePointer<WordCacheSlot>
     let cacheShift: UInt64
+    let cacheMask: Int
+    /// ``EmotionFeatures/asciiWordBytes``.
+    let asciiWordBytes: UnsafePointer<UInt8>
+    /// Scratch for " " + word + " " and eight spare bytes; the word is kept at word[1...].
+    let word: UnsafeMutablePointer<UInt8>
     var wordSum = SIMD8<Int32>()
     var wordFeatures = 0
     var charSum = SIMD8<Int32>()
     var charFeatures = 0
-    /// Negations, intensifiers, emoji, `!`, `?`, all-capital words.
-    var lexiconCounts = SIMD8<Int32>()
-    /// Hash of "2" + previous token + " ", the start of the next bigram; nil before the first token.
-    var bigramPrefix: UInt64?
+    var emoji = 0
+    var exclamations = 0
+    var questions = 0
+    var capitals = 0
+    /// The previous token's hash, the first half of the next bigram; nil before the first token.
+    var previous: UInt64?
 
-    init(table: UnsafeBufferPointer<SIMD8<Int8>>, shift: UInt64,
-         cache: UnsafeBufferPointer<WordCacheSlot>, cacheShift: UInt64) {
+    init(table: UnsafePointer<SIMD8<Int8>>, shift: UInt64, cache: UnsafePointer<WordCacheSlot>, cacheShift: UInt64,
+         cacheMask: Int, asciiWordBytes: UnsafePointer<UInt8>, word: UnsafeMutablePointer<UInt8>) {
         self.table = table
         self.shift = shift
         self.cache = cache
         self.cacheShift = cacheShift
+        self.cacheMask = cacheMask
+        self.asciiWordBytes = asciiWordBytes
+        self.word = word
     }
 
     @inline(__always)
-    private func row(_ hash: UInt64) -> SIMD8<Int8> { table[Int(hash >> shift)] }
+    private func row(_ hash: UInt64) -> SIMD8<Int16> {
+        SIMD8<Int16>(truncatingIfNeeded: table[Int(truncatingIfNeeded: hash &>> shift)])
+    }
 
-    /// The word cache's slot for the word whose unigram hash is `unigram`, or nil.
+    /// The word cache's slot for the word whose hash is `hash`, or nil.
     @inline(__always)
-    private func cached(_ unigram: UInt64) -> WordCacheSlot? {
-        let mask = cache.count - 1
-        var index = Int((unigram &* EmotionFeatures.cacheMix) >> cacheShift)
+    private func cached(_ hash: UInt64) -> UnsafePointer<WordCacheSlot>? {
+        var index = Int(truncatingIfNeeded: hash &>> cacheShift)
         while true {
-            let slot = cache[index]
-            if slot.key == 0 { return nil }
-            if slot.key == unigram { return slot }
-            index = (index + 1) & mask
+            let slot = cache + index
+            if slot.pointee.key == 0 { return nil }
+            if slot.pointee.key == hash { return slot }
+            index = (index &+ 1) & cacheMask
         }
     }
 
-    /// Reads `text` (valid UTF-8); `word` is scratch for `maxWordBytes + 2` bytes.
-    mutating func scan(_ text: UnsafeBufferPointer<UInt8>, word: UnsafeMutablePointer<UInt8>) {
-        // The word is kept at word[1...] so that " " + word + " " can be hashed in place.
+    /// Reads `text` (valid UTF-8, at most ``EmotionFeatures/maxTextBytes`` bytes).
+    mutating func scan(_ text: UnsafeBufferPointer<UInt8>) {
+        // The word's length in bytes, all of them: its bytes past maxWordBytes are written to
+        // the byte after the kept ones, which the padding overwrites.
         var length = 0
-        var upper = 0
-        var lower = 0
+        // The word's highest ASCII byte: it has a lower-case letter if this is at least "a".
+        var highest: UInt8 = 0
+        // Where the word began in `text` (after the last separator).
+        var wordStart = 0
         var index = 0
         while index < text.count {
-            let lead = text[index]
-            if lead < 0x80 {
-                index += 1
-                switch lead {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                    if length < EmotionFeatures.maxWordBytes { word[1 + length] = lead | 0x20; length += 1 }
-                    upper += 1
-                case UInt8(ascii: "a")...UInt8(ascii: "z"):
-                    if length < EmotionFeatures.maxWordBytes { word[1 + length] = lead; length += 1 }
-                    lower += 1
-                case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    if length < EmotionFeatures.maxWordBytes { word[1 + length] = lead; length += 1 }
-                case UInt8(ascii: "'"):
-                    continue
-                case UInt8(ascii: "!"), UInt8(ascii: "?"):
-                    endWord(word, &length, &upper, &lower)
-                    addSymbol(UnsafeBufferPointer(rebasing: text[index - 1..<index]))
-                    if lead == UInt8(ascii: "!") { lexiconCounts[3] += 1 } else { lexiconCounts[4] += 1 }
-                default:
-                    endWord(word, &length, &upper, &lower)
+            let byte = text[index]
+            index &+= 1
+            let kept = asciiWordBytes[Int(byte)]
+            if kept != 0 {
+                word[1 &+ min(length, EmotionFeatures.maxWordBytes)] = kept
+                length &+= 1
+                highest = max(highest, byte)
+            } else if byte < 0x80 {
+                if byte == UInt8(ascii: "'") { continue }
+                endWord(&length, &highest, UnsafeBufferPointer(rebasing: text[wordStart..<index - 1]))
+                wordStart = index
+                if byte == UInt8(ascii: "!") {
+                    addSymbol(text.baseAddress! + index - 1, count: 1)
+                    exclamations += 1
+                } else if byte == UInt8(ascii: "?") {
+                    addSymbol(text.baseAddress! + index - 1, count: 1)
+                    questions += 1
                 }
-                continue
-            }
-            let width = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-            let bytes = UnsafeBufferPointer(rebasing: text[index..<min(index + width, text.count)])
-            index += width
-            var scalar = UInt32(lead) & (0xFF >> (width + 1))
-            for byte in bytes.dropFirst() { scalar = scalar << 6 | UInt32(byte & 0x3F) }
-            if EmotionFeatures.isEmoji(scalar) {
-                endWord(word, &length, &upper, &lower)
-                addSymbol(bytes)
-                lexiconCounts[2] += 1
-            } else if scalar == 0x2019 || EmotionFeatures.isIgnored(scalar) {
-                continue
-            } else if length + bytes.count <= EmotionFeatures.maxWordBytes {
-                for byte in bytes { word[1 + length] = byte; length += 1 }
+            } else {
+                let width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                let start = index - 1
+                let bytes = UnsafeBufferPointer(rebasing: text[start..<min(start + width, text.count)])
+                index = start + width
+                var scalar = UInt32(byte) & (0xFF >> (width + 1))
+                for byte in bytes.dropFirst() { scalar = scalar << 6 | UInt32(byte & 0x3F) }
+                if EmotionFeatures.isEmoji(scalar) {
+                    endWord(&length, &highest, UnsafeBufferPointer(rebasing: text[wordStart..<start]))
+                    wordStart = index
+                    addSymbol(bytes.baseAddress!, count: bytes.count)
+                    emoji += 1
+                } else if scalar == 0x2019 || EmotionFeatures.isIgnored(scalar) {
+                    continue
+                } else if length + bytes.count <= EmotionFeatures.maxWordBytes {
+                    for byte in bytes { word[1 + length] = byte; length += 1 }
+                }
             }
         }
-        endWord(word, &length, &upper, &lower)
+        endWord(&length, &highest, UnsafeBufferPointer(rebasing: text[wordStart...]))
     }
 
-    /// Adds the word in `word[1...length]`, if any, with its character n-grams and lexicon
-    /// counts, and starts a new word.
-    private mutating func endWord(_ word: UnsafeMutablePointer<UInt8>, _ length: inout Int,
-                                  _ upper: inout Int, _ lower: inout Int) {
+    /// Adds the word in `word[1...]` (its first `maxWordBytes` bytes), if any, with its
+    /// character n-grams and lexicon counts, and starts a new word; `span` is the word's text.
+    @inline(__always)
+    private mutating func endWord(_ length: inout Int, _ highest: inout UInt8, _ span: UnsafeBufferPointer<UInt8>) {
         guard length > 0 else { return }
-        let token = TokenHashes(UnsafeBufferPointer(start: word + 1, count: length), after: bigramPrefix)
-        let unigram = token.unigram
-        if upper >= 2, lower == 0 { lexiconCounts[5] += 1 }
-        if length <= EmotionFeatures.longestLexiconWord,
-           EmotionFeatures.lexiconFilter[Int(unigram >> 60)] & (1 << ((unigram >> 54) & 63)) != 0 {
-            if EmotionFeatures.negationHashes.contains(unigram) { lexiconCounts[0] += 1 }
-            if EmotionFeatures.intensifierHashes.contains(unigram) { lexiconCounts[1] += 1 }
+        let kept = min(length, EmotionFeatures.maxWordBytes)
+        let hash = EmotionFeatures.tokenHash(word + 1, count: kept)
+        // A capital but no lower-case letter (rare): count the capitals in the text.
+        if highest >= UInt8(ascii: "A"), highest < UInt8(ascii: "a"),
+           span.lazy.filter({ $0 &- UInt8(ascii: "A") < 26 }).count >= 2 {
+            capitals += 1
         }
-        if let slot = cached(unigram) {
-            add(token, unigramRow: slot.unigram)
-            charSum &+= SIMD8<Int32>(truncatingIfNeeded: slot.chars)
-            charFeatures += EmotionFeatures.characterNGramCount(wordBytes: length)
+        if let slot = cached(hash) {
+            add(hash, unigramRow: SIMD8<Int16>(truncatingIfNeeded: slot.pointee.unigram))
+            charSum &+= SIMD8<Int32>(truncatingIfNeeded: slot.pointee.chars)
+            charFeatures &+= EmotionFeatures.characterNGramCount(wordBytes: kept)
         } else {
-            add(token, unigramRow: row(unigram))
-            word[0] = UInt8(ascii: " ")
-            word[length + 1] = UInt8(ascii: " ")
-            let padded = length + 2
-            for start in 0..<padded - 1 {
-                var hash = EmotionFeatures.charSeed
-                hash = EmotionFeatures.fnv(hash, word[start])
-                for end in start + 1..<min(start + 5, padded) {
-                    hash = EmotionFeatures.fnv(hash, word[end])
-                    charSum &+= SIMD8<Int32>(truncatingIfNeeded: row(hash))
-                    charFeatures += 1
-                }
-            }
+            add(hash, unigramRow: row(hash))
+            addCharacterNGrams(kept)
         }
         length = 0
-        upper = 0
-        lower = 0
+        highest = 0
     }
 
-    /// Adds an emoji, `!` or `?` token.
-    private mutating func addSymbol(_ token: UnsafeBufferPointer<UInt8>) {
-        let hashes = TokenHashes(token, after: bigramPrefix)
-        add(hashes, unigramRow: row(hashes.unigram))
+    /// Adds the character 2- to 5-grams of " " + word + " " for the word in `word[1...length]`.
+    private mutating func addCharacterNGrams(_ length: Int) {
+        word[0] = UInt8(ascii: " ")
+        word[length &+ 1] = UInt8(ascii: " ")
+        let padded = length &+ 2
+        // At most 4 * 33 rows of at most 127: the word's sum fits in Int16.
+        var sum = SIMD8<Int16>()
+        var start = 0
+        while padded &- start >= 5 {
+            let window = UnsafeRawPointer(word).loadUnaligned(fromByteOffset: start, as: UInt64.self)
+            sum &+= row(EmotionFeatures.charHash(window & 0xFFFF)) &+ row(EmotionFeatures.charHash(window & 0xFF_FFFF))
+                &+ row(EmotionFeatures.charHash(window & 0xFFFF_FFFF)) &+ row(EmotionFeatures.charHash(window & 0xFF_FFFF_FFFF))
+            start &+= 1
+        }
+        // The last three starts (or fewer in a short word) have fewer than four n-grams.
+        while start < padded &- 1 {
+            let window = UnsafeRawPointer(word).loadUnaligned(fromByteOffset: start, as: UInt64.self)
+            for count in 2...padded &- start {
+                sum &+= row(EmotionFeatures.charHash(window & EmotionFeatures.lowBytes(count)))
+            }
+            start &+= 1
+        }
+        charSum &+= SIMD8<Int32>(truncatingIfNeeded: sum)
+        charFeatures &+= EmotionFeatures.characterNGramCount(wordBytes: length)
+    }
+
+    /// Adds an emoji, `!` or `?` token of `count` (at most 4) bytes at `bytes`, copied to the
+    /// word scratch (which is free between words) so that it can be hashed eight bytes at once.
+    private mutating func addSymbol(_ bytes: UnsafePointer<UInt8>, count: Int) {
+        word.update(from: bytes, count: count)
+        let hash = EmotionFeatures.tokenHash(word, count: count)
+        add(hash, unigramRow: row(hash))
     }
 
     /// Adds a token's unigram (its row given) and its bigram with the previous token.
     @inline(__always)
-    private mutating func add(_ token: TokenHashes, unigramRow: SIMD8<Int8>) {
-        wordSum &+= SIMD8<Int32>(truncatingIfNeeded: unigramRow)
-        wordFeatures += 1
-        if bigramPrefix != nil {
-            wordSum &+= SIMD8<Int32>(truncatingIfNeeded: row(token.bigram))
-            wordFeatures += 1
+    private mutating func add(_ hash: UInt64, unigramRow: SIMD8<Int16>) {
+        if let previous {
+            wordSum &+= SIMD8<Int32>(truncatingIfNeeded: unigramRow &+ row(EmotionFeatures.bigramHash(previous, hash)))
+            wordFeatures &+= 2
+        } else {
+            wordSum &+= SIMD8<Int32>(truncatingIfNeeded: unigramRow)
+            wordFeatures &+= 1
         }
-        bigramPrefix = token.nextBigramPrefix
-    }
-}
-
-/// The hashes of a token's word features, computed in one pass over its bytes.
-private struct TokenHashes {
-    /// The hash of "1" + token.
-    var unigram = EmotionFeatures.unigramSeed
-    /// The hash of "2" + previous token + " " + token (meaningless for the first token).
-    var bigram: UInt64
-    /// The hash of "2" + token + " ", the start of the next token's bigram.
-    var nextBigramPrefix = EmotionFeatures.bigramSeed
-
-    /// Hashes `token`; `previous` is the hash of "2" + previous token + " ", nil for the first.
-    @inline(__always)
-    init(_ token: UnsafeBufferPointer<UInt8>, after previous: UInt64?) {
-        bigram = previous ?? 0
-        for byte in token {
-            unigram = EmotionFeatures.fnv(unigram, byte)
-            nextBigramPrefix = EmotionFeatures.fnv(nextBigramPrefix, byte)
-            bigram = EmotionFeatures.fnv(bigram, byte)
-        }
-        nextBigramPrefix = EmotionFeatures.fnv(nextBigramPrefix, UInt8(ascii: " "))
+        previous = hash
     }
 }

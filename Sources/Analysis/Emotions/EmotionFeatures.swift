@@ -5,56 +5,68 @@
 /// - tokens: ASCII letters (lower-cased), digits and non-emoji characters from U+0080 extend a
 ///   word (at most ``maxWordBytes`` bytes kept); apostrophes are dropped inside words; each
 ///   emoji, `!` and `?` is a token of its own; anything else ends a word;
-/// - FNV-1a 64 hashes bucketed by their top bits: word unigrams ("1"+token), bigrams
-///   ("2"+token+" "+next token) and character 2- to 5-grams ("3"+gram) of " "+word+" ";
+/// - multiplicative 64-bit hashes bucketed by their top bits: a token's hash (its unigram's)
+///   folds its bytes in eight at a time; a bigram's combines its two tokens' hashes; a character
+///   2- to 5-gram of " "+word+" " is hashed as one little-endian integer;
 /// - lexicon counts: negations, intensifiers, emoji, `!`, `?` and all-capital words.
 enum EmotionFeatures {
     /// Bytes of a text the model reads; the rest is ignored, which bounds the work per text.
     static let maxTextBytes = 2048
     /// Bytes of a word kept; the rest of a longer word is dropped.
     static let maxWordBytes = 32
+    /// Bytes of the scratch buffer holding " " + word + " " (a longer word's bytes past
+    /// ``maxWordBytes`` all land in the byte after it) and eight spare bytes, so that every
+    /// eight-byte load starting inside the word stays inside the buffer.
+    static let wordBufferBytes = maxWordBytes + 2 + 8
+    /// The word cache's lexicon flags (lane 7 of a slot's character sums): a negation adds 1,
+    /// an intensifier this (more than the words of a text), so that the sum of a text's flags
+    /// gives both counts.
+    static let intensifierFlag: Int32 = 2048
     /// Negations, intensifiers, emoji, exclamation marks, question marks, all-capital words.
     static let lexiconFeatureCount = 6
-    /// The longest word in the negation and intensifier lists.
-    static let longestLexiconWord = 10
 
-    static let fnvBasis: UInt64 = 0xCBF2_9CE4_8422_2325
-    static let fnvPrime: UInt64 = 0x100_0000_01B3
-    /// A word's first slot in the word cache is the top bits of its unigram hash times this
-    /// (Fibonacci hashing): the top bits of FNV-1a alone cluster short words.
-    static let cacheMix: UInt64 = 0x9E37_79B9_7F4A_7C15
+    /// Odd; the top bits of `x &* mix` are spread even for small or similar `x` (Fibonacci hashing).
+    static let mix: UInt64 = 0x9E37_79B9_7F4A_7C15
+    static let tokenSeed: UInt64 = 0x5851_F42D_4C95_7F2D
+    static let charSeed: UInt64 = 0x2545_F491_4F6C_DD1D
+    static let bigramRotation: UInt64 = 27
 
+    /// The hash of the `count` (1...maxWordBytes) bytes at `bytes`, which must stay readable for
+    /// eight bytes past any byte of the token: the bytes folded in eight at a time,
+    /// little-endian, the last chunk zero-padded.
     @inline(__always)
-    static func fnv(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* fnvPrime }
+    static func tokenHash(_ bytes: UnsafeRawPointer, count: Int) -> UInt64 {
+        var hash = tokenSeed
+        var offset = 0
+        while count &- offset > 8 {
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* mix
+            offset &+= 8
+        }
+        let last = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & lowBytes(count &- offset)
+        return (hash ^ last) &* mix
+    }
 
-    static func fnv(_ hash: UInt64, _ bytes: some Sequence<UInt8>) -> UInt64 { bytes.reduce(hash, fnv) }
+    /// The hash of the bigram of two tokens, from their hashes.
+    @inline(__always)
+    static func bigramHash(_ first: UInt64, _ second: UInt64) -> UInt64 {
+        ((first &<< bigramRotation | first &>> (64 - bigramRotation)) ^ second) &* mix
+    }
 
-    static let unigramSeed = fnv(fnvBasis, UInt8(ascii: "1"))
-    static let bigramSeed = fnv(fnvBasis, UInt8(ascii: "2"))
-    static let charSeed = fnv(fnvBasis, UInt8(ascii: "3"))
+    /// The hash of a character n-gram given as a little-endian integer.
+    @inline(__always)
+    static func charHash(_ gram: UInt64) -> UInt64 { (gram ^ charSeed) &* mix }
 
-    static let negations = """
-        not no never nothing nobody none nor neither nowhere cannot cant dont doesnt didnt isnt wasnt \
-        arent werent wont wouldnt couldnt shouldnt aint hasnt havent hadnt without
-        """
-    static let intensifiers = """
-        very so really extremely absolutely totally completely too super incredibly fucking fking \
-        freaking damn such most highly truly quite utterly literally
-        """
+    /// A mask of the low `count` (1...8) bytes.
+    @inline(__always)
+    static func lowBytes(_ count: Int) -> UInt64 { UInt64.max &>> UInt64(64 &- 8 &* count) }
 
-    /// Unigram hashes of the negation words.
-    static let negationHashes = wordHashes(negations)
-    /// Unigram hashes of the intensifier words.
-    static let intensifierHashes = wordHashes(intensifiers)
-    /// A 1,024-bit filter over both lists (bit `hash >> 54`: word `hash >> 60`, bit `(hash >> 54) & 63`), so most words skip the lists.
-    static let lexiconFilter: [UInt64] = {
-        var bits = [UInt64](repeating: 0, count: 16)
-        for hash in negationHashes + intensifierHashes { bits[Int(hash >> 60)] |= 1 << ((hash >> 54) & 63) }
-        return bits
-    }()
-
-    private static func wordHashes(_ list: String) -> [UInt64] {
-        list.split(separator: " ").map { fnv(unigramSeed, $0.utf8) }
+    /// Per byte: the byte as a word keeps it, if an ASCII letter (lower-cased) or digit; else 0.
+    static let asciiWordBytes: [UInt8] = (0...255).map { (byte: Int) -> UInt8 in
+        switch UInt8(byte) {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte)
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt8(byte) | 0x20
+        default: 0
+        }
     }
 
     /// The number of character n-grams (2 to 5 bytes) of " " + word + " " for a word of

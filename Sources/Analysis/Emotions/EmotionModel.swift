@@ -17,7 +17,7 @@ public enum EmotionModelError: Error, Equatable, CustomStringConvertible {
 
 /// The learned parameters of the emotion model, as scripts/train-emotions.py writes them.
 ///
-/// File layout (little-endian): "EMO2"; UInt32 hash bits, label count (7), lexicon feature
+/// File layout (little-endian): "EMO3"; UInt32 hash bits, label count (7), lexicon feature
 /// count, word cache bits; Float32 per-label weight scales, biases and probability thresholds;
 /// Float32 lexicon weights (feature-major, a row of labels each); 2^bits rows of 8 Int8 weights
 /// (7 labels and a zero), a hashed feature's weight for a label being its Int8 times the
@@ -39,15 +39,15 @@ struct EmotionModel: Sendable {
     let table: [SIMD8<Int8>]
     /// Bits of the word cache (it has 2^cacheBits slots).
     let cacheBits: Int
-    /// The word cache: frequent training words, found by linear probing from the top bits of
-    /// their unigram hash; at least one slot is empty.
+    /// The word cache: frequent training words and every negation and intensifier, found by
+    /// linear probing from the top bits of their token hash; at least one slot is empty.
     let cache: [WordCacheSlot]
 
     /// Loads the model in `data`; `path` names it in errors.
     init(data: Data, path: String) throws(EmotionModelError) {
         var reader = ByteReader(bytes: [UInt8](data))
         func fail(_ reason: String) -> EmotionModelError { .malformed(path: path, reason: reason) }
-        guard reader.take(4).map(Array.init) == Array("EMO2".utf8) else { throw fail("missing the EMO2 header") }
+        guard reader.take(4).map(Array.init) == Array("EMO3".utf8) else { throw fail("missing the EMO3 header") }
         guard let bits = reader.uint32(), let labels = reader.uint32(), let lexicon = reader.uint32(),
               let cacheBits = reader.uint32() else {
             throw fail("cut short in the header")
@@ -85,8 +85,9 @@ struct EmotionModel: Sendable {
     }
 }
 
-/// A slot of the word cache: a word's unigram hash (0 for an empty slot), the word's unigram
-/// row of the table, and the sums of the table rows of its character n-grams (lane 7 zero).
+/// A slot of the word cache: a word's token hash (0 for an empty slot), the word's unigram
+/// row of the table, and the sums of the table rows of its character n-grams in lanes 0-6 with
+/// the word's lexicon flags in lane 7 (1 negation, 2 intensifier).
 struct WordCacheSlot: BitwiseCopyable, Sendable {
     let key: UInt64
     let unigram: SIMD8<Int8>
