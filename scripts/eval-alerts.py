@@ -13,6 +13,7 @@ Every figure comes from `earshot alerts backtest --series … --labels data/volu
 
 Usage: scripts/eval-alerts.sh  (or: python3 scripts/eval-alerts.py PATH/TO/earshot)
 """
+import concurrent.futures
 import itertools
 import json
 import os
@@ -97,10 +98,11 @@ def main():
     # results[setting][series] = score, setting = ((name, value), …, ("z-threshold", z))
     results = {}
     names = list(GRID)
-    for values in itertools.product(*(GRID[name] for name in names)):
-        settings = dict(zip(names, values))
-        for name in series:
-            for run in backtest(binary, name, settings, Z_SWEEP)["runs"]:
+    jobs = [(dict(zip(names, values)), name) for values in itertools.product(*(GRID[name] for name in names)) for name in series]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        reports = pool.map(lambda job: backtest(binary, job[1], job[0], Z_SWEEP), jobs)
+        for (settings, name), report in zip(jobs, reports):
+            for run in report["runs"]:
                 setting = tuple(settings.items()) + (("z-threshold", run["value"]),)
                 results.setdefault(setting, {})[name] = run["score"]
     print("Grid: %s, %s: %d settings.\n" % (", ".join("%s %s" % (n, GRID[n]) for n in names), Z_SWEEP, len(results)))

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// Why a history could not be turned into buckets.
 public enum BacktestError: Error, Equatable, CustomStringConvertible {
     /// The span from the first to the last point needs more buckets than allowed.
@@ -68,6 +71,18 @@ public enum Backtest {
             buckets[slot].negative += point.negative
         }
         return buckets
+    }
+
+    /// `run` for each of `configs` over the same `buckets`, the runs spread over the machine's
+    /// cores; the reports in the order of `configs`.
+    public static func runEach(_ buckets: [BucketCounts], kinds: [SpikeKind] = [.volume], configs: [SpikeDetectorConfig],
+                               widthMs: Int64) -> [BacktestReport] {
+        let reports = Mutex<[BacktestReport?]>(Array(repeating: nil, count: configs.count))
+        DispatchQueue.concurrentPerform(iterations: configs.count) { index in
+            let report = run(buckets, kinds: kinds, config: configs[index], widthMs: widthMs)
+            reports.withLock { $0[index] = report }
+        }
+        return reports.withLock { $0.compactMap { $0 } }
     }
 
     /// Runs one fresh detector per kind in `kinds` over `buckets` (consecutive, `widthMs` apart).

@@ -22,7 +22,7 @@ struct Forecast {
     init(_ values: [Double], linearTrend: Bool) {
         let count = Double(values.count)
         let slope = linearTrend && values.count >= 3 ? Self.theilSenSlope(values) : 0
-        let intercept = Self.median(values.enumerated().map { $0.element - slope * Double($0.offset) })
+        let intercept = slope == 0 ? Self.median(values) : Self.median(values.enumerated().map { $0.element - slope * Double($0.offset) })
         let residuals = values.enumerated().map { abs($0.element - intercept - slope * Double($0.offset)) }
         value = max(0, intercept + slope * count)
         residualStdDev = Self.madToStdDev * Self.median(residuals)
@@ -48,12 +48,27 @@ struct Forecast {
     }
 
     /// The median of `values` (the mean of the middle two for an even count); 0 when empty.
-    /// Selection (Hoare's quickselect, median-of-three pivots), not a sort: linear on average,
-    /// which matters for the Theil–Sen slopes judged at every bucket.
-    static func median(_ values: [Double]) -> Double {
+    /// Up to 32 values (a window's blocks) an insertion sort; more (the Theil–Sen slopes judged at
+    /// every bucket) selection (Hoare's quickselect, median-of-three pivots), linear on average.
+    static func median(_ values: consuming [Double]) -> Double {
         guard !values.isEmpty else { return 0 }
         var items = values
         let middle = items.count / 2
+        if items.count <= 32 {
+            // A window's few blocks: insertion sort does fewer steps than selection.
+            items.withUnsafeMutableBufferPointer { buffer in
+                for index in 1..<buffer.count {
+                    let item = buffer[index]
+                    var slot = index
+                    while slot > 0 && buffer[slot - 1] > item {
+                        buffer[slot] = buffer[slot - 1]
+                        slot -= 1
+                    }
+                    buffer[slot] = item
+                }
+            }
+            return items.count.isMultiple(of: 2) ? (items[middle - 1] + items[middle]) / 2 : items[middle]
+        }
         let upper = select(&items, middle)
         guard items.count.isMultiple(of: 2) else { return upper }
         // After selection everything before `middle` is ≤ the upper middle: the lower middle is its maximum.

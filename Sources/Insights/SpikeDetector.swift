@@ -283,12 +283,15 @@ public struct SpikeDetector: Sendable {
     public let config: SpikeDetectorConfig
     /// Its memory; persist it to resume later with `init(kind:config:state:)`.
     public private(set) var state: SpikeDetectorState
+    /// The weight of the newest z² in the burstiness (from `burstinessHalfLifeBuckets`).
+    private let burstinessWeight: Double
 
     /// Creates a detector, optionally resuming from a saved state.
     public init(kind: SpikeKind, config: SpikeDetectorConfig = .default, state: SpikeDetectorState = SpikeDetectorState()) {
         self.kind = kind
         self.config = config
         self.state = state
+        burstinessWeight = config.burstinessHalfLifeBuckets > 0 ? 1 - pow(0.5, 1 / Double(config.burstinessHalfLifeBuckets)) : 0
     }
 
     /// Feeds the next bucket and returns an alert if it spiked.
@@ -417,12 +420,19 @@ public struct SpikeDetector: Sendable {
         let stored = state.recent.count - (width - 1)
         guard width > 1 else { return state.recent.suffix(config.baselineBuckets) }
         let count = min(config.baselineBuckets, max(0, stored) / width)
-        return (0..<count).map { index in
-            let end = stored - (count - 1 - index) * width
-            return state.recent[(end - width)..<end].reduce(BaselineSample(total: 0, negative: 0)) {
-                BaselineSample(total: $0.total + $1.total, negative: $0.negative + $1.negative)
+        var blocks: [BaselineSample] = []
+        blocks.reserveCapacity(count)
+        state.recent.withUnsafeBufferPointer { recent in
+            for end in stride(from: stored - (count - 1) * width, through: stored, by: width) {
+                var block = BaselineSample(total: 0, negative: 0)
+                for index in (end - width)..<end {
+                    block.total += recent[index].total
+                    block.negative += recent[index].negative
+                }
+                blocks.append(block)
             }
         }
+        return blocks
     }
 
     /// Count against the window's forecast (linear trend or mean).
@@ -528,9 +538,7 @@ public struct SpikeDetector: Sendable {
     /// Moves the burstiness toward z² (clipped at zThreshold², so spikes do not teach the detector
     /// that spikes are normal) with the configured half-life.
     private mutating func updateBurstiness(_ zScore: Double) {
-        guard config.burstinessHalfLifeBuckets > 0 else { return }
-        let weight = 1 - pow(0.5, 1 / Double(config.burstinessHalfLifeBuckets))
-        state.burstiness += weight * (min(zScore * zScore, config.zThreshold * config.zThreshold) - state.burstiness)
+        state.burstiness += burstinessWeight * (min(zScore * zScore, config.zThreshold * config.zThreshold) - state.burstiness)
     }
 
     /// `sample`, the last bucket of `block`, capped so that the block stays under

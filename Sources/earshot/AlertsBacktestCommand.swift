@@ -53,13 +53,16 @@ struct AlertsBacktestCommand: ParsableCommand {
         if let sweep {
             let plan: SpikeDetectorSweep
             do { plan = try SpikeDetectorSweep(parsing: sweep) } catch { throw ValidationError("\(error)") }
-            let detectStart = clock.now
-            var rows: [SweepRow] = []
-            for value in plan.values {
+            let configs = try plan.values.map { value in
                 let swept = plan.setting.applied(value, to: config)
                 do { try swept.validate() } catch { throw ValidationError("\(plan.setting.rawValue) = \(value): \(error)") }
-                let report = Backtest.run(history.buckets, kinds: kinds, config: swept, widthMs: widthMs)
-                rows.append(SweepRow(value: value, report: report, score: windows.map { scored(report, $0, history, widthMs) }))
+                return swept
+            }
+            let detectStart = clock.now
+            // One pass per setting over the same parsed buckets, the passes spread over the cores.
+            let reports = Backtest.runEach(history.buckets, kinds: kinds, configs: configs, widthMs: widthMs)
+            let rows = zip(plan.values, reports).map { value, report in
+                SweepRow(value: value, report: report, score: windows.map { scored(report, $0, history, widthMs) })
             }
             if timing { printError(timingLine(history, read: readTime, detect: clock.now - detectStart, runs: plan.values.count)) }
             print(json ? sweepJSON(plan, rows) : sweepTable(plan, rows))

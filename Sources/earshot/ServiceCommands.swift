@@ -21,7 +21,11 @@ private func runService(_ name: String, security: ServiceSecurityConfiguration, 
         try body(service)
         service.shutdown.request()
         metricsServer?.join()
+        // A thread that stopped the service after a failure has logged why (critical).
+        guard !service.shutdown.failed else { throw ExitCode(1) }
         service.logger.info("\(name) stopped")
+    } catch let exit as ExitCode {
+        throw exit
     } catch {
         service.logger.critical("\(name) failed", metadata: ["error": "\(error)"])
         throw ExitCode(1)

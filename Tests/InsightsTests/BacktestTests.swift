@@ -142,4 +142,17 @@ import Testing
         #expect(state.burstiness == 1)
         #expect(state.runAboveThreshold == 0)
     }
+
+    @Test func runEachGivesEachSettingItsOwnRunInOrder() {
+        var random = SplitMix64(seed: 13)
+        let buckets = (0..<864).map { index in
+            BucketCounts(bucketStart: Int64(index) * Self.width, total: random.poisson((600..<624).contains(index) ? 60 : 20))
+        }
+        let configs = [3.0, 4.5, 8, 20].map { SpikeDetectorSetting.zThreshold.applied($0, to: .default) }
+        let each = Backtest.runEach(buckets, configs: configs, widthMs: Self.width)
+        #expect(each == configs.map { Backtest.run(buckets, config: $0, widthMs: Self.width) })
+        #expect(each[1].alerts.contains { (600..<624).contains(Int($0.bucketStart / Self.width)) }, "\(each[1].alerts)")
+        #expect(each[0].alerts.count >= each[3].alerts.count)
+        #expect(Backtest.runEach(buckets, configs: [], widthMs: Self.width).isEmpty)
+    }
 }

@@ -119,7 +119,7 @@ final class AlertMonitor {
                 }
             } catch {
                 service.logger.critical("alert monitor stopped", metadata: ["error": "\(error)"])
-                service.shutdown.request()
+                service.shutdown.requestAfterFailure()
             }
         }
     }

@@ -206,7 +206,7 @@ final class QuerySetFeed: Sendable {
                 try Self.publish(store: store, configuration: configuration, service: service, wakeUp: wakeUp)
             } catch {
                 service.logger.critical("query-set feed stopped", metadata: ["error": "\(error)"])
-                service.shutdown.request()
+                service.shutdown.requestAfterFailure()
             }
         }
     }

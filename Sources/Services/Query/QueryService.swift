@@ -42,7 +42,7 @@ public enum QueryService {
                 try collect(configuration: configuration, store: store, storeWritable: storeWritable, service: service)
             } catch {
                 service.logger.critical("collector stopped", metadata: ["error": "\(error)"])
-                service.shutdown.request()
+                service.shutdown.requestAfterFailure()
             }
         }
         defer { service.shutdown.request(); collector.join() }

@@ -12,6 +12,7 @@ import Glibc
 /// mid-transaction.
 public final class ShutdownSignal: @unchecked Sendable {
     private let requested = Atomic<Bool>(false)
+    private let failedFlag = Atomic<Bool>(false)
     /// Kept alive for the process; only touched by installSignalHandlers (main thread).
     private var sources: [any DispatchSourceSignal] = []
 
@@ -20,8 +21,19 @@ public final class ShutdownSignal: @unchecked Sendable {
     /// Whether a stop was requested.
     public var isRequested: Bool { requested.load(ordering: .acquiring) }
 
+    /// Whether a stop was requested because a service thread failed (``requestAfterFailure()``):
+    /// the process then exits with a non-zero status.
+    public var failed: Bool { failedFlag.load(ordering: .acquiring) }
+
     /// Requests a stop.
     public func request() { requested.store(true, ordering: .releasing) }
+
+    /// Requests a stop because a service thread cannot go on (a bind that failed, a bad
+    /// endpoint): the service stops as with ``request()`` and then exits with a failure status.
+    public func requestAfterFailure() {
+        failedFlag.store(true, ordering: .releasing)
+        request()
+    }
 
     /// Turns SIGTERM and SIGINT into a stop request (and ignores SIGPIPE).
     /// `onSignal` runs once per signal, off the service threads.
