@@ -31,7 +31,7 @@ public final class QuerySubscription: Sendable {
                 try Self.subscribe(endpoint: endpoint, box: box, service: service)
             } catch {
                 service.logger.critical("query-set subscriber stopped", metadata: ["error": "\(error)"])
-                service.shutdown.request()
+                service.shutdown.requestAfterFailure()
             }
         }
     }

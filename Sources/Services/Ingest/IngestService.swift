@@ -48,7 +48,7 @@ public final class IngestService {
                 try Relay.run(inEndpoint: configuration.relayInEndpoint, outEndpoint: configuration.relayOutEndpoint, seal: dispatchSeal, service: service)
             } catch {
                 service.logger.critical("relay stopped", metadata: ["error": "\(error)"])
-                service.shutdown.request()
+                service.shutdown.requestAfterFailure()
             }
         }
         // Any early exit (a failed bind, say) must stop the relay before waiting for it.

@@ -35,7 +35,7 @@ public struct PipelineWorker: Sendable {
                     try loop(service: service)
                 } catch {
                     service.logger.critical("worker thread stopped", metadata: ["error": "\(error)"])
-                    service.shutdown.request()
+                    service.shutdown.requestAfterFailure()
                 }
             }
         }
