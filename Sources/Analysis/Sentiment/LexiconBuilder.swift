@@ -99,11 +99,10 @@ enum LexiconBuilder {
         _ source: String, to words: inout [[UInt8]: WordEntry], resource: String = SentimentResource.vaderLexicon.fileName
     ) throws(SentimentResourceError) {
         for (number, line) in SentimentResource.lines(of: source) {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 2, let valence = Float(fields[1]) else {
-                throw .malformedLine(resource: resource, line: number, text: line, reason: "expected token<TAB>mean")
+            guard let (token, mean) = SentimentResource.fieldPair(of: line), let valence = Float(mean) else {
+                throw .malformedLine(resource: resource, line: number, text: String(line), reason: "expected token<TAB>mean")
             }
-            words[lowercasedBytes(fields[0]), default: .unknown].valence = valence
+            words[lowercasedBytes(token), default: .unknown].valence = valence
         }
     }
 
@@ -114,13 +113,12 @@ enum LexiconBuilder {
     ) throws(SentimentResourceError) -> Set<[UInt8]> {
         var commonWords: Set<[UInt8]> = []
         for (number, line) in SentimentResource.lines(of: source) where !line.hasPrefix("//") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             func failure(_ reason: String) -> SentimentResourceError {
-                .malformedLine(resource: resource, line: number, text: line, reason: reason)
+                .malformedLine(resource: resource, line: number, text: String(line), reason: reason)
             }
-            guard fields.count == 2 else { throw failure("expected token<TAB>directive") }
-            let key = lowercasedBytes(fields[0])
-            let directive = fields[1].split(separator: " ")
+            guard let (token, directiveField) = SentimentResource.fieldPair(of: line) else { throw failure("expected token<TAB>directive") }
+            let key = lowercasedBytes(token)
+            let directive = directiveField.split(separator: " ")
             var entry = words[key, default: .unknown]
             switch (directive.first, directive.count) {
             case ("negate", 1):
@@ -153,17 +151,16 @@ enum LexiconBuilder {
     /// gets the summed valence of its description words (clamped to ±4).
     static func addEmoji(_ source: String, to words: inout [[UInt8]: WordEntry]) throws(SentimentResourceError) {
         for (number, line) in SentimentResource.lines(of: source) {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 2 else {
+            guard let (emoji, description) = SentimentResource.fieldPair(of: line) else {
                 throw .malformedLine(
-                    resource: SentimentResource.vaderEmoji.fileName, line: number, text: line,
+                    resource: SentimentResource.vaderEmoji.fileName, line: number, text: String(line),
                     reason: "expected emoji<TAB>description")
             }
-            let scalars = fields[0].unicodeScalars.filter { $0.value != 0xFE0F }
+            let scalars = emoji.unicodeScalars.filter { $0.value != 0xFE0F }
             guard scalars.count == 1 else { continue }
             let key = Array(String(String.UnicodeScalarView(scalars)).utf8)
             guard words[key] == nil else { continue }
-            let valence = fields[1].split(separator: " ").reduce(Float(0)) { sum, word in
+            let valence = description.split(separator: " ").reduce(Float(0)) { sum, word in
                 sum + (words[lowercasedBytes(word)]?.valence ?? 0)
             }
             if valence != 0 {

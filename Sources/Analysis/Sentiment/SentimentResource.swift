@@ -27,11 +27,25 @@ enum SentimentResource: String, CaseIterable {
         }
     }
 
-    /// Non-empty lines of `source` with their 1-based numbers.
-    static func lines(of source: String) -> [(Int, String)] {
-        source.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-            .filter { !$0.element.isEmpty }
-            .map { ($0.offset + 1, String($0.element)) }
+    /// Non-empty lines of `source` with their 1-based numbers. Lines and fields are found on
+    /// the UTF-8 bytes, without copying them: walking the Characters of a lexicon of 85,000
+    /// lines cost most of a process's start. (A line feed or tab always ends a Character, so
+    /// the lines and fields are the same.)
+    static func lines(of source: String) -> [(Int, Substring)] {
+        var lines: [(Int, Substring)] = []
+        for (offset, line) in source.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            lines.append((offset + 1, Substring(line)))
+        }
+        return lines
+    }
+
+    /// The two tab-separated fields of `line`, or nil when it has not exactly two.
+    static func fieldPair(of line: Substring) -> (Substring, Substring)? {
+        let bytes = line.utf8
+        guard let tab = bytes.firstIndex(of: 0x09) else { return nil }
+        let second = bytes[bytes.index(after: tab)...]
+        guard !second.contains(0x09) else { return nil }
+        return (Substring(bytes[..<tab]), Substring(second))
     }
 }
 
