@@ -98,8 +98,15 @@ enum LexiconBuilder {
     static func addVaderLexicon(
         _ source: String, to words: inout [[UInt8]: WordEntry], resource: String = SentimentResource.vaderLexicon.fileName
     ) throws(SentimentResourceError) {
+        // A lexicon repeats a few hundred values: each is parsed once.
+        var valences: [Substring: Float] = [:]
+        func valence(_ text: Substring) -> Float? {
+            if let known = valences[text] { return known }
+            valences[text] = Float(text)
+            return valences[text]
+        }
         for (number, line) in SentimentResource.lines(of: source) {
-            guard let (token, mean) = SentimentResource.fieldPair(of: line), let valence = Float(mean) else {
+            guard let (token, mean) = SentimentResource.fieldPair(of: line), let valence = valence(mean) else {
                 throw .malformedLine(resource: resource, line: number, text: String(line), reason: "expected token<TAB>mean")
             }
             words[lowercasedBytes(token), default: .unknown].valence = valence
