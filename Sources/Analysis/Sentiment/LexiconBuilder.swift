@@ -187,19 +187,21 @@ enum LexiconBuilder {
             entry.valence != 0 && entry.boost == 0 && entry.roles.isEmpty && key.count >= 3
                 && key.allSatisfy { $0 >= 0x61 && $0 <= 0x7A }
         }
+        // Forms are built as bytes (the bases are lower-case ASCII), each looked up as it is.
+        func bytes(_ text: StaticString) -> [UInt8] { Array(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) }
         for (key, entry) in bases.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            let word = String(decoding: key, as: UTF8.self)
             let negated = entry.valence * Float(ValenceRules.negationFactor)
-            let forms: [(String, Float)] = [
-                (adverb(of: word), entry.valence),
-                ("un" + word, negated),
-                (word + "less", negated),
-                (word + "s", entry.valence),
-                (word.hasSuffix("e") ? word + "d" : word + "ed", entry.valence),
-                (word.hasSuffix("e") ? String(word.dropLast()) + "ing" : word + "ing", entry.valence),
+            let endsInE = key.last == UInt8(ascii: "e")
+            let forms: [([UInt8], Float)] = [
+                (Array(adverb(of: String(decoding: key, as: UTF8.self)).utf8), entry.valence),
+                (bytes("un") + key, negated),
+                (key + bytes("less"), negated),
+                (key + bytes("s"), entry.valence),
+                (key + bytes(endsInE ? "d" : "ed"), entry.valence),
+                ((endsInE ? Array(key.dropLast()) : key) + bytes("ing"), entry.valence),
             ]
-            for (form, valence) in forms where words[Array(form.utf8)] == nil && derived[Array(form.utf8)] == nil {
-                derived[Array(form.utf8)] = WordEntry(valence: valence)
+            for (form, valence) in forms where words[form] == nil && derived[form] == nil {
+                derived[form] = WordEntry(valence: valence)
             }
         }
         return derived
