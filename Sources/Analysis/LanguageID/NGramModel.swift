@@ -46,12 +46,15 @@ final class NGramModel: Sendable {
     init(source: String, combiningASCIIWindows: Bool = false) {
         var languages: [String] = []
         var entries: [(key: UInt64, column: Int, weight: Float)] = []
-        for line in source.split(separator: "\n", omittingEmptySubsequences: true) {
-            if line.first == "@" {
-                languages.append(String(line.dropFirst()))
+        // Lines and fields are found on the UTF-8 bytes: walking the Characters of the profiles
+        // cost most of the identifier's start.
+        for bytes in source.utf8.split(separator: 0x0A) {
+            let line = Substring(bytes)
+            if bytes.first == UInt8(ascii: "@") {
+                languages.append(String(Substring(bytes.dropFirst())))
                 continue
             }
-            guard let tab = line.firstIndex(of: "\t"), let millionths = Float(line[line.index(after: tab)...]) else { continue }
+            guard let tab = bytes.firstIndex(of: 0x09), let millionths = Float(line[bytes.index(after: tab)...]) else { continue }
             var key: UInt64 = 0
             for scalar in line[..<tab].unicodeScalars {
                 key = key << 21 | UInt64(scalar == "_" ? 0x20 : scalar.value)

@@ -106,12 +106,18 @@ enum LexiconBuilder {
     static func addVaderLexicon(
         _ source: String, to words: inout [[UInt8]: WordEntry], resource: String = SentimentResource.vaderLexicon.fileName
     ) throws(SentimentResourceError) {
+        // A lexicon repeats a few hundred values: each is parsed once.
+        var valences: [Substring: Float] = [:]
+        func valence(_ text: Substring) -> Float? {
+            if let known = valences[text] { return known }
+            valences[text] = Float(text)
+            return valences[text]
+        }
         for (number, line) in SentimentResource.lines(of: source) {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 2, let valence = Float(fields[1]) else {
-                throw .malformedLine(resource: resource, line: number, text: line, reason: "expected token<TAB>mean")
+            guard let (token, mean) = SentimentResource.fieldPair(of: line), let valence = valence(mean) else {
+                throw .malformedLine(resource: resource, line: number, text: String(line), reason: "expected token<TAB>mean")
             }
-            words[lowercasedBytes(fields[0]), default: .unknown].valence = valence
+            words[lowercasedBytes(token), default: .unknown].valence = valence
         }
     }
 
@@ -122,13 +128,12 @@ enum LexiconBuilder {
     ) throws(SentimentResourceError) -> Set<[UInt8]> {
         var commonWords: Set<[UInt8]> = []
         for (number, line) in SentimentResource.lines(of: source) where !line.hasPrefix("//") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             func failure(_ reason: String) -> SentimentResourceError {
-                .malformedLine(resource: resource, line: number, text: line, reason: reason)
+                .malformedLine(resource: resource, line: number, text: String(line), reason: reason)
             }
-            guard fields.count == 2 else { throw failure("expected token<TAB>directive") }
-            let key = lowercasedBytes(fields[0])
-            let directive = fields[1].split(separator: " ")
+            guard let (token, directiveField) = SentimentResource.fieldPair(of: line) else { throw failure("expected token<TAB>directive") }
+            let key = lowercasedBytes(token)
+            let directive = directiveField.split(separator: " ")
             var entry = words[key, default: .unknown]
             switch (directive.first, directive.count) {
             case ("negate", 1):
@@ -161,17 +166,16 @@ enum LexiconBuilder {
     /// gets the summed valence of its description words (clamped to ±4).
     static func addEmoji(_ source: String, to words: inout [[UInt8]: WordEntry]) throws(SentimentResourceError) {
         for (number, line) in SentimentResource.lines(of: source) {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 2 else {
+            guard let (emoji, description) = SentimentResource.fieldPair(of: line) else {
                 throw .malformedLine(
-                    resource: SentimentResource.vaderEmoji.fileName, line: number, text: line,
+                    resource: SentimentResource.vaderEmoji.fileName, line: number, text: String(line),
                     reason: "expected emoji<TAB>description")
             }
-            let scalars = fields[0].unicodeScalars.filter { $0.value != 0xFE0F }
+            let scalars = emoji.unicodeScalars.filter { $0.value != 0xFE0F }
             guard scalars.count == 1 else { continue }
             let key = Array(String(String.UnicodeScalarView(scalars)).utf8)
             guard words[key] == nil else { continue }
-            let valence = fields[1].split(separator: " ").reduce(Float(0)) { sum, word in
+            let valence = description.split(separator: " ").reduce(Float(0)) { sum, word in
                 sum + (words[lowercasedBytes(word)]?.valence ?? 0)
             }
             if valence != 0 {
@@ -191,19 +195,21 @@ enum LexiconBuilder {
             entry.valence != 0 && entry.boost == 0 && entry.roles.isEmpty && key.count >= 3
                 && key.allSatisfy { $0 >= 0x61 && $0 <= 0x7A }
         }
+        // Forms are built as bytes (the bases are lower-case ASCII), each looked up as it is.
+        func bytes(_ text: StaticString) -> [UInt8] { Array(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) }
         for (key, entry) in bases.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            let word = String(decoding: key, as: UTF8.self)
             let negated = entry.valence * Float(ValenceRules.negationFactor)
-            let forms: [(String, Float)] = [
-                (adverb(of: word), entry.valence),
-                ("un" + word, negated),
-                (word + "less", negated),
-                (word + "s", entry.valence),
-                (word.hasSuffix("e") ? word + "d" : word + "ed", entry.valence),
-                (word.hasSuffix("e") ? String(word.dropLast()) + "ing" : word + "ing", entry.valence),
+            let endsInE = key.last == UInt8(ascii: "e")
+            let forms: [([UInt8], Float)] = [
+                (Array(adverb(of: String(decoding: key, as: UTF8.self)).utf8), entry.valence),
+                (bytes("un") + key, negated),
+                (key + bytes("less"), negated),
+                (key + bytes("s"), entry.valence),
+                (key + bytes(endsInE ? "d" : "ed"), entry.valence),
+                ((endsInE ? Array(key.dropLast()) : key) + bytes("ing"), entry.valence),
             ]
-            for (form, valence) in forms where words[Array(form.utf8)] == nil && derived[Array(form.utf8)] == nil {
-                derived[Array(form.utf8)] = WordEntry(valence: valence)
+            for (form, valence) in forms where words[form] == nil && derived[form] == nil {
+                derived[form] = WordEntry(valence: valence)
             }
         }
         return derived

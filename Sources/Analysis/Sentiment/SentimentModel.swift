@@ -17,13 +17,12 @@ struct SentimentModel: Sendable {
         var weightsByName: [String: Double] = [:]
         for (number, line) in SentimentResource.lines(of: source) where !line.hasPrefix("//") {
             func failure(_ reason: String) -> SentimentResourceError {
-                .malformedLine(resource: SentimentResource.model.fileName, line: number, text: line, reason: reason)
+                .malformedLine(resource: SentimentResource.model.fileName, line: number, text: String(line), reason: reason)
             }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 2, let weight = Double(fields[1]), weight.isFinite else {
+            guard let (feature, value) = SentimentResource.fieldPair(of: line), let weight = Double(value), weight.isFinite else {
                 throw failure("expected feature<TAB>weight")
             }
-            let name = String(fields[0])
+            let name = String(feature)
             guard SentimentFeatures.names.contains(name) else { throw failure("unknown feature \(name)") }
             guard weightsByName.updateValue(weight, forKey: name) == nil else { throw failure("duplicate feature \(name)") }
         }
