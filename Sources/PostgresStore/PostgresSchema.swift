@@ -30,6 +30,11 @@ enum PostgresSchema {
                 UNIQUE (group_name, name)
             );
             CREATE SEQUENCE listening_query_numbers;
+            CREATE TABLE listening_state (
+                singleton integer PRIMARY KEY CHECK (singleton = 1),
+                version bigint NOT NULL
+            );
+            INSERT INTO listening_state (singleton, version) VALUES (1, 1);
             CREATE SEQUENCE post_seq;
             CREATE TABLE posts (
                 id text NOT NULL,

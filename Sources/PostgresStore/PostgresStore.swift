@@ -68,7 +68,8 @@ public final class PostgresStore: Sendable {
 
     // MARK: Listening queries
 
-    /// Saves a listening query under the next id ("q-1", "q-2", …) and returns the id.
+    /// Saves a listening query under the next id ("q-1", "q-2", …), bumps the query-set version
+    /// and returns the id.
     public func createListeningQuery(name: String, group: String, query: String, nowMs: Int64) throws(StoreError) -> String {
         var binds = PostgresBindings()
         binds.append(name)
@@ -77,13 +78,39 @@ public final class PostgresStore: Sendable {
         binds.append(nowMs)
         try prepared()
         return try writer.exclusively { () throws(StoreError) in
-            let rows = try writer.rows("create listening query", """
-                INSERT INTO listening_queries (id, name, group_name, query, created_at_ms)
-                VALUES ('q-' || nextval('listening_query_numbers'), $1, $2, $3, $4) RETURNING id
-                """, binds)
-            return try PostgresSession.decode(rows[0], String.self, "create listening query")
+            try writer.transaction("create listening query") { () throws(StoreError) in
+                let rows = try writer.rows("create listening query", """
+                    INSERT INTO listening_queries (id, name, group_name, query, created_at_ms)
+                    VALUES ('q-' || nextval('listening_query_numbers'), $1, $2, $3, $4) RETURNING id
+                    """, binds)
+                try writer.rows("create listening query", "UPDATE listening_state SET version = version + 1")
+                return try PostgresSession.decode(rows[0], String.self, "create listening query")
+            }
         }
     }
+
+    /// The saved listening queries (by id) and the query-set version, for the query-set feed.
+    public func listeningQuerySet() throws(StoreError) -> (version: Int64, queries: [ListeningQueryRecord]) {
+        let operation = "read query set"
+        return try read(operation) { () throws(StoreError) in
+            let version = try PostgresSession.decode(try reader.rows(operation, "SELECT version FROM listening_state")[0], Int64.self, operation)
+            let rows = try reader.rows(operation, "SELECT id, name, group_name, query, created_at_ms FROM listening_queries ORDER BY id")
+            return (version, try rows.map { (row) throws(StoreError) in
+                let (id, name, group, query, createdAtMs) = try PostgresSession.decode(row, (String, String, String, String, Int64).self, operation)
+                return ListeningQueryRecord(id: id, name: name, group: group, query: query, createdAtMs: createdAtMs)
+            })
+        }
+    }
+}
+
+/// A saved listening query as the PostgreSQL store keeps it.
+public struct ListeningQueryRecord: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var group: String
+    /// The query text (docs/QUERY-LANGUAGE.md).
+    public var query: String
+    public var createdAtMs: Int64
 }
 
 extension PostgresStore: PostWriter {

@@ -76,10 +76,30 @@ public enum QueryService {
         server.isServing = { storeWritable.isWritable }
         QueryRPC.register(on: server, volume: store, search: store)
         InsightsRPC.register(on: server, insights: store, care: store, writer: store, alerts: nil)
+        let feed = QuerySetFeed(snapshot: { try querySet(store) }, configuration: configuration.listening, service: service)
+        defer { service.shutdown.request(); feed.thread.join() }
         service.logger.info("query ready", metadata: [
             "rpc": "\(server.boundEndpoint)", "collect": "\(configuration.collectEndpoint)", "store": "\(location)",
         ])
         try server.serve { service.shutdown.isRequested }
+    }
+
+    /// The listening-query set of a PostgreSQL store, as the feed publishes it.
+    private static func querySet(_ store: PostgresStore) throws -> QuerySetSnapshot {
+        let (version, queries) = try store.listeningQuerySet()
+        var snapshot = QuerySetSnapshot()
+        snapshot.version = UInt64(max(0, version))
+        snapshot.queries = queries.map { record in
+            var saved = SavedQuery()
+            saved.id = record.id
+            saved.name = record.name
+            saved.group = record.group
+            saved.query = record.query
+            saved.createdAtMs = record.createdAtMs
+            saved.updatedAtMs = record.createdAtMs
+            return saved
+        }
+        return snapshot
     }
 
     /// Starts the collector thread: it prepares `store` (retrying with back-off while that fails),
