@@ -10,6 +10,7 @@ import PackageDescription
 
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+let postgresNIO = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
 
 let package = Package(
     name: "Earshot",
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
     ],
     targets: [
         // MARK: Native libraries
@@ -55,6 +57,8 @@ let package = Package(
         .target(name: "SourceFormats", dependencies: ["EarshotWire"]),
         .target(name: "PostMatching", dependencies: ["EarshotWire", "Listening"]),
         .target(name: "EarshotStore", dependencies: ["EarshotWire", "Scoring", "Emotions", grdb], path: "Sources/Store"),
+        // The same store interfaces on PostgreSQL 15 (`query --store postgres://…`).
+        .target(name: "EarshotPostgresStore", dependencies: ["EarshotStore", postgresNIO, logging], path: "Sources/PostgresStore"),
 
         // MARK: Services
         .target(name: "ServiceRuntime", dependencies: ["ZeroMQ", "EarshotWire", "EarshotRPC", "EarshotSecurity", logging],
@@ -62,7 +66,7 @@ let package = Package(
         .target(name: "IngestService", dependencies: ["ServiceRuntime", grdb], path: "Sources/Services/Ingest"),
         .target(name: "EnrichService", dependencies: ["ServiceRuntime", "TextAnalysis", "Emotions", "Listening", "PostMatching"], path: "Sources/Services/Enrich"),
         .target(name: "ScoreService", dependencies: ["ServiceRuntime", "Scoring"], path: "Sources/Services/Score"),
-        .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore", "Listening", "PostMatching", "Entities", "Insights"], path: "Sources/Services/Query"),
+        .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore", "EarshotPostgresStore", "Listening", "PostMatching", "Entities", "Insights"], path: "Sources/Services/Query"),
         // The HTTP/JSON gateway (docs/HTTP-API.md): routes, JSON translation and tokens are pure; the Hummingbird shell calls ingest and query.
         .target(name: "GatewayService", dependencies: ["ServiceRuntime", "EarshotRPC", "EarshotSecurity", "EarshotWire", "SourceFormats",
                                                        "CSodium", "CProtobufC", logging,
@@ -100,11 +104,13 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["EarshotWire"]),
         .testTarget(name: "RPCTests", dependencies: ["EarshotRPC"]),
         .testTarget(name: "SecurityTests", dependencies: ["EarshotSecurity", "ZeroMQ"]),
-        .testTarget(name: "StoreTests", dependencies: ["EarshotStore", grdb]),
+        // A throwaway PostgreSQL cluster for the PostgreSQL tests (scripts/postgres-test-cluster.sh).
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
+        .testTarget(name: "StoreTests", dependencies: ["EarshotStore", "EarshotPostgresStore", "PostgresTestSupport", grdb]),
         .testTarget(name: "IngestTests", dependencies: ["IngestService"]),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"]),
         .testTarget(name: "GatewayTests", dependencies: ["GatewayService", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
-        .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "SampleData", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
+        .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "PostgresTestSupport", "SampleData", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
     ]
 )
 

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Earshot needs to build and run, when missing.
 # Runs as root (as on these machines) or with sudo; otherwise says what to install.
+#   scripts/setup.sh              what building, `make demo` and `make test` need
+#   scripts/setup.sh --postgres   also PostgreSQL 15's server (postgresql-15), for the PostgreSQL
+#                                 store's tests (CI); no cluster is created: the tests start their own
 set -euo pipefail
 
 packages=(libzmq3-dev libsodium-dev python3-zmq libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev pkg-config python3)
+[ "${1:-}" = "--postgres" ] && packages+=(postgresql-15)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -21,5 +25,10 @@ else
 fi
 echo "setup: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+if [[ " ${missing[*]} " == *" postgresql-15 "* ]] && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+  # No "main" cluster on port 5432: the tests run throwaway ones (scripts/postgres-test-cluster.sh).
+  $sudo mkdir -p /etc/postgresql-common
+  echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
+fi
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq "${missing[@]}" >/dev/null

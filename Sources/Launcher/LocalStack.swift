@@ -41,7 +41,8 @@ public final class LocalStack {
         public let name: String
         public let arguments: [String]
         public private(set) var process: Process
-        let logFile: URL
+        /// Where the member writes its standard output and error.
+        public let logFile: URL
 
         init(name: String, arguments: [String], process: Process, logFile: URL) {
             self.name = name

@@ -1,4 +1,3 @@
-import EarshotWire
 import GRDB
 
 /// The aggregate changes of one batch, summed in memory per scope and minute,
@@ -31,9 +30,9 @@ struct AggregateDelta {
 
     /// The scopes a new post counts in: all posts, then each distinct listening query it
     /// matches that is among `savedQueries` (matches of a deleted query may still arrive).
-    mutating func scopes(of item: PipelinePost, savedQueries: Set<String>) -> [Int32] {
+    mutating func scopes(of item: ScoredPost, savedQueries: Set<String>) -> [Int32] {
         var scopes = [scope(Self.allPosts)]
-        for queryID in item.enrichment.matchedQueryIds where savedQueries.contains(queryID) {
+        for queryID in item.matchedQueryIDs where savedQueries.contains(queryID) {
             let id = scope(queryID)
             if !scopes.contains(id) { scopes.append(id) }
         }
@@ -42,13 +41,13 @@ struct AggregateDelta {
 
     /// Counts `item` once in each of `scopes` (ids from ``scope(_:)``), with its language,
     /// platform, distinct hashtags and emotion labels.
-    mutating func add(_ item: PipelinePost, sentiment: SentimentClass, scopes: [Int32]) {
-        let minute = BucketLevel.minute.bucketStart(item.post.createdAtMs)
+    mutating func add(_ item: ScoredPost, scopes: [Int32]) {
+        let minute = BucketLevel.minute.bucketStart(item.createdAtMs)
         var totals = Totals()
         totals.posts = 1
-        totals.reach = item.scores.reach
-        totals.engagement = item.scores.engagement
-        switch sentiment {
+        totals.reach = item.reach
+        totals.engagement = item.engagement
+        switch item.sentiment {
         case .positive: totals.positive = 1
         case .neutral: totals.neutral = 1
         case .negative: totals.negative = 1
@@ -57,11 +56,11 @@ struct AggregateDelta {
         for scope in scopes {
             minuteTotals[BucketKey(scope: scope, bucket: minute), default: Totals()].add(totals)
         }
-        facets.add(.language, value: facets.values.id(item.enrichment.language), scopes: scopes, minute: minute)
-        facets.add(.platform, value: facets.values.id(item.post.platform.name), scopes: scopes, minute: minute)
-        facets.addDistinct(.hashtag, item.enrichment.entities.hashtags, scopes: scopes, minute: minute)
-        if item.enrichment.emotions.available {
-            facets.addDistinct(.emotion, item.enrichment.emotions.labels, scopes: scopes, minute: minute)
+        facets.add(.language, value: facets.values.id(item.language), scopes: scopes, minute: minute)
+        facets.add(.platform, value: facets.values.id(item.platform), scopes: scopes, minute: minute)
+        facets.addDistinct(.hashtag, item.hashtags, scopes: scopes, minute: minute)
+        if let emotions = item.emotions {
+            facets.addDistinct(.emotion, emotions, scopes: scopes, minute: minute)
         }
     }
 
@@ -125,7 +124,7 @@ final class BatchDeltas: @unchecked Sendable {
     private var insights = InsightsDelta()
 
     /// Counts each post as new in the scopes `counted` names and rolls the counts up for writing.
-    func add(_ posts: some Sequence<PipelinePost>, countedIn counted: CountedScopes) {
+    func add(_ posts: some Sequence<ScoredPost>, countedIn counted: CountedScopes) {
         switch counted {
         case .allPostsAndMatches(let saved):
             for item in posts { add(item, scopes: aggregates.scopes(of: item, savedQueries: saved)) }
@@ -136,8 +135,8 @@ final class BatchDeltas: @unchecked Sendable {
         aggregates.facets.rollUp()
     }
 
-    private func add(_ item: PipelinePost, scopes: [Int32]) {
-        aggregates.add(item, sentiment: SentimentClass(item.enrichment.sentiment), scopes: scopes)
+    private func add(_ item: ScoredPost, scopes: [Int32]) {
+        aggregates.add(item, scopes: scopes)
         insights.add(item, scopes: scopes, facets: &aggregates.facets)
     }
 

@@ -1,4 +1,3 @@
-import EarshotWire
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -21,19 +20,19 @@ struct InsightsDelta {
     private static let sketchLevels = [BucketLevel.hour, .day]
 
     /// Counts a new post once in each of `scopes` (ids of `facets`' owner, ``AggregateDelta``).
-    mutating func add(_ item: PipelinePost, scopes: [Int32], facets: inout FacetCounts) {
-        let time = item.post.createdAtMs
+    mutating func add(_ item: ScoredPost, scopes: [Int32], facets: inout FacetCounts) {
+        let time = item.createdAtMs
         let minute = BucketLevel.minute.bucketStart(time)
         terms.removeAll(keepingCapacity: true)
-        TermExtractor.forEachCandidate(in: item.post.text) { word in
+        TermExtractor.forEachCandidate(in: item.text) { word in
             let id = facets.values.id(word)
             if !terms.contains(id) { terms.append(id) }
             return terms.count < TermExtractor.maximumTerms
         }
         for term in terms { facets.add(.term, value: term, scopes: scopes, minute: minute) }
-        facets.addDistinct(.domain, item.enrichment.entities.domains, scopes: scopes, minute: minute)
-        facets.addDistinct(.mention, item.enrichment.entities.mentions, scopes: scopes, minute: minute)
-        let authorHash = AuthorSketch.hash(item.post.author.id)
+        facets.addDistinct(.domain, item.domains, scopes: scopes, minute: minute)
+        facets.addDistinct(.mention, item.mentions, scopes: scopes, minute: minute)
+        let authorHash = AuthorSketch.hash(item.authorID)
         for scope in scopes {
             for level in Self.sketchLevels {
                 sketches[SketchKey(scope: scope, level: Int32(level.rawValue), bucket: level.bucketStart(time)), default: AuthorSketch()]

@@ -62,14 +62,7 @@ extension PostStore: InsightsReadModel, CareQueueReadModel {
     /// Mentions and reach of each member query over a range (a group's in the group's order).
     public func voiceTotals(_ members: VoiceMembers, range span: TimeSpan) throws(StoreError) -> [QueryVoice] {
         let range = try ResolvedRange(checking: span)
-        if case .queries(let queryIDs) = members {
-            guard (1...100).contains(queryIDs.count) else {
-                throw .invalidArgument("give 1 to 100 query_ids, got \(queryIDs.count)")
-            }
-            guard !queryIDs.contains(""), Set(queryIDs).count == queryIDs.count else {
-                throw .invalidArgument("query_ids must be distinct, non-empty ids, got \(queryIDs)")
-            }
-        }
+        if case .queries(let queryIDs) = members { try ReadArguments.checkVoiceQueries(queryIDs) }
         return try read("share of voice") { db in
             let scope: ResolvedScope
             switch members {
@@ -102,11 +95,7 @@ extension PostStore: InsightsReadModel, CareQueueReadModel {
     /// `baselineWindows` windows of the same length just before it.
     public func trendCounts(_ selection: PostSelection, kind: TrendSubject, baselineWindows windows: Int) throws(StoreError) -> TrendCounts {
         let range = try ResolvedRange(checking: selection.range)
-        guard (1...168).contains(windows) else {
-            throw .invalidArgument("baseline_windows must be between 1 and 168, got \(windows)")
-        }
-        let length = range.to - range.from
-        let baselineFrom = max(0, range.from - length * Int64(windows))
+        let baselineFrom = try ReadArguments.trendBaseline(of: TimeSpan(from: range.from, to: range.to), windows: windows).from
         let facet: Facet = switch kind {
         case .hashtag: .hashtag
         case .term: .term
@@ -151,9 +140,7 @@ extension PostStore: InsightsReadModel, CareQueueReadModel {
     /// Authors ranked by reach, engagement or posts over a range (from the posts themselves).
     public func topAuthors(_ selection: PostSelection, orderBy order: AuthorRanking, limit: Int) throws(StoreError) -> [AuthorFigures] {
         let range = try ResolvedRange(checking: selection.range)
-        guard (1...1_000).contains(limit) else {
-            throw .invalidArgument("limit must be between 1 and 1000, got \(limit)")
-        }
+        try ReadArguments.checkLimit(limit)
         let orderSQL = switch order {
         case .reach: "SUM(reach)"
         case .engagement: "SUM(engagement)"
@@ -186,12 +173,8 @@ extension PostStore: InsightsReadModel, CareQueueReadModel {
     /// Unhandled posts by care priority (highest first, then newest), a page at a time.
     public func careQueue(_ selection: PostSelection, minPriority: Int, pageSize: Int, pageToken: String) throws(StoreError) -> PostPage {
         let range = try ResolvedRange(checking: selection.range)
-        guard (1...500).contains(pageSize) else {
-            throw .invalidArgument("page_size must be between 1 and 500, got \(pageSize)")
-        }
-        guard (0...100).contains(minPriority) else {
-            throw .invalidArgument("min_priority must be between 0 and 100, got \(minPriority)")
-        }
+        try ReadArguments.checkPageSize(pageSize)
+        try ReadArguments.checkMinPriority(minPriority)
         let cursor = try pageToken.isEmpty ? nil : CareCursor(token: pageToken)
         return try read("care queue") { db in
             let scope = try ResolvedScope.resolve(selection.scope, db)
@@ -218,10 +201,7 @@ extension PostStore: InsightsReadModel, CareQueueReadModel {
     /// Claims a post for `agent`: the first claim wins (a conditional insert in one
     /// transaction), a repeat by the same agent is a success, and the post leaves the queue.
     public func markHandled(postID: String, agent: String, now: Int64) throws(StoreError) -> CareClaim {
-        guard !postID.isEmpty else { throw .invalidArgument("post_id is empty") }
-        guard !agent.isEmpty, agent.utf8.count <= 200 else {
-            throw .invalidArgument("agent must be 1 to 200 bytes, got \(agent.utf8.count)")
-        }
+        try ReadArguments.checkClaim(postID: postID, agent: agent)
         do {
             return try database.write { db in
                 guard let rowID = try Int64.fetchOne(db, sql: "SELECT rowid FROM posts WHERE id = ?", arguments: [postID]) else {
@@ -241,24 +221,26 @@ extension PostStore: InsightsReadModel, CareQueueReadModel {
     }
 }
 
-/// Where the next page of the care queue starts: after this (priority, created_at, rowid).
-struct CareCursor: Equatable {
-    var priority: Int64
-    var createdAtMs: Int64
-    var rowID: Int64
+/// Where the next page of the care queue starts: after this (priority, created_at, row order key).
+public struct CareCursor: Equatable, Sendable {
+    public var priority: Int64
+    public var createdAtMs: Int64
+    public var rowID: Int64
 
-    init(priority: Int64, createdAtMs: Int64, rowID: Int64) {
+    public init(priority: Int64, createdAtMs: Int64, rowID: Int64) {
         self.priority = priority
         self.createdAtMs = createdAtMs
         self.rowID = rowID
     }
 
-    init(token: String) throws(StoreError) {
+    /// The cursor of a token the care queue issued; INVALID_ARGUMENT for any other.
+    public init(token: String) throws(StoreError) {
         guard let numbers = PageCursor.numbers(ofToken: token, tag: "c1", count: 3) else {
             throw .invalidArgument("page_token '\(token.prefix(40))' was not issued by the care queue")
         }
         self.init(priority: numbers[0], createdAtMs: numbers[1], rowID: numbers[2])
     }
 
-    var token: String { "c1.\(priority).\(createdAtMs).\(rowID)" }
+    /// The page token clients send back.
+    public var token: String { "c1.\(priority).\(createdAtMs).\(rowID)" }
 }

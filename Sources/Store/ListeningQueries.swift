@@ -246,13 +246,13 @@ extension PostStore {
                     .map { row in (rowID: row[0] as Int64, view: row[1] as Data) }
             }
             guard let last = chunk.last else { break }
-            var matched: [(rowID: Int64, item: PipelinePost)] = []
+            var matched: [(rowID: Int64, item: ScoredPost)] = []
             for entry in chunk {
                 let view: PostView
                 do { view = try PostView(serializedBytes: [UInt8](entry.view)) } catch {
                     throw .database(operation: "backfill decode post rowid \(entry.rowID)", message: "\(error)")
                 }
-                if matches(view) { matched.append((entry.rowID, PipelinePost(view))) }
+                if matches(view) { matched.append((entry.rowID, ScoredPost(view, record: [UInt8](entry.view)))) }
             }
             guard let added = try recordMatches(queryID: queryID, matched) else { return state }
             state.added += added
@@ -267,15 +267,15 @@ extension PostStore {
 
     /// Inserts the matches of one chunk and counts the new ones in the query's scope; returns
     /// how many were new, or nil (writing nothing) when the query no longer exists.
-    private func recordMatches(queryID: String, _ matched: [(rowID: Int64, item: PipelinePost)]) throws(StoreError) -> Int? {
+    private func recordMatches(queryID: String, _ matched: [(rowID: Int64, item: ScoredPost)]) throws(StoreError) -> Int? {
         guard !matched.isEmpty else { return 0 }
         do {
             return try database.write { db in
                 guard try savedQueries.ids(db).ids.contains(queryID) else { return nil }
                 let insertMatch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_queries (query_id, created_at_ms, post_rowid) VALUES (?, ?, ?)")
-                var added: [PipelinePost] = []
+                var added: [ScoredPost] = []
                 for (rowID, item) in matched {
-                    try insertMatch.execute(arguments: [queryID, item.post.createdAtMs, rowID])
+                    try insertMatch.execute(arguments: [queryID, item.createdAtMs, rowID])
                     if db.changesCount == 1 { added.append(item) }
                 }
                 let deltas = BatchDeltas()
@@ -286,15 +286,5 @@ extension PostStore {
         } catch {
             throw .database(operation: "backfill write for \(queryID)", message: "\(error)")
         }
-    }
-}
-
-extension PipelinePost {
-    /// A stored post as the aggregates see it.
-    init(_ view: PostView) {
-        self.init()
-        post = view.post
-        enrichment = view.enrichment
-        scores = view.scores
     }
 }

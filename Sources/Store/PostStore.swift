@@ -1,5 +1,5 @@
-import EarshotWire
 import Dispatch
+import EarshotWire
 import Emotions
 import Foundation
 import GRDB
@@ -11,13 +11,16 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case invalidArgument(String)
     /// A query id, group or post the request names does not exist.
     case notFound(String)
-    /// SQLite failed while doing `operation`.
+    /// The database failed while doing `operation`.
     case database(operation: String, message: String)
+    /// The database cannot be reached (a server store that is down or unreachable); try again later.
+    case unavailable(String)
 
     public var description: String {
         switch self {
         case .invalidArgument(let message), .notFound(let message): return message
         case .database(let operation, let message): return "store \(operation) failed: \(message)"
+        case .unavailable(let message): return "store unavailable: \(message)"
         }
     }
 }
@@ -28,6 +31,11 @@ public struct ApplyResult: Sendable, Equatable {
     public var inserted: Int
     /// Posts that were already stored (redeliveries); nothing changed for them.
     public var duplicates: Int
+
+    public init(inserted: Int, duplicates: Int) {
+        self.inserted = inserted
+        self.duplicates = duplicates
+    }
 }
 
 /// The query service's store: scored posts plus per-bucket aggregates, in SQLite (WAL).
@@ -103,14 +111,14 @@ public final class PostStore: PostWriter {
     /// the writer inserts the rows, assuming every post is new and the saved queries
     /// unchanged since the last batch; when some posts were already stored or the
     /// queries changed, they are computed again from the new posts only.
-    public func apply(_ posts: [PipelinePost]) throws(StoreError) -> ApplyResult {
+    public func apply(_ posts: [ScoredPost]) throws(StoreError) -> ApplyResult {
         do {
             let deltas = BatchDeltas()
             let computing = DispatchGroup()
             let assumedQueries = savedQueries.latest ?? SavedQueryIDs(version: -1, ids: [])
             DispatchQueue.global().async(group: computing) { deltas.add(posts, countedIn: .allPostsAndMatches(saved: assumedQueries.ids)) }
             defer { computing.wait() }
-            let prepared = try PreparedPosts(posts)
+            let prepared = PreparedPosts(posts)
             let applied = try database.write { db in
                 let insertPost = try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO posts (id, created_at_ms, author_id, author_handle, platform, language,
@@ -138,19 +146,19 @@ public final class PostStore: PostWriter {
                 try posts.withUnsafeBufferPointer { items in
                     for index in items.indices {
                         try RawStatement(insertPost, db).run { bind in
-                            bind.text(1, items[index].post.id)
-                            bind.int(2, items[index].post.createdAtMs)
-                            bind.text(3, items[index].post.author.id)
+                            bind.text(1, items[index].id)
+                            bind.int(2, items[index].createdAtMs)
+                            bind.text(3, items[index].authorID)
                             bind.text(4, prepared.handles[index])
-                            bind.int(5, Int64(items[index].post.platform.rawValue))
-                            bind.text(6, items[index].enrichment.language)
-                            bind.int(7, Int64(SentimentClass(items[index].enrichment.sentiment).rawValue))
-                            bind.double(8, items[index].scores.reach)
-                            bind.double(9, items[index].scores.engagement)
-                            bind.int(10, Int64(items[index].scores.priority))
+                            bind.int(5, Int64(Platform(name: items[index].platform)?.rawValue ?? 0))
+                            bind.text(6, items[index].language)
+                            bind.int(7, Int64(SentimentClass(items[index].sentiment).rawValue))
+                            bind.double(8, items[index].reach)
+                            bind.double(9, items[index].engagement)
+                            bind.int(10, Int64(items[index].priority))
                             bind.text(11, prepared.searchTexts[index])
-                            bind.blob(12, prepared.views[index])
-                            bind.int(13, EmotionBits.of(items[index].enrichment.emotions))
+                            bind.blob(12, items[index].record)
+                            bind.int(13, EmotionBits.of(items[index].emotions))
                         }
                         guard sqlite3_changes(db.sqliteConnection) == 1 else {
                             result.duplicates += 1
@@ -159,9 +167,9 @@ public final class PostStore: PostWriter {
                         }
                         result.inserted += 1
                         let rowID = sqlite3_last_insert_rowid(db.sqliteConnection)
-                        let createdAt = items[index].post.createdAtMs
-                        try insertDistinct(items[index].enrichment.entities.hashtags, with: insertTag, createdAt: createdAt, rowID: rowID)
-                        try insertDistinct(items[index].enrichment.matchedQueryIds, with: insertMatch, createdAt: createdAt, rowID: rowID,
+                        let createdAt = items[index].createdAtMs
+                        try insertDistinct(items[index].hashtags, with: insertTag, createdAt: createdAt, rowID: rowID)
+                        try insertDistinct(items[index].matchedQueryIDs, with: insertMatch, createdAt: createdAt, rowID: rowID,
                                            where: saved.ids.contains)
                     }
                 }
@@ -191,10 +199,10 @@ public final class PostStore: PostWriter {
 
 /// Emotion labels as the store keeps them: bit `Emotion.rawValue` set for each label.
 enum EmotionBits {
-    /// The bits of `emotions`' labels; 0 when emotions are unavailable.
-    static func of(_ emotions: PostEmotions) -> Int64 {
-        guard emotions.available else { return 0 }
-        return emotions.labels.reduce(0) { bits, name in bits | (Emotion(name: name).map { 1 << $0.rawValue } ?? 0) }
+    /// The bits of `emotions`' labels; 0 when emotions are unavailable (nil).
+    static func of(_ emotions: [String]?) -> Int64 {
+        guard let emotions else { return 0 }
+        return emotions.reduce(0) { bits, name in bits | (Emotion(name: name).map { 1 << $0.rawValue } ?? 0) }
     }
 }
 
@@ -202,22 +210,12 @@ enum EmotionBits {
 enum SentimentClass: Int {
     case unavailable = 0, negative = 1, neutral = 2, positive = 3
 
-    init(_ sentiment: PostSentiment) {
-        guard sentiment.available else { self = .unavailable; return }
-        switch sentiment.label {
-        case "positive": self = .positive
-        case "negative": self = .negative
-        default: self = .neutral
-        }
-    }
-
-    init?(label: String) {
+    init(_ label: SentimentLabel) {
         switch label {
-        case "positive": self = .positive
-        case "negative": self = .negative
-        case "neutral": self = .neutral
-        case "unavailable": self = .unavailable
-        default: return nil
+        case .positive: self = .positive
+        case .negative: self = .negative
+        case .neutral: self = .neutral
+        case .unavailable: self = .unavailable
         }
     }
 }

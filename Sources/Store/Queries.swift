@@ -154,9 +154,7 @@ extension PostStore: VolumeReadModel, SearchReadModel {
     /// The `limit` (1…1000) most used hashtags of a selection, most used first (ties by tag).
     public func topHashtags(_ selection: PostSelection, limit: Int) throws(StoreError) -> [ValueCount] {
         let range = try ResolvedRange(checking: selection.range)
-        guard (1...1_000).contains(limit) else {
-            throw .invalidArgument("limit must be between 1 and 1000, got \(limit)")
-        }
+        try ReadArguments.checkLimit(limit)
         return try read("top hashtags") { db in
             let scope = try ResolvedScope.resolve(selection.scope, db)
             let cover = range.cover
@@ -168,54 +166,43 @@ extension PostStore: VolumeReadModel, SearchReadModel {
     /// Posts of a selection passing the filter, newest first, a page at a time.
     public func search(_ selection: PostSelection, filter: PostFilter, pageSize: Int, pageToken: String) throws(StoreError) -> PostPage {
         let range = try ResolvedRange(checking: selection.range)
-        guard (1...500).contains(pageSize) else {
-            throw .invalidArgument("page_size must be between 1 and 500, got \(pageSize)")
-        }
+        try ReadArguments.checkPageSize(pageSize)
+        let filter = try NormalizedFilter(filter)
         let cursor = try pageToken.isEmpty ? nil : PageCursor(token: pageToken)
         // A later page ends at its cursor's time: one upper bound, where the (created_at_ms, author_id) index seeks.
         var conditions = ["created_at_ms >= ?", "created_at_ms < ?"]
         var arguments: StatementArguments = [range.from, cursor.map { min(range.to, $0.createdAtMs + 1) } ?? range.to]
-        if !filter.textContains.isEmpty {
+        if let text = filter.textContains {
             conditions.append("instr(search_text, ?) > 0")
-            arguments += [filter.textContains.lowercased()]
+            arguments += [text]
         }
-        if !filter.authorHandle.isEmpty {
+        if let handle = filter.authorHandle {
             conditions.append("author_handle = ?")
-            arguments += [String(filter.authorHandle.lowercased().trimmingPrefix("@"))]
+            arguments += [handle]
         }
-        if !filter.language.isEmpty {
+        if let language = filter.language {
             conditions.append("language = ?")
-            arguments += [filter.language.lowercased()]
+            arguments += [language]
         }
-        if !filter.platform.isEmpty {
-            guard let platform = Platform(name: filter.platform), platform != .unspecified else {
-                throw .invalidArgument("unknown platform '\(filter.platform)'")
-            }
+        if let platform = filter.platform.flatMap(Platform.init(name:)) {
             conditions.append("platform = ?")
             arguments += [Int(platform.rawValue)]
         }
-        if !filter.sentimentLabel.isEmpty {
-            guard let sentiment = SentimentClass(label: filter.sentimentLabel.lowercased()) else {
-                throw .invalidArgument("sentiment_label must be positive, neutral, negative or unavailable, got '\(filter.sentimentLabel)'")
-            }
+        if let sentiment = filter.sentiment {
             conditions.append("sentiment = ?")
-            arguments += [sentiment.rawValue]
+            arguments += [SentimentClass(sentiment).rawValue]
         }
-        if !filter.emotion.isEmpty {
-            guard let emotion = Emotion(name: filter.emotion.lowercased()) else {
-                let names = Emotion.allCases.map(\.name).joined(separator: ", ")
-                throw .invalidArgument("emotion must be one of \(names), got '\(filter.emotion)'")
-            }
+        if let emotion = filter.emotion.flatMap(Emotion.init(name:)) {
             conditions.append("emotions & ? != 0")
             arguments += [1 << emotion.rawValue]
         }
-        if filter.minPriority > 0 {
+        if let minPriority = filter.minPriority {
             conditions.append("priority >= ?")
-            arguments += [filter.minPriority]
+            arguments += [minPriority]
         }
-        if !filter.hashtag.isEmpty {
+        if let hashtag = filter.hashtag {
             conditions.append("rowid IN (SELECT post_rowid FROM post_hashtags WHERE tag = ? AND created_at_ms >= ? AND created_at_ms < ?)")
-            arguments += [String(filter.hashtag.lowercased().trimmingPrefix("#")), range.from, range.to]
+            arguments += [hashtag, range.from, range.to]
         }
         if let cursor {
             conditions.append("(created_at_ms, rowid) < (?, ?)")
@@ -244,24 +231,27 @@ extension PostStore: VolumeReadModel, SearchReadModel {
     }
 }
 
-/// Where the next page of a search starts: after this (created_at, rowid).
-struct PageCursor: Equatable {
-    var createdAtMs: Int64
-    var rowID: Int64
+/// Where the next page of a search starts: after this (created_at, row order key: SQLite's
+/// rowid, PostgreSQL's sequence number).
+public struct PageCursor: Equatable, Sendable {
+    public var createdAtMs: Int64
+    public var rowID: Int64
 
-    init(createdAtMs: Int64, rowID: Int64) {
+    public init(createdAtMs: Int64, rowID: Int64) {
         self.createdAtMs = createdAtMs
         self.rowID = rowID
     }
 
-    init(token: String) throws(StoreError) {
+    /// The cursor of a token this service issued; INVALID_ARGUMENT for any other.
+    public init(token: String) throws(StoreError) {
         guard let numbers = Self.numbers(ofToken: token, tag: "p1", count: 2) else {
             throw .invalidArgument("page_token '\(token.prefix(40))' was not issued by this service")
         }
         self.init(createdAtMs: numbers[0], rowID: numbers[1])
     }
 
-    var token: String { "p1.\(createdAtMs).\(rowID)" }
+    /// The page token clients send back.
+    public var token: String { "p1.\(createdAtMs).\(rowID)" }
 
     /// The numbers of a page token "<tag>.<n>.<n>…" with `count` numbers, each within 0 ... the
     /// end of time (which tokens this service issues always are), or nil.

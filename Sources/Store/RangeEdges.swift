@@ -1,4 +1,3 @@
-import EarshotWire
 import Foundation
 import GRDB
 
@@ -13,7 +12,7 @@ extension PostStore {
         let deltas = BatchDeltas()
         guard !edges.isEmpty else { return deltas }
         for member in scope.scopes {
-            var posts: [PipelinePost] = []
+            var posts: [ScoredPost] = []
             for edge in edges {
                 let views = member == AggregateDelta.allPosts
                     ? try Data.fetchCursor(db, sql: "SELECT view FROM posts WHERE created_at_ms >= ? AND created_at_ms < ?",
@@ -23,12 +22,7 @@ extension PostStore {
                         WHERE q.query_id = ? AND q.created_at_ms >= ? AND q.created_at_ms < ?
                         """, arguments: [member, edge.from, edge.to])
                 while let bytes = try views.next() {
-                    let view = try PostView(serializedBytes: [UInt8](bytes))
-                    var post = PipelinePost()
-                    post.post = view.post
-                    post.enrichment = view.enrichment
-                    post.scores = view.scores
-                    posts.append(post)
+                    posts.append(try ScoredPost(record: [UInt8](bytes)))
                 }
             }
             deltas.add(posts, countedIn: .query(member))

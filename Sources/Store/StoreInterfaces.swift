@@ -1,5 +1,3 @@
-import EarshotWire
-
 // The store's interfaces, in plain Swift types: one writer and a read model per feature.
 // Backends (SQLite here; PostgreSQL next) conform; the query service translates the
 // RPC messages to and from these types, so wire schema, SQL and RPC surface change apart.
@@ -64,7 +62,7 @@ public struct PostTotals: Sendable, Equatable {
     }
 
     /// Adds `other`'s posts to these.
-    mutating func add(_ other: PostTotals) {
+    public mutating func add(_ other: PostTotals) {
         posts += other.posts
         reach += other.reach
         engagement += other.engagement
@@ -146,12 +144,23 @@ public struct StoredPost: Sendable, Equatable {
     public var id: String
     public var createdAtMs: Int64
     public var view: [UInt8]
+
+    public init(id: String, createdAtMs: Int64, view: [UInt8]) {
+        self.id = id
+        self.createdAtMs = createdAtMs
+        self.view = view
+    }
 }
 
 /// One page of posts and where the next starts ("" after the last page).
 public struct PostPage: Sendable, Equatable {
     public var posts: [StoredPost] = []
     public var nextPageToken = ""
+
+    public init(posts: [StoredPost] = [], nextPageToken: String = "") {
+        self.posts = posts
+        self.nextPageToken = nextPageToken
+    }
 }
 
 /// Search and export: the posts of a selection, a page at a time.
@@ -199,6 +208,14 @@ public struct TrendCounts: Sendable, Equatable {
     public var window: TimeSpan
     /// The baseline span, just before the window (shorter when it would start before 0).
     public var baselineRange: TimeSpan
+
+    public init(current: [String: Int], baseline: [String: Int], baselineWindows: Int, window: TimeSpan, baselineRange: TimeSpan) {
+        self.current = current
+        self.baseline = baseline
+        self.baselineWindows = baselineWindows
+        self.window = window
+        self.baselineRange = baselineRange
+    }
 }
 
 /// How top authors are ranked.
@@ -214,6 +231,14 @@ public struct AuthorFigures: Sendable, Equatable {
     public var posts: Int
     public var reach: Double
     public var engagement: Double
+
+    public init(authorID: String, handle: String, posts: Int, reach: Double, engagement: Double) {
+        self.authorID = authorID
+        self.handle = handle
+        self.posts = posts
+        self.reach = reach
+        self.engagement = engagement
+    }
 }
 
 /// Insight reads: share of voice, trending and top authors, exact to the millisecond of their ranges.
@@ -236,6 +261,12 @@ public struct CareClaim: Sendable, Equatable {
     public var handledBy: String
     /// When that agent claimed it, in Unix ms.
     public var handledAtMs: Int64
+
+    public init(claimed: Bool, handledBy: String, handledAtMs: Int64) {
+        self.claimed = claimed
+        self.handledBy = handledBy
+        self.handledAtMs = handledAtMs
+    }
 }
 
 /// The care queue: unhandled posts by care priority.
@@ -245,11 +276,20 @@ public protocol CareQueueReadModel: Sendable {
     func careQueue(_ selection: PostSelection, minPriority: Int, pageSize: Int, pageToken: String) throws(StoreError) -> PostPage
 }
 
+extension PostWriter {
+    /// Nothing to do: the store was ready once opened.
+    public func prepare() throws(StoreError) {}
+}
+
 /// What changes the store: scored posts, applied exactly once in effect, and care claims.
 public protocol PostWriter: Sendable {
+    /// Makes the store ready for use: a server store connects and migrates its schema (UNAVAILABLE
+    /// while the server cannot be reached). Calls prepare the store themselves when needed; the
+    /// writer's service calls this at start to report readiness. An embedded store is ready once opened.
+    func prepare() throws(StoreError)
     /// Stores the new posts of a batch and counts them in every aggregate, atomically;
     /// posts already stored (redeliveries) change nothing.
-    func apply(_ posts: [PipelinePost]) throws(StoreError) -> ApplyResult
+    func apply(_ posts: [ScoredPost]) throws(StoreError) -> ApplyResult
     /// How many posts are stored.
     func postCount() throws(StoreError) -> Int
     /// Claims post `postID` for `agent` (1…200 bytes) at `now`: the first claim wins, a repeat by

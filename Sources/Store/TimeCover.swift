@@ -97,7 +97,7 @@ public struct TimeSpan: Sendable, Equatable {
 
     /// This span clipped to ``endOfTime``, as every read takes it; INVALID_ARGUMENT for
     /// negative or empty spans.
-    func checked() throws(StoreError) -> TimeSpan {
+    public func checked() throws(StoreError) -> TimeSpan {
         guard to > 0 else { throw .invalidArgument("inverted time range: from_ms \(from) is not before to_ms \(to)") }
         return try .requested(fromMs: from, toMs: to)
     }

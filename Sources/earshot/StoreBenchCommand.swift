@@ -95,7 +95,7 @@ struct StoreBench: ParsableCommand {
             ScoreService.score(&pipeline, model: model, nowMillis: startMs + spanMs)
             let applied = Date()
             result.generateSeconds += applied.timeIntervalSince(generated)
-            result.posts += try store.apply(pipeline.posts).inserted
+            result.posts += try store.apply(ScoredPost.batch(pipeline.posts)).inserted
             result.applySeconds += Date().timeIntervalSince(applied)
             if result.posts % 500_000 < batch {
                 printError("  \(result.posts) posts, \(Int(Double(result.posts) / result.applySeconds)) posts/s applying")

@@ -29,6 +29,11 @@ func item(_ number: Int, minute: Int64, label: String = "positive", tags: [Strin
     return item
 }
 
+extension PostWriter {
+    /// Applies scored pipeline posts, converted as the query service converts them.
+    func apply(_ posts: [PipelinePost]) throws -> ApplyResult { try apply(ScoredPost.batch(posts)) }
+}
+
 /// The decoded posts of a search page.
 func views(_ page: PostPage) throws -> [PostView] {
     try page.posts.map { try PostView(serializedBytes: $0.view) }

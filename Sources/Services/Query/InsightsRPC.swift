@@ -11,6 +11,7 @@ extension StoreError {
         case .invalidArgument(let message): return RPCError(.invalidArgument, message)
         case .notFound(let message): return RPCError(.notFound, message)
         case .database: return RPCError(.internal, description)
+        case .unavailable: return RPCError(.unavailable, description)
         }
     }
 }
@@ -27,9 +28,10 @@ extension RPCServer {
 /// The `earshot.v1.Insights` methods: store reads plus the pure ranking of module Insights.
 enum InsightsRPC {
     /// Registers every Insights method on `server`: share of voice, trending and top authors
-    /// from `insights`, the care queue from `care`, claims to `writer`, alerts from `store`.
+    /// from `insights`, the care queue from `care`, claims to `writer`, alerts from `alerts` (not
+    /// registered without: the PostgreSQL store has no alerts yet).
     static func register(on server: RPCServer, insights: any InsightsReadModel, care: any CareQueueReadModel, writer: any PostWriter,
-                         store: PostStore) {
+                         alerts: PostStore?) {
         server.registerStoreMethod(InsightsMethod.shareOfVoice) { (request: ShareOfVoiceRequest) throws(StoreError) in
             let range = try TimeSpan.requested(fromMs: request.range.fromMs, toMs: request.range.toMs)
             guard request.group.isEmpty != request.queryIds.isEmpty else {
@@ -95,7 +97,7 @@ enum InsightsRPC {
                 throw error.rpcError
             }
         }
-        server.registerStoreMethod(InsightsMethod.alerts, store.alerts)
+        if let alerts { server.registerStoreMethod(InsightsMethod.alerts, alerts.alerts) }
     }
 
     /// Each query's mentions and reach, with its shares of the members' totals.

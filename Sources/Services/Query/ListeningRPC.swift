@@ -40,7 +40,7 @@ public final class ListeningRPC: Sendable {
         self.store = store
         self.configuration = configuration
         self.service = service
-        feed = QuerySetFeed(store: store, configuration: configuration, service: service)
+        feed = QuerySetFeed(snapshot: { try store.listeningQuerySet() }, configuration: configuration, service: service)
     }
 
     /// Starts the feed, registers the RPCs on `server` and resumes backfills
@@ -199,11 +199,11 @@ final class QuerySetFeed: Sendable {
     let thread: ServiceThread
     private let wakeUp = DispatchSemaphore(value: 0)
 
-    /// Starts the feed thread; a failure to bind stops the service.
-    init(store: PostStore, configuration: ListeningConfiguration, service: ServiceContext) {
+    /// Starts the feed thread, publishing what `snapshot` reads; a failure to bind stops the service.
+    init(snapshot: @escaping @Sendable () throws -> QuerySetSnapshot, configuration: ListeningConfiguration, service: ServiceContext) {
         thread = ServiceThread(name: "query-set-feed") { [wakeUp] in
             do {
-                try Self.publish(store: store, configuration: configuration, service: service, wakeUp: wakeUp)
+                try Self.publish(snapshot: snapshot, configuration: configuration, service: service, wakeUp: wakeUp)
             } catch {
                 service.logger.critical("query-set feed stopped", metadata: ["error": "\(error)"])
                 service.shutdown.requestAfterFailure()
@@ -211,8 +211,8 @@ final class QuerySetFeed: Sendable {
         }
     }
 
-    private static func publish(store: PostStore, configuration: ListeningConfiguration, service: ServiceContext,
-                                wakeUp: DispatchSemaphore) throws {
+    private static func publish(snapshot read: () throws -> QuerySetSnapshot, configuration: ListeningConfiguration,
+                                service: ServiceContext, wakeUp: DispatchSemaphore) throws {
         let socket = try PipelineSocket.open(.pub, context: service.zmq, highWaterMark: 16, lingerMilliseconds: 0)
         defer { socket.close() }
         try service.bind(socket, configuration.querySetEndpoint, as: .querySet)
@@ -222,7 +222,12 @@ final class QuerySetFeed: Sendable {
             let woken = wakeUp.wait(timeout: .now() + .milliseconds(100)) == .success
             guard woken || monotonicMilliseconds() >= nextPublish else { continue }
             nextPublish = monotonicMilliseconds() + Int64(configuration.publishIntervalMs)
-            let snapshot = try store.listeningQuerySet()
+            let snapshot: QuerySetSnapshot
+            do { snapshot = try read() } catch {
+                // A server store that is down: the next interval tries again.
+                service.logger.warning("cannot read the query set; trying again", metadata: ["error": "\(error)"])
+                continue
+            }
             _ = try socket.send(snapshot.serializedBytes(), wait: false)
             service.metrics.set("earshot_query_listening_queries", Double(snapshot.queries.count), help: "Active listening queries")
             service.metrics.set("earshot_query_query_set_version", Double(snapshot.version), help: "Version of the published query set")

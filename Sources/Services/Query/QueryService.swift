@@ -1,3 +1,4 @@
+import EarshotPostgresStore
 import EarshotRPC
 import EarshotStore
 import EarshotWire
@@ -35,22 +36,20 @@ public struct QueryConfiguration: Sendable {
 /// writer; the main thread owns the RPC socket and only reads.
 public enum QueryService {
     public static func run(configuration: QueryConfiguration, service: ServiceContext) throws {
+        if PostgresLocation.isPostgresURL(configuration.storePath) {
+            try runOnPostgres(configuration: configuration, service: service)
+            return
+        }
         let store = try PostStore(path: configuration.storePath, durable: configuration.durable)
         let storeWritable = StoreWritability()
-        let collector = ServiceThread(name: "collector") {
-            do {
-                try collect(configuration: configuration, store: store, storeWritable: storeWritable, service: service)
-            } catch {
-                service.logger.critical("collector stopped", metadata: ["error": "\(error)"])
-                service.shutdown.requestAfterFailure()
-            }
-        }
+        let collector = startCollector(configuration: configuration, store: store, storeWritable: storeWritable, service: service)
         defer { service.shutdown.request(); collector.join() }
         let alertMonitor = AlertMonitor.start(configuration: configuration.alerts, store: store, service: service)
         defer { service.shutdown.request(); alertMonitor.join() }
         let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
         server.isServing = { storeWritable.isWritable }
-        register(on: server, store: store)
+        QueryRPC.register(on: server, volume: store, search: store)
+        InsightsRPC.register(on: server, insights: store, care: store, writer: store, alerts: store)
         let listening = try ListeningRPC.start(on: server, store: store, configuration: configuration.listening, service: service)
         defer { service.shutdown.request(); listening.join() }
         service.metrics.set("earshot_query_posts_stored", Double(try store.postCount()), help: "Posts in the store")
@@ -60,10 +59,92 @@ public enum QueryService {
         try server.serve { service.shutdown.isRequested }
     }
 
-    /// Registers the Query methods, mapping store errors to gRPC status codes.
-    static func register(on server: RPCServer, store: PostStore) {
+    /// `--store postgres://…`: the same collector and reads on PostgreSQL (the password from
+    /// ``PostgresLocation/passwordVariable`` or the file ``PostgresLocation/passwordFileVariable``
+    /// names). Until the server answers and the schema is migrated, the collector retries with
+    /// back-off, Health/Check answers NOT_SERVING, reads answer UNAVAILABLE and the reason is logged.
+    /// Listening-query CRUD, backfills and spike alerts are not on PostgreSQL yet: their methods are not registered.
+    private static func runOnPostgres(configuration: QueryConfiguration, service: ServiceContext) throws {
+        let location = try PostgresLocation(url: configuration.storePath, password: PostgresLocation.password(environment: ProcessInfo.processInfo.environment))
+        let store = PostgresStore(location: location, migrate: true, logger: service.logger)
+        defer { store.close() }
+        let storeWritable = StoreWritability()
+        storeWritable.isWritable = false
+        let collector = startCollector(configuration: configuration, store: store, storeWritable: storeWritable, service: service)
+        defer { service.shutdown.request(); collector.join() }
+        let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
+        server.isServing = { storeWritable.isWritable }
         QueryRPC.register(on: server, volume: store, search: store)
-        InsightsRPC.register(on: server, insights: store, care: store, writer: store, store: store)
+        InsightsRPC.register(on: server, insights: store, care: store, writer: store, alerts: nil)
+        let feed = QuerySetFeed(snapshot: { try querySet(store) }, configuration: configuration.listening, service: service)
+        defer { service.shutdown.request(); feed.thread.join() }
+        service.logger.info("query ready", metadata: [
+            "rpc": "\(server.boundEndpoint)", "collect": "\(configuration.collectEndpoint)", "store": "\(location)",
+        ])
+        try server.serve { service.shutdown.isRequested }
+    }
+
+    /// The listening-query set of a PostgreSQL store, as the feed publishes it.
+    private static func querySet(_ store: PostgresStore) throws -> QuerySetSnapshot {
+        let (version, queries) = try store.listeningQuerySet()
+        var snapshot = QuerySetSnapshot()
+        snapshot.version = UInt64(max(0, version))
+        snapshot.queries = queries.map { record in
+            var saved = SavedQuery()
+            saved.id = record.id
+            saved.name = record.name
+            saved.group = record.group
+            saved.query = record.query
+            saved.createdAtMs = record.createdAtMs
+            saved.updatedAtMs = record.createdAtMs
+            return saved
+        }
+        return snapshot
+    }
+
+    /// Starts the collector thread: it prepares `store` (retrying with back-off while that fails),
+    /// then applies and acknowledges scored batches until shutdown.
+    private static func startCollector(configuration: QueryConfiguration, store: some PostWriter, storeWritable: StoreWritability,
+                                       service: ServiceContext) -> ServiceThread {
+        ServiceThread(name: "collector") {
+            do {
+                guard prepareWithBackOff(store, storeWritable: storeWritable, service: service) else { return }
+                try collect(configuration: configuration, store: store, storeWritable: storeWritable, service: service)
+            } catch {
+                service.logger.critical("collector stopped", metadata: ["error": "\(error)"])
+                service.shutdown.requestAfterFailure()
+            }
+        }
+    }
+
+    /// The longest wait between two attempts to prepare the store.
+    static let maxPrepareBackOffMilliseconds: Int64 = 30_000
+
+    /// Prepares `store` (connect, migrate), trying again after 0.5 s, 1 s, 2 s … up to
+    /// ``maxPrepareBackOffMilliseconds`` while it fails, NOT_SERVING meanwhile and each failure
+    /// logged with its reason; false when shutdown came first.
+    private static func prepareWithBackOff(_ store: some PostWriter, storeWritable: StoreWritability, service: ServiceContext) -> Bool {
+        var backOff: Int64 = 500
+        while !service.shutdown.isRequested {
+            do {
+                try store.prepare()
+                if !storeWritable.isWritable {
+                    storeWritable.isWritable = true
+                    service.logger.notice("store ready; SERVING")
+                }
+                return true
+            } catch {
+                storeWritable.isWritable = false
+                service.metrics.set("earshot_query_store_writable", 0, help: "1 while group commits succeed; 0 while the store cannot be written (NOT_SERVING)")
+                service.logger.error("cannot open the store; NOT_SERVING, trying again", metadata: [
+                    "error": "\(error)", "retry_in_ms": "\(backOff)",
+                ])
+            }
+            let retryAt = monotonicMilliseconds() + backOff
+            while !service.shutdown.isRequested && monotonicMilliseconds() < retryAt { Thread.sleep(forTimeInterval: 0.05) }
+            backOff = min(backOff * 2, maxPrepareBackOffMilliseconds)
+        }
+        return false
     }
 
     /// A group commit slower than this is logged: it holds back every post behind it.
@@ -80,7 +161,7 @@ public enum QueryService {
     /// acknowledged (ingest keeps the posts and redelivers them), `storeWritable`
     /// is false (Health/Check: NOT_SERVING) and reads go on. The first commit that
     /// succeeds resumes everything.
-    private static func collect(configuration: QueryConfiguration, store: PostStore, storeWritable: StoreWritability,
+    private static func collect(configuration: QueryConfiguration, store: some PostWriter, storeWritable: StoreWritability,
                                 service: ServiceContext) throws {
         let seal = try service.dispatchSeal()
         let input = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 16)
@@ -107,7 +188,7 @@ public enum QueryService {
                 }
                 let applyStarted = monotonicNanoseconds()
                 let result: ApplyResult
-                do { result = try store.apply(posts) } catch {
+                do { result = try store.apply(ScoredPost.batch(posts)) } catch {
                     unstored = posts
                     storeWritable.isWritable = false
                     service.metrics.set("earshot_query_store_writable", 0, help: "1 while group commits succeed; 0 while the store cannot be written (NOT_SERVING)")

@@ -1,0 +1,142 @@
+import EarshotStore
+import PostgresNIO
+
+/// The PostgreSQL schema, as numbered migrations. The writer runs the missing ones on start,
+/// each in its own transaction, holding an advisory lock so two writers never migrate at once;
+/// `earshot_migrations` records which ran.
+///
+/// - `posts` is partitioned by day of `created_at_ms` (declarative range partitions
+///   `posts_d<day number>`, created by the writer for the days a batch holds); retention drops
+///   whole partitions. Its primary key (id, created_at_ms) makes applying idempotent per post
+///   (a redelivered post carries the same creation time). The facets a post counts in (hashtags,
+///   terms, domains, mentions, emotions, matched listening queries) are arrays on the row, so the
+///   edges of a range are counted from the posts in SQL.
+/// - `rollup_totals` and `rollup_facets` hold the aggregates per scope ("" = every post, else a
+///   listening query id), level (0 minute, 1 hour, 2 day) and bucket, updated in the apply's
+///   transaction.
+/// - Indexes: (created_at_ms, seq) for search and export paging; (priority, created_at_ms, seq)
+///   for the care queue; GIN on `query_ids` for listening-query scopes and on `hashtags`.
+enum PostgresSchema {
+    /// Migrations by version, oldest first; never edited once released, only appended to.
+    /// Statements are separated by ";" (which they never hold otherwise).
+    static let migrations: [(version: Int, sql: String)] = [
+        (1, """
+            CREATE TABLE listening_queries (
+                id text PRIMARY KEY,
+                name text NOT NULL,
+                group_name text NOT NULL,
+                query text NOT NULL,
+                created_at_ms bigint NOT NULL,
+                UNIQUE (group_name, name)
+            );
+            CREATE SEQUENCE listening_query_numbers;
+            CREATE TABLE listening_state (
+                singleton integer PRIMARY KEY CHECK (singleton = 1),
+                version bigint NOT NULL
+            );
+            INSERT INTO listening_state (singleton, version) VALUES (1, 1);
+            CREATE SEQUENCE post_seq;
+            CREATE TABLE posts (
+                id text NOT NULL,
+                created_at_ms bigint NOT NULL,
+                seq bigint NOT NULL DEFAULT nextval('post_seq'),
+                author_id text NOT NULL,
+                author_handle text NOT NULL,
+                platform text NOT NULL,
+                language text NOT NULL,
+                sentiment text NOT NULL,
+                reach double precision NOT NULL,
+                engagement double precision NOT NULL,
+                priority integer NOT NULL,
+                search_text text NOT NULL,
+                emotions text[],
+                hashtags text[] NOT NULL,
+                terms text[] NOT NULL,
+                domains text[] NOT NULL,
+                mentions text[] NOT NULL,
+                query_ids text[] NOT NULL,
+                record bytea NOT NULL,
+                PRIMARY KEY (id, created_at_ms)
+            ) PARTITION BY RANGE (created_at_ms);
+            CREATE INDEX posts_by_time ON posts (created_at_ms, seq);
+            CREATE INDEX posts_by_care ON posts (priority, created_at_ms, seq);
+            CREATE INDEX posts_by_query ON posts USING gin (query_ids);
+            CREATE INDEX posts_by_hashtag ON posts USING gin (hashtags);
+            CREATE TABLE care_handled (
+                post_id text PRIMARY KEY,
+                agent text NOT NULL,
+                handled_at_ms bigint NOT NULL
+            );
+            CREATE TABLE rollup_totals (
+                scope text NOT NULL,
+                level smallint NOT NULL,
+                bucket_ms bigint NOT NULL,
+                posts bigint NOT NULL,
+                reach double precision NOT NULL,
+                engagement double precision NOT NULL,
+                positive bigint NOT NULL,
+                neutral bigint NOT NULL,
+                negative bigint NOT NULL,
+                unavailable bigint NOT NULL,
+                PRIMARY KEY (scope, level, bucket_ms)
+            );
+            CREATE TABLE rollup_facets (
+                scope text NOT NULL,
+                facet smallint NOT NULL,
+                level smallint NOT NULL,
+                bucket_ms bigint NOT NULL,
+                value text NOT NULL,
+                count bigint NOT NULL,
+                PRIMARY KEY (scope, facet, level, bucket_ms, value)
+            );
+            """),
+    ]
+
+    /// The advisory lock key writers take to migrate ("Earshot" in ASCII, as a number).
+    static let migrationLock: Int64 = 0x45_61_72_73_68_6F_74
+
+    /// Runs the migrations the database lacks, under the advisory lock; returns the versions run.
+    @discardableResult
+    static func migrate(_ session: PostgresSession) throws(StoreError) -> [Int] {
+        try session.exclusively { () throws(StoreError) in
+            var lock = PostgresBindings()
+            lock.append(migrationLock)
+            try session.rows("migration lock", "SELECT pg_advisory_lock($1)", lock)
+            defer { _ = try? session.rows("migration unlock", "SELECT pg_advisory_unlock($1)", lock) }
+            try session.rows("migrations table", """
+                CREATE TABLE IF NOT EXISTS earshot_migrations (
+                    version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+                """)
+            let applied = try session.rows("read migrations", "SELECT version FROM earshot_migrations").map {
+                (row) throws(StoreError) in Int(try PostgresSession.decode(row, Int32.self, "read migrations"))
+            }
+            var ran: [Int] = []
+            for migration in migrations where !applied.contains(migration.version) {
+                try session.transaction("migration \(migration.version)") { () throws(StoreError) in
+                    // One statement at a time: the extended protocol takes one per query.
+                    for statement in migration.sql.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
+                        try session.rows("migration \(migration.version)", String(statement))
+                    }
+                    var version = PostgresBindings()
+                    version.append(Int32(migration.version))
+                    try session.rows("record migration \(migration.version)", "INSERT INTO earshot_migrations (version) VALUES ($1)", version)
+                }
+                ran.append(migration.version)
+            }
+            return ran
+        }
+    }
+
+    /// The schema version a database is at (0 before any migration).
+    static func version(_ session: PostgresSession) throws(StoreError) -> Int {
+        try session.exclusively { () throws(StoreError) in
+            let exists = try session.rows("schema version", "SELECT to_regclass('earshot_migrations') IS NOT NULL")
+            guard let row = exists.first, try PostgresSession.decode(row, Bool.self, "schema version") else { return 0 }
+            let rows = try session.rows("schema version", "SELECT COALESCE(MAX(version), 0) FROM earshot_migrations")
+            return Int(try PostgresSession.decode(rows[0], Int32.self, "schema version"))
+        }
+    }
+
+    /// The partition of `posts` holding day `day` (days since the epoch).
+    static func partitionName(day: Int64) -> String { day < 0 ? "posts_dm\(-day)" : "posts_d\(day)" }
+}

@@ -1,0 +1,121 @@
+import EarshotStore
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// One PostgreSQL connection behind blocking calls, for the store's synchronous callers (the
+/// collector and the RPC loop): each call runs on the store's own event loop and the calling
+/// thread waits, so no caller ever runs on an event loop. Calls are serialized (a transaction
+/// owns the connection until it ends). A lost connection is opened again by the next call.
+final class PostgresSession: Sendable {
+    private let location: PostgresLocation
+    private let eventLoops: any EventLoopGroup
+    private let logger: Logger
+    private let state = NIOLockedValueBox<PostgresConnection?>(nil)
+    /// Held for a whole call or transaction.
+    private let turn = NIOLock()
+
+    init(location: PostgresLocation, eventLoops: any EventLoopGroup, logger: Logger) {
+        self.location = location
+        self.eventLoops = eventLoops
+        self.logger = logger
+    }
+
+    /// Runs `body` with the connection held; the statements of `body` see nothing of other callers.
+    func exclusively<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        turn.lock()
+        defer { turn.unlock() }
+        return try body()
+    }
+
+    /// Runs `sql` with `binds` and returns every row; call inside ``exclusively(_:)``.
+    @discardableResult
+    func rows(_ operation: String, _ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws(StoreError) -> [PostgresRow] {
+        let connection = try connected()
+        do {
+            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait().rows
+        } catch {
+            let failure = Self.storeError(operation, error)
+            if case .unavailable = failure { drop(connection) }
+            throw failure
+        }
+    }
+
+    /// Runs `body` in a transaction (BEGIN … COMMIT; ROLLBACK when it throws); call inside ``exclusively(_:)``.
+    func transaction<T>(_ operation: String, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try rows(operation, "BEGIN")
+        do {
+            let result = try body()
+            try rows(operation, "COMMIT")
+            return result
+        } catch {
+            _ = try? rows(operation, "ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Decodes a row's only column; a mismatch is a database failure of `operation`.
+    static func decode<Column: PostgresDecodable>(_ row: PostgresRow, _ column: Column.Type, _ operation: String) throws(StoreError) -> Column {
+        do { return try row.decode(column) } catch { throw .database(operation: operation, message: "\(String(reflecting: error))") }
+    }
+
+    /// Decodes a row's columns; a mismatch is a database failure of `operation`.
+    static func decode<each Column: PostgresDecodable>(_ row: PostgresRow, _ columns: (repeat each Column).Type,
+                                                        _ operation: String) throws(StoreError) -> (repeat each Column) {
+        do { return try row.decode(columns) } catch { throw .database(operation: operation, message: "\(String(reflecting: error))") }
+    }
+
+    /// Closes the connection, if open.
+    func close() {
+        if let connection = state.withLockedValue({ connection in defer { connection = nil }; return connection }) {
+            let closing: EventLoopFuture<Void> = connection.close()
+            try? closing.wait()
+        }
+    }
+
+    private func connected() throws(StoreError) -> PostgresConnection {
+        if let connection = state.withLockedValue({ $0 }), !connection.isClosed { return connection }
+        var configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
+                                                             password: location.password, database: location.database, tls: .disable)
+        configuration.options.connectTimeout = .seconds(5)
+        do {
+            let connection = try PostgresConnection.connect(on: eventLoops.next(), configuration: configuration, id: 1, logger: logger).wait()
+            state.withLockedValue { $0 = connection }
+            return connection
+        } catch {
+            // Whatever stops the connection (refused, no such database, authentication) leaves the store unreachable.
+            switch Self.storeError("connect to \(location)", error) {
+            case .database(let operation, let message): throw .unavailable("\(operation): \(message)")
+            case let failure: throw failure
+            }
+        }
+    }
+
+    private func drop(_ connection: PostgresConnection) {
+        state.withLockedValue { if $0 === connection { $0 = nil } }
+        let closing: EventLoopFuture<Void> = connection.close()
+        _ = closing
+    }
+
+    /// UNAVAILABLE for a connection that could not be made or was lost, else a database failure
+    /// with the server's message.
+    static func storeError(_ operation: String, _ error: any Error) -> StoreError {
+        guard let error = error as? PSQLError else {
+            return .unavailable("\(operation): \(error)")  // the connection's channel failed (refused, reset, timed out)
+        }
+        switch error.code {
+        case .server where ["08", "57"].contains(error.serverInfo?[.sqlState]?.prefix(2) ?? ""):
+            // Connection exceptions and operator intervention (shutting down, starting up).
+            return .unavailable("\(operation): \(error.serverInfo?[.message] ?? "server unavailable")")
+        case .server:
+            let message = [error.serverInfo?[.sqlState], error.serverInfo?[.message], error.serverInfo?[.detail]].compactMap { $0 }
+            return .database(operation: operation, message: message.joined(separator: ": "))
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
+            return .unavailable("\(operation): \(error.underlying.map { "\($0)" } ?? "\(error.code)")")
+        default:
+            return .database(operation: operation, message: String(reflecting: error))
+        }
+    }
+}

@@ -1,0 +1,287 @@
+import EarshotStore
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// The store on PostgreSQL 15: the same writer and read models as the SQLite ``PostStore``,
+/// for deployments that outgrow one machine (schema: ``PostgresSchema``).
+///
+/// Two connections on a dedicated event loop: the writer's (``apply(_:)`` and claims, one
+/// transaction at a time) and the readers' (each read in one REPEATABLE READ transaction, so
+/// its roll-ups and edge posts are one snapshot). Callers block; none runs on the event loop.
+/// Failures are typed: ``StoreError/unavailable(_:)`` while the server cannot be reached (a
+/// lost connection is opened again by the next call), ``StoreError/database(operation:message:)``
+/// for the server's errors.
+public final class PostgresStore: Sendable {
+    public let location: PostgresLocation
+    private let eventLoops: MultiThreadedEventLoopGroup
+    let writer: PostgresSession
+    let reader: PostgresSession
+    /// Days whose partition of `posts` exists.
+    private let partitionedDays = NIOLockedValueBox<Set<Int64>>([])
+    /// Whether to run the migrations (the writer) rather than only check the schema version (a reader).
+    private let migrates: Bool
+    /// Whether ``prepare()`` succeeded.
+    private let isPrepared = NIOLockedValueBox(false)
+    private let eventLoopsStopped = NIOLockedValueBox(false)
+
+    /// A store at `location`, not connected yet: the first call (or ``prepare()``) connects and,
+    /// with `migrate` (the writer), runs the missing migrations first.
+    public init(location: PostgresLocation, migrate: Bool = true, logger: Logger = Logger(label: "earshot.store.postgres")) {
+        self.location = location
+        migrates = migrate
+        eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        writer = PostgresSession(location: location, eventLoops: eventLoops, logger: logger)
+        reader = PostgresSession(location: location, eventLoops: eventLoops, logger: logger)
+    }
+
+    deinit { close() }
+
+    /// Connects, runs the missing migrations (the writer) and checks the schema version. UNAVAILABLE
+    /// while the server cannot be reached; a database failure when the schema is not this build's.
+    /// Every call prepares the store first if this has not succeeded yet.
+    public func prepare() throws(StoreError) {
+        if migrates { try PostgresSchema.migrate(writer) }
+        let version = try PostgresSchema.version(reader)
+        let latest = PostgresSchema.migrations.last!.version
+        guard version == latest else {
+            throw .database(operation: "open \(location)",
+                            message: "schema version \(version), this build needs \(latest): start the writer (query --role writer or all) first")
+        }
+        isPrepared.withLockedValue { $0 = true }
+    }
+
+    /// Prepares the store unless that succeeded before.
+    func prepared() throws(StoreError) {
+        if !isPrepared.withLockedValue({ $0 }) { try prepare() }
+    }
+
+    /// Closes both connections and stops the event loop.
+    public func close() {
+        writer.close()
+        reader.close()
+        guard !eventLoopsStopped.withLockedValue({ stopped in defer { stopped = true }; return stopped }) else { return }
+        try? eventLoops.syncShutdownGracefully()
+    }
+
+    // MARK: Listening queries
+
+    /// Saves a listening query under the next id ("q-1", "q-2", …), bumps the query-set version
+    /// and returns the id.
+    public func createListeningQuery(name: String, group: String, query: String, nowMs: Int64) throws(StoreError) -> String {
+        var binds = PostgresBindings()
+        binds.append(name)
+        binds.append(group)
+        binds.append(query)
+        binds.append(nowMs)
+        try prepared()
+        return try writer.exclusively { () throws(StoreError) in
+            try writer.transaction("create listening query") { () throws(StoreError) in
+                let rows = try writer.rows("create listening query", """
+                    INSERT INTO listening_queries (id, name, group_name, query, created_at_ms)
+                    VALUES ('q-' || nextval('listening_query_numbers'), $1, $2, $3, $4) RETURNING id
+                    """, binds)
+                try writer.rows("create listening query", "UPDATE listening_state SET version = version + 1")
+                return try PostgresSession.decode(rows[0], String.self, "create listening query")
+            }
+        }
+    }
+
+    /// The saved listening queries (by id) and the query-set version, for the query-set feed.
+    public func listeningQuerySet() throws(StoreError) -> (version: Int64, queries: [ListeningQueryRecord]) {
+        let operation = "read query set"
+        return try read(operation) { () throws(StoreError) in
+            let version = try PostgresSession.decode(try reader.rows(operation, "SELECT version FROM listening_state")[0], Int64.self, operation)
+            let rows = try reader.rows(operation, "SELECT id, name, group_name, query, created_at_ms FROM listening_queries ORDER BY id")
+            return (version, try rows.map { (row) throws(StoreError) in
+                let (id, name, group, query, createdAtMs) = try PostgresSession.decode(row, (String, String, String, String, Int64).self, operation)
+                return ListeningQueryRecord(id: id, name: name, group: group, query: query, createdAtMs: createdAtMs)
+            })
+        }
+    }
+}
+
+/// A saved listening query as the PostgreSQL store keeps it.
+public struct ListeningQueryRecord: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var group: String
+    /// The query text (docs/QUERY-LANGUAGE.md).
+    public var query: String
+    public var createdAtMs: Int64
+}
+
+extension PostgresStore: PostWriter {
+    /// Stores the new posts of a batch and adds them to the roll-ups, in one transaction;
+    /// posts already stored (same id and creation time) change nothing. Matches of listening
+    /// queries that are not saved are dropped.
+    public func apply(_ posts: [ScoredPost]) throws(StoreError) -> ApplyResult {
+        guard !posts.isEmpty else { return ApplyResult(inserted: 0, duplicates: 0) }
+        try prepared()
+        let rows = posts.map(PostRow.init)
+        let operation = "apply batch of \(posts.count)"
+        return try writer.exclusively { () throws(StoreError) in
+            try createPartitions(days: Set(posts.map { BucketLevel.day.bucketStart($0.createdAtMs) / BucketLevel.day.width }))
+            return try writer.transaction(operation) { () throws(StoreError) in
+                let savedRows = try writer.rows(operation, "SELECT id FROM listening_queries")
+                var saved: Set<String> = []
+                for row in savedRows { saved.insert(try PostgresSession.decode(row, String.self, operation)) }
+                let matches = rows.map { row in PostRow.distinct(row.post.matchedQueryIDs.filter(saved.contains)) }
+                let inserted = try insert(rows, matches: matches, operation: operation)
+                var delta = RollupDelta()
+                var counted: Set<PostKey> = []
+                for (index, row) in rows.enumerated() {
+                    let key = PostKey(id: row.post.id, createdAtMs: row.post.createdAtMs)
+                    guard inserted.contains(key), counted.insert(key).inserted else { continue }
+                    delta.add(row, scopes: [""] + matches[index])
+                }
+                try write(delta, operation: operation)
+                return ApplyResult(inserted: counted.count, duplicates: posts.count - counted.count)
+            }
+        }
+    }
+
+    /// A stored post's primary key.
+    private struct PostKey: Hashable {
+        var id: String
+        var createdAtMs: Int64
+    }
+
+    /// Creates the missing day partitions of `posts`, each in its own short statement (it locks `posts`).
+    private func createPartitions(days: Set<Int64>) throws(StoreError) {
+        let known = partitionedDays.withLockedValue { $0 }
+        for day in days.subtracting(known).sorted() {
+            let from = day * BucketLevel.day.width
+            try writer.rows("create partition for day \(day)", """
+                CREATE TABLE IF NOT EXISTS \(PostgresSchema.partitionName(day: day)) PARTITION OF posts
+                FOR VALUES FROM (\(from)) TO (\(from + BucketLevel.day.width))
+                """)
+            partitionedDays.withLockedValue { _ = $0.insert(day) }
+        }
+    }
+
+    /// Inserts the rows (`matches[i]`: the saved queries row i matched) and returns the keys of those that were new.
+    private func insert(_ rows: [PostRow], matches: [[String]], operation: String) throws(StoreError) -> Set<PostKey> {
+        var binds = PostgresBindings()
+        binds.append(rows.map { PostRow.storable($0.post.id) })
+        binds.append(rows.map(\.post.createdAtMs))
+        binds.append(rows.map { PostRow.storable($0.post.authorID) })
+        binds.append(rows.map(\.handle))
+        binds.append(rows.map { PostRow.storable($0.post.platform) })
+        binds.append(rows.map { PostRow.storable($0.post.language) })
+        binds.append(rows.map(\.post.sentiment.rawValue))
+        binds.append(rows.map(\.post.reach))
+        binds.append(rows.map(\.post.engagement))
+        binds.append(rows.map { Int32(clamping: $0.post.priority) })
+        binds.append(rows.map(\.searchText))
+        binds.append(rows.map { $0.emotions != nil })
+        binds.append(rows.map { PostRow.joined($0.emotions ?? []) })
+        binds.append(rows.map { PostRow.joined($0.hashtags) })
+        binds.append(rows.map { PostRow.joined($0.terms) })
+        binds.append(rows.map { PostRow.joined($0.domains) })
+        binds.append(rows.map { PostRow.joined($0.mentions) })
+        binds.append(matches.map(PostRow.joined))
+        binds.append(rows.map { ByteBuffer(bytes: $0.post.record) })
+        let returned = try writer.rows(operation, """
+            INSERT INTO posts (id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement,
+                               priority, search_text, emotions, hashtags, terms, domains, mentions, query_ids, record)
+            SELECT id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement, priority,
+                   search_text, CASE WHEN has_emotions THEN string_to_array(emotions, chr(31)) END,
+                   string_to_array(hashtags, chr(31)), string_to_array(terms, chr(31)), string_to_array(domains, chr(31)),
+                   string_to_array(mentions, chr(31)), string_to_array(query_ids, chr(31)), record
+            FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[],
+                        $9::float8[], $10::int4[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::text[], $16::text[],
+                        $17::text[], $18::text[], $19::bytea[])
+                AS batch (id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement, priority,
+                          search_text, has_emotions, emotions, hashtags, terms, domains, mentions, query_ids, record)
+            ON CONFLICT DO NOTHING
+            RETURNING id, created_at_ms
+            """, binds)
+        var keys: Set<PostKey> = []
+        for row in returned {
+            let (id, createdAtMs) = try PostgresSession.decode(row, (String, Int64).self, operation)
+            keys.insert(PostKey(id: id, createdAtMs: createdAtMs))
+        }
+        return keys
+    }
+
+    /// Adds `delta` to the roll-ups: one upsert statement for the totals, one for the facets.
+    private func write(_ delta: RollupDelta, operation: String) throws(StoreError) {
+        guard !delta.totals.isEmpty else { return }
+        // Sorted, so concurrent writers lock rows in the same order.
+        let totals = delta.totals.sorted { ($0.key.scope, $0.key.level.rawValue, $0.key.bucket) < ($1.key.scope, $1.key.level.rawValue, $1.key.bucket) }
+        var binds = PostgresBindings()
+        binds.append(totals.map(\.key.scope))
+        binds.append(totals.map { Int16($0.key.level.rawValue) })
+        binds.append(totals.map(\.key.bucket))
+        binds.append(totals.map { Int64($0.value.posts) })
+        binds.append(totals.map(\.value.reach))
+        binds.append(totals.map(\.value.engagement))
+        binds.append(totals.map { Int64($0.value.positive) })
+        binds.append(totals.map { Int64($0.value.neutral) })
+        binds.append(totals.map { Int64($0.value.negative) })
+        binds.append(totals.map { Int64($0.value.sentimentUnavailable) })
+        try writer.rows(operation, """
+            INSERT INTO rollup_totals AS r (scope, level, bucket_ms, posts, reach, engagement, positive, neutral, negative, unavailable)
+            SELECT * FROM unnest($1::text[], $2::int2[], $3::int8[], $4::int8[], $5::float8[], $6::float8[], $7::int8[], $8::int8[],
+                                 $9::int8[], $10::int8[])
+            ON CONFLICT (scope, level, bucket_ms) DO UPDATE SET
+                posts = r.posts + excluded.posts, reach = r.reach + excluded.reach, engagement = r.engagement + excluded.engagement,
+                positive = r.positive + excluded.positive, neutral = r.neutral + excluded.neutral,
+                negative = r.negative + excluded.negative, unavailable = r.unavailable + excluded.unavailable
+            """, binds)
+        guard !delta.facets.isEmpty else { return }
+        let facets = delta.facets.sorted {
+            ($0.key.bucket.scope, $0.key.facet.rawValue, $0.key.bucket.level.rawValue, $0.key.bucket.bucket, $0.key.value)
+                < ($1.key.bucket.scope, $1.key.facet.rawValue, $1.key.bucket.level.rawValue, $1.key.bucket.bucket, $1.key.value)
+        }
+        var facetBinds = PostgresBindings()
+        facetBinds.append(facets.map(\.key.bucket.scope))
+        facetBinds.append(facets.map(\.key.facet.rawValue))
+        facetBinds.append(facets.map { Int16($0.key.bucket.level.rawValue) })
+        facetBinds.append(facets.map(\.key.bucket.bucket))
+        facetBinds.append(facets.map(\.key.value))
+        facetBinds.append(facets.map { Int64($0.value) })
+        try writer.rows(operation, """
+            INSERT INTO rollup_facets AS r (scope, facet, level, bucket_ms, value, count)
+            SELECT * FROM unnest($1::text[], $2::int2[], $3::int2[], $4::int8[], $5::text[], $6::int8[])
+            ON CONFLICT (scope, facet, level, bucket_ms, value) DO UPDATE SET count = r.count + excluded.count
+            """, facetBinds)
+    }
+
+    /// How many posts are stored.
+    public func postCount() throws(StoreError) -> Int {
+        try prepared()
+        return try reader.exclusively { () throws(StoreError) in
+            let rows = try reader.rows("count", "SELECT count(*) FROM posts")
+            return Int(try PostgresSession.decode(rows[0], Int64.self, "count"))
+        }
+    }
+
+    /// Claims a post for `agent`: the first claim wins, a repeat by the same agent is a success,
+    /// and the post leaves the care queue. NOT_FOUND for an unknown post.
+    public func markHandled(postID: String, agent: String, now: Int64) throws(StoreError) -> CareClaim {
+        try ReadArguments.checkClaim(postID: postID, agent: agent)
+        let operation = "mark handled"
+        try prepared()
+        return try writer.exclusively { () throws(StoreError) in
+            try writer.transaction(operation) { () throws(StoreError) in
+                var post = PostgresBindings()
+                post.append(postID)
+                guard try !writer.rows(operation, "SELECT 1 FROM posts WHERE id = $1 LIMIT 1", post).isEmpty else {
+                    throw .notFound("no stored post with id '\(postID)'")
+                }
+                var claim = PostgresBindings()
+                claim.append(postID)
+                claim.append(agent)
+                claim.append(now)
+                try writer.rows(operation, "INSERT INTO care_handled (post_id, agent, handled_at_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", claim)
+                let rows = try writer.rows(operation, "SELECT agent, handled_at_ms FROM care_handled WHERE post_id = $1", post)
+                let (handledBy, handledAt) = try PostgresSession.decode(rows[0], (String, Int64).self, operation)
+                return CareClaim(claimed: handledBy == agent, handledBy: handledBy, handledAtMs: handledAt)
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import EarshotWire
+import Foundation
+import Synchronization
+import PostgresTestSupport
+import Testing
+@testable import EarshotPostgresStore
+@testable import EarshotStore
+
+/// A new PostgreSQL store in a database of its own on the test cluster, with listening queries
+/// "one" and "two" (ids "q-1", "q-2") in group "brands".
+private func emptyPostgresStore() throws -> PostgresStore {
+    let url = try PostgresTestCluster.shared.get().newDatabase()
+    let store = PostgresStore(location: try PostgresLocation(url: url))
+    for name in ["one", "two"] { _ = try store.createListeningQuery(name: name, group: "brands", query: name, nowMs: 0) }
+    return store
+}
+
+/// ``StoreConformance`` on the PostgreSQL store (skipped without PostgreSQL 15, unless EARSHOT_REQUIRE_POSTGRES=1).
+@Suite(.enabled(if: PostgresTestCluster.shouldRun, Comment(rawValue: PostgresTestCluster.skipReason)))
+struct PostgresConformanceTests {
+    let conformance = StoreConformance(emptyStore: emptyPostgresStore)
+
+    @Test func applyingTwiceCountsOnce() throws { try conformance.applyingTwiceCountsOnce() }
+    @Test func overviewCountsExactlyThePostsOfTheRange() throws { try conformance.overviewCountsExactlyThePostsOfTheRange() }
+    @Test func overviewOfAGroupSumsItsQueriesExactly() throws { try conformance.overviewOfAGroupSumsItsQueriesExactly() }
+    @Test func timeSeriesBucketsCountOnlyThePostsOfTheRange() throws { try conformance.timeSeriesBucketsCountOnlyThePostsOfTheRange() }
+    @Test func topHashtagsCountOnlyThePostsOfTheRange() throws { try conformance.topHashtagsCountOnlyThePostsOfTheRange() }
+    @Test func shareOfVoiceCountsOnlyThePostsOfTheRange() throws { try conformance.shareOfVoiceCountsOnlyThePostsOfTheRange() }
+    @Test func trendingCountsOnlyThePostsOfTheWindowAndBaseline() throws { try conformance.trendingCountsOnlyThePostsOfTheWindowAndBaseline() }
+    @Test func topAuthorsCountOnlyThePostsOfTheRange() throws { try conformance.topAuthorsCountOnlyThePostsOfTheRange() }
+    @Test func searchPagesThroughExactlyThePostsOfTheRange() throws { try conformance.searchPagesThroughExactlyThePostsOfTheRange() }
+    @Test func careQueuePagesThroughTheUnhandledPostsOfTheRange() throws { try conformance.careQueuePagesThroughTheUnhandledPostsOfTheRange() }
+}
+
+/// What only the PostgreSQL store has: migrations, partitions, connection failures.
+@Suite(.enabled(if: PostgresTestCluster.shouldRun, Comment(rawValue: PostgresTestCluster.skipReason)))
+struct PostgresStoreTests {
+    @Test func writersStartingTogetherMigrateOnce() throws {
+        let location = try PostgresLocation(url: PostgresTestCluster.shared.get().newDatabase())
+        let opened = Mutex<[Result<Int, StoreError>]>([])
+        DispatchQueue.concurrentPerform(iterations: 3) { _ in
+            let result = Result { () throws(StoreError) in try PostgresStore(location: location).postCount() }  // each migrates first
+            opened.withLock { $0.append(result) }
+        }
+        #expect(opened.withLock { $0 }.map { try? $0.get() } == [0, 0, 0])
+        let store = PostgresStore(location: location)
+        let versions = try store.writer.exclusively { () throws(StoreError) in
+            try store.writer.rows("versions", "SELECT version FROM earshot_migrations ORDER BY version")
+                .map { (row) throws(StoreError) in try PostgresSession.decode(row, Int32.self, "versions") }
+        }
+        #expect(versions.map(Int.init) == PostgresSchema.migrations.map(\.version))
+    }
+
+    @Test func postsLandInOnePartitionPerDay() throws {
+        let store = try emptyPostgresStore()
+        // Posts on three days: the day before base, base's day and the day after.
+        _ = try store.apply([item(1, minute: -1), item(2, minute: 0), item(3, minute: 24 * 60 - 1), item(4, minute: 24 * 60)])
+        let partitions = try store.writer.exclusively { () throws(StoreError) in
+            try store.writer.rows("partitions", """
+                SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = 'posts'::regclass AND c.relkind = 'r' ORDER BY c.relname
+                """).map { (row) throws(StoreError) in try PostgresSession.decode(row, String.self, "partitions") }
+        }
+        let day = base / BucketLevel.day.width
+        #expect(partitions == [day - 1, day, day + 1].map(PostgresSchema.partitionName))
+        #expect(try store.postCount() == 4)
+    }
+
+    @Test func aServerThatIsDownIsUnavailable() throws {
+        // Nothing listens on port 1 of the loopback.
+        let store = PostgresStore(location: try PostgresLocation(url: "postgres://earshot@127.0.0.1:1/earshot"))
+        #expect(throws: StoreError.self) { try store.prepare() }
+        do {
+            _ = try store.postCount()
+            Issue.record("a store whose server is down answered")
+        } catch {
+            guard case .unavailable = error else { Issue.record("expected UNAVAILABLE, got \(error)"); return }
+        }
+    }
+}
+
+@Suite struct PostgresLocationTests {
+    @Test func readsUserHostPortAndDatabase() throws {
+        let location = try PostgresLocation(url: "postgres://ana@db.local:6543/earshot", password: "secret")
+        #expect([location.user, location.host, "\(location.port)", location.database, location.password] == ["ana", "db.local", "6543", "earshot", "secret"])
+        #expect(location.description == "postgres://ana@db.local:6543/earshot")
+        #expect(try PostgresLocation(url: "postgresql://ana@db/earshot").port == 5432)
+    }
+
+    @Test func refusesAPasswordInTheURLAndIncompleteURLs() {
+        for url in ["postgres://ana:secret@db/earshot", "postgres://db/earshot", "postgres://ana@db", "postgres://ana@db/", "mysql://ana@db/x", "store.sqlite"] {
+            #expect(throws: StoreError.self, "\(url)") { try PostgresLocation(url: url) }
+        }
+    }
+
+    @Test func takesThePasswordFromTheEnvironmentOrAFile() throws {
+        #expect(try PostgresLocation.password(environment: [PostgresLocation.passwordVariable: "pw"]) == "pw")
+        let path = temporaryPath("password")
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try "from file\nignored\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try PostgresLocation.password(environment: [PostgresLocation.passwordFileVariable: path]) == "from file")
+        #expect(try PostgresLocation.password(environment: [:]) == nil)
+        #expect(throws: StoreError.self) { try PostgresLocation.password(environment: [PostgresLocation.passwordFileVariable: path + ".missing"]) }
+    }
+}
