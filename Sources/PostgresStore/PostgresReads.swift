@@ -106,16 +106,22 @@ extension PostgresStore {
         for row in rows {
             let (scope, posts, reach, engagement, positive, neutral, negative, unavailable) =
                 try PostgresSession.decode(row, (String, Int64, Double, Double, Int64, Int64, Int64, Int64).self, operation)
-            var sum = PostTotals()
-            sum.posts = Int(posts)
-            sum.reach = reach
-            sum.engagement = engagement
-            sum.positive = Int(positive)
-            sum.neutral = Int(neutral)
-            sum.negative = Int(negative)
-            sum.sentimentUnavailable = Int(unavailable)
-            totals[scope] = sum
+            totals[scope] = Self.postTotals(posts, reach, engagement, positive, neutral, negative, unavailable)
         }
+        return totals
+    }
+
+    /// Totals from the seven count columns every totals query selects, in their order.
+    private static func postTotals(_ posts: Int64, _ reach: Double, _ engagement: Double, _ positive: Int64,
+                                   _ neutral: Int64, _ negative: Int64, _ unavailable: Int64) -> PostTotals {
+        var totals = PostTotals()
+        totals.posts = Int(posts)
+        totals.reach = reach
+        totals.engagement = engagement
+        totals.positive = Int(positive)
+        totals.neutral = Int(neutral)
+        totals.negative = Int(negative)
+        totals.sentimentUnavailable = Int(unavailable)
         return totals
     }
 
@@ -222,14 +228,7 @@ extension PostgresStore: VolumeReadModel {
             for row in rows {
                 let (bucket, posts, reach, engagement, positive, neutral, negative, unavailable) =
                     try PostgresSession.decode(row, (Int64, Int64, Double, Double, Int64, Int64, Int64, Int64).self, operation)
-                var totals = PostTotals()
-                totals.posts = Int(posts)
-                totals.reach = reach
-                totals.engagement = engagement
-                totals.positive = Int(positive)
-                totals.neutral = Int(neutral)
-                totals.negative = Int(negative)
-                totals.sentimentUnavailable = Int(unavailable)
+                let totals = Self.postTotals(posts, reach, engagement, positive, neutral, negative, unavailable)
                 buckets.append(SeriesBucket(start: bucket, totals: totals,
                                             emotions: Self.ranked(emotions[bucket] ?? [:], limit: Emotion.allCases.count)))
             }
