@@ -45,9 +45,10 @@ let package = Package(
         .target(name: "Sentiment", dependencies: ["TextBytes"], path: "Sources/Analysis/Sentiment",
                 resources: [.copy("Resources/vader_lexicon.tsv"), .copy("Resources/vader_emoji.tsv"),
                             .copy("Resources/social_lexicon.tsv"), .copy("Resources/sentiment_model.tsv"),
-                            .copy("Languages/Lexicons")]),
+                            .copy("Resources/sentiment-tables.bin"), .copy("Languages/Lexicons")]),
         .target(name: "LanguageID", dependencies: ["TextBytes"], path: "Sources/Analysis/LanguageID",
-                resources: [.copy("Resources/langdetect-profiles.txt"), .copy("Resources/frequent-words.txt")]),
+                resources: [.copy("Resources/langdetect-profiles.txt"), .copy("Resources/frequent-words.txt"),
+                            .copy("Resources/language-tables.bin")]),
         .target(name: "Entities", dependencies: ["TextBytes"], path: "Sources/Analysis/Entities"),
         .target(name: "Emotions", path: "Sources/Analysis/Emotions", resources: [.copy("Resources/emotions.model")]),
         .target(name: "TextAnalysis", dependencies: ["Sentiment", "LanguageID", "Entities", "Emotions", "TextBytes"], path: "Sources/Analysis/TextAnalysis"),
@@ -88,10 +89,12 @@ let package = Package(
         .executableTarget(name: "earshot-bench-sentiment", dependencies: ["Sentiment", "LanguageID", "Entities", "Emotions", "TextAnalysis"], path: "Sources/Benchmarks/SentimentBench"),
         .executableTarget(name: "earshot-eval-language", dependencies: ["LanguageID", "TextAnalysis", "Entities"], path: "Sources/Benchmarks/LanguageEval"),
         .executableTarget(name: "earshot-bench-listening", dependencies: ["Listening"], path: "Sources/Benchmarks/ListeningBench"),
+        // Compiles the analysers' source tables into the images they map at start-up (scripts/gen-tables.sh).
+        .executableTarget(name: "earshot-gen-tables", dependencies: ["LanguageID", "Sentiment"], path: "Sources/Tools/GenTables"),
 
         // MARK: Tests
         .testTarget(name: "TextBytesTests", dependencies: ["TextBytes"]),
-        .testTarget(name: "SentimentTests", dependencies: ["Sentiment"]),
+        .testTarget(name: "SentimentTests", dependencies: ["Sentiment", "TextBytes"]),
         .testTarget(name: "LanguageIDTests", dependencies: ["LanguageID"]),
         .testTarget(name: "EntitiesTests", dependencies: ["Entities"]),
         .testTarget(name: "EmotionsTests", dependencies: ["Emotions"], resources: [.copy("Fixtures")]),

@@ -1,25 +1,28 @@
 import Testing
+import TextBytes
 
 @testable import Sentiment
 
 @Suite("Lexicon")
 struct LexiconTests {
-    @Test("embedded sources build into tables well under 50 MB")
-    func embeddedSourcesBuild() throws {
-        let lexicon = try LexiconBuilder.build()
+    @Test("the English tables hold the lexicon sources and their derived forms in well under 8 MB")
+    func englishTables() throws {
+        let lexicon = try SentimentLexicon(image: SentimentTables.image, model: "en")
         #expect(lexicon.count > 40_000)
         #expect(lexicon.memoryFootprint < 8 * 1024 * 1024)
     }
 
     @Test("table lookups are exact for short and long keys")
-    func tableLookups() {
+    func tableLookups() throws {
         let keys = ["a", "good", "12345678", "123456789", "a much longer key than sixteen bytes", "😍"]
         var dictionary: [[UInt8]: WordEntry] = [:]
         for (index, key) in keys.enumerated() {
             dictionary[Array(key.utf8)] = WordEntry(valence: Float(index) + 0.5, boost: 0.293, roles: .negator)
         }
-        let table = LexiconTable(Array(dictionary))
-        defer { table.deallocate() }
+        var writer = TableImageWriter()
+        LexiconTable.write(Array(dictionary), as: "test", to: &writer)
+        let image = try TableImage(bytes: writer.bytes, origin: "test")
+        let table = try LexiconTable(image: image, name: "test")
         for (index, key) in keys.enumerated() {
             let entry = Array(key.utf8).withUnsafeBufferPointer { table.lookup($0) }
             #expect(entry?.valence == Float(index) + 0.5)

@@ -1,3 +1,5 @@
+import TextBytes
+
 /// Word-level evidence for the n-gram model of one script group: the frequent words of its
 /// languages (`Resources/frequent-words.txt`), each mapped to the languages that use it.
 ///
@@ -7,19 +9,34 @@
 /// the way ``LetterBuffer`` writes text (lower-cased, folded like the profiles, letters repeated
 /// three times or more kept once), keyed by a 64-bit hash of their scalars in an
 /// open-addressing table.
-struct FrequentWords: Sendable {
+struct FrequentWords: @unchecked Sendable {
+    /// The image the tables lie in, kept as long as they are used.
+    private let image: TableImage
     /// Hash of each stored word, 0 for an empty slot.
-    private let keys: [UInt64]
+    private let keys: UnsafeBufferPointer<UInt64>
     /// The languages (one bit per column of the model) using the word in the same slot.
-    private let columns: [UInt32]
+    private let columns: UnsafeBufferPointer<UInt32>
     private let shift: UInt64
 
     /// Words longer than this are in no list, so they are not hashed.
     private static let longestWord = 16
 
-    /// The words of the `languages` (the model's columns, in order) found in `source`:
-    /// "code<TAB>word word ..." lines, "#" comments; languages not in `languages` are skipped.
-    init(source: String, languages: [String]) {
+    /// The words stored in an image under `name` (``write(source:languages:as:to:)``).
+    init(image: TableImage, name: String) throws(TableImageError) {
+        self.image = image
+        keys = try image.elements("\(name).keys", as: UInt64.self)
+        columns = try image.elements("\(name).columns", as: UInt32.self)
+        guard keys.count.nonzeroBitCount == 1, columns.count == keys.count else {
+            throw .malformed(origin: image.origin, reason: "word table \(name) has the wrong size")
+        }
+        shift = UInt64(64 - keys.count.trailingZeroBitCount)
+    }
+
+    /// Writes the sections `<name>.keys` and `<name>.columns` of the words of the `languages`
+    /// (the model's columns, in order) found in `source`: "code<TAB>word word ..." lines, "#"
+    /// comments; languages not in `languages` are skipped. Slots are filled in the order of the
+    /// keys, so that the same words give the same bytes.
+    static func write(source: String, languages: [String], as name: String, to writer: inout TableImageWriter) {
         var columnsOfKey: [UInt64: UInt32] = [:]
         for line in source.split(separator: "\n") where !line.hasPrefix("#") {
             let parts = line.split(separator: "\t", maxSplits: 1)
@@ -34,15 +51,14 @@ struct FrequentWords: Sendable {
         while (1 << bits) < columnsOfKey.count * 4 { bits += 1 }
         var keys = [UInt64](repeating: 0, count: 1 << bits)
         var columns = [UInt32](repeating: 0, count: 1 << bits)
-        shift = 64 - bits
-        for (key, mask) in columnsOfKey {
-            var slot = Self.slot(key, shift: shift)
+        for (key, mask) in columnsOfKey.sorted(by: { $0.key < $1.key }) {
+            var slot = Self.slot(key, shift: 64 - bits)
             while keys[slot] != 0 { slot = (slot + 1) & (keys.count - 1) }
             keys[slot] = key
             columns[slot] = mask
         }
-        self.keys = keys
-        self.columns = columns
+        writer.add("\(name).keys", elements: keys)
+        writer.add("\(name).columns", elements: columns)
     }
 
     /// A word as ``LetterBuffer`` would write it (a listed word holds letters only).

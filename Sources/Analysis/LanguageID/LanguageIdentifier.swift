@@ -51,16 +51,26 @@ public final class LanguageIdentifier: Sendable {
         latinPrior = prior
     }
 
-    /// The tables every identifier shares, read once.
+    /// The tables every identifier shares, mapped once from the compiled tables.
     private final class Tables: Sendable {
         static let shared = Tables()
-        let latin = NGramModel(source: LanguageProfileData.profile(of: "latin"), combiningASCIIWindows: true)
-        let cyrillic = NGramModel(source: LanguageProfileData.profile(of: "cyrillic"))
-        let arabic = NGramModel(source: LanguageProfileData.profile(of: "arabic"))
-        let devanagari = NGramModel(source: LanguageProfileData.profile(of: "devanagari"))
+        let latin: NGramModel
+        let cyrillic: NGramModel
+        let arabic: NGramModel
+        let devanagari: NGramModel
         let latinWords: FrequentWords
         init() {
-            latinWords = FrequentWords(source: LanguageProfileData.frequentWords, languages: latin.languages)
+            let image = LanguageProfileData.tables
+            do {
+                latin = try NGramModel(image: image, group: "latin")
+                cyrillic = try NGramModel(image: image, group: "cyrillic")
+                arabic = try NGramModel(image: image, group: "arabic")
+                devanagari = try NGramModel(image: image, group: "devanagari")
+                latinWords = try FrequentWords(image: image, name: "latin-words")
+            } catch {
+                // The tables ship with the module; a malformed one is a packaging defect.
+                fatalError("\(error): regenerate it with scripts/gen-tables.sh")
+            }
         }
     }
 

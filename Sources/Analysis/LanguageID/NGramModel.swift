@@ -1,4 +1,5 @@
 import Foundation
+import TextBytes
 
 /// A naive Bayes model over character 1-, 2- and 3-grams of one script group, built from the
 /// langdetect profiles: a gram's weight for a language is ln(1 + p / 5e-5), p being the gram's
@@ -16,17 +17,20 @@ import Foundation
 /// instead of three rows and three index lookups; the totals are exactly the same. A class, so
 /// that choosing a model per text shares its tables instead of copying (and reference counting)
 /// six arrays.
-final class NGramModel: Sendable {
+final class NGramModel: @unchecked Sendable {
     /// Language codes, in column order.
     let languages: [String]
+    /// The image the tables below lie in (a mapped file, or the image of a model built from its
+    /// source), kept as long as the model.
+    private let image: TableImage
     /// Gram key (up to three scalars, 21 bits each) to row in `weights`.
     private let rows: GramTable
     /// One row of quantised weights per gram, language `column` in lane `column`; unused lanes are 0.
-    private let weights: [SIMD32<UInt8>]
+    private let weights: UnsafeBufferPointer<SIMD32<UInt8>>
     /// For every ASCII window (see ``sumASCIIWindows(rows:weights:)``) the sum of the rows of the grams
     /// ending at its last scalar, with how many of those grams have a row in lane ``gramCountLane``.
     /// Empty unless the model was built with `combiningASCIIWindows`.
-    private let asciiWindowRows: [SIMD32<UInt16>]
+    private let asciiWindowRows: UnsafeBufferPointer<SIMD32<UInt16>>
     /// ``asciiCodes``, held by the model so that scoring does not check the static's initialisation.
     private let windowCodes = NGramModel.asciiCodes
 
@@ -40,14 +44,40 @@ final class NGramModel: Sendable {
     /// Smoothing of the langdetect detector (alpha 0.5 / base frequency 10 000), in millionths.
     private static let smoothingMillionths: Float = 50
 
-    /// Parses the profile lines of a script group (``LanguageProfileData/profile(of:)``): "@code" lines start a language, other lines are
+    /// The model of script group `group` in a table image (``write(source:combiningASCIIWindows:as:to:)``).
+    init(image: TableImage, group: String) throws(TableImageError) {
+        self.image = image
+        languages = try image.strings("\(group).languages")
+        rows = try GramTable(image: image, group: group)
+        weights = try image.elements("\(group).weights", as: SIMD32<UInt8>.self)
+        asciiWindowRows = try image.elements("\(group).windows", as: SIMD32<UInt16>.self)
+        guard languages.count <= Self.maximumLanguages else {
+            throw .malformed(origin: image.origin, reason: "script group \(group) has more than \(Self.maximumLanguages) languages")
+        }
+        guard asciiWindowRows.isEmpty || asciiWindowRows.count == Self.asciiWindowCount else {
+            throw .malformed(origin: image.origin, reason: "script group \(group) has \(asciiWindowRows.count) window rows")
+        }
+    }
+
+    /// The model of a script group's profile lines, built in an image of its own (for tests and evaluation).
+    convenience init(source: String, combiningASCIIWindows: Bool = false) {
+        var writer = TableImageWriter()
+        Self.write(source: source, combiningASCIIWindows: combiningASCIIWindows, as: "model", to: &writer)
+        // The image was just written by this module: reading it back cannot fail.
+        try! self.init(image: TableImage(bytes: writer.bytes, origin: "built model"), group: "model")
+    }
+
+    /// Compiles the profile lines of a script group (``LanguageProfileData/profile(of:)``) into
+    /// the sections `<group>.*` of an image: "@code" lines start a language, other lines are
     /// "gram<TAB>millionths" with "_" standing for a space. `combiningASCIIWindows` adds the
     /// summed rows of ASCII windows (1.3 MB), worth it for the Latin-script model only.
-    init(source: String, combiningASCIIWindows: Bool = false) {
+    /// Returns the languages, in column order.
+    @discardableResult
+    static func write(source: String, combiningASCIIWindows: Bool, as group: String, to writer: inout TableImageWriter) -> [String] {
         var languages: [String] = []
         var entries: [(key: UInt64, column: Int, weight: Float)] = []
         // Lines and fields are found on the UTF-8 bytes: walking the Characters of the profiles
-        // cost most of the identifier's start.
+        // is several times slower.
         for bytes in source.utf8.split(separator: 0x0A) {
             let line = Substring(bytes)
             if bytes.first == UInt8(ascii: "@") {
@@ -72,11 +102,22 @@ final class NGramModel: Sendable {
             let steps = (entry.weight * Self.weightsPerUnit).rounded()
             weights[Int(rowOfKey[entry.key]!)][entry.column] = UInt8(min(steps, Float(UInt8.max)))
         }
-        let rows = GramTable(rowOfKey)
-        self.languages = languages
-        self.rows = rows
-        self.weights = weights
-        asciiWindowRows = combiningASCIIWindows ? Self.sumASCIIWindows(rows: rows, weights: weights) : []
+        func addSections(windows: [SIMD32<UInt16>], to writer: inout TableImageWriter) {
+            writer.add("\(group).languages", strings: languages)
+            GramTable.write(rowOfKey, group: group, to: &writer)
+            writer.add("\(group).weights", elements: weights)
+            writer.add("\(group).windows", elements: windows)
+        }
+        var windows: [SIMD32<UInt16>] = []
+        if combiningASCIIWindows {
+            // The sums are read from the model without them.
+            var plain = TableImageWriter()
+            addSections(windows: [], to: &plain)
+            let model = try! NGramModel(image: TableImage(bytes: plain.bytes, origin: "built model"), group: group)
+            windows = sumASCIIWindows(rows: model.rows, weights: model.weights)
+        }
+        addSections(windows: windows, to: &writer)
+        return languages
     }
 
     /// Number of ASCII windows: three ASCII codes (0 space, 1...26 letters).
@@ -110,7 +151,7 @@ final class NGramModel: Sendable {
     /// The summed rows of ``scores(_:)`` for each ASCII window. A window indexes its codes as
     /// digits in base 27, the first one highest. A window with a space in the middle starts a
     /// word, whatever its first position holds; every such window holds the sum of the word start.
-    private static func sumASCIIWindows(rows: GramTable, weights: [SIMD32<UInt8>]) -> [SIMD32<UInt16>] {
+    private static func sumASCIIWindows(rows: GramTable, weights: UnsafeBufferPointer<SIMD32<UInt8>>) -> [SIMD32<UInt16>] {
         (0..<asciiWindowCount).map { index in
             let window = (scalar(ofWindowCode: index / 729), scalar(ofWindowCode: index / 27 % 27), scalar(ofWindowCode: index % 27))
             return summedRow(window: window, rows: rows, weights: weights)
@@ -123,7 +164,7 @@ final class NGramModel: Sendable {
     /// middle is a space (then the last scalar starts a word, and the first position is not part
     /// of it); grams no language uses are left out.
     @inline(__always)
-    private static func summedRow(window: (UInt32, UInt32, UInt32), rows: GramTable, weights: [SIMD32<UInt8>]) -> SIMD32<UInt16> {
+    private static func summedRow(window: (UInt32, UInt32, UInt32), rows: GramTable, weights: UnsafeBufferPointer<SIMD32<UInt8>>) -> SIMD32<UInt16> {
         let absent = GramTable.absent
         let scalar = window.2
         let codes = (GramTable.asciiCode(window.0), GramTable.asciiCode(window.1), GramTable.asciiCode(scalar))
@@ -206,28 +247,27 @@ final class NGramModel: Sendable {
             let model = model
             var (prefix, lastFirst, chunk) = (prefix, lastFirst, chunk)
             defer { (self.prefix, self.lastFirst, self.chunk) = (prefix, lastFirst, chunk) }
+            let windowRows = model.asciiWindowRows
             model.windowCodes.withUnsafeBufferPointer { asciiCodes in
-                model.asciiWindowRows.withUnsafeBufferPointer { windowRows in
-                    for scalar in scalars {
-                        let code = NGramModel.windowCode(scalar, asciiCodes: asciiCodes)
-                        let index = prefix &+ code
-                        let (windowPrefix, windowLastFirst) = (prefix, lastFirst)
-                        (prefix, lastFirst) = (lastFirst &+ code &* 27, code &* 729)
-                        if _fastPath(index < windowRows.count) {
-                            // Loaded through a raw pointer (rows are 16-byte aligned), so that the
-                            // additions read the row straight from memory.
-                            let rowOffset = index &* MemoryLayout<SIMD32<UInt16>>.stride
-                            chunk &+= UnsafeRawPointer(windowRows.baseAddress!).load(fromByteOffset: rowOffset, as: SIMD32<UInt16>.self)
-                        } else {
-                            let last = windowLastFirst / 729
-                            let window = ((windowPrefix - last * 27) / 729, last, code)
-                            chunk = model.adding(rowOfWindow: window, to: chunk)
-                        }
-                        if _slowPath(chunk[NGramModel.gramCountLane] >= NGramModel.gramsPerCheck) {
-                            isDecided = check(chunk)
-                            chunk = .zero
-                            if isDecided { return }
-                        }
+                for scalar in scalars {
+                    let code = NGramModel.windowCode(scalar, asciiCodes: asciiCodes)
+                    let index = prefix &+ code
+                    let (windowPrefix, windowLastFirst) = (prefix, lastFirst)
+                    (prefix, lastFirst) = (lastFirst &+ code &* 27, code &* 729)
+                    if _fastPath(index < windowRows.count) {
+                        // Loaded through a raw pointer (rows are 16-byte aligned), so that the
+                        // additions read the row straight from memory.
+                        let rowOffset = index &* MemoryLayout<SIMD32<UInt16>>.stride
+                        chunk &+= UnsafeRawPointer(windowRows.baseAddress!).load(fromByteOffset: rowOffset, as: SIMD32<UInt16>.self)
+                    } else {
+                        let last = windowLastFirst / 729
+                        let window = ((windowPrefix - last * 27) / 729, last, code)
+                        chunk = model.adding(rowOfWindow: window, to: chunk)
+                    }
+                    if _slowPath(chunk[NGramModel.gramCountLane] >= NGramModel.gramsPerCheck) {
+                        isDecided = check(chunk)
+                        chunk = .zero
+                        if isDecided { return }
                     }
                 }
             }
@@ -334,12 +374,15 @@ struct NGramScores {
 /// Gram key to weight row: grams of ASCII letters and spaces (most Latin-script text) index a
 /// flat array directly; other grams go through an open-addressing hash table with a
 /// multiplicative hash, several times faster than `Dictionary`'s seeded SipHash here.
-private struct GramTable: Sendable {
-    private let keys: [UInt64]
-    private let hashedRows: [Int32]
+private struct GramTable {
+    private let keys: UnsafeBufferPointer<UInt64>
+    private let hashedRows: UnsafeBufferPointer<Int32>
     private let shift: UInt64
     /// Rows of ASCII grams by ``asciiIndex(_:)``; -1 where no language uses the gram.
-    private let asciiRows: [Int32]
+    private let asciiRows: UnsafeBufferPointer<Int32>
+
+    /// Number of ``asciiIndex(_:)`` values: every 1-, 2- and 3-gram of ASCII codes.
+    private static let asciiGramCount = 27 + 27 * 27 + 27 * 27 * 27
 
     /// The code of a position a shorter gram does not have.
     static let absent = -2
@@ -364,15 +407,27 @@ private struct GramTable: Sendable {
         return 27 + 27 * 27 + codes.0 * 27 * 27 + codes.1 * 27 + codes.2
     }
 
-    init(_ rowOfKey: [UInt64: Int32]) {
+    /// The table of script group `group` in an image (``write(_:group:to:)``).
+    init(image: TableImage, group: String) throws(TableImageError) {
+        keys = try image.elements("\(group).keys", as: UInt64.self)
+        hashedRows = try image.elements("\(group).rows", as: Int32.self)
+        asciiRows = try image.elements("\(group).ascii-rows", as: Int32.self)
+        guard keys.count.nonzeroBitCount == 1, hashedRows.count == keys.count, asciiRows.count == Self.asciiGramCount else {
+            throw .malformed(origin: image.origin, reason: "gram table of \(group) has the wrong size")
+        }
+        shift = UInt64(64 - keys.count.trailingZeroBitCount)
+    }
+
+    /// Writes the sections `<group>.keys`, `.rows` and `.ascii-rows` of the table from gram key
+    /// to row: slots filled in the order of the keys, so that the same grams give the same bytes.
+    static func write(_ rowOfKey: [UInt64: Int32], group: String, to writer: inout TableImageWriter) {
         var bits: UInt64 = 4
         while (1 << bits) < rowOfKey.count * 2 { bits += 1 }
         var keys = [UInt64](repeating: 0, count: 1 << bits)
         var hashedRows = [Int32](repeating: -1, count: 1 << bits)
-        var asciiRows = [Int32](repeating: -1, count: 27 + 27 * 27 + 27 * 27 * 27)
-        shift = 64 - bits
-        for (key, row) in rowOfKey {
-            var slot = Self.slot(key, shift: shift)
+        var asciiRows = [Int32](repeating: -1, count: asciiGramCount)
+        for (key, row) in rowOfKey.sorted(by: { $0.key < $1.key }) {
+            var slot = Self.slot(key, shift: 64 - bits)
             while hashedRows[slot] >= 0 { slot = (slot + 1) & (keys.count - 1) }
             keys[slot] = key
             hashedRows[slot] = row
@@ -380,9 +435,9 @@ private struct GramTable: Sendable {
                 asciiRows[index] = row
             }
         }
-        self.keys = keys
-        self.hashedRows = hashedRows
-        self.asciiRows = asciiRows
+        writer.add("\(group).keys", elements: keys)
+        writer.add("\(group).rows", elements: hashedRows)
+        writer.add("\(group).ascii-rows", elements: asciiRows)
     }
 
     /// The codes of the (up to three) 21-bit scalars packed in `key`, ``absent`` for missing positions.

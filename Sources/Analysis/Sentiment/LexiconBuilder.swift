@@ -1,21 +1,24 @@
-/// Builds the analyser's lookup table from the VADER lexicons and Earshot's
-/// social-media additions (the module's `SentimentResource` files).
+import TextBytes
+
+/// Compiles the analyser's lookup tables from the VADER lexicons and Earshot's
+/// social-media additions (the module's `SentimentResource` files), and those of the
+/// other languages' models, into a table image (``SentimentTables/compile()``).
 enum LexiconBuilder {
     /// Largest absolute valence an emoji can get from its description words.
     private static let maximumEmojiValence: Float = 4
 
-    /// Reads and parses the lexicon resources into the analyser's tables.
-    static func build() throws(SentimentResourceError) -> SentimentLexicon {
+    /// Reads and parses the English lexicon resources and writes the analyser's tables as the model `en`.
+    static func writeEnglish(to writer: inout TableImageWriter) throws(SentimentResourceError) {
         var words = [[UInt8]: WordEntry](minimumCapacity: 65_536)
         try addVaderLexicon(SentimentResource.vaderLexicon.contents(), to: &words)
         let commonWords = try addSocialLexicon(SentimentResource.socialLexicon.contents(), to: &words)
         try addEmoji(SentimentResource.vaderEmoji.contents(), to: &words)
         let derived = derivedForms(of: words)
         words.merge(derived) { existing, _ in existing }
-        return tables(of: words, derived: derived, commonWords: commonWords)
+        writeTables(of: words, derived: derived, commonWords: commonWords, model: "en", to: &writer)
     }
 
-    /// The tables of another language's model: its `word<TAB>valence` lexicon, its files of
+    /// Writes the tables of another language's model: its `word<TAB>valence` lexicon, its files of
     /// directives (the format of `social_lexicon.tsv`; `(name, contents)` pairs applied in
     /// order, so a later file's entries take precedence), and `symbols` (the emoticons and
     /// emoji, which mean the same in every language). No English derivations are added, and
@@ -24,10 +27,10 @@ enum LexiconBuilder {
     /// The lexicon's keys are spelled as the model's texts once prepared (the generator wrote
     /// them so); `foldKey` spells the keys of the hand-written rules so (for example without
     /// accents).
-    static func build(
+    static func write(
         language: String, lexicon: String, rules: [(name: String, contents: String)], symbols: [[UInt8]: WordEntry],
-        foldKey: (String) -> String
-    ) throws(SentimentResourceError) -> SentimentLexicon {
+        foldKey: (String) -> String, to writer: inout TableImageWriter
+    ) throws(SentimentResourceError) {
         var words = symbols
         try addVaderLexicon(lexicon, to: &words, resource: "Lexicons/\(language).tsv")
         var commonWords: Set<[UInt8]> = []
@@ -36,7 +39,7 @@ enum LexiconBuilder {
                 try addSocialLexicon(foldedKeys(of: file.contents, foldKey), to: &words, resource: "Lexicons/\(file.name)"))
         }
         for (key, entry) in words where entry.roles.contains(.negator) { words[key]?.valence = 0 }
-        return tables(of: words, derived: [:], commonWords: commonWords)
+        writeTables(of: words, derived: [:], commonWords: commonWords, model: language, to: &writer)
     }
 
     /// The emoticons and emoji of the English lexicon (its entries that are neither words,
@@ -71,10 +74,12 @@ enum LexiconBuilder {
         }.joined(separator: "\n")
     }
 
-    /// Sorts `words` into the analyser's tables; `derived` are the derived forms among them.
-    private static func tables(
-        of allWords: [[UInt8]: WordEntry], derived: [[UInt8]: WordEntry], commonWords: Set<[UInt8]>
-    ) -> SentimentLexicon {
+    /// Sorts `words` into the analyser's tables and writes them as `model`'s; `derived` are the
+    /// derived forms among them.
+    private static func writeTables(
+        of allWords: [[UInt8]: WordEntry], derived: [[UInt8]: WordEntry], commonWords: Set<[UInt8]>, model: String,
+        to writer: inout TableImageWriter
+    ) {
         var words = allWords
         markPhrasesAndSegmentableWords(in: &words)
         let ruleRoles = WordRoles.segmentable.union([.phraseStart, .phraseSecond]).symmetricDifference(
@@ -97,9 +102,8 @@ enum LexiconBuilder {
                 frequent.append((key, entry))
             }
         }
-        return SentimentLexicon(
-            frequentWords: LexiconTable(frequent), coreWords: LexiconTable(core), derivedWords: LexiconTable(derivedWords),
-            phrases: LexiconTable(phrases))
+        SentimentLexicon.write(
+            model: model, frequentWords: frequent, coreWords: core, derivedWords: derivedWords, phrases: phrases, to: &writer)
     }
 
     /// `token<TAB>mean` lines; the last of duplicate tokens wins, as in VADER.

@@ -58,10 +58,12 @@ struct WordEntry: Sendable, Equatable {
 /// the L2 cache), and only words found in neither probe the five times larger
 /// table of derived forms ("horribly", "unfunny"), whose filter rejects most.
 ///
-/// Immutable after `init`; it owns the tables' memory and frees it on deinit,
-/// which is why it is `@unchecked Sendable`: nothing is ever written after
-/// construction, so concurrent lookups are safe.
+/// The tables lie in a ``TableImage`` (the mapped `sentiment-tables.bin`, compiled by
+/// ``SentimentTables/compile()``), which the lexicon keeps: nothing is ever written to them,
+/// which is why it is `@unchecked Sendable`, and concurrent lookups are safe.
 final class SentimentLexicon: @unchecked Sendable {
+    /// The image the tables lie in.
+    private let image: TableImage
     /// Frequent words, negators, boosters and other rule words.
     let frequentWords: LexiconTable
     /// Single tokens of the lexicon sources: words, emoticons and emoji.
@@ -73,32 +75,49 @@ final class SentimentLexicon: @unchecked Sendable {
     /// `ByteClass` bits of every byte value.
     let byteClasses: UnsafePointer<UInt8>
 
-    init(frequentWords: LexiconTable, coreWords: LexiconTable, derivedWords: LexiconTable, phrases: LexiconTable) {
-        self.frequentWords = frequentWords
-        self.coreWords = coreWords
-        self.derivedWords = derivedWords
-        self.phrases = phrases
-        self.byteClasses = UnsafePointer(ByteClass.makeTable())
+    /// The names of the four tables of a model, under the model's name ("en", "es", "emoji").
+    private static func tableNames(_ model: String) -> (frequent: String, core: String, derived: String, phrases: String) {
+        ("\(model).frequent", "\(model).core", "\(model).derived", "\(model).phrases")
+    }
+
+    /// The tables of `model` in `image` (written by ``write(model:frequentWords:coreWords:derivedWords:phrases:to:)``).
+    init(image: TableImage, model: String) throws(TableImageError) {
+        let names = Self.tableNames(model)
+        self.image = image
+        frequentWords = try LexiconTable(image: image, name: names.frequent)
+        coreWords = try LexiconTable(image: image, name: names.core)
+        derivedWords = try LexiconTable(image: image, name: names.derived)
+        phrases = try LexiconTable(image: image, name: names.phrases)
+        byteClasses = UnsafePointer(ByteClass.makeTable())
+    }
+
+    /// Writes the four tables of `model` from their entries.
+    static func write(
+        model: String, frequentWords: [([UInt8], WordEntry)], coreWords: [([UInt8], WordEntry)],
+        derivedWords: [([UInt8], WordEntry)], phrases: [([UInt8], WordEntry)], to writer: inout TableImageWriter
+    ) {
+        let names = tableNames(model)
+        LexiconTable.write(frequentWords, as: names.frequent, to: &writer)
+        LexiconTable.write(coreWords, as: names.core, to: &writer)
+        LexiconTable.write(derivedWords, as: names.derived, to: &writer)
+        LexiconTable.write(phrases, as: names.phrases, to: &writer)
     }
 
     deinit {
-        frequentWords.deallocate()
-        coreWords.deallocate()
-        derivedWords.deallocate()
-        phrases.deallocate()
         byteClasses.deallocate()
     }
 
     /// Number of distinct entries.
     var count: Int { coreWords.count + derivedWords.count + phrases.count }
-    /// Approximate heap footprint in bytes.
+    /// Approximate memory footprint in bytes.
     var memoryFootprint: Int {
         frequentWords.memoryFootprint + coreWords.memoryFootprint + derivedWords.memoryFootprint + phrases.memoryFootprint
     }
 }
 
-/// Open-addressing hash table from UTF-8 byte strings to `WordEntry`, built
-/// once per process; lookups take a byte slice and never allocate.
+/// Open-addressing hash table from UTF-8 byte strings to `WordEntry`, compiled
+/// once into a ``TableImage`` (``write(_:as:to:)``) and used where it lies;
+/// lookups take a byte slice and never allocate.
 ///
 /// Slots are 16 bytes (2 MB for the table of derived forms): a key of up to 8
 /// bytes is stored verbatim, a longer key as a 64-bit fingerprint (a false
@@ -111,7 +130,7 @@ final class SentimentLexicon: @unchecked Sendable {
 /// enough to stay cached when the slots are not) rejects almost all of them
 /// without touching the slots. Every key of the table passes its filter, so
 /// a rejection never changes the result of a lookup.
-/// The slot and filter memory is owned by `SentimentLexicon`, which frees it.
+/// The memory is the image's, which the owning `SentimentLexicon` keeps.
 struct LexiconTable {
     private struct Slot {
         /// Key bytes (up to 8, little-endian) or fingerprint of a longer key.
@@ -132,52 +151,58 @@ struct LexiconTable {
     /// Filter bits per key, before rounding the filter up to a power of two.
     private static let filterBitsPerKey = 8
 
-    private let slots: UnsafeMutableBufferPointer<Slot>
+    private let slots: UnsafeBufferPointer<Slot>
     private let mask: Int
     private let shift: UInt64
     /// 64-bit filter words; every key sets two bits of one word.
-    private let filter: UnsafeMutableBufferPointer<UInt64>
+    private let filter: UnsafeBufferPointer<UInt64>
     /// Number of bits of a filter word's index.
     private let filterBits: UInt64
     /// Number of keys.
     let count: Int
 
-    /// Freezes distinct `entries` into a newly allocated table; keys must be
-    /// non-empty and at most `maximumKeyLength` bytes, values within ±32.
-    init(_ entries: [([UInt8], WordEntry)]) {
+    /// The table `name` of `image`: the sections `<name>.slots`, `<name>.filter` and `<name>.count`.
+    init(image: TableImage, name: String) throws(TableImageError) {
+        slots = try image.elements("\(name).slots", as: Slot.self)
+        filter = try image.elements("\(name).filter", as: UInt64.self)
+        let counts = try image.elements("\(name).count", as: UInt64.self)
+        guard slots.count.nonzeroBitCount == 1, filter.count.nonzeroBitCount == 1, counts.count == 1 else {
+            throw .malformed(origin: image.origin, reason: "lexicon table \(name) has the wrong size")
+        }
+        mask = slots.count - 1
+        shift = UInt64(64 - slots.count.trailingZeroBitCount)
+        filterBits = UInt64(filter.count.trailingZeroBitCount)
+        count = Int(counts[0])
+    }
+
+    /// Writes the table of distinct `entries` as the sections `<name>.*`; keys must be non-empty
+    /// and at most `maximumKeyLength` bytes, values within ±32. Slots are filled in the order of
+    /// the keys, so that the same entries give the same bytes.
+    static func write(_ entries: [([UInt8], WordEntry)], as name: String, to writer: inout TableImageWriter) {
         var bits: UInt64 = 4
         while Double(1 << bits) * LexiconTable.maximumLoad < Double(entries.count) { bits += 1 }
-        slots = .allocate(capacity: 1 << Int(bits))
-        slots.initialize(repeating: Slot())
-        mask = slots.count - 1
-        shift = 64 - bits
-        count = entries.count
+        var slots = [Slot](repeating: Slot(), count: 1 << Int(bits))
         var filterBits: UInt64 = 1
         while 64 << filterBits < entries.count * LexiconTable.filterBitsPerKey { filterBits += 1 }
-        self.filterBits = filterBits
-        filter = .allocate(capacity: 1 << Int(filterBits))
-        filter.initialize(repeating: 0)
-        for (key, entry) in entries {
+        var filter = [UInt64](repeating: 0, count: 1 << Int(filterBits))
+        for (key, entry) in entries.sorted(by: { $0.0.lexicographicallyPrecedes($1.0) }) {
             precondition(!key.isEmpty && key.count <= LexiconTable.maximumKeyLength, "invalid lexicon key length")
             let fingerprint = key.withUnsafeBufferPointer { LexiconTable.fingerprint($0) }
-            let (filterIndex, filterMask) = filterPosition(fingerprint)
+            let (filterIndex, filterMask) = filterPosition(fingerprint, filterBits: filterBits)
             filter[filterIndex] |= filterMask
-            var index = self.index(fingerprint)
-            while slots[index].length != 0 { index = (index + 1) & mask }
+            var index = self.index(fingerprint, shift: 64 - bits)
+            while slots[index].length != 0 { index = (index + 1) & (slots.count - 1) }
             slots[index] = Slot(
                 key: fingerprint, valence: Int16((entry.valence * LexiconTable.scale).rounded()),
                 boost: Int16((entry.boost * LexiconTable.scale).rounded()), roles: entry.roles.rawValue,
                 length: UInt16(key.count))
         }
+        writer.add("\(name).slots", elements: slots)
+        writer.add("\(name).filter", elements: filter)
+        writer.add("\(name).count", elements: [UInt64(entries.count)])
     }
 
-    /// Frees the slots and the filter; called once by the owning `SentimentLexicon`.
-    func deallocate() {
-        slots.deallocate()
-        filter.deallocate()
-    }
-
-    /// Approximate heap footprint of the table in bytes.
+    /// Approximate memory footprint of the table in bytes.
     var memoryFootprint: Int { slots.count * MemoryLayout<Slot>.stride + filter.count * MemoryLayout<UInt64>.stride }
 
     /// `fingerprint(paddedKey:)` of a key that cannot be read past its end:
@@ -218,14 +243,14 @@ struct LexiconTable {
     }
 
     @inline(__always)
-    private func index(_ fingerprint: UInt64) -> Int {
+    private static func index(_ fingerprint: UInt64, shift: UInt64) -> Int {
         Int(truncatingIfNeeded: (fingerprint &* 0x9E37_79B9_7F4A_7C15) &>> shift)
     }
 
     /// The filter word of a fingerprint and the two bits it has there, all
     /// taken from the top bits of a multiplicative hash.
     @inline(__always)
-    private func filterPosition(_ fingerprint: UInt64) -> (index: Int, mask: UInt64) {
+    private static func filterPosition(_ fingerprint: UInt64, filterBits: UInt64) -> (index: Int, mask: UInt64) {
         let hash = fingerprint &* 0xD6E8_FEB8_6659_FD93
         let first = (hash &>> (52 &- filterBits)) & 63
         let second = (hash &>> (58 &- filterBits)) & 63
@@ -242,9 +267,9 @@ struct LexiconTable {
     @inline(__always)
     func lookup(fingerprint: UInt64, length: Int) -> WordEntry? {
         guard length > 0, length <= LexiconTable.maximumKeyLength else { return nil }
-        let (filterIndex, filterMask) = filterPosition(fingerprint)
+        let (filterIndex, filterMask) = Self.filterPosition(fingerprint, filterBits: filterBits)
         guard filter[filterIndex] & filterMask == filterMask else { return nil }
-        var index = self.index(fingerprint)
+        var index = Self.index(fingerprint, shift: shift)
         while true {
             let slot = slots[index]
             if slot.length == 0 { return nil }

@@ -22,14 +22,14 @@ public final class SentimentAnalyzer: Sendable {
     private let lexicon: SentimentLexicon
     private let model: SentimentModel
 
-    /// Reads the module's lexicon and model resources and builds the lexicon
-    /// tables (about 0.15 s in release builds). Prefer `shared`.
+    /// Maps the module's compiled tables (``SentimentTables``) and uses the English lexicon and
+    /// model in them. Prefer `shared`.
     public init() {
         do {
-            lexicon = try LexiconBuilder.build()
-            model = try SentimentModel(parsing: SentimentResource.model.contents())
+            lexicon = try SentimentLexicon(image: SentimentTables.image, model: "en")
+            model = try SentimentModel(image: SentimentTables.image)
         } catch {
-            fatalError("the Sentiment module's resources are missing or malformed: \(error)")
+            fatalError("the Sentiment module's compiled tables are malformed: \(error): regenerate them with scripts/gen-tables.sh")
         }
     }
 

@@ -1,9 +1,12 @@
+import TextBytes
+
 /// The learned last step of the analyser: a linear model without intercept
 /// that predicts the mean human rating (-4 … 4) of a text from its
 /// `SentimentFeatures`; the compound score is that rating divided by 4,
 /// clamped to -1 … 1. Its weights are fitted offline on the development tweets
-/// by scripts/eval-sentiment.sh --fit and read from the `sentiment_model.tsv`
-/// resource (see docs/SENTIMENT.md).
+/// by scripts/eval-sentiment.sh --fit into the `sentiment_model.tsv` resource
+/// (see docs/SENTIMENT.md), and compiled with the lexicons into the section
+/// ``sectionName`` of the table image.
 struct SentimentModel: Sendable {
     /// The rating scale of the fitted target: ratings run from -scale to +scale.
     static let ratingScale = 4.0
@@ -33,6 +36,23 @@ struct SentimentModel: Sendable {
                 reason: "no weight for \(missing.joined(separator: ", "))")
         }
         weights = SentimentFeatures(values: SentimentFeatures.names.map { weightsByName[$0]! })
+    }
+
+    /// The section of the table image holding the weights, in the order of `SentimentFeatures.names`.
+    static let sectionName = "en.model"
+
+    /// The weights stored in `image`.
+    init(image: TableImage) throws(TableImageError) {
+        let values = try image.elements(Self.sectionName, as: Double.self)
+        guard values.count == SentimentFeatures.names.count else {
+            throw .malformed(origin: image.origin, reason: "\(Self.sectionName) holds \(values.count) weights")
+        }
+        weights = SentimentFeatures(values: Array(values))
+    }
+
+    /// Writes the weights to the section ``sectionName``.
+    func write(to writer: inout TableImageWriter) {
+        writer.add(Self.sectionName, elements: weights.values)
     }
 
     /// VADER's own compound score (the normalised sum), with no learned weighting: for the

@@ -174,37 +174,43 @@ public enum AnalyzeCommand {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Writes the analysis: the members whose keys are known in advance as literals that run
+    /// from one value to the next (`,"lang_source":"`), so a line is a few copies and numbers.
     private static func appendAnalysis(_ analysis: TextAnalysis, rawID: String?, to output: inout [UInt8]) {
-        let label = analysis.sentiment?.label.rawValue ?? ""
         let entityCount = analysis.entities.count
-        let source = analysis.language.source.rawValue
-        let stringBytes = (rawID?.utf8.count ?? 0) + analysis.language.code.utf8.count + source.utf8.count + label.utf8.count
+        let stringBytes = (rawID?.utf8.count ?? 0) + analysis.language.code.utf8.count
             + (analysis.sentimentModel?.utf8.count ?? 0) + (entityCount == 0 ? 0 : analysis.entities.utf8Count)
-        JSONLineWriter.append(analysis, to: &output, stringBytes: stringBytes, stringCount: 5 + entityCount) { writer, analysis in
+        JSONLineWriter.append(analysis, to: &output, stringBytes: stringBytes, stringCount: 2 + entityCount) { writer, analysis in
             if let rawID { writer.add("id", raw: rawID) }
             writer.add("lang", string: analysis.language.code)
-            writer.add("lang_confidence", number: analysis.language.confidence)
-            writer.add("lang_source", string: source)
+            writer.append(raw: #","lang_confidence":"#)
+            writer.append(number: analysis.language.confidence)
+            writer.append(raw: #","lang_source":"#)
+            writer.append(quoted: staticName(of: analysis.language.source))
             if let scores = analysis.sentiment {
-                writer.beginObject("sentiment")
-                writer.add("compound", number: scores.compound)
-                writer.add("pos", number: scores.positive)
-                writer.add("neu", number: scores.neutral)
-                writer.add("neg", number: scores.negative)
-                writer.add("label", string: label)
-                writer.endObject()
-                writer.add("sentiment_model", string: analysis.sentimentModel ?? "")
+                writer.append(raw: #","sentiment":{"compound":"#)
+                writer.append(number: scores.compound)
+                writer.append(raw: #","pos":"#)
+                writer.append(number: scores.positive)
+                writer.append(raw: #","neu":"#)
+                writer.append(number: scores.neutral)
+                writer.append(raw: #","neg":"#)
+                writer.append(number: scores.negative)
+                writer.append(raw: #","label":"#)
+                writer.append(quoted: staticName(of: scores.label))
+                writer.append(raw: #"},"sentiment_model":"#)
+                writer.append(string: analysis.sentimentModel ?? "")
             } else {
-                writer.add(members: #""sentiment":null,"sentiment_model":null"#)
+                writer.append(raw: #","sentiment":null,"sentiment_model":null"#)
             }
             if let emotions = analysis.emotions {
                 appendEmotions(emotions, to: &writer)
             } else {
-                writer.add("emotions", raw: "null")
+                writer.append(raw: #","emotions":null"#)
             }
             if entityCount == 0 {
                 // Most lines: the six empty lists written at once.
-                writer.add(members: #""hashtags":[],"mentions":[],"urls":[],"domains":[],"cashtags":[],"emoji":[]"#)
+                writer.append(raw: #","hashtags":[],"mentions":[],"urls":[],"domains":[],"cashtags":[],"emoji":[]"#)
             } else {
                 writer.add("hashtags", strings: analysis.entities.hashtags)
                 writer.add("mentions", strings: analysis.entities.mentions)
@@ -216,6 +222,24 @@ public enum AnalyzeCommand {
         }
     }
 
+    /// The name of a language source (its raw value) as a literal.
+    private static func staticName(of source: LanguageSource) -> StaticString {
+        switch source {
+        case .text: "text"
+        case .hint: "hint"
+        case .prior: "prior"
+        }
+    }
+
+    /// The name of a sentiment label (its raw value) as a literal.
+    private static func staticName(of label: SentimentLabel) -> StaticString {
+        switch label {
+        case .negative: "negative"
+        case .neutral: "neutral"
+        case .positive: "positive"
+        }
+    }
+
     /// ``Emotion/allCases``, built once (the property builds its array at every use).
     private static let allEmotions = Emotion.allCases
 
@@ -223,7 +247,7 @@ public enum AnalyzeCommand {
     /// labels and the probabilities in ``Emotion`` order (about 200 bytes, within the writer's
     /// fixed part).
     private static func appendEmotions(_ emotions: EmotionScores, to writer: inout JSONLineWriter) {
-        writer.add(members: #""emotions":{"labels":["#)
+        writer.append(raw: #","emotions":{"labels":["#)
         var separates = false
         for emotion in allEmotions where emotions.labelBits & (1 << UInt8(emotion.rawValue)) != 0 {
             if separates { writer.append(raw: ",") }

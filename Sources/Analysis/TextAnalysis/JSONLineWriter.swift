@@ -42,39 +42,16 @@ struct JSONLineWriter {
         self.capacity = capacity
     }
 
+    /// Adds the member `key` with the string `value`, escaped.
     mutating func add(_ key: StaticString, string value: String) {
         addKey(key)
         appendQuoted(value)
-    }
-
-    mutating func add(_ key: StaticString, number value: Double) {
-        addKey(key)
-        appendNumber(value)
-    }
-
-    /// Starts a nested object under `key`; close it with ``endObject()``.
-    mutating func beginObject(_ key: StaticString) {
-        addKey(key)
-        byte(UInt8(ascii: "{"))
-        needsComma = false
-    }
-
-    mutating func endObject() {
-        byte(UInt8(ascii: "}"))
-        needsComma = true
     }
 
     /// Adds a raw JSON value that is already valid (a nested object, `null`, or a number as written).
     mutating func add(_ key: StaticString, raw value: String) {
         addKey(key)
         withUTF8Bytes(of: value) { bytes($0) }
-    }
-
-    /// Adds members written out in full (`"a":[],"b":null`), which must be valid JSON.
-    mutating func add(members: StaticString) {
-        if needsComma { byte(UInt8(ascii: ",")) }
-        needsComma = true
-        literal(members)
     }
 
     /// Continues the JSON written so far with `text` as it is (such as `],"scores":{"anger":`),
@@ -84,9 +61,16 @@ struct JSONLineWriter {
         literal(text)
     }
 
-    /// Continues the JSON written so far with `value` as ``add(_:number:)`` writes it.
+    /// Continues the JSON written so far with `value` rounded to 4 decimals, without trailing
+    /// zeros but with at least one ("0.6369", "0.5", "1.0"); `null` when not finite.
     mutating func append(number value: Double) {
         appendNumber(value)
+    }
+
+    /// Continues the JSON written so far with `value` as ``add(_:string:)`` writes it. Its bytes
+    /// count towards the `stringBytes` of ``append(_:to:stringBytes:stringCount:_:)``.
+    mutating func append(string value: String) {
+        appendQuoted(value)
     }
 
     /// Continues the JSON written so far with `text` between quotes, unescaped: for plain ASCII
@@ -97,6 +81,7 @@ struct JSONLineWriter {
         byte(UInt8(ascii: "\""))
     }
 
+    /// Adds the member `key` with the array of strings `values`, escaped.
     mutating func add(_ key: StaticString, strings values: [String]) {
         addKey(key)
         byte(UInt8(ascii: "["))
@@ -114,17 +99,33 @@ struct JSONLineWriter {
         count &+= 1
     }
 
-    /// Copies `values`; short runs (keys, language codes, labels: most of a line) byte by byte,
-    /// which is cheaper than a call to memmove.
+    /// Copies `values`. Runs of up to 32 bytes (keys, literals, language codes, labels: most of
+    /// a line) are copied as two overlapping loads and stores of 16, 8 or 4 bytes, without a loop
+    /// or a call to memmove.
     @inline(__always)
     private mutating func bytes(_ values: UnsafeBufferPointer<UInt8>) {
-        precondition(count + values.count <= capacity, "JSONLineWriter: more string bytes than append(to:stringBytes:stringCount:_:) was told")
-        if values.count <= 16 {
-            for (offset, value) in values.enumerated() { scratch[count &+ offset] = value }
-        } else {
-            (scratch + count).update(from: values.baseAddress!, count: values.count)
+        let length = values.count
+        precondition(count + length <= capacity, "JSONLineWriter: more string bytes than append(to:stringBytes:stringCount:_:) was told")
+        guard let start = values.baseAddress, length > 0 else { return }
+        let source = UnsafeRawPointer(start)
+        let target = UnsafeMutableRawPointer(scratch + count)
+        /// The first and the last `Chunk` of the run (overlapping when shorter than two).
+        @inline(__always) func copyEnds<Chunk: BitwiseCopyable>(_: Chunk.Type) {
+            let size = MemoryLayout<Chunk>.size
+            let (first, last) = (source.loadUnaligned(as: Chunk.self), source.loadUnaligned(fromByteOffset: length &- size, as: Chunk.self))
+            target.storeBytes(of: first, as: Chunk.self)
+            target.storeBytes(of: last, toByteOffset: length &- size, as: Chunk.self)
         }
-        count &+= values.count
+        if length >= 16 {
+            if length <= 32 { copyEnds(SIMD16<UInt8>.self) } else { target.copyMemory(from: source, byteCount: length) }
+        } else if length >= 8 {
+            copyEnds(UInt64.self)
+        } else if length >= 4 {
+            copyEnds(UInt32.self)
+        } else {
+            for offset in 0..<length { scratch[count &+ offset] = start[offset] }
+        }
+        count &+= length
     }
 
     /// Keys are plain ASCII literals chosen by this module, so they need no escaping.
@@ -136,8 +137,8 @@ struct JSONLineWriter {
         }
         needsComma = true
         scratch[count] = UInt8(ascii: "\"")
-        for offset in 0..<key.utf8CodeUnitCount { scratch[count &+ 1 &+ offset] = key.utf8Start[offset] }
-        count &+= key.utf8CodeUnitCount &+ 1
+        count &+= 1
+        literal(key)
         scratch[count] = UInt8(ascii: "\"")
         scratch[count &+ 1] = UInt8(ascii: ":")
         count &+= 2

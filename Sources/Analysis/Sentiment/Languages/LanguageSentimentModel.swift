@@ -1,4 +1,5 @@
 import Foundation
+import TextBytes
 
 /// A failure to load a language's sentiment model from the module's resources.
 public struct LanguageModelError: Error, CustomStringConvertible {
@@ -14,8 +15,8 @@ public struct LanguageModelError: Error, CustomStringConvertible {
 /// the VADER-style rules of ``SentimentAnalyzer`` (negation of the three preceding words,
 /// boosters and dampeners, contrast, capitals, "!") over that language's third-party lexicon,
 /// its hand-written core lexicon, which takes precedence, and its hand-written rule words
-/// (`Languages/Lexicons/<code>.tsv`, `<code>-core.tsv` and `<code>-rules.tsv`, loaded
-/// once from the module's resources on first use), plus the emoticons and emoji, which mean
+/// (`Languages/Lexicons/<code>.tsv`, `<code>-core.tsv` and `<code>-rules.tsv`, compiled into
+/// the module's table image by ``SentimentTables/compile()`` and taken from it on first use), plus the emoticons and emoji, which mean
 /// the same in every language (VADER's, and the Emoji Sentiment Ranking's, `emoji.tsv`).
 ///
 /// Texts are prepared as the lexicon's keys are: lower-cased, without accents where the
@@ -98,49 +99,48 @@ public struct LanguageSentimentModel: Sendable {
     private static let italian = load("it")
 
     /// The model of emoticons and emoji alone, for texts in a language without a model.
-    public static let emoji: LanguageSentimentModel = {
-        do {
-            let lexicon = try LexiconBuilder.build(language: "emoji", lexicon: "", rules: [], symbols: symbols) { $0 }
-            return LanguageSentimentModel(
-                language: "emoji", preparation: TextPreparationRule(foldsAccents: false, splitsElisions: false),
-                analyzer: SentimentAnalyzer(lexicon: lexicon))
-        } catch {
-            preconditionFailure("embedded emoji lexicon is malformed: \(error)")
-        }
-    }()
+    public static let emoji = LanguageSentimentModel(
+        language: "emoji", preparation: TextPreparationRule(foldsAccents: false, splitsElisions: false))
 
-    /// The emoticons and emoji every model knows (parsed once): VADER's, and the Emoji
-    /// Sentiment Ranking's (`Lexicons/emoji.tsv`), and Earshot's additions (`Lexicons/emoji-core.tsv`).
-    private static let symbols: [[UInt8]: WordEntry] = {
-        do {
-            return try LexiconBuilder.symbolEntries(
-                ranking: resource("emoji.tsv", language: "emoji"), additions: resource("emoji-core.tsv", language: "emoji"))
-        } catch {
-            preconditionFailure("emoji lexicons are missing or malformed: \(error)")
-        }
-    }()
-
+    /// The model of `language` from the compiled tables.
     private static func load(_ language: String) -> LanguageSentimentModel {
+        // `preparations` has every language of `model(for:)`.
+        LanguageSentimentModel(language: language, preparation: preparations[language]!)
+    }
+
+    /// The model of `language`, its lexicon taken from the compiled tables. They ship with the
+    /// module; a malformed one is a packaging defect.
+    private init(language: String, preparation: TextPreparationRule) {
         do {
-            return try loadModel(language)
+            let lexicon = try SentimentLexicon(image: SentimentTables.image, model: language)
+            self.init(language: language, preparation: preparation, analyzer: SentimentAnalyzer(lexicon: lexicon))
         } catch {
-            // The resources ship with the module; a missing or malformed one is a packaging defect.
-            preconditionFailure("\(error)")
+            preconditionFailure("\(error): regenerate the tables with scripts/gen-tables.sh")
         }
     }
 
-    /// Reads the language's lexicon and rules from the module's resources and builds its tables.
-    static func loadModel(_ language: String) throws -> LanguageSentimentModel {
-        guard let preparation = preparations[language] else {
-            throw LanguageModelError(language: language, reason: "no such language")
+    private init(language: String, preparation: TextPreparationRule, analyzer: SentimentAnalyzer) {
+        (self.language, self.preparation, self.analyzer) = (language, preparation, analyzer)
+    }
+
+    /// Reads every language's lexicon and rules, and the emoticons and emoji, from the module's
+    /// resources and writes their tables (models "es", "pt", "fr", "de", "it" and "emoji").
+    static func writeModels(to writer: inout TableImageWriter) throws {
+        // The emoticons and emoji every model knows: VADER's, and the Emoji Sentiment Ranking's
+        // (`Lexicons/emoji.tsv`), and Earshot's additions (`Lexicons/emoji-core.tsv`).
+        let symbols = try LexiconBuilder.symbolEntries(
+            ranking: resource("emoji.tsv", language: "emoji"), additions: resource("emoji-core.tsv", language: "emoji"))
+        for language in languages {
+            // `preparations` has every language of `languages`.
+            let preparation = preparations[language]!
+            let lexicon = try resource("\(language).tsv", language: language)
+            let rules = try ["\(language)-rules.tsv", "\(language)-core.tsv"].map { name in
+                (name: name, contents: try resource(name, language: language))
+            }
+            try LexiconBuilder.write(
+                language: language, lexicon: lexicon, rules: rules, symbols: symbols, foldKey: preparation.prepare, to: &writer)
         }
-        let lexicon = try resource("\(language).tsv", language: language)
-        let rules = try ["\(language)-rules.tsv", "\(language)-core.tsv"].map { name in
-            (name: name, contents: try resource(name, language: language))
-        }
-        let tables = try LexiconBuilder.build(
-            language: language, lexicon: lexicon, rules: rules, symbols: symbols, foldKey: preparation.prepare)
-        return LanguageSentimentModel(language: language, preparation: preparation, analyzer: SentimentAnalyzer(lexicon: tables))
+        try LexiconBuilder.write(language: "emoji", lexicon: "", rules: [], symbols: symbols, foldKey: { $0 }, to: &writer)
     }
 
     private static func resource(_ name: String, language: String) throws -> String {
