@@ -179,12 +179,30 @@ struct NumberFormatTests {
     @Test("numbers round half away from zero to four decimals", arguments: [
         0.0, -0.0, 0.00005, -0.00005, 0.00004999, -0.00004, 0.5, -0.25, 0.99995, -0.99995, 0.12345, -0.12345,
         1e-9, 0.6369499999, 0.63695, 1.0, -1.0, 0.3333333333, 12.34565, -7.00005, 0.49999999999999994 / 10_000,
+        123_456.78905, -98_765.4321,
     ])
     func roundsHalfAwayFromZero(value: Double) throws {
         let scores = SentimentScores(compound: value, positive: 0, neutral: 0, negative: 0)
         let analysis = TextAnalysis(language: LanguageGuess(code: "en", confidence: 1), sentiment: scores,
                                     entities: ExtractedEntities(), text: "")
         #expect(AnalyzeCommand.analysisLine(analysis, rawID: nil).contains(#""compound":\#(Self.reference(value)),"#))
+    }
+
+    /// Every four-decimal value from -1 to 1, and the values half a step around each, as the
+    /// reference writes them (the writer looks the decimals up in a table).
+    @Test func everyStepFromMinusOneToOne() throws {
+        for step in -10_000...10_000 {
+            for value in [Double(step) / 10_000, (Double(step) + 0.49) / 10_000, (Double(step) - 0.51) / 10_000] {
+                let scores = SentimentScores(compound: value, positive: 0, neutral: 0, negative: 0)
+                let analysis = TextAnalysis(language: LanguageGuess(code: "en", confidence: 1), sentiment: scores,
+                                            entities: ExtractedEntities(), text: "")
+                let line = AnalyzeCommand.analysisLine(analysis, rawID: nil)
+                guard line.contains(#""compound":\#(Self.reference(value)),"#) else {
+                    Issue.record("\(value): \(line)")
+                    return
+                }
+            }
+        }
     }
 
     @Test func numbersHaveAtMostFourDecimals() throws {

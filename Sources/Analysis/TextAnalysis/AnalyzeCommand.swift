@@ -240,28 +240,49 @@ public enum AnalyzeCommand {
         }
     }
 
-    /// ``Emotion/allCases``, built once (the property builds its array at every use).
-    private static let allEmotions = Emotion.allCases
+    /// The fixed parts of the emotion members, built once from ``Emotion``'s names, in
+    /// ``Emotion/allCases`` order: each label quoted (`"joy"`) and each score's key with the
+    /// punctuation before it (`"anger":`, then `,"disgust":`), as ranges of `bytes`.
+    private struct EmotionKeys {
+        let emotions = Emotion.allCases
+        let bytes: [UInt8]
+        let labels: [Range<Int>]
+        let scores: [Range<Int>]
 
-    /// Writes `"emotions":{"labels":[...],"scores":{...}}`: keys and punctuation as literals, the
-    /// labels and the probabilities in ``Emotion`` order (about 200 bytes, within the writer's
-    /// fixed part).
+        init() {
+            let names = Emotion.allCases.map(\.name)
+            var text: [UInt8] = []
+            func add(_ member: String) -> Range<Int> {
+                text += Array(member.utf8)
+                return (text.count - member.utf8.count)..<text.count
+            }
+            labels = names.map { add("\"\($0)\"") }
+            scores = names.indices.map { add(($0 == 0 ? "" : ",") + "\"\(names[$0])\":") }
+            bytes = text
+        }
+    }
+
+    private static let emotionKeys = EmotionKeys()
+
+    /// Writes `,"emotions":{"labels":[...],"scores":{...}}`: the labels and the probabilities in
+    /// ``Emotion`` order (about 200 bytes, within the writer's fixed part).
     private static func appendEmotions(_ emotions: EmotionScores, to writer: inout JSONLineWriter) {
-        writer.append(raw: #","emotions":{"labels":["#)
-        var separates = false
-        for emotion in allEmotions where emotions.labelBits & (1 << UInt8(emotion.rawValue)) != 0 {
-            if separates { writer.append(raw: ",") }
-            separates = true
-            writer.append(quoted: emotion.staticName)
+        let keys = emotionKeys
+        keys.bytes.withUnsafeBufferPointer { bytes in
+            writer.append(raw: #","emotions":{"labels":["#)
+            var separates = false
+            for (index, emotion) in keys.emotions.enumerated() where emotions.contains(emotion) {
+                if separates { writer.append(raw: ",") }
+                separates = true
+                writer.append(raw: UnsafeBufferPointer(rebasing: bytes[keys.labels[index]]))
+            }
+            writer.append(raw: #"],"scores":{"#)
+            for (index, emotion) in keys.emotions.enumerated() {
+                writer.append(raw: UnsafeBufferPointer(rebasing: bytes[keys.scores[index]]))
+                writer.append(number: Double(emotions.probability(of: emotion)))
+            }
+            writer.append(raw: "}}")
         }
-        writer.append(raw: #"],"scores":{"#)
-        for emotion in allEmotions {
-            if emotion.rawValue != 0 { writer.append(raw: ",") }
-            writer.append(quoted: emotion.staticName)
-            writer.append(raw: ":")
-            writer.append(number: Double(emotions.probability(of: emotion)))
-        }
-        writer.append(raw: "}}")
     }
 
     private static func appendError(_ error: PostLineError, rawID: String?, to output: inout [UInt8]) {

@@ -73,6 +73,12 @@ struct JSONLineWriter {
         appendQuoted(value)
     }
 
+    /// Continues the JSON written so far with `text` as it is: prepared bytes, such as keys
+    /// built once, which count towards the fixed part of the scratch buffer.
+    mutating func append(raw text: UnsafeBufferPointer<UInt8>) {
+        bytes(text)
+    }
+
     /// Continues the JSON written so far with `text` between quotes, unescaped: for plain ASCII
     /// literals chosen by the caller, such as enum names.
     mutating func append(quoted text: StaticString) {
@@ -157,32 +163,40 @@ struct JSONLineWriter {
         var magnitude = Int(abs(scaled))
         if abs(scaled) - Double(magnitude) >= 0.5 { magnitude += 1 }
         if scaled < 0 && magnitude != 0 { byte(UInt8(ascii: "-")) }
+        let decimals = Self.decimalTexts[magnitude % 10_000]
+        precondition(count + 16 <= capacity, "JSONLineWriter: number wider than the scratch buffer left")
         if magnitude < 100_000 {
-            byte(UInt8(ascii: "0") + UInt8(magnitude / 10_000))  // scores and confidences: one digit
+            // Scores and confidences: one digit, then the decimals, stored at once.
+            let digit = UInt64(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude / 10_000))
+            UnsafeMutableRawPointer(scratch + count).storeBytes(of: digit | (decimals & Self.decimalTextBytes) << 8, as: UInt64.self)
+            count &+= 1 &+ Int(truncatingIfNeeded: decimals >> 56)
         } else {
             appendDigits(magnitude / 10_000, minimumCount: 1)
+            UnsafeMutableRawPointer(scratch + count).storeBytes(of: decimals & Self.decimalTextBytes, as: UInt64.self)
+            count &+= Int(truncatingIfNeeded: decimals >> 56)
         }
-        appendDecimals(magnitude % 10_000)
     }
 
-    /// Appends "." and the four decimal digits of `decimals` (0...9999) without trailing zeros,
-    /// keeping at least one ("0.5", "0.0", "0.6369"): all five bytes stored at once, in 32-bit
-    /// arithmetic, no loops.
-    @inline(__always)
-    private mutating func appendDecimals(_ decimals: Int) {
-        precondition(count + 8 <= capacity, "JSONLineWriter: number wider than the scratch buffer left")
-        let value = UInt32(truncatingIfNeeded: decimals)
-        let thousands = value / 1000
-        let hundreds = value / 100 % 10
-        let tens = value / 10 % 10
-        let units = value % 10
-        let kept = units != 0 ? 4 : tens != 0 ? 3 : hundreds != 0 ? 2 : 1
-        // ".", then the digits, first byte lowest.
-        let digits = UInt64(thousands) << 8 | UInt64(hundreds) << 16 | UInt64(tens) << 24 | UInt64(units) << 32
-        let text = UInt64(UInt8(ascii: ".")) | digits | 0x30_3030_3000
-        UnsafeMutableRawPointer(scratch + count).storeBytes(of: text, as: UInt64.self)
-        count += 1 + kept
-    }
+    /// The bytes of a ``decimalTexts`` entry that hold its text.
+    private static let decimalTextBytes: UInt64 = (1 << 56) - 1
+
+    /// For each of 0...9999, "." and the four decimal digits without trailing zeros, keeping at
+    /// least one (".5", ".0", ".6369"), first byte lowest, with the text's length in the top
+    /// byte: looked up rather than worked out for each number of a line (80 KB, built once and
+    /// kept for the process; a pointer, so that a lookup touches no reference count).
+    /// Written only while it is built, so shared freely (`nonisolated(unsafe)`).
+    nonisolated(unsafe) private static let decimalTexts: UnsafePointer<UInt64> = {
+        let texts = UnsafeMutablePointer<UInt64>.allocate(capacity: 10_000)
+        for decimals in 0..<10_000 {
+            let value = UInt64(decimals)
+            let (thousands, hundreds, tens, units) = (value / 1000, value / 100 % 10, value / 10 % 10, value % 10)
+            let kept: UInt64 = units != 0 ? 4 : tens != 0 ? 3 : hundreds != 0 ? 2 : 1
+            let digits = thousands << 8 | hundreds << 16 | tens << 24 | units << 32
+            let text = (UInt64(UInt8(ascii: ".")) | digits | 0x30_3030_3000) & ((1 << (8 * (kept + 1))) - 1)
+            (texts + decimals).initialize(to: text | (kept + 1) << 56)
+        }
+        return UnsafePointer(texts)
+    }()
 
     /// Appends the decimal digits of `value` (non-negative), left-padded with zeros to `minimumCount`.
     private mutating func appendDigits(_ value: Int, minimumCount: Int) {
@@ -202,6 +216,7 @@ struct JSONLineWriter {
         count += width
     }
 
+    @inline(__always)
     private mutating func literal(_ text: StaticString) {
         bytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }

@@ -76,6 +76,7 @@ public final class TableImage: @unchecked Sendable {
         let count = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: Self.magic.count, as: UInt64.self)))
         guard count <= (byteCount - headerBytes) / Self.entryBytes else { throw .malformed(origin: origin, reason: "truncated directory") }
         var sections: [String: Range<Int>] = [:]
+        sections.reserveCapacity(count)
         for index in 0..<count {
             let entry = headerBytes + index * Self.entryBytes
             let nameField = UnsafeRawBufferPointer(start: base + entry, count: Self.nameBytes)
