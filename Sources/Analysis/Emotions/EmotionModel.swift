@@ -62,7 +62,9 @@ struct EmotionModel: Sendable {
 
     /// Loads the model file at `path`.
     init(path: String) throws(EmotionModelError) {
-        let file = try ModelFile(path: path)
+        // The largest model the header's limits allow (24 hash bits, 24 cache bits): a larger
+        // file is refused before it is read.
+        let file = try ModelFile(path: path, maxBytes: Self.headerBytes + (8 + MemoryLayout<WordCacheSlot>.stride) << 24)
         func fail(_ reason: String) -> EmotionModelError { .malformed(path: path, reason: reason) }
         var reader = HeaderReader(bytes: UnsafeRawBufferPointer(start: file.bytes, count: file.count))
         guard reader.magic() == Array("EMO3".utf8) else { throw fail("missing the EMO3 header") }
@@ -112,13 +114,13 @@ struct WordCacheSlot: BitwiseCopyable, Sendable {
     let chars: SIMD8<Int16>
 }
 
-/// A whole file read into memory aligned for ``WordCacheSlot`` (the model's widest entry),
-/// owned until the last model using it is gone. Immutable once read.
+/// A whole file of at most `maxBytes` read into memory aligned for ``WordCacheSlot`` (the
+/// model's widest entry), owned until the last model using it is gone. Immutable once read.
 private final class ModelFile: @unchecked Sendable {
     let bytes: UnsafeMutableRawPointer
     let count: Int
 
-    init(path: String) throws(EmotionModelError) {
+    init(path: String, maxBytes: Int) throws(EmotionModelError) {
         func fail(_ what: String) -> EmotionModelError {
             .unreadable(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
         }
@@ -127,6 +129,9 @@ private final class ModelFile: @unchecked Sendable {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw fail("fstat") }
+        guard Int(status.st_size) <= maxBytes else {
+            throw .malformed(path: path, reason: "\(status.st_size) bytes, more than the largest model (\(maxBytes))")
+        }
         count = Int(status.st_size)
         bytes = .allocate(byteCount: max(count, 1), alignment: MemoryLayout<WordCacheSlot>.alignment)
         var done = 0
