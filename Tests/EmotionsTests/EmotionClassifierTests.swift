@@ -7,6 +7,10 @@ private let devSplit = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("data/emotions/dev.tsv")
 
+/// The shipped model file, `Sources/Analysis/Emotions/Resources/emotions.model` of the repository.
+private let shippedModel = devSplit.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Sources/Analysis/Emotions/Resources/emotions.model")
+
 /// Rows of a tab-separated file, without its first `headerLines` lines.
 private func rows(_ url: URL, headerLines: Int = 0) throws -> [[Substring]] {
     try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst(headerLines)
@@ -119,5 +123,21 @@ struct EmotionClassifierTests {
         #expect(throws: EmotionModelError.self) {
             try EmotionClassifier(contentsOf: url.appendingPathExtension("missing"))
         }
+        // The shipped model cut short, and with every word cache slot taken (a probe would not stop).
+        let bytes = try Data(contentsOf: shippedModel)
+        try bytes.prefix(bytes.count - 1).write(to: url)
+        #expect(throws: EmotionModelError.self) { try EmotionClassifier(contentsOf: url) }
+        let cacheBits = Int(bytes[16]) | Int(bytes[17]) << 8
+        let cacheStart = bytes.count - MemoryLayout<WordCacheSlot>.stride << cacheBits
+        var full = bytes
+        for slot in stride(from: cacheStart, to: full.count, by: MemoryLayout<WordCacheSlot>.stride) where full[slot] == 0 {
+            full[slot] = 1
+        }
+        try full.write(to: url)
+        #expect(throws: EmotionModelError.malformed(path: url.path, reason: "the word cache has no empty slot")) {
+            try EmotionClassifier(contentsOf: url)
+        }
+        try bytes.write(to: url)
+        #expect(try EmotionClassifier(contentsOf: url).threshold(of: .joy) == classifier.threshold(of: .joy))
     }
 }

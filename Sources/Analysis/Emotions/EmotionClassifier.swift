@@ -23,13 +23,7 @@ public struct EmotionClassifier: Sendable {
 
     /// Loads a model file written by scripts/train-emotions.py.
     public init(contentsOf url: URL) throws(EmotionModelError) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw .unreadable(path: url.path, reason: error.localizedDescription)
-        }
-        model = try EmotionModel(data: data, path: url.path)
+        model = try EmotionModel(path: url.path)
     }
 
     /// The per-label probability thresholds the model was shipped with.
@@ -45,18 +39,13 @@ public struct EmotionClassifier: Sendable {
     private func scores(utf8 bytes: UnsafeBufferPointer<UInt8>) -> EmotionScores {
         var end = min(bytes.count, EmotionFeatures.maxTextBytes)
         while end > 0, end < bytes.count, bytes[end] & 0xC0 == 0x80 { end -= 1 }
-        return model.table.withUnsafeBufferPointer { table in
-            model.cache.withUnsafeBufferPointer { cache in
-                EmotionFeatures.asciiWordBytes.withUnsafeBufferPointer { asciiWordBytes in
-                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: EmotionFeatures.wordBufferBytes) { word in
-                        var sums = FeatureSums(table: table.baseAddress!, shift: UInt64(64 - model.bits),
-                                               cache: cache.baseAddress!, cacheShift: UInt64(64 - model.cacheBits),
-                                               cacheMask: cache.count - 1, asciiWordBytes: asciiWordBytes.baseAddress!,
-                                               word: word.baseAddress!)
-                        sums.scan(UnsafeBufferPointer(rebasing: bytes[..<end]))
-                        return probabilities(sums)
-                    }
-                }
+        return EmotionFeatures.asciiWordBytes.withUnsafeBufferPointer { asciiWordBytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: EmotionFeatures.wordBufferBytes) { word in
+                var sums = FeatureSums(table: model.table, shift: UInt64(64 - model.bits), cache: model.cache,
+                                       cacheShift: UInt64(64 - model.cacheBits), cacheMask: 1 << model.cacheBits - 1,
+                                       asciiWordBytes: asciiWordBytes.baseAddress!, word: word.baseAddress!)
+                sums.scan(UnsafeBufferPointer(rebasing: bytes[..<end]))
+                return probabilities(sums)
             }
         }
     }
@@ -72,18 +61,38 @@ public struct EmotionClassifier: Sendable {
                                   Int32(sums.emoji), Int32(sums.exclamations), Int32(sums.questions),
                                   Int32(sums.capitals), 0, 0)
         for feature in 0..<EmotionModel.lexiconFeatureCount where counts[feature] > 0 {
-            logits += Float(log1p(Double(counts[feature]))) * model.lexiconWeights[feature]
+            logits += EmotionFeatures.logOnePlus(counts[feature]) * model.lexiconWeights[feature]
         }
-        var probabilities = SIMD8<Float>()
+        var probabilities = sigmoid(logits)
+        probabilities[7] = 0
         var labelBits: UInt8 = 0
-        for lane in 0..<EmotionModel.labelCount {
-            let probability = 1 / (1 + exp(-logits[lane]))
-            probabilities[lane] = probability
-            if probability >= model.thresholds[lane] { labelBits |= 1 << UInt8(lane) }
-        }
+        let fired = probabilities .>= model.thresholds
+        for lane in 0..<EmotionModel.labelCount where fired[lane] { labelBits |= 1 << UInt8(lane) }
         if labelBits == 0 { labelBits = 1 << UInt8(Emotion.neutral.rawValue) }
         return EmotionScores(probabilities: probabilities, labelBits: labelBits)
     }
+}
+
+/// The logistic function of each lane, 1 / (1 + e^-x), all lanes at once: e^-x by the
+/// Cephes single-precision exponential (-x = n·ln 2 + r with n whole and |r| ≤ ln 2 / 2, a
+/// polynomial for e^r, 2^n from the exponent bits), within about 2·10⁻⁷ relative of `exp`.
+@inline(__always)
+private func sigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    let y = (-x).clamped(lowerBound: SIMD8(repeating: -87), upperBound: SIMD8(repeating: 87))
+    // Adding 1.5·2^23 rounds to a whole number (to nearest, ties to even), which then sits in the
+    // low bits of the sum's bit pattern.
+    let roundingBias: Float = 12_582_912
+    let shifted = y * 1.442_695_04 + roundingBias
+    let n = shifted - roundingBias
+    let r = y - n * 0.693_359_375 + n * 2.121_944_4e-4
+    var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
+    p = p * r + 1.398_199_95e-3
+    p = p * r + 8.333_451_9e-3
+    p = p * r + 4.166_579_59e-2
+    p = p * r + 1.666_666_55e-1
+    p = p * r + 5.000_000_12e-1
+    let exponent = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- Int32(bitPattern: roundingBias.bitPattern) &+ 127) &<< 23
+    return 1 / (1 + (p * r * r + r + 1) * unsafeBitCast(exponent, to: SIMD8<Float>.self))
 }
 
 /// Sums of the weights of a text's hashed features, and its lexicon counts, built in one pass
@@ -151,6 +160,19 @@ private struct FeatureSums {
         var wordStart = 0
         var index = 0
         while index < text.count {
+            // A run of lower-case ASCII letters (most of a text's bytes), up to eight at once; the
+            // eight bytes are copied whole, those past the run being overwritten or ignored later.
+            if length <= EmotionFeatures.maxWordBytes, index &+ 8 <= text.count {
+                let chunk = UnsafeRawPointer(text.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                let run = EmotionFeatures.lowerCaseRun(chunk)
+                if run > 0 {
+                    UnsafeMutableRawPointer(word + (1 &+ length)).storeBytes(of: chunk, as: UInt64.self)
+                    length &+= run
+                    index &+= run
+                    highest = max(highest, UInt8(ascii: "a"))
+                    if run == 8 { continue }
+                }
+            }
             let byte = text[index]
             index &+= 1
             let kept = asciiWordBytes[Int(byte)]
@@ -160,7 +182,7 @@ private struct FeatureSums {
                 highest = max(highest, byte)
             } else if byte < 0x80 {
                 if byte == UInt8(ascii: "'") { continue }
-                endWord(&length, &highest, UnsafeBufferPointer(rebasing: text[wordStart..<index - 1]))
+                endWord(&length, &highest, text, wordStart..<index &- 1)
                 wordStart = index
                 if byte == UInt8(ascii: "!") {
                     addSymbol(text.baseAddress! + index - 1, count: 1)
@@ -177,7 +199,7 @@ private struct FeatureSums {
                 var scalar = UInt32(byte) & (0xFF >> (width + 1))
                 for byte in bytes.dropFirst() { scalar = scalar << 6 | UInt32(byte & 0x3F) }
                 if EmotionFeatures.isEmoji(scalar) {
-                    endWord(&length, &highest, UnsafeBufferPointer(rebasing: text[wordStart..<start]))
+                    endWord(&length, &highest, text, wordStart..<start)
                     wordStart = index
                     addSymbol(bytes.baseAddress!, count: bytes.count)
                     emoji += 1
@@ -188,19 +210,20 @@ private struct FeatureSums {
                 }
             }
         }
-        endWord(&length, &highest, UnsafeBufferPointer(rebasing: text[wordStart...]))
+        endWord(&length, &highest, text, wordStart..<text.count)
     }
 
     /// Adds the word in `word[1...]` (its first `maxWordBytes` bytes), if any, with its
-    /// character n-grams and lexicon counts, and starts a new word; `span` is the word's text.
+    /// character n-grams and lexicon counts, and starts a new word; `span` is where the word is in `text`.
     @inline(__always)
-    private mutating func endWord(_ length: inout Int, _ highest: inout UInt8, _ span: UnsafeBufferPointer<UInt8>) {
+    private mutating func endWord(_ length: inout Int, _ highest: inout UInt8, _ text: UnsafeBufferPointer<UInt8>,
+                                  _ span: Range<Int>) {
         guard length > 0 else { return }
         let kept = min(length, EmotionFeatures.maxWordBytes)
         let hash = EmotionFeatures.tokenHash(word + 1, count: kept)
         // A capital but no lower-case letter (rare): count the capitals in the text.
         if highest >= UInt8(ascii: "A"), highest < UInt8(ascii: "a"),
-           span.lazy.filter({ $0 &- UInt8(ascii: "A") < 26 }).count >= 2 {
+           text[span].lazy.filter({ $0 &- UInt8(ascii: "A") < 26 }).count >= 2 {
             capitals += 1
         }
         if let slot = cached(hash) {
@@ -229,14 +252,16 @@ private struct FeatureSums {
                 &+ row(EmotionFeatures.charHash(window & 0xFFFF_FFFF)) &+ row(EmotionFeatures.charHash(window & 0xFF_FFFF_FFFF))
             start &+= 1
         }
-        // The last three starts (or fewer in a short word) have fewer than four n-grams.
-        while start < padded &- 1 {
-            let window = UnsafeRawPointer(word).loadUnaligned(fromByteOffset: start, as: UInt64.self)
-            for count in 2...padded &- start {
-                sum &+= row(EmotionFeatures.charHash(window & EmotionFeatures.lowBytes(count)))
-            }
-            start &+= 1
+        // The last starts have fewer than four n-grams: four bytes left (a word of two or more
+        // bytes) give three n-grams, then three bytes left give the last three.
+        var window = UnsafeRawPointer(word).loadUnaligned(fromByteOffset: start, as: UInt64.self)
+        if padded &- start == 4 {
+            sum &+= row(EmotionFeatures.charHash(window & 0xFFFF)) &+ row(EmotionFeatures.charHash(window & 0xFF_FFFF))
+                &+ row(EmotionFeatures.charHash(window & 0xFFFF_FFFF))
+            window = UnsafeRawPointer(word).loadUnaligned(fromByteOffset: start &+ 1, as: UInt64.self)
         }
+        sum &+= row(EmotionFeatures.charHash(window & 0xFFFF)) &+ row(EmotionFeatures.charHash(window & 0xFF_FFFF))
+            &+ row(EmotionFeatures.charHash(window &>> 8 & 0xFFFF))
         charSum &+= SIMD8<Int32>(truncatingIfNeeded: sum)
         charFeatures &+= EmotionFeatures.characterNGramCount(wordBytes: length)
     }

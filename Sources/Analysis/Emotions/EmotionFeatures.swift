@@ -1,3 +1,5 @@
+import Foundation
+
 /// The emotion model's features of one text, exactly as scripts/emotions_features.py computes
 /// them for training (docs/EMOTIONS.md, "Features"):
 ///
@@ -16,7 +18,8 @@ enum EmotionFeatures {
     static let maxWordBytes = 32
     /// Bytes of the scratch buffer holding " " + word + " " (a longer word's bytes past
     /// ``maxWordBytes`` all land in the byte after it) and eight spare bytes, so that every
-    /// eight-byte load starting inside the word stays inside the buffer.
+    /// eight-byte load or store starting inside the word or at the byte after it stays inside
+    /// the buffer.
     static let wordBufferBytes = maxWordBytes + 2 + 8
     /// The word cache's lexicon flags (lane 7 of a slot's character sums): a negation adds 1,
     /// an intensifier this (more than the words of a text), so that the sum of a text's flags
@@ -68,6 +71,26 @@ enum EmotionFeatures {
         default: 0
         }
     }
+
+    /// How many of the eight bytes of `chunk` (little-endian: its first bytes in memory
+    /// first) are lower-case ASCII letters before the first that is not, 0...8. Byte-wise
+    /// arithmetic: a carry out of a byte at or above 0x80 spoils only the bytes after it.
+    @inline(__always)
+    static func lowerCaseRun(_ chunk: UInt64) -> Int {
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        // Per byte x < 0x80: x + 0x1F has its high bit iff x >= "a"; x + 0x05 iff x > "z".
+        let lowerCase = (chunk &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(chunk &+ 0x0505_0505_0505_0505) & ~chunk & highBits
+        return (~lowerCase & highBits).trailingZeroBitCount &>> 3
+    }
+
+    /// log(1 + count) as the model's lexicon features take it (computed in Double, as the
+    /// training script does, then rounded to Float); small counts from a table.
+    @inline(__always)
+    static func logOnePlus(_ count: Int32) -> Float {
+        count < smallLogOnePlus.count ? smallLogOnePlus[Int(count)] : Float(log1p(Double(count)))
+    }
+
+    private static let smallLogOnePlus: [Float] = (0..<64).map { Float(log1p(Double($0))) }
 
     /// The number of character n-grams (2 to 5 bytes) of " " + word + " " for a word of
     /// `wordBytes` bytes.

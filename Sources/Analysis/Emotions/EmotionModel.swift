@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Why an emotion model file could not be loaded.
 public enum EmotionModelError: Error, Equatable, CustomStringConvertible {
@@ -22,9 +26,14 @@ public enum EmotionModelError: Error, Equatable, CustomStringConvertible {
 /// Float32 lexicon weights (feature-major, a row of labels each); 2^bits rows of 8 Int8 weights
 /// (7 labels and a zero), a hashed feature's weight for a label being its Int8 times the
 /// label's scale; then the word cache, 2^cache bits slots of 32 bytes (``WordCacheSlot``).
+///
+/// Loading reads the file once into memory aligned for the rows and slots; the weight table
+/// and the word cache are used where they lie, never copied or parsed entry by entry.
 struct EmotionModel: Sendable {
     static let labelCount = Emotion.allCases.count
     static let lexiconFeatureCount = EmotionFeatures.lexiconFeatureCount
+    /// Bytes before the weight table: magic, four UInt32 and 3 + lexiconFeatureCount label rows.
+    static let headerBytes = 4 + 4 * 4 + (3 + lexiconFeatureCount) * labelCount * 4
 
     /// Bits of the feature hash (the table has 2^bits rows).
     let bits: Int
@@ -35,19 +44,30 @@ struct EmotionModel: Sendable {
     let thresholds: SIMD8<Float>
     /// A row per lexicon feature, a lane per label.
     let lexiconWeights: [SIMD8<Float>]
-    /// A row per hash bucket, a lane per label (lane 7 zero).
-    let table: [SIMD8<Int8>]
     /// Bits of the word cache (it has 2^cacheBits slots).
     let cacheBits: Int
+    /// The file's bytes, which hold the weight table and the word cache.
+    private let file: ModelFile
+
+    /// A row per hash bucket, a lane per label (lane 7 zero).
+    var table: UnsafePointer<SIMD8<Int8>> {
+        UnsafePointer(file.bytes.advanced(by: Self.headerBytes).assumingMemoryBound(to: SIMD8<Int8>.self))
+    }
+
     /// The word cache: frequent training words and every negation and intensifier, found by
     /// linear probing from the top bits of their token hash; at least one slot is empty.
-    let cache: [WordCacheSlot]
+    var cache: UnsafePointer<WordCacheSlot> {
+        UnsafePointer(file.bytes.advanced(by: Self.headerBytes + 8 << bits).assumingMemoryBound(to: WordCacheSlot.self))
+    }
 
-    /// Loads the model in `data`; `path` names it in errors.
-    init(data: Data, path: String) throws(EmotionModelError) {
-        var reader = ByteReader(bytes: [UInt8](data))
+    /// Loads the model file at `path`.
+    init(path: String) throws(EmotionModelError) {
+        // The largest model the header's limits allow (24 hash bits, 24 cache bits): a larger
+        // file is refused before it is read.
+        let file = try ModelFile(path: path, maxBytes: Self.headerBytes + (8 + MemoryLayout<WordCacheSlot>.stride) << 24)
         func fail(_ reason: String) -> EmotionModelError { .malformed(path: path, reason: reason) }
-        guard reader.take(4).map(Array.init) == Array("EMO3".utf8) else { throw fail("missing the EMO3 header") }
+        var reader = HeaderReader(bytes: UnsafeRawBufferPointer(start: file.bytes, count: file.count))
+        guard reader.magic() == Array("EMO3".utf8) else { throw fail("missing the EMO3 header") }
         guard let bits = reader.uint32(), let labels = reader.uint32(), let lexicon = reader.uint32(),
               let cacheBits = reader.uint32() else {
             throw fail("cut short in the header")
@@ -65,23 +85,23 @@ struct EmotionModel: Sendable {
             guard let row = reader.labelRow() else { throw fail("cut short in the lexicon weights") }
             lexiconWeights.append(row)
         }
-        let rows = 1 << Int(bits)
-        let slots = 1 << Int(cacheBits)
-        let slotSize = MemoryLayout<WordCacheSlot>.stride
-        guard reader.remaining == rows * 8 + slots * slotSize else {
-            throw fail("weight table and word cache have \(reader.remaining) bytes, expected \(rows * 8 + slots * slotSize)")
+        let tableBytes = 8 << Int(bits)
+        let cacheBytes = MemoryLayout<WordCacheSlot>.stride << Int(cacheBits)
+        guard file.count - Self.headerBytes == tableBytes + cacheBytes else {
+            throw fail("weight table and word cache have \(file.count - Self.headerBytes) bytes, expected \(tableBytes + cacheBytes)")
         }
-        let table: [SIMD8<Int8>] = reader.array(count: rows)
-        let cache: [WordCacheSlot] = reader.array(count: slots)
-        guard cache.contains(where: { $0.key == 0 }) else { throw fail("the word cache has no empty slot") }
         self.bits = Int(bits)
         self.cacheBits = Int(cacheBits)
-        self.cache = cache
         self.scales = scales
         self.biases = biases
         self.thresholds = thresholds
         self.lexiconWeights = lexiconWeights
-        self.table = table
+        self.file = file
+        // The classifier's probe stops at an empty slot: a file without one would never stop.
+        let cache = self.cache
+        guard (0..<1 << Int(cacheBits)).contains(where: { cache[$0].key == 0 }) else {
+            throw fail("the word cache has no empty slot")
+        }
     }
 }
 
@@ -94,35 +114,54 @@ struct WordCacheSlot: BitwiseCopyable, Sendable {
     let chars: SIMD8<Int16>
 }
 
-/// Reads little-endian numbers from the front of a byte array.
-private struct ByteReader {
-    let bytes: [UInt8]
-    var offset = 0
+/// A whole file of at most `maxBytes` read into memory aligned for ``WordCacheSlot`` (the
+/// model's widest entry), owned until the last model using it is gone. Immutable once read.
+private final class ModelFile: @unchecked Sendable {
+    let bytes: UnsafeMutableRawPointer
+    let count: Int
 
-    var remaining: Int { bytes.count - offset }
-
-    mutating func take(_ count: Int) -> ArraySlice<UInt8>? {
-        guard remaining >= count else { return nil }
-        defer { offset += count }
-        return bytes[offset..<offset + count]
-    }
-
-    /// The next `count` values of a type laid out as in the file (little-endian, no padding),
-    /// copied byte for byte; the caller has checked that they are there.
-    mutating func array<Element: BitwiseCopyable>(count: Int) -> [Element] {
-        let size = count * MemoryLayout<Element>.stride
-        defer { offset += size }
-        return bytes[offset..<offset + size].withUnsafeBytes { raw in
-            [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-                _ = raw.copyBytes(to: UnsafeMutableRawBufferPointer(buffer))
-                initialized = count
-            }
+    init(path: String, maxBytes: Int) throws(EmotionModelError) {
+        func fail(_ what: String) -> EmotionModelError {
+            .unreadable(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
+        }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw fail("open") }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw fail("fstat") }
+        guard Int(status.st_size) <= maxBytes else {
+            throw .malformed(path: path, reason: "\(status.st_size) bytes, more than the largest model (\(maxBytes))")
+        }
+        count = Int(status.st_size)
+        bytes = .allocate(byteCount: max(count, 1), alignment: MemoryLayout<WordCacheSlot>.alignment)
+        var done = 0
+        while done < count {
+            let got = read(descriptor, bytes + done, count - done)
+            if got < 0, errno == EINTR { continue }
+            // Thrown with every property set: deinit frees the bytes.
+            guard got > 0 else { throw got == 0 ? .unreadable(path: path, reason: "cut short while reading") : fail("read") }
+            done += got
         }
     }
 
+    deinit { bytes.deallocate() }
+}
+
+/// Reads the little-endian header fields from the front of the model file.
+private struct HeaderReader {
+    let bytes: UnsafeRawBufferPointer
+    var offset = 0
+
+    mutating func magic() -> [UInt8]? {
+        guard bytes.count - offset >= 4 else { return nil }
+        defer { offset += 4 }
+        return Array(bytes[offset..<offset + 4])
+    }
+
     mutating func uint32() -> UInt32? {
-        guard let slice = take(4) else { return nil }
-        return slice.reversed().reduce(0) { $0 << 8 | UInt32($1) }
+        guard bytes.count - offset >= 4 else { return nil }
+        defer { offset += 4 }
+        return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
     /// Seven Float32 values, one per label, in lanes 0-6 (lane 7 zero).
