@@ -3,7 +3,7 @@
 # one year of 5-minute buckets (105,120), made by repeating the committed AAPL tweet-volume
 # series, backtested once with the default detector and swept over 10 z-thresholds.
 # Prints the command's own timing lines (reading the CSV, and detection) and the whole command's
-# wall and CPU time.
+# wall and CPU time, and with valgrind the instructions of each (steady on a loaded machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -25,3 +25,12 @@ echo "one year of 5-minute buckets, default detector:"
 time .build/release/earshot alerts backtest --series "$year" --timing >/dev/null
 echo "the same year, sweep of 10 settings (z-threshold=3:7.5:0.5):"
 time .build/release/earshot alerts backtest --series "$year" --sweep z-threshold=3:7.5:0.5 --timing >/dev/null
+# Instructions, which a loaded machine does not inflate (valgrind callgrind, all threads summed;
+# skipped without valgrind, Debian package `valgrind`).
+if command -v valgrind >/dev/null; then
+    instructions() {
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | sed -n 's/.*Collected : //p'
+    }
+    echo "instructions, one year, default detector: $(instructions .build/release/earshot alerts backtest --series "$year")"
+    echo "instructions, one year, sweep of 10 settings: $(instructions .build/release/earshot alerts backtest --series "$year" --sweep z-threshold=3:7.5:0.5)"
+fi
