@@ -37,7 +37,8 @@ function signIn(reason) {
   input.focus();
 }
 
-whenUnauthorized((message) => signIn(`Please sign in again: ${message}`));
+// A 401 while signed in (an expired or revoked token) asks for a token again; while signing in the form says why.
+whenUnauthorized((message) => { if (!nav.hidden) signIn(`Please sign in again: ${message}`); });
 
 /** Shows the page named in the location's hash (#/name?parameters). */
 async function route() {

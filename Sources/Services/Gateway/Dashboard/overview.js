@@ -7,6 +7,15 @@ import { count, errorBox, field, fill, h, number, percent, select, table, time }
 const hour = 3_600_000;
 export const ranges = [['1', 'Last hour'], ['24', 'Last 24 hours'], ['168', 'Last 7 days'], ['720', 'Last 30 days'], ['8760', 'Last year']];
 const intervals = [['minute', 'Minute'], ['hour', 'Hour'], ['day', 'Day']];
+const intervalHours = { minute: 1 / 60, hour: 1, day: 24 };
+/** At most this many points per chart: a finer interval over a longer range is made coarser. */
+const maxBuckets = 800;
+
+/** The interval asked for, or the finest one that keeps the chart within ``maxBuckets``. */
+function boundedInterval(asked, hours) {
+  const fits = (name) => Number(hours) / intervalHours[name] <= maxBuckets;
+  return fits(asked) ? asked : ['hour', 'day'].find(fits) || 'day';
+}
 
 /** The scope of a page from its parameters: {queryId} or {group} or all posts ({}). */
 export function scopeOf(parameters) {
@@ -48,7 +57,7 @@ export async function overviewPage(container, parameters) {
   const queries = (await get('queries')).queries || [];
   const scope = scopeOf(parameters);
   const hours = parameters.get('hours') || '24';
-  const interval = parameters.get('interval') || (Number(hours) > 720 ? 'day' : Number(hours) <= 1 ? 'minute' : 'hour');
+  const interval = boundedInterval(parameters.get('interval') || (Number(hours) <= 1 ? 'minute' : 'hour'), hours);
   const controls = h('form', { class: 'controls', 'aria-label': 'What to show' },
     field('Scope', scopeSelect(queries, scope)), field('Time range', select('hours', ranges, hours)),
     field('Interval', select('interval', intervals, interval)));
@@ -129,7 +138,9 @@ export async function overviewPage(container, parameters) {
   };
   const stop = followAlerts(scope.queryId ? { queryId: scope.queryId } : {}, (alert) => {
     if (!belongs(alert, scope, queries)) return;
-    document.getElementById('toasts').append(h('div', { class: 'toast', role: 'status' }, `New alert: ${explainAlert(alert).split('\n')[0]}`));
+    const toast = h('div', { class: 'toast', role: 'status' }, `New alert: ${explainAlert(alert).split('\n')[0]}`);
+    document.getElementById('toasts').append(toast);
+    setTimeout(() => toast.remove(), 15_000);
     redraw();
   }, (state) => { live.textContent = state; });
   const timer = setInterval(redraw, 60_000);
