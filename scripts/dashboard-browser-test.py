@@ -79,6 +79,11 @@ def main():
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    downloads = os.path.join(args.screenshots, "downloads")
+    os.makedirs(downloads, exist_ok=True)
+    for name in os.listdir(downloads):
+        os.remove(os.path.join(downloads, name))
+    options.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.set_script_timeout(30)
     wait = WebDriverWait(driver, 30)
@@ -192,6 +197,13 @@ def main():
         check(not css("#posts-table img") and not css("#posts-table script"), "markup from a post became elements")
         no_dialog()
         ok("a post whose text is <script> and an author named " + handle + " are shown as text")
+        [button for button in css("#post-results button") if button.text == "Export all as CSV"][0].click()
+        exported = os.path.join(downloads, "earshot-posts.csv")
+        until(lambda: os.path.exists(exported), "the CSV export was not saved")
+        with open(exported, encoding="utf-8") as file:
+            lines = file.read().splitlines()
+        check(len(lines) == 2 and lines[0].startswith("id,created_at,") and lines[1].startswith("xss:1,"), f"the export: {lines[:3]}")
+        ok("the current search exported as CSV: " + lines[1][:60])
 
         # Listening queries: the first mistake is marked while typing; the saved query shows its matches and backfill.
         driver.get(f"{args.base}/#/queries")

@@ -43,6 +43,7 @@ struct DashboardBrowserTests {
         let feed = try gateway.tokens(["create", "--name", "feed", "--role", "publisher"])
         try await gateway.waitUntilReady(timeoutSeconds: 30)
         _ = try createBrandQueries(running.query)
+        try await Task.sleep(nanoseconds: 1_500_000_000)  // the query set reaches the enrich worker
 
         // 22 hours of ordinary posts ending two hours ago, and one post that is markup.
         let minute: Int64 = 60_000
