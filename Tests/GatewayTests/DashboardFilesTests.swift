@@ -1,5 +1,4 @@
 import Foundation
-import Hummingbird
 import Testing
 @testable import GatewayService
 
@@ -21,7 +20,7 @@ import Testing
         let start = try #require(files.response(path: "/"))
         #expect(start.status.code == 200)
         #expect(start.headers[.contentType] == "text/html; charset=utf-8")
-        #expect(start.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("script-src 'self'") == true)
+        #expect(start.headers[.init("Content-Security-Policy")!]?.contains("script-src 'self'") == true)
         #expect(files.response(path: "/dashboard/app.js")?.headers[.contentType] == "text/javascript; charset=utf-8")
         // Only known kinds of files, only by their own name; the API's paths are not the dashboard's.
         #expect(files.response(path: "/dashboard/notes.txt")?.status.code == 404)
