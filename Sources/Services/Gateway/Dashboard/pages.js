@@ -43,6 +43,7 @@ export async function postsPage(container, parameters) {
   async function show(index) {
     const chosen = filters();
     results.setAttribute('aria-busy', 'true');
+    fill(results, h('p', {}, 'Searching…'));
     try {
       const answer = await get('posts', { ...chosen, pageSize, pageToken: tokens[index] });
       tokens = tokens.slice(0, index + 1);
