@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -96,8 +96,13 @@ def main():
         return driver.find_elements(By.CSS_SELECTOR, selector)
 
     def until(condition, message, timeout=30):
+        def holds(_):
+            try:
+                return condition()
+            except (IndexError, StaleElementReferenceException):  # the page is being redrawn: look again
+                return False
         try:
-            return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda _: condition())
+            return WebDriverWait(driver, timeout, poll_frequency=0.2).until(holds)
         except TimeoutException:
             raise CheckFailed(f"{message} (waited {timeout} s)") from None
 
