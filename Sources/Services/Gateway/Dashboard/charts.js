@@ -2,7 +2,7 @@
 const svgNS = 'http://www.w3.org/2000/svg';
 const width = 720;
 const height = 220;
-const margin = { left: 48, right: 12, top: 14, bottom: 28 };
+const margin = { left: 48, right: 12, top: 34, bottom: 28 };  // room above the top point for a spike marker
 
 function s(tag, attributes = {}, ...children) {
   const element = document.createElementNS(svgNS, tag);
