@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "GatewayService", dependencies: ["ServiceRuntime", "EarshotRPC", "EarshotSecurity", "EarshotWire", "SourceFormats",
                                                        "CSodium", "CProtobufC", logging,
                                                        .product(name: "Hummingbird", package: "hummingbird")],
-                path: "Sources/Services/Gateway"),
+                path: "Sources/Services/Gateway", resources: [.copy("Dashboard")]),
 
         // MARK: Running the stack
         .target(name: "SampleData", dependencies: ["EarshotWire"]),

@@ -4,10 +4,19 @@
 #   scripts/setup.sh              what building, `make demo` and `make test` need
 #   scripts/setup.sh --postgres   also PostgreSQL 15's server (postgresql-15), for the PostgreSQL
 #                                 store's tests (CI); no cluster is created: the tests start their own
+#   scripts/setup.sh --browser    also chromium, chromium-driver and python3-venv, for the dashboard's
+#                                 browser test (selenium comes from PyPI: scripts/dashboard-browser-test.sh)
+#   (the options combine: scripts/setup.sh --postgres --browser)
 set -euo pipefail
 
 packages=(libzmq3-dev libsodium-dev python3-zmq libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev pkg-config python3)
-[ "${1:-}" = "--postgres" ] && packages+=(postgresql-15)
+for option in "$@"; do
+  case "$option" in
+    --postgres) packages+=(postgresql-15) ;;
+    --browser) packages+=(chromium chromium-driver python3-venv) ;;
+    *) echo "setup: unknown option $option (--postgres, --browser)" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

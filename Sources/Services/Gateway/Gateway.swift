@@ -47,6 +47,7 @@ public final class Gateway: Sendable {
     private let zmq: Context
     private let alertFeed: AlertFeed?
     private let alertSchema = MessageSchema(of: Alert.self)
+    private let dashboard = DashboardFiles(directory: DashboardFiles.bundledDirectory)
 
     public init(configuration: GatewayConfiguration, security: SocketSecurity, logger: Logger) throws {
         self.configuration = configuration
@@ -113,6 +114,10 @@ public final class Gateway: Sendable {
     private func route(_ request: Request, label: inout String) async throws(GatewayError) -> Response {
         let path = request.uri.path
         let method = request.method.rawValue
+        if method == "GET", let file = dashboard.response(path: path) {
+            label = "dashboard"
+            return file
+        }
         switch path {
         case "/healthz":
             label = path
