@@ -13,6 +13,11 @@ public enum ListeningQueryError: Error, Equatable, CustomStringConvertible {
     /// The store failed.
     case store(StoreError)
 
+    /// A query's name must hold more than spaces.
+    public static func checkName(_ name: String) throws(ListeningQueryError) {
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidArgument("a query needs a name") }
+    }
+
     public var description: String {
         switch self {
         case .notFound(let id): return "no listening query with id '\(id)'"
@@ -72,7 +77,7 @@ enum ListeningQueryTables {
     }
 }
 
-extension PostStore {
+extension PostStore: ListeningQueryStore {
     /// Writes in one transaction, mapping database failures to ``ListeningQueryError/store(_:)``.
     private func writeListening<T>(_ operation: String, _ body: (Database) throws -> T) throws(ListeningQueryError) -> T {
         do { return try database.write(body) } catch let error as ListeningQueryError { throw error } catch {
@@ -121,7 +126,7 @@ extension PostStore {
     /// ``ListeningQueryError/duplicateName(name:group:)`` when the group already has `name`.
     public func createListeningQuery(name: String, group: String, query: String, backfillState: String = "",
                                      nowMs: Int64) throws(ListeningQueryError) -> SavedQuery {
-        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidArgument("a query needs a name") }
+        try ListeningQueryError.checkName(name)
         return try writeListening("create listening query") { db in
             try Self.requireUniqueName(db, name: name, group: group, except: "")
             try db.execute(sql: "UPDATE listening_state SET last_number = last_number + 1")
@@ -143,9 +148,7 @@ extension PostStore {
 
     /// Changes the given fields of query `id` (the caller has validated a new query text).
     public func updateListeningQuery(id: String, _ change: ListeningQueryChange, nowMs: Int64) throws(ListeningQueryError) -> SavedQuery {
-        if let name = change.name, name.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .invalidArgument("a query needs a name")
-        }
+        if let name = change.name { try ListeningQueryError.checkName(name) }
         return try writeListening("update listening query") { db in
             var saved = try Self.fetchQuery(db, id: id)
             saved.name = change.name ?? saved.name
