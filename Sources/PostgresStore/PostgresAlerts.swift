@@ -33,7 +33,9 @@ extension PostgresStore: AlertStore {
             switch filter.scope {
             case .any: break
             case .allPosts: conditions.append("scope = ''")
-            case .query(let queryID): conditions.append("scope = \(binds.add(try resolveScopes(.query(queryID), operation)[0]))")
+            case .query(let queryID):
+                let known = try resolveScopes(.query(queryID), operation)[0]  // NOT_FOUND for an unknown query
+                conditions.append("scope = \(binds.add(known))")
             }
             return try reader.rows(operation, """
                 SELECT alert FROM alerts WHERE \(conditions.joined(separator: " AND "))

@@ -36,3 +36,13 @@ extension PostgresStore {
         }
     }
 }
+
+extension PostgresStore {
+    /// The bytes the database takes on disk (tables, indexes, roll-ups, TOAST).
+    public func databaseBytes() throws(StoreError) -> Int {
+        let operation = "database size"
+        return try read(operation) { () throws(StoreError) in
+            Int(try PostgresSession.decode(try reader.rows(operation, "SELECT pg_database_size(current_database())")[0], Int64.self, operation))
+        }
+    }
+}
