@@ -49,6 +49,12 @@ public struct BackfillProgress: Sendable, Equatable {
     public var added: Int
     /// Share of the pass's row range done, 0...1.
     public var fraction: Double
+
+    public init(scanned: Int, added: Int, fraction: Double) {
+        self.scanned = scanned
+        self.added = added
+        self.fraction = fraction
+    }
 }
 
 /// Tables of the listening queries: `listening_queries` (one row per query;
