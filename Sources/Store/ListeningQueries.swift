@@ -91,8 +91,13 @@ extension PostStore: ListeningQueryStore {
         }
     }
 
+    /// Reads in one transaction; a listening-query failure of `body` (an unknown id) passes as it is.
     private func readListening<T>(_ operation: String, _ body: (Database) throws -> T) throws(ListeningQueryError) -> T {
-        do { return try read(operation, body) } catch { throw .store(error) }
+        do { return try database.read(body) } catch let error as ListeningQueryError { throw error } catch let error as StoreError {
+            throw .store(error)
+        } catch {
+            throw .store(.database(operation: operation, message: "\(error)"))
+        }
     }
 
     private static let queryColumns = "id, name, group_name, query, created_at_ms, updated_at_ms, backfill_state"
