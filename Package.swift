@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(name: "earshot", dependencies: [
             "IngestService", "EnrichService", "ScoreService", "QueryService", "GatewayService", "ServiceRuntime",
             "TextAnalysis", "SampleData", "Launcher", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ", "Listening", "PostMatching", "SourceFormats", "Insights",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "EarshotPostgresStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: Benchmarks (run with -c release; see README)

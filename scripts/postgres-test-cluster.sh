@@ -7,15 +7,27 @@
 #
 #   postgres-test-cluster.sh start DIR PORT       initdb into DIR/data, start on 127.0.0.1:PORT
 #   postgres-test-cluster.sh createdb DIR NAME    a new empty database; prints its store URL
+#   postgres-test-cluster.sh pause DIR            stop the server (a clean shutdown), keep DIR
+#   postgres-test-cluster.sh resume DIR           start a paused server again on its port
 #   postgres-test-cluster.sh stop DIR             stop the server and remove DIR
 set -euo pipefail
 bin=${EARSHOT_POSTGRES_BIN:-/usr/lib/postgresql/15/bin}
 command=${1:-}
 dir=${2:-}
-[ -n "$command" ] && [ -n "$dir" ] || { echo "usage: $0 start DIR PORT | createdb DIR NAME | stop DIR" >&2; exit 2; }
+usage="usage: $0 start DIR PORT | createdb DIR NAME | pause DIR | resume DIR | stop DIR"
+[ -n "$command" ] && [ -n "$dir" ] || { echo "$usage" >&2; exit 2; }
 
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Starts the server of $dir/data on 127.0.0.1:$port. Every output of pg_ctl to a file: the
+# server it starts would otherwise hold the caller's pipes open.
+start_server() {
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start \
+    </dev/null >"$dir/pg_ctl.log" 2>&1 \
+    || { cat "$dir/pg_ctl.log" "$dir/data/server.log" >&2; exit 1; }
 }
 
 case "$command" in
@@ -27,11 +39,14 @@ case "$command" in
     as_owner "$bin/initdb" -D "$dir/data" -U earshot --auth=trust -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     echo "$port" >"$dir/port"
-    # Every output of pg_ctl to a file: the server it starts would otherwise hold the caller's pipes open.
-    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start \
-      </dev/null >"$dir/pg_ctl.log" 2>&1 \
-      || { cat "$dir/pg_ctl.log" "$dir/data/server.log" >&2; exit 1; }
+    start_server
+    ;;
+  resume)
+    port=$(cat "$dir/port")
+    start_server
+    ;;
+  pause)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
     ;;
   createdb)
     name=${3:?createdb needs a name}
@@ -44,7 +59,7 @@ case "$command" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: $0 start DIR PORT | createdb DIR NAME | stop DIR" >&2
+    echo "$usage" >&2
     exit 2
     ;;
 esac

@@ -20,6 +20,8 @@ public struct StackPorts: Sendable {
     public var querySet: String { endpoint(11) }
     /// The query service's spike alerts (PUB).
     public var alerts: String { endpoint(12) }
+    /// RPC of the n-th query reader (`query --role reader`), n in 1…6.
+    public func queryReader(_ n: Int) -> String { endpoint(13 + n) }
     /// Control RPC of the n-th worker process (health and stats).
     public func workerControl(_ n: Int) -> String { endpoint(20 + n) }
 
@@ -152,6 +154,13 @@ public final class LocalStack {
                              "--alerts-pub", ports.alerts, "--alert-sources", ports.ingestRPC] + securityArguments + queryArguments)
         for _ in 0..<enrich { try addWorker("enrich", threads: threads) }
         for _ in 0..<score { try addWorker("score", threads: threads) }
+    }
+
+    /// Starts the n-th query reader (`query --role reader`, n in 1…6) on ``StackPorts/queryReader(_:)``,
+    /// answering from the PostgreSQL store at `store`; ``waitUntilHealthy(timeoutSeconds:)`` does not wait for it.
+    @discardableResult
+    public func addQueryReader(_ n: Int, store: String) throws -> Member {
+        try launch("query-reader-\(n)", ["query", "--role", "reader", "--rpc", ports.queryReader(n), "--store", store] + securityArguments)
     }
 
     /// Starts one more enrich or score worker process.

@@ -15,7 +15,9 @@ import PostgresNIO
 ///   listening query id), level (0 minute, 1 hour, 2 day) and bucket, updated in the apply's
 ///   transaction.
 /// - Indexes: (created_at_ms, seq) for search and export paging; (priority, created_at_ms, seq)
-///   for the care queue; GIN on `query_ids` for listening-query scopes and on `hashtags`.
+///   for the care queue; GIN on `query_ids` for listening-query scopes and on `hashtags`; `seq`
+///   for backfills, which walk the posts in the order they were stored.
+/// - `listening_queries` (with a backfill's state) and `alerts` (the encoded `Alert`, by id).
 enum PostgresSchema {
     /// Migrations by version, oldest first; never edited once released, only appended to.
     /// Statements are separated by ";" (which they never hold otherwise).
@@ -90,6 +92,21 @@ enum PostgresSchema {
                 PRIMARY KEY (scope, facet, level, bucket_ms, value)
             );
             """),
+        (2, """
+            ALTER TABLE listening_queries ADD COLUMN updated_at_ms bigint NOT NULL DEFAULT 0;
+            UPDATE listening_queries SET updated_at_ms = created_at_ms;
+            ALTER TABLE listening_queries ADD COLUMN backfill_state text NOT NULL DEFAULT '';
+            CREATE INDEX posts_by_seq ON posts (seq);
+            CREATE TABLE alerts (
+                id text PRIMARY KEY,
+                scope text NOT NULL,
+                kind smallint NOT NULL,
+                severity smallint NOT NULL,
+                bucket_ms bigint NOT NULL,
+                alert bytea NOT NULL
+            );
+            CREATE INDEX alerts_by_bucket ON alerts (bucket_ms)
+            """),
     ]
 
     /// The advisory lock key writers take to migrate ("Earshot" in ASCII, as a number).
@@ -139,4 +156,11 @@ enum PostgresSchema {
 
     /// The partition of `posts` holding day `day` (days since the epoch).
     static func partitionName(day: Int64) -> String { day < 0 ? "posts_dm\(-day)" : "posts_d\(day)" }
+
+    /// The day a partition of `posts` holds, from its ``partitionName(day:)``; nil for another name.
+    static func day(ofPartition name: String) -> Int64? {
+        if name.hasPrefix("posts_dm") { return Int64(name.dropFirst("posts_dm".count)).map { -$0 } }
+        if name.hasPrefix("posts_d") { return Int64(name.dropFirst("posts_d".count)) }
+        return nil
+    }
 }

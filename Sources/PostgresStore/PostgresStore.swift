@@ -19,8 +19,8 @@ public final class PostgresStore: Sendable {
     private let eventLoops: MultiThreadedEventLoopGroup
     let writer: PostgresSession
     let reader: PostgresSession
-    /// Days whose partition of `posts` exists.
-    private let partitionedDays = NIOLockedValueBox<Set<Int64>>([])
+    /// Days whose partition of `posts` exists, and the retention's cutoff.
+    let retention = NIOLockedValueBox(RetentionState())
     /// Whether to run the migrations (the writer) rather than only check the schema version (a reader).
     private let migrates: Bool
     /// Whether ``prepare()`` succeeded.
@@ -65,64 +65,22 @@ public final class PostgresStore: Sendable {
         guard !eventLoopsStopped.withLockedValue({ stopped in defer { stopped = true }; return stopped }) else { return }
         try? eventLoops.syncShutdownGracefully()
     }
-
-    // MARK: Listening queries
-
-    /// Saves a listening query under the next id ("q-1", "q-2", …), bumps the query-set version
-    /// and returns the id.
-    public func createListeningQuery(name: String, group: String, query: String, nowMs: Int64) throws(StoreError) -> String {
-        var binds = PostgresBindings()
-        binds.append(name)
-        binds.append(group)
-        binds.append(query)
-        binds.append(nowMs)
-        try prepared()
-        return try writer.exclusively { () throws(StoreError) in
-            try writer.transaction("create listening query") { () throws(StoreError) in
-                let rows = try writer.rows("create listening query", """
-                    INSERT INTO listening_queries (id, name, group_name, query, created_at_ms)
-                    VALUES ('q-' || nextval('listening_query_numbers'), $1, $2, $3, $4) RETURNING id
-                    """, binds)
-                try writer.rows("create listening query", "UPDATE listening_state SET version = version + 1")
-                return try PostgresSession.decode(rows[0], String.self, "create listening query")
-            }
-        }
-    }
-
-    /// The saved listening queries (by id) and the query-set version, for the query-set feed.
-    public func listeningQuerySet() throws(StoreError) -> (version: Int64, queries: [ListeningQueryRecord]) {
-        let operation = "read query set"
-        return try read(operation) { () throws(StoreError) in
-            let version = try PostgresSession.decode(try reader.rows(operation, "SELECT version FROM listening_state")[0], Int64.self, operation)
-            let rows = try reader.rows(operation, "SELECT id, name, group_name, query, created_at_ms FROM listening_queries ORDER BY id")
-            return (version, try rows.map { (row) throws(StoreError) in
-                let (id, name, group, query, createdAtMs) = try PostgresSession.decode(row, (String, String, String, String, Int64).self, operation)
-                return ListeningQueryRecord(id: id, name: name, group: group, query: query, createdAtMs: createdAtMs)
-            })
-        }
-    }
-}
-
-/// A saved listening query as the PostgreSQL store keeps it.
-public struct ListeningQueryRecord: Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var group: String
-    /// The query text (docs/QUERY-LANGUAGE.md).
-    public var query: String
-    public var createdAtMs: Int64
 }
 
 extension PostgresStore: PostWriter {
     /// Stores the new posts of a batch and adds them to the roll-ups, in one transaction;
     /// posts already stored (same id and creation time) change nothing. Matches of listening
-    /// queries that are not saved are dropped.
-    public func apply(_ posts: [ScoredPost]) throws(StoreError) -> ApplyResult {
-        guard !posts.isEmpty else { return ApplyResult(inserted: 0, duplicates: 0) }
+    /// queries that are not saved are dropped. Posts older than the retention's cutoff
+    /// (``dropPartitions(before:)``) are not stored again: they count as duplicates.
+    public func apply(_ batch: [ScoredPost]) throws(StoreError) -> ApplyResult {
+        guard !batch.isEmpty else { return ApplyResult(inserted: 0, duplicates: 0) }
         try prepared()
-        let rows = posts.map(PostRow.init)
-        let operation = "apply batch of \(posts.count)"
+        let operation = "apply batch of \(batch.count)"
         return try writer.exclusively { () throws(StoreError) in
+            let cutoff = retention.withLockedValue { $0.cutoffMs }
+            let posts = batch.filter { $0.createdAtMs >= cutoff }
+            guard !posts.isEmpty else { return ApplyResult(inserted: 0, duplicates: batch.count) }
+            let rows = posts.map(PostRow.init)
             try createPartitions(days: Set(posts.map { BucketLevel.day.bucketStart($0.createdAtMs) / BucketLevel.day.width }))
             return try writer.transaction(operation) { () throws(StoreError) in
                 let savedRows = try writer.rows(operation, "SELECT id FROM listening_queries")
@@ -138,27 +96,34 @@ extension PostgresStore: PostWriter {
                     delta.add(row, scopes: [""] + matches[index])
                 }
                 try write(delta, operation: operation)
-                return ApplyResult(inserted: counted.count, duplicates: posts.count - counted.count)
+                return ApplyResult(inserted: counted.count, duplicates: batch.count - counted.count)
             }
         }
     }
 
+    /// The days whose partition exists (as far as this store created them) and the cutoff before
+    /// which posts were dropped by the retention.
+    struct RetentionState {
+        var partitionedDays: Set<Int64> = []
+        var cutoffMs: Int64 = 0
+    }
+
     /// A stored post's primary key.
-    private struct PostKey: Hashable {
+    struct PostKey: Hashable {
         var id: String
         var createdAtMs: Int64
     }
 
     /// Creates the missing day partitions of `posts`, each in its own short statement (it locks `posts`).
     private func createPartitions(days: Set<Int64>) throws(StoreError) {
-        let known = partitionedDays.withLockedValue { $0 }
+        let known = retention.withLockedValue { $0.partitionedDays }
         for day in days.subtracting(known).sorted() {
             let from = day * BucketLevel.day.width
             try writer.rows("create partition for day \(day)", """
                 CREATE TABLE IF NOT EXISTS \(PostgresSchema.partitionName(day: day)) PARTITION OF posts
                 FOR VALUES FROM (\(from)) TO (\(from + BucketLevel.day.width))
                 """)
-            partitionedDays.withLockedValue { _ = $0.insert(day) }
+            retention.withLockedValue { _ = $0.partitionedDays.insert(day) }
         }
     }
 
@@ -208,7 +173,7 @@ extension PostgresStore: PostWriter {
     }
 
     /// Adds `delta` to the roll-ups: one upsert statement for the totals, one for the facets.
-    private func write(_ delta: RollupDelta, operation: String) throws(StoreError) {
+    func write(_ delta: RollupDelta, operation: String) throws(StoreError) {
         guard !delta.totals.isEmpty else { return }
         // Sorted, so concurrent writers lock rows in the same order.
         let totals = delta.totals.sorted { ($0.key.scope, $0.key.level.rawValue, $0.key.bucket) < ($1.key.scope, $1.key.level.rawValue, $1.key.bucket) }

@@ -3,7 +3,7 @@ import Emotions
 import Foundation
 import GRDB
 
-extension PostStore {
+extension PostStore: AlertStore {
     /// Stores an alert unless one with the same id (scope, kind, bucket) exists; returns
     /// whether it was new, so a restarted monitor never publishes an alert twice.
     public func insertAlert(_ alert: Alert) throws(StoreError) -> Bool {
@@ -20,35 +20,30 @@ extension PostStore {
         }
     }
 
-    /// Stored alerts matching the filters, newest bucket first.
-    public func alerts(_ request: AlertsRequest) throws(StoreError) -> AlertsResponse {
-        let range = try ResolvedRange(request.range)
-        guard (0...1_000).contains(request.limit) else {
-            throw .invalidArgument("limit must be between 1 and 1000 (0 means 100), got \(request.limit)")
-        }
+    /// The stored alerts `filter` keeps, newest bucket first (ties by id).
+    public func alerts(_ filter: AlertFilter) throws(StoreError) -> [Alert] {
+        let range = try ResolvedRange(checking: filter.range)
+        try ReadArguments.checkLimit(filter.limit)
         var sql = "bucket_ms >= ? AND bucket_ms < ? AND severity >= ?"
-        var arguments: StatementArguments = [range.from, range.to, Int(request.minSeverity.rawValue)]
-        if request.kind != .unspecified {
+        var arguments: StatementArguments = [range.from, range.to, Int(filter.minSeverity.rawValue)]
+        if let kind = filter.kind {
             sql += " AND kind = ?"
-            arguments += [Int(request.kind.rawValue)]
+            arguments += [Int(kind.rawValue)]
         }
         return try read("alerts") { db in
             var (sql, arguments) = (sql, arguments)
-            if request.queryId == "*" {
+            switch filter.scope {
+            case .any:
+                break
+            case .allPosts:
                 sql += " AND scope = ''"
-            } else if !request.queryId.isEmpty {
-                guard try ResolvedScope.isKnownQuery(request.queryId, db) else {
-                    throw StoreError.notFound("unknown query id '\(request.queryId)'")
-                }
+            case .query(let queryID):
+                guard try ResolvedScope.isKnownQuery(queryID, db) else { throw StoreError.notFound("unknown query id '\(queryID)'") }
                 sql += " AND scope = ?"
-                arguments += [request.queryId]
+                arguments += [queryID]
             }
-            var response = AlertsResponse()
-            for blob in try Data.fetchAll(db, sql: "SELECT alert FROM alerts WHERE \(sql) ORDER BY bucket_ms DESC, id LIMIT ?",
-                                          arguments: arguments + [request.limit == 0 ? 100 : Int(request.limit)]) {
-                response.alerts.append(try Alert(serializedBytes: [UInt8](blob)))
-            }
-            return response
+            return try Data.fetchAll(db, sql: "SELECT alert FROM alerts WHERE \(sql) ORDER BY bucket_ms DESC, id LIMIT ?",
+                                     arguments: arguments + [filter.limit]).map { blob in try Alert(serializedBytes: [UInt8](blob)) }
         }
     }
 

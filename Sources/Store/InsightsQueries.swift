@@ -11,6 +11,15 @@ public struct MinuteCount: Sendable, Equatable {
     public var negative: Int
     /// Posts labelled anger (docs/EMOTIONS.md).
     public var anger: Int
+
+    public init(bucketMs: Int64, posts: Int, positive: Int, neutral: Int, negative: Int, anger: Int) {
+        self.bucketMs = bucketMs
+        self.posts = posts
+        self.positive = positive
+        self.neutral = neutral
+        self.negative = negative
+        self.anger = anger
+    }
 }
 
 extension PostStore: InsightsReadModel, CareQueueReadModel {

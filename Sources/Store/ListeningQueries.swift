@@ -13,6 +13,11 @@ public enum ListeningQueryError: Error, Equatable, CustomStringConvertible {
     /// The store failed.
     case store(StoreError)
 
+    /// A query's name must hold more than spaces.
+    public static func checkName(_ name: String) throws(ListeningQueryError) {
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidArgument("a query needs a name") }
+    }
+
     public var description: String {
         switch self {
         case .notFound(let id): return "no listening query with id '\(id)'"
@@ -44,6 +49,12 @@ public struct BackfillProgress: Sendable, Equatable {
     public var added: Int
     /// Share of the pass's row range done, 0...1.
     public var fraction: Double
+
+    public init(scanned: Int, added: Int, fraction: Double) {
+        self.scanned = scanned
+        self.added = added
+        self.fraction = fraction
+    }
 }
 
 /// Tables of the listening queries: `listening_queries` (one row per query;
@@ -72,7 +83,7 @@ enum ListeningQueryTables {
     }
 }
 
-extension PostStore {
+extension PostStore: ListeningQueryStore {
     /// Writes in one transaction, mapping database failures to ``ListeningQueryError/store(_:)``.
     private func writeListening<T>(_ operation: String, _ body: (Database) throws -> T) throws(ListeningQueryError) -> T {
         do { return try database.write(body) } catch let error as ListeningQueryError { throw error } catch {
@@ -80,8 +91,13 @@ extension PostStore {
         }
     }
 
+    /// Reads in one transaction; a listening-query failure of `body` (an unknown id) passes as it is.
     private func readListening<T>(_ operation: String, _ body: (Database) throws -> T) throws(ListeningQueryError) -> T {
-        do { return try read(operation, body) } catch { throw .store(error) }
+        do { return try database.read(body) } catch let error as ListeningQueryError { throw error } catch let error as StoreError {
+            throw .store(error)
+        } catch {
+            throw .store(.database(operation: operation, message: "\(error)"))
+        }
     }
 
     private static let queryColumns = "id, name, group_name, query, created_at_ms, updated_at_ms, backfill_state"
@@ -121,7 +137,7 @@ extension PostStore {
     /// ``ListeningQueryError/duplicateName(name:group:)`` when the group already has `name`.
     public func createListeningQuery(name: String, group: String, query: String, backfillState: String = "",
                                      nowMs: Int64) throws(ListeningQueryError) -> SavedQuery {
-        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidArgument("a query needs a name") }
+        try ListeningQueryError.checkName(name)
         return try writeListening("create listening query") { db in
             try Self.requireUniqueName(db, name: name, group: group, except: "")
             try db.execute(sql: "UPDATE listening_state SET last_number = last_number + 1")
@@ -143,9 +159,7 @@ extension PostStore {
 
     /// Changes the given fields of query `id` (the caller has validated a new query text).
     public func updateListeningQuery(id: String, _ change: ListeningQueryChange, nowMs: Int64) throws(ListeningQueryError) -> SavedQuery {
-        if let name = change.name, name.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .invalidArgument("a query needs a name")
-        }
+        if let name = change.name { try ListeningQueryError.checkName(name) }
         return try writeListening("update listening query") { db in
             var saved = try Self.fetchQuery(db, id: id)
             saved.name = change.name ?? saved.name

@@ -19,7 +19,7 @@ extension ScoredPost {
     }
 
     /// `view`, stored as `record`, as the store counts it.
-    init(_ view: PostView, record: [UInt8]) {
+    public init(_ view: PostView, record: [UInt8]) {
         let enrichment = view.enrichment
         self.init(id: view.post.id, createdAtMs: view.post.createdAtMs, authorID: view.post.author.id,
                   authorHandle: view.post.author.handle, platform: view.post.platform.name, text: view.post.text,

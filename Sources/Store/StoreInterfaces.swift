@@ -1,6 +1,10 @@
+import EarshotWire
+
 // The store's interfaces, in plain Swift types: one writer and a read model per feature.
-// Backends (SQLite here; PostgreSQL next) conform; the query service translates the
-// RPC messages to and from these types, so wire schema, SQL and RPC surface change apart.
+// Both backends (SQLite, PostgreSQL) conform; the query service translates the RPC messages
+// to and from these types, so wire schema, SQL and RPC surface change apart. Listening queries
+// and alerts still hand over the records the store keeps whole (`SavedQuery`, `Alert`, a
+// stored post's `PostView`).
 
 /// Which posts an aggregate counts: every post, one listening query's, or the posts of
 /// each query of a group (a post heard by two queries of the group counts twice).
@@ -295,4 +299,84 @@ public protocol PostWriter: Sendable {
     /// Claims post `postID` for `agent` (1…200 bytes) at `now`: the first claim wins, a repeat by
     /// the same agent is a success, and the post leaves the care queue. NOT_FOUND for an unknown post.
     func markHandled(postID: String, agent: String, now: Int64) throws(StoreError) -> CareClaim
+}
+
+/// The saved listening queries and their backfills. The writer changes them; every change bumps
+/// the query-set version the query-set feed publishes. Ids are "q-1", "q-2", … and never reused.
+public protocol ListeningQueryStore: Sendable {
+    /// Saves a new query (the caller has validated its text) under the next id;
+    /// ``ListeningQueryError/duplicateName(name:group:)`` when the group already has `name`.
+    func createListeningQuery(name: String, group: String, query: String, backfillState: String,
+                              nowMs: Int64) throws(ListeningQueryError) -> SavedQuery
+    /// Changes the given fields of query `id` (the caller has validated a new text).
+    func updateListeningQuery(id: String, _ change: ListeningQueryChange, nowMs: Int64) throws(ListeningQueryError) -> SavedQuery
+    /// Removes query `id` and everything kept for its scope (aggregates, alerts).
+    func deleteListeningQuery(id: String) throws(ListeningQueryError)
+    /// Query `id`.
+    func listeningQuery(id: String) throws(ListeningQueryError) -> SavedQuery
+    /// The queries of `group` ("" = all), by group then name.
+    func listeningQueries(group: String) throws(ListeningQueryError) -> [SavedQuery]
+    /// Every query, by id, with the current version, read at once (what the query-set feed publishes).
+    func listeningQuerySet() throws(ListeningQueryError) -> QuerySetSnapshot
+    /// Records a backfill's progress (no version bump); NOT_FOUND tells a backfill its query was deleted.
+    func setBackfillState(id: String, _ state: String) throws(ListeningQueryError)
+    /// The position of the newest stored post (0 when empty): posts are numbered in the order
+    /// they were stored, and a backfill's first pass covers those up to here.
+    func lastPostRowID() throws(StoreError) -> Int64
+    /// Matches the stored posts numbered in `rows` against `matches`, `chunkSize` posts per
+    /// transaction, and records the matching ones for `queryID`: a post matched before (live or
+    /// by an earlier pass) counts once. `progress` is called after each chunk and may return
+    /// false to stop; the pass also stops once the query is deleted. Returns the last progress.
+    func backfill(queryID: String, rows: ClosedRange<Int64>, chunkSize: Int, matches: (PostView) -> Bool,
+                  progress: (BackfillProgress) -> Bool) throws(StoreError) -> BackfillProgress
+}
+
+/// Which scopes' alerts a read returns.
+public enum AlertScopeFilter: Sendable, Equatable {
+    /// Every scope's.
+    case any
+    /// The alerts on every post (scope "").
+    case allPosts
+    /// One listening query's; NOT_FOUND when it is not saved.
+    case query(String)
+}
+
+/// The stored alerts a read returns: those of `scope` whose bucket starts in `range`, of
+/// `kind` (nil: any) and at least `minSeverity`, newest bucket first, `limit` (1…1000) at most.
+public struct AlertFilter: Sendable, Equatable {
+    public var range: TimeSpan
+    public var scope: AlertScopeFilter
+    public var kind: AlertKind?
+    public var minSeverity: AlertSeverity
+    public var limit: Int
+
+    public init(range: TimeSpan = .allTime, scope: AlertScopeFilter = .any, kind: AlertKind? = nil,
+                minSeverity: AlertSeverity = .unspecified, limit: Int = 100) {
+        self.range = range
+        self.scope = scope
+        self.kind = kind
+        self.minSeverity = minSeverity
+        self.limit = limit
+    }
+}
+
+/// Spike alerts: what the alert monitor reads to judge buckets, and the alerts it raised.
+public protocol AlertStore: Sendable {
+    /// Stores an alert unless one with its id (scope, kind, bucket) exists; whether it was new,
+    /// so a restarted monitor never publishes an alert twice.
+    func insertAlert(_ alert: Alert) throws(StoreError) -> Bool
+    /// The stored alerts `filter` keeps, newest bucket first (ties by id).
+    func alerts(_ filter: AlertFilter) throws(StoreError) -> [Alert]
+    /// The scopes to watch: every post (""), then every saved listening query, by id.
+    func alertScopes() throws(StoreError) -> [String]
+    /// The start of the newest minute holding any post, nil for an empty store.
+    func newestMinute() throws(StoreError) -> Int64?
+    /// The start of the oldest minute of `scope` holding a post, nil when it has none.
+    func oldestMinute(scope: String) throws(StoreError) -> Int64?
+    /// The minutes of `scope` in [from, to) holding posts, oldest first.
+    func minuteCounts(scope: String, from: Int64, to: Int64) throws(StoreError) -> [MinuteCount]
+    /// Term counts of `scope` in [from, to), for spike explanations.
+    func termCounts(scope: String, from: Int64, to: Int64) throws(StoreError) -> [String: Int]
+    /// Posts per author handle of `scope` in [from, to), for spike explanations.
+    func authorCounts(scope: String, from: Int64, to: Int64) throws(StoreError) -> [String: Int]
 }

@@ -150,7 +150,12 @@ struct QueryCommand: ParsableCommand {
     @Option(help: "RPC bind endpoint [EARSHOT_QUERY_RPC]") var rpc = environment("EARSHOT_QUERY_RPC", QueryConfiguration().rpcEndpoint)
     @Option(help: "Collector bind endpoint for score workers [EARSHOT_COLLECT_BIND]") var collect = environment("EARSHOT_COLLECT_BIND", QueryConfiguration().collectEndpoint)
     @Option(help: "Ingest acknowledgement endpoint to push to [EARSHOT_ACKS]") var acks = environment("EARSHOT_ACKS", QueryConfiguration().acksEndpoint)
-    @Option(help: "Store file [EARSHOT_STORE]") var store = environment("EARSHOT_STORE", QueryConfiguration().storePath)
+    @Option(help: "Store: a SQLite file, or postgres://user@host:port/db (password from EARSHOT_STORE_PASSWORD or the file EARSHOT_STORE_PASSWORD_FILE names) [EARSHOT_STORE]")
+    var store = environment("EARSHOT_STORE", QueryConfiguration().storePath)
+    @Option(help: "all, writer or reader; writer and reader need a PostgreSQL store (docs/SCALING.md) [EARSHOT_QUERY_ROLE]")
+    var role = environment("EARSHOT_QUERY_ROLE", QueryConfiguration().role.rawValue)
+    @Option(help: "PostgreSQL: days of posts kept, older day partitions dropped (0 keeps all) [EARSHOT_RETENTION_DAYS]")
+    var retentionDays = environment("EARSHOT_RETENTION_DAYS", QueryConfiguration().retentionDays)
     @Option(help: "Listening query-set feed (PUB), bind [EARSHOT_QUERY_SET_BIND]")
     var querySet = environment("EARSHOT_QUERY_SET_BIND", ListeningConfiguration().querySetEndpoint)
     @Option(help: "Delay in ms before a backfill's second pass over posts stored meanwhile [EARSHOT_BACKFILL_SETTLE_MS]")
@@ -165,6 +170,12 @@ struct QueryCommand: ParsableCommand {
         configuration.collectEndpoint = collect
         configuration.acksEndpoint = acks
         configuration.storePath = store
+        guard let role = QueryRole(rawValue: self.role) else {
+            throw ValidationError("--role must be one of \(QueryRole.allCases.map(\.rawValue).joined(separator: ", ")), got '\(self.role)'")
+        }
+        guard retentionDays >= 0 else { throw ValidationError("--retention-days must be 0 (keep all) or more, got \(retentionDays)") }
+        configuration.role = role
+        configuration.retentionDays = retentionDays
         configuration.listening.querySetEndpoint = querySet
         configuration.listening.backfillSettleMs = backfillSettleMs
         configuration.alerts = try alerts.configuration()

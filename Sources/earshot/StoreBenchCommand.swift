@@ -1,4 +1,5 @@
 import ArgumentParser
+import EarshotPostgresStore
 import EarshotRPC
 import EarshotStore
 import EarshotWire
@@ -22,7 +23,9 @@ struct StoreBench: ParsableCommand {
             with the real analyzer, scores every post with the real model, marks each post as matching the listening \
             query of every brand it names (4 queries in group "bench"), and applies them with PostStore.apply in batches \
             (durable: false unless --durable). Then starts `earshot query` on the store and times --calls calls of each method through \
-            its socket, over random ranges of 1 hour to the whole span, scoped to all posts, one query or the group.
+            its socket, over random ranges of 1 hour to the whole span, scoped to all posts, one query or the group. \
+            With --store postgres://…, does the same on that PostgreSQL database (empty; the password from \
+            EARSHOT_STORE_PASSWORD or the file EARSHOT_STORE_PASSWORD_FILE names) after the SQLite store, in the same run.
             """
     )
 
@@ -31,6 +34,7 @@ struct StoreBench: ParsableCommand {
     @Option(help: "Posts per PostStore.apply call") var batch = 20_000
     @Option(help: "Timed calls per method") var calls = 300
     @Option(help: "Store file (default: a temporary file, deleted afterwards)") var path: String?
+    @Option(help: "Also measure the PostgreSQL store at this URL (an empty database), after the SQLite one") var store: String?
     @Option(help: "First TCP port for the query process") var basePort = 27_550
     @Flag(help: "fsync every batch, as the query service does (synchronous = FULL)") var durable = false
 
@@ -44,16 +48,31 @@ struct StoreBench: ParsableCommand {
         defer { if path == nil { try? FileManager.default.removeItem(at: folder) } }
         let startMs: Int64 = 1_790_000_000_000
         let spanMs = Int64(days) * 86_400_000
-        let build = try buildStore(at: storePath, startMs: startMs, spanMs: spanMs)
+        // Closed once built (the store is a temporary), before the query process opens the file.
+        let build = try buildStore(try PostStore(path: storePath, durable: durable, writerCacheMegabytes: 128), startMs: startMs, spanMs: spanMs)
         let bytes = ["", "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: storePath + $0)[.size] as? Int }.reduce(0, +)
-        print(table(["build", "value"], [
+        printBuild("SQLite", "PostStore.apply", build, bytes: bytes)
+        try measureQueries(store: storePath, startMs: startMs, spanMs: spanMs, queryIDs: build.queryIDs)
+        guard let store else { return }
+        print()
+        let location = try PostgresLocation(url: store, password: PostgresLocation.password(environment: ProcessInfo.processInfo.environment))
+        let postgres = PostgresStore(location: location)
+        defer { postgres.close() }
+        guard try postgres.postCount() == 0 else { throw ValidationError("--store \(location) holds posts already: give an empty database") }
+        let postgresBuild = try buildStore(postgres, startMs: startMs, spanMs: spanMs)
+        printBuild("PostgreSQL", "PostgresStore.apply", postgresBuild, bytes: try postgres.databaseBytes())
+        try measureQueries(store: store, startMs: startMs, spanMs: spanMs, queryIDs: postgresBuild.queryIDs)
+    }
+
+    /// Prints what building the `backend` store took.
+    private func printBuild(_ backend: String, _ apply: String, _ build: Build, bytes: Int) {
+        print(table(["build (\(backend))", "value"], [
             ["posts stored", "\(build.posts)"],
-            ["apply (PostStore.apply, batches of \(batch)\(durable ? ", durable" : ""))", String(format: "%.1f s = %.0f posts/s", build.applySeconds, Double(build.posts) / build.applySeconds)],
+            ["apply (\(apply), batches of \(batch)\(durable ? ", durable" : ""))", String(format: "%.1f s = %.0f posts/s", build.applySeconds, Double(build.posts) / build.applySeconds)],
             ["generate + enrich + score", String(format: "%.1f s", build.generateSeconds)],
             ["store size", String(format: "%.2f GB = %.0f bytes/post", Double(bytes) / 1e9, Double(bytes) / Double(build.posts))],
         ]))
         print()
-        try measureQueries(storePath: storePath, startMs: startMs, spanMs: spanMs, queryIDs: build.queryIDs)
     }
 
     private struct Build {
@@ -63,12 +82,11 @@ struct StoreBench: ParsableCommand {
         var queryIDs: [String] = []
     }
 
-    private func buildStore(at storePath: String, startMs: Int64, spanMs: Int64) throws -> Build {
-        let store = try PostStore(path: storePath, durable: durable, writerCacheMegabytes: 128)
+    private func buildStore(_ store: some PostWriter & ListeningQueryStore, startMs: Int64, spanMs: Int64) throws -> Build {
         var result = Build()
         var brandQueries: [(name: String, id: String)] = []
         for brand in SampleStream.brands {
-            let saved = try store.createListeningQuery(name: brand.name, group: "bench", query: brand.name, nowMs: startMs)
+            let saved = try store.createListeningQuery(name: brand.name, group: "bench", query: brand.name, backfillState: "", nowMs: startMs)
             brandQueries.append((brand.name, saved.id))
         }
         result.queryIDs = brandQueries.map(\.id)
@@ -104,11 +122,11 @@ struct StoreBench: ParsableCommand {
         return result
     }
 
-    private func measureQueries(storePath: String, startMs: Int64, spanMs: Int64, queryIDs: [String]) throws {
+    private func measureQueries(store: String, startMs: Int64, spanMs: Int64, queryIDs: [String]) throws {
         let ports = StackPorts(base: basePort)
         let process = Process()
         process.executableURL = LocalStack.currentExecutable
-        process.arguments = ["query", "--rpc", ports.queryRPC, "--collect", ports.collect, "--acks", ports.acks, "--store", storePath,
+        process.arguments = ["query", "--rpc", ports.queryRPC, "--collect", ports.collect, "--acks", ports.acks, "--store", store,
                              "--query-set", ports.querySet, "--alerts-pub", ports.alerts, "--alert-sources", "", "--insecure"]
         try process.run()
         defer {

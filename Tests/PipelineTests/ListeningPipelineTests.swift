@@ -3,6 +3,7 @@ import EarshotSecurity
 import EarshotWire
 import Foundation
 import Launcher
+import PostgresTestSupport
 import Testing
 import ZeroMQ
 
@@ -25,7 +26,7 @@ private func posts(_ prefix: String, _ count: Int, _ text: String, source: Strin
 }
 
 /// Polls `condition` every 100 ms for up to `seconds`; returns its last value.
-private func poll(seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+func poll(seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while true {
         if try condition() { return true }
@@ -56,7 +57,19 @@ private func queryVolume(_ id: String, _ query: RPCClient) throws -> Int64 {
 
 @Suite(.serialized) struct ListeningPipelineTests {
     @Test func queryChangesReachRunningAndLateWorkersAndBackfillFindsThePast() throws {
-        let running = try RunningStack(slot: 3, enrich: 1, score: 1, ingestArguments: ["--redelivery-ms", "2000"])
+        try queryChangesReachRunningAndLateWorkersAndBackfillFindsThePast(slot: 3)
+    }
+
+    /// The same on the PostgreSQL store (skipped without PostgreSQL 15, unless EARSHOT_REQUIRE_POSTGRES=1).
+    @Test(.enabled(if: PostgresTestCluster.shouldRun, Comment(rawValue: PostgresTestCluster.skipReason)))
+    func queryChangesReachRunningAndLateWorkersAndBackfillFindsThePastOnPostgres() throws {
+        let store = try PostgresTestCluster.shared.get().newDatabase()
+        try queryChangesReachRunningAndLateWorkersAndBackfillFindsThePast(slot: 19, queryArguments: ["--store", store])
+    }
+
+    /// Listening queries through the pipeline, with the query service started with `queryArguments` in port `slot`.
+    private func queryChangesReachRunningAndLateWorkersAndBackfillFindsThePast(slot: Int, queryArguments: [String] = []) throws {
+        let running = try RunningStack(slot: slot, enrich: 1, score: 1, ingestArguments: ["--redelivery-ms", "2000"], queryArguments: queryArguments)
         defer { running.stack.stop() }
         let (stack, context, publisher, query) = (running.stack, running.context, running.publisher, running.query)
         let worker = try stack.client(stack.ports.workerControl(1), server: KeyDirectory.workerKey, context: context)

@@ -32,6 +32,10 @@ public final class PostgresTestCluster: Sendable {
     /// The cluster of this test process, started on first use.
     public static let shared: Result<PostgresTestCluster, PostgresTestClusterError> = Result { () throws(PostgresTestClusterError) in try PostgresTestCluster() }
 
+    /// A cluster of the caller's own (stopped when the test process exits), for a test that
+    /// stops and starts its server (``pause()``, ``resume()``) while other tests use ``shared``.
+    public static func dedicated() throws(PostgresTestClusterError) -> PostgresTestCluster { try PostgresTestCluster() }
+
     private let directory: String
     private let script: String
     private let databaseNumber = Mutex(0)
@@ -45,12 +49,22 @@ public final class PostgresTestCluster: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("earshot-postgres-\(UUID().uuidString)").path
         let port = try Self.freeLoopbackPort()
         _ = try Self.run(script, ["start", directory, "\(port)"])
-        clusterToStop.withLock { $0 = (script, directory) }
-        atexit {
-            guard let (script, directory) = clusterToStop.withLock({ $0 }) else { return }
-            _ = try? PostgresTestCluster.run(script, ["stop", directory])
+        let first = clustersToStop.withLock { clusters in
+            clusters.append((script, directory))
+            return clusters.count == 1
+        }
+        if first {
+            atexit {
+                for (script, directory) in clustersToStop.withLock({ $0 }) { _ = try? PostgresTestCluster.run(script, ["stop", directory]) }
+            }
         }
     }
+
+    /// Stops the server (a clean shutdown: what it committed stays), keeping its data.
+    public func pause() throws(PostgresTestClusterError) { _ = try Self.run(script, ["pause", directory]) }
+
+    /// Starts the paused server again, on its port.
+    public func resume() throws(PostgresTestClusterError) { _ = try Self.run(script, ["resume", directory]) }
 
     /// A new empty database of the cluster; returns its store URL.
     public func newDatabase() throws(PostgresTestClusterError) -> String {
@@ -124,5 +138,5 @@ public final class PostgresTestCluster: Sendable {
     }
 }
 
-/// The cluster atexit stops: the script and the cluster's folder.
-private let clusterToStop = Mutex<(String, String)?>(nil)
+/// The clusters atexit stops: the script and each cluster's folder.
+private let clustersToStop = Mutex<[(String, String)]>([])

@@ -168,36 +168,7 @@ private func matching(_ number: Int, minute: Int64, queries: [String], reach: Do
         }
     }
 
-    @Test func alertsAreStoredOnceAndFiltered() throws {
-        let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
-        try store.saveQueries(ids: ["acme"])
-        _ = try store.apply([matching(1, minute: 0, queries: ["acme"])])
-        var alert = Alert()
-        alert.id = "acme/volume/1000"
-        alert.queryId = "acme"
-        alert.kind = .volume
-        alert.severity = .high
-        alert.bucketStartMs = 1_000
-        #expect(try store.insertAlert(alert))
-        #expect(try !store.insertAlert(alert))
-        var overall = alert
-        overall.id = "*/negative/2000"
-        overall.queryId = ""
-        overall.kind = .negativeSentiment
-        overall.severity = .low
-        overall.bucketStartMs = 2_000
-        #expect(try store.insertAlert(overall))
-
-        #expect(try store.alerts(AlertsRequest()).alerts.map(\.id) == ["*/negative/2000", "acme/volume/1000"])
-        var request = AlertsRequest()
-        request.minSeverity = .medium
-        #expect(try store.alerts(request).alerts == [alert])
-        request = AlertsRequest()
-        request.queryId = "*"
-        #expect(try store.alerts(request).alerts.map(\.id) == ["*/negative/2000"])
-        request.queryId = "nope"
-        #expect(throws: StoreError.self) { try store.alerts(request) }
-    }
+    // Alerts stored once and filtered: ListeningConformance.swift, on both backends.
 
     @Test func authorSketchEstimatesWithinAFewPercent() {
         var sketch = AuthorSketch()

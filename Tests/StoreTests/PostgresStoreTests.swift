@@ -32,6 +32,20 @@ struct PostgresConformanceTests {
     @Test func careQueuePagesThroughTheUnhandledPostsOfTheRange() throws { try conformance.careQueuePagesThroughTheUnhandledPostsOfTheRange() }
 }
 
+/// ``ListeningConformance`` on the PostgreSQL store (skipped as ``PostgresConformanceTests``).
+@Suite(.enabled(if: PostgresTestCluster.shouldRun, Comment(rawValue: PostgresTestCluster.skipReason)))
+struct PostgresListeningConformanceTests {
+    let conformance = ListeningConformance { PostgresStore(location: try PostgresLocation(url: try PostgresTestCluster.shared.get().newDatabase())) }
+
+    @Test func createListUpdateDeleteWithIdsNamesAndVersions() throws { try conformance.createListUpdateDeleteWithIdsNamesAndVersions() }
+    @Test func backfillCountsAPostOnceEvenWhenLiveMatchingGotItFirst() throws { try conformance.backfillCountsAPostOnceEvenWhenLiveMatchingGotItFirst() }
+    @Test func backfillStopsWhenAskedAndDeletingAQueryRemovesItsCounts() throws { try conformance.backfillStopsWhenAskedAndDeletingAQueryRemovesItsCounts() }
+    @Test func aDeletedQueryStaysDeletedWhenItsMatchesArriveLate() throws { try conformance.aDeletedQueryStaysDeletedWhenItsMatchesArriveLate() }
+    @Test func backfilledPostsCountInTheQuerysTrendingTermsAndAuthors() throws { try conformance.backfilledPostsCountInTheQuerysTrendingTermsAndAuthors() }
+    @Test func alertsAreStoredOnceAndFiltered() throws { try conformance.alertsAreStoredOnceAndFiltered() }
+    @Test func theAlertMonitorsReadsCountThePosts() throws { try conformance.theAlertMonitorsReadsCountThePosts() }
+}
+
 /// What only the PostgreSQL store has: migrations, partitions, connection failures.
 @Suite(.enabled(if: PostgresTestCluster.shouldRun, Comment(rawValue: PostgresTestCluster.skipReason)))
 struct PostgresStoreTests {
@@ -101,5 +115,32 @@ struct PostgresStoreTests {
         #expect(try PostgresLocation.password(environment: [PostgresLocation.passwordFileVariable: path]) == "from file")
         #expect(try PostgresLocation.password(environment: [:]) == nil)
         #expect(throws: StoreError.self) { try PostgresLocation.password(environment: [PostgresLocation.passwordFileVariable: path + ".missing"]) }
+    }
+}
+
+/// Retention on PostgreSQL: whole day partitions dropped with their roll-ups.
+@Suite(.enabled(if: PostgresTestCluster.shouldRun, Comment(rawValue: PostgresTestCluster.skipReason)))
+struct PostgresRetentionTests {
+    @Test func retentionDropsWholeDaysWithTheirCounts() throws {
+        let store = try emptyPostgresStore()
+        var posts = [item(1, minute: -1, tags: ["old"]), item(2, minute: 0, tags: ["old"]), item(3, minute: 24 * 60 - 1, tags: ["old"]),
+                     item(4, minute: 24 * 60, tags: ["kept"]), item(5, minute: 24 * 60 + 5, tags: ["kept"])]
+        for index in posts.indices { posts[index].enrichment.matchedQueryIds = ["q-1"] }
+        _ = try store.apply(posts)
+        let day = base / BucketLevel.day.width
+        // A cutoff inside a day keeps that day whole.
+        #expect(try store.dropPartitions(before: base + BucketLevel.day.width + 3 * 3_600_000) == [day - 1, day])
+        #expect(try store.dropPartitions(before: base + BucketLevel.day.width).isEmpty)
+        #expect(try store.postCount() == 2)
+        for scope in [PostScope.allPosts, .query("q-1")] {
+            let all = PostSelection(scope: scope, range: .allTime)
+            #expect(try store.overview(all).totals.posts == 2)
+            #expect(try store.topHashtags(all, limit: 10) == [ValueCount(value: "kept", count: 2)])
+            #expect(try store.timeSeries(all, granularity: .day).map(\.start) == [base + BucketLevel.day.width])
+        }
+        // Posts of a dropped day that come again are not stored again; new days still are.
+        #expect(try store.apply([posts[1]]) == ApplyResult(inserted: 0, duplicates: 1))
+        #expect(try store.apply([item(6, minute: 2 * 24 * 60)]) == ApplyResult(inserted: 1, duplicates: 0))
+        #expect(try store.overview(PostSelection(range: .allTime)).totals.posts == 3)
     }
 }

@@ -73,7 +73,7 @@ final class AlertMonitor {
     }
 
     private let configuration: AlertMonitorConfiguration
-    private let store: PostStore
+    private let store: any AlertStore
     private let service: ServiceContext
     private let publisher: Socket?
     private var tracks: [String: Track] = [:]
@@ -81,7 +81,7 @@ final class AlertMonitor {
     private var sourceHealthFailed = false
     private var width: Int64 { Int64(configuration.bucketMinutes) * 60_000 }
 
-    init(configuration: AlertMonitorConfiguration, store: PostStore, service: ServiceContext) throws {
+    init(configuration: AlertMonitorConfiguration, store: any AlertStore, service: ServiceContext) throws {
         self.configuration = configuration
         self.store = store
         self.service = service
@@ -100,7 +100,7 @@ final class AlertMonitor {
     }
 
     /// Starts the monitor on its own thread; it stops with the service's shutdown signal.
-    static func start(configuration: AlertMonitorConfiguration, store: PostStore, service: ServiceContext) -> ServiceThread {
+    static func start(configuration: AlertMonitorConfiguration, store: any AlertStore, service: ServiceContext) -> ServiceThread {
         ServiceThread(name: "alerts") {
             do {
                 let monitor = try AlertMonitor(configuration: configuration, store: store, service: service)

@@ -28,10 +28,9 @@ extension RPCServer {
 /// The `earshot.v1.Insights` methods: store reads plus the pure ranking of module Insights.
 enum InsightsRPC {
     /// Registers every Insights method on `server`: share of voice, trending and top authors
-    /// from `insights`, the care queue from `care`, claims to `writer`, alerts from `alerts` (not
-    /// registered without: the PostgreSQL store has no alerts yet).
+    /// from `insights`, the care queue from `care`, claims to `writer`, alerts from `alerts`.
     static func register(on server: RPCServer, insights: any InsightsReadModel, care: any CareQueueReadModel, writer: any PostWriter,
-                         alerts: PostStore?) {
+                         alerts: any AlertStore) {
         server.registerStoreMethod(InsightsMethod.shareOfVoice) { (request: ShareOfVoiceRequest) throws(StoreError) in
             let range = try TimeSpan.requested(fromMs: request.range.fromMs, toMs: request.range.toMs)
             guard request.group.isEmpty != request.queryIds.isEmpty else {
@@ -97,7 +96,22 @@ enum InsightsRPC {
                 throw error.rpcError
             }
         }
-        if let alerts { server.registerStoreMethod(InsightsMethod.alerts, alerts.alerts) }
+        server.registerStoreMethod(InsightsMethod.alerts) { (request: AlertsRequest) throws(StoreError) in
+            guard (0...1_000).contains(request.limit) else {
+                throw .invalidArgument("limit must be between 1 and 1000 (0 means 100), got \(request.limit)")
+            }
+            let scope: AlertScopeFilter = switch request.queryId {
+            case "": .any
+            case "*": .allPosts
+            case let queryID: .query(queryID)
+            }
+            let filter = AlertFilter(range: try TimeSpan.requested(fromMs: request.range.fromMs, toMs: request.range.toMs), scope: scope,
+                                     kind: request.kind == .unspecified ? nil : request.kind, minSeverity: request.minSeverity,
+                                     limit: request.limit == 0 ? 100 : Int(request.limit))
+            var response = AlertsResponse()
+            response.alerts = try alerts.alerts(filter)
+            return response
+        }
     }
 
     /// Each query's mentions and reach, with its shares of the members' totals.

@@ -30,36 +30,74 @@ public struct ListeningConfiguration: Sendable {
 /// The Listening RPCs (CreateQuery, UpdateQuery, DeleteQuery, ListQueries,
 /// ValidateQuery), the query-set feed and the backfills.
 public final class ListeningRPC: Sendable {
-    private let store: PostStore
+    /// What a process does beside answering the RPCs.
+    public enum Duty: Sendable {
+        /// Publishes the query-set feed and runs backfills (the writer, or the only process).
+        case writer
+        /// Neither: a backfill asked of it is recorded as pending, and the writer's watch
+        /// (``watchBackfills()``) runs it; the writer's feed publishes its changes within an interval.
+        case reader
+    }
+
+    private let store: any ListeningQueryStore
     private let configuration: ListeningConfiguration
     private let service: ServiceContext
-    private let feed: QuerySetFeed
+    private let feed: QuerySetFeed?
     private let backfills = Mutex<[ServiceThread]>([])
+    /// Ids of the queries whose backfill runs in this process.
+    private let backfilling = Mutex<Set<String>>([])
 
-    private init(store: PostStore, configuration: ListeningConfiguration, service: ServiceContext) {
+    private init(store: any ListeningQueryStore, configuration: ListeningConfiguration, service: ServiceContext, duty: Duty) {
         self.store = store
         self.configuration = configuration
         self.service = service
-        feed = QuerySetFeed(snapshot: { try store.listeningQuerySet() }, configuration: configuration, service: service)
+        feed = duty == .reader ? nil
+            : QuerySetFeed(snapshot: { try store.listeningQuerySet() }, configuration: configuration, service: service)
     }
 
-    /// Starts the feed, registers the RPCs on `server` and resumes backfills
-    /// a previous run left unfinished (re-running one is harmless: matches
-    /// are recorded once). Call ``join()`` after shutdown was requested.
-    public static func start(on server: RPCServer, store: PostStore, configuration: ListeningConfiguration,
-                             service: ServiceContext) throws -> ListeningRPC {
-        let listening = ListeningRPC(store: store, configuration: configuration, service: service)
+    /// Registers the RPCs on `server` and, for the writer, starts the feed. The writer calls
+    /// ``resumeBackfills()`` (or ``watchBackfills()``) once the store is ready; call ``join()``
+    /// after shutdown was requested.
+    public static func start(on server: RPCServer, store: any ListeningQueryStore, configuration: ListeningConfiguration,
+                             service: ServiceContext, duty: Duty = .writer) -> ListeningRPC {
+        let listening = ListeningRPC(store: store, configuration: configuration, service: service, duty: duty)
         listening.register(on: server)
-        for saved in try store.listeningQueries() where !["", "done"].contains(saved.backfillState) && !saved.backfillState.hasPrefix("failed") {
-            listening.startBackfill(saved)
-        }
         return listening
+    }
+
+    /// Starts the backfills that are pending or unfinished (a previous run stopped, or a reader
+    /// recorded them) and not running here; re-running one is harmless: matches are recorded once.
+    public func resumeBackfills() throws(ListeningQueryError) {
+        for saved in try store.listeningQueries(group: "") where !["", "done"].contains(saved.backfillState) && !saved.backfillState.hasPrefix("failed") {
+            startBackfill(saved)
+        }
+    }
+
+    /// The writer beside readers: resumes backfills now and then every second (those readers recorded),
+    /// on a thread of its own until shutdown; a failed look is logged and tried again.
+    public func watchBackfills() {
+        let thread = ServiceThread(name: "backfill-watch") { [self] in
+            var failureLog = RefusalLog()
+            while !service.shutdown.isRequested {
+                do { try resumeBackfills() } catch {
+                    if let suppressed = failureLog.shouldLog(fingerprint: "watch", nowMs: wallClockMilliseconds()) {
+                        service.logger.error("cannot look for pending backfills; trying again", metadata: [
+                            "error": "\(error)", "failures_since_last": "\(suppressed)",
+                        ])
+                    }
+                }
+                let next = monotonicMilliseconds() + 1_000
+                while !service.shutdown.isRequested && monotonicMilliseconds() < next { Thread.sleep(forTimeInterval: 0.05) }
+            }
+        }
+        backfills.withLock { $0.append(thread) }
     }
 
     /// Waits for the feed and the backfills to stop (after shutdown was requested).
     public func join() {
-        feed.thread.join()
-        for thread in backfills.withLock({ $0 }) { thread.join() }
+        feed?.thread.join()
+        // A watch may start backfills until it stops: join until no thread is left.
+        while let thread = backfills.withLock({ $0.popLast() }) { thread.join() }
     }
 
     private func register(on server: RPCServer) {
@@ -80,9 +118,9 @@ public final class ListeningRPC: Sendable {
                 try store.createListeningQuery(name: request.name, group: request.group, query: request.query,
                                                backfillState: request.backfill ? "pending" : "", nowMs: wallClockMilliseconds())
             }
-            feed.changed()
+            feed?.changed()
             service.logger.info("listening query created", metadata: ["id": "\(saved.id)", "name": "\(saved.name)", "group": "\(saved.group)"])
-            if request.backfill { startBackfill(saved) }
+            if request.backfill && feed != nil { startBackfill(saved) }
             return saved
         }
         server.register(ListeningMethod.updateQuery) { [self] (request: UpdateQueryRequest, _) in
@@ -91,13 +129,13 @@ public final class ListeningRPC: Sendable {
                                               group: request.group.isEmpty ? nil : request.group,
                                               query: request.query.isEmpty ? nil : request.query)
             let saved = try mapped { () throws(ListeningQueryError) in try store.updateListeningQuery(id: request.id, change, nowMs: wallClockMilliseconds()) }
-            feed.changed()
+            feed?.changed()
             service.logger.info("listening query updated", metadata: ["id": "\(saved.id)"])
             return saved
         }
         server.register(ListeningMethod.deleteQuery) { [self] (request: DeleteQueryRequest, _) in
             try mapped { () throws(ListeningQueryError) in try store.deleteListeningQuery(id: request.id) }
-            feed.changed()
+            feed?.changed()
             service.logger.info("listening query deleted", metadata: ["id": "\(request.id)"])
             return DeleteQueryResponse()
         }
@@ -120,15 +158,18 @@ public final class ListeningRPC: Sendable {
             case .notFound: throw RPCError(.notFound, error.description)
             case .duplicateName: throw RPCError(.alreadyExists, error.description)
             case .invalidArgument: throw RPCError(.invalidArgument, error.description)
-            case .store: throw RPCError(.internal, error.description)
+            case .store(let failure): throw failure.rpcError
             }
         }
     }
 
     // MARK: Backfill
 
+    /// Starts the backfill of `saved` unless it runs here already.
     private func startBackfill(_ saved: SavedQuery) {
+        guard backfilling.withLock({ $0.insert(saved.id).inserted }) else { return }
         let thread = ServiceThread(name: "backfill-\(saved.id)") { [self] in
+            defer { backfilling.withLock { _ = $0.remove(saved.id) } }
             do {
                 try backfill(saved)
             } catch {
@@ -151,7 +192,7 @@ public final class ListeningRPC: Sendable {
         service.logger.info("backfill started", metadata: ["id": "\(saved.id)", "posts": "\(boundary)"])
         var lastLoggedTenth = -1
         let first = try store.backfill(queryID: saved.id, rows: 1...max(1, boundary), chunkSize: configuration.backfillChunkSize,
-                                       matches: matches) { progress in
+                                       matches: matches) { (progress: BackfillProgress) in
             let percent = Int(progress.fraction * 100)
             if percent / 10 > lastLoggedTenth {
                 lastLoggedTenth = percent / 10

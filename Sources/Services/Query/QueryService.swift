@@ -26,8 +26,33 @@ public struct QueryConfiguration: Sendable {
     public var alerts = AlertMonitorConfiguration()
     /// Listening queries: the query-set feed and backfills.
     public var listening = ListeningConfiguration()
+    /// What this process does; roles other than ``QueryRole/all`` need a PostgreSQL store.
+    public var role = QueryRole.all
+    /// PostgreSQL only: days of posts kept (whole day partitions older than this are dropped,
+    /// with their roll-ups); 0 keeps everything.
+    public var retentionDays = 0
+    /// How often the writer drops the day partitions past the retention.
+    public var retentionIntervalMs = 3_600_000
 
     public init() {}
+}
+
+/// What one query process does. Several processes share one PostgreSQL store: one writer and
+/// any number of readers (docs/SCALING.md).
+public enum QueryRole: String, Sendable, CaseIterable {
+    /// Everything in one process: the writer's work and every RPC (the default; the only role on SQLite).
+    case all
+    /// Consumes scored batches, applies and acknowledges them, publishes the query-set and alert
+    /// feeds, runs backfills and the retention; answers Health and the Listening RPCs.
+    case writer
+    /// Stateless: answers every RPC from PostgreSQL (Query, Insights, Listening); never migrates
+    /// nor publishes. A backfill asked of a reader is recorded and run by the writer.
+    case reader
+}
+
+/// A configuration the query service refuses.
+public struct QueryConfigurationError: Error, CustomStringConvertible {
+    public let description: String
 }
 
 /// Stores scored posts (exactly once in effect) and answers questions about them.
@@ -40,6 +65,9 @@ public enum QueryService {
             try runOnPostgres(configuration: configuration, service: service)
             return
         }
+        guard configuration.role == .all, configuration.retentionDays == 0 else {
+            throw QueryConfigurationError(description: "--role \(configuration.role.rawValue) and --retention-days need a PostgreSQL store (--store postgres://…); the SQLite store is one process that keeps every post")
+        }
         let store = try PostStore(path: configuration.storePath, durable: configuration.durable)
         let storeWritable = StoreWritability()
         let collector = startCollector(configuration: configuration, store: store, storeWritable: storeWritable, service: service)
@@ -50,8 +78,9 @@ public enum QueryService {
         server.isServing = { storeWritable.isWritable }
         QueryRPC.register(on: server, volume: store, search: store)
         InsightsRPC.register(on: server, insights: store, care: store, writer: store, alerts: store)
-        let listening = try ListeningRPC.start(on: server, store: store, configuration: configuration.listening, service: service)
+        let listening = ListeningRPC.start(on: server, store: store, configuration: configuration.listening, service: service)
         defer { service.shutdown.request(); listening.join() }
+        try listening.resumeBackfills()
         service.metrics.set("earshot_query_posts_stored", Double(try store.postCount()), help: "Posts in the store")
         service.logger.info("query ready", metadata: [
             "rpc": "\(server.boundEndpoint)", "collect": "\(configuration.collectEndpoint)", "store": "\(configuration.storePath)",
@@ -59,56 +88,85 @@ public enum QueryService {
         try server.serve { service.shutdown.isRequested }
     }
 
-    /// `--store postgres://…`: the same collector and reads on PostgreSQL (the password from
-    /// ``PostgresLocation/passwordVariable`` or the file ``PostgresLocation/passwordFileVariable``
-    /// names). Until the server answers and the schema is migrated, the collector retries with
-    /// back-off, Health/Check answers NOT_SERVING, reads answer UNAVAILABLE and the reason is logged.
-    /// Listening-query CRUD, backfills and spike alerts are not on PostgreSQL yet: their methods are not registered.
+    /// `--store postgres://…`: the same collector, reads, listening queries, backfills and alerts on
+    /// PostgreSQL (the password from ``PostgresLocation/passwordVariable`` or the file
+    /// ``PostgresLocation/passwordFileVariable`` names), split by ``QueryConfiguration/role``.
+    /// Until the server answers and the schema is migrated (by the writer), the store is prepared
+    /// again with back-off, Health/Check answers NOT_SERVING, reads answer UNAVAILABLE and the
+    /// reason is logged; then the writer resumes unfinished backfills and starts the retention.
     private static func runOnPostgres(configuration: QueryConfiguration, service: ServiceContext) throws {
         let location = try PostgresLocation(url: configuration.storePath, password: PostgresLocation.password(environment: ProcessInfo.processInfo.environment))
-        let store = PostgresStore(location: location, migrate: true, logger: service.logger)
+        let role = configuration.role
+        let store = PostgresStore(location: location, migrate: role != .reader, logger: service.logger)
         defer { store.close() }
-        let storeWritable = StoreWritability()
-        storeWritable.isWritable = false
-        let collector = startCollector(configuration: configuration, store: store, storeWritable: storeWritable, service: service)
-        defer { service.shutdown.request(); collector.join() }
         let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
-        server.isServing = { storeWritable.isWritable }
-        QueryRPC.register(on: server, volume: store, search: store)
-        InsightsRPC.register(on: server, insights: store, care: store, writer: store, alerts: nil)
-        let feed = QuerySetFeed(snapshot: { try querySet(store) }, configuration: configuration.listening, service: service)
-        defer { service.shutdown.request(); feed.thread.join() }
+        let listening = ListeningRPC.start(on: server, store: store, configuration: configuration.listening, service: service,
+                                           duty: role == .reader ? .reader : .writer)
+        defer { service.shutdown.request(); listening.join() }
+        let storeReady = StoreWritability()
+        storeReady.isWritable = false
+        var threads: [ServiceThread] = []
+        defer {
+            service.shutdown.request()
+            for thread in threads { thread.join() }
+        }
+        if role == .reader {
+            threads.append(ServiceThread(name: "store-check") {
+                _ = prepareWithBackOff(store, storeWritable: storeReady, service: service)
+            })
+        } else {
+            threads.append(startCollector(configuration: configuration, store: store, storeWritable: storeReady, service: service) {
+                listening.watchBackfills()
+            })
+            threads.append(AlertMonitor.start(configuration: configuration.alerts, store: store, service: service))
+            if configuration.retentionDays > 0 {
+                threads.append(startRetention(store, configuration: configuration, storeReady: storeReady, service: service))
+            }
+        }
+        server.isServing = { storeReady.isWritable }
+        if role != .writer {
+            QueryRPC.register(on: server, volume: store, search: store)
+            InsightsRPC.register(on: server, insights: store, care: store, writer: store, alerts: store)
+        }
         service.logger.info("query ready", metadata: [
-            "rpc": "\(server.boundEndpoint)", "collect": "\(configuration.collectEndpoint)", "store": "\(location)",
+            "role": "\(role.rawValue)", "rpc": "\(server.boundEndpoint)", "store": "\(location)",
+            "collect": "\(role == .reader ? "-" : configuration.collectEndpoint)",
         ])
         try server.serve { service.shutdown.isRequested }
     }
 
-    /// The listening-query set of a PostgreSQL store, as the feed publishes it.
-    private static func querySet(_ store: PostgresStore) throws -> QuerySetSnapshot {
-        let (version, queries) = try store.listeningQuerySet()
-        var snapshot = QuerySetSnapshot()
-        snapshot.version = UInt64(max(0, version))
-        snapshot.queries = queries.map { record in
-            var saved = SavedQuery()
-            saved.id = record.id
-            saved.name = record.name
-            saved.group = record.group
-            saved.query = record.query
-            saved.createdAtMs = record.createdAtMs
-            saved.updatedAtMs = record.createdAtMs
-            return saved
+    /// Starts the retention thread: every ``QueryConfiguration/retentionIntervalMs`` (the first
+    /// time once the store is ready) it drops the day partitions older than
+    /// ``QueryConfiguration/retentionDays``; a failure is logged and tried again next time.
+    private static func startRetention(_ store: PostgresStore, configuration: QueryConfiguration, storeReady: StoreWritability,
+                                       service: ServiceContext) -> ServiceThread {
+        ServiceThread(name: "retention") {
+            while !service.shutdown.isRequested && !storeReady.isWritable { Thread.sleep(forTimeInterval: 0.1) }
+            while !service.shutdown.isRequested {
+                let cutoff = wallClockMilliseconds() - Int64(configuration.retentionDays) * BucketLevel.day.width
+                do {
+                    let days = try store.dropPartitions(before: cutoff)
+                    if !days.isEmpty {
+                        service.logger.notice("retention dropped day partitions", metadata: ["days": "\(days)", "retention_days": "\(configuration.retentionDays)"])
+                        service.metrics.increment("earshot_query_partitions_dropped_total", by: Double(days.count), help: "Day partitions dropped by the retention")
+                    }
+                } catch {
+                    service.logger.error("retention failed; trying again later", metadata: ["error": "\(error)"])
+                }
+                let next = monotonicMilliseconds() + Int64(configuration.retentionIntervalMs)
+                while !service.shutdown.isRequested && monotonicMilliseconds() < next { Thread.sleep(forTimeInterval: 0.1) }
+            }
         }
-        return snapshot
     }
 
     /// Starts the collector thread: it prepares `store` (retrying with back-off while that fails),
-    /// then applies and acknowledges scored batches until shutdown.
+    /// calls `ready`, then applies and acknowledges scored batches until shutdown.
     private static func startCollector(configuration: QueryConfiguration, store: some PostWriter, storeWritable: StoreWritability,
-                                       service: ServiceContext) -> ServiceThread {
+                                       service: ServiceContext, ready: @escaping @Sendable () -> Void = {}) -> ServiceThread {
         ServiceThread(name: "collector") {
             do {
                 guard prepareWithBackOff(store, storeWritable: storeWritable, service: service) else { return }
+                ready()
                 try collect(configuration: configuration, store: store, storeWritable: storeWritable, service: service)
             } catch {
                 service.logger.critical("collector stopped", metadata: ["error": "\(error)"])
