@@ -1,0 +1,166 @@
+import Foundation
+
+/// Where a source's secret comes from; the secret itself is read only when the source starts
+/// and is never logged or shown.
+public enum CredentialLocation: Sendable, Equatable, CustomStringConvertible {
+    /// A file holding the token (surrounding whitespace is dropped).
+    case file(String)
+    /// An environment variable holding the token.
+    case environment(String)
+
+    public var description: String {
+        switch self {
+        case .file(let path): "the file \(path)"
+        case .environment(let name): "the environment variable \(name)"
+        }
+    }
+}
+
+/// What a source connects to.
+public enum SourceEndpoint: Sendable, Equatable {
+    /// A Mastodon server's streaming API, with REST gap fill.
+    case mastodon(instance: URL, timeline: MastodonTimeline)
+    /// An RSS or Atom feed, polled every `intervalSeconds`.
+    case feed(url: URL, intervalSeconds: Int)
+
+    /// The `kind` naming it in the configuration.
+    public var kind: String {
+        switch self {
+        case .mastodon: "mastodon"
+        case .feed: "rss"
+        }
+    }
+}
+
+/// One configured source.
+public struct SourceSettings: Sendable, Equatable {
+    /// The source name the posts get (and ingest's source health shows); unique in the file.
+    public var name: String
+    public var endpoint: SourceEndpoint
+    public var credential: CredentialLocation?
+    /// A stream quiet for longer than this is reconnected.
+    public var silenceSeconds: Int
+
+    public init(name: String, endpoint: SourceEndpoint, credential: CredentialLocation? = nil, silenceSeconds: Int = 300) {
+        self.name = name
+        self.endpoint = endpoint
+        self.credential = credential
+        self.silenceSeconds = silenceSeconds
+    }
+}
+
+/// A `sources.toml`: where collectors keep their cursors, and the sources.
+public struct SourcesConfiguration: Sendable, Equatable {
+    /// The folder of the sources' cursor files.
+    public var stateDirectory: String
+    /// The most posts per PublishBatch call.
+    public var batchSize: Int
+    public var sources: [SourceSettings]
+
+    /// The source kinds this version collects.
+    public static let kinds = ["mastodon", "rss"]
+
+    public init(stateDirectory: String, batchSize: Int = 200, sources: [SourceSettings]) {
+        self.stateDirectory = stateDirectory
+        self.batchSize = batchSize
+        self.sources = sources
+    }
+
+    /// Reads and checks a configuration; every problem names its line and key.
+    public init(parsing text: String) throws(ConfigurationError) {
+        let document = try ConfigurationText(parsing: text)
+        var top = Table(entries: document.topLevel, line: 0, subject: "the top level")
+        stateDirectory = try top.string("state_directory") ?? "collect-state"
+        batchSize = try top.integer("batch_size", in: 1...10_000) ?? 200
+        try top.rejectUnknown()
+        var sources: [SourceSettings] = []
+        for (line, entries) in document.sources {
+            var table = Table(entries: entries, line: line, subject: "the [[source]] at line \(line)")
+            let settings = try Self.source(&table)
+            if let twin = sources.first(where: { $0.name == settings.name }) {
+                throw ConfigurationError(line: line, "a second source named \(twin.name); names must be unique")
+            }
+            sources.append(settings)
+        }
+        self.sources = sources
+    }
+
+    private static func source(_ table: inout Table) throws(ConfigurationError) -> SourceSettings {
+        let name = try table.required("name")
+        guard !name.isEmpty, name.utf8.count <= 100, name.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0) }) else {
+            throw ConfigurationError(line: table.line(of: "name"), "name '\(name)' must be 1-100 letters, digits, '.', '_' or '-'")
+        }
+        let kind = try table.required("kind")
+        let endpoint: SourceEndpoint
+        switch kind {
+        case "mastodon":
+            let timelineText = try table.string("timeline") ?? "public"
+            guard let timeline = MastodonTimeline(timelineText) else {
+                throw ConfigurationError(line: table.line(of: "timeline"), "timeline '\(timelineText)' is not public, local, hashtag:TAG or list:ID")
+            }
+            endpoint = .mastodon(instance: try table.webAddress("instance"), timeline: timeline)
+        case "rss":
+            endpoint = .feed(url: try table.webAddress("url"), intervalSeconds: try table.integer("interval_seconds", in: 1...86_400) ?? 300)
+        default:
+            throw ConfigurationError(line: table.line(of: "kind"), "kind '\(kind)' is not one of \(kinds.joined(separator: ", "))")
+        }
+        let credential: CredentialLocation?
+        switch (try table.string("token_file"), try table.string("token_env")) {
+        case (let file?, nil): credential = .file(file)
+        case (nil, let variable?): credential = .environment(variable)
+        case (nil, nil): credential = nil
+        case (_?, _?): throw ConfigurationError(line: table.line(of: "token_env"), "set token_file or token_env, not both")
+        }
+        let silence = try table.integer("silence_seconds", in: 1...86_400) ?? 300
+        try table.rejectUnknown()
+        return SourceSettings(name: name, endpoint: endpoint, credential: credential, silenceSeconds: silence)
+    }
+}
+
+/// The keys of one table, taken one by one so that the ones left over can be reported.
+private struct Table {
+    var entries: [ConfigurationEntry]
+    let line: Int
+    let subject: String
+
+    func line(of key: String) -> Int {
+        entries.first { $0.key == key }?.line ?? line
+    }
+
+    private mutating func take(_ key: String) -> ConfigurationEntry? {
+        guard let index = entries.firstIndex(where: { $0.key == key }) else { return nil }
+        return entries.remove(at: index)
+    }
+
+    mutating func string(_ key: String) throws(ConfigurationError) -> String? {
+        guard let entry = take(key) else { return nil }
+        guard case .string(let text) = entry.value else { throw ConfigurationError(line: entry.line, "\(key) must be a string") }
+        return text
+    }
+
+    mutating func required(_ key: String) throws(ConfigurationError) -> String {
+        guard let text = try string(key) else { throw ConfigurationError(line: line, "\(subject) has no \(key)") }
+        return text
+    }
+
+    mutating func integer(_ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard let entry = take(key) else { return nil }
+        guard case .integer(let number) = entry.value, range.contains(number) else {
+            throw ConfigurationError(line: entry.line, "\(key) must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    mutating func webAddress(_ key: String) throws(ConfigurationError) -> URL {
+        let keyLine = line(of: key)
+        let text = try required(key)
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+            throw ConfigurationError(line: keyLine, "\(key) '\(text)' is not an http or https address")
+        }
+        return url
+    }
+
+    func rejectUnknown() throws(ConfigurationError) {
+        if let unknown = entries.first { throw ConfigurationError(line: unknown.line, "unknown key \(unknown.key) in \(subject)") }
+    }
+}

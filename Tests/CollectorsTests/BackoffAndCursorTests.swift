@@ -1,0 +1,94 @@
+import Collectors
+import Foundation
+import Testing
+
+@Suite struct BackoffScheduleTests {
+    @Test func waitsDoubleUpToTheMaximumWithJitterBelowTheBase() {
+        let schedule = BackoffSchedule(initialSeconds: 1, maximumSeconds: 8, multiplier: 2, jitter: 0.5)
+        #expect(schedule.delaySeconds(afterFailures: 1, random: 0) == 1)
+        #expect(schedule.delaySeconds(afterFailures: 2, random: 0) == 2)
+        #expect(schedule.delaySeconds(afterFailures: 4, random: 0) == 8)
+        #expect(schedule.delaySeconds(afterFailures: 50, random: 0) == 8)
+        #expect(schedule.delaySeconds(afterFailures: 3, random: 0.999) > 2)
+        #expect(schedule.delaySeconds(afterFailures: 3, random: 0.5) == 3)
+        #expect(schedule.delaySeconds(afterFailures: 10_000, random: 0.2) == 7.2)
+    }
+
+    @Test func retryAfterIsHonouredEvenAboveTheMaximum() {
+        let schedule = BackoffSchedule(initialSeconds: 1, maximumSeconds: 8)
+        #expect(schedule.delaySeconds(afterFailures: 1, random: 0, retryAfterSeconds: 30) == 30)
+        #expect(schedule.delaySeconds(afterFailures: 4, random: 0, retryAfterSeconds: 2) == 8)
+    }
+
+    @Test func retryAfterReadsSecondsAndHTTPDates() {
+        let now = Date(timeIntervalSince1970: 1_445_412_480)  // Wed, 21 Oct 2015 07:28:00 GMT
+        #expect(RetryAfter.seconds("120", now: now) == 120)
+        #expect(RetryAfter.seconds(" 0 ", now: now) == 0)
+        #expect(RetryAfter.seconds("Wed, 21 Oct 2015 07:28:30 GMT", now: now) == 30)
+        #expect(RetryAfter.seconds("Wed, 21 Oct 2015 07:27:00 GMT", now: now) == 0)
+        #expect(RetryAfter.seconds("-5", now: now) == nil)
+        #expect(RetryAfter.seconds("soon", now: now) == nil)
+    }
+}
+
+@Suite struct SourceCursorTests {
+    @Test func aCursorRoundTripsAndIsIgnoredForAnotherEndpoint() {
+        let cursor = SourceCursor(endpoint: "mastodon https://a.example public", position: "109", acknowledgedAtMs: 5)
+        #expect(SourceCursor.decoded(cursor.encoded(), endpoint: cursor.endpoint) == cursor)
+        #expect(SourceCursor.decoded(cursor.encoded(), endpoint: "mastodon https://a.example local") == nil)
+        #expect(SourceCursor.decoded(Data("{half".utf8), endpoint: cursor.endpoint) == nil)
+    }
+
+    @Test func statusIdsCompareAsNumbers() {
+        #expect(MastodonStatusID.isNewer("110", than: "99"))
+        #expect(!MastodonStatusID.isNewer("99", than: "110"))
+        #expect(MastodonStatusID.isNewer("111", than: "110"))
+        #expect(MastodonStatusID.newest(["5", "12", "9"], current: nil) == "12")
+        #expect(MastodonStatusID.newest(["5"], current: "100") == "100")
+        #expect(MastodonStatusID.newest([], current: nil) == nil)
+    }
+
+    @Test func theGapFillPagesPastTheNewestIdUntilAShortPage() {
+        var gap = MastodonGapFill(cursor: "100")
+        #expect(!gap.isFinished)
+        #expect(gap.query.first! == ("min_id", "100"))
+        gap.advance(pastIds: (101...140).map(String.init), elementCount: 40)
+        #expect(!gap.isFinished && gap.minimumId == "140")
+        gap.advance(pastIds: ["141"], elementCount: 2)
+        #expect(gap.isFinished && gap.minimumId == "141")
+        #expect(MastodonGapFill(cursor: nil).isFinished)
+    }
+
+    @Test func timelinesGiveTheirStreamingAndRESTAddresses() {
+        #expect(MastodonTimeline("public") == .federated)
+        #expect(MastodonTimeline("hashtag:#Swift") == .hashtag("Swift"))
+        #expect(MastodonTimeline("list:42")?.timeline.path == "/api/v1/timelines/list/42")
+        #expect(MastodonTimeline("hashtag:a/b") == nil)
+        #expect(MastodonTimeline("home") == nil)
+        #expect(MastodonTimeline.local.streaming.path == "/api/v1/streaming/public/local")
+        #expect(MastodonTimeline.hashtag("x").streaming.query.first! == ("tag", "x"))
+    }
+}
+
+@Suite struct SourceHealthRecordTests {
+    @Test func postsPerMinuteCountsTheLastFiveMinutes() {
+        var health = SourceHealthRecord()
+        health.recordAcknowledged(30, newestCreatedAtMs: 1_000, nowMs: 60_000)
+        health.recordAcknowledged(0, newestCreatedAtMs: 9_999, nowMs: 60_000)
+        #expect(health.posts == 30 && health.lastPostCreatedAtMs == 1_000)
+        #expect(health.postsPerMinute(nowMs: 120_000, startedAtMs: 0) == 15)
+        health.recordAcknowledged(10, newestCreatedAtMs: 500, nowMs: 400_000)
+        #expect(health.lastPostCreatedAtMs == 1_000)
+        #expect(health.postsPerMinute(nowMs: 400_000, startedAtMs: 0) == 2)
+    }
+
+    @Test func theExpositionHasOneSeriesPerSourceWithEscapedNames() {
+        var health = SourceHealthRecord()
+        health.state = .backingOff
+        health.reconnects = 3
+        let text = SourceHealthExposition.text([("a\"b", health)], nowMs: 0, startedAtMs: 0)
+        #expect(text.contains("earshot_collect_backing_off{source=\"a\\\"b\"} 1.0"))
+        #expect(text.contains("earshot_collect_reconnects_total{source=\"a\\\"b\"} 3.0"))
+        #expect(text.contains("# TYPE earshot_collect_posts_total counter"))
+    }
+}

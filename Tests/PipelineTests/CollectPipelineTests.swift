@@ -1,0 +1,250 @@
+import EarshotRPC
+import EarshotWire
+import Foundation
+import Launcher
+import Synchronization
+import Testing
+import ZeroMQ
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A Mastodon server as far as the collector sees it: statuses 1001…, a REST timeline showing
+/// those up to `visibleUpTo`, and one scripted behaviour per streaming connection.
+final class FakeMastodon: Sendable {
+    enum StreamStep: Sendable {
+        case status(Int)
+        case raw(String)
+        case tooManyRequests(retryAfterSeconds: Int)
+        case close
+    }
+
+    let visibleUpTo = Atomic<Int>(0)
+    private let scripts: Mutex<[[StreamStep]]>
+    /// When each streaming connection arrived, and the min_id of each REST page asked for.
+    let streamConnections = Mutex<[Date]>([])
+    let pageRequests = Mutex<[String]>([])
+
+    /// `scripts` for the first streaming connections, in order; later ones stay silent.
+    init(scripts: [[StreamStep]]) { self.scripts = Mutex(scripts) }
+
+    /// Adds the script of the next streaming connection without one.
+    func enqueue(_ script: [StreamStep]) { scripts.withLock { $0.append(script) } }
+
+    static func status(_ id: Int) -> String {
+        #"{"id":"\#(id)","created_at":"2026-01-01T10:00:00.000Z","url":"https://fake.example/@a/\#(id)","content":"<p>status \#(id)</p>","account":{"id":"1","acct":"a"}}"#
+    }
+
+    func serve(_ request: FakeHTTPServer.Request, _ connection: FakeHTTPConnection) {
+        switch request.path {
+        case "/api/v1/timelines/public":
+            let minimum = Int(request.query["min_id"] ?? "") ?? 0
+            pageRequests.withLock { $0.append(request.query["min_id"] ?? "") }
+            let limit = Int(request.query["limit"] ?? "") ?? 20
+            let ids = Array((minimum + 1)...max(minimum + 1, visibleUpTo.load(ordering: .acquiring))).filter { $0 <= visibleUpTo.load(ordering: .acquiring) }.prefix(limit)
+            connection.respond(status: "200 OK", headers: ["Content-Type": "application/json"], body: "[" + ids.reversed().map(Self.status).joined(separator: ",") + "]")
+        case "/api/v1/streaming/public":
+            streamConnections.withLock { $0.append(Date()) }
+            let script = scripts.withLock { $0.isEmpty ? [] : $0.removeFirst() }
+            if case .tooManyRequests(let seconds)? = script.first {
+                connection.respond(status: "429 Too Many Requests", headers: ["Retry-After": "\(seconds)"], body: "{\"error\":\"Too many requests\"}")
+                return
+            }
+            connection.startEventStream()
+            for step in script {
+                switch step {
+                case .status(let id): connection.write("event: update\ndata: \(Self.status(id))\n\n")
+                case .raw(let text): connection.write(text)
+                case .tooManyRequests: break
+                case .close: return
+                }
+            }
+            connection.holdSilently()
+        default:
+            connection.respond(status: "404 Not Found", body: "{}")
+        }
+    }
+}
+
+@Suite(.serialized) struct CollectPipelineTests {
+    /// A connection dropped mid-event, a malformed event, a 429 with Retry-After, a server
+    /// restart, silence timeouts (streams left silent reconnect after 2 s) and a restart of the collector from its cursor: every status
+    /// is stored exactly once.
+    @Test func mastodonResumesWithoutLossOrDoubleCounting() throws {
+        let running = try RunningStack(slot: 15, enrich: 1, score: 0)
+        defer { running.stack.stop() }
+        let half = "event: update\ndata: " + String(FakeMastodon.status(1003).prefix(30))
+        let fake = FakeMastodon(scripts: [
+            [.status(1001), .status(1002), .raw("event: update\ndata: {broken\n\n"), .raw(half), .close],
+            [.tooManyRequests(retryAfterSeconds: 1)],
+            [.status(1005)],
+        ])
+        fake.visibleUpTo.store(1004, ordering: .releasing)
+        var server = try FakeHTTPServer { fake.serve($0, $1) }
+        defer { server.stop() }
+        let directory = running.stack.directory.appendingPathComponent("collect")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = directory.appendingPathComponent("sources.toml")
+        try """
+            state_directory = "\(directory.path)/state"
+            [[source]]
+            name = "masto"
+            kind = "mastodon"
+            instance = "\(server.url)"
+            silence_seconds = 2
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let metricsAddress = "127.0.0.1:\(stackBasePort(15) + 45)"
+        func startCollector(_ log: String) throws -> Process {
+            let process = Process()
+            process.executableURL = earshotBinary
+            process.arguments = ["collect", "--config", config.path, "--ingest", running.stack.ports.ingestRPC,
+                                 "--backoff-initial", "0.05", "--backoff-maximum", "0.3", "--metrics", metricsAddress] + running.stack.securityArguments
+            FileManager.default.createFile(atPath: directory.appendingPathComponent(log).path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: directory.appendingPathComponent(log))
+            try process.run()
+            return process
+        }
+        var collector = try startCollector("collect-1.log")
+        defer { if collector.isRunning { collector.terminate(); collector.waitUntilExit() } }
+
+        // The first stream gives 1001 and 1002, a malformed event and half of 1003; the second
+        // is refused with Retry-After: 1; the third fills 1003-1004 over REST and streams 1005.
+        #expect(try waitForStored(5, running.query, timeoutSeconds: 30).posts == 5)
+        let connections = fake.streamConnections.withLock { $0 }
+        try #require(connections.count >= 3)
+        #expect(connections[2].timeIntervalSince(connections[1]) >= 0.95)
+        #expect(fake.pageRequests.withLock { $0 }.contains("1002"))
+
+        // A server restart: 1006 appears while it is down, 1007 on the stream after.
+        fake.visibleUpTo.store(1006, ordering: .releasing)
+        fake.enqueue([.status(1007)])
+        let port = server.port
+        server.stop()
+        Thread.sleep(forTimeInterval: 0.5)
+        server = try FakeHTTPServer(port: port) { fake.serve($0, $1) }
+        #expect(try waitForStored(7, running.query, timeoutSeconds: 30).posts == 7)
+
+        // The collector stops and starts again from its cursor: 1008 came meanwhile, and the
+        // stream repeats 1007 before 1009.
+        collector.terminate()
+        collector.waitUntilExit()
+        #expect(collector.terminationStatus == 0)
+        let cursor = try String(contentsOf: directory.appendingPathComponent("state/masto.cursor.json"), encoding: .utf8)
+        #expect(cursor.contains(#""position":"1007""#))
+        fake.visibleUpTo.store(1008, ordering: .releasing)
+        fake.enqueue([.status(1007), .status(1009)])
+        collector = try startCollector("collect-2.log")
+        #expect(try waitForStored(9, running.query, timeoutSeconds: 30).posts == 9)
+        Thread.sleep(forTimeInterval: 1)
+        #expect(try overview(running.query).posts == 9)
+        #expect(fake.pageRequests.withLock { $0 }.contains("1007"))
+
+        let ingest = try running.stack.ingestClient(context: running.context)
+        let sources = try ingest.call(SourcesMethod.list, ListSourcesRequest(), as: ListSourcesResponse.self).sources
+        let masto = try #require(sources.first { $0.source == "masto" })
+        #expect(masto.accepted == 9 && masto.duplicates >= 1 && masto.rejected == 1)
+
+        let (status, metrics) = try httpGet("http://\(metricsAddress)/metrics")
+        #expect(status == 200)
+        #expect(metrics.contains(#"earshot_collect_connected{source="masto"} 1.0"#))
+        #expect(metrics.contains(#"earshot_collect_posts_total{source="masto"} 2.0"#))
+    }
+}
+
+/// An RSS feed as far as the collector sees it: a version the test changes, its ETag, and the
+/// conditional headers of each poll.
+final class FakeFeed: Sendable {
+    /// The number of items and whether the next answer is a 429 or a broken document.
+    let items = Atomic<Int>(2)
+    let nextAnswer = Mutex<String?>(nil)
+    let polls = Mutex<[(ifNoneMatch: String?, status: Int)]>([])
+
+    func serve(_ request: FakeHTTPServer.Request, _ connection: FakeHTTPConnection) {
+        let count = items.load(ordering: .acquiring)
+        let tag = "\"v\(count)\""
+        switch nextAnswer.withLock({ answer in defer { answer = nil }; return answer }) {
+        case "429"?:
+            polls.withLock { $0.append((request.headers["if-none-match"], 429)) }
+            return connection.respond(status: "429 Too Many Requests", headers: ["Retry-After": "1"], body: "")
+        case "broken"?:
+            polls.withLock { $0.append((request.headers["if-none-match"], 200)) }
+            return connection.respond(status: "200 OK", headers: ["Content-Type": "application/rss+xml"], body: "<rss><channel><item>")
+        default: break
+        }
+        if request.headers["if-none-match"] == tag {
+            polls.withLock { $0.append((tag, 304)) }
+            return connection.respond(status: "304 Not Modified", headers: ["ETag": tag], body: "")
+        }
+        polls.withLock { $0.append((request.headers["if-none-match"], 200)) }
+        let entries = (1...count).map { "<item><title>Story \($0)</title><link>https://news.example/\($0)</link><guid>https://news.example/\($0)</guid><pubDate>Wed, 21 Oct 2015 07:28:00 GMT</pubDate></item>" }
+        connection.respond(status: "200 OK", headers: ["Content-Type": "application/rss+xml", "ETag": tag],
+                           body: "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>News</title>\(entries.joined())</channel></rss>")
+    }
+}
+
+extension CollectPipelineTests {
+    /// Conditional polls (304 while nothing changed), a 429 with Retry-After and a broken
+    /// document: every entry is stored once, with platform web.
+    @Test func rssPollsConditionallyAndStoresEachEntryOnce() throws {
+        let running = try RunningStack(slot: 15, enrich: 1, score: 0)
+        defer { running.stack.stop() }
+        let feed = FakeFeed()
+        let server = try FakeHTTPServer { feed.serve($0, $1) }
+        defer { server.stop() }
+        let directory = running.stack.directory.appendingPathComponent("collect")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let logFile = directory.appendingPathComponent("listen.log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let config = directory.appendingPathComponent("sources.toml")
+        try """
+            state_directory = "\(directory.path)/state"
+            [[source]]
+            name = "news"
+            kind = "rss"
+            url = "\(server.url)/feed.xml"
+            interval_seconds = 1
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let collector = Process()
+        collector.executableURL = earshotBinary
+        collector.arguments = ["collect", "--config", config.path, "--ingest", running.stack.ports.ingestRPC,
+                               "--backoff-initial", "0.05", "--backoff-maximum", "0.3"] + running.stack.securityArguments
+        collector.standardError = try FileHandle(forWritingTo: logFile)
+        try collector.run()
+        defer { if collector.isRunning { collector.terminate(); collector.waitUntilExit() } }
+
+        #expect(try waitForStored(2, running.query, timeoutSeconds: 30).posts == 2)
+        Thread.sleep(forTimeInterval: 2.5)
+        #expect(feed.polls.withLock { $0 }.contains { $0.status == 304 && $0.ifNoneMatch == "\"v2\"" })
+        feed.nextAnswer.withLock { $0 = "429" }
+        while feed.nextAnswer.withLock({ $0 }) != nil { Thread.sleep(forTimeInterval: 0.1) }
+        let refusedAt = Date()
+        feed.nextAnswer.withLock { $0 = "broken" }
+        feed.items.store(3, ordering: .releasing)
+        #expect(try waitForStored(3, running.query, timeoutSeconds: 30).posts == 3)
+        #expect(Date().timeIntervalSince(refusedAt) >= 0.95)
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(try overview(running.query).posts == 3)
+
+        let ingest = try running.stack.ingestClient(context: running.context)
+        let sources = try ingest.call(SourcesMethod.list, ListSourcesRequest(), as: ListSourcesResponse.self).sources
+        let news = try #require(sources.first { $0.source == "news" })
+        #expect(news.accepted == 3 && news.rejected == 1)
+        var search = SearchPostsRequest()
+        search.platform = .web
+        search.pageSize = 100
+        let stored = try running.query.call(QueryMethod.searchPosts, search, as: SearchPostsResponse.self).posts
+        #expect(stored.count == 3 && stored.allSatisfy { $0.post.url.hasPrefix("https://news.example/") })
+    }
+}
+
+/// The status and body of `GET url` (plain HTTP on loopback).
+func httpGet(_ url: String) throws -> (Int, String) {
+    let result = Mutex<(Int, String)?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    URLSession.shared.dataTask(with: URL(string: url)!) { data, response, _ in
+        result.withLock { $0 = ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data ?? Data(), as: UTF8.self)) }
+        done.signal()
+    }.resume()
+    guard done.wait(timeout: .now() + 10) == .success, let answer = result.withLock({ $0 }) else { throw FakeServerError("no answer from \(url)") }
+    return answer
+}
