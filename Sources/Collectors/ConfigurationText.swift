@@ -63,12 +63,12 @@ public struct ConfigurationText: Sendable, Equatable {
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            var scanner = Scanner(Substring(rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine), line: lineNumber)
+            var scanner = LineScanner(Substring(rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine), line: lineNumber)
             scanner.skipSpaces()
             if scanner.atEndOrComment { continue }
             if scanner.peek == "[" {
                 let header = scanner.rest.trimmingCharacters(in: [" ", "\t"])
-                guard header == "[[source]]" || header.hasPrefix("[[source]]") && Scanner(header.dropFirst(10), line: lineNumber).isBlankOrComment else {
+                guard header == "[[source]]" || header.hasPrefix("[[source]]") && LineScanner(header.dropFirst(10), line: lineNumber).isBlankOrComment else {
                     throw ConfigurationError(line: lineNumber, "only [[source]] tables are known, not \(header)")
                 }
                 sources.append((lineNumber, []))
@@ -86,7 +86,7 @@ public struct ConfigurationText: Sendable, Equatable {
 }
 
 /// Reads one line of the configuration.
-private struct Scanner {
+private struct LineScanner {
     private var text: Substring
     private let line: Int
 

@@ -87,7 +87,7 @@ public struct SourcesConfiguration: Sendable, Equatable {
 
     private static func source(_ table: inout Table) throws(ConfigurationError) -> SourceSettings {
         let name = try table.required("name")
-        guard !name.isEmpty, name.utf8.count <= 100, name.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0) }) else {
+        guard !name.isEmpty, name.utf8.count <= 100, name.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || (0x30...0x39).contains($0.value) || "._-".unicodeScalars.contains($0) }) else {
             throw ConfigurationError(line: table.line(of: "name"), "name '\(name)' must be 1-100 letters, digits, '.', '_' or '-'")
         }
         let kind = try table.required("kind")
@@ -105,11 +105,13 @@ public struct SourcesConfiguration: Sendable, Equatable {
             throw ConfigurationError(line: table.line(of: "kind"), "kind '\(kind)' is not one of \(kinds.joined(separator: ", "))")
         }
         let credential: CredentialLocation?
-        switch (try table.string("token_file"), try table.string("token_env")) {
+        let environmentLine = table.line(of: "token_env")
+        let file = try table.string("token_file"), variable = try table.string("token_env")
+        switch (file, variable) {
         case (let file?, nil): credential = .file(file)
         case (nil, let variable?): credential = .environment(variable)
         case (nil, nil): credential = nil
-        case (_?, _?): throw ConfigurationError(line: table.line(of: "token_env"), "set token_file or token_env, not both")
+        case (_?, _?): throw ConfigurationError(line: environmentLine, "set token_file or token_env, not both")
         }
         let silence = try table.integer("silence_seconds", in: 1...86_400) ?? 300
         try table.rejectUnknown()

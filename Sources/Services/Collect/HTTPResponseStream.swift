@@ -35,6 +35,9 @@ final class HTTPResponseStream: NSObject, URLSessionDataDelegate, @unchecked Sen
     private var pieces: [Piece] = []
     private var bufferedBytes = 0
     private var cancelled = false
+    /// Whether the head was delivered (by the response callback, or taken from the task when
+    /// body bytes or the end came first).
+    private var headSent = false
     private var session: URLSession?
     private let address: String
 
@@ -94,8 +97,15 @@ final class HTTPResponseStream: NSObject, URLSessionDataDelegate, @unchecked Sen
         return "\(error.localizedDescription) (\(error.domain) \(error.code))"
     }
 
-    private func push(_ piece: Piece) {
+    private func push(_ piece: Piece, task: URLSessionTask) {
         condition.lock()
+        if case .head = piece {
+            if headSent { condition.unlock(); return }
+            headSent = true
+        } else if !headSent, let response = task.response {
+            headSent = true
+            pieces.append(Self.head(response))
+        }
         if case .body(let data) = piece {
             while bufferedBytes > Self.maximumBufferedBytes && !cancelled { condition.wait() }
             bufferedBytes += data.count
@@ -106,22 +116,27 @@ final class HTTPResponseStream: NSObject, URLSessionDataDelegate, @unchecked Sen
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+                    completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
+        push(Self.head(response), task: dataTask)
+        completionHandler(.allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        push(.body(data), task: dataTask)
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        push(.end(error), task: task)
+    }
+
+    /// The status and headers (names in lower case) of `response`.
+    private static func head(_ response: URLResponse) -> Piece {
         let http = response as? HTTPURLResponse
         var headers: [String: String] = [:]
         for (name, value) in http?.allHeaderFields ?? [:] {
             if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
         }
-        push(.head(status: http?.statusCode ?? 0, headers: headers))
-        completionHandler(.allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        push(.body(data))
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        push(.end(error))
+        return .head(status: http?.statusCode ?? 0, headers: headers)
     }
 }
 
