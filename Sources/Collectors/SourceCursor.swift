@@ -6,7 +6,7 @@ public struct SourceCursor: Codable, Sendable, Equatable {
     /// The endpoint the cursor belongs to; a cursor of another endpoint (the configuration
     /// changed) is not used.
     public var endpoint: String
-    /// The newest acknowledged position: a Mastodon status id.
+    /// The newest acknowledged position: a Mastodon status id, a Reddit fullname.
     public var position: String?
     /// The feed's `ETag` of the last acknowledged poll.
     public var entityTag: String?
@@ -47,6 +47,7 @@ extension SourceEndpoint {
         switch self {
         case .mastodon(let instance, let timeline): "mastodon \(instance.absoluteString) \(timeline)"
         case .feed(let url, _): "rss \(url.absoluteString)"
+        case .reddit(let settings): "reddit \(settings.apiURL.absoluteString)\(settings.listing.path) \(settings.query ?? "")"
         }
     }
 }

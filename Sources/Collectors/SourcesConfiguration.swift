@@ -22,12 +22,49 @@ public enum SourceEndpoint: Sendable, Equatable {
     case mastodon(instance: URL, timeline: MastodonTimeline)
     /// An RSS or Atom feed, polled every `intervalSeconds`.
     case feed(url: URL, intervalSeconds: Int)
+    /// A subreddit's new items or a search, polled with OAuth app credentials.
+    case reddit(RedditSettings)
 
     /// The `kind` naming it in the configuration.
     public var kind: String {
         switch self {
         case .mastodon: "mastodon"
         case .feed: "rss"
+        case .reddit: "reddit"
+        }
+    }
+}
+
+/// A Reddit source: what to poll and the OAuth app (its secret is the source's credential).
+public struct RedditSettings: Sendable, Equatable {
+    /// The subreddit (without r/); nil searches all of Reddit.
+    public var subreddit: String?
+    /// A search query; nil lists the subreddit's new items.
+    public var query: String?
+    public var clientId: String
+    public var userAgent: String
+    public var intervalSeconds: Int
+    /// The API (`https://oauth.reddit.com`) and the token endpoint, settable for tests.
+    public var apiURL: URL
+    public var tokenURL: URL
+
+    public init(subreddit: String?, query: String?, clientId: String, userAgent: String, intervalSeconds: Int, apiURL: URL, tokenURL: URL) {
+        self.subreddit = subreddit
+        self.query = query
+        self.clientId = clientId
+        self.userAgent = userAgent
+        self.intervalSeconds = intervalSeconds
+        self.apiURL = apiURL
+        self.tokenURL = tokenURL
+    }
+
+    /// The listing's path and fixed query items.
+    public var listing: (path: String, query: [(String, String)]) {
+        switch (subreddit, query) {
+        case (let subreddit?, let query?): ("/r/\(subreddit)/search", [("q", query), ("restrict_sr", "1"), ("sort", "new")])
+        case (nil, let query?): ("/search", [("q", query), ("sort", "new")])
+        case (let subreddit?, nil): ("/r/\(subreddit)/new", [])
+        case (nil, nil): ("/r/all/new", [])
         }
     }
 }
@@ -58,7 +95,7 @@ public struct SourcesConfiguration: Sendable, Equatable {
     public var sources: [SourceSettings]
 
     /// The source kinds this version collects.
-    public static let kinds = ["mastodon", "rss"]
+    public static let kinds = ["mastodon", "rss", "reddit"]
 
     public init(stateDirectory: String, batchSize: Int = 200, sources: [SourceSettings]) {
         self.stateDirectory = stateDirectory
@@ -101,6 +138,18 @@ public struct SourcesConfiguration: Sendable, Equatable {
             endpoint = .mastodon(instance: try table.webAddress("instance"), timeline: timeline)
         case "rss":
             endpoint = .feed(url: try table.webAddress("url"), intervalSeconds: try table.integer("interval_seconds", in: 1...86_400) ?? 300)
+        case "reddit":
+            let subreddit = try table.string("subreddit"), query = try table.string("query")
+            guard subreddit != nil || query != nil else { throw ConfigurationError(line: table.line, "\(table.subject) (reddit) needs a subreddit, a query or both") }
+            if let subreddit, !subreddit.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || (0x30...0x39).contains($0.value) || $0 == "_" }) || subreddit.isEmpty {
+                throw ConfigurationError(line: table.line, "subreddit '\(subreddit)' must be a name without r/ (letters, digits, _)")
+            }
+            endpoint = .reddit(RedditSettings(
+                subreddit: subreddit, query: query, clientId: try table.required("client_id"),
+                userAgent: try table.string("user_agent") ?? "earshot-collect/1.0",
+                intervalSeconds: try table.integer("interval_seconds", in: 1...86_400) ?? 60,
+                apiURL: try table.webAddress("api_url", default: "https://oauth.reddit.com"),
+                tokenURL: try table.webAddress("token_url", default: "https://www.reddit.com/api/v1/access_token")))
         default:
             throw ConfigurationError(line: table.line(of: "kind"), "kind '\(kind)' is not one of \(kinds.joined(separator: ", "))")
         }
@@ -153,9 +202,9 @@ private struct Table {
         return number
     }
 
-    mutating func webAddress(_ key: String) throws(ConfigurationError) -> URL {
+    mutating func webAddress(_ key: String, default fallback: String? = nil) throws(ConfigurationError) -> URL {
         let keyLine = line(of: key)
-        let text = try required(key)
+        guard let text = try string(key) ?? fallback else { throw ConfigurationError(line: line, "\(subject) has no \(key)") }
         guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
             throw ConfigurationError(line: keyLine, "\(key) '\(text)' is not an http or https address")
         }

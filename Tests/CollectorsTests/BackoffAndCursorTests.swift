@@ -1,4 +1,5 @@
 import Collectors
+import EarshotWire
 import Foundation
 import Testing
 
@@ -90,5 +91,42 @@ import Testing
         #expect(text.contains("earshot_collect_backing_off{source=\"a\\\"b\"} 1.0"))
         #expect(text.contains("earshot_collect_reconnects_total{source=\"a\\\"b\"} 3.0"))
         #expect(text.contains("# TYPE earshot_collect_posts_total counter"))
+    }
+}
+
+@Suite struct RedditTests {
+    static func listing(_ ids: [String], after: String?) -> Data {
+        let children = ids.map { id in
+            #"{"kind":"t3","data":{"id":"\#(id)","name":"t3_\#(id)","subreddit":"swift","title":"Post \#(id)","selftext":"","author":"ann","created_utc":1767323045,"permalink":"/r/swift/comments/\#(id)/x/"}}"#
+        }
+        return Data(#"{"kind":"Listing","data":{"after":\#(after.map { "\"\($0)\"" } ?? "null"),"children":[\#(children.joined(separator: ","))]}}"#.utf8)
+    }
+
+    @Test func listingsGiveItemsAndTheNextPage() throws {
+        var reader = RedditListing(sourceName: "r-swift")
+        let page = try #require(reader.read(page: Self.listing(["1b", "1a"], after: "t3_1a")))
+        #expect(page.items.map(\.fullname) == ["t3_1b", "t3_1a"] && page.after == "t3_1a" && page.rejected.isEmpty)
+        #expect(page.items[0].post.id == "reddit:t3_1b" && page.items[0].post.source == "r-swift")
+        let broken = try #require(reader.read(page: Data(#"{"data":{"children":[{"kind":"t3"},{"kind":"t3","data":{"subreddit":"x"}}]}}"#.utf8)))
+        #expect(broken.items.isEmpty && broken.rejected.count == 2)
+        #expect(reader.read(page: Data("[]".utf8)) == nil)
+    }
+
+    @Test func aPollPagesBackToTheCursor() {
+        var poll = RedditPoll(cursor: "t3_1c")
+        let page = { (ids: [String]) in ids.map { RedditItem(fullname: "t3_\($0)", post: Post()) } }
+        #expect(poll.take(page(["1f", "1e"]), after: "t3_1e").map(\.fullname) == ["t3_1f", "t3_1e"])
+        #expect(!poll.isFinished && poll.query.contains { $0 == ("after", "t3_1e") })
+        #expect(poll.take(page(["1d", "1c", "1b"]), after: "t3_1b").map(\.fullname) == ["t3_1d"])
+        #expect(poll.isFinished)
+        var first = RedditPoll(cursor: nil)
+        #expect(first.take(page(["z"]), after: "t3_z").count == 1 && first.isFinished)
+        #expect(RedditFullname.isNewer("t3_10", than: "t3_z") && !RedditFullname.isNewer("t1_a", than: "t3_b"))
+    }
+
+    @Test func theRateLimitWaitsOnlyWhenNoRequestIsLeft() {
+        #expect(RedditRateLimit.waitSeconds(remaining: "0.0", reset: "42") == 42)
+        #expect(RedditRateLimit.waitSeconds(remaining: "57.0", reset: "42") == 0)
+        #expect(RedditRateLimit.waitSeconds(remaining: nil, reset: "42") == 0)
     }
 }

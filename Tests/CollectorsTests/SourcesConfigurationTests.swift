@@ -42,7 +42,7 @@ import Testing
 
     @Test(arguments: [
         ("[[source]]\nkind = \"mastodon\"\ninstance = \"https://a.b\"", "line 1: the [[source]] at line 1 has no name"),
-        ("[[source]]\nname = \"a\"\nkind = \"myspace\"", "line 3: kind 'myspace' is not one of mastodon, rss"),
+        ("[[source]]\nname = \"a\"\nkind = \"myspace\"", "line 3: kind 'myspace' is not one of mastodon, rss, reddit"),
         ("[[source]]\nname = \"a\"\nkind = \"mastodon\"\ninstance = \"ftp://a.b\"", "line 4: instance 'ftp://a.b' is not an http or https address"),
         ("[[source]]\nname = \"a\"\nkind = \"mastodon\"\ninstance = \"https://a.b\"\ncolour = \"red\"", "line 5: unknown key colour in the [[source]] at line 1"),
         ("[[source]]\nname = \"a\"\nname = \"b\"", "line 3: name is set twice"),
@@ -64,6 +64,18 @@ import Testing
             Issue.record("accepted: \(text)")
         } catch {
             #expect(error.description == message)
+        }
+    }
+
+    @Test func aRedditSourceReadsWithItsDefaults() throws {
+        let text = "[[source]]\nname = \"r\"\nkind = \"reddit\"\nsubreddit = \"swift\"\nquery = \"acme phone\"\nclient_id = \"abc\"\ntoken_env = \"REDDIT_SECRET\""
+        let source = try #require(try SourcesConfiguration(parsing: text).sources.first)
+        guard case .reddit(let reddit) = source.endpoint else { Issue.record("not reddit: \(source)"); return }
+        #expect(reddit.apiURL.absoluteString == "https://oauth.reddit.com" && reddit.intervalSeconds == 60)
+        #expect(reddit.listing.path == "/r/swift/search" && reddit.listing.query.first! == ("q", "acme phone"))
+        #expect(source.credential == .environment("REDDIT_SECRET"))
+        #expect(throws: ConfigurationError(line: 1, "the [[source]] at line 1 (reddit) needs a subreddit, a query or both")) {
+            try SourcesConfiguration(parsing: "[[source]]\nname = \"r\"\nkind = \"reddit\"\nclient_id = \"abc\"")
         }
     }
 

@@ -41,11 +41,13 @@ final class HTTPResponseStream: NSObject, URLSessionDataDelegate, @unchecked Sen
     private var session: URLSession?
     private let address: String
 
-    /// Starts `GET url` with `headers`.
-    init(url: URL, headers: [String: String]) {
+    /// Starts `method url` with `headers` and `body`.
+    init(url: URL, headers: [String: String], method: String = "GET", body: Data? = nil) {
         address = "\(url.scheme ?? "http")://\(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")\(url.path)"
         super.init()
         var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.httpBody = body
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         request.timeoutInterval = 24 * 3600
         let configuration = URLSessionConfiguration.ephemeral
@@ -151,10 +153,10 @@ extension HTTPResponseStream {
         throw CollectError("\(what) answered HTTP \(head.status)", retryAfterSeconds: [429, 503].contains(head.status) ? retryAfter : nil)
     }
 
-    /// The status, headers and whole body of `GET url` (at most ``maximumBodyBytes``), for a status in `accepted`.
-    static func fetch(_ url: URL, headers: [String: String], silenceSeconds: Double, accepting accepted: Set<Int> = [200])
-        throws(CollectError) -> (status: Int, headers: [String: String], body: Data) {
-        let stream = HTTPResponseStream(url: url, headers: headers)
+    /// The status, headers and whole body of `method url` (at most ``maximumBodyBytes``), for a status in `accepted`.
+    static func fetch(_ url: URL, headers: [String: String], silenceSeconds: Double, accepting accepted: Set<Int> = [200],
+                      method: String = "GET", body requestBody: Data? = nil) throws(CollectError) -> (status: Int, headers: [String: String], body: Data) {
+        let stream = HTTPResponseStream(url: url, headers: headers, method: method, body: requestBody)
         defer { stream.cancel() }
         let head = try stream.head(timeoutSeconds: silenceSeconds)
         try check(head, what: url.path, accepted: accepted)

@@ -80,6 +80,7 @@ public final class SourceRunner: @unchecked Sendable {
         switch settings.endpoint {
         case .mastodon: session = MastodonSession(settings: settings)
         case .feed: session = FeedSession(settings: settings)
+        case .reddit: session = RedditSession(settings: settings)
         }
         while !isStopped {
             updateHealth { $0.state = .connecting }
