@@ -249,3 +249,93 @@ func httpGet(_ url: String) throws -> (Int, String) {
     guard done.wait(timeout: .now() + 10) == .success, let answer = result.withLock({ $0 }) else { throw FakeServerError("no answer from \(url)") }
     return answer
 }
+
+/// Reddit's token endpoint and a subreddit's `new` listing, two items a page, items 1…`newest`.
+final class FakeReddit: Sendable {
+    let newest = Atomic<Int>(3)
+    let nextAnswer = Mutex<String?>(nil)
+    let tokenAuthorizations = Mutex<[String]>([])
+    let listingAuthorizations = Mutex<Set<String>>([])
+
+    static func fullname(_ number: Int) -> String { "t3_" + String(1_000 + number, radix: 36) }
+
+    func serve(_ request: FakeHTTPServer.Request, _ connection: FakeHTTPConnection) {
+        switch request.path {
+        case "/api/v1/access_token":
+            tokenAuthorizations.withLock { $0.append(request.headers["authorization"] ?? "") }
+            connection.respond(status: "200 OK", headers: ["Content-Type": "application/json"], body: #"{"access_token":"fake-token","token_type":"bearer","expires_in":3600}"#)
+        case "/r/swift/new":
+            listingAuthorizations.withLock { _ = $0.insert(request.headers["authorization"] ?? "") }
+            if nextAnswer.withLock({ answer in defer { answer = nil }; return answer }) == "429" {
+                return connection.respond(status: "429 Too Many Requests", headers: ["Retry-After": "1"], body: "")
+            }
+            var numbers = Array((1...newest.load(ordering: .acquiring)).reversed())
+            if let after = request.query["after"], let index = numbers.firstIndex(where: { Self.fullname($0) == after }) {
+                numbers = Array(numbers[(index + 1)...])
+            }
+            let page = numbers.prefix(2)
+            let children = page.map { number in
+                #"{"kind":"t3","data":{"id":"\#(Self.fullname(number).dropFirst(3))","name":"\#(Self.fullname(number))","subreddit":"swift","title":"Post \#(number)","selftext":"text \#(number)","author":"ann","created_utc":1767323045,"permalink":"/r/swift/comments/\#(number)/x/"}}"#
+            }
+            let after = numbers.count > 2 ? "\"\(Self.fullname(page.last!))\"" : "null"
+            connection.respond(status: "200 OK", headers: ["Content-Type": "application/json", "X-Ratelimit-Remaining": "99.0", "X-Ratelimit-Reset": "60"],
+                               body: #"{"kind":"Listing","data":{"after":\#(after),"children":[\#(children.joined(separator: ","))]}}"#)
+        default:
+            connection.respond(status: "404 Not Found", body: "{}")
+        }
+    }
+}
+
+extension CollectPipelineTests {
+    /// App-only OAuth, paging back to the cursor, a 429 with Retry-After: every new item is
+    /// stored once and none is fetched twice.
+    @Test func redditPagesBackToItsCursor() throws {
+        let running = try RunningStack(slot: 15, enrich: 1, score: 1)
+        defer { running.stack.stop() }
+        let reddit = FakeReddit()
+        let server = try FakeHTTPServer { reddit.serve($0, $1) }
+        defer { server.stop() }
+        let directory = running.stack.directory.appendingPathComponent("collect")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let logFile = directory.appendingPathComponent("collect.log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        try "app-secret\n".write(to: directory.appendingPathComponent("secret"), atomically: true, encoding: .utf8)
+        let config = directory.appendingPathComponent("sources.toml")
+        try """
+            state_directory = "\(directory.path)/state"
+            [[source]]
+            name = "r-swift"
+            kind = "reddit"
+            subreddit = "swift"
+            client_id = "app-id"
+            token_file = "\(directory.path)/secret"
+            interval_seconds = 1
+            api_url = "\(server.url)"
+            token_url = "\(server.url)/api/v1/access_token"
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let collector = Process()
+        collector.executableURL = earshotBinary
+        collector.arguments = ["collect", "--config", config.path, "--ingest", running.stack.ports.ingestRPC,
+                               "--backoff-initial", "0.05", "--backoff-maximum", "0.3"] + running.stack.securityArguments
+        collector.standardError = try FileHandle(forWritingTo: logFile)
+        try collector.run()
+        defer { if collector.isRunning { collector.terminate(); collector.waitUntilExit() } }
+
+        // The first poll takes the newest page only: collection starts now.
+        #expect(try waitForStored(2, running.query, timeoutSeconds: 30).posts == 2)
+        reddit.newest.store(7, ordering: .releasing)
+        #expect(try waitForStored(6, running.query, timeoutSeconds: 30).posts == 6)
+        reddit.nextAnswer.withLock { $0 = "429" }
+        reddit.newest.store(9, ordering: .releasing)
+        #expect(try waitForStored(8, running.query, timeoutSeconds: 30).posts == 8)
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(try overview(running.query).posts == 8)
+
+        let ingest = try running.stack.ingestClient(context: running.context)
+        let sources = try ingest.call(SourcesMethod.list, ListSourcesRequest(), as: ListSourcesResponse.self).sources
+        let source = try #require(sources.first { $0.source == "r-swift" })
+        #expect(source.accepted == 8 && source.duplicates == 0 && source.rejected == 0)
+        #expect(reddit.tokenAuthorizations.withLock { $0 } == ["Basic " + Data("app-id:app-secret".utf8).base64EncodedString()])
+        #expect(reddit.listingAuthorizations.withLock { $0 } == ["Bearer fake-token"])
+    }
+}
