@@ -76,7 +76,7 @@ let package = Package(
                 path: "Sources/Services/Gateway"),
 
         // The live collectors (`earshot collect`): one thread per source, HTTP by URLSession, publishing through ingest.
-        .target(name: "CollectService", dependencies: ["Collectors", "Launcher", "ServiceRuntime", "EarshotRPC", "EarshotWire", logging],
+        .target(name: "CollectService", dependencies: ["Collectors", "Launcher", "ServiceRuntime", "EarshotRPC", "EarshotWire", "SourceFormats", logging],
                 path: "Sources/Services/Collect"),
 
         // MARK: Running the stack

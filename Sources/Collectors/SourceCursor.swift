@@ -47,6 +47,7 @@ extension SourceEndpoint {
         switch self {
         case .mastodon(let instance, let timeline): "mastodon \(instance.absoluteString) \(timeline)"
         case .feed(let url, _): "rss \(url.absoluteString)"
+        case .x(_, let apiURL, _): "x \(apiURL.absoluteString)"
         case .reddit(let settings): "reddit \(settings.apiURL.absoluteString)\(settings.listing.path) \(settings.query ?? "")"
         }
     }

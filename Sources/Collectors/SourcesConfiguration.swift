@@ -24,6 +24,8 @@ public enum SourceEndpoint: Sendable, Equatable {
     case feed(url: URL, intervalSeconds: Int)
     /// A subreddit's new items or a search, polled with OAuth app credentials.
     case reddit(RedditSettings)
+    /// The X API v2 filtered stream with these rules (bearer token).
+    case x(rules: [String], apiURL: URL, backfillMinutes: Int)
 
     /// The `kind` naming it in the configuration.
     public var kind: String {
@@ -31,6 +33,7 @@ public enum SourceEndpoint: Sendable, Equatable {
         case .mastodon: "mastodon"
         case .feed: "rss"
         case .reddit: "reddit"
+        case .x: "x"
         }
     }
 }
@@ -95,7 +98,7 @@ public struct SourcesConfiguration: Sendable, Equatable {
     public var sources: [SourceSettings]
 
     /// The source kinds this version collects.
-    public static let kinds = ["mastodon", "rss", "reddit"]
+    public static let kinds = ["mastodon", "rss", "reddit", "x"]
 
     public init(stateDirectory: String, batchSize: Int = 200, sources: [SourceSettings]) {
         self.stateDirectory = stateDirectory
@@ -150,6 +153,14 @@ public struct SourcesConfiguration: Sendable, Equatable {
                 intervalSeconds: try table.integer("interval_seconds", in: 1...86_400) ?? 60,
                 apiURL: try table.webAddress("api_url", default: "https://oauth.reddit.com"),
                 tokenURL: try table.webAddress("token_url", default: "https://www.reddit.com/api/v1/access_token")))
+        case "x":
+            let rulesLine = table.line(of: "rules")
+            let rules = try table.strings("rules")
+            guard !rules.isEmpty, rules.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 1_024 }) else {
+                throw ConfigurationError(line: rulesLine, "rules must list one or more filter rules of 1-1024 bytes")
+            }
+            endpoint = .x(rules: rules, apiURL: try table.webAddress("api_url", default: "https://api.x.com"),
+                          backfillMinutes: try table.integer("backfill_minutes", in: 0...5) ?? 0)
         default:
             throw ConfigurationError(line: table.line(of: "kind"), "kind '\(kind)' is not one of \(kinds.joined(separator: ", "))")
         }
@@ -187,6 +198,12 @@ private struct Table {
         guard let entry = take(key) else { return nil }
         guard case .string(let text) = entry.value else { throw ConfigurationError(line: entry.line, "\(key) must be a string") }
         return text
+    }
+
+    mutating func strings(_ key: String) throws(ConfigurationError) -> [String] {
+        guard let entry = take(key) else { throw ConfigurationError(line: line, "\(subject) has no \(key)") }
+        guard case .strings(let items) = entry.value else { throw ConfigurationError(line: entry.line, "\(key) must be an array of strings") }
+        return items
     }
 
     mutating func required(_ key: String) throws(ConfigurationError) -> String {

@@ -91,31 +91,63 @@ struct CollectCommand: ParsableCommand {
 struct ListenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "listen", abstract: "Collect from one live source given by flags (as one [[source]] of earshot collect).",
-        subcommands: [Mastodon.self]
+        subcommands: [Mastodon.self, Feed.self, Reddit.self]
     )
 
-    struct Mastodon: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "mastodon", abstract: "Follow a Mastodon timeline over the streaming API.")
-
-        @Option(help: "The server, e.g. https://mastodon.social") var instance: String
-        @Option(help: "public, local, hashtag:TAG or list:ID") var timeline = "public"
-        @Option(help: "A file holding an access token (needed for lists and by some servers)") var tokenFile: String?
-        @Option(help: "The source name of the posts") var name = "mastodon"
-        @Option(help: "Reconnect when nothing arrives for this many seconds") var silenceSeconds = 300
+    /// What every kind takes: the source's name, its silence, where the cursor goes, and the
+    /// collector's own options.
+    struct Common: ParsableArguments {
+        @Option(help: "The source name of the posts (default: the kind)") var name: String?
+        @Option(help: "A file holding the access token (for reddit: the app's secret)") var tokenFile: String?
+        @Option(help: "Reconnect a stream silent this long; a poll's response deadline") var silenceSeconds = 300
         @Option(help: "The folder of the cursor file") var stateDirectory = "collect-state"
         @OptionGroup var endpoints: EndpointOptions
         @OptionGroup var backoff: BackoffOptions
         @OptionGroup var metrics: MetricsOptions
 
-        func run() throws {
-            var lines = ["state_directory = \(ConfigurationText.quoted(stateDirectory))", "[[source]]", "name = \(ConfigurationText.quoted(name))", "kind = \"mastodon\"",
-                         "instance = \(ConfigurationText.quoted(instance))", "timeline = \(ConfigurationText.quoted(timeline))", "silence_seconds = \(silenceSeconds)"]
-            if let tokenFile { lines.append("token_file = \(ConfigurationText.quoted(tokenFile))") }
+        /// Runs the source of `kind` with `settings` (key, string value; nil ones left out) and
+        /// `numbers` until stopped.
+        func run(kind: String, _ settings: [(String, String?)], numbers: [(String, Int)] = []) throws {
+            var lines = ["state_directory = \(ConfigurationText.quoted(stateDirectory))", "[[source]]",
+                         "name = \(ConfigurationText.quoted(name ?? kind))", "kind = \(ConfigurationText.quoted(kind))",
+                         "silence_seconds = \(silenceSeconds)"]
+            for case let (key, value?) in settings + [("token_file", tokenFile)] { lines.append("\(key) = \(ConfigurationText.quoted(value))") }
+            lines += numbers.map { "\($0.0) = \($0.1)" }
             let configuration: SourcesConfiguration
             do { configuration = try SourcesConfiguration(parsing: lines.joined(separator: "\n")) } catch {
                 throw ValidationError(error.message)
             }
             try runCollection(configuration, endpoints: endpoints, backoff: backoff, metrics: metrics, reload: nil)
+        }
+    }
+
+    struct Mastodon: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "mastodon", abstract: "Follow a Mastodon timeline over the streaming API.")
+        @Option(help: "The server, e.g. https://mastodon.social") var instance: String
+        @Option(help: "public, local, hashtag:TAG or list:ID") var timeline = "public"
+        @OptionGroup var common: Common
+
+        func run() throws { try common.run(kind: "mastodon", [("instance", instance), ("timeline", timeline)]) }
+    }
+
+    struct Feed: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rss", abstract: "Poll an RSS or Atom feed.")
+        @Option(help: "The feed's address") var url: String
+        @Option(help: "Seconds between polls") var intervalSeconds = 300
+        @OptionGroup var common: Common
+
+        func run() throws { try common.run(kind: "rss", [("url", url)], numbers: [("interval_seconds", intervalSeconds)]) }
+    }
+
+    struct Reddit: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reddit", abstract: "Poll a subreddit's new items or a search (OAuth app; secret in --token-file).")
+        @Option(help: "The subreddit, without r/") var subreddit: String?
+        @Option(help: "A search query (within --subreddit if given)") var query: String?
+        @Option(help: "The OAuth app's client id") var clientId: String
+        @OptionGroup var common: Common
+
+        func run() throws {
+            try common.run(kind: "reddit", [("subreddit", subreddit), ("query", query), ("client_id", clientId)])
         }
     }
 }

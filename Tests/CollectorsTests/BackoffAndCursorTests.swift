@@ -130,3 +130,21 @@ import Testing
         #expect(RedditRateLimit.waitSeconds(remaining: nil, reset: "42") == 0)
     }
 }
+
+@Suite struct XStreamRulesTests {
+    @Test func onlyThisSourcesRulesAreAddedOrDeleted() {
+        let existing = [XStreamRule(id: "1", value: "acme", tag: "earshot:x"), XStreamRule(id: "2", value: "old", tag: "earshot:x"),
+                        XStreamRule(id: "3", value: "theirs", tag: "other-tool")]
+        let changes = XStreamRules.changes(existing: existing, wanted: ["acme", "new", "new", "theirs"], tag: "earshot:x")
+        #expect(changes.add == ["new", "theirs"] && changes.delete == ["2"])
+    }
+
+    @Test func rulesResponsesAreRead() throws {
+        let body = Data(#"{"data":[{"id":"9","value":"a b","tag":"earshot:x"}],"meta":{"result_count":1}}"#.utf8)
+        #expect(XStreamRule.rules(in: body) == [XStreamRule(id: "9", value: "a b", tag: "earshot:x")])
+        #expect(XStreamRule.rules(in: Data(#"{"meta":{"result_count":0}}"#.utf8)) == [])
+        #expect(XStreamRule.rules(in: Data("nope".utf8)) == nil)
+        let added = try JSONSerialization.jsonObject(with: XStreamRules.addBody(["a"], tag: "t")) as? [String: [[String: String]]]
+        #expect(added?["add"]?.first == ["value": "a", "tag": "t"])
+    }
+}

@@ -42,7 +42,7 @@ import Testing
 
     @Test(arguments: [
         ("[[source]]\nkind = \"mastodon\"\ninstance = \"https://a.b\"", "line 1: the [[source]] at line 1 has no name"),
-        ("[[source]]\nname = \"a\"\nkind = \"myspace\"", "line 3: kind 'myspace' is not one of mastodon, rss, reddit"),
+        ("[[source]]\nname = \"a\"\nkind = \"myspace\"", "line 3: kind 'myspace' is not one of mastodon, rss, reddit, x"),
         ("[[source]]\nname = \"a\"\nkind = \"mastodon\"\ninstance = \"ftp://a.b\"", "line 4: instance 'ftp://a.b' is not an http or https address"),
         ("[[source]]\nname = \"a\"\nkind = \"mastodon\"\ninstance = \"https://a.b\"\ncolour = \"red\"", "line 5: unknown key colour in the [[source]] at line 1"),
         ("[[source]]\nname = \"a\"\nname = \"b\"", "line 3: name is set twice"),
@@ -55,6 +55,8 @@ import Testing
         ("= 3", "line 1: expected key = value, found = 3"),
         ("[[source]]\nname = \"a b\"", "line 2: name 'a b' must be 1-100 letters, digits, '.', '_' or '-'"),
         ("[[source]]\nname = \"a\"\nkind = \"mastodon\"\ninstance = \"https://a.b\"\ntoken_file = \"f\"\ntoken_env = \"E\"", "line 6: set token_file or token_env, not both"),
+        ("[[source]]\nname = \"a\"\nkind = \"x\"\nrules = []", "line 4: rules must list one or more filter rules of 1-1024 bytes"),
+        ("[[source]]\nname = \"a\"\nkind = \"x\"\nrules = \"acme\"", "line 4: rules must be an array of strings"),
         ("[[source]]\nname = \"a\"\nkind = \"mastodon\"\ninstance = \"https://a.b\"\ntimeline = \"home\"", "line 5: timeline 'home' is not public, local, hashtag:TAG or list:ID"),
         ("[[source]]\nname = \"a\"\nkind = \"mastodon\"\ninstance = \"https://a.b\"\n[[source]]\nname = \"a\"\nkind = \"mastodon\"\ninstance = \"https://c.d\"", "line 5: a second source named a; names must be unique"),
     ])

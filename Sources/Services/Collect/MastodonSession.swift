@@ -11,8 +11,6 @@ struct MastodonSession: SourceSession {
     private let timeline: MastodonTimeline
     private var records: MastodonRecords
 
-    /// How long events wait for more before they are published.
-    static let batchWaitSeconds = 0.2
 
     init(settings: SourceSettings) {
         self.settings = settings
@@ -56,46 +54,24 @@ struct MastodonSession: SourceSession {
     /// Reads events until the stream ends, is silent too long, or the runner stops.
     private mutating func readStream(_ stream: HTTPResponseStream, cursor: inout SourceCursor, _ runner: SourceRunner) throws -> SessionEnd {
         var parser = ServerSentEventParser()
-        var pending: [MastodonStatus] = []
-        var lastActivity = Date()
-        while !runner.isStopped {
-            let piece = stream.next(timeoutSeconds: pending.isEmpty ? 0.5 : Self.batchWaitSeconds)
-            switch piece {
-            case nil:
-                try acknowledge(pending, cursor: &cursor, runner)
-                pending.removeAll()
-                if -lastActivity.timeIntervalSinceNow > Double(settings.silenceSeconds) {
-                    return .reconnect("nothing received for \(settings.silenceSeconds) s")
+        return try runner.relay(stream, silenceSeconds: settings.silenceSeconds, decode: { data in
+            var events: [ServerSentEvent] = []
+            var rejected = 0
+            for item in parser.append(data) {
+                switch item {
+                case .event(let event): events.append(event)
+                case .oversized(let bytes):
+                    rejected += 1
+                    runner.logger.notice("oversized event skipped", metadata: ["bytes": "\(bytes)"])
+                case .invalidText:
+                    rejected += 1
                 }
-            case .head?:
-                continue
-            case .body(let data)?:
-                lastActivity = Date()
-                var events: [ServerSentEvent] = []
-                var rejected = 0
-                for item in parser.append(data) {
-                    switch item {
-                    case .event(let event): events.append(event)
-                    case .oversized(let bytes):
-                        rejected += 1
-                        runner.logger.notice("oversized event skipped", metadata: ["bytes": "\(bytes)"])
-                    case .invalidText:
-                        rejected += 1
-                    }
-                }
-                runner.reject(rejected, reason: "oversized or not UTF-8")
-                pending += accept(events.map { records.read($0) }, runner)
-                if pending.count >= 500 {
-                    try acknowledge(pending, cursor: &cursor, runner)
-                    pending.removeAll()
-                }
-            case .end(let error)?:
-                try acknowledge(pending, cursor: &cursor, runner)
-                return .reconnect(error.map(HTTPResponseStream.describe) ?? "the server closed the stream")
             }
-        }
-        try acknowledge(pending, cursor: &cursor, runner)
-        return .reconnect("stopped")
+            runner.reject(rejected, reason: "oversized or not UTF-8")
+            return accept(events.map { records.read($0) }, runner)
+        }, acknowledge: { statuses in
+            try acknowledge(statuses, cursor: &cursor, runner)
+        })
     }
 
     /// The statuses among `records`; the rejected ones are counted.

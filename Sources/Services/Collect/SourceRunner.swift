@@ -81,6 +81,7 @@ public final class SourceRunner: @unchecked Sendable {
         case .mastodon: session = MastodonSession(settings: settings)
         case .feed: session = FeedSession(settings: settings)
         case .reddit: session = RedditSession(settings: settings)
+        case .x: session = XStreamSession(settings: settings)
         }
         while !isStopped {
             updateHealth { $0.state = .connecting }
@@ -206,6 +207,46 @@ public final class SourceRunner: @unchecked Sendable {
         } catch {
             throw CollectError("cannot open the ingest client: \(error)")
         }
+    }
+
+    /// How long records of a stream wait for more before they are published.
+    static let batchWaitSeconds = 0.2
+    /// The most records of a stream published in one go.
+    static let streamBatchRecords = 500
+
+    /// Reads a streaming response until it ends, stays silent for `silenceSeconds`, or the
+    /// runner stops. `decode` turns the bytes that came into records (counting the rejected
+    /// ones); `acknowledge` publishes a batch and moves the cursor. A batch goes out when
+    /// ``streamBatchRecords`` wait or the stream pauses for ``batchWaitSeconds``.
+    func relay<Record>(_ stream: HTTPResponseStream, silenceSeconds: Int, decode: (Data) -> [Record],
+                       acknowledge: ([Record]) throws -> Void) throws -> SessionEnd {
+        var pending: [Record] = []
+        var lastActivity = Date()
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            try acknowledge(pending)
+            pending.removeAll()
+        }
+        while !isStopped {
+            switch stream.next(timeoutSeconds: pending.isEmpty ? 0.5 : Self.batchWaitSeconds) {
+            case nil:
+                try flush()
+                if -lastActivity.timeIntervalSinceNow > Double(silenceSeconds) {
+                    return .reconnect("nothing received for \(silenceSeconds) s")
+                }
+            case .head?:
+                continue
+            case .body(let data)?:
+                lastActivity = Date()
+                pending += decode(data)
+                if pending.count >= Self.streamBatchRecords { try flush() }
+            case .end(let error)?:
+                try flush()
+                return .reconnect(error.map(HTTPResponseStream.describe) ?? "the server closed the stream")
+            }
+        }
+        try flush()
+        return .reconnect("stopped")
     }
 
     static var nowMs: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
