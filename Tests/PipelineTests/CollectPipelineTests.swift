@@ -339,3 +339,97 @@ extension CollectPipelineTests {
         #expect(reddit.listingAuthorizations.withLock { $0 } == ["Bearer fake-token"])
     }
 }
+
+/// The X API v2 filtered stream: rules (one of this source's to delete, one of another tool's
+/// to keep) and one scripted behaviour per stream connection.
+final class FakeXStream: Sendable {
+    let ruleRequests = Mutex<[String]>([])
+    let streamConnections = Mutex<[Date]>([])
+    private let scripts: Mutex<[[String]]>
+
+    init(scripts: [[String]]) { self.scripts = Mutex(scripts) }
+
+    static func post(_ id: Int) -> String {
+        #"{"data":{"id":"\#(id)","text":"post \#(id)","author_id":"u1","created_at":"2026-01-01T10:00:00.000Z","edit_history_tweet_ids":["\#(id)"]},"includes":{"users":[{"id":"u1","username":"ann","name":"Ann"}]},"matching_rules":[{"id":"r9","tag":"earshot:xs"}]}"# + "\r\n"
+    }
+
+    func serve(_ request: FakeHTTPServer.Request, _ connection: FakeHTTPConnection) {
+        switch request.path {
+        case "/2/tweets/search/stream/rules":
+            ruleRequests.withLock { $0.append(request.method + " " + request.body) }
+            connection.respond(status: "200 OK", headers: ["Content-Type": "application/json"],
+                               body: #"{"data":[{"id":"r1","value":"stale","tag":"earshot:xs"},{"id":"r2","value":"theirs","tag":"other"}],"meta":{"result_count":2}}"#)
+        case "/2/tweets/search/stream":
+            streamConnections.withLock { $0.append(Date()) }
+            let script = scripts.withLock { $0.isEmpty ? [] : $0.removeFirst() }
+            if script.first == "429" {
+                return connection.respond(status: "429 Too Many Requests", headers: ["Retry-After": "1"], body: "")
+            }
+            connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
+            for step in script {
+                if step == "close" { return }
+                connection.write(step)
+            }
+            connection.holdSilently()
+        default:
+            connection.respond(status: "404 Not Found", body: "{}")
+        }
+    }
+}
+
+extension CollectPipelineTests {
+    /// Rules brought in line, a line cut by a dropped connection, a malformed line, keep-alive
+    /// newlines, a 429 with Retry-After: the posts sent whole are stored once.
+    @Test func xFilteredStreamSyncsRulesAndReconnects() throws {
+        let running = try RunningStack(slot: 15, enrich: 1, score: 1)
+        defer { running.stack.stop() }
+        let half = String(FakeXStream.post(3).prefix(40))
+        let fake = FakeXStream(scripts: [
+            [FakeXStream.post(1), "\r\n", "{not json\r\n", FakeXStream.post(2), half, "close"],
+            ["429"],
+            ["\r\n", FakeXStream.post(3), FakeXStream.post(4)],
+        ])
+        let server = try FakeHTTPServer { fake.serve($0, $1) }
+        defer { server.stop() }
+        let directory = running.stack.directory.appendingPathComponent("collect")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let logFile = directory.appendingPathComponent("collect.log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let config = directory.appendingPathComponent("sources.toml")
+        try """
+            state_directory = "\(directory.path)/state"
+            [[source]]
+            name = "xs"
+            kind = "x"
+            rules = ["acme OR #acme"]
+            token_env = "FAKE_X_TOKEN"
+            api_url = "\(server.url)"
+            silence_seconds = 30
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let collector = Process()
+        collector.executableURL = earshotBinary
+        collector.arguments = ["collect", "--config", config.path, "--ingest", running.stack.ports.ingestRPC,
+                               "--backoff-initial", "0.05", "--backoff-maximum", "0.3"] + running.stack.securityArguments
+        collector.environment = ProcessInfo.processInfo.environment.merging(["FAKE_X_TOKEN": "x-bearer"]) { $1 }
+        collector.standardError = try FileHandle(forWritingTo: logFile)
+        try collector.run()
+        defer { if collector.isRunning { collector.terminate(); collector.waitUntilExit() } }
+
+        #expect(try waitForStored(4, running.query, timeoutSeconds: 60).posts == 4)
+        Thread.sleep(forTimeInterval: 1)
+        #expect(try overview(running.query).posts == 4)
+        let connections = fake.streamConnections.withLock { $0 }
+        try #require(connections.count >= 3)
+        // The 429 asked for 1 s (without Retry-After the collector would wait X's documented minute).
+        #expect(connections[2].timeIntervalSince(connections[1]) >= 0.95)
+        let rules = fake.ruleRequests.withLock { $0 }
+        #expect(rules.contains { $0.hasPrefix("POST") && $0.contains(#""delete""#) && $0.contains("r1") && !$0.contains("r2") })
+        #expect(rules.contains { $0.hasPrefix("POST") && $0.contains("acme OR #acme") && $0.contains("earshot:xs") })
+        let ingest = try running.stack.ingestClient(context: running.context)
+        let sources = try ingest.call(SourcesMethod.list, ListSourcesRequest(), as: ListSourcesResponse.self).sources
+        let source = try #require(sources.first { $0.source == "xs" })
+        #expect(source.accepted == 4 && source.rejected == 1)
+        let log = try String(contentsOf: logFile, encoding: .utf8)
+        #expect(!log.contains("x-bearer"))
+    }
+}

@@ -21,6 +21,9 @@ final class FakeHTTPServer: @unchecked Sendable {
         let path: String
         let query: [String: String]
         let headers: [String: String]
+        let method: String
+        /// The body, when the request has a Content-Length.
+        let body: String
     }
 
     init(port: Int = 0, handler: @escaping @Sendable (Request, FakeHTTPConnection) -> Void) throws {
@@ -86,7 +89,14 @@ final class FakeHTTPServer: @unchecked Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        return Request(path: components?.path ?? target, query: query, headers: headers)
+        var body: [UInt8] = []
+        let length = min(Int(headers["content-length"] ?? "") ?? 0, 1 << 20)
+        while body.count < length {
+            guard recv(descriptor, &byte, 1, 0) == 1 else { return nil }
+            body.append(byte)
+        }
+        let method = lines.first?.split(separator: " ").first.map(String.init) ?? "GET"
+        return Request(path: components?.path ?? target, query: query, headers: headers, method: method, body: String(decoding: body, as: UTF8.self))
     }
 }
 

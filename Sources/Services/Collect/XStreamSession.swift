@@ -41,9 +41,9 @@ struct XStreamSession: SourceSession {
         defer { stream.cancel() }
         let head = try stream.head(timeoutSeconds: Double(settings.silenceSeconds))
         do { try HTTPResponseStream.check(head, what: "the filtered stream") } catch {
-            // X's documented back-off: HTTP errors from 5 s, 429 from a minute (the schedule doubles from there).
+            // X's documented back-off when the server names no wait: HTTP errors from 5 s, 429 from a minute.
             var failure = error
-            failure.retryAfterSeconds = max(error.retryAfterSeconds ?? 0, head.status == 429 ? 60 : 5)
+            failure.retryAfterSeconds = error.retryAfterSeconds ?? (head.status == 429 ? 60 : 5)
             throw failure
         }
         runner.markConnected()
