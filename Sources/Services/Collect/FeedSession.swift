@@ -23,7 +23,7 @@ struct FeedSession: SourceSession {
         var cursor = runner.loadCursor()
         if let entityTag = cursor.entityTag { headers["If-None-Match"] = entityTag }
         if let lastModified = cursor.lastModified { headers["If-Modified-Since"] = lastModified }
-        let response = try HTTPResponseStream.fetch(url, headers: headers, silenceSeconds: Double(settings.silenceSeconds), accepting: [200, 304])
+        let response = try HTTPResponseStream.fetch(url, headers: headers, silenceSeconds: Double(settings.silenceSeconds), accepting: [200, 304], stop: { runner.isStopped })
         runner.markConnected()
         guard response.status == 200 else { return .pollAgain(afterSeconds: Double(intervalSeconds)) }
         let entries: (posts: [Post], rejected: [String])

@@ -40,9 +40,12 @@ final class HTTPResponseStream: NSObject, URLSessionDataDelegate, @unchecked Sen
     private var headSent = false
     private var session: URLSession?
     private let address: String
+    /// Whether the reader gave up (its source stopped): waits then end early.
+    private let stopRequested: @Sendable () -> Bool
 
-    /// Starts `method url` with `headers` and `body`.
-    init(url: URL, headers: [String: String], method: String = "GET", body: Data? = nil) {
+    /// Starts `method url` with `headers` and `body`; `stop` says when a wait should end early.
+    init(url: URL, headers: [String: String], method: String = "GET", body: Data? = nil, stop: @escaping @Sendable () -> Bool) {
+        stopRequested = stop
         address = "\(url.scheme ?? "http")://\(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")\(url.path)"
         super.init()
         var request = URLRequest(url: url)
@@ -60,13 +63,15 @@ final class HTTPResponseStream: NSObject, URLSessionDataDelegate, @unchecked Sen
         session.dataTask(with: request).resume()
     }
 
-    /// The next piece, waiting at most `timeoutSeconds`; nil when nothing came in that time.
+    /// The next piece, waiting at most `timeoutSeconds`; nil when nothing came in that time
+    /// (or the reader stopped).
     func next(timeoutSeconds: Double) -> Piece? {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         condition.lock()
         defer { condition.unlock() }
         while pieces.isEmpty {
-            if !condition.wait(until: deadline) { return nil }
+            if Date() >= deadline || stopRequested() { return nil }
+            _ = condition.wait(until: min(deadline, Date().addingTimeInterval(0.25)))
         }
         let piece = pieces.removeFirst()
         if case .body(let data) = piece { bufferedBytes -= data.count }
@@ -155,8 +160,9 @@ extension HTTPResponseStream {
 
     /// The status, headers and whole body of `method url` (at most ``maximumBodyBytes``), for a status in `accepted`.
     static func fetch(_ url: URL, headers: [String: String], silenceSeconds: Double, accepting accepted: Set<Int> = [200],
-                      method: String = "GET", body requestBody: Data? = nil) throws(CollectError) -> (status: Int, headers: [String: String], body: Data) {
-        let stream = HTTPResponseStream(url: url, headers: headers, method: method, body: requestBody)
+                      method: String = "GET", body requestBody: Data? = nil, stop: @escaping @Sendable () -> Bool)
+        throws(CollectError) -> (status: Int, headers: [String: String], body: Data) {
+        let stream = HTTPResponseStream(url: url, headers: headers, method: method, body: requestBody, stop: stop)
         defer { stream.cancel() }
         let head = try stream.head(timeoutSeconds: silenceSeconds)
         try check(head, what: url.path, accepted: accepted)
@@ -169,7 +175,7 @@ extension HTTPResponseStream {
             case .end(nil)?: return (head.status, head.headers, body)
             case .end(let error?)?: throw CollectError("\(url.path): \(describe(error))")
             case .head?: continue
-            case nil: throw CollectError("\(url.path) sent nothing for \(Int(silenceSeconds)) s")
+            case nil: throw CollectError(stop() ? "stopped" : "\(url.path) sent nothing for \(Int(silenceSeconds)) s")
             }
         }
     }

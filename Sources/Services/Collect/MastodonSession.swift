@@ -28,7 +28,7 @@ struct MastodonSession: SourceSession {
         // The stream is opened first, so nothing posted while the gap is filled is missed.
         let streaming = timeline.streaming
         guard let streamURL = instance.replacing(path: streaming.path, query: streaming.query) else { throw CollectError("cannot form the streaming address of \(instance)") }
-        let stream = HTTPResponseStream(url: streamURL, headers: headers.merging(["Accept": "text/event-stream"]) { $1 })
+        let stream = HTTPResponseStream(url: streamURL, headers: headers.merging(["Accept": "text/event-stream"]) { $1 }, stop: { runner.isStopped })
         defer { stream.cancel() }
         let head = try stream.head(timeoutSeconds: Double(settings.silenceSeconds))
         try HTTPResponseStream.check(head, what: "the streaming API")
@@ -43,10 +43,10 @@ struct MastodonSession: SourceSession {
         let rest = timeline.timeline
         while !gap.isFinished, !runner.isStopped {
             guard let url = instance.replacing(path: rest.path, query: rest.query + gap.query) else { throw CollectError("cannot form the timeline address of \(instance)") }
-            let body = try HTTPResponseStream.fetch(url, headers: headers, silenceSeconds: Double(settings.silenceSeconds)).body
+            let body = try HTTPResponseStream.fetch(url, headers: headers, silenceSeconds: Double(settings.silenceSeconds), stop: { runner.isStopped }).body
             guard let page = records.read(page: body) else { throw CollectError("the timeline \(rest.path) did not answer with a JSON array") }
-            let statuses = accept(page, runner)
-            try acknowledge(statuses, cursor: &cursor, runner)
+            let statuses = Self.accept(page, runner)
+            try Self.acknowledge(statuses, cursor: &cursor, runner)
             gap.advance(pastIds: statuses.map(\.id), elementCount: page.count)
         }
     }
@@ -54,7 +54,7 @@ struct MastodonSession: SourceSession {
     /// Reads events until the stream ends, is silent too long, or the runner stops.
     private mutating func readStream(_ stream: HTTPResponseStream, cursor: inout SourceCursor, _ runner: SourceRunner) throws -> SessionEnd {
         var parser = ServerSentEventParser()
-        return try runner.relay(stream, silenceSeconds: settings.silenceSeconds, decode: { data in
+        return try runner.relay(stream, silenceSeconds: settings.silenceSeconds, decode: { (data: Data) -> [MastodonStatus] in
             var events: [ServerSentEvent] = []
             var rejected = 0
             for item in parser.append(data) {
@@ -68,14 +68,14 @@ struct MastodonSession: SourceSession {
                 }
             }
             runner.reject(rejected, reason: "oversized or not UTF-8")
-            return accept(events.map { records.read($0) }, runner)
+            return Self.accept(events.map { records.read($0) }, runner)
         }, acknowledge: { statuses in
-            try acknowledge(statuses, cursor: &cursor, runner)
+            try Self.acknowledge(statuses, cursor: &cursor, runner)
         })
     }
 
     /// The statuses among `records`; the rejected ones are counted.
-    private func accept(_ records: [MastodonRecord], _ runner: SourceRunner) -> [MastodonStatus] {
+    private static func accept(_ records: [MastodonRecord], _ runner: SourceRunner) -> [MastodonStatus] {
         var statuses: [MastodonStatus] = []
         var rejected: [String] = []
         for record in records {
@@ -90,7 +90,7 @@ struct MastodonSession: SourceSession {
     }
 
     /// Publishes `statuses` and, once ingest acknowledged them, moves the cursor past them.
-    private func acknowledge(_ statuses: [MastodonStatus], cursor: inout SourceCursor, _ runner: SourceRunner) throws(CollectError) {
+    private static func acknowledge(_ statuses: [MastodonStatus], cursor: inout SourceCursor, _ runner: SourceRunner) throws(CollectError) {
         guard !statuses.isEmpty else { return }
         try runner.publish(statuses.map(\.post))
         cursor.position = MastodonStatusID.newest(statuses.map(\.id), current: cursor.position)

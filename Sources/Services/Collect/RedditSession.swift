@@ -30,7 +30,7 @@ struct RedditSession: SourceSession {
         let target = reddit.listing
         while !poll.isFinished, !runner.isStopped {
             guard let url = reddit.apiURL.replacing(path: target.path, query: target.query + poll.query) else { throw CollectError("cannot form the listing address") }
-            let response = try HTTPResponseStream.fetch(url, headers: headers, silenceSeconds: Double(settings.silenceSeconds), accepting: [200, 401])
+            let response = try HTTPResponseStream.fetch(url, headers: headers, silenceSeconds: Double(settings.silenceSeconds), accepting: [200, 401], stop: { runner.isStopped })
             guard response.status == 200 else {
                 token = nil
                 throw CollectError("\(target.path) answered HTTP 401: the token is refused; fetching a new one")
@@ -60,11 +60,11 @@ struct RedditSession: SourceSession {
         let response = try HTTPResponseStream.fetch(reddit.tokenURL, headers: ["Authorization": "Basic \(basic)", "User-Agent": reddit.userAgent,
                                                                              "Content-Type": "application/x-www-form-urlencoded"],
                                                     silenceSeconds: Double(settings.silenceSeconds), method: "POST",
-                                                    body: Data("grant_type=client_credentials".utf8))
+                                                    body: Data("grant_type=client_credentials".utf8), stop: { runner.isStopped })
         guard let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any], let value = object["access_token"] as? String else {
             throw CollectError("the token endpoint answered without an access_token")
         }
-        let lifetime = (object["expires_in"] as? NSNumber)?.doubleValue ?? 3600
+        let lifetime = (object["expires_in"] as? Double) ?? (object["expires_in"] as? Int).map(Double.init) ?? 3600
         token = (value, Date().addingTimeInterval(max(60, lifetime - 60)))
         return value
     }

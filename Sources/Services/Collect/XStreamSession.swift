@@ -34,10 +34,10 @@ struct XStreamSession: SourceSession {
     mutating func run(_ runner: SourceRunner) throws -> SessionEnd {
         guard let token = try runner.credential() else { throw CollectError("an x source needs its bearer token in token_file or token_env") }
         let headers = ["Authorization": "Bearer \(token)", "Accept": "application/json"]
-        try synchroniseRules(headers: headers)
+        try synchroniseRules(headers: headers, runner)
         let query = Self.streamQuery + (backfillMinutes > 0 ? [("backfill_minutes", String(backfillMinutes))] : [])
         guard let url = apiURL.replacing(path: "/2/tweets/search/stream", query: query) else { throw CollectError("cannot form the stream address") }
-        let stream = HTTPResponseStream(url: url, headers: headers)
+        let stream = HTTPResponseStream(url: url, headers: headers, stop: { runner.isStopped })
         defer { stream.cancel() }
         let head = try stream.head(timeoutSeconds: Double(settings.silenceSeconds))
         do { try HTTPResponseStream.check(head, what: "the filtered stream") } catch {
@@ -48,7 +48,7 @@ struct XStreamSession: SourceSession {
         }
         runner.markConnected()
         var lines = LineSplitter(maximumLineBytes: Self.maximumLineBytes)
-        return try runner.relay(stream, silenceSeconds: settings.silenceSeconds, decode: { data in
+        return try runner.relay(stream, silenceSeconds: settings.silenceSeconds, decode: { (data: Data) -> [Post] in
             lines.append(data)
             var posts: [Post] = []
             var rejected: [String] = []
@@ -74,21 +74,21 @@ struct XStreamSession: SourceSession {
     }
 
     /// Adds the configured rules that are missing and deletes this source's others.
-    private func synchroniseRules(headers: [String: String]) throws(CollectError) {
+    private func synchroniseRules(headers: [String: String], _ runner: SourceRunner) throws(CollectError) {
         guard let rulesURL = apiURL.replacing(path: "/2/tweets/search/stream/rules", query: []) else { throw CollectError("cannot form the rules address") }
         let timeout = Double(settings.silenceSeconds)
-        let listed = try HTTPResponseStream.fetch(rulesURL, headers: headers, silenceSeconds: timeout)
+        let listed = try HTTPResponseStream.fetch(rulesURL, headers: headers, silenceSeconds: timeout, stop: { runner.isStopped })
         guard let existing = XStreamRule.rules(in: listed.body) else { throw CollectError("the rules endpoint did not answer with rules") }
         let tag = XStreamRules.tag(source: settings.name)
         let changes = XStreamRules.changes(existing: existing, wanted: rules, tag: tag)
         var postHeaders = headers
         postHeaders["Content-Type"] = "application/json"
         if !changes.delete.isEmpty {
-            _ = try HTTPResponseStream.fetch(rulesURL, headers: postHeaders, silenceSeconds: timeout, method: "POST", body: XStreamRules.deleteBody(changes.delete))
+            _ = try HTTPResponseStream.fetch(rulesURL, headers: postHeaders, silenceSeconds: timeout, method: "POST", body: XStreamRules.deleteBody(changes.delete), stop: { runner.isStopped })
         }
         if !changes.add.isEmpty {
             _ = try HTTPResponseStream.fetch(rulesURL, headers: postHeaders, silenceSeconds: timeout, accepting: [200, 201],
-                                             method: "POST", body: XStreamRules.addBody(changes.add, tag: tag))
+                                             method: "POST", body: XStreamRules.addBody(changes.add, tag: tag), stop: { runner.isStopped })
         }
     }
 }
