@@ -240,14 +240,16 @@ extension CollectPipelineTests {
 
 /// The status and body of `GET url` (plain HTTP on loopback).
 func httpGet(_ url: String) throws -> (Int, String) {
-    let result = Mutex<(Int, String)?>(nil)
+    final class Answer: @unchecked Sendable { var status = 0, body = "" }
+    let answer = Answer()
     let done = DispatchSemaphore(value: 0)
     URLSession.shared.dataTask(with: URL(string: url)!) { data, response, _ in
-        result.withLock { $0 = ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data ?? Data(), as: UTF8.self)) }
+        answer.status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        answer.body = String(decoding: data ?? Data(), as: UTF8.self)
         done.signal()
     }.resume()
-    guard done.wait(timeout: .now() + 10) == .success, let answer = result.withLock({ $0 }) else { throw FakeServerError("no answer from \(url)") }
-    return answer
+    guard done.wait(timeout: .now() + 10) == .success else { throw FakeServerError("no answer from \(url)") }
+    return (answer.status, answer.body)
 }
 
 /// Reddit's token endpoint and a subreddit's `new` listing, two items a page, items 1…`newest`.

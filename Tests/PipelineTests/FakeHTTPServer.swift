@@ -66,7 +66,7 @@ final class FakeHTTPServer: @unchecked Sendable {
 
     /// Stops listening and cuts every open connection (a server restart or crash).
     func stop() {
-        guard !stopped.exchange(true, ordering: .acq_rel) else { return }
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         done.wait()
         open.withLock { for descriptor in $0 { shutdown(descriptor, Int32(SHUT_RDWR)) } }
     }
@@ -112,14 +112,13 @@ struct FakeHTTPConnection: Sendable {
 
     /// Writes `text` as it is (a response head, events, half an event).
     func write(_ text: String) {
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         var sent = 0
         while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeMutableBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let count = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
             guard count > 0 else { return }
             sent += count
         }
-        bytes.removeAll()
     }
 
     /// A whole response with a body.
