@@ -31,7 +31,7 @@ private func runCollection(_ configuration: SourcesConfiguration, endpoints: End
     let logger = Logger(label: "earshot.collect")
     let context = try Context()
     let ingest = endpoints.ingest
-    let collection = CollectorSet(makeClient: { try endpoints.client(ingest, context: context, clientName: "earshot-collect") },
+    let collection = CollectorSet(makeClient: { try CommandLineSecurity.client(ingest, context: context, clientName: "earshot-collect") },
                                 schedule: backoff.schedule, logger: logger)
     let shutdown = ShutdownSignal()
     shutdown.installSignalHandlers { signal in logger.info("received signal \(signal); stopping the sources") }
