@@ -7,6 +7,11 @@ import SourceFormats
 public struct RedditItem: Sendable {
     public var fullname: String
     public var post: Post
+
+    public init(fullname: String, post: Post) {
+        self.fullname = fullname
+        self.post = post
+    }
 }
 
 /// Reads Reddit API listings (`/r/NAME/new`, search) with the existing Reddit reader of

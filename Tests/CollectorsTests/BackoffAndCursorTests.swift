@@ -104,23 +104,29 @@ import Testing
 
     @Test func listingsGiveItemsAndTheNextPage() throws {
         var reader = RedditListing(sourceName: "r-swift")
-        let page = try #require(reader.read(page: Self.listing(["1b", "1a"], after: "t3_1a")))
+        let read = reader.read(page: Self.listing(["1b", "1a"], after: "t3_1a"))
+        let page = try #require(read)
         #expect(page.items.map(\.fullname) == ["t3_1b", "t3_1a"] && page.after == "t3_1a" && page.rejected.isEmpty)
         #expect(page.items[0].post.id == "reddit:t3_1b" && page.items[0].post.source == "r-swift")
-        let broken = try #require(reader.read(page: Data(#"{"data":{"children":[{"kind":"t3"},{"kind":"t3","data":{"subreddit":"x"}}]}}"#.utf8)))
+        let readBroken = reader.read(page: Data(#"{"data":{"children":[{"kind":"t3"},{"kind":"t3","data":{"subreddit":"x"}}]}}"#.utf8))
+        let broken = try #require(readBroken)
         #expect(broken.items.isEmpty && broken.rejected.count == 2)
-        #expect(reader.read(page: Data("[]".utf8)) == nil)
+        let notAListing = reader.read(page: Data("[]".utf8))
+        #expect(notAListing == nil)
     }
 
     @Test func aPollPagesBackToTheCursor() {
         var poll = RedditPoll(cursor: "t3_1c")
         let page = { (ids: [String]) in ids.map { RedditItem(fullname: "t3_\($0)", post: Post()) } }
-        #expect(poll.take(page(["1f", "1e"]), after: "t3_1e").map(\.fullname) == ["t3_1f", "t3_1e"])
+        let newest = poll.take(page(["1f", "1e"]), after: "t3_1e")
+        #expect(newest.map(\.fullname) == ["t3_1f", "t3_1e"])
         #expect(!poll.isFinished && poll.query.contains { $0 == ("after", "t3_1e") })
-        #expect(poll.take(page(["1d", "1c", "1b"]), after: "t3_1b").map(\.fullname) == ["t3_1d"])
+        let older = poll.take(page(["1d", "1c", "1b"]), after: "t3_1b")
+        #expect(older.map(\.fullname) == ["t3_1d"])
         #expect(poll.isFinished)
         var first = RedditPoll(cursor: nil)
-        #expect(first.take(page(["z"]), after: "t3_z").count == 1 && first.isFinished)
+        let firstPage = first.take(page(["z"]), after: "t3_z")
+        #expect(firstPage.count == 1 && first.isFinished)
         #expect(RedditFullname.isNewer("t3_10", than: "t3_z") && !RedditFullname.isNewer("t1_a", than: "t3_b"))
     }
 

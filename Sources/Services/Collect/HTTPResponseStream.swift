@@ -56,6 +56,9 @@ final class HTTPResponseStream: NSObject, URLSessionDataDelegate, @unchecked Sen
         let configuration = URLSessionConfiguration.ephemeral
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCache = nil
+        // The collector keeps its own silence deadline; URLSession's must not cut a quiet stream.
+        configuration.timeoutIntervalForRequest = request.timeoutInterval
+        configuration.timeoutIntervalForResource = 30 * 24 * 3600
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = 1
         let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
