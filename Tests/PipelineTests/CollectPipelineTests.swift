@@ -435,3 +435,20 @@ extension CollectPipelineTests {
         #expect(!log.contains("x-bearer"))
     }
 }
+
+@Suite struct CollectCommandTests {
+    @Test func aBadSourcesFileStopsWithItsLineBeforeAnythingRuns() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sources-\(UUID().uuidString).toml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "[[source]]\nname = \"a\"\nkind = \"mastodon\"\ninstance = \"https://a.example\"\ntimeline = \"home\"\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try runEarshot(["collect", "--config", file.path, "--insecure"])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("line 5: timeline 'home' is not public, local, hashtag:TAG or list:ID"))
+    }
+
+    @Test func listenChecksItsFlagsAsTheFileWouldBe() throws {
+        let result = try runEarshot(["listen", "mastodon", "--instance", "ftp://a.example", "--insecure"])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("instance 'ftp://a.example' is not an http or https address"))
+    }
+}
