@@ -25,6 +25,8 @@ public enum FeedEntries {
         guard parser.parse() else {
             throw FeedProblem("not well-formed XML at line \(parser.lineNumber): \(parser.parserError.map { ($0 as NSError).localizedDescription } ?? "unknown error")")
         }
+        // libxml2 accepts a document cut short (its SAX mode reports no error for unclosed elements).
+        guard reader.openElements == 0 else { throw FeedProblem("the document ends inside an element: cut short?") }
         guard let kind = reader.kind else { throw FeedProblem("neither an RSS <rss>/<rdf:RDF> nor an Atom <feed> document") }
         var posts: [Post] = []
         var rejected: [String] = []
@@ -95,6 +97,8 @@ private final class FeedXMLReader: NSObject, XMLParserDelegate {
     private var field: (name: String, depth: Int)?
     private var text = ""
     private var depth = 0
+    /// Elements opened and not closed yet (0 after a whole document).
+    var openElements: Int { depth }
     /// Longest text kept per field; a longer one is cut (bounded memory per entry).
     private static let maximumFieldCharacters = 1 << 20
     private static let fields: Set<String> = ["title", "link", "guid", "id", "description", "summary", "content", "encoded",

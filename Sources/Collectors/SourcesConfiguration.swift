@@ -181,12 +181,23 @@ public struct SourcesConfiguration: Sendable, Equatable {
 
 /// The keys of one table, taken one by one so that the ones left over can be reported.
 private struct Table {
+    /// The keys not taken yet.
     var entries: [ConfigurationEntry]
     let line: Int
     let subject: String
+    /// Every key's line, taken or not.
+    private let lines: [String: Int]
 
+    init(entries: [ConfigurationEntry], line: Int, subject: String) {
+        self.entries = entries
+        self.line = line
+        self.subject = subject
+        lines = Dictionary(entries.map { ($0.key, $0.line) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The line of `key`, or the table's when the key is missing.
     func line(of key: String) -> Int {
-        entries.first { $0.key == key }?.line ?? line
+        lines[key] ?? line
     }
 
     private mutating func take(_ key: String) -> ConfigurationEntry? {
