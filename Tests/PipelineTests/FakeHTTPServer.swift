@@ -27,7 +27,8 @@ final class FakeHTTPServer: @unchecked Sendable {
     }
 
     init(port: Int = 0, handler: @escaping @Sendable (Request, FakeHTTPConnection) -> Void) throws {
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
         var yes: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
