@@ -57,6 +57,8 @@ let package = Package(
         .target(name: "Insights"),
         .target(name: "SourceFormats", dependencies: ["EarshotWire"]),
         .target(name: "PostMatching", dependencies: ["EarshotWire", "Listening"]),
+        // Live collectors' pure parts: sources.toml, back-off, event streams, cursors, source health.
+        .target(name: "Collectors", dependencies: ["EarshotWire", "SourceFormats"]),
         .target(name: "EarshotStore", dependencies: ["EarshotWire", "Scoring", "Emotions", grdb], path: "Sources/Store"),
         // The same store interfaces on PostgreSQL 15 (`query --store postgres://…`).
         .target(name: "EarshotPostgresStore", dependencies: ["EarshotStore", postgresNIO, logging], path: "Sources/PostgresStore"),
@@ -74,13 +76,17 @@ let package = Package(
                                                        .product(name: "Hummingbird", package: "hummingbird")],
                 path: "Sources/Services/Gateway", resources: [.copy("Dashboard")]),
 
+        // The live collectors (`earshot collect`): one thread per source, HTTP by URLSession, publishing through ingest.
+        .target(name: "CollectService", dependencies: ["Collectors", "Launcher", "ServiceRuntime", "EarshotRPC", "EarshotWire", "SourceFormats", logging],
+                path: "Sources/Services/Collect"),
+
         // MARK: Running the stack
         .target(name: "SampleData", dependencies: ["EarshotWire"]),
         .target(name: "Launcher", dependencies: ["EarshotRPC", "EarshotWire", "EarshotSecurity", "ZeroMQ"]),
 
         // MARK: The command
         .executableTarget(name: "earshot", dependencies: [
-            "IngestService", "EnrichService", "ScoreService", "QueryService", "GatewayService", "ServiceRuntime",
+            "IngestService", "EnrichService", "ScoreService", "QueryService", "GatewayService", "ServiceRuntime", "CollectService", "Collectors",
             "TextAnalysis", "SampleData", "Launcher", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ", "Listening", "PostMatching", "SourceFormats", "Insights",
             "EarshotPostgresStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -101,6 +107,7 @@ let package = Package(
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis", "LanguageID", "Entities", "Sentiment"]),
         .testTarget(name: "ListeningTests", dependencies: ["Listening"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
+        .testTarget(name: "CollectorsTests", dependencies: ["Collectors", "EarshotWire"]),
         .testTarget(name: "InsightsTests", dependencies: ["Insights", "SourceFormats"]),
         .testTarget(name: "SourceFormatsTests", dependencies: ["SourceFormats", "EarshotWire"], exclude: ["Fixtures"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),

@@ -1803,7 +1803,7 @@ const ProtobufCMessageDescriptor earshot__v1__ack_batch__descriptor =
   (ProtobufCMessageInit) earshot__v1__ack_batch__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue earshot__v1__platform__enum_values_by_number[6] =
+static const ProtobufCEnumValue earshot__v1__platform__enum_values_by_number[7] =
 {
   { "PLATFORM_UNSPECIFIED", "EARSHOT__V1__PLATFORM__PLATFORM_UNSPECIFIED", 0 },
   { "PLATFORM_X", "EARSHOT__V1__PLATFORM__PLATFORM_X", 1 },
@@ -1811,17 +1811,19 @@ static const ProtobufCEnumValue earshot__v1__platform__enum_values_by_number[6] 
   { "PLATFORM_REDDIT", "EARSHOT__V1__PLATFORM__PLATFORM_REDDIT", 3 },
   { "PLATFORM_BLUESKY", "EARSHOT__V1__PLATFORM__PLATFORM_BLUESKY", 4 },
   { "PLATFORM_OTHER", "EARSHOT__V1__PLATFORM__PLATFORM_OTHER", 5 },
+  { "PLATFORM_WEB", "EARSHOT__V1__PLATFORM__PLATFORM_WEB", 6 },
 };
 static const ProtobufCIntRange earshot__v1__platform__value_ranges[] = {
-{0, 0},{0, 6}
+{0, 0},{0, 7}
 };
-static const ProtobufCEnumValueIndex earshot__v1__platform__enum_values_by_name[6] =
+static const ProtobufCEnumValueIndex earshot__v1__platform__enum_values_by_name[7] =
 {
   { "PLATFORM_BLUESKY", 4 },
   { "PLATFORM_MASTODON", 2 },
   { "PLATFORM_OTHER", 5 },
   { "PLATFORM_REDDIT", 3 },
   { "PLATFORM_UNSPECIFIED", 0 },
+  { "PLATFORM_WEB", 6 },
   { "PLATFORM_X", 1 },
 };
 const ProtobufCEnumDescriptor earshot__v1__platform__descriptor =
@@ -1831,9 +1833,9 @@ const ProtobufCEnumDescriptor earshot__v1__platform__descriptor =
   "Platform",
   "Earshot__V1__Platform",
   "earshot.v1",
-  6,
+  7,
   earshot__v1__platform__enum_values_by_number,
-  6,
+  7,
   earshot__v1__platform__enum_values_by_name,
   1,
   earshot__v1__platform__value_ranges,

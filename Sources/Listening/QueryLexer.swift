@@ -342,7 +342,7 @@ struct QueryLexer {
     }
 
     /// The platforms posts can have, by the names documents carry.
-    private static let platformNames = ["x", "mastodon", "reddit", "bluesky", "other"]
+    private static let platformNames = ["x", "mastodon", "reddit", "bluesky", "other", "web"]
 
     /// Other names for platforms, the same that CSV imports accept (`CSVLayout.platformAliases`
     /// in SourceFormats, which Listening cannot import: neither module depends on the other).

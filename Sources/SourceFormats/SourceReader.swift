@@ -187,6 +187,19 @@ public struct SourceReader: Sendable {
         return finished(.success(posts), line: lineNumber, formatName: lastJSONFormat?.rawValue ?? "")
     }
 
+    /// The posts of one JSON object already parsed (a record of a live source's page or event),
+    /// `number` naming it in a rejection as a line number does.
+    public mutating func read(object: [String: Any], number: Int) -> Result<[Post], SourceRejection> {
+        let format: JSONFormat?
+        if case .json(let forced) = mode { format = forced } else { format = nil }
+        do throws(RecordProblem) {
+            let posts = try posts(in: object, format: format)
+            return finished(.success(posts), line: number, formatName: lastJSONFormat?.rawValue ?? "")
+        } catch {
+            return .failure(SourceRejection(line: number, reason: error.reason))
+        }
+    }
+
     /// The posts in one JSON object, in `format` or the one its keys show (remembered as the last format).
     private mutating func posts(in fields: [String: Any], format: JSONFormat?) throws(RecordProblem) -> [Post] {
         guard let format = format ?? JSONFormat.detect(fields) else {

@@ -12,6 +12,7 @@ extension Platform {
         case .reddit: return "reddit"
         case .bluesky: return "bluesky"
         case .other: return "other"
+        case .web: return "web"
         }
     }
 

@@ -68,7 +68,7 @@ struct ErrorTests {
 
     @Test("an unknown platform is reported at its value, with the platforms there are")
     func unknownPlatform() {
-        let message = "unknown platform \"twiter\"; platforms are x, mastodon, reddit, bluesky, other"
+        let message = "unknown platform \"twiter\"; platforms are x, mastodon, reddit, bluesky, other, web"
         #expect(syntaxError("acme platform:twiter") == QuerySyntaxError(position: 15, message: message))
         #expect(syntaxError("acme platform:\"twiter\"") == QuerySyntaxError(position: 15, message: message))
         #expect(syntaxError("platform:blue")?.message.hasPrefix("unknown platform \"blue\"") == true)

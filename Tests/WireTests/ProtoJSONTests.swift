@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func anUnknownNameSaysWhereAndWhatIsExpected() {
-        #expect(throws: ProtoJSON.DecodingProblem(path: "platform", message: "unknown value 'linux'; expected one of unspecified, x, mastodon, reddit, bluesky, other")) {
+        #expect(throws: ProtoJSON.DecodingProblem(path: "platform", message: "unknown value 'linux'; expected one of unspecified, x, mastodon, reddit, bluesky, other, web")) {
             try ProtoJSON.decode(Post.self, from: Data(#"{"platform":"linux"}"#.utf8))
         }
     }

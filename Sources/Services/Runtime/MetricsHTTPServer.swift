@@ -80,7 +80,12 @@ public final class MetricsHTTPServer: Sendable {
     /// Binds `address` (`host:port`; an empty host or `0.0.0.0` means every
     /// IPv4 interface, `[::]` every IPv6 one) on the calling thread, so a
     /// busy port fails here, and serves on a new thread.
-    public init(address: String, metrics: MetricsRegistry, shutdown: ShutdownSignal, logger: Logger) throws(MetricsHTTPServerError) {
+    public convenience init(address: String, metrics: MetricsRegistry, shutdown: ShutdownSignal, logger: Logger) throws(MetricsHTTPServerError) {
+        try self.init(address: address, metricsText: { metrics.prometheusText() }, shutdown: shutdown, logger: logger)
+    }
+
+    /// The same server for metrics rendered by `metricsText` (a process without a registry of its own).
+    public init(address: String, metricsText: @escaping @Sendable () -> String, shutdown: ShutdownSignal, logger: Logger) throws(MetricsHTTPServerError) {
         let listener = try Self.openListener(on: address)
         port = Self.boundPort(of: listener)
         logger.info("metrics HTTP listening", metadata: ["address": "\(address)", "port": "\(port)"])
@@ -91,7 +96,7 @@ public final class MetricsHTTPServer: Sendable {
                 guard poll(&ready, 1, 200) > 0 else { continue }
                 let connection = accept(listener, nil, nil)
                 guard connection >= 0 else { continue }
-                Self.answer(connection, metrics: metrics)
+                Self.answer(connection, metricsText: metricsText)
                 close(connection)
             }
         }
@@ -160,7 +165,7 @@ public final class MetricsHTTPServer: Sendable {
     }
 
     /// Reads one request head from `connection` and writes the whole response.
-    private static func answer(_ connection: Int32, metrics: MetricsRegistry) {
+    private static func answer(_ connection: Int32, metricsText: () -> String) {
         var timeout = timeval(tv_sec: connectionTimeoutSeconds, tv_usec: 0)
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -175,7 +180,7 @@ public final class MetricsHTTPServer: Sendable {
             head.append(contentsOf: chunk[0..<count])
         }
         guard head.contains(UInt8(ascii: "\n")) else { return }
-        let response = Array(MetricsHTTP.response(toRequestHead: String(decoding: head, as: UTF8.self)) { metrics.prometheusText() }.utf8)
+        let response = Array(MetricsHTTP.response(toRequestHead: String(decoding: head, as: UTF8.self), metricsText: metricsText).utf8)
         var sent = 0
         while sent < response.count {
             let count = response[sent...].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, sendFlags) }

@@ -433,6 +433,8 @@ public enum Platform: Int32, ProtoEnum {
     case reddit = 3
     case bluesky = 4
     case other = 5
+    /// websites: news sites and blogs (RSS and Atom feeds)
+    case web = 6
 }
 
 /// Who wrote a post, as the source describes them.
