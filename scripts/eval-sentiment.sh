@@ -21,10 +21,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="${SENTIMENT_DATA:-$ROOT/data/sentiment}"
 VENV="$ROOT/.build-bench/venv"
-MODEL="$ROOT/Sources/Analysis/Sentiment/Resources/sentiment_model.tsv"
+RESOURCES="$ROOT/Sources/Analysis/Sentiment/Resources"
+MODEL="$RESOURCES/sentiment_model.tsv"
 CORPORA=("$DATA/tweets_dev_GroundTruth.txt" "$DATA/amazonReviewSnippets_GroundTruth.txt"
          "$DATA/movieReviewSnippets_GroundTruth.txt")
-RESOURCES="$ROOT/Sources/Analysis/Sentiment/Resources"
 FIT=0
 CV_OPTIONS=()
 for argument in "$@"; do
@@ -50,14 +50,16 @@ fi
 FEATURES="$(mktemp)"
 trap 'rm -f "$FEATURES"' EXIT
 BENCH="$(swift build --package-path "$ROOT" -c release --show-bin-path)/earshot-bench-sentiment"
-extract_features() {
+build_bench() {
     echo "== building earshot-bench-sentiment (release)" >&2
     swift build --package-path "$ROOT" -c release --product earshot-bench-sentiment >&2
+}
+extract_features() {
+    build_bench
     "$BENCH" --features "${CORPORA[@]}" >"$FEATURES"
 }
 if [[ "$FIT" == 1 ]]; then
-    echo "== building earshot-bench-sentiment (release)" >&2
-    swift build --package-path "$ROOT" -c release --product earshot-bench-sentiment >&2
+    build_bench
     "$VENV/bin/python" "$ROOT/scripts/sentiment/tweet_valences.py" write "$BENCH" "$RESOURCES" "${CORPORA[0]}"
     extract_features
     "$VENV/bin/python" "$ROOT/scripts/sentiment/sentiment_model.py" fit "$FEATURES" "$MODEL"
