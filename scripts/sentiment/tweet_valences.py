@@ -133,6 +133,16 @@ def adapted_valences(indices, residuals, tweet_words, valences, setting):
     return corrected
 
 
+def with_aliases(corrected, social):
+    """`corrected` plus the slang and misspellings (`luv<TAB>= love`) of its words, which follow them."""
+    result = dict(corrected)
+    for line in social.splitlines():
+        token, _, directive = line.partition("\t")
+        if not line.startswith("//") and directive.startswith("= ") and directive[2:] in corrected:
+            result.setdefault(token, corrected[directive[2:]])
+    return result
+
+
 def block(corrected, tweets_count, setting):
     lines = [
         BEGIN,
@@ -160,7 +170,7 @@ class Analyser:
 
     def features(self, tweets_path, corrected):
         with open(os.path.join(self.bundle, SOCIAL), "w", encoding="utf-8") as handle:
-            handle.write(self.social + block(corrected, 0, (0, 0)))
+            handle.write(self.social + block(with_aliases(corrected, self.social), 0, (0, 0)))
         output = subprocess.run([self.bench, "--features", tweets_path], check=True, capture_output=True, text=True).stdout
         path = os.path.join(self.folder, "features.tsv")
         with open(path, "w", encoding="utf-8") as handle:
@@ -209,7 +219,7 @@ def command_write(bench, resources, tweets_path, setting):
     with open(path, encoding="utf-8") as handle:
         social = strip_block(handle.read())
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(social.rstrip("\n") + "\n" + block(corrected, len(ratings), setting))
+        handle.write(social.rstrip("\n") + "\n" + block(with_aliases(corrected, social), len(ratings), setting))
     print(f"wrote {len(corrected)} adapted valences to {path}")
 
 
