@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Accuracy of Earshot's English sentiment beside vaderSentiment 3.3.2 on every
-# corpus of data/sentiment, and the cross-validation of its learned model on the
-# development tweets (scripts/sentiment/sentiment_model.py evaluate).
+# corpus of data/sentiment (scripts/sentiment/sentiment_model.py evaluate), and the
+# cross-validation on the development tweets of what is fitted on them: the valences
+# adapted to tweets and the learned model (scripts/sentiment/tweet_valences.py cv).
 #
-# Usage: scripts/eval-sentiment.sh [--fit]
-#   --fit  first refit the model on the development tweets and write its weights
-#          to Sources/Analysis/Sentiment/Resources/sentiment_model.tsv (then rebuild
-#          and evaluate with them).
+# Usage: scripts/eval-sentiment.sh [--fit] [--select]
+#   --fit     first adapt the valences to the development tweets (the generated block
+#             of Sources/Analysis/Sentiment/Resources/social_lexicon.tsv), refit the
+#             model on them and write its weights to sentiment_model.tsv (then rebuild
+#             and evaluate with them).
+#   --select  cross-validate with gain and shrinkage chosen inside each split (nested,
+#             one repeat; slow) instead of the shipped setting.
 # Environment:
 #   SENTIMENT_DATA   corpus folder (default <repo>/data/sentiment)
 #
@@ -17,15 +21,19 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="${SENTIMENT_DATA:-$ROOT/data/sentiment}"
 VENV="$ROOT/.build-bench/venv"
-MODEL="$ROOT/Sources/Analysis/Sentiment/Resources/sentiment_model.tsv"
+RESOURCES="$ROOT/Sources/Analysis/Sentiment/Resources"
+MODEL="$RESOURCES/sentiment_model.tsv"
 CORPORA=("$DATA/tweets_dev_GroundTruth.txt" "$DATA/amazonReviewSnippets_GroundTruth.txt"
          "$DATA/movieReviewSnippets_GroundTruth.txt")
 FIT=0
-case "${1-}" in
-    --fit) FIT=1 ;;
-    "") ;;
-    *) echo "usage: scripts/eval-sentiment.sh [--fit]" >&2; exit 2 ;;
-esac
+CV_OPTIONS=()
+for argument in "$@"; do
+    case "$argument" in
+        --fit) FIT=1 ;;
+        --select) CV_OPTIONS=(--repeats 1 --select 1:5,2:5,2:10,3:10) ;;
+        *) echo "usage: scripts/eval-sentiment.sh [--fit] [--select]" >&2; exit 2 ;;
+    esac
+done
 
 for corpus in "${CORPORA[@]}"; do
     [[ -f "$corpus" ]] || { echo "error: corpus $corpus not found (set SENTIMENT_DATA)" >&2; exit 1; }
@@ -41,14 +49,22 @@ fi
 
 FEATURES="$(mktemp)"
 trap 'rm -f "$FEATURES"' EXIT
-extract_features() {
+BENCH="$(swift build --package-path "$ROOT" -c release --show-bin-path)/earshot-bench-sentiment"
+build_bench() {
     echo "== building earshot-bench-sentiment (release)" >&2
     swift build --package-path "$ROOT" -c release --product earshot-bench-sentiment >&2
-    "$(swift build --package-path "$ROOT" -c release --show-bin-path)/earshot-bench-sentiment" --features "${CORPORA[@]}" >"$FEATURES"
 }
-extract_features
+extract_features() {
+    build_bench
+    "$BENCH" --features "${CORPORA[@]}" >"$FEATURES"
+}
 if [[ "$FIT" == 1 ]]; then
-    "$VENV/bin/python" "$ROOT/scripts/sentiment/sentiment_model.py" fit "$FEATURES" "$MODEL"
+    build_bench
+    "$VENV/bin/python" "$ROOT/scripts/sentiment/tweet_valences.py" write "$BENCH" "$RESOURCES" "${CORPORA[0]}"
     extract_features
+    "$VENV/bin/python" "$ROOT/scripts/sentiment/sentiment_model.py" fit "$FEATURES" "$MODEL"
 fi
+extract_features
 "$VENV/bin/python" "$ROOT/scripts/sentiment/sentiment_model.py" evaluate "$FEATURES" "${CORPORA[@]}"
+echo
+"$VENV/bin/python" "$ROOT/scripts/sentiment/tweet_valences.py" cv "$BENCH" "$RESOURCES" "${CORPORA[0]}" "${CV_OPTIONS[@]}"

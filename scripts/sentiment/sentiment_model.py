@@ -18,11 +18,11 @@ tokens at 0.
 
 evaluate: for every corpus, Pearson r and weighted 3-class F1 of Earshot's
 compound (as committed) and of vaderSentiment 3.3.2; on the tweets, which the
-committed model was fitted on, those figures are in-sample and marked so. Then
-repeated 10-fold cross-validation on the tweets: the model is fitted on nine
-folds and measured on the tenth, beside VADER on the same tenth; prints every
-fold of the first repeat and mean, standard deviation and range over all.
-Metrics as in SentimentEvaluation.swift and scripts/bench/vader_bench.py.
+committed model and the adapted valences were fitted on, those figures are
+in-sample and marked so. The cross-validation, in which both are fitted on nine
+folds and measured on the tenth, is tweet_valences.py cv (FOLDS, REPEATS and
+SEED below are its settings). Metrics as in SentimentEvaluation.swift and
+scripts/bench/vader_bench.py.
 """
 import sys
 
@@ -129,29 +129,8 @@ def command_evaluate(features_path, corpus_paths):
     for corpus in dict.fromkeys(corpora):
         rows = corpora == corpus
         ours, theirs = accuracy(means[rows], compounds[rows]), accuracy(means[rows], vader[rows])
-        note = "  (in-sample: the model was fitted on these; see the cross-validation)" if corpus == TWEETS else ""
+        note = "  (in-sample: model and valences were fitted on these; see the cross-validation)" if corpus == TWEETS else ""
         print(f"{corpus:<8} {rows.sum():>6}  {ours[0]:>9.4f} {ours[1]:>10.4f}  {theirs[0]:>8.4f} {theirs[1]:>8.4f}{note}")
-    tweets = corpora == TWEETS
-    if not tweets.any():
-        return
-    x, y, v = features[tweets], means[tweets], vader[tweets]
-    print(f"\ncross-validation on the {len(y)} development tweets: {REPEATS} x {FOLDS}-fold, seed {SEED}")
-    print(f"{'repeat':>6} {'fold':>4} {'texts':>5}  {'Earshot r':>9} {'Earshot F1':>10}  {'VADER r':>8} {'VADER F1':>8}")
-    random = np.random.default_rng(SEED)
-    results = {"Earshot r": [], "Earshot F1": [], "VADER r": [], "VADER F1": []}
-    for repeat in range(REPEATS):
-        order = random.permutation(len(y))
-        for fold, test in enumerate(np.array_split(order, FOLDS)):
-            train = np.setdiff1d(order, test)
-            ours = accuracy(y[test], compound(x[test], fit(x[train], y[train])))
-            theirs = accuracy(y[test], v[test])
-            for key, value in zip(results, ours + theirs):
-                results[key].append(value)
-            if repeat == 0:
-                print(f"{repeat + 1:>6} {fold + 1:>4} {len(test):>5}  {ours[0]:>9.4f} {ours[1]:>10.4f}  {theirs[0]:>8.4f} {theirs[1]:>8.4f}")
-    print(f"over all {REPEATS * FOLDS} held-out folds (mean ± standard deviation):")
-    for key, values in results.items():
-        print(f"  {key:<10} {summary(values)}")
 
 
 def main(arguments):

@@ -118,7 +118,7 @@ public final class SentimentAnalyzer: Sendable {
         }
         return ValenceRules.score(
             scanner.scannedTokens, valences: valences, capitalDifferential: scanner.hasCapitalDifferential,
-            exclamationMarks: marks.exclamation, questionMarks: marks.question, model: model)
+            exclamationMarks: marks.exclamation, questionMarks: marks.question, hasLink: scanner.links > 0, model: model)
     }
 }
 

@@ -12,9 +12,16 @@ public struct SentimentFeatures: Sendable, Equatable {
     public var polarity = 0.0
     /// Punctuation emphasis ("!", "??") signed in the direction of the sum.
     public var emphasis = 0.0
+    /// `normalizedSum` of a text with a link, else 0: links come with news and promotions,
+    /// which people rate milder than the same words in a personal post.
+    public var sumWithLink = 0.0
+    /// `normalizedSum` of a text with a "?", else 0: questions are rated milder too.
+    public var sumWithQuestion = 0.0
 
     /// Feature names in the order of `values`, as the model file and the fitting script name them.
-    public static let names = ["normalized_sum", "sum_per_root_token", "polarity", "emphasis"]
+    public static let names = [
+        "normalized_sum", "sum_per_root_token", "polarity", "emphasis", "sum_with_link", "sum_with_question",
+    ]
 
     /// Creates features with every value 0.
     public init() {}
@@ -26,14 +33,17 @@ public struct SentimentFeatures: Sendable, Equatable {
         sumPerRootToken = values[1]
         polarity = values[2]
         emphasis = values[3]
+        sumWithLink = values[4]
+        sumWithQuestion = values[5]
     }
 
     /// The values in the order of `names`.
-    public var values: [Double] { [normalizedSum, sumPerRootToken, polarity, emphasis] }
+    public var values: [Double] { [normalizedSum, sumPerRootToken, polarity, emphasis, sumWithLink, sumWithQuestion] }
 
     /// Sum of the products of the features with `weights` given as features.
     func dot(_ weights: SentimentFeatures) -> Double {
         normalizedSum * weights.normalizedSum + sumPerRootToken * weights.sumPerRootToken
-            + polarity * weights.polarity + emphasis * weights.emphasis
+            + polarity * weights.polarity + emphasis * weights.emphasis + sumWithLink * weights.sumWithLink
+            + sumWithQuestion * weights.sumWithQuestion
     }
 }

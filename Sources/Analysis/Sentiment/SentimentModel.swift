@@ -57,7 +57,7 @@ struct SentimentModel: Sendable {
 
     /// VADER's own compound score (the normalised sum), with no learned weighting: for the
     /// other languages' models, whose lexicons and rules were tuned on it.
-    static let vaderCompound = SentimentModel(weights: SentimentFeatures(values: [ratingScale, 0, 0, 0]))
+    static let vaderCompound = SentimentModel(weights: SentimentFeatures(values: [ratingScale, 0, 0, 0, 0, 0]))
 
     private init(weights: SentimentFeatures) {
         self.weights = weights

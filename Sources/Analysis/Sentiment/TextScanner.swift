@@ -56,6 +56,8 @@ struct TextScanner {
     private(set) var exclamationMarks = 0
     /// "?" in the text scanned (counted only by a scan that stops at undecoded text).
     private(set) var questionMarks = 0
+    /// URLs dropped from the text scanned.
+    private(set) var links = 0
 
     /// Scans `text` and resolves multi-word phrases. With `stoppingAtUndecoded`, the scan also
     /// counts "!" and "?", and stops, returning false, at the first byte that
@@ -158,7 +160,11 @@ struct TextScanner {
     /// One whitespace-separated chunk; `mayBeEmoticon` tells whether it has
     /// a symbol that can only come from an emoticon.
     private mutating func scanChunk(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, mayBeEmoticon: Bool) {
-        if isURL(text, start, end) || isMention(text, start, end) { return }
+        if isURL(text, start, end) {
+            links += 1
+            return
+        }
+        if isMention(text, start, end) { return }
         if mayBeEmoticon && scanEmoticonChunk(text, start, end) { return }
         var position = start
         while position < end {

@@ -31,7 +31,7 @@ enum ValenceRules {
     /// `valences` must hold `tokens.count` values.
     static func score(
         _ tokens: UnsafeMutableBufferPointer<Token>, valences: UnsafeMutablePointer<Double>,
-        capitalDifferential: Bool, exclamationMarks: Int, questionMarks: Int, model: SentimentModel
+        capitalDifferential: Bool, exclamationMarks: Int, questionMarks: Int, hasLink: Bool, model: SentimentModel
     ) -> (scores: SentimentScores, features: SentimentFeatures) {
         guard !tokens.isEmpty else { return (.empty, SentimentFeatures()) }
         // Valences are tallied as they are computed; only a text with a
@@ -53,7 +53,8 @@ enum ValenceRules {
             for index in tokens.indices { tally.add(valences[index]) }
         }
         return combine(
-            tally, contentCount: max(contentCount, 1), exclamationMarks: exclamationMarks, questionMarks: questionMarks, model: model)
+            tally, contentCount: max(contentCount, 1), exclamationMarks: exclamationMarks, questionMarks: questionMarks,
+            hasLink: hasLink, model: model)
     }
 
     /// Valence of one token after caps, elongation, boosters, negation,
@@ -167,7 +168,8 @@ enum ValenceRules {
     /// and `model`'s compound from them, and splits the intensity into positive,
     /// neutral and negative shares.
     private static func combine(
-        _ tally: ValenceTally, contentCount: Int, exclamationMarks: Int, questionMarks: Int, model: SentimentModel
+        _ tally: ValenceTally, contentCount: Int, exclamationMarks: Int, questionMarks: Int, hasLink: Bool,
+        model: SentimentModel
     ) -> (scores: SentimentScores, features: SentimentFeatures) {
         var sum = tally.sum
         var positiveSum = tally.positiveSum
@@ -184,6 +186,8 @@ enum ValenceRules {
         features.sumPerRootToken = sum / Double(contentCount).squareRoot()
         features.polarity = sum > 0 ? 1 : sum < 0 ? -1 : 0
         features.emphasis = features.polarity * emphasis
+        features.sumWithLink = hasLink ? features.normalizedSum : 0
+        features.sumWithQuestion = questionMarks > 0 ? features.normalizedSum : 0
         if positiveSum > -negativeSum {
             positiveSum += emphasis
         } else if positiveSum < -negativeSum {
