@@ -55,6 +55,8 @@ let package = Package(
         .target(name: "Scoring"),
         .target(name: "Insights"),
         .target(name: "SourceFormats", dependencies: ["EarshotWire"]),
+        // Webhook signing, retry schedule, topics and bodies (the gateway delivers them).
+        .target(name: "Webhooks", dependencies: ["CSodium"]),
         .target(name: "PostMatching", dependencies: ["EarshotWire", "Listening"]),
         .target(name: "EarshotStore", dependencies: ["EarshotWire", "Scoring", "Emotions", grdb], path: "Sources/Store"),
         // The same store interfaces on PostgreSQL 15 (`query --store postgres://…`).
@@ -69,7 +71,7 @@ let package = Package(
         .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore", "EarshotPostgresStore", "Listening", "PostMatching", "Entities", "Insights"], path: "Sources/Services/Query"),
         // The HTTP/JSON gateway (docs/HTTP-API.md): routes, JSON translation and tokens are pure; the Hummingbird shell calls ingest and query.
         .target(name: "GatewayService", dependencies: ["ServiceRuntime", "EarshotRPC", "EarshotSecurity", "EarshotWire", "SourceFormats",
-                                                       "CSodium", "CProtobufC", logging,
+                                                       "CSodium", "CProtobufC", "Webhooks", logging, grdb,
                                                        .product(name: "Hummingbird", package: "hummingbird")],
                 path: "Sources/Services/Gateway"),
 
@@ -109,6 +111,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["EarshotStore", "EarshotPostgresStore", "PostgresTestSupport", grdb]),
         .testTarget(name: "IngestTests", dependencies: ["IngestService"]),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"]),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks"]),
         .testTarget(name: "GatewayTests", dependencies: ["GatewayService", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
         .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "PostgresTestSupport", "SampleData", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
     ]
