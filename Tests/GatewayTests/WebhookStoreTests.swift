@@ -110,8 +110,8 @@ import Webhooks
     @Test func routesAndDeliveryFilters() throws {
         #expect(try WebhookAPI.Route.match(method: "GET", path: "/v1/webhooks") == (.list, nil))
         #expect(try WebhookAPI.Route.match(method: "DELETE", path: "/v1/webhooks/wh_1") == (.delete, "wh_1"))
-        #expect(try WebhookAPI.Route.match(method: "GET", path: "/v1/webhooks/deliveries") == (.deliveries, nil))
-        #expect(try WebhookAPI.Route.match(method: "POST", path: "/v1/webhooks/deliveries/whd_1/replay") == (.replay, "whd_1"))
+        #expect(try WebhookAPI.Route.match(method: "GET", path: "/v1/webhook-deliveries") == (.deliveries, nil))
+        #expect(try WebhookAPI.Route.match(method: "POST", path: "/v1/webhook-deliveries/whd_1/replay") == (.replay, "whd_1"))
         #expect(throws: GatewayError.self) { try WebhookAPI.Route.match(method: "PUT", path: "/v1/webhooks") }
         #expect(throws: GatewayError.self) { try WebhookAPI.Route.match(method: "GET", path: "/v1/webhooks/a/b") }
         #expect(try WebhookAPI.deliveryFilter([]) == (.failed, nil, 100))

@@ -182,20 +182,20 @@ func opensslHMAC(key: String, message: [UInt8]) throws -> String {
         let failedDeadline = Date().addingTimeInterval(60)
         repeat {
             try await Task.sleep(nanoseconds: 500_000_000)
-            let listing = try await gateway.request("GET", "/v1/webhooks/deliveries?state=failed&webhookId=\(brokenHook.json["id"] as? String ?? "")", token: alice)
+            let listing = try await gateway.request("GET", "/v1/webhook-deliveries?state=failed&webhookId=\(brokenHook.json["id"] as? String ?? "")", token: alice)
             failed = listing.json["deliveries"] as? [[String: Any]] ?? []
         } while failed.isEmpty && Date() < failedDeadline
         let failure = try #require(failed.first, "no failed delivery listed")
         #expect(failure["lastStatus"] as? Int == 500 && (failure["attempts"] as? Int ?? 0) >= 1, "\(failure)")
         broken.mode = .ok
         let attemptsBefore = broken.received.count
-        let replayed = try await gateway.request("POST", "/v1/webhooks/deliveries/\(failure["id"] as? String ?? "")/replay", token: alice)
+        let replayed = try await gateway.request("POST", "/v1/webhook-deliveries/\(failure["id"] as? String ?? "")/replay", token: alice)
         #expect(replayed.status == 200 && replayed.json["state"] as? String == "pending", "\(replayed.text)")
         let replayDeadline = Date().addingTimeInterval(30)
         func replayArrived() -> Bool { broken.received.dropFirst(attemptsBefore).contains { $0.headers["idempotency-key"] == failure["id"] as? String } }
         while !replayArrived() && Date() < replayDeadline { try await Task.sleep(nanoseconds: 200_000_000) }
         #expect(replayArrived())
-        let missing = try await gateway.request("POST", "/v1/webhooks/deliveries/whd_nothing/replay", token: alice)
+        let missing = try await gateway.request("POST", "/v1/webhook-deliveries/whd_nothing/replay", token: alice)
         #expect(missing.status == 404)
         #expect(gateway.process.isRunning)
     }

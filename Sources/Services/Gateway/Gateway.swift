@@ -144,7 +144,7 @@ public final class Gateway: Sendable {
         case "/openapi.json":
             label = path
             return Self.json(200, contract)
-        case WebhookAPI.prefix, _ where path.hasPrefix(WebhookAPI.prefix + "/"):
+        case WebhookAPI.prefix, WebhookAPI.deliveriesPath, _ where path.hasPrefix(WebhookAPI.prefix + "/") || path.hasPrefix(WebhookAPI.deliveriesPath + "/"):
             let (webhookRoute, id) = try WebhookAPI.Route.match(method: method, path: path)
             label = webhookRoute.rawValue
             return try await webhook(webhookRoute, id: id, request: request)

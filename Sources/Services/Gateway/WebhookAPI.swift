@@ -8,7 +8,7 @@ import Webhooks
 /// Tokens whose role may create listening queries (editor, admin) manage them.
 public enum WebhookAPI {
     public static let prefix = "/v1/webhooks"
-    public static let deliveriesPath = "/v1/webhooks/deliveries"
+    public static let deliveriesPath = "/v1/webhook-deliveries"
     /// Deliveries listed at most per request.
     public static let maxListed = 500
 
@@ -18,18 +18,18 @@ public enum WebhookAPI {
         case create = "POST /v1/webhooks"
         case read = "GET /v1/webhooks/{id}"
         case delete = "DELETE /v1/webhooks/{id}"
-        case deliveries = "GET /v1/webhooks/deliveries"
-        case replay = "POST /v1/webhooks/deliveries/{id}/replay"
+        case deliveries = "GET /v1/webhook-deliveries"
+        case replay = "POST /v1/webhook-deliveries/{id}/replay"
 
-        /// The route and its `{id}` of a method and path under ``WebhookAPI/prefix``.
+        /// The route and its `{id}` of a method and path under ``WebhookAPI/prefix`` or ``WebhookAPI/deliveriesPath``.
         public static func match(method: String, path: String) throws(GatewayError) -> (Route, id: String?) {
-            let parts = path.split(separator: "/").dropFirst(2).map(String.init)  // after "v1", "webhooks"
+            let parts = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
             let candidates: [(Route, String?)]
-            switch parts.count {
-            case 0: candidates = [(.list, nil), (.create, nil)]
-            case 1 where parts[0] == "deliveries": candidates = [(.deliveries, nil)]
-            case 1: candidates = [(.read, parts[0]), (.delete, parts[0])]
-            case 3 where parts[0] == "deliveries" && parts[2] == "replay": candidates = [(.replay, parts[1])]
+            switch (parts.count, parts.count > 1 ? parts[1] : "") {
+            case (2, "webhooks"): candidates = [(.list, nil), (.create, nil)]
+            case (3, "webhooks"): candidates = [(.read, parts[2]), (.delete, parts[2])]
+            case (2, "webhook-deliveries"): candidates = [(.deliveries, nil)]
+            case (4, "webhook-deliveries") where parts[3] == "replay": candidates = [(.replay, parts[2])]
             default: throw GatewayError(.notFound, "no route \(path); the routes are listed at /openapi.json")
             }
             guard let hit = candidates.first(where: { $0.0.method == method }) else {
@@ -82,7 +82,7 @@ public enum WebhookAPI {
         var minPriority = event == .care ? 70 : 0
         if let value = object["minPriority"], !(value is NSNull) {
             guard event == .care else { throw GatewayError(.invalidArgument, "field 'minPriority' is for care webhooks only") }
-            guard let number = value as? NSNumber, CFGetTypeID(number) != CFBooleanGetTypeID(), let integer = Int(exactly: number.doubleValue),
+            guard let number = value as? NSNumber, !JSONTranslation.isJSONBoolean(number), let integer = Int(exactly: number.doubleValue),
                   (1...100).contains(integer) else {
                 throw GatewayError(.invalidArgument, "field 'minPriority' must be an integer from 1 to 100")
             }

@@ -1,6 +1,7 @@
 import EarshotWire
 import Foundation
 import Logging
+import ServiceRuntime
 import Synchronization
 import Webhooks
 #if canImport(FoundationNetworking)
