@@ -14,19 +14,25 @@ final class WebhookReceiver: Sendable {
     struct Received { let headers: [String: String]; let body: [UInt8] }
     let port: Int
     private let listener: Int32
-    private let state = Mutex<(mode: Mode, received: [Received], held: [Int32])>((.ok, [], []))
+    private let state: Mutex<(mode: Mode, received: [Received], held: [Int32])>
 
     init(mode: Mode) throws {
-        state.withLock { $0.mode = mode }
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        state = Mutex((mode, [], []))
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && listen(listener, 16) == 0 && getsockname(listener, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && listen(descriptor, 16) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
         }
-        guard bound else { throw StackError("the webhook receiver cannot listen") }
+        guard bound else {
+            close(descriptor)
+            throw StackError("the webhook receiver cannot listen")
+        }
+        listener = descriptor
         port = Int(UInt16(bigEndian: address.sin_port))
         Thread { [self] in
             while true {
