@@ -1,5 +1,6 @@
 import EarshotWire
 import Foundation
+import Launcher
 import SampleData
 import Synchronization
 import Testing
