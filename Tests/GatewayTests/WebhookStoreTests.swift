@@ -67,9 +67,9 @@ import Webhooks
     @Test func aFullBacklogStoresNewDeliveriesAsFailed() throws {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let store = try WebhookStore(path: path)
+        let store = try WebhookStore(path: path, maxPendingPerSubscription: 20)
         try store.add(subscription("wh_a"))
-        for index in 0..<WebhookStore.maxPendingPerSubscription { try store.enqueue(alert("e\(index)"), nowMs: 1) }
+        for index in 0..<20 { try store.enqueue(alert("e\(index)"), nowMs: 1) }
         try store.enqueue(alert("over"), nowMs: 2)
         let failed = try store.deliveries(state: .failed, subscriptionID: "wh_a", limit: 10)
         #expect(failed.map(\.eventID) == ["over"] && failed[0].lastError.contains("backlog full"))

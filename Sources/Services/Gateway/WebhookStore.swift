@@ -41,17 +41,19 @@ public struct WebhookStoreError: Error, CustomStringConvertible {
 /// The gateway's webhook subscriptions and deliveries in one SQLite file (WAL), shared by
 /// every gateway on the host, so subscriptions made through any of them are seen by the one
 /// that delivers (``WebhookDeliverer``) and queued deliveries survive restarts. Each
-/// subscription has at most ``maxPendingPerSubscription`` pending deliveries; more are stored
+/// subscription has at most `maxPendingPerSubscription` pending deliveries; more are stored
 /// as failed ("backlog full", replayable), so a dead receiver cannot fill the disk.
 public final class WebhookStore: Sendable {
     public let path: String
     private let database: DatabaseQueue
-    public static let maxPendingPerSubscription = 10_000
+    /// Pending deliveries per subscription at most (then new ones are stored as failed).
+    public let maxPendingPerSubscription: Int
     /// Delivered and failed deliveries are deleted this long after their last attempt.
     public static let retentionMs: Int64 = 7 * 86_400_000
 
-    public init(path: String) throws(WebhookStoreError) {
+    public init(path: String, maxPendingPerSubscription: Int = 10_000) throws(WebhookStoreError) {
         self.path = path
+        self.maxPendingPerSubscription = maxPendingPerSubscription
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
@@ -148,13 +150,13 @@ public final class WebhookStore: Sendable {
             for subscription in matching {
                 let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_deliveries WHERE subscription_id = ? AND state = 'pending'",
                                                arguments: [subscription.id]) ?? 0
-                let full = pending >= Self.maxPendingPerSubscription
+                let full = pending >= maxPendingPerSubscription
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, body, state, queued_at_ms, next_attempt_at_ms, last_error, updated_at_ms)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: ["whd_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), subscription.id, event.id,
                                      Data(subscription.format.bytes(event)), full ? "failed" : "pending", nowMs, nowMs,
-                                     full ? "backlog full: \(Self.maxPendingPerSubscription) deliveries pending" : "", nowMs])
+                                     full ? "backlog full: \(maxPendingPerSubscription) deliveries pending" : "", nowMs])
                 queued += db.changesCount
             }
             return queued
