@@ -56,6 +56,8 @@ let package = Package(
         .target(name: "Scoring"),
         .target(name: "Insights"),
         .target(name: "SourceFormats", dependencies: ["EarshotWire"]),
+        // Webhook signing, retry schedule, topics and bodies (the gateway delivers them).
+        .target(name: "Webhooks", dependencies: ["CSodium"]),
         .target(name: "PostMatching", dependencies: ["EarshotWire", "Listening"]),
         // Live collectors' pure parts: sources.toml, back-off, event streams, cursors, source health.
         .target(name: "Collectors", dependencies: ["EarshotWire", "SourceFormats"]),
@@ -72,7 +74,7 @@ let package = Package(
         .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore", "EarshotPostgresStore", "Listening", "PostMatching", "Entities", "Insights"], path: "Sources/Services/Query"),
         // The HTTP/JSON gateway (docs/HTTP-API.md): routes, JSON translation and tokens are pure; the Hummingbird shell calls ingest and query.
         .target(name: "GatewayService", dependencies: ["ServiceRuntime", "EarshotRPC", "EarshotSecurity", "EarshotWire", "SourceFormats",
-                                                       "CSodium", "CProtobufC", logging,
+                                                       "CSodium", "CProtobufC", "Webhooks", logging, grdb,
                                                        .product(name: "Hummingbird", package: "hummingbird")],
                 path: "Sources/Services/Gateway", resources: [.copy("Dashboard")]),
 
@@ -119,6 +121,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["EarshotStore", "EarshotPostgresStore", "PostgresTestSupport", grdb]),
         .testTarget(name: "IngestTests", dependencies: ["IngestService"]),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"]),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks"]),
         .testTarget(name: "GatewayTests", dependencies: ["GatewayService", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
         .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "PostgresTestSupport", "SampleData", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
     ]

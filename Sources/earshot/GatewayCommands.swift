@@ -21,7 +21,7 @@ struct TokenFileOptions: ParsableArguments {
 struct GatewayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway", abstract: "Run the HTTP/JSON gateway to ingest and query (REST under /v1/, OpenAPI at /openapi.json).",
-        discussion: "Stateless: run as many as you like. Every /v1/ request needs an API token (earshot tokens create). The gateway calls the services with its own CURVE key (default 'gateway', role gateway in the allow-list), naming the token's holder and role with each call.")
+        discussion: "Stateless but for the webhook database (--webhooks, one SQLite file shared by the gateways of a host, of which one delivers): run as many as you like. Every /v1/ request needs an API token (earshot tokens create). The gateway calls the services with its own CURVE key (default 'gateway', role gateway in the allow-list), naming the token's holder and role with each call.")
 
     @Option(help: "HTTP listen address host:port [EARSHOT_GATEWAY_LISTEN]") var listen = environment("EARSHOT_GATEWAY_LISTEN", GatewayConfiguration().listen)
     @Option(help: "Ingest RPC endpoint [EARSHOT_INGEST]") var ingest = environment("EARSHOT_INGEST", GatewayConfiguration().ingestEndpoint)
@@ -31,11 +31,17 @@ struct GatewayCommand: ParsableCommand {
     @Option(help: "API token file; default: api-tokens in the keys folder [EARSHOT_API_TOKENS]") var tokens = environment("EARSHOT_API_TOKENS", "")
     @Option(help: "Largest request body in bytes [EARSHOT_GATEWAY_MAX_BODY]") var maxBody = environment("EARSHOT_GATEWAY_MAX_BODY", GatewayConfiguration().maxBodyBytes)
     @Option(help: "RPC deadline in milliseconds [EARSHOT_GATEWAY_TIMEOUT_MS]") var timeoutMs = environment("EARSHOT_GATEWAY_TIMEOUT_MS", Int(GatewayConfiguration().rpcTimeoutMilliseconds))
+    @Option(help: "Webhook database (SQLite), shared by the gateways of a host; one of them delivers; empty = no webhooks [EARSHOT_WEBHOOKS]")
+    var webhooks = environment("EARSHOT_WEBHOOKS", GatewayConfiguration().webhooksPath)
+    @Option(help: "Seconds a webhook receiver has to answer an attempt [EARSHOT_WEBHOOK_TIMEOUT]")
+    var webhookTimeout = environment("EARSHOT_WEBHOOK_TIMEOUT", Int(GatewayConfiguration().webhookAttemptTimeoutSeconds))
+    @Option(help: "Seconds a webhook delivery is retried before it is listed as failed (default 24 h) [EARSHOT_WEBHOOK_RETRY_WINDOW]")
+    var webhookRetryWindow = environment("EARSHOT_WEBHOOK_RETRY_WINDOW", Int(GatewayConfiguration().webhookRetryWindowSeconds))
     @Flag(help: "Print the OpenAPI contract (docs/openapi.json) and exit") var printOpenapi = false
     @OptionGroup var security: SecurityOptions
 
     func validate() throws {
-        guard maxBody > 0, timeoutMs > 0 else { throw ValidationError("--max-body and --timeout-ms must be positive") }
+        guard maxBody > 0, timeoutMs > 0, webhookTimeout > 0, webhookRetryWindow > 0 else { throw ValidationError("--max-body, --timeout-ms, --webhook-timeout and --webhook-retry-window must be positive") }
     }
 
     func run() throws {
@@ -52,6 +58,9 @@ struct GatewayCommand: ParsableCommand {
         configuration.tokensPath = TokenFileOptions.path(tokens: tokens, keys: security.keys)
         configuration.maxBodyBytes = maxBody
         configuration.rpcTimeoutMilliseconds = Int64(timeoutMs)
+        configuration.webhooksPath = webhooks
+        configuration.webhookAttemptTimeoutSeconds = Double(webhookTimeout)
+        configuration.webhookRetryWindowSeconds = Double(webhookRetryWindow)
         let socketSecurity: SocketSecurity
         if security.insecure {
             try SocketSecurity.requireLoopback(ingest)

@@ -16,7 +16,7 @@ start_gateway_stack() {
   "$bin" enrich --pull "$(endpoint 1)" --push "$(endpoint 2)" --query-set "$(endpoint 11)" --threads 1 "${keys_args[@]}" 2>"$work/enrich.log" & stack_pids+=($!)
   "$bin" score --pull "$(endpoint 3)" --push "$(endpoint 5)" --threads 1 "${keys_args[@]}" 2>"$work/score.log" & stack_pids+=($!)
   "$bin" gateway --listen "127.0.0.1:$((port + 30))" --ingest "$(endpoint 0)" --query "$(endpoint 10)" --alerts "$(endpoint 12)" \
-    "${keys_args[@]}" 2>"$work/gateway.log" & gateway_pid=$!
+    --webhooks "$work/webhooks.sqlite" "${keys_args[@]}" 2>"$work/gateway.log" & gateway_pid=$!
   stack_pids+=("$gateway_pid")
   gateway="http://127.0.0.1:$((port + 30))"
   for _ in $(seq 1 150); do

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceRuntime
+import Webhooks
 import ZeroMQ
 
 /// Settings of `earshot gateway`.
@@ -26,6 +27,12 @@ public struct GatewayConfiguration: Sendable {
     public var idleTimeoutSeconds: Int64 = 60
     /// Calls in flight per backend service at most (then 429).
     public var maxCallsInFlight = 128
+    /// The webhook database (``WebhookStore``), shared by the gateways of a host; "" = no webhooks (503).
+    public var webhooksPath = ""
+    /// A webhook attempt without a complete answer within this long has failed (and is retried).
+    public var webhookAttemptTimeoutSeconds = 10.0
+    /// How long a webhook delivery is retried (``RetrySchedule/standard``: 24 h) before it is failed.
+    public var webhookRetryWindowSeconds = RetrySchedule.standard.windowSeconds
 
     public init() {}
 }
@@ -37,16 +44,17 @@ public struct GatewayConfiguration: Sendable {
 public final class Gateway: Sendable {
     public let configuration: GatewayConfiguration
     private let matcher = RouteMatcher(GatewayRoutes.all)
-    private let pools: [GatewayBackend: RPCPool]
+    let pools: [GatewayBackend: RPCPool]
     private let tokens: TokenStore
-    private let logger: Logger
+    let logger: Logger
     public let metrics = MetricsRegistry()
     private let contract: [UInt8]
     private let searchSchema = MessageSchema(of: SearchPostsRequest.self)
-    private let viewSchema = MessageSchema(of: PostView.self)
+    let viewSchema = MessageSchema(of: PostView.self)
     private let zmq: Context
-    private let alertFeed: AlertFeed?
-    private let alertSchema = MessageSchema(of: Alert.self)
+    let alertFeed: AlertFeed?
+    let alertSchema = MessageSchema(of: Alert.self)
+    let webhooks: WebhookDeliverer?
     private let dashboard = DashboardFiles(directory: DashboardFiles.bundledDirectory)
 
     public init(configuration: GatewayConfiguration, security: SocketSecurity, logger: Logger) throws {
@@ -69,6 +77,12 @@ public final class Gateway: Sendable {
             socketOptions: try security.clientOptions(server: KeyDirectory.queryKey, endpoint: configuration.alertsEndpoint), logger: logger)
         tokens = TokenStore(path: configuration.tokensPath) { message in logger.warning("\(message)") }
         contract = OpenAPIDocument.json(routes: GatewayRoutes.all)
+        webhooks = configuration.webhooksPath.isEmpty ? nil : WebhookDeliverer(
+            store: try WebhookStore(path: configuration.webhooksPath),
+            schedule: RetrySchedule(firstDelaySeconds: RetrySchedule.standard.firstDelaySeconds, maxDelaySeconds: RetrySchedule.standard.maxDelaySeconds,
+                                    windowSeconds: configuration.webhookRetryWindowSeconds),
+            attemptTimeoutSeconds: configuration.webhookAttemptTimeoutSeconds,
+            metrics: metrics, logger: logger)
     }
 
     /// Serves HTTP until SIGINT or SIGTERM.
@@ -82,6 +96,8 @@ public final class Gateway: Sendable {
             logger: logger)
         logger.info("gateway listening", metadata: ["listen": "\(host):\(port)", "ingest": "\(configuration.ingestEndpoint)",
                                                     "query": "\(configuration.queryEndpoint)", "tokens": "\(configuration.tokensPath)"])
+        let delivering = Task { await deliverWebhooks() }
+        defer { delivering.cancel() }
         try await application.runService()
     }
 
@@ -133,6 +149,10 @@ public final class Gateway: Sendable {
         case "/openapi.json":
             label = path
             return Self.json(200, contract)
+        case WebhookAPI.prefix, WebhookAPI.deliveriesPath, _ where path.hasPrefix(WebhookAPI.prefix + "/") || path.hasPrefix(WebhookAPI.deliveriesPath + "/"):
+            let (webhookRoute, id) = try WebhookAPI.Route.match(method: method, path: path)
+            label = webhookRoute.rawValue
+            return try await webhook(webhookRoute, id: id, request: request)
         case AlertEvents.path:
             label = path
             guard method == "GET" else { throw GatewayError(.unimplemented, "\(path) takes GET, not \(method)", httpStatus: 405) }
@@ -156,7 +176,7 @@ public final class Gateway: Sendable {
     }
 
     /// The holder of the request's API token, if its role may call `rpc` (else 401 or 403).
-    private func tokenHolder(_ request: Request, rpc: String, operation: String) throws(GatewayError) -> APITokens.Entry {
+    func tokenHolder(_ request: Request, rpc: String, operation: String) throws(GatewayError) -> APITokens.Entry {
         guard let token = RouteMatcher.bearerToken(request.headers[.authorization]) else {
             throw GatewayError(.unauthenticated, "an API token is required: Authorization: Bearer <token> (earshot tokens create)")
         }
@@ -168,7 +188,7 @@ public final class Gateway: Sendable {
     }
 
     /// The metadata that names the token holder to the services (``Delegation``).
-    private static func principal(_ holder: APITokens.Entry) -> [String: String] {
+    static func principal(_ holder: APITokens.Entry) -> [String: String] {
         [Delegation.principalKey: holder.name, Delegation.roleKey: holder.role.rawValue]
     }
 
@@ -246,7 +266,7 @@ public final class Gateway: Sendable {
     }
 
     /// The request body, at most ``GatewayConfiguration/maxBodyBytes`` (413) within the body timeout (408).
-    private func collectBody(_ request: Request) async throws(GatewayError) -> [UInt8] {
+    func collectBody(_ request: Request) async throws(GatewayError) -> [UInt8] {
         if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
             throw GatewayError(.invalidArgument, "Content-Type must be application/json, not \(type.prefix(100))", httpStatus: 415)
         }

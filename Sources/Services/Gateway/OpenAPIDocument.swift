@@ -36,6 +36,8 @@ public enum OpenAPIDocument {
                 "default": errorResponse,
             ],
         ] as [String: Any]]
+        paths.merge(WebhookAPI.contractPaths(errorResponse: errorResponse)) { $1 }
+        schemas.merge(WebhookAPI.contractSchemas) { $1 }
         let open: [[String: Any]] = []
         paths["/healthz"] = ["get": plainOperation("healthz", "The process is up.", security: open)]
         paths["/readyz"] = ["get": plainOperation("readyz", "Ingest and query both answer SERVING (else 503).", security: open)]
@@ -71,7 +73,7 @@ public enum OpenAPIDocument {
         ],
     ] }
 
-    private static var errorResponse: [String: Any] { [
+    static var errorResponse: [String: Any] { [
         "description": "An error: 400 bad input, 401 no or bad token, 403 role, 404, 409, 413, 415, 429 (Retry-After), 503, 504",
         "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
     ] }
@@ -88,8 +90,13 @@ public enum OpenAPIDocument {
 
     /// "GET /v1/queries/{id}" → "getV1QueriesId".
     static func operationID(_ route: GatewayRoute) -> String {
-        let words = route.path.split(whereSeparator: { "/{}-".contains($0) }).map { $0.prefix(1).uppercased() + $0.dropFirst() }
-        return route.method.rawValue.lowercased() + words.joined()
+        operationID(method: route.method.rawValue, path: route.path)
+    }
+
+    /// "GET", "/v1/queries/{id}" → "getV1QueriesId".
+    static func operationID(method: String, path: String) -> String {
+        let words = path.split(whereSeparator: { "/{}-".contains($0) }).map { $0.prefix(1).uppercased() + $0.dropFirst() }
+        return method.lowercased() + words.joined()
     }
 
     private static func operation(_ route: GatewayRoute) -> [String: Any] {
