@@ -51,8 +51,9 @@ FEATURES="$(mktemp)"
 trap 'rm -f "$FEATURES"' EXIT
 BENCH="$(swift build --package-path "$ROOT" -c release --show-bin-path)/earshot-bench-sentiment"
 build_bench() {
-    echo "== building earshot-bench-sentiment (release)" >&2
+    echo "== building earshot-bench-sentiment and earshot-gen-tables (release)" >&2
     swift build --package-path "$ROOT" -c release --product earshot-bench-sentiment >&2
+    swift build --package-path "$ROOT" -c release --product earshot-gen-tables >&2
 }
 extract_features() {
     build_bench
@@ -61,8 +62,10 @@ extract_features() {
 if [[ "$FIT" == 1 ]]; then
     build_bench
     "$VENV/bin/python" "$ROOT/scripts/sentiment/tweet_valences.py" write "$BENCH" "$RESOURCES" "${CORPORA[0]}"
+    "$ROOT/scripts/gen-tables.sh"  # the analyser maps the compiled tables: compile the new valences
     extract_features
     "$VENV/bin/python" "$ROOT/scripts/sentiment/sentiment_model.py" fit "$FEATURES" "$MODEL"
+    "$ROOT/scripts/gen-tables.sh"  # and the new weights
 fi
 extract_features
 "$VENV/bin/python" "$ROOT/scripts/sentiment/sentiment_model.py" evaluate "$FEATURES" "${CORPORA[@]}"
