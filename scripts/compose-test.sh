@@ -86,7 +86,7 @@ ensure_packages() {
     command -v dockerd >/dev/null || missing+=(docker.io)
     command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || missing+=(docker-compose)
     command -v debootstrap >/dev/null || missing+=(debootstrap)
-    for package in libzmq3-dev libprotobuf-c-dev libsqlite3-dev pkg-config; do
+    for package in libzmq3-dev libprotobuf-c-dev libsqlite3-dev libcurl4-openssl-dev libxml2-dev pkg-config; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
     done
     if ((${#missing[@]})); then
