@@ -67,6 +67,20 @@ final class FakeMastodon: Sendable {
 }
 
 @Suite(.serialized) struct CollectPipelineTests {
+    /// The collector's folder (config, state, log) inside the stack's folder.
+    static func collectDirectory(of running: RunningStack) throws -> URL {
+        let directory = running.stack.directory.appendingPathComponent("collect")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// A new empty file `name` in `directory` (a process's log).
+    static func emptyFile(_ name: String, in directory: URL) throws -> URL {
+        let file = directory.appendingPathComponent(name)
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        return file
+    }
+
     /// A connection dropped mid-event, a malformed event, a 429 with Retry-After, a server
     /// restart, silence timeouts (streams left silent reconnect after 2 s) and a restart of the collector from its cursor: every status
     /// is stored exactly once.
@@ -82,8 +96,7 @@ final class FakeMastodon: Sendable {
         fake.visibleUpTo.store(1004, ordering: .releasing)
         var server = try FakeHTTPServer { fake.serve($0, $1) }
         defer { server.stop() }
-        let directory = running.stack.directory.appendingPathComponent("collect")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.collectDirectory(of: running)
         let config = directory.appendingPathComponent("sources.toml")
         try """
             state_directory = "\(directory.path)/state"
@@ -191,10 +204,8 @@ extension CollectPipelineTests {
         let feed = FakeFeed()
         let server = try FakeHTTPServer { feed.serve($0, $1) }
         defer { server.stop() }
-        let directory = running.stack.directory.appendingPathComponent("collect")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let logFile = directory.appendingPathComponent("listen.log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let directory = try Self.collectDirectory(of: running)
+        let logFile = try Self.emptyFile("listen.log", in: directory)
         let config = directory.appendingPathComponent("sources.toml")
         try """
             state_directory = "\(directory.path)/state"
@@ -297,10 +308,8 @@ extension CollectPipelineTests {
         let reddit = FakeReddit()
         let server = try FakeHTTPServer { reddit.serve($0, $1) }
         defer { server.stop() }
-        let directory = running.stack.directory.appendingPathComponent("collect")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let logFile = directory.appendingPathComponent("collect.log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let directory = try Self.collectDirectory(of: running)
+        let logFile = try Self.emptyFile("collect.log", in: directory)
         try "app-secret\n".write(to: directory.appendingPathComponent("secret"), atomically: true, encoding: .utf8)
         let config = directory.appendingPathComponent("sources.toml")
         try """
@@ -393,10 +402,8 @@ extension CollectPipelineTests {
         ])
         let server = try FakeHTTPServer { fake.serve($0, $1) }
         defer { server.stop() }
-        let directory = running.stack.directory.appendingPathComponent("collect")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let logFile = directory.appendingPathComponent("collect.log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let directory = try Self.collectDirectory(of: running)
+        let logFile = try Self.emptyFile("collect.log", in: directory)
         let config = directory.appendingPathComponent("sources.toml")
         try """
             state_directory = "\(directory.path)/state"
