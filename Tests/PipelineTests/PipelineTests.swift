@@ -19,15 +19,15 @@ let earshotBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPa
 /// A stack uses ports base…base+20 and base+21… for its worker processes,
 /// so slots are 50 apart.
 func stackBasePort(_ slot: Int) -> Int {
-    precondition((0..<24).contains(slot), "port slot \(slot) is outside the process's block")
-    return 10_000 + processPortBlock * 1_200 + slot * 50
+    precondition((0..<32).contains(slot), "port slot \(slot) is outside the process's block")
+    return 10_000 + processPortBlock * 1_600 + slot * 50
 }
 
-/// A block of 1,200 ports chosen at random once per test process, so test
+/// A block of 1,600 ports (32 slots of 50) chosen at random once per test process, so test
 /// processes running side by side (developers' and CI's) rarely meet. The
 /// blocks lie below Linux's ephemeral range (32768 and up), where outgoing
 /// connections would take ports from under the services.
-let processPortBlock = Int.random(in: 0..<18)
+let processPortBlock = Int.random(in: 0..<13)
 
 func stackDirectory() -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("earshot-e2e-\(UUID().uuidString)")
