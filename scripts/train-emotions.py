@@ -152,6 +152,8 @@ def main():
                         help="weights of each label's two classes in its logistic regression")
     parser.add_argument("--jobs", type=int, default=1, help="labels fitted in parallel")
     args = parser.parse_args()
+    if args.folds < 2:
+        sys.exit("error: --folds must be at least 2 (the thresholds are tuned on out-of-fold probabilities)")
 
     train_texts, train_y = read_split(args.train)
     dev_texts, dev_y = read_split(args.dev)
@@ -250,8 +252,6 @@ def main():
         macro = scores.mean(axis=1)
         print(f"{name}: macro-F1 {macro.mean():.3f} ± {macro.std():.3f}  |  {cells}")
 
-    if args.folds < 2:
-        sys.exit("error: --folds must be at least 2 (the thresholds are tuned on out-of-fold probabilities)")
     print(f"== {args.folds}-fold cross-validation on train", file=sys.stderr)
     folds = np.zeros(len(train_texts), dtype=int)
     out_of_fold = np.zeros(train_y.shape)
