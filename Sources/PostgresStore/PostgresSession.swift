@@ -48,7 +48,10 @@ final class PostgresSession: Sendable {
     /// inside ``exclusively(_:)``.
     func ping(timeout: TimeAmount) throws(StoreError) {
         let connection = try connected()
-        let deadline = connection.eventLoop.scheduleTask(in: timeout) { _ = connection.close() }
+        let deadline = connection.eventLoop.scheduleTask(in: timeout) {
+            let closing: EventLoopFuture<Void> = connection.close()
+            _ = closing
+        }
         defer { deadline.cancel() }
         do {
             _ = try connection.query("SELECT 1", logger: logger).wait()
