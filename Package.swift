@@ -61,9 +61,9 @@ let package = Package(
         .target(name: "PostMatching", dependencies: ["EarshotWire", "Listening"]),
         // Live collectors' pure parts: sources.toml, back-off, event streams, cursors, source health.
         .target(name: "Collectors", dependencies: ["EarshotWire", "SourceFormats"]),
-        .target(name: "EarshotStore", dependencies: ["EarshotWire", "Scoring", "Emotions", grdb], path: "Sources/Store"),
+        .target(name: "EarshotStore", dependencies: ["EarshotWire", "Scoring", "Emotions", "Insights", grdb], path: "Sources/Store"),
         // The same store interfaces on PostgreSQL 15 (`query --store postgres://…`).
-        .target(name: "EarshotPostgresStore", dependencies: ["EarshotStore", postgresNIO, logging], path: "Sources/PostgresStore"),
+        .target(name: "EarshotPostgresStore", dependencies: ["EarshotStore", "Insights", postgresNIO, logging], path: "Sources/PostgresStore"),
 
         // MARK: Services
         .target(name: "ServiceRuntime", dependencies: ["ZeroMQ", "EarshotWire", "EarshotRPC", "EarshotSecurity", logging],
@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "SecurityTests", dependencies: ["EarshotSecurity", "ZeroMQ"]),
         // A throwaway PostgreSQL cluster for the PostgreSQL tests (scripts/postgres-test-cluster.sh).
         .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
-        .testTarget(name: "StoreTests", dependencies: ["EarshotStore", "EarshotPostgresStore", "PostgresTestSupport", grdb]),
+        .testTarget(name: "StoreTests", dependencies: ["EarshotStore", "EarshotPostgresStore", "Insights", "PostgresTestSupport", grdb]),
         .testTarget(name: "IngestTests", dependencies: ["IngestService"]),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"]),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks"]),

@@ -18,6 +18,11 @@
 #   COMPOSE_TEST_INGEST_PORT=5550 COMPOSE_TEST_QUERY_PORT=5560   host ports (127.0.0.1)
 #   COMPOSE_TEST_PROJECT=earshotci  compose project name
 #   COMPOSE_TEST_KEEP=1             leave the stack up and the logs in place
+#   COMPOSE_TEST_STORE=postgres     the stack on PostgreSQL (compose/compose.postgres.yaml): a
+#                                   postgres container built on the same Debian base, the query
+#                                   service as the writer and COMPOSE_TEST_READERS=3 readers; one
+#                                   reader and the writer are killed too, and the posts are
+#                                   counted through a reader
 set -Eeuo pipefail
 
 started_at=$(date +%s)
@@ -27,6 +32,18 @@ posts=${COMPOSE_TEST_POSTS:-10000}
 score_replicas=${COMPOSE_TEST_SCORE:-3}
 enrich_replicas=${COMPOSE_TEST_ENRICH:-2}
 project=${COMPOSE_TEST_PROJECT:-earshotci}
+store=${COMPOSE_TEST_STORE:-sqlite}
+readers=0
+compose_files=(-f "$compose_dir/compose.yaml")
+if [[ $store == postgres ]]; then
+    readers=${COMPOSE_TEST_READERS:-3}
+    compose_files+=(-f "$compose_dir/compose.postgres.yaml")
+elif [[ $store != sqlite ]]; then
+    echo "compose-test: COMPOSE_TEST_STORE is sqlite or postgres, not '$store'" >&2
+    exit 2
+fi
+password_file=$compose_dir/postgres.password
+made_password=0
 export EARSHOT_IMAGE=earshot:compose-test
 export EARSHOT_RUNTIME_BASE=${EARSHOT_RUNTIME_BASE:-earshot-debian-base:bookworm}
 export EARSHOT_INGEST_PORT=${COMPOSE_TEST_INGEST_PORT:-5550}
@@ -50,13 +67,14 @@ compose() {
         docker compose -p "$project" "$@"
     fi
 }
-stack() { compose -f "$compose_dir/compose.yaml" "$@"; }
+stack() { compose "${compose_files[@]}" "$@"; }
 
 cleanup() {
     if [[ $stack_up == 1 && ${COMPOSE_TEST_KEEP:-0} != 1 ]]; then
         stack down -v --remove-orphans >"$work/down.log" 2>&1 || cat "$work/down.log"
     fi
     rm -rf "$compose_dir/prebuilt"
+    [[ $made_password == 0 ]] || rm -f "$password_file"
     if [[ -n $dockerd_pid && ${COMPOSE_TEST_KEEP:-0} != 1 ]]; then
         if kill "$dockerd_pid" 2>/dev/null; then wait "$dockerd_pid" 2>/dev/null || true; fi
     fi
@@ -114,10 +132,19 @@ ensure_engine() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Where reads go: the query service, or on PostgreSQL the published port of a running reader.
+read_endpoint() {
+    [[ $store == postgres ]] || { echo "$query_endpoint"; return; }
+    local reader
+    reader=$(containers query-reader | head -n 1)
+    [[ -n $reader ]] || { echo "tcp://127.0.0.1:1"; return; }
+    echo "tcp://$(docker port "$reader" 5560/tcp | head -n 1)"
+}
+
 # Number of posts the query service reports, or -1 when it does not answer.
 stored_posts() {
     local json
-    json=$("$earshot" ask overview --json --query "$query_endpoint" --timeout-ms 3000 2>/dev/null) || { echo -1; return; }
+    json=$("$earshot" ask overview --json --query "$(read_endpoint)" --timeout-ms 3000 2>/dev/null) || { echo -1; return; }
     grep -oE '"posts":"?[0-9]+' <<<"$json" | grep -oE '[0-9]+$' || echo 0
 }
 
@@ -182,13 +209,26 @@ step "runtime image $EARSHOT_IMAGE (target runtime-prebuilt on $EARSHOT_RUNTIME_
 compose -f "$compose_dir/compose.yaml" -f "$compose_dir/compose.prebuilt.yaml" build ingest >"$work/image-build.log" 2>&1 \
     || { tail -n 30 "$work/image-build.log"; fail "image build"; }
 docker image ls "$EARSHOT_IMAGE" --format '   {{.Repository}}:{{.Tag}} {{.Size}}'
+if [[ $store == postgres ]]; then
+    step "postgres image (Debian's postgresql-15 on $EARSHOT_RUNTIME_BASE)"
+    if [[ ! -s $password_file ]]; then
+        # Read by the postgres and earshot users of the containers; removed again at the end.
+        head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$password_file"
+        chmod 644 "$password_file"
+        made_password=1
+    fi
+    stack build postgres >"$work/postgres-build.log" 2>&1 || { tail -n 30 "$work/postgres-build.log"; fail "postgres image build"; }
+fi
 
 # --- 2. the stack, scaled, healthy
-step "up --scale score=$score_replicas --scale enrich=$enrich_replicas"
+scale=(--scale "score=$score_replicas" --scale "enrich=$enrich_replicas")
+[[ $store != postgres ]] || scale+=(--scale "query-reader=$readers")
+step "up ${scale[*]} (store: $store)"
 stack_up=1
-stack up -d --scale "score=$score_replicas" --scale "enrich=$enrich_replicas" >"$work/up.log" 2>&1 \
+stack up -d "${scale[@]}" >"$work/up.log" 2>&1 \
     || { cat "$work/up.log"; fail "compose up"; }
-replicas=$((2 + score_replicas + enrich_replicas))
+services=$((2 + score_replicas + enrich_replicas))
+replicas=$((services + readers + (readers > 0 ? 1 : 0)))  # on PostgreSQL: the readers and postgres
 wait_healthy "$replicas" 180
 # The stack is secure: this script is a client like any other, with the cli
 # key the keys service shared into the keys-cli volume.
@@ -223,7 +263,7 @@ for id in $(containers); do
     service=$(docker inspect -f '{{index .Config.Labels "com.docker.compose.service"}}' "$id")
     published=$(docker port "$id" | sed 's/.*-> //' | sort -u | tr '\n' ' ')
     case $service in
-        ingest|query) [[ $published == 127.0.0.1:* && $published != *" "?* ]] \
+        ingest|query|query-reader) [[ $published == 127.0.0.1:* && $published != *" "?* ]] \
                           || fail "$name publishes '$published', expected one port on 127.0.0.1" ;;
         *) [[ -z $published ]] || fail "$name publishes $published" ;;
     esac
@@ -253,11 +293,14 @@ done
 # its socket buffers, unprocessed), then kill it: that work is lost with the
 # container and must come back through ingest's redelivery.
 victim=$(containers score | sed -n 2p)
-victim_name=$(container_name "$victim")
+victims=("$victim")
+# On PostgreSQL the writer and a reader die too (after the count: it is read through a reader).
+[[ $store != postgres ]] || victims+=("$(containers query)" "$(containers query-reader | sed -n 2p)")
+victim_name=$(for id in "${victims[@]}"; do container_name "$id"; done | paste -sd ' ')
 docker pause "$victim" >/dev/null
 sleep 1.5
 seen_at_kill=$(stored_posts)
-docker kill "$victim" >/dev/null
+docker kill "${victims[@]}" >/dev/null
 publishing=$(kill -0 "$import_pid" 2>/dev/null && echo "still publishing" || echo "publishing done")
 step "docker kill $victim_name (paused 1.5 s first) with $seen_at_kill of $posts posts stored ($publishing)"
 ((seen_at_kill < posts)) || fail "the kill came too late: all posts were already stored"
@@ -268,9 +311,9 @@ accepted=$(awk -F'\r' '/ accepted/ { split($NF, words, " "); sum += words[3] } E
 ((accepted == posts)) || { cat "$work/import.log"; fail "ingest accepted $accepted of $posts posts"; }
 step "import finished: $accepted accepted"
 
-# The killed worker comes back (docker kill counts as a manual stop, so the
-# restart policy leaves it down); it rejoins without any other change.
-docker start "$victim" >/dev/null
+# The killed containers come back (docker kill counts as a manual stop, so the
+# restart policy leaves them down); they rejoin without any other change.
+docker start "${victims[@]}" >/dev/null
 wait_healthy "$replicas" 120
 step "$victim_name restarted and healthy"
 
@@ -300,13 +343,13 @@ done
 redelivered=$(awk '/^earshot_ingest_redelivered_total / { print $2 + 0 }' <<<"$metrics")
 step "ingest /metrics: backlog 0, redelivered ${redelivered:-0}"
 
-"$earshot" ask overview --query "$query_endpoint"
+"$earshot" ask overview --query "$(read_endpoint)"
 worker_endpoints=()
 for id in $(containers enrich) $(containers score); do worker_endpoints+=(--endpoint "tcp://$(container_ip "$id"):5570"); done
 "$earshot" ask stats --ingest "$ingest_endpoint" --query "$query_endpoint" "${worker_endpoints[@]}" >"$work/stats.txt" \
     || fail "earshot ask stats"
 answered=$(grep -cE '^[a-z]+ +up ' "$work/stats.txt" || true)
-((answered == replicas)) || { cat "$work/stats.txt"; fail "ask stats: $answered of $replicas services answered"; }
+((answered == services)) || { cat "$work/stats.txt"; fail "ask stats: $answered of $services services answered"; }
 step "ask stats: all $answered services answered"
 
 # --- down
@@ -317,4 +360,4 @@ stack_up=0
 trap - ERR
 cleanup
 [[ ${COMPOSE_TEST_KEEP:-0} == 1 ]] || rm -rf "$work"
-echo "compose-test: PASS $count/$posts posts stored exactly once with $score_replicas score + $enrich_replicas enrich workers, $victim_name killed at $seen_at_kill stored and restarted, ${redelivered:-0} redelivered ($(elapsed))"
+echo "compose-test: PASS $count/$posts posts stored exactly once ($store store) with $score_replicas score + $enrich_replicas enrich workers$( ((readers == 0)) || echo " and $readers query readers"), $victim_name killed at $seen_at_kill stored and restarted, ${redelivered:-0} redelivered ($(elapsed))"

@@ -8,7 +8,8 @@ encoded by hand, so no generated classes are needed.
 
 Calls METHOD with an empty request and prints "status <code> <message>",
 or "no answer" when nothing came back within 3 s (e.g. the key was refused
-in the handshake). Exit status 0 when an answer came.
+in the handshake); an Overview that succeeded also prints "posts <n>", the
+posts the query service holds. Exit status 0 when an answer came.
 """
 import sys
 import time
@@ -49,6 +50,8 @@ def parse(message):
         elif wire_type == 2:
             length, index = read_varint(message, index)
             fields[number], index = message[index:index + length], index + length
+        elif wire_type in (1, 5):  # fixed64 (double), fixed32 (float): skipped
+            index += 8 if wire_type == 1 else 4
         else:
             raise ValueError(f"unexpected wire type {wire_type}")
     return fields
@@ -82,3 +85,5 @@ if not sock.poll(3000):
     sys.exit(1)
 response = parse(sock.recv())
 print("status", response.get(2, 0), response.get(3, b"").decode())
+if response.get(2, 0) == 0 and method == "earshot.v1.Query/Overview":
+    print("posts", parse(response.get(4, b"")).get(1, 0))  # OverviewResponse.posts

@@ -1,35 +1,33 @@
 import EarshotStore
-import EarshotWire
 import Emotions
+import Insights
 import NIOCore
 import PostgresNIO
 
 extension PostgresStore: AlertStore {
-    public func insertAlert(_ alert: Alert) throws(StoreError) -> Bool {
+    public func insertAlert(_ alert: StoredAlert) throws(StoreError) -> Bool {
         let operation = "insert alert \(alert.id)"
-        let bytes: [UInt8]
-        do { bytes = try alert.serializedBytes() } catch { throw .database(operation: operation, message: "\(error)") }
         try prepared()
         return try writer.exclusively { () throws(StoreError) -> Bool in
             var binds = StatementBinds()
             return try !writer.rows(operation, """
                 INSERT INTO alerts (id, scope, kind, severity, bucket_ms, alert)
-                VALUES (\(binds.add(alert.id)), \(binds.add(alert.queryId)), \(binds.add(Int16(clamping: alert.kind.rawValue))),
-                        \(binds.add(Int16(clamping: alert.severity.rawValue))), \(binds.add(alert.bucketStartMs)), \(binds.add(ByteBuffer(bytes: bytes))))
+                VALUES (\(binds.add(alert.id)), \(binds.add(alert.scope)), \(binds.add(alert.kind.storedCode)),
+                        \(binds.add(alert.severity.storedCode)), \(binds.add(alert.bucketStartMs)), \(binds.add(ByteBuffer(bytes: alert.record))))
                 ON CONFLICT DO NOTHING RETURNING id
                 """, binds.binds).isEmpty
         }
     }
 
-    public func alerts(_ filter: AlertFilter) throws(StoreError) -> [Alert] {
+    public func alerts(_ filter: AlertFilter) throws(StoreError) -> [StoredAlert] {
         let range = try filter.range.checked()
         try ReadArguments.checkLimit(filter.limit)
         let operation = "alerts"
-        return try read(operation) { () throws(StoreError) -> [Alert] in
+        return try read(operation) { () throws(StoreError) -> [StoredAlert] in
             var binds = StatementBinds()
             var conditions = ["bucket_ms >= \(binds.add(range.from))", "bucket_ms < \(binds.add(range.to))",
-                              "severity >= \(binds.add(Int16(clamping: filter.minSeverity.rawValue)))"]
-            if let kind = filter.kind { conditions.append("kind = \(binds.add(Int16(clamping: kind.rawValue)))") }
+                              "severity >= \(binds.add(filter.minSeverity?.storedCode ?? 0))"]
+            if let kind = filter.kind { conditions.append("kind = \(binds.add(kind.storedCode))") }
             switch filter.scope {
             case .any: break
             case .allPosts: conditions.append("scope = ''")
@@ -38,13 +36,13 @@ extension PostgresStore: AlertStore {
                 conditions.append("scope = \(binds.add(known))")
             }
             return try reader.rows(operation, """
-                SELECT alert FROM alerts WHERE \(conditions.joined(separator: " AND "))
+                SELECT id, scope, kind, severity, bucket_ms, alert FROM alerts WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY bucket_ms DESC, id COLLATE "C" LIMIT \(binds.add(Int64(filter.limit)))
                 """, binds.binds).map { (row) throws(StoreError) in
-                let bytes = try PostgresSession.decode(row, ByteBuffer.self, operation)
-                do { return try Alert(serializedBytes: Array(bytes.readableBytesView)) } catch {
-                    throw .database(operation: operation, message: "stored alert does not decode: \(error)")
-                }
+                let (id, scope, kind, severity, bucket, record) =
+                    try PostgresSession.decode(row, (String, String, Int16, Int16, Int64, ByteBuffer).self, operation)
+                return try StoredAlert(id: id, scope: scope, kindCode: kind, severityCode: severity, bucketStartMs: bucket,
+                                       record: Array(record.readableBytesView), operation: operation)
             }
         }
     }

@@ -1,5 +1,4 @@
 import EarshotStore
-import EarshotWire
 import NIOCore
 import PostgresNIO
 
@@ -20,15 +19,15 @@ extension PostgresStore: ListeningQueryStore {
 
     private static let queryColumns = "id, name, group_name, query, created_at_ms, updated_at_ms, backfill_state"
 
-    private static func savedQuery(_ row: PostgresRow, _ operation: String) throws(StoreError) -> SavedQuery {
-        var saved = SavedQuery()
-        (saved.id, saved.name, saved.group, saved.query, saved.createdAtMs, saved.updatedAtMs, saved.backfillState) =
+    private static func savedQuery(_ row: PostgresRow, _ operation: String) throws(StoreError) -> SavedListeningQuery {
+        let (id, name, group, query, createdAtMs, updatedAtMs, backfillState) =
             try PostgresSession.decode(row, (String, String, String, String, Int64, Int64, String).self, operation)
-        return saved
+        return SavedListeningQuery(id: id, name: name, group: group, query: query, createdAtMs: createdAtMs, updatedAtMs: updatedAtMs,
+                                   backfillState: backfillState)
     }
 
     /// Query `id` read on `session`, nil when it is not saved.
-    private static func fetchQuery(_ session: PostgresSession, id: String, _ operation: String) throws(StoreError) -> SavedQuery? {
+    private static func fetchQuery(_ session: PostgresSession, id: String, _ operation: String) throws(StoreError) -> SavedListeningQuery? {
         var binds = StatementBinds()
         let rows = try session.rows(operation, "SELECT \(queryColumns) FROM listening_queries WHERE id = \(binds.add(id))", binds.binds)
         return try rows.first.map { (row) throws(StoreError) in try savedQuery(row, operation) }
@@ -47,10 +46,10 @@ extension PostgresStore: ListeningQueryStore {
     }
 
     public func createListeningQuery(name: String, group: String, query: String, backfillState: String = "",
-                                     nowMs: Int64) throws(ListeningQueryError) -> SavedQuery {
+                                     nowMs: Int64) throws(ListeningQueryError) -> SavedListeningQuery {
         try ListeningQueryError.checkName(name)
         let operation = "create listening query"
-        return try writeListening(operation) { () throws(StoreError) -> Result<SavedQuery, ListeningQueryError> in
+        return try writeListening(operation) { () throws(StoreError) -> Result<SavedListeningQuery, ListeningQueryError> in
             if try nameTaken(name, group: group, except: "", operation) { return .failure(.duplicateName(name: name, group: group)) }
             var binds = StatementBinds()
             let rows = try writer.rows(operation, """
@@ -64,10 +63,10 @@ extension PostgresStore: ListeningQueryStore {
         }
     }
 
-    public func updateListeningQuery(id: String, _ change: ListeningQueryChange, nowMs: Int64) throws(ListeningQueryError) -> SavedQuery {
+    public func updateListeningQuery(id: String, _ change: ListeningQueryChange, nowMs: Int64) throws(ListeningQueryError) -> SavedListeningQuery {
         if let name = change.name { try ListeningQueryError.checkName(name) }
         let operation = "update listening query"
-        return try writeListening(operation) { () throws(StoreError) -> Result<SavedQuery, ListeningQueryError> in
+        return try writeListening(operation) { () throws(StoreError) -> Result<SavedListeningQuery, ListeningQueryError> in
             guard var saved = try Self.fetchQuery(writer, id: id, operation) else { return .failure(.notFound(id: id)) }
             saved.name = change.name ?? saved.name
             saved.group = change.group ?? saved.group
@@ -110,7 +109,7 @@ extension PostgresStore: ListeningQueryStore {
         do { return try read(operation, body) } catch { throw .store(error) }
     }
 
-    public func listeningQuery(id: String) throws(ListeningQueryError) -> SavedQuery {
+    public func listeningQuery(id: String) throws(ListeningQueryError) -> SavedListeningQuery {
         let operation = "read listening query"
         guard let saved = try readListening(operation, { () throws(StoreError) in try Self.fetchQuery(reader, id: id, operation) }) else {
             throw .notFound(id: id)
@@ -118,9 +117,9 @@ extension PostgresStore: ListeningQueryStore {
         return saved
     }
 
-    public func listeningQueries(group: String = "") throws(ListeningQueryError) -> [SavedQuery] {
+    public func listeningQueries(group: String = "") throws(ListeningQueryError) -> [SavedListeningQuery] {
         let operation = "list listening queries"
-        return try readListening(operation) { () throws(StoreError) -> [SavedQuery] in
+        return try readListening(operation) { () throws(StoreError) -> [SavedListeningQuery] in
             var binds = StatementBinds()
             let group = binds.add(group)
             return try reader.rows(operation, """
@@ -130,15 +129,13 @@ extension PostgresStore: ListeningQueryStore {
         }
     }
 
-    public func listeningQuerySet() throws(ListeningQueryError) -> QuerySetSnapshot {
+    public func listeningQuerySet() throws(ListeningQueryError) -> ListeningQuerySet {
         let operation = "read query set"
-        return try readListening(operation) { () throws(StoreError) -> QuerySetSnapshot in
-            var snapshot = QuerySetSnapshot()
-            snapshot.version = UInt64(max(0, try PostgresSession.decode(try reader.rows(operation, "SELECT version FROM listening_state")[0],
-                                                                       Int64.self, operation)))
-            snapshot.queries = try reader.rows(operation, "SELECT \(Self.queryColumns) FROM listening_queries ORDER BY id COLLATE \"C\"")
+        return try readListening(operation) { () throws(StoreError) -> ListeningQuerySet in
+            let version = try PostgresSession.decode(try reader.rows(operation, "SELECT version FROM listening_state")[0], Int64.self, operation)
+            let queries = try reader.rows(operation, "SELECT \(Self.queryColumns) FROM listening_queries ORDER BY id COLLATE \"C\"")
                 .map { (row) throws(StoreError) in try Self.savedQuery(row, operation) }
-            return snapshot
+            return ListeningQuerySet(version: UInt64(max(0, version)), queries: queries)
         }
     }
 
@@ -164,31 +161,30 @@ extension PostgresStore: ListeningQueryStore {
         }
     }
 
-    public func backfill(queryID: String, rows: ClosedRange<Int64>, chunkSize: Int = 2_000, matches: (PostView) -> Bool,
+    public func backfill(queryID: String, rows: ClosedRange<Int64>, chunkSize: Int = 2_000, matches: (StoredPost) throws(StoreError) -> Bool,
                          progress: (BackfillProgress) -> Bool = { _ in true }) throws(StoreError) -> BackfillProgress {
         var state = BackfillProgress(scanned: 0, added: 0, fraction: rows.isEmpty ? 1 : 0)
         var cursor = rows.lowerBound - 1
         let span = Double(max(1, rows.upperBound - rows.lowerBound + 1))
         let operation = "backfill read"
         while cursor < rows.upperBound {
-            let chunk = try read(operation) { () throws(StoreError) -> [(seq: Int64, record: [UInt8])] in
+            let chunk = try read(operation) { () throws(StoreError) -> [(seq: Int64, post: StoredPost)] in
                 var binds = StatementBinds()
                 return try reader.rows(operation, """
-                    SELECT seq, record FROM posts WHERE seq > \(binds.add(cursor)) AND seq <= \(binds.add(rows.upperBound))
+                    SELECT seq, id, created_at_ms, record FROM posts WHERE seq > \(binds.add(cursor)) AND seq <= \(binds.add(rows.upperBound))
                     ORDER BY seq LIMIT \(binds.add(Int64(chunkSize)))
                     """, binds.binds).map { (row) throws(StoreError) in
-                    let (seq, record) = try PostgresSession.decode(row, (Int64, ByteBuffer).self, operation)
-                    return (seq: seq, record: Array(record.readableBytesView))
+                    let (seq, id, createdAtMs, record) = try PostgresSession.decode(row, (Int64, String, Int64, ByteBuffer).self, operation)
+                    return (seq: seq, post: StoredPost(id: id, createdAtMs: createdAtMs, view: Array(record.readableBytesView)))
                 }
             }
             guard let last = chunk.last else { break }
             var matched: [ScoredPost] = []
             for entry in chunk {
-                let view: PostView
-                do { view = try PostView(serializedBytes: entry.record) } catch {
+                guard try matches(entry.post) else { continue }
+                do { matched.append(try ScoredPost(record: entry.post.view)) } catch {
                     throw .database(operation: "backfill decode post seq \(entry.seq)", message: "\(error)")
                 }
-                if matches(view) { matched.append(ScoredPost(view, record: entry.record)) }
             }
             guard let added = try recordMatches(queryID: queryID, matched) else { return state }
             state.added += added

@@ -43,6 +43,24 @@ final class PostgresSession: Sendable {
         }
     }
 
+    /// Asks the server for `SELECT 1`: UNAVAILABLE when it cannot be reached or has not answered
+    /// within `timeout` (the connection is then closed, which fails the query, and dropped); call
+    /// inside ``exclusively(_:)``.
+    func ping(timeout: TimeAmount) throws(StoreError) {
+        let connection = try connected()
+        let deadline = connection.eventLoop.scheduleTask(in: timeout) {
+            let closing: EventLoopFuture<Void> = connection.close()
+            _ = closing
+        }
+        defer { deadline.cancel() }
+        do {
+            _ = try connection.query("SELECT 1", logger: logger).wait()
+        } catch {
+            drop(connection)
+            throw Self.unreachable("ping \(location)", error)
+        }
+    }
+
     /// Runs `body` in a transaction (BEGIN … COMMIT; ROLLBACK when it throws); call inside ``exclusively(_:)``.
     func transaction<T>(_ operation: String, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         try rows(operation, "BEGIN")
@@ -86,10 +104,7 @@ final class PostgresSession: Sendable {
             return connection
         } catch {
             // Whatever stops the connection (refused, no such database, authentication) leaves the store unreachable.
-            switch Self.storeError("connect to \(location)", error) {
-            case .database(let operation, let message): throw .unavailable("\(operation): \(message)")
-            case let failure: throw failure
-            }
+            throw Self.unreachable("connect to \(location)", error)
         }
     }
 
@@ -97,6 +112,14 @@ final class PostgresSession: Sendable {
         state.withLockedValue { if $0 === connection { $0 = nil } }
         let closing: EventLoopFuture<Void> = connection.close()
         _ = closing
+    }
+
+    /// `error` as UNAVAILABLE whatever it is: for failures that mean the server cannot be used now.
+    static func unreachable(_ operation: String, _ error: any Error) -> StoreError {
+        switch storeError(operation, error) {
+        case .database(let operation, let message): return .unavailable("\(operation): \(message)")
+        case let failure: return failure
+        }
     }
 
     /// UNAVAILABLE for a connection that could not be made or was lost, else a database failure

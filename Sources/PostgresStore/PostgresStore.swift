@@ -19,6 +19,8 @@ public final class PostgresStore: Sendable {
     private let eventLoops: MultiThreadedEventLoopGroup
     let writer: PostgresSession
     let reader: PostgresSession
+    /// The health check's own connection, so that a long read never delays it.
+    private let prober: PostgresSession
     /// Days whose partition of `posts` exists, and the retention's cutoff.
     let retention = NIOLockedValueBox(RetentionState())
     /// Whether to run the migrations (the writer) rather than only check the schema version (a reader).
@@ -35,6 +37,7 @@ public final class PostgresStore: Sendable {
         eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         writer = PostgresSession(location: location, eventLoops: eventLoops, logger: logger)
         reader = PostgresSession(location: location, eventLoops: eventLoops, logger: logger)
+        prober = PostgresSession(location: location, eventLoops: eventLoops, logger: logger)
     }
 
     deinit { close() }
@@ -53,6 +56,12 @@ public final class PostgresStore: Sendable {
         isPrepared.withLockedValue { $0 = true }
     }
 
+    /// Whether the server answers now, on a connection of its own: UNAVAILABLE when it cannot be
+    /// reached or has not answered `SELECT 1` within `timeoutMilliseconds`.
+    public func checkReachable(timeoutMilliseconds: Int64 = 3_000) throws(StoreError) {
+        try prober.exclusively { () throws(StoreError) in try prober.ping(timeout: .milliseconds(timeoutMilliseconds)) }
+    }
+
     /// Prepares the store unless that succeeded before.
     func prepared() throws(StoreError) {
         if !isPrepared.withLockedValue({ $0 }) { try prepare() }
@@ -62,6 +71,7 @@ public final class PostgresStore: Sendable {
     public func close() {
         writer.close()
         reader.close()
+        prober.close()
         guard !eventLoopsStopped.withLockedValue({ stopped in defer { stopped = true }; return stopped }) else { return }
         try? eventLoops.syncShutdownGracefully()
     }

@@ -1,18 +1,17 @@
-import EarshotWire
 import Emotions
 import Foundation
 import GRDB
+import Insights
 
 extension PostStore: AlertStore {
     /// Stores an alert unless one with the same id (scope, kind, bucket) exists; returns
     /// whether it was new, so a restarted monitor never publishes an alert twice.
-    public func insertAlert(_ alert: Alert) throws(StoreError) -> Bool {
+    public func insertAlert(_ alert: StoredAlert) throws(StoreError) -> Bool {
         do {
-            let bytes = try alert.serializedBytes()
             return try database.write { db in
                 try db.execute(sql: "INSERT OR IGNORE INTO alerts (id, scope, kind, severity, bucket_ms, alert) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [alert.id, alert.queryId, Int(alert.kind.rawValue), Int(alert.severity.rawValue),
-                                           alert.bucketStartMs, Data(bytes)])
+                               arguments: [alert.id, alert.scope, alert.kind.storedCode, alert.severity.storedCode,
+                                           alert.bucketStartMs, Data(alert.record)])
                 return db.changesCount == 1
             }
         } catch {
@@ -21,14 +20,14 @@ extension PostStore: AlertStore {
     }
 
     /// The stored alerts `filter` keeps, newest bucket first (ties by id).
-    public func alerts(_ filter: AlertFilter) throws(StoreError) -> [Alert] {
+    public func alerts(_ filter: AlertFilter) throws(StoreError) -> [StoredAlert] {
         let range = try ResolvedRange(checking: filter.range)
         try ReadArguments.checkLimit(filter.limit)
         var sql = "bucket_ms >= ? AND bucket_ms < ? AND severity >= ?"
-        var arguments: StatementArguments = [range.from, range.to, Int(filter.minSeverity.rawValue)]
+        var arguments: StatementArguments = [range.from, range.to, filter.minSeverity?.storedCode ?? 0]
         if let kind = filter.kind {
             sql += " AND kind = ?"
-            arguments += [Int(kind.rawValue)]
+            arguments += [kind.storedCode]
         }
         return try read("alerts") { db in
             var (sql, arguments) = (sql, arguments)
@@ -42,8 +41,12 @@ extension PostStore: AlertStore {
                 sql += " AND scope = ?"
                 arguments += [queryID]
             }
-            return try Data.fetchAll(db, sql: "SELECT alert FROM alerts WHERE \(sql) ORDER BY bucket_ms DESC, id LIMIT ?",
-                                     arguments: arguments + [filter.limit]).map { blob in try Alert(serializedBytes: [UInt8](blob)) }
+            return try Row.fetchAll(db, sql: """
+                SELECT id, scope, kind, severity, bucket_ms, alert FROM alerts WHERE \(sql) ORDER BY bucket_ms DESC, id LIMIT ?
+                """, arguments: arguments + [filter.limit]).map { (row) throws(StoreError) in
+                try StoredAlert(id: row[0], scope: row[1], kindCode: row[2], severityCode: row[3], bucketStartMs: row[4],
+                                record: [UInt8](row[5] as Data), operation: "alerts")
+            }
         }
     }
 

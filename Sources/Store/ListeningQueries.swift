@@ -1,4 +1,3 @@
-import EarshotWire
 import Foundation
 import GRDB
 
@@ -102,19 +101,12 @@ extension PostStore: ListeningQueryStore {
 
     private static let queryColumns = "id, name, group_name, query, created_at_ms, updated_at_ms, backfill_state"
 
-    private static func savedQuery(_ row: Row) -> SavedQuery {
-        var saved = SavedQuery()
-        saved.id = row[0]
-        saved.name = row[1]
-        saved.group = row[2]
-        saved.query = row[3]
-        saved.createdAtMs = row[4]
-        saved.updatedAtMs = row[5]
-        saved.backfillState = row[6]
-        return saved
+    private static func savedQuery(_ row: Row) -> SavedListeningQuery {
+        SavedListeningQuery(id: row[0], name: row[1], group: row[2], query: row[3], createdAtMs: row[4], updatedAtMs: row[5],
+                            backfillState: row[6])
     }
 
-    private static func fetchQuery(_ db: Database, id: String) throws -> SavedQuery {
+    private static func fetchQuery(_ db: Database, id: String) throws -> SavedListeningQuery {
         guard let row = try Row.fetchOne(db, sql: "SELECT \(queryColumns) FROM listening_queries WHERE id = ?", arguments: [id]) else {
             throw ListeningQueryError.notFound(id: id)
         }
@@ -136,20 +128,14 @@ extension PostStore: ListeningQueryStore {
     /// reused). The caller has validated `query`. Throws
     /// ``ListeningQueryError/duplicateName(name:group:)`` when the group already has `name`.
     public func createListeningQuery(name: String, group: String, query: String, backfillState: String = "",
-                                     nowMs: Int64) throws(ListeningQueryError) -> SavedQuery {
+                                     nowMs: Int64) throws(ListeningQueryError) -> SavedListeningQuery {
         try ListeningQueryError.checkName(name)
         return try writeListening("create listening query") { db in
             try Self.requireUniqueName(db, name: name, group: group, except: "")
             try db.execute(sql: "UPDATE listening_state SET last_number = last_number + 1")
             let number = try Int64.fetchOne(db, sql: "SELECT last_number FROM listening_state") ?? 1
-            var saved = SavedQuery()
-            saved.id = "q-\(number)"
-            saved.name = name
-            saved.group = group
-            saved.query = query
-            saved.createdAtMs = nowMs
-            saved.updatedAtMs = nowMs
-            saved.backfillState = backfillState
+            let saved = SavedListeningQuery(id: "q-\(number)", name: name, group: group, query: query, createdAtMs: nowMs,
+                                            updatedAtMs: nowMs, backfillState: backfillState)
             try db.execute(sql: "INSERT INTO listening_queries (\(Self.queryColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            arguments: [saved.id, name, group, query, nowMs, nowMs, backfillState])
             try Self.bumpVersion(db)
@@ -158,7 +144,7 @@ extension PostStore: ListeningQueryStore {
     }
 
     /// Changes the given fields of query `id` (the caller has validated a new query text).
-    public func updateListeningQuery(id: String, _ change: ListeningQueryChange, nowMs: Int64) throws(ListeningQueryError) -> SavedQuery {
+    public func updateListeningQuery(id: String, _ change: ListeningQueryChange, nowMs: Int64) throws(ListeningQueryError) -> SavedListeningQuery {
         if let name = change.name { try ListeningQueryError.checkName(name) }
         return try writeListening("update listening query") { db in
             var saved = try Self.fetchQuery(db, id: id)
@@ -194,12 +180,12 @@ extension PostStore: ListeningQueryStore {
     }
 
     /// Query `id`.
-    public func listeningQuery(id: String) throws(ListeningQueryError) -> SavedQuery {
+    public func listeningQuery(id: String) throws(ListeningQueryError) -> SavedListeningQuery {
         try readListening("read listening query") { db in try Self.fetchQuery(db, id: id) }
     }
 
     /// The queries of `group` ("" = all), by group then name.
-    public func listeningQueries(group: String = "") throws(ListeningQueryError) -> [SavedQuery] {
+    public func listeningQueries(group: String = "") throws(ListeningQueryError) -> [SavedListeningQuery] {
         try readListening("list listening queries") { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(Self.queryColumns) FROM listening_queries WHERE ? = '' OR group_name = ? ORDER BY group_name, name
@@ -208,12 +194,10 @@ extension PostStore: ListeningQueryStore {
     }
 
     /// Every query with the current version, read in one transaction (what the query-set feed publishes).
-    public func listeningQuerySet() throws(ListeningQueryError) -> QuerySetSnapshot {
+    public func listeningQuerySet() throws(ListeningQueryError) -> ListeningQuerySet {
         try readListening("read query set") { db in
-            var snapshot = QuerySetSnapshot()
-            snapshot.version = UInt64(try Int64.fetchOne(db, sql: "SELECT version FROM listening_state") ?? 0)
-            snapshot.queries = try Row.fetchAll(db, sql: "SELECT \(Self.queryColumns) FROM listening_queries ORDER BY id").map(Self.savedQuery)
-            return snapshot
+            ListeningQuerySet(version: UInt64(try Int64.fetchOne(db, sql: "SELECT version FROM listening_state") ?? 0),
+                              queries: try Row.fetchAll(db, sql: "SELECT \(Self.queryColumns) FROM listening_queries ORDER BY id").map(Self.savedQuery))
         }
     }
 
@@ -248,25 +232,24 @@ extension PostStore: ListeningQueryStore {
     /// query is deleted. Returns the last progress.
     @discardableResult
     public func backfill(queryID: String, rows: ClosedRange<Int64>, chunkSize: Int = 2_000,
-                         matches: (PostView) -> Bool,
+                         matches: (StoredPost) throws(StoreError) -> Bool,
                          progress: (BackfillProgress) -> Bool = { _ in true }) throws(StoreError) -> BackfillProgress {
         var state = BackfillProgress(scanned: 0, added: 0, fraction: rows.isEmpty ? 1 : 0)
         var cursor = rows.lowerBound - 1
         let span = Double(max(1, rows.upperBound - rows.lowerBound + 1))
         while cursor < rows.upperBound {
             let chunk = try read("backfill read") { db in
-                try Row.fetchAll(db, sql: "SELECT rowid, view FROM posts WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?",
+                try Row.fetchAll(db, sql: "SELECT rowid, id, created_at_ms, view FROM posts WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?",
                                  arguments: [cursor, rows.upperBound, chunkSize])
-                    .map { row in (rowID: row[0] as Int64, view: row[1] as Data) }
+                    .map { row in (rowID: row[0] as Int64, post: StoredPost(id: row[1], createdAtMs: row[2], view: [UInt8](row[3] as Data))) }
             }
             guard let last = chunk.last else { break }
             var matched: [(rowID: Int64, item: ScoredPost)] = []
             for entry in chunk {
-                let view: PostView
-                do { view = try PostView(serializedBytes: [UInt8](entry.view)) } catch {
+                guard try matches(entry.post) else { continue }
+                do { matched.append((entry.rowID, try ScoredPost(record: entry.post.view))) } catch {
                     throw .database(operation: "backfill decode post rowid \(entry.rowID)", message: "\(error)")
                 }
-                if matches(view) { matched.append((entry.rowID, ScoredPost(view, record: [UInt8](entry.view)))) }
             }
             guard let added = try recordMatches(queryID: queryID, matched) else { return state }
             state.added += added

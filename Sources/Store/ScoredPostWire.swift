@@ -14,7 +14,7 @@ extension ScoredPost {
     }
 
     /// A stored record (an encoded `PostView`) as the store counted it.
-    init(record: [UInt8]) throws(WireError) {
+    package init(record: [UInt8]) throws(WireError) {
         self.init(try PostView(serializedBytes: record), record: record)
     }
 

@@ -1,10 +1,10 @@
-import EarshotWire
+import Insights
 
 // The store's interfaces, in plain Swift types: one writer and a read model per feature.
 // Both backends (SQLite, PostgreSQL) conform; the query service translates the RPC messages
-// to and from these types, so wire schema, SQL and RPC surface change apart. Listening queries
-// and alerts still hand over the records the store keeps whole (`SavedQuery`, `Alert`, a
-// stored post's `PostView`).
+// to and from these types, so wire schema, SQL and RPC surface change apart. Records the
+// store keeps whole without reading them (a stored post's view, an alert's details) pass as
+// bytes the query service encodes and decodes.
 
 /// Which posts an aggregate counts: every post, one listening query's, or the posts of
 /// each query of a group (a post heard by two queries of the group counts twice).
@@ -301,33 +301,71 @@ public protocol PostWriter: Sendable {
     func markHandled(postID: String, agent: String, now: Int64) throws(StoreError) -> CareClaim
 }
 
+/// A saved listening query.
+public struct SavedListeningQuery: Sendable, Equatable {
+    /// "q-<n>", given by the store; never reused.
+    public var id: String
+    /// Unique within its group.
+    public var name: String
+    /// The project: a brand and its competitors.
+    public var group: String
+    /// The query text (docs/QUERY-LANGUAGE.md), validated by the caller.
+    public var query: String
+    public var createdAtMs: Int64
+    public var updatedAtMs: Int64
+    /// "" (no backfill asked), "pending", "running 40%", "settling", "done" or "failed: <reason>".
+    public var backfillState: String
+
+    public init(id: String, name: String, group: String, query: String, createdAtMs: Int64, updatedAtMs: Int64, backfillState: String) {
+        self.id = id
+        self.name = name
+        self.group = group
+        self.query = query
+        self.createdAtMs = createdAtMs
+        self.updatedAtMs = updatedAtMs
+        self.backfillState = backfillState
+    }
+}
+
+/// Every saved listening query, by id, and the version of the set (bumped by every change).
+public struct ListeningQuerySet: Sendable, Equatable {
+    public var version: UInt64
+    public var queries: [SavedListeningQuery]
+
+    public init(version: UInt64, queries: [SavedListeningQuery]) {
+        self.version = version
+        self.queries = queries
+    }
+}
+
 /// The saved listening queries and their backfills. The writer changes them; every change bumps
 /// the query-set version the query-set feed publishes. Ids are "q-1", "q-2", … and never reused.
 public protocol ListeningQueryStore: Sendable {
     /// Saves a new query (the caller has validated its text) under the next id;
     /// ``ListeningQueryError/duplicateName(name:group:)`` when the group already has `name`.
     func createListeningQuery(name: String, group: String, query: String, backfillState: String,
-                              nowMs: Int64) throws(ListeningQueryError) -> SavedQuery
+                              nowMs: Int64) throws(ListeningQueryError) -> SavedListeningQuery
     /// Changes the given fields of query `id` (the caller has validated a new text).
-    func updateListeningQuery(id: String, _ change: ListeningQueryChange, nowMs: Int64) throws(ListeningQueryError) -> SavedQuery
+    func updateListeningQuery(id: String, _ change: ListeningQueryChange, nowMs: Int64) throws(ListeningQueryError) -> SavedListeningQuery
     /// Removes query `id` and everything kept for its scope (aggregates, alerts).
     func deleteListeningQuery(id: String) throws(ListeningQueryError)
     /// Query `id`.
-    func listeningQuery(id: String) throws(ListeningQueryError) -> SavedQuery
+    func listeningQuery(id: String) throws(ListeningQueryError) -> SavedListeningQuery
     /// The queries of `group` ("" = all), by group then name.
-    func listeningQueries(group: String) throws(ListeningQueryError) -> [SavedQuery]
+    func listeningQueries(group: String) throws(ListeningQueryError) -> [SavedListeningQuery]
     /// Every query, by id, with the current version, read at once (what the query-set feed publishes).
-    func listeningQuerySet() throws(ListeningQueryError) -> QuerySetSnapshot
+    func listeningQuerySet() throws(ListeningQueryError) -> ListeningQuerySet
     /// Records a backfill's progress (no version bump); NOT_FOUND tells a backfill its query was deleted.
     func setBackfillState(id: String, _ state: String) throws(ListeningQueryError)
     /// The position of the newest stored post (0 when empty): posts are numbered in the order
     /// they were stored, and a backfill's first pass covers those up to here.
     func lastPostRowID() throws(StoreError) -> Int64
-    /// Matches the stored posts numbered in `rows` against `matches`, `chunkSize` posts per
+    /// Matches the stored posts numbered in `rows` against `matches` (which reads each post's
+    /// stored view), `chunkSize` posts per
     /// transaction, and records the matching ones for `queryID`: a post matched before (live or
     /// by an earlier pass) counts once. `progress` is called after each chunk and may return
     /// false to stop; the pass also stops once the query is deleted. Returns the last progress.
-    func backfill(queryID: String, rows: ClosedRange<Int64>, chunkSize: Int, matches: (PostView) -> Bool,
+    func backfill(queryID: String, rows: ClosedRange<Int64>, chunkSize: Int, matches: (StoredPost) throws(StoreError) -> Bool,
                   progress: (BackfillProgress) -> Bool) throws(StoreError) -> BackfillProgress
 }
 
@@ -341,17 +379,52 @@ public enum AlertScopeFilter: Sendable, Equatable {
     case query(String)
 }
 
+/// A spike alert as the store keeps it: what reads filter on, and the alert's details as the
+/// alert monitor encoded them (an `earshot.v1.Alert`), which the store returns without reading.
+public struct StoredAlert: Sendable, Equatable {
+    /// "<query id or *>/<kind>/<bucket start>": one alert per scope, kind and bucket.
+    public var id: String
+    /// The listening query whose posts spiked; "" for every post.
+    public var scope: String
+    public var kind: SpikeKind
+    public var severity: SpikeSeverity
+    /// The start of the bucket that spiked, in Unix ms.
+    public var bucketStartMs: Int64
+    public var record: [UInt8]
+
+    public init(id: String, scope: String, kind: SpikeKind, severity: SpikeSeverity, bucketStartMs: Int64, record: [UInt8]) {
+        self.id = id
+        self.scope = scope
+        self.kind = kind
+        self.severity = severity
+        self.bucketStartMs = bucketStartMs
+        self.record = record
+    }
+}
+
+extension StoredAlert {
+    /// The alert a store row holds, its kind and severity as their ``SpikeKind/storedCode`` and
+    /// ``SpikeSeverity/storedCode``; a database failure of `operation` for a code none has.
+    package init(id: String, scope: String, kindCode: Int16, severityCode: Int16, bucketStartMs: Int64, record: [UInt8],
+                 operation: String) throws(StoreError) {
+        guard let kind = SpikeKind(storedCode: kindCode), let severity = SpikeSeverity(storedCode: severityCode) else {
+            throw .database(operation: operation, message: "stored alert \(id) has kind \(kindCode) and severity \(severityCode): unknown")
+        }
+        self.init(id: id, scope: scope, kind: kind, severity: severity, bucketStartMs: bucketStartMs, record: record)
+    }
+}
+
 /// The stored alerts a read returns: those of `scope` whose bucket starts in `range`, of
-/// `kind` (nil: any) and at least `minSeverity`, newest bucket first, `limit` (1…1000) at most.
+/// `kind` and at least `minSeverity` (nil: any), newest bucket first, `limit` (1…1000) at most.
 public struct AlertFilter: Sendable, Equatable {
     public var range: TimeSpan
     public var scope: AlertScopeFilter
-    public var kind: AlertKind?
-    public var minSeverity: AlertSeverity
+    public var kind: SpikeKind?
+    public var minSeverity: SpikeSeverity?
     public var limit: Int
 
-    public init(range: TimeSpan = .allTime, scope: AlertScopeFilter = .any, kind: AlertKind? = nil,
-                minSeverity: AlertSeverity = .unspecified, limit: Int = 100) {
+    public init(range: TimeSpan = .allTime, scope: AlertScopeFilter = .any, kind: SpikeKind? = nil,
+                minSeverity: SpikeSeverity? = nil, limit: Int = 100) {
         self.range = range
         self.scope = scope
         self.kind = kind
@@ -364,9 +437,9 @@ public struct AlertFilter: Sendable, Equatable {
 public protocol AlertStore: Sendable {
     /// Stores an alert unless one with its id (scope, kind, bucket) exists; whether it was new,
     /// so a restarted monitor never publishes an alert twice.
-    func insertAlert(_ alert: Alert) throws(StoreError) -> Bool
+    func insertAlert(_ alert: StoredAlert) throws(StoreError) -> Bool
     /// The stored alerts `filter` keeps, newest bucket first (ties by id).
-    func alerts(_ filter: AlertFilter) throws(StoreError) -> [Alert]
+    func alerts(_ filter: AlertFilter) throws(StoreError) -> [StoredAlert]
     /// The scopes to watch: every post (""), then every saved listening query, by id.
     func alertScopes() throws(StoreError) -> [String]
     /// The start of the newest minute holding any post, nil for an empty store.
@@ -379,4 +452,40 @@ public protocol AlertStore: Sendable {
     func termCounts(scope: String, from: Int64, to: Int64) throws(StoreError) -> [String: Int]
     /// Posts per author handle of `scope` in [from, to), for spike explanations.
     func authorCounts(scope: String, from: Int64, to: Int64) throws(StoreError) -> [String: Int]
+}
+
+extension SpikeKind {
+    /// The number a store keeps for the kind (the same as the wire's `AlertKind`, so stored alerts
+    /// read the same whichever wrote them).
+    package var storedCode: Int16 {
+        switch self {
+        case .volume: 1
+        case .negativeSentiment: 2
+        case .anger: 3
+        }
+    }
+
+    /// The kind stored as `code`, nil for a code no kind has.
+    package init?(storedCode code: Int16) {
+        guard let kind = Self.allCases.first(where: { $0.storedCode == code }) else { return nil }
+        self = kind
+    }
+}
+
+extension SpikeSeverity {
+    /// The number a store keeps for the severity, increasing with it (the wire's `AlertSeverity`).
+    package var storedCode: Int16 {
+        switch self {
+        case .low: 1
+        case .medium: 2
+        case .high: 3
+        case .critical: 4
+        }
+    }
+
+    /// The severity stored as `code`, nil for a code no severity has.
+    package init?(storedCode code: Int16) {
+        guard let severity = Self.allCases.first(where: { $0.storedCode == code }) else { return nil }
+        self = severity
+    }
 }

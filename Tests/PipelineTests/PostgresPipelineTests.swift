@@ -83,4 +83,23 @@ struct PostgresPipelineTests {
         } while !request.pageToken.isEmpty
         #expect(found == 3_000)
     }
+
+    /// The Python client of docs/PROTOCOL.md against a query service on PostgreSQL (port slot 26),
+    /// with a reader's key made by `earshot keys generate`: Overview answers the posts the
+    /// pipeline stored in PostgreSQL, and a method outside the role is refused.
+    @Test func thePythonClientReadsFromAPostgresBackedQueryService() throws {
+        let store = try PostgresTestCluster.shared.get().newDatabase()
+        let running = try RunningStack(slot: 26, enrich: 1, score: 1, queryArguments: ["--store", store])
+        defer { running.stack.stop() }
+        let keys = try #require(running.stack.keys)
+        let generated = try runEarshot(["keys", "generate", "--name", "kiosk", "--role", "reader", "--allow", "--keys", keys.path])
+        #expect(generated.status == 0, "\(generated.errors)")
+        var stream = SampleStream(seed: 26, expectedCount: 400)
+        #expect(try running.publisher.publish(stream.next(400)).accepted == 400)
+        #expect(try waitForStored(400, running.query, timeoutSeconds: 60).posts == 400)
+        Thread.sleep(forTimeInterval: 1)  // the allow-list is read again within 250 ms of a change
+        #expect(try pythonClient(running.stack, key: "kiosk", method: QueryMethod.overview) == "status 0 \nposts 400\n")
+        #expect(try pythonClient(running.stack, key: "kiosk", method: ListeningMethod.deleteQuery)
+            .hasPrefix("status 7 'kiosk' (role reader) may not call"))
+    }
 }

@@ -76,7 +76,8 @@ struct PostgresScalingPipelineTests {
     }
 
     /// PostgreSQL stops (its own cluster) while posts flow and starts again: meanwhile the writer
-    /// acknowledges nothing and reads answer UNAVAILABLE; ingest keeps the
+    /// acknowledges nothing, Health answers NOT_SERVING and reads UNAVAILABLE, and Health answers
+    /// SERVING again once the server is back; ingest keeps the
     /// posts and redelivers them, and every acknowledged post is stored exactly once.
     @Test func postsPublishedWhilePostgresIsDownArriveOnceWhenItIsBack() throws {
         let cluster = try PostgresTestCluster.dedicated()
@@ -91,8 +92,9 @@ struct PostgresScalingPipelineTests {
         #expect(try publisher.publish(Array(posts[1_000..<1_500])).accepted == 500)
         try cluster.pause()  // while the second part is still on its way
         #expect(try publisher.publish(Array(posts[1_500..<2_500])).accepted == 1_000)
-        // Not checked here yet: Health/Check turning NOT_SERVING while the server is down (seen
-        // SERVING for 30 s in the first run; the start-up test checks NOT_SERVING).
+        #expect(try poll(seconds: 30) {
+            (try? query.call(HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMilliseconds: 2_000).status) == .notServing
+        })
         do {
             _ = try overview(query)
             Issue.record("an overview answered while PostgreSQL was down")

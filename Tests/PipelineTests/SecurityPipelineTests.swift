@@ -196,14 +196,8 @@ private func invented(_ count: Int, prefix: String) -> [Post] {
         let open = try stack.queryClient(key: "kiosk", context: context)
         #expect(try open.call(QueryMethod.overview, OverviewRequest(), as: OverviewResponse.self).posts == 0)
         // The same key works from Python (pyzmq, curve_secretkey/publickey/serverkey), within its role.
-        func python(_ method: String) throws -> String {
-            let result = try runProgram(URL(fileURLWithPath: "/usr/bin/python3"), [
-                packageRoot.appendingPathComponent("scripts/python-client-check.py").path, stack.ports.queryRPC,
-                keys.secretKeyPath("kiosk"), keys.publicKeyPath(KeyDirectory.queryKey), method,
-            ])
-            return result.output + result.errors
-        }
-        #expect(try python(QueryMethod.overview) == "status 0 \n")
+        func python(_ method: String) throws -> String { try pythonClient(stack, key: "kiosk", method: method) }
+        #expect(try python(QueryMethod.overview) == "status 0 \nposts 0\n")
         #expect(try python(ListeningMethod.deleteQuery).hasPrefix("status 7 'kiosk' (role reader) may not call"))
 
         try keys.updateAllowList { $0.removeAll { $0.name == "kiosk" } }
@@ -225,6 +219,17 @@ private func invented(_ count: Int, prefix: String) -> [Post] {
         #expect(result.status != 0)
         #expect(result.errors.contains("--insecure is refused on tcp://0.0.0.0:1"))
     }
+}
+
+/// What the Python client of docs/PROTOCOL.md (scripts/python-client-check.py, pyzmq with CURVE)
+/// prints when it calls `method` of the stack's query service with an empty request and `key`.
+func pythonClient(_ stack: LocalStack, key: String, method: String) throws -> String {
+    let keys = try #require(stack.keys)
+    let result = try runProgram(URL(fileURLWithPath: "/usr/bin/python3"), [
+        packageRoot.appendingPathComponent("scripts/python-client-check.py").path, stack.ports.queryRPC,
+        keys.secretKeyPath(key), keys.publicKeyPath(KeyDirectory.queryKey), method,
+    ])
+    return result.output + result.errors
 }
 
 /// GET /metrics of a service serving it at `address` (host:port), as text.

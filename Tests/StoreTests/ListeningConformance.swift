@@ -1,5 +1,6 @@
 import EarshotWire
 import Foundation
+import Insights
 import Testing
 @testable import EarshotStore
 
@@ -14,11 +15,12 @@ struct ListeningConformance<Store: PostWriter & VolumeReadModel & InsightsReadMo
     /// Every post of listening query `queryID`.
     private func selection(_ queryID: String) -> PostSelection { PostSelection(scope: .query(queryID), range: .allTime) }
 
-    private func create(_ store: Store, _ name: String, group: String, query: String, nowMs: Int64) throws -> SavedQuery {
+    private func create(_ store: Store, _ name: String, group: String, query: String, nowMs: Int64) throws -> SavedListeningQuery {
         try store.createListeningQuery(name: name, group: group, query: query, backfillState: "", nowMs: nowMs)
     }
 
-    private func backfill(_ store: Store, _ queryID: String, rows: ClosedRange<Int64>, chunkSize: Int = 2_000, matches: (PostView) -> Bool,
+    private func backfill(_ store: Store, _ queryID: String, rows: ClosedRange<Int64>, chunkSize: Int = 2_000,
+                          matches: (StoredPost) throws(StoreError) -> Bool,
                           progress: (BackfillProgress) -> Bool = { _ in true }) throws -> BackfillProgress {
         try store.backfill(queryID: queryID, rows: rows, chunkSize: chunkSize, matches: matches, progress: progress)
     }
@@ -79,7 +81,7 @@ struct ListeningConformance<Store: PostWriter & VolumeReadModel & InsightsReadMo
 
         var progress: [Double] = []
         let result = try backfill(store, query.id, rows: 1...(try store.lastPostRowID()), chunkSize: 4,
-                                  matches: { $0.post.text.contains("acme") }) { state in
+                                  matches: textContains("acme")) { state in
             progress.append(state.fraction)
             return true
         }
@@ -97,7 +99,7 @@ struct ListeningConformance<Store: PostWriter & VolumeReadModel & InsightsReadMo
         #expect(try store.overview(PostSelection(scope: .query(query.id), range: cut)).totals.posts == 4)  // minutes 2…5
 
         // A second pass over the same rows (and live redeliveries) changes nothing.
-        #expect(try backfill(store, query.id, rows: 1...15, matches: { $0.post.text.contains("acme") }).added == 0)
+        #expect(try backfill(store, query.id, rows: 1...15, matches: textContains("acme")).added == 0)
         _ = try store.apply(posts)
         #expect(try store.overview(selection(query.id)).totals.posts == 10)
         #expect(try store.overview(PostSelection(range: .allTime)).totals.posts == 15)
@@ -143,7 +145,7 @@ struct ListeningConformance<Store: PostWriter & VolumeReadModel & InsightsReadMo
         let query = try create(store, "Acme", group: "g", query: "acme", nowMs: 1)
         _ = try store.apply((1...6).map { item($0, minute: Int64($0), author: "u\($0 % 3)", text: "acme battery recall") }
             + (7...9).map { item($0, minute: Int64($0), text: "nothing to see") })
-        #expect(try backfill(store, query.id, rows: 1...9, chunkSize: 4, matches: { $0.post.text.contains("acme") }).added == 6)
+        #expect(try backfill(store, query.id, rows: 1...9, chunkSize: 4, matches: textContains("acme")).added == 6)
 
         let hour = TimeSpan(from: base, to: base + 3_600_000)
         let counts = try store.trendCounts(PostSelection(scope: .query(query.id), range: hour), kind: .term, baselineWindows: 24)
@@ -159,34 +161,31 @@ struct ListeningConformance<Store: PostWriter & VolumeReadModel & InsightsReadMo
     func alertsAreStoredOnceAndFiltered() throws {
         let store = try blankStore()
         let acme = try create(store, "Acme", group: "g", query: "acme", nowMs: 1)
-        var alert = Alert()
-        alert.id = "\(acme.id)/volume/1000"
-        alert.queryId = acme.id
-        alert.kind = .volume
-        alert.severity = .high
-        alert.bucketStartMs = 1_000
+        let alert = StoredAlert(id: "\(acme.id)/volume/1000", scope: acme.id, kind: .volume, severity: .high, bucketStartMs: 1_000,
+                                record: Array("the alert's details".utf8))
         #expect(try store.insertAlert(alert))
         #expect(try !store.insertAlert(alert))
-        var overall = alert
-        overall.id = "*/negative/2000"
-        overall.queryId = ""
-        overall.kind = .negativeSentiment
-        overall.severity = .low
-        overall.bucketStartMs = 2_000
+        let overall = StoredAlert(id: "*/negative/2000", scope: "", kind: .negativeSentiment, severity: .low, bucketStartMs: 2_000,
+                                  record: [0, 255, 7])
         #expect(try store.insertAlert(overall))
+        let angry = StoredAlert(id: "*/anger/3000", scope: "", kind: .anger, severity: .critical, bucketStartMs: 3_000, record: [])
+        #expect(try store.insertAlert(angry))
 
-        #expect(try store.alerts(AlertFilter()).map(\.id) == ["*/negative/2000", alert.id])
-        #expect(try store.alerts(AlertFilter(minSeverity: .medium)) == [alert])
+        // Every field comes back as stored: kind, severity, scope and the details' bytes.
+        #expect(try store.alerts(AlertFilter()) == [angry, overall, alert])
+        #expect(try store.alerts(AlertFilter(minSeverity: .medium)) == [angry, alert])
+        #expect(try store.alerts(AlertFilter(minSeverity: .critical)) == [angry])
         #expect(try store.alerts(AlertFilter(kind: .volume)) == [alert])
+        #expect(try store.alerts(AlertFilter(kind: .anger, minSeverity: .low)) == [angry])
         #expect(try store.alerts(AlertFilter(range: TimeSpan(from: 1_500, to: 2_500))) == [overall])
-        #expect(try store.alerts(AlertFilter(scope: .allPosts)).map(\.id) == ["*/negative/2000"])
+        #expect(try store.alerts(AlertFilter(scope: .allPosts)).map(\.id) == ["*/anger/3000", "*/negative/2000"])
         #expect(try store.alerts(AlertFilter(scope: .query(acme.id))) == [alert])
         #expect(try store.alerts(AlertFilter(limit: 1)).count == 1)
         #expect(throws: StoreError.notFound("unknown query id 'nope'")) { try store.alerts(AlertFilter(scope: .query("nope"))) }
         #expect(throws: StoreError.self) { try store.alerts(AlertFilter(limit: 0)) }
         // Deleting the query takes its alerts with it.
         try store.deleteListeningQuery(id: acme.id)
-        #expect(try store.alerts(AlertFilter()).map(\.id) == ["*/negative/2000"])
+        #expect(try store.alerts(AlertFilter()).map(\.id) == ["*/anger/3000", "*/negative/2000"])
     }
 
     func theAlertMonitorsReadsCountThePosts() throws {

@@ -39,11 +39,8 @@ import Testing
         var posts = (1...5).map { item($0, minute: Int64($0), tags: ["acme"], author: "u\($0)", text: "acme battery") }
         for index in posts.indices { posts[index].enrichment.matchedQueryIds = [query.id] }
         _ = try store.apply(posts)
-        var alert = Alert()
-        alert.id = "\(query.id)/volume/1000"
-        alert.queryId = query.id
-        alert.bucketStartMs = 1_000
-        #expect(try store.insertAlert(alert))
+        #expect(try store.insertAlert(StoredAlert(id: "\(query.id)/volume/1000", scope: query.id, kind: .volume, severity: .low,
+                                                  bucketStartMs: 1_000, record: [1, 2, 3])))
         let tables = ["post_queries": "query_id", "buckets": "scope", "facet_buckets": "scope",
                       "term_minutes": "scope", "author_sketches": "scope", "alerts": "scope"]
         func rows(_ table: String) throws -> Int {
@@ -80,7 +77,7 @@ import Testing
         let query = try store.createListeningQuery(name: "Acme", group: "g", query: "acme", nowMs: 1)
         _ = try store.apply((1...6).map { item($0, minute: Int64($0), author: "u\($0 % 3)", text: "acme battery recall") }
             + (7...9).map { item($0, minute: Int64($0), text: "nothing to see") })
-        #expect(try store.backfill(queryID: query.id, rows: 1...9, chunkSize: 4, matches: { $0.post.text.contains("acme") }).added == 6)
+        #expect(try store.backfill(queryID: query.id, rows: 1...9, chunkSize: 4, matches: textContains("acme")).added == 6)
         let sketches = try store.database.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM author_sketches WHERE scope = ?", arguments: [query.id])
         }

@@ -84,12 +84,17 @@ struct PostgresStoreTests {
         // Nothing listens on port 1 of the loopback.
         let store = PostgresStore(location: try PostgresLocation(url: "postgres://earshot@127.0.0.1:1/earshot"))
         #expect(throws: StoreError.self) { try store.prepare() }
-        do {
-            _ = try store.postCount()
-            Issue.record("a store whose server is down answered")
-        } catch {
-            guard case .unavailable = error else { Issue.record("expected UNAVAILABLE, got \(error)"); return }
+        let calls: [() throws -> Void] = [{ _ = try store.postCount() }, { try store.checkReachable() }]
+        for call in calls {
+            do {
+                try call()
+                Issue.record("a store whose server is down answered")
+            } catch {
+                guard case .unavailable = error as? StoreError else { Issue.record("expected UNAVAILABLE, got \(error)"); continue }
+            }
         }
+        // A server that answers passes the health check, before any migration.
+        try PostgresStore(location: try PostgresLocation(url: PostgresTestCluster.shared.get().newDatabase())).checkReachable()
     }
 }
 

@@ -39,6 +39,15 @@ func views(_ page: PostPage) throws -> [PostView] {
     try page.posts.map { try PostView(serializedBytes: $0.view) }
 }
 
+/// A backfill's match: the stored post's text contains `word`.
+func textContains(_ word: String) -> (StoredPost) throws(StoreError) -> Bool {
+    { (post: StoredPost) throws(StoreError) -> Bool in
+        do { return try PostView(serializedBytes: post.view).post.text.contains(word) } catch {
+            throw .database(operation: "decode stored post \(post.id)", message: "\(error)")
+        }
+    }
+}
+
 /// 2026-01-01T00:00:00Z, a day boundary.
 let base: Int64 = 1_767_225_600_000
 

@@ -209,18 +209,9 @@ final class AlertMonitor {
     private func report(_ spike: SpikeAlert, scope: String, counts: BucketTally) throws {
         var alert = Alert()
         alert.queryId = scope
-        alert.kind = switch spike.kind {
-        case .volume: .volume
-        case .negativeSentiment: .negativeSentiment
-        case .anger: .anger
-        }
+        alert.kind = AlertKind(spike.kind)
         alert.id = "\(scope.isEmpty ? "*" : scope)/\(alert.kind.topicName)/\(spike.bucketStart)"
-        alert.severity = switch spike.severity {
-        case .low: .low
-        case .medium: .medium
-        case .high: .high
-        case .critical: .critical
-        }
+        alert.severity = AlertSeverity(spike.severity)
         alert.bucketStartMs = spike.bucketStart
         alert.bucketEndMs = spike.bucketStart + width
         alert.observed = spike.observed
@@ -246,9 +237,11 @@ final class AlertMonitor {
         alert.terms = explanation.terms.map { AlertContributor(key: $0.key, observed: Int64($0.observed), expected: $0.expected) }
         alert.authors = explanation.authors.map { AlertContributor(key: $0.key, observed: Int64($0.observed), expected: $0.expected) }
         alert.detectedAtMs = wallClockMilliseconds()
-        guard try store.insertAlert(alert) else { return }
+        let record = try alert.serializedBytes()
+        guard try store.insertAlert(StoredAlert(id: alert.id, scope: scope, kind: spike.kind, severity: spike.severity,
+                                                bucketStartMs: spike.bucketStart, record: record)) else { return }
         service.metrics.increment("earshot_query_alerts_total", help: "Spike alerts raised")
         service.logger.info("alert", metadata: ["id": "\(alert.id)", "severity": "\(alert.severity.name)", "z": "\(alert.zScore)"])
-        _ = try publisher?.send([Array(alert.topic.utf8), try alert.serializedBytes()], wait: false)
+        _ = try publisher?.send([Array(alert.topic.utf8), record], wait: false)
     }
 }

@@ -106,10 +106,10 @@ enum InsightsRPC {
             case let queryID: .query(queryID)
             }
             let filter = AlertFilter(range: try TimeSpan.requested(fromMs: request.range.fromMs, toMs: request.range.toMs), scope: scope,
-                                     kind: request.kind == .unspecified ? nil : request.kind, minSeverity: request.minSeverity,
+                                     kind: request.kind.spikeKind, minSeverity: request.minSeverity.spikeSeverity,
                                      limit: request.limit == 0 ? 100 : Int(request.limit))
             var response = AlertsResponse()
-            response.alerts = try alerts.alerts(filter)
+            response.alerts = try alerts.alerts(filter).map { (stored) throws(StoreError) in try Alert(stored) }
             return response
         }
     }

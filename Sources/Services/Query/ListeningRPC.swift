@@ -52,7 +52,7 @@ public final class ListeningRPC: Sendable {
         self.configuration = configuration
         self.service = service
         feed = duty == .reader ? nil
-            : QuerySetFeed(snapshot: { try store.listeningQuerySet() }, configuration: configuration, service: service)
+            : QuerySetFeed(snapshot: { QuerySetSnapshot(try store.listeningQuerySet()) }, configuration: configuration, service: service)
     }
 
     /// Registers the RPCs on `server` and, for the writer, starts the feed. The writer calls
@@ -121,7 +121,7 @@ public final class ListeningRPC: Sendable {
             feed?.changed()
             service.logger.info("listening query created", metadata: ["id": "\(saved.id)", "name": "\(saved.name)", "group": "\(saved.group)"])
             if request.backfill && feed != nil { startBackfill(saved) }
-            return saved
+            return SavedQuery(saved)
         }
         server.register(ListeningMethod.updateQuery) { [self] (request: UpdateQueryRequest, _) in
             if !request.query.isEmpty { try Self.validate(request.query) }
@@ -131,7 +131,7 @@ public final class ListeningRPC: Sendable {
             let saved = try mapped { () throws(ListeningQueryError) in try store.updateListeningQuery(id: request.id, change, nowMs: wallClockMilliseconds()) }
             feed?.changed()
             service.logger.info("listening query updated", metadata: ["id": "\(saved.id)"])
-            return saved
+            return SavedQuery(saved)
         }
         server.register(ListeningMethod.deleteQuery) { [self] (request: DeleteQueryRequest, _) in
             try mapped { () throws(ListeningQueryError) in try store.deleteListeningQuery(id: request.id) }
@@ -141,7 +141,7 @@ public final class ListeningRPC: Sendable {
         }
         server.register(ListeningMethod.listQueries) { [self] (request: ListQueriesRequest, _) in
             var response = ListQueriesResponse()
-            response.queries = try mapped { () throws(ListeningQueryError) in try store.listeningQueries(group: request.group) }
+            response.queries = try mapped { () throws(ListeningQueryError) in try store.listeningQueries(group: request.group) }.map(SavedQuery.init)
             return response
         }
     }
@@ -166,7 +166,7 @@ public final class ListeningRPC: Sendable {
     // MARK: Backfill
 
     /// Starts the backfill of `saved` unless it runs here already.
-    private func startBackfill(_ saved: SavedQuery) {
+    private func startBackfill(_ saved: SavedListeningQuery) {
         guard backfilling.withLock({ $0.insert(saved.id).inserted }) else { return }
         let thread = ServiceThread(name: "backfill-\(saved.id)") { [self] in
             defer { backfilling.withLock { _ = $0.remove(saved.id) } }
@@ -184,9 +184,9 @@ public final class ListeningRPC: Sendable {
     /// settle delay, the posts stored since (some were enriched before the
     /// new query reached every worker). Stops early on shutdown or when the
     /// query is deleted.
-    private func backfill(_ saved: SavedQuery) throws {
+    private func backfill(_ saved: SavedListeningQuery) throws {
         let query = try ListeningQuery.parse(saved.query)
-        let matches = { (view: PostView) in query.matches(Self.document(view)) }
+        let matches = { (post: StoredPost) throws(StoreError) in query.matches(Self.document(try PostView(post))) }
         let started = monotonicMilliseconds()
         let boundary = try store.lastPostRowID()
         service.logger.info("backfill started", metadata: ["id": "\(saved.id)", "posts": "\(boundary)"])

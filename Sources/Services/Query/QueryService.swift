@@ -69,13 +69,13 @@ public enum QueryService {
             throw QueryConfigurationError(description: "--role \(configuration.role.rawValue) and --retention-days need a PostgreSQL store (--store postgres://…); the SQLite store is one process that keeps every post")
         }
         let store = try PostStore(path: configuration.storePath, durable: configuration.durable)
-        let storeWritable = StoreWritability()
-        let collector = startCollector(configuration: configuration, store: store, storeWritable: storeWritable, service: service)
+        let health = StoreHealth()
+        let collector = startCollector(configuration: configuration, store: store, health: health, service: service)
         defer { service.shutdown.request(); collector.join() }
         let alertMonitor = AlertMonitor.start(configuration: configuration.alerts, store: store, service: service)
         defer { service.shutdown.request(); alertMonitor.join() }
         let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
-        server.isServing = { storeWritable.isWritable }
+        server.isServing = { health.isServing }
         QueryRPC.register(on: server, volume: store, search: store)
         InsightsRPC.register(on: server, insights: store, care: store, writer: store, alerts: store)
         let listening = ListeningRPC.start(on: server, store: store, configuration: configuration.listening, service: service)
@@ -94,6 +94,8 @@ public enum QueryService {
     /// Until the server answers and the schema is migrated (by the writer), the store is prepared
     /// again with back-off, Health/Check answers NOT_SERVING, reads answer UNAVAILABLE and the
     /// reason is logged; then the writer resumes unfinished backfills and starts the retention.
+    /// Whenever the server stops answering later, Health/Check answers NOT_SERVING until it is
+    /// back (``startStoreWatch(_:health:service:)``).
     private static func runOnPostgres(configuration: QueryConfiguration, service: ServiceContext) throws {
         let location = try PostgresLocation(url: configuration.storePath, password: PostgresLocation.password(environment: ProcessInfo.processInfo.environment))
         let role = configuration.role
@@ -103,27 +105,27 @@ public enum QueryService {
         let listening = ListeningRPC.start(on: server, store: store, configuration: configuration.listening, service: service,
                                            duty: role == .reader ? .reader : .writer)
         defer { service.shutdown.request(); listening.join() }
-        let storeReady = StoreWritability()
-        storeReady.isWritable = false
-        var threads: [ServiceThread] = []
+        let health = StoreHealth()
+        health.isWritable = false
+        var threads: [ServiceThread] = [startStoreWatch(store, health: health, service: service)]
         defer {
             service.shutdown.request()
             for thread in threads { thread.join() }
         }
         if role == .reader {
             threads.append(ServiceThread(name: "store-check") {
-                _ = prepareWithBackOff(store, storeWritable: storeReady, service: service)
+                _ = prepareWithBackOff(store, health: health, service: service)
             })
         } else {
-            threads.append(startCollector(configuration: configuration, store: store, storeWritable: storeReady, service: service) {
+            threads.append(startCollector(configuration: configuration, store: store, health: health, service: service) {
                 listening.watchBackfills()
             })
             threads.append(AlertMonitor.start(configuration: configuration.alerts, store: store, service: service))
             if configuration.retentionDays > 0 {
-                threads.append(startRetention(store, configuration: configuration, storeReady: storeReady, service: service))
+                threads.append(startRetention(store, configuration: configuration, health: health, service: service))
             }
         }
-        server.isServing = { storeReady.isWritable }
+        server.isServing = { health.isServing }
         if role != .writer {
             QueryRPC.register(on: server, volume: store, search: store)
             InsightsRPC.register(on: server, insights: store, care: store, writer: store, alerts: store)
@@ -135,13 +137,41 @@ public enum QueryService {
         try server.serve { service.shutdown.isRequested }
     }
 
+    /// How often the store watch asks a server store whether it answers.
+    static let storeWatchIntervalMilliseconds: Int64 = 1_000
+
+    /// Starts the store watch: every ``storeWatchIntervalMilliseconds`` it asks the server whether
+    /// it answers (on a connection of its own), so that Health/Check answers NOT_SERVING while
+    /// the server is down even when nothing is written or read, and SERVING once it answers
+    /// again; each change is logged with its reason.
+    private static func startStoreWatch(_ store: PostgresStore, health: StoreHealth, service: ServiceContext) -> ServiceThread {
+        ServiceThread(name: "store-watch") {
+            while !service.shutdown.isRequested {
+                do {
+                    try store.checkReachable()
+                    if !health.isReachable {
+                        health.isReachable = true
+                        service.logger.notice("the store answers again; SERVING")
+                    }
+                } catch {
+                    if health.isReachable {
+                        health.isReachable = false
+                        service.logger.error("the store does not answer; NOT_SERVING until it does", metadata: ["error": "\(error)"])
+                    }
+                }
+                let next = monotonicMilliseconds() + storeWatchIntervalMilliseconds
+                while !service.shutdown.isRequested && monotonicMilliseconds() < next { Thread.sleep(forTimeInterval: 0.05) }
+            }
+        }
+    }
+
     /// Starts the retention thread: every ``QueryConfiguration/retentionIntervalMs`` (the first
     /// time once the store is ready) it drops the day partitions older than
     /// ``QueryConfiguration/retentionDays``; a failure is logged and tried again next time.
-    private static func startRetention(_ store: PostgresStore, configuration: QueryConfiguration, storeReady: StoreWritability,
+    private static func startRetention(_ store: PostgresStore, configuration: QueryConfiguration, health: StoreHealth,
                                        service: ServiceContext) -> ServiceThread {
         ServiceThread(name: "retention") {
-            while !service.shutdown.isRequested && !storeReady.isWritable { Thread.sleep(forTimeInterval: 0.1) }
+            while !service.shutdown.isRequested && !health.isWritable { Thread.sleep(forTimeInterval: 0.1) }
             while !service.shutdown.isRequested {
                 let cutoff = wallClockMilliseconds() - Int64(configuration.retentionDays) * BucketLevel.day.width
                 do {
@@ -161,13 +191,13 @@ public enum QueryService {
 
     /// Starts the collector thread: it prepares `store` (retrying with back-off while that fails),
     /// calls `ready`, then applies and acknowledges scored batches until shutdown.
-    private static func startCollector(configuration: QueryConfiguration, store: some PostWriter, storeWritable: StoreWritability,
+    private static func startCollector(configuration: QueryConfiguration, store: some PostWriter, health: StoreHealth,
                                        service: ServiceContext, ready: @escaping @Sendable () -> Void = {}) -> ServiceThread {
         ServiceThread(name: "collector") {
             do {
-                guard prepareWithBackOff(store, storeWritable: storeWritable, service: service) else { return }
+                guard prepareWithBackOff(store, health: health, service: service) else { return }
                 ready()
-                try collect(configuration: configuration, store: store, storeWritable: storeWritable, service: service)
+                try collect(configuration: configuration, store: store, health: health, service: service)
             } catch {
                 service.logger.critical("collector stopped", metadata: ["error": "\(error)"])
                 service.shutdown.requestAfterFailure()
@@ -181,18 +211,18 @@ public enum QueryService {
     /// Prepares `store` (connect, migrate), trying again after 0.5 s, 1 s, 2 s … up to
     /// ``maxPrepareBackOffMilliseconds`` while it fails, NOT_SERVING meanwhile and each failure
     /// logged with its reason; false when shutdown came first.
-    private static func prepareWithBackOff(_ store: some PostWriter, storeWritable: StoreWritability, service: ServiceContext) -> Bool {
+    private static func prepareWithBackOff(_ store: some PostWriter, health: StoreHealth, service: ServiceContext) -> Bool {
         var backOff: Int64 = 500
         while !service.shutdown.isRequested {
             do {
                 try store.prepare()
-                if !storeWritable.isWritable {
-                    storeWritable.isWritable = true
+                if !health.isWritable {
+                    health.isWritable = true
                     service.logger.notice("store ready; SERVING")
                 }
                 return true
             } catch {
-                storeWritable.isWritable = false
+                health.isWritable = false
                 service.metrics.set("earshot_query_store_writable", 0, help: "1 while group commits succeed; 0 while the store cannot be written (NOT_SERVING)")
                 service.logger.error("cannot open the store; NOT_SERVING, trying again", metadata: [
                     "error": "\(error)", "retry_in_ms": "\(backOff)",
@@ -216,10 +246,10 @@ public enum QueryService {
     ///
     /// When a group commit fails (a full disk, say), its posts are kept and tried
     /// again every ``storeRetryMilliseconds``; meanwhile nothing more is read or
-    /// acknowledged (ingest keeps the posts and redelivers them), `storeWritable`
+    /// acknowledged (ingest keeps the posts and redelivers them), `health.isWritable`
     /// is false (Health/Check: NOT_SERVING) and reads go on. The first commit that
     /// succeeds resumes everything.
-    private static func collect(configuration: QueryConfiguration, store: some PostWriter, storeWritable: StoreWritability,
+    private static func collect(configuration: QueryConfiguration, store: some PostWriter, health: StoreHealth,
                                 service: ServiceContext) throws {
         let seal = try service.dispatchSeal()
         let input = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 16)
@@ -248,7 +278,7 @@ public enum QueryService {
                 let result: ApplyResult
                 do { result = try store.apply(ScoredPost.batch(posts)) } catch {
                     unstored = posts
-                    storeWritable.isWritable = false
+                    health.isWritable = false
                     service.metrics.set("earshot_query_store_writable", 0, help: "1 while group commits succeed; 0 while the store cannot be written (NOT_SERVING)")
                     service.metrics.increment("earshot_query_store_failures_total", help: "Group commits that failed (e.g. disk full); their posts are kept, tried again and not acknowledged meanwhile")
                     if let suppressed = failureLog.shouldLog(fingerprint: "apply", nowMs: wallClockMilliseconds()) {
@@ -260,7 +290,7 @@ public enum QueryService {
                 }
                 if !unstored.isEmpty {
                     unstored = []
-                    storeWritable.isWritable = true
+                    health.isWritable = true
                     service.metrics.set("earshot_query_store_writable", 1)
                     service.logger.notice("the store is writable again; SERVING", metadata: ["posts": "\(posts.count)"])
                 }
@@ -309,13 +339,25 @@ public enum QueryService {
     }
 }
 
-/// Whether the collector's last group commit succeeded: written by the collector,
-/// read by Health/Check on the RPC thread.
-final class StoreWritability: Sendable {
+/// Whether the store can serve, read by Health/Check on the RPC thread: the collector's last
+/// group commit succeeded (or the store was prepared), and a server store answered the last
+/// check of the store watch.
+final class StoreHealth: Sendable {
     private let writable = Atomic<Bool>(true)
+    private let reachable = Atomic<Bool>(true)
 
+    /// Written by the collector (and the preparation).
     var isWritable: Bool {
         get { writable.load(ordering: .acquiring) }
         set { writable.store(newValue, ordering: .releasing) }
     }
+
+    /// Written by the store watch of a server store.
+    var isReachable: Bool {
+        get { reachable.load(ordering: .acquiring) }
+        set { reachable.store(newValue, ordering: .releasing) }
+    }
+
+    /// What Health/Check answers: SERVING when both hold.
+    var isServing: Bool { isWritable && isReachable }
 }
