@@ -237,6 +237,66 @@ struct RunningGateway {
         #expect(gateway.process.isRunning)
     }
 
+    /// POST /v1/queries/test (Listening/TestQuery): the newest matches of an unsaved query among
+    /// the stored posts, their count, the bounds, the errors, and nothing saved.
+    @Test func testingAnUnsavedQueryPreviewsItsMatches() async throws {
+        let running = try RunningStack(slot: 24, enrich: 1, score: 1)
+        defer { running.stack.stop() }
+        let gateway = try RunningGateway(stack: running.stack, port: stackBasePort(24) + 40)
+        defer { gateway.stop() }
+        let feed = try gateway.tokens(["create", "--name", "feed", "--role", "publisher"])
+        let rita = try gateway.tokens(["create", "--name", "rita", "--role", "reader"])
+        try await gateway.waitUntilReady(timeoutSeconds: 30)
+
+        // 30 posts a minute apart from 10:00; every third (0, 3, …, 27) about red shoes.
+        let posts: [[String: Any]] = (0..<30).map { index in
+            ["id": "tq:\(index)", "platform": "x", "author": ["handle": "fan\(index)"],
+             "text": index % 3 == 0 ? "Those red shoes again, number \(index)" : "A blue hat, number \(index)",
+             "createdAtMs": 1_796_551_200_000 + Int64(index) * 60_000]
+        }
+        let published = try await gateway.request("POST", "/v1/posts/batch", token: feed, json: ["posts": posts])
+        #expect(published.json["accepted"] as? Int == 30, "\(published.text)")
+        var stored = 0
+        let deadline = Date().addingTimeInterval(30)
+        repeat {
+            try await Task.sleep(nanoseconds: 250_000_000)
+            stored = try await gateway.request("GET", "/v1/overview", token: rita).json["posts"] as? Int ?? 0
+        } while stored < 30 && Date() < deadline
+        #expect(stored == 30)
+
+        func ids(_ reply: RunningGateway.Reply) -> [String] {
+            (reply.json["posts"] as? [[String: Any]] ?? []).compactMap { ($0["post"] as? [String: Any])?["id"] as? String }
+        }
+        let all = try await gateway.request("POST", "/v1/queries/test", token: rita, json: ["query": "\"red shoes\"", "limit": 3])
+        #expect(all.status == 200, "\(all.text)")
+        #expect(ids(all) == ["tq:27", "tq:24", "tq:21"], "the newest three matches, newest first: \(all.text)")
+        #expect(all.json["matched"] as? Int == 10 && all.json["scanned"] as? Int == 30 && all.json["complete"] as? Bool == true, "\(all.text)")
+
+        // Bounded: the newest 7 posts (29…23) hold three matches, and the answer says it stopped.
+        let bounded = try await gateway.request("POST", "/v1/queries/test", token: rita, json: ["query": "shoes", "maxScanned": 7])
+        #expect(bounded.json["matched"] as? Int == 3 && bounded.json["scanned"] as? Int == 7 && bounded.json["complete"] as? Bool == false, "\(bounded.text)")
+        // A range: 10:00 to 10:10 holds posts 0…9, matches 0, 3, 6, 9.
+        let ranged = try await gateway.request("POST", "/v1/queries/test", token: rita,
+                                               json: ["query": "shoes", "range": ["fromMs": "2026-12-06T10:00:00Z", "toMs": "2026-12-06T10:10:00Z"]])
+        #expect(ids(ranged) == ["tq:9", "tq:6", "tq:3", "tq:0"] && ranged.json["scanned"] as? Int == 10, "\(ranged.text)")
+
+        // A bad query: INVALID_ARGUMENT naming the first mistake's position, as validate reports it.
+        let broken = "shoes AND (red OR"
+        let verdict = try await gateway.request("POST", "/v1/queries/validate", token: rita, json: ["query": broken])
+        let position = try #require(verdict.json["position"] as? Int, "\(verdict.text)")
+        let refused = try await gateway.request("POST", "/v1/queries/test", token: rita, json: ["query": broken])
+        #expect(refused.status == 400 && refused.json["status"] as? String == "INVALID_ARGUMENT", "\(refused.text)")
+        #expect((refused.json["message"] as? String ?? "").hasSuffix(" at \(position)"), "\(refused.text)")
+        let tooMany = try await gateway.request("POST", "/v1/queries/test", token: rita, json: ["query": "shoes", "limit": 101])
+        #expect(tooMany.status == 400 && (tooMany.json["message"] as? String ?? "").contains("limit"), "\(tooMany.text)")
+
+        // Roles as for reads; nothing was saved.
+        let publisher = try await gateway.request("POST", "/v1/queries/test", token: feed, json: ["query": "shoes"])
+        #expect(publisher.status == 403, "\(publisher.text)")
+        let listed = try await gateway.request("GET", "/v1/queries", token: rita)
+        #expect(listed.status == 200 && (listed.json["queries"] as? [[String: Any]] ?? []).isEmpty, "\(listed.text)")
+    }
+
     @Test func aSpikeAlertArrivesOnTheEventStream() async throws {
         let running = try RunningStack(slot: 17, enrich: 1, score: 1, queryArguments: ["--alert-grace-minutes", "30", "--alert-interval-ms", "200"])
         defer { running.stack.stop() }
