@@ -47,6 +47,54 @@ final class StreamingGet: Sendable {
     func close() { shutdown(descriptor, Int32(SHUT_RDWR)) }
 }
 
+/// A client that sends a request a byte at a time (slowloris) on a plain TCP connection, and
+/// notices when the server closes the connection.
+struct DrippingClient {
+    /// How many bytes went out before the server closed, and what it answered meanwhile.
+    struct Outcome {
+        var sent = 0
+        var closed = false
+        var answer = ""
+    }
+
+    /// Connects to 127.0.0.1:`port`, sends `prefix` at once, then `dripped` a byte every `interval`
+    /// seconds until the server closes the connection or every byte is sent.
+    static func send(port: Int, prefix: String, dripped: String, interval: Double) throws -> Outcome {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port)).bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw StackError("cannot connect to port \(port)") }
+        var outcome = Outcome()
+        var received: [UInt8] = []
+        /// Reads what arrived; true once the server closed.
+        func serverClosed() -> Bool {
+            var buffer = [UInt8](repeating: 0, count: 4_096)
+            while true {
+                let count = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+                if count > 0 { received += buffer[0..<count]; continue }
+                return count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)
+            }
+        }
+        let head = Array(prefix.utf8)
+        if !head.isEmpty { _ = head.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
+        for byte in Array(dripped.utf8) {
+            var value = byte
+            guard Glibc.send(fd, &value, 1, Int32(MSG_NOSIGNAL)) == 1 else { outcome.closed = true; break }
+            outcome.sent += 1
+            Thread.sleep(forTimeInterval: interval)
+            if serverClosed() { outcome.closed = true; break }
+        }
+        outcome.answer = String(decoding: received, as: UTF8.self)
+        return outcome
+    }
+}
+
 /// An `earshot gateway` process in front of a running stack, with API tokens made by `earshot tokens create`.
 struct RunningGateway {
     let process: Process
@@ -295,6 +343,60 @@ struct RunningGateway {
         #expect(publisher.status == 403, "\(publisher.text)")
         let listed = try await gateway.request("GET", "/v1/queries", token: rita)
         #expect(listed.status == 200 && (listed.json["queries"] as? [[String: Any]] ?? []).isEmpty, "\(listed.text)")
+    }
+
+    /// Slow clients (slowloris) on real sockets: a head or a body dripped a byte every 0.1 s is cut
+    /// off (the head by the idle timeout, the body by the request deadline after its 408) long
+    /// before the whole request is sent, and the gateway goes on answering. The drips would last
+    /// 40 s; the timeouts are 2 s and 1 s, so a loaded machine has plenty of slack.
+    @Test func slowClientsAreCutOff() async throws {
+        let directory = stackDirectory()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = stackBasePort(24) + 45
+        let tokenFile = directory.appendingPathComponent("api-tokens").path
+        let tool = Process()
+        tool.executableURL = earshotBinary
+        tool.arguments = ["tokens", "create", "--name", "slow", "--role", "editor", "--tokens", tokenFile]
+        let output = Pipe()
+        tool.standardOutput = output
+        try tool.run()
+        let token = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        tool.waitUntilExit()
+        #expect(tool.terminationStatus == 0 && token.hasPrefix("est_"), "\(token)")
+
+        let gateway = Process()
+        gateway.executableURL = earshotBinary
+        gateway.arguments = ["gateway", "--listen", "127.0.0.1:\(port)", "--insecure", "--alerts", "", "--tokens", tokenFile,
+                             "--ingest", "tcp://127.0.0.1:\(port + 1)", "--query", "tcp://127.0.0.1:\(port + 2)",
+                             "--idle-timeout", "2", "--body-timeout-ms", "1000"]
+        let log = directory.appendingPathComponent("gateway.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        gateway.standardError = try FileHandle(forWritingTo: log)
+        try gateway.run()
+        defer {
+            gateway.terminate()
+            gateway.waitUntilExit()
+        }
+        func healthy() async -> Bool {
+            guard let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!) else { return false }
+            return (response as? HTTPURLResponse)?.statusCode == 200
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while !(await healthy()) && Date() < deadline { try await Task.sleep(nanoseconds: 200_000_000) }
+        try #require(await healthy(), "the gateway did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+
+        let slowHead = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + String(repeating: "y", count: 400) + "\r\n\r\n"
+        let head = try DrippingClient.send(port: port, prefix: "", dripped: String(slowHead.prefix(400)), interval: 0.1)
+        #expect(head.closed && head.sent < 400, "a dripped head was read for \(head.sent) bytes without a cut")
+
+        let body = String(repeating: " ", count: 399) + "{"
+        let slowBody = try DrippingClient.send(
+            port: port, prefix: "POST /v1/queries HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n",
+            dripped: body, interval: 0.1)
+        #expect(slowBody.closed && slowBody.sent < body.utf8.count, "a dripped body was read for \(slowBody.sent) bytes without a cut")
+        #expect(slowBody.answer.isEmpty || slowBody.answer.hasPrefix("HTTP/1.1 408"), "\(slowBody.answer)")
+        #expect(await healthy() && gateway.isRunning)
     }
 
     @Test func aSpikeAlertArrivesOnTheEventStream() async throws {
