@@ -3,7 +3,8 @@
 # binary built on this machine, start compose/compose.yaml with 3 score and
 # 2 enrich workers, publish 10,000 posts through the published ingest port,
 # `docker kill` one score worker midway, and require the query service to
-# report exactly 10,000 posts. Ends with one line:
+# report exactly 10,000 posts; the HTTP gateway (compose.gateway.yaml) must
+# answer /readyz and report the same count to a reader token. Ends with one line:
 #   compose-test: PASS ...   (exit 0)   or   compose-test: FAIL ...   (exit 1)
 #
 # For a fresh Debian 12 machine, as root: installs docker.io, docker-compose
@@ -50,7 +51,7 @@ compose() {
         docker compose -p "$project" "$@"
     fi
 }
-stack() { compose -f "$compose_dir/compose.yaml" "$@"; }
+stack() { compose -f "$compose_dir/compose.yaml" -f "$compose_dir/compose.gateway.yaml" "$@"; }
 
 cleanup() {
     if [[ $stack_up == 1 && ${COMPOSE_TEST_KEEP:-0} != 1 ]]; then
@@ -86,6 +87,7 @@ ensure_packages() {
     command -v dockerd >/dev/null || missing+=(docker.io)
     command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || missing+=(docker-compose)
     command -v debootstrap >/dev/null || missing+=(debootstrap)
+    command -v curl >/dev/null || missing+=(curl)
     for package in libzmq3-dev libprotobuf-c-dev libsqlite3-dev libcurl4-openssl-dev libxml2-dev pkg-config; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
     done
@@ -188,7 +190,7 @@ step "up --scale score=$score_replicas --scale enrich=$enrich_replicas"
 stack_up=1
 stack up -d --scale "score=$score_replicas" --scale "enrich=$enrich_replicas" >"$work/up.log" 2>&1 \
     || { cat "$work/up.log"; fail "compose up"; }
-replicas=$((2 + score_replicas + enrich_replicas))
+replicas=$((3 + score_replicas + enrich_replicas))  # ingest, query, gateway and the workers
 wait_healthy "$replicas" 180
 # The stack is secure: this script is a client like any other, with the cli
 # key the keys service shared into the keys-cli volume.
@@ -223,7 +225,7 @@ for id in $(containers); do
     service=$(docker inspect -f '{{index .Config.Labels "com.docker.compose.service"}}' "$id")
     published=$(docker port "$id" | sed 's/.*-> //' | sort -u | tr '\n' ' ')
     case $service in
-        ingest|query) [[ $published == 127.0.0.1:* && $published != *" "?* ]] \
+        ingest|query|gateway) [[ $published == 127.0.0.1:* && $published != *" "?* ]] \
                           || fail "$name publishes '$published', expected one port on 127.0.0.1" ;;
         *) [[ -z $published ]] || fail "$name publishes $published" ;;
     esac
@@ -309,6 +311,16 @@ answered=$(grep -cE '^[a-z]+ +up ' "$work/stats.txt" || true)
 ((answered == replicas)) || { cat "$work/stats.txt"; fail "ask stats: $answered of $replicas services answered"; }
 step "ask stats: all $answered services answered"
 
+# --- 5. the HTTP gateway: ready, and one authenticated read agrees with the RPC
+gateway_id=$(containers gateway)
+gateway_url=http://$(docker port "$gateway_id" 8080 | grep -m 1 '^127\.0\.0\.1:')
+curl -sf "$gateway_url/readyz" >/dev/null || fail "GET $gateway_url/readyz is not 200"
+token=$(docker exec "$gateway_id" earshot tokens create --name compose-test --role reader 2>/dev/null | tail -n 1)
+gateway_posts=$(curl -sf "$gateway_url/v1/overview" -H "Authorization: Bearer $token" | grep -oE '"posts":[0-9]+' | grep -oE '[0-9]+$') \
+    || fail "GET $gateway_url/v1/overview with a reader token"
+((gateway_posts == posts)) || fail "the gateway's overview reports $gateway_posts posts, the RPC $posts"
+step "gateway $gateway_url: /readyz 200; GET /v1/overview with a reader token reports $gateway_posts posts"
+
 # --- down
 step "down -v"
 stack down -v --remove-orphans >"$work/down.log" 2>&1 || { cat "$work/down.log"; fail "compose down"; }
@@ -317,4 +329,4 @@ stack_up=0
 trap - ERR
 cleanup
 [[ ${COMPOSE_TEST_KEEP:-0} == 1 ]] || rm -rf "$work"
-echo "compose-test: PASS $count/$posts posts stored exactly once with $score_replicas score + $enrich_replicas enrich workers, $victim_name killed at $seen_at_kill stored and restarted, ${redelivered:-0} redelivered ($(elapsed))"
+echo "compose-test: PASS $count/$posts posts stored exactly once with $score_replicas score + $enrich_replicas enrich workers, $victim_name killed at $seen_at_kill stored and restarted, ${redelivered:-0} redelivered; the gateway answered ($(elapsed))"
