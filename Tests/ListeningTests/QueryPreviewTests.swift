@@ -45,7 +45,8 @@ import Testing
         #expect(preview.stop == .timeBudget)
         #expect(preview.scanned == 5)
         #expect(preview.matched == 5)
-        #expect(!preview.read(99, as: MatchableDocument(text: "shoes"), nowMs: 0), "a stopped preview reads nothing more")
+        let readAfterStop = preview.read(99, as: MatchableDocument(text: "shoes"), nowMs: 0)
+        #expect(!readAfterStop && preview.scanned == 5, "a stopped preview reads nothing more")
     }
 
     @Test func limitsDefaultAndRefuseOutOfRange() throws {

@@ -297,10 +297,11 @@ struct RunningGateway {
         try await gateway.waitUntilReady(timeoutSeconds: 30)
 
         // 30 posts a minute apart from 10:00; every third (0, 3, …, 27) about red shoes.
-        let posts: [[String: Any]] = (0..<30).map { index in
-            ["id": "tq:\(index)", "platform": "x", "author": ["handle": "fan\(index)"],
-             "text": index % 3 == 0 ? "Those red shoes again, number \(index)" : "A blue hat, number \(index)",
-             "createdAtMs": 1_796_551_200_000 + Int64(index) * 60_000]
+        let posts: [[String: Any]] = (0..<30).map { (index: Int) -> [String: Any] in
+            let text: String = index % 3 == 0 ? "Those red shoes again, number \(index)" : "A blue hat, number \(index)"
+            let createdAtMs: Int64 = 1_796_551_200_000 + Int64(index) * 60_000
+            let author: [String: Any] = ["handle": "fan\(index)"]
+            return ["id": "tq:\(index)", "platform": "x", "author": author, "text": text, "createdAtMs": createdAtMs]
         }
         let published = try await gateway.request("POST", "/v1/posts/batch", token: feed, json: ["posts": posts])
         #expect(published.json["accepted"] as? Int == 30, "\(published.text)")
