@@ -34,13 +34,17 @@ echo "== the same read over the ZeroMQ RPC"
 "$bin" bench rpc --query "$query_rpc" --connections 32 --seconds 10 "${keys_args[@]}"
 
 echo "== export: $export_posts posts"
-"$bin" generate --count "$export_posts" --seed 5 --hours 720 | "$bin" import - --ingest "$ingest_rpc" "${keys_args[@]}" >/dev/null
+"$bin" generate --count "$export_posts" --seed 5 --hours 720 | "$bin" import - --ingest "$ingest_rpc" "${keys_args[@]}" >"$work/import.log"
+# The generator's ids repeat across seeds: ingest's count of accepted posts says how many are new.
+accepted=$(tr '\r' '\n' <"$work/import.log" | grep -oE '[0-9]+ accepted' | tail -n 1 | cut -d' ' -f1)
+expected=$((1000 + accepted))
 stored=0
 for _ in $(seq 1 3600); do
   stored=$(curl -sf "$gateway/v1/overview" -H "Authorization: Bearer $reader" | python3 -c 'import json,sys; print(json.load(sys.stdin)["posts"])')
-  [ "$stored" -ge $((export_posts + 1000)) ] && break
+  [ "$stored" -ge "$expected" ] && break
   sleep 1
 done
+echo "stored $stored posts"
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$gateway_pid/status"; }
 rss_before=$(rss)
 (while kill -0 "$gateway_pid" 2>/dev/null; do rss; sleep 0.2; done) >"$work/rss.txt" &
