@@ -34,7 +34,7 @@ echo "== the same read over the ZeroMQ RPC"
 "$bin" bench rpc --query "$query_rpc" --connections 32 --seconds 10 "${keys_args[@]}"
 
 echo "== export: $export_posts posts"
-"$bin" generate --count "$export_posts" --seed 5 --hours 720 | "$bin" import - --ingest "$ingest_rpc" "${keys_args[@]}" >"$work/import.log"
+"$bin" generate --count "$export_posts" --seed 5 --hours 720 | "$bin" import - --ingest "$ingest_rpc" "${keys_args[@]}" >"$work/import.log" 2>&1
 # The generator's ids repeat across seeds: ingest's count of accepted posts says how many are new.
 accepted=$(tr '\r' '\n' <"$work/import.log" | grep -oE '[0-9]+ accepted' | tail -n 1 | cut -d' ' -f1)
 expected=$((1000 + accepted))
