@@ -347,8 +347,9 @@ struct RunningGateway {
     }
 
     /// Slow clients (slowloris) on real sockets: a head or a body dripped a byte every 0.1 s is cut
-    /// off (the head by the idle timeout, the body by the request deadline after its 408) long
-    /// before the whole request is sent, and the gateway goes on answering. The drips would last
+    /// off (the head by the idle timeout, the body after its 408, a body the gateway answered
+    /// without reading by the request deadline) long before the whole request is sent, and the
+    /// gateway goes on answering. The drips would last
     /// 40 s; the timeouts are 2 s and 1 s, so a loaded machine has plenty of slack.
     @Test func slowClientsAreCutOff() async throws {
         let directory = stackDirectory()
@@ -397,6 +398,13 @@ struct RunningGateway {
             dripped: body, interval: 0.1)
         #expect(slowBody.closed && slowBody.sent < body.utf8.count, "a dripped body was read for \(slowBody.sent) bytes without a cut")
         #expect(slowBody.answer.isEmpty || slowBody.answer.hasPrefix("HTTP/1.1 408"), "\(slowBody.answer)")
+        // Answered without its body being read (401: no token), the request's body is still read to
+        // its end by Hummingbird, a byte at a time: the request deadline cuts it off.
+        let unread = try DrippingClient.send(
+            port: port, prefix: "POST /v1/queries HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n",
+            dripped: body, interval: 0.1)
+        #expect(unread.closed && unread.sent < body.utf8.count, "an unread dripped body was read for \(unread.sent) bytes without a cut")
+        #expect(unread.answer.hasPrefix("HTTP/1.1 401"), "\(unread.answer)")
         #expect(await healthy() && gateway.isRunning)
     }
 

@@ -5,9 +5,9 @@ import NIOHTTPTypes
 ///
 /// Against slow clients (slowloris): Hummingbird's idle timeout counts whole HTTP parts, not
 /// bytes, so a head dripped a byte at a time is cut off once that timeout passes without a
-/// complete head. A body is another matter: each chunk counts as activity, and after the
-/// response Hummingbird reads whatever is left of the body, so a client dripping its body would
-/// hold the connection for ever. This handler bounds the whole request instead; the gateway's
+/// complete head. A body is another matter: each chunk counts as activity, and after a
+/// response given without reading the body (a 401, say) Hummingbird reads whatever is left of
+/// it, so a client dripping its body would hold the connection for ever. This handler bounds the whole request instead; the gateway's
 /// own body timeout (408) is shorter, so a client that reads gets the 408 before the close.
 final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
