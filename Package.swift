@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Already in the graph through hummingbird: named for the gateway's request-deadline channel handler.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
     ],
     targets: [
@@ -75,7 +78,8 @@ let package = Package(
         // The HTTP/JSON gateway (docs/HTTP-API.md): routes, JSON translation and tokens are pure; the Hummingbird shell calls ingest and query.
         .target(name: "GatewayService", dependencies: ["ServiceRuntime", "EarshotRPC", "EarshotSecurity", "EarshotWire", "SourceFormats",
                                                        "CSodium", "CProtobufC", "Webhooks", logging, grdb,
-                                                       .product(name: "Hummingbird", package: "hummingbird")],
+                                                       .product(name: "Hummingbird", package: "hummingbird"),
+                                                       .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
                 path: "Sources/Services/Gateway", resources: [.copy("Dashboard")]),
 
         // The live collectors (`earshot collect`): one thread per source, HTTP by URLSession, publishing through ingest.

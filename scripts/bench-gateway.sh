@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The gateway's request rate (issue #16, "Speed"; a benchmark, not a test): a local stack
-# and gateway, 1,000 posts published over HTTP, then wrk (Debian) on GET /v1/overview
-# with a reader token, 2 threads and 32 connections for 10 s, latency percentiles printed.
+# The gateway's speed (issue #16, "Speed"; a benchmark, not a test), on a local stack and gateway:
+#  1. wrk (Debian) on GET /v1/overview with a reader token, 2 threads and 32 connections for
+#     10 s, latency percentiles printed; then the same read over the ZeroMQ RPC from 32
+#     concurrent clients for 10 s (`earshot bench rpc`), so the two p99s stand side by side;
+#  2. the export: N posts (EARSHOT_BENCH_EXPORT_POSTS, default 100000; the issue's figure is
+#     1000000) published with `earshot import`, then GET /v1/export.jsonl timed with curl while
+#     the gateway's RSS is sampled every 0.2 s (its first and largest sample are printed).
 #
 #   scripts/bench-gateway.sh          (EARSHOT_BIN, default .build/release/earshot, built when missing)
 set -euo pipefail
@@ -9,7 +13,8 @@ cd "$(dirname "$0")/.."
 
 bin=${EARSHOT_BIN:-.build/release/earshot}
 [ -x "$bin" ] || swift build -c release --product earshot
-command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+export_posts=${EARSHOT_BENCH_EXPORT_POSTS:-100000}
 
 . scripts/lib/gateway-stack.sh
 start_gateway_stack "$bin" "${EARSHOT_BENCH_PORT:-32200}"
@@ -22,5 +27,36 @@ print(json.dumps({"posts": posts}))' >"$work/batch.json"
 curl -sf -X POST "$gateway/v1/posts/batch" -H "Authorization: Bearer $feed" -H 'Content-Type: application/json' \
   --data-binary @"$work/batch.json" >/dev/null
 sleep 3
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== GET /v1/overview: $(curl -sf "$gateway/v1/overview" -H "Authorization: Bearer $reader" | head -c 80)…"
 wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $reader" "$gateway/v1/overview"
+echo "== the same read over the ZeroMQ RPC"
+"$bin" bench rpc --query "$query_rpc" --connections 32 --seconds 10 "${keys_args[@]}"
+
+echo "== export: $export_posts posts"
+"$bin" generate --count "$export_posts" --seed 5 --hours 720 | "$bin" import - --ingest "$ingest_rpc" "${keys_args[@]}" >"$work/import.log" 2>&1
+# The generator's ids repeat across seeds: ingest's count of accepted posts says how many are new.
+accepted=$(tr '\r' '\n' <"$work/import.log" | grep -oE '[0-9]+ accepted' | tail -n 1 | cut -d' ' -f1)
+expected=$((1000 + accepted))
+stored=0
+for _ in $(seq 1 3600); do
+  stored=$(curl -sf "$gateway/v1/overview" -H "Authorization: Bearer $reader" | python3 -c 'import json,sys; print(json.load(sys.stdin)["posts"])')
+  [ "$stored" -ge "$expected" ] && break
+  sleep 1
+done
+echo "stored $stored posts"
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$gateway_pid/status"; }
+rss_before=$(rss)
+(while kill -0 "$gateway_pid" 2>/dev/null; do rss; sleep 0.2; done) >"$work/rss.txt" &
+sampler=$!
+timing=$(curl -sf -o "$work/export.jsonl" -w '%{time_total} %{size_download}' "$gateway/v1/export.jsonl" -H "Authorization: Bearer $reader")
+kill "$sampler" 2>/dev/null || true
+lines=$(wc -l <"$work/export.jsonl")
+read -r seconds bytes <<<"$timing"
+python3 - "$lines" "$seconds" "$bytes" "$rss_before" "$work/rss.txt" <<'PY'
+import sys
+lines, seconds, size, before, samples = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+rss = [int(line) for line in open(samples) if line.strip()]
+print(f"exported {lines} posts ({size / 1e6:.1f} MB) in {seconds:.2f} s: {lines / seconds:,.0f} posts/s")
+print(f"gateway RSS: {before / 1024:.1f} MiB before, at most {max(rss + [before]) / 1024:.1f} MiB during the export ({len(rss)} samples)")
+PY

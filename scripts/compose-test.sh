@@ -3,7 +3,8 @@
 # binary built on this machine, start compose/compose.yaml with 3 score and
 # 2 enrich workers, publish 10,000 posts through the published ingest port,
 # `docker kill` one score worker midway, and require the query service to
-# report exactly 10,000 posts. Ends with one line:
+# report exactly 10,000 posts; the HTTP gateway (compose.gateway.yaml) must
+# answer /readyz and report the same count to a reader token. Ends with one line:
 #   compose-test: PASS ...   (exit 0)   or   compose-test: FAIL ...   (exit 1)
 #
 # For a fresh Debian 12 machine, as root: installs docker.io, docker-compose
@@ -34,11 +35,16 @@ enrich_replicas=${COMPOSE_TEST_ENRICH:-2}
 project=${COMPOSE_TEST_PROJECT:-earshotci}
 store=${COMPOSE_TEST_STORE:-sqlite}
 readers=0
+gateways=0
 compose_files=(-f "$compose_dir/compose.yaml")
-if [[ $store == postgres ]]; then
+if [[ $store == sqlite ]]; then
+    # The HTTP gateway rides on the SQLite stack, whose query service answers reads.
+    gateways=1
+    compose_files+=(-f "$compose_dir/compose.gateway.yaml")
+elif [[ $store == postgres ]]; then
     readers=${COMPOSE_TEST_READERS:-3}
     compose_files+=(-f "$compose_dir/compose.postgres.yaml")
-elif [[ $store != sqlite ]]; then
+else
     echo "compose-test: COMPOSE_TEST_STORE is sqlite or postgres, not '$store'" >&2
     exit 2
 fi
@@ -104,6 +110,7 @@ ensure_packages() {
     command -v dockerd >/dev/null || missing+=(docker.io)
     command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || missing+=(docker-compose)
     command -v debootstrap >/dev/null || missing+=(debootstrap)
+    command -v curl >/dev/null || missing+=(curl)
     for package in libzmq3-dev libprotobuf-c-dev libsqlite3-dev libcurl4-openssl-dev libxml2-dev pkg-config; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
     done
@@ -227,8 +234,9 @@ step "up ${scale[*]} (store: $store)"
 stack_up=1
 stack up -d "${scale[@]}" >"$work/up.log" 2>&1 \
     || { cat "$work/up.log"; fail "compose up"; }
-services=$((2 + score_replicas + enrich_replicas))
-replicas=$((services + readers + (readers > 0 ? 1 : 0)))  # on PostgreSQL: the readers and postgres
+services=$((2 + score_replicas + enrich_replicas))  # ingest, query and the workers answer ask stats
+# plus the gateway (SQLite) or the readers and postgres (PostgreSQL)
+replicas=$((services + gateways + readers + (readers > 0 ? 1 : 0)))
 wait_healthy "$replicas" 180
 # The stack is secure: this script is a client like any other, with the cli
 # key the keys service shared into the keys-cli volume.
@@ -263,7 +271,7 @@ for id in $(containers); do
     service=$(docker inspect -f '{{index .Config.Labels "com.docker.compose.service"}}' "$id")
     published=$(docker port "$id" | sed 's/.*-> //' | sort -u | tr '\n' ' ')
     case $service in
-        ingest|query|query-reader) [[ $published == 127.0.0.1:* && $published != *" "?* ]] \
+        ingest|query|query-reader|gateway) [[ $published == 127.0.0.1:* && $published != *" "?* ]] \
                           || fail "$name publishes '$published', expected one port on 127.0.0.1" ;;
         *) [[ -z $published ]] || fail "$name publishes $published" ;;
     esac
@@ -352,6 +360,18 @@ answered=$(grep -cE '^[a-z]+ +up ' "$work/stats.txt" || true)
 ((answered == services)) || { cat "$work/stats.txt"; fail "ask stats: $answered of $services services answered"; }
 step "ask stats: all $answered services answered"
 
+# --- 5. the HTTP gateway (SQLite stack): ready, and one authenticated read agrees with the RPC
+if ((gateways == 1)); then
+gateway_id=$(containers gateway)
+gateway_url=http://$(docker port "$gateway_id" 8080 | grep -m 1 '^127\.0\.0\.1:')
+curl -sf "$gateway_url/readyz" >/dev/null || fail "GET $gateway_url/readyz is not 200"
+token=$(docker exec "$gateway_id" earshot tokens create --name compose-test --role reader 2>/dev/null | tail -n 1)
+gateway_posts=$(curl -sf "$gateway_url/v1/overview" -H "Authorization: Bearer $token" | grep -oE '"posts":[0-9]+' | head -n 1 | grep -oE '[0-9]+$') \
+    || fail "GET $gateway_url/v1/overview with a reader token"
+((gateway_posts == posts)) || fail "the gateway's overview reports $gateway_posts posts, the RPC $posts"
+step "gateway $gateway_url: /readyz 200; GET /v1/overview with a reader token reports $gateway_posts posts"
+fi
+
 # --- down
 step "down -v"
 stack down -v --remove-orphans >"$work/down.log" 2>&1 || { cat "$work/down.log"; fail "compose down"; }
@@ -360,4 +380,4 @@ stack_up=0
 trap - ERR
 cleanup
 [[ ${COMPOSE_TEST_KEEP:-0} == 1 ]] || rm -rf "$work"
-echo "compose-test: PASS $count/$posts posts stored exactly once ($store store) with $score_replicas score + $enrich_replicas enrich workers$( ((readers == 0)) || echo " and $readers query readers"), $victim_name killed at $seen_at_kill stored and restarted, ${redelivered:-0} redelivered ($(elapsed))"
+echo "compose-test: PASS $count/$posts posts stored exactly once ($store store) with $score_replicas score + $enrich_replicas enrich workers$( ((readers == 0)) || echo " and $readers query readers"), $victim_name killed at $seen_at_kill stored and restarted, ${redelivered:-0} redelivered$( ((gateways == 0)) || echo "; the gateway answered") ($(elapsed))"

@@ -5,8 +5,8 @@ Run by scripts/dashboard-browser-test.sh from the Swift test DashboardBrowserTes
 a stack and a gateway on loopback, stores 22 hours of sample posts (one of them markup) and
 makes three API tokens. This script signs in and checks, on the DOM and against the gateway's
 JSON API: the overview's numbers and chart points, the post search with paging and escaping,
-a listening query with its first mistake marked, a care claim, a live alert, a revoked token,
-form labels and keyboard use, and the size of the page. It saves a screenshot of each page.
+a listening query with its first mistake marked and a preview of its matches before saving, a
+care claim, a live alert, a revoked token, form labels and keyboard use, and the size of the page. It saves a screenshot of each page.
 Exits 1 with the failed check's message.
 """
 import argparse
@@ -224,8 +224,26 @@ def main():
         check(text.get_attribute("aria-invalid") == "true", "the field is not marked invalid")
         ok("query validation marks the first mistake: " + mistake.find_element(By.TAG_NAME, "p").text)
         shot("query-mistake")
+        check(not css("#preview-count"), "a preview is shown for a query with a mistake")
         text.send_keys('" OR Acme')
         until(lambda: css("#query-check .ok"), "the corrected query is not valid")
+        # Before saving, a preview of the newest stored posts the unsaved query matches: the API's TestQuery answer.
+        unsaved = '"red shoes" OR Acme'
+        until(lambda: css(f"#preview-count[data-query='{unsaved}']"), "no preview of the unsaved query's matches")
+        status, body = api.call("POST", "/v1/queries/test", args.reader, {"query": unsaved, "limit": 10})
+        check(status == 200, f"POST /v1/queries/test: {status} {body[:300]!r}")
+        expected = json.loads(body)
+        shown = css("#preview-count")[0]
+        check(expected["matched"] > 0 and (int(shown.get_attribute("data-matched")), int(shown.get_attribute("data-scanned")))
+              == (expected["matched"], expected["scanned"]), f"the preview says {shown.text!r}, the API {expected['matched']} of {expected['scanned']}")
+        def words(value):
+            return " ".join(value.split())
+        previewed = [words(row.find_element(By.CSS_SELECTOR, ".text").text) for row in css("#preview-table tbody tr")]
+        check(previewed == [words(view["post"]["text"]) for view in expected["posts"]],
+              f"the preview's posts are not the API's newest matches: {previewed[:3]}")
+        check(not any(query["name"] == "Red shoes" for query in api.json("/v1/queries", args.reader)["queries"]), "the preview saved the query")
+        ok(f"the unsaved query's preview: {shown.text} ({len(previewed)} posts shown)")
+        shot("query-preview")
         css("#query-form button[type='submit']")[0].click()
         until(lambda: css("#backfill-state"), "the saved query shows no backfill state")
         until(lambda: "Backfill: done" in css("#backfill-state")[0].text, "the backfill did not finish", timeout=120)

@@ -56,6 +56,8 @@ static const ProtobufCMessageDescriptor *const earshot_all_descriptors[] = {
   &earshot__v1__source_health__descriptor,
   &earshot__v1__stats_request__descriptor,
   &earshot__v1__stats_response__descriptor,
+  &earshot__v1__test_query_request__descriptor,
+  &earshot__v1__test_query_response__descriptor,
   &earshot__v1__time_bucket__descriptor,
   &earshot__v1__time_range__descriptor,
   &earshot__v1__time_series_request__descriptor,

@@ -412,6 +412,96 @@ void   earshot__v1__validate_query_response__free_unpacked
   assert(message->base.descriptor == &earshot__v1__validate_query_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   earshot__v1__test_query_request__init
+                     (Earshot__V1__TestQueryRequest         *message)
+{
+  static const Earshot__V1__TestQueryRequest init_value = EARSHOT__V1__TEST_QUERY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t earshot__v1__test_query_request__get_packed_size
+                     (const Earshot__V1__TestQueryRequest *message)
+{
+  assert(message->base.descriptor == &earshot__v1__test_query_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t earshot__v1__test_query_request__pack
+                     (const Earshot__V1__TestQueryRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &earshot__v1__test_query_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t earshot__v1__test_query_request__pack_to_buffer
+                     (const Earshot__V1__TestQueryRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &earshot__v1__test_query_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Earshot__V1__TestQueryRequest *
+       earshot__v1__test_query_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Earshot__V1__TestQueryRequest *)
+     protobuf_c_message_unpack (&earshot__v1__test_query_request__descriptor,
+                                allocator, len, data);
+}
+void   earshot__v1__test_query_request__free_unpacked
+                     (Earshot__V1__TestQueryRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &earshot__v1__test_query_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   earshot__v1__test_query_response__init
+                     (Earshot__V1__TestQueryResponse         *message)
+{
+  static const Earshot__V1__TestQueryResponse init_value = EARSHOT__V1__TEST_QUERY_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t earshot__v1__test_query_response__get_packed_size
+                     (const Earshot__V1__TestQueryResponse *message)
+{
+  assert(message->base.descriptor == &earshot__v1__test_query_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t earshot__v1__test_query_response__pack
+                     (const Earshot__V1__TestQueryResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &earshot__v1__test_query_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t earshot__v1__test_query_response__pack_to_buffer
+                     (const Earshot__V1__TestQueryResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &earshot__v1__test_query_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Earshot__V1__TestQueryResponse *
+       earshot__v1__test_query_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Earshot__V1__TestQueryResponse *)
+     protobuf_c_message_unpack (&earshot__v1__test_query_response__descriptor,
+                                allocator, len, data);
+}
+void   earshot__v1__test_query_response__free_unpacked
+                     (Earshot__V1__TestQueryResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &earshot__v1__test_query_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   earshot__v1__query_set_snapshot__init
                      (Earshot__V1__QuerySetSnapshot         *message)
 {
@@ -961,6 +1051,160 @@ const ProtobufCMessageDescriptor earshot__v1__validate_query_response__descripto
   (ProtobufCMessageInit) earshot__v1__validate_query_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor earshot__v1__test_query_request__field_descriptors[4] =
+{
+  {
+    "query",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__TestQueryRequest, query),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "range",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__TestQueryRequest, range),
+    &earshot__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__TestQueryRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_scanned",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__TestQueryRequest, max_scanned),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned earshot__v1__test_query_request__field_indices_by_name[] = {
+  2,   /* field[2] = limit */
+  3,   /* field[3] = max_scanned */
+  0,   /* field[0] = query */
+  1,   /* field[1] = range */
+};
+static const ProtobufCIntRange earshot__v1__test_query_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor earshot__v1__test_query_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "earshot.v1.TestQueryRequest",
+  "TestQueryRequest",
+  "Earshot__V1__TestQueryRequest",
+  "earshot.v1",
+  sizeof(Earshot__V1__TestQueryRequest),
+  4,
+  earshot__v1__test_query_request__field_descriptors,
+  earshot__v1__test_query_request__field_indices_by_name,
+  1,  earshot__v1__test_query_request__number_ranges,
+  (ProtobufCMessageInit) earshot__v1__test_query_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor earshot__v1__test_query_response__field_descriptors[4] =
+{
+  {
+    "posts",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Earshot__V1__TestQueryResponse, n_posts),
+    offsetof(Earshot__V1__TestQueryResponse, posts),
+    &earshot__v1__post_view__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "matched",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__TestQueryResponse, matched),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scanned",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__TestQueryResponse, scanned),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "complete",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__TestQueryResponse, complete),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned earshot__v1__test_query_response__field_indices_by_name[] = {
+  3,   /* field[3] = complete */
+  1,   /* field[1] = matched */
+  0,   /* field[0] = posts */
+  2,   /* field[2] = scanned */
+};
+static const ProtobufCIntRange earshot__v1__test_query_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor earshot__v1__test_query_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "earshot.v1.TestQueryResponse",
+  "TestQueryResponse",
+  "Earshot__V1__TestQueryResponse",
+  "earshot.v1",
+  sizeof(Earshot__V1__TestQueryResponse),
+  4,
+  earshot__v1__test_query_response__field_descriptors,
+  earshot__v1__test_query_response__field_indices_by_name,
+  1,  earshot__v1__test_query_response__number_ranges,
+  (ProtobufCMessageInit) earshot__v1__test_query_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor earshot__v1__query_set_snapshot__field_descriptors[2] =
 {
   {
@@ -1012,18 +1256,20 @@ const ProtobufCMessageDescriptor earshot__v1__query_set_snapshot__descriptor =
   (ProtobufCMessageInit) earshot__v1__query_set_snapshot__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor earshot__v1__listening__method_descriptors[5] =
+static const ProtobufCMethodDescriptor earshot__v1__listening__method_descriptors[6] =
 {
   { "CreateQuery", &earshot__v1__create_query_request__descriptor, &earshot__v1__saved_query__descriptor },
   { "UpdateQuery", &earshot__v1__update_query_request__descriptor, &earshot__v1__saved_query__descriptor },
   { "DeleteQuery", &earshot__v1__delete_query_request__descriptor, &earshot__v1__delete_query_response__descriptor },
   { "ListQueries", &earshot__v1__list_queries_request__descriptor, &earshot__v1__list_queries_response__descriptor },
   { "ValidateQuery", &earshot__v1__validate_query_request__descriptor, &earshot__v1__validate_query_response__descriptor },
+  { "TestQuery", &earshot__v1__test_query_request__descriptor, &earshot__v1__test_query_response__descriptor },
 };
 const unsigned earshot__v1__listening__method_indices_by_name[] = {
   0,        /* CreateQuery */
   2,        /* DeleteQuery */
   3,        /* ListQueries */
+  5,        /* TestQuery */
   1,        /* UpdateQuery */
   4         /* ValidateQuery */
 };
@@ -1034,7 +1280,7 @@ const ProtobufCServiceDescriptor earshot__v1__listening__descriptor =
   "Listening",
   "Earshot__V1__Listening",
   "earshot.v1",
-  5,
+  6,
   earshot__v1__listening__method_descriptors,
   earshot__v1__listening__method_indices_by_name
 };
@@ -1077,6 +1323,14 @@ void earshot__v1__listening__validate_query(ProtobufCService *service,
 {
   assert(service->descriptor == &earshot__v1__listening__descriptor);
   service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void earshot__v1__listening__test_query(ProtobufCService *service,
+                                        const Earshot__V1__TestQueryRequest *input,
+                                        Earshot__V1__TestQueryResponse_Closure closure,
+                                        void *closure_data)
+{
+  assert(service->descriptor == &earshot__v1__listening__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void earshot__v1__listening__init (Earshot__V1__Listening_Service *service,
                                    Earshot__V1__Listening_ServiceDestroy destroy)

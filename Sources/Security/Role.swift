@@ -49,7 +49,7 @@ public enum Role: String, Sendable, CaseIterable, CustomStringConvertible {
     static let readMethods: Set<String> = [
         QueryMethod.overview, QueryMethod.timeSeries, QueryMethod.topHashtags, QueryMethod.searchPosts,
         InsightsMethod.shareOfVoice, InsightsMethod.trending, InsightsMethod.topAuthors, InsightsMethod.careQueue, InsightsMethod.alerts,
-        ListeningMethod.listQueries, ListeningMethod.validateQuery, SourcesMethod.list, StatsMethod.get,
+        ListeningMethod.listQueries, ListeningMethod.validateQuery, ListeningMethod.testQuery, SourcesMethod.list, StatsMethod.get,
     ]
     static let editMethods: Set<String> = [
         ListeningMethod.createQuery, ListeningMethod.updateQuery, ListeningMethod.deleteQuery, InsightsMethod.markHandled,

@@ -31,6 +31,10 @@ struct GatewayCommand: ParsableCommand {
     @Option(help: "API token file; default: api-tokens in the keys folder [EARSHOT_API_TOKENS]") var tokens = environment("EARSHOT_API_TOKENS", "")
     @Option(help: "Largest request body in bytes [EARSHOT_GATEWAY_MAX_BODY]") var maxBody = environment("EARSHOT_GATEWAY_MAX_BODY", GatewayConfiguration().maxBodyBytes)
     @Option(help: "RPC deadline in milliseconds [EARSHOT_GATEWAY_TIMEOUT_MS]") var timeoutMs = environment("EARSHOT_GATEWAY_TIMEOUT_MS", Int(GatewayConfiguration().rpcTimeoutMilliseconds))
+    @Option(help: "Milliseconds a client has to send a request's body (then 408; the connection is closed a second later) [EARSHOT_GATEWAY_BODY_TIMEOUT_MS]")
+    var bodyTimeoutMs = environment("EARSHOT_GATEWAY_BODY_TIMEOUT_MS", Int(GatewayConfiguration().bodyTimeoutMilliseconds))
+    @Option(help: "Seconds a connection may stay without a whole request part or response; also the time a request head has to arrive [EARSHOT_GATEWAY_IDLE_TIMEOUT]")
+    var idleTimeout = environment("EARSHOT_GATEWAY_IDLE_TIMEOUT", Int(GatewayConfiguration().idleTimeoutSeconds))
     @Option(help: "Webhook database (SQLite), shared by the gateways of a host; one of them delivers; empty = no webhooks [EARSHOT_WEBHOOKS]")
     var webhooks = environment("EARSHOT_WEBHOOKS", GatewayConfiguration().webhooksPath)
     @Option(help: "Seconds a webhook receiver has to answer an attempt [EARSHOT_WEBHOOK_TIMEOUT]")
@@ -41,7 +45,9 @@ struct GatewayCommand: ParsableCommand {
     @OptionGroup var security: SecurityOptions
 
     func validate() throws {
-        guard maxBody > 0, timeoutMs > 0, webhookTimeout > 0, webhookRetryWindow > 0 else { throw ValidationError("--max-body, --timeout-ms, --webhook-timeout and --webhook-retry-window must be positive") }
+        guard maxBody > 0, timeoutMs > 0, bodyTimeoutMs > 0, idleTimeout > 0, webhookTimeout > 0, webhookRetryWindow > 0 else {
+            throw ValidationError("--max-body, --timeout-ms, --body-timeout-ms, --idle-timeout, --webhook-timeout and --webhook-retry-window must be positive")
+        }
     }
 
     func run() throws {
@@ -58,6 +64,8 @@ struct GatewayCommand: ParsableCommand {
         configuration.tokensPath = TokenFileOptions.path(tokens: tokens, keys: security.keys)
         configuration.maxBodyBytes = maxBody
         configuration.rpcTimeoutMilliseconds = Int64(timeoutMs)
+        configuration.bodyTimeoutMilliseconds = Int64(bodyTimeoutMs)
+        configuration.idleTimeoutSeconds = Int64(idleTimeout)
         configuration.webhooksPath = webhooks
         configuration.webhookAttemptTimeoutSeconds = Double(webhookTimeout)
         configuration.webhookRetryWindowSeconds = Double(webhookRetryWindow)

@@ -126,6 +126,8 @@ import Testing
     @Test func literalsWinOverParametersAndParametersAreDecoded() {
         guard case .found(let validate, _) = matcher.match(method: "POST", path: "/v1/queries/validate") else { Issue.record("validate"); return }
         #expect(validate.rpc == ListeningMethod.validateQuery)
+        guard case .found(let test, _) = matcher.match(method: "POST", path: "/v1/queries/test") else { Issue.record("test"); return }
+        #expect(test.rpc == ListeningMethod.testQuery && test.permits(.reader) && !test.permits(.publisher))
         guard case .found(let update, let parameters) = matcher.match(method: "PATCH", path: "/v1/queries/q%2D1") else { Issue.record("update"); return }
         #expect(update.rpc == ListeningMethod.updateQuery && parameters == ["id": "q-1"])
         guard case .found(let claim, let post) = matcher.match(method: "POST", path: "/v1/care/x%3A17/claim") else { Issue.record("claim"); return }

@@ -47,6 +47,54 @@ final class StreamingGet: Sendable {
     func close() { shutdown(descriptor, Int32(SHUT_RDWR)) }
 }
 
+/// A client that sends a request a byte at a time (slowloris) on a plain TCP connection, and
+/// notices when the server closes the connection.
+struct DrippingClient {
+    /// How many bytes went out before the server closed, and what it answered meanwhile.
+    struct Outcome {
+        var sent = 0
+        var closed = false
+        var answer = ""
+    }
+
+    /// Connects to 127.0.0.1:`port`, sends `prefix` at once, then `dripped` a byte every `interval`
+    /// seconds until the server closes the connection or every byte is sent.
+    static func send(port: Int, prefix: String, dripped: String, interval: Double) throws -> Outcome {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port)).bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw StackError("cannot connect to port \(port)") }
+        var outcome = Outcome()
+        var received: [UInt8] = []
+        /// Reads what arrived; true once the server closed.
+        func serverClosed() -> Bool {
+            var buffer = [UInt8](repeating: 0, count: 4_096)
+            while true {
+                let count = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+                if count > 0 { received += buffer[0..<count]; continue }
+                return count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)
+            }
+        }
+        let head = Array(prefix.utf8)
+        if !head.isEmpty { _ = head.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
+        for byte in Array(dripped.utf8) {
+            var value = byte
+            guard Glibc.send(fd, &value, 1, Int32(MSG_NOSIGNAL)) == 1 else { outcome.closed = true; break }
+            outcome.sent += 1
+            Thread.sleep(forTimeInterval: interval)
+            if serverClosed() { outcome.closed = true; break }
+        }
+        outcome.answer = String(decoding: received, as: UTF8.self)
+        return outcome
+    }
+}
+
 /// An `earshot gateway` process in front of a running stack, with API tokens made by `earshot tokens create`.
 struct RunningGateway {
     let process: Process
@@ -235,6 +283,129 @@ struct RunningGateway {
         let contract = try await gateway.request("GET", "/openapi.json")
         #expect(contract.status == 200 && contract.json["openapi"] as? String == "3.1.0")
         #expect(gateway.process.isRunning)
+    }
+
+    /// POST /v1/queries/test (Listening/TestQuery): the newest matches of an unsaved query among
+    /// the stored posts, their count, the bounds, the errors, and nothing saved.
+    @Test func testingAnUnsavedQueryPreviewsItsMatches() async throws {
+        let running = try RunningStack(slot: 24, enrich: 1, score: 1)
+        defer { running.stack.stop() }
+        let gateway = try RunningGateway(stack: running.stack, port: stackBasePort(24) + 40)
+        defer { gateway.stop() }
+        let feed = try gateway.tokens(["create", "--name", "feed", "--role", "publisher"])
+        let rita = try gateway.tokens(["create", "--name", "rita", "--role", "reader"])
+        try await gateway.waitUntilReady(timeoutSeconds: 30)
+
+        // 30 posts a minute apart from 10:00; every third (0, 3, …, 27) about red shoes.
+        let posts: [[String: Any]] = (0..<30).map { (index: Int) -> [String: Any] in
+            let text: String = index % 3 == 0 ? "Those red shoes again, number \(index)" : "A blue hat, number \(index)"
+            let createdAtMs: Int64 = 1_796_551_200_000 + Int64(index) * 60_000
+            let author: [String: Any] = ["handle": "fan\(index)"]
+            return ["id": "tq:\(index)", "platform": "x", "author": author, "text": text, "createdAtMs": createdAtMs]
+        }
+        let published = try await gateway.request("POST", "/v1/posts/batch", token: feed, json: ["posts": posts])
+        #expect(published.json["accepted"] as? Int == 30, "\(published.text)")
+        var stored = 0
+        let deadline = Date().addingTimeInterval(30)
+        repeat {
+            try await Task.sleep(nanoseconds: 250_000_000)
+            stored = try await gateway.request("GET", "/v1/overview", token: rita).json["posts"] as? Int ?? 0
+        } while stored < 30 && Date() < deadline
+        #expect(stored == 30)
+
+        func ids(_ reply: RunningGateway.Reply) -> [String] {
+            (reply.json["posts"] as? [[String: Any]] ?? []).compactMap { ($0["post"] as? [String: Any])?["id"] as? String }
+        }
+        let all = try await gateway.request("POST", "/v1/queries/test", token: rita, json: ["query": "\"red shoes\"", "limit": 3])
+        #expect(all.status == 200, "\(all.text)")
+        #expect(ids(all) == ["tq:27", "tq:24", "tq:21"], "the newest three matches, newest first: \(all.text)")
+        #expect(all.json["matched"] as? Int == 10 && all.json["scanned"] as? Int == 30 && all.json["complete"] as? Bool == true, "\(all.text)")
+
+        // Bounded: the newest 7 posts (29…23) hold two matches (27, 24), and the answer says it stopped.
+        let bounded = try await gateway.request("POST", "/v1/queries/test", token: rita, json: ["query": "shoes", "maxScanned": 7])
+        #expect(bounded.json["matched"] as? Int == 2 && bounded.json["scanned"] as? Int == 7 && bounded.json["complete"] as? Bool == false, "\(bounded.text)")
+        // A range: 10:00 to 10:10 holds posts 0…9, matches 0, 3, 6, 9.
+        let ranged = try await gateway.request("POST", "/v1/queries/test", token: rita,
+                                               json: ["query": "shoes", "range": ["fromMs": "2026-12-06T10:00:00Z", "toMs": "2026-12-06T10:10:00Z"]])
+        #expect(ids(ranged) == ["tq:9", "tq:6", "tq:3", "tq:0"] && ranged.json["scanned"] as? Int == 10, "\(ranged.text)")
+
+        // A bad query: INVALID_ARGUMENT naming the first mistake's position, as validate reports it.
+        let broken = "shoes AND (red OR"
+        let verdict = try await gateway.request("POST", "/v1/queries/validate", token: rita, json: ["query": broken])
+        let position = try #require(verdict.json["position"] as? Int, "\(verdict.text)")
+        let refused = try await gateway.request("POST", "/v1/queries/test", token: rita, json: ["query": broken])
+        #expect(refused.status == 400 && refused.json["status"] as? String == "INVALID_ARGUMENT", "\(refused.text)")
+        #expect((refused.json["message"] as? String ?? "").hasSuffix(" at \(position)"), "\(refused.text)")
+        let tooMany = try await gateway.request("POST", "/v1/queries/test", token: rita, json: ["query": "shoes", "limit": 101])
+        #expect(tooMany.status == 400 && (tooMany.json["message"] as? String ?? "").contains("limit"), "\(tooMany.text)")
+
+        // Roles as for reads; nothing was saved.
+        let publisher = try await gateway.request("POST", "/v1/queries/test", token: feed, json: ["query": "shoes"])
+        #expect(publisher.status == 403, "\(publisher.text)")
+        let listed = try await gateway.request("GET", "/v1/queries", token: rita)
+        #expect(listed.status == 200 && (listed.json["queries"] as? [[String: Any]] ?? []).isEmpty, "\(listed.text)")
+    }
+
+    /// Slow clients (slowloris) on real sockets: a head or a body dripped a byte every 0.1 s is cut
+    /// off (the head by the idle timeout, the body after its 408, a body the gateway answered
+    /// without reading by the request deadline) long before the whole request is sent, and the
+    /// gateway goes on answering. The drips would last
+    /// 40 s; the timeouts are 2 s and 1 s, so a loaded machine has plenty of slack.
+    @Test func slowClientsAreCutOff() async throws {
+        let directory = stackDirectory()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = stackBasePort(24) + 45
+        let tokenFile = directory.appendingPathComponent("api-tokens").path
+        let tool = Process()
+        tool.executableURL = earshotBinary
+        tool.arguments = ["tokens", "create", "--name", "slow", "--role", "editor", "--tokens", tokenFile]
+        let output = Pipe()
+        tool.standardOutput = output
+        try tool.run()
+        let token = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        tool.waitUntilExit()
+        #expect(tool.terminationStatus == 0 && token.hasPrefix("est_"), "\(token)")
+
+        let gateway = Process()
+        gateway.executableURL = earshotBinary
+        gateway.arguments = ["gateway", "--listen", "127.0.0.1:\(port)", "--insecure", "--alerts", "", "--tokens", tokenFile,
+                             "--ingest", "tcp://127.0.0.1:\(port + 1)", "--query", "tcp://127.0.0.1:\(port + 2)",
+                             "--idle-timeout", "2", "--body-timeout-ms", "1000"]
+        let log = directory.appendingPathComponent("gateway.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        gateway.standardError = try FileHandle(forWritingTo: log)
+        try gateway.run()
+        defer {
+            gateway.terminate()
+            gateway.waitUntilExit()
+        }
+        func healthy() async -> Bool {
+            guard let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!) else { return false }
+            return (response as? HTTPURLResponse)?.statusCode == 200
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while !(await healthy()) && Date() < deadline { try await Task.sleep(nanoseconds: 200_000_000) }
+        try #require(await healthy(), "the gateway did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+
+        let slowHead = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + String(repeating: "y", count: 400) + "\r\n\r\n"
+        let head = try DrippingClient.send(port: port, prefix: "", dripped: String(slowHead.prefix(400)), interval: 0.1)
+        #expect(head.closed && head.sent < 400, "a dripped head was read for \(head.sent) bytes without a cut")
+
+        let body = String(repeating: " ", count: 399) + "{"
+        let slowBody = try DrippingClient.send(
+            port: port, prefix: "POST /v1/queries HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n",
+            dripped: body, interval: 0.1)
+        #expect(slowBody.closed && slowBody.sent < body.utf8.count, "a dripped body was read for \(slowBody.sent) bytes without a cut")
+        #expect(slowBody.answer.isEmpty || slowBody.answer.hasPrefix("HTTP/1.1 408"), "\(slowBody.answer)")
+        // Answered without its body being read (401: no token), the request's body is still read to
+        // its end by Hummingbird, a byte at a time: the request deadline cuts it off.
+        let unread = try DrippingClient.send(
+            port: port, prefix: "POST /v1/queries HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n",
+            dripped: body, interval: 0.1)
+        #expect(unread.closed && unread.sent < body.utf8.count, "an unread dripped body was read for \(unread.sent) bytes without a cut")
+        #expect(unread.answer.hasPrefix("HTTP/1.1 401"), "\(unread.answer)")
+        #expect(await healthy() && gateway.isRunning)
     }
 
     @Test func aSpikeAlertArrivesOnTheEventStream() async throws {

@@ -1,6 +1,7 @@
 # Sourced by the gateway scripts: a local stack (ingest, query, one enrich, one score) and
 # `earshot gateway` on loopback, in a temporary folder, stopped again on exit.
-#   start_gateway_stack BIN BASE_PORT     sets $work, $keys_args, $gateway (http://…), $gateway_pid
+#   start_gateway_stack BIN BASE_PORT     sets $work, $keys_args, $gateway (http://…), $gateway_pid,
+#                                         $ingest_rpc and $query_rpc (the services' RPC endpoints)
 start_gateway_stack() {
   local bin=$1 port=$2
   work=$(mktemp -d)
@@ -8,6 +9,8 @@ start_gateway_stack() {
   stack_pids=()
   trap stop_gateway_stack EXIT
   endpoint() { echo "tcp://127.0.0.1:$((port + $1))"; }
+  ingest_rpc=$(endpoint 0)
+  query_rpc=$(endpoint 10)
   "$bin" keys init "${keys_args[@]}" >/dev/null
   "$bin" ingest --rpc "$(endpoint 0)" --dispatch "$(endpoint 1)" --relay-in "$(endpoint 2)" --relay-out "$(endpoint 3)" \
     --acks "$(endpoint 4)" --journal "$work/journal.sqlite" "${keys_args[@]}" 2>"$work/ingest.log" & stack_pids+=($!)

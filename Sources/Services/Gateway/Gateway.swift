@@ -4,6 +4,7 @@ import EarshotWire
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceRuntime
 import Webhooks
 import ZeroMQ
@@ -23,7 +24,10 @@ public struct GatewayConfiguration: Sendable {
     /// Time for a client to send its whole body (then 408), and for an RPC to answer (then 504).
     public var bodyTimeoutMilliseconds: Int64 = 10_000
     public var rpcTimeoutMilliseconds: Int64 = 10_000
-    /// A connection without a byte read or written for this long is closed.
+    /// A connection without a whole request part (head, body chunk, end) read or a response
+    /// written for this long is closed; so is one whose head has not fully arrived by then.
+    /// A request whose body has not ended a second after the body timeout is closed too
+    /// (``RequestDeadlineHandler``).
     public var idleTimeoutSeconds: Int64 = 60
     /// Calls in flight per backend service at most (then 429).
     public var maxCallsInFlight = 128
@@ -89,9 +93,12 @@ public final class Gateway: Sendable {
     public func run() async throws {
         let (host, port) = try Self.hostAndPort(configuration.listen)
         let responder = CallbackResponder<BasicRequestContext> { [self] request, _ in await respond(to: request) }
+        // A second over the body timeout, so that a client still reading gets the 408 before the close.
+        let requestLimit = TimeAmount.milliseconds(configuration.bodyTimeoutMilliseconds + 1_000)
         let application = Application(
             responder: responder,
-            server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
+            server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(limit: requestLimit)],
+                                                idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
             configuration: .init(address: .hostname(host, port: port), serverName: "earshot-gateway"),
             logger: logger)
         logger.info("gateway listening", metadata: ["listen": "\(host):\(port)", "ingest": "\(configuration.ingestEndpoint)",

@@ -77,6 +77,7 @@ public enum QueryService {
         let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
         server.isServing = { health.isServing }
         QueryRPC.register(on: server, volume: store, search: store)
+        TestQueryRPC.register(on: server, search: store)
         InsightsRPC.register(on: server, insights: store, care: store, writer: store, alerts: store)
         let listening = ListeningRPC.start(on: server, store: store, configuration: configuration.listening, service: service)
         defer { service.shutdown.request(); listening.join() }
@@ -126,6 +127,7 @@ public enum QueryService {
             }
         }
         server.isServing = { health.isServing }
+        TestQueryRPC.register(on: server, search: store)  // a Listening RPC: the writer answers those too
         if role != .writer {
             QueryRPC.register(on: server, volume: store, search: store)
             InsightsRPC.register(on: server, insights: store, care: store, writer: store, alerts: store)

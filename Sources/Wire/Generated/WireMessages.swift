@@ -412,6 +412,41 @@ public struct ValidateQueryResponse: ProtoMessage, Equatable {
     public init() {}
 }
 
+/// The newest stored posts in `range` are read, newest first, and matched
+/// against `query` until `max_scanned` posts were read or the time budget
+/// (2 s, or the call's deadline if sooner) is spent. INVALID_ARGUMENT for a
+/// query that does not parse ("unclosed quote at 14": the 1-based position of
+/// the first mistake) or a limit out of range.
+public struct TestQueryRequest: ProtoMessage, Equatable {
+    public static let protoName = "earshot.v1.TestQueryRequest"
+    public var query: String = ""
+    /// created_at of the posts read; unset = every stored post
+    public var range: TimeRange = TimeRange()
+    /// matching posts returned, 1..100, 0 = 20
+    public var limit: Int32 = 0
+    /// posts read at most, 1..50000, 0 = 10000
+    public var maxScanned: Int32 = 0
+    /// A message with every field at its zero value.
+    public init() {}
+}
+
+/// The proto message `earshot.v1.TestQueryResponse` (proto/earshot/v1/listening.proto).
+public struct TestQueryResponse: ProtoMessage, Equatable {
+    public static let protoName = "earshot.v1.TestQueryResponse"
+    /// the newest matches, newest first, at most `limit`
+    public var posts: [PostView] = []
+    /// matches among the posts read
+    public var matched: Int32 = 0
+    /// posts read
+    public var scanned: Int32 = 0
+    /// True when every post of the range was read; false when the read stopped
+    /// at max_scanned or the time budget (then `matched` counts the newest
+    /// `scanned` posts only).
+    public var complete: Bool = false
+    /// A message with every field at its zero value.
+    public init() {}
+}
+
 /// Published by the query service on its query-set PUB socket (:5561), one
 /// frame per message, on every change and every second: the whole current set,
 /// so a subscriber that joins late or missed a message is current after the
@@ -1031,6 +1066,9 @@ public enum ListeningMethod {
     public static let listQueries = "earshot.v1.Listening/ListQueries"
     /// `rpc ValidateQuery(ValidateQueryRequest) returns (ValidateQueryResponse)`
     public static let validateQuery = "earshot.v1.Listening/ValidateQuery"
+    /// Tries an unsaved query on the newest stored posts; saves nothing.
+    /// `rpc TestQuery(TestQueryRequest) returns (TestQueryResponse)`
+    public static let testQuery = "earshot.v1.Listening/TestQuery"
 }
 
 /// Method names of `service Query` (proto/earshot/v1/query.proto), as the RPC envelope carries them.
@@ -2255,6 +2293,51 @@ extension StatsResponse: CStructConvertible {
         instance = CStructReader.string(m.pointee.instance)
         uptimeMs = m.pointee.uptime_ms
         metrics = CStructReader.messages(m.pointee.metrics, m.pointee.n_metrics)
+    }
+}
+
+extension TestQueryRequest: CStructConvertible {
+    public typealias CStruct = Earshot__V1__TestQueryRequest
+    /// Immutable static data of libprotobuf-c, safe to share between threads.
+    nonisolated(unsafe) public static let cDescriptor = earshot_find_message_descriptor("earshot.v1.TestQueryRequest")!
+    public static func cInit(_ message: UnsafeMutablePointer<Earshot__V1__TestQueryRequest>) { earshot__v1__test_query_request__init(message) }
+
+    public func fill(_ m: UnsafeMutablePointer<Earshot__V1__TestQueryRequest>, arena: Arena) {
+        if !query.isEmpty { m.pointee.query = arena.cString(query) }
+        m.pointee.range = arena.messageUnlessEmpty(range)
+        m.pointee.limit = limit
+        m.pointee.max_scanned = maxScanned
+    }
+
+    public init(cStruct m: UnsafePointer<Earshot__V1__TestQueryRequest>) {
+        self.init()
+        query = CStructReader.string(m.pointee.query)
+        range = CStructReader.message(m.pointee.range)
+        limit = m.pointee.limit
+        maxScanned = m.pointee.max_scanned
+    }
+}
+
+extension TestQueryResponse: CStructConvertible {
+    public typealias CStruct = Earshot__V1__TestQueryResponse
+    /// Immutable static data of libprotobuf-c, safe to share between threads.
+    nonisolated(unsafe) public static let cDescriptor = earshot_find_message_descriptor("earshot.v1.TestQueryResponse")!
+    public static func cInit(_ message: UnsafeMutablePointer<Earshot__V1__TestQueryResponse>) { earshot__v1__test_query_response__init(message) }
+
+    public func fill(_ m: UnsafeMutablePointer<Earshot__V1__TestQueryResponse>, arena: Arena) {
+        m.pointee.n_posts = posts.count
+        m.pointee.posts = arena.messages(posts)
+        m.pointee.matched = matched
+        m.pointee.scanned = scanned
+        m.pointee.complete = complete ? 1 : 0
+    }
+
+    public init(cStruct m: UnsafePointer<Earshot__V1__TestQueryResponse>) {
+        self.init()
+        posts = CStructReader.messages(m.pointee.posts, m.pointee.n_posts)
+        matched = m.pointee.matched
+        scanned = m.pointee.scanned
+        complete = m.pointee.complete != 0
     }
 }
 

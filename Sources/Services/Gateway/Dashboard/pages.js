@@ -89,11 +89,12 @@ export async function queriesPage(container, parameters) {
   const text = h('textarea', { name: 'query', rows: 3, required: true, spellcheck: 'false', 'aria-describedby': 'query-check' }, current?.query || '');
   const backfill = h('input', { type: 'checkbox', name: 'backfill', checked: !current });
   const check = h('div', { id: 'query-check', 'aria-live': 'polite' });
+  const preview = h('div', { id: 'query-preview', 'aria-live': 'polite' });
   const outcome = h('div', { id: 'query-outcome', 'aria-live': 'polite' });
   const form = h('form', { class: 'card', id: 'query-form', 'aria-label': current ? 'Edit the query' : 'New query' },
     h('h2', {}, current ? `Edit ${current.name}` : 'New listening query'),
     field('Name', name), field('Group (brand or project)', group),
-    field('Query', text, 'e.g. ("red shoes" OR #redshoes) AND NOT lang:de'), check,
+    field('Query', text, 'e.g. ("red shoes" OR #redshoes) AND NOT lang:de'), check, preview,
     current ? null : h('label', { class: 'inline' }, backfill, ' Match stored posts too (backfill)'),
     h('button', { type: 'submit' }, current ? 'Save changes' : 'Create query'),
     current ? h('a', { href: '#/queries', class: 'button secondary' }, 'Cancel') : null, outcome);
@@ -101,7 +102,11 @@ export async function queriesPage(container, parameters) {
   let checking = null;
   async function validate() {
     const value = text.value;
-    if (!value.trim()) return fill(check);
+    if (!value.trim()) {
+      fill(check);
+      fill(preview);
+      return;
+    }
     try {
       const answer = await post('queries/validate', { query: value });
       if (value !== text.value) return;
@@ -109,8 +114,25 @@ export async function queriesPage(container, parameters) {
       fill(check, answer.valid ? h('p', { class: 'ok' }, '✓ valid query')
         : h('div', { class: 'invalid', dataset: { position: answer.position } },
           h('p', {}, `✗ at character ${answer.position}: ${answer.message}`), markedQuery(value, answer.position)));
+      if (answer.valid) await showPreview(value);
+      else fill(preview);
     } catch (error) {
       fill(check, errorBox(error));
+    }
+  }
+
+  /** The newest stored posts the unsaved query matches (Listening/TestQuery), before saving. */
+  async function showPreview(value) {
+    try {
+      const answer = await post('queries/test', { query: value, limit: 10 });
+      if (value !== text.value) return;
+      const read = answer.complete ? `all ${count(answer.scanned)} stored posts` : `the newest ${count(answer.scanned)} stored posts (not all were read)`;
+      fill(preview, h('p', { id: 'preview-count', dataset: { query: value, matched: answer.matched || 0, scanned: answer.scanned || 0 } },
+        `Preview: ${count(answer.matched)} of ${read} match.`),
+      table('Newest posts the unsaved query matches', ['Time', 'Platform', 'Author', 'Text', 'Sentiment', 'Language'],
+        (answer.posts || []).map(postCells), { id: 'preview-table' }));
+    } catch (error) {
+      fill(preview, errorBox(error));
     }
   }
   text.addEventListener('input', () => { clearTimeout(checking); checking = setTimeout(validate, 200); });
