@@ -71,6 +71,10 @@ import Testing
         #expect(table.output.contains("1 alerts, 0.33 per day; 1 outages"), "\(table.output)")
         #expect(table.output.contains("outage: "))
 
+        // Hourly buckets: the rows are summed into 72.
+        let hourly = try Self.json(try runEarshot(["alerts", "backtest", "--series", series, "--json", "--bucket-minutes", "60"]).output)
+        #expect(hourly["buckets"] as? Int == 72)
+
         // Every setting is an option; a setting out of range is named.
         let quiet = try Self.json(try runEarshot(["alerts", "backtest", "--series", series, "--json", "--z-threshold", "40"]).output)
         #expect((quiet["alerts"] as? [Any])?.isEmpty == true)
