@@ -292,7 +292,9 @@ public struct BaselineSample: Sendable, Codable, Equatable {
 /// holds at least `minimumVolume`, the window is warm, no cooldown runs and the run of buckets
 /// above the threshold has not alerted yet. Buckets above the threshold enter the window
 /// winsorized at mean + zThreshold·σ, so one spike does not mask the next, until the run is
-/// `levelShiftBuckets` long (a new level). Empty buckets where many posts were expected are
+/// `levelShiftBuckets` long (a new level). With `cusumThreshold` set, a volume rise whose blocks
+/// stay below the threshold alerts once their accumulated excess over `cusumDrift` reaches it
+/// (a one-sided CUSUM). Empty buckets where many posts were expected are
 /// outages (`BucketVerdict.outage`). Feed every bucket in order, empty ones as 0, so the window
 /// spans real time.
 public struct SpikeDetector: Sendable {
