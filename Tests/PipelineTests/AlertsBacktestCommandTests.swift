@@ -80,7 +80,7 @@ import Testing
         #expect((quiet["alerts"] as? [Any])?.isEmpty == true)
         let excess = try runEarshot(["alerts", "backtest", "--series", series, "--json", "--cusum-threshold", "48", "--cusum-drift", "2"])
         #expect(excess.status == 0, "\(excess.errors)")
-        let refused = try runEarshot(["alerts", "backtest", "--series", series, "--cusum-threshold", "-1"])
+        let refused = try runEarshot(["alerts", "backtest", "--series", series, "--cusum-threshold=-1"])
         #expect(refused.status != 0)
         #expect(refused.errors.contains("cusumThreshold"), "\(refused.errors)")
     }
