@@ -33,4 +33,6 @@ if command -v valgrind >/dev/null; then
     }
     echo "instructions, one year, default detector: $(instructions .build/release/earshot alerts backtest --series "$year")"
     echo "instructions, one year, sweep of 10 settings: $(instructions .build/release/earshot alerts backtest --series "$year" --sweep z-threshold=3:7.5:0.5)"
+else
+    echo "instructions: skipped, valgrind not found (Debian package valgrind)"
 fi

@@ -146,6 +146,16 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     /// no change, so a rise that came on both Monday mornings is expected, and a one-off spike
     /// teaches nothing. Default false.
     public var weeklySeasonality: Bool = false
+    /// The accumulated excess (a one-sided CUSUM over the volume z) from which a slow rise alerts,
+    /// in z·buckets; 0 = off. At every judged bucket outside a cooldown the excess grows by the
+    /// block's z (at most `zThreshold`) less `cusumDrift` and never falls below 0, so a rise that
+    /// keeps the z between the drift and the threshold for hours pages although no block reaches
+    /// the threshold: with the default drift of 2, 48 is four hours at z 3 or two at z 4. Volume
+    /// only. Default 0 (off).
+    public var cusumThreshold: Double = 0
+    /// The z the accumulated excess takes as ordinary (the CUSUM's reference value): blocks above
+    /// it add to the excess, blocks below it drain it. Default 2.
+    public var cusumDrift: Double = 2
 
     /// The documented defaults.
     public static let `default` = SpikeDetectorConfig()
@@ -169,6 +179,8 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
         try InsightsConfigError.require("blockBuckets", Double(blockBuckets), in: 1...Double(Self.maximumBlockBuckets))
         try InsightsConfigError.require("baselineBuckets × blockBuckets", Double(baselineBuckets * blockBuckets), in: 2...Double(Self.maximumStoredBuckets))
         try InsightsConfigError.require("burstinessHalfLifeBuckets", Double(burstinessHalfLifeBuckets), in: 0...1_000_000)
+        try InsightsConfigError.require("cusumThreshold", cusumThreshold, in: 0...1_000_000)
+        try InsightsConfigError.require("cusumDrift", cusumDrift, in: 0...1_000)
     }
 
     /// The severity band of `zScore`.
@@ -208,6 +220,11 @@ public struct SpikeDetectorState: Sendable, Codable, Equatable {
     public var weeklyUpdates: [Int] = []
     /// Start of the last bucket judged (Unix ms): with the next one, the bucket width.
     public var lastBucketStart: Int64?
+    /// The accumulated excess of the volume z over `SpikeDetectorConfig.cusumDrift` (0 when off).
+    public var accumulatedExcess: Double = 0
+    /// Whether the excess is held at 0 after an alert until a block's z falls below the drift, so
+    /// that one rise (or one level shift) pages once.
+    public var excessHeld: Bool = false
 
     /// A fresh state with no history.
     public init(recent: [BaselineSample] = [], cooldownRemaining: Int = 0) {
@@ -228,6 +245,8 @@ public struct SpikeDetectorState: Sendable, Codable, Equatable {
         weeklyWeeks = try container.decodeIfPresent([Int].self, forKey: .weeklyWeeks) ?? []
         weeklyUpdates = try container.decodeIfPresent([Int].self, forKey: .weeklyUpdates) ?? []
         lastBucketStart = try container.decodeIfPresent(Int64.self, forKey: .lastBucketStart)
+        accumulatedExcess = try container.decodeIfPresent(Double.self, forKey: .accumulatedExcess) ?? 0
+        excessHeld = try container.decodeIfPresent(Bool.self, forKey: .excessHeld) ?? false
         let entries = SpikeDetector.hoursPerWeek * SpikeDetector.weeksKept
         if weeklyOffsets.count != entries || weeklyWeeks.count != entries || weeklyUpdates.count != entries {
             (weeklyOffsets, weeklyWeeks, weeklyUpdates) = ([], [], [])
@@ -273,7 +292,9 @@ public struct BaselineSample: Sendable, Codable, Equatable {
 /// holds at least `minimumVolume`, the window is warm, no cooldown runs and the run of buckets
 /// above the threshold has not alerted yet. Buckets above the threshold enter the window
 /// winsorized at mean + zThreshold·σ, so one spike does not mask the next, until the run is
-/// `levelShiftBuckets` long (a new level). Empty buckets where many posts were expected are
+/// `levelShiftBuckets` long (a new level). With `cusumThreshold` set, a volume rise whose blocks
+/// stay below the threshold alerts once their accumulated excess over `cusumDrift` reaches it
+/// (a one-sided CUSUM). Empty buckets where many posts were expected are
 /// outages (`BucketVerdict.outage`). Feed every bucket in order, empty ones as 0, so the window
 /// spans real time.
 public struct SpikeDetector: Sendable {
@@ -363,9 +384,11 @@ public struct SpikeDetector: Sendable {
             return .normal
         }
         let volume = kind == .volume ? block.total : block.negative
-        guard exceeds, !state.runAlerted, volume >= Double(config.minimumVolume) else { return .normal }
+        let sustained = accumulateExcess(test.zScore)
+        guard (exceeds && !state.runAlerted) || sustained, volume >= Double(config.minimumVolume) else { return .normal }
         state.cooldownRemaining = config.cooldownBuckets
         state.runAlerted = true
+        (state.accumulatedExcess, state.excessHeld) = (0, true)
         return .alert(SpikeAlert(
             bucketStart: bucket.bucketStart, kind: kind, observed: test.observed, baselineMean: test.mean,
             baselineStdDev: test.stdDev, zScore: test.zScore, severity: config.severity(zScore: test.zScore)
@@ -539,6 +562,19 @@ public struct SpikeDetector: Sendable {
     /// that spikes are normal) with the configured half-life.
     private mutating func updateBurstiness(_ zScore: Double) {
         state.burstiness += burstinessWeight * (min(zScore * zScore, config.zThreshold * config.zThreshold) - state.burstiness)
+    }
+
+    /// Adds the block's `zScore` (at most `zThreshold`) less `cusumDrift` to the accumulated excess
+    /// (never below 0) and says whether it reached `cusumThreshold`. After an alert the excess is
+    /// held at 0 until a block's z falls below the drift. Volume only; false when off.
+    private mutating func accumulateExcess(_ zScore: Double) -> Bool {
+        guard kind == .volume, config.cusumThreshold > 0 else { return false }
+        if state.excessHeld {
+            guard zScore < config.cusumDrift else { return false }
+            state.excessHeld = false
+        }
+        state.accumulatedExcess = max(0, state.accumulatedExcess + min(zScore, config.zThreshold) - config.cusumDrift)
+        return state.accumulatedExcess >= config.cusumThreshold
     }
 
     /// `sample`, the last bucket of `block`, capped so that the block stays under

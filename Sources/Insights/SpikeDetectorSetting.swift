@@ -29,6 +29,10 @@ public enum SpikeDetectorSetting: String, Sendable, CaseIterable {
     case linearTrend = "linear-trend"
     /// `weeklySeasonality` (0 = false, anything else = true).
     case weeklySeasonality = "weekly-seasonality"
+    /// `cusumThreshold` (0 = off).
+    case cusumThreshold = "cusum-threshold"
+    /// `cusumDrift`.
+    case cusumDrift = "cusum-drift"
 
     /// The setting's value in `config`.
     public func value(in config: SpikeDetectorConfig) -> Double {
@@ -46,6 +50,8 @@ public enum SpikeDetectorSetting: String, Sendable, CaseIterable {
         case .blockBuckets: return Double(config.blockBuckets)
         case .linearTrend: return config.linearTrend ? 1 : 0
         case .weeklySeasonality: return config.weeklySeasonality ? 1 : 0
+        case .cusumThreshold: return config.cusumThreshold
+        case .cusumDrift: return config.cusumDrift
         }
     }
 
@@ -75,6 +81,8 @@ public enum SpikeDetectorSetting: String, Sendable, CaseIterable {
         case .blockBuckets: config.blockBuckets = whole
         case .linearTrend: config.linearTrend = value != 0
         case .weeklySeasonality: config.weeklySeasonality = value != 0
+        case .cusumThreshold: config.cusumThreshold = value
+        case .cusumDrift: config.cusumDrift = value
         }
         return config
     }

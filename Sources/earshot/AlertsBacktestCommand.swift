@@ -256,6 +256,8 @@ struct DetectorSettingOptions: ParsableArguments {
     @Option(help: "Buckets summed into the judged block (1 = single buckets)") var blockBuckets: Int?
     @Option(help: "1 = the baseline follows a Theil–Sen line, 0 = the median") var linearTrend: Int?
     @Option(help: "1 = the forecast follows a weekly profile after two weeks, 0 = not") var weeklySeasonality: Int?
+    @Option(help: "Accumulated z above the drift (CUSUM) from which a slow rise alerts (0 = off)") var cusumThreshold: Double?
+    @Option(help: "z the accumulated excess takes as ordinary (CUSUM reference value)") var cusumDrift: Double?
 
     /// The default configuration with the given settings applied, validated.
     func configuration() throws -> SpikeDetectorConfig {
@@ -266,7 +268,7 @@ struct DetectorSettingOptions: ParsableArguments {
             (.outageMinimumExpected, outageMinimumExpected), (.levelShiftBuckets, levelShiftBuckets.map(Double.init)),
             (.burstinessHalfLifeBuckets, burstinessHalfLifeBuckets.map(Double.init)), (.windowSpread, windowSpread.map(Double.init)),
             (.blockBuckets, blockBuckets.map(Double.init)), (.linearTrend, linearTrend.map(Double.init)),
-            (.weeklySeasonality, weeklySeasonality.map(Double.init)),
+            (.weeklySeasonality, weeklySeasonality.map(Double.init)), (.cusumThreshold, cusumThreshold), (.cusumDrift, cusumDrift),
         ]
         let config = given.reduce(SpikeDetectorConfig.default) { config, setting in
             setting.1.map { setting.0.applied($0, to: config) } ?? config

@@ -206,6 +206,17 @@ func complaint(_ number: Int, at time: Int64) -> Post {
         let liveStart = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(liveVolume.bucketStartMs) / 1000))
         #expect(backtested.contains { $0["kind"] as? String == "volume" && $0["bucket_start"] as? String == liveStart }, "\(backtest.output)")
         #expect(report?["buckets"] as? Int == 288)
+        // …and over the stored posts of the group: the storm pages within its ten minutes (no
+        // cooldown, so that an earlier page of the group's day cannot hide it).
+        let grouped = try runEarshot(["alerts", "backtest", "--query", stack.ports.queryRPC, "--keys", try #require(stack.keys).path,
+                                      "--group", "brands", "--from", "\(dayStart)", "--to", "\(dayStart + 24 * hour)",
+                                      "--cooldown-buckets", "0", "--json"])
+        #expect(grouped.status == 0, "\(grouped.errors)")
+        let groupAlerts = (try JSONSerialization.jsonObject(with: Data(grouped.output.utf8)) as? [String: Any])?["alerts"] as? [[String: Any]] ?? []
+        let stormEnd = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(stormStart + 600_000) / 1000))
+        let stormBegins = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(stormStart) / 1000))
+        #expect(groupAlerts.contains { $0["kind"] as? String == "volume" && ($0["bucket_start"] as? String ?? "") >= stormBegins
+                    && ($0["bucket_start"] as? String ?? "") < stormEnd }, "\(grouped.output)")
 
         // The care queue starts with the storm.
         var care = CareQueueRequest()
