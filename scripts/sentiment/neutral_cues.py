@@ -113,7 +113,7 @@ def main(arguments):
         return cross_validate(ratings, evaluate)[0]
 
     r, f1 = linear(base)
-    print(f"  {'shipped features':<36} r {r:.4f}  F1 {f1:.4f}")
+    print(f"  {'rules (the six shipped features)':<36} r {r:.4f}  F1 {f1:.4f}")
     print_confusion(base, ratings)
     new_cues = [name for name in CUES if name not in ("link", "question")]  # those two are features already
     for name in new_cues + ["all"]:
