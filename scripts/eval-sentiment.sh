@@ -4,13 +4,15 @@
 # cross-validation on the development tweets of what is fitted on them: the valences
 # adapted to tweets and the learned model (scripts/sentiment/tweet_valences.py cv).
 #
-# Usage: scripts/eval-sentiment.sh [--fit] [--select]
+# Usage: scripts/eval-sentiment.sh [--fit] [--select] [--neutral-cues]
 #   --fit     first adapt the valences to the development tweets (the generated block
 #             of Sources/Analysis/Sentiment/Resources/social_lexicon.tsv), refit the
 #             model on them and write its weights to sentiment_model.tsv (then rebuild
 #             and evaluate with them).
 #   --select  cross-validate with gain and shrinkage chosen inside each split (nested,
 #             one repeat; slow) instead of the shipped setting.
+#   --neutral-cues  then also cross-validate text cues for gold-neutral tweets as additions
+#             to the learned step (scripts/sentiment/neutral_cues.py; not shipped: no gain).
 # Environment:
 #   SENTIMENT_DATA   corpus folder (default <repo>/data/sentiment)
 #
@@ -26,12 +28,14 @@ MODEL="$RESOURCES/sentiment_model.tsv"
 CORPORA=("$DATA/tweets_dev_GroundTruth.txt" "$DATA/amazonReviewSnippets_GroundTruth.txt"
          "$DATA/movieReviewSnippets_GroundTruth.txt")
 FIT=0
+NEUTRAL_CUES=0
 CV_OPTIONS=()
 for argument in "$@"; do
     case "$argument" in
         --fit) FIT=1 ;;
         --select) CV_OPTIONS=(--repeats 1 --select 1:5,2:5,2:10,3:10) ;;
-        *) echo "usage: scripts/eval-sentiment.sh [--fit] [--select]" >&2; exit 2 ;;
+        --neutral-cues) NEUTRAL_CUES=1 ;;
+        *) echo "usage: scripts/eval-sentiment.sh [--fit] [--select] [--neutral-cues]" >&2; exit 2 ;;
     esac
 done
 
@@ -71,3 +75,7 @@ extract_features
 "$VENV/bin/python" "$ROOT/scripts/sentiment/sentiment_model.py" evaluate "$FEATURES" "${CORPORA[@]}"
 echo
 "$VENV/bin/python" "$ROOT/scripts/sentiment/tweet_valences.py" cv "$BENCH" "$RESOURCES" "${CORPORA[0]}" "${CV_OPTIONS[@]}"
+if [[ "$NEUTRAL_CUES" == 1 ]]; then
+    echo
+    "$VENV/bin/python" "$ROOT/scripts/sentiment/neutral_cues.py" "$BENCH" "$RESOURCES" "${CORPORA[0]}"
+fi
