@@ -230,12 +230,20 @@ def main():
         # Before saving, a preview of the newest stored posts the unsaved query matches: the API's TestQuery answer.
         unsaved = '"red shoes" OR Acme'
         until(lambda: css(f"#preview-count[data-query='{unsaved}']"), "no preview of the unsaved query's matches")
-        status, body = api.call("POST", "/v1/queries/test", args.reader, {"query": unsaved, "limit": 10})
-        check(status == 200, f"POST /v1/queries/test: {status} {body[:300]!r}")
-        expected = json.loads(body)
+        # TestQuery reads for at most 2 s: on a loaded machine either answer may stop short
+        # ("not all were read"), so the counts are compared when both read every post.
+        for _ in range(5):
+            status, body = api.call("POST", "/v1/queries/test", args.reader, {"query": unsaved, "limit": 10})
+            check(status == 200, f"POST /v1/queries/test: {status} {body[:300]!r}")
+            expected = json.loads(body)
+            if expected.get("complete"):
+                break
         shown = css("#preview-count")[0]
-        check(expected["matched"] > 0 and (int(shown.get_attribute("data-matched")), int(shown.get_attribute("data-scanned")))
-              == (expected["matched"], expected["scanned"]), f"the preview says {shown.text!r}, the API {expected['matched']} of {expected['scanned']}")
+        shown_counts = (int(shown.get_attribute("data-matched")), int(shown.get_attribute("data-scanned")))
+        check(expected["matched"] > 0 and shown_counts[0] > 0, f"the preview says {shown.text!r}, the API {expected['matched']} of {expected['scanned']}")
+        if expected.get("complete") and "not all were read" not in shown.text:
+            check(shown_counts == (expected["matched"], expected["scanned"]),
+                  f"the preview says {shown.text!r}, the API {expected['matched']} of {expected['scanned']}")
         def words(value):
             return " ".join(value.split())
         previewed = [words(row.find_element(By.CSS_SELECTOR, ".text").text) for row in css("#preview-table tbody tr")]

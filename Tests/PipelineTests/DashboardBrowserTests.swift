@@ -41,7 +41,7 @@ struct DashboardBrowserTests {
         let alice = try gateway.tokens(["create", "--name", "alice", "--role", "editor"])
         let rita = try gateway.tokens(["create", "--name", "rita", "--role", "reader"])
         let feed = try gateway.tokens(["create", "--name", "feed", "--role", "publisher"])
-        try await gateway.waitUntilReady(timeoutSeconds: 30)
+        try await gateway.waitUntilReady(timeoutSeconds: 90)
         _ = try createBrandQueries(running.query)
         try await Task.sleep(nanoseconds: 1_500_000_000)  // the query set reaches the enrich worker
 

@@ -178,7 +178,7 @@ struct RunningGateway {
         let feed = try gateway.tokens(["create", "--name", "feed", "--role", "publisher"])
         let alice = try gateway.tokens(["create", "--name", "alice", "--role", "editor"])
         let rita = try gateway.tokens(["create", "--name", "rita", "--role", "reader"])
-        try await gateway.waitUntilReady(timeoutSeconds: 30)
+        try await gateway.waitUntilReady(timeoutSeconds: 90)
 
         // Publish over HTTP, with RFC 3339 times.
         let posts: [[String: Any]] = (1...5).map { index in
@@ -294,7 +294,7 @@ struct RunningGateway {
         defer { gateway.stop() }
         let feed = try gateway.tokens(["create", "--name", "feed", "--role", "publisher"])
         let rita = try gateway.tokens(["create", "--name", "rita", "--role", "reader"])
-        try await gateway.waitUntilReady(timeoutSeconds: 30)
+        try await gateway.waitUntilReady(timeoutSeconds: 90)
 
         // 30 posts a minute apart from 10:00; every third (0, 3, …, 27) about red shoes.
         let posts: [[String: Any]] = (0..<30).map { (index: Int) -> [String: Any] in
@@ -415,7 +415,7 @@ struct RunningGateway {
         let gateway = try RunningGateway(stack: running.stack, port: port, arguments: ["--alerts", running.stack.ports.alerts])
         defer { gateway.stop() }
         let rita = try gateway.tokens(["create", "--name", "rita", "--role", "reader"])
-        try await gateway.waitUntilReady(timeoutSeconds: 30)
+        try await gateway.waitUntilReady(timeoutSeconds: 90)
         let brands = try createBrandQueries(running.query)
         let unfiltered = try await gateway.request("GET", "/v1/alerts/stream?kind=sideways", token: rita)
         #expect(unfiltered.status == 400)

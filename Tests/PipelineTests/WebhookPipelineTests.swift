@@ -122,7 +122,7 @@ func opensslHMAC(key: String, message: [UInt8]) throws -> String {
         let feed = try gateway.tokens(["create", "--name", "feed", "--role", "publisher"])
         let alice = try gateway.tokens(["create", "--name", "alice", "--role", "editor"])
         let rita = try gateway.tokens(["create", "--name", "rita", "--role", "reader"])
-        try await gateway.waitUntilReady(timeoutSeconds: 30)
+        try await gateway.waitUntilReady(timeoutSeconds: 90)
         let good = try WebhookReceiver(mode: .ok)
         let broken = try WebhookReceiver(mode: .fail)
         let silent = try WebhookReceiver(mode: .hang)
