@@ -96,7 +96,7 @@ final class FakeMastodon: Sendable {
         fake.visibleUpTo.store(1004, ordering: .releasing)
         // A port of the stack's slot, below the ephemeral range: the fake restarts on it below,
         // and an ephemeral port could meanwhile be taken by some outgoing connection.
-        var server = try FakeHTTPServer(port: stackBasePort(15) + 45) { fake.serve($0, $1) }
+        var server = try FakeHTTPServer(port: stackBasePort(15) + 47) { fake.serve($0, $1) }
         defer { server.stop() }
         let directory = try Self.collectDirectory(of: running)
         let config = directory.appendingPathComponent("sources.toml")
