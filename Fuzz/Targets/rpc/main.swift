@@ -35,6 +35,7 @@ enum RequestPayloads {
         ShareOfVoiceRequest.self, TrendingRequest.self, TopAuthorsRequest.self, CareQueueRequest.self,
         MarkHandledRequest.self, AlertsRequest.self,
         CreateQueryRequest.self, UpdateQueryRequest.self, DeleteQueryRequest.self, ListQueriesRequest.self, ValidateQueryRequest.self,
+        TestQueryRequest.self,
         OverviewRequest.self, TimeSeriesRequest.self, TopHashtagsRequest.self, SearchPostsRequest.self,
         HealthCheckRequest.self, StatsRequest.self, ListSourcesRequest.self, RecordRejectionsRequest.self,
     ]
@@ -70,6 +71,8 @@ enum RequestPayloads {
             parse(update.query)
         case let validate as ValidateQueryRequest:
             parse(validate.query)
+        case let test as TestQueryRequest:
+            parse(test.query)
         default:
             break
         }
@@ -130,6 +133,9 @@ enum RequestPayloads {
         update.query = "battery NEAR/3 dies site:acme.example"
         var validate = ValidateQueryRequest()
         validate.query = "@acmehelp -spam platform:x"
+        var test = TestQueryRequest()
+        test.query = "battery OR #acme lang:en"
+        test.limit = 10
         var search = SearchPostsRequest()
         search.range = TimeRange(fromMs: 1_790_000_000_000, toMs: 1_790_000_360_000)
         search.textContains = "battery"
@@ -142,6 +148,7 @@ enum RequestPayloads {
             (IngestMethod.publish, { var r = PublishRequest(); r.post = post; return r }()),
             (IngestMethod.publishBatch, PublishBatchRequest(posts: [post, second])),
             (ListeningMethod.createQuery, create), (ListeningMethod.updateQuery, update), (ListeningMethod.validateQuery, validate),
+            (ListeningMethod.testQuery, test),
             (ListeningMethod.deleteQuery, { var r = DeleteQueryRequest(); r.id = "q1"; return r }()),
             (ListeningMethod.listQueries, { var r = ListQueriesRequest(); r.group = "brands"; return r }()),
             (QueryMethod.searchPosts, search), (InsightsMethod.markHandled, MarkHandledRequest(postId: post.id, agent: "sam")),
