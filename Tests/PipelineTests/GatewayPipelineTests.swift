@@ -12,6 +12,23 @@ import FoundationNetworking
 import Glibc
 #endif
 
+/// A TCP socket connected to 127.0.0.1:`port`.
+func connectToLoopback(port: Int) throws -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port)).bigEndian
+    inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else {
+        close(fd)
+        throw StackError("cannot connect to 127.0.0.1:\(port)")
+    }
+    return fd
+}
+
 /// An HTTP/1.1 GET on a plain TCP connection whose response is read as it arrives
 /// (URLSession gives a body only once it ended, and an event stream never ends).
 final class StreamingGet: Sendable {
@@ -19,16 +36,8 @@ final class StreamingGet: Sendable {
     private let descriptor: Int32
 
     init(port: Int, path: String, token: String) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = try connectToLoopback(port: port)
         descriptor = fd
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port)).bigEndian
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw StackError("cannot connect to the gateway on port \(port)") }
         let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nAccept: text/event-stream\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         Thread { [self] in
@@ -60,16 +69,8 @@ struct DrippingClient {
     /// Connects to 127.0.0.1:`port`, sends `prefix` at once, then `dripped` a byte every `interval`
     /// seconds until the server closes the connection or every byte is sent.
     static func send(port: Int, prefix: String, dripped: String, interval: Double) throws -> Outcome {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = try connectToLoopback(port: port)
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port)).bigEndian
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw StackError("cannot connect to port \(port)") }
         var outcome = Outcome()
         var received: [UInt8] = []
         /// Reads what arrived; true once the server closed.
