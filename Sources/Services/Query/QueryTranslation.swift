@@ -99,11 +99,7 @@ extension PostPage {
     func views() throws(StoreError) -> [PostView] {
         var views: [PostView] = []
         views.reserveCapacity(posts.count)
-        for post in posts {
-            do { views.append(try PostView(serializedBytes: post.view)) } catch {
-                throw .database(operation: "decode stored post \(post.id)", message: "\(error)")
-            }
-        }
+        for post in posts { views.append(try PostView(post)) }
         return views
     }
 }
