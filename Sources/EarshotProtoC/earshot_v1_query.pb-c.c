@@ -1292,7 +1292,7 @@ const ProtobufCMessageDescriptor earshot__v1__top_hashtags_response__descriptor 
   (ProtobufCMessageInit) earshot__v1__top_hashtags_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor earshot__v1__search_posts_request__field_descriptors[13] =
+static const ProtobufCFieldDescriptor earshot__v1__search_posts_request__field_descriptors[14] =
 {
   {
     "range",
@@ -1450,6 +1450,18 @@ static const ProtobufCFieldDescriptor earshot__v1__search_posts_request__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "query",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__SearchPostsRequest, query),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__search_posts_request__field_indices_by_name[] = {
   3,   /* field[3] = author_handle */
@@ -1461,6 +1473,7 @@ static const unsigned earshot__v1__search_posts_request__field_indices_by_name[]
   8,   /* field[8] = page_size */
   9,   /* field[9] = page_token */
   5,   /* field[5] = platform */
+  13,   /* field[13] = query */
   10,   /* field[10] = query_id */
   0,   /* field[0] = range */
   6,   /* field[6] = sentiment_label */
@@ -1469,7 +1482,7 @@ static const unsigned earshot__v1__search_posts_request__field_indices_by_name[]
 static const ProtobufCIntRange earshot__v1__search_posts_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 13 }
+  { 0, 14 }
 };
 const ProtobufCMessageDescriptor earshot__v1__search_posts_request__descriptor =
 {
@@ -1479,7 +1492,7 @@ const ProtobufCMessageDescriptor earshot__v1__search_posts_request__descriptor =
   "Earshot__V1__SearchPostsRequest",
   "earshot.v1",
   sizeof(Earshot__V1__SearchPostsRequest),
-  13,
+  14,
   earshot__v1__search_posts_request__field_descriptors,
   earshot__v1__search_posts_request__field_indices_by_name,
   1,  earshot__v1__search_posts_request__number_ranges,

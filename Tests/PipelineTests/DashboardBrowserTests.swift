@@ -28,7 +28,8 @@ private func gatewayJSON(_ post: Post) -> [String: Any] {
 
 /// The web dashboard in headless chromium (scripts/dashboard-browser-test.py) against a real
 /// stack and gateway on loopback: sign-in, overview numbers against the API, post search and
-/// escaping, a query with a marked mistake, a care claim, a live alert, a revoked token.
+/// escaping, a query with a marked mistake, a care claim, a live alert delivered to a webhook
+/// made in the page, a revoked token.
 @Suite(.serialized, .enabled(if: BrowserTest.shouldRun, Comment(rawValue: BrowserTest.skipReason)))
 struct DashboardBrowserTests {
     @Test func theDashboardShowsWhatTheAPISays() async throws {
@@ -36,7 +37,9 @@ struct DashboardBrowserTests {
         let slot = 23
         let running = try RunningStack(slot: slot, enrich: 1, score: 1, queryArguments: ["--alert-grace-minutes", "30", "--alert-interval-ms", "200"])
         defer { running.stack.stop() }
-        let gateway = try RunningGateway(stack: running.stack, port: stackBasePort(slot) + 40, arguments: ["--alerts", running.stack.ports.alerts])
+        let webhooks = running.stack.directory.appendingPathComponent("webhooks.sqlite").path
+        let gateway = try RunningGateway(stack: running.stack, port: stackBasePort(slot) + 40,
+                                         arguments: ["--alerts", running.stack.ports.alerts, "--webhooks", webhooks, "--webhook-timeout", "5"])
         defer { gateway.stop() }
         let alice = try gateway.tokens(["create", "--name", "alice", "--role", "editor"])
         let rita = try gateway.tokens(["create", "--name", "rita", "--role", "reader"])

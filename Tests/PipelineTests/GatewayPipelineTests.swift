@@ -287,7 +287,8 @@ struct RunningGateway {
     }
 
     /// POST /v1/queries/test (Listening/TestQuery): the newest matches of an unsaved query among
-    /// the stored posts, their count, the bounds, the errors, and nothing saved.
+    /// the stored posts, their count, the bounds, the errors, and nothing saved; and the same
+    /// expression as a search (GET /v1/posts?query=), paged to its last match.
     @Test func testingAnUnsavedQueryPreviewsItsMatches() async throws {
         let running = try RunningStack(slot: 24, enrich: 1, score: 1)
         defer { running.stack.stop() }
@@ -339,6 +340,26 @@ struct RunningGateway {
         #expect((refused.json["message"] as? String ?? "").hasSuffix(" at \(position)"), "\(refused.text)")
         let tooMany = try await gateway.request("POST", "/v1/queries/test", token: rita, json: ["query": "shoes", "limit": 101])
         #expect(tooMany.status == 400 && (tooMany.json["message"] as? String ?? "").contains("limit"), "\(tooMany.text)")
+
+        // The same expression in a search (SearchPosts' `query`): every match, a page at a time,
+        // newest first, with the other filters; a bad expression names its mistake.
+        var searched: [String] = []
+        var pageToken = ""
+        var pages = 0
+        repeat {
+            let page = try await gateway.request("GET", "/v1/posts?query=%22red%20shoes%22&pageSize=4&pageToken=\(pageToken)", token: rita)
+            #expect(page.status == 200, "\(page.text)")
+            searched += ids(page)
+            pageToken = page.json["nextPageToken"] as? String ?? ""
+            pages += 1
+        } while !pageToken.isEmpty && pages < 10
+        #expect(searched == stride(from: 27, through: 0, by: -3).map { "tq:\($0)" } && pages == 3, "\(searched) in \(pages) pages")
+        let filtered = try await gateway.request("GET", "/v1/posts?query=shoes%20OR%20hat&authorHandle=fan7", token: rita)
+        #expect(ids(filtered) == ["tq:7"], "\(filtered.text)")
+        let badSearch = try await gateway.request("GET", "/v1/posts?query=shoes%20AND%20(red%20OR", token: rita)
+        #expect(badSearch.status == 400 && (badSearch.json["message"] as? String ?? "").hasPrefix("query:"), "\(badSearch.text)")
+        let hugePage = try await gateway.request("GET", "/v1/posts?query=shoes&pageSize=501", token: rita)
+        #expect(hugePage.status == 400 && (hugePage.json["message"] as? String ?? "").contains("page_size"), "\(hugePage.text)")
 
         // Roles as for reads; nothing was saved.
         let publisher = try await gateway.request("POST", "/v1/queries/test", token: feed, json: ["query": "shoes"])

@@ -2,6 +2,8 @@
 # `earshot gateway` on loopback, in a temporary folder, stopped again on exit.
 #   start_gateway_stack BIN BASE_PORT     sets $work, $keys_args, $gateway (http://…), $gateway_pid,
 #                                         $ingest_rpc and $query_rpc (the services' RPC endpoints)
+# The query service's store is $EARSHOT_STACK_STORE when set (an existing SQLite file, kept),
+# else a new one in $work.
 start_gateway_stack() {
   local bin=$1 port=$2
   work=$(mktemp -d)
@@ -14,7 +16,7 @@ start_gateway_stack() {
   "$bin" keys init "${keys_args[@]}" >/dev/null
   "$bin" ingest --rpc "$(endpoint 0)" --dispatch "$(endpoint 1)" --relay-in "$(endpoint 2)" --relay-out "$(endpoint 3)" \
     --acks "$(endpoint 4)" --journal "$work/journal.sqlite" "${keys_args[@]}" 2>"$work/ingest.log" & stack_pids+=($!)
-  "$bin" query --rpc "$(endpoint 10)" --collect "$(endpoint 5)" --acks "$(endpoint 4)" --store "$work/store.sqlite" \
+  "$bin" query --rpc "$(endpoint 10)" --collect "$(endpoint 5)" --acks "$(endpoint 4)" --store "${EARSHOT_STACK_STORE:-$work/store.sqlite}" \
     --query-set "$(endpoint 11)" --alerts-pub "$(endpoint 12)" --alert-sources "$(endpoint 0)" "${keys_args[@]}" 2>"$work/query.log" & stack_pids+=($!)
   "$bin" enrich --pull "$(endpoint 1)" --push "$(endpoint 2)" --query-set "$(endpoint 11)" --threads 1 "${keys_args[@]}" 2>"$work/enrich.log" & stack_pids+=($!)
   "$bin" score --pull "$(endpoint 3)" --push "$(endpoint 5)" --threads 1 "${keys_args[@]}" 2>"$work/score.log" & stack_pids+=($!)

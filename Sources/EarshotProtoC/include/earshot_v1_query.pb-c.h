@@ -263,10 +263,16 @@ struct  Earshot__V1__SearchPostsRequest
    * "anger", "joy", ... (docs/EMOTIONS.md); "" = any
    */
   char *emotion;
+  /*
+   * Only posts this listening-query expression matches (docs/QUERY-LANGUAGE.md);
+   * "" = any. A call then reads at most 20,000 posts or 2 s: a page shorter than
+   * page_size with a next_page_token means "keep paging", not "no more".
+   */
+  char *query;
 };
 #define EARSHOT__V1__SEARCH_POSTS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__search_posts_request__descriptor) \
-    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, EARSHOT__V1__PLATFORM__PLATFORM_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, EARSHOT__V1__PLATFORM__PLATFORM_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -1,6 +1,7 @@
 import EarshotRPC
 import EarshotStore
 import EarshotWire
+import Listening
 
 // Translation between the RPC messages (query.proto) and the store's plain Swift types
 // (Sources/Store/StoreInterfaces.swift): protobuf types stop here, so the read models
@@ -121,14 +122,23 @@ extension CareQueueResponse {
 }
 
 /// The `earshot.v1.Query` methods over the read models: Overview, TimeSeries and TopHashtags
-/// from a ``VolumeReadModel``, SearchPosts from a ``SearchReadModel``.
+/// from a ``VolumeReadModel``, SearchPosts from a ``SearchReadModel`` (with a query-language
+/// `query`, through ``ExpressionSearch``).
 enum QueryRPC {
     /// Registers the methods on `server`.
     static func register(on server: RPCServer, volume: any VolumeReadModel, search: any SearchReadModel) {
-        server.registerStoreMethod(QueryMethod.searchPosts) { (request: SearchPostsRequest) throws(StoreError) in
-            let selection = try PostSelection(range: request.range, queryID: request.queryId, group: request.group)
-            return try SearchPostsResponse(search.search(selection, filter: PostFilter(request), pageSize: request.pageSize == 0 ? 50 : Int(request.pageSize),
-                                                         pageToken: request.pageToken))
+        server.register(QueryMethod.searchPosts) { (request: SearchPostsRequest, context: CallContext) throws(RPCError) -> SearchPostsResponse in
+            do throws(StoreError) {
+                let selection = try PostSelection(range: request.range, queryID: request.queryId, group: request.group)
+                let pageSize = request.pageSize == 0 ? 50 : Int(request.pageSize)
+                guard !request.query.isEmpty else {
+                    return try SearchPostsResponse(search.search(selection, filter: PostFilter(request), pageSize: pageSize, pageToken: request.pageToken))
+                }
+                return try ExpressionSearch.page(ExpressionSearch.expression(request.query), selection: selection, filter: PostFilter(request), pageSize: pageSize,
+                                                 pageToken: request.pageToken, search: search, budgetEndMs: TestQueryRPC.budgetEnd(deadline: context.deadline))
+            } catch {
+                throw error.rpcError
+            }
         }
         server.registerStoreMethod(QueryMethod.overview) { (request: OverviewRequest) throws(StoreError) in
             OverviewResponse(try volume.overview(PostSelection(range: request.range, queryID: request.queryId, group: request.group)))

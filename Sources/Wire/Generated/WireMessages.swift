@@ -829,6 +829,10 @@ public struct SearchPostsRequest: ProtoMessage, Equatable {
     public var group: String = ""
     /// "anger", "joy", ... (docs/EMOTIONS.md); "" = any
     public var emotion: String = ""
+    /// Only posts this listening-query expression matches (docs/QUERY-LANGUAGE.md);
+    /// "" = any. A call then reads at most 20,000 posts or 2 s: a page shorter than
+    /// page_size with a next_page_token means "keep paging", not "no more".
+    public var query: String = ""
     /// A message with every field at its zero value.
     public init() {}
 }
@@ -2116,6 +2120,7 @@ extension SearchPostsRequest: CStructConvertible {
         if !queryId.isEmpty { m.pointee.query_id = arena.cString(queryId) }
         if !group.isEmpty { m.pointee.group = arena.cString(group) }
         if !emotion.isEmpty { m.pointee.emotion = arena.cString(emotion) }
+        if !query.isEmpty { m.pointee.query = arena.cString(query) }
     }
 
     public init(cStruct m: UnsafePointer<Earshot__V1__SearchPostsRequest>) {
@@ -2133,6 +2138,7 @@ extension SearchPostsRequest: CStructConvertible {
         queryId = CStructReader.string(m.pointee.query_id)
         group = CStructReader.string(m.pointee.group)
         emotion = CStructReader.string(m.pointee.emotion)
+        query = CStructReader.string(m.pointee.query)
     }
 }
 

@@ -59,9 +59,16 @@ export async function call(method, path, { params = {}, body } = {}) {
 export const get = (path, params) => call('GET', path, { params });
 export const post = (path, body) => call('POST', path, { body });
 
-/** Downloads an export (a link cannot carry the token): fetched, then saved as a file. */
+/**
+ * Downloads an export. A link cannot carry the token, so where service workers run (HTTPS, or
+ * a loopback address) the export worker streams it to disk (export-worker.js); elsewhere it is
+ * fetched whole, then saved. Resolves with 'streamed' or 'fetched' once the download started.
+ */
 export async function download(path, params, filename) {
-  const response = await fetch(`/v1/${path}${queryString(params)}`, { headers: { Authorization: `Bearer ${token.get()}` } });
+  const exportPath = `/v1/${path}${queryString(params)}`;
+  const worker = await exportWorker();
+  if (worker) return streamed(worker, exportPath, filename);
+  const response = await fetch(exportPath, { headers: { Authorization: `Bearer ${token.get()}` } });
   if (!response.ok) throw await failure(response);
   const url = URL.createObjectURL(await response.blob());
   const link = Object.assign(document.createElement('a'), { href: url, download: filename });
@@ -69,6 +76,58 @@ export async function download(path, params, filename) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return 'fetched';
+}
+
+let workerRegistration = null;
+/** The active export worker, registered on first use; null where service workers cannot run. */
+async function exportWorker() {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return null;
+  try {
+    // Not navigator.serviceWorker.ready: that waits for a worker whose scope holds this page,
+    // and the worker's scope is /dashboard/ only.
+    workerRegistration ??= navigator.serviceWorker.register('/dashboard/export-worker.js', { scope: '/dashboard/' }).then(activated);
+    return await workerRegistration;
+  } catch {
+    workerRegistration = null;
+    return null;
+  }
+}
+
+/** The registration's worker once it is active. */
+function activated(registration) {
+  if (registration.active) return registration.active;
+  const worker = registration.installing || registration.waiting;
+  return new Promise((resolve, reject) => {
+    worker.addEventListener('statechange', () => {
+      if (worker.state === 'activated') resolve(worker);
+      else if (worker.state === 'redundant') reject(new Error('the export worker did not start'));
+    });
+  });
+}
+
+/** Hands the export to the worker under a one-off id and opens it in a hidden frame. */
+function streamed(worker, exportPath, filename) {
+  return new Promise((resolve, reject) => {
+    const id = crypto.randomUUID();
+    const channel = new MessageChannel();
+    const frame = Object.assign(document.createElement('iframe'), { hidden: true, title: 'download' });
+    const finish = () => setTimeout(() => frame.remove(), 60_000);
+    channel.port1.onmessage = ({ data }) => {
+      if (data.state === 'ready') {
+        frame.src = `/dashboard/download/${encodeURIComponent(id)}`;
+        document.body.append(frame);
+      } else if (data.state === 'streaming') {
+        finish();
+        resolve('streamed');
+      } else {
+        frame.remove();
+        if (data.status === 401) onUnauthorized(data.message);
+        reject(new ApiError(data.status, data.message));
+      }
+    };
+    worker.postMessage({ id, path: exportPath, token: token.get(), filename }, [channel.port2]);
+  });
 }
 
 /**

@@ -2,6 +2,7 @@
 import { call, download, followAlerts, get, post } from './api.js';
 import { count, errorBox, field, fill, h, number, select, sentimentBadge, table, time } from './dom.js';
 import { explainAlert, ranges, scopeOf, scopeSelect } from './overview.js';
+import { webhooksSection } from './webhooks.js';
 
 const hour = 3_600_000;
 const pageSize = 50;
@@ -14,13 +15,15 @@ function postCells(view) {
     enrichment.language || ''];
 }
 
-/** Search posts with a listening query (saved) and filters, a page at a time, with exports. */
+/** Search posts with a listening query (saved), an expression and filters, a page at a time, with exports. */
 export async function postsPage(container, parameters) {
   const queries = (await get('queries')).queries || [];
   const scope = scopeOf(parameters);
   const text = (name, label) => field(label, h('input', { name, type: 'search', value: parameters.get(name) || '' }));
   const form = h('form', { class: 'controls', role: 'search', 'aria-label': 'Search posts' },
     field('Listening query or group', scopeSelect(queries, scope)),
+    field('Query expression', h('input', { name: 'query', type: 'search', spellcheck: 'false', value: parameters.get('query') || '' }),
+      'the listening query language, e.g. (refund OR broken) AND NOT lang:de'),
     text('textContains', 'Text contains'), text('hashtag', 'Hashtag'), text('authorHandle', 'Author'),
     field('Platform', select('platform', [['', 'Any'], ...['mastodon', 'bluesky', 'reddit', 'x', 'other'].map((name) => [name, name])], parameters.get('platform') || '')),
     text('language', 'Language (ISO code)'),
@@ -38,25 +41,34 @@ export async function postsPage(container, parameters) {
     if (data.get('hours')) chosen.from = new Date(Date.now() - Number(data.get('hours')) * hour).toISOString();
     return chosen;
   };
-  // The tokens of the pages seen so far, so Previous can go back; the first page has none.
+  // The tokens of the pages seen so far, so Previous can go back (the first page has none), and
+  // how many posts came before each page (an expression search may answer short pages).
   let tokens = [''];
+  let offsets = [0];
   async function show(index) {
     const chosen = filters();
     results.setAttribute('aria-busy', 'true');
     fill(results, h('p', {}, 'Searching…'));
     try {
       const answer = await get('posts', { ...chosen, pageSize, pageToken: tokens[index] });
-      tokens = tokens.slice(0, index + 1);
-      if (answer.nextPageToken) tokens.push(answer.nextPageToken);
       const views = answer.posts || [];
+      tokens = tokens.slice(0, index + 1);
+      offsets = offsets.slice(0, index + 1);
+      if (answer.nextPageToken) tokens.push(answer.nextPageToken);
+      offsets.push(offsets[index] + views.length);
+      const first = offsets[index];
+      const shortened = chosen.query && answer.nextPageToken && views.length < pageSize
+        ? h('p', { class: 'hint', id: 'read-on' }, 'This page is short because a search with an expression reads a bounded number of posts at a time; Next page reads on.') : null;
       const exportButton = (format) => h('button', { type: 'button', class: 'secondary', onclick: () =>
-        download(`export.${format}`, chosen, `earshot-posts.${format}`).catch((error) => results.prepend(errorBox(error))) }, `Export all as ${format.toUpperCase()}`);
+        download(`export.${format}`, chosen, `earshot-posts.${format}`).then((mode) => { results.dataset.exportMode = mode; })
+          .catch((error) => results.prepend(errorBox(error))) }, `Export all as ${format.toUpperCase()}`);
       fill(results,
         h('div', { class: 'pager' },
-          h('span', { id: 'post-page' }, `Page ${index + 1}: posts ${index * pageSize + (views.length ? 1 : 0)}–${index * pageSize + views.length}`),
+          h('span', { id: 'post-page' }, `Page ${index + 1}: posts ${first + (views.length ? 1 : 0)}–${first + views.length}`),
           h('button', { type: 'button', disabled: index === 0, onclick: () => show(index - 1) }, 'Previous page'),
           h('button', { type: 'button', id: 'next-page', disabled: !answer.nextPageToken, onclick: () => show(index + 1) }, 'Next page'),
           exportButton('csv'), exportButton('jsonl')),
+        shortened,
         table('Matching posts, newest first', ['Time', 'Platform', 'Author', 'Text', 'Sentiment', 'Language'], views.map(postCells), { id: 'posts-table' }));
     } catch (error) {
       fill(results, errorBox(error));
@@ -66,6 +78,7 @@ export async function postsPage(container, parameters) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     tokens = [''];
+    offsets = [0];
     show(0);
   });
   await show(0);
@@ -223,18 +236,18 @@ function alertRow(alert) {
     h('span', { class: 'explanation' }, explainAlert(alert))];
 }
 
-/** Alerts: the live feed (Server-Sent Events) over the stored history. */
+/** Alerts: the live feed (Server-Sent Events) over the stored history, and the webhooks. */
 export async function alertsPage(container) {
   const feed = h('tbody', { id: 'live-alerts' });
   const state = h('span', { class: 'live', id: 'live-state' }, 'connecting…');
-  const history = await get('alerts', { limit: 100 });
+  const [history, queries] = await Promise.all([get('alerts', { limit: 100 }), get('queries')]);
   const columns = ['Bucket', 'Query', 'Kind', 'Severity', 'Why'];
   fill(container, h('h1', {}, 'Alerts'),
     h('section', { class: 'card' }, h('h2', {}, 'Live'), h('p', {}, 'Feed: ', state),
       h('table', {}, h('caption', {}, 'Alerts raised while this page is open'),
         h('thead', {}, h('tr', {}, columns.map((column) => h('th', { scope: 'col' }, column)))), feed)),
     h('section', { class: 'card' }, h('h2', {}, 'History'), table('Stored alerts, newest first', columns, (history.alerts || []).map(alertRow), { id: 'alert-history' })),
-    h('p', { class: 'hint' }, 'Webhook subscriptions are managed with the gateway\'s webhook routes (not in this page yet).'));
+    webhooksSection(queries.queries || []));
   return followAlerts({}, (alert) => feed.prepend(h('tr', {}, alertRow(alert).map((cell) => h('td', {}, cell))))
     , (text) => { state.textContent = text; });
 }

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""The dashboard's overview page on a big store (issue #17, "Speed"; a benchmark, not a test).
+
+Run by scripts/bench-dashboard.sh, which starts a stack and a gateway on a store built by
+`earshot bench store`. In headless chromium (Debian's chromium and chromium-driver, selenium
+from PyPI) this signs in with a reader token and opens the overview page of each scope (all
+posts, one listening query, the group) over the last year by day, RUNS times each, and prints
+the time from navigation start to the charts drawn (the page's data-drawn-at, against
+performance.timeOrigin): module loading, every API call the page makes and the drawing.
+"""
+import argparse
+import json
+import statistics
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--reader", required=True)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    request = urllib.request.Request(f"{args.base}/v1/queries", headers={"Authorization": f"Bearer {args.reader}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        queries = json.load(response)["queries"]
+    request = urllib.request.Request(f"{args.base}/v1/overview?from=2000-01-01T00:00:00Z", headers={"Authorization": f"Bearer {args.reader}"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        total = json.load(response)["posts"]
+    first = queries[0]
+    scopes = [("all posts", ""), (f"query {first['name']}", f"&queryId={first['id']}"), (f"group {first['group']}", f"&group={first['group']}")]
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        driver.get(args.base + "/")
+        driver.execute_script("sessionStorage.setItem('earshot-token', arguments[0])", args.reader)
+        print(f"store: {total} posts; overview page over the last year by day, {args.runs} runs per scope, "
+              "navigation start to charts drawn (headless chromium)")
+        print(f"{'scope':<24} {'posts':>10} {'first':>8} {'median':>8} {'max':>8}")
+        for name, parameters in scopes:
+            times = []
+            shown = ""
+            for _ in range(args.runs):
+                driver.get("about:blank")
+                driver.get(f"{args.base}/#/overview?hours=8760&interval=day{parameters}")
+                WebDriverWait(driver, 120, poll_frequency=0.02).until(
+                    lambda d: d.find_elements(By.CSS_SELECTOR, "#overview-body[aria-busy='false'][data-drawn-at]"))
+                drawn, origin = driver.execute_script(
+                    "return [Number(document.querySelector('#overview-body').dataset.drawnAt), performance.timeOrigin]")
+                times.append((drawn - origin) / 1000)
+                shown = driver.find_elements(By.CSS_SELECTOR, "[data-metric='posts'] .value")[0].text
+            print(f"{name:<24} {shown:>10} {times[0]:>7.3f}s {statistics.median(times):>7.3f}s {max(times):>7.3f}s")
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()
