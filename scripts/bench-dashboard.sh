@@ -29,7 +29,8 @@ if [ ! -f "$store" ]; then
   mv "$store.partial" "$store"
   for suffix in -wal -shm; do [ ! -f "$store.partial$suffix" ] || mv "$store.partial$suffix" "$store$suffix"; done
 fi
-export EARSHOT_STACK_STORE=$PWD/$store
+EARSHOT_STACK_STORE=$(realpath "$store")
+export EARSHOT_STACK_STORE
 . scripts/lib/gateway-stack.sh
 start_gateway_stack "$bin" "${EARSHOT_BENCH_PORT:-32300}"
 reader=$("$bin" tokens create --name bench --role reader "${keys_args[@]}" 2>/dev/null)
