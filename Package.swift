@@ -71,7 +71,7 @@ let package = Package(
         // MARK: Services
         .target(name: "ServiceRuntime", dependencies: ["ZeroMQ", "EarshotWire", "EarshotRPC", "EarshotSecurity", logging],
                 path: "Sources/Services/Runtime"),
-        .target(name: "IngestService", dependencies: ["ServiceRuntime", grdb], path: "Sources/Services/Ingest"),
+        .target(name: "IngestService", dependencies: ["ServiceRuntime", "EarshotStore"], path: "Sources/Services/Ingest"),
         .target(name: "EnrichService", dependencies: ["ServiceRuntime", "TextAnalysis", "Emotions", "Listening", "PostMatching"], path: "Sources/Services/Enrich"),
         .target(name: "ScoreService", dependencies: ["ServiceRuntime", "Scoring"], path: "Sources/Services/Score"),
         .target(name: "QueryService", dependencies: ["ServiceRuntime", "EarshotStore", "EarshotPostgresStore", "Listening", "PostMatching", "Entities", "Insights"], path: "Sources/Services/Query"),
@@ -123,7 +123,7 @@ let package = Package(
         // A throwaway PostgreSQL cluster for the PostgreSQL tests (scripts/postgres-test-cluster.sh).
         .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
         .testTarget(name: "StoreTests", dependencies: ["EarshotStore", "EarshotPostgresStore", "Insights", "PostgresTestSupport", grdb]),
-        .testTarget(name: "IngestTests", dependencies: ["IngestService"]),
+        .testTarget(name: "IngestTests", dependencies: ["IngestService", "EarshotStore"]),
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"]),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks"]),
         .testTarget(name: "GatewayTests", dependencies: ["GatewayService", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EarshotStore
 import EarshotWire
 @testable import IngestService
 import ServiceRuntime
@@ -10,7 +11,7 @@ func journalPath() -> String {
 
 @Suite struct JournalTests {
     @Test func appendDeduplicatesAcrossCallsAndWithinOne() throws {
-        let journal = try Journal(path: journalPath())
+        let journal = try SQLiteJournal(path: journalPath())
         #expect(try journal.append([("a", [1]), ("b", [2]), ("a", [3])], receivedAtMs: 1) == [true, true, false])
         #expect(try journal.append([("b", [4]), ("c", [5])], receivedAtMs: 2) == [false, true])
         #expect(try journal.backlogCount() == 3)
@@ -20,7 +21,7 @@ func journalPath() -> String {
     }
 
     @Test func acknowledgedEntriesLeaveTheBacklogButStillDeduplicate() throws {
-        let journal = try Journal(path: journalPath())
+        let journal = try SQLiteJournal(path: journalPath())
         _ = try journal.append([("a", [1]), ("b", [2])], receivedAtMs: 1)
         let seqs = try journal.pending(after: 0, limit: 10).map(\.seq)
         #expect(try journal.acknowledge([seqs[0], seqs[0], 999]) == 1)
@@ -32,17 +33,17 @@ func journalPath() -> String {
     @Test func entriesSurviveReopening() throws {
         let path = journalPath()
         do {
-            let journal = try Journal(path: path)
+            let journal = try SQLiteJournal(path: path)
             _ = try journal.append([("a", [1, 2, 3])], receivedAtMs: 42)
         }
-        let reopened = try Journal(path: path)
+        let reopened = try SQLiteJournal(path: path)
         let entry = try #require(try reopened.pending(after: 0, limit: 1).first)
         #expect(entry.payload == [1, 2, 3])
         #expect(entry.receivedAtMs == 42)
     }
 
     @Test func anUnwritablePathIsATypedError() {
-        #expect(throws: JournalError.self) { try Journal(path: "/proc/earshot/journal.sqlite") }
+        #expect(throws: JournalError.self) { try SQLiteJournal(path: "/proc/earshot/journal.sqlite") }
     }
 }
 

@@ -1,4 +1,5 @@
 import EarshotRPC
+import EarshotStore
 import EarshotWire
 import Logging
 import EarshotSecurity
@@ -16,7 +17,7 @@ public final class IngestService {
     private let configuration: IngestConfiguration
     private let service: ServiceContext
     private var logger: Logger { service.logger }
-    private var journal: Journal!
+    private var journal: (any PostJournal)!
     private var window: InFlightWindow
     /// Highest seq dispatched for the first time; newer entries are new work.
     private var dispatchCursor: UInt64 = 0
@@ -41,7 +42,7 @@ public final class IngestService {
 
     /// Runs until the shutdown signal; returns after the sockets are closed.
     public func run() throws {
-        journal = try Journal(path: configuration.journalPath)
+        journal = try SQLiteJournal(path: configuration.journalPath)
         backlog = try journal.backlogCount()
         let relay = ServiceThread(name: "relay") { [configuration, service, dispatchSeal] in
             do {

@@ -1,23 +1,7 @@
 import Foundation
 import GRDB
 
-/// A journal failure, with the file and what was being done.
-public struct JournalError: Error, CustomStringConvertible {
-    public let path: String
-    public let operation: String
-    public let underlying: String
-    public var description: String { "journal \(path): \(operation) failed: \(underlying)" }
-}
-
-/// One post waiting in the journal for the pipeline to finish it.
-public struct JournalEntry: Sendable {
-    public let seq: UInt64
-    public let payload: [UInt8]
-    public let receivedAtMs: Int64
-    public let postID: String
-}
-
-/// Ingest's durable journal: every accepted post, in arrival order, until the
+/// The ``PostJournal`` in a SQLite file: every accepted post, in arrival order, until the
 /// query store acknowledges it.
 ///
 /// SQLite in WAL mode with `synchronous = FULL`: ``append(_:)`` returns only
@@ -25,7 +9,7 @@ public struct JournalEntry: Sendable {
 /// crash or power loss. The post id is UNIQUE, which is the deduplication;
 /// once a post is acknowledged its payload is dropped and only the id is kept
 /// for deduplication. Use from one thread.
-public final class Journal {
+public final class SQLiteJournal: PostJournal {
     public let path: String
     private let database: DatabaseQueue
 
@@ -64,9 +48,6 @@ public final class Journal {
         }
     }
 
-    /// Appends posts (id and encoded Post) in one durable transaction.
-    /// Returns, per input, whether it was new (false: id seen before, or
-    /// repeated within this call).
     public func append(_ posts: [(id: String, payload: [UInt8])], receivedAtMs: Int64) throws(JournalError) -> [Bool] {
         try run("append") { db in
             let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO journal (post_id, payload, received_at_ms) VALUES (?, ?, ?)")
@@ -77,7 +58,6 @@ public final class Journal {
         }
     }
 
-    /// Up to `limit` unacknowledged entries with seq greater than `afterSeq`, in order.
     public func pending(after afterSeq: UInt64, limit: Int) throws(JournalError) -> [JournalEntry] {
         try run("read pending") { db in
             try Row.fetchAll(db, sql: "SELECT seq, payload, received_at_ms, post_id FROM journal WHERE acked = 0 AND seq > ? ORDER BY seq LIMIT ?",
@@ -85,7 +65,6 @@ public final class Journal {
         }
     }
 
-    /// The unacknowledged entries among `seqs` (for redelivery).
     public func entries(_ seqs: [UInt64]) throws(JournalError) -> [JournalEntry] {
         guard !seqs.isEmpty else { return [] }
         return try run("read for redelivery") { db in
@@ -99,8 +78,6 @@ public final class Journal {
         JournalEntry(seq: UInt64(row[0] as Int64), payload: [UInt8](row[1] as Data), receivedAtMs: row[2], postID: row[3])
     }
 
-    /// Marks entries as processed for good and drops their payloads.
-    /// Returns how many were not acknowledged before.
     public func acknowledge(_ seqs: [UInt64]) throws(JournalError) -> Int {
         guard !seqs.isEmpty else { return 0 }
         return try run("acknowledge") { db in
@@ -114,7 +91,6 @@ public final class Journal {
         }
     }
 
-    /// How many posts are accepted but not yet acknowledged.
     public func backlogCount() throws(JournalError) -> Int {
         try run("count backlog") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE acked = 0") ?? 0 }
     }
