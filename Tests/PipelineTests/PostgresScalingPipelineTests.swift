@@ -76,7 +76,8 @@ struct PostgresScalingPipelineTests {
     }
 
     /// PostgreSQL stops (its own cluster) while posts flow and starts again: meanwhile the writer
-    /// acknowledges nothing, Health answers NOT_SERVING and reads UNAVAILABLE, and Health answers
+    /// acknowledges nothing, Health answers NOT_SERVING and reads UNAVAILABLE, on the
+    /// single process and on a stateless reader (`--role reader`) alike, and Health answers
     /// SERVING again once the server is back; ingest keeps the
     /// posts and redelivers them, and every acknowledged post is stored exactly once.
     @Test func postsPublishedWhilePostgresIsDownArriveOnceWhenItIsBack() throws {
@@ -86,31 +87,38 @@ struct PostgresScalingPipelineTests {
                                        queryArguments: ["--store", store])
         defer { running.stack.stop() }
         let (publisher, query) = (running.publisher, running.query)
+        try running.stack.addQueryReader(1, store: store)
+        let reader = try running.stack.client(running.stack.ports.queryReader(1), server: KeyDirectory.queryKey, context: running.context)
+        #expect(try waitUntilServing(reader, seconds: 60))
         var stream = SampleStream(seed: 21, expectedCount: 3_000)
         let posts = stream.next(3_000)
         #expect(try publisher.publish(Array(posts.prefix(1_000))).accepted == 1_000)
         #expect(try publisher.publish(Array(posts[1_000..<1_500])).accepted == 500)
         try cluster.pause()  // while the second part is still on its way
         #expect(try publisher.publish(Array(posts[1_500..<2_500])).accepted == 1_000)
-        #expect(try poll(seconds: 30) {
-            (try? query.call(HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMilliseconds: 2_000).status) == .notServing
-        })
-        do {
-            _ = try overview(query)
-            Issue.record("an overview answered while PostgreSQL was down")
-        } catch let error as RPCError {
-            #expect(error.code == .unavailable, "\(error)")
+        for (name, client) in [("query", query), ("reader", reader)] {
+            #expect(try poll(seconds: 30) {
+                (try? client.call(HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMilliseconds: 2_000).status) == .notServing
+            }, "\(name) is not NOT_SERVING")
+            do {
+                _ = try overview(client)
+                Issue.record("\(name): an overview answered while PostgreSQL was down")
+            } catch let error as RPCError {
+                #expect(error.code == .unavailable, "\(name): \(error)")
+            }
         }
 
         try cluster.resume()
         #expect(try publisher.publish(Array(posts[2_500...])).accepted == 500)
         #expect(try waitUntilServing(query, seconds: 60))
+        #expect(try waitUntilServing(reader, seconds: 60))
         #expect(try waitForStored(3_000, query, timeoutSeconds: 120).posts == 3_000)
         Thread.sleep(forTimeInterval: 4)  // redeliveries in flight must not count twice
         let final = try overview(query)
         #expect(final.posts == 3_000)
         #expect(final.positive + final.neutral + final.negative + final.sentimentUnavailable == 3_000)
         #expect(final.uniqueAuthors == Int64(Set(posts.map(\.author.id)).count))
+        #expect(try overview(reader) == final)
     }
 }
 
