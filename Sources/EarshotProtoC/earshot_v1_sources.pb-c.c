@@ -232,7 +232,142 @@ void   earshot__v1__record_rejections_response__free_unpacked
   assert(message->base.descriptor == &earshot__v1__record_rejections_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor earshot__v1__source_health__field_descriptors[10] =
+void   earshot__v1__collector_source_report__init
+                     (Earshot__V1__CollectorSourceReport         *message)
+{
+  static const Earshot__V1__CollectorSourceReport init_value = EARSHOT__V1__COLLECTOR_SOURCE_REPORT__INIT;
+  *message = init_value;
+}
+size_t earshot__v1__collector_source_report__get_packed_size
+                     (const Earshot__V1__CollectorSourceReport *message)
+{
+  assert(message->base.descriptor == &earshot__v1__collector_source_report__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t earshot__v1__collector_source_report__pack
+                     (const Earshot__V1__CollectorSourceReport *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &earshot__v1__collector_source_report__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t earshot__v1__collector_source_report__pack_to_buffer
+                     (const Earshot__V1__CollectorSourceReport *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &earshot__v1__collector_source_report__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Earshot__V1__CollectorSourceReport *
+       earshot__v1__collector_source_report__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Earshot__V1__CollectorSourceReport *)
+     protobuf_c_message_unpack (&earshot__v1__collector_source_report__descriptor,
+                                allocator, len, data);
+}
+void   earshot__v1__collector_source_report__free_unpacked
+                     (Earshot__V1__CollectorSourceReport *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &earshot__v1__collector_source_report__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   earshot__v1__report_collector_request__init
+                     (Earshot__V1__ReportCollectorRequest         *message)
+{
+  static const Earshot__V1__ReportCollectorRequest init_value = EARSHOT__V1__REPORT_COLLECTOR_REQUEST__INIT;
+  *message = init_value;
+}
+size_t earshot__v1__report_collector_request__get_packed_size
+                     (const Earshot__V1__ReportCollectorRequest *message)
+{
+  assert(message->base.descriptor == &earshot__v1__report_collector_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t earshot__v1__report_collector_request__pack
+                     (const Earshot__V1__ReportCollectorRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &earshot__v1__report_collector_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t earshot__v1__report_collector_request__pack_to_buffer
+                     (const Earshot__V1__ReportCollectorRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &earshot__v1__report_collector_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Earshot__V1__ReportCollectorRequest *
+       earshot__v1__report_collector_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Earshot__V1__ReportCollectorRequest *)
+     protobuf_c_message_unpack (&earshot__v1__report_collector_request__descriptor,
+                                allocator, len, data);
+}
+void   earshot__v1__report_collector_request__free_unpacked
+                     (Earshot__V1__ReportCollectorRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &earshot__v1__report_collector_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   earshot__v1__report_collector_response__init
+                     (Earshot__V1__ReportCollectorResponse         *message)
+{
+  static const Earshot__V1__ReportCollectorResponse init_value = EARSHOT__V1__REPORT_COLLECTOR_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t earshot__v1__report_collector_response__get_packed_size
+                     (const Earshot__V1__ReportCollectorResponse *message)
+{
+  assert(message->base.descriptor == &earshot__v1__report_collector_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t earshot__v1__report_collector_response__pack
+                     (const Earshot__V1__ReportCollectorResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &earshot__v1__report_collector_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t earshot__v1__report_collector_response__pack_to_buffer
+                     (const Earshot__V1__ReportCollectorResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &earshot__v1__report_collector_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Earshot__V1__ReportCollectorResponse *
+       earshot__v1__report_collector_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Earshot__V1__ReportCollectorResponse *)
+     protobuf_c_message_unpack (&earshot__v1__report_collector_response__descriptor,
+                                allocator, len, data);
+}
+void   earshot__v1__report_collector_response__free_unpacked
+                     (Earshot__V1__ReportCollectorResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &earshot__v1__report_collector_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+static const ProtobufCFieldDescriptor earshot__v1__source_health__field_descriptors[15] =
 {
   {
     "source",
@@ -354,9 +489,74 @@ static const ProtobufCFieldDescriptor earshot__v1__source_health__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "collector_state",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__SourceHealth, collector_state),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "collector_last_error",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__SourceHealth, collector_last_error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "collector_reconnects",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__SourceHealth, collector_reconnects),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "collector_cursor_acknowledged_at_ms",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__SourceHealth, collector_cursor_acknowledged_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "collector_reported_ms",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__SourceHealth, collector_reported_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned earshot__v1__source_health__field_indices_by_name[] = {
   4,   /* field[4] = accepted */
+  13,   /* field[13] = collector_cursor_acknowledged_at_ms */
+  11,   /* field[11] = collector_last_error */
+  12,   /* field[12] = collector_reconnects */
+  14,   /* field[14] = collector_reported_ms */
+  10,   /* field[10] = collector_state */
   5,   /* field[5] = duplicates */
   2,   /* field[2] = last_created_at_ms */
   1,   /* field[1] = last_seen_ms */
@@ -370,7 +570,7 @@ static const unsigned earshot__v1__source_health__field_indices_by_name[] = {
 static const ProtobufCIntRange earshot__v1__source_health__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 15 }
 };
 const ProtobufCMessageDescriptor earshot__v1__source_health__descriptor =
 {
@@ -380,7 +580,7 @@ const ProtobufCMessageDescriptor earshot__v1__source_health__descriptor =
   "Earshot__V1__SourceHealth",
   "earshot.v1",
   sizeof(Earshot__V1__SourceHealth),
-  10,
+  15,
   earshot__v1__source_health__field_descriptors,
   earshot__v1__source_health__field_indices_by_name,
   1,  earshot__v1__source_health__number_ranges,
@@ -538,14 +738,162 @@ const ProtobufCMessageDescriptor earshot__v1__record_rejections_response__descri
   (ProtobufCMessageInit) earshot__v1__record_rejections_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor earshot__v1__sources__method_descriptors[2] =
+static const ProtobufCFieldDescriptor earshot__v1__collector_source_report__field_descriptors[5] =
+{
+  {
+    "source",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__CollectorSourceReport, source),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__CollectorSourceReport, state),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_error",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__CollectorSourceReport, last_error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reconnects",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__CollectorSourceReport, reconnects),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cursor_acknowledged_at_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Earshot__V1__CollectorSourceReport, cursor_acknowledged_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned earshot__v1__collector_source_report__field_indices_by_name[] = {
+  4,   /* field[4] = cursor_acknowledged_at_ms */
+  2,   /* field[2] = last_error */
+  3,   /* field[3] = reconnects */
+  0,   /* field[0] = source */
+  1,   /* field[1] = state */
+};
+static const ProtobufCIntRange earshot__v1__collector_source_report__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor earshot__v1__collector_source_report__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "earshot.v1.CollectorSourceReport",
+  "CollectorSourceReport",
+  "Earshot__V1__CollectorSourceReport",
+  "earshot.v1",
+  sizeof(Earshot__V1__CollectorSourceReport),
+  5,
+  earshot__v1__collector_source_report__field_descriptors,
+  earshot__v1__collector_source_report__field_indices_by_name,
+  1,  earshot__v1__collector_source_report__number_ranges,
+  (ProtobufCMessageInit) earshot__v1__collector_source_report__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor earshot__v1__report_collector_request__field_descriptors[1] =
+{
+  {
+    "sources",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Earshot__V1__ReportCollectorRequest, n_sources),
+    offsetof(Earshot__V1__ReportCollectorRequest, sources),
+    &earshot__v1__collector_source_report__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned earshot__v1__report_collector_request__field_indices_by_name[] = {
+  0,   /* field[0] = sources */
+};
+static const ProtobufCIntRange earshot__v1__report_collector_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor earshot__v1__report_collector_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "earshot.v1.ReportCollectorRequest",
+  "ReportCollectorRequest",
+  "Earshot__V1__ReportCollectorRequest",
+  "earshot.v1",
+  sizeof(Earshot__V1__ReportCollectorRequest),
+  1,
+  earshot__v1__report_collector_request__field_descriptors,
+  earshot__v1__report_collector_request__field_indices_by_name,
+  1,  earshot__v1__report_collector_request__number_ranges,
+  (ProtobufCMessageInit) earshot__v1__report_collector_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define earshot__v1__report_collector_response__field_descriptors NULL
+#define earshot__v1__report_collector_response__field_indices_by_name NULL
+#define earshot__v1__report_collector_response__number_ranges NULL
+const ProtobufCMessageDescriptor earshot__v1__report_collector_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "earshot.v1.ReportCollectorResponse",
+  "ReportCollectorResponse",
+  "Earshot__V1__ReportCollectorResponse",
+  "earshot.v1",
+  sizeof(Earshot__V1__ReportCollectorResponse),
+  0,
+  earshot__v1__report_collector_response__field_descriptors,
+  earshot__v1__report_collector_response__field_indices_by_name,
+  0,  earshot__v1__report_collector_response__number_ranges,
+  (ProtobufCMessageInit) earshot__v1__report_collector_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor earshot__v1__sources__method_descriptors[3] =
 {
   { "List", &earshot__v1__list_sources_request__descriptor, &earshot__v1__list_sources_response__descriptor },
   { "RecordRejections", &earshot__v1__record_rejections_request__descriptor, &earshot__v1__record_rejections_response__descriptor },
+  { "ReportCollector", &earshot__v1__report_collector_request__descriptor, &earshot__v1__report_collector_response__descriptor },
 };
 const unsigned earshot__v1__sources__method_indices_by_name[] = {
   0,        /* List */
-  1         /* RecordRejections */
+  1,        /* RecordRejections */
+  2         /* ReportCollector */
 };
 const ProtobufCServiceDescriptor earshot__v1__sources__descriptor =
 {
@@ -554,7 +902,7 @@ const ProtobufCServiceDescriptor earshot__v1__sources__descriptor =
   "Sources",
   "Earshot__V1__Sources",
   "earshot.v1",
-  2,
+  3,
   earshot__v1__sources__method_descriptors,
   earshot__v1__sources__method_indices_by_name
 };
@@ -573,6 +921,14 @@ void earshot__v1__sources__record_rejections(ProtobufCService *service,
 {
   assert(service->descriptor == &earshot__v1__sources__descriptor);
   service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void earshot__v1__sources__report_collector(ProtobufCService *service,
+                                            const Earshot__V1__ReportCollectorRequest *input,
+                                            Earshot__V1__ReportCollectorResponse_Closure closure,
+                                            void *closure_data)
+{
+  assert(service->descriptor == &earshot__v1__sources__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void earshot__v1__sources__init (Earshot__V1__Sources_Service *service,
                                  Earshot__V1__Sources_ServiceDestroy destroy)

@@ -5,7 +5,7 @@ public enum Role: String, Sendable, CaseIterable, CustomStringConvertible {
     /// Enrich and score workers (and the query service's acknowledgements): the pipeline sockets,
     /// and `Sources/List` (the query service's alert monitor reads source health).
     case worker
-    /// Sources: Ingest/Publish, Ingest/PublishBatch, Sources/RecordRejections.
+    /// Sources: Ingest/Publish, Ingest/PublishBatch, Sources/RecordRejections, Sources/ReportCollector.
     case publisher
     /// Dashboards: every read RPC, and the alert and query-set feeds.
     case reader
@@ -45,7 +45,8 @@ public enum Role: String, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
-    static let publishMethods: Set<String> = [IngestMethod.publish, IngestMethod.publishBatch, SourcesMethod.recordRejections]
+    static let publishMethods: Set<String> = [IngestMethod.publish, IngestMethod.publishBatch, SourcesMethod.recordRejections,
+                                              SourcesMethod.reportCollector]
     static let readMethods: Set<String> = [
         QueryMethod.overview, QueryMethod.timeSeries, QueryMethod.topHashtags, QueryMethod.searchPosts,
         InsightsMethod.shareOfVoice, InsightsMethod.trending, InsightsMethod.topAuthors, InsightsMethod.careQueue, InsightsMethod.alerts,

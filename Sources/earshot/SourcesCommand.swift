@@ -6,7 +6,7 @@ import Foundation
 /// `earshot ask sources`: is every source still delivering?
 struct SourcesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sources", abstract: "Per-source health from ingest: last post, rate, duplicates, rejected, silent sources.")
+        commandName: "sources", abstract: "Per-source health from ingest: last post, rate, duplicates, rejected, silent sources, and the collectors' connections.")
     @OptionGroup var endpoints: EndpointOptions
     @Flag(help: "Print JSON") var json = false
 
@@ -25,6 +25,14 @@ struct SourcesCommand: ParsableCommand {
         }))
         print(String(format: "\nsilent = quiet for more than %.1f × the usual gap and at least %@", response.silenceFactor,
                      duration(Double(response.silenceFloorMs))))
+        let collected = response.sources.filter { !$0.collectorState.isEmpty }
+        guard !collected.isEmpty else { return }
+        print()
+        print(table(["source", "collector", "reconnects", "cursor saved (UTC)", "reported (UTC)", "last error"], collected.map { health in
+            [health.source, health.collectorState, "\(health.collectorReconnects)",
+             health.collectorCursorAcknowledgedAtMs > 0 ? formatTime(health.collectorCursorAcknowledgedAtMs) : "-",
+             formatTime(health.collectorReportedMs), health.collectorLastError.isEmpty ? "-" : String(health.collectorLastError.prefix(120))]
+        }))
     }
 }
 

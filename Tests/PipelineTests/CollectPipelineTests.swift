@@ -199,13 +199,17 @@ final class FakeFeed: Sendable {
 
 extension CollectPipelineTests {
     /// Conditional polls (304 while nothing changed), a 429 with Retry-After and a broken
-    /// document: every entry is stored once, with platform web.
+    /// document: every entry is stored once, with platform web. The same server asked for TLS
+    /// fails, and ingest's source health shows why, as the collector reported it.
     @Test func rssPollsConditionallyAndStoresEachEntryOnce() throws {
         let running = try RunningStack(slot: 15, enrich: 1, score: 1)
         defer { running.stack.stop() }
         let feed = FakeFeed()
         let server = try FakeHTTPServer { feed.serve($0, $1) }
         defer { server.stop() }
+        // Plain HTTP only: a source that asks it for TLS fails the handshake.
+        let plainServer = try FakeHTTPServer(greeting: "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        defer { plainServer.stop() }
         let directory = try Self.collectDirectory(of: running)
         let logFile = try Self.emptyFile("listen.log", in: directory)
         let config = directory.appendingPathComponent("sources.toml")
@@ -215,6 +219,11 @@ extension CollectPipelineTests {
             name = "news"
             kind = "rss"
             url = "\(server.url)/feed.xml"
+            interval_seconds = 1
+            [[source]]
+            name = "tls-news"
+            kind = "rss"
+            url = "\(plainServer.url.replacingOccurrences(of: "http://", with: "https://"))/feed.xml"
             interval_seconds = 1
             """.write(to: config, atomically: true, encoding: .utf8)
         let collector = Process()
@@ -243,6 +252,12 @@ extension CollectPipelineTests {
         let sources = try ingest.call(SourcesMethod.list, ListSourcesRequest(), as: ListSourcesResponse.self).sources
         let news = try #require(sources.first { $0.source == "news" })
         #expect(news.accepted == 3 && news.rejected == 1)
+        #expect(["connected", "connecting"].contains(news.collectorState) && news.collectorLastError.isEmpty, "\(news)")
+        // The same server asked for TLS: the failure is in ingest's source health, as the collector reported it.
+        let tlsNews = try #require(sources.first { $0.source == "tls-news" })
+        #expect(tlsNews.accepted == 0 && tlsNews.collectorReconnects >= 1, "\(tlsNews)")
+        #expect(["backing_off", "connecting"].contains(tlsNews.collectorState), "\(tlsNews)")
+        #expect(["ssl", "tls", "secure"].contains { tlsNews.collectorLastError.lowercased().contains($0) }, "the TLS failure: \(tlsNews.collectorLastError)")
         var search = SearchPostsRequest()
         search.platform = .web
         search.pageSize = 100

@@ -26,7 +26,10 @@ final class FakeHTTPServer: @unchecked Sendable {
         let body: String
     }
 
-    init(port: Int = 0, handler: @escaping @Sendable (Request, FakeHTTPConnection) -> Void) throws {
+    /// `greeting`, when given, is written to each connection as soon as it is accepted, which
+    /// is then closed without reading a request: a server that does not speak what the client
+    /// expects (plain HTTP to a client that asked for TLS).
+    init(port: Int = 0, greeting: String? = nil, handler: @escaping @Sendable (Request, FakeHTTPConnection) -> Void = { _, _ in }) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         var yes: Int32 = 1
@@ -51,7 +54,9 @@ final class FakeHTTPServer: @unchecked Sendable {
                 guard connection >= 0 else { continue }
                 open.withLock { _ = $0.insert(connection) }
                 Thread.detachNewThread { [self] in
-                    if let request = Self.readRequest(connection) { handler(request, FakeHTTPConnection(descriptor: connection, server: self)) }
+                    if let greeting {
+                        _ = greeting.utf8CString.withUnsafeBufferPointer { send(connection, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) }
+                    } else if let request = Self.readRequest(connection) { handler(request, FakeHTTPConnection(descriptor: connection, server: self)) }
                     open.withLock { _ = $0.remove(connection) }
                     close(connection)
                 }

@@ -84,6 +84,20 @@ func samplePipelinePost(_ index: Int = 1) -> PipelinePost {
         #expect(decoded == batch)
     }
 
+    @Test func sourceHealthWithACollectorsReportRoundTrips() throws {
+        var health = SourceHealth()
+        health.source = "news"
+        health.silent = true
+        health.collectorState = "backing_off"
+        health.collectorLastError = "SSL connect error"
+        health.collectorReconnects = 4
+        health.collectorReportedMs = 1_796_000_000_000
+        var response = ListSourcesResponse()
+        response.sources = [health, SourceHealth()]
+        #expect(try roundTrip(response) == response)
+        #expect(try roundTrip(response).sources.filter(\.silent).map(\.lastCreatedAtMs) == [0])
+    }
+
     @Test func largeRepeatedFieldsRoundTrip() throws {
         let ack = AckBatch(deliverySeqs: Array(0..<100_000).map(UInt64.init))
         #expect(try roundTrip(ack) == ack)

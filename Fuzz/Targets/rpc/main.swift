@@ -37,7 +37,7 @@ enum RequestPayloads {
         CreateQueryRequest.self, UpdateQueryRequest.self, DeleteQueryRequest.self, ListQueriesRequest.self, ValidateQueryRequest.self,
         TestQueryRequest.self,
         OverviewRequest.self, TimeSeriesRequest.self, TopHashtagsRequest.self, SearchPostsRequest.self,
-        HealthCheckRequest.self, StatsRequest.self, ListSourcesRequest.self, RecordRejectionsRequest.self,
+        HealthCheckRequest.self, StatsRequest.self, ListSourcesRequest.self, RecordRejectionsRequest.self, ReportCollectorRequest.self,
     ]
 
     /// Full method name ("earshot.v1.Ingest/Publish") → what its server does with a payload.

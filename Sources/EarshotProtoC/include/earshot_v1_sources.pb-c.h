@@ -20,6 +20,9 @@ typedef struct Earshot__V1__ListSourcesRequest Earshot__V1__ListSourcesRequest;
 typedef struct Earshot__V1__ListSourcesResponse Earshot__V1__ListSourcesResponse;
 typedef struct Earshot__V1__RecordRejectionsRequest Earshot__V1__RecordRejectionsRequest;
 typedef struct Earshot__V1__RecordRejectionsResponse Earshot__V1__RecordRejectionsResponse;
+typedef struct Earshot__V1__CollectorSourceReport Earshot__V1__CollectorSourceReport;
+typedef struct Earshot__V1__ReportCollectorRequest Earshot__V1__ReportCollectorRequest;
+typedef struct Earshot__V1__ReportCollectorResponse Earshot__V1__ReportCollectorResponse;
 
 
 /* --- enums --- */
@@ -70,10 +73,33 @@ struct  Earshot__V1__SourceHealth
    * time since last_seen_ms
    */
   int64_t silent_for_ms;
+  /*
+   * The collector's last report of this source ("" state: no collector reports it).
+   */
+  /*
+   * "connecting" | "connected" | "backing_off" | "stopped"
+   */
+  char *collector_state;
+  /*
+   * why its last connection failed (TLS, refused, HTTP 5xx …); "" once connected
+   */
+  char *collector_last_error;
+  /*
+   * connections lost or refused and tried again
+   */
+  int64_t collector_reconnects;
+  /*
+   * when its cursor was last saved after an acknowledgement
+   */
+  int64_t collector_cursor_acknowledged_at_ms;
+  /*
+   * wall time ingest received that report
+   */
+  int64_t collector_reported_ms;
 };
 #define EARSHOT__V1__SOURCE_HEALTH__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__source_health__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0 }
 
 
 struct  Earshot__V1__ListSourcesRequest
@@ -124,6 +150,55 @@ struct  Earshot__V1__RecordRejectionsResponse
 };
 #define EARSHOT__V1__RECORD_REJECTIONS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__record_rejections_response__descriptor) \
+     }
+
+
+/*
+ * One source's connection as its collector sees it.
+ */
+struct  Earshot__V1__CollectorSourceReport
+{
+  ProtobufCMessage base;
+  /*
+   * 1-200 bytes
+   */
+  char *source;
+  /*
+   * "connecting" | "connected" | "backing_off" | "stopped"
+   */
+  char *state;
+  /*
+   * at most 2,000 bytes; never holds a credential
+   */
+  char *last_error;
+  int64_t reconnects;
+  int64_t cursor_acknowledged_at_ms;
+};
+#define EARSHOT__V1__COLLECTOR_SOURCE_REPORT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__collector_source_report__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+
+
+struct  Earshot__V1__ReportCollectorRequest
+{
+  ProtobufCMessage base;
+  /*
+   * at most 1,000
+   */
+  size_t n_sources;
+  Earshot__V1__CollectorSourceReport **sources;
+};
+#define EARSHOT__V1__REPORT_COLLECTOR_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__report_collector_request__descriptor) \
+    , 0,NULL }
+
+
+struct  Earshot__V1__ReportCollectorResponse
+{
+  ProtobufCMessage base;
+};
+#define EARSHOT__V1__REPORT_COLLECTOR_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&earshot__v1__report_collector_response__descriptor) \
      }
 
 
@@ -222,6 +297,63 @@ Earshot__V1__RecordRejectionsResponse *
 void   earshot__v1__record_rejections_response__free_unpacked
                      (Earshot__V1__RecordRejectionsResponse *message,
                       ProtobufCAllocator *allocator);
+/* Earshot__V1__CollectorSourceReport methods */
+void   earshot__v1__collector_source_report__init
+                     (Earshot__V1__CollectorSourceReport         *message);
+size_t earshot__v1__collector_source_report__get_packed_size
+                     (const Earshot__V1__CollectorSourceReport   *message);
+size_t earshot__v1__collector_source_report__pack
+                     (const Earshot__V1__CollectorSourceReport   *message,
+                      uint8_t             *out);
+size_t earshot__v1__collector_source_report__pack_to_buffer
+                     (const Earshot__V1__CollectorSourceReport   *message,
+                      ProtobufCBuffer     *buffer);
+Earshot__V1__CollectorSourceReport *
+       earshot__v1__collector_source_report__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   earshot__v1__collector_source_report__free_unpacked
+                     (Earshot__V1__CollectorSourceReport *message,
+                      ProtobufCAllocator *allocator);
+/* Earshot__V1__ReportCollectorRequest methods */
+void   earshot__v1__report_collector_request__init
+                     (Earshot__V1__ReportCollectorRequest         *message);
+size_t earshot__v1__report_collector_request__get_packed_size
+                     (const Earshot__V1__ReportCollectorRequest   *message);
+size_t earshot__v1__report_collector_request__pack
+                     (const Earshot__V1__ReportCollectorRequest   *message,
+                      uint8_t             *out);
+size_t earshot__v1__report_collector_request__pack_to_buffer
+                     (const Earshot__V1__ReportCollectorRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Earshot__V1__ReportCollectorRequest *
+       earshot__v1__report_collector_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   earshot__v1__report_collector_request__free_unpacked
+                     (Earshot__V1__ReportCollectorRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Earshot__V1__ReportCollectorResponse methods */
+void   earshot__v1__report_collector_response__init
+                     (Earshot__V1__ReportCollectorResponse         *message);
+size_t earshot__v1__report_collector_response__get_packed_size
+                     (const Earshot__V1__ReportCollectorResponse   *message);
+size_t earshot__v1__report_collector_response__pack
+                     (const Earshot__V1__ReportCollectorResponse   *message,
+                      uint8_t             *out);
+size_t earshot__v1__report_collector_response__pack_to_buffer
+                     (const Earshot__V1__ReportCollectorResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Earshot__V1__ReportCollectorResponse *
+       earshot__v1__report_collector_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   earshot__v1__report_collector_response__free_unpacked
+                     (Earshot__V1__ReportCollectorResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Earshot__V1__SourceHealth_Closure)
@@ -239,6 +371,15 @@ typedef void (*Earshot__V1__RecordRejectionsRequest_Closure)
 typedef void (*Earshot__V1__RecordRejectionsResponse_Closure)
                  (const Earshot__V1__RecordRejectionsResponse *message,
                   void *closure_data);
+typedef void (*Earshot__V1__CollectorSourceReport_Closure)
+                 (const Earshot__V1__CollectorSourceReport *message,
+                  void *closure_data);
+typedef void (*Earshot__V1__ReportCollectorRequest_Closure)
+                 (const Earshot__V1__ReportCollectorRequest *message,
+                  void *closure_data);
+typedef void (*Earshot__V1__ReportCollectorResponse_Closure)
+                 (const Earshot__V1__ReportCollectorResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -254,6 +395,10 @@ struct Earshot__V1__Sources_Service
                             const Earshot__V1__RecordRejectionsRequest *input,
                             Earshot__V1__RecordRejectionsResponse_Closure closure,
                             void *closure_data);
+  void (*report_collector)(Earshot__V1__Sources_Service *service,
+                           const Earshot__V1__ReportCollectorRequest *input,
+                           Earshot__V1__ReportCollectorResponse_Closure closure,
+                           void *closure_data);
 };
 typedef void (*Earshot__V1__Sources_ServiceDestroy)(Earshot__V1__Sources_Service *);
 void earshot__v1__sources__init (Earshot__V1__Sources_Service *service,
@@ -263,7 +408,8 @@ void earshot__v1__sources__init (Earshot__V1__Sources_Service *service,
 #define EARSHOT__V1__SOURCES__INIT(function_prefix__) \
     { EARSHOT__V1__SOURCES__BASE_INIT,\
       function_prefix__ ## list,\
-      function_prefix__ ## record_rejections  }
+      function_prefix__ ## record_rejections,\
+      function_prefix__ ## report_collector  }
 void earshot__v1__sources__list(ProtobufCService *service,
                                 const Earshot__V1__ListSourcesRequest *input,
                                 Earshot__V1__ListSourcesResponse_Closure closure,
@@ -272,6 +418,10 @@ void earshot__v1__sources__record_rejections(ProtobufCService *service,
                                              const Earshot__V1__RecordRejectionsRequest *input,
                                              Earshot__V1__RecordRejectionsResponse_Closure closure,
                                              void *closure_data);
+void earshot__v1__sources__report_collector(ProtobufCService *service,
+                                            const Earshot__V1__ReportCollectorRequest *input,
+                                            Earshot__V1__ReportCollectorResponse_Closure closure,
+                                            void *closure_data);
 
 /* --- descriptors --- */
 
@@ -280,6 +430,9 @@ extern const ProtobufCMessageDescriptor earshot__v1__list_sources_request__descr
 extern const ProtobufCMessageDescriptor earshot__v1__list_sources_response__descriptor;
 extern const ProtobufCMessageDescriptor earshot__v1__record_rejections_request__descriptor;
 extern const ProtobufCMessageDescriptor earshot__v1__record_rejections_response__descriptor;
+extern const ProtobufCMessageDescriptor earshot__v1__collector_source_report__descriptor;
+extern const ProtobufCMessageDescriptor earshot__v1__report_collector_request__descriptor;
+extern const ProtobufCMessageDescriptor earshot__v1__report_collector_response__descriptor;
 extern const ProtobufCServiceDescriptor earshot__v1__sources__descriptor;
 
 PROTOBUF_C__END_DECLS

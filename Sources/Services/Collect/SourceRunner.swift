@@ -37,6 +37,10 @@ public final class SourceRunner: @unchecked Sendable {
     private var ingest: (client: RPCClient, publisher: Publisher)?
     /// Whether the session connected since the last failure (which then starts the back-off afresh).
     private var connectedSinceFailure = false
+    /// What was last reported to ingest, and when (source thread only).
+    private var lastReport: (state: ConnectionState, lastError: String, atMs: Int64)?
+    /// Reports of an unchanged state are at least this far apart.
+    static let reportIntervalMs: Int64 = 5_000
     private var thread: Thread?
     private let finished = DispatchSemaphore(value: 0)
 
@@ -127,8 +131,36 @@ public final class SourceRunner: @unchecked Sendable {
         updateHealth { $0.state = .connected; $0.lastError = "" }
     }
 
+    /// Changes the health (on the source's thread) and reports the connection to ingest.
     func updateHealth(_ change: (inout SourceHealthRecord) -> Void) {
-        healthRecord.withLock { change(&$0) }
+        reportToIngest(healthRecord.withLock { record in
+            change(&record)
+            return record
+        })
+    }
+
+    /// Sends the source's connection to ingest's source health (`Sources/ReportCollector`) when
+    /// its state or last error changed, and at most every ``reportIntervalMs`` otherwise. A
+    /// report that fails is only logged: collecting goes on.
+    private func reportToIngest(_ record: SourceHealthRecord) {
+        let nowMs = Self.nowMs
+        if let last = lastReport, last.state == record.state, last.lastError == record.lastError, nowMs - last.atMs < Self.reportIntervalMs { return }
+        lastReport = (record.state, record.lastError, nowMs)
+        guard let ingest = try? ingestConnection() else { return }
+        var report = CollectorSourceReport()
+        report.source = settings.name
+        report.state = record.state.rawValue
+        report.lastError = String(decoding: record.lastError.utf8.prefix(2_000), as: UTF8.self)
+        report.reconnects = record.reconnects
+        report.cursorAcknowledgedAtMs = record.cursorAcknowledgedAtMs
+        var request = ReportCollectorRequest()
+        request.sources = [report]
+        do {
+            _ = try ingest.client.call(SourcesMethod.reportCollector, request, as: ReportCollectorResponse.self, timeoutMilliseconds: 2_000)
+        } catch {
+            self.ingest = nil
+            logger.debug("could not report the connection to ingest's source health", metadata: ["error": "\(error)"])
+        }
     }
 
     // MARK: What sessions use

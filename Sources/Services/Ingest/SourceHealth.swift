@@ -31,6 +31,21 @@ struct SourceStats: Codable, Equatable {
     var usualGapMs = 0.0
     /// Posts per minute bucket (bucket start ms) inside the rate window.
     var recentPosts: [Int64: Int64] = [:]
+    /// The collector's last report of the source's connection, if a collector reports it.
+    var collector: CollectorStatus?
+}
+
+/// A source's connection as its collector last reported it (`Sources/ReportCollector`).
+struct CollectorStatus: Codable, Equatable {
+    /// The states a collector reports.
+    static let states: Set<String> = ["connecting", "connected", "backing_off", "stopped"]
+
+    var state: String
+    var lastError: String
+    var reconnects: Int64
+    var cursorAcknowledgedAtMs: Int64
+    /// When ingest received the report (wall time, Unix ms).
+    var reportedMs: Int64
 }
 
 /// Per-source health: the pure bookkeeping behind `earshot.v1.Sources/List`.
@@ -74,6 +89,11 @@ struct SourceHealthTracker: Codable, Equatable {
         sources[Self.key(source), default: SourceStats(firstSeenMs: nowMs)].rejected += count
     }
 
+    /// Records a collector's report of `source`'s connection at `nowMs`.
+    mutating func recordCollector(source: String, status: CollectorStatus, nowMs: Int64) {
+        sources[Self.key(source), default: SourceStats(firstSeenMs: nowMs)].collector = status
+    }
+
     /// The health of every source at `nowMs`: silent ones first, then by name.
     func report(nowMs: Int64, policy: SourceHealthPolicy) -> ListSourcesResponse {
         var response = ListSourcesResponse()
@@ -95,6 +115,13 @@ struct SourceHealthTracker: Codable, Equatable {
             let recent = stats.recentPosts.filter { $0.key >= windowStart - windowStart % Self.minuteMs }.values.reduce(0, +)
             let observedMs = max(Self.minuteMs, min(policy.rateWindowMs, nowMs - stats.firstSeenMs))
             health.postsPerMinute = Double(recent) * Double(Self.minuteMs) / Double(observedMs)
+            if let collector = stats.collector {
+                health.collectorState = collector.state
+                health.collectorLastError = collector.lastError
+                health.collectorReconnects = collector.reconnects
+                health.collectorCursorAcknowledgedAtMs = collector.cursorAcknowledgedAtMs
+                health.collectorReportedMs = collector.reportedMs
+            }
             return health
         }.sorted { ($0.silent ? 0 : 1, $0.source) < ($1.silent ? 0 : 1, $1.source) }
         return response
@@ -126,7 +153,7 @@ final class SourceHealthMonitor {
         }
     }
 
-    /// Registers `earshot.v1.Sources/List` and `RecordRejections`.
+    /// Registers `earshot.v1.Sources/List`, `RecordRejections` and `ReportCollector`.
     func register(on server: RPCServer) {
         server.register(SourcesMethod.list) { [unowned self] (_: ListSourcesRequest, _) in
             tracker.report(nowMs: wallClockMilliseconds(), policy: policy)
@@ -138,6 +165,32 @@ final class SourceHealthMonitor {
             recordRejected(source: request.source, count: request.count)
             return RecordRejectionsResponse()
         }
+        server.register(SourcesMethod.reportCollector) { [unowned self] (request: ReportCollectorRequest, _) throws(RPCError) in
+            let nowMs = wallClockMilliseconds()
+            let statuses = try Self.statuses(request, nowMs: nowMs)
+            for (source, status) in statuses { tracker.recordCollector(source: source, status: status, nowMs: nowMs) }
+            dirty = true
+            return ReportCollectorResponse()
+        }
+    }
+
+    /// The statuses of a collector's report, checked whole before any is recorded.
+    static func statuses(_ request: ReportCollectorRequest, nowMs: Int64) throws(RPCError) -> [(String, CollectorStatus)] {
+        guard request.sources.count <= 1_000 else { throw .invalidArgument("at most 1000 sources a report, got \(request.sources.count)") }
+        var statuses: [(String, CollectorStatus)] = []
+        for report in request.sources {
+            guard (1...200).contains(report.source.utf8.count) else { throw .invalidArgument("source must be 1 to 200 bytes") }
+            guard CollectorStatus.states.contains(report.state) else {
+                throw .invalidArgument("state of \(report.source) must be one of \(CollectorStatus.states.sorted().joined(separator: ", ")), not '\(report.state.prefix(50))'")
+            }
+            guard report.lastError.utf8.count <= 2_000 else { throw .invalidArgument("last_error of \(report.source) is over 2000 bytes") }
+            guard report.reconnects >= 0, report.cursorAcknowledgedAtMs >= 0 else {
+                throw .invalidArgument("reconnects and cursor_acknowledged_at_ms of \(report.source) must not be negative")
+            }
+            statuses.append((report.source, CollectorStatus(state: report.state, lastError: report.lastError, reconnects: report.reconnects,
+                                                            cursorAcknowledgedAtMs: report.cursorAcknowledgedAtMs, reportedMs: nowMs)))
+        }
+        return statuses
     }
 
     /// Records a Publish call that was made durable.

@@ -975,6 +975,17 @@ public struct SourceHealth: ProtoMessage, Equatable {
     public var silent: Bool = false
     /// time since last_seen_ms
     public var silentForMs: Int64 = 0
+    /// The collector's last report of this source ("" state: no collector reports it).
+    /// "connecting" | "connected" | "backing_off" | "stopped"
+    public var collectorState: String = ""
+    /// why its last connection failed (TLS, refused, HTTP 5xx …); "" once connected
+    public var collectorLastError: String = ""
+    /// connections lost or refused and tried again
+    public var collectorReconnects: Int64 = 0
+    /// when its cursor was last saved after an acknowledgement
+    public var collectorCursorAcknowledgedAtMs: Int64 = 0
+    /// wall time ingest received that report
+    public var collectorReportedMs: Int64 = 0
     /// A message with every field at its zero value.
     public init() {}
 }
@@ -1011,6 +1022,37 @@ public struct RecordRejectionsRequest: ProtoMessage, Equatable {
 /// The proto message `earshot.v1.RecordRejectionsResponse` (proto/earshot/v1/sources.proto).
 public struct RecordRejectionsResponse: ProtoMessage, Equatable {
     public static let protoName = "earshot.v1.RecordRejectionsResponse"
+    /// A message with every field at its zero value.
+    public init() {}
+}
+
+/// One source's connection as its collector sees it.
+public struct CollectorSourceReport: ProtoMessage, Equatable {
+    public static let protoName = "earshot.v1.CollectorSourceReport"
+    /// 1-200 bytes
+    public var source: String = ""
+    /// "connecting" | "connected" | "backing_off" | "stopped"
+    public var state: String = ""
+    /// at most 2,000 bytes; never holds a credential
+    public var lastError: String = ""
+    public var reconnects: Int64 = 0
+    public var cursorAcknowledgedAtMs: Int64 = 0
+    /// A message with every field at its zero value.
+    public init() {}
+}
+
+/// The proto message `earshot.v1.ReportCollectorRequest` (proto/earshot/v1/sources.proto).
+public struct ReportCollectorRequest: ProtoMessage, Equatable {
+    public static let protoName = "earshot.v1.ReportCollectorRequest"
+    /// at most 1,000
+    public var sources: [CollectorSourceReport] = []
+    /// A message with every field at its zero value.
+    public init() {}
+}
+
+/// The proto message `earshot.v1.ReportCollectorResponse` (proto/earshot/v1/sources.proto).
+public struct ReportCollectorResponse: ProtoMessage, Equatable {
+    public static let protoName = "earshot.v1.ReportCollectorResponse"
     /// A message with every field at its zero value.
     public init() {}
 }
@@ -1111,6 +1153,10 @@ public enum SourcesMethod {
     /// unparseable lines) against a source.
     /// `rpc RecordRejections(RecordRejectionsRequest) returns (RecordRejectionsResponse)`
     public static let recordRejections = "earshot.v1.Sources/RecordRejections"
+    /// A collector (`earshot collect`) reports the connection of its sources, on
+    /// every change of state and at most every 5 s otherwise.
+    /// `rpc ReportCollector(ReportCollectorRequest) returns (ReportCollectorResponse)`
+    public static let reportCollector = "earshot.v1.Sources/ReportCollector"
 }
 
 extension AckBatch: CStructConvertible {
@@ -1335,6 +1381,30 @@ extension CareQueueResponse: CStructConvertible {
         self.init()
         posts = CStructReader.messages(m.pointee.posts, m.pointee.n_posts)
         nextPageToken = CStructReader.string(m.pointee.next_page_token)
+    }
+}
+
+extension CollectorSourceReport: CStructConvertible {
+    public typealias CStruct = Earshot__V1__CollectorSourceReport
+    /// Immutable static data of libprotobuf-c, safe to share between threads.
+    nonisolated(unsafe) public static let cDescriptor = earshot_find_message_descriptor("earshot.v1.CollectorSourceReport")!
+    public static func cInit(_ message: UnsafeMutablePointer<Earshot__V1__CollectorSourceReport>) { earshot__v1__collector_source_report__init(message) }
+
+    public func fill(_ m: UnsafeMutablePointer<Earshot__V1__CollectorSourceReport>, arena: Arena) {
+        if !source.isEmpty { m.pointee.source = arena.cString(source) }
+        if !state.isEmpty { m.pointee.state = arena.cString(state) }
+        if !lastError.isEmpty { m.pointee.last_error = arena.cString(lastError) }
+        m.pointee.reconnects = reconnects
+        m.pointee.cursor_acknowledged_at_ms = cursorAcknowledgedAtMs
+    }
+
+    public init(cStruct m: UnsafePointer<Earshot__V1__CollectorSourceReport>) {
+        self.init()
+        source = CStructReader.string(m.pointee.source)
+        state = CStructReader.string(m.pointee.state)
+        lastError = CStructReader.string(m.pointee.last_error)
+        reconnects = m.pointee.reconnects
+        cursorAcknowledgedAtMs = m.pointee.cursor_acknowledged_at_ms
     }
 }
 
@@ -1989,6 +2059,37 @@ extension Reference: CStructConvertible {
     }
 }
 
+extension ReportCollectorRequest: CStructConvertible {
+    public typealias CStruct = Earshot__V1__ReportCollectorRequest
+    /// Immutable static data of libprotobuf-c, safe to share between threads.
+    nonisolated(unsafe) public static let cDescriptor = earshot_find_message_descriptor("earshot.v1.ReportCollectorRequest")!
+    public static func cInit(_ message: UnsafeMutablePointer<Earshot__V1__ReportCollectorRequest>) { earshot__v1__report_collector_request__init(message) }
+
+    public func fill(_ m: UnsafeMutablePointer<Earshot__V1__ReportCollectorRequest>, arena: Arena) {
+        m.pointee.n_sources = sources.count
+        m.pointee.sources = arena.messages(sources)
+    }
+
+    public init(cStruct m: UnsafePointer<Earshot__V1__ReportCollectorRequest>) {
+        self.init()
+        sources = CStructReader.messages(m.pointee.sources, m.pointee.n_sources)
+    }
+}
+
+extension ReportCollectorResponse: CStructConvertible {
+    public typealias CStruct = Earshot__V1__ReportCollectorResponse
+    /// Immutable static data of libprotobuf-c, safe to share between threads.
+    nonisolated(unsafe) public static let cDescriptor = earshot_find_message_descriptor("earshot.v1.ReportCollectorResponse")!
+    public static func cInit(_ message: UnsafeMutablePointer<Earshot__V1__ReportCollectorResponse>) { earshot__v1__report_collector_response__init(message) }
+
+    public func fill(_ _: UnsafeMutablePointer<Earshot__V1__ReportCollectorResponse>, arena: Arena) {
+    }
+
+    public init(cStruct _: UnsafePointer<Earshot__V1__ReportCollectorResponse>) {
+        self.init()
+    }
+}
+
 extension RpcRequest: CStructConvertible {
     public typealias CStruct = Earshot__V1__RpcRequest
     /// Immutable static data of libprotobuf-c, safe to share between threads.
@@ -2248,6 +2349,11 @@ extension SourceHealth: CStructConvertible {
         m.pointee.usual_gap_ms = usualGapMs
         m.pointee.silent = silent ? 1 : 0
         m.pointee.silent_for_ms = silentForMs
+        if !collectorState.isEmpty { m.pointee.collector_state = arena.cString(collectorState) }
+        if !collectorLastError.isEmpty { m.pointee.collector_last_error = arena.cString(collectorLastError) }
+        m.pointee.collector_reconnects = collectorReconnects
+        m.pointee.collector_cursor_acknowledged_at_ms = collectorCursorAcknowledgedAtMs
+        m.pointee.collector_reported_ms = collectorReportedMs
     }
 
     public init(cStruct m: UnsafePointer<Earshot__V1__SourceHealth>) {
@@ -2262,6 +2368,11 @@ extension SourceHealth: CStructConvertible {
         usualGapMs = m.pointee.usual_gap_ms
         silent = m.pointee.silent != 0
         silentForMs = m.pointee.silent_for_ms
+        collectorState = CStructReader.string(m.pointee.collector_state)
+        collectorLastError = CStructReader.string(m.pointee.collector_last_error)
+        collectorReconnects = m.pointee.collector_reconnects
+        collectorCursorAcknowledgedAtMs = m.pointee.collector_cursor_acknowledged_at_ms
+        collectorReportedMs = m.pointee.collector_reported_ms
     }
 }
 

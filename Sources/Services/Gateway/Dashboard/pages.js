@@ -255,9 +255,19 @@ export async function alertsPage(container) {
 /** Sources: each source's rate, rejected lines and silence. */
 export async function sourcesPage(container) {
   const answer = await get('sources');
-  fill(container, h('h1', {}, 'Sources'), table('Ingest sources', ['Source', 'Posts per minute', 'Accepted', 'Rejected', 'Duplicates', 'Last post', 'State'],
+  fill(container, h('h1', {}, 'Sources'), table('Ingest sources', ['Source', 'Posts per minute', 'Accepted', 'Rejected', 'Duplicates', 'Last post', 'State', 'Collector'],
     (answer.sources || []).map((source) => [source.source || '(none)', number(source.postsPerMinute), count(source.accepted), count(source.rejected),
       count(source.duplicates), time(source.lastCreatedAtMs),
-      source.silent ? h('span', { class: 'badge silent' }, `silent for ${number(Number(source.silentForMs) / 60_000)} min`) : h('span', { class: 'badge ok' }, 'flowing')]),
+      source.silent ? h('span', { class: 'badge silent' }, `silent for ${number(Number(source.silentForMs) / 60_000)} min`) : h('span', { class: 'badge ok' }, 'flowing'),
+      collectorCell(source)]),
     { id: 'sources-table' }));
+}
+
+/** What the source's collector last reported: its connection and why it last failed. */
+function collectorCell(source) {
+  if (!source.collectorState) return '—';
+  const state = source.collectorState.replace('_', ' ');
+  return h('span', { class: 'collector' }, h('span', { class: `badge ${source.collectorState === 'connected' ? 'ok' : 'silent'}` }, state),
+    source.collectorLastError ? h('small', { class: 'last-error' }, ` ${source.collectorLastError}`) : null,
+    h('small', {}, ` (${count(source.collectorReconnects)} reconnects, reported ${time(source.collectorReportedMs)})`));
 }
