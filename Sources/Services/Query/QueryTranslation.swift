@@ -104,19 +104,15 @@ extension PostPage {
     }
 }
 
-extension SearchPostsResponse {
-    init(_ page: PostPage) throws(StoreError) {
-        self.init()
-        posts = try page.views()
-        nextPageToken = page.nextPageToken
-    }
-}
-
-extension CareQueueResponse {
-    init(_ page: PostPage) throws(StoreError) {
-        self.init()
-        posts = try page.views()
-        nextPageToken = page.nextPageToken
+extension PostPage {
+    /// The encoded SearchPostsResponse or CareQueueResponse (the same fields) of the page: the
+    /// stored views spliced in as they are, not decoded into Swift values and encoded again
+    /// (which cost more than the rest of an export page); INTERNAL when one does not decode.
+    func encodedResponse() throws(StoreError) -> [UInt8] {
+        for post in posts where !PostView.decodes(post.view) {
+            throw .database(operation: "decode stored post \(post.id)", message: "not an encoded \(PostView.protoName) (\(post.view.count) bytes)")
+        }
+        return WireSplice.postPage(posts.map(\.view), nextPageToken: nextPageToken)
     }
 }
 
@@ -125,10 +121,10 @@ extension CareQueueResponse {
 enum QueryRPC {
     /// Registers the methods on `server`.
     static func register(on server: RPCServer, volume: any VolumeReadModel, search: any SearchReadModel) {
-        server.registerStoreMethod(QueryMethod.searchPosts) { (request: SearchPostsRequest) throws(StoreError) in
+        server.registerEncodedStoreMethod(QueryMethod.searchPosts) { (request: SearchPostsRequest) throws(StoreError) in
             let selection = try PostSelection(range: request.range, queryID: request.queryId, group: request.group)
-            return try SearchPostsResponse(search.search(selection, filter: PostFilter(request), pageSize: request.pageSize == 0 ? 50 : Int(request.pageSize),
-                                                         pageToken: request.pageToken))
+            return try search.search(selection, filter: PostFilter(request), pageSize: request.pageSize == 0 ? 50 : Int(request.pageSize),
+                                     pageToken: request.pageToken).encodedResponse()
         }
         server.registerStoreMethod(QueryMethod.overview) { (request: OverviewRequest) throws(StoreError) in
             OverviewResponse(try volume.overview(PostSelection(range: request.range, queryID: request.queryId, group: request.group)))
