@@ -31,6 +31,8 @@ public enum JSONTranslation {
                              schema: schema, parameter: name)
         }
         for (name, value) in path { object[name] = value }
+        // Nothing given (GET /v1/overview, say): the zero message, without the Codable round.
+        guard !object.isEmpty else { return M() }
         let normalized = try normalize(object, schema: schema, path: "")
         do { return try ProtoJSON.decode(type, from: normalized) } catch {
             throw GatewayError(.invalidArgument, error.description)
