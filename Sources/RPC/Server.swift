@@ -131,14 +131,48 @@ public final class RPCServer {
     public func register<Request: ProtoMessage, Response: ProtoMessage>(
         _ method: String, _ handler: @escaping (Request, CallContext) throws -> Response
     ) {
+        registerEncoding(method) { (request: Request, context) in
+            let response = try handler(request, context)
+            do { return try response.serializedBytes() } catch {
+                throw RPCError(.internal, "cannot encode \(Response.protoName): \(error)")
+            }
+        }
+    }
+
+    /// Registers a handler that decodes its request as `Request` (INVALID_ARGUMENT if it cannot
+    /// be) and answers encoded bytes itself (spliced from stored encodings, say).
+    public func registerEncoding<Request: ProtoMessage>(_ method: String, _ handler: @escaping (Request, CallContext) throws -> [UInt8]) {
         handlers[method] = { payload, context in
             let request: Request
             do { request = try Request(serializedBytes: payload) } catch {
                 throw RPCError(.invalidArgument, "cannot decode \(Request.protoName) payload of \(payload.count) bytes")
             }
-            let response = try handler(request, context)
-            do { return try response.serializedBytes() } catch {
-                throw RPCError(.internal, "cannot encode \(Response.protoName): \(error)")
+            return try handler(request, context)
+        }
+    }
+
+    /// Answers the calls of `methods` (registered already) from a ``ResponseCache`` of at most
+    /// `maxBytes` while `generation()`, the generation of the data their handlers read, is
+    /// unchanged. Their handlers must answer from that data and the request alone, never from
+    /// the caller (authorization still runs before each call). `counted` hears of every lookup:
+    /// whether it hit, and the bytes the cache holds.
+    public func cacheAnswers(of methods: [String], maxBytes: Int, generation: @escaping () -> UInt64,
+                             counted: @escaping (_ hit: Bool, _ cacheBytes: Int) -> Void) {
+        var cache = ResponseCache(maxBytes: maxBytes)
+        for method in methods {
+            guard let handler = handlers[method] else { preconditionFailure("cacheAnswers(of:) names \(method), which has no handler") }
+            // The generation is read before the handler reads the data: a change during the call
+            // files its answer under the older generation, which the next lookup has left behind.
+            handlers[method] = { payload, context in
+                let current = generation()
+                if let answer = cache.answer(method: method, request: payload, generation: current) {
+                    counted(true, cache.bytes)
+                    return answer
+                }
+                let answer = try handler(payload, context)
+                cache.store(answer, method: method, request: payload, generation: current)
+                counted(false, cache.bytes)
+                return answer
             }
         }
     }

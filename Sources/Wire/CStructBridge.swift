@@ -132,6 +132,20 @@ public final class Arena {
 
 /// Reading fields of protobuf-c structs (NULL means the zero value).
 public enum CStructReader {
+    /// Runs `body` on the protobuf-c struct of `bytes` decoded as a `descriptor` message; nil
+    /// when they do not decode. The struct lives until `body` returns.
+    public static func withUnpacked<R>(_ descriptor: UnsafePointer<ProtobufCMessageDescriptor>, _ bytes: [UInt8],
+                                       _ body: (UnsafeRawPointer) throws -> R) rethrows -> R? {
+        let unpacked: UnsafeMutablePointer<ProtobufCMessage>? = bytes.withUnsafeBufferPointer { buffer in
+            withUnsafePointer(to: 0 as UInt8) { empty in
+                protobuf_c_message_unpack(descriptor, nil, buffer.count, buffer.baseAddress ?? empty)
+            }
+        }
+        guard let unpacked else { return nil }
+        defer { protobuf_c_message_free_unpacked(unpacked, nil) }
+        return try body(UnsafeRawPointer(unpacked))
+    }
+
     public static func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
         pointer.map { String(cString: $0) } ?? ""
     }
@@ -189,13 +203,9 @@ enum ProtoCodec {
     }
 
     static func decode<M: ProtoMessage>(_ type: M.Type, from bytes: [UInt8]) throws(WireError) -> M {
-        let unpacked: UnsafeMutablePointer<ProtobufCMessage>? = bytes.withUnsafeBufferPointer { buffer in
-            withUnsafePointer(to: 0 as UInt8) { empty in
-                protobuf_c_message_unpack(M.cDescriptor, nil, buffer.count, buffer.baseAddress ?? empty)
-            }
+        guard let message = CStructReader.withUnpacked(M.cDescriptor, bytes, { M(cStruct: $0.assumingMemoryBound(to: M.CStruct.self)) }) else {
+            throw .malformed(messageType: M.protoName, byteCount: bytes.count)
         }
-        guard let unpacked else { throw .malformed(messageType: M.protoName, byteCount: bytes.count) }
-        defer { protobuf_c_message_free_unpacked(unpacked, nil) }
-        return M(cStruct: UnsafeRawPointer(unpacked).assumingMemoryBound(to: M.CStruct.self))
+        return message
     }
 }

@@ -54,4 +54,10 @@ extension ProtoMessage {
     public init(serializedBytes bytes: [UInt8]) throws(WireError) {
         self = try ProtoCodec.decode(Self.self, from: bytes)
     }
+
+    /// Whether `bytes` are a valid encoding of this message (checked by libprotobuf-c alone,
+    /// without building the Swift value).
+    public static func decodes(_ bytes: [UInt8]) -> Bool {
+        CStructReader.withUnpacked(cDescriptor, bytes) { _ in true } ?? false
+    }
 }

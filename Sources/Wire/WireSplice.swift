@@ -52,6 +52,24 @@ public enum WireSplice {
     /// The bytes of every length-delimited field numbered `field` at the top
     /// level of a message (e.g. the encoded posts of a `PublishBatchRequest`),
     /// in order; nil when the bytes are not well-formed protobuf.
+    /// The encoding of a page of posts, a SearchPostsResponse or CareQueueResponse (posts = 1,
+    /// next_page_token = 2), whose posts are the encoded PostViews `views`.
+    public static func postPage(_ views: [[UInt8]], nextPageToken: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(views.reduce(0) { $0 + $1.count + 6 } + nextPageToken.utf8.count + 6)
+        for view in views {
+            appendTag(1, 2, &out)
+            appendVarint(UInt64(view.count), &out)
+            out += view
+        }
+        if !nextPageToken.isEmpty {
+            appendTag(2, 2, &out)
+            appendVarint(UInt64(nextPageToken.utf8.count), &out)
+            out += nextPageToken.utf8
+        }
+        return out
+    }
+
     public static func lengthDelimitedFields(_ field: UInt64, in bytes: [UInt8]) -> [ArraySlice<UInt8>]? {
         var fields: [ArraySlice<UInt8>] = []
         var index = 0

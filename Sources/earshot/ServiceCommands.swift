@@ -160,6 +160,8 @@ struct QueryCommand: ParsableCommand {
     var querySet = environment("EARSHOT_QUERY_SET_BIND", ListeningConfiguration().querySetEndpoint)
     @Option(help: "Delay in ms before a backfill's second pass over posts stored meanwhile [EARSHOT_BACKFILL_SETTLE_MS]")
     var backfillSettleMs = environment("EARSHOT_BACKFILL_SETTLE_MS", ListeningConfiguration().backfillSettleMs)
+    @Option(help: "MiB of read answers (Overview, time series…) kept until the store changes; role all only, 0 = none [EARSHOT_ANSWER_CACHE_MB]")
+    var answerCacheMb = environment("EARSHOT_ANSWER_CACHE_MB", QueryConfiguration().answerCacheBytes >> 20)
     @OptionGroup var alerts: AlertOptions
     @OptionGroup var security: SecurityOptions
     @OptionGroup var metrics: MetricsOptions
@@ -174,6 +176,8 @@ struct QueryCommand: ParsableCommand {
             throw ValidationError("--role must be one of \(QueryRole.allCases.map(\.rawValue).joined(separator: ", ")), got '\(self.role)'")
         }
         guard retentionDays >= 0 else { throw ValidationError("--retention-days must be 0 (keep all) or more, got \(retentionDays)") }
+        guard (0...65_536).contains(answerCacheMb) else { throw ValidationError("--answer-cache-mb must be 0 (none) to 65536, got \(answerCacheMb)") }
+        configuration.answerCacheBytes = answerCacheMb << 20
         configuration.role = role
         configuration.retentionDays = retentionDays
         configuration.listening.querySetEndpoint = querySet

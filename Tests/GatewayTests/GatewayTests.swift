@@ -2,6 +2,7 @@ import EarshotRPC
 import EarshotSecurity
 import EarshotWire
 import Foundation
+import SourceFormats
 import Testing
 @testable import GatewayService
 
@@ -93,7 +94,7 @@ import Testing
         var saved = SavedQuery()
         saved.id = "q-1"
         saved.createdAtMs = 1_796_515_200_123
-        let body = JSONTranslation.responseBody(saved, schema: MessageSchema(of: SavedQuery.self))
+        let body = MessageJSONWriter(of: SavedQuery.self).json(saved)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
         #expect(object["createdAtMs"] as? String == "2026-12-06T00:00:00.123Z")
         #expect(object["updatedAtMs"] is NSNull)
@@ -276,10 +277,92 @@ import Testing
         alert.id = "q-1/volume/1796515200000"
         alert.queryId = "q-1"
         alert.bucketStartMs = 1_796_515_200_000
-        let text = String(decoding: AlertEvents.event(alert, schema: MessageSchema(of: Alert.self)), as: UTF8.self)
+        let text = String(decoding: AlertEvents.event(alert, json: MessageJSONWriter(of: Alert.self)), as: UTF8.self)
         #expect(text.hasPrefix("event: alert\nid: q-1/volume/1796515200000\ndata: {"))
         #expect(text.hasSuffix("}\n\n"))
         #expect(text.contains("\"bucketStartMs\":\"2026-12-06T00:00:00.000Z\""))
         #expect(!text.dropLast(2).contains("\n\n"))
+    }
+}
+
+@Suite struct MessageJSONWriterTests {
+    /// A post view with every kind of field set: strings needing escapes, 64-bit and 32-bit
+    /// integers, floats, doubles (whole and not), enums, repeated strings and messages, a time.
+    static var view: PostView {
+        var view = PostView()
+        view.post.id = "x:1"
+        view.post.platform = .mastodon
+        view.post.text = "Say \"hi\"\\ back\nnow\t\u{01} ✨ a/b"
+        view.post.createdAtMs = 1_796_515_200_123
+        view.post.author.handle = "ann"
+        view.post.author.followers = 9_007_199_254_740_993
+        view.post.author.verified = true
+        view.post.engagement.likes = -3
+        var reference = Reference()
+        reference.kind = .replyTo
+        reference.postId = "x:0"
+        view.post.references = [reference, Reference()]
+        view.enrichment.languageConfidence = 0.999994051042375
+        view.enrichment.sentiment.compound = -0.25
+        view.enrichment.entities.hashtags = ["acme", "ünï"]
+        view.enrichment.emotions.joy = 0.014141713
+        view.enrichment.emotions.labels = ["joy"]
+        view.scores.engagement = 34
+        view.scores.spamRisk = 0.30000000000000004
+        view.scores.priority = 7
+        return view
+    }
+
+    /// The JSON `ProtoJSON` writes for `message`, with the keys of `times` (at any depth) replaced.
+    private func expected(_ message: some ProtoMessage, times: [String: Any]) throws -> NSDictionary {
+        let plain = try #require(try JSONSerialization.jsonObject(with: Data(ProtoJSON.encode(message).utf8)) as? [String: Any])
+        func present(_ object: [String: Any]) -> [String: Any] {
+            var result = object
+            for (key, value) in object {
+                if let time = times[key] { result[key] = time } else if let inner = value as? [String: Any] { result[key] = present(inner) }
+            }
+            return result
+        }
+        return present(plain) as NSDictionary
+    }
+
+    @Test func writesWhatProtoJSONWritesWithTimesInRFC3339() throws {
+        let body = MessageJSONWriter(of: PostView.self).json(Self.view)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? NSDictionary)
+        #expect(object == (try expected(Self.view, times: ["createdAtMs": "2026-12-06T00:00:00.123Z"])), "\(String(decoding: body, as: UTF8.self))")
+        let text = String(decoding: body, as: UTF8.self)
+        #expect(text.contains(#""engagement":34,"#) && text.contains(#""joy":0.014141713,"#) && text.contains(#""followers":9007199254740993,"#))
+        #expect(text.contains(#""text":"Say \"hi\"\\ back\nnow\t\u0001 ✨ a/b""#))
+        #expect(text.hasPrefix(#"{"enrichment":{"emotions":{"anger":0,"available":false,"#))
+    }
+
+    @Test func unsetMessagesAndTimesAreZeroObjectsAndNull() throws {
+        let body = MessageJSONWriter(of: Alert.self).json(Alert())
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        #expect(object["bucketStartMs"] is NSNull && object["detectedAtMs"] is NSNull)
+        #expect(object["kind"] as? String == "unspecified" && (object["terms"] as? [Any])?.isEmpty == true)
+        let empty = try #require(try JSONSerialization.jsonObject(with: Data(MessageJSONWriter(of: PostView.self).json(PostView()))) as? NSDictionary)
+        #expect(empty == (try expected(PostView(), times: ["createdAtMs": NSNull()])))
+    }
+
+    @Test func bytesThatDoNotDecodeHaveNoJSON() {
+        #expect(MessageJSONWriter(of: PostView.self).json(encoded: [0x0A, 0x05, 0x01]) == nil)
+        #expect(MessageJSONWriter(of: PostView.self).json(encoded: []) != nil)
+    }
+
+    @Test func anExportPageIsOneLinePerPostAndTheNextToken() throws {
+        var response = SearchPostsResponse()
+        var second = Self.view
+        second.post.id = "x:2"
+        response.posts = [Self.view, second]
+        response.nextPageToken = "p1.5.6"
+        let encoded = try response.serializedBytes()
+        let json = MessageJSONWriter(of: PostView.self)
+        let jsonl = try PostExport.jsonl.page(encoded, json: json)
+        #expect(jsonl.nextPageToken == "p1.5.6")
+        #expect(jsonl.lines == json.json(Self.view) + [0x0A] + json.json(second) + [0x0A])
+        let csv = try PostExport.csv.page(encoded, json: json)
+        #expect(String(decoding: csv.lines, as: UTF8.self) == CSVExport.row(Self.view) + "\n" + CSVExport.row(second) + "\n")
+        #expect(throws: GatewayError.self) { try PostExport.jsonl.page([0xFF, 0xFF], json: json) }
     }
 }

@@ -11,6 +11,9 @@ final class EchoServer: @unchecked Sendable {
     private(set) var endpoint = ""
     let calls = Atomic<Int>(0)
     let drain = Atomic<Bool>(false)
+    /// The data generation of "test.v1.Echo/CachedEcho", whose answers are cached; and its cache hits.
+    let generation = Atomic<UInt64>(0)
+    let cacheHits = Atomic<Int>(0)
     private let stop = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
@@ -23,12 +26,17 @@ final class EchoServer: @unchecked Sendable {
             configuration.maxPayloadBytes = maxPayloadBytes
             configuration.maxFrameBytes = 4 << 20
             let server = try! RPCServer(configuration, context: context, logger: Logger(label: "test"))
-            server.register("test.v1.Echo/Echo") { (request: LabeledCount, _) in
-                self.calls.add(1, ordering: .relaxed)
-                if request.label == "invalid" { throw RPCError.invalidArgument("label must not be 'invalid'") }
-                if request.label == "crash" { throw CocoaError(.fileNoSuchFile) }
-                if request.count > 0 { Thread.sleep(forTimeInterval: Double(request.count) / 1000) }
-                return LabeledCount(label: request.label.uppercased(), count: request.count)
+            for method in ["test.v1.Echo/Echo", "test.v1.Echo/CachedEcho"] {
+                server.register(method) { (request: LabeledCount, _) in
+                    self.calls.add(1, ordering: .relaxed)
+                    if request.label == "invalid" { throw RPCError.invalidArgument("label must not be 'invalid'") }
+                    if request.label == "crash" { throw CocoaError(.fileNoSuchFile) }
+                    if request.count > 0 { Thread.sleep(forTimeInterval: Double(request.count) / 1000) }
+                    return LabeledCount(label: request.label.uppercased(), count: request.count)
+                }
+            }
+            server.cacheAnswers(of: ["test.v1.Echo/CachedEcho"], maxBytes: 1 << 20, generation: { self.generation.load(ordering: .relaxed) }) { hit, _ in
+                if hit { self.cacheHits.add(1, ordering: .relaxed) }
             }
             bound.withLock { $0 = server.boundEndpoint }
             ready.signal()

@@ -45,7 +45,7 @@ public enum AlertEvents {
     }
 
     /// The event of one alert.
-    public static func event(_ alert: Alert, schema: MessageSchema) -> [UInt8] {
-        Array("event: alert\nid: \(alert.id)\ndata: ".utf8) + JSONTranslation.responseBody(alert, schema: schema) + Array("\n\n".utf8)
+    public static func event(_ alert: Alert, json: MessageJSONWriter) -> [UInt8] {
+        Array("event: alert\nid: \(alert.id)\ndata: ".utf8) + json.json(alert) + Array("\n\n".utf8)
     }
 }

@@ -54,10 +54,10 @@ public final class Gateway: Sendable {
     public let metrics = MetricsRegistry()
     private let contract: [UInt8]
     private let searchSchema = MessageSchema(of: SearchPostsRequest.self)
-    let viewSchema = MessageSchema(of: PostView.self)
+    let viewJSON = MessageJSONWriter(of: PostView.self)
     private let zmq: Context
     let alertFeed: AlertFeed?
-    let alertSchema = MessageSchema(of: Alert.self)
+    let alertJSON = MessageJSONWriter(of: Alert.self)
     let webhooks: WebhookDeliverer?
     private let dashboard = DashboardFiles(directory: DashboardFiles.bundledDirectory)
 
@@ -211,27 +211,33 @@ public final class Gateway: Sendable {
     }
 
     /// A streamed export (``PostExport``): the first page is read before the headers, so a bad
-    /// search gets its status; then each page is written as it arrives. A failure after that
-    /// cuts the response short (the chunked body does not end properly) and is logged.
+    /// search gets its status; then each page is written as it arrives, the next one asked for
+    /// (and turned into lines) while the last is written, so at most two pages are held. A failure
+    /// after that cuts the response short (the chunked body does not end properly) and is logged.
     private func export(_ format: PostExport, request: Request) async throws(GatewayError) -> Response {
         let holder = try tokenHolder(request, rpc: QueryMethod.searchPosts, operation: "GET \(format.path)")
         let search = try PostExport.request(query: try RouteMatcher.queryParameters(request.uri.query), schema: searchSchema)
         let metadata = Self.principal(holder)
-        let first = try await searchPage(search, metadata: metadata)
-        let viewSchema = self.viewSchema
+        let viewJSON = self.viewJSON
+        let first = try format.page(try await searchPage(search, metadata: metadata), json: viewJSON)
         var headers = HTTPFields()
         headers[.contentType] = format.contentType
         return Response(status: .ok, headers: headers, body: ResponseBody { [self] writer in
             var page = first
-            var next = search
-            try await writer.write(ByteBuffer(bytes: format.preamble + format.lines(page, viewSchema: viewSchema)))
-            while !page.nextPageToken.isEmpty {
+            var lines = format.preamble + page.lines
+            while true {
+                var next = search
                 next.pageToken = page.nextPageToken
-                do { page = try await searchPage(next, metadata: metadata) } catch {
+                let following = next.pageToken.isEmpty ? nil : Task { () async throws(GatewayError) -> PostExport.Page in
+                    try format.page(try await searchPage(next, metadata: metadata), json: viewJSON)
+                }
+                try await writer.write(ByteBuffer(bytes: lines))
+                guard let following else { break }
+                do { page = try await following.value } catch {
                     logger.warning("export cut short", metadata: ["token": "\(holder.name)", "error": "\(error)"])
                     throw error
                 }
-                try await writer.write(ByteBuffer(bytes: format.lines(page, viewSchema: viewSchema)))
+                lines = page.lines
             }
             try await writer.finish(nil)
         })
@@ -245,7 +251,7 @@ public final class Gateway: Sendable {
         guard let stream = alertFeed.subscribe() else {
             throw GatewayError(.resourceExhausted, "\(AlertFeed.maxClients) alert streams are open; retry later")
         }
-        let schema = alertSchema
+        let alertJSON = self.alertJSON
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
@@ -253,7 +259,7 @@ public final class Gateway: Sendable {
             try await writer.write(ByteBuffer(bytes: AlertEvents.heartbeat))
             for await item in stream {
                 if let alert = item {
-                    if filter.admits(alert) { try await writer.write(ByteBuffer(bytes: AlertEvents.event(alert, schema: schema))) }
+                    if filter.admits(alert) { try await writer.write(ByteBuffer(bytes: AlertEvents.event(alert, json: alertJSON))) }
                 } else {
                     try await writer.write(ByteBuffer(bytes: AlertEvents.heartbeat))
                 }
@@ -262,14 +268,12 @@ public final class Gateway: Sendable {
         })
     }
 
-    private func searchPage(_ search: SearchPostsRequest, metadata: [String: String]) async throws(GatewayError) -> SearchPostsResponse {
+    /// The encoded SearchPostsResponse of `search`.
+    private func searchPage(_ search: SearchPostsRequest, metadata: [String: String]) async throws(GatewayError) -> [UInt8] {
         let payload: [UInt8]
         do { payload = try search.serializedBytes() } catch { throw GatewayError(.internal, "cannot encode the search: \(error)") }
-        let answer = try await pools[.query]!.call(QueryMethod.searchPosts, payload: payload, metadata: metadata,
-                                                   timeoutMilliseconds: configuration.rpcTimeoutMilliseconds)
-        do { return try SearchPostsResponse(serializedBytes: answer) } catch {
-            throw GatewayError(.internal, "cannot decode a page of posts from the query service: \(error)")
-        }
+        return try await pools[.query]!.call(QueryMethod.searchPosts, payload: payload, metadata: metadata,
+                                             timeoutMilliseconds: configuration.rpcTimeoutMilliseconds)
     }
 
     /// The request body, at most ``GatewayConfiguration/maxBodyBytes`` (413) within the body timeout (408).

@@ -47,6 +47,7 @@ public struct GatewayRoute: Sendable {
         self.principalField = principalField
         let requestSchema = MessageSchema(of: Request.self)
         let responseSchema = MessageSchema(of: Response.self)
+        let responseJSON = MessageJSONWriter(of: Response.self)
         self.requestSchema = requestSchema
         self.responseSchema = responseSchema
         encodeRequest = { body, query, path throws(GatewayError) in
@@ -54,11 +55,10 @@ public struct GatewayRoute: Sendable {
             do { return try message.serializedBytes() } catch { throw GatewayError(.internal, "cannot encode \(Request.protoName): \(error)") }
         }
         decodeResponse = { payload throws(GatewayError) in
-            let message: Response
-            do { message = try Response(serializedBytes: payload) } catch {
-                throw GatewayError(.internal, "cannot decode \(Response.protoName) from the \(backend.rawValue) service: \(error)")
+            guard let json = responseJSON.json(encoded: payload) else {
+                throw GatewayError(.internal, "cannot decode \(Response.protoName) from the \(backend.rawValue) service (\(payload.count) bytes)")
             }
-            return JSONTranslation.responseBody(message, schema: responseSchema)
+            return json
         }
     }
 

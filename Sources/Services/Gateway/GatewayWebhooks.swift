@@ -54,11 +54,11 @@ extension Gateway {
     /// Runs the ``WebhookDeliverer`` (which delivers only while this gateway holds the store's lock) until cancelled.
     func deliverWebhooks() async {
         guard let webhooks else { return }
-        let viewSchema = self.viewSchema
+        let viewJSON = self.viewJSON
         let query = pools[.query]!
         let timeout = configuration.rpcTimeoutMilliseconds
         let logger = self.logger
-        await webhooks.run(alerts: alertFeed?.subscribe(), alertSchema: alertSchema) { minPriority in
+        await webhooks.run(alerts: alertFeed?.subscribe(), alertJSON: alertJSON) { minPriority in
             var request = CareQueueRequest()
             request.minPriority = Int32(minPriority)
             request.pageSize = 100
@@ -67,7 +67,7 @@ extension Gateway {
                                                   metadata: [Delegation.principalKey: "webhooks", Delegation.roleKey: Role.reader.rawValue],
                                                   timeoutMilliseconds: timeout)
                 let now = WebhookDeliverer.nowMs()
-                return try CareQueueResponse(serializedBytes: answer).posts.map { WebhookDeliverer.event($0, schema: viewSchema, nowMs: now) }
+                return try CareQueueResponse(serializedBytes: answer).posts.map { WebhookDeliverer.event($0, json: viewJSON, nowMs: now) }
             } catch {
                 logger.warning("cannot read the care queue for webhooks", metadata: ["error": "\(error)"])
                 return []

@@ -2,10 +2,10 @@ import EarshotWire
 import Foundation
 import SourceFormats
 
-/// From HTTP requests to proto messages and from proto messages to response bodies,
-/// without sockets: the JSON of the gateway is ``ProtoJSON``'s (lowerCamelCase proto
-/// field names, enums by name), checked against the message's ``MessageSchema``
-/// (unknown fields are refused), with times in RFC 3339 (Unix milliseconds accepted).
+/// From HTTP requests to proto messages, without sockets: the JSON of the gateway is
+/// ``ProtoJSON``'s (lowerCamelCase proto field names, enums by name), checked against the
+/// message's ``MessageSchema`` (unknown fields are refused), with times in RFC 3339 (Unix
+/// milliseconds accepted). Response bodies are ``MessageJSONWriter``'s.
 public enum JSONTranslation {
     /// The query parameters that stand for a field of `range`, for short URLs: `?from=…&to=…`.
     static let parameterAliases = ["from": "range.fromMs", "to": "range.toMs"]
@@ -31,6 +31,8 @@ public enum JSONTranslation {
                              schema: schema, parameter: name)
         }
         for (name, value) in path { object[name] = value }
+        // Nothing given (GET /v1/overview, say): the zero message, without the Codable round.
+        guard !object.isEmpty else { return M() }
         let normalized = try normalize(object, schema: schema, path: "")
         do { return try ProtoJSON.decode(type, from: normalized) } catch {
             throw GatewayError(.invalidArgument, error.description)
@@ -116,40 +118,5 @@ public enum JSONTranslation {
     /// Whether `number` came from JSON `true` or `false` (Foundation boxes those as char-typed numbers).
     static func isJSONBoolean(_ number: NSNumber) -> Bool {
         String(cString: number.objCType) == "c"
-    }
-
-    /// The response body of `message`: its ``ProtoJSON`` form with every time as RFC 3339
-    /// in UTC ("2026-12-06T15:00:00.000Z"; a zero time, meaning none, as null).
-    public static func responseBody<M: ProtoMessage>(_ message: M, schema: MessageSchema) -> [UInt8] {
-        let plain = Array(ProtoJSON.encode(message).utf8)
-        guard schema.reachableSchemas.contains(where: { $0.fields.contains { $0.kind == .timestamp } }),
-              let object = try? JSONSerialization.jsonObject(with: Data(plain)) as? [String: Any] else { return plain }
-        let presented = present(object, schema: schema)
-        guard let data = try? JSONSerialization.data(withJSONObject: presented, options: [.sortedKeys, .withoutEscapingSlashes]) else { return plain }
-        return Array(data)
-    }
-
-    private static func present(_ object: [String: Any], schema: MessageSchema) -> [String: Any] {
-        var result = object
-        for field in schema.fields {
-            guard let value = object[field.name] else { continue }
-            switch field.kind {
-            case .timestamp:
-                result[field.name] = field.isRepeated ? ((value as? [Any]) ?? []).map(presentTime) : presentTime(value)
-            case .message(let nested):
-                if field.isRepeated, let items = value as? [[String: Any]] {
-                    result[field.name] = items.map { present($0, schema: nested.schema) }
-                } else if let inner = value as? [String: Any] {
-                    result[field.name] = present(inner, schema: nested.schema)
-                }
-            default: continue
-            }
-        }
-        return result
-    }
-
-    private static func presentTime(_ value: Any) -> Any {
-        guard let milliseconds = (value as? NSNumber)?.int64Value, milliseconds != 0 else { return NSNull() }
-        return Timestamp.iso8601String(milliseconds: milliseconds)
     }
 }

@@ -19,17 +19,31 @@ public enum PostExport: String, Sendable, CaseIterable {
     /// The bytes before the first page: the CSV header line.
     public var preamble: [UInt8] { self == .csv ? Array((CSVExport.header + "\n").utf8) : [] }
 
-    /// The lines of one page, each ending in a newline.
-    public func lines(_ page: SearchPostsResponse, viewSchema: MessageSchema) -> [UInt8] {
-        var bytes: [UInt8] = []
-        for view in page.posts {
-            switch self {
-            case .csv: bytes += Array(CSVExport.row(view).utf8)
-            case .jsonl: bytes += JSONTranslation.responseBody(view, schema: viewSchema)
+    /// One page of an export: its lines, each ending in a newline, and the token of the next page ("" after the last).
+    public struct Page: Sendable {
+        public var lines: [UInt8]
+        public var nextPageToken: String
+    }
+
+    /// The page of an encoded SearchPostsResponse: JSON lines written by `json` (a PostView writer)
+    /// straight from the decoded protobuf-c struct, or CSV rows; INTERNAL when it does not decode.
+    public func page(_ response: [UInt8], json: MessageJSONWriter) throws(GatewayError) -> Page {
+        let page = CStructReader.withUnpacked(SearchPostsResponse.cDescriptor, response) { message in
+            let page = message.assumingMemoryBound(to: SearchPostsResponse.CStruct.self).pointee
+            var lines: [UInt8] = []
+            lines.reserveCapacity(response.count * 2)
+            for index in 0..<page.n_posts {
+                guard let view = page.posts[index] else { continue }
+                switch self {
+                case .csv: lines += Array(CSVExport.row(PostView(cStruct: view)).utf8)
+                case .jsonl: json.write(UnsafeRawPointer(view), into: &lines)
+                }
+                lines.append(0x0A)
             }
-            bytes.append(0x0A)
+            return Page(lines: lines, nextPageToken: CStructReader.string(page.next_page_token))
         }
-        return bytes
+        guard let page else { throw GatewayError(.internal, "cannot decode a page of posts from the query service (\(response.count) bytes)") }
+        return page
     }
 
     /// The search of an export request: its query parameters as for /v1/posts, paging refused.

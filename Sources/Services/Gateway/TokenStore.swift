@@ -35,15 +35,16 @@ public final class TokenStore: Sendable {
     public var isEmpty: Bool { state.withLock { $0.tokens.entries.isEmpty } }
 
     private func reload(_ state: inout State, force: Bool) {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+        // stat(2) directly: this runs on every request, and FileManager builds a dictionary of every attribute.
+        var status = stat()
+        guard stat(path, &status) == 0 else {
             if state.stamp != nil || force { problem(&state, "\(path): no API token file (create a token with `earshot tokens create`)") }
             state.stamp = nil
             state.tokens = APITokens()
             return
         }
-        let stamp = Stamp(inode: (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0,
-                          modified: (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0,
-                          size: (attributes[.size] as? NSNumber)?.intValue ?? 0)
+        let stamp = Stamp(inode: UInt64(status.st_ino), modified: Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9,
+                          size: Int(status.st_size))
         if !force, state.stamp == stamp { return }
         do {
             let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)

@@ -49,7 +49,7 @@ final class WebhookDeliverer: Sendable {
     }
 
     /// Waits for the lock, then queues `alerts` and polled care items and delivers, until cancelled.
-    func run(alerts: AlertFeed.Stream?, alertSchema: MessageSchema, careItems: @escaping @Sendable (_ minPriority: Int) async -> [WebhookEvent]) async {
+    func run(alerts: AlertFeed.Stream?, alertJSON: MessageJSONWriter, careItems: @escaping @Sendable (_ minPriority: Int) async -> [WebhookEvent]) async {
         let lockPath = store.path + ".lock"
         let descriptor = open(lockPath, O_CREAT | O_RDWR, 0o600)
         guard descriptor >= 0 else {
@@ -65,7 +65,7 @@ final class WebhookDeliverer: Sendable {
                 group.addTask { [self] in
                     for await item in alerts {
                         guard let alert = item else { continue }
-                        queue(Self.event(alert, schema: alertSchema))
+                        queue(Self.event(alert, json: alertJSON))
                     }
                 }
             }
@@ -169,21 +169,21 @@ final class WebhookDeliverer: Sendable {
     }
 
     /// The webhook event of an alert: its JSON as /v1/alerts shows it, and a one-line summary.
-    static func event(_ alert: Alert, schema: MessageSchema) -> WebhookEvent {
+    static func event(_ alert: Alert, json: MessageJSONWriter) -> WebhookEvent {
         let scope = alert.queryId.isEmpty ? "all posts" : "query \(alert.queryId)"
         let summary = "Earshot alert (\(alert.severity.jsonName)): \(alert.kind.jsonName) spike on \(scope): \(String(format: "%.3g", alert.observed)) against a baseline of "
             + "\(String(format: "%.3g", alert.baselineMean)) (z \(String(format: "%.1f", alert.zScore))), \(alert.posts) posts in the bucket from "
             + "\(WebhookBody.rfc3339(alert.bucketStartMs))"
         return WebhookEvent(type: .alert, id: alert.id, queryID: alert.queryId, alertKind: alert.kind.jsonName, summary: summary,
-                            occurredAtMs: alert.detectedAtMs, data: JSONTranslation.responseBody(alert, schema: schema))
+                            occurredAtMs: alert.detectedAtMs, data: json.json(alert))
     }
 
     /// The webhook event of a care item (a post of the care queue).
-    static func event(_ view: PostView, schema: MessageSchema, nowMs: Int64) -> WebhookEvent {
+    static func event(_ view: PostView, json: MessageJSONWriter, nowMs: Int64) -> WebhookEvent {
         let text = view.post.text.count > 200 ? String(view.post.text.prefix(200)) + "…" : view.post.text
         let summary = "Earshot care item (priority \(view.scores.priority)) from @\(view.post.author.handle) on \(view.post.platform.jsonName): \(text)"
         return WebhookEvent(type: .care, id: "care/\(view.post.id)", queryIDs: view.enrichment.matchedQueryIds, priority: Int(view.scores.priority),
-                            summary: summary, occurredAtMs: nowMs, data: JSONTranslation.responseBody(view, schema: schema))
+                            summary: summary, occurredAtMs: nowMs, data: json.json(view))
     }
 
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }

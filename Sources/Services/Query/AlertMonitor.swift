@@ -74,6 +74,8 @@ final class AlertMonitor {
 
     private let configuration: AlertMonitorConfiguration
     private let store: any AlertStore
+    /// Advanced for every alert stored.
+    private let generation: StoreGeneration
     private let service: ServiceContext
     private let publisher: Socket?
     private var tracks: [String: Track] = [:]
@@ -81,9 +83,10 @@ final class AlertMonitor {
     private var sourceHealthFailed = false
     private var width: Int64 { Int64(configuration.bucketMinutes) * 60_000 }
 
-    init(configuration: AlertMonitorConfiguration, store: any AlertStore, service: ServiceContext) throws {
+    init(configuration: AlertMonitorConfiguration, store: any AlertStore, generation: StoreGeneration, service: ServiceContext) throws {
         self.configuration = configuration
         self.store = store
+        self.generation = generation
         self.service = service
         if configuration.publishEndpoint.isEmpty {
             publisher = nil
@@ -100,10 +103,11 @@ final class AlertMonitor {
     }
 
     /// Starts the monitor on its own thread; it stops with the service's shutdown signal.
-    static func start(configuration: AlertMonitorConfiguration, store: any AlertStore, service: ServiceContext) -> ServiceThread {
+    static func start(configuration: AlertMonitorConfiguration, store: any AlertStore, generation: StoreGeneration,
+                      service: ServiceContext) -> ServiceThread {
         ServiceThread(name: "alerts") {
             do {
-                let monitor = try AlertMonitor(configuration: configuration, store: store, service: service)
+                let monitor = try AlertMonitor(configuration: configuration, store: store, generation: generation, service: service)
                 defer { monitor.publisher?.close() }
                 var failureLog = RefusalLog()
                 while !service.shutdown.isRequested {
@@ -240,6 +244,7 @@ final class AlertMonitor {
         let record = try alert.serializedBytes()
         guard try store.insertAlert(StoredAlert(id: alert.id, scope: scope, kind: spike.kind, severity: spike.severity,
                                                 bucketStartMs: spike.bucketStart, record: record)) else { return }
+        generation.advance()
         service.metrics.increment("earshot_query_alerts_total", help: "Spike alerts raised")
         service.logger.info("alert", metadata: ["id": "\(alert.id)", "severity": "\(alert.severity.name)", "z": "\(alert.zScore)"])
         _ = try publisher?.send([Array(alert.topic.utf8), record], wait: false)

@@ -1,4 +1,3 @@
-import EarshotRPC
 import EarshotStore
 import EarshotWire
 import Listening
@@ -25,22 +24,21 @@ enum ExpressionSearch {
     /// The page of matches of `query` after `pageToken` (at most `pageSize`, 1...500), with
     /// the token of the first post not yet read ("" once every post was read).
     static func page(_ query: ListeningQuery, selection: PostSelection, filter: PostFilter, pageSize: Int, pageToken: String,
-                     search: any SearchReadModel, budgetEndMs: Int64) throws(StoreError) -> SearchPostsResponse {
+                     search: any SearchReadModel, budgetEndMs: Int64) throws(StoreError) -> PostPage {
         try ReadArguments.checkPageSize(pageSize)
-        var response = SearchPostsResponse()
-        var token = pageToken
+        var matches = PostPage()
         var scanned = 0
+        matches.nextPageToken = pageToken
         repeat {
             // At most as many posts as matches still wanted, so that every post read is
             // either on this page or not a match, and the store's token resumes after them.
-            let page = try search.search(selection, filter: filter, pageSize: min(500, pageSize - response.posts.count), pageToken: token)
-            for view in try page.views() where query.matches(ListeningRPC.document(view)) {
-                response.posts.append(view)
+            let page = try search.search(selection, filter: filter, pageSize: min(500, pageSize - matches.posts.count), pageToken: matches.nextPageToken)
+            for (post, view) in zip(page.posts, try page.views()) where query.matches(ListeningRPC.document(view)) {
+                matches.posts.append(post)
             }
             scanned += page.posts.count
-            token = page.nextPageToken
-        } while !token.isEmpty && response.posts.count < pageSize && scanned < maxScanned && wallClockMilliseconds() < budgetEndMs
-        response.nextPageToken = token
-        return response
+            matches.nextPageToken = page.nextPageToken
+        } while !matches.nextPageToken.isEmpty && matches.posts.count < pageSize && scanned < maxScanned && wallClockMilliseconds() < budgetEndMs
+        return matches
     }
 }

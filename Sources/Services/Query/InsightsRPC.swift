@@ -23,14 +23,22 @@ extension RPCServer {
             do throws(StoreError) { return try body(request) } catch { throw error.rpcError }
         }
     }
+
+    /// The same for a store read whose answer is encoded already (``PostPage/encodedResponse()``).
+    func registerEncodedStoreMethod<Request: ProtoMessage>(_ method: String, _ body: @escaping (Request) throws(StoreError) -> [UInt8]) {
+        registerEncoding(method) { (request: Request, _: CallContext) throws(RPCError) -> [UInt8] in
+            do throws(StoreError) { return try body(request) } catch { throw error.rpcError }
+        }
+    }
 }
 
 /// The `earshot.v1.Insights` methods: store reads plus the pure ranking of module Insights.
 enum InsightsRPC {
     /// Registers every Insights method on `server`: share of voice, trending and top authors
-    /// from `insights`, the care queue from `care`, claims to `writer`, alerts from `alerts`.
+    /// from `insights`, the care queue from `care`, claims to `writer` (each advancing `generation`),
+    /// alerts from `alerts`.
     static func register(on server: RPCServer, insights: any InsightsReadModel, care: any CareQueueReadModel, writer: any PostWriter,
-                         alerts: any AlertStore) {
+                         alerts: any AlertStore, generation: StoreGeneration) {
         server.registerStoreMethod(InsightsMethod.shareOfVoice) { (request: ShareOfVoiceRequest) throws(StoreError) in
             let range = try TimeSpan.requested(fromMs: request.range.fromMs, toMs: request.range.toMs)
             guard request.group.isEmpty != request.queryIds.isEmpty else {
@@ -77,16 +85,17 @@ enum InsightsRPC {
             }
             return response
         }
-        server.registerStoreMethod(InsightsMethod.careQueue) { (request: CareQueueRequest) throws(StoreError) in
+        server.registerEncodedStoreMethod(InsightsMethod.careQueue) { (request: CareQueueRequest) throws(StoreError) in
             let selection = try PostSelection(range: request.range, queryID: request.queryId, group: request.group)
-            return try CareQueueResponse(care.careQueue(selection, minPriority: Int(request.minPriority), pageSize: Int(request.pageSize),
-                                                        pageToken: request.pageToken))
+            return try care.careQueue(selection, minPriority: Int(request.minPriority), pageSize: Int(request.pageSize),
+                                      pageToken: request.pageToken).encodedResponse()
         }
         // The agent is who the caller authenticated as (its allow-list name), never what it claims;
         // only an unauthenticated (--insecure) server takes the request's word for it.
         server.register(InsightsMethod.markHandled) { (request: MarkHandledRequest, context: CallContext) throws(RPCError) in
             do throws(StoreError) {
                 let claim = try writer.markHandled(postID: request.postId, agent: context.userID ?? request.agent, now: wallClockMilliseconds())
+                generation.advance()
                 var response = MarkHandledResponse()
                 response.claimed = claim.claimed
                 response.handledBy = claim.handledBy

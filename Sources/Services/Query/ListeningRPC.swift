@@ -40,6 +40,8 @@ public final class ListeningRPC: Sendable {
     }
 
     private let store: any ListeningQueryStore
+    /// Advanced after every change to the queries and every backfill chunk.
+    private let generation: StoreGeneration
     private let configuration: ListeningConfiguration
     private let service: ServiceContext
     private let feed: QuerySetFeed?
@@ -47,8 +49,10 @@ public final class ListeningRPC: Sendable {
     /// Ids of the queries whose backfill runs in this process.
     private let backfilling = Mutex<Set<String>>([])
 
-    private init(store: any ListeningQueryStore, configuration: ListeningConfiguration, service: ServiceContext, duty: Duty) {
+    private init(store: any ListeningQueryStore, generation: StoreGeneration, configuration: ListeningConfiguration, service: ServiceContext,
+                 duty: Duty) {
         self.store = store
+        self.generation = generation
         self.configuration = configuration
         self.service = service
         feed = duty == .reader ? nil
@@ -58,9 +62,9 @@ public final class ListeningRPC: Sendable {
     /// Registers the RPCs on `server` and, for the writer, starts the feed. The writer calls
     /// ``resumeBackfills()`` (or ``watchBackfills()``) once the store is ready; call ``join()``
     /// after shutdown was requested.
-    public static func start(on server: RPCServer, store: any ListeningQueryStore, configuration: ListeningConfiguration,
-                             service: ServiceContext, duty: Duty = .writer) -> ListeningRPC {
-        let listening = ListeningRPC(store: store, configuration: configuration, service: service, duty: duty)
+    static func start(on server: RPCServer, store: any ListeningQueryStore, generation: StoreGeneration, configuration: ListeningConfiguration,
+                      service: ServiceContext, duty: Duty = .writer) -> ListeningRPC {
+        let listening = ListeningRPC(store: store, generation: generation, configuration: configuration, service: service, duty: duty)
         listening.register(on: server)
         return listening
     }
@@ -118,6 +122,7 @@ public final class ListeningRPC: Sendable {
                 try store.createListeningQuery(name: request.name, group: request.group, query: request.query,
                                                backfillState: request.backfill ? "pending" : "", nowMs: wallClockMilliseconds())
             }
+            generation.advance()
             feed?.changed()
             service.logger.info("listening query created", metadata: ["id": "\(saved.id)", "name": "\(saved.name)", "group": "\(saved.group)"])
             if request.backfill && feed != nil { startBackfill(saved) }
@@ -129,12 +134,14 @@ public final class ListeningRPC: Sendable {
                                               group: request.group.isEmpty ? nil : request.group,
                                               query: request.query.isEmpty ? nil : request.query)
             let saved = try mapped { () throws(ListeningQueryError) in try store.updateListeningQuery(id: request.id, change, nowMs: wallClockMilliseconds()) }
+            generation.advance()
             feed?.changed()
             service.logger.info("listening query updated", metadata: ["id": "\(saved.id)"])
             return SavedQuery(saved)
         }
         server.register(ListeningMethod.deleteQuery) { [self] (request: DeleteQueryRequest, _) in
             try mapped { () throws(ListeningQueryError) in try store.deleteListeningQuery(id: request.id) }
+            generation.advance()
             feed?.changed()
             service.logger.info("listening query deleted", metadata: ["id": "\(request.id)"])
             return DeleteQueryResponse()
@@ -214,8 +221,10 @@ public final class ListeningRPC: Sendable {
         ])
     }
 
-    /// Saves a backfill state; false when the backfill should stop (shutdown, query deleted).
+    /// Saves a backfill state, after each chunk the backfill committed (so the generation advances
+    /// for the matches it recorded); false when the backfill should stop (shutdown, query deleted).
     private func record(_ id: String, _ state: String) -> Bool {
+        generation.advance()
         guard !service.shutdown.isRequested else { return false }
         do { try store.setBackfillState(id: id, state) } catch {
             return false

@@ -33,6 +33,8 @@ public struct QueryConfiguration: Sendable {
     public var retentionDays = 0
     /// How often the writer drops the day partitions past the retention.
     public var retentionIntervalMs = 3_600_000
+    /// Bytes of read answers kept for repeated reads (``AnswerCache``; role `all` only); 0 = none.
+    public var answerCacheBytes = 32 << 20
 
     public init() {}
 }
@@ -70,16 +72,18 @@ public enum QueryService {
         }
         let store = try PostStore(path: configuration.storePath, durable: configuration.durable)
         let health = StoreHealth()
-        let collector = startCollector(configuration: configuration, store: store, health: health, service: service)
+        let generation = StoreGeneration()
+        let collector = startCollector(configuration: configuration, store: store, generation: generation, health: health, service: service)
         defer { service.shutdown.request(); collector.join() }
-        let alertMonitor = AlertMonitor.start(configuration: configuration.alerts, store: store, service: service)
+        let alertMonitor = AlertMonitor.start(configuration: configuration.alerts, store: store, generation: generation, service: service)
         defer { service.shutdown.request(); alertMonitor.join() }
         let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
         server.isServing = { health.isServing }
         QueryRPC.register(on: server, volume: store, search: store)
         TestQueryRPC.register(on: server, search: store)
-        InsightsRPC.register(on: server, insights: store, care: store, writer: store, alerts: store)
-        let listening = ListeningRPC.start(on: server, store: store, configuration: configuration.listening, service: service)
+        InsightsRPC.register(on: server, insights: store, care: store, writer: store, alerts: store, generation: generation)
+        AnswerCache.enable(on: server, maxBytes: configuration.answerCacheBytes, generation: generation, metrics: service.metrics)
+        let listening = ListeningRPC.start(on: server, store: store, generation: generation, configuration: configuration.listening, service: service)
         defer { service.shutdown.request(); listening.join() }
         try listening.resumeBackfills()
         service.metrics.set("earshot_query_posts_stored", Double(try store.postCount()), help: "Posts in the store")
@@ -103,8 +107,9 @@ public enum QueryService {
         let store = PostgresStore(location: location, migrate: role != .reader, logger: service.logger)
         defer { store.close() }
         let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
-        let listening = ListeningRPC.start(on: server, store: store, configuration: configuration.listening, service: service,
-                                           duty: role == .reader ? .reader : .writer)
+        let generation = StoreGeneration()
+        let listening = ListeningRPC.start(on: server, store: store, generation: generation, configuration: configuration.listening,
+                                           service: service, duty: role == .reader ? .reader : .writer)
         defer { service.shutdown.request(); listening.join() }
         let health = StoreHealth()
         health.isWritable = false
@@ -118,19 +123,23 @@ public enum QueryService {
                 _ = prepareWithBackOff(store, health: health, service: service)
             })
         } else {
-            threads.append(startCollector(configuration: configuration, store: store, health: health, service: service) {
+            threads.append(startCollector(configuration: configuration, store: store, generation: generation, health: health, service: service) {
                 listening.watchBackfills()
             })
-            threads.append(AlertMonitor.start(configuration: configuration.alerts, store: store, service: service))
+            threads.append(AlertMonitor.start(configuration: configuration.alerts, store: store, generation: generation, service: service))
             if configuration.retentionDays > 0 {
-                threads.append(startRetention(store, configuration: configuration, health: health, service: service))
+                threads.append(startRetention(store, configuration: configuration, generation: generation, health: health, service: service))
             }
         }
         server.isServing = { health.isServing }
         TestQueryRPC.register(on: server, search: store)  // a Listening RPC: the writer answers those too
         if role != .writer {
             QueryRPC.register(on: server, volume: store, search: store)
-            InsightsRPC.register(on: server, insights: store, care: store, writer: store, alerts: store)
+            InsightsRPC.register(on: server, insights: store, care: store, writer: store, alerts: store, generation: generation)
+        }
+        // Only the one process on its database sees every change (readers do not see the writer's).
+        if role == .all {
+            AnswerCache.enable(on: server, maxBytes: configuration.answerCacheBytes, generation: generation, metrics: service.metrics)
         }
         service.logger.info("query ready", metadata: [
             "role": "\(role.rawValue)", "rpc": "\(server.boundEndpoint)", "store": "\(location)",
@@ -170,8 +179,8 @@ public enum QueryService {
     /// Starts the retention thread: every ``QueryConfiguration/retentionIntervalMs`` (the first
     /// time once the store is ready) it drops the day partitions older than
     /// ``QueryConfiguration/retentionDays``; a failure is logged and tried again next time.
-    private static func startRetention(_ store: PostgresStore, configuration: QueryConfiguration, health: StoreHealth,
-                                       service: ServiceContext) -> ServiceThread {
+    private static func startRetention(_ store: PostgresStore, configuration: QueryConfiguration, generation: StoreGeneration,
+                                       health: StoreHealth, service: ServiceContext) -> ServiceThread {
         ServiceThread(name: "retention") {
             while !service.shutdown.isRequested && !health.isWritable { Thread.sleep(forTimeInterval: 0.1) }
             while !service.shutdown.isRequested {
@@ -179,6 +188,7 @@ public enum QueryService {
                 do {
                     let days = try store.dropPartitions(before: cutoff)
                     if !days.isEmpty {
+                        generation.advance()
                         service.logger.notice("retention dropped day partitions", metadata: ["days": "\(days)", "retention_days": "\(configuration.retentionDays)"])
                         service.metrics.increment("earshot_query_partitions_dropped_total", by: Double(days.count), help: "Day partitions dropped by the retention")
                     }
@@ -193,13 +203,13 @@ public enum QueryService {
 
     /// Starts the collector thread: it prepares `store` (retrying with back-off while that fails),
     /// calls `ready`, then applies and acknowledges scored batches until shutdown.
-    private static func startCollector(configuration: QueryConfiguration, store: some PostWriter, health: StoreHealth,
+    private static func startCollector(configuration: QueryConfiguration, store: some PostWriter, generation: StoreGeneration, health: StoreHealth,
                                        service: ServiceContext, ready: @escaping @Sendable () -> Void = {}) -> ServiceThread {
         ServiceThread(name: "collector") {
             do {
                 guard prepareWithBackOff(store, health: health, service: service) else { return }
                 ready()
-                try collect(configuration: configuration, store: store, health: health, service: service)
+                try collect(configuration: configuration, store: store, generation: generation, health: health, service: service)
             } catch {
                 service.logger.critical("collector stopped", metadata: ["error": "\(error)"])
                 service.shutdown.requestAfterFailure()
@@ -250,8 +260,10 @@ public enum QueryService {
     /// again every ``storeRetryMilliseconds``; meanwhile nothing more is read or
     /// acknowledged (ingest keeps the posts and redelivers them), `health.isWritable`
     /// is false (Health/Check: NOT_SERVING) and reads go on. The first commit that
-    /// succeeds resumes everything.
-    private static func collect(configuration: QueryConfiguration, store: some PostWriter, health: StoreHealth,
+    /// succeeds resumes everything. A commit that stored new posts advances `generation`
+    /// before anything is acknowledged, so no read after the acknowledgement is answered from
+    /// an older cached answer.
+    private static func collect(configuration: QueryConfiguration, store: some PostWriter, generation: StoreGeneration, health: StoreHealth,
                                 service: ServiceContext) throws {
         let seal = try service.dispatchSeal()
         let input = try PipelineSocket.open(.pull, context: service.zmq, highWaterMark: 16)
@@ -290,6 +302,7 @@ public enum QueryService {
                     }
                     continue
                 }
+                if result.inserted > 0 { generation.advance() }
                 if !unstored.isEmpty {
                     unstored = []
                     health.isWritable = true

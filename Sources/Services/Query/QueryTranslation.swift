@@ -105,19 +105,15 @@ extension PostPage {
     }
 }
 
-extension SearchPostsResponse {
-    init(_ page: PostPage) throws(StoreError) {
-        self.init()
-        posts = try page.views()
-        nextPageToken = page.nextPageToken
-    }
-}
-
-extension CareQueueResponse {
-    init(_ page: PostPage) throws(StoreError) {
-        self.init()
-        posts = try page.views()
-        nextPageToken = page.nextPageToken
+extension PostPage {
+    /// The encoded SearchPostsResponse or CareQueueResponse (the same fields) of the page: the
+    /// stored views spliced in as they are, not decoded into Swift values and encoded again
+    /// (which cost more than the rest of an export page); INTERNAL when one does not decode.
+    func encodedResponse() throws(StoreError) -> [UInt8] {
+        for post in posts where !PostView.decodes(post.view) {
+            throw .database(operation: "decode stored post \(post.id)", message: "not an encoded \(PostView.protoName) (\(post.view.count) bytes)")
+        }
+        return WireSplice.postPage(posts.map(\.view), nextPageToken: nextPageToken)
     }
 }
 
@@ -127,15 +123,16 @@ extension CareQueueResponse {
 enum QueryRPC {
     /// Registers the methods on `server`.
     static func register(on server: RPCServer, volume: any VolumeReadModel, search: any SearchReadModel) {
-        server.register(QueryMethod.searchPosts) { (request: SearchPostsRequest, context: CallContext) throws(RPCError) -> SearchPostsResponse in
+        server.registerEncoding(QueryMethod.searchPosts) { (request: SearchPostsRequest, context: CallContext) throws(RPCError) -> [UInt8] in
             do throws(StoreError) {
                 let selection = try PostSelection(range: request.range, queryID: request.queryId, group: request.group)
                 let pageSize = request.pageSize == 0 ? 50 : Int(request.pageSize)
                 guard !request.query.isEmpty else {
-                    return try SearchPostsResponse(search.search(selection, filter: PostFilter(request), pageSize: pageSize, pageToken: request.pageToken))
+                    return try search.search(selection, filter: PostFilter(request), pageSize: pageSize, pageToken: request.pageToken).encodedResponse()
                 }
                 return try ExpressionSearch.page(ExpressionSearch.expression(request.query), selection: selection, filter: PostFilter(request), pageSize: pageSize,
-                                                 pageToken: request.pageToken, search: search, budgetEndMs: TestQueryRPC.budgetEnd(deadline: context.deadline))
+                                                 pageToken: request.pageToken, search: search,
+                                                 budgetEndMs: TestQueryRPC.budgetEnd(deadline: context.deadline)).encodedResponse()
             } catch {
                 throw error.rpcError
             }
