@@ -80,11 +80,12 @@ public struct SpikeAlert: Sendable, Codable, Equatable {
 
 /// Tunables of `SpikeDetector`. Defaults suit 5-minute buckets of real social volume: they were
 /// chosen on five labelled tweet-volume series (data/volume, scripts/eval-alerts.sh; see
-/// docs/INSIGHTS.md): the last hour is judged every 5 minutes against the 12 hours before it.
+/// docs/INSIGHTS.md): the last hour is judged every 5 minutes against the 24 hours before it, and
+/// the last day against each of the seven days before it (the slow scale).
 public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     /// Blocks (of `blockBuckets` buckets) in the trailing baseline window, 2 …
-    /// ``maximumBaselineBuckets``. Default 12 (with the default blocks: 12 hours of 5-minute buckets).
-    public var baselineBuckets: Int = 12
+    /// ``maximumBaselineBuckets``. Default 24 (with the default blocks: 24 hours of 5-minute buckets).
+    public var baselineBuckets: Int = 24
     /// The largest `baselineBuckets`: the trend's Theil–Sen slope takes time and memory quadratic
     /// in the window at every bucket (1,000 buckets: about 500,000 pairwise slopes).
     public static let maximumBaselineBuckets = 1_000
@@ -95,8 +96,8 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     public static let maximumStoredBuckets = 20_000
     /// Blocks the baseline needs before any alert (warm-up). Default 6.
     public var minimumBaselineBuckets: Int = 6
-    /// z-score from which a bucket is a spike. Default 4.5.
-    public var zThreshold: Double = 4.5
+    /// z-score from which a bucket is a spike. Default 3.5.
+    public var zThreshold: Double = 3.5
     /// z-score from which a spike is `.medium`. Default 5.
     public var mediumZ: Double = 5
     /// z-score from which a spike is `.high`. Default 8.
@@ -114,7 +115,7 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     public var noiseFloorFactor: Double = 1
     /// Whether the volume baseline follows a Theil–Sen line through the window (true) or is the
     /// window's median (false). The line removes the lag on daily rises of short windows; over the
-    /// default 12-hour window the median did better on real series. Default false.
+    /// default 24-hour window the median did better on real series. Default false.
     public var linearTrend: Bool = false
     /// A run of empty buckets is a collection outage once the posts the baseline expected over the
     /// run reach this many: flagged, never alerted on and kept out of the baseline. Until then the
@@ -164,12 +165,12 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     /// shows (a day of 1.5 times the usual volume) pages on that scale. The scales share the
     /// cooldown; the slow scale has its own run, winsorised window, burstiness and warm-up
     /// (`minimumBaselineBuckets` of its blocks, at most `slowBaselineBlocks`). Volume only.
-    /// Default 0 (off).
-    public var slowBlockBuckets: Int = 0
+    /// Default 288 (a day of 5-minute buckets).
+    public var slowBlockBuckets: Int = 288
     /// Blocks of `slowBlockBuckets` in the slow scale's baseline window. Default 7 (a week of days).
     public var slowBaselineBlocks: Int = 7
-    /// The slow scale's z-score threshold (its z is computed like the hourly block's). Default 3.5.
-    public var slowZThreshold: Double = 3.5
+    /// The slow scale's z-score threshold (its z is computed like the hourly block's). Default 4.
+    public var slowZThreshold: Double = 4
 
     /// The documented defaults.
     public static let `default` = SpikeDetectorConfig()

@@ -123,13 +123,18 @@ import Testing
     }
 
     @Test func defaultStateStaysSmall() throws {
-        // The default window spans 12 blocks of 12 buckets plus the current block: 155 buckets.
+        // The default window spans 24 blocks of 12 buckets plus the current block: 299 buckets; the
+        // slow scale's, 7 days of 288 buckets plus the current day: 2,303.
         var detector = SpikeDetector(kind: .volume)
-        for bucket in Self.buckets((0..<400).map { 40 + $0 % 9 }) { _ = detector.judge(bucket) }
-        #expect(detector.state.recent.count == 155)
+        for bucket in Self.buckets((0..<2_600).map { 40 + $0 % 9 }) { _ = detector.judge(bucket) }
+        #expect(detector.state.recent.count == 299)
+        #expect(detector.state.slowScale.map(\.recent.count) == [2_303])
         // The weekly profile, when on, adds three weeks of 168 hours (learned from the first judged bucket).
         let size = try JSONEncoder().encode(detector.state).count
-        #expect(size < (SpikeDetectorConfig.default.weeklySeasonality ? 16_000 : 8_000), "\(size) bytes")
+        #expect(size < (SpikeDetectorConfig.default.weeklySeasonality ? 88_000 : 80_000), "\(size) bytes")
+        var hourly = SpikeDetector(kind: .volume, config: .hourlyOnly)
+        for bucket in Self.buckets((0..<400).map { 40 + $0 % 9 }) { _ = hourly.judge(bucket) }
+        #expect(try JSONEncoder().encode(hourly.state).count < 8_000, "without the slow scale")
     }
 
     @Test func defaultConfigIsValidAndBadOnesNameTheField() throws {
