@@ -233,7 +233,8 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
 /// persist it and resume after a restart without replaying history.
 public struct SpikeDetectorState: Sendable, Codable, Equatable {
     /// Trailing buckets, oldest first (values above the threshold are stored winsorized): the
-    /// `baselineBuckets` blocks of the baseline and the `blockBuckets − 1` buckets of the current block.
+    /// `baselineBuckets` blocks of the baseline and the `blockBuckets − 1` buckets of the current
+    /// block, and fewer than `blockBuckets` older ones (trimmed a block at a time).
     public var recent: [BaselineSample]
     /// Buckets left during which alerts are suppressed.
     public var cooldownRemaining: Int
@@ -515,9 +516,25 @@ public struct SpikeDetector: Sendable {
         state.recent.withUnsafeBufferPointer { recent in
             for end in stride(from: stored - (count - 1) * width, through: stored, by: width) {
                 var block = BaselineSample(total: 0, negative: 0)
-                for index in (end - width)..<end {
-                    block.total += recent[index].total
-                    block.negative += recent[index].negative
+                if kind == .volume {
+                    // Volume reads only the totals; four running sums, so that the adds of a
+                    // day-long block do not each wait for the one before.
+                    var sums = (0.0, 0.0, 0.0, 0.0)
+                    var index = end - width
+                    while index + 4 <= end {
+                        sums.0 += recent[index].total
+                        sums.1 += recent[index + 1].total
+                        sums.2 += recent[index + 2].total
+                        sums.3 += recent[index + 3].total
+                        index += 4
+                    }
+                    for rest in index..<end { sums.0 += recent[rest].total }
+                    block.total = (sums.0 + sums.1) + (sums.2 + sums.3)
+                } else {
+                    for index in (end - width)..<end {
+                        block.total += recent[index].total
+                        block.negative += recent[index].negative
+                    }
                 }
                 blocks.append(block)
             }
@@ -671,7 +688,9 @@ public struct SpikeDetector: Sendable {
     private mutating func remember(_ sample: BaselineSample) {
         state.recent.append(sample)
         let kept = config.baselineBuckets * config.blockBuckets + config.blockBuckets - 1
-        if state.recent.count > kept {
+        // Trimmed a block at a time rather than at every bucket (the window is read from its end),
+        // so that a day-long window is not moved at every bucket.
+        if state.recent.count >= kept + config.blockBuckets {
             state.recent.removeFirst(state.recent.count - kept)
         }
     }
