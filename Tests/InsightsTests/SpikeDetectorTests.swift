@@ -143,12 +143,12 @@ import Testing
         try SpikeDetectorConfig.default.validate()
         var config = SpikeDetectorConfig.default
         config.mediumZ = 2
-        #expect(throws: InsightsConfigError.outOfRange(field: "mediumZ", value: 2, allowed: "4.5...1000.0")) {
+        #expect(throws: InsightsConfigError.outOfRange(field: "mediumZ", value: 2, allowed: "3.5...1000.0")) {
             try config.validate()
         }
         config = .default
         config.minimumBaselineBuckets = 40
-        #expect(throws: InsightsConfigError.outOfRange(field: "minimumBaselineBuckets", value: 40, allowed: "2.0...12.0")) {
+        #expect(throws: InsightsConfigError.outOfRange(field: "minimumBaselineBuckets", value: 40, allowed: "2.0...24.0")) {
             try config.validate()
         }
         config = .default
