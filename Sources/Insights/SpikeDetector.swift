@@ -80,11 +80,12 @@ public struct SpikeAlert: Sendable, Codable, Equatable {
 
 /// Tunables of `SpikeDetector`. Defaults suit 5-minute buckets of real social volume: they were
 /// chosen on five labelled tweet-volume series (data/volume, scripts/eval-alerts.sh; see
-/// docs/INSIGHTS.md): the last hour is judged every 5 minutes against the 12 hours before it.
+/// docs/INSIGHTS.md): the last hour is judged every 5 minutes against the 24 hours before it, and
+/// the last day against each of the seven days before it (the slow scale).
 public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     /// Blocks (of `blockBuckets` buckets) in the trailing baseline window, 2 …
-    /// ``maximumBaselineBuckets``. Default 12 (with the default blocks: 12 hours of 5-minute buckets).
-    public var baselineBuckets: Int = 12
+    /// ``maximumBaselineBuckets``. Default 24 (with the default blocks: 24 hours of 5-minute buckets).
+    public var baselineBuckets: Int = 24
     /// The largest `baselineBuckets`: the trend's Theil–Sen slope takes time and memory quadratic
     /// in the window at every bucket (1,000 buckets: about 500,000 pairwise slopes).
     public static let maximumBaselineBuckets = 1_000
@@ -95,8 +96,8 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     public static let maximumStoredBuckets = 20_000
     /// Blocks the baseline needs before any alert (warm-up). Default 6.
     public var minimumBaselineBuckets: Int = 6
-    /// z-score from which a bucket is a spike. Default 4.5.
-    public var zThreshold: Double = 4.5
+    /// z-score from which a bucket is a spike. Default 3.5.
+    public var zThreshold: Double = 3.5
     /// z-score from which a spike is `.medium`. Default 5.
     public var mediumZ: Double = 5
     /// z-score from which a spike is `.high`. Default 8.
@@ -114,7 +115,7 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     public var noiseFloorFactor: Double = 1
     /// Whether the volume baseline follows a Theil–Sen line through the window (true) or is the
     /// window's median (false). The line removes the lag on daily rises of short windows; over the
-    /// default 12-hour window the median did better on real series. Default false.
+    /// default 24-hour window the median did better on real series. Default false.
     public var linearTrend: Bool = false
     /// A run of empty buckets is a collection outage once the posts the baseline expected over the
     /// run reach this many: flagged, never alerted on and kept out of the baseline. Until then the
@@ -156,6 +157,20 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
     /// The z the accumulated excess takes as ordinary (the CUSUM's reference value): blocks above
     /// it add to the excess, blocks below it drain it. Default 2.
     public var cusumDrift: Double = 2
+    /// Buckets in a block of the second, longer time scale; 0 = off. When on, a second volume
+    /// detector judges each bucket as the sum of itself and the `slowBlockBuckets − 1` before it
+    /// against the `slowBaselineBlocks` blocks of that length before them (288 with 5-minute
+    /// buckets: the last day against each of the days before, so the time of day cancels out), at
+    /// `slowZThreshold`, and the series alerts when either scale does. A slow rise that no hour
+    /// shows (a day of 1.5 times the usual volume) pages on that scale. The scales share the
+    /// cooldown; the slow scale has its own run, winsorised window, burstiness and warm-up
+    /// (`minimumBaselineBuckets` of its blocks, at most `slowBaselineBlocks`). Volume only.
+    /// Default 288 (a day of 5-minute buckets).
+    public var slowBlockBuckets: Int = 288
+    /// Blocks of `slowBlockBuckets` in the slow scale's baseline window. Default 7 (a week of days).
+    public var slowBaselineBlocks: Int = 7
+    /// The slow scale's z-score threshold (its z is computed like the hourly block's). Default 4.
+    public var slowZThreshold: Double = 4
 
     /// The documented defaults.
     public static let `default` = SpikeDetectorConfig()
@@ -181,6 +196,28 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
         try InsightsConfigError.require("burstinessHalfLifeBuckets", Double(burstinessHalfLifeBuckets), in: 0...1_000_000)
         try InsightsConfigError.require("cusumThreshold", cusumThreshold, in: 0...1_000_000)
         try InsightsConfigError.require("cusumDrift", cusumDrift, in: 0...1_000)
+        try InsightsConfigError.require("slowBlockBuckets", Double(slowBlockBuckets), in: 0...Double(Self.maximumBlockBuckets))
+        try InsightsConfigError.require("slowBaselineBlocks", Double(slowBaselineBlocks), in: 2...Double(Self.maximumBaselineBuckets))
+        try InsightsConfigError.require("slowBaselineBlocks × slowBlockBuckets", Double(slowBaselineBlocks * slowBlockBuckets), in: 0...Double(Self.maximumStoredBuckets))
+        try InsightsConfigError.require("slowZThreshold", slowZThreshold, in: 0.5...1_000)
+    }
+
+    /// The configuration of the slow scale's detector, nil when `slowBlockBuckets` is 0: these
+    /// settings with the slow block, window and threshold, a median baseline, and no cooldown
+    /// (the scales share this one's), weekly profile, accumulated excess or slow scale of its own.
+    var slowScale: SpikeDetectorConfig? {
+        guard slowBlockBuckets > 0 else { return nil }
+        var slow = self
+        slow.blockBuckets = slowBlockBuckets
+        slow.baselineBuckets = slowBaselineBlocks
+        slow.minimumBaselineBuckets = min(minimumBaselineBuckets, slowBaselineBlocks)
+        slow.zThreshold = slowZThreshold
+        slow.linearTrend = false
+        slow.cooldownBuckets = 0
+        slow.weeklySeasonality = false
+        slow.cusumThreshold = 0
+        slow.slowBlockBuckets = 0
+        return slow
     }
 
     /// The severity band of `zScore`.
@@ -196,7 +233,8 @@ public struct SpikeDetectorConfig: Sendable, Codable, Equatable {
 /// persist it and resume after a restart without replaying history.
 public struct SpikeDetectorState: Sendable, Codable, Equatable {
     /// Trailing buckets, oldest first (values above the threshold are stored winsorized): the
-    /// `baselineBuckets` blocks of the baseline and the `blockBuckets − 1` buckets of the current block.
+    /// `baselineBuckets` blocks of the baseline and the `blockBuckets − 1` buckets of the current
+    /// block, and fewer than `blockBuckets` older ones (trimmed a block at a time).
     public var recent: [BaselineSample]
     /// Buckets left during which alerts are suppressed.
     public var cooldownRemaining: Int
@@ -225,6 +263,9 @@ public struct SpikeDetectorState: Sendable, Codable, Equatable {
     /// Whether the excess is held at 0 after an alert until a block's z falls below the drift, so
     /// that one rise (or one level shift) pages once.
     public var excessHeld: Bool = false
+    /// The slow scale's own state (`SpikeDetectorConfig.slowBlockBuckets`): one element once a
+    /// volume detector with the slow scale on has judged a bucket, empty otherwise.
+    public var slowScale: [SpikeDetectorState] = []
 
     /// A fresh state with no history.
     public init(recent: [BaselineSample] = [], cooldownRemaining: Int = 0) {
@@ -247,6 +288,7 @@ public struct SpikeDetectorState: Sendable, Codable, Equatable {
         lastBucketStart = try container.decodeIfPresent(Int64.self, forKey: .lastBucketStart)
         accumulatedExcess = try container.decodeIfPresent(Double.self, forKey: .accumulatedExcess) ?? 0
         excessHeld = try container.decodeIfPresent(Bool.self, forKey: .excessHeld) ?? false
+        slowScale = try container.decodeIfPresent([SpikeDetectorState].self, forKey: .slowScale) ?? []
         let entries = SpikeDetector.hoursPerWeek * SpikeDetector.weeksKept
         if weeklyOffsets.count != entries || weeklyWeeks.count != entries || weeklyUpdates.count != entries {
             (weeklyOffsets, weeklyWeeks, weeklyUpdates) = ([], [], [])
@@ -332,6 +374,29 @@ public struct SpikeDetector: Sendable {
     /// outage at once, whatever the posts it misses, and stays out of the window; a bucket above
     /// it is judged as usual, so a spike still pages.
     public mutating func judge(_ bucket: BucketCounts, collectionSilent: Bool = false) -> BucketVerdict {
+        let slowAlert = judgeSlowScale(bucket, collectionSilent: collectionSilent)
+        let cooling = state.cooldownRemaining > 0
+        let verdict = judgeOneScale(bucket, collectionSilent: collectionSilent)
+        guard case .normal = verdict, !cooling, var slowAlert else { return verdict }
+        slowAlert.severity = config.severity(zScore: slowAlert.zScore)
+        state.cooldownRemaining = config.cooldownBuckets
+        return .alert(slowAlert)
+    }
+
+    /// Feeds the bucket to the slow scale's detector (`SpikeDetectorConfig.slowBlockBuckets`) and
+    /// returns its alert, if any; nil when the slow scale is off or this is not a volume detector.
+    private mutating func judgeSlowScale(_ bucket: BucketCounts, collectionSilent: Bool) -> SpikeAlert? {
+        guard kind == .volume, let slowConfig = config.slowScale else { return nil }
+        // Moved out of the state and back, so that its window is never copied.
+        var slow = SpikeDetector(kind: .volume, config: slowConfig, state: state.slowScale.popLast() ?? SpikeDetectorState())
+        let verdict = slow.judge(bucket, collectionSilent: collectionSilent)
+        state.slowScale.append(slow.state)
+        guard case .alert(let alert) = verdict else { return nil }
+        return alert
+    }
+
+    /// `judge` on the block scale alone.
+    private mutating func judgeOneScale(_ bucket: BucketCounts, collectionSilent: Bool) -> BucketVerdict {
         // For a share, `BaselineSample.negative` holds the posts counted in it (negative or angry).
         let (base, counted) = kind == .anger ? (bucket.withEmotions, bucket.anger) : (bucket.total, bucket.negative)
         let total = Double(max(0, base))
@@ -362,11 +427,14 @@ public struct SpikeDetector: Sendable {
         }
         if total > 0, state.emptyRun > 0 {
             releaseEmptyRun(baseline)
-            return judge(bucket)
+            // Judged again with the held buckets in the window (the source-health check ran above).
+            return judgeOneScale(bucket, collectionSilent: false)
         }
-        let earlierInBlock = state.recent.suffix(config.blockBuckets - 1)
-        let block = BaselineSample(total: earlierInBlock.reduce(sample.total) { $0 + $1.total },
-                                   negative: earlierInBlock.reduce(sample.negative) { $0 + $1.negative })
+        let block = state.recent.withUnsafeBufferPointer { recent in
+            recent[max(0, recent.count - (config.blockBuckets - 1))...].reduce(sample) {
+                BaselineSample(total: $0.total + $1.total, negative: $0.negative + $1.negative)
+            }
+        }
         guard let test = test(block, against: baseline, at: bucket.bucketStart, widthMs: previousStart.map { bucket.bucketStart - $0 }) else {
             remember(sample)
             return .normal
@@ -448,9 +516,25 @@ public struct SpikeDetector: Sendable {
         state.recent.withUnsafeBufferPointer { recent in
             for end in stride(from: stored - (count - 1) * width, through: stored, by: width) {
                 var block = BaselineSample(total: 0, negative: 0)
-                for index in (end - width)..<end {
-                    block.total += recent[index].total
-                    block.negative += recent[index].negative
+                if kind == .volume {
+                    // Volume reads only the totals; four running sums, so that the adds of a
+                    // day-long block do not each wait for the one before.
+                    var sums = (0.0, 0.0, 0.0, 0.0)
+                    var index = end - width
+                    while index + 4 <= end {
+                        sums.0 += recent[index].total
+                        sums.1 += recent[index + 1].total
+                        sums.2 += recent[index + 2].total
+                        sums.3 += recent[index + 3].total
+                        index += 4
+                    }
+                    for rest in index..<end { sums.0 += recent[rest].total }
+                    block.total = (sums.0 + sums.1) + (sums.2 + sums.3)
+                } else {
+                    for index in (end - width)..<end {
+                        block.total += recent[index].total
+                        block.negative += recent[index].negative
+                    }
                 }
                 blocks.append(block)
             }
@@ -604,7 +688,9 @@ public struct SpikeDetector: Sendable {
     private mutating func remember(_ sample: BaselineSample) {
         state.recent.append(sample)
         let kept = config.baselineBuckets * config.blockBuckets + config.blockBuckets - 1
-        if state.recent.count > kept {
+        // Trimmed a block at a time rather than at every bucket (the window is read from its end),
+        // so that a day-long window is not moved at every bucket.
+        if state.recent.count >= kept + config.blockBuckets {
             state.recent.removeFirst(state.recent.count - kept)
         }
     }

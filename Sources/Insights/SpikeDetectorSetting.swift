@@ -33,6 +33,12 @@ public enum SpikeDetectorSetting: String, Sendable, CaseIterable {
     case cusumThreshold = "cusum-threshold"
     /// `cusumDrift`.
     case cusumDrift = "cusum-drift"
+    /// `slowBlockBuckets` (0 = off).
+    case slowBlockBuckets = "slow-block-buckets"
+    /// `slowBaselineBlocks`.
+    case slowBaselineBlocks = "slow-baseline-blocks"
+    /// `slowZThreshold`.
+    case slowZThreshold = "slow-z-threshold"
 
     /// The setting's value in `config`.
     public func value(in config: SpikeDetectorConfig) -> Double {
@@ -52,6 +58,9 @@ public enum SpikeDetectorSetting: String, Sendable, CaseIterable {
         case .weeklySeasonality: return config.weeklySeasonality ? 1 : 0
         case .cusumThreshold: return config.cusumThreshold
         case .cusumDrift: return config.cusumDrift
+        case .slowBlockBuckets: return Double(config.slowBlockBuckets)
+        case .slowBaselineBlocks: return Double(config.slowBaselineBlocks)
+        case .slowZThreshold: return config.slowZThreshold
         }
     }
 
@@ -83,6 +92,9 @@ public enum SpikeDetectorSetting: String, Sendable, CaseIterable {
         case .weeklySeasonality: config.weeklySeasonality = value != 0
         case .cusumThreshold: config.cusumThreshold = value
         case .cusumDrift: config.cusumDrift = value
+        case .slowBlockBuckets: config.slowBlockBuckets = whole
+        case .slowBaselineBlocks: config.slowBaselineBlocks = whole
+        case .slowZThreshold: config.slowZThreshold = value
         }
         return config
     }

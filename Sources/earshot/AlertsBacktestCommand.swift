@@ -258,6 +258,9 @@ struct DetectorSettingOptions: ParsableArguments {
     @Option(help: "1 = the forecast follows a weekly profile after two weeks, 0 = not") var weeklySeasonality: Int?
     @Option(help: "Accumulated z above the drift (CUSUM) from which a slow rise alerts (0 = off)") var cusumThreshold: Double?
     @Option(help: "z the accumulated excess takes as ordinary (CUSUM reference value)") var cusumDrift: Double?
+    @Option(help: "Buckets in a block of the second, longer time scale (288 = a day of 5-minute buckets; 0 = off)") var slowBlockBuckets: Int?
+    @Option(help: "Blocks in the slow scale's baseline window") var slowBaselineBlocks: Int?
+    @Option(help: "z-score from which the slow scale alerts") var slowZThreshold: Double?
 
     /// The default configuration with the given settings applied, validated.
     func configuration() throws -> SpikeDetectorConfig {
@@ -269,6 +272,8 @@ struct DetectorSettingOptions: ParsableArguments {
             (.burstinessHalfLifeBuckets, burstinessHalfLifeBuckets.map(Double.init)), (.windowSpread, windowSpread.map(Double.init)),
             (.blockBuckets, blockBuckets.map(Double.init)), (.linearTrend, linearTrend.map(Double.init)),
             (.weeklySeasonality, weeklySeasonality.map(Double.init)), (.cusumThreshold, cusumThreshold), (.cusumDrift, cusumDrift),
+            (.slowBlockBuckets, slowBlockBuckets.map(Double.init)), (.slowBaselineBlocks, slowBaselineBlocks.map(Double.init)),
+            (.slowZThreshold, slowZThreshold),
         ]
         let config = given.reduce(SpikeDetectorConfig.default) { config, setting in
             setting.1.map { setting.0.applied($0, to: config) } ?? config

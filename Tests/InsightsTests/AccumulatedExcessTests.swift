@@ -12,7 +12,7 @@ import Testing
     /// the new level.
     static let slowRise = (0..<576).map { 48 + $0 % 5 } + (0..<144).map { 56 + $0 % 5 }
 
-    static func withExcess(_ threshold: Double, _ base: SpikeDetectorConfig = .default) -> SpikeDetectorConfig {
+    static func withExcess(_ threshold: Double, _ base: SpikeDetectorConfig = .hourlyOnly) -> SpikeDetectorConfig {
         var config = base
         config.cusumThreshold = threshold
         return config
@@ -20,12 +20,12 @@ import Testing
 
     @Test func aSlowRisePagesOnceWithTheExcessAndNeverWithoutIt() throws {
         let buckets = SpikeDetectorTests.buckets(Self.slowRise)
-        #expect(SpikeDetector.detect(kind: .volume, buckets: buckets).isEmpty, "no block reaches the threshold")
+        #expect(SpikeDetector.detect(kind: .volume, config: .hourlyOnly, buckets: buckets).isEmpty, "no block reaches the threshold")
         let alerts = SpikeDetector.detect(kind: .volume, config: Self.withExcess(48), buckets: buckets)
         let alert = try #require(alerts.first)
         #expect(alerts.count == 1, "one rise, one page: \(alerts.map { $0.bucketStart / Self.width })")
         #expect((576..<(576 + 72)).contains(alert.bucketStart / Self.width), "within six hours of the rise")
-        #expect(alert.zScore < SpikeDetectorConfig.default.zThreshold, "the block itself is below the threshold")
+        #expect(alert.zScore < SpikeDetectorConfig.hourlyOnly.zThreshold, "the block itself is below the threshold")
         #expect(alert.observed > alert.baselineMean)
         // A higher threshold needs a longer rise: later, or not at all.
         let later = SpikeDetector.detect(kind: .volume, config: Self.withExcess(96), buckets: buckets)

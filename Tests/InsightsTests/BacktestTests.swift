@@ -76,12 +76,12 @@ import Testing
         var random = SplitMix64(seed: 11)
         let series = (0..<288).map { _ in random.poisson(5) } + (0..<12).map { _ in random.poisson(12) }
         let buckets = SpikeDetectorTests.buckets(series)
-        let alerts = SpikeDetector.detect(kind: .volume, buckets: buckets)
+        let alerts = SpikeDetector.detect(kind: .volume, config: .hourlyOnly, buckets: buckets)
         #expect(alerts.count == 1)
         #expect((alerts.first?.bucketStart ?? 0) / Self.width >= 288)
         #expect((alerts.first?.observed ?? 0) > 60, "the block's posts: the hour")
         var single = SpikeDetectorConfig.singleBucket
-        single.zThreshold = SpikeDetectorConfig.default.zThreshold
+        single.zThreshold = SpikeDetectorConfig.hourlyOnly.zThreshold
         #expect(SpikeDetector.detect(kind: .volume, config: single, buckets: buckets).isEmpty)
     }
 
@@ -90,7 +90,7 @@ import Testing
         let calm = (0..<2_000).map { _ in random.poisson(40) }
         let bursty = (0..<2_000).map { _ in random.poisson(random.next() % 4 == 0 ? 90 : 30) }
         func finalBurstiness(_ series: [Int]) -> Double {
-            var detector = SpikeDetector(kind: .volume)
+            var detector = SpikeDetector(kind: .volume, config: .hourlyOnly)
             for bucket in SpikeDetectorTests.buckets(series) { _ = detector.judge(bucket) }
             return detector.state.burstiness
         }

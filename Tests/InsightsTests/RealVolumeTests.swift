@@ -45,6 +45,15 @@ import Testing
         }
     }
 
+    @Test func theSlowScaleFindsAnIncidentTheHourlyBlocksMiss() throws {
+        // AMZN 1 April: a day of about 1.4 times the usual volume that rose like the afternoon
+        // before it, so no hour stands out against the 24 hours before.
+        var hourly = SpikeDetectorConfig.default
+        hourly.slowBlockBuckets = 0
+        #expect(try Self.score("Twitter_volume_AMZN.csv", config: hourly).windowsFound == 3)
+        #expect(try Self.score("Twitter_volume_AMZN.csv", config: .default).windowsFound == 4)
+    }
+
     @Test func singleBucketJudgingIsFarNoisierOnRealVolume() throws {
         // What the defaults replaced: bucket by bucket against the hour before.
         let total = try Self.files.map { try Self.score($0, config: .singleBucket) }.reduce(.zero, +)

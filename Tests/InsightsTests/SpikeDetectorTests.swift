@@ -123,25 +123,32 @@ import Testing
     }
 
     @Test func defaultStateStaysSmall() throws {
-        // The default window spans 12 blocks of 12 buckets plus the current block: 155 buckets.
+        // The default window spans 24 blocks of 12 buckets plus the current block: 299 buckets; the
+        // slow scale's, 7 days of 288 buckets plus the current day: 2,303. Each keeps less than a
+        // block more, trimmed a block at a time.
         var detector = SpikeDetector(kind: .volume)
-        for bucket in Self.buckets((0..<400).map { 40 + $0 % 9 }) { _ = detector.judge(bucket) }
-        #expect(detector.state.recent.count == 155)
+        for bucket in Self.buckets((0..<2_600).map { 40 + $0 % 9 }) { _ = detector.judge(bucket) }
+        #expect((299..<311).contains(detector.state.recent.count), "\(detector.state.recent.count)")
+        #expect(detector.state.slowScale.count == 1)
+        #expect(detector.state.slowScale.allSatisfy { (2_303..<2_591).contains($0.recent.count) })
         // The weekly profile, when on, adds three weeks of 168 hours (learned from the first judged bucket).
         let size = try JSONEncoder().encode(detector.state).count
-        #expect(size < (SpikeDetectorConfig.default.weeklySeasonality ? 16_000 : 8_000), "\(size) bytes")
+        #expect(size < (SpikeDetectorConfig.default.weeklySeasonality ? 98_000 : 90_000), "\(size) bytes")
+        var hourly = SpikeDetector(kind: .volume, config: .hourlyOnly)
+        for bucket in Self.buckets((0..<400).map { 40 + $0 % 9 }) { _ = hourly.judge(bucket) }
+        #expect(try JSONEncoder().encode(hourly.state).count < 8_000, "without the slow scale")
     }
 
     @Test func defaultConfigIsValidAndBadOnesNameTheField() throws {
         try SpikeDetectorConfig.default.validate()
         var config = SpikeDetectorConfig.default
         config.mediumZ = 2
-        #expect(throws: InsightsConfigError.outOfRange(field: "mediumZ", value: 2, allowed: "4.5...1000.0")) {
+        #expect(throws: InsightsConfigError.outOfRange(field: "mediumZ", value: 2, allowed: "3.5...1000.0")) {
             try config.validate()
         }
         config = .default
         config.minimumBaselineBuckets = 40
-        #expect(throws: InsightsConfigError.outOfRange(field: "minimumBaselineBuckets", value: 40, allowed: "2.0...12.0")) {
+        #expect(throws: InsightsConfigError.outOfRange(field: "minimumBaselineBuckets", value: 40, allowed: "2.0...24.0")) {
             try config.validate()
         }
         config = .default

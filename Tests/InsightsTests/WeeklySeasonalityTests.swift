@@ -29,7 +29,7 @@ import Testing
     }
 
     static func config(weekly: Bool) -> SpikeDetectorConfig {
-        var config = SpikeDetectorConfig.default
+        var config = SpikeDetectorConfig.hourlyOnly
         config.weeklySeasonality = weekly
         return config
     }

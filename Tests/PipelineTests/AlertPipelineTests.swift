@@ -139,9 +139,10 @@ import Glibc
         #expect(!stored.contains { $0.kind == .volume }, "no volume alert for the drop or the return: \(stored.map(\.id))")
 
         // Without source health (the backtest over the same stored posts) the half volume becomes the
-        // baseline and feed-b's return pages.
+        // baseline and feed-b's return pages: with a 12-hour window, since the default 24 hours
+        // still hold more full hours than the eight at half volume.
         let backtest = try runEarshot(["alerts", "backtest", "--query", stack.ports.queryRPC, "--keys", try #require(stack.keys).path,
-                                       "--query-id", "",
+                                       "--query-id", "", "--baseline-buckets", "12",
                                        "--from", "\(dayStart)", "--to", "\(dayStart + Int64(dayEnd - 30) * minute)", "--json"])
         #expect(backtest.status == 0, "\(backtest.errors)")
         let report = try JSONSerialization.jsonObject(with: Data(backtest.output.utf8)) as? [String: Any]
