@@ -96,7 +96,7 @@ extension PostgresStore: ListeningQueryStore {
             guard try !writer.rows(operation, "DELETE FROM listening_queries WHERE id = \(scope) RETURNING id", binds.binds).isEmpty else {
                 return .failure(.notFound(id: id))
             }
-            for table in ["rollup_totals", "rollup_facets", "alerts"] {
+            for table in ["rollup_totals", "rollup_facets", "rollup_minute_facets", "author_sketches", "alerts"] {
                 try writer.rows(operation, "DELETE FROM \(table) WHERE scope = \(scope)", binds.binds)
             }
             try bumpVersion(operation)

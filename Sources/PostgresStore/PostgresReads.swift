@@ -22,12 +22,23 @@ struct CountSource {
 
     var isAllPosts: Bool { scopes == [""] }
 
-    /// The roll-up rows' condition on `level` and `bucket_ms` for the whole buckets (FALSE without any).
-    func spanCondition(_ binds: inout StatementBinds) -> String {
-        let spans = cover.spans.map { span in
+    /// The roll-up rows' condition on `level` and `bucket_ms` for the whole buckets at `levels` (FALSE without any).
+    func spanCondition(_ binds: inout StatementBinds, levels: [BucketLevel] = BucketLevel.allCases) -> String {
+        let spans = cover.spans.filter { levels.contains($0.level) }.map { span in
             "(level = \(binds.add(Int16(span.level.rawValue))) AND bucket_ms >= \(binds.add(span.from)) AND bucket_ms < \(binds.add(span.to)))"
         }
         return spans.isEmpty ? "FALSE" : "(" + spans.joined(separator: " OR ") + ")"
+    }
+
+    /// FROM and WHERE over the minute facet counts `u(facet, value, count)` of `facet` in the
+    /// whole minutes of the cover (no row without any).
+    func minuteFacets(_ facet: RollupFacet, _ binds: inout StatementBinds) -> String {
+        let minutes = cover.spans.filter { $0.level == .minute }.map { span in
+            "(m.bucket_ms >= \(binds.add(span.from)) AND m.bucket_ms < \(binds.add(span.to)))"
+        }
+        let scopeList = binds.add(scopes)
+        return PostgresStore.minuteFacetRows(facet, scopes: scopeList, &binds,
+                                             within: minutes.isEmpty ? "FALSE" : "(" + minutes.joined(separator: " OR ") + ")")
     }
 
     /// FROM and WHERE over the edge posts `p`, one row per post and scope holding it (`scope`);
@@ -135,11 +146,14 @@ extension PostgresStore {
         var binds = StatementBinds()
         let scopes = binds.add(source.scopes)
         let facetCode = binds.add(facet.rawValue)
-        let spans = source.spanCondition(&binds)
+        let spans = source.spanCondition(&binds, levels: RollupDelta.coarseLevels)
+        let minutes = source.minuteFacets(facet, &binds)
         let edges = source.edgePosts(&binds, extraJoin: "CROSS JOIN LATERAL unnest(\(facet.postValues)) AS f(value)")
         let rows = try reader.rows(operation, """
             SELECT value, SUM(count)::int8 FROM (
                 SELECT value, count FROM rollup_facets WHERE scope = ANY(\(scopes)::text[]) AND facet = \(facetCode) AND \(spans)
+                UNION ALL
+                SELECT u.value, u.count \(minutes)
                 UNION ALL
                 SELECT f.value, 1 \(edges)
             ) counted GROUP BY value
@@ -150,6 +164,16 @@ extension PostgresStore {
             counts[value] = Int(count)
         }
         return counts
+    }
+
+    /// FROM and WHERE over the minute facet counts `u(facet, value, count)` of `facet` in the
+    /// packed rows `m` of `rollup_minute_facets` of the scopes placeholder `scopes` (a text array)
+    /// that meet `within` (a condition on `m.bucket_ms`).
+    static func minuteFacetRows(_ facet: RollupFacet, scopes: String, _ binds: inout StatementBinds, within: String) -> String {
+        """
+        FROM rollup_minute_facets m CROSS JOIN LATERAL unnest(m.facets, m.vals, m.counts) AS u(facet, value, count)
+        WHERE m.scope = ANY(\(scopes)::text[]) AND m.pack = \(binds.add(facet.minutePack)) AND \(within) AND u.facet = \(binds.add(facet.rawValue))
+        """
     }
 
     /// The `limit` most counted of `counts`, most counted first (ties by value).
@@ -176,10 +200,7 @@ extension PostgresStore: VolumeReadModel {
             figures.languages = Self.ranked(try facetCounts(.language, source, operation), limit: 100)
             figures.platforms = Self.ranked(try facetCounts(.platform, source, operation), limit: 100)
             figures.emotions = Self.ranked(try facetCounts(.emotion, source, operation), limit: Emotion.allCases.count)
-            var binds = StatementBinds()
-            let condition = Self.postsCondition(&binds, scopes: source.scopes, range: range)
-            let rows = try reader.rows(operation, "SELECT count(DISTINCT p.author_id) FROM posts p WHERE \(condition)", binds.binds)
-            figures.uniqueAuthors = Int(try PostgresSession.decode(rows[0], Int64.self, operation))
+            (figures.uniqueAuthors, figures.uniqueAuthorsEstimated) = try uniqueAuthors(source, range: range, posts: figures.totals.posts, operation)
             return figures
         }
     }
@@ -213,12 +234,19 @@ extension PostgresStore: VolumeReadModel {
                 throw .invalidArgument("more than \(Self.maxSeriesBuckets) buckets in range; use a coarser granularity or a shorter range")
             }
             var emotionBinds = totalsBinds
-            let emotionCode = emotionBinds.add(RollupFacet.emotion.rawValue)
-            let emotionRows = try reader.rows(operation, """
-                SELECT bucket_ms, value, SUM(count)::int8 FROM rollup_facets
-                WHERE scope = ANY(\(scopeList)::text[]) AND level = \(levelCode) AND \(within) AND facet = \(emotionCode)
-                GROUP BY bucket_ms, value
-                """, emotionBinds.binds)
+            let emotionRows: [PostgresRow]
+            if level == .minute {
+                let minutes = Self.minuteFacetRows(.emotion, scopes: scopeList, &emotionBinds, within: within)
+                emotionRows = try reader.rows(operation, "SELECT m.bucket_ms, u.value, SUM(u.count)::int8 \(minutes) GROUP BY m.bucket_ms, u.value",
+                                              emotionBinds.binds)
+            } else {
+                let emotionCode = emotionBinds.add(RollupFacet.emotion.rawValue)
+                emotionRows = try reader.rows(operation, """
+                    SELECT bucket_ms, value, SUM(count)::int8 FROM rollup_facets
+                    WHERE scope = ANY(\(scopeList)::text[]) AND level = \(levelCode) AND \(within) AND facet = \(emotionCode)
+                    GROUP BY bucket_ms, value
+                    """, emotionBinds.binds)
+            }
             var emotions: [Int64: [String: Int]] = [:]
             for row in emotionRows {
                 let (bucket, value, count) = try PostgresSession.decode(row, (Int64, String, Int64).self, operation)

@@ -9,7 +9,7 @@ extension PostgresStore {
     ///
     /// Dropping a partition is a catalog change, whatever its size; the roll-ups of the dropped
     /// days are deleted row by row (about one row per scope and minute, hour and day, plus their
-    /// facet values).
+    /// facet values, minute facet packs and author sketches).
     @discardableResult
     public func dropPartitions(before cutoffMs: Int64) throws(StoreError) -> [Int64] {
         let cutoff = BucketLevel.day.bucketStart(cutoffMs)
@@ -24,8 +24,9 @@ extension PostgresStore {
                 for day in expired { try writer.rows(operation, "DROP TABLE \(PostgresSchema.partitionName(day: day))") }
                 var binds = StatementBinds()
                 let before = binds.add(cutoff)
-                try writer.rows(operation, "DELETE FROM rollup_totals WHERE bucket_ms < \(before)", binds.binds)
-                try writer.rows(operation, "DELETE FROM rollup_facets WHERE bucket_ms < \(before)", binds.binds)
+                for table in ["rollup_totals", "rollup_facets", "rollup_minute_facets", "author_sketches"] {
+                    try writer.rows(operation, "DELETE FROM \(table) WHERE bucket_ms < \(before)", binds.binds)
+                }
                 return expired
             }
             retention.withLockedValue { state in

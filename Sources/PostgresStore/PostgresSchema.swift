@@ -13,7 +13,11 @@ import PostgresNIO
 ///   edges of a range are counted from the posts in SQL.
 /// - `rollup_totals` and `rollup_facets` hold the aggregates per scope ("" = every post, else a
 ///   listening query id), level (0 minute, 1 hour, 2 day) and bucket, updated in the apply's
-///   transaction.
+///   transaction; `rollup_facets` only for hours and days: the minute facet counts are packed in
+///   `rollup_minute_facets`, one row per scope, pack (``RollupFacet/minutePack``) and minute with
+///   parallel arrays of facet, value and count, so an apply upserts a row per scope-minute rather
+///   than one per value. `author_sketches` holds a HyperLogLog sketch of the authors per scope and
+///   hour or day (``AuthorSketches``).
 /// - Indexes: (created_at_ms, seq) for search and export paging; (priority, created_at_ms, seq)
 ///   for the care queue; GIN on `query_ids` for listening-query scopes and on `hashtags`; `seq`
 ///   for backfills, which walk the posts in the order they were stored.
@@ -107,7 +111,39 @@ enum PostgresSchema {
             );
             CREATE INDEX alerts_by_bucket ON alerts (bucket_ms)
             """),
+        // Minute facet counts packed one row per scope, pack and minute (they were most of the
+        // rows an apply upserted), and author sketches (filled from the posts by `fillAuthorSketches`).
+        (3, """
+            CREATE TABLE rollup_minute_facets (
+                scope text NOT NULL,
+                pack smallint NOT NULL,
+                bucket_ms bigint NOT NULL,
+                facets smallint[] NOT NULL,
+                vals text[] NOT NULL,
+                counts bigint[] NOT NULL,
+                PRIMARY KEY (scope, pack, bucket_ms)
+            );
+            INSERT INTO rollup_minute_facets (scope, pack, bucket_ms, facets, vals, counts)
+                SELECT scope, CASE WHEN facet IN (0, 1, 2) THEN 0 ELSE 1 END, bucket_ms, array_agg(facet), array_agg(value), array_agg(count)
+                FROM rollup_facets WHERE level = 0 GROUP BY 1, 2, 3;
+            DELETE FROM rollup_facets WHERE level = 0;
+            CREATE TABLE author_sketches (
+                scope text NOT NULL,
+                level smallint NOT NULL,
+                bucket_ms bigint NOT NULL,
+                registers bytea NOT NULL,
+                PRIMARY KEY (scope, level, bucket_ms)
+            )
+            """),
     ]
+
+    /// Steps of a migration that SQL alone cannot do, run after its statements in its transaction.
+    static func followUp(ofMigration version: Int, _ session: PostgresSession) throws(StoreError) {
+        if version == 3 { try AuthorSketches.fill(session) }
+    }
+
+    /// The advisory lock key writers hold while they merge author sketches (``AuthorSketches``).
+    static let sketchLock: Int64 = migrationLock + 1
 
     /// The advisory lock key writers take to migrate ("Earshot" in ASCII, as a number).
     static let migrationLock: Int64 = 0x45_61_72_73_68_6F_74
@@ -134,6 +170,7 @@ enum PostgresSchema {
                     for statement in migration.sql.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
                         try session.rows("migration \(migration.version)", String(statement))
                     }
+                    try followUp(ofMigration: migration.version, session)
                     var version = PostgresBindings()
                     version.append(Int32(migration.version))
                     try session.rows("record migration \(migration.version)", "INSERT INTO earshot_migrations (version) VALUES ($1)", version)

@@ -182,7 +182,8 @@ extension PostgresStore: PostWriter {
         return keys
     }
 
-    /// Adds `delta` to the roll-ups: one upsert statement for the totals, one for the facets.
+    /// Adds `delta` to the roll-ups: one upsert statement per table (totals, hour and day facets,
+    /// minute facet packs, author sketches).
     func write(_ delta: RollupDelta, operation: String) throws(StoreError) {
         guard !delta.totals.isEmpty else { return }
         // Sorted, so concurrent writers lock rows in the same order.
@@ -207,23 +208,58 @@ extension PostgresStore: PostWriter {
                 positive = r.positive + excluded.positive, neutral = r.neutral + excluded.neutral,
                 negative = r.negative + excluded.negative, unavailable = r.unavailable + excluded.unavailable
             """, binds)
+        try writeFacets(delta, operation: operation)
+        try writeMinuteFacets(delta, operation: operation)
+        try AuthorSketches.merge(delta.sketches, into: writer, operation: operation)
+    }
+
+    /// Adds the hour and day facet counts of `delta` (a row per value).
+    private func writeFacets(_ delta: RollupDelta, operation: String) throws(StoreError) {
         guard !delta.facets.isEmpty else { return }
         let facets = delta.facets.sorted {
             ($0.key.bucket.scope, $0.key.facet.rawValue, $0.key.bucket.level.rawValue, $0.key.bucket.bucket, $0.key.value)
                 < ($1.key.bucket.scope, $1.key.facet.rawValue, $1.key.bucket.level.rawValue, $1.key.bucket.bucket, $1.key.value)
         }
-        var facetBinds = PostgresBindings()
-        facetBinds.append(facets.map(\.key.bucket.scope))
-        facetBinds.append(facets.map(\.key.facet.rawValue))
-        facetBinds.append(facets.map { Int16($0.key.bucket.level.rawValue) })
-        facetBinds.append(facets.map(\.key.bucket.bucket))
-        facetBinds.append(facets.map(\.key.value))
-        facetBinds.append(facets.map { Int64($0.value) })
+        var binds = PostgresBindings()
+        binds.append(facets.map(\.key.bucket.scope))
+        binds.append(facets.map(\.key.facet.rawValue))
+        binds.append(facets.map { Int16($0.key.bucket.level.rawValue) })
+        binds.append(facets.map(\.key.bucket.bucket))
+        binds.append(facets.map(\.key.value))
+        binds.append(facets.map { Int64($0.value) })
         try writer.rows(operation, """
             INSERT INTO rollup_facets AS r (scope, facet, level, bucket_ms, value, count)
             SELECT * FROM unnest($1::text[], $2::int2[], $3::int2[], $4::int8[], $5::text[], $6::int8[])
             ON CONFLICT (scope, facet, level, bucket_ms, value) DO UPDATE SET count = r.count + excluded.count
-            """, facetBinds)
+            """, binds)
+    }
+
+    /// Adds the minute facet counts of `delta`: one row per scope, pack and minute, whose arrays
+    /// (facet, value, count) are passed as array literals and merged with a stored row's by
+    /// (facet, value).
+    private func writeMinuteFacets(_ delta: RollupDelta, operation: String) throws(StoreError) {
+        guard !delta.minuteFacets.isEmpty else { return }
+        let packs = delta.minuteFacets.sorted { ($0.key.scope, $0.key.pack, $0.key.bucket) < ($1.key.scope, $1.key.pack, $1.key.bucket) }
+        var binds = PostgresBindings()
+        binds.append(packs.map(\.key.scope))
+        binds.append(packs.map(\.key.pack))
+        binds.append(packs.map(\.key.bucket))
+        let entries = packs.map { Array($0.value) }
+        binds.append(entries.map { pack in "{" + pack.map { String($0.key.facet.rawValue) }.joined(separator: ",") + "}" })
+        binds.append(entries.map { pack in "{" + pack.map { PostRow.arrayElement($0.key.value) }.joined(separator: ",") + "}" })
+        binds.append(entries.map { pack in "{" + pack.map { String($0.value) }.joined(separator: ",") + "}" })
+        try writer.rows(operation, """
+            INSERT INTO rollup_minute_facets AS r (scope, pack, bucket_ms, facets, vals, counts)
+            SELECT scope, pack, bucket_ms, facets::int2[], vals::text[], counts::int8[]
+            FROM unnest($1::text[], $2::int2[], $3::int8[], $4::text[], $5::text[], $6::text[]) AS d(scope, pack, bucket_ms, facets, vals, counts)
+            ON CONFLICT (scope, pack, bucket_ms) DO UPDATE SET (facets, vals, counts) = (
+                SELECT array_agg(facet), array_agg(value), array_agg(count) FROM (
+                    SELECT facet, value, SUM(count)::int8 AS count FROM (
+                        SELECT * FROM unnest(r.facets, r.vals, r.counts)
+                        UNION ALL SELECT * FROM unnest(excluded.facets, excluded.vals, excluded.counts)
+                    ) AS both_packs (facet, value, count) GROUP BY facet, value
+                ) AS merged)
+            """, binds)
     }
 
     /// How many posts are stored.

@@ -1,6 +1,6 @@
 import EarshotStore
 
-/// The facets the roll-ups count, as stored in `rollup_facets.facet`.
+/// The facets the roll-ups count, as stored in `rollup_facets.facet` and `rollup_minute_facets.facets`.
 enum RollupFacet: Int16, CaseIterable, Sendable {
     case language = 0, platform, emotion, hashtag, term, domain, mention
 
@@ -18,8 +18,22 @@ enum RollupFacet: Int16, CaseIterable, Sendable {
     }
 }
 
-/// The roll-up changes of one batch's new posts: totals and facet counts per scope, level and
-/// bucket, summed in memory so that each touched row is upserted once. Pure.
+extension RollupFacet {
+    /// The pack of `rollup_minute_facets` holding this facet's minute counts: the labels
+    /// (language, platform, emotion: a few values a minute, read by minute time series and the
+    /// alert monitor) apart from the words (hashtags, terms, domains, mentions: many).
+    var minutePack: Int16 {
+        switch self {
+        case .language, .platform, .emotion: 0
+        case .hashtag, .term, .domain, .mention: 1
+        }
+    }
+}
+
+/// The roll-up changes of one batch's new posts, summed in memory so that each touched row is
+/// upserted once: totals per scope, level and bucket; facet counts per scope and hour or day
+/// (a row per value); per scope and minute, the facet counts of each pack (one row holding
+/// them all, ``RollupFacet/minutePack``); author sketches per scope and hour or day. Pure.
 struct RollupDelta {
     struct BucketKey: Hashable {
         var scope: String
@@ -33,10 +47,29 @@ struct RollupDelta {
         var value: String
     }
 
-    private(set) var totals: [BucketKey: PostTotals] = [:]
-    private(set) var facets: [FacetKey: Int] = [:]
+    /// One row of `rollup_minute_facets`.
+    struct MinutePackKey: Hashable {
+        var scope: String
+        var pack: Int16
+        var bucket: Int64
+    }
 
-    /// Counts `post` once in each of `scopes` at every level, with the facet values of `row`.
+    /// A facet value within a minute pack.
+    struct FacetValue: Hashable {
+        var facet: RollupFacet
+        var value: String
+    }
+
+    /// The levels that keep a row per facet value (minutes are packed) and author sketches.
+    static let coarseLevels: [BucketLevel] = [.hour, .day]
+
+    private(set) var totals: [BucketKey: PostTotals] = [:]
+    /// Hour and day facet counts.
+    private(set) var facets: [FacetKey: Int] = [:]
+    private(set) var minuteFacets: [MinutePackKey: [FacetValue: Int]] = [:]
+    private(set) var sketches: [BucketKey: AuthorSketch] = [:]
+
+    /// Counts `post` once in each of `scopes` at every level, with the facet values and author of `row`.
     mutating func add(_ row: PostRow, scopes: [String]) {
         var one = PostTotals()
         one.posts = 1
@@ -48,10 +81,18 @@ struct RollupDelta {
         case .negative: one.negative = 1
         case .unavailable: one.sentimentUnavailable = 1
         }
+        let authorHash = AuthorSketch.hash(row.post.authorID)
+        let minute = BucketLevel.minute.bucketStart(row.post.createdAtMs)
         for scope in scopes {
-            for level in BucketLevel.allCases {
+            totals[BucketKey(scope: scope, level: .minute, bucket: minute), default: PostTotals()].add(one)
+            for facet in RollupFacet.allCases {
+                let key = MinutePackKey(scope: scope, pack: facet.minutePack, bucket: minute)
+                for value in row.values(of: facet) { minuteFacets[key, default: [:]][FacetValue(facet: facet, value: value), default: 0] += 1 }
+            }
+            for level in Self.coarseLevels {
                 let key = BucketKey(scope: scope, level: level, bucket: level.bucketStart(row.post.createdAtMs))
                 totals[key, default: PostTotals()].add(one)
+                sketches[key, default: AuthorSketch()].insert(hash: authorHash)
                 for facet in RollupFacet.allCases {
                     for value in row.values(of: facet) { facets[FacetKey(bucket: key, facet: facet, value: value), default: 0] += 1 }
                 }
@@ -113,4 +154,10 @@ struct PostRow {
 
     /// `values` as one text for `string_to_array(…, chr(31))` ("" is the empty array).
     static func joined(_ values: [String]) -> String { values.joined(separator: String(separator)) }
+
+    /// `value` as an element of a PostgreSQL array literal (`'{…}'::text[]`): double-quoted, with `"` and `\\` escaped.
+    static func arrayElement(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return "\"" + value + "\"" }
+        return "\"" + value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+    }
 }

@@ -24,7 +24,7 @@ public struct MinuteCount: Sendable, Equatable {
 
 extension PostStore: InsightsReadModel, CareQueueReadModel {
     /// Ranges with at most this many posts count unique authors exactly; larger ones merge sketches.
-    static let exactAuthorLimit = 20_000
+    public static let exactAuthorLimit = 20_000
 
     /// Unique authors of a scope over a range, and whether the figure is a sketch estimate.
     func uniqueAuthors(_ db: Database, scope: ResolvedScope, range: ResolvedRange, posts: Int) throws -> (Int, Bool) {

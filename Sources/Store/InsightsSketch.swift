@@ -3,34 +3,35 @@ import Foundation
 /// A HyperLogLog sketch of distinct authors (2,048 one-byte registers, standard error
 /// about 2.3 %). Sketches of different buckets merge by register-wise maximum, so the
 /// union of any buckets (and of a group's queries) is estimated without double counting.
-struct AuthorSketch: Equatable {
+public struct AuthorSketch: Sendable, Equatable {
     static let precision = 11
     static let registerCount = 1 << precision
-    private(set) var registers: [UInt8]
+    public private(set) var registers: [UInt8]
 
-    init() { registers = [UInt8](repeating: 0, count: Self.registerCount) }
+    /// An empty sketch.
+    public init() { registers = [UInt8](repeating: 0, count: Self.registerCount) }
 
     /// A sketch from stored registers; a blob of the wrong size reads as empty.
-    init(bytes: [UInt8]) {
+    public init(bytes: [UInt8]) {
         registers = bytes.count == Self.registerCount ? bytes : [UInt8](repeating: 0, count: Self.registerCount)
     }
 
     /// Counts `hash` (a well-mixed 64-bit hash of the author id).
-    mutating func insert(hash: UInt64) {
+    public mutating func insert(hash: UInt64) {
         let index = Int(hash >> UInt64(64 - Self.precision))
         let rank = UInt8(min((hash << UInt64(Self.precision)).leadingZeroBitCount + 1, 64 - Self.precision + 1))
         if rank > registers[index] { registers[index] = rank }
     }
 
     /// Adds every author of `other`.
-    mutating func merge(_ other: AuthorSketch) {
+    public mutating func merge(_ other: AuthorSketch) {
         for index in 0..<Self.registerCount where other.registers[index] > registers[index] {
             registers[index] = other.registers[index]
         }
     }
 
     /// The estimated number of distinct authors (with the small-range correction).
-    var estimate: Int64 {
+    public var estimate: Int64 {
         let m = Double(Self.registerCount)
         var sum = 0.0
         var zeros = 0
@@ -44,7 +45,7 @@ struct AuthorSketch: Equatable {
     }
 
     /// The 64-bit hash of an author id (``StableHash``; sketches store registers chosen by it).
-    static func hash(_ authorID: String) -> UInt64 {
+    public static func hash(_ authorID: String) -> UInt64 {
         StableHash.of(authorID.utf8)
     }
 }

@@ -149,3 +149,83 @@ struct PostgresRetentionTests {
         #expect(try store.overview(PostSelection(range: .allTime)).totals.posts == 3)
     }
 }
+
+/// The set-based apply on PostgreSQL: minute facets packed one row per scope and minute, merged
+/// across batches; author sketches for large selections.
+@Suite(.enabled(if: PostgresTestCluster.shouldRun, Comment(rawValue: PostgresTestCluster.skipReason)))
+struct PostgresApplyTests {
+    /// Ten posts in each of four minutes, with languages (one unknown), hashtags (one needing
+    /// quotes in an array literal), terms, emotions and matches of "q-1".
+    private static let posts: [PipelinePost] = (0..<40).map { number in
+        var post = item(number, minute: Int64(number % 4), tags: ["t\(number % 3)", number % 5 == 0 ? #"a"b\c"# : "plain"],
+                        author: "a\(number % 7)", language: number % 5 == 0 ? "" : "en",
+                        text: "refund delay \(number % 2 == 0 ? "battery" : "charger")")
+        post.enrichment.emotions.available = true
+        post.enrichment.emotions.labels = number % 3 == 0 ? ["anger"] : ["joy"]
+        post.enrichment.matchedQueryIds = number % 2 == 0 ? ["q-1"] : []
+        return post
+    }
+
+    @Test func aRedeliveredBatchAndRepeatsInsideABatchCountOnceInEveryRollup() throws {
+        let store = try emptyPostgresStore()
+        let posts = Self.posts
+        // Half the posts, then all of them with a repeat inside the batch (each minute's packs merge
+        // with the stored ones), then all of them again.
+        #expect(try store.apply(Array(posts[0..<20])) == ApplyResult(inserted: 20, duplicates: 0))
+        #expect(try store.apply(posts + [posts[30]]) == ApplyResult(inserted: 20, duplicates: 21))
+        #expect(try store.apply(posts) == ApplyResult(inserted: 0, duplicates: 40))
+        // Whole minutes only: counted from the minute roll-ups, not from the posts.
+        let range = TimeSpan(from: base, to: base + 4 * 60_000)
+        let terms = StoreConformance<PostgresStore>.counted(posts.flatMap { Set($0.post.text.split(separator: " ").map(String.init)) })
+        for (scope, stored) in [(PostScope.allPosts, posts), (.query("q-1"), posts.filter { $0.enrichment.matchedQueryIds == ["q-1"] })] {
+            let selection = PostSelection(scope: scope, range: range)
+            let overview = try store.overview(selection)
+            #expect(overview.totals.posts == stored.count)
+            #expect(StoreConformance<PostgresStore>.asDictionary(overview.languages)
+                    == StoreConformance<PostgresStore>.counted(stored.map(\.enrichment.language)))
+            #expect(StoreConformance<PostgresStore>.asDictionary(overview.emotions)
+                    == StoreConformance<PostgresStore>.counted(stored.flatMap(\.enrichment.emotions.labels)))
+            #expect(StoreConformance<PostgresStore>.asDictionary(try store.topHashtags(selection, limit: 100))
+                    == StoreConformance<PostgresStore>.counted(stored.flatMap(\.enrichment.entities.hashtags)))
+            let series = try store.timeSeries(selection, granularity: .minute)
+            let perMinute = Dictionary(grouping: stored) { BucketLevel.minute.bucketStart($0.post.createdAtMs) }
+            #expect(series.map(\.start) == perMinute.keys.sorted())
+            #expect(series.map(\.totals.posts) == perMinute.keys.sorted().map { perMinute[$0]!.count })
+            #expect(series.map { $0.emotions.reduce(0) { $0 + $1.count } } == series.map(\.totals.posts))
+        }
+        #expect(try store.trendCounts(PostSelection(range: range), kind: .term, baselineWindows: 1).current == terms)
+        #expect(try store.minuteCounts(scope: "", from: range.from, to: range.to).map(\.anger)
+                == (0..<4).map { minute in posts.filter { BucketLevel.minute.bucketStart($0.post.createdAtMs) == base + Int64(minute) * 60_000 && $0.enrichment.emotions.labels == ["anger"] }.count })
+    }
+
+    @Test func largeSelectionsEstimateUniqueAuthorsFromSketches() throws {
+        let store = try emptyPostgresStore()
+        // A post a minute for 50 hours, by 1,500 authors; the range holds a whole day, hours, minutes and edges.
+        let posts = (0..<3_000).map { item($0, minute: Int64($0), author: "a\($0 % 1_500)") }
+        #expect(try store.apply(posts).inserted == 3_000)
+        let range = TimeSpan(from: base + 90_500, to: base + 2_900 * 60_000 + 7)
+        let exact = Set(posts.filter { $0.post.createdAtMs >= range.from && $0.post.createdAtMs < range.to }.map(\.post.author.id)).count
+        let source = CountSource(scopes: [""], cover: TimeCover(from: range.from, to: range.to))
+        /// The sketch estimate, whatever the number of posts.
+        func estimate() throws -> Int {
+            let (authors, estimated) = try store.read("test") { () throws(StoreError) in
+                try store.uniqueAuthors(source, range: range, posts: .max, "test")
+            }
+            #expect(estimated)
+            return authors
+        }
+        let sketched = try estimate()
+        #expect(abs(sketched - exact) <= exact / 20, "estimate \(sketched), exact \(exact)")
+        // Small selections stay exact.
+        let overview = try store.overview(PostSelection(range: range))
+        #expect(overview.uniqueAuthors == exact && !overview.uniqueAuthorsEstimated)
+        // Migration 3 sketches stored posts the same way.
+        try store.writer.exclusively { () throws(StoreError) in
+            try store.writer.transaction("refill") { () throws(StoreError) in
+                try store.writer.rows("refill", "DELETE FROM author_sketches")
+                try AuthorSketches.fill(store.writer)
+            }
+        }
+        #expect(try estimate() == sketched)
+    }
+}
