@@ -3,19 +3,29 @@
 
 Usage: scripts/train-emotions.py [--train data/emotions/train.tsv.gz] [--dev data/emotions/dev.tsv]
                                  [--out Sources/Analysis/Emotions/Resources/emotions.model]
-                                 [--folds 5] [--bits 18] [--C 2] [--class-weight none|balanced]
-                                 [--jobs 1]
+                                 [--folds 5] [--bits 18] [--C 1,2] [--final train+dev|train]
+                                 [--class-weight none|balanced] [--jobs 1]
 
 Re-executes itself in <repo>/.build-emotions/venv (created, with pinned scikit-learn and
 numpy from PyPI, when missing). Trains one-vs-rest logistic regression over hashed word and
 character n-grams plus lexicon features (scripts/emotions_features.py), each label's features
-scaled by their naive-Bayes log-count ratios (NB-LR). Every choice is made inside train: the
-k-fold cross-validation gives each training text a probability from a model that did not see it,
-and the per-label thresholds are tuned on those out-of-fold probabilities (for a fold's own
-figure, on the other folds' only). It prints the cross-validated macro-F1 on train and the dev
-figures (dev labels are used to measure only), and writes the int8-quantised weights, biases and
-thresholds as one binary file with a cache of the frequent words' summed character n-gram
-weights, plus parity fixtures for the Swift tests.
+scaled by their naive-Bayes log-count ratios (NB-LR). Every choice is made inside the data the
+figure does not measure:
+
+1. k-fold cross-validation on train, once per candidate C: every training text gets a
+   probability from a model that did not see it. A fold's figure takes each label's C (the
+   candidate with the label's best F1) and the per-label thresholds from the other folds'
+   out-of-fold probabilities only. The same fold models score dev (dev labels only measure).
+2. A model on all of train, C and thresholds chosen on all of train's out-of-fold
+   probabilities, scored on dev: the development figure of a model that never saw dev.
+3. With --final train+dev (the default), k-fold cross-validation on train + dev with the Cs
+   chosen in 1 (thresholds tuned on the other folds), and the shipped model trained on all of
+   train + dev with the thresholds tuned on all those out-of-fold probabilities. Its dev
+   figure is printed as a check only (dev is in its training data). With --final train, the
+   model of 2 is shipped.
+
+It writes the int8-quantised weights, biases and thresholds as one binary file with a cache of
+the frequent words' summed character n-gram weights, plus parity fixtures for the Swift tests.
 
 Data format: `text <TAB> comma-separated label ids <TAB> id` (ids index the label list
 below); a team's own data in that format retrains the model with --train/--dev.
@@ -147,7 +157,10 @@ def main():
     parser.add_argument("--fixtures", default=os.path.join(ROOT, "Tests/EmotionsTests/Fixtures/parity.tsv"))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--bits", type=int, default=18)
-    parser.add_argument("--C", type=float, default=2.0)
+    parser.add_argument("--C", type=lambda text: [float(c) for c in text.split(",")], default=[1.0, 2.0],
+                        help="candidate inverse regularisations, comma-separated; each label's is chosen by the CV")
+    parser.add_argument("--final", choices=["train", "train+dev"], default="train+dev",
+                        help="what the shipped model is trained on (its thresholds are tuned on a k-fold over it)")
     parser.add_argument("--class-weight", choices=["none", "balanced"], default="none",
                         help="weights of each label's two classes in its logistic regression")
     parser.add_argument("--jobs", type=int, default=1, help="labels fitted in parallel")
@@ -191,19 +204,19 @@ def main():
         ratios = np.log(positive / positive.sum()) - np.log(negative / negative.sum())
         return np.concatenate([ratios, np.ones(x.shape[1] - width)])
 
-    def fit_label(x, y):
-        """Weights and bias of one label's logistic regression over the features scaled by their
-        naive-Bayes ratios, the ratios folded into the weights."""
+    def fit_label(x, y, C):
+        """Weights and bias of one label's logistic regression (inverse regularisation C) over the
+        features scaled by their naive-Bayes ratios, the ratios folded into the weights."""
         ratios = naive_bayes_ratios(x, y)
-        model = LogisticRegression(C=args.C, solver="liblinear", dual=True, max_iter=1000, random_state=0,
+        model = LogisticRegression(C=C, solver="liblinear", dual=True, max_iter=1000, random_state=0,
                                    class_weight=None if args.class_weight == "none" else args.class_weight)
         model.fit(x @ sparse.diags(ratios), y)
         return model.coef_[0] * ratios, model.intercept_[0]
 
-    def fit(x, y):
-        """Weights (features x labels) and biases of the one-vs-rest model, labels fitted in
-        parallel."""
-        fitted = Parallel(n_jobs=args.jobs)(delayed(fit_label)(x, y[:, k]) for k in range(len(LABELS)))
+    def fit(x, y, costs):
+        """Weights (features x labels) and biases of the one-vs-rest model, label k fitted with
+        C = costs[k], labels fitted in parallel."""
+        fitted = Parallel(n_jobs=args.jobs)(delayed(fit_label)(x, y[:, k], costs[k]) for k in range(len(LABELS)))
         return np.array([w for w, _ in fitted]).T, np.array([b for _, b in fitted])
 
     def predict(probabilities, thresholds):
@@ -250,39 +263,96 @@ def main():
         scores = np.array(scores)
         cells = "  ".join(f"{label} {scores[:, k].mean():.3f}±{scores[:, k].std():.3f}" for k, label in enumerate(LABELS))
         macro = scores.mean(axis=1)
-        print(f"{name}: macro-F1 {macro.mean():.3f} ± {macro.std():.3f}  |  {cells}")
+        print(f"{name}: macro-F1 {macro.mean():.3f} ± {macro.std():.3f}  |  {cells}", flush=True)
 
-    print(f"== {args.folds}-fold cross-validation on train", file=sys.stderr)
-    folds = np.zeros(len(train_texts), dtype=int)
-    out_of_fold = np.zeros(train_y.shape)
-    fold_dev = []
-    for fold, (fit_rows, held_rows) in enumerate(KFold(args.folds, shuffle=True, random_state=19).split(train_texts)):
-        weights, biases = fit(x_train[fit_rows], train_y[fit_rows])
-        folds[held_rows] = fold
-        out_of_fold[held_rows] = quantised_probabilities(x_train[held_rows], weights, biases)
-        fold_dev.append(quantised_probabilities(x_dev, weights, biases))
-        print(f"   fold {fold + 1} fitted", file=sys.stderr)
-    fold_scores, fold_dev_scores = [], []
-    for fold in range(args.folds):
-        others = folds != fold
-        thresholds = tune(out_of_fold[others], train_y[others])
-        fold_scores.append(f1_per_label(train_y[~others], predict(out_of_fold[~others], thresholds)))
-        fold_dev_scores.append(f1_per_label(dev_y, predict(fold_dev[fold], thresholds)))
-    report(f"train {args.folds}-fold CV (thresholds tuned on the other folds)", fold_scores)
-    report(f"dev, the {args.folds} fold models (thresholds tuned on the other folds)", fold_dev_scores)
+    def cross_validate(x, y, settings, also=None):
+        """k-fold cross-validation of every setting in `settings` (a dict key -> each label's
+        C): each text's fold, its out-of-fold probabilities (texts x labels) per setting and,
+        for `also` (other texts), each fold model's probabilities (folds x texts x labels)."""
+        folds = np.zeros(x.shape[0], dtype=int)
+        out_of_fold = {key: np.zeros(y.shape) for key in settings}
+        fold_also = {key: [] for key in settings}
+        for fold, (fit_rows, held_rows) in enumerate(KFold(args.folds, shuffle=True, random_state=19).split(y)):
+            folds[held_rows] = fold
+            tasks = [(key, k) for key in settings for k in range(len(LABELS))]
+            fitted = Parallel(n_jobs=args.jobs)(delayed(fit_label)(x[fit_rows], y[fit_rows, k], settings[key][k]) for key, k in tasks)
+            for key in settings:
+                weights = np.array([w for (task, _), (w, _) in zip(tasks, fitted) if task == key]).T
+                biases = np.array([b for (task, _), (_, b) in zip(tasks, fitted) if task == key])
+                out_of_fold[key][held_rows] = quantised_probabilities(x[held_rows], weights, biases)
+                if also is not None:
+                    fold_also[key].append(quantised_probabilities(also, weights, biases))
+            print(f"   fold {fold + 1} fitted", file=sys.stderr, flush=True)
+        return folds, out_of_fold, fold_also
 
-    print("== final model on all of train", file=sys.stderr)
-    thresholds = tune(out_of_fold, train_y)
-    weights, biases = fit(x_train, train_y)
+    def best_label_f1(probabilities, y):
+        """A label's best F1 over the threshold sweep of `tune` (the label alone)."""
+        best = 0.0
+        for t in np.arange(0.05, 0.95, 0.01):
+            predicted = (probabilities >= t).astype(int)
+            tp = (y & predicted).sum()
+            best = max(best, 2 * tp / max(2 * tp + ((1 - y) & predicted).sum() + (y & (1 - predicted)).sum(), 1))
+        return best
+
+    def choose(out_of_fold, y, rows):
+        """Per label, the C whose out-of-fold probabilities on `rows` give the label's best F1
+        (ties to the first C given); then the thresholds tuned on those probabilities. Returns
+        the Cs, the thresholds and the chosen probabilities of all texts."""
+        costs = list(out_of_fold)
+        chosen = [max(costs, key=lambda C: best_label_f1(out_of_fold[C][rows, k], y[rows, k])) for k in range(len(LABELS))]
+        probabilities = np.column_stack([out_of_fold[C][:, k] for k, C in enumerate(chosen)])
+        return chosen, tune(probabilities[rows], y[rows]), probabilities
+
+    def cross_validated_scores(y, folds, out_of_fold, fold_also=None, also_y=None):
+        """Each fold's per-label F1 with the Cs and thresholds chosen on the other folds'
+        out-of-fold probabilities, and (with `fold_also`) the same fold model's on `also_y`."""
+        scores, also_scores = [], []
+        for fold in range(args.folds):
+            others = folds != fold
+            chosen, thresholds, probabilities = choose(out_of_fold, y, others)
+            scores.append(f1_per_label(y[~others], predict(probabilities[~others], thresholds)))
+            if fold_also is not None:
+                also = np.column_stack([fold_also[C][fold][:, k] for k, C in enumerate(chosen)])
+                also_scores.append(f1_per_label(also_y, predict(also, thresholds)))
+        return scores, also_scores
+
+    def describe(chosen, thresholds):
+        return "  ".join(f"{label} C={C:g} t={t:.2f}" for label, C, t in zip(LABELS, chosen, thresholds))
+
+    everywhere = np.ones(len(train_y), dtype=bool)
+    print(f"== {args.folds}-fold cross-validation on train, C in {args.C}", file=sys.stderr)
+    folds, out_of_fold, fold_dev = cross_validate(x_train, train_y, {C: [C] * len(LABELS) for C in args.C}, also=x_dev)
+    fold_scores, fold_dev_scores = cross_validated_scores(train_y, folds, out_of_fold, fold_dev, dev_y)
+    report(f"train {args.folds}-fold CV (C and thresholds chosen on the other folds)", fold_scores)
+    report(f"dev, the {args.folds} fold models (C and thresholds chosen on the other folds)", fold_dev_scores)
+
+    print("== a model on all of train", file=sys.stderr)
+    chosen, thresholds, _ = choose(out_of_fold, train_y, everywhere)
+    weights, biases = fit(x_train, train_y, chosen)
     dev_probabilities = quantised_probabilities(x_dev, weights, biases)
-    report("dev, final model (thresholds tuned on train out-of-fold)", [f1_per_label(dev_y, predict(dev_probabilities, thresholds))])
-    report("dev, final model (thresholds tuned on dev: optimistic, for scale)", [f1_per_label(dev_y, predict(dev_probabilities, tune(dev_probabilities, dev_y)))])
-    print("thresholds: " + "  ".join(f"{label} {t:.2f}" for label, t in zip(LABELS, thresholds)))
+    report("dev, model on all of train (C and thresholds chosen on train out-of-fold)", [f1_per_label(dev_y, predict(dev_probabilities, thresholds))])
+    report("dev, model on all of train (thresholds tuned on dev: optimistic, for scale)", [f1_per_label(dev_y, predict(dev_probabilities, tune(dev_probabilities, dev_y)))])
+    print("chosen on train: " + describe(chosen, thresholds))
+    final_texts = train_texts
+
+    if args.final == "train+dev":
+        final_texts = train_texts + dev_texts
+        x_all, y_all = sparse.vstack([x_train, x_dev]).tocsr(), np.vstack([train_y, dev_y])
+        print(f"== {args.folds}-fold cross-validation on train + dev, C per label as chosen on train", file=sys.stderr)
+        # The Cs stay those chosen on train; only the thresholds are tuned on these folds.
+        all_folds, all_out_of_fold, _ = cross_validate(x_all, y_all, {"chosen": chosen})
+        report(f"train + dev {args.folds}-fold CV (thresholds tuned on the other folds)", cross_validated_scores(y_all, all_folds, all_out_of_fold)[0])
+        print("== shipped model on all of train + dev", file=sys.stderr)
+        thresholds = tune(all_out_of_fold["chosen"], y_all)
+        weights, biases = fit(x_all, y_all, chosen)
+        dev_probabilities = quantised_probabilities(x_dev, weights, biases)
+        report("dev, shipped model (dev is in its training data: a check, not a development figure)", [f1_per_label(dev_y, predict(dev_probabilities, thresholds))])
+    print("shipped: " + describe(chosen, thresholds))
 
     hashed, scales = quantise(weights[:width])
     table = np.zeros((width, 8), dtype=np.int8)
     table[:, : len(LABELS)] = hashed
-    cache_bits, cache = word_cache(train_texts, table)
+    cache_bits, cache = word_cache(final_texts, table)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "wb") as out:
         out.write(MAGIC)

@@ -42,7 +42,9 @@ struct EmotionClassifierTests {
     }
 
     /// Macro-F1 over the seven labels on all of dev, computed here; the figure measured when the
-    /// model was trained is printed by scripts/train-emotions.py (docs/EMOTIONS.md).
+    /// model was trained is printed by scripts/train-emotions.py (docs/EMOTIONS.md). The shipped
+    /// model is trained on train + dev, so this is a check that the Swift model reproduces the
+    /// trained one on texts it was fitted to (0.785 as printed), not a development figure.
     @Test func devMacroF1StaysAtTheMeasuredLevel() throws {
         var truePositives = [Int](repeating: 0, count: 7)
         var falsePositives = truePositives
@@ -66,7 +68,7 @@ struct EmotionClassifierTests {
             return 2 * Double(truePositives[label]) / Double(max(1, 2 * truePositives[label] + errors))
         }
         let macro = f1.reduce(0, +) / 7
-        #expect(macro >= 0.595, "dev macro-F1 \(macro), per label \(f1)")
+        #expect(macro >= 0.78, "dev macro-F1 \(macro), per label \(f1)")
     }
 
     @Test func clearTextsGetTheirEmotion() {

@@ -1,3 +1,4 @@
+import EarshotRPC
 import EarshotStore
 import EarshotWire
 import Listening
