@@ -195,6 +195,7 @@ def main():
             check([float(point.get_attribute("data-value")) for point in points] == [float(bucket["posts"]) for bucket in buckets],
                   f"{scope}: the chart's points differ from the time series")
             check(sum(float(bucket["posts"]) for bucket in buckets) == float(totals["posts"]), f"{scope}: the buckets do not add up")
+            until(lambda: css("#top-authors-card[aria-busy='false']"), f"{scope}: the top authors did not arrive")
             check(len(css("#top-authors tbody tr")) == len(api.json(f"/v1/authors?from={week_ago}&limit=10&orderBy=reach{parameters}", args.reader)["authors"]),
                   f"{scope}: top authors differ from the API")
             check(css("#trending-terms tbody tr"), f"{scope}: no trending terms table")

@@ -73,15 +73,20 @@ export async function overviewPage(container, parameters) {
 
   const group = scope.group || queries.find((query) => query.id === scope.queryId)?.group;
   async function draw() {
-    const from = new Date(Date.now() - Number(hours) * hour).toISOString();
+    // Whole minutes, so that reloads within a minute ask the same question and the query
+    // service answers them from its cache.
+    const from = new Date(Math.floor((Date.now() - Number(hours) * hour) / 60_000) * 60_000).toISOString();
     const params = { ...scope, from };
-    const [totals, series, alerts, terms, hashtags, authors, voices] = await Promise.all([
+    // Top authors rank every author of the range, which over millions of posts can take
+    // seconds: they are asked for after the charts' data (the query service answers one call
+    // at a time) and their table fills in after the charts are drawn.
+    const [totals, series, alerts, terms, hashtags, voices] = await Promise.all([
       get('overview', params), get('timeseries', { ...params, granularity: interval }),
       get('alerts', { from, queryId: scope.queryId, limit: 50 }),
       get('trending', { ...params, kind: 'term', limit: 10 }), get('trending', { ...params, kind: 'hashtag', limit: 10 }),
-      get('authors', { ...params, limit: 10, orderBy: 'reach' }),
       group ? get('share-of-voice', { group, from }) : Promise.resolve(null),
     ]);
+    const authorsCard = h('section', { class: 'card', id: 'top-authors-card', 'aria-busy': 'true' }, h('h2', {}, 'Top authors'), h('p', { class: 'hint' }, 'Ranking authors…'));
     const buckets = (series.buckets || []).map((bucket) => ({ ...bucket, t: Date.parse(bucket.startMs) }));
     const spikes = (alerts.alerts || []).filter((alert) => belongs(alert, scope, queries));
     const marks = spikes.map((alert) => {
@@ -124,10 +129,18 @@ export async function overviewPage(container, parameters) {
       h('div', { class: 'columns' },
         h('section', { class: 'card' }, h('h2', {}, 'Trending terms'), table('Terms by lift over the baseline', ['Term', 'Posts', 'Lift'], trendRows(terms), { id: 'trending-terms' })),
         h('section', { class: 'card' }, h('h2', {}, 'Trending hashtags'), table('Hashtags by lift over the baseline', ['Hashtag', 'Posts', 'Lift'], trendRows(hashtags), { id: 'trending-hashtags' })),
-        h('section', { class: 'card' }, h('h2', {}, 'Top authors'), table('Authors by reach', ['Author', 'Posts', 'Reach'],
-          (authors.authors || []).map((author) => [author.handle || author.authorId, count(author.posts), count(author.reach)]), { id: 'top-authors' }))));
+        authorsCard));
     body.setAttribute('aria-busy', 'false');
     body.dataset.drawnAt = String(Date.now());
+    try {
+      const authors = await get('authors', { ...params, limit: 10, orderBy: 'reach' });
+      fill(authorsCard, h('h2', {}, 'Top authors'), table('Authors by reach', ['Author', 'Posts', 'Reach'],
+        (authors.authors || []).map((author) => [author.handle || author.authorId, count(author.posts), count(author.reach)]), { id: 'top-authors' }));
+    } catch (error) {
+      fill(authorsCard, h('h2', {}, 'Top authors'), errorBox(error));
+    }
+    authorsCard.setAttribute('aria-busy', 'false');
+    body.dataset.completeAt = String(Date.now());
   }
 
   try { await draw(); } catch (error) { fill(body, errorBox(error)); }
