@@ -150,7 +150,11 @@ public final class SourceRunner: @unchecked Sendable {
         var report = CollectorSourceReport()
         report.source = settings.name
         report.state = record.state.rawValue
-        report.lastError = String(decoding: record.lastError.utf8.prefix(2_000), as: UTF8.self)
+        // Ingest takes at most 2,000 bytes: whole characters are dropped from the end, since a
+        // cut inside one would decode as a longer replacement character.
+        var lastError = record.lastError
+        while lastError.utf8.count > 2_000 { lastError.removeLast() }
+        report.lastError = lastError
         report.reconnects = record.reconnects
         report.cursorAcknowledgedAtMs = record.cursorAcknowledgedAtMs
         var request = ReportCollectorRequest()
