@@ -9,6 +9,7 @@ import Launcher
 import SampleData
 import ScoreService
 import Scoring
+import Synchronization
 import TextAnalysis
 import ZeroMQ
 
@@ -59,9 +60,11 @@ struct StoreBench: ParsableCommand {
         let postgres = PostgresStore(location: location)
         defer { postgres.close() }
         guard try postgres.postCount() == 0 else { throw ValidationError("--store \(location) holds posts already: give an empty database") }
-        let postgresBuild = try buildStore(postgres, startMs: startMs, spanMs: spanMs)
+        var postgresBuild = try buildStore(postgres, startMs: startMs, spanMs: spanMs)
         printBuild("PostgreSQL", "PostgresStore.apply", postgresBuild, bytes: try postgres.databaseBytes())
         try measureQueries(store: store, startMs: startMs, spanMs: spanMs, queryIDs: postgresBuild.queryIDs)
+        print()
+        try measureWriterUnderReads(postgres, url: store, feed: &postgresBuild.feed, startMs: startMs, spanMs: spanMs)
     }
 
     /// Prints what building the `backend` store took.
@@ -79,24 +82,31 @@ struct StoreBench: ParsableCommand {
         var posts = 0
         var applySeconds = 0.0
         var generateSeconds = 0.0
-        var queryIDs: [String] = []
+        var queryIDs: [String] { feed.brandQueries.map(\.id) }
+        /// The stream the store was built from, to go on with.
+        var feed: BenchFeed
     }
 
-    private func buildStore(_ store: some PostWriter & ListeningQueryStore, startMs: Int64, spanMs: Int64) throws -> Build {
-        var result = Build()
-        var brandQueries: [(name: String, id: String)] = []
-        for brand in SampleStream.brands {
-            let saved = try store.createListeningQuery(name: brand.name, group: "bench", query: brand.name, backfillState: "", nowMs: startMs)
-            brandQueries.append((brand.name, saved.id))
+    /// Generated posts as the benchmark stores them, one stream: each distinct text enriched
+    /// once with the real analyzer, every post scored with the real model and marked as
+    /// matching the listening query of every brand it names.
+    struct BenchFeed {
+        var stream: SampleStream
+        let brandQueries: [(name: String, id: String)]
+        let nowMs: Int64
+        private let analyzer = TextAnalyzer()
+        private let model = ScoringModel()
+        private var enrichments: [String: Enrichment] = [:]
+
+        init(stream: SampleStream, brandQueries: [(name: String, id: String)], nowMs: Int64) {
+            self.stream = stream
+            self.brandQueries = brandQueries
+            self.nowMs = nowMs
         }
-        result.queryIDs = brandQueries.map(\.id)
-        var stream = SampleStream(seed: 7, startMs: startMs, spanMs: spanMs, expectedCount: posts, authorCount: 200_000)
-        let analyzer = TextAnalyzer()
-        let model = ScoringModel()
-        var enrichments: [String: Enrichment] = [:]
-        while result.posts < posts {
-            let generated = Date()
-            var pipeline = PipelineBatch(posts: stream.next(min(batch, posts - result.posts)).map { post in
+
+        /// The next `count` posts of the stream, enriched and scored.
+        mutating func next(_ count: Int) throws -> [ScoredPost] {
+            var pipeline = PipelineBatch(posts: stream.next(count).map { post in
                 var item = PipelinePost()
                 item.post = post
                 if let cached = enrichments[post.text] {
@@ -110,36 +120,90 @@ struct StoreBench: ParsableCommand {
                 item.enrichment.matchedQueryIds = brandQueries.filter { post.text.contains($0.name) }.map(\.id)
                 return item
             })
-            ScoreService.score(&pipeline, model: model, nowMillis: startMs + spanMs)
+            ScoreService.score(&pipeline, model: model, nowMillis: nowMs)
+            return try ScoredPost.batch(pipeline.posts)
+        }
+    }
+
+    private func buildStore(_ store: some PostWriter & ListeningQueryStore, startMs: Int64, spanMs: Int64) throws -> Build {
+        var brandQueries: [(name: String, id: String)] = []
+        for brand in SampleStream.brands {
+            let saved = try store.createListeningQuery(name: brand.name, group: "bench", query: brand.name, backfillState: "", nowMs: startMs)
+            brandQueries.append((brand.name, saved.id))
+        }
+        let stream = SampleStream(seed: 7, startMs: startMs, spanMs: spanMs, expectedCount: posts, authorCount: 200_000)
+        var result = Build(feed: BenchFeed(stream: stream, brandQueries: brandQueries, nowMs: startMs + spanMs))
+        while result.posts < posts {
+            let generated = Date()
+            let batch = try result.feed.next(min(self.batch, posts - result.posts))
             let applied = Date()
             result.generateSeconds += applied.timeIntervalSince(generated)
-            result.posts += try store.apply(ScoredPost.batch(pipeline.posts)).inserted
+            result.posts += try store.apply(batch).inserted
             result.applySeconds += Date().timeIntervalSince(applied)
-            if result.posts % 500_000 < batch {
+            if result.posts % 500_000 < self.batch {
                 printError("  \(result.posts) posts, \(Int(Double(result.posts) / result.applySeconds)) posts/s applying")
             }
         }
         return result
     }
 
+    /// How much a reader's load slows the writer: the store's apply rate for the next posts of
+    /// the stream alone, then for as many more while a `query --role reader` process answers
+    /// Overview and minute TimeSeries calls in a loop from another thread.
+    private func measureWriterUnderReads(_ store: PostgresStore, url: String, feed: inout BenchFeed, startMs: Int64, spanMs: Int64) throws {
+        let count = max(batch, min(posts / 5, 200_000))
+        func timedApply() throws -> Double {
+            var batches: [[ScoredPost]] = []
+            for start in stride(from: 0, to: count, by: batch) { batches.append(try feed.next(min(batch, count - start))) }
+            let started = Date()
+            for posts in batches { _ = try store.apply(posts) }
+            return Double(count) / Date().timeIntervalSince(started)
+        }
+        let alone = try timedApply()
+        let reader = try QueryProcess(store: url, role: "reader", ports: StackPorts(base: basePort))
+        defer { reader.stop() }
+        let load = ReadLoad()
+        let endpoint = reader.endpoint
+        let readerThread = Thread {
+            guard let context = try? Context(),
+                  let client = try? RPCClient(endpoint: endpoint, context: context, clientName: "bench-reads") else { return }
+            var random = SplitMix64(seed: 5)
+            var call = 0
+            while !load.stop.load(ordering: .relaxed) {
+                let length = Int64(3_600_000) * Int64(1 + random.next(below: 24))
+                let from = startMs + Int64(random.next(below: Int(max(1, spanMs - length))))
+                let range = TimeRange(fromMs: from, toMs: from + length)
+                call += 1
+                if call % 2 == 0 {
+                    var request = OverviewRequest()
+                    request.range = range
+                    guard (try? client.call(QueryMethod.overview, request, as: OverviewResponse.self)) != nil else { continue }
+                } else {
+                    var request = TimeSeriesRequest()
+                    request.range = range
+                    request.granularity = .minute
+                    guard (try? client.call(QueryMethod.timeSeries, request, as: TimeSeriesResponse.self)) != nil else { continue }
+                }
+                load.answered.add(1, ordering: .relaxed)
+            }
+        }
+        readerThread.start()
+        let readsStarted = Date()
+        let underReads = try timedApply()
+        let readSeconds = Date().timeIntervalSince(readsStarted)
+        load.stop.store(true, ordering: .relaxed)
+        let calls = load.answered.load(ordering: .relaxed)
+        print(table(["writer under a reader's load (PostgreSQL)", "value"], [
+            ["apply alone (\(count) posts, batches of \(batch))", String(format: "%.0f posts/s", alone)],
+            ["apply while a reader answers Overview + minute TimeSeries", String(format: "%.0f posts/s (%.0f %% of alone)", underReads, 100 * underReads / alone)],
+            ["reader calls answered meanwhile", String(format: "%d (%.0f calls/s)", calls, Double(calls) / readSeconds)],
+        ]))
+    }
+
     private func measureQueries(store: String, startMs: Int64, spanMs: Int64, queryIDs: [String]) throws {
-        let ports = StackPorts(base: basePort)
-        let process = Process()
-        process.executableURL = LocalStack.currentExecutable
-        process.arguments = ["query", "--rpc", ports.queryRPC, "--collect", ports.collect, "--acks", ports.acks, "--store", store,
-                             "--query-set", ports.querySet, "--alerts-pub", ports.alerts, "--alert-sources", "", "--insecure"]
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let context = try Context()
-        let client = try RPCClient(endpoint: ports.queryRPC, context: context, clientName: "bench")  // insecure: a loopback store benchmark
-        let deadline = Date().addingTimeInterval(120)
-        while (try? client.call(HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMilliseconds: 1_000))?.status != .serving {
-            guard Date() < deadline, process.isRunning else { throw StackError("query process not serving on \(ports.queryRPC)") }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
+        let query = try QueryProcess(store: store, role: "all", ports: StackPorts(base: basePort))
+        defer { query.stop() }
+        let client = query.client
         var random = SplitMix64(seed: 99)
         let lengths: [Int64] = [3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000, spanMs]
         /// A random range of a random length, at a random millisecond (unaligned edges).
@@ -203,4 +267,47 @@ struct StoreBench: ParsableCommand {
         }
         print(table(["method (through the socket)", "calls", "p50", "p99", "max"], rows))
     }
+}
+
+/// An `earshot query` process of the benchmark on a store, serving on loopback (insecure: a
+/// loopback store benchmark), with a client that has seen it serving.
+private struct QueryProcess {
+    let process = Process()
+    let endpoint: String
+    let context: Context
+    let client: RPCClient
+
+    init(store: String, role: String, ports: StackPorts) throws {
+        endpoint = ports.queryRPC
+        process.executableURL = LocalStack.currentExecutable
+        process.arguments = ["query", "--role", role, "--rpc", ports.queryRPC, "--collect", ports.collect, "--acks", ports.acks,
+                             "--store", store, "--query-set", ports.querySet, "--alerts-pub", ports.alerts, "--alert-sources", "", "--insecure"]
+        try process.run()
+        do {
+            context = try Context()
+            client = try RPCClient(endpoint: ports.queryRPC, context: context, clientName: "bench")
+        } catch {
+            process.terminate()
+            throw error
+        }
+        let deadline = Date().addingTimeInterval(120)
+        while (try? client.call(HealthMethod.check, HealthCheckRequest(), as: HealthCheckResponse.self, timeoutMilliseconds: 1_000))?.status != .serving {
+            guard Date() < deadline, process.isRunning else {
+                stop()
+                throw StackError("query process (\(role)) not serving on \(ports.queryRPC)")
+            }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// The reads loop's stop flag and count of answered calls, shared with its thread.
+private final class ReadLoad: Sendable {
+    let stop = Atomic(false)
+    let answered = Atomic(0)
 }
