@@ -82,8 +82,12 @@ let package = Package(
                                                        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
                 path: "Sources/Services/Gateway", resources: [.copy("Dashboard")]),
 
-        // The live collectors (`earshot collect`): one thread per source, HTTP by URLSession, publishing through ingest.
-        .target(name: "CollectService", dependencies: ["Collectors", "Launcher", "ServiceRuntime", "EarshotRPC", "EarshotWire", "SourceFormats", logging],
+        // The live collectors (`earshot collect`): one thread per source, HTTP by URLSession, WebSocket (Bluesky
+        // Jetstream) by swift-nio with NIOSSL (in the graph through postgres-nio), publishing through ingest.
+        .target(name: "CollectService", dependencies: ["Collectors", "Launcher", "ServiceRuntime", "EarshotRPC", "EarshotWire", "SourceFormats", logging,
+                                                       .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                                                       .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+                                                       .product(name: "NIOSSL", package: "swift-nio-ssl")],
                 path: "Sources/Services/Collect"),
 
         // MARK: Running the stack
@@ -127,7 +131,8 @@ let package = Package(
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"]),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks"]),
         .testTarget(name: "GatewayTests", dependencies: ["GatewayService", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
-        .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "PostgresTestSupport", "SampleData", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
+        .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "PostgresTestSupport", "SampleData", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ",
+                                                      "CollectService"]),
     ]
 )
 
