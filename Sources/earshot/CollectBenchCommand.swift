@@ -34,8 +34,9 @@ struct CollectBenchCommand: ParsableCommand {
 
     func run() throws {
         let templates = try JetstreamEventTemplate.load(events)
-        let (frames, eventCount) = JetstreamEventTemplate.frames(templates, posts: posts, messagesPerWrite: 500)
-        print("\(posts) posts in \(eventCount) events from \(templates.count) recorded-shape events (\(events)), sent as fast as the collector reads")
+        let messages = JetstreamEventTemplate.messages(templates, posts: posts, startUs: Int64(Date().timeIntervalSince1970 * 1_000_000))
+        let frames = JetstreamEventTemplate.frames(messages, messagesPerWrite: 500)
+        print("\(posts) posts in \(messages.count) events from \(templates.count) recorded-shape events (\(events)), sent as fast as the collector reads")
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("earshot-bench-collect-\(getpid())")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -82,6 +83,32 @@ struct CollectBenchCommand: ParsableCommand {
     }
 }
 
+/// `earshot replay-jetstream` (hidden): a stand-in Jetstream serving recorded-shape events, for
+/// the compose test's fake source container. Each connection gets the events from its cursor on.
+struct ReplayJetstreamCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay-jetstream", abstract: "Serve recorded-shape Jetstream events over WebSocket (a stand-in for tests).",
+        shouldDisplay: false)
+
+    @Option(help: "Address to listen on") var host = "127.0.0.1"
+    @Option(help: "Port to listen on") var port = 6008
+    @Option(help: "Recorded-shape Jetstream events, one JSON message a line") var events = "data/jetstream/events.jsonl"
+    @Option(help: "Posts to serve (the events between them are served too)") var posts = 1_000
+
+    func run() throws {
+        let templates = try JetstreamEventTemplate.load(events)
+        let startUs = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        let messages = JetstreamEventTemplate.messages(templates, posts: posts, startUs: startUs)
+        let server = try JetstreamReplayServer(host: host, port: port) { connection in
+            let from = Int((connection.cursor ?? startUs) - startUs)
+            connection.send(messages: Array(messages[max(0, min(messages.count, from))...]))
+            connection.waitForClose(seconds: 365 * 86_400)
+        }
+        print("serving \(posts) posts in \(messages.count) events on ws://\(host):\(server.port)/subscribe")
+        while true { Thread.sleep(forTimeInterval: 3_600) }
+    }
+}
+
 /// One recorded Jetstream event, split around its `time_us` value and its `rkey` so copies
 /// with fresh ones are cheap to make.
 struct JetstreamEventTemplate {
@@ -116,25 +143,25 @@ struct JetstreamEventTemplate {
         hasKey ? head + String(timeUs) + middle + key + rest : head + String(timeUs) + middle
     }
 
-    /// WebSocket frames of events cycling through `templates` until `posts` posts, grouped
-    /// `messagesPerWrite` to a write, and the number of events.
-    static func frames(_ templates: [JetstreamEventTemplate], posts: Int, messagesPerWrite: Int) -> (frames: [[UInt8]], events: Int) {
-        var frames: [[UInt8]] = []
-        var current: [UInt8] = []
-        var postCount = 0, eventCount = 0
-        let startUs = Int64(Date().timeIntervalSince1970 * 1_000_000)
+    /// Events cycling through `templates` until `posts` posts, event i at `startUs` + i µs
+    /// with the rkey "bench" + i in base 36.
+    static func messages(_ templates: [JetstreamEventTemplate], posts: Int, startUs: Int64) -> [String] {
+        var messages: [String] = []
+        var postCount = 0
         while postCount < posts {
-            let template = templates[eventCount % templates.count]
-            let text = template.event(timeUs: startUs + Int64(eventCount), key: "bench" + String(eventCount, radix: 36))
-            current += JetstreamReplayConnection.frame(Array(text.utf8), opcode: 0x1, fin: true)
-            eventCount += 1
+            let template = templates[messages.count % templates.count]
+            messages.append(template.event(timeUs: startUs + Int64(messages.count), key: "bench" + String(messages.count, radix: 36)))
             if template.isPost { postCount += 1 }
-            if eventCount % messagesPerWrite == 0 {
-                frames.append(current)
-                current = []
+        }
+        return messages
+    }
+
+    /// WebSocket frames of `messages`, grouped `messagesPerWrite` to a write.
+    static func frames(_ messages: [String], messagesPerWrite: Int) -> [[UInt8]] {
+        stride(from: 0, to: messages.count, by: messagesPerWrite).map { start in
+            messages[start..<min(messages.count, start + messagesPerWrite)].flatMap {
+                JetstreamReplayConnection.frame(Array($0.utf8), opcode: 0x1, fin: true)
             }
         }
-        if !current.isEmpty { frames.append(current) }
-        return (frames, eventCount)
     }
 }

@@ -22,9 +22,9 @@ public final class JetstreamReplayServer: @unchecked Sendable {
     private let channel: Channel
     private let connections: OpenChannels
 
-    /// Listens on 127.0.0.1:`port` (0: the kernel's choice). `decide` answers each request by
+    /// Listens on `host`:`port` (0: the kernel's choice). `decide` answers each request by
     /// its target (path and query); `serve` runs for each upgraded connection.
-    public init(port: Int = 0, decide: @escaping @Sendable (String) -> Answer = { _ in .upgrade },
+    public init(host: String = "127.0.0.1", port: Int = 0, decide: @escaping @Sendable (String) -> Answer = { _ in .upgrade },
                 serve: @escaping @Sendable (JetstreamReplayConnection) -> Void) throws {
         let box = OpenChannels()
         connections = box
@@ -54,7 +54,7 @@ public final class JetstreamReplayServer: @unchecked Sendable {
                     channel.pipeline.addHandler(refusal)
                 }
             }
-        channel = try bootstrap.bind(host: "127.0.0.1", port: port).wait()
+        channel = try bootstrap.bind(host: host, port: port).wait()
         self.port = channel.localAddress?.port ?? port
     }
 
