@@ -60,7 +60,8 @@ final class FakeJetstream: Sendable {
 
     func serve(_ connection: JetstreamReplayConnection) {
         connections.withLock { $0.append((connection.cursor, Date())) }
-        let replayed = history.withLock { $0 }.filter { connection.cursor.map { cursor in Self.timeUs($0) >= cursor } ?? false }
+        let cursor = connection.cursor
+        let replayed = history.withLock { $0 }.filter { n in cursor.map { Self.timeUs(n) >= $0 } ?? false }
         connection.send(messages: replayed.map(Self.post))
         for step in scripts.withLock({ $0.isEmpty ? [] : $0.removeFirst() }) {
             switch step {

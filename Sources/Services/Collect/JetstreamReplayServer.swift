@@ -160,7 +160,9 @@ final class RawFrameWriter: ChannelOutboundHandler, @unchecked Sendable {
     /// Writes and flushes `buffer` (on the event loop).
     func write(_ buffer: ByteBuffer) -> EventLoopFuture<Void> {
         guard let context else { return MultiThreadedEventLoopGroup.singleton.next().makeFailedFuture(ChannelError.ioOnClosedChannel) }
-        return context.writeAndFlush(NIOAny(buffer))
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(NIOAny(buffer), promise: written)
+        return written.futureResult
     }
 }
 
@@ -186,6 +188,8 @@ private final class RefusalResponder: ChannelInboundHandler, @unchecked Sendable
         headers.add(name: "Connection", value: "close")
         let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: answer.status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+        written.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
     }
 }

@@ -55,11 +55,9 @@ final class WebSocketStream: RelayedStream, @unchecked Sendable {
         }
         let secure = scheme == "wss"
         let port = url.port ?? (secure ? 443 : 80)
-        var tlsContext: NIOSSLContext?
-        if secure {
-            do { tlsContext = try NIOSSLContext(configuration: .makeClientConfiguration()) } catch {
-                throw CollectError("cannot set up TLS for \(address): \(error)")
-            }
+        let tlsContext: NIOSSLContext?
+        do { tlsContext = secure ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil } catch {
+            throw CollectError("cannot set up TLS for \(address): \(error)")
         }
         // An address is not a server name for SNI.
         let serverName = host.unicodeScalars.allSatisfy({ "0123456789.:".unicodeScalars.contains($0) }) ? nil : host
@@ -269,7 +267,9 @@ private final class WebSocketMessageHandler: ChannelInboundHandler {
             stream.end("the server closed the WebSocket" + (code.map { " (code \($0)\(reason.isEmpty ? "" : ": \(reason)"))" } ?? ""))
             let answer = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(),
                                         data: code.map { ByteBuffer(integer: $0) } ?? ByteBuffer())
-            context.writeAndFlush(wrapOutboundOut(answer)).whenComplete { _ in context.close(promise: nil) }
+            let written = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(wrapOutboundOut(answer), promise: written)
+            written.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
         default:
             break
         }
