@@ -40,7 +40,7 @@ public final class JetstreamReplayServer: @unchecked Sendable {
                         return channel.eventLoop.makeSucceededFuture(nil)
                     }
                 }, upgradePipelineHandler: { channel, head in
-                    channel.eventLoop.makeCompletedFuture {
+                    channel.pipeline.removeHandler(refusal).flatMapThrowing {
                         let writer = RawFrameWriter()
                         try channel.pipeline.syncOperations.addHandler(writer, position: .first)
                         try channel.pipeline.syncOperations.addHandler(ClientFrameReader())
@@ -175,8 +175,9 @@ private final class ClientFrameReader: ChannelInboundHandler {
     }
 }
 
-/// Answers a request that was not upgraded with the status the server decided.
-private final class RefusalResponder: ChannelInboundHandler, @unchecked Sendable {
+/// Answers a request that was not upgraded with the status the server decided; removed from
+/// an upgraded connection (the frames would pass it).
+private final class RefusalResponder: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
     var answer: (status: Int, headers: [(String, String)]) = (400, [])
