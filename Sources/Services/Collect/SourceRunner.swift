@@ -270,8 +270,8 @@ public final class SourceRunner: @unchecked Sendable {
 
     /// Reads a stream until it ends, stays silent for `silenceSeconds`, or the runner stops.
     /// `decode` turns what came into records (counting the rejected ones); `acknowledge`
-    /// publishes a batch and moves the cursor. A batch goes out when ``streamBatchRecords``
-    /// wait or the stream pauses for ``batchWaitSeconds``.
+    /// publishes a batch and moves the cursor. A batch goes out when ``streamBatchRecords`` (or
+    /// the configured batch size, if larger) wait or the stream pauses for ``batchWaitSeconds``.
     func relay<Stream: RelayedStream, Record>(_ stream: Stream, silenceSeconds: Int, decode: (Stream.Chunk) -> [Record],
                                               acknowledge: ([Record]) throws -> Void) throws -> SessionEnd {
         var pending: [Record] = []
@@ -293,7 +293,7 @@ public final class SourceRunner: @unchecked Sendable {
             case .chunk(let chunk)?:
                 lastActivity = Date()
                 pending += decode(chunk)
-                if pending.count >= Self.streamBatchRecords { try flush() }
+                if pending.count >= max(Self.streamBatchRecords, batchSize) { try flush() }
             case .end(let reason)?:
                 try flush()
                 return .reconnect(reason)
