@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        // Already in the graph through postgres-nio: named for the collectors' wss:// (Bluesky Jetstream).
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.25.0"),
     ],
     targets: [
         // MARK: Native libraries
@@ -82,8 +84,12 @@ let package = Package(
                                                        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
                 path: "Sources/Services/Gateway", resources: [.copy("Dashboard")]),
 
-        // The live collectors (`earshot collect`): one thread per source, HTTP by URLSession, publishing through ingest.
-        .target(name: "CollectService", dependencies: ["Collectors", "Launcher", "ServiceRuntime", "EarshotRPC", "EarshotWire", "SourceFormats", logging],
+        // The live collectors (`earshot collect`): one thread per source, HTTP by URLSession, WebSocket (Bluesky
+        // Jetstream) by swift-nio with NIOSSL (in the graph through postgres-nio), publishing through ingest.
+        .target(name: "CollectService", dependencies: ["Collectors", "Launcher", "ServiceRuntime", "EarshotRPC", "EarshotWire", "SourceFormats", logging,
+                                                       .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                                                       .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+                                                       .product(name: "NIOSSL", package: "swift-nio-ssl")],
                 path: "Sources/Services/Collect"),
 
         // MARK: Running the stack
@@ -127,7 +133,8 @@ let package = Package(
         .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"]),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks"]),
         .testTarget(name: "GatewayTests", dependencies: ["GatewayService", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
-        .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "PostgresTestSupport", "SampleData", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
+        .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "PostgresTestSupport", "SampleData", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ",
+                                                      "CollectService"]),
     ]
 )
 

@@ -4,7 +4,9 @@
 # 2 enrich workers, publish 10,000 posts through the published ingest port,
 # `docker kill` one score worker midway, and require the query service to
 # report exactly 10,000 posts; the HTTP gateway (compose.gateway.yaml) must
-# answer /readyz and report the same count to a reader token. Ends with one line:
+# answer /readyz and report the same count to a reader token; the collect service
+# (compose.collect.yaml) must store the posts of a stand-in Jetstream container
+# (compose.collect-test.yaml). Ends with one line:
 #   compose-test: PASS ...   (exit 0)   or   compose-test: FAIL ...   (exit 1)
 #
 # For a fresh Debian 12 machine, as root: installs docker.io, docker-compose
@@ -19,6 +21,7 @@
 #   COMPOSE_TEST_INGEST_PORT=5550 COMPOSE_TEST_QUERY_PORT=5560   host ports (127.0.0.1)
 #   COMPOSE_TEST_PROJECT=earshotci  compose project name
 #   COMPOSE_TEST_KEEP=1             leave the stack up and the logs in place
+#   COMPOSE_TEST_COLLECT_POSTS=900  posts the stand-in Jetstream serves to the collect service
 #   COMPOSE_TEST_STORE=postgres     the stack on PostgreSQL (compose/compose.postgres.yaml): a
 #                                   postgres container built on the same Debian base, the query
 #                                   service as the writer and COMPOSE_TEST_READERS=3 readers; one
@@ -372,6 +375,25 @@ gateway_posts=$(curl -sf "$gateway_url/v1/overview" -H "Authorization: Bearer $t
 step "gateway $gateway_url: /readyz 200; GET /v1/overview with a reader token reports $gateway_posts posts"
 fi
 
+# --- 6. the live collector (compose.collect.yaml) against a stand-in Jetstream container
+collect_posts=${COMPOSE_TEST_COLLECT_POSTS:-900}
+printf '%s\n' 'state_directory = "/var/lib/earshot/collect"' '[[source]]' 'name = "fake-bluesky"' 'kind = "bluesky"' \
+    'endpoint = "ws://fake-jetstream:6008/subscribe"' >"$work/sources.toml"
+chmod 644 "$work/sources.toml"
+export COMPOSE_TEST_SOURCES=$work/sources.toml COMPOSE_TEST_COLLECT_POSTS=$collect_posts
+compose_files+=(-f "$compose_dir/compose.collect.yaml" -f "$compose_dir/compose.collect-test.yaml")
+step "collect: a bluesky source against a stand-in Jetstream container ($collect_posts posts)"
+stack up -d fake-jetstream collect >"$work/collect-up.log" 2>&1 || { cat "$work/collect-up.log"; fail "compose up collect"; }
+deadline=$(($(date +%s) + 120))
+until (($(stored_posts) == posts + collect_posts)); do
+    if (($(date +%s) > deadline)); then
+        docker logs "$(containers collect)" 2>&1 | tail -n 20
+        fail "query reports $(stored_posts) posts, not $posts + $collect_posts, 120 s after collect started"
+    fi
+    sleep 1
+done
+step "collect: the $collect_posts posts of the stand-in Jetstream stored"
+
 # --- down
 step "down -v"
 stack down -v --remove-orphans >"$work/down.log" 2>&1 || { cat "$work/down.log"; fail "compose down"; }
@@ -380,4 +402,4 @@ stack_up=0
 trap - ERR
 cleanup
 [[ ${COMPOSE_TEST_KEEP:-0} == 1 ]] || rm -rf "$work"
-echo "compose-test: PASS $count/$posts posts stored exactly once ($store store) with $score_replicas score + $enrich_replicas enrich workers$( ((readers == 0)) || echo " and $readers query readers"), $victim_name killed at $seen_at_kill stored and restarted, ${redelivered:-0} redelivered$( ((gateways == 0)) || echo "; the gateway answered") ($(elapsed))"
+echo "compose-test: PASS $count/$posts posts stored exactly once ($store store) with $score_replicas score + $enrich_replicas enrich workers$( ((readers == 0)) || echo " and $readers query readers"), $victim_name killed at $seen_at_kill stored and restarted, ${redelivered:-0} redelivered$( ((gateways == 0)) || echo "; the gateway answered"); collect stored $collect_posts Jetstream posts ($(elapsed))"

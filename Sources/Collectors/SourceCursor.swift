@@ -6,7 +6,7 @@ public struct SourceCursor: Codable, Sendable, Equatable {
     /// The endpoint the cursor belongs to; a cursor of another endpoint (the configuration
     /// changed) is not used.
     public var endpoint: String
-    /// The newest acknowledged position: a Mastodon status id, a Reddit fullname.
+    /// The newest acknowledged position: a Mastodon status id, a Reddit fullname, a Jetstream `time_us`.
     public var position: String?
     /// The feed's `ETag` of the last acknowledged poll.
     public var entityTag: String?
@@ -48,6 +48,7 @@ extension SourceEndpoint {
         case .mastodon(let instance, let timeline): "mastodon \(instance.absoluteString) \(timeline)"
         case .feed(let url, _): "rss \(url.absoluteString)"
         case .x(_, let apiURL, _): "x \(apiURL.absoluteString)"
+        case .bluesky(let endpoint, _): "bluesky \(endpoint.absoluteString)"
         case .reddit(let settings): "reddit \(settings.apiURL.absoluteString)\(settings.listing.path) \(settings.query ?? "")"
         }
     }

@@ -26,6 +26,9 @@ public enum SourceEndpoint: Sendable, Equatable {
     case reddit(RedditSettings)
     /// The X API v2 filtered stream with these rules (bearer token).
     case x(rules: [String], apiURL: URL, backfillMinutes: Int)
+    /// A Bluesky Jetstream subscription (WebSocket, `ws://` or `wss://`) to new posts, keeping
+    /// those whose text holds one of `keywords` (all when empty).
+    case bluesky(endpoint: URL, keywords: [String])
 
     /// The `kind` naming it in the configuration.
     public var kind: String {
@@ -34,6 +37,7 @@ public enum SourceEndpoint: Sendable, Equatable {
         case .feed: "rss"
         case .reddit: "reddit"
         case .x: "x"
+        case .bluesky: "bluesky"
         }
     }
 }
@@ -98,7 +102,10 @@ public struct SourcesConfiguration: Sendable, Equatable {
     public var sources: [SourceSettings]
 
     /// The source kinds this version collects.
-    public static let kinds = ["mastodon", "rss", "reddit", "x"]
+    public static let kinds = ["mastodon", "rss", "reddit", "x", "bluesky"]
+
+    /// The Jetstream instance a bluesky source subscribes to unless it names one.
+    public static let defaultJetstream = "wss://jetstream2.us-east.bsky.network/subscribe"
 
     public init(stateDirectory: String, batchSize: Int = 200, sources: [SourceSettings]) {
         self.stateDirectory = stateDirectory
@@ -161,6 +168,13 @@ public struct SourcesConfiguration: Sendable, Equatable {
             }
             endpoint = .x(rules: rules, apiURL: try table.webAddress("api_url", default: "https://api.x.com"),
                           backfillMinutes: try table.integer("backfill_minutes", in: 0...5) ?? 0)
+        case "bluesky":
+            let keywordsLine = table.line(of: "keywords")
+            let keywords = table.has("keywords") ? try table.strings("keywords") : []
+            guard keywords.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 200 }) else {
+                throw ConfigurationError(line: keywordsLine, "keywords must be non-empty strings of at most 200 bytes")
+            }
+            endpoint = .bluesky(endpoint: try table.address("endpoint", schemes: ["ws", "wss"], default: defaultJetstream), keywords: keywords)
         default:
             throw ConfigurationError(line: table.line(of: "kind"), "kind '\(kind)' is not one of \(kinds.joined(separator: ", "))")
         }
@@ -230,11 +244,21 @@ private struct Table {
         return number
     }
 
+    /// Whether `key` is present (and not taken yet).
+    func has(_ key: String) -> Bool {
+        entries.contains { $0.key == key }
+    }
+
     mutating func webAddress(_ key: String, default fallback: String? = nil) throws(ConfigurationError) -> URL {
+        try address(key, schemes: ["http", "https"], default: fallback)
+    }
+
+    /// An address of one of `schemes` with a host.
+    mutating func address(_ key: String, schemes: [String], default fallback: String? = nil) throws(ConfigurationError) -> URL {
         let keyLine = line(of: key)
         guard let text = try string(key) ?? fallback else { throw ConfigurationError(line: line, "\(subject) has no \(key)") }
-        guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
-            throw ConfigurationError(line: keyLine, "\(key) '\(text)' is not an http or https address")
+        guard let url = URL(string: text), schemes.contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+            throw ConfigurationError(line: keyLine, "\(key) '\(text)' is not an \(schemes.joined(separator: " or ")) address")
         }
         return url
     }

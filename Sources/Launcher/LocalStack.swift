@@ -173,8 +173,10 @@ public final class LocalStack {
                                                      "--rpc", ports.workerControl(workerCount)] + listening + securityArguments)
     }
 
+    /// Starts one more process of this binary named `name` with `arguments` (a collector, a
+    /// tool), logged and stopped with the stack.
     @discardableResult
-    private func launch(_ name: String, _ arguments: [String]) throws -> Member {
+    public func launch(_ name: String, _ arguments: [String]) throws -> Member {
         let logFile = directory.appendingPathComponent("\(name).log")
         let member = Member(name: name, arguments: arguments, process: try spawn(arguments, logFile: logFile), logFile: logFile)
         members.append(member)

@@ -10,7 +10,7 @@ import ZeroMQ
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures (build with -c release).",
-        subcommands: [Pipeline.self, StoreBench.self, CodecBenchCommand.self, AnalysisBenchCommand.self, RPCBenchCommand.self]
+        subcommands: [Pipeline.self, StoreBench.self, CodecBenchCommand.self, AnalysisBenchCommand.self, RPCBenchCommand.self, CollectBenchCommand.self]
     )
 
     struct Pipeline: ParsableCommand {

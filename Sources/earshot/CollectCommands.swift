@@ -91,7 +91,7 @@ struct CollectCommand: ParsableCommand {
 struct ListenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "listen", abstract: "Collect from one live source given by flags (as one [[source]] of earshot collect).",
-        subcommands: [Mastodon.self, Feed.self, Reddit.self]
+        subcommands: [Mastodon.self, Feed.self, Reddit.self, Bluesky.self]
     )
 
     /// What every kind takes: the source's name, its silence, where the cursor goes, and the
@@ -101,18 +101,20 @@ struct ListenCommand: ParsableCommand {
         @Option(help: "A file holding the access token (for reddit: the app's secret)") var tokenFile: String?
         @Option(help: "Reconnect a stream silent this long; a poll's response deadline") var silenceSeconds = 300
         @Option(help: "The folder of the cursor file") var stateDirectory = "collect-state"
+        @Option(help: "The most posts per PublishBatch call (1-10000)") var batchSize = 200
         @OptionGroup var endpoints: EndpointOptions
         @OptionGroup var backoff: BackoffOptions
         @OptionGroup var metrics: MetricsOptions
 
-        /// Runs the source of `kind` with `settings` (key, string value; nil ones left out) and
-        /// `numbers` until stopped.
-        func run(kind: String, _ settings: [(String, String?)], numbers: [(String, Int)] = []) throws {
-            var lines = ["state_directory = \(ConfigurationText.quoted(stateDirectory))", "[[source]]",
+        /// Runs the source of `kind` with `settings` (key, string value; nil ones left out),
+        /// `numbers` and `lists` (left out when empty) until stopped.
+        func run(kind: String, _ settings: [(String, String?)], numbers: [(String, Int)] = [], lists: [(String, [String])] = []) throws {
+            var lines = ["state_directory = \(ConfigurationText.quoted(stateDirectory))", "batch_size = \(batchSize)", "[[source]]",
                          "name = \(ConfigurationText.quoted(name ?? kind))", "kind = \(ConfigurationText.quoted(kind))",
                          "silence_seconds = \(silenceSeconds)"]
             for case let (key, value?) in settings + [("token_file", tokenFile)] { lines.append("\(key) = \(ConfigurationText.quoted(value))") }
             lines += numbers.map { "\($0.0) = \($0.1)" }
+            lines += lists.filter { !$0.1.isEmpty }.map { "\($0.0) = [\($0.1.map(ConfigurationText.quoted).joined(separator: ", "))]" }
             let configuration: SourcesConfiguration
             do { configuration = try SourcesConfiguration(parsing: lines.joined(separator: "\n")) } catch {
                 throw ValidationError(error.message)
@@ -149,5 +151,15 @@ struct ListenCommand: ParsableCommand {
         func run() throws {
             try common.run(kind: "reddit", [("subreddit", subreddit), ("query", query), ("client_id", clientId)])
         }
+    }
+
+    struct Bluesky: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "bluesky", abstract: "Follow new Bluesky posts over a Jetstream WebSocket, resuming from its cursor.")
+        @Option(help: "The Jetstream subscription address (ws:// or wss://)") var endpoint = SourcesConfiguration.defaultJetstream
+        @Option(name: .customLong("keyword"), help: "Keep only posts whose text contains this, case-insensitively (repeatable; default: every post)")
+        var keywords: [String] = []
+        @OptionGroup var common: Common
+
+        func run() throws { try common.run(kind: "bluesky", [("endpoint", endpoint)], lists: [("keywords", keywords)]) }
     }
 }

@@ -17,7 +17,7 @@ struct Earshot: ParsableCommand {
             DemoCommand.self, IngestCommand.self, EnrichCommand.self, ScoreCommand.self, QueryCommand.self,
             ImportCommand.self, AskCommand.self, HealthCommand.self, AnalyzeCLI.self, GenerateCommand.self,
             BenchCommand.self, QueriesCommand.self, ExportCommand.self, AlertsCommand.self, KeysCommand.self,
-            GatewayCommand.self, TokensCommand.self, CollectCommand.self, ListenCommand.self,
+            GatewayCommand.self, TokensCommand.self, CollectCommand.self, ListenCommand.self, ReplayJetstreamCommand.self,
         ]
     )
 

@@ -42,7 +42,7 @@ import Testing
 
     @Test(arguments: [
         ("[[source]]\nkind = \"mastodon\"\ninstance = \"https://a.b\"", "line 1: the [[source]] at line 1 has no name"),
-        ("[[source]]\nname = \"a\"\nkind = \"myspace\"", "line 3: kind 'myspace' is not one of mastodon, rss, reddit, x"),
+        ("[[source]]\nname = \"a\"\nkind = \"myspace\"", "line 3: kind 'myspace' is not one of mastodon, rss, reddit, x, bluesky"),
         ("[[source]]\nname = \"a\"\nkind = \"mastodon\"\ninstance = \"ftp://a.b\"", "line 4: instance 'ftp://a.b' is not an http or https address"),
         ("[[source]]\nname = \"a\"\nkind = \"mastodon\"\ninstance = \"https://a.b\"\ncolour = \"red\"", "line 5: unknown key colour in the [[source]] at line 1"),
         ("[[source]]\nname = \"a\"\nname = \"b\"", "line 3: name is set twice"),

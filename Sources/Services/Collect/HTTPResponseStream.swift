@@ -150,6 +150,17 @@ final class HTTPResponseStream: NSObject, URLSessionDataDelegate, @unchecked Sen
     }
 }
 
+extension HTTPResponseStream: RelayedStream {
+    func nextPiece(timeoutSeconds: Double) -> RelayPiece<Data>? {
+        switch next(timeoutSeconds: timeoutSeconds) {
+        case nil: nil
+        case .head?: .activity
+        case .body(let data)?: .chunk(data)
+        case .end(let error)?: .end(error.map(Self.describe) ?? "the server closed the stream")
+        }
+    }
+}
+
 extension HTTPResponseStream {
     /// The most body bytes ``fetch(_:headers:silenceSeconds:accepting:)`` keeps (a REST page, a feed).
     static let maximumBodyBytes = 16 << 20

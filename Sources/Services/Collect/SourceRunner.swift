@@ -20,6 +20,23 @@ protocol SourceSession {
     mutating func run(_ runner: SourceRunner) throws -> SessionEnd
 }
 
+/// What a relayed stream gave its reader next.
+enum RelayPiece<Chunk> {
+    /// Data (bytes of a response, messages of a WebSocket).
+    case chunk(Chunk)
+    /// A sign of life without data (a response head, a ping).
+    case activity
+    /// The stream ended, and why.
+    case end(String)
+}
+
+/// A stream ``SourceRunner/relay(_:silenceSeconds:decode:acknowledge:)`` reads.
+protocol RelayedStream {
+    associatedtype Chunk
+    /// The next piece, waiting at most `timeoutSeconds`; nil when nothing came in that time.
+    func nextPiece(timeoutSeconds: Double) -> RelayPiece<Chunk>?
+}
+
 /// Makes the ingest client of a source's thread (each thread its own socket).
 public typealias IngestClientFactory = @Sendable () throws -> RPCClient
 
@@ -86,6 +103,7 @@ public final class SourceRunner: @unchecked Sendable {
         case .feed: session = FeedSession(settings: settings)
         case .reddit: session = RedditSession(settings: settings)
         case .x: session = XStreamSession(settings: settings)
+        case .bluesky: session = JetstreamSession(settings: settings)
         }
         while !isStopped {
             updateHealth { $0.state = .connecting }
@@ -250,35 +268,35 @@ public final class SourceRunner: @unchecked Sendable {
     /// The most records of a stream published in one go.
     static let streamBatchRecords = 500
 
-    /// Reads a streaming response until it ends, stays silent for `silenceSeconds`, or the
-    /// runner stops. `decode` turns the bytes that came into records (counting the rejected
-    /// ones); `acknowledge` publishes a batch and moves the cursor. A batch goes out when
-    /// ``streamBatchRecords`` wait or the stream pauses for ``batchWaitSeconds``.
-    func relay<Record>(_ stream: HTTPResponseStream, silenceSeconds: Int, decode: (Data) -> [Record],
-                       acknowledge: ([Record]) throws -> Void) throws -> SessionEnd {
+    /// Reads a stream until it ends, stays silent for `silenceSeconds`, or the runner stops.
+    /// `decode` turns what came into records (counting the rejected ones); `acknowledge`
+    /// publishes a batch and moves the cursor. A batch goes out when ``streamBatchRecords`` (or
+    /// the configured batch size, if larger) wait or the stream pauses for ``batchWaitSeconds``.
+    func relay<Stream: RelayedStream, Record>(_ stream: Stream, silenceSeconds: Int, decode: (Stream.Chunk) -> [Record],
+                                              acknowledge: ([Record]) throws -> Void) throws -> SessionEnd {
         var pending: [Record] = []
         var lastActivity = Date()
         func flush() throws {
             guard !pending.isEmpty else { return }
             try acknowledge(pending)
-            pending.removeAll()
+            pending.removeAll(keepingCapacity: true)
         }
         while !isStopped {
-            switch stream.next(timeoutSeconds: pending.isEmpty ? 0.5 : Self.batchWaitSeconds) {
+            switch stream.nextPiece(timeoutSeconds: pending.isEmpty ? 0.5 : Self.batchWaitSeconds) {
             case nil:
                 try flush()
                 if -lastActivity.timeIntervalSinceNow > Double(silenceSeconds) {
                     return .reconnect("nothing received for \(silenceSeconds) s")
                 }
-            case .head?:
-                continue
-            case .body(let data)?:
+            case .activity?:
                 lastActivity = Date()
-                pending += decode(data)
-                if pending.count >= Self.streamBatchRecords { try flush() }
-            case .end(let error)?:
+            case .chunk(let chunk)?:
+                lastActivity = Date()
+                pending += decode(chunk)
+                if pending.count >= max(Self.streamBatchRecords, batchSize) { try flush() }
+            case .end(let reason)?:
                 try flush()
-                return .reconnect(error.map(HTTPResponseStream.describe) ?? "the server closed the stream")
+                return .reconnect(reason)
             }
         }
         try flush()
