@@ -55,12 +55,8 @@ final class RPCMultiplexer: Sendable {
             throw GatewayError(.resourceExhausted, "\(capacity) calls to the \(backend.rawValue) service are in flight; retry shortly")
         }
         defer { _ = inFlight.subtract(1, ordering: .relaxed) }
-        var request = RpcRequest()
-        request.method = method
-        request.requestId = "gateway-\(lastNumber.add(1, ordering: .relaxed).newValue)"
-        request.deadlineUnixMs = wallClockMilliseconds() + timeoutMilliseconds
-        request.metadata = metadata
-        request.payload = payload
+        let request = RpcRequest(method: method, requestID: "gateway-\(lastNumber.add(1, ordering: .relaxed).newValue)",
+                                 timeoutMilliseconds: timeoutMilliseconds, metadata: metadata, payload: payload)
         let frame: [UInt8]
         do { frame = try request.serializedBytes() } catch { throw GatewayError(.internal, "cannot encode the call to \(method): \(error)") }
         let call = Call(id: request.requestId, method: method, frame: frame, timeoutMilliseconds: timeoutMilliseconds,
