@@ -182,7 +182,8 @@ final class FakeBackend: Sendable {
         let down = await Self.outcome(multiplexer, [2], timeoutMilliseconds: 300)
         #expect(down.error?.code == .unavailable && down.error?.httpStatus == 503, "\(down)")
 
-        let waiting = Task { await Self.outcome(multiplexer, [3], timeoutMilliseconds: 20_000) }
+        // A long deadline: on a loaded machine (a full test run) this task's sleep below may end late.
+        let waiting = Task { await Self.outcome(multiplexer, [3], timeoutMilliseconds: 120_000) }
         try await Task.sleep(nanoseconds: 300_000_000)
         let second = try FakeBackend(binding: first.endpoint) { request in .now(FakeBackend.answer(request, payload: FakeBackend.echoed(request.payload))) }
         defer { second.stop() }

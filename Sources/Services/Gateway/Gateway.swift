@@ -29,7 +29,8 @@ public struct GatewayConfiguration: Sendable {
     /// A request whose body has not ended a second after the body timeout is closed too
     /// (``RequestDeadlineHandler``).
     public var idleTimeoutSeconds: Int64 = 60
-    /// Calls in flight per backend service at most (then 429).
+    /// Calls in flight per backend service at most (then 429). They share one connection
+    /// (``RPCMultiplexer``), so keep this under the services' per-peer high-water mark (1,000).
     public var maxCallsInFlight = 128
     /// The webhook database (``WebhookStore``), shared by the gateways of a host; "" = no webhooks (503).
     public var webhooksPath = ""
