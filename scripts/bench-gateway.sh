@@ -5,7 +5,8 @@
 #     concurrent clients for 10 s (`earshot bench rpc`), so the two p99s stand side by side;
 #  2. the export: N posts (EARSHOT_BENCH_EXPORT_POSTS, default 100000; the issue's figure is
 #     1000000) published with `earshot import`, then GET /v1/export.jsonl timed with curl while
-#     the gateway's RSS is sampled every 0.2 s (its first and largest sample are printed).
+#     the gateway's RSS is sampled every 0.2 s (its first and largest sample are printed);
+#  3. the figures against the issue's targets, met or not, with the gateway/RPC ratio.
 #
 #   scripts/bench-gateway.sh          (EARSHOT_BIN, default .build/release/earshot, built when missing)
 set -euo pipefail
@@ -29,9 +30,9 @@ curl -sf -X POST "$gateway/v1/posts/batch" -H "Authorization: Bearer $feed" -H '
 sleep 3
 echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== GET /v1/overview: $(curl -sf "$gateway/v1/overview" -H "Authorization: Bearer $reader" | head -c 80)…"
-wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $reader" "$gateway/v1/overview"
+wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $reader" "$gateway/v1/overview" | tee "$work/wrk.txt"
 echo "== the same read over the ZeroMQ RPC"
-"$bin" bench rpc --query "$query_rpc" --connections 32 --seconds 10 "${keys_args[@]}"
+"$bin" bench rpc --query "$query_rpc" --connections 32 --seconds 10 "${keys_args[@]}" | tee "$work/rpc.txt"
 
 echo "== export: $export_posts posts"
 "$bin" generate --count "$export_posts" --seed 5 --hours 720 | "$bin" import - --ingest "$ingest_rpc" "${keys_args[@]}" >"$work/import.log" 2>&1
@@ -53,10 +54,29 @@ timing=$(curl -sf -o "$work/export.jsonl" -w '%{time_total} %{size_download}' "$
 kill "$sampler" 2>/dev/null || true
 lines=$(wc -l <"$work/export.jsonl")
 read -r seconds bytes <<<"$timing"
-python3 - "$lines" "$seconds" "$bytes" "$rss_before" "$work/rss.txt" <<'PY'
-import sys
+python3 - "$lines" "$seconds" "$bytes" "$rss_before" "$work/rss.txt" "$work/wrk.txt" "$work/rpc.txt" <<'PY'
+import os, re, sys
 lines, seconds, size, before, samples = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+wrk, rpc = open(sys.argv[6]).read(), open(sys.argv[7]).read().splitlines()
 rss = [int(line) for line in open(samples) if line.strip()]
-print(f"exported {lines} posts ({size / 1e6:.1f} MB) in {seconds:.2f} s: {lines / seconds:,.0f} posts/s")
-print(f"gateway RSS: {before / 1024:.1f} MiB before, at most {max(rss + [before]) / 1024:.1f} MiB during the export ({len(rss)} samples)")
+most = max(rss + [before])
+rate = lines / seconds
+print(f"exported {lines} posts ({size / 1e6:.1f} MB) in {seconds:.2f} s: {rate:,.0f} posts/s")
+print(f"gateway RSS: {before / 1024:.1f} MiB before, at most {most / 1024:.1f} MiB during the export ({len(rss)} samples)")
+
+def milliseconds(text):
+    value, unit = re.fullmatch(r"([0-9.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+gateway_rate = float(re.search(r"Requests/sec:\s+([0-9.]+)", wrk).group(1))
+gateway_p99 = milliseconds(re.search(r"99%\s+(\S+)", wrk).group(1))
+row = next(line.split() for line in rpc if re.match(r"\d+\s+\d+", line))  # the row under "calls  requests/s  p50 ms  p90 ms  p99 ms"
+rpc_rate, rpc_p99 = float(row[1]), float(row[4])
+def verdict(met): return "met" if met else "NOT met"
+print(f"== against issue #16's targets (load average now {open('/proc/loadavg').read().split()[0]} on {os.cpu_count()} cores)")
+print(f"GET /v1/overview: {gateway_rate:,.0f} requests/s (target >= 10,000: {verdict(gateway_rate >= 10_000)}); "
+      f"{gateway_rate / rpc_rate:.2f}x the RPC's {rpc_rate:,.0f}")
+print(f"p99: {gateway_p99:.2f} ms through the gateway, {rpc_p99:.2f} ms over the RPC: {gateway_p99 - rpc_p99:+.2f} ms "
+      f"(target <= +2 ms: {verdict(gateway_p99 - rpc_p99 <= 2)})")
+print(f"export: {rate:,.0f} posts/s (target >= 100,000: {verdict(rate >= 100_000)}); RSS {(most - before) / 1024:+.1f} MiB during it "
+      f"(flat: {verdict(most - before <= 16 * 1024)}, at most 16 MiB over the {before / 1024:.1f} MiB before)")
 PY

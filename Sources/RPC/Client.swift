@@ -43,12 +43,8 @@ public final class RPCClient {
     /// The same with raw payloads.
     public func callRaw(_ method: String, payload: [UInt8], timeoutMilliseconds: Int64 = 5_000, metadata: [String: String] = [:]) throws(RPCError) -> [UInt8] {
         nextRequestNumber += 1
-        var request = RpcRequest()
-        request.method = method
-        request.requestId = "\(clientName)-\(nextRequestNumber)"
-        request.deadlineUnixMs = wallClockMilliseconds() + timeoutMilliseconds
-        request.metadata = metadata
-        request.payload = payload
+        let request = RpcRequest(method: method, requestID: "\(clientName)-\(nextRequestNumber)", timeoutMilliseconds: timeoutMilliseconds,
+                                 metadata: metadata, payload: payload)
         let deadline = monotonicMilliseconds() + timeoutMilliseconds
         do {
             try socket.set(.sendTimeout(Int32(clamping: timeoutMilliseconds)))
@@ -85,5 +81,17 @@ public final class RPCClient {
                 throw RPCError(.unavailable, "\(endpoint): \(error)")
             }
         }
+    }
+}
+
+extension RpcRequest {
+    /// A call of `method` with `payload` under `requestID`, its deadline `timeoutMilliseconds` from now (wall clock, as sent).
+    public init(method: String, requestID: String, timeoutMilliseconds: Int64, metadata: [String: String], payload: [UInt8]) {
+        self.init()
+        self.method = method
+        requestId = requestID
+        deadlineUnixMs = wallClockMilliseconds() + timeoutMilliseconds
+        self.metadata = metadata
+        self.payload = payload
     }
 }

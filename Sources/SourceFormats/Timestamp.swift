@@ -60,16 +60,41 @@ public enum Timestamp {
     /// `milliseconds` since 1970 as ISO-8601 in UTC with milliseconds ("2024-05-01T12:30:05.123Z"),
     /// which ``iso8601Milliseconds(_:)`` reads back to the same value.
     public static func iso8601String(milliseconds: Int64) -> String {
+        var bytes: [UInt8] = []
+        appendISO8601(milliseconds: milliseconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 of ``iso8601String(milliseconds:)`` to `bytes` without making a String
+    /// (the hot path of the gateway's JSON).
+    public static func appendISO8601(milliseconds: Int64, to bytes: inout [UInt8]) {
         let (days, millisecondOfDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
         let (day, millisecond) = millisecondOfDay < 0 ? (days - 1, millisecondOfDay + 86_400_000) : (days, millisecondOfDay)
         let (year, month, dayOfMonth) = civilFromDays(Int(day))
-        func padded(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        /// `value` in decimal, zero-padded on the left to `width` digits.
+        func append(_ value: Int, _ width: Int, then separator: Character) {
+            let digits = value < 0 ? Array(String(value).utf8) : []  // a year before 0 (its sign padded like a digit)
+            var power = 1, count = 1
+            if value >= 0 { while value / power >= 10 { power *= 10; count += 1 } }
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, width - (value < 0 ? digits.count : count))))
+            if value < 0 {
+                bytes += digits
+            } else {
+                while power > 0 {
+                    bytes.append(UInt8(ascii: "0") + UInt8(value / power % 10))
+                    power /= 10
+                }
+            }
+            bytes.append(UInt8(ascii: separator.unicodeScalars.first!))
         }
         let second = Int(millisecond / 1000)
-        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(dayOfMonth, 2))T\(padded(second / 3600, 2)):\(padded(second / 60 % 60, 2))"
-            + ":\(padded(second % 60, 2)).\(padded(Int(millisecond % 1000), 3))Z"
+        append(year, 4, then: "-")
+        append(month, 2, then: "-")
+        append(dayOfMonth, 2, then: "T")
+        append(second / 3600, 2, then: ":")
+        append(second / 60 % 60, 2, then: ":")
+        append(second % 60, 2, then: ".")
+        append(Int(millisecond % 1000), 3, then: "Z")
     }
 
     private static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }

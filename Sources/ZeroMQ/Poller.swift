@@ -23,6 +23,14 @@ public struct Poller {
         return items.count - 1
     }
 
+    /// Adds a file descriptor (a pipe's read end, say) waiting to be readable; returns its index for
+    /// ``isReady(_:_:)``. The descriptor stays the caller's to read and close.
+    @discardableResult
+    public mutating func add(descriptor: Int32) -> Int {
+        items.append(zmq_pollitem_t(socket: nil, fd: descriptor, events: PollEvents.readable.rawValue, revents: 0))
+        return items.count - 1
+    }
+
     /// Changes what the socket at `index` waits for (e.g. writable only while there is work).
     public mutating func setEvents(_ events: PollEvents, at index: Int) {
         items[index].events = events.rawValue

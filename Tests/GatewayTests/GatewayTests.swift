@@ -180,6 +180,27 @@ import Testing
         #expect(reread.revoking(name: "bob") == nil)
     }
 
+    /// The store remembers tokens it found valid: a token seen again is not hashed again, but a
+    /// forged secret under a remembered id is still refused, and a revocation takes effect at once.
+    @Test func theStoreRemembersValidTokensUntilTheFileChanges() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("api-tokens-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (alice, one) = try APITokens().adding(name: "alice", role: .editor, nowMs: 5)
+        let (bob, two) = try one.adding(name: "bob", role: .reader, nowMs: 6)
+        try two.text.write(toFile: path, atomically: true, encoding: .utf8)
+        let store = TokenStore(path: path) { _ in }
+        var forged = Array(alice)
+        forged[forged.count - 1] = forged.last == "0" ? "1" : "0"
+        for _ in 0..<2 {
+            #expect(store.entry(token: alice)?.name == "alice")
+            #expect(store.entry(token: bob)?.role == .reader)
+            #expect(store.entry(token: String(forged)) == nil)
+        }
+        try two.revoking(name: "alice")!.text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(store.entry(token: alice) == nil)
+        #expect(store.entry(token: bob)?.name == "bob")
+    }
+
     @Test func namesAndRolesAreChecked() throws {
         let (_, tokens) = try APITokens().adding(name: "alice", role: .reader, nowMs: 1)
         #expect(throws: APITokenError.self) { try tokens.adding(name: "alice", role: .reader, nowMs: 2) }

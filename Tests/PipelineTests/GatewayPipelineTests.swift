@@ -430,6 +430,62 @@ struct RunningGateway {
         #expect(await healthy() && gateway.isRunning)
     }
 
+    /// Many HTTP requests at once share the gateway's one socket per service (``RPCMultiplexer``)
+    /// and each gets its own answer. With the query service killed, reads answer 503 (UNAVAILABLE)
+    /// within the RPC timeout; once it is restarted, they answer 200 again, without a gateway restart.
+    @Test func concurrentRequestsGetTheirOwnAnswersAndSurviveAQueryRestart() async throws {
+        let running = try RunningStack(slot: 29, enrich: 1, score: 1)
+        defer { running.stack.stop() }
+        let gateway = try RunningGateway(stack: running.stack, port: stackBasePort(29) + 40, arguments: ["--timeout-ms", "1500"])
+        defer { gateway.stop() }
+        let rita = try gateway.tokens(["create", "--name", "rita", "--role", "reader"])
+        try await gateway.waitUntilReady(timeoutSeconds: 90)
+        var sample = SampleStream(seed: 29, expectedCount: 60)
+        _ = try running.publisher.publish(sample.next(60))
+        var stored = 0
+        let deadline = Date().addingTimeInterval(60)
+        while stored < 60 && Date() < deadline {
+            try await Task.sleep(nanoseconds: 250_000_000)
+            stored = try await gateway.request("GET", "/v1/overview", token: rita).json["posts"] as? Int ?? 0
+        }
+        try #require(stored == 60)
+
+        // 150 searches at once, of 1 to 50 posts: each answer has the size its own request asked for.
+        let wrong = try await withThrowingTaskGroup(of: String?.self) { group in
+            for index in 0..<150 {
+                let size = index % 50 + 1
+                group.addTask {
+                    let reply = try await gateway.request("GET", "/v1/posts?pageSize=\(size)", token: rita)
+                    let count = (reply.json["posts"] as? [Any])?.count
+                    return reply.status == 200 && count == size ? nil : "pageSize=\(size): \(reply.status), \(String(describing: count)) posts"
+                }
+            }
+            return try await group.reduce(into: [String]()) { if let problem = $1 { $0.append(problem) } }
+        }
+        #expect(wrong.isEmpty, "\(wrong.count) of 150 answers were not their request's: \(wrong.prefix(5))")
+
+        // A call sent just before the gateway's socket noticed the end of the connection gets no
+        // answer (504); once it noticed, calls wait for a connection and get 503 at their deadline.
+        let query = try #require(running.stack.member("query"))
+        running.stack.kill(query)
+        var down = try await gateway.request("GET", "/v1/overview", token: rita)
+        let downDeadline = Date().addingTimeInterval(30)
+        while down.status == 504 && Date() < downDeadline {
+            down = try await gateway.request("GET", "/v1/overview", token: rita)
+        }
+        #expect(down.status == 503 && down.json["status"] as? String == "UNAVAILABLE", "\(down.status) \(down.text)")
+        #expect(try await gateway.request("GET", "/readyz").status == 503)
+
+        try running.stack.restart(query)
+        var back = down
+        let restartDeadline = Date().addingTimeInterval(60)
+        while back.status != 200 && Date() < restartDeadline {
+            try await Task.sleep(nanoseconds: 250_000_000)
+            back = try await gateway.request("GET", "/v1/overview", token: rita)
+        }
+        #expect(back.status == 200 && back.json["posts"] as? Int == 60, "\(back.status) \(back.text)")
+    }
+
     @Test func aSpikeAlertArrivesOnTheEventStream() async throws {
         let running = try RunningStack(slot: 17, enrich: 1, score: 1, queryArguments: ["--alert-grace-minutes", "30", "--alert-interval-ms", "200"])
         defer { running.stack.stop() }

@@ -86,11 +86,22 @@ public struct APITokens: Sendable, Equatable {
 
     /// The entry of `token` when it is one of these (compared by hash in constant time), nil otherwise.
     public func entry(token: String) -> Entry? {
-        let parts = token.split(separator: "_", omittingEmptySubsequences: false)
-        guard token.hasPrefix(Self.prefix), parts.count == 3, let entry = entries.first(where: { $0.id == parts[1] }) else { return nil }
+        guard let id = Self.id(of: token), let entry = entries.first(where: { $0.id == id }) else { return nil }
         let expected = Array(entry.hash.utf8), actual = Array(Self.sha256Hex(token).utf8)
-        guard expected.count == actual.count, sodium_memcmp(expected, actual, expected.count) == 0 else { return nil }
+        guard Self.sameBytes(expected, actual) else { return nil }
         return entry
+    }
+
+    /// The id part of a token (`est_<id>_<secret>`), nil when it does not have that shape.
+    static func id(of token: String) -> Substring? {
+        let parts = token.split(separator: "_", omittingEmptySubsequences: false)
+        guard token.hasPrefix(Self.prefix), parts.count == 3 else { return nil }
+        return parts[1]
+    }
+
+    /// Whether `a` and `b` are equal, compared in constant time (for a given length).
+    static func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.count == b.count && sodium_memcmp(a, b, a.count) == 0
     }
 
     /// SHA-256 of `text`'s UTF-8 bytes, lowercase hex.

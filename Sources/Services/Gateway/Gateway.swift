@@ -29,7 +29,8 @@ public struct GatewayConfiguration: Sendable {
     /// A request whose body has not ended a second after the body timeout is closed too
     /// (``RequestDeadlineHandler``).
     public var idleTimeoutSeconds: Int64 = 60
-    /// Calls in flight per backend service at most (then 429).
+    /// Calls in flight per backend service at most (then 429). They share one connection
+    /// (``RPCMultiplexer``), so keep this under the services' per-peer high-water mark (1,000).
     public var maxCallsInFlight = 128
     /// The webhook database (``WebhookStore``), shared by the gateways of a host; "" = no webhooks (503).
     public var webhooksPath = ""
@@ -48,7 +49,7 @@ public struct GatewayConfiguration: Sendable {
 public final class Gateway: Sendable {
     public let configuration: GatewayConfiguration
     private let matcher = RouteMatcher(GatewayRoutes.all)
-    let pools: [GatewayBackend: RPCPool]
+    let backends: [GatewayBackend: RPCMultiplexer]
     private let tokens: TokenStore
     let logger: Logger
     public let metrics = MetricsRegistry()
@@ -66,16 +67,15 @@ public final class Gateway: Sendable {
         self.logger = logger
         let zmq = try Context(ioThreads: 1)
         self.zmq = zmq
-        var pools: [GatewayBackend: RPCPool] = [:]
+        var backends: [GatewayBackend: RPCMultiplexer] = [:]
         for backend in GatewayBackend.allCases {
             let endpoint = backend == .ingest ? configuration.ingestEndpoint : configuration.queryEndpoint
             let server = backend == .ingest ? KeyDirectory.ingestKey : KeyDirectory.queryKey
             let options = try security.clientOptions(server: server, endpoint: endpoint)
-            pools[backend] = RPCPool(backend: backend, endpoint: endpoint, capacity: configuration.maxCallsInFlight) {
-                try RPCClient(endpoint: endpoint, context: zmq, clientName: "gateway", socketOptions: options)
-            }
+            backends[backend] = try RPCMultiplexer(backend: backend, endpoint: endpoint, capacity: configuration.maxCallsInFlight,
+                                                context: zmq, socketOptions: options)
         }
-        self.pools = pools
+        self.backends = backends
         alertFeed = configuration.alertsEndpoint.isEmpty ? nil : try AlertFeed(
             endpoint: configuration.alertsEndpoint, context: zmq,
             socketOptions: try security.clientOptions(server: KeyDirectory.queryKey, endpoint: configuration.alertsEndpoint), logger: logger)
@@ -205,7 +205,7 @@ public final class Gateway: Sendable {
         var parameters = pathParameters
         if let field = route.principalField { parameters[field] = holder.name }
         let payload = try route.encodeRequest(body, try RouteMatcher.queryParameters(request.uri.query), parameters)
-        let answer = try await pools[route.backend]!.call(route.rpc, payload: payload, metadata: Self.principal(holder),
+        let answer = try await backends[route.backend]!.call(route.rpc, payload: payload, metadata: Self.principal(holder),
                                                            timeoutMilliseconds: configuration.rpcTimeoutMilliseconds)
         return Self.json(route.successStatus, try route.decodeResponse(answer) + [0x0A])
     }
@@ -272,7 +272,7 @@ public final class Gateway: Sendable {
     private func searchPage(_ search: SearchPostsRequest, metadata: [String: String]) async throws(GatewayError) -> [UInt8] {
         let payload: [UInt8]
         do { payload = try search.serializedBytes() } catch { throw GatewayError(.internal, "cannot encode the search: \(error)") }
-        return try await pools[.query]!.call(QueryMethod.searchPosts, payload: payload, metadata: metadata,
+        return try await backends[.query]!.call(QueryMethod.searchPosts, payload: payload, metadata: metadata,
                                              timeoutMilliseconds: configuration.rpcTimeoutMilliseconds)
     }
 
@@ -312,7 +312,7 @@ public final class Gateway: Sendable {
         var problems: [String] = []
         for backend in GatewayBackend.allCases {
             do {
-                let payload = try await pools[backend]!.call(HealthMethod.check, payload: try HealthCheckRequest().serializedBytes(), metadata: [:],
+                let payload = try await backends[backend]!.call(HealthMethod.check, payload: try HealthCheckRequest().serializedBytes(), metadata: [:],
                                                              timeoutMilliseconds: 1_000)
                 let answer = try HealthCheckResponse(serializedBytes: payload)
                 if answer.status != .serving { problems.append("\(backend.rawValue): \(answer.status.jsonName)") }

@@ -55,7 +55,7 @@ extension Gateway {
     func deliverWebhooks() async {
         guard let webhooks else { return }
         let viewJSON = self.viewJSON
-        let query = pools[.query]!
+        let query = backends[.query]!
         let timeout = configuration.rpcTimeoutMilliseconds
         let logger = self.logger
         await webhooks.run(alerts: alertFeed?.subscribe(), alertJSON: alertJSON) { minPriority in

@@ -18,7 +18,8 @@ public final class MessageJSONWriter: @unchecked Sendable {
     /// A message with every field at its zero value: what an unset sub-message is written as.
     private let zeroMessage: UnsafeMutableRawPointer
 
-    private struct Field {
+    /// A class, not a struct: the writer's loop then retains one reference per field, not each of its arrays.
+    private final class Field {
         /// `"name":`
         let key: [UInt8]
         let type: ProtobufCType
@@ -30,6 +31,19 @@ public final class MessageJSONWriter: @unchecked Sendable {
         let enumNames: [Int32: [UInt8]]
         let firstEnumName: [UInt8]
         let nested: MessageJSONWriter?
+
+        init(key: [UInt8], type: ProtobufCType, isRepeated: Bool, offset: Int, quantifierOffset: Int, isTimestamp: Bool,
+             enumNames: [Int32: [UInt8]], firstEnumName: [UInt8], nested: MessageJSONWriter?) {
+            self.key = key
+            self.type = type
+            self.isRepeated = isRepeated
+            self.offset = offset
+            self.quantifierOffset = quantifierOffset
+            self.isTimestamp = isTimestamp
+            self.enumNames = enumNames
+            self.firstEnumName = firstEnumName
+            self.nested = nested
+        }
     }
 
     /// The writer of `M`'s JSON.
@@ -137,12 +151,18 @@ public final class MessageJSONWriter: @unchecked Sendable {
         case PROTOBUF_C_TYPE_INT64, PROTOBUF_C_TYPE_SINT64, PROTOBUF_C_TYPE_SFIXED64:
             let number = value.load(as: Int64.self)
             if field.isTimestamp {
-                if number == 0 { out += Self.nullBytes } else { out += Self.quoted(Timestamp.iso8601String(milliseconds: number)) }
+                if number == 0 {
+                    out += Self.nullBytes
+                } else {
+                    out.append(UInt8(ascii: "\""))
+                    Timestamp.appendISO8601(milliseconds: number, to: &out)
+                    out.append(UInt8(ascii: "\""))
+                }
             } else {
                 Self.appendInteger(number, into: &out)
             }
         case PROTOBUF_C_TYPE_UINT64, PROTOBUF_C_TYPE_FIXED64:
-            out += Array(String(value.load(as: UInt64.self)).utf8)
+            out.append(contentsOf: String(value.load(as: UInt64.self)).utf8)
         case PROTOBUF_C_TYPE_FLOAT:
             Self.appendNumber(value.load(as: Float.self), into: &out)
         case PROTOBUF_C_TYPE_DOUBLE:
@@ -239,7 +259,7 @@ public final class MessageJSONWriter: @unchecked Sendable {
         if number == number.rounded(), number.magnitude < 1e15 {
             appendInteger(Int64(number), into: &out)
         } else {
-            out += Array(number.description.utf8)
+            out.append(contentsOf: number.description.utf8)
         }
     }
 }

@@ -12,12 +12,18 @@ public struct RouteMatcher: Sendable {
     }
 
     private let routes: [(route: GatewayRoute, segments: [Substring])]
+    /// The routes without path parameters by "METHOD path": a request naming one exactly is
+    /// answered without trying each route (it is the most specific match there can be).
+    private let literalRoutes: [String: GatewayRoute]
 
     public init(_ routes: [GatewayRoute]) {
         self.routes = routes.map { ($0, $0.path.split(separator: "/")) }
+        literalRoutes = Dictionary(routes.filter { $0.pathParameters.isEmpty }.map { ("\($0.method.rawValue) \($0.path)", $0) },
+                                   uniquingKeysWith: { first, _ in first })
     }
 
     public func match(method: String, path: String) -> Match {
+        if let route = literalRoutes["\(method) \(path)"] { return .found(route, pathParameters: [:]) }
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         var candidates: [(route: GatewayRoute, parameters: [String: String], literals: Int)] = []
         for (route, pattern) in routes where pattern.count == segments.count {

@@ -9,6 +9,9 @@ public final class TokenStore: Sendable {
     public let path: String
     private struct State {
         var tokens = APITokens()
+        /// The tokens found valid since the file was read, by id: a token seen again is compared
+        /// (in constant time) with the one checked, not hashed again. At most one per entry.
+        var checked: [String: (token: [UInt8], entry: APITokens.Entry)] = [:]
         var stamp: Stamp?
         var lastProblem: String?
     }
@@ -27,7 +30,12 @@ public final class TokenStore: Sendable {
     public func entry(token: String) -> APITokens.Entry? {
         state.withLock { state in
             reload(&state, force: false)
-            return state.tokens.entry(token: token)
+            guard let id = APITokens.id(of: token) else { return nil }
+            let presented = Array(token.utf8)
+            if let checked = state.checked[String(id)], APITokens.sameBytes(checked.token, presented) { return checked.entry }
+            guard let entry = state.tokens.entry(token: token) else { return nil }
+            state.checked[String(id)] = (presented, entry)
+            return entry
         }
     }
 
@@ -41,6 +49,7 @@ public final class TokenStore: Sendable {
             if state.stamp != nil || force { problem(&state, "\(path): no API token file (create a token with `earshot tokens create`)") }
             state.stamp = nil
             state.tokens = APITokens()
+            state.checked = [:]
             return
         }
         let stamp = Stamp(inode: UInt64(status.st_ino), modified: Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9,
@@ -49,6 +58,7 @@ public final class TokenStore: Sendable {
         do {
             let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
             state.tokens = try APITokens(parsing: text, path: path)
+            state.checked = [:]
             state.stamp = stamp
             state.lastProblem = nil
         } catch {
