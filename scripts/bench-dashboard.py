@@ -9,7 +9,7 @@ the time from navigation start to the charts drawn (the page's data-drawn-at, ag
 performance.timeOrigin): module loading, every API call the charts need and the drawing; and
 the time until the page is complete (data-complete-at: the top authors' table, which the page
 fills in after the charts since it ranks every author of the range). Every load's times are
-printed as it ends, and for a load slower than 1 s each API call it finished (start and duration
+printed as it ends, and for a load slower than 1 s each request it finished (API calls and the page's files) (start and duration
 from the page's resource timing), so that a slow load shows which call held it up; a load that
 does not end within --timeout seconds is counted at that.
 """
@@ -78,12 +78,12 @@ def main():
                     times += [] if len(times) == len(complete) + 1 else [float(args.timeout)]
                     complete.append(float(args.timeout))
                 calls = driver.execute_script(
-                    "return performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/'))"
-                    ".map((e) => [e.name.split('/v1/')[1].split('&from=')[0], e.startTime / 1000, e.duration / 1000])")
+                    "return performance.getEntriesByType('resource')"
+                    ".map((e) => [e.name.replace(location.origin, '').split('&from=')[0], e.startTime / 1000, e.duration / 1000])")
                 print(f"  load {number:>2} {name:<22} charts drawn {times[-1]:>8.3f}s, complete {complete[-1]:>8.3f}s", flush=True)
                 if times[-1] > 1:
                     for call, started, duration in calls:
-                        print(f"      API call started at {started:>7.3f}s, took {duration:>7.3f}s: {call}", flush=True)
+                        print(f"      request started at {started:>7.3f}s, took {duration:>7.3f}s: {call}", flush=True)
             summaries.append(f"{name:<24} {shown:>10} {times[0]:>13.3f}s {statistics.median(times):>7.3f}s {max(times):>7.3f}s"
                              f" {complete[0]:>15.3f}s {statistics.median(complete):>7.3f}s {max(complete):>7.3f}s")
         print(f"{'scope':<24} {'posts':>10} {'charts: first':>14} {'median':>8} {'max':>8} {'complete: first':>16} {'median':>8} {'max':>8}")

@@ -39,7 +39,8 @@ public final class PostgresStore: Sendable {
         migrates = migrate
         eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         writer = PostgresSession(location: location, eventLoops: eventLoops, logger: logger)
-        readers = ReaderSessions((0..<max(1, readerConnections)).map { _ in PostgresSession(location: location, eventLoops: eventLoops, logger: logger) })
+        let loops = eventLoops
+        readers = ReaderSessions((0..<max(1, readerConnections)).map { _ in PostgresSession(location: location, eventLoops: loops, logger: logger) })
         prober = PostgresSession(location: location, eventLoops: eventLoops, logger: logger)
     }
 

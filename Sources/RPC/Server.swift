@@ -291,9 +291,8 @@ public final class RPCServer {
         while let frames = try answers.receive(wait: false) {
             do {
                 try socket.send(frames, wait: false)
-            } catch .contextTerminated {
-                throw .contextTerminated
             } catch {
+                if case .contextTerminated = error { throw error }
                 logger.warning("cannot send RPC response", metadata: ["error": "\(error)"])
             }
         }

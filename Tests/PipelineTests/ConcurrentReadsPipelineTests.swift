@@ -62,12 +62,14 @@ import ZeroMQ
         let expected = try reads.map { read in try running.query.callRaw(read.method, payload: read.payload) }
         #expect(Set(expected).count == reads.count, "every question has an answer of its own")
 
-        let stack = running.stack
+        let clients = OneClientPerThread(try (0..<6).map { number in
+            try running.stack.queryClient(context: try Context(), clientName: "concurrent-\(number)")
+        })
         let mismatches = Mutex<[String]>([])
         let answered = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: 6) { clientNumber in
+            let client = clients.list[clientNumber]
             do {
-                let client = try stack.queryClient(context: try Context(), clientName: "concurrent-\(clientNumber)")
                 for round in 0..<3 {
                     // Each client in its own order, so that different questions overlap.
                     for offset in reads.indices {
@@ -85,4 +87,10 @@ import ZeroMQ
         #expect(mismatches.withLock { $0 } == [])
         #expect(answered.load(ordering: .relaxed) == 6 * 3 * reads.count)
     }
+}
+
+/// Clients handed to threads, each used by its one thread only.
+private final class OneClientPerThread: @unchecked Sendable {
+    let list: [RPCClient]
+    init(_ list: [RPCClient]) { self.list = list }
 }

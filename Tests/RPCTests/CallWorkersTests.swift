@@ -26,14 +26,15 @@ import ZeroMQ
         let endpoint = server.endpoint
         let slow = inBackground {
             let client = try? RPCClient(endpoint: endpoint, context: try Context(), clientName: "slow")
-            let answer = try? client?.call("test.v1.Echo/Echo", LabeledCount(label: "slow", count: 1_500), as: LabeledCount.self)
+            let answer = try? client?.call("test.v1.Echo/Echo", LabeledCount(label: "slow", count: 3_000), as: LabeledCount.self)
             #expect(answer?.label == "SLOW")
         }
+        let client = try client(server)
         while server.calls.load(ordering: .relaxed) == 0 { Thread.sleep(forTimeInterval: 0.005) }
         let started = Date()
-        #expect(try client(server).call("test.v1.Echo/Echo", LabeledCount(label: "short", count: 0), as: LabeledCount.self).label == "SHORT")
+        #expect(try client.call("test.v1.Echo/Echo", LabeledCount(label: "short", count: 0), as: LabeledCount.self).label == "SHORT")
         let waited = Date().timeIntervalSince(started)
-        #expect(waited < 0.75, "the short call waited \(waited) s behind the long one")
+        #expect(waited < 1.5, "the short call waited \(waited) s behind the 3 s one")
         slow.wait()
     }
 
@@ -71,7 +72,7 @@ import ZeroMQ
         }
         // The only worker is free again at once: the next call is answered without waiting.
         #expect(try client.call("test.v1.Echo/Echo", LabeledCount(label: "next", count: 0), as: LabeledCount.self, timeoutMilliseconds: 2_000).label == "NEXT")
-        #expect(Date().timeIntervalSince(started) < 1.5)
+        #expect(Date().timeIntervalSince(started) < 2.5)
     }
 
     @Test func aFullQueueIsResourceExhaustedAndHealthIsAnsweredMeanwhile() throws {
@@ -130,7 +131,7 @@ import ZeroMQ
                 _ = try client?.call("test.v1.Echo/Echo", LabeledCount(label: "queued", count: 0), as: LabeledCount.self)
                 Issue.record("a call queued when draining began must not run")
             } catch {
-                #expect(error.code == .unavailable)
+                #expect((error as? RPCError)?.code == .unavailable)
             }
         }
         Thread.sleep(forTimeInterval: 0.1)

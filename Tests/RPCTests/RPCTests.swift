@@ -37,7 +37,7 @@ final class EchoServer: @unchecked Sendable {
                 }
             }
             // Works until the call's deadline passes, as a store read does that stops at it.
-            server.register("test.v1.Echo/UntilDeadline") { (request: LabeledCount, context: CallContext) in
+            server.register("test.v1.Echo/UntilDeadline") { (_: LabeledCount, context: CallContext) throws -> LabeledCount in
                 self.calls.add(1, ordering: .relaxed)
                 while !context.isExpired { Thread.sleep(forTimeInterval: 0.005) }
                 throw RPCError(.deadlineExceeded, "stopped at the deadline")
