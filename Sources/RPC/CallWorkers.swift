@@ -75,9 +75,6 @@ final class CallWorkers: Sendable {
         }
     }
 
-    /// Calls waiting for a worker now.
-    var queued: Int { queue.withLock { $0.count } }
-
     /// Queues `call` for the next free worker; false when ``queueLimit`` calls wait already.
     func submit(_ call: AdmittedCall) -> Bool {
         let accepted = queue.withLock { calls in

@@ -97,7 +97,8 @@ public final class RPCServer {
     private var workers: (pool: CallWorkers, answers: Socket, inline: Set<String>)?
     /// Whether the server is shutting down (see ``beginDraining()``).
     public var isDraining: Bool { draining.isSet }
-    /// A call that runs this long or longer is logged with its time queued and its time running.
+    /// A call on a worker that runs this long or longer is logged with its time queued and its
+    /// time running (read when ``runCallsOnWorkers(count:queueLimit:inline:)`` starts them).
     public var slowCallMilliseconds: Int64 = 1_000
     /// Checks each call before its handler runs: throw to refuse it (e.g.
     /// PERMISSION_DENIED). Gets the method, the connection's `User-Id` and the call's
