@@ -8,7 +8,9 @@
 #   scripts/bench-dashboard.sh     EARSHOT_BIN (default .build/release/earshot, built when missing),
 #                                  EARSHOT_BENCH_POSTS (default 5000000), EARSHOT_BENCH_DASHBOARD_STORE
 #                                  (default .build/bench-dashboard/store-<posts>.sqlite),
-#                                  EARSHOT_BENCH_WARMUP (seconds before timing, default 120)
+#                                  EARSHOT_BENCH_WARMUP (seconds before timing, default 120),
+#                                  EARSHOT_BENCH_RUNS (loads per scope, default 5), EARSHOT_BENCH_TIMEOUT
+#                                  (seconds a load may take, default 120; a slower one counts as that)
 # Needs chromium and chromium-driver (scripts/setup.sh --browser); selenium comes from PyPI into
 # .build/browser-venv.
 set -euo pipefail
@@ -39,4 +41,9 @@ reader=$("$bin" tokens create --name bench --role reader "${keys_args[@]}" 2>/de
 # history, which holds up reads: the page is timed after EARSHOT_BENCH_WARMUP seconds (default 120).
 sleep "${EARSHOT_BENCH_WARMUP:-120}"
 echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-"$venv/bin/python" scripts/bench-dashboard.py --base "$gateway" --reader "$reader" --runs "${EARSHOT_BENCH_RUNS:-5}"
+status=0
+"$venv/bin/python" scripts/bench-dashboard.py --base "$gateway" --reader "$reader" --runs "${EARSHOT_BENCH_RUNS:-5}" --timeout "${EARSHOT_BENCH_TIMEOUT:-120}" || status=$?
+# The query service's log (slow calls are logged with their time queued and running) outlives the run.
+cp "$work/query.log" "$(dirname "$store")/last-query.log"
+echo "== the query service's log: $(dirname "$store")/last-query.log"
+exit "$status"

@@ -58,14 +58,26 @@ struct CountSource {
 }
 
 extension PostgresStore {
-    /// Runs `body` on the readers' connection in one REPEATABLE READ, read-only transaction.
+    /// Runs `body` on a reader connection of its own in one REPEATABLE READ, read-only
+    /// transaction. With a ``ReadDeadline``, the server cancels a statement still running when
+    /// it passes (`statement_timeout`), which fails with ``StoreError/deadlineExceeded(_:)``.
     func read<T>(_ operation: String, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         try prepared()
-        return try reader.exclusively { () throws(StoreError) in
-            try reader.transaction(operation) { () throws(StoreError) in
-                try reader.rows(operation, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                return try body()
-            }
+        let deadline = ReadDeadline.unixMilliseconds
+        return try readers.withSession { (session) throws(StoreError) in
+            try Self.$boundReader.withValue(session) { Result { () throws(StoreError) in
+                try session.exclusively { () throws(StoreError) in
+                    try session.transaction(operation) { () throws(StoreError) in
+                        try session.rows(operation, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                        if let deadline {
+                            let remaining = deadline - ReadDeadline.nowMilliseconds()
+                            guard remaining > 0 else { throw .deadlineExceeded("\(operation) did not start before the call's deadline") }
+                            try session.rows(operation, "SET LOCAL statement_timeout = \(remaining)")
+                        }
+                        return try body()
+                    }
+                }
+            } }.get()
         }
     }
 

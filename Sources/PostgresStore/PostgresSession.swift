@@ -1,3 +1,4 @@
+import Dispatch
 import EarshotStore
 import Logging
 import NIOConcurrencyHelpers
@@ -129,6 +130,9 @@ final class PostgresSession: Sendable {
             return .unavailable("\(operation): \(error)")  // the connection's channel failed (refused, reset, timed out)
         }
         switch error.code {
+        case .server where error.serverInfo?[.sqlState] == "57014":
+            // query_canceled: a read's statement_timeout (its call's deadline, PostgresStore.read).
+            return .deadlineExceeded("\(operation) stopped at the call's deadline")
         case .server where ["08", "57"].contains(error.serverInfo?[.sqlState]?.prefix(2) ?? ""):
             // Connection exceptions and operator intervention (shutting down, starting up).
             return .unavailable("\(operation): \(error.serverInfo?[.message] ?? "server unavailable")")
@@ -140,5 +144,40 @@ final class PostgresSession: Sendable {
         default:
             return .database(operation: operation, message: String(reflecting: error))
         }
+    }
+}
+
+/// The reader connections of a ``PostgresStore``: a read takes a free one for its transaction
+/// and gives it back, waiting while every one is taken.
+final class ReaderSessions: Sendable {
+    private let sessions: [PostgresSession]
+    /// Indices of the sessions no read holds.
+    private let free: NIOLockedValueBox<[Int]>
+    private let available: DispatchSemaphore
+
+    init(_ sessions: [PostgresSession]) {
+        precondition(!sessions.isEmpty, "a store needs a reader connection")
+        self.sessions = sessions
+        free = NIOLockedValueBox(Array(sessions.indices))
+        available = DispatchSemaphore(value: sessions.count)
+    }
+
+    /// The first connection (for the reads that do not take one of their own).
+    var first: PostgresSession { sessions[0] }
+
+    /// Runs `body` with a connection no other read holds meanwhile.
+    func withSession<T>(_ body: (PostgresSession) throws(StoreError) -> T) throws(StoreError) -> T {
+        available.wait()
+        let index = free.withLockedValue { $0.removeLast() }
+        defer {
+            free.withLockedValue { $0.append(index) }
+            available.signal()
+        }
+        return try body(sessions[index])
+    }
+
+    /// Closes every connection.
+    func close() {
+        for session in sessions { session.close() }
     }
 }

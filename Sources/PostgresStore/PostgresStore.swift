@@ -8,9 +8,10 @@ import PostgresNIO
 /// The store on PostgreSQL 15: the same writer and read models as the SQLite ``PostStore``,
 /// for deployments that outgrow one machine (schema: ``PostgresSchema``).
 ///
-/// Two connections on a dedicated event loop: the writer's (``apply(_:)`` and claims, one
-/// transaction at a time) and the readers' (each read in one REPEATABLE READ transaction, so
-/// its roll-ups and edge posts are one snapshot). Callers block; none runs on the event loop.
+/// Connections on a dedicated event loop: the writer's (``apply(_:)`` and claims, one
+/// transaction at a time) and the readers' (each read in one REPEATABLE READ transaction on a
+/// connection of its own, so its roll-ups and edge posts are one snapshot, and up to
+/// `readerConnections` reads run at once). Callers block; none runs on the event loop.
 /// Failures are typed: ``StoreError/unavailable(_:)`` while the server cannot be reached (a
 /// lost connection is opened again by the next call), ``StoreError/database(operation:message:)``
 /// for the server's errors.
@@ -18,7 +19,8 @@ public final class PostgresStore: Sendable {
     public let location: PostgresLocation
     private let eventLoops: MultiThreadedEventLoopGroup
     let writer: PostgresSession
-    let reader: PostgresSession
+    /// The readers' connections (``read(_:_:)`` takes one for each read).
+    let readers: ReaderSessions
     /// The health check's own connection, so that a long read never delays it.
     private let prober: PostgresSession
     /// Days whose partition of `posts` exists, and the retention's cutoff.
@@ -31,16 +33,25 @@ public final class PostgresStore: Sendable {
 
     /// A store at `location`, not connected yet: the first call (or ``prepare()``) connects and,
     /// with `migrate` (the writer), runs the missing migrations first.
-    public init(location: PostgresLocation, migrate: Bool = true, logger: Logger = Logger(label: "earshot.store.postgres")) {
+    /// At most `readerConnections` reads run at once, each on a connection of its own.
+    public init(location: PostgresLocation, migrate: Bool = true, readerConnections: Int = 1, logger: Logger = Logger(label: "earshot.store.postgres")) {
         self.location = location
         migrates = migrate
         eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         writer = PostgresSession(location: location, eventLoops: eventLoops, logger: logger)
-        reader = PostgresSession(location: location, eventLoops: eventLoops, logger: logger)
+        let loops = eventLoops
+        readers = ReaderSessions((0..<max(1, readerConnections)).map { _ in PostgresSession(location: location, eventLoops: loops, logger: logger) })
         prober = PostgresSession(location: location, eventLoops: eventLoops, logger: logger)
     }
 
     deinit { close() }
+
+    /// The connection of the read running on this thread (``read(_:_:)`` binds it), else the
+    /// first reader connection (shared by the reads that hold it for a call, under its lock).
+    var reader: PostgresSession { Self.boundReader ?? readers.first }
+
+    /// The reader connection ``read(_:_:)`` holds on this thread.
+    @TaskLocal static var boundReader: PostgresSession?
 
     /// Connects, runs the missing migrations (the writer) and checks the schema version. UNAVAILABLE
     /// while the server cannot be reached; a database failure when the schema is not this build's.
@@ -67,10 +78,10 @@ public final class PostgresStore: Sendable {
         if !isPrepared.withLockedValue({ $0 }) { try prepare() }
     }
 
-    /// Closes both connections and stops the event loop.
+    /// Closes the connections and stops the event loop.
     public func close() {
         writer.close()
-        reader.close()
+        readers.close()
         prober.close()
         guard !eventLoopsStopped.withLockedValue({ stopped in defer { stopped = true }; return stopped }) else { return }
         try? eventLoops.syncShutdownGracefully()

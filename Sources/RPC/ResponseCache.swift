@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Encoded answers of read calls, kept for as long as the data they were read from is
 /// unchanged: each answer is filed under its method and encoded request and under the
 /// generation of the data (a number the owner advances after every change), and a lookup under
@@ -119,5 +121,29 @@ public struct ResponseCache {
         if let head { slots[head]!.newer = slot }
         head = slot
         if tail == nil { tail = slot }
+    }
+}
+
+/// A ``ResponseCache`` shared by threads behind a lock: an RPC server's socket thread looks
+/// answers up, and the threads that run its calls file them.
+final class SharedResponseCache: Sendable {
+    private let cache: Mutex<ResponseCache>
+
+    /// An empty cache of at most `maxBytes`.
+    init(maxBytes: Int) {
+        cache = Mutex(ResponseCache(maxBytes: maxBytes))
+    }
+
+    /// ``ResponseCache/answer(method:request:generation:)``, and the bytes held after it.
+    func answer(method: String, request: [UInt8], generation: UInt64) -> (answer: [UInt8]?, bytes: Int) {
+        cache.withLock { cache in (cache.answer(method: method, request: request, generation: generation), cache.bytes) }
+    }
+
+    /// ``ResponseCache/store(_:method:request:generation:)``; returns the bytes held after it.
+    func store(_ answer: [UInt8], method: String, request: [UInt8], generation: UInt64) -> Int {
+        cache.withLock { cache in
+            cache.store(answer, method: method, request: request, generation: generation)
+            return cache.bytes
+        }
     }
 }

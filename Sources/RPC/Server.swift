@@ -1,5 +1,6 @@
 import EarshotWire
 import Logging
+import Synchronization
 import ZeroMQ
 
 #if canImport(Glibc)
@@ -72,7 +73,9 @@ public struct RPCServerConfiguration: Sendable {
 ///
 /// Not thread-safe: create it on the thread that serves, and either call
 /// ``serve(until:)`` or put ``socket`` in that thread's poller and call
-/// ``serveAvailable(limit:)`` when it is readable.
+/// ``serveAvailable(limit:)`` when it is readable. Calls run on that thread one at a time, unless
+/// ``runCallsOnWorkers(count:queueLimit:inline:)`` gives them a pool of threads (then ``serve(until:)``
+/// is the loop to call).
 public final class RPCServer {
     /// Serves one call. Throw ``RPCError`` for a non-OK status; any other
     /// error becomes INTERNAL.
@@ -83,9 +86,20 @@ public final class RPCServer {
     /// The endpoint actually bound (with the port chosen for "tcp://host:*").
     public let boundEndpoint: String
     private var handlers: [String: Handler] = [:]
+    /// Cache lookups of the methods of ``cacheAnswers(of:maxBytes:generation:counted:)``, made on
+    /// the socket's thread before a call is queued: a hit never waits for a worker.
+    private var cachedAnswers: [String: (_ payload: [UInt8]) -> [UInt8]?] = [:]
     private let logger: Logger
     private let instance: String
-    public private(set) var isDraining = false
+    private let context: Context
+    private let draining = DrainFlag()
+    /// The worker pool and the socket its answers come back on, once started.
+    private var workers: (pool: CallWorkers, answers: Socket, inline: Set<String>)?
+    /// Whether the server is shutting down (see ``beginDraining()``).
+    public var isDraining: Bool { draining.isSet }
+    /// A call on a worker that runs this long or longer is logged with its time queued and its
+    /// time running (read when ``runCallsOnWorkers(count:queueLimit:inline:)`` starts them).
+    public var slowCallMilliseconds: Int64 = 1_000
     /// Checks each call before its handler runs: throw to refuse it (e.g.
     /// PERMISSION_DENIED). Gets the method, the connection's `User-Id` and the call's
     /// metadata; returns the identity the handler sees as ``CallContext/userID`` (the
@@ -99,6 +113,7 @@ public final class RPCServer {
     public init(_ configuration: RPCServerConfiguration, context: Context, logger: Logger) throws(ZMQError) {
         self.configuration = configuration
         self.logger = logger
+        self.context = context
         socket = try Socket(.router, context: context)
         try socket.set([
             .linger(0),
@@ -155,31 +170,74 @@ public final class RPCServer {
     /// `maxBytes` while `generation()`, the generation of the data their handlers read, is
     /// unchanged. Their handlers must answer from that data and the request alone, never from
     /// the caller (authorization still runs before each call). `counted` hears of every lookup:
-    /// whether it hit, and the bytes the cache holds.
-    public func cacheAnswers(of methods: [String], maxBytes: Int, generation: @escaping () -> UInt64,
-                             counted: @escaping (_ hit: Bool, _ cacheBytes: Int) -> Void) {
-        var cache = ResponseCache(maxBytes: maxBytes)
+    /// whether it hit, and the bytes the cache holds. The cache is looked up on the socket's
+    /// thread (a hit is answered at once, even while every worker is busy) and filled by whichever
+    /// thread ran the call, under a lock.
+    public func cacheAnswers(of methods: [String], maxBytes: Int, generation: @escaping @Sendable () -> UInt64,
+                             counted: @escaping @Sendable (_ hit: Bool, _ cacheBytes: Int) -> Void) {
+        let shared = SharedResponseCache(maxBytes: maxBytes)
         for method in methods {
             guard let handler = handlers[method] else { preconditionFailure("cacheAnswers(of:) names \(method), which has no handler") }
+            cachedAnswers[method] = { payload in
+                let (answer, bytes) = shared.answer(method: method, request: payload, generation: generation())
+                if answer != nil { counted(true, bytes) }
+                return answer
+            }
             // The generation is read before the handler reads the data: a change during the call
             // files its answer under the older generation, which the next lookup has left behind.
             handlers[method] = { payload, context in
                 let current = generation()
-                if let answer = cache.answer(method: method, request: payload, generation: current) {
-                    counted(true, cache.bytes)
-                    return answer
-                }
                 let answer = try handler(payload, context)
-                cache.store(answer, method: method, request: payload, generation: current)
-                counted(false, cache.bytes)
+                counted(false, shared.store(answer, method: method, request: payload, generation: current))
                 return answer
             }
         }
     }
 
+    /// Runs every call but those of `inline` (answered on the socket's thread, e.g. Health/Check)
+    /// on `count` threads of their own, so that a long call never holds up the others: the
+    /// handlers of those methods must be thread-safe. At most `queueLimit` calls wait for a
+    /// worker; one more is answered RESOURCE_EXHAUSTED. Call once, after registering, before
+    /// ``serve(until:)``.
+    public func runCallsOnWorkers(count: Int, queueLimit: Int, inline: Set<String> = [HealthMethod.check]) throws(ZMQError) {
+        precondition(workers == nil, "runCallsOnWorkers(count:queueLimit:inline:) is called once")
+        precondition(count > 0 && queueLimit >= 0, "a worker pool needs a worker and a queue limit of 0 or more")
+        let answers = try Socket(.pull, context: context)
+        try answers.set([.linger(0), .receiveHighWaterMark(0)])
+        let endpoint = try answers.bind("inproc://earshot-rpc-answers-\(UInt(bitPattern: ObjectIdentifier(self).hashValue))")
+        let logger = logger, draining = draining, slowCallMilliseconds = slowCallMilliseconds
+        let pool = CallWorkers(count: count, queueLimit: queueLimit, context: context, answersEndpoint: endpoint, logger: logger) { call in
+            var response = RpcResponse()
+            response.requestId = call.requestID
+            do throws(RPCError) {
+                if draining.isSet { throw RPCError(.unavailable, "\(call.context.method) was queued when the service began shutting down") }
+                if call.context.isExpired {
+                    throw RPCError(.deadlineExceeded, "deadline passed after \(monotonicMilliseconds() - call.queuedAtMs) ms in the queue, before the call could start")
+                }
+                let started = monotonicMilliseconds()
+                defer {
+                    let running = monotonicMilliseconds() - started
+                    if running >= slowCallMilliseconds {
+                        logger.notice("slow RPC", metadata: [
+                            "method": "\(call.context.method)", "queued_ms": "\(started - call.queuedAtMs)", "run_ms": "\(running)",
+                        ])
+                    }
+                }
+                response.payload = try Self.run(call.handler, call.payload, call.context)
+            } catch {
+                Self.fill(&response, with: error, logger: logger)
+            }
+            return call.envelope + [(try? response.serializedBytes()) ?? []]
+        }
+        workers = (pool, answers, inline)
+    }
+
     /// Stops accepting work: Health/Check turns NOT_SERVING and every other
     /// call gets UNAVAILABLE, so clients go elsewhere while the process drains.
-    public func beginDraining() { isDraining = true }
+    public func beginDraining() { draining.set() }
+
+    /// How long a stopping server waits for the calls its workers are running.
+    public static let drainWorkersMilliseconds = 10_000
 
     /// Serves every request already queued, up to `limit`, without blocking.
     /// Returns how many were served.
@@ -196,12 +254,16 @@ public final class RPCServer {
     /// Serves until `shouldStop` returns true (checked at least every
     /// `checkIntervalMilliseconds`) or the context is shut down, then answers
     /// what is still queued with UNAVAILABLE (see ``finishDraining()``).
+    /// With workers, it also hands their answers to the socket.
     public func serve(checkIntervalMilliseconds: Int = 200, until shouldStop: () -> Bool) throws(ZMQError) {
         var poller = Poller()
-        poller.add(socket)
+        let requests = poller.add(socket)
+        let answers = workers.map { poller.add($0.answers) }
         while !shouldStop() {
             do {
-                if try poller.poll(timeoutMilliseconds: checkIntervalMilliseconds) > 0 { try serveAvailable() }
+                guard try poller.poll(timeoutMilliseconds: checkIntervalMilliseconds) > 0 else { continue }
+                if let answers, poller.isReady(answers) { try forwardAnswers() }
+                if poller.isReady(requests) { try serveAvailable() }
             } catch .contextTerminated {
                 return
             }
@@ -211,10 +273,30 @@ public final class RPCServer {
 
     /// For a stopping service: turns NOT_SERVING and answers every request
     /// already queued with UNAVAILABLE, so clients learn at once to retry
-    /// elsewhere instead of waiting for their deadline.
+    /// elsewhere instead of waiting for their deadline. With workers, waits up to
+    /// ``drainWorkersMilliseconds`` for the calls they run and sends their answers.
     public func finishDraining() {
         beginDraining()
+        if let workers {
+            if !workers.pool.stop(waitingUpTo: Self.drainWorkersMilliseconds) {
+                logger.warning("stopping with RPC calls still running", metadata: ["waited_ms": "\(Self.drainWorkersMilliseconds)"])
+            }
+            _ = try? forwardAnswers()
+        }
         _ = try? serveAvailable(limit: 10_000)
+    }
+
+    /// Sends the answers the workers handed back so far.
+    private func forwardAnswers() throws(ZMQError) {
+        guard let answers = workers?.answers else { return }
+        while let frames = try answers.receive(wait: false) {
+            do {
+                try socket.send(frames, wait: false)
+            } catch {
+                if case .contextTerminated = error { throw error }
+                logger.warning("cannot send RPC response", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     private func handle(_ frames: [[UInt8]], userID: String?) {
@@ -230,14 +312,21 @@ public final class RPCServer {
                 throw RPCError(.invalidArgument, "the last frame is not an earshot.v1.RpcRequest (\(frames[frames.count - 1].count) bytes)")
             }
             response.requestId = request.requestId
-            response.payload = try dispatch(request, userID: userID)
-        } catch {
-            response.statusCode = error.code.rawValue
-            response.statusMessage = error.message
-            response.payload = []
-            if error.code == .internal {
-                logger.error("RPC failed", metadata: ["error": "\(error)"])
+            let (handler, context) = try admit(request, userID: userID)
+            if let answer = cachedAnswers[request.method]?(request.payload) {
+                response.payload = answer
+            } else if let workers, !workers.inline.contains(request.method) {
+                let call = AdmittedCall(envelope: envelope, requestID: request.requestId, payload: request.payload, context: context,
+                                        handler: handler, queuedAtMs: monotonicMilliseconds())
+                guard workers.pool.submit(call) else {
+                    throw RPCError(.resourceExhausted, "\(workers.pool.queueLimit) calls wait for a worker of \(configuration.serviceName) already; retry shortly")
+                }
+                return  // a worker answers
+            } else {
+                response.payload = try Self.run(handler, request.payload, context)
             }
+        } catch {
+            Self.fill(&response, with: error, logger: logger)
         }
         do {
             try socket.send(envelope + [try response.serializedBytes()], wait: false)
@@ -246,7 +335,19 @@ public final class RPCServer {
         }
     }
 
-    private func dispatch(_ request: RpcRequest, userID: String?) throws(RPCError) -> [UInt8] {
+    /// Sets `response`'s status to `error`'s (no payload); an INTERNAL error is logged.
+    private static func fill(_ response: inout RpcResponse, with error: RPCError, logger: Logger) {
+        response.statusCode = error.code.rawValue
+        response.statusMessage = error.message
+        response.payload = []
+        if error.code == .internal {
+            logger.error("RPC failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The handler and context of a call this server takes: authorized, known, not too big, not
+    /// past its deadline, and (but Health/Check) not refused while draining.
+    private func admit(_ request: RpcRequest, userID: String?) throws(RPCError) -> (Handler, CallContext) {
         let caller = try authorize?(request.method, userID, request.metadata) ?? userID
         guard let handler = handlers[request.method] else {
             throw RPCError(.unimplemented, "unknown method '\(request.method)' on \(configuration.serviceName)")
@@ -262,17 +363,25 @@ public final class RPCServer {
         if context.isExpired {
             throw RPCError(.deadlineExceeded, "deadline passed \(wallClockMilliseconds() - request.deadlineUnixMs) ms before the call could start")
         }
-        let payload: [UInt8]
+        return (handler, context)
+    }
+
+    /// Runs `handler`: any error but an ``RPCError`` becomes INTERNAL, and an answer or a failure
+    /// after the deadline DEADLINE_EXCEEDED (a handler may stop its work when the deadline passes).
+    private static func run(_ handler: Handler, _ payload: [UInt8], _ context: CallContext) throws(RPCError) -> [UInt8] {
+        let answer: [UInt8]
         do {
-            payload = try handler(request.payload, context)
+            answer = try handler(payload, context)
         } catch let error as RPCError {
+            if context.isExpired && error.code != .deadlineExceeded { throw RPCError(.deadlineExceeded, "deadline passed during the call (\(error.message))") }
             throw error
         } catch {
-            throw RPCError(.internal, "\(request.method) failed: \(error)")
+            if context.isExpired { throw RPCError(.deadlineExceeded, "deadline passed during the call (\(error))") }
+            throw RPCError(.internal, "\(context.method) failed: \(error)")
         }
         if context.isExpired {
             throw RPCError(.deadlineExceeded, "deadline passed during the call")
         }
-        return payload
+        return answer
     }
 }

@@ -15,10 +15,12 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case database(operation: String, message: String)
     /// The database cannot be reached (a server store that is down or unreachable); try again later.
     case unavailable(String)
+    /// The read ran past its caller's deadline (``ReadDeadline``) and was stopped.
+    case deadlineExceeded(String)
 
     public var description: String {
         switch self {
-        case .invalidArgument(let message), .notFound(let message): return message
+        case .invalidArgument(let message), .notFound(let message), .deadlineExceeded(let message): return message
         case .database(let operation, let message): return "store \(operation) failed: \(message)"
         case .unavailable(let message): return "store unavailable: \(message)"
         }
@@ -61,13 +63,14 @@ public final class PostStore: PostWriter {
     /// `writerCacheMegabytes` is the single writer's page cache: bigger
     /// speeds up applying to big stores (128 MB saves about 25 % of the apply
     /// time at 5 M posts) at the cost of resident memory; readers keep
-    /// SQLite's default.
-    public init(path: String, durable: Bool = true, writerCacheMegabytes: Int = 32) throws(StoreError) {
+    /// SQLite's default. At most `readerConnections` reads run at once (more wait for one).
+    public init(path: String, durable: Bool = true, writerCacheMegabytes: Int = 32, readerConnections: Int = 5) throws(StoreError) {
         self.path = path
         let checkpoints = BackgroundCheckpoints()
         self.checkpoints = checkpoints
         do {
             var configuration = Configuration()
+            configuration.maximumReaderCount = readerConnections
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = \(durable ? "FULL" : "OFF")")
                 if !db.configuration.readonly {
@@ -94,8 +97,20 @@ public final class PostStore: PostWriter {
     /// mean fewer page headers, splits and WAL frames per batch (apply 9 % faster at 400,000 posts).
     static let pageSize = 16_384
 
+    /// Runs `body` on a reader connection; past the thread's ``ReadDeadline`` it is interrupted
+    /// and fails with ``StoreError/deadlineExceeded(_:)``.
     func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try database.read(body) } catch let error as StoreError { throw error } catch {
+        let deadline = ReadDeadline.unixMilliseconds
+        do {
+            return try database.read { db in
+                guard let deadline else { return try body(db) }
+                return try ReadDeadline.interrupting(db, at: deadline) { try body(db) }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT && deadline != nil {
+            throw StoreError.deadlineExceeded("\(operation) stopped at the call's deadline")
+        } catch {
             throw StoreError.database(operation: operation, message: "\(error)")
         }
     }

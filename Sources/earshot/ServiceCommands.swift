@@ -162,6 +162,8 @@ struct QueryCommand: ParsableCommand {
     var backfillSettleMs = environment("EARSHOT_BACKFILL_SETTLE_MS", ListeningConfiguration().backfillSettleMs)
     @Option(help: "MiB of read answers (Overview, time series…) kept until the store changes; role all only, 0 = none [EARSHOT_ANSWER_CACHE_MB]")
     var answerCacheMb = environment("EARSHOT_ANSWER_CACHE_MB", QueryConfiguration().answerCacheBytes >> 20)
+    @Option(help: "Threads that answer RPCs at once, so a long read never holds up short ones (1-64) [EARSHOT_QUERY_READ_THREADS]")
+    var readThreads = environment("EARSHOT_QUERY_READ_THREADS", QueryConfiguration().readThreads)
     @OptionGroup var alerts: AlertOptions
     @OptionGroup var security: SecurityOptions
     @OptionGroup var metrics: MetricsOptions
@@ -178,6 +180,8 @@ struct QueryCommand: ParsableCommand {
         guard retentionDays >= 0 else { throw ValidationError("--retention-days must be 0 (keep all) or more, got \(retentionDays)") }
         guard (0...65_536).contains(answerCacheMb) else { throw ValidationError("--answer-cache-mb must be 0 (none) to 65536, got \(answerCacheMb)") }
         configuration.answerCacheBytes = answerCacheMb << 20
+        guard (1...64).contains(readThreads) else { throw ValidationError("--read-threads must be 1 to 64, got \(readThreads)") }
+        configuration.readThreads = readThreads
         configuration.role = role
         configuration.retentionDays = retentionDays
         configuration.listening.querySetEndpoint = querySet

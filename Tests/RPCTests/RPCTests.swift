@@ -17,7 +17,8 @@ final class EchoServer: @unchecked Sendable {
     private let stop = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
-    init(maxPayloadBytes: Int = 1 << 20) throws {
+    /// With `workers`, calls run on that many threads with that queue limit (``RPCServer/serve(until:)``).
+    init(maxPayloadBytes: Int = 1 << 20, workers: (count: Int, queueLimit: Int)? = nil) throws {
         let ready = DispatchSemaphore(value: 0)
         let bound = Mutex<String>("")
         let context = try Context()
@@ -35,10 +36,26 @@ final class EchoServer: @unchecked Sendable {
                     return LabeledCount(label: request.label.uppercased(), count: request.count)
                 }
             }
+            // Works until the call's deadline passes, as a store read does that stops at it.
+            server.register("test.v1.Echo/UntilDeadline") { (_: LabeledCount, context: CallContext) throws -> LabeledCount in
+                self.calls.add(1, ordering: .relaxed)
+                while !context.isExpired { Thread.sleep(forTimeInterval: 0.005) }
+                throw RPCError(.deadlineExceeded, "stopped at the deadline")
+            }
             server.cacheAnswers(of: ["test.v1.Echo/CachedEcho"], maxBytes: 1 << 20, generation: { self.generation.load(ordering: .relaxed) }) { hit, _ in
                 if hit { self.cacheHits.add(1, ordering: .relaxed) }
             }
             bound.withLock { $0 = server.boundEndpoint }
+            if let workers {
+                try! server.runCallsOnWorkers(count: workers.count, queueLimit: workers.queueLimit)
+                ready.signal()
+                try? server.serve(checkIntervalMilliseconds: 20) {
+                    if self.drain.load(ordering: .relaxed) { server.beginDraining() }
+                    return self.stop.load(ordering: .relaxed)
+                }
+                finished.signal()
+                return
+            }
             ready.signal()
             var poller = Poller()
             poller.add(server.socket)

@@ -80,6 +80,40 @@ struct PostgresStoreTests {
         #expect(try store.postCount() == 4)
     }
 
+    @Test func readsRunAtOnceOnConnectionsOfTheirOwn() throws {
+        let store = PostgresStore(location: try PostgresLocation(url: PostgresTestCluster.shared.get().newDatabase()), readerConnections: 2)
+        _ = try store.postCount()
+        let started = Date()
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            do throws(StoreError) {
+                try store.read("sleep") { () throws(StoreError) in _ = try store.reader.rows("sleep", "SELECT pg_sleep(1)") }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty)
+        let took = Date().timeIntervalSince(started)
+        #expect(took < 1.8, "two reads of 1 s took \(took) s: they waited for each other")
+    }
+
+    @Test func aReadPastItsDeadlineIsCancelledAndTheConnectionServesTheNext() throws {
+        let store = PostgresStore(location: try PostgresLocation(url: PostgresTestCluster.shared.get().newDatabase()))
+        _ = try store.postCount()
+        let started = Date()
+        #expect(throws: StoreError.deadlineExceeded("sleep stopped at the call's deadline")) {
+            try ReadDeadline.within(ReadDeadline.nowMilliseconds() + 300) { () throws(StoreError) in
+                try store.read("sleep") { () throws(StoreError) in _ = try store.reader.rows("sleep", "SELECT pg_sleep(10)") }
+            }
+        }
+        #expect(Date().timeIntervalSince(started) < 3)
+        #expect(try ReadDeadline.within(ReadDeadline.nowMilliseconds() + 5_000) { () throws(StoreError) in
+            try store.read("count") { () throws(StoreError) in
+                try PostgresSession.decode(try store.reader.rows("count", "SELECT count(*) FROM posts")[0], Int64.self, "count")
+            }
+        } == 0)
+    }
+
     @Test func aServerThatIsDownIsUnavailable() throws {
         // Nothing listens on port 1 of the loopback.
         let store = PostgresStore(location: try PostgresLocation(url: "postgres://earshot@127.0.0.1:1/earshot"))

@@ -20,8 +20,9 @@ final class StoreGeneration: Sendable {
     func advance() { value.wrappingAdd(1, ordering: .acquiringAndReleasing) }
 }
 
-/// The query process's cache of read answers (``ResponseCache`` on the RPC thread): a repeated
-/// Overview, say, is answered without touching the store until the store changes.
+/// The query process's cache of read answers (a ``ResponseCache`` looked up on the RPC thread and
+/// filled by the read threads): a repeated Overview, say, is answered without touching the store,
+/// or waiting for a read thread, until the store changes.
 enum AnswerCache {
     /// The cached reads: each answers from the store and its request alone (no wall clock, no
     /// caller). Not SearchPosts (an export's pages would push everything else out) nor Trending

@@ -12,22 +12,24 @@ extension StoreError {
         case .notFound(let message): return RPCError(.notFound, message)
         case .database: return RPCError(.internal, description)
         case .unavailable: return RPCError(.unavailable, description)
+        case .deadlineExceeded(let message): return RPCError(.deadlineExceeded, message)
         }
     }
 }
 
 extension RPCServer {
-    /// Registers a store-backed method: store failures become their gRPC status (``StoreError/rpcError``).
+    /// Registers a store-backed method: its reads stop at the call's deadline (``ReadDeadline``)
+    /// and store failures become their gRPC status (``StoreError/rpcError``).
     func registerStoreMethod<Request: ProtoMessage, Response: ProtoMessage>(_ method: String, _ body: @escaping (Request) throws(StoreError) -> Response) {
-        register(method) { (request: Request, _: CallContext) throws(RPCError) -> Response in
-            do throws(StoreError) { return try body(request) } catch { throw error.rpcError }
+        register(method) { (request: Request, context: CallContext) throws(RPCError) -> Response in
+            do throws(StoreError) { return try ReadDeadline.within(context.deadline) { () throws(StoreError) in try body(request) } } catch { throw error.rpcError }
         }
     }
 
     /// The same for a store read whose answer is encoded already (``PostPage/encodedResponse()``).
     func registerEncodedStoreMethod<Request: ProtoMessage>(_ method: String, _ body: @escaping (Request) throws(StoreError) -> [UInt8]) {
-        registerEncoding(method) { (request: Request, _: CallContext) throws(RPCError) -> [UInt8] in
-            do throws(StoreError) { return try body(request) } catch { throw error.rpcError }
+        registerEncoding(method) { (request: Request, context: CallContext) throws(RPCError) -> [UInt8] in
+            do throws(StoreError) { return try ReadDeadline.within(context.deadline) { () throws(StoreError) in try body(request) } } catch { throw error.rpcError }
         }
     }
 }

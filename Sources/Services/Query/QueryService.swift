@@ -35,6 +35,12 @@ public struct QueryConfiguration: Sendable {
     public var retentionIntervalMs = 3_600_000
     /// Bytes of read answers kept for repeated reads (``AnswerCache``; role `all` only); 0 = none.
     public var answerCacheBytes = 32 << 20
+    /// Threads that answer RPCs (all but Health/Check and Stats/Get, answered on the RPC socket's
+    /// thread), so that a long read (top authors over millions of posts, say) never holds up the
+    /// short ones; each read stops at its call's deadline (``ReadDeadline``).
+    public var readThreads = 4
+    /// Calls that may wait for a free read thread; one more is answered RESOURCE_EXHAUSTED.
+    public var maxQueuedCalls = 256
 
     public init() {}
 }
@@ -59,8 +65,10 @@ public struct QueryConfigurationError: Error, CustomStringConvertible {
 
 /// Stores scored posts (exactly once in effect) and answers questions about them.
 ///
-/// Two threads: the collector owns the PULL and ack sockets and is the only
-/// writer; the main thread owns the RPC socket and only reads.
+/// The collector thread owns the PULL and ack sockets and is the only writer of posts; the main
+/// thread owns the RPC socket and hands the calls to ``QueryConfiguration/readThreads`` threads
+/// (``RPCServer/runCallsOnWorkers(count:queueLimit:inline:)``), which read concurrently (SQLite
+/// WAL readers, or PostgreSQL reader connections).
 public enum QueryService {
     public static func run(configuration: QueryConfiguration, service: ServiceContext) throws {
         if PostgresLocation.isPostgresURL(configuration.storePath) {
@@ -70,7 +78,8 @@ public enum QueryService {
         guard configuration.role == .all, configuration.retentionDays == 0 else {
             throw QueryConfigurationError(description: "--role \(configuration.role.rawValue) and --retention-days need a PostgreSQL store (--store postgres://…); the SQLite store is one process that keeps every post")
         }
-        let store = try PostStore(path: configuration.storePath, durable: configuration.durable)
+        // A connection per read thread, plus the alert monitor's and a backfill's.
+        let store = try PostStore(path: configuration.storePath, durable: configuration.durable, readerConnections: configuration.readThreads + 2)
         let health = StoreHealth()
         let generation = StoreGeneration()
         let collector = startCollector(configuration: configuration, store: store, generation: generation, health: health, service: service)
@@ -85,6 +94,7 @@ public enum QueryService {
         AnswerCache.enable(on: server, maxBytes: configuration.answerCacheBytes, generation: generation, metrics: service.metrics)
         let listening = ListeningRPC.start(on: server, store: store, generation: generation, configuration: configuration.listening, service: service)
         defer { service.shutdown.request(); listening.join() }
+        try startReadThreads(server, configuration: configuration)
         try listening.resumeBackfills()
         service.metrics.set("earshot_query_posts_stored", Double(try store.postCount()), help: "Posts in the store")
         service.logger.info("query ready", metadata: [
@@ -104,7 +114,7 @@ public enum QueryService {
     private static func runOnPostgres(configuration: QueryConfiguration, service: ServiceContext) throws {
         let location = try PostgresLocation(url: configuration.storePath, password: PostgresLocation.password(environment: ProcessInfo.processInfo.environment))
         let role = configuration.role
-        let store = PostgresStore(location: location, migrate: role != .reader, logger: service.logger)
+        let store = PostgresStore(location: location, migrate: role != .reader, readerConnections: configuration.readThreads, logger: service.logger)
         defer { store.close() }
         let server = try service.makeRPCServer(endpoint: configuration.rpcEndpoint)
         let generation = StoreGeneration()
@@ -141,11 +151,20 @@ public enum QueryService {
         if role == .all {
             AnswerCache.enable(on: server, maxBytes: configuration.answerCacheBytes, generation: generation, metrics: service.metrics)
         }
+        try startReadThreads(server, configuration: configuration)
         service.logger.info("query ready", metadata: [
             "role": "\(role.rawValue)", "rpc": "\(server.boundEndpoint)", "store": "\(location)",
             "collect": "\(role == .reader ? "-" : configuration.collectEndpoint)",
         ])
         try server.serve { service.shutdown.isRequested }
+    }
+
+    /// Gives `server`'s calls their ``QueryConfiguration/readThreads`` (after every method is
+    /// registered); Health/Check and Stats/Get stay on the RPC thread, answered even while every
+    /// read thread is busy.
+    private static func startReadThreads(_ server: RPCServer, configuration: QueryConfiguration) throws {
+        try server.runCallsOnWorkers(count: configuration.readThreads, queueLimit: configuration.maxQueuedCalls,
+                                     inline: [HealthMethod.check, StatsMethod.get])
     }
 
     /// How often the store watch asks a server store whether it answers.

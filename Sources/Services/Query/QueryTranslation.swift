@@ -125,14 +125,16 @@ enum QueryRPC {
     static func register(on server: RPCServer, volume: any VolumeReadModel, search: any SearchReadModel) {
         server.registerEncoding(QueryMethod.searchPosts) { (request: SearchPostsRequest, context: CallContext) throws(RPCError) -> [UInt8] in
             do throws(StoreError) {
-                let selection = try PostSelection(range: request.range, queryID: request.queryId, group: request.group)
-                let pageSize = request.pageSize == 0 ? 50 : Int(request.pageSize)
-                guard !request.query.isEmpty else {
-                    return try search.search(selection, filter: PostFilter(request), pageSize: pageSize, pageToken: request.pageToken).encodedResponse()
+                return try ReadDeadline.within(context.deadline) { () throws(StoreError) in
+                    let selection = try PostSelection(range: request.range, queryID: request.queryId, group: request.group)
+                    let pageSize = request.pageSize == 0 ? 50 : Int(request.pageSize)
+                    guard !request.query.isEmpty else {
+                        return try search.search(selection, filter: PostFilter(request), pageSize: pageSize, pageToken: request.pageToken).encodedResponse()
+                    }
+                    return try ExpressionSearch.page(ExpressionSearch.expression(request.query), selection: selection, filter: PostFilter(request), pageSize: pageSize,
+                                                     pageToken: request.pageToken, search: search,
+                                                     budgetEndMs: TestQueryRPC.budgetEnd(deadline: context.deadline)).encodedResponse()
                 }
-                return try ExpressionSearch.page(ExpressionSearch.expression(request.query), selection: selection, filter: PostFilter(request), pageSize: pageSize,
-                                                 pageToken: request.pageToken, search: search,
-                                                 budgetEndMs: TestQueryRPC.budgetEnd(deadline: context.deadline)).encodedResponse()
             } catch {
                 throw error.rpcError
             }

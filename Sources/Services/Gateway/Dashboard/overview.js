@@ -78,8 +78,9 @@ export async function overviewPage(container, parameters) {
     const from = new Date(Math.floor((Date.now() - Number(hours) * hour) / 60_000) * 60_000).toISOString();
     const params = { ...scope, from };
     // Top authors rank every author of the range, which over millions of posts can take
-    // seconds: they are asked for after the charts' data (the query service answers one call
-    // at a time) and their table fills in after the charts are drawn.
+    // seconds: they are asked for after the charts' data (so they never take a read thread of
+    // the query service before the charts' calls do) and their table fills in after the charts
+    // are drawn.
     const [totals, series, alerts, terms, hashtags, voices] = await Promise.all([
       get('overview', params), get('timeseries', { ...params, granularity: interval }),
       get('alerts', { from, queryId: scope.queryId, limit: 50 }),
