@@ -2,12 +2,14 @@
 # Accuracy of Earshot's English sentiment beside vaderSentiment 3.3.2 on every
 # corpus of data/sentiment (scripts/sentiment/sentiment_model.py evaluate), and the
 # cross-validation on the development tweets of what is fitted on them: the valences
-# adapted to tweets and the learned model (scripts/sentiment/tweet_valences.py cv).
+# adapted to tweets and the learned model (scripts/sentiment/tweet_valences.py cv), then
+# the model that also weighs the emotion model's probabilities
+# (scripts/sentiment/emotion_features.py cv).
 #
 # Usage: scripts/eval-sentiment.sh [--fit] [--select] [--neutral-cues]
 #   --fit     first adapt the valences to the development tweets (the generated block
-#             of Sources/Analysis/Sentiment/Resources/social_lexicon.tsv), refit the
-#             model on them and write its weights to sentiment_model.tsv (then rebuild
+#             of Sources/Analysis/Sentiment/Resources/social_lexicon.tsv), refit both
+#             models on them and write their weights to sentiment_model.tsv (then rebuild
 #             and evaluate with them).
 #   --select  cross-validate with gain and shrinkage chosen inside each split (nested,
 #             one repeat; slow) instead of the shipped setting.
@@ -69,12 +71,15 @@ if [[ "$FIT" == 1 ]]; then
     "$ROOT/scripts/gen-tables.sh"  # the analyser maps the compiled tables: compile the new valences
     extract_features
     "$VENV/bin/python" "$ROOT/scripts/sentiment/sentiment_model.py" fit "$FEATURES" "$MODEL"
+    "$VENV/bin/python" "$ROOT/scripts/sentiment/emotion_features.py" fit "$FEATURES" "$MODEL"
     "$ROOT/scripts/gen-tables.sh"  # and the new weights
 fi
 extract_features
 "$VENV/bin/python" "$ROOT/scripts/sentiment/sentiment_model.py" evaluate "$FEATURES" "${CORPORA[@]}"
 echo
 "$VENV/bin/python" "$ROOT/scripts/sentiment/tweet_valences.py" cv "$BENCH" "$RESOURCES" "${CORPORA[0]}" "${CV_OPTIONS[@]}"
+echo
+"$VENV/bin/python" "$ROOT/scripts/sentiment/emotion_features.py" cv "$BENCH" "$RESOURCES" "$FEATURES" "${CORPORA[0]}"
 if [[ "$NEUTRAL_CUES" == 1 ]]; then
     echo
     "$VENV/bin/python" "$ROOT/scripts/sentiment/neutral_cues.py" "$BENCH" "$RESOURCES" "${CORPORA[0]}"

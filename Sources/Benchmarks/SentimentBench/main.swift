@@ -13,8 +13,10 @@
 // alone (fastest pass), to show where a line's time goes.
 //
 // With --features, prints for every text of the corpora instead
-// "corpus<TAB>mean<TAB>compound<TAB>" followed by SentimentFeatures.names' values
-// (after a header line), for scripts/eval-sentiment.sh.
+// "corpus<TAB>mean<TAB>compound<TAB>" followed by SentimentFeatures.names' values, the
+// emotion model's probabilities ("emotion_anger" ...) and the compound weighing them
+// ("compound_with_emotions", as `earshot analyze` scores English) (after a header line), for
+// scripts/eval-sentiment.sh.
 //
 // With --stage NAME (normalisation, language, entities, sentiment, emotions,
 // analysis_one_by_one, analysis_batched, json_line_as_string, whole_line), only
@@ -83,12 +85,16 @@ func loadCorpusOrExit(_ path: String) -> [SentimentCorpusItem] {
 }
 
 if printsFeatures {
-    print((["corpus", "mean", "compound"] + SentimentFeatures.names).joined(separator: "\t"))
+    print((["corpus", "mean", "compound"] + SentimentFeatures.names + Emotion.allCases.map { "emotion_\($0.name)" }
+        + ["compound_with_emotions"]).joined(separator: "\t"))
     for path in paths {
         for item in loadCorpusOrExit(path) {
             let values = [item.mean, SentimentAnalyzer.shared.scores(for: item.text).compound]
                 + SentimentAnalyzer.shared.features(for: item.text).values
-            print(([corpusName(path)] + values.map { String($0) }).joined(separator: "\t"))
+            let emotions = EmotionClassifier.shared.scores(for: item.text)
+            let probabilities = Emotion.allCases.map { Double(emotions.probability(of: $0)) }
+            let withEmotions = SentimentAnalyzer.shared.scores(for: item.text, emotions: emotions).compound
+            print(([corpusName(path)] + (values + probabilities + [withEmotions]).map { String($0) }).joined(separator: "\t"))
         }
     }
     exit(0)
