@@ -47,7 +47,7 @@ let package = Package(
 
         // MARK: Pure cores
         .target(name: "TextBytes", path: "Sources/Analysis/TextBytes"),
-        .target(name: "Sentiment", dependencies: ["TextBytes"], path: "Sources/Analysis/Sentiment",
+        .target(name: "Sentiment", dependencies: ["TextBytes", "Emotions"], path: "Sources/Analysis/Sentiment",
                 resources: [.copy("Resources/vader_lexicon.tsv"), .copy("Resources/vader_emoji.tsv"),
                             .copy("Resources/social_lexicon.tsv"), .copy("Resources/sentiment_model.tsv"),
                             .copy("Resources/sentiment-tables.bin"), .copy("Languages/Lexicons")]),

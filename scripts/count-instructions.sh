@@ -3,7 +3,7 @@
 # valgrind's callgrind (repeatable within about 50 per text, unlike timings on a shared machine).
 #
 # Usage: scripts/count-instructions.sh [STAGE]
-#   STAGE: whole_line (default), language, sentiment, entities, normalisation,
+#   STAGE: whole_line (default), language, sentiment, sentiment_with_emotions, emotions, entities, normalisation,
 #   analysis_batched, analysis_one_by_one or json_line_as_string
 #   (earshot-bench-sentiment --stage).
 # Runs the step once and three times over both sentiment corpora and divides the

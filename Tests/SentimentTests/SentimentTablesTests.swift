@@ -14,6 +14,8 @@ struct SentimentTablesTests {
     @Test("the model's weights read from the tables are those of its TSV file")
     func modelWeights() throws {
         let parsed = try SentimentModel(parsing: SentimentResource.model.contents())
-        #expect(try SentimentModel(image: SentimentTables.image).weights == parsed.weights)
+        let compiled = try SentimentModel(image: SentimentTables.image)
+        #expect(compiled.weights == parsed.weights)
+        #expect(compiled.emotionWeights == parsed.emotionWeights && parsed.emotionWeights != nil)
     }
 }

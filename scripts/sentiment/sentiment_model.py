@@ -33,6 +33,9 @@ RATING_SCALE = 4.0
 FOLDS = 10
 REPEATS = 5
 SEED = 20261206
+EMOTION_PREFIX = "emotion_"
+WITH_EMOTIONS = "compound_with_emotions"  # the compound of the model that weighs the emotions
+EMOTIONS = ("anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise")
 
 
 def load_features(path):
@@ -48,7 +51,19 @@ def load_features(path):
             corpora.append(fields[0])
             rows.append([float(value) for value in fields[1:]])
     table = np.array(rows)
-    return np.array(corpora), table[:, 0], table[:, 1], table[:, 2:], header[3:]
+    names = header[3:]
+    sentiment = [i for i, name in enumerate(names) if not name.startswith(EMOTION_PREFIX) and name != WITH_EMOTIONS]
+    return np.array(corpora), table[:, 0], table[:, 1], table[:, 2:][:, sentiment], [names[i] for i in sentiment]
+
+
+def load_emotions(path):
+    """The emotion model's probabilities (texts x EMOTIONS) in a FEATURES file, and the compound
+    of the model that weighs them (texts)."""
+    with open(path, encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\n").split("\t")
+        columns = [header.index(EMOTION_PREFIX + name) for name in EMOTIONS] + [header.index(WITH_EMOTIONS)]
+        table = np.array([[float(line.rstrip("\n").split("\t")[c]) for c in columns] for line in handle])
+    return table[:, :-1], table[:, -1]
 
 
 def fit(features, means):
@@ -122,15 +137,21 @@ def summary(values):
 
 def command_evaluate(features_path, corpus_paths):
     corpora, means, compounds, features, _ = load_features(features_path)
+    with_emotions = load_emotions(features_path)[1]
     vader = vader_compounds(corpus_paths)
     if len(vader) != len(means):
         sys.exit(f"{features_path} has {len(means)} texts, the corpora {len(vader)}")
-    print(f"{'corpus':<8} {'texts':>6}  {'Earshot r':>9} {'Earshot F1':>10}  {'VADER r':>8} {'VADER F1':>8}")
+    print("Earshot: the compound of English text in `earshot analyze` (the model weighing the emotion model's "
+          "probabilities); rules: the six-feature model alone (SentimentAnalyzer.scores(for:))")
+    print(f"{'corpus':<8} {'texts':>6}  {'Earshot r':>9} {'Earshot F1':>10}  {'rules r':>8} {'rules F1':>8}  "
+          f"{'VADER r':>8} {'VADER F1':>8}")
     for corpus in dict.fromkeys(corpora):
         rows = corpora == corpus
-        ours, theirs = accuracy(means[rows], compounds[rows]), accuracy(means[rows], vader[rows])
-        note = "  (in-sample: model and valences were fitted on these; see the cross-validation)" if corpus == TWEETS else ""
-        print(f"{corpus:<8} {rows.sum():>6}  {ours[0]:>9.4f} {ours[1]:>10.4f}  {theirs[0]:>8.4f} {theirs[1]:>8.4f}{note}")
+        ours, rules = accuracy(means[rows], with_emotions[rows]), accuracy(means[rows], compounds[rows])
+        theirs = accuracy(means[rows], vader[rows])
+        note = "  (in-sample: models and valences were fitted on these; see the cross-validation)" if corpus == TWEETS else ""
+        print(f"{corpus:<8} {rows.sum():>6}  {ours[0]:>9.4f} {ours[1]:>10.4f}  {rules[0]:>8.4f} {rules[1]:>8.4f}  "
+              f"{theirs[0]:>8.4f} {theirs[1]:>8.4f}{note}")
 
 
 def main(arguments):

@@ -1,3 +1,4 @@
+import Emotions
 import TextBytes
 
 /// Rule-based sentiment analyser for English social-media text.
@@ -45,15 +46,26 @@ public final class SentimentAnalyzer: Sendable {
     /// Approximate memory held by the lexicon tables, in bytes.
     public var lexiconMemoryFootprint: Int { lexicon.memoryFootprint }
 
-    /// Sentiment of `text`.
+    /// Sentiment of `text` by the rules and the six-feature model.
     public func scores(for text: String) -> SentimentScores {
-        withUTF8Bytes(of: text) { scores(forUTF8: $0) }
+        scores(for: text, emotions: nil)
+    }
+
+    /// Sentiment of `text` whose `emotions` the emotion model gave (``EmotionClassifier``, on the
+    /// same text): the learned step weighs their probabilities beside the rule features when
+    /// the model has weights for them (the English one does); with nil, as `scores(for:)`.
+    public func scores(for text: String, emotions: EmotionScores?) -> SentimentScores {
+        withUTF8Bytes(of: text) { scores(forUTF8: $0, emotions: emotions) }
     }
 
     /// Sentiment of each of `texts` for which `isScored` (given the text's index) is true, nil for
-    /// the others: the scores `scores(for:)` gives one at a time, with one scratch allocation for
-    /// the whole batch instead of one per text.
-    public func scores(for texts: [String], where isScored: (Int) -> Bool) -> [SentimentScores?] {
+    /// the others: the scores `scores(for:emotions:)` gives one at a time (with `emotions[index]`,
+    /// or none when `emotions` is empty), with one scratch allocation for the whole batch instead
+    /// of one per text.
+    public func scores(
+        for texts: [String], emotions: [EmotionScores?] = [], where isScored: (Int) -> Bool
+    ) -> [SentimentScores?] {
+        precondition(emotions.isEmpty || emotions.count == texts.count, "one emotion verdict per text, or none")
         // Asked once per text: the scratch is sized for the texts scored, whatever the closure does.
         let scored = texts.indices.map(isScored)
         let longest = texts.indices.reduce(0) { scored[$1] ? max($0, texts[$1].utf8.count) : $0 }
@@ -62,7 +74,8 @@ public final class SentimentAnalyzer: Sendable {
         defer { scratch.deallocate() }
         return texts.indices.map { index in
             guard scored[index] else { return nil }
-            return withUTF8Bytes(of: texts[index]) { scores(forUTF8: $0, scratch: scratch) }
+            let textEmotions = emotions.isEmpty ? nil : emotions[index]
+            return withUTF8Bytes(of: texts[index]) { analyse($0, scratch: scratch, emotions: textEmotions).scores }
         }
     }
 
@@ -72,7 +85,7 @@ public final class SentimentAnalyzer: Sendable {
         withUTF8Bytes(of: text) { bytes in
             withUnsafeTemporaryAllocation(
                 byteCount: ScratchLayout(textBytes: bytes.count).byteCount, alignment: ScratchLayout.alignment
-            ) { analyse(bytes, scratch: $0.baseAddress!).features }
+            ) { analyse(bytes, scratch: $0.baseAddress!, emotions: nil).features }
         }
     }
 
@@ -82,20 +95,20 @@ public final class SentimentAnalyzer: Sendable {
     /// (on the stack when small), so it suits posts and paragraphs; split
     /// book-length input into sentences or paragraphs first.
     public func scores(forUTF8 bytes: UnsafeBufferPointer<UInt8>) -> SentimentScores {
+        scores(forUTF8: bytes, emotions: nil)
+    }
+
+    /// Sentiment of UTF-8 encoded text with its `emotions` (see `scores(for:emotions:)`).
+    public func scores(forUTF8 bytes: UnsafeBufferPointer<UInt8>, emotions: EmotionScores?) -> SentimentScores {
         withUnsafeTemporaryAllocation(
             byteCount: ScratchLayout(textBytes: bytes.count).byteCount, alignment: ScratchLayout.alignment
-        ) { scores(forUTF8: bytes, scratch: $0.baseAddress!) }
+        ) { analyse(bytes, scratch: $0.baseAddress!, emotions: emotions).scores }
     }
 
-    /// Sentiment of `bytes`, working in `scratch`, which holds at least
+    /// Scans and scores `bytes` (with its `emotions`, if given) in `scratch`, which holds at least
     /// `ScratchLayout(textBytes: bytes.count).byteCount` bytes.
-    private func scores(forUTF8 bytes: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutableRawPointer) -> SentimentScores {
-        analyse(bytes, scratch: scratch).scores
-    }
-
-    /// Scans and scores `bytes` in `scratch` (see `scores(forUTF8:scratch:)`).
     private func analyse(
-        _ bytes: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutableRawPointer
+        _ bytes: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutableRawPointer, emotions: EmotionScores?
     ) -> (scores: SentimentScores, features: SentimentFeatures) {
         let count = bytes.count
         guard count > 0 else { return (.empty, SentimentFeatures()) }
@@ -118,7 +131,8 @@ public final class SentimentAnalyzer: Sendable {
         }
         return ValenceRules.score(
             scanner.scannedTokens, valences: valences, capitalDifferential: scanner.hasCapitalDifferential,
-            exclamationMarks: marks.exclamation, questionMarks: marks.question, hasLink: scanner.links > 0, model: model)
+            exclamationMarks: marks.exclamation, questionMarks: marks.question, hasLink: scanner.links > 0, model: model,
+            emotions: emotions)
     }
 }
 

@@ -1,3 +1,4 @@
+import Emotions
 import Foundation
 
 /// One human-rated text of an evaluation corpus.
@@ -74,9 +75,15 @@ public enum SentimentEvaluation {
         mean > goldNeutralBand ? .positive : mean < -goldNeutralBand ? .negative : .neutral
     }
 
-    /// Scores every item with `analyzer` and measures the agreement.
-    public static func evaluate(_ analyzer: SentimentAnalyzer, on corpus: [SentimentCorpusItem]) -> SentimentAccuracy {
-        let compounds = corpus.map { analyzer.scores(for: $0.text).compound }
+    /// Scores every item with `analyzer` and measures the agreement; `withEmotions` gives the
+    /// analyser the emotion model's verdict on each text, as `earshot analyze` does for English.
+    public static func evaluate(
+        _ analyzer: SentimentAnalyzer, on corpus: [SentimentCorpusItem], withEmotions: Bool = false
+    ) -> SentimentAccuracy {
+        let compounds = corpus.map { item in
+            analyzer.scores(for: item.text, emotions: withEmotions ? EmotionClassifier.shared.scores(for: item.text) : nil)
+                .compound
+        }
         return SentimentAccuracy(
             count: corpus.count,
             pearson: pearson(corpus.map(\.mean), compounds),

@@ -1,3 +1,5 @@
+import Emotions
+
 /// The VADER heuristics, applied to scanned tokens.
 ///
 /// Constants are the empirically derived values published with VADER
@@ -27,11 +29,12 @@ enum ValenceRules {
     /// How many preceding tokens a negator or booster reaches.
     static let window = 3
 
-    /// Scores scanned tokens: the features the rules find and the scores `model` makes of them.
-    /// `valences` must hold `tokens.count` values.
+    /// Scores scanned tokens: the features the rules find and the scores `model` makes of them
+    /// (with the text's `emotions` when given). `valences` must hold `tokens.count` values.
     static func score(
         _ tokens: UnsafeMutableBufferPointer<Token>, valences: UnsafeMutablePointer<Double>,
-        capitalDifferential: Bool, exclamationMarks: Int, questionMarks: Int, hasLink: Bool, model: SentimentModel
+        capitalDifferential: Bool, exclamationMarks: Int, questionMarks: Int, hasLink: Bool, model: SentimentModel,
+        emotions: EmotionScores?
     ) -> (scores: SentimentScores, features: SentimentFeatures) {
         guard !tokens.isEmpty else { return (.empty, SentimentFeatures()) }
         // Valences are tallied as they are computed; only a text with a
@@ -54,7 +57,7 @@ enum ValenceRules {
         }
         return combine(
             tally, contentCount: max(contentCount, 1), exclamationMarks: exclamationMarks, questionMarks: questionMarks,
-            hasLink: hasLink, model: model)
+            hasLink: hasLink, model: model, emotions: emotions)
     }
 
     /// Valence of one token after caps, elongation, boosters, negation,
@@ -165,11 +168,11 @@ enum ValenceRules {
     }
 
     /// Adds punctuation emphasis to the tallied valences, derives the features
-    /// and `model`'s compound from them, and splits the intensity into positive,
-    /// neutral and negative shares.
+    /// and `model`'s compound from them (and from `emotions`, when given), and splits the
+    /// intensity into positive, neutral and negative shares.
     private static func combine(
         _ tally: ValenceTally, contentCount: Int, exclamationMarks: Int, questionMarks: Int, hasLink: Bool,
-        model: SentimentModel
+        model: SentimentModel, emotions: EmotionScores?
     ) -> (scores: SentimentScores, features: SentimentFeatures) {
         var sum = tally.sum
         var positiveSum = tally.positiveSum
@@ -196,7 +199,7 @@ enum ValenceRules {
         let total = positiveSum - negativeSum + neutralCount
         guard total > 0 else { return (.empty, features) }
         let scores = SentimentScores(
-            compound: model.compound(for: features), positive: positiveSum / total, neutral: neutralCount / total,
+            compound: model.compound(for: features, emotions: emotions), positive: positiveSum / total, neutral: neutralCount / total,
             negative: -negativeSum / total)
         return (scores, features)
     }

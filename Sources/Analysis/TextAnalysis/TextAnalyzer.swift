@@ -60,7 +60,8 @@ public struct TextInput: Sendable, Equatable {
 /// Any other text is scored on its emoji and emoticons alone (model "emoji"), and gets nil
 /// ("sentiment unavailable") when they carry no sentiment, rather than a made-up neutral score.
 /// Emotions are given to the texts scored in English: the emotion model is trained on English
-/// text only, and other languages get nil rather than an English guess.
+/// text only, and other languages get nil rather than an English guess. The English sentiment's
+/// learned step weighs those emotions too (``SentimentAnalyzer/scores(for:emotions:)``).
 public struct TextAnalyzer: Sendable {
     private let identifier: LanguageIdentifier
     private let sentimentAnalyzer: SentimentAnalyzer
@@ -81,12 +82,13 @@ public struct TextAnalyzer: Sendable {
         let normalized = TextNormalizer.plainText(text, isHTML: isHTML)
         let identification = identifier.identifyDetailed(normalized, hint: languageHint)
         let model = Self.sentimentModel(for: identification)
+        let emotions = model == Self.english ? emotionClassifier.scores(for: normalized) : nil
         let sentiment: (scores: SentimentScores?, model: String?) = model == Self.english
-            ? (sentimentAnalyzer.scores(for: normalized), model) : Self.otherSentiment(of: normalized, model: model)
+            ? (sentimentAnalyzer.scores(for: normalized, emotions: emotions), model)
+            : Self.otherSentiment(of: normalized, model: model)
         return TextAnalysis(language: identification.guess, sentiment: sentiment.scores,
                             entities: EntityExtractor.extract(from: normalized), text: normalized,
-                            sentimentModel: sentiment.model,
-                            emotions: model == Self.english ? emotionClassifier.scores(for: normalized) : nil)
+                            sentimentModel: sentiment.model, emotions: emotions)
     }
 
     /// Analyses several texts step by step: all are normalised, then all identified, then the
@@ -118,15 +120,15 @@ public struct TextAnalyzer: Sendable {
             models.append(Self.sentimentModel(for: identification))
             guesses.append(identification.guess)
         }
-        let englishSentiments = sentimentAnalyzer.scores(for: normalized) { models[$0] == Self.english }
+        let emotions = inputs.indices.map { models[$0] == Self.english ? emotionClassifier.scores(for: normalized[$0]) : nil }
+        let englishSentiments = sentimentAnalyzer.scores(for: normalized, emotions: emotions) { models[$0] == Self.english }
         for index in inputs.indices {
                 let sentiment: (scores: SentimentScores?, model: String?) = models[index] == Self.english
                 ? (englishSentiments[index], models[index]) : Self.otherSentiment(of: normalized[index], model: models[index])
             body(index, TextAnalysis(
                 language: guesses[index], sentiment: sentiment.scores,
                 entities: EntityExtractor.extract(from: normalized[index]), text: normalized[index],
-                sentimentModel: sentiment.model,
-                emotions: models[index] == Self.english ? emotionClassifier.scores(for: normalized[index]) : nil))
+                sentimentModel: sentiment.model, emotions: emotions[index]))
         }
     }
 

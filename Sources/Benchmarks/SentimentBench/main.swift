@@ -13,10 +13,12 @@
 // alone (fastest pass), to show where a line's time goes.
 //
 // With --features, prints for every text of the corpora instead
-// "corpus<TAB>mean<TAB>compound<TAB>" followed by SentimentFeatures.names' values
-// (after a header line), for scripts/eval-sentiment.sh.
+// "corpus<TAB>mean<TAB>compound<TAB>" followed by SentimentFeatures.names' values, the
+// emotion model's probabilities ("emotion_anger" ...) and the compound weighing them
+// ("compound_with_emotions", as `earshot analyze` scores English) (after a header line), for
+// scripts/eval-sentiment.sh.
 //
-// With --stage NAME (normalisation, language, entities, sentiment, emotions,
+// With --stage NAME (normalisation, language, entities, sentiment, sentiment_with_emotions, emotions,
 // analysis_one_by_one, analysis_batched, json_line_as_string, whole_line), only
 // that step runs, N passes over all corpora: for a profiler such as
 // scripts/count-instructions.sh.
@@ -44,7 +46,7 @@ func corpusName(_ path: String) -> String {
 var repeatCount = 1
 var minimumSeconds = 0.0
 /// The steps `--stage` can name, in the order they are timed.
-let stageNames = ["normalisation", "language", "entities", "sentiment", "emotions", "analysis_one_by_one", "analysis_batched",
+let stageNames = ["normalisation", "language", "entities", "sentiment", "sentiment_with_emotions", "emotions", "analysis_one_by_one", "analysis_batched",
                   "json_line_as_string", "whole_line"]
 var onlyStage: String?
 var printsFeatures = false
@@ -83,12 +85,16 @@ func loadCorpusOrExit(_ path: String) -> [SentimentCorpusItem] {
 }
 
 if printsFeatures {
-    print((["corpus", "mean", "compound"] + SentimentFeatures.names).joined(separator: "\t"))
+    print((["corpus", "mean", "compound"] + SentimentFeatures.names + Emotion.allCases.map { "emotion_\($0.name)" }
+        + ["compound_with_emotions"]).joined(separator: "\t"))
     for path in paths {
         for item in loadCorpusOrExit(path) {
             let values = [item.mean, SentimentAnalyzer.shared.scores(for: item.text).compound]
                 + SentimentAnalyzer.shared.features(for: item.text).values
-            print(([corpusName(path)] + values.map { String($0) }).joined(separator: "\t"))
+            let emotions = EmotionClassifier.shared.scores(for: item.text)
+            let probabilities = Emotion.allCases.map { Double(emotions.probability(of: $0)) }
+            let withEmotions = SentimentAnalyzer.shared.scores(for: item.text, emotions: emotions).compound
+            print(([corpusName(path)] + (values + probabilities + [withEmotions]).map { String($0) }).joined(separator: "\t"))
         }
     }
     exit(0)
@@ -159,6 +165,7 @@ for path in paths {
 @MainActor func printStageTimings(texts: [String], only: String?) {
     let normalized = texts.map { TextNormalizer.plainText($0, isHTML: false) }
     let analyses = only == nil || only == "json_line_as_string" ? texts.map { textAnalyzer.analyze($0) } : []
+    let emotions = only == nil || only == "sentiment_with_emotions" ? normalized.map { EmotionClassifier.shared.scores(for: $0) } : []
     var checksum = 0
     func runs(_ name: String) -> Bool { only == nil || only == name }
     func stage(_ name: String, _ body: (Int) -> Void) {
@@ -170,6 +177,8 @@ for path in paths {
     stage("language") { checksum &+= LanguageIdentifier.shared.identifyDetailed(normalized[$0], hint: nil).letterCount }
     stage("entities") { checksum &+= EntityExtractor.extract(from: normalized[$0]).count }
     stage("sentiment") { checksum &+= Int(analyzer.scores(for: normalized[$0]).compound * 100) }
+    // The sentiment of English text in `earshot analyze`: with the emotions (computed for the output anyway).
+    stage("sentiment_with_emotions") { checksum &+= Int(analyzer.scores(for: normalized[$0], emotions: emotions[$0]).compound * 100) }
     stage("emotions") { checksum &+= Int(EmotionClassifier.shared.scores(for: normalized[$0]).labelBits) }
     stage("analysis_one_by_one") { checksum &+= textAnalyzer.analyze(texts[$0]).text.utf8.count }
     let inputBatches = stride(from: 0, to: texts.count, by: AnalyzeCommand.batchSize).map {
