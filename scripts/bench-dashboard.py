@@ -82,6 +82,11 @@ def main():
                     ".map((e) => [e.name.replace(location.origin, '').split('&from=')[0], e.startTime / 1000, e.duration / 1000])")
                 print(f"  load {number:>2} {name:<22} charts drawn {times[-1]:>8.3f}s, complete {complete[-1]:>8.3f}s", flush=True)
                 if times[-1] > 1:
+                    navigation = driver.execute_script(
+                        "const n = performance.getEntriesByType('navigation')[0]; return n ? ['fetchStart', 'domainLookupStart',"
+                        " 'connectStart', 'connectEnd', 'requestStart', 'responseStart', 'responseEnd', 'domContentLoadedEventEnd']"
+                        ".map((k) => [k, n[k] / 1000]) : []")
+                    print("      the page itself: " + ", ".join(f"{key} {at:.3f}s" for key, at in navigation), flush=True)
                     for call, started, duration in calls:
                         print(f"      request started at {started:>7.3f}s, took {duration:>7.3f}s: {call}", flush=True)
             summaries.append(f"{name:<24} {shown:>10} {times[0]:>13.3f}s {statistics.median(times):>7.3f}s {max(times):>7.3f}s"

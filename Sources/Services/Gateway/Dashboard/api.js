@@ -15,6 +15,15 @@ export const token = {
   clear: () => sessionStorage.removeItem(tokenKey),
 };
 
+// Requests end with the page. A browser may keep a left page alive for a while (the
+// back/forward cache), and a request it still holds (the alert stream above all) keeps one of
+// the six connections a browser opens to a host: after a few pages the next page's requests
+// would wait for a free one. So every request is aborted when the page is hidden, and a page
+// shown again from that cache is loaded afresh.
+const pageGone = new AbortController();
+addEventListener('pagehide', () => pageGone.abort());
+addEventListener('pageshow', (event) => { if (event.persisted) location.reload(); });
+
 let onUnauthorized = () => {};
 /** Called with the message of any 401, so the app can ask for a token again. */
 export function whenUnauthorized(handler) { onUnauthorized = handler; }
@@ -47,7 +56,7 @@ export async function call(method, path, { params = {}, body } = {}) {
   let response;
   try {
     response = await fetch(`/v1/${path}${queryString(params)}`, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: pageGone.signal,
     });
   } catch (error) {
     throw new ApiError(0, `the gateway cannot be reached (${error.message})`);
@@ -173,6 +182,8 @@ export function followAlerts(params, onAlert, onState = () => {}) {
       await new Promise((resolve) => setTimeout(resolve, 3000));
     }
   }
+  const stop = () => { stopped = true; controller.abort(); };
+  pageGone.signal.addEventListener('abort', stop);
   connect();
-  return () => { stopped = true; controller.abort(); };
+  return stop;
 }
