@@ -70,11 +70,7 @@ public final class RPCClient {
                     throw RPCError(StatusCode(rawValue: response.statusCode) ?? .unknown, response.statusMessage)
                 }
                 guard response.requestId == request.requestId else { continue }  // a late answer to an earlier call
-                guard let code = StatusCode(rawValue: response.statusCode) else {
-                    throw RPCError(.unknown, "status \(response.statusCode): \(response.statusMessage)")
-                }
-                guard code == .ok else { throw RPCError(code, response.statusMessage) }
-                return response.payload
+                return try response.outcome.get()
             } catch let error as RPCError {
                 throw error
             } catch {
@@ -93,5 +89,16 @@ extension RpcRequest {
         deadlineUnixMs = wallClockMilliseconds() + timeoutMilliseconds
         self.metadata = metadata
         self.payload = payload
+    }
+}
+
+extension RpcResponse {
+    /// The answer's payload, or its non-OK status as an ``RPCError`` (a status this side does not
+    /// know as UNKNOWN, with the number in the message).
+    public var outcome: Result<[UInt8], RPCError> {
+        guard let code = StatusCode(rawValue: statusCode) else {
+            return .failure(RPCError(.unknown, "status \(statusCode): \(statusMessage)"))
+        }
+        return code == .ok ? .success(payload) : .failure(RPCError(code, statusMessage))
     }
 }

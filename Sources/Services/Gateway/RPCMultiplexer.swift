@@ -222,13 +222,7 @@ private final class IOLoop: @unchecked Sendable {
             }
             guard let last = frames.last, let response = try? RpcResponse(serializedBytes: last),
                   let waiting = sent.removeValue(forKey: response.requestId) else { continue }
-            if response.statusCode == 0 {
-                waiting.finish(.success(response.payload))
-            } else if let code = StatusCode(rawValue: response.statusCode) {
-                waiting.finish(.failure(RPCError(code, response.statusMessage)))
-            } else {
-                waiting.finish(.failure(RPCError(.unknown, "status \(response.statusCode): \(response.statusMessage)")))
-            }
+            waiting.finish(response.outcome)
         }
     }
 
