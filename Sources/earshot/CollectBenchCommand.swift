@@ -14,7 +14,7 @@ struct CollectBenchCommand: ParsableCommand {
         commandName: "collect",
         abstract: "Posts/s one Bluesky collector process puts into ingest, with its CPU per 1k posts and peak RSS.",
         discussion: """
-            Starts a stack (ingest, one enrich, one score, query) and a stand-in Jetstream on loopback that sends the \
+            Starts a stack (ingest and query; --workers enrich and score workers too) and a stand-in Jetstream on loopback that sends the \
             events of --events (data/jetstream/events.jsonl: posts, a delete, identity and account events), each with \
             a fresh rkey and time_us, as fast as the connection takes them; runs `earshot listen bluesky` against it as \
             its own process and times the posts from the upgrade until ingest has accepted them all. Target: ≥ 20,000 posts/s.
@@ -25,23 +25,26 @@ struct CollectBenchCommand: ParsableCommand {
     @Option(help: "Recorded-shape Jetstream events, one JSON message a line") var events = "data/jetstream/events.jsonl"
     @Option(help: "The collector's --batch-size (posts per PublishBatch call)") var batchSize = 500
     @Option(help: "First TCP port of the stack") var basePort = 26_650
+    @Option(help: "Enrich and score workers to run beside (each); 0 measures the collector into ingest alone, without the pipeline's work on the same cores")
+    var workers = 0
 
     static let targetPostsPerSecond = 20_000.0
 
     func validate() throws {
         try requirePositive(["posts": posts, "batch-size": batchSize])
+        guard workers >= 0 else { throw ValidationError("--workers must not be negative") }
     }
 
     func run() throws {
         let templates = try JetstreamEventTemplate.load(events)
         let messages = JetstreamEventTemplate.messages(templates, posts: posts, startUs: Int64(Date().timeIntervalSince1970 * 1_000_000))
         let frames = JetstreamEventTemplate.frames(messages, messagesPerWrite: 500)
-        print("\(posts) posts in \(messages.count) events from \(templates.count) recorded-shape events (\(events)), sent as fast as the collector reads")
+        print("\(posts) posts in \(messages.count) events from \(templates.count) recorded-shape events (\(events)), sent as fast as the collector reads; \(workers) enrich and \(workers) score workers running beside")
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("earshot-bench-collect-\(getpid())")
         defer { try? FileManager.default.removeItem(at: folder) }
         let stack = try LocalStack(executable: LocalStack.currentExecutable, directory: folder, basePort: basePort)
-        try stack.start(enrich: 1, score: 1)
+        try stack.start(enrich: workers, score: workers)
         defer { stack.stop() }
         try stack.waitUntilHealthy()
 

@@ -51,10 +51,13 @@ public final class SourceRunner: @unchecked Sendable {
     private let schedule: BackoffSchedule
     private let stopFlag = Atomic<Bool>(false)
     private let healthRecord = Mutex(SourceHealthRecord())
+    /// The ingest connection. The source's thread and its ``AcknowledgementLane`` both use it,
+    /// and a ZeroMQ socket serves one thread at a time: every use holds ``ingestLock``.
     private var ingest: (client: RPCClient, publisher: Publisher)?
+    private let ingestLock = NSLock()
     /// Whether the session connected since the last failure (which then starts the back-off afresh).
     private var connectedSinceFailure = false
-    /// What was last reported to ingest, and when (source thread only).
+    /// What was last reported to ingest, and when (under ``ingestLock``).
     private var lastReport: (state: ConnectionState, lastError: String, atMs: Int64)?
     /// Reports of an unchanged state are at least this far apart.
     static let reportIntervalMs: Int64 = 5_000
@@ -149,7 +152,7 @@ public final class SourceRunner: @unchecked Sendable {
         updateHealth { $0.state = .connected; $0.lastError = "" }
     }
 
-    /// Changes the health (on the source's thread) and reports the connection to ingest.
+    /// Changes the health and reports the connection to ingest.
     func updateHealth(_ change: (inout SourceHealthRecord) -> Void) {
         reportToIngest(healthRecord.withLock { record in
             change(&record)
@@ -162,6 +165,8 @@ public final class SourceRunner: @unchecked Sendable {
     /// report that fails is only logged: collecting goes on.
     private func reportToIngest(_ record: SourceHealthRecord) {
         let nowMs = Self.nowMs
+        ingestLock.lock()
+        defer { ingestLock.unlock() }
         if let last = lastReport, last.state == record.state, last.lastError == record.lastError, nowMs - last.atMs < Self.reportIntervalMs { return }
         lastReport = (record.state, record.lastError, nowMs)
         guard let ingest = try? ingestConnection() else { return }
@@ -220,13 +225,17 @@ public final class SourceRunner: @unchecked Sendable {
     /// Publishes `posts` in batches and returns once ingest acknowledged them all.
     func publish(_ posts: [Post]) throws(CollectError) {
         guard !posts.isEmpty else { return }
-        let ingest = try ingestConnection()
         var start = 0
         while start < posts.count {
             let batch = Array(posts[start..<min(posts.count, start + batchSize)])
             let accepted: Int
-            do { accepted = try ingest.publisher.publish(batch, maxAttempts: 20).accepted } catch {
-                self.ingest = nil
+            ingestLock.lock()
+            do {
+                accepted = try ingestConnection().publisher.publish(batch, maxAttempts: 20).accepted
+                ingestLock.unlock()
+            } catch {
+                ingest = nil
+                ingestLock.unlock()
                 throw CollectError("ingest did not acknowledge a batch: \(error)")
             }
             let newest = batch.map(\.createdAtMs).max() ?? 0
@@ -240,6 +249,8 @@ public final class SourceRunner: @unchecked Sendable {
         guard count > 0 else { return }
         updateHealth { $0.rejected += Int64(count) }
         logger.notice("rejected records", metadata: ["count": "\(count)", "reason": "\(reason)"])
+        ingestLock.lock()
+        defer { ingestLock.unlock() }
         guard let ingest = try? ingestConnection() else { return }
         var request = RecordRejectionsRequest()
         request.source = settings.name
@@ -251,6 +262,7 @@ public final class SourceRunner: @unchecked Sendable {
         }
     }
 
+    /// The ingest connection, opened when there is none; the caller holds ``ingestLock``.
     private func ingestConnection() throws(CollectError) -> (client: RPCClient, publisher: Publisher) {
         if let ingest { return ingest }
         do {
@@ -270,37 +282,47 @@ public final class SourceRunner: @unchecked Sendable {
 
     /// Reads a stream until it ends, stays silent for `silenceSeconds`, or the runner stops.
     /// `decode` turns what came into records (counting the rejected ones); `acknowledge`
-    /// publishes a batch and moves the cursor. A batch goes out when ``streamBatchRecords`` (or
-    /// the configured batch size, if larger) wait or the stream pauses for ``batchWaitSeconds``.
+    /// publishes a batch and moves the cursor, on an ``AcknowledgementLane`` so the next batch is
+    /// read and decoded meanwhile; every batch is acknowledged, or has failed, when this returns.
+    /// A batch goes out when ``streamBatchRecords`` (or the configured batch size, if larger) wait
+    /// or the stream pauses for ``batchWaitSeconds``.
     func relay<Stream: RelayedStream, Record>(_ stream: Stream, silenceSeconds: Int, decode: (Stream.Chunk) -> [Record],
                                               acknowledge: ([Record]) throws -> Void) throws -> SessionEnd {
-        var pending: [Record] = []
-        var lastActivity = Date()
-        func flush() throws {
-            guard !pending.isEmpty else { return }
-            try acknowledge(pending)
-            pending.removeAll(keepingCapacity: true)
-        }
-        while !isStopped {
-            switch stream.nextPiece(timeoutSeconds: pending.isEmpty ? 0.5 : Self.batchWaitSeconds) {
-            case nil:
-                try flush()
-                if -lastActivity.timeIntervalSinceNow > Double(silenceSeconds) {
-                    return .reconnect("nothing received for \(silenceSeconds) s")
-                }
-            case .activity?:
-                lastActivity = Date()
-            case .chunk(let chunk)?:
-                lastActivity = Date()
-                pending += decode(chunk)
-                if pending.count >= max(Self.streamBatchRecords, batchSize) { try flush() }
-            case .end(let reason)?:
-                try flush()
-                return .reconnect(reason)
+        try withoutActuallyEscaping(acknowledge) { acknowledge in
+            // The lane ends before this returns (`close`), so `acknowledge` does not outlive the call.
+            let lane = AcknowledgementLane(name: "collect-\(settings.name)-acks", acknowledge: acknowledge)
+            defer { lane.close() }
+            var pending: [Record] = []
+            var lastActivity = Date()
+            func flush() throws {
+                guard !pending.isEmpty else { return }
+                try lane.submit(pending)
+                pending.removeAll(keepingCapacity: true)
             }
+            while !isStopped {
+                switch stream.nextPiece(timeoutSeconds: pending.isEmpty ? 0.5 : Self.batchWaitSeconds) {
+                case nil:
+                    try flush()
+                    if -lastActivity.timeIntervalSinceNow > Double(silenceSeconds) {
+                        try lane.finish()
+                        return .reconnect("nothing received for \(silenceSeconds) s")
+                    }
+                case .activity?:
+                    lastActivity = Date()
+                case .chunk(let chunk)?:
+                    lastActivity = Date()
+                    pending += decode(chunk)
+                    if pending.count >= max(Self.streamBatchRecords, batchSize) { try flush() }
+                case .end(let reason)?:
+                    try flush()
+                    try lane.finish()
+                    return .reconnect(reason)
+                }
+            }
+            try flush()
+            try lane.finish()
+            return .reconnect("stopped")
         }
-        try flush()
-        return .reconnect("stopped")
     }
 
     static var nowMs: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
