@@ -96,6 +96,18 @@ public enum WireSplice {
         public var ingestedAtMs: Int64 = 0
     }
 
+    /// The next_page_token (field 2) of an encoded page of posts (a SearchPostsResponse), read
+    /// without decoding the posts: "" on the last page, nil when the bytes are not well-formed
+    /// protobuf at the top level. As in decoding, the last value wins.
+    public static func nextPageToken(ofPostPage bytes: [UInt8]) -> String? {
+        var token: ArraySlice<UInt8> = []
+        let wellFormed = forEachField(bytes[...]) { field, _, slice in
+            if field == 2, let slice { token = slice }
+            return true
+        }
+        return wellFormed ? String(decoding: token, as: UTF8.self) : nil
+    }
+
     /// The fields a dispatch seal covers (each post's delivery_seq, post.id and
     /// ingested_at_ms) and the seal (field 10) of an encoded `PipelineBatch`, read
     /// in place without decoding the posts; nil when the bytes are not well-formed

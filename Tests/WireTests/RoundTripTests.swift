@@ -208,4 +208,16 @@ func samplePipelinePost(_ index: Int = 1) -> PipelinePost {
         #expect(WireSplice.lengthDelimitedFields(1, in: [0x0A, 0x7F, 0x01]) == nil)
         #expect(WireSplice.lengthDelimitedFields(1, in: []) == [])
     }
+
+    @Test func nextPageTokenIsReadWithoutDecodingThePosts() throws {
+        var page = SearchPostsResponse()
+        page.posts = (1...3).map { var view = PostView(); view.post = samplePost($0); return view }
+        page.nextPageToken = "p1.1790000000000.42"
+        #expect(WireSplice.nextPageToken(ofPostPage: try page.serializedBytes()) == "p1.1790000000000.42")
+        page.nextPageToken = ""
+        #expect(WireSplice.nextPageToken(ofPostPage: try page.serializedBytes()) == "")
+        #expect(WireSplice.nextPageToken(ofPostPage: []) == "")
+        // A length-delimited field claiming more bytes than there are.
+        #expect(WireSplice.nextPageToken(ofPostPage: [0x12, 0x7F, 0x41]) == nil)
+    }
 }

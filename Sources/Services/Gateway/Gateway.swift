@@ -211,9 +211,11 @@ public final class Gateway: Sendable {
     }
 
     /// A streamed export (``PostExport``): the first page is read before the headers, so a bad
-    /// search gets its status; then each page is written as it arrives, the next one asked for
-    /// (and turned into lines) while the last is written, so at most two pages are held. A failure
-    /// after that cuts the response short (the chunked body does not end properly) and is logged.
+    /// search gets its status. Then three stages overlap, a page apart: the query service reads
+    /// page n + 2 (its token is read from page n + 1's bytes without decoding them) while page
+    /// n + 1 is turned into lines and page n is written, so at most three pages are held. A
+    /// failure after the headers cuts the response short (the chunked body does not end
+    /// properly) and is logged.
     private func export(_ format: PostExport, request: Request) async throws(GatewayError) -> Response {
         let holder = try tokenHolder(request, rpc: QueryMethod.searchPosts, operation: "GET \(format.path)")
         let search = try PostExport.request(query: try RouteMatcher.queryParameters(request.uri.query), schema: searchSchema)
@@ -222,23 +224,32 @@ public final class Gateway: Sendable {
         let first = try format.page(try await searchPage(search, metadata: metadata), json: viewJSON)
         var headers = HTTPFields()
         headers[.contentType] = format.contentType
+        @Sendable func fetch(after token: String) -> Task<[UInt8], any Error>? {
+            guard !token.isEmpty else { return nil }
+            var next = search
+            next.pageToken = token
+            return Task { () async throws(GatewayError) -> [UInt8] in try await searchPage(next, metadata: metadata) }
+        }
         return Response(status: .ok, headers: headers, body: ResponseBody { [self] writer in
-            var page = first
-            var lines = format.preamble + page.lines
-            while true {
-                var next = search
-                next.pageToken = page.nextPageToken
-                let following = next.pageToken.isEmpty ? nil : Task { () async throws(GatewayError) -> PostExport.Page in
-                    try format.page(try await searchPage(next, metadata: metadata), json: viewJSON)
+            var lines = format.preamble + first.lines
+            var fetching = fetch(after: first.nextPageToken)
+            defer { fetching?.cancel() }
+            do {
+                while let page = fetching {
+                    let bytes = try await page.value
+                    guard let token = WireSplice.nextPageToken(ofPostPage: bytes) else {
+                        throw GatewayError(.internal, "cannot read the next page token from a page of posts (\(bytes.count) bytes)")
+                    }
+                    fetching = fetch(after: token)
+                    let converting = Task { () throws(GatewayError) -> [UInt8] in try format.page(bytes, json: viewJSON).lines }
+                    try await writer.write(ByteBuffer(bytes: lines))
+                    lines = try await converting.value
                 }
-                try await writer.write(ByteBuffer(bytes: lines))
-                guard let following else { break }
-                do { page = try await following.value } catch {
-                    logger.warning("export cut short", metadata: ["token": "\(holder.name)", "error": "\(error)"])
-                    throw error
-                }
-                lines = page.lines
+            } catch {
+                logger.warning("export cut short", metadata: ["token": "\(holder.name)", "error": "\(error)"])
+                throw error
             }
+            try await writer.write(ByteBuffer(bytes: lines))
             try await writer.finish(nil)
         })
     }
