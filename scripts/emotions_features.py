@@ -19,6 +19,11 @@ exactly; docs/EMOTIONS.md states the definition. In short:
   (gram as a little-endian integer ^ CHAR_SEED) * MIX.
   Each occurrence counts once; the word block is scaled by 1/sqrt(word features),
   the character block by 1/sqrt(character features).
+* Negation scope: a negation word (NEGATIONS) opens a scope that the next ASCII
+  `,` `.` `;` `:` or `!` `?` token closes (emoji and other characters do not). A word
+  token inside a scope (not the negation word that opens it, but a later negation
+  word inside it) has the negated unigram (h ^ NEGATION_SEED) * MIX, h its token hash,
+  instead of its own unigram; its bigrams and character n-grams are unchanged.
 * Lexicon features, log1p(count): negations, intensifiers, emoji, `!`, `?`,
   all-capital words (two or more letters, no lower-case letter).
 """
@@ -30,6 +35,7 @@ MAX_WORD_BYTES = 32
 MIX = 0x9E3779B97F4A7C15  # odd; the top bits of x * MIX spread (Fibonacci hashing)
 TOKEN_SEED = 0x5851F42D4C957F2D
 CHAR_SEED = 0x2545F4914F6CDD1D
+NEGATION_SEED = 0x7F4A7C159E3779B9
 BIGRAM_ROTATION = 27
 MASK64 = (1 << 64) - 1
 
@@ -60,16 +66,23 @@ def prepare(text):
     return data.decode("utf-8", "replace")
 
 
-def tokens(text):
-    """(kind, token bytes, all capitals) triples in text order."""
+def tokens(text, scopes=None):
+    """(kind, token bytes, all capitals) triples in text order. With a list `scopes`, it
+    receives, per token, whether the token is a word inside a negation scope."""
     out = []
+    in_scope = False
     word = bytearray()
     upper = lower = 0
 
     def flush():
-        nonlocal word, upper, lower
+        nonlocal word, upper, lower, in_scope
         if word:
-            out.append((WORD, bytes(word), upper >= 2 and lower == 0))
+            token = bytes(word)
+            out.append((WORD, token, upper >= 2 and lower == 0))
+            if scopes is not None:
+                scopes.append(in_scope)
+            if token.decode("utf-8", "replace") in NEGATIONS:
+                in_scope = True
         word = bytearray()
         upper = lower = 0
 
@@ -91,10 +104,15 @@ def tokens(text):
         elif cp == 0x21 or cp == 0x3F:
             flush()
             out.append((MARK, bytes([cp]), False))
+            if scopes is not None:
+                scopes.append(False)
+            in_scope = False
         elif cp >= 0x80:
             if is_emoji(cp):
                 flush()
                 out.append((EMOJI, ch.encode("utf-8"), False))
+                if scopes is not None:
+                    scopes.append(False)
             elif 0x1F3FB <= cp <= 0x1F3FF or cp in (0xFE0F, 0x200D):
                 continue
             else:
@@ -103,6 +121,8 @@ def tokens(text):
                     word.extend(encoded)
         else:
             flush()
+            if cp in (0x2C, 0x2E, 0x3B, 0x3A):
+                in_scope = False
     flush()
     return out
 
@@ -121,6 +141,11 @@ def bigram_hash(first, second):
     return ((rotated ^ second) * MIX) & MASK64
 
 
+def negated_hash(h):
+    """The 64-bit hash of the negated unigram of a token of hash h (inside a negation scope)."""
+    return ((h ^ NEGATION_SEED) * MIX) & MASK64
+
+
 def char_buckets(word, bits):
     """Buckets of the character 2- to 5-grams of " " + word + " ", one per occurrence."""
     shift = 64 - bits
@@ -136,13 +161,14 @@ def char_buckets(word, bits):
 def features(text, bits):
     """(word buckets, char buckets, lexicon counts) of one text; buckets repeat per occurrence."""
     shift = 64 - bits
-    toks = tokens(text)
+    scopes = []
+    toks = tokens(text, scopes)
     word_buckets = []
     char_buckets_ = []
     counts = dict.fromkeys(LEXICON_FEATURES, 0)
     hashes = [token_hash(tok) for _, tok, _ in toks]
     for i, (kind, tok, capitals) in enumerate(toks):
-        word_buckets.append(hashes[i] >> shift)
+        word_buckets.append((negated_hash(hashes[i]) if scopes[i] else hashes[i]) >> shift)
         if i + 1 < len(toks):
             word_buckets.append(bigram_hash(hashes[i], hashes[i + 1]) >> shift)
         if kind == WORD:

@@ -43,10 +43,11 @@ VENV = os.path.join(ROOT, ".build-emotions", "venv")
 REQUIREMENTS = ["scikit-learn==1.9.1", "numpy==2.4.6", "scipy==1.17.1"]
 LABELS = ["anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise"]
 NEUTRAL = LABELS.index("neutral")
-MAGIC = b"EMO3"
+MAGIC = b"EMO4"  # EMO4: the negation scope (scripts/emotions_features.py) changed the features
 # Texts added to the parity fixtures for the tokeniser's rarer paths: capitals, words longer
 # than MAX_WORD_BYTES (capitals past the cut, non-ASCII at it), emoji with modifiers, skipped
-# scalars, non-ASCII words, marks, and a text longer than MAX_TEXT_BYTES.
+# scalars, non-ASCII words, marks, negation scopes (closed by a comma, by marks, not by
+# emoji; a negation word inside a scope; `.` `;` `:`), and a text longer than MAX_TEXT_BYTES.
 EDGE_CASES = [
     "WOW this is AMAZING!!! I LOVE IT, OK? NoT really",
     "A1234567890123456789012345678901234567B is LOUD",
@@ -57,6 +58,9 @@ EDGE_CASES = [
     "Café déjà vu — naïve résumé, 日本語のテキスト",
     "not NOT never, so very really sad :( :'(",
     "?!?! x 12345 2020",
+    "I'm not happy, just tired",
+    "never ever sad!! but angry",
+    "don't 😀 like it. NOTHING not good; no way: cannot stop",
     "I hate this so much " * 150,
 ]
 
@@ -106,7 +110,8 @@ def word_cache(texts, table):
     of the sums: NEGATION_FLAG, INTENSIFIER_FLAG, so that the classifier's sum of the lanes 7
     of a text's words gives both counts). An open-addressing table (linear probing from
     the top bits of the hash; key 0 empty) at most half full; returns its log2 size and its
-    slots."""
+    slots. The unigram row is the word's own; inside a negation scope the classifier takes the
+    negated unigram's row from the table instead (and the cached character sums as they are)."""
     import numpy as np
     import emotions_features as ef
 

@@ -99,7 +99,9 @@ private func sigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> {
 /// over the bytes (EmotionFeatures gives the definition). A word in the model's word cache is
 /// looked up instead of hashed n-gram by n-gram: the cache holds the sum of its character
 /// n-grams' rows and, in lane 7, its lexicon flags (every negation and intensifier is cached),
-/// so lane 7 of ``charSum`` counts the text's negations and intensifiers.
+/// so lane 7 of ``charSum`` counts the text's negations and intensifiers, and a word is a
+/// negation exactly when its slot's flags say so. A word inside a negation scope takes the
+/// negated unigram's row from the table instead of its own (cached or not).
 private struct FeatureSums {
     let table: UnsafePointer<SIMD8<Int8>>
     let shift: UInt64
@@ -120,6 +122,8 @@ private struct FeatureSums {
     var capitals = 0
     /// The previous token's hash, the first half of the next bigram; nil before the first token.
     var previous: UInt64?
+    /// Whether a negation word has been read since the last `,` `.` `;` `:` `!` or `?`.
+    var inNegationScope = false
 
     init(table: UnsafePointer<SIMD8<Int8>>, shift: UInt64, cache: UnsafePointer<WordCacheSlot>, cacheShift: UInt64,
          cacheMask: Int, asciiWordBytes: UnsafePointer<UInt8>, word: UnsafeMutablePointer<UInt8>) {
@@ -187,9 +191,13 @@ private struct FeatureSums {
                 if byte == UInt8(ascii: "!") {
                     addSymbol(text.baseAddress! + index - 1, count: 1)
                     exclamations += 1
+                    inNegationScope = false
                 } else if byte == UInt8(ascii: "?") {
                     addSymbol(text.baseAddress! + index - 1, count: 1)
                     questions += 1
+                    inNegationScope = false
+                } else if EmotionFeatures.endsNegationScope(byte) {
+                    inNegationScope = false
                 }
             } else {
                 let width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
@@ -226,12 +234,17 @@ private struct FeatureSums {
            text[span].lazy.filter({ $0 &- UInt8(ascii: "A") < 26 }).count >= 2 {
             capitals += 1
         }
+        // The bigrams keep the word's own hash; only the unigram is negated inside a scope.
         if let slot = cached(hash) {
-            add(hash, unigramRow: SIMD8<Int16>(truncatingIfNeeded: slot.pointee.unigram))
+            let unigramRow = inNegationScope ? row(EmotionFeatures.negatedHash(hash))
+                : SIMD8<Int16>(truncatingIfNeeded: slot.pointee.unigram)
+            add(hash, unigramRow: unigramRow)
             charSum &+= SIMD8<Int32>(truncatingIfNeeded: slot.pointee.chars)
             charFeatures &+= EmotionFeatures.characterNGramCount(wordBytes: kept)
+            // Every negation is cached, flagged 1 in lane 7 (an intensifier's flag is a multiple of 2048).
+            if slot.pointee.chars[7] % Int16(EmotionFeatures.intensifierFlag) != 0 { inNegationScope = true }
         } else {
-            add(hash, unigramRow: row(hash))
+            add(hash, unigramRow: row(inNegationScope ? EmotionFeatures.negatedHash(hash) : hash))
             addCharacterNGrams(kept)
         }
         length = 0

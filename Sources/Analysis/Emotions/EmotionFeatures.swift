@@ -10,6 +10,10 @@ import Foundation
 /// - multiplicative 64-bit hashes bucketed by their top bits: a token's hash (its unigram's)
 ///   folds its bytes in eight at a time; a bigram's combines its two tokens' hashes; a character
 ///   2- to 5-gram of " "+word+" " is hashed as one little-endian integer;
+/// - negation scope: a negation word opens a scope that the next ASCII `,` `.` `;` `:` or a `!`
+///   or `?` token closes (emoji do not); a word inside it (a later negation word too, not the one
+///   opening it) has the negated unigram, ``negatedHash(_:)`` of its hash, instead of its own;
+///   its bigrams and character n-grams are unchanged;
 /// - lexicon counts: negations, intensifiers, emoji, `!`, `?` and all-capital words.
 enum EmotionFeatures {
     /// Bytes of a text the model reads; the rest is ignored, which bounds the work per text.
@@ -33,6 +37,7 @@ enum EmotionFeatures {
     static let tokenSeed: UInt64 = 0x5851_F42D_4C95_7F2D
     static let charSeed: UInt64 = 0x2545_F491_4F6C_DD1D
     static let bigramRotation: UInt64 = 27
+    static let negationSeed: UInt64 = 0x7F4A_7C15_9E37_79B9
 
     /// The hash of the `count` (1...maxWordBytes) bytes at `bytes`, which must stay readable for
     /// eight bytes past any byte of the token: the bytes folded in eight at a time,
@@ -53,6 +58,16 @@ enum EmotionFeatures {
     @inline(__always)
     static func bigramHash(_ first: UInt64, _ second: UInt64) -> UInt64 {
         ((first &<< bigramRotation | first &>> (64 - bigramRotation)) ^ second) &* mix
+    }
+
+    /// The hash of the negated unigram of a word of hash `hash` (inside a negation scope).
+    @inline(__always)
+    static func negatedHash(_ hash: UInt64) -> UInt64 { (hash ^ negationSeed) &* mix }
+
+    /// Whether `byte` closes a negation scope as a separator (`!` and `?` close it as tokens).
+    @inline(__always)
+    static func endsNegationScope(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ",") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: ";") || byte == UInt8(ascii: ":")
     }
 
     /// The hash of a character n-gram given as a little-endian integer.

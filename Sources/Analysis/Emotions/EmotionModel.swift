@@ -21,7 +21,7 @@ public enum EmotionModelError: Error, Equatable, CustomStringConvertible {
 
 /// The learned parameters of the emotion model, as scripts/train-emotions.py writes them.
 ///
-/// File layout (little-endian): "EMO3"; UInt32 hash bits, label count (7), lexicon feature
+/// File layout (little-endian): "EMO4"; UInt32 hash bits, label count (7), lexicon feature
 /// count, word cache bits; Float32 per-label weight scales, biases and probability thresholds;
 /// Float32 lexicon weights (feature-major, a row of labels each); 2^bits rows of 8 Int8 weights
 /// (7 labels and a zero), a hashed feature's weight for a label being its Int8 times the
@@ -67,7 +67,13 @@ struct EmotionModel: Sendable {
         let file = try ModelFile(path: path, maxBytes: Self.headerBytes + (8 + MemoryLayout<WordCacheSlot>.stride) << 24)
         func fail(_ reason: String) -> EmotionModelError { .malformed(path: path, reason: reason) }
         var reader = HeaderReader(bytes: UnsafeRawBufferPointer(start: file.bytes, count: file.count))
-        guard reader.magic() == Array("EMO3".utf8) else { throw fail("missing the EMO3 header") }
+        guard let magic = reader.magic(), magic == Array("EMO4".utf8) else {
+            let found = reader.bytes.count >= 4 ? String(decoding: reader.bytes.prefix(4), as: UTF8.self) : ""
+            if found.hasPrefix("EMO") {
+                throw fail("an \(found) model, but this build reads EMO4 models (EMO4 added the negation scope to the features: retrain with scripts/train-emotions.py)")
+            }
+            throw fail("missing the EMO4 header")
+        }
         guard let bits = reader.uint32(), let labels = reader.uint32(), let lexicon = reader.uint32(),
               let cacheBits = reader.uint32() else {
             throw fail("cut short in the header")
