@@ -44,7 +44,7 @@ struct EmotionClassifierTests {
     /// Macro-F1 over the seven labels on all of dev, computed here; the figure measured when the
     /// model was trained is printed by scripts/train-emotions.py (docs/EMOTIONS.md). The shipped
     /// model is trained on train + dev, so this is a check that the Swift model reproduces the
-    /// trained one on texts it was fitted to (0.784 as printed, fourteenth session), not a development figure.
+    /// trained one on texts it was fitted to (0.784 as printed, thirteenth session), not a development figure.
     @Test func devMacroF1StaysAtTheMeasuredLevel() throws {
         var truePositives = [Int](repeating: 0, count: 7)
         var falsePositives = truePositives
