@@ -164,6 +164,16 @@ import Testing
 }
 
 @Suite struct APITokensTests {
+    @Test func theIdIsTheMiddleOfThreeUnderscoreSeparatedParts() {
+        #expect(APITokens.id(of: "est_abc123_s3cr3t") == "abc123")
+        #expect(APITokens.id(of: "est__secret") == "")
+        #expect(APITokens.id(of: "est_abc") == nil)
+        #expect(APITokens.id(of: "est_a_b_c") == nil)
+        #expect(APITokens.id(of: "xyz_abc_secret") == nil)
+        #expect(APITokens.id(of: "") == nil)
+        #expect(APITokens.id(of: "est_é_ß") == "é")
+    }
+
     @Test func aTokenVerifiesByItsHashUntilRevoked() throws {
         let (token, tokens) = try APITokens().adding(name: "alice", role: .editor, nowMs: 5)
         #expect(token.hasPrefix("est_") && token.count == 4 + 8 + 1 + 64)

