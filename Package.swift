@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "Collectors", dependencies: ["EarshotWire", "SourceFormats"]),
         .target(name: "EarshotStore", dependencies: ["EarshotWire", "Scoring", "Emotions", "Insights", grdb], path: "Sources/Store"),
         // The same store interfaces on PostgreSQL 15 (`query --store postgres://…`).
-        .target(name: "EarshotPostgresStore", dependencies: ["EarshotStore", "Insights", postgresNIO, logging], path: "Sources/PostgresStore"),
+        .target(name: "EarshotPostgresStore", dependencies: ["EarshotStore", "EarshotWire", "Insights", postgresNIO, logging], path: "Sources/PostgresStore"),
 
         // MARK: Services
         .target(name: "ServiceRuntime", dependencies: ["ZeroMQ", "EarshotWire", "EarshotRPC", "EarshotSecurity", logging],

@@ -1,4 +1,5 @@
 import EarshotStore
+import EarshotWire
 import Emotions
 import NIOCore
 import PostgresNIO
@@ -70,7 +71,7 @@ extension PostgresStore {
                     try session.transaction(operation) { () throws(StoreError) in
                         try session.rows(operation, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                         if let deadline {
-                            let remaining = deadline - ReadDeadline.nowMilliseconds()
+                            let remaining = deadline - wallClockMilliseconds()
                             guard remaining > 0 else { throw .deadlineExceeded("\(operation) did not start before the call's deadline") }
                             try session.rows(operation, "SET LOCAL statement_timeout = \(remaining)")
                         }

@@ -1,3 +1,4 @@
+import EarshotWire
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -14,13 +15,6 @@ public enum ReadDeadline {
         try $unixMilliseconds.withValue(deadline) { Result { () throws(StoreError) in try body() } }.get()
     }
 
-    /// Unix milliseconds now (the clock deadlines are in).
-    public static func nowMilliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-    }
-
     /// SQLite virtual machine instructions between two looks at the clock (a few microseconds).
     static let instructionsBetweenChecks: Int32 = 10_000
 
@@ -28,7 +22,7 @@ public enum ReadDeadline {
     /// has passed; SQLite then fails the running statement with SQLITE_INTERRUPT.
     static func interrupting<T>(_ db: Database, at deadline: Int64, _ body: () throws -> T) rethrows -> T {
         sqlite3_progress_handler(db.sqliteConnection, instructionsBetweenChecks, { deadline in
-            ReadDeadline.nowMilliseconds() > Int64(Int(bitPattern: deadline)) ? 1 : 0
+            wallClockMilliseconds() > Int64(Int(bitPattern: deadline)) ? 1 : 0
         }, UnsafeMutableRawPointer(bitPattern: Int(deadline)))
         defer { sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil) }
         return try body()

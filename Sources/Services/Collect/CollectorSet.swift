@@ -1,4 +1,5 @@
 import Collectors
+import EarshotWire
 import Foundation
 import Logging
 import Synchronization
@@ -11,7 +12,7 @@ public final class CollectorSet: Sendable {
     private let schedule: BackoffSchedule
     private let logger: Logger
     /// When the collection started (Unix ms), for posts per minute.
-    public let startedAtMs = SourceRunner.nowMs
+    public let startedAtMs = wallClockMilliseconds()
 
     public init(makeClient: @escaping IngestClientFactory, schedule: BackoffSchedule = BackoffSchedule(), logger: Logger) {
         self.makeClient = makeClient
@@ -58,6 +59,6 @@ public final class CollectorSet: Sendable {
 
     /// The health in the Prometheus text format.
     public func metricsText() -> String {
-        SourceHealthExposition.text(health, nowMs: SourceRunner.nowMs, startedAtMs: startedAtMs)
+        SourceHealthExposition.text(health, nowMs: wallClockMilliseconds(), startedAtMs: startedAtMs)
     }
 }

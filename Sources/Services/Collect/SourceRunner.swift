@@ -164,7 +164,7 @@ public final class SourceRunner: @unchecked Sendable {
     /// its state or last error changed, and at most every ``reportIntervalMs`` otherwise. A
     /// report that fails is only logged: collecting goes on.
     private func reportToIngest(_ record: SourceHealthRecord) {
-        let nowMs = Self.nowMs
+        let nowMs = wallClockMilliseconds()
         ingestLock.lock()
         defer { ingestLock.unlock() }
         if let last = lastReport, last.state == record.state, last.lastError == record.lastError, nowMs - last.atMs < Self.reportIntervalMs { return }
@@ -239,7 +239,7 @@ public final class SourceRunner: @unchecked Sendable {
                 throw CollectError("ingest did not acknowledge a batch: \(error)")
             }
             let newest = batch.map(\.createdAtMs).max() ?? 0
-            updateHealth { $0.recordAcknowledged(accepted, newestCreatedAtMs: newest, nowMs: Self.nowMs) }
+            updateHealth { $0.recordAcknowledged(accepted, newestCreatedAtMs: newest, nowMs: wallClockMilliseconds()) }
             start += batch.count
         }
     }
@@ -324,6 +324,4 @@ public final class SourceRunner: @unchecked Sendable {
             return .reconnect("stopped")
         }
     }
-
-    static var nowMs: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

@@ -1,4 +1,5 @@
 import EarshotRPC
+import EarshotWire
 import Foundation
 import Logging
 

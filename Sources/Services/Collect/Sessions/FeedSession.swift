@@ -28,7 +28,7 @@ struct FeedSession: SourceSession {
         guard response.status == 200 else { return .pollAgain(afterSeconds: Double(intervalSeconds)) }
         let entries: (posts: [Post], rejected: [String])
         do {
-            entries = try FeedEntries.posts(in: response.body, feedURL: url, sourceName: settings.name, nowMs: SourceRunner.nowMs)
+            entries = try FeedEntries.posts(in: response.body, feedURL: url, sourceName: settings.name, nowMs: wallClockMilliseconds())
         } catch {
             runner.reject(1, reason: "the feed: \(error)")
             throw CollectError("\(url.absoluteString) is not a feed: \(error)")
@@ -37,7 +37,7 @@ struct FeedSession: SourceSession {
         try runner.publish(entries.posts)
         cursor.entityTag = response.headers["etag"]
         cursor.lastModified = response.headers["last-modified"]
-        cursor.acknowledgedAtMs = SourceRunner.nowMs
+        cursor.acknowledgedAtMs = wallClockMilliseconds()
         try runner.saveCursor(cursor)
         return .pollAgain(afterSeconds: Double(intervalSeconds))
     }

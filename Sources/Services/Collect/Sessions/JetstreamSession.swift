@@ -52,7 +52,7 @@ struct JetstreamSession: SourceSession {
             }
             try runner.publish(posts)
             cursor.position = String(newest)
-            cursor.acknowledgedAtMs = SourceRunner.nowMs
+            cursor.acknowledgedAtMs = wallClockMilliseconds()
             try runner.saveCursor(cursor)
         })
     }

@@ -94,7 +94,7 @@ struct MastodonSession: SourceSession {
         guard !statuses.isEmpty else { return }
         try runner.publish(statuses.map(\.post))
         cursor.position = MastodonStatusID.newest(statuses.map(\.id), current: cursor.position)
-        cursor.acknowledgedAtMs = SourceRunner.nowMs
+        cursor.acknowledgedAtMs = wallClockMilliseconds()
         try runner.saveCursor(cursor)
     }
 }

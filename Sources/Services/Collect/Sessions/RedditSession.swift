@@ -47,7 +47,7 @@ struct RedditSession: SourceSession {
         guard !items.isEmpty else { return .pollAgain(afterSeconds: max(Double(reddit.intervalSeconds), rateLimitWait)) }
         try runner.publish(items.map(\.post))
         cursor.position = RedditFullname.newest(items.map(\.fullname), current: cursor.position)
-        cursor.acknowledgedAtMs = SourceRunner.nowMs
+        cursor.acknowledgedAtMs = wallClockMilliseconds()
         try runner.saveCursor(cursor)
         return .pollAgain(afterSeconds: max(Double(reddit.intervalSeconds), rateLimitWait))
     }

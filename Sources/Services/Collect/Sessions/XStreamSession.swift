@@ -69,7 +69,7 @@ struct XStreamSession: SourceSession {
             return posts
         }, acknowledge: { posts in
             try runner.publish(posts)
-            runner.updateHealth { $0.cursorAcknowledgedAtMs = SourceRunner.nowMs }
+            runner.updateHealth { $0.cursorAcknowledgedAtMs = wallClockMilliseconds() }
         })
     }
 
