@@ -72,7 +72,7 @@ public enum Timestamp {
         let (day, millisecond) = millisecondOfDay < 0 ? (days - 1, millisecondOfDay + 86_400_000) : (days, millisecondOfDay)
         let (year, month, dayOfMonth) = civilFromDays(Int(day))
         /// `value` in decimal, zero-padded on the left to `width` digits.
-        func append(_ value: Int, _ width: Int, then separator: Character) {
+        func append(_ value: Int, _ width: Int, then separator: Unicode.Scalar) {
             let digits = value < 0 ? Array(String(value).utf8) : []  // a year before 0 (its sign padded like a digit)
             var power = 1, count = 1
             if value >= 0 { while value / power >= 10 { power *= 10; count += 1 } }
@@ -85,7 +85,7 @@ public enum Timestamp {
                     power /= 10
                 }
             }
-            bytes.append(UInt8(ascii: separator.unicodeScalars.first!))
+            bytes.append(UInt8(ascii: separator))
         }
         let second = Int(millisecond / 1000)
         append(year, 4, then: "-")

@@ -32,7 +32,7 @@ struct CollectBenchCommand: ParsableCommand {
 
     func validate() throws {
         try requirePositive(["posts": posts, "batch-size": batchSize])
-        guard workers >= 0 else { throw ValidationError("--workers must not be negative") }
+        guard (0...8).contains(workers) else { throw ValidationError("--workers must be 0 to 8, got \(workers)") }
     }
 
     func run() throws {
