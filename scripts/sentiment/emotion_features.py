@@ -113,22 +113,18 @@ def command_cv(bench, resources, features_path, tweets_path, repeats):
         rated = valences.rated_words(resources, analyser.social)
         tweet_words = [valences.words_of(text, rated) for text in texts]
         base = analyser.features(tweets_path, {})
-        random = np.random.default_rng(model.SEED)
-        for repeat in range(repeats):
-            order = random.permutation(len(ratings))
-            for fold, test in enumerate(np.array_split(order, model.FOLDS)):
-                train = np.setdiff1d(order, test)
-                _, features, _ = valences.fit_and_adapt(analyser, tweets_path, base, ratings, tweet_words, rated, train, setting)
-                name = choose(features, probabilities, ratings, train, model.SEED + 100 * repeat + fold)
-                chosen[name] += 1
-                six = held_out(features, probabilities, ratings, train, test, "six")
-                emotions = held_out(features, probabilities, ratings, train, test, name)
-                theirs = model.accuracy(ratings[test], vader[test])
-                for key, value in zip(results, six + emotions + theirs):
-                    results[key].append(value)
-                if repeat == 0:
-                    print(f"{repeat + 1:>6} {fold + 1:>4} {len(test):>5}  {six[0]:>7.4f} {six[1]:>7.4f}  {emotions[0]:>10.4f} "
-                          f"{emotions[1]:>11.4f}  {theirs[0]:>7.4f} {theirs[1]:>8.4f}  {name}", flush=True)
+        for repeat, fold, train, test in model.folds(len(ratings), repeats):
+            _, features, _ = valences.fit_and_adapt(analyser, tweets_path, base, ratings, tweet_words, rated, train, setting)
+            name = choose(features, probabilities, ratings, train, model.SEED + 100 * repeat + fold)
+            chosen[name] += 1
+            six = held_out(features, probabilities, ratings, train, test, "six")
+            emotions = held_out(features, probabilities, ratings, train, test, name)
+            theirs = model.accuracy(ratings[test], vader[test])
+            for key, value in zip(results, six + emotions + theirs):
+                results[key].append(value)
+            if repeat == 0:
+                print(f"{repeat + 1:>6} {fold + 1:>4} {len(test):>5}  {six[0]:>7.4f} {six[1]:>7.4f}  {emotions[0]:>10.4f} "
+                      f"{emotions[1]:>11.4f}  {theirs[0]:>7.4f} {theirs[1]:>8.4f}  {name}", flush=True)
     finally:
         analyser.close()
     print(f"over all {repeats * model.FOLDS} held-out folds (mean ± standard deviation):")

@@ -66,22 +66,14 @@ def logistic_fit(features, targets, l2=1.0, iterations=12):
 
 def cross_validate(ratings, evaluate):
     """Mean r and F1 over the 5 x 10 held-out folds of `evaluate(train, test)` -> [(r, F1), ...]."""
-    random = np.random.default_rng(model.SEED)
-    results = []
-    for _ in range(model.REPEATS):
-        order = random.permutation(len(ratings))
-        for test in np.array_split(order, model.FOLDS):
-            results.append(evaluate(np.setdiff1d(order, test), test))
-    return np.array(results).mean(axis=0)
+    return np.array([evaluate(train, test) for _, _, train, test in model.folds(len(ratings))]).mean(axis=0)
 
 
 def print_confusion(features, ratings):
     """Gold against predicted label over the held-out folds of the first repeat (each tweet once)."""
-    order = np.random.default_rng(model.SEED).permutation(len(ratings))
     predicted = np.zeros(len(ratings))
-    for test in np.array_split(order, model.FOLDS):
-        weights = model.fit(features[np.setdiff1d(order, test)], ratings[np.setdiff1d(order, test)])
-        predicted[test] = model.compound(features[test], weights)
+    for _, _, train, test in model.folds(len(ratings), repeats=1):
+        predicted[test] = model.compound(features[test], model.fit(features[train], ratings[train]))
     gold, labels = model.labels(ratings, 0.2), model.predicted_labels(predicted)
     unscored = np.abs(features).sum(axis=1) == 0
     names = {-1: "negative", 0: "neutral", 1: "positive"}

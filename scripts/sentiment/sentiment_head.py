@@ -82,14 +82,10 @@ def goemotions_sentiment(paths):
 
 
 def cross_validate(features, ratings):
-    random = np.random.default_rng(model.SEED)
     results = []
-    for _ in range(model.REPEATS):
-        order = random.permutation(len(ratings))
-        for test in np.array_split(order, model.FOLDS):
-            train = np.setdiff1d(order, test)
-            weights = model.fit(features[train], ratings[train])
-            results.append(model.accuracy(ratings[test], model.compound(features[test], weights)))
+    for _, _, train, test in model.folds(len(ratings)):
+        weights = model.fit(features[train], ratings[train])
+        results.append(model.accuracy(ratings[test], model.compound(features[test], weights)))
     return np.array(results)
 
 

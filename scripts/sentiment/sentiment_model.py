@@ -38,6 +38,16 @@ WITH_EMOTIONS = "compound_with_emotions"  # the compound of the model that weigh
 EMOTIONS = ("anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise")
 
 
+def folds(count, repeats=REPEATS):
+    """The cross-validation's splits of `count` items: `repeats` shuffles seeded with SEED, each
+    cut into FOLDS held-out folds; yields (repeat, fold, train, test) index arrays."""
+    random = np.random.default_rng(SEED)
+    for repeat in range(repeats):
+        order = random.permutation(count)
+        for fold, test in enumerate(np.array_split(order, FOLDS)):
+            yield repeat, fold, np.setdiff1d(order, test), test
+
+
 def load_features(path):
     with open(path, encoding="utf-8") as handle:
         header = handle.readline().rstrip("\n").split("\t")

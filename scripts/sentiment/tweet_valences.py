@@ -251,28 +251,24 @@ def command_cv(bench, resources, tweets_path, setting, candidates, repeats):
               f"{repeats} x {model.FOLDS}-fold, seed {model.SEED}, {choice}")
         print(f"{'repeat':>6} {'fold':>4} {'texts':>5} {'words':>5}  {'rules r':>7} {'rules F1':>8}  "
               f"{'adapted r':>9} {'adapted F1':>10}  {'VADER r':>7} {'VADER F1':>8}")
-        random = np.random.default_rng(model.SEED)
         results = {name: [] for name in ("rules r", "rules F1", "adapted r", "adapted F1", "VADER r", "VADER F1")}
         chosen = Counter()
-        for repeat in range(repeats):
-            order = random.permutation(len(ratings))
-            for fold, test in enumerate(np.array_split(order, model.FOLDS)):
-                train = np.setdiff1d(order, test)
-                used = setting
-                if candidates:
-                    used = choose_setting(analyser, tweets_path, base, ratings, tweet_words, valences, train,
-                                            candidates, model.SEED + 100 * repeat + fold)
-                    chosen[used] += 1
-                corrected, features, weights = fit_and_adapt(
-                    analyser, tweets_path, base, ratings, tweet_words, valences, train, used)
-                rules = model.accuracy(ratings[test], model.compound(base[test], model.fit(base[train], ratings[train])))
-                adapted = model.accuracy(ratings[test], model.compound(features[test], weights))
-                theirs = model.accuracy(ratings[test], vader[test])
-                for key, value in zip(results, rules + adapted + theirs):
-                    results[key].append(value)
-                if repeat == 0:
-                    print(f"{repeat + 1:>6} {fold + 1:>4} {len(test):>5} {len(corrected):>5}  {rules[0]:>7.4f} {rules[1]:>8.4f}  "
-                          f"{adapted[0]:>9.4f} {adapted[1]:>10.4f}  {theirs[0]:>7.4f} {theirs[1]:>8.4f}", flush=True)
+        for repeat, fold, train, test in model.folds(len(ratings), repeats):
+            used = setting
+            if candidates:
+                used = choose_setting(analyser, tweets_path, base, ratings, tweet_words, valences, train,
+                                        candidates, model.SEED + 100 * repeat + fold)
+                chosen[used] += 1
+            corrected, features, weights = fit_and_adapt(
+                analyser, tweets_path, base, ratings, tweet_words, valences, train, used)
+            rules = model.accuracy(ratings[test], model.compound(base[test], model.fit(base[train], ratings[train])))
+            adapted = model.accuracy(ratings[test], model.compound(features[test], weights))
+            theirs = model.accuracy(ratings[test], vader[test])
+            for key, value in zip(results, rules + adapted + theirs):
+                results[key].append(value)
+            if repeat == 0:
+                print(f"{repeat + 1:>6} {fold + 1:>4} {len(test):>5} {len(corrected):>5}  {rules[0]:>7.4f} {rules[1]:>8.4f}  "
+                      f"{adapted[0]:>9.4f} {adapted[1]:>10.4f}  {theirs[0]:>7.4f} {theirs[1]:>8.4f}", flush=True)
     finally:
         analyser.close()
     print(f"over all {repeats * model.FOLDS} held-out folds (mean ± standard deviation):")
