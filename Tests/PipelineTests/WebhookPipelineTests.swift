@@ -15,7 +15,9 @@ final class WebhookReceiver: Sendable {
     struct Received { let headers: [String: String]; let body: [UInt8] }
     let port: Int
     private let listener: Int32
-    private let state: Mutex<(mode: Mode, received: [Received], held: [Int32])>
+    private let state: Mutex<(mode: Mode, received: [Received], open: Set<Int32>)>
+    private let stopped = Atomic<Bool>(false)
+    private let acceptorDone = DispatchSemaphore(value: 0)
 
     init(mode: Mode) throws {
         state = Mutex((mode, [], []))
@@ -35,12 +37,24 @@ final class WebhookReceiver: Sendable {
         }
         listener = descriptor
         port = Int(UInt16(bigEndian: address.sin_port))
+        // Each descriptor is closed exactly once, by the thread that owns it: the listener by this
+        // one when it stops, a connection by its serving thread. (A close from elsewhere could
+        // hit a descriptor number another test has been given since, and take its connections.)
         Thread { [self] in
-            while true {
+            while !stopped.load(ordering: .acquiring) {
+                var ready = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+                guard poll(&ready, 1, 100) > 0 else { continue }
                 let connection = accept(listener, nil, nil)
-                if connection < 0 { return }
-                Thread { [self] in serve(connection) }.start()
+                guard connection >= 0 else { continue }
+                state.withLock { _ = $0.open.insert(connection) }
+                Thread { [self] in
+                    serve(connection)
+                    state.withLock { _ = $0.open.remove(connection) }
+                    close(connection)
+                }.start()
             }
+            close(listener)
+            acceptorDone.signal()
         }.start()
     }
 
@@ -69,23 +83,26 @@ final class WebhookReceiver: Sendable {
                 buffer.removeFirst(end.upperBound + length)
                 let mode = state.withLock { state in
                     state.received.append(Received(headers: headers, body: body))
-                    if state.mode == .hang { state.held.append(connection) }
                     return state.mode
                 }
-                if mode == .hang { return }  // never answers; the connection stays open until the gateway gives up
+                if mode == .hang {  // never answers; the connection stays open until the gateway gives up or stop()
+                    while recv(connection, &chunk, chunk.count, 0) > 0 {}
+                    return
+                }
                 let answer = mode == .ok ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" : "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\nnope"
                 _ = Array(answer.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             }
             let count = recv(connection, &chunk, chunk.count, 0)
-            if count <= 0 { close(connection); return }
+            if count <= 0 { return }
             buffer += chunk[0..<count]
         }
     }
 
+    /// Stops accepting (waiting until the listener is closed) and cuts every open connection.
     func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for connection in state.withLock({ $0.held }) { close(connection) }
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        acceptorDone.wait()
+        state.withLock { for connection in $0.open { shutdown(connection, Int32(SHUT_RDWR)) } }
     }
 }
 
