@@ -81,7 +81,8 @@ let package = Package(
         .target(name: "GatewayService", dependencies: ["ServiceRuntime", "EarshotRPC", "EarshotSecurity", "EarshotWire", "SourceFormats",
                                                        "CSodium", "CProtobufC", "Webhooks", logging, grdb,
                                                        .product(name: "Hummingbird", package: "hummingbird"),
-                                                       .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
+                                                       .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                                                       .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
                 path: "Sources/Services/Gateway", resources: [.copy("Dashboard")]),
 
         // The live collectors (`earshot collect`): one thread per source, HTTP by URLSession, WebSocket (Bluesky
@@ -130,7 +131,7 @@ let package = Package(
         .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
         .testTarget(name: "StoreTests", dependencies: ["EarshotStore", "EarshotPostgresStore", "Insights", "PostgresTestSupport", grdb]),
         .testTarget(name: "IngestTests", dependencies: ["IngestService", "EarshotStore"]),
-        .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime"]),
+        .testTarget(name: "ServiceRuntimeTests", dependencies: ["ServiceRuntime", "EarshotWire"]),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks"]),
         .testTarget(name: "GatewayTests", dependencies: ["GatewayService", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ"]),
         .testTarget(name: "PipelineTests", dependencies: ["earshot", "Launcher", "PostgresTestSupport", "SampleData", "EarshotRPC", "EarshotSecurity", "EarshotWire", "ZeroMQ",

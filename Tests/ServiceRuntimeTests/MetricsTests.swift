@@ -1,3 +1,4 @@
+import EarshotWire
 import Foundation
 import Logging
 import Testing
@@ -46,26 +47,18 @@ import Glibc
 }
 
 @Suite struct MetricsHTTPServerTests {
-    /// A client that sends its request a byte every 300 ms must be cut off by the whole-request
+    /// A client that sends its request a byte every 100 ms must be cut off by the whole-request
     /// deadline (2 s), not kept as long as each byte arrives within the socket timeout.
     @Test func aDrippingClientIsCutOff() throws {
-        let shutdown = ShutdownSignal()
-        let server = try MetricsHTTPServer(address: "127.0.0.1:0", metrics: MetricsRegistry(), shutdown: shutdown,
-                                           logger: Logger(label: "test"))
+        let (server, shutdown) = try startServer()
         defer {
             shutdown.request()
             server.join()
         }
-        let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let started = monotonicMilliseconds()
+        let client = try connectToServer(port: server.port)
         defer { close(client) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(server.port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(connected == 0)
+        let connectedAfter = monotonicMilliseconds() - started
         // The head is 400 bytes dripped at 0.1 s a byte (40 s). With the 2 s deadline the server closes
         // after about 20 bytes; it must close long before the whole head is sent, even when a loaded
         // machine accepts the connection late (the deadline starts at accept).
@@ -79,7 +72,60 @@ import Glibc
             var probe = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
             if poll(&probe, 1, 0) > 0 { break }  // the server closed (or answered)
         }
-        #expect(sentBeforeClose < head.count, "the server kept reading all \(sentBeforeClose) bytes of a dripped head")
+        #expect(sentBeforeClose < head.count, """
+            the server kept reading all \(sentBeforeClose) bytes of a dripped head \
+            (connected after \(connectedAfter) ms, \(monotonicMilliseconds() - started) ms in all)
+            """)
+    }
+
+    /// Clients that connect and say nothing do not keep a scrape waiting: it is answered while
+    /// they still hold their connections (answered one at a time, it would wait 2 s for each).
+    @Test func silentClientsDoNotDelayAScrape() throws {
+        let (server, shutdown) = try startServer()
+        defer {
+            shutdown.request()
+            server.join()
+        }
+        let silent = try (0..<3).map { _ in try connectToServer(port: server.port) }
+        defer { silent.forEach { close($0) } }
+        Thread.sleep(forTimeInterval: 0.2)  // the silent ones are accepted first
+        let started = monotonicMilliseconds()
+        let scraper = try connectToServer(port: server.port)
+        defer { close(scraper) }
+        let request = Array("GET /metrics HTTP/1.1\r\nHost: test\r\n\r\n".utf8)
+        #expect(request.withUnsafeBytes { send(scraper, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == request.count)
+        var answer = [UInt8](repeating: 0, count: 4096)
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(scraper, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let received = recv(scraper, &answer, answer.count, 0)
+        let waited = monotonicMilliseconds() - started
+        try #require(received > 0, "no answer to the scrape")
+        #expect(String(decoding: answer[0..<received], as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+        #expect(waited < 1_500, "the scrape waited \(waited) ms behind 3 silent clients")
+    }
+
+    private func startServer() throws -> (MetricsHTTPServer, ShutdownSignal) {
+        let shutdown = ShutdownSignal()
+        let server = try MetricsHTTPServer(address: "127.0.0.1:0", metrics: MetricsRegistry(), shutdown: shutdown,
+                                           logger: Logger(label: "test"))
+        return (server, shutdown)
+    }
+
+    private func connectToServer(port: Int) throws -> Int32 {
+        let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            let code = errno
+            close(client)
+            throw MetricsHTTPServerError.socketCall(address: "127.0.0.1:\(port)", call: "connect", errno: code)
+        }
+        return client
     }
 }
 

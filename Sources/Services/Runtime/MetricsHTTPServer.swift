@@ -2,6 +2,7 @@ import EarshotRPC
 import EarshotWire
 import Foundation
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -66,8 +67,11 @@ public enum MetricsHTTP {
 
 /// A tiny HTTP/1.1 server on a plain POSIX socket and its own thread that
 /// serves `GET /metrics` from a ``MetricsRegistry`` in the Prometheus text
-/// format, until the service's shutdown signal. One connection at a time,
-/// each with short read and write timeouts, so a slow client cannot hold it.
+/// format, until the service's shutdown signal. Up to ``maxConnections``
+/// connections are answered at once, each on its own thread and with short
+/// read and write timeouts and a deadline for the whole request, so slow or
+/// silent clients cannot hold the endpoint from a scrape; one more is closed
+/// at once.
 public final class MetricsHTTPServer: Sendable {
     /// The port actually bound (the requested one, or the kernel's choice for port 0).
     public let port: Int
@@ -77,6 +81,8 @@ public final class MetricsHTTPServer: Sendable {
     static let maxRequestHeadBytes = 8 * 1024
     /// Read and write timeout of one connection, and the most time its request head may take.
     static let connectionTimeoutSeconds = 2
+    /// Connections answered at the same time.
+    static let maxConnections = 8
 
     /// Binds `address` (`host:port`; an empty host or `0.0.0.0` means every
     /// IPv4 interface, `[::]` every IPv6 one) on the calling thread, so a
@@ -92,13 +98,25 @@ public final class MetricsHTTPServer: Sendable {
         logger.info("metrics HTTP listening", metadata: ["address": "\(address)", "port": "\(port)"])
         thread = ServiceThread(name: "metrics-http") {
             defer { close(listener) }
+            let answering = ConnectionCount()
             while !shutdown.isRequested {
                 var ready = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
                 guard poll(&ready, 1, 200) > 0 else { continue }
                 let connection = accept(listener, nil, nil)
                 guard connection >= 0 else { continue }
-                Self.answer(connection, metricsText: metricsText)
-                close(connection)
+                guard answering.value.add(1, ordering: .relaxed).newValue <= Self.maxConnections else {
+                    answering.value.subtract(1, ordering: .relaxed)
+                    close(connection)
+                    continue
+                }
+                // The connection's thread owns the descriptor: it closes it, nothing else does.
+                let worker = Thread {
+                    Self.answer(connection, metricsText: metricsText)
+                    close(connection)
+                    answering.value.subtract(1, ordering: .relaxed)
+                }
+                worker.name = "metrics-http-connection"
+                worker.start()
             }
         }
     }
@@ -194,6 +212,11 @@ public final class MetricsHTTPServer: Sendable {
     private static func endsHead(_ bytes: [UInt8]) -> Bool {
         let text = String(decoding: bytes, as: UTF8.self)
         return text.contains("\r\n\r\n") || text.contains("\n\n")
+    }
+
+    /// The connections being answered, shared by the accepting thread and the connections' threads.
+    private final class ConnectionCount: Sendable {
+        let value = Atomic<Int>(0)
     }
 
     #if os(Linux)
