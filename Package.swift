@@ -81,8 +81,7 @@ let package = Package(
         .target(name: "GatewayService", dependencies: ["ServiceRuntime", "EarshotRPC", "EarshotSecurity", "EarshotWire", "SourceFormats",
                                                        "CSodium", "CProtobufC", "Webhooks", logging, grdb,
                                                        .product(name: "Hummingbird", package: "hummingbird"),
-                                                       .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-                                                       .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
+                                                       .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
                 path: "Sources/Services/Gateway", resources: [.copy("Dashboard")]),
 
         // The live collectors (`earshot collect`): one thread per source, HTTP by URLSession, WebSocket (Bluesky
