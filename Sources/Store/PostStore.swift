@@ -71,6 +71,7 @@ public final class PostStore: PostWriter {
         do {
             var configuration = Configuration()
             configuration.maximumReaderCount = readerConnections
+            configuration.busyMode = .timeout(Self.busyTimeoutSeconds)
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = \(durable ? "FULL" : "OFF")")
                 if !db.configuration.readonly {
@@ -84,6 +85,7 @@ public final class PostStore: PostWriter {
             try StoreSchema.migrator.migrate(database)
             var checkpointing = Configuration()
             checkpointing.label = "checkpointer"
+            checkpointing.busyMode = .timeout(Self.busyTimeoutSeconds)
             checkpointing.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(durable ? "FULL" : "OFF")") }
             checkpointer = try DatabaseQueue(path: path, configuration: checkpointing)
             _ = try database.read { db in try savedQueries.ids(db) }
@@ -91,6 +93,11 @@ public final class PostStore: PostWriter {
             throw StoreError.database(operation: "open \(path)", message: "\(error)")
         }
     }
+
+    /// How long opening the store or writing to it waits for another connection's lock before
+    /// failing: another process may hold the file for a moment, for example a store being closed
+    /// (its last connection checkpoints the WAL into the file) while a restarted service opens it.
+    static let busyTimeoutSeconds: TimeInterval = 10
 
     /// The page size of new stores (SQLite fixes it when the file is created; older stores keep
     /// theirs). 16 KB instead of the default 4 KB: a posts row is about 500 bytes, and bigger pages

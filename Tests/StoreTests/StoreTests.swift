@@ -75,6 +75,30 @@ let base: Int64 = 1_767_225_600_000
         #expect(try reopened.apply([item(1, minute: 0)]).duplicates == 1)
     }
 
+    /// Another connection holding the file's write lock for a moment (a store being closed
+    /// by a process that is stopping) makes opening and writing wait, not fail with "database
+    /// is locked".
+    @Test func aLockHeldForAMomentIsWaitedFor() throws {
+        let path = temporaryPath("store.sqlite")
+        do { _ = try PostStore(path: path) }
+        let other = try DatabaseQueue(path: path)
+        let locked = DispatchSemaphore(value: 0)
+        let holding = Thread {
+            try? other.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN EXCLUSIVE")
+                locked.signal()
+                Thread.sleep(forTimeInterval: 0.5)
+                try db.execute(sql: "COMMIT")
+            }
+        }
+        holding.start()
+        locked.wait()
+        let started = Date()
+        let store = try PostStore(path: path)
+        #expect(try store.apply([item(1, minute: 0)]).inserted == 1)
+        #expect(Date().timeIntervalSince(started) > 0.2, "the lock was not held while the store opened")
+    }
+
     @Test func overviewCountsSentimentLanguagesPlatformsAndAuthors() throws {
         let store = try PostStore(path: temporaryPath("store.sqlite"), durable: false)
         _ = try store.apply([

@@ -18,6 +18,7 @@ public final class SQLiteJournal: PostJournal {
         self.path = path
         do {
             var configuration = Configuration()
+            configuration.busyMode = .timeout(PostStore.busyTimeoutSeconds)  // a journal being closed by a process that is stopping
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA synchronous = FULL")
