@@ -23,8 +23,8 @@ struct StoreBench: ParsableCommand {
             Generates --posts posts with SampleStream over --days days (200,000 authors), enriches each distinct text once \
             with the real analyzer, scores every post with the real model, marks each post as matching the listening \
             query of every brand it names (4 queries in group "bench"), and applies them with PostStore.apply in batches \
-            (durable: false unless --durable). Then starts `earshot query` on the store and times --calls calls of each method through \
-            its socket, over random ranges of 1 hour to the whole span, scoped to all posts, one query or the group. \
+            (durable: false unless --durable). Then starts `earshot query` on the store and, once its alert monitor has caught up with \
+            the stored minutes (a one-off at start), times --calls calls of each method through its socket, over random ranges of 1 hour to the whole span, scoped to all posts, one query or the group. \
             With --store postgres://…, does the same on that PostgreSQL database (empty; the password from \
             EARSHOT_STORE_PASSWORD or the file EARSHOT_STORE_PASSWORD_FILE names) after the SQLite store, in the same run.
             """
@@ -203,6 +203,10 @@ struct StoreBench: ParsableCommand {
     private func measureQueries(store: String, startMs: Int64, spanMs: Int64, queryIDs: [String]) throws {
         let query = try QueryProcess(store: store, role: "all", ports: StackPorts(base: basePort))
         defer { query.stop() }
+        let catchUpStarted = Date()
+        try query.waitForAlertCatchUp()
+        print(String(format: "(timed once the query process's alert monitor caught up with the stored minutes: %.1f s after it served)",
+                     Date().timeIntervalSince(catchUpStarted)))
         let client = query.client
         var random = SplitMix64(seed: 99)
         let lengths: [Int64] = [3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000, spanMs]
@@ -295,6 +299,22 @@ private struct QueryProcess {
             guard Date() < deadline, process.isRunning else {
                 stop()
                 throw StackError("query process (\(role)) not serving on \(ports.queryRPC)")
+            }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+    }
+
+    /// Waits until the process's alert monitor finished its first check, which judges every
+    /// minute stored before it started: that catch-up is a one-off of a service's start, and
+    /// timed calls should meet the store as a running service leaves it.
+    func waitForAlertCatchUp() throws {
+        let deadline = Date().addingTimeInterval(1_800)
+        while true {
+            let stats = try client.call(StatsMethod.get, StatsRequest(), as: StatsResponse.self)
+            if let checks = stats.metrics.first(where: { $0.name == "earshot_query_alert_checks_total" }), checks.value >= 1 { return }
+            guard Date() < deadline, process.isRunning else {
+                stop()
+                throw StackError("the query process's alert monitor did not finish its first check on \(endpoint)")
             }
             Thread.sleep(forTimeInterval: 0.2)
         }

@@ -102,6 +102,9 @@ final class AlertMonitor {
         }
     }
 
+    /// The counter of completed alert checks: at 1, the monitor has judged every minute stored when it started.
+    static let checksMetric = "earshot_query_alert_checks_total"
+
     /// Starts the monitor on its own thread; it stops with the service's shutdown signal.
     static func start(configuration: AlertMonitorConfiguration, store: any AlertStore, generation: StoreGeneration,
                       service: ServiceContext) -> ServiceThread {
@@ -113,7 +116,10 @@ final class AlertMonitor {
                 while !service.shutdown.isRequested {
                     // A failed check (a full disk when recording an alert, say) is tried
                     // again next interval from the same bucket: the service stays up.
-                    do { try monitor.checkOnce() } catch {
+                    do {
+                        try monitor.checkOnce()
+                        service.metrics.increment(checksMetric, help: "Alert checks completed (the first catches up with every stored minute)")
+                    } catch {
                         service.metrics.increment("earshot_query_alert_check_failures_total", help: "Alert checks that failed and were tried again")
                         if let suppressed = failureLog.shouldLog(fingerprint: "check", nowMs: wallClockMilliseconds()) {
                             service.logger.error("alert check failed; trying again", metadata: ["error": "\(error)", "failures_since_last": "\(suppressed)"])
