@@ -96,7 +96,7 @@ struct AlertsBacktestCommand: ParsableCommand {
             return History(buckets: try bucketed(points, widthMs: widthMs), hasNegatives: read.hasNegativeColumn, source: series)
         }
         let rangeValue = try range.range()
-        let to = rangeValue.toMs > 0 ? rangeValue.toMs : Int64(Date().timeIntervalSince1970 * 1000)
+        let to = rangeValue.toMs > 0 ? rangeValue.toMs : wallClockMilliseconds()
         guard to > rangeValue.fromMs else { throw ValidationError("--to must be after --from") }
         var points = [BucketCounts(bucketStart: rangeValue.fromMs, total: 0)]
         let chunkMs: Int64 = 50_000 * 60_000

@@ -89,7 +89,7 @@ struct BenchCommand: ParsableCommand {
             let context = try Context()
             let publisher = Publisher(client: try stack.ingestClient(context: context, clientName: "bench"))
             let query = try stack.queryClient(context: context, clientName: "bench")
-            var stream = SampleStream(seed: 11, startMs: Int64(Date().timeIntervalSince1970 * 1000) - 86_400_000)
+            var stream = SampleStream(seed: 11, startMs: wallClockMilliseconds() - 86_400_000)
             let batches = stride(from: 0, to: posts, by: 1_000).map { stream.next(min(1_000, posts - $0)) }
 
             // 1. Throughput: publish as fast as ingest accepts, until all are stored.

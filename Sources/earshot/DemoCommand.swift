@@ -47,7 +47,7 @@ struct DemoCommand: ParsableCommand {
             print("listening query \(saved.id) \(brand.name): \(saved.query)")
         }
         Thread.sleep(forTimeInterval: 1.5)  // the query set reaches the enrich workers (published every second)
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = wallClockMilliseconds()
         var stream = SampleStream(seed: 7, startMs: now - 86_400_000, spanMs: 86_400_000, expectedCount: posts)
         let started = Date()
         var published = 0

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EarshotSecurity
+import EarshotWire
 import Foundation
 import GatewayService
 import ServiceRuntime
@@ -137,7 +138,7 @@ struct TokensCommand: ParsableCommand {
 
         func run() throws {
             guard let parsed = Role(rawValue: role) else { throw ValidationError("--role must be one of reader, publisher, editor, admin") }
-            let (token, tokens) = try TokensCommand.load(file.path).adding(name: name, role: parsed, nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+            let (token, tokens) = try TokensCommand.load(file.path).adding(name: name, role: parsed, nowMs: wallClockMilliseconds())
             try TokensCommand.save(tokens, to: file.path)
             printError("token '\(name)' (\(parsed)) added to \(file.path); it is shown only now:")
             print(token)

@@ -158,7 +158,7 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let span = Int64(max(1, hours)) * 3_600_000
-        var stream = SampleStream(seed: seed, startMs: Int64(Date().timeIntervalSince1970 * 1000) - span, spanMs: span, expectedCount: max(1, count))
+        var stream = SampleStream(seed: seed, startMs: wallClockMilliseconds() - span, spanMs: span, expectedCount: max(1, count))
         var output = Data()
         for _ in 0..<max(0, count) {
             output.append(contentsOf: ProtoJSON.encode(stream.next()).utf8)

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import EarshotSecurity
+import EarshotWire
 import Synchronization
 import ZeroMQ
 
@@ -79,7 +80,7 @@ public final class ZAPAuthenticator: Sendable {
                 if try poller.poll(timeoutMilliseconds: 100) > 0, let request = try socket.receive(wait: false) {
                     try socket.send(answer(request, service: service))
                 }
-                let now = Int64(Date().timeIntervalSince1970 * 1000)
+                let now = wallClockMilliseconds()
                 let forced = reloadRequested.exchange(false, ordering: .acquiring)
                 if forced || now >= nextFileCheck {
                     nextFileCheck = now + 250
@@ -126,7 +127,7 @@ public final class ZAPAuthenticator: Sendable {
 
     private func refuse(_ reason: String, fingerprint: String, domain: String, address: String, service: ServiceContext) {
         service.metrics.increment("earshot_auth_refused_total", help: "Connections refused in the CURVE handshake (unknown key or role)")
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = wallClockMilliseconds()
         guard let suppressed = refusals.withLock({ $0.shouldLog(fingerprint: fingerprint, nowMs: now) }) else { return }
         service.logger.warning("refused a connection: \(reason)", metadata: [
             "fingerprint": "\(fingerprint)", "domain": "\(domain)", "peer": "\(address)", "suppressed_since_last": "\(suppressed)",

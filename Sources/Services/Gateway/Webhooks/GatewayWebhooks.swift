@@ -23,7 +23,7 @@ extension Gateway {
                 return Self.json(200, WebhookAPI.bytes(["webhooks": try store.subscriptions().map { WebhookAPI.json($0, withSecret: false) }]))
             case .create:
                 let subscription = try WebhookAPI.subscription(body: try await collectBody(request), id: WebhookAPI.newID(),
-                                                                nowMs: WebhookDeliverer.nowMs(), createdBy: holder.name)
+                                                                nowMs: wallClockMilliseconds(), createdBy: holder.name)
                 try store.add(subscription)
                 logger.info("webhook created", metadata: ["id": "\(subscription.id)", "url": "\(subscription.url)", "by": "\(holder.name)"])
                 return Self.json(201, WebhookAPI.bytes(WebhookAPI.json(subscription, withSecret: true)))
@@ -38,7 +38,7 @@ extension Gateway {
                 let listed = try store.deliveries(state: state, subscriptionID: webhookID, limit: limit)
                 return Self.json(200, WebhookAPI.bytes(["deliveries": listed.map(WebhookAPI.json)]))
             case .replay:
-                guard let delivery = try store.replay(id: id ?? "", nowMs: WebhookDeliverer.nowMs()) else {
+                guard let delivery = try store.replay(id: id ?? "", nowMs: wallClockMilliseconds()) else {
                     throw GatewayError(.notFound, "no webhook delivery \(id ?? "")")
                 }
                 return Self.json(200, WebhookAPI.bytes(WebhookAPI.json(delivery)))
@@ -66,7 +66,7 @@ extension Gateway {
                 let answer = try await query.call(InsightsMethod.careQueue, payload: try request.serializedBytes(),
                                                   metadata: [Delegation.principalKey: "webhooks", Delegation.roleKey: Role.reader.rawValue],
                                                   timeoutMilliseconds: timeout)
-                let now = WebhookDeliverer.nowMs()
+                let now = wallClockMilliseconds()
                 return try CareQueueResponse(serializedBytes: answer).posts.map { WebhookDeliverer.event($0, json: viewJSON, nowMs: now) }
             } catch {
                 logger.warning("cannot read the care queue for webhooks", metadata: ["error": "\(error)"])

@@ -72,7 +72,7 @@ final class WebhookDeliverer: Sendable {
             group.addTask { [self] in
                 var lastPrune: Int64 = 0
                 while !Task.isCancelled {
-                    let now = Self.nowMs()
+                    let now = wallClockMilliseconds()
                     if let floor = (try? store.subscriptions())?.filter({ $0.topic.event == .care }).map(\.topic.minPriority).min() {
                         for event in await careItems(floor) { queue(event) }
                     }
@@ -94,7 +94,7 @@ final class WebhookDeliverer: Sendable {
 
     private func queue(_ event: WebhookEvent) {
         do {
-            let queued = try store.enqueue(event, nowMs: Self.nowMs())
+            let queued = try store.enqueue(event, nowMs: wallClockMilliseconds())
             if queued > 0 { metrics.increment("earshot_gateway_webhooks_queued_total", by: Double(queued), help: "Webhook deliveries queued") }
         } catch {
             logger.error("cannot queue a webhook event", metadata: ["event": "\(event.id)", "error": "\(error)"])
@@ -107,7 +107,7 @@ final class WebhookDeliverer: Sendable {
         let free = Self.maxInFlight - busy.count
         guard free > 0 else { return }
         let due: [WebhookDelivery]
-        do { due = try store.due(nowMs: Self.nowMs(), busy: busy, limit: free) } catch {
+        do { due = try store.due(nowMs: wallClockMilliseconds(), busy: busy, limit: free) } catch {
             logger.error("cannot read due webhook deliveries", metadata: ["error": "\(error)"])
             return
         }
@@ -128,7 +128,7 @@ final class WebhookDeliverer: Sendable {
         request.httpMethod = "POST"
         request.httpBody = Data(delivery.body)
         let attempt = delivery.attempts + 1
-        for (name, value) in Self.headers(delivery, secret: subscription.secret, attempt: attempt, timestampSeconds: Self.nowMs() / 1_000) {
+        for (name, value) in Self.headers(delivery, secret: subscription.secret, attempt: attempt, timestampSeconds: wallClockMilliseconds() / 1_000) {
             request.setValue(value, forHTTPHeaderField: name)
         }
         var status = 0
@@ -140,7 +140,7 @@ final class WebhookDeliverer: Sendable {
         } catch {
             failure = "\(error.localizedDescription)"
         }
-        let now = Self.nowMs()
+        let now = wallClockMilliseconds()
         let next = failure.isEmpty ? nil : schedule.nextAttemptMs(queuedMs: delivery.queuedAtMs, attempt: attempt, nowMs: now, random: Double.random(in: 0..<1))
         let outcome = failure.isEmpty ? "delivered" : (next == nil ? "failed" : "retry")
         metrics.increment("earshot_gateway_webhook_attempts_total{outcome=\"\(outcome)\"}", help: "Webhook delivery attempts by outcome")
@@ -185,6 +185,4 @@ final class WebhookDeliverer: Sendable {
         return WebhookEvent(type: .care, id: "care/\(view.post.id)", queryIDs: view.enrichment.matchedQueryIds, priority: Int(view.scores.priority),
                             summary: summary, occurredAtMs: nowMs, data: json.json(view))
     }
-
-    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
 }
