@@ -1,3 +1,4 @@
+import Dispatch
 import EarshotStore
 import Logging
 import NIOConcurrencyHelpers
@@ -108,7 +109,14 @@ extension PostgresStore: PostWriter {
                 var saved: Set<String> = []
                 for row in savedRows { saved.insert(try PostgresSession.decode(row, String.self, operation)) }
                 let matches = rows.map { row in PostRow.distinct(row.post.matchedQueryIDs.filter(saved.contains)) }
+                // The delta of the usual batch, all of whose posts are new, is summed while the server inserts them.
+                let assumingAllNew = PendingDelta(rows: rows, matches: matches)
+                defer { _ = assumingAllNew.value() }
                 let inserted = try insert(rows, matches: matches, operation: operation)
+                if inserted.count == rows.count {
+                    try write(assumingAllNew.value(), operation: operation)
+                    return ApplyResult(inserted: rows.count, duplicates: batch.count - rows.count)
+                }
                 var delta = RollupDelta()
                 var counted: Set<PostKey> = []
                 for (index, row) in rows.enumerated() {
@@ -119,6 +127,29 @@ extension PostgresStore: PostWriter {
                 try write(delta, operation: operation)
                 return ApplyResult(inserted: counted.count, duplicates: batch.count - counted.count)
             }
+        }
+    }
+
+    /// A batch's roll-up delta summed on another thread as if every row were new (each row
+    /// once: the insert returned every key) while the writer's thread waits for the insert.
+    private final class PendingDelta: @unchecked Sendable {
+        private let rows: [PostRow]
+        private let matches: [[String]]
+        private var delta = RollupDelta()  // written by the summing thread, read after `summed`
+        private let summed = DispatchGroup()
+
+        init(rows: [PostRow], matches: [[String]]) {
+            self.rows = rows
+            self.matches = matches
+            DispatchQueue.global().async(group: summed) { [self] in
+                for (index, row) in rows.enumerated() { delta.add(row, scopes: [""] + matches[index]) }
+            }
+        }
+
+        /// The delta, once summed.
+        func value() -> RollupDelta {
+            summed.wait()
+            return delta
         }
     }
 
