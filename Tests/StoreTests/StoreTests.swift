@@ -87,7 +87,7 @@ let base: Int64 = 1_767_225_600_000
             try? other.writeWithoutTransaction { db in
                 try db.execute(sql: "BEGIN EXCLUSIVE")
                 locked.signal()
-                Thread.sleep(forTimeInterval: 0.5)
+                Thread.sleep(forTimeInterval: 1.5)
                 try db.execute(sql: "COMMIT")
             }
         }
@@ -96,6 +96,7 @@ let base: Int64 = 1_767_225_600_000
         let started = Date()
         let store = try PostStore(path: path)
         #expect(try store.apply([item(1, minute: 0)]).inserted == 1)
+        // The store opened while the lock was held (it waited), unless this thread ran 1.3 s late.
         #expect(Date().timeIntervalSince(started) > 0.2, "the lock was not held while the store opened")
     }
 
