@@ -37,7 +37,7 @@ struct CollectBenchCommand: ParsableCommand {
 
     func run() throws {
         let templates = try JetstreamEventTemplate.load(events)
-        let messages = JetstreamEventTemplate.messages(templates, posts: posts, startUs: Int64(Date().timeIntervalSince1970 * 1_000_000))
+        let messages = JetstreamEventTemplate.messages(templates, posts: posts, startUs: wallClockMicroseconds())
         let frames = JetstreamEventTemplate.frames(messages, messagesPerWrite: 500)
         print("\(posts) posts in \(messages.count) events from \(templates.count) recorded-shape events (\(events)), sent as fast as the collector reads; \(workers) enrich and \(workers) score workers running beside")
 
@@ -100,7 +100,7 @@ struct ReplayJetstreamCommand: ParsableCommand {
 
     func run() throws {
         let templates = try JetstreamEventTemplate.load(events)
-        let startUs = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        let startUs = wallClockMicroseconds()
         let messages = JetstreamEventTemplate.messages(templates, posts: posts, startUs: startUs)
         let server = try JetstreamReplayServer(host: host, port: port) { connection in
             let from = Int((connection.cursor ?? startUs) - startUs)

@@ -127,9 +127,7 @@ def command_cv(bench, resources, features_path, tweets_path, repeats):
                       f"{emotions[1]:>11.4f}  {theirs[0]:>7.4f} {theirs[1]:>8.4f}  {name}", flush=True)
     finally:
         analyser.close()
-    print(f"over all {repeats * model.FOLDS} held-out folds (mean ± standard deviation):")
-    for key, values in results.items():
-        print(f"  {key:<11} {model.summary(values)}")
+    model.print_fold_summaries(results, repeats, 11)
     for metric in ("r", "F1"):
         difference = np.array(results[f"emotions {metric}"]) - np.array(results[f"six {metric}"])
         print(f"  emotions - six, {metric:<2} {difference.mean():+.4f} ± {difference.std(ddof=1):.4f} "

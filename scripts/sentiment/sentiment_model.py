@@ -145,6 +145,13 @@ def summary(values):
     return f"{values.mean():.4f} ± {values.std(ddof=1):.4f} (min {values.min():.4f}, max {values.max():.4f})"
 
 
+def print_fold_summaries(results, repeats, width):
+    """Each figure of `results` (name -> one value per held-out fold) as mean, spread and range."""
+    print(f"over all {repeats * FOLDS} held-out folds (mean ± standard deviation):")
+    for key, values in results.items():
+        print(f"  {key:<{width}} {summary(values)}")
+
+
 def command_evaluate(features_path, corpus_paths):
     corpora, means, compounds, features, _ = load_features(features_path)
     with_emotions = load_emotions(features_path)[1]

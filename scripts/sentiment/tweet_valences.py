@@ -271,9 +271,7 @@ def command_cv(bench, resources, tweets_path, setting, candidates, repeats):
                       f"{adapted[0]:>9.4f} {adapted[1]:>10.4f}  {theirs[0]:>7.4f} {theirs[1]:>8.4f}", flush=True)
     finally:
         analyser.close()
-    print(f"over all {repeats * model.FOLDS} held-out folds (mean ± standard deviation):")
-    for key, values in results.items():
-        print(f"  {key:<10} {model.summary(values)}")
+    model.print_fold_summaries(results, repeats, 10)
     if chosen:
         print("gain:shrinkage chosen: " + ", ".join(f"{g:g}:{s:g} x{count}" for (g, s), count in sorted(chosen.items())))
 

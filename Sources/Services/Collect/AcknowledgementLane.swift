@@ -11,7 +11,6 @@ final class AcknowledgementLane<Record>: @unchecked Sendable {
     private var waiting: [Record]?
     private var failure: (any Error)?
     private var closing = false
-    private var joined = false
     private let ended = DispatchSemaphore(value: 0)
     /// Dropped when the thread ends, so a closure lent by `withoutActuallyEscaping` is let go by
     /// the time ``close()`` returns.
@@ -50,12 +49,11 @@ final class AcknowledgementLane<Record>: @unchecked Sendable {
     /// Lets the thread acknowledge what it has (unless a batch failed) and waits for it to end.
     func close() {
         condition.lock()
+        let wasClosing = closing
         closing = true
         condition.broadcast()
-        let wasJoined = joined
-        joined = true
         condition.unlock()
-        if !wasJoined { ended.wait() }
+        if !wasClosing { ended.wait() }
     }
 
     private func work() {
