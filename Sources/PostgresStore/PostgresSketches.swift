@@ -89,15 +89,17 @@ extension PostgresStore {
         for row in try reader.rows(operation, "SELECT registers FROM author_sketches WHERE scope = ANY(\(scopes)::text[]) AND \(coarse)", binds.binds) {
             sketch.merge(AuthorSketch(bytes: Array(try PostgresSession.decode(row, ByteBuffer.self, operation).readableBytesView)))
         }
-        // The minutes and edges: from the posts.
-        var postBinds = StatementBinds()
-        let times = (source.cover.spans.filter { $0.level == .minute }.map { TimeSpan(from: $0.from, to: $0.to) } + source.cover.edges).map { span in
-            "(p.created_at_ms >= \(postBinds.add(span.from)) AND p.created_at_ms < \(postBinds.add(span.to)))"
-        }
-        if !times.isEmpty {
-            var condition = "(" + times.joined(separator: " OR ") + ")"
-            if !source.isAllPosts { condition += " AND p.query_ids && \(postBinds.add(source.scopes))::text[]" }
-            for row in try reader.rows(operation, "SELECT p.author_id FROM posts p WHERE \(condition)", postBinds.binds) {
+        // The minutes and edges: from the posts, one index range per stretch of adjacent spans
+        // (a UNION ALL: an OR of ranges is planned as a scan of whole partitions).
+        let stretches = TimeSpan.joined(source.cover.spans.filter { $0.level == .minute }.map { TimeSpan(from: $0.from, to: $0.to) }
+                                        + source.cover.edges)
+        if !stretches.isEmpty {
+            var postBinds = StatementBinds()
+            let scopes = source.isAllPosts ? "" : " AND p.query_ids && \(postBinds.add(source.scopes))::text[]"
+            let selects = stretches.map { span in
+                "SELECT p.author_id FROM posts p WHERE p.created_at_ms >= \(postBinds.add(span.from)) AND p.created_at_ms < \(postBinds.add(span.to))\(scopes)"
+            }
+            for row in try reader.rows(operation, selects.joined(separator: " UNION ALL "), postBinds.binds) {
                 sketch.insert(hash: AuthorSketch.hash(try PostgresSession.decode(row, String.self, operation)))
             }
         }

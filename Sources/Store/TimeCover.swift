@@ -77,6 +77,20 @@ public struct TimeSpan: Sendable, Equatable {
         self.to = to
     }
 
+    /// `spans` without the empty ones, in order, with spans that touch or overlap joined into one:
+    /// the fewest ranges that hold the same milliseconds.
+    public static func joined(_ spans: [TimeSpan]) -> [TimeSpan] {
+        var stretches: [TimeSpan] = []
+        for span in spans.filter({ $0.from < $0.to }).sorted(by: { $0.from < $1.from }) {
+            if let last = stretches.last, span.from <= last.to {
+                stretches[stretches.count - 1].to = max(last.to, span.to)
+            } else {
+                stretches.append(span)
+            }
+        }
+        return stretches
+    }
+
     /// Reads never look past the year 9999; an open end means "until then".
     public static let endOfTime: Int64 = 253_402_300_800_000
     /// Every post: [0, ``endOfTime``).

@@ -309,6 +309,18 @@ let base: Int64 = 1_767_225_600_000
         #expect(TimeCover(from: base + 10, to: base + 20).spans.isEmpty)
         #expect(TimeCover(from: base + 10, to: base + 20).edges == [TimeSpan(from: base + 10, to: base + 20)])
     }
+
+    @Test func joinedSpansMergeWhatTouchesOrOverlapsAndDropEmptyOnes() {
+        let spans = [TimeSpan(from: 50, to: 60), TimeSpan(from: 10, to: 20), TimeSpan(from: 20, to: 30), TimeSpan(from: 40, to: 40),
+                     TimeSpan(from: 25, to: 35), TimeSpan(from: 61, to: 70)]
+        #expect(TimeSpan.joined(spans) == [TimeSpan(from: 10, to: 35), TimeSpan(from: 50, to: 60), TimeSpan(from: 61, to: 70)])
+        #expect(TimeSpan.joined([]).isEmpty)
+        // A cover's minutes and edges: two stretches around the coarse buckets in the middle.
+        let cover = TimeCover(from: base + 1_234, to: base + 2 * 86_400_000 + 3_700_005)
+        let fine = cover.spans.filter { $0.level == .minute }.map { TimeSpan(from: $0.from, to: $0.to) } + cover.edges
+        #expect(TimeSpan.joined(fine) == [TimeSpan(from: base + 1_234, to: base + 3_600_000),
+                                          TimeSpan(from: base + 2 * 86_400_000 + 3_600_000, to: base + 2 * 86_400_000 + 3_700_005)])
+    }
 }
 
 @Suite struct QueryScopeTests {
