@@ -81,11 +81,8 @@ extension PostgresStore: AlertStore {
         return try read(operation) { () throws(StoreError) -> [MinuteCount] in
             var binds = StatementBinds()
             return try reader.rows(operation, """
-                SELECT t.bucket_ms, t.posts, t.positive, t.neutral, t.negative,
-                    COALESCE((SELECT SUM(u.count) FROM unnest(m.facets, m.vals, m.counts) AS u(facet, value, count)
-                              WHERE u.facet = \(binds.add(RollupFacet.emotion.rawValue)) AND u.value = \(binds.add(Emotion.anger.name))), 0)::int8
+                SELECT t.bucket_ms, t.posts, t.positive, t.neutral, t.negative, t.\(EmotionCounts.columns[Emotion.anger.rawValue])
                 FROM rollup_totals t
-                LEFT JOIN rollup_minute_facets m ON m.scope = t.scope AND m.pack = \(binds.add(RollupFacet.emotion.minutePack)) AND m.bucket_ms = t.bucket_ms
                 WHERE t.scope = \(binds.add(scope)) AND t.level = \(binds.add(Int16(BucketLevel.minute.rawValue)))
                     AND t.bucket_ms >= \(binds.add(from)) AND t.bucket_ms < \(binds.add(to))
                 ORDER BY t.bucket_ms

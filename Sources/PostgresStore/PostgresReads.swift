@@ -15,6 +15,17 @@ struct StatementBinds {
     }
 }
 
+/// The totals of one scope (or of several, summed) and their emotion counts.
+struct ScopeTotals {
+    var totals = PostTotals()
+    var emotions = EmotionCounts()
+
+    mutating func add(_ other: ScopeTotals) {
+        totals.add(other.totals)
+        emotions.add(other.emotions)
+    }
+}
+
 /// Where one read's counts come from: the roll-up rows of whole buckets, and the posts of the
 /// edges, for the scopes ("" = every post, else listening-query ids) of its selection.
 struct CountSource {
@@ -108,32 +119,43 @@ extension PostgresStore {
         return queryIDs.filter { !known.contains($0) }
     }
 
-    /// Totals per scope of `source`, exact to the millisecond (whole buckets plus edge posts).
-    func totals(_ source: CountSource, _ operation: String) throws(StoreError) -> [String: PostTotals] {
+    /// Totals and emotion counts per scope of `source`, exact to the millisecond (whole buckets
+    /// plus edge posts).
+    func totals(_ source: CountSource, _ operation: String) throws(StoreError) -> [String: ScopeTotals] {
         var binds = StatementBinds()
         let scopes = binds.add(source.scopes)
         let spans = source.spanCondition(&binds)
         let edges = source.edgePosts(&binds)
         let rows = try reader.rows(operation, """
-            SELECT scope, SUM(posts)::int8, SUM(reach)::float8, SUM(engagement)::float8, SUM(positive)::int8, SUM(neutral)::int8,
-                   SUM(negative)::int8, SUM(unavailable)::int8
+            SELECT scope, \(Self.summedTotalsColumns)
             FROM (
-                SELECT scope, posts, reach, engagement, positive, neutral, negative, unavailable
+                SELECT scope, posts, reach, engagement, positive, neutral, negative, unavailable, \(EmotionCounts.columns.joined(separator: ", "))
                 FROM rollup_totals WHERE scope = ANY(\(scopes)::text[]) AND \(spans)
                 UNION ALL
                 SELECT m.scope, 1, p.reach, p.engagement, (p.sentiment = 'positive')::int, (p.sentiment = 'neutral')::int,
-                       (p.sentiment = 'negative')::int, (p.sentiment = 'unavailable')::int
+                       (p.sentiment = 'negative')::int, (p.sentiment = 'unavailable')::int, \(Self.postEmotionColumns)
                 \(edges)
             ) counted GROUP BY scope
             """, binds.binds)
-        var totals: [String: PostTotals] = [:]
+        var totals: [String: ScopeTotals] = [:]
         for row in rows {
-            let (scope, posts, reach, engagement, positive, neutral, negative, unavailable) =
-                try PostgresSession.decode(row, (String, Int64, Double, Double, Int64, Int64, Int64, Int64).self, operation)
-            totals[scope] = Self.postTotals(posts, reach, engagement, positive, neutral, negative, unavailable)
+            let (scope, posts, reach, engagement, positive, neutral, negative, unavailable, emotions) =
+                try PostgresSession.decode(row, (String, Int64, Double, Double, Int64, Int64, Int64, Int64, [Int64]).self, operation)
+            totals[scope] = ScopeTotals(totals: Self.postTotals(posts, reach, engagement, positive, neutral, negative, unavailable),
+                                        emotions: EmotionCounts(counts: emotions.map { Int($0) }))
         }
         return totals
     }
+
+    /// The totals' count columns of `rollup_totals` (or rows shaped like it) summed: posts, reach,
+    /// engagement, the four sentiment counts, and the emotion counts as one array.
+    static let summedTotalsColumns = """
+        SUM(posts)::int8, SUM(reach)::float8, SUM(engagement)::float8, SUM(positive)::int8, SUM(neutral)::int8, SUM(negative)::int8,
+        SUM(unavailable)::int8, ARRAY[\(EmotionCounts.columns.map { "SUM(\($0))::int8" }.joined(separator: ", "))]
+        """
+
+    /// A post row `p`'s emotion labels as a 0 or 1 per `emotion_*` column (a post without emotions counts in none).
+    static let postEmotionColumns = Emotion.allCases.map { "COALESCE('\($0.name)' = ANY(p.emotions), false)::int::int8" }.joined(separator: ", ")
 
     /// Totals from the seven count columns every totals query selects, in their order.
     private static func postTotals(_ posts: Int64, _ reach: Double, _ engagement: Double, _ positive: Int64,
@@ -149,9 +171,9 @@ extension PostgresStore {
         return totals
     }
 
-    /// The totals of `source`'s scopes, summed.
-    func summedTotals(_ source: CountSource, _ operation: String) throws(StoreError) -> PostTotals {
-        try totals(source, operation).values.reduce(into: PostTotals()) { $0.add($1) }
+    /// The totals and emotion counts of `source`'s scopes, summed.
+    func summedTotals(_ source: CountSource, _ operation: String) throws(StoreError) -> ScopeTotals {
+        try totals(source, operation).values.reduce(into: ScopeTotals()) { $0.add($1) }
     }
 
     /// Value → count of `facet` over `source`, summed over its scopes, exact to the millisecond.
@@ -209,10 +231,11 @@ extension PostgresStore: VolumeReadModel {
         return try read(operation) { () throws(StoreError) in
             let source = CountSource(scopes: try resolveScopes(selection.scope, operation), cover: TimeCover(from: range.from, to: range.to))
             var figures = OverviewFigures()
-            figures.totals = try summedTotals(source, operation)
+            let summed = try summedTotals(source, operation)
+            figures.totals = summed.totals
+            figures.emotions = summed.emotions.ranked
             figures.languages = Self.ranked(try facetCounts(.language, source, operation), limit: 100)
             figures.platforms = Self.ranked(try facetCounts(.platform, source, operation), limit: 100)
-            figures.emotions = Self.ranked(try facetCounts(.emotion, source, operation), limit: Emotion.allCases.count)
             (figures.uniqueAuthors, figures.uniqueAuthorsEstimated) = try uniqueAuthors(source, range: range, posts: figures.totals.posts, operation)
             return figures
         }
@@ -235,52 +258,28 @@ extension PostgresStore: VolumeReadModel {
             let scopeList = binds.add(scopes)
             let levelCode = binds.add(Int16(level.rawValue))
             let within = "bucket_ms >= \(binds.add(wholeFrom)) AND bucket_ms < \(binds.add(wholeTo))"
-            let totalsBinds = binds
             let limit = binds.add(Int64(Self.maxSeriesBuckets + 1))
             let rows = try reader.rows(operation, """
-                SELECT bucket_ms, SUM(posts)::int8, SUM(reach)::float8, SUM(engagement)::float8, SUM(positive)::int8,
-                       SUM(neutral)::int8, SUM(negative)::int8, SUM(unavailable)::int8
+                SELECT bucket_ms, \(Self.summedTotalsColumns)
                 FROM rollup_totals WHERE scope = ANY(\(scopeList)::text[]) AND level = \(levelCode) AND \(within)
                 GROUP BY bucket_ms ORDER BY bucket_ms LIMIT \(limit)
                 """, binds.binds)
             guard rows.count <= Self.maxSeriesBuckets else {
                 throw .invalidArgument("more than \(Self.maxSeriesBuckets) buckets in range; use a coarser granularity or a shorter range")
             }
-            var emotionBinds = totalsBinds
-            let emotionRows: [PostgresRow]
-            if level == .minute {
-                let minutes = Self.minuteFacetRows(.emotion, scopes: scopeList, &emotionBinds, within: within)
-                emotionRows = try reader.rows(operation, "SELECT m.bucket_ms, u.value, SUM(u.count)::int8 \(minutes) GROUP BY m.bucket_ms, u.value",
-                                              emotionBinds.binds)
-            } else {
-                let emotionCode = emotionBinds.add(RollupFacet.emotion.rawValue)
-                emotionRows = try reader.rows(operation, """
-                    SELECT bucket_ms, value, SUM(count)::int8 FROM rollup_facets
-                    WHERE scope = ANY(\(scopeList)::text[]) AND level = \(levelCode) AND \(within) AND facet = \(emotionCode)
-                    GROUP BY bucket_ms, value
-                    """, emotionBinds.binds)
-            }
-            var emotions: [Int64: [String: Int]] = [:]
-            for row in emotionRows {
-                let (bucket, value, count) = try PostgresSession.decode(row, (Int64, String, Int64).self, operation)
-                emotions[bucket, default: [:]][value] = Int(count)
-            }
             var buckets: [SeriesBucket] = []
             for row in rows {
-                let (bucket, posts, reach, engagement, positive, neutral, negative, unavailable) =
-                    try PostgresSession.decode(row, (Int64, Int64, Double, Double, Int64, Int64, Int64, Int64).self, operation)
-                let totals = Self.postTotals(posts, reach, engagement, positive, neutral, negative, unavailable)
-                buckets.append(SeriesBucket(start: bucket, totals: totals,
-                                            emotions: Self.ranked(emotions[bucket] ?? [:], limit: Emotion.allCases.count)))
+                let (bucket, posts, reach, engagement, positive, neutral, negative, unavailable, emotions) =
+                    try PostgresSession.decode(row, (Int64, Int64, Double, Double, Int64, Int64, Int64, Int64, [Int64]).self, operation)
+                buckets.append(SeriesBucket(start: bucket, totals: Self.postTotals(posts, reach, engagement, positive, neutral, negative, unavailable),
+                                            emotions: EmotionCounts(counts: emotions.map { Int($0) }).ranked))
             }
             /// The bucket of the posts in `cut`, nil when it has none.
             func cutBucket(_ cut: TimeSpan) throws(StoreError) -> SeriesBucket? {
                 guard cut.from < cut.to else { return nil }
-                let source = CountSource(scopes: scopes, cover: TimeCover(from: cut.from, to: cut.to))
-                let totals = try summedTotals(source, operation)
-                guard totals.posts > 0 else { return nil }
-                return SeriesBucket(start: level.bucketStart(cut.from), totals: totals,
-                                    emotions: Self.ranked(try facetCounts(.emotion, source, operation), limit: Emotion.allCases.count))
+                let summed = try summedTotals(CountSource(scopes: scopes, cover: TimeCover(from: cut.from, to: cut.to)), operation)
+                guard summed.totals.posts > 0 else { return nil }
+                return SeriesBucket(start: level.bucketStart(cut.from), totals: summed.totals, emotions: summed.emotions.ranked)
             }
             if let first = try cutBucket(cuts[0]) { buckets.insert(first, at: 0) }
             if let last = try cutBucket(cuts[1]) { buckets.append(last) }
@@ -382,7 +381,7 @@ extension PostgresStore: InsightsReadModel {
                 scopes = try resolveScopes(.group(group), operation)
             }
             let totals = try totals(CountSource(scopes: scopes, cover: TimeCover(from: range.from, to: range.to)), operation)
-            return scopes.map { QueryVoice(queryID: $0, mentions: totals[$0]?.posts ?? 0, reach: totals[$0]?.reach ?? 0) }
+            return scopes.map { QueryVoice(queryID: $0, mentions: totals[$0]?.totals.posts ?? 0, reach: totals[$0]?.totals.reach ?? 0) }
         }
     }
 

@@ -11,7 +11,7 @@ import PostgresNIO
 ///   (a redelivered post carries the same creation time). The facets a post counts in (hashtags,
 ///   terms, domains, mentions, emotions, matched listening queries) are arrays on the row, so the
 ///   edges of a range are counted from the posts in SQL.
-/// - `rollup_totals` and `rollup_facets` hold the aggregates per scope ("" = every post, else a
+/// - `rollup_totals` (with a count per emotion label) and `rollup_facets` hold the aggregates per scope ("" = every post, else a
 ///   listening query id), level (0 minute, 1 hour, 2 day) and bucket, updated in the apply's
 ///   transaction; `rollup_facets` only for hours and days: the minute facet counts are packed in
 ///   `rollup_minute_facets`, one row per scope, pack (``RollupFacet/minutePack``) and minute with
@@ -142,6 +142,50 @@ enum PostgresSchema {
         (4, """
             DROP INDEX posts_by_time;
             CREATE INDEX posts_by_time ON posts (created_at_ms, seq) INCLUDE (author_id, query_ids)
+            """),
+        // Emotion counts move from the facet rows (code 2) to columns of the totals, which minute
+        // time series, overviews and the alert monitor read anyway (``EmotionCounts``).
+        (5, """
+            ALTER TABLE rollup_totals
+                ADD COLUMN emotion_anger bigint NOT NULL DEFAULT 0,
+                ADD COLUMN emotion_disgust bigint NOT NULL DEFAULT 0,
+                ADD COLUMN emotion_fear bigint NOT NULL DEFAULT 0,
+                ADD COLUMN emotion_joy bigint NOT NULL DEFAULT 0,
+                ADD COLUMN emotion_neutral bigint NOT NULL DEFAULT 0,
+                ADD COLUMN emotion_sadness bigint NOT NULL DEFAULT 0,
+                ADD COLUMN emotion_surprise bigint NOT NULL DEFAULT 0;
+            UPDATE rollup_totals t SET
+                emotion_anger = f.anger, emotion_disgust = f.disgust, emotion_fear = f.fear, emotion_joy = f.joy,
+                emotion_neutral = f.neutral, emotion_sadness = f.sadness, emotion_surprise = f.surprise
+                FROM (SELECT scope, level, bucket_ms,
+                             COALESCE(SUM(count) FILTER (WHERE value = 'anger'), 0) AS anger,
+                             COALESCE(SUM(count) FILTER (WHERE value = 'disgust'), 0) AS disgust,
+                             COALESCE(SUM(count) FILTER (WHERE value = 'fear'), 0) AS fear,
+                             COALESCE(SUM(count) FILTER (WHERE value = 'joy'), 0) AS joy,
+                             COALESCE(SUM(count) FILTER (WHERE value = 'neutral'), 0) AS neutral,
+                             COALESCE(SUM(count) FILTER (WHERE value = 'sadness'), 0) AS sadness,
+                             COALESCE(SUM(count) FILTER (WHERE value = 'surprise'), 0) AS surprise
+                      FROM rollup_facets WHERE facet = 2 GROUP BY scope, level, bucket_ms) AS f
+                WHERE t.scope = f.scope AND t.level = f.level AND t.bucket_ms = f.bucket_ms;
+            UPDATE rollup_totals t SET
+                emotion_anger = f.anger, emotion_disgust = f.disgust, emotion_fear = f.fear, emotion_joy = f.joy,
+                emotion_neutral = f.neutral, emotion_sadness = f.sadness, emotion_surprise = f.surprise
+                FROM (SELECT m.scope, m.bucket_ms,
+                             COALESCE(SUM(u.count) FILTER (WHERE u.value = 'anger'), 0) AS anger,
+                             COALESCE(SUM(u.count) FILTER (WHERE u.value = 'disgust'), 0) AS disgust,
+                             COALESCE(SUM(u.count) FILTER (WHERE u.value = 'fear'), 0) AS fear,
+                             COALESCE(SUM(u.count) FILTER (WHERE u.value = 'joy'), 0) AS joy,
+                             COALESCE(SUM(u.count) FILTER (WHERE u.value = 'neutral'), 0) AS neutral,
+                             COALESCE(SUM(u.count) FILTER (WHERE u.value = 'sadness'), 0) AS sadness,
+                             COALESCE(SUM(u.count) FILTER (WHERE u.value = 'surprise'), 0) AS surprise
+                      FROM rollup_minute_facets m CROSS JOIN LATERAL unnest(m.facets, m.vals, m.counts) AS u(facet, value, count)
+                      WHERE m.pack = 0 AND u.facet = 2 GROUP BY m.scope, m.bucket_ms) AS f
+                WHERE t.level = 0 AND t.scope = f.scope AND t.bucket_ms = f.bucket_ms;
+            DELETE FROM rollup_facets WHERE facet = 2;
+            UPDATE rollup_minute_facets SET (facets, vals, counts) = (
+                SELECT COALESCE(array_agg(u.facet), '{}'), COALESCE(array_agg(u.value), '{}'), COALESCE(array_agg(u.count), '{}')
+                FROM unnest(facets, vals, counts) AS u(facet, value, count) WHERE u.facet <> 2)
+                WHERE pack = 0 AND 2 = ANY(facets)
             """),
     ]
 

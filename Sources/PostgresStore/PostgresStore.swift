@@ -1,5 +1,6 @@
 import Dispatch
 import EarshotStore
+import Emotions
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -241,14 +242,19 @@ extension PostgresStore: PostWriter {
         binds.append(totals.map { Int64($0.value.neutral) })
         binds.append(totals.map { Int64($0.value.negative) })
         binds.append(totals.map { Int64($0.value.sentimentUnavailable) })
+        let emotions = totals.map { delta.emotions[$0.key] ?? EmotionCounts() }
+        for emotion in Emotion.allCases { binds.append(emotions.map { Int64($0[emotion]) }) }
+        let emotionTypes = EmotionCounts.columns.indices.map { ", $\($0 + 11)::int8[]" }.joined()
+        let emotionUpdates = EmotionCounts.columns.map { ", \($0) = r.\($0) + excluded.\($0)" }.joined()
         try writer.rows(operation, """
-            INSERT INTO rollup_totals AS r (scope, level, bucket_ms, posts, reach, engagement, positive, neutral, negative, unavailable)
+            INSERT INTO rollup_totals AS r (scope, level, bucket_ms, posts, reach, engagement, positive, neutral, negative, unavailable,
+                                            \(EmotionCounts.columns.joined(separator: ", ")))
             SELECT * FROM unnest($1::text[], $2::int2[], $3::int8[], $4::int8[], $5::float8[], $6::float8[], $7::int8[], $8::int8[],
-                                 $9::int8[], $10::int8[])
+                                 $9::int8[], $10::int8[]\(emotionTypes))
             ON CONFLICT (scope, level, bucket_ms) DO UPDATE SET
                 posts = r.posts + excluded.posts, reach = r.reach + excluded.reach, engagement = r.engagement + excluded.engagement,
                 positive = r.positive + excluded.positive, neutral = r.neutral + excluded.neutral,
-                negative = r.negative + excluded.negative, unavailable = r.unavailable + excluded.unavailable
+                negative = r.negative + excluded.negative, unavailable = r.unavailable + excluded.unavailable\(emotionUpdates)
             """, binds)
         try writeFacets(delta, operation: operation)
         try writeMinuteFacets(delta, operation: operation)

@@ -1,15 +1,17 @@
 import EarshotStore
+import Emotions
 
 /// The facets the roll-ups count, as stored in `rollup_facets.facet` and `rollup_minute_facets.facets`.
+/// Code 2 was the emotion labels until migration 5 moved their counts to `rollup_totals`
+/// (``EmotionCounts``); it is not used again.
 enum RollupFacet: Int16, CaseIterable, Sendable {
-    case language = 0, platform, emotion, hashtag, term, domain, mention
+    case language = 0, platform = 1, hashtag = 3, term = 4, domain = 5, mention = 6
 
     /// The SQL array of a post row `p` holding its values of this facet (each once).
     var postValues: String {
         switch self {
         case .language: "ARRAY[p.language]"
         case .platform: "ARRAY[p.platform]"
-        case .emotion: "p.emotions"
         case .hashtag: "p.hashtags"
         case .term: "p.terms"
         case .domain: "p.domains"
@@ -20,18 +22,55 @@ enum RollupFacet: Int16, CaseIterable, Sendable {
 
 extension RollupFacet {
     /// The pack of `rollup_minute_facets` holding this facet's minute counts: the labels
-    /// (language, platform, emotion: a few values a minute, read by minute time series and the
-    /// alert monitor) apart from the words (hashtags, terms, domains, mentions: many).
+    /// (language, platform: a few values a minute) apart from the words (hashtags, terms,
+    /// domains, mentions: many).
     var minutePack: Int16 {
         switch self {
-        case .language, .platform, .emotion: 0
+        case .language, .platform: 0
         case .hashtag, .term, .domain, .mention: 1
         }
     }
 }
 
+/// Posts counted per emotion label, in `Emotion.allCases` order: the `emotion_*` columns of a
+/// `rollup_totals` row, so that emotion counts come with the totals (minute time series and
+/// the alert monitor's anger share read no facet rows).
+struct EmotionCounts: Equatable {
+    private(set) var counts = [Int](repeating: 0, count: Emotion.allCases.count)
+
+    /// The `rollup_totals` columns, in the order of ``counts``.
+    static let columns = Emotion.allCases.map { "emotion_\($0.name)" }
+
+    init() {}
+
+    init(counts: [Int]) {
+        precondition(counts.count == Emotion.allCases.count, "one count per emotion label")
+        self.counts = counts
+    }
+
+    /// Counts a post with these `labels` (names; unknown ones are not counted).
+    init(labels: [String]) {
+        for label in labels {
+            if let emotion = Emotion(name: label) { counts[emotion.rawValue] += 1 }
+        }
+    }
+
+    mutating func add(_ other: EmotionCounts) {
+        for index in counts.indices { counts[index] += other.counts[index] }
+    }
+
+    /// The count of `emotion`.
+    subscript(_ emotion: Emotion) -> Int { counts[emotion.rawValue] }
+
+    /// The labels counted at least once, most counted first (ties by name), as the overview lists them.
+    var ranked: [ValueCount] {
+        let counted = Emotion.allCases.filter { counts[$0.rawValue] > 0 }.map { ($0.name, counts[$0.rawValue]) }
+        return PostgresStore.ranked(Dictionary(uniqueKeysWithValues: counted), limit: counts.count)
+    }
+}
+
 /// The roll-up changes of one batch's new posts, summed in memory so that each touched row is
-/// upserted once: totals per scope, level and bucket; facet counts per scope and hour or day
+/// upserted once: totals (with emotion counts) per scope, level and bucket; facet counts per scope and hour or day
 /// (a row per value); per scope and minute, the facet counts of each pack (one row holding
 /// them all, ``RollupFacet/minutePack``); author sketches per scope and hour or day. Pure.
 struct RollupDelta {
@@ -64,6 +103,8 @@ struct RollupDelta {
     static let coarseLevels: [BucketLevel] = [.hour, .day]
 
     private(set) var totals: [BucketKey: PostTotals] = [:]
+    /// The emotion counts of the totals' buckets that have any.
+    private(set) var emotions: [BucketKey: EmotionCounts] = [:]
     /// Hour and day facet counts.
     private(set) var facets: [FacetKey: Int] = [:]
     private(set) var minuteFacets: [MinutePackKey: [FacetValue: Int]] = [:]
@@ -81,10 +122,13 @@ struct RollupDelta {
         case .negative: one.negative = 1
         case .unavailable: one.sentimentUnavailable = 1
         }
+        let feelings = row.emotions.map { EmotionCounts(labels: $0) }
         let authorHash = AuthorSketch.hash(row.post.authorID)
         let minute = BucketLevel.minute.bucketStart(row.post.createdAtMs)
         for scope in scopes {
-            totals[BucketKey(scope: scope, level: .minute, bucket: minute), default: PostTotals()].add(one)
+            let minuteKey = BucketKey(scope: scope, level: .minute, bucket: minute)
+            totals[minuteKey, default: PostTotals()].add(one)
+            if let feelings { emotions[minuteKey, default: EmotionCounts()].add(feelings) }
             for facet in RollupFacet.allCases {
                 let key = MinutePackKey(scope: scope, pack: facet.minutePack, bucket: minute)
                 for value in row.values(of: facet) { minuteFacets[key, default: [:]][FacetValue(facet: facet, value: value), default: 0] += 1 }
@@ -92,6 +136,7 @@ struct RollupDelta {
             for level in Self.coarseLevels {
                 let key = BucketKey(scope: scope, level: level, bucket: level.bucketStart(row.post.createdAtMs))
                 totals[key, default: PostTotals()].add(one)
+                if let feelings { emotions[key, default: EmotionCounts()].add(feelings) }
                 sketches[key, default: AuthorSketch()].insert(hash: authorHash)
                 for facet in RollupFacet.allCases {
                     for value in row.values(of: facet) { facets[FacetKey(bucket: key, facet: facet, value: value), default: 0] += 1 }
@@ -129,7 +174,6 @@ struct PostRow {
         switch facet {
         case .language: [Self.storable(post.language)]
         case .platform: [Self.storable(post.platform)]
-        case .emotion: emotions ?? []
         case .hashtag: hashtags
         case .term: terms
         case .domain: domains

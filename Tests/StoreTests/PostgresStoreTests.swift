@@ -234,6 +234,58 @@ struct PostgresApplyTests {
                 == (0..<4).map { minute in posts.filter { BucketLevel.minute.bucketStart($0.post.createdAtMs) == base + Int64(minute) * 60_000 && $0.enrichment.emotions.labels == ["anger"] }.count })
     }
 
+    @Test func migrationFiveMovesEmotionFacetCountsIntoTheTotals() throws {
+        let store = try emptyPostgresStore()
+        // Three hours of posts with one, two or no emotion labels, some matching q-1.
+        let labels: [[String]?] = [["anger"], ["joy", "surprise"], nil, ["neutral"], ["anger", "sadness"]]
+        let posts = (0..<90).map { number in
+            var post = item(number, minute: Int64(number * 2), author: "a\(number % 9)")
+            if let chosen = labels[number % labels.count] {
+                post.enrichment.emotions.available = true
+                post.enrichment.emotions.labels = chosen
+            }
+            post.enrichment.matchedQueryIds = number % 2 == 0 ? ["q-1"] : []
+            return post
+        }
+        _ = try store.apply(posts)
+        let range = TimeSpan(from: base + 30_000, to: base + 3 * 3_600_000 - 30_000)
+        func readings() throws -> [String] {
+            try [PostScope.allPosts, .query("q-1")].flatMap { scope in
+                let selection = PostSelection(scope: scope, range: range)
+                return try ["\(store.overview(selection))", "\(store.timeSeries(selection, granularity: .minute))",
+                            "\(store.timeSeries(selection, granularity: .hour))", "\(store.minuteCounts(scope: "", from: base, to: range.to))"]
+            }
+        }
+        let expected = try readings()
+        #expect(expected[0].contains("anger") && expected[0].contains("surprise"))
+        func count(_ sql: String) throws -> Int64 {
+            try store.writer.exclusively { () throws(StoreError) in
+                try PostgresSession.decode(try store.writer.rows("count", sql)[0], Int64.self, "count")
+            }
+        }
+        // Back to the schema of migration 4: emotion counts as facet rows (code 2) and in the minute packs.
+        let named = "(VALUES " + EmotionCounts.columns.map { "('\($0.dropFirst("emotion_".count))', \($0))" }.joined(separator: ", ") + ") AS e(name, count)"
+        try store.writer.exclusively { () throws(StoreError) in
+            for statement in [
+                "INSERT INTO rollup_facets (scope, facet, level, bucket_ms, value, count) SELECT scope, 2, level, bucket_ms, e.name, e.count FROM rollup_totals CROSS JOIN LATERAL \(named) WHERE level > 0 AND e.count > 0",
+                """
+                UPDATE rollup_minute_facets m SET facets = m.facets || f.facets, vals = m.vals || f.vals, counts = m.counts || f.counts
+                FROM (SELECT scope, bucket_ms, array_agg(2::int2) AS facets, array_agg(e.name) AS vals, array_agg(e.count) AS counts
+                      FROM rollup_totals CROSS JOIN LATERAL \(named) WHERE level = 0 AND e.count > 0 GROUP BY scope, bucket_ms) AS f
+                WHERE m.scope = f.scope AND m.pack = 0 AND m.bucket_ms = f.bucket_ms
+                """,
+                "ALTER TABLE rollup_totals " + EmotionCounts.columns.map { "DROP COLUMN \($0)" }.joined(separator: ", "),
+                "DELETE FROM earshot_migrations WHERE version = 5",
+            ] { try store.writer.rows("back to version 4", statement) }
+        }
+        #expect(try count("SELECT count(*) FROM rollup_facets WHERE facet = 2") > 0)
+        #expect(try count("SELECT count(*) FROM rollup_minute_facets WHERE 2 = ANY(facets)") > 0)
+        #expect(try PostgresSchema.migrate(store.writer) == [5])
+        #expect(try count("SELECT count(*) FROM rollup_facets WHERE facet = 2") == 0)
+        #expect(try count("SELECT count(*) FROM rollup_minute_facets WHERE 2 = ANY(facets)") == 0)
+        #expect(try readings() == expected)
+    }
+
     @Test func largeSelectionsEstimateUniqueAuthorsFromSketches() throws {
         let store = try emptyPostgresStore()
         // A post a minute for 50 hours, by 1,500 authors; the range holds a whole day, hours, minutes and edges.
