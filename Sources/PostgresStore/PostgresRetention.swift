@@ -46,4 +46,14 @@ extension PostgresStore {
             Int(try PostgresSession.decode(try reader.rows(operation, "SELECT pg_database_size(current_database())")[0], Int64.self, operation))
         }
     }
+
+    /// Vacuums and analyzes every table of the database, as PostgreSQL's manual advises after a
+    /// bulk load: it sets the visibility map that index-only scans need and the planner's
+    /// statistics, work autovacuum would otherwise do over the next minutes.
+    public func vacuumAnalyze() throws(StoreError) {
+        try prepared()
+        try writer.exclusively { () throws(StoreError) in
+            _ = try writer.rows("vacuum analyze", "VACUUM (ANALYZE)")
+        }
+    }
 }

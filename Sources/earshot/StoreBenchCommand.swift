@@ -26,7 +26,8 @@ struct StoreBench: ParsableCommand {
             (durable: false unless --durable). Then starts `earshot query` on the store and, once its alert monitor has caught up with \
             the stored minutes (a one-off at start), times --calls calls of each method through its socket, over random ranges of 1 hour to the whole span, scoped to all posts, one query or the group. \
             With --store postgres://…, does the same on that PostgreSQL database (empty; the password from \
-            EARSHOT_STORE_PASSWORD or the file EARSHOT_STORE_PASSWORD_FILE names) after the SQLite store, in the same run.
+            EARSHOT_STORE_PASSWORD or the file EARSHOT_STORE_PASSWORD_FILE names) after the SQLite store, in the same run, \
+            timing the reads twice: right after the load, and after VACUUM (ANALYZE).
             """
     )
 
@@ -62,6 +63,11 @@ struct StoreBench: ParsableCommand {
         guard try postgres.postCount() == 0 else { throw ValidationError("--store \(location) holds posts already: give an empty database") }
         var postgresBuild = try buildStore(postgres, startMs: startMs, spanMs: spanMs)
         printBuild("PostgreSQL", "PostgresStore.apply", postgresBuild, bytes: try postgres.databaseBytes())
+        print("reads right after the load, while autovacuum works through the new rows:")
+        try measureQueries(store: store, startMs: startMs, spanMs: spanMs, queryIDs: postgresBuild.queryIDs)
+        let vacuumStarted = Date()
+        try postgres.vacuumAnalyze()
+        print(String(format: "reads after VACUUM (ANALYZE), as after any bulk load (it took %.1f s):", Date().timeIntervalSince(vacuumStarted)))
         try measureQueries(store: store, startMs: startMs, spanMs: spanMs, queryIDs: postgresBuild.queryIDs)
         print()
         try measureWriterUnderReads(postgres, url: store, feed: &postgresBuild.feed, startMs: startMs, spanMs: spanMs)
