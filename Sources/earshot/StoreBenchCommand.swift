@@ -6,6 +6,7 @@ import EarshotWire
 import EnrichService
 import Foundation
 import Launcher
+import QueryService
 import SampleData
 import ScoreService
 import Scoring
@@ -317,7 +318,7 @@ private struct QueryProcess {
         let deadline = Date().addingTimeInterval(1_800)
         while true {
             let stats = try client.call(StatsMethod.get, StatsRequest(), as: StatsResponse.self)
-            if let checks = stats.metrics.first(where: { $0.name == "earshot_query_alert_checks_total" }), checks.value >= 1 { return }
+            if let checks = stats.metrics.first(where: { $0.name == AlertMonitorConfiguration.checksMetric }), checks.value >= 1 { return }
             guard Date() < deadline, process.isRunning else {
                 stop()
                 throw StackError("the query process's alert monitor did not finish its first check on \(endpoint)")

@@ -9,6 +9,10 @@ import ZeroMQ
 
 /// Settings of the spike alert monitor in the query process.
 public struct AlertMonitorConfiguration: Sendable {
+    /// The counter (Stats, `/metrics`) of the monitor's completed alert checks: at 1, it has judged
+    /// every minute stored when it started, the one-off catch-up of a service's start.
+    public static let checksMetric = "earshot_query_alert_checks_total"
+
     /// PUB socket (bound) on which alerts are published; "" = do not publish.
     public var publishEndpoint = "tcp://127.0.0.1:5562"
     /// Width of the detection buckets in minutes (1…60).
@@ -102,9 +106,6 @@ final class AlertMonitor {
         }
     }
 
-    /// The counter of completed alert checks: at 1, the monitor has judged every minute stored when it started.
-    static let checksMetric = "earshot_query_alert_checks_total"
-
     /// Starts the monitor on its own thread; it stops with the service's shutdown signal.
     static func start(configuration: AlertMonitorConfiguration, store: any AlertStore, generation: StoreGeneration,
                       service: ServiceContext) -> ServiceThread {
@@ -118,7 +119,7 @@ final class AlertMonitor {
                     // again next interval from the same bucket: the service stays up.
                     do {
                         try monitor.checkOnce()
-                        service.metrics.increment(checksMetric, help: "Alert checks completed (the first catches up with every stored minute)")
+                        service.metrics.increment(AlertMonitorConfiguration.checksMetric, help: "Alert checks completed (the first catches up with every stored minute)")
                     } catch {
                         service.metrics.increment("earshot_query_alert_check_failures_total", help: "Alert checks that failed and were tried again")
                         if let suppressed = failureLog.shouldLog(fingerprint: "check", nowMs: wallClockMilliseconds()) {
