@@ -65,7 +65,7 @@ timing=$(curl -sf -o "$work/export.jsonl" -w '%{time_total} %{size_download}' "$
 kill "$sampler" 2>/dev/null || true
 lines=$(wc -l <"$work/export.jsonl")
 read -r seconds bytes <<<"$timing"
-python3 - "$lines" "$seconds" "$bytes" "$rss_before" "$work/rss.txt" "$work/wrk.txt" "$work/rpc.txt" "$work/wrk4.txt" "$work/rpc4.txt" <<'PY'
+python3 - "$lines" "$seconds" "$bytes" "$rss_before" "$work/rss.txt" "$work/wrk.txt" "$work/rpc.txt" "$work/wrk4.txt" "$work/rpc4.txt" "$work/cpu.txt" <<'PY'
 import os, re, sys
 lines, seconds, size, before, samples = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 rss = [int(line) for line in open(samples) if line.strip()]
@@ -89,7 +89,7 @@ def verdict(met): return "met" if met else "NOT met"
 print(f"== against issue #16's targets (load average now {open('/proc/loadavg').read().split()[0]} on {os.cpu_count()} cores)")
 print(f"GET /v1/overview: {gateway_rate:,.0f} requests/s (target >= 10,000: {verdict(gateway_rate >= 10_000)}); "
       f"{gateway_rate / rpc_rate:.2f}x the RPC's {rpc_rate:,.0f}")
-ticks, per_second = map(int, open(os.path.join(os.path.dirname(sys.argv[6]), "cpu.txt")).read().split())
+ticks, per_second = map(int, open(sys.argv[10]).read().split())
 requests32 = int(re.search(r"(\d+) requests in", open(sys.argv[6]).read()).group(1))
 print(f"the gateway's CPU at 32 connections: {ticks / per_second:.2f} s for {requests32:,} requests, "
       f"{ticks / per_second / requests32 * 1e6:.1f} us a request (not a target; steadier than a p99 here)")

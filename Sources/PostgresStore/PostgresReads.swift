@@ -139,10 +139,8 @@ extension PostgresStore {
             """, binds.binds)
         var totals: [String: ScopeTotals] = [:]
         for row in rows {
-            let (scope, posts, reach, engagement, positive, neutral, negative, unavailable, emotions) =
-                try PostgresSession.decode(row, (String, Int64, Double, Double, Int64, Int64, Int64, Int64, [Int64]).self, operation)
-            totals[scope] = ScopeTotals(totals: Self.postTotals(posts, reach, engagement, positive, neutral, negative, unavailable),
-                                        emotions: EmotionCounts(counts: emotions.map { Int($0) }))
+            let (scope, counted) = try Self.summed(row, key: String.self, operation)
+            totals[scope] = counted
         }
         return totals
     }
@@ -157,9 +155,11 @@ extension PostgresStore {
     /// A post row `p`'s emotion labels as a 0 or 1 per `emotion_*` column (a post without emotions counts in none).
     static let postEmotionColumns = Emotion.allCases.map { "COALESCE('\($0.name)' = ANY(p.emotions), false)::int::int8" }.joined(separator: ", ")
 
-    /// Totals from the seven count columns every totals query selects, in their order.
-    private static func postTotals(_ posts: Int64, _ reach: Double, _ engagement: Double, _ positive: Int64,
-                                   _ neutral: Int64, _ negative: Int64, _ unavailable: Int64) -> PostTotals {
+    /// A row of a key column followed by ``summedTotalsColumns``, decoded.
+    private static func summed<Key: PostgresDecodable>(_ row: PostgresRow, key: Key.Type,
+                                                       _ operation: String) throws(StoreError) -> (Key, ScopeTotals) {
+        let (key, posts, reach, engagement, positive, neutral, negative, unavailable, emotions) =
+            try PostgresSession.decode(row, (Key, Int64, Double, Double, Int64, Int64, Int64, Int64, [Int64]).self, operation)
         var totals = PostTotals()
         totals.posts = Int(posts)
         totals.reach = reach
@@ -168,7 +168,7 @@ extension PostgresStore {
         totals.neutral = Int(neutral)
         totals.negative = Int(negative)
         totals.sentimentUnavailable = Int(unavailable)
-        return totals
+        return (key, ScopeTotals(totals: totals, emotions: EmotionCounts(counts: emotions.map { Int($0) })))
     }
 
     /// The totals and emotion counts of `source`'s scopes, summed.
@@ -269,10 +269,8 @@ extension PostgresStore: VolumeReadModel {
             }
             var buckets: [SeriesBucket] = []
             for row in rows {
-                let (bucket, posts, reach, engagement, positive, neutral, negative, unavailable, emotions) =
-                    try PostgresSession.decode(row, (Int64, Int64, Double, Double, Int64, Int64, Int64, Int64, [Int64]).self, operation)
-                buckets.append(SeriesBucket(start: bucket, totals: Self.postTotals(posts, reach, engagement, positive, neutral, negative, unavailable),
-                                            emotions: EmotionCounts(counts: emotions.map { Int($0) }).ranked))
+                let (bucket, counted) = try Self.summed(row, key: Int64.self, operation)
+                buckets.append(SeriesBucket(start: bucket, totals: counted.totals, emotions: counted.emotions.ranked))
             }
             /// The bucket of the posts in `cut`, nil when it has none.
             func cutBucket(_ cut: TimeSpan) throws(StoreError) -> SeriesBucket? {

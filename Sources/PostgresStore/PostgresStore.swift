@@ -243,8 +243,11 @@ extension PostgresStore: PostWriter {
         binds.append(totals.map { Int64($0.value.negative) })
         binds.append(totals.map { Int64($0.value.sentimentUnavailable) })
         let emotions = totals.map { delta.emotions[$0.key] ?? EmotionCounts() }
-        for emotion in Emotion.allCases { binds.append(emotions.map { Int64($0[emotion]) }) }
-        let emotionTypes = EmotionCounts.columns.indices.map { ", $\($0 + 11)::int8[]" }.joined()
+        var emotionTypes = ""
+        for emotion in Emotion.allCases {
+            binds.append(emotions.map { Int64($0[emotion]) })
+            emotionTypes += ", $\(binds.count)::int8[]"
+        }
         let emotionUpdates = EmotionCounts.columns.map { ", \($0) = r.\($0) + excluded.\($0)" }.joined()
         try writer.rows(operation, """
             INSERT INTO rollup_totals AS r (scope, level, bucket_ms, posts, reach, engagement, positive, neutral, negative, unavailable,
