@@ -34,12 +34,32 @@ final class PostgresSession: Sendable {
     /// Runs `sql` with `binds` and returns every row; call inside ``exclusively(_:)``.
     @discardableResult
     func rows(_ operation: String, _ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws(StoreError) -> [PostgresRow] {
+        try rows(of: send(operation, sql, binds))
+    }
+
+    /// A statement sent by ``send(_:_:_:)`` whose rows were not awaited yet.
+    struct SentStatement {
+        fileprivate let operation: String
+        fileprivate let connection: PostgresConnection
+        fileprivate let result: EventLoopFuture<PostgresQueryResult>
+    }
+
+    /// Sends `sql` with `binds` without waiting for it, so that the caller prepares its next
+    /// statement while the server runs this one: the connection runs statements in the order they
+    /// were sent. Wait for each with ``rows(of:)``; call inside ``exclusively(_:)``.
+    func send(_ operation: String, _ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws(StoreError) -> SentStatement {
         let connection = try connected()
+        return SentStatement(operation: operation, connection: connection,
+                             result: connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
+    }
+
+    /// Waits for a statement ``send(_:_:_:)`` sent and returns every row.
+    func rows(of sent: SentStatement) throws(StoreError) -> [PostgresRow] {
         do {
-            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait().rows
+            return try sent.result.wait().rows
         } catch {
-            let failure = Self.storeError(operation, error)
-            if case .unavailable = failure { drop(connection) }
+            let failure = Self.storeError(sent.operation, error)
+            if case .unavailable = failure { drop(sent.connection) }
             throw failure
         }
     }

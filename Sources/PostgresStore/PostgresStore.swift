@@ -103,26 +103,40 @@ extension PostgresStore: PostWriter {
             let cutoff = retention.withLockedValue { $0.cutoffMs }
             let posts = batch.filter { $0.createdAtMs >= cutoff }
             guard !posts.isEmpty else { return ApplyResult(inserted: 0, duplicates: batch.count) }
-            let rows = posts.map(PostRow.init)
             try createPartitions(days: Set(posts.map { BucketLevel.day.bucketStart($0.createdAtMs) / BucketLevel.day.width }))
             return try writer.transaction(operation) { () throws(StoreError) in
                 let savedRows = try writer.rows(operation, "SELECT id FROM listening_queries")
                 var saved: Set<String> = []
                 for row in savedRows { saved.insert(try PostgresSession.decode(row, String.self, operation)) }
-                let matches = rows.map { row in PostRow.distinct(row.post.matchedQueryIDs.filter(saved.contains)) }
-                // The delta of the usual batch, all of whose posts are new, is summed while the server inserts them.
-                let assumingAllNew = PendingDelta(rows: rows, matches: matches)
+                // The posts go in chunks, each prepared while the server inserts the one before.
+                var rows: [PostRow] = []
+                var matches: [[String]] = []
+                rows.reserveCapacity(posts.count)
+                matches.reserveCapacity(posts.count)
+                var sent: [PostgresSession.SentStatement] = []
+                let chunkSize = Self.insertChunk(posts: posts.count)
+                for start in stride(from: 0, to: posts.count, by: chunkSize) {
+                    let chunk = posts[start..<min(posts.count, start + chunkSize)].map(PostRow.init)
+                    let chunkMatches = chunk.map { row in PostRow.distinct(row.post.matchedQueryIDs.filter(saved.contains)) }
+                    sent.append(try sendInsert(chunk, matches: chunkMatches, operation: operation))
+                    rows += chunk
+                    matches += chunkMatches
+                }
+                // The roll-up upserts of the usual batch, all of whose posts are new, are summed and
+                // encoded while the server inserts them.
+                let assumingAllNew = PendingUpserts(rows: rows, matches: matches)
                 defer { _ = assumingAllNew.value() }
-                let inserted = try insert(rows, matches: matches, operation: operation)
-                if inserted.count == rows.count {
-                    try write(assumingAllNew.value(), operation: operation)
+                let inserted = try insertedKeys(sent, operation: operation)
+                if inserted.allSatisfy({ $0 == nil }) {
+                    try assumingAllNew.value().run(on: writer, operation: operation)
                     return ApplyResult(inserted: rows.count, duplicates: batch.count - rows.count)
                 }
                 var delta = RollupDelta()
                 var counted: Set<PostKey> = []
                 for (index, row) in rows.enumerated() {
-                    let key = PostKey(id: row.post.id, createdAtMs: row.post.createdAtMs)
-                    guard inserted.contains(key), counted.insert(key).inserted else { continue }
+                    let key = PostKey(id: PostRow.storable(row.post.id), createdAtMs: row.post.createdAtMs)
+                    let isNew = inserted[index / chunkSize]?.contains(key) ?? true
+                    guard isNew, counted.insert(key).inserted else { continue }
                     delta.add(row, scopes: [""] + matches[index])
                 }
                 try write(delta, operation: operation)
@@ -131,26 +145,29 @@ extension PostgresStore: PostWriter {
         }
     }
 
-    /// A batch's roll-up delta summed on another thread as if every row were new (each row
-    /// once: the insert returned every key) while the writer's thread waits for the insert.
-    private final class PendingDelta: @unchecked Sendable {
-        private let rows: [PostRow]
-        private let matches: [[String]]
-        private var delta = RollupDelta()  // written by the summing thread, read after `summed`
-        private let summed = DispatchGroup()
+    /// Posts per insert statement when ``apply(_:)`` stores `count` posts: a quarter of them, so
+    /// that the next quarter is prepared while the server inserts one, but at least 1,000, so
+    /// that small batches stay one statement.
+    static func insertChunk(posts count: Int) -> Int { max(1_000, (count + 3) / 4) }
+
+    /// A batch's roll-up upserts, summed as if every row were new (each row once: the insert
+    /// returned every key) and encoded, on another thread while the writer's thread waits for the insert.
+    private final class PendingUpserts: @unchecked Sendable {
+        private var upserts: RollupUpserts?  // written by the summing thread, read after `built`
+        private let built = DispatchGroup()
 
         init(rows: [PostRow], matches: [[String]]) {
-            self.rows = rows
-            self.matches = matches
-            DispatchQueue.global().async(group: summed) { [self] in
+            DispatchQueue.global().async(group: built) { [self] in
+                var delta = RollupDelta()
                 for (index, row) in rows.enumerated() { delta.add(row, scopes: [""] + matches[index]) }
+                upserts = RollupUpserts(delta)
             }
         }
 
-        /// The delta, once summed.
-        func value() -> RollupDelta {
-            summed.wait()
-            return delta
+        /// The upserts, once built.
+        func value() -> RollupUpserts {
+            built.wait()
+            return upserts!
         }
     }
 
@@ -180,8 +197,9 @@ extension PostgresStore: PostWriter {
         }
     }
 
-    /// Inserts the rows (`matches[i]`: the saved queries row i matched) and returns the keys of those that were new.
-    private func insert(_ rows: [PostRow], matches: [[String]], operation: String) throws(StoreError) -> Set<PostKey> {
+    /// Sends the insert of `rows` (`matches[i]`: the saved queries row i matched), which answers
+    /// nothing when every row was new, else the keys of those that were (``insertedKeys(_:operation:)``).
+    private func sendInsert(_ rows: [PostRow], matches: [[String]], operation: String) throws(StoreError) -> PostgresSession.SentStatement {
         var binds = PostgresBindings()
         binds.append(rows.map { PostRow.storable($0.post.id) })
         binds.append(rows.map(\.post.createdAtMs))
@@ -202,115 +220,49 @@ extension PostgresStore: PostWriter {
         binds.append(rows.map { PostRow.joined($0.mentions) })
         binds.append(matches.map(PostRow.joined))
         binds.append(rows.map { ByteBuffer(bytes: $0.post.record) })
-        let returned = try writer.rows(operation, """
-            INSERT INTO posts (id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement,
-                               priority, search_text, emotions, hashtags, terms, domains, mentions, query_ids, record)
-            SELECT id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement, priority,
-                   search_text, CASE WHEN has_emotions THEN string_to_array(emotions, chr(31)) END,
-                   string_to_array(hashtags, chr(31)), string_to_array(terms, chr(31)), string_to_array(domains, chr(31)),
-                   string_to_array(mentions, chr(31)), string_to_array(query_ids, chr(31)), record
-            FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[],
-                        $9::float8[], $10::int4[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::text[], $16::text[],
-                        $17::text[], $18::text[], $19::bytea[])
-                AS batch (id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement, priority,
-                          search_text, has_emotions, emotions, hashtags, terms, domains, mentions, query_ids, record)
-            ON CONFLICT DO NOTHING
-            RETURNING id, created_at_ms
+        binds.append(Int64(rows.count))
+        return try writer.send(operation, """
+            WITH inserted AS (
+                INSERT INTO posts (id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement,
+                                   priority, search_text, emotions, hashtags, terms, domains, mentions, query_ids, record)
+                SELECT id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement, priority,
+                       search_text, CASE WHEN has_emotions THEN string_to_array(emotions, chr(31)) END,
+                       string_to_array(hashtags, chr(31)), string_to_array(terms, chr(31)), string_to_array(domains, chr(31)),
+                       string_to_array(mentions, chr(31)), string_to_array(query_ids, chr(31)), record
+                FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[],
+                            $9::float8[], $10::int4[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::text[], $16::text[],
+                            $17::text[], $18::text[], $19::bytea[])
+                    AS batch (id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement, priority,
+                              search_text, has_emotions, emotions, hashtags, terms, domains, mentions, query_ids, record)
+                ON CONFLICT DO NOTHING
+                RETURNING id, created_at_ms)
+            SELECT CASE WHEN count(*) < $20 THEN COALESCE(array_agg(id), '{}') END,
+                   CASE WHEN count(*) < $20 THEN COALESCE(array_agg(created_at_ms), '{}') END
+            FROM inserted
             """, binds)
-        var keys: Set<PostKey> = []
-        for row in returned {
-            let (id, createdAtMs) = try PostgresSession.decode(row, (String, Int64).self, operation)
-            keys.insert(PostKey(id: id, createdAtMs: createdAtMs))
-        }
-        return keys
     }
 
-    /// Adds `delta` to the roll-ups: one upsert statement per table (totals, hour and day facets,
-    /// minute facet packs, author sketches).
+    /// Waits for the inserts ``sendInsert(_:matches:operation:)`` sent (all of them, even after one
+    /// failed: they run in order); per insert, nil when every row was new, else the keys of the new ones.
+    private func insertedKeys(_ sent: [PostgresSession.SentStatement], operation: String) throws(StoreError) -> [Set<PostKey>?] {
+        var inserted: [Set<PostKey>?] = []
+        var failure: StoreError?
+        for statement in sent {
+            do {
+                let rows = try writer.rows(of: statement)
+                let (ids, times) = try PostgresSession.decode(rows[0], ([String]?, [Int64]?).self, operation)
+                inserted.append(ids.map { ids in Set(zip(ids, times ?? []).map { PostKey(id: $0, createdAtMs: $1) }) })
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        if let failure { throw failure }
+        return inserted
+    }
+
+    /// Adds `delta` to the roll-ups (``RollupUpserts``), on the writer's connection inside its transaction.
     func write(_ delta: RollupDelta, operation: String) throws(StoreError) {
-        guard !delta.totals.isEmpty else { return }
-        // Sorted, so concurrent writers lock rows in the same order.
-        let totals = delta.totals.sorted { ($0.key.scope, $0.key.level.rawValue, $0.key.bucket) < ($1.key.scope, $1.key.level.rawValue, $1.key.bucket) }
-        var binds = PostgresBindings()
-        binds.append(totals.map(\.key.scope))
-        binds.append(totals.map { Int16($0.key.level.rawValue) })
-        binds.append(totals.map(\.key.bucket))
-        binds.append(totals.map { Int64($0.value.posts) })
-        binds.append(totals.map(\.value.reach))
-        binds.append(totals.map(\.value.engagement))
-        binds.append(totals.map { Int64($0.value.positive) })
-        binds.append(totals.map { Int64($0.value.neutral) })
-        binds.append(totals.map { Int64($0.value.negative) })
-        binds.append(totals.map { Int64($0.value.sentimentUnavailable) })
-        let emotions = totals.map { delta.emotions[$0.key] ?? EmotionCounts() }
-        var emotionTypes = ""
-        for emotion in Emotion.allCases {
-            binds.append(emotions.map { Int64($0[emotion]) })
-            emotionTypes += ", $\(binds.count)::int8[]"
-        }
-        let emotionUpdates = EmotionCounts.columns.map { ", \($0) = r.\($0) + excluded.\($0)" }.joined()
-        try writer.rows(operation, """
-            INSERT INTO rollup_totals AS r (scope, level, bucket_ms, posts, reach, engagement, positive, neutral, negative, unavailable,
-                                            \(EmotionCounts.columns.joined(separator: ", ")))
-            SELECT * FROM unnest($1::text[], $2::int2[], $3::int8[], $4::int8[], $5::float8[], $6::float8[], $7::int8[], $8::int8[],
-                                 $9::int8[], $10::int8[]\(emotionTypes))
-            ON CONFLICT (scope, level, bucket_ms) DO UPDATE SET
-                posts = r.posts + excluded.posts, reach = r.reach + excluded.reach, engagement = r.engagement + excluded.engagement,
-                positive = r.positive + excluded.positive, neutral = r.neutral + excluded.neutral,
-                negative = r.negative + excluded.negative, unavailable = r.unavailable + excluded.unavailable\(emotionUpdates)
-            """, binds)
-        try writeFacets(delta, operation: operation)
-        try writeMinuteFacets(delta, operation: operation)
-        try AuthorSketches.merge(delta.sketches, into: writer, operation: operation)
-    }
-
-    /// Adds the hour and day facet counts of `delta` (a row per value).
-    private func writeFacets(_ delta: RollupDelta, operation: String) throws(StoreError) {
-        guard !delta.facets.isEmpty else { return }
-        let facets = delta.facets.sorted {
-            ($0.key.bucket.scope, $0.key.facet.rawValue, $0.key.bucket.level.rawValue, $0.key.bucket.bucket, $0.key.value)
-                < ($1.key.bucket.scope, $1.key.facet.rawValue, $1.key.bucket.level.rawValue, $1.key.bucket.bucket, $1.key.value)
-        }
-        var binds = PostgresBindings()
-        binds.append(facets.map(\.key.bucket.scope))
-        binds.append(facets.map(\.key.facet.rawValue))
-        binds.append(facets.map { Int16($0.key.bucket.level.rawValue) })
-        binds.append(facets.map(\.key.bucket.bucket))
-        binds.append(facets.map(\.key.value))
-        binds.append(facets.map { Int64($0.value) })
-        try writer.rows(operation, """
-            INSERT INTO rollup_facets AS r (scope, facet, level, bucket_ms, value, count)
-            SELECT * FROM unnest($1::text[], $2::int2[], $3::int2[], $4::int8[], $5::text[], $6::int8[])
-            ON CONFLICT (scope, facet, level, bucket_ms, value) DO UPDATE SET count = r.count + excluded.count
-            """, binds)
-    }
-
-    /// Adds the minute facet counts of `delta`: one row per scope, pack and minute, whose arrays
-    /// (facet, value, count) are passed as array literals and merged with a stored row's by
-    /// (facet, value).
-    private func writeMinuteFacets(_ delta: RollupDelta, operation: String) throws(StoreError) {
-        guard !delta.minuteFacets.isEmpty else { return }
-        let packs = delta.minuteFacets.sorted { ($0.key.scope, $0.key.pack, $0.key.bucket) < ($1.key.scope, $1.key.pack, $1.key.bucket) }
-        var binds = PostgresBindings()
-        binds.append(packs.map(\.key.scope))
-        binds.append(packs.map(\.key.pack))
-        binds.append(packs.map(\.key.bucket))
-        let entries = packs.map { Array($0.value) }
-        binds.append(entries.map { pack in "{" + pack.map { String($0.key.facet.rawValue) }.joined(separator: ",") + "}" })
-        binds.append(entries.map { pack in "{" + pack.map { PostRow.arrayElement($0.key.value) }.joined(separator: ",") + "}" })
-        binds.append(entries.map { pack in "{" + pack.map { String($0.value) }.joined(separator: ",") + "}" })
-        try writer.rows(operation, """
-            INSERT INTO rollup_minute_facets AS r (scope, pack, bucket_ms, facets, vals, counts)
-            SELECT scope, pack, bucket_ms, facets::int2[], vals::text[], counts::int8[]
-            FROM unnest($1::text[], $2::int2[], $3::int8[], $4::text[], $5::text[], $6::text[]) AS d(scope, pack, bucket_ms, facets, vals, counts)
-            ON CONFLICT (scope, pack, bucket_ms) DO UPDATE SET (facets, vals, counts) = (
-                SELECT array_agg(facet), array_agg(value), array_agg(count) FROM (
-                    SELECT facet, value, SUM(count)::int8 AS count FROM (
-                        SELECT * FROM unnest(r.facets, r.vals, r.counts)
-                        UNION ALL SELECT * FROM unnest(excluded.facets, excluded.vals, excluded.counts)
-                    ) AS both_packs (facet, value, count) GROUP BY facet, value
-                ) AS merged)
-            """, binds)
+        try RollupUpserts(delta).run(on: writer, operation: operation)
     }
 
     /// How many posts are stored.

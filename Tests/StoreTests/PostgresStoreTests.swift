@@ -202,6 +202,28 @@ struct PostgresApplyTests {
         return post
     }
 
+    /// A batch of four insert chunks (``PostgresStore/insertChunk(posts:)``): the first partly stored
+    /// already, the second and third all new, the last repeating a post of the second.
+    @Test func aBatchOfSeveralInsertChunksCountsEachNewPostOnce() throws {
+        let store = try emptyPostgresStore()
+        let posts = (0..<10_100).map { number in
+            var post = item(number, minute: Int64(number % 60), author: "a\(number % 11)")
+            post.enrichment.matchedQueryIds = number % 2 == 0 ? ["q-1"] : []
+            return post
+        }
+        let chunk = PostgresStore.insertChunk(posts: posts.count + 1)
+        #expect(chunk > 1_000 && 3 * chunk < posts.count)
+        #expect(try store.apply(Array(posts[0..<1_000])) == ApplyResult(inserted: 1_000, duplicates: 0))
+        #expect(try store.apply(posts + [posts[chunk + 7]]) == ApplyResult(inserted: posts.count - 1_000, duplicates: 1_001))
+        #expect(try store.apply(posts) == ApplyResult(inserted: 0, duplicates: posts.count))
+        let range = TimeSpan(from: base, to: base + 60 * 60_000)
+        #expect(try store.overview(PostSelection(range: range)).totals.posts == posts.count)
+        #expect(try store.overview(PostSelection(scope: .query("q-1"), range: range)).totals.posts == posts.count / 2)
+        #expect(try store.timeSeries(PostSelection(range: range), granularity: .minute).map(\.totals.posts)
+                == (0..<60).map { minute in posts.count / 60 + (minute < posts.count % 60 ? 1 : 0) })
+        #expect(try store.postCount() == posts.count)
+    }
+
     @Test func aRedeliveredBatchAndRepeatsInsideABatchCountOnceInEveryRollup() throws {
         let store = try emptyPostgresStore()
         let posts = Self.posts
