@@ -53,6 +53,30 @@ final class PostgresSession: Sendable {
                              result: connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
     }
 
+    /// Waits for every statement of `sent`, in order: false when one broke a unique constraint
+    /// (SQLSTATE 23505; those after it did not run, as the transaction failed), else throws the
+    /// first failure or returns true.
+    func completedWithoutUniqueViolation(_ sent: [SentStatement]) throws(StoreError) -> Bool {
+        var violated = false
+        var failure: StoreError?
+        for statement in sent {
+            do {
+                _ = try statement.result.wait()
+            } catch {
+                let state = (error as? PSQLError)?.serverInfo?[.sqlState]
+                if state == "23505" && failure == nil {
+                    violated = true
+                } else if state != "25P02" || !violated {  // 25P02: skipped, the transaction had failed
+                    let storeError = Self.storeError(statement.operation, error)
+                    if case .unavailable = storeError { drop(statement.connection) }
+                    failure = failure ?? storeError
+                }
+            }
+        }
+        if let failure { throw failure }
+        return !violated
+    }
+
     /// Waits for a statement ``send(_:_:_:)`` sent and returns every row.
     func rows(of sent: SentStatement) throws(StoreError) -> [PostgresRow] {
         do {

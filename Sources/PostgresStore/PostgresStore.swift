@@ -108,35 +108,37 @@ extension PostgresStore: PostWriter {
                 let savedRows = try writer.rows(operation, "SELECT id FROM listening_queries")
                 var saved: Set<String> = []
                 for row in savedRows { saved.insert(try PostgresSession.decode(row, String.self, operation)) }
-                // The posts go in chunks, each prepared while the server inserts the one before.
+                // The usual batch is all new: its posts go in plain inserts (no conflict checks), in
+                // chunks each prepared while the server inserts the one before, after a savepoint to
+                // go back to when a post was stored already.
                 var rows: [PostRow] = []
                 var matches: [[String]] = []
                 rows.reserveCapacity(posts.count)
                 matches.reserveCapacity(posts.count)
-                var sent: [PostgresSession.SentStatement] = []
+                var sent = [try writer.send(operation, "SAVEPOINT new_posts")]
                 let chunkSize = Self.insertChunk(posts: posts.count)
                 for start in stride(from: 0, to: posts.count, by: chunkSize) {
                     let chunk = posts[start..<min(posts.count, start + chunkSize)].map(PostRow.init)
                     let chunkMatches = chunk.map { row in PostRow.distinct(row.post.matchedQueryIDs.filter(saved.contains)) }
-                    sent.append(try sendInsert(chunk, matches: chunkMatches, operation: operation))
+                    sent.append(try writer.send(operation, Self.insertPosts, Self.insertBinds(chunk, matches: chunkMatches)))
                     rows += chunk
                     matches += chunkMatches
                 }
-                // The roll-up upserts of the usual batch, all of whose posts are new, are summed and
-                // encoded while the server inserts them.
+                // Their roll-up upserts are summed and encoded while the server inserts them.
                 let assumingAllNew = PendingUpserts(rows: rows, matches: matches)
                 defer { _ = assumingAllNew.value() }
-                let inserted = try insertedKeys(sent, operation: operation)
-                if inserted.allSatisfy({ $0 == nil }) {
+                if try writer.completedWithoutUniqueViolation(sent) {
                     try assumingAllNew.value().run(on: writer, operation: operation)
                     return ApplyResult(inserted: rows.count, duplicates: batch.count - rows.count)
                 }
+                // A redelivery: back to the savepoint, and only the posts not stored yet count.
+                try writer.rows(operation, "ROLLBACK TO SAVEPOINT new_posts")
+                let inserted = try insertNew(rows, matches: matches, operation: operation)
                 var delta = RollupDelta()
                 var counted: Set<PostKey> = []
                 for (index, row) in rows.enumerated() {
                     let key = PostKey(id: PostRow.storable(row.post.id), createdAtMs: row.post.createdAtMs)
-                    let isNew = inserted[index / chunkSize]?.contains(key) ?? true
-                    guard isNew, counted.insert(key).inserted else { continue }
+                    guard inserted.contains(key), counted.insert(key).inserted else { continue }
                     delta.add(row, scopes: [""] + matches[index])
                 }
                 try write(delta, operation: operation)
@@ -197,9 +199,35 @@ extension PostgresStore: PostWriter {
         }
     }
 
-    /// Sends the insert of `rows` (`matches[i]`: the saved queries row i matched), which answers
-    /// nothing when every row was new, else the keys of those that were (``insertedKeys(_:operation:)``).
-    private func sendInsert(_ rows: [PostRow], matches: [[String]], operation: String) throws(StoreError) -> PostgresSession.SentStatement {
+    /// Inserts `rows` (`matches[i]`: the saved queries row i matched), skipping those stored
+    /// already, and returns the keys of the new ones.
+    private func insertNew(_ rows: [PostRow], matches: [[String]], operation: String) throws(StoreError) -> Set<PostKey> {
+        var keys: Set<PostKey> = []
+        for row in try writer.rows(operation, Self.insertPosts + " ON CONFLICT DO NOTHING RETURNING id, created_at_ms",
+                                   Self.insertBinds(rows, matches: matches)) {
+            let (id, createdAtMs) = try PostgresSession.decode(row, (String, Int64).self, operation)
+            keys.insert(PostKey(id: id, createdAtMs: createdAtMs))
+        }
+        return keys
+    }
+
+    /// The insert of posts rows from the arrays of ``insertBinds(_:matches:)``.
+    private static let insertPosts = """
+        INSERT INTO posts (id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement,
+                           priority, search_text, emotions, hashtags, terms, domains, mentions, query_ids, record)
+        SELECT id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement, priority,
+               search_text, CASE WHEN has_emotions THEN string_to_array(emotions, chr(31)) END,
+               string_to_array(hashtags, chr(31)), string_to_array(terms, chr(31)), string_to_array(domains, chr(31)),
+               string_to_array(mentions, chr(31)), string_to_array(query_ids, chr(31)), record
+        FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[],
+                    $9::float8[], $10::int4[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::text[], $16::text[],
+                    $17::text[], $18::text[], $19::bytea[])
+            AS batch (id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement, priority,
+                      search_text, has_emotions, emotions, hashtags, terms, domains, mentions, query_ids, record)
+        """
+
+    /// The columns of `rows` as arrays, one bind each (`matches[i]`: the saved queries row i matched).
+    private static func insertBinds(_ rows: [PostRow], matches: [[String]]) -> PostgresBindings {
         var binds = PostgresBindings()
         binds.append(rows.map { PostRow.storable($0.post.id) })
         binds.append(rows.map(\.post.createdAtMs))
@@ -220,44 +248,7 @@ extension PostgresStore: PostWriter {
         binds.append(rows.map { PostRow.joined($0.mentions) })
         binds.append(matches.map(PostRow.joined))
         binds.append(rows.map { ByteBuffer(bytes: $0.post.record) })
-        binds.append(Int64(rows.count))
-        return try writer.send(operation, """
-            WITH inserted AS (
-                INSERT INTO posts (id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement,
-                                   priority, search_text, emotions, hashtags, terms, domains, mentions, query_ids, record)
-                SELECT id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement, priority,
-                       search_text, CASE WHEN has_emotions THEN string_to_array(emotions, chr(31)) END,
-                       string_to_array(hashtags, chr(31)), string_to_array(terms, chr(31)), string_to_array(domains, chr(31)),
-                       string_to_array(mentions, chr(31)), string_to_array(query_ids, chr(31)), record
-                FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[],
-                            $9::float8[], $10::int4[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::text[], $16::text[],
-                            $17::text[], $18::text[], $19::bytea[])
-                    AS batch (id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement, priority,
-                              search_text, has_emotions, emotions, hashtags, terms, domains, mentions, query_ids, record)
-                ON CONFLICT DO NOTHING
-                RETURNING id, created_at_ms)
-            SELECT CASE WHEN count(*) < $20 THEN COALESCE(array_agg(id), '{}') END,
-                   CASE WHEN count(*) < $20 THEN COALESCE(array_agg(created_at_ms), '{}') END
-            FROM inserted
-            """, binds)
-    }
-
-    /// Waits for the inserts ``sendInsert(_:matches:operation:)`` sent (all of them, even after one
-    /// failed: they run in order); per insert, nil when every row was new, else the keys of the new ones.
-    private func insertedKeys(_ sent: [PostgresSession.SentStatement], operation: String) throws(StoreError) -> [Set<PostKey>?] {
-        var inserted: [Set<PostKey>?] = []
-        var failure: StoreError?
-        for statement in sent {
-            do {
-                let rows = try writer.rows(of: statement)
-                let (ids, times) = try PostgresSession.decode(rows[0], ([String]?, [Int64]?).self, operation)
-                inserted.append(ids.map { ids in Set(zip(ids, times ?? []).map { PostKey(id: $0, createdAtMs: $1) }) })
-            } catch {
-                failure = failure ?? error
-            }
-        }
-        if let failure { throw failure }
-        return inserted
+        return binds
     }
 
     /// Adds `delta` to the roll-ups (``RollupUpserts``), on the writer's connection inside its transaction.

@@ -105,10 +105,21 @@ struct RollupDelta {
     private(set) var totals: [BucketKey: PostTotals] = [:]
     /// The emotion counts of the totals' buckets that have any.
     private(set) var emotions: [BucketKey: EmotionCounts] = [:]
-    /// Hour and day facet counts.
-    private(set) var facets: [FacetKey: Int] = [:]
     private(set) var minuteFacets: [MinutePackKey: [FacetValue: Int]] = [:]
     private(set) var sketches: [BucketKey: AuthorSketch] = [:]
+
+    /// Hour and day facet counts: the minute counts summed per hour and day (a value repeated
+    /// within a minute is added once per level, not once per post).
+    var facets: [FacetKey: Int] {
+        var facets: [FacetKey: Int] = [:]
+        for (pack, counts) in minuteFacets {
+            for level in Self.coarseLevels {
+                let bucket = BucketKey(scope: pack.scope, level: level, bucket: level.bucketStart(pack.bucket))
+                for (value, count) in counts { facets[FacetKey(bucket: bucket, facet: value.facet, value: value.value), default: 0] += count }
+            }
+        }
+        return facets
+    }
 
     /// Counts `post` once in each of `scopes` at every level, with the facet values and author of `row`.
     mutating func add(_ row: PostRow, scopes: [String]) {
@@ -138,9 +149,6 @@ struct RollupDelta {
                 totals[key, default: PostTotals()].add(one)
                 if let feelings { emotions[key, default: EmotionCounts()].add(feelings) }
                 sketches[key, default: AuthorSketch()].insert(hash: authorHash)
-                for facet in RollupFacet.allCases {
-                    for value in row.values(of: facet) { facets[FacetKey(bucket: key, facet: facet, value: value), default: 0] += 1 }
-                }
             }
         }
     }
