@@ -74,7 +74,8 @@ import Glibc
         }
         #expect(sentBeforeClose < head.count, """
             the server kept reading all \(sentBeforeClose) bytes of a dripped head \
-            (connected after \(connectedAfter) ms, \(monotonicMilliseconds() - started) ms in all)
+            (connected after \(connectedAfter) ms, \(monotonicMilliseconds() - started) ms in all; \
+            the client's descriptor \(client) is now connected to port \(peerPort(of: client)), the server listens on \(server.port))
             """)
     }
 
@@ -109,6 +110,17 @@ import Glibc
         let server = try MetricsHTTPServer(address: "127.0.0.1:0", metrics: MetricsRegistry(), shutdown: shutdown,
                                            logger: Logger(label: "test"))
         return (server, shutdown)
+    }
+
+    /// The port `descriptor` is connected to, or -1: a different port than the server's would mean
+    /// the descriptor was closed by someone else and its number given to another socket.
+    private func peerPort(of descriptor: Int32) -> Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let found = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(descriptor, $0, &length) }
+        }
+        return found == 0 ? Int(UInt16(bigEndian: address.sin_port)) : -1
     }
 
     private func connectToServer(port: Int) throws -> Int32 {
