@@ -152,8 +152,9 @@ extension PostgresStore: PostWriter {
     /// that small batches stay one statement.
     static func insertChunk(posts count: Int) -> Int { max(1_000, (count + 3) / 4) }
 
-    /// A batch's roll-up upserts, summed as if every row were new (each row once: the insert
-    /// returned every key) and encoded, on another thread while the writer's thread waits for the insert.
+    /// A batch's roll-up upserts, summed as if every row were new and encoded, on another thread
+    /// while the writer's thread waits for the inserts; used when no insert broke the primary key
+    /// (every row was new, and none was repeated).
     private final class PendingUpserts: @unchecked Sendable {
         private var upserts: RollupUpserts?  // written by the summing thread, read after `built`
         private let built = DispatchGroup()
