@@ -34,7 +34,12 @@ final class PostgresSession: Sendable {
     /// Runs `sql` with `binds` and returns every row; call inside ``exclusively(_:)``.
     @discardableResult
     func rows(_ operation: String, _ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws(StoreError) -> [PostgresRow] {
-        try rows(of: send(operation, sql, binds))
+        let sent = try send(operation, sql, binds)
+        do {
+            return try sent.result.wait().rows
+        } catch {
+            throw failure(of: sent, error)
+        }
     }
 
     /// A statement sent by ``send(_:_:_:)`` whose rows were not awaited yet.
@@ -46,7 +51,7 @@ final class PostgresSession: Sendable {
 
     /// Sends `sql` with `binds` without waiting for it, so that the caller prepares its next
     /// statement while the server runs this one: the connection runs statements in the order they
-    /// were sent. Wait for each with ``rows(of:)``; call inside ``exclusively(_:)``.
+    /// were sent. Wait for them with ``completedWithoutUniqueViolation(_:)``; call inside ``exclusively(_:)``.
     func send(_ operation: String, _ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws(StoreError) -> SentStatement {
         let connection = try connected()
         return SentStatement(operation: operation, connection: connection,
@@ -67,9 +72,8 @@ final class PostgresSession: Sendable {
                 if state == "23505" && failure == nil {
                     violated = true
                 } else if state != "25P02" || !violated {  // 25P02: skipped, the transaction had failed
-                    let storeError = Self.storeError(statement.operation, error)
-                    if case .unavailable = storeError { drop(statement.connection) }
-                    failure = failure ?? storeError
+                    let statementFailure = self.failure(of: statement, error)
+                    failure = failure ?? statementFailure
                 }
             }
         }
@@ -77,15 +81,11 @@ final class PostgresSession: Sendable {
         return !violated
     }
 
-    /// Waits for a statement ``send(_:_:_:)`` sent and returns every row.
-    func rows(of sent: SentStatement) throws(StoreError) -> [PostgresRow] {
-        do {
-            return try sent.result.wait().rows
-        } catch {
-            let failure = Self.storeError(sent.operation, error)
-            if case .unavailable = failure { drop(sent.connection) }
-            throw failure
-        }
+    /// `error`, the failure of `sent`, as a store error; a connection that failed is dropped.
+    private func failure(of sent: SentStatement, _ error: any Error) -> StoreError {
+        let failure = Self.storeError(sent.operation, error)
+        if case .unavailable = failure { drop(sent.connection) }
+        return failure
     }
 
     /// Asks the server for `SELECT 1`: UNAVAILABLE when it cannot be reached or has not answered

@@ -1,6 +1,5 @@
 import Dispatch
 import EarshotStore
-import Emotions
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore

@@ -13,14 +13,15 @@ struct RollupUpserts: Sendable {
         let binds: PostgresBindings
     }
 
-    private(set) var statements: [Statement] = []
+    private var statements: [Statement] = []
     private let sketches: [RollupDelta.BucketKey: AuthorSketch]
 
     init(_ delta: RollupDelta) {
         sketches = delta.sketches
         guard !delta.totals.isEmpty else { return }
         statements.append(Self.totals(delta))
-        if !delta.facets.isEmpty { statements.append(Self.facets(delta)) }
+        let facets = delta.facets  // summed from the minute packs on each reading
+        if !facets.isEmpty { statements.append(Self.facets(facets)) }
         if !delta.minuteFacets.isEmpty { statements.append(Self.minuteFacets(delta)) }
     }
 
@@ -64,8 +65,8 @@ struct RollupUpserts: Sendable {
     }
 
     /// The hour and day facet counts (a row per value).
-    private static func facets(_ delta: RollupDelta) -> Statement {
-        let facets = delta.facets.sorted {
+    private static func facets(_ counts: [RollupDelta.FacetKey: Int]) -> Statement {
+        let facets = counts.sorted {
             ($0.key.bucket.scope, $0.key.facet.rawValue, $0.key.bucket.level.rawValue, $0.key.bucket.bucket, $0.key.value)
                 < ($1.key.bucket.scope, $1.key.facet.rawValue, $1.key.bucket.level.rawValue, $1.key.bucket.bucket, $1.key.value)
         }
