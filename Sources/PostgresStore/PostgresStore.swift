@@ -100,7 +100,7 @@ extension PostgresStore: PostWriter {
         let operation = "apply batch of \(batch.count)"
         return try writer.exclusively { () throws(StoreError) in
             let cutoff = retention.withLockedValue { $0.cutoffMs }
-            let posts = batch.filter { $0.createdAtMs >= cutoff }
+            let posts = batch.allSatisfy { $0.createdAtMs >= cutoff } ? batch : batch.filter { $0.createdAtMs >= cutoff }
             guard !posts.isEmpty else { return ApplyResult(inserted: 0, duplicates: batch.count) }
             try createPartitions(days: Set(posts.map { BucketLevel.day.bucketStart($0.createdAtMs) / BucketLevel.day.width }))
             return try writer.transaction(operation) { () throws(StoreError) in
@@ -115,9 +115,8 @@ extension PostgresStore: PostWriter {
                 rows.reserveCapacity(posts.count)
                 matches.reserveCapacity(posts.count)
                 var sent = [try writer.send(operation, "SAVEPOINT new_posts")]
-                let chunkSize = Self.insertChunk(posts: posts.count)
-                for start in stride(from: 0, to: posts.count, by: chunkSize) {
-                    let chunk = posts[start..<min(posts.count, start + chunkSize)].map(PostRow.init)
+                for chunkRange in Self.insertChunks(posts: posts.count) {
+                    let chunk = posts[chunkRange].map(PostRow.init)
                     let chunkMatches = chunk.map { row in PostRow.distinct(row.post.matchedQueryIDs.filter(saved.contains)) }
                     sent.append(try writer.send(operation, Self.insertPosts, Self.insertBinds(chunk, matches: chunkMatches)))
                     rows += chunk
@@ -128,7 +127,9 @@ extension PostgresStore: PostWriter {
                 defer { _ = assumingAllNew.value() }
                 if try writer.completedWithoutUniqueViolation(sent) {
                     try assumingAllNew.value().run(on: writer, operation: operation)
-                    return ApplyResult(inserted: rows.count, duplicates: batch.count - rows.count)
+                    let inserted = rows.count
+                    Self.freeInBackground(consume rows)
+                    return ApplyResult(inserted: inserted, duplicates: batch.count - inserted)
                 }
                 // A redelivery: back to the savepoint, and only the posts not stored yet count.
                 try writer.rows(operation, "ROLLBACK TO SAVEPOINT new_posts")
@@ -146,10 +147,25 @@ extension PostgresStore: PostWriter {
         }
     }
 
-    /// Posts per insert statement when ``apply(_:)`` stores `count` posts: a quarter of them, so
-    /// that the next quarter is prepared while the server inserts one, but at least 1,000, so
-    /// that small batches stay one statement.
-    static func insertChunk(posts count: Int) -> Int { max(1_000, (count + 3) / 4) }
+    /// The posts of each insert statement when ``apply(_:)`` stores `count` posts: 1,000 first, so
+    /// that the server starts inserting soon, then each chunk up to 2.5 times the one before, as
+    /// it is prepared while the server inserts that one (which takes about three times as long).
+    static func insertChunks(posts count: Int) -> [Range<Int>] {
+        var chunks: [Range<Int>] = []
+        var size = 1_000
+        while chunks.last?.upperBound ?? 0 < count {
+            let start = chunks.last?.upperBound ?? 0
+            chunks.append(start..<min(count, start + size))
+            size = size * 5 / 2
+        }
+        return chunks
+    }
+
+    /// Frees a batch's rows on another thread, so that freeing them does not delay the commit.
+    private static func freeInBackground(_ rows: consuming [PostRow]) {
+        let rows = rows
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(rows) {} }
+    }
 
     /// A batch's roll-up upserts, summed as if every row were new and encoded, on another thread
     /// while the writer's thread waits for the inserts; used when no insert broke the primary key

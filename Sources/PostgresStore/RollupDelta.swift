@@ -155,8 +155,10 @@ struct RollupDelta {
 }
 
 /// A post as its `posts` row holds it: text fields PostgreSQL accepts (no NUL), lowercased
-/// search fields and each facet's distinct values.
-struct PostRow {
+/// search fields and each facet's distinct values. A class: a batch's rows are read by many
+/// column maps and the roll-up sums, and handing one over is then one reference, not a copy of
+/// every string and array it holds.
+final class PostRow: Sendable {
     let post: ScoredPost
     let searchText: String
     let handle: String
@@ -191,6 +193,13 @@ struct PostRow {
 
     /// `values` without repeats and without the characters a row cannot hold, in order.
     static func distinct(_ values: [String]) -> [String] {
+        // Most posts have a few values per facet: comparing each with those kept is cheaper than hashing.
+        guard values.count > 16 else {
+            var kept: [String] = []
+            kept.reserveCapacity(values.count)
+            for value in values.lazy.map(storable) where !kept.contains(value) { kept.append(value) }
+            return kept
+        }
         var seen: Set<String> = []
         return values.map(storable).filter { seen.insert($0).inserted }
     }
@@ -200,12 +209,20 @@ struct PostRow {
 
     /// `text` without NUL (PostgreSQL text cannot hold it) and without ``separator``.
     static func storable(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0 || $0 == 0x1F }) else { return text }
+        let hasUnstorable = text.utf8.withContiguousStorageIfAvailable { $0.contains { $0 == 0 || $0 == 0x1F } }
+            ?? text.utf8.contains { $0 == 0 || $0 == 0x1F }
+        guard hasUnstorable else { return text }
         return String(text.filter { $0 != "\0" && $0 != separator })
     }
 
     /// `values` as one text for `string_to_array(…, chr(31))` ("" is the empty array).
-    static func joined(_ values: [String]) -> String { values.joined(separator: String(separator)) }
+    static func joined(_ values: [String]) -> String {
+        switch values.count {
+        case 0: ""
+        case 1: values[0]
+        default: values.joined(separator: String(separator))
+        }
+    }
 
     /// `value` as an element of a PostgreSQL array literal (`'{…}'::text[]`): double-quoted, with `"` and `\\` escaped.
     static func arrayElement(_ value: String) -> String {

@@ -202,8 +202,8 @@ struct PostgresApplyTests {
         return post
     }
 
-    /// A batch of four insert chunks (``PostgresStore/insertChunk(posts:)``): the first partly stored
-    /// already, the second and third all new, the last repeating a post of the second.
+    /// A batch of four insert chunks (``PostgresStore/insertChunks(posts:)``): the first stored
+    /// already, the second partly, the third all new, the last repeating a new post of the second.
     @Test func aBatchOfSeveralInsertChunksCountsEachNewPostOnce() throws {
         let store = try emptyPostgresStore()
         let posts = (0..<10_100).map { number in
@@ -211,10 +211,10 @@ struct PostgresApplyTests {
             post.enrichment.matchedQueryIds = number % 2 == 0 ? ["q-1"] : []
             return post
         }
-        let chunk = PostgresStore.insertChunk(posts: posts.count + 1)
-        #expect(chunk > 1_000 && 3 * chunk < posts.count)
-        #expect(try store.apply(Array(posts[0..<1_000])) == ApplyResult(inserted: 1_000, duplicates: 0))
-        #expect(try store.apply(posts + [posts[chunk + 7]]) == ApplyResult(inserted: posts.count - 1_000, duplicates: 1_001))
+        let chunks = PostgresStore.insertChunks(posts: posts.count + 1)
+        #expect(chunks.count == 4 && chunks[0] == 0..<1_000 && chunks[1].upperBound > 1_707)
+        #expect(try store.apply(Array(posts[0..<1_700])) == ApplyResult(inserted: 1_700, duplicates: 0))
+        #expect(try store.apply(posts + [posts[1_707]]) == ApplyResult(inserted: posts.count - 1_700, duplicates: 1_701))
         #expect(try store.apply(posts) == ApplyResult(inserted: 0, duplicates: posts.count))
         let range = TimeSpan(from: base, to: base + 60 * 60_000)
         #expect(try store.overview(PostSelection(range: range)).totals.posts == posts.count)
