@@ -52,7 +52,7 @@ struct CodecBenchCommand: ParsableCommand {
                 let decoded = try PipelineBatch(serializedBytes: sealed)
                 precondition(seal.verifies(decoded))
             },
-            try measure("check the seal on the bytes") { precondition(seal.verifies(encodedBatch: sealed)) },
+            measure("check the seal on the bytes") { precondition(seal.verifies(encodedBatch: sealed)) },
         ]
         print("\(batchSize) posts per batch, \(bytes.count / batchSize) bytes per post, best of 3 × \(batches) batches")
         print(table(["operation", "per post", "rate"], rows))
