@@ -101,6 +101,8 @@ struct RunningGateway {
     let process: Process
     let base: URL
     let tokensArguments: [String]
+    /// Where the gateway's standard error goes.
+    let logURL: URL
 
     init(stack: LocalStack, port: Int, arguments: [String] = []) throws {
         tokensArguments = stack.securityArguments
@@ -108,8 +110,9 @@ struct RunningGateway {
         process.executableURL = earshotBinary
         process.arguments = ["gateway", "--listen", "127.0.0.1:\(port)", "--ingest", stack.ports.ingestRPC, "--query", stack.ports.queryRPC]
             + stack.securityArguments + arguments
-        FileManager.default.createFile(atPath: stack.directory.appendingPathComponent("gateway.log").path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: stack.directory.appendingPathComponent("gateway.log"))
+        logURL = stack.directory.appendingPathComponent("gateway.log")
+        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: logURL)
         try process.run()
         base = URL(string: "http://127.0.0.1:\(port)")!
     }
@@ -154,14 +157,27 @@ struct RunningGateway {
         try await request(method, path, token: token, body: try JSONSerialization.data(withJSONObject: json))
     }
 
-    /// Waits until /readyz answers 200 (ingest and query serving).
+    /// Waits until /readyz answers 200 (ingest and query serving); the error says what /readyz
+    /// answered last and how the gateway's log ends.
     func waitUntilReady(timeoutSeconds: Double) async throws {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
+        var last = "no answer yet"
         while Date() < deadline {
-            if process.isRunning, let reply = try? await request("GET", "/readyz"), reply.status == 200 { return }
+            guard process.isRunning else {
+                last = "the gateway exited with status \(process.terminationStatus)"
+                break
+            }
+            do {
+                let reply = try await request("GET", "/readyz")
+                if reply.status == 200 { return }
+                last = "/readyz answered \(reply.status): \(reply.text)"
+            } catch {
+                last = "/readyz failed: \(error)"
+            }
             try await Task.sleep(nanoseconds: 200_000_000)
         }
-        throw StackError("the gateway at \(base) did not get ready within \(timeoutSeconds) s")
+        let log = (try? String(contentsOf: logURL, encoding: .utf8)).map { String($0.suffix(3_000)) } ?? "(no log)"
+        throw StackError("the gateway at \(base) did not get ready within \(timeoutSeconds) s; last: \(last); its log ends:\n\(log)")
     }
 
     func stop() {
