@@ -209,9 +209,9 @@ final class PostRow: Sendable {
 
     /// `text` without NUL (PostgreSQL text cannot hold it) and without ``separator``.
     static func storable(_ text: String) -> String {
-        let hasUnstorable = text.utf8.withContiguousStorageIfAvailable { $0.contains { $0 == 0 || $0 == 0x1F } }
-            ?? text.utf8.contains { $0 == 0 || $0 == 0x1F }
-        guard hasUnstorable else { return text }
+        let isUnstorable = { (byte: UInt8) in byte == 0 || byte == 0x1F }
+        guard text.utf8.withContiguousStorageIfAvailable({ $0.contains(where: isUnstorable) })
+                ?? text.utf8.contains(where: isUnstorable) else { return text }
         return String(text.filter { $0 != "\0" && $0 != separator })
     }
 
