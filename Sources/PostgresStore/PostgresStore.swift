@@ -227,7 +227,10 @@ extension PostgresStore: PostWriter {
         return keys
     }
 
-    /// The insert of posts rows from the arrays of ``insertBinds(_:matches:)``.
+    /// The insert of posts rows from the arrays of ``insertBinds(_:matches:)``. The arrays are
+    /// unnested in the select list, row by row, rather than by `unnest(…) AS batch(…)` in FROM,
+    /// which first copies all of them into tuple stores (a 20,000-row insert of six such columns
+    /// took 25–31 ms against 44–63 ms in psql).
     private static let insertPosts = """
         INSERT INTO posts (id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement,
                            priority, search_text, emotions, hashtags, terms, domains, mentions, query_ids, record)
@@ -235,11 +238,13 @@ extension PostgresStore: PostWriter {
                search_text, CASE WHEN has_emotions THEN string_to_array(emotions, chr(31)) END,
                string_to_array(hashtags, chr(31)), string_to_array(terms, chr(31)), string_to_array(domains, chr(31)),
                string_to_array(mentions, chr(31)), string_to_array(query_ids, chr(31)), record
-        FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[],
-                    $9::float8[], $10::int4[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::text[], $16::text[],
-                    $17::text[], $18::text[], $19::bytea[])
-            AS batch (id, created_at_ms, author_id, author_handle, platform, language, sentiment, reach, engagement, priority,
-                      search_text, has_emotions, emotions, hashtags, terms, domains, mentions, query_ids, record)
+        FROM (SELECT unnest($1::text[]) AS id, unnest($2::int8[]) AS created_at_ms, unnest($3::text[]) AS author_id,
+                     unnest($4::text[]) AS author_handle, unnest($5::text[]) AS platform, unnest($6::text[]) AS language,
+                     unnest($7::text[]) AS sentiment, unnest($8::float8[]) AS reach, unnest($9::float8[]) AS engagement,
+                     unnest($10::int4[]) AS priority, unnest($11::text[]) AS search_text, unnest($12::bool[]) AS has_emotions,
+                     unnest($13::text[]) AS emotions, unnest($14::text[]) AS hashtags, unnest($15::text[]) AS terms,
+                     unnest($16::text[]) AS domains, unnest($17::text[]) AS mentions, unnest($18::text[]) AS query_ids,
+                     unnest($19::bytea[]) AS record) AS batch
         """
 
     /// The columns of `rows` as arrays, one bind each (`matches[i]`: the saved queries row i matched).
