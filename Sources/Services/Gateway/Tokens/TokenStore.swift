@@ -3,7 +3,8 @@ import Synchronization
 
 /// The API token file as the running gateway sees it: read again when its inode (the file is
 /// replaced by a rename), modification time or size changed, checked with one `stat` per
-/// request, so `earshot tokens create` and `revoke` take effect at once, without a restart.
+/// request (made before the lock is taken, so requests do not queue behind each other's system
+/// call), so `earshot tokens create` and `revoke` take effect at once, without a restart.
 /// A file that becomes unreadable keeps the tokens read last and is reported once.
 public final class TokenStore: Sendable {
     public let path: String
@@ -23,13 +24,15 @@ public final class TokenStore: Sendable {
     public init(path: String, report: @escaping @Sendable (String) -> Void) {
         self.path = path
         self.report = report
-        state.withLock { reload(&$0, force: true) }
+        let stamp = currentStamp()
+        state.withLock { reload(&$0, stamp: stamp, force: true) }
     }
 
     /// The entry of `token`, from the file as it is now.
     public func entry(token: String) -> APITokens.Entry? {
-        state.withLock { state in
-            reload(&state, force: false)
+        let stamp = currentStamp()
+        return state.withLock { state in
+            reload(&state, stamp: stamp, force: false)
             guard let id = APITokens.id(of: token) else { return nil }
             let presented = Array(token.utf8)
             if let checked = state.checked[String(id)], APITokens.sameBytes(checked.token, presented) { return checked.entry }
@@ -42,18 +45,24 @@ public final class TokenStore: Sendable {
     /// Whether the file had any token when last read.
     public var isEmpty: Bool { state.withLock { $0.tokens.entries.isEmpty } }
 
-    private func reload(_ state: inout State, force: Bool) {
-        // stat(2) directly: this runs on every request, and FileManager builds a dictionary of every attribute.
+    /// The file's stamp now, or nil when there is no file. stat(2) directly: this runs on every
+    /// request, and FileManager builds a dictionary of every attribute.
+    private func currentStamp() -> Stamp? {
         var status = stat()
-        guard stat(path, &status) == 0 else {
+        guard stat(path, &status) == 0 else { return nil }
+        return Stamp(inode: UInt64(status.st_ino), modified: Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9,
+                     size: Int(status.st_size))
+    }
+
+    /// Brings `state` up to the file whose stamp is `stamp` (read before the lock was taken).
+    private func reload(_ state: inout State, stamp: Stamp?, force: Bool) {
+        guard let stamp else {
             if state.stamp != nil || force { problem(&state, "\(path): no API token file (create a token with `earshot tokens create`)") }
             state.stamp = nil
             state.tokens = APITokens()
             state.checked = [:]
             return
         }
-        let stamp = Stamp(inode: UInt64(status.st_ino), modified: Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9,
-                          size: Int(status.st_size))
         if !force, state.stamp == stamp { return }
         do {
             let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
