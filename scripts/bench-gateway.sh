@@ -78,10 +78,12 @@ def milliseconds(text):
     value, unit = re.fullmatch(r"([0-9.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 def figures(wrk_file, rpc_file):
-    """requests/s and p99 ms of the gateway (wrk's output) and of the RPC (`earshot bench rpc`'s)."""
+    """requests/s and p99 ms of the gateway (wrk's output) and of the RPC (`earshot bench rpc`'s).
+    wrk's p99 is the line of its latency distribution that starts with "99%", not a "…99%" at
+    the end of its Stdev line (such as "80.99%"), which a search anywhere would find first."""
     wrk, rpc = open(wrk_file).read(), open(rpc_file).read().splitlines()
     row = next(line.split() for line in rpc if re.match(r"\d+\s+\d+", line))  # under "calls  requests/s  p50 ms  p90 ms  p99 ms"
-    return (float(re.search(r"Requests/sec:\s+([0-9.]+)", wrk).group(1)), milliseconds(re.search(r"99%\s+(\S+)", wrk).group(1)),
+    return (float(re.search(r"Requests/sec:\s+([0-9.]+)", wrk).group(1)), milliseconds(re.search(r"^\s*99%\s+(\S+)", wrk, re.M).group(1)),
             float(row[1]), float(row[4]))
 gateway_rate, gateway_p99, rpc_rate, rpc_p99 = figures(sys.argv[6], sys.argv[7])
 gateway_rate4, gateway_p99_4, rpc_rate4, rpc_p99_4 = figures(sys.argv[8], sys.argv[9])
