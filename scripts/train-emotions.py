@@ -359,7 +359,10 @@ def main():
     table[:, : len(LABELS)] = hashed
     cache_bits, cache = word_cache(final_texts, table)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "wb") as out:
+    # Written beside it and renamed over it: a running process maps the model file, and a file
+    # rewritten in place would change under it.
+    partial = args.out + ".partial"
+    with open(partial, "wb") as out:
         out.write(MAGIC)
         out.write(struct.pack("<IIII", args.bits, len(LABELS), len(ef.LEXICON_FEATURES), cache_bits))
         out.write(np.asarray(scales, dtype="<f4").tobytes())
@@ -368,6 +371,7 @@ def main():
         out.write(np.asarray(weights[width:], dtype="<f4").tobytes())
         out.write(table.tobytes())
         out.write(cache.tobytes())
+    os.replace(partial, args.out)
     print(f"wrote {args.out} ({os.path.getsize(args.out):,} bytes)")
 
     os.makedirs(os.path.dirname(args.fixtures), exist_ok=True)
