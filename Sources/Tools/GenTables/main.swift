@@ -32,7 +32,8 @@ for image in images {
         if checking {
             if (try? Data(contentsOf: url)) != Data(bytes) { stale.append(image.path) }
         } else {
-            try Data(bytes).write(to: url)
+            // Atomically (a file beside it, renamed over it): processes map these files.
+            try Data(bytes).write(to: url, options: .atomic)
             print("wrote \(image.path) (\(bytes.count) bytes)")
         }
     } catch {
