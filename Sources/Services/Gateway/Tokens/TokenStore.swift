@@ -54,7 +54,9 @@ public final class TokenStore: Sendable {
                      size: Int(status.st_size))
     }
 
-    /// Brings `state` up to the file whose stamp is `stamp` (read before the lock was taken).
+    /// Brings `state` up to the file whose stamp is `stamp` (read before the lock was taken). A
+    /// request whose stamp is older than the state's only reads the file once more: the file is
+    /// always read under the lock, so the tokens are never older than the stamp kept with them.
     private func reload(_ state: inout State, stamp: Stamp?, force: Bool) {
         guard let stamp else {
             if state.stamp != nil || force { problem(&state, "\(path): no API token file (create a token with `earshot tokens create`)") }
