@@ -46,6 +46,31 @@ struct ShortTextTests {
         #expect(doubled == "good feel ".unicodeScalars.map(\.value))
     }
 
+    /// A word repeated in a row counts once: "go go go go" was pl at 0.996 and "Yay yay yay …
+    /// #mets" so at 1.00, each repetition voting again.
+    @Test func wordsRepeatedInARowAreKeptOnce() {
+        let repeated = LetterBuffer.withBuffer(of: "Go go GO go! ha ha, yay ha") { buffer in
+            buffer.fillAll()
+            return (Array(buffer.scalars), buffer.letters(in: .latin))
+        }
+        #expect(repeated.0 == "go ha yay ha ".unicodeScalars.map(\.value))
+        #expect(repeated.1 == 9)
+        // Read a little at a time, a repetition across two reads is still dropped.
+        let text = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt incididunt incididunt ut labore"
+        let incremental = LetterBuffer.withBuffer(of: text) { buffer in
+            while !buffer.isComplete { buffer.fill(toAtLeast: buffer.scalars.count + 1) }
+            return Array(buffer.scalars)
+        }
+        let whole = LetterBuffer.withBuffer(of: text) { buffer in
+            buffer.fillAll()
+            return Array(buffer.scalars)
+        }
+        #expect(incremental == whole)
+        #expect(whole == "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore ".unicodeScalars.map(\.value))
+        #expect(identifier.identify("go go go go", hint: nil) == .undetermined())
+        #expect(identifier.identify("Yay yay yay yay yay yay yay yay #mets", hint: nil).code == "en")
+    }
+
     /// Below the minimum letters, a text is "und" unless a listed word gives evidence.
     @Test func undeterminedOnlyWithoutEvidence() {
         #expect(identifier.identify("xqzt", hint: nil) == .undetermined())

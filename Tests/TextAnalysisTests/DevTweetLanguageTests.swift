@@ -23,7 +23,7 @@ struct DevTweetLanguageTests {
         for text in texts {
             let identification = LanguageIdentifier.shared.identifyDetailed(text, hint: nil)
             if identification.guess.code == "en" { english += 1 }
-            if TextAnalyzer.sentimentModel(for: identification) == "en" { withSentiment += 1 }
+            if TextAnalyzer.sentimentModel(for: identification, text: text) == "en" { withSentiment += 1 }
         }
         #expect(Double(english) / Double(texts.count) >= 0.975, "en \(english) of \(texts.count)")
         #expect(Double(withSentiment) / Double(texts.count) >= 0.98, "with a sentiment \(withSentiment) of \(texts.count)")

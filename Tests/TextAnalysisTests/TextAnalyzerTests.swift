@@ -1,6 +1,7 @@
 import Testing
 import Entities
 import LanguageID
+import Sentiment
 import TextAnalysis
 
 struct TextAnalyzerTests {
@@ -71,6 +72,23 @@ struct TextAnalyzerTests {
         let model = try #require(analysis.sentimentModel)
         #expect(["es", "pt"].contains(model))
         #expect(try #require(analysis.sentiment).label == .positive)
+    }
+
+    /// "ENJOY!!!" comes out und with es, nl and sv as candidates: the Spanish lexicon finds
+    /// nothing in it, the English one finds "enjoy".
+    @Test func undeterminedTextIsScoredByTheLexiconThatFindsItsSentiment() throws {
+        let identification = LanguageIdentifier.shared.identifyDetailed("ENJOY!!!", hint: nil)
+        #expect(identification.guess.isUndetermined)
+        #expect(!identification.candidates.contains { $0.code == "en" })
+        let analysis = analyzer.analyze("ENJOY!!!")
+        #expect(analysis.sentimentModel == "en")
+        #expect(try #require(analysis.sentiment).label == .positive)
+        // Without a word any lexicon knows, the first candidate with a model still scores it (neutral).
+        let plain = LanguageIdentifier.shared.identifyDetailed("Dobro!!!", hint: nil)
+        #expect(plain.guess.isUndetermined && !plain.candidates.contains { $0.code == "en" })
+        let first = try #require(plain.candidates.first { LanguageSentimentModel.languages.contains($0.code) })
+        #expect(TextAnalyzer.sentimentModel(for: plain, text: "Dobro!!!") == first.code)
+        #expect(analyzer.analyze("Dobro!!!").sentiment == .empty)
     }
 
     @Test func shortEnglishTextGetsSentiment() throws {

@@ -39,7 +39,7 @@ struct LetterBuffer {
     mutating func fill(toAtLeast scalarCount: Int) {
         let start = writer.count
         writer.fill(toAtLeast: scalarCount)
-        writer.collapseRepeatedLetters(from: start)
+        writer.collapseRepetitions(from: start)
     }
 
     /// Reads the rest of the text.
@@ -137,14 +137,75 @@ struct LetterBuffer {
         }
 
         /// Keeps a letter repeated three or more times in a row ("soooo", "yessss", "yaaaay")
-        /// once, in the scalars written from `start` on (which start a word: a read stops
-        /// between words), and takes the dropped letters off the counts: stretched words neither
-        /// vote for languages that double letters nor dilute the others, and they meet their
-        /// entry in the frequent-word lists (most stretched letters are single in the word).
-        mutating func collapseRepeatedLetters(from start: Int) {
-            // Most texts have no such run: find the first one without writing.
-            var read = max(start, 2)
-            while read < count, output[read] == 0x20 || output[read] != output[read &- 1] || output[read] != output[read &- 2] {
+        /// once, then a word written two or more times in a row ("go go go", "yay yay yay",
+        /// "ha ha ha") once, in the scalars written from `start` on (which start a word: a read
+        /// stops between words; the first word is compared with the word before `start`), and
+        /// takes the dropped letters off the counts. Stretched words neither vote for languages
+        /// that double letters nor dilute the others, and they meet their entry in the
+        /// frequent-word lists (most stretched letters are single in the word); a repeated word
+        /// is one piece of evidence, as a stretched letter is one letter: it neither outvotes the
+        /// rest of the text nor makes a one-word text look long and certain.
+        mutating func collapseRepetitions(from start: Int) {
+            guard hasRepetition(from: start) else { return }
+            collapseRepeatedLetters(from: start)
+            collapseRepeatedWords(from: start)
+        }
+
+        /// Whether a letter is written three times in a row from `start` on, or a word repeats
+        /// the word before it (most texts have neither). Words are compared only when their
+        /// lengths are equal.
+        private func hasRepetition(from start: Int) -> Bool {
+            let before = wordBefore(start)
+            var previousStart = before.start
+            var previousLength = before.end &- before.start
+            let scalars = UnsafePointer(output.baseAddress!)
+            let end = count
+            var wordStart = start
+            var (beforeLast, last): (UInt32, UInt32) = (0x20, 0x20)
+            var index = start
+            while index < end {
+                let value = scalars[index]
+                if value == 0x20 {
+                    let length = index &- wordStart
+                    if length == previousLength, length > 0, Self.equal(scalars + wordStart, scalars + previousStart, count: length) {
+                        return true
+                    }
+                    (previousStart, previousLength, wordStart) = (wordStart, length, index &+ 1)
+                } else if value == last, value == beforeLast {
+                    return true
+                }
+                (beforeLast, last) = (last, value)
+                index &+= 1
+            }
+            let length = end &- wordStart
+            return length > 0 && length == previousLength && Self.equal(scalars + wordStart, scalars + previousStart, count: length)
+        }
+
+        /// Whether the `count` scalars at `a` and at `b` are equal.
+        @inline(__always)
+        private static func equal(_ a: UnsafePointer<UInt32>, _ b: UnsafePointer<UInt32>, count: Int) -> Bool {
+            for offset in 0..<count where a[offset] != b[offset] { return false }
+            return true
+        }
+
+        /// The word that ends right before `start` (empty, at `start`, when there is none).
+        private func wordBefore(_ start: Int) -> (start: Int, end: Int) {
+            let end = start > 0 && output[start &- 1] == 0x20 ? start &- 1 : start
+            var wordStart = end
+            while wordStart > 0, output[wordStart &- 1] != 0x20 { wordStart &-= 1 }
+            return (wordStart, end)
+        }
+
+        /// Whether the scalars of `word` are those of `previous`.
+        private func repeats(_ word: Range<Int>, _ previous: Range<Int>) -> Bool {
+            word.count == previous.count
+                && Self.equal(output.baseAddress! + word.lowerBound, output.baseAddress! + previous.lowerBound, count: word.count)
+        }
+
+        /// The letter runs of ``collapseRepetitions(from:)``.
+        private mutating func collapseRepeatedLetters(from start: Int) {
+            var read = start
+            while read < count, output[read] == 0x20 || read < 2 || output[read] != output[read &- 1] || output[read] != output[read &- 2] {
                 read &+= 1
             }
             guard read < count else { return }
@@ -166,6 +227,34 @@ struct LetterBuffer {
                 }
                 output[write] = value
                 write &+= 1
+            }
+            count = write
+        }
+
+        /// The repeated words of ``collapseRepetitions(from:)``: drops each word that repeats the
+        /// word kept before it, moving the words after it down; the separator before a dropped
+        /// word stays.
+        private mutating func collapseRepeatedWords(from start: Int) {
+            var (keptStart, keptEnd) = wordBefore(start)
+            var (read, write) = (start, start)
+            while read < count {
+                if output[read] == 0x20 {
+                    output[write] = 0x20
+                    (read, write) = (read &+ 1, write &+ 1)
+                    continue
+                }
+                var end = read
+                while end < count, output[end] != 0x20 { end &+= 1 }
+                if repeats(read..<end, keptStart..<keptEnd) {
+                    for value in output[read..<end] {
+                        if let script = ClassifiedScalar.classify(value).script { letterCounts[script.rawValue] &-= 1 }
+                    }
+                    read = min(end &+ 1, count)
+                    continue
+                }
+                for offset in 0..<(end &- read) { output[write &+ offset] = output[read &+ offset] }
+                (keptStart, keptEnd) = (write, write &+ (end &- read))
+                (read, write) = (end, write &+ (end &- read))
             }
             count = write
         }

@@ -89,6 +89,13 @@ public final class SentimentAnalyzer: Sendable {
         }
     }
 
+    /// Whether the lexicon finds a sentiment-bearing word, emoticon or emoji in `text` (whose
+    /// valences do not cancel out): the rules' sum is not 0. The learned step may still give a
+    /// text without one a small score; this asks about the text's words only.
+    public func findsSentiment(in text: String) -> Bool {
+        features(for: text).polarity != 0
+    }
+
     /// Sentiment of UTF-8 encoded text (invalid sequences are tolerated).
     ///
     /// Uses scratch memory of roughly 40 bytes per input byte for the call

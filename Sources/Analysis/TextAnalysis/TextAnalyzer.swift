@@ -56,7 +56,8 @@ public struct TextInput: Sendable, Equatable {
 /// English goes to ``SentimentAnalyzer``; Spanish, Portuguese, French and German to their
 /// ``LanguageSentimentModel``. A text that comes out "und" (too short or ambiguous) in Latin
 /// script is scored in English when English is among the model's three best candidates
-/// ("love it!!", "this is awful"), else in the first candidate language that has a model.
+/// ("love it!!", "this is awful"), else in the first candidate language whose lexicon finds a
+/// sentiment-bearing word or emoticon in it, else in English when its lexicon does ("ENJOY!!!").
 /// Any other text is scored on its emoji and emoticons alone (model "emoji"), and gets nil
 /// ("sentiment unavailable") when they carry no sentiment, rather than a made-up neutral score.
 /// Emotions are given to the texts scored in English: the emotion model is trained on English
@@ -81,7 +82,7 @@ public struct TextAnalyzer: Sendable {
     public func analyze(_ text: String, languageHint: String? = nil, isHTML: Bool = false) -> TextAnalysis {
         let normalized = TextNormalizer.plainText(text, isHTML: isHTML)
         let identification = identifier.identifyDetailed(normalized, hint: languageHint)
-        let model = Self.sentimentModel(for: identification)
+        let model = Self.sentimentModel(for: identification, text: normalized)
         let emotions = model == Self.english ? emotionClassifier.scores(for: normalized) : nil
         let sentiment: (scores: SentimentScores?, model: String?) = model == Self.english
             ? (sentimentAnalyzer.scores(for: normalized, emotions: emotions), model)
@@ -117,7 +118,7 @@ public struct TextAnalyzer: Sendable {
         models.reserveCapacity(inputs.count)
         for index in inputs.indices {
             let identification = identifier.identifyDetailed(normalized[index], hint: inputs[index].languageHint)
-            models.append(Self.sentimentModel(for: identification))
+            models.append(Self.sentimentModel(for: identification, text: normalized[index]))
             guesses.append(identification.guess)
         }
         let emotions = inputs.indices.map { models[$0] == Self.english ? emotionClassifier.scores(for: normalized[$0]) : nil }
@@ -145,15 +146,21 @@ public struct TextAnalyzer: Sendable {
         return (symbols, LanguageSentimentModel.emoji.language)
     }
 
-    /// The language whose model scores the text's sentiment: English or a language with a
-    /// ``LanguageSentimentModel`` when identified; for undetermined Latin-script text, English
-    /// when it is among the three best candidates, else the first candidate with a model;
-    /// nil otherwise (emoji and emoticons alone are then scored).
-    public static func sentimentModel(for identification: LanguageIdentification) -> String? {
+    /// The language whose model scores the sentiment of `text` (normalised, as identified):
+    /// English or a language with a ``LanguageSentimentModel`` when identified. For
+    /// undetermined Latin-script text: English when it is among the three best candidates; else
+    /// the first candidate with a model whose lexicon finds a sentiment-bearing word or emoticon
+    /// in the text; else English when its lexicon does ("ENJOY!!!", whose candidates are es, nl
+    /// and sv); else the first candidate with a model (the text is then neutral). Nil otherwise
+    /// (emoji and emoticons alone are then scored). Only undetermined texts are scored more than once.
+    public static func sentimentModel(for identification: LanguageIdentification, text: String) -> String? {
         let code = identification.guess.code
         if code == english || LanguageSentimentModel.languages.contains(code) { return code }
         guard identification.guess.isUndetermined, identification.dominantScript == .latin else { return nil }
         if identification.candidates.contains(where: { $0.code == english }) { return english }
-        return identification.candidates.first { LanguageSentimentModel.languages.contains($0.code) }?.code
+        let withModels = identification.candidates.compactMap { LanguageSentimentModel.model(for: $0.code) }
+        if let model = withModels.first(where: { $0.findsSentiment(in: text) }) { return model.language }
+        if SentimentAnalyzer.shared.findsSentiment(in: text) { return english }
+        return withModels.first?.language
     }
 }

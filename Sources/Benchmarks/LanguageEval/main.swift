@@ -88,7 +88,7 @@ for text in devTweets {
     case LanguageGuess.undeterminedCode: counts.und += 1
     default: counts.other += 1
     }
-    if TextAnalyzer.sentimentModel(for: identification) == "en" { counts.sentiment += 1 }
+    if TextAnalyzer.sentimentModel(for: identification, text: text) == "en" { counts.sentiment += 1 }
     if showMisses && identification.guess.code != "en" {
         let candidates = identification.candidates.map { String(format: "%@:%.2f", $0.code, $0.confidence) }.joined(separator: ",")
         print("miss dev_tweets en \(identification.guess.code) [\(candidates) letters=\(identification.letterCount)] \(text)")

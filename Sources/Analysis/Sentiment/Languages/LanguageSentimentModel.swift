@@ -158,4 +158,10 @@ public struct LanguageSentimentModel: Sendable {
     public func scores(for text: String) -> SentimentScores {
         analyzer.scores(for: preparation.prepare(text))
     }
+
+    /// Whether the model's lexicon finds a sentiment-bearing word, emoticon or emoji in `text`
+    /// (``SentimentAnalyzer/findsSentiment(in:)``).
+    public func findsSentiment(in text: String) -> Bool {
+        analyzer.findsSentiment(in: preparation.prepare(text))
+    }
 }
