@@ -91,6 +91,25 @@ struct TextAnalyzerTests {
         #expect(analyzer.analyze("Dobro!!!").sentiment == .empty)
     }
 
+    /// "Fantastic!" comes out it (0.35) with English among the candidates: the Italian lexicon
+    /// finds nothing, the English one finds "fantastic". A confidently identified post, or one
+    /// whose source says its language, keeps its own model.
+    @Test func textWhoseOwnLexiconFindsNothingButEnglishDoesIsScoredInEnglish() throws {
+        let identification = LanguageIdentifier.shared.identifyDetailed("Fantastic!", hint: nil)
+        #expect(identification.guess.code == "it")
+        let english = try #require(identification.candidates.first { $0.code == "en" })
+        #expect(english.confidence >= TextAnalyzer.englishFallbackConfidence)
+        let analysis = analyzer.analyze("Fantastic!")
+        #expect(analysis.language.code == "it")
+        #expect(analysis.sentimentModel == "en")
+        #expect(try #require(analysis.sentiment).label == .positive)
+        #expect(analyzer.analyze("Fantastic!", languageHint: "it").sentimentModel == "it")
+        // Confident German: English is a candidate, but far below the threshold ("Die" would be negative in English).
+        let german = analyzer.analyze("Die Filiale hat ab morgen andere Öffnungszeiten")
+        #expect(german.language.code == "de" && german.sentimentModel == "de")
+        #expect(try #require(german.sentiment).label == .neutral)
+    }
+
     @Test func shortEnglishTextGetsSentiment() throws {
         let analysis = analyzer.analyze("love it!!")
         #expect(analysis.language.code == "en")
