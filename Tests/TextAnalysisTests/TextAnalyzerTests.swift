@@ -92,18 +92,24 @@ struct TextAnalyzerTests {
     }
 
     /// "Fantastic!" comes out it (0.35) with English among the candidates: the Italian lexicon
-    /// finds nothing, the English one finds "fantastic". A confidently identified post, or one
-    /// whose source says its language, keeps its own model.
-    @Test func textWhoseOwnLexiconFindsNothingButEnglishDoesIsScoredInEnglish() throws {
+    /// finds nothing, the English one finds "fantastic"; "No me gusta nada" comes out pt, and
+    /// the Spanish lexicon finds "gusta". A confidently identified post, or one whose source
+    /// says its language, keeps its own model.
+    @Test func textWhoseOwnLexiconFindsNothingIsScoredByACandidateWhoseLexiconDoes() throws {
         let identification = LanguageIdentifier.shared.identifyDetailed("Fantastic!", hint: nil)
         #expect(identification.guess.code == "it")
         let english = try #require(identification.candidates.first { $0.code == "en" })
-        #expect(english.confidence >= TextAnalyzer.englishFallbackConfidence)
+        #expect(english.confidence >= TextAnalyzer.candidateFallbackConfidence)
         let analysis = analyzer.analyze("Fantastic!")
         #expect(analysis.language.code == "it")
         #expect(analysis.sentimentModel == "en")
         #expect(try #require(analysis.sentiment).label == .positive)
         #expect(analyzer.analyze("Fantastic!", languageHint: "it").sentimentModel == "it")
+        // The same for another language's lexicon: Spanish taken for Portuguese.
+        let spanish = analyzer.analyze("No me gusta nada")
+        #expect(spanish.language.code == "pt")
+        #expect(spanish.sentimentModel == "es")
+        #expect(try #require(spanish.sentiment).label == .negative)
         // Confident German: English is a candidate, but far below the threshold ("Die" would be negative in English).
         let german = analyzer.analyze("Die Filiale hat ab morgen andere Öffnungszeiten")
         #expect(german.language.code == "de" && german.sentimentModel == "de")

@@ -151,17 +151,18 @@ public struct TextAnalyzer: Sendable {
     /// - English text: English.
     /// - Text identified in another language: that language's ``LanguageSentimentModel``, or nil
     ///   when it has none (emoji and emoticons alone are then scored). But when the language
-    ///   came from the text alone (not a hint, nor the default language), and English is a plausible reading (a candidate with at
-    ///   least ``englishFallbackConfidence``), a text whose own language's lexicon finds no
-    ///   sentiment-bearing word and whose English words carry sentiment is scored in English:
-    ///   "Fantastic!" (it 0.35, English among the candidates) was neutral in Italian.
+    ///   came from the text alone (not a hint, nor the default language) and its own lexicon
+    ///   finds no sentiment-bearing word, the first other candidate with at least
+    ///   ``candidateFallbackConfidence`` whose lexicon (English or a language model's) finds one
+    ///   scores it: "Fantastic!" (it 0.35, en a candidate) was neutral in Italian, and "No me
+    ///   gusta nada" (pt 0.90, es a candidate) neutral in Portuguese.
     /// - Undetermined Latin-script text: English when it is among the three best candidates;
     ///   else the first candidate with a model whose lexicon finds a sentiment-bearing word or
     ///   emoticon in the text; else English when its lexicon does ("ENJOY!!!", whose candidates
     ///   are es, nl and sv); else the first candidate with a model (the text is then neutral).
     ///   Other undetermined text: nil.
     ///
-    /// Only texts that English might be are looked up in more than one lexicon.
+    /// Only texts with a plausible second language are looked up in more than one lexicon.
     public static func sentimentModel(for identification: LanguageIdentification, text: String) -> String? {
         let code = identification.guess.code
         if code == english { return english }
@@ -170,12 +171,19 @@ public struct TextAnalyzer: Sendable {
         }
         if !identification.guess.isUndetermined {
             let own = LanguageSentimentModel.model(for: code)
-            let englishConfidence = identification.candidates.first { $0.code == english }?.confidence ?? 0
-            guard identification.guess.source == .text, englishConfidence >= englishFallbackConfidence,
-                  !(own?.findsSentiment(in: text) ?? false), SentimentAnalyzer.shared.findsSentiment(in: text) else {
+            guard identification.guess.source == .text,
+                  identification.candidates.contains(where: { $0.code != code && $0.confidence >= candidateFallbackConfidence }),
+                  !(own?.findsSentiment(in: text) ?? false) else {
                 return own?.language
             }
-            return english
+            for candidate in identification.candidates where candidate.code != code && candidate.confidence >= candidateFallbackConfidence {
+                if candidate.code == english {
+                    if SentimentAnalyzer.shared.findsSentiment(in: text) { return english }
+                } else if let model = LanguageSentimentModel.model(for: candidate.code), model.findsSentiment(in: text) {
+                    return model.language
+                }
+            }
+            return own?.language
         }
         if identification.candidates.contains(where: { $0.code == english }) { return english }
         let withModels = identification.candidates.compactMap { LanguageSentimentModel.model(for: $0.code) }
@@ -184,10 +192,10 @@ public struct TextAnalyzer: Sendable {
         return withModels.first?.language
     }
 
-    /// The identifier's confidence in English from which a text identified in another language
-    /// but with no sentiment in that language's lexicon is scored in English when its English
-    /// words carry sentiment. Chosen among 0.02, 0.05, 0.1, 0.2 and 0.3 on the development
-    /// tweets and the development posts of the other languages (0.02 to 0.1 gave the same
-    /// figures; the most cautious of them); confidently identified posts put English near 0.
-    public static let englishFallbackConfidence = 0.1
+    /// The confidence from which another candidate language scores a text identified from its
+    /// letters whose own language's lexicon finds no sentiment. Chosen among 0.02, 0.05, 0.1,
+    /// 0.2 and 0.3 on the development tweets and the development posts of the other languages
+    /// (0.02 to 0.1 gave the same figures; the most cautious of them); a confidently identified
+    /// post puts the other candidates near 0.
+    public static let candidateFallbackConfidence = 0.1
 }
