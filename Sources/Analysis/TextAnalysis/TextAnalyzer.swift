@@ -162,7 +162,8 @@ public struct TextAnalyzer: Sendable {
     ///   are es, nl and sv); else the first candidate with a model (the text is then neutral).
     ///   Other undetermined text: nil.
     ///
-    /// Only texts with a plausible second language are looked up in more than one lexicon.
+    /// Only undetermined texts and texts with a plausible second language are looked up in more
+    /// than one lexicon.
     public static func sentimentModel(for identification: LanguageIdentification, text: String) -> String? {
         let code = identification.guess.code
         if code == english { return english }
