@@ -5,9 +5,10 @@ import Testing
 import TextAnalysis
 
 /// The 2,054 English development tweets of data/sentiment (docs/LANGUAGE-ID.md): how many come
-/// out en, and how many get a sentiment through the language gate. The thresholds sit just under
-/// the development figures measured when they were set (98.3 % en, 98.6 % with a sentiment,
-/// printed by scripts/eval-language.sh), so a change that loses short English posts fails.
+/// out en, and how many are scored in English. The thresholds sit just under the development
+/// figures measured when they were set (98.3 % en; 99.1 % scored in English since the twentieth
+/// session, 98.6 % before; printed by scripts/eval-language.sh), so a change that loses short
+/// English posts fails.
 struct DevTweetLanguageTests {
     @Test func englishDevelopmentTweetsComeOutEnglish() throws {
         let repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
@@ -26,6 +27,6 @@ struct DevTweetLanguageTests {
             if TextAnalyzer.sentimentModel(for: identification, text: text) == "en" { withSentiment += 1 }
         }
         #expect(Double(english) / Double(texts.count) >= 0.975, "en \(english) of \(texts.count)")
-        #expect(Double(withSentiment) / Double(texts.count) >= 0.98, "with a sentiment \(withSentiment) of \(texts.count)")
+        #expect(Double(withSentiment) / Double(texts.count) >= 0.988, "scored in English \(withSentiment) of \(texts.count)")
     }
 }
