@@ -191,7 +191,7 @@ struct  Earshot__V1__Sentiment
    */
   char *label;
   /*
-   * The model that gave the score: a language code ("en", "es", "pt", "fr", "de"),
+   * The model that gave the score: a language code ("en", "es", "pt", "fr", "de", "it"),
    * "emoji" (emoji and emoticons alone), "" when unavailable
    */
   char *model_language;

@@ -558,7 +558,7 @@ public struct PostSentiment: ProtoMessage, Equatable {
     public var negative: Double = 0
     /// "positive" | "neutral" | "negative" | "" when unavailable
     public var label: String = ""
-    /// The model that gave the score: a language code ("en", "es", "pt", "fr", "de"),
+    /// The model that gave the score: a language code ("en", "es", "pt", "fr", "de", "it"),
     /// "emoji" (emoji and emoticons alone), "" when unavailable
     public var modelLanguage: String = ""
     /// A message with every field at its zero value.
