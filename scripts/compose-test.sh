@@ -6,7 +6,7 @@
 # report exactly 10,000 posts; the HTTP gateway (compose.gateway.yaml) must
 # answer /readyz and report the same count to a reader token; the collect service
 # (compose.collect.yaml) must store the posts of a stand-in Jetstream container
-# (compose.collect-test.yaml). Ends with one line:
+# (compose.collect-test.yaml) and save its cursor in its volume. Ends with one line:
 #   compose-test: PASS ...   (exit 0)   or   compose-test: FAIL ...   (exit 1)
 #
 # For a fresh Debian 12 machine, as root: installs docker.io, docker-compose
@@ -393,6 +393,16 @@ until (($(stored_posts) == posts + collect_posts)); do
     sleep 1
 done
 step "collect: the $collect_posts posts of the stand-in Jetstream stored"
+# The collector keeps its place in the collect-state volume. The image must create the
+# volume's directory for the service's user: a root-owned volume made every cursor save fail
+# and the source back off, which delayed the posts or left some out depending on timing.
+if docker logs "$(containers collect)" 2>&1 | grep -q "cannot save the cursor"; then
+    docker logs "$(containers collect)" 2>&1 | grep "cannot save the cursor" | tail -n 3
+    fail "the collector could not save its cursor in the collect-state volume"
+fi
+stack exec -T collect test -s /var/lib/earshot/collect/fake-bluesky.cursor.json \
+    || fail "the collector saved no cursor in the collect-state volume"
+step "collect: the cursor saved in the collect-state volume"
 
 # --- down
 step "down -v"
