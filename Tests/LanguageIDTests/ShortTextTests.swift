@@ -32,39 +32,34 @@ struct ShortTextTests {
     }
 
     @Test func stretchedLettersAreKeptOnce() {
-        let stretched = LetterBuffer.withBuffer(of: "Yaaaay sooooo goooood, hmmm") { buffer in
+        let stretched = Self.read("Yaaaay sooooo goooood, hmmm")
+        #expect(stretched.scalars == "yay so god hm ".unicodeScalars.map(\.value))
+        #expect(stretched.latinLetters == 10)
+        // Doubled letters are letters of the word.
+        #expect(Self.read("good feel").scalars == "good feel ".unicodeScalars.map(\.value))
+    }
+
+    /// The scalars and Latin letters of `text` read whole into a ``LetterBuffer``.
+    private static func read(_ text: String) -> (scalars: [UInt32], latinLetters: Int) {
+        LetterBuffer.withBuffer(of: text) { buffer in
             buffer.fillAll()
             return (Array(buffer.scalars), buffer.letters(in: .latin))
         }
-        #expect(stretched.0 == "yay so god hm ".unicodeScalars.map(\.value))
-        #expect(stretched.1 == 10)
-        // Doubled letters are letters of the word.
-        let doubled = LetterBuffer.withBuffer(of: "good feel") { buffer in
-            buffer.fillAll()
-            return Array(buffer.scalars)
-        }
-        #expect(doubled == "good feel ".unicodeScalars.map(\.value))
     }
 
     /// A word repeated in a row counts once: "go go go go" was pl at 0.996 and "Yay yay yay …
     /// #mets" so at 1.00, each repetition voting again.
     @Test func wordsRepeatedInARowAreKeptOnce() {
-        let repeated = LetterBuffer.withBuffer(of: "Go go GO go! ha ha, yay ha") { buffer in
-            buffer.fillAll()
-            return (Array(buffer.scalars), buffer.letters(in: .latin))
-        }
-        #expect(repeated.0 == "go ha yay ha ".unicodeScalars.map(\.value))
-        #expect(repeated.1 == 9)
+        let repeated = Self.read("Go go GO go! ha ha, yay ha")
+        #expect(repeated.scalars == "go ha yay ha ".unicodeScalars.map(\.value))
+        #expect(repeated.latinLetters == 9)
         // Read a little at a time, a repetition across two reads is still dropped.
         let text = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt incididunt incididunt ut labore"
         let incremental = LetterBuffer.withBuffer(of: text) { buffer in
             while !buffer.isComplete { buffer.fill(toAtLeast: buffer.scalars.count + 1) }
             return Array(buffer.scalars)
         }
-        let whole = LetterBuffer.withBuffer(of: text) { buffer in
-            buffer.fillAll()
-            return Array(buffer.scalars)
-        }
+        let whole = Self.read(text).scalars
         #expect(incremental == whole)
         #expect(whole == "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore ".unicodeScalars.map(\.value))
         #expect(identifier.identify("go go go go", hint: nil) == .undetermined())

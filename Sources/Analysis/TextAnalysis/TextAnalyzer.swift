@@ -171,26 +171,26 @@ public struct TextAnalyzer: Sendable {
             return LanguageSentimentModel.model(for: code)?.language
         }
         if !identification.guess.isUndetermined {
-            let own = LanguageSentimentModel.model(for: code)
-            guard identification.guess.source == .text,
-                  identification.candidates.contains(where: { $0.code != code && $0.confidence >= candidateFallbackConfidence }),
-                  !(own?.findsSentiment(in: text) ?? false) else {
-                return own?.language
+            let own = LanguageSentimentModel.model(for: code)?.language
+            let others = identification.candidates.lazy.filter { $0.code != code && $0.confidence >= candidateFallbackConfidence }
+            guard identification.guess.source == .text, !others.isEmpty,
+                  !(own.map { lexicon(of: $0, findsSentimentIn: text) } ?? false) else {
+                return own
             }
-            for candidate in identification.candidates where candidate.code != code && candidate.confidence >= candidateFallbackConfidence {
-                if candidate.code == english {
-                    if SentimentAnalyzer.shared.findsSentiment(in: text) { return english }
-                } else if let model = LanguageSentimentModel.model(for: candidate.code), model.findsSentiment(in: text) {
-                    return model.language
-                }
-            }
-            return own?.language
+            return others.first { lexicon(of: $0.code, findsSentimentIn: text) }?.code ?? own
         }
         if identification.candidates.contains(where: { $0.code == english }) { return english }
-        let withModels = identification.candidates.compactMap { LanguageSentimentModel.model(for: $0.code) }
-        if let model = withModels.first(where: { $0.findsSentiment(in: text) }) { return model.language }
-        if SentimentAnalyzer.shared.findsSentiment(in: text) { return english }
-        return withModels.first?.language
+        let withModels = identification.candidates.lazy.map(\.code).filter { LanguageSentimentModel.languages.contains($0) }
+        if let language = withModels.first(where: { lexicon(of: $0, findsSentimentIn: text) }) { return language }
+        return lexicon(of: english, findsSentimentIn: text) ? english : withModels.first
+    }
+
+    /// Whether the lexicon of `language` (English, or a language with a
+    /// ``LanguageSentimentModel``) finds a sentiment-bearing word, emoticon or emoji in `text`;
+    /// false for a language without a model.
+    private static func lexicon(of language: String, findsSentimentIn text: String) -> Bool {
+        language == english ? SentimentAnalyzer.shared.findsSentiment(in: text)
+            : LanguageSentimentModel.model(for: language)?.findsSentiment(in: text) ?? false
     }
 
     /// The confidence from which another candidate language scores a text identified from its
